@@ -1,0 +1,27 @@
+namespace Emporium.Configuration;
+
+/// <summary>Top-level settings of one Emporium process. Read from <c>emporium.json</c> in the data dir, then
+/// <c>EMPORIUM__…</c> environment variables, then command-line flags (last wins).</summary>
+public sealed record EmporiumOptions
+{
+    /// <summary>Data directory holding the log, lake, warehouse and metadata. Default <c>./emporium-data</c>.</summary>
+    public string DataDir { get; init; } = "emporium-data";
+
+    /// <summary>HTTP port. Default 5080.</summary>
+    public int Port { get; init; } = 5080;
+
+    /// <summary>Address to bind. Default 127.0.0.1; any other address requires API keys.</summary>
+    public string Bind { get; init; } = "127.0.0.1";
+
+    /// <summary>Log backend: null/"embedded" for segment files under the data dir, or <c>kafka://host:port</c>.</summary>
+    public string? Log { get; init; }
+
+    /// <summary>Lake backend: null for <c>&lt;data&gt;/lake</c>, a folder path, or <c>s3://bucket/prefix</c>.</summary>
+    public string? Lake { get; init; }
+
+    /// <summary>Warehouse backend: null for <c>&lt;data&gt;/warehouse.duckdb</c>, or <c>postgres://user:pass@host:port/db</c>.</summary>
+    public string? Warehouse { get; init; }
+
+    /// <summary>Partitions per topic when a topic is created. Default 4.</summary>
+    public int Partitions { get; init; } = 4;
+}

@@ -1,0 +1,25 @@
+namespace Emporium.Log;
+
+/// <summary>A durable, partitioned, append-only log (embedded segment files or Kafka).</summary>
+public interface IEventLog : IAsyncDisposable
+{
+    /// <summary>Short description for logs and /health, e.g. "embedded:/data/log" or "kafka://host:9092".</summary>
+    string Describe { get; }
+
+    /// <summary>Creates the topic when missing; an existing topic keeps its partition count.</summary>
+    ValueTask EnsureTopicAsync(string topic, int partitions, CancellationToken ct);
+
+    /// <summary>Appends messages and returns only once they are durable (fsync'd, or acknowledged by all
+    /// in-sync replicas). The result has one offset per message, in order.</summary>
+    ValueTask<IReadOnlyList<LogPosition>> AppendAsync(string topic, IReadOnlyList<LogMessage> messages, CancellationToken ct);
+
+    /// <summary>End offset (next offset to be written) of every partition of a topic.</summary>
+    ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetEndOffsetsAsync(string topic, CancellationToken ct);
+
+    /// <summary>Opens a consumer that is a member of <paramref name="group"/>. Members of one group share the
+    /// partitions of the topics between them.</summary>
+    ILogConsumer OpenConsumer(string group, IReadOnlyCollection<string> topics);
+}
+
+/// <summary>Where an appended message landed.</summary>
+public readonly record struct LogPosition(TopicPartition Partition, long Offset);

@@ -1,0 +1,33 @@
+using Emporium.Datasets;
+using Emporium.Log;
+
+namespace Emporium.Warehouse;
+
+/// <summary>The SQL warehouse (embedded DuckDB or PostgreSQL/Redshift). Every dataset table has the canonical
+/// columns plus system columns <c>_source</c> (lineage) and <c>_loaded_at</c>; marts are views over them.</summary>
+public interface IWarehouse : IAsyncDisposable
+{
+    SqlDialect Dialect { get; }
+
+    /// <summary>Short description, e.g. "duckdb:/data/warehouse.duckdb".</summary>
+    string Describe { get; }
+
+    /// <summary>Creates missing tables, the offsets table and the mart views. Idempotent.</summary>
+    Task InitializeAsync(IReadOnlyList<DatasetSchema> datasets, CancellationToken ct);
+
+    /// <summary>Stored next-offsets of a consumer group.</summary>
+    Task<IReadOnlyDictionary<TopicPartition, long>> GetOffsetsAsync(string group, CancellationToken ct);
+
+    /// <summary>Writes rows and offsets in one transaction.</summary>
+    Task CommitAsync(WarehouseBatch batch, CancellationToken ct);
+
+    /// <summary>Runs a user's query on a read-only path: only a single SELECT/WITH statement, no writes, no file or
+    /// network access. Throws <see cref="QueryRejectedException"/> with a readable reason otherwise.</summary>
+    Task<QueryResult> QueryReadOnlyAsync(string sql, int maxRows, CancellationToken ct);
+
+    /// <summary>Runs trusted SQL written by Emporium itself (DDL, mart refresh, DAG tasks).</summary>
+    Task<int> ExecuteAsync(string sql, CancellationToken ct);
+
+    /// <summary>Runs trusted SQL that returns rows.</summary>
+    Task<QueryResult> QueryAsync(string sql, CancellationToken ct);
+}
