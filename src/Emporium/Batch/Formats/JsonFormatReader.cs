@@ -177,7 +177,8 @@ public sealed class JsonFormatReader : IFormatReader
         }
         catch (JsonException e)
         {
-            throw new FileReadException($"invalid JSON near line {window.Line}: {e.Message}", e);
+            var what = window.Eof ? "the JSON document ends early or is malformed" : "invalid JSON";
+            throw new FileReadException($"{what} near line {window.Line}: {e.Message}", e);
         }
     }
 }

@@ -11,6 +11,7 @@ internal sealed class JsonStreamWindow(Stream stream, int maxValueBytes) : IDisp
 {
     private byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
     private int start;
+    private int readerStart;
     private int end;
     private JsonReaderState state = new(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
 
@@ -19,16 +20,21 @@ internal sealed class JsonStreamWindow(Stream stream, int maxValueBytes) : IDisp
     /// <summary>Line (1-based) of the first byte not yet consumed.</summary>
     public long Line { get; private set; } = 1;
 
-    public Utf8JsonReader Reader() => new(buffer.AsSpan(start, end - start), Eof, state);
+    public Utf8JsonReader Reader()
+    {
+        readerStart = start;
+        return new(buffer.AsSpan(start, end - start), Eof, state);
+    }
 
-    /// <summary>Line of a byte at <paramref name="index"/> relative to the reader's start.</summary>
-    public long LineAt(long index) => Line + buffer.AsSpan(start, (int)index).Count((byte)'\n');
+    /// <summary>Line of a byte at <paramref name="index"/> relative to the current reader's start.</summary>
+    public long LineAt(long index) => Line + buffer.AsSpan(start, (int)(readerStart + index - start)).Count((byte)'\n');
 
+    /// <summary>Marks everything the current reader consumed so far as done; may be called several times per reader.</summary>
     public void Commit(ref Utf8JsonReader reader)
     {
-        var consumed = (int)reader.BytesConsumed;
-        Line += buffer.AsSpan(start, consumed).Count((byte)'\n');
-        start += consumed;
+        var upTo = readerStart + (int)reader.BytesConsumed;
+        Line += buffer.AsSpan(start, upTo - start).Count((byte)'\n');
+        start = upTo;
         state = reader.CurrentState;
     }
 

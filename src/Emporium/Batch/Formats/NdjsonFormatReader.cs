@@ -86,6 +86,12 @@ public sealed class NdjsonFormatReader : IFormatReader
                 string? error = null;
                 try
                 {
+                    // System.Text.Json checks UTF-8 inside strings only when they are read, so a file the probe
+                    // found invalid is checked line by line here; a bad line is quarantined, not the file.
+                    if (!input.Probe.IsValidUtf8 && InvalidUtf8At(bytes) is var bad and >= 0)
+                    {
+                        throw new JsonException($"not valid UTF-8 (byte {bad + 1} of the line)");
+                    }
                     doc = JsonDocument.Parse(bytes);
                     if (doc.RootElement.ValueKind != JsonValueKind.Object)
                     {
@@ -119,6 +125,12 @@ public sealed class NdjsonFormatReader : IFormatReader
     }
 
     private static bool StartsWithBom(ReadOnlyMemory<byte> bytes) => bytes.Span.StartsWith("\uFEFF"u8);
+
+    private static int InvalidUtf8At(ReadOnlyMemory<byte> bytes)
+    {
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes.Span, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
+        return status == System.Buffers.OperationStatus.InvalidData ? read : -1;
+    }
 
     private static bool IsBlank(ReadOnlyMemory<byte> bytes) => bytes.Span.Trim(" \t\r"u8).IsEmpty;
 
