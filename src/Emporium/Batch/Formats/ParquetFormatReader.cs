@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
+using Emporium.Warehouse.DuckDb;
 
 namespace Emporium.Batch.Formats;
 
@@ -19,7 +20,7 @@ public sealed class ParquetFormatReader : IFormatReader
         long total;
         using (var count = connection.CreateCommand())
         {
-            count.CommandText = $"SELECT count(*) FROM read_parquet({SqlText.Literal(input.Path)})";
+            count.CommandText = $"SELECT count(*) FROM read_parquet({DuckDbSql.Literal(input.Path)})";
             try
             {
                 total = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
@@ -30,7 +31,7 @@ public sealed class ParquetFormatReader : IFormatReader
             }
         }
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT * FROM read_parquet({SqlText.Literal(input.Path)})";
+        command.CommandText = $"SELECT * FROM read_parquet({DuckDbSql.Literal(input.Path)})";
         using var reader = command.ExecuteReader();
         var header = new HeaderIndex(Enumerable.Range(0, reader.FieldCount).Select(reader.GetName));
         long record = 0;
