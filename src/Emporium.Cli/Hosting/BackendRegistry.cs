@@ -14,7 +14,7 @@ public static class BackendRegistry
         Factories.Value.OfType<IBackendFactory<TBackend>>().SelectMany(f => f.Schemes).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Creates the backend for an address or throws <see cref="BackendUnavailableException"/>.</summary>
-    public static TBackend Create<TBackend>(BackendAddress address, EmporiumOptions options) where TBackend : class
+    public static ValueTask<TBackend> CreateAsync<TBackend>(BackendAddress address, EmporiumOptions options, CancellationToken ct) where TBackend : class
     {
         var factory = Factories.Value.OfType<IBackendFactory<TBackend>>()
             .FirstOrDefault(f => f.Schemes.Contains(address.Scheme, StringComparer.OrdinalIgnoreCase));
@@ -25,7 +25,7 @@ public static class BackendRegistry
                 $"{address.Kind.ToString().ToLowerInvariant()} backend '{address.Scheme}' not available" +
                 (known.Count == 0 ? " (none is built in yet)" : $" (available: {string.Join(", ", known)})"));
         }
-        return factory.Create(address, options);
+        return factory.CreateAsync(address, options, ct);
     }
 
     private static IReadOnlyList<object> Discover()

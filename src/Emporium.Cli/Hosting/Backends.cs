@@ -37,16 +37,38 @@ public sealed class Backends : IAsyncDisposable
 
     private readonly Dictionary<string, string> _unavailable = new(StringComparer.Ordinal);
 
-    public static Backends Create(EmporiumOptions options)
+    public static async Task<Backends> CreateAsync(EmporiumOptions options, CancellationToken ct)
     {
         var backends = new Backends(options);
-        backends.Log = backends.Make<IEventLog>(backends.LogAddress, options.Log, options);
-        backends.Lake = backends.Make<ILakeStore>(backends.LakeAddress, options.Lake, options);
-        backends.Warehouse = backends.Make<IWarehouse>(backends.WarehouseAddress, options.Warehouse, options);
+        try
+        {
+            backends.Log = await backends.MakeAsync<IEventLog>(backends.LogAddress, options.Log, options, ct);
+            backends.Lake = await backends.MakeAsync<ILakeStore>(backends.LakeAddress, options.Lake, options, ct);
+            backends.Warehouse = await backends.MakeAsync<IWarehouse>(backends.WarehouseAddress, options.Warehouse, options, ct);
+        }
+        catch
+        {
+            await backends.DisposeAsync();
+            throw;
+        }
         backends.Normalizer = NormalizerDiscovery.Create();
         if (backends.Normalizer is null)
         {
             backends._unavailable["normalizer"] = "no IRecordNormalizer implementation is built in yet";
+        }
+        return backends;
+    }
+
+    /// <summary>Backends given by the caller (tests, benchmarks); null pieces are reported unavailable.</summary>
+    public static Backends FromInstances(EmporiumOptions options, IEventLog? log, ILakeStore? lake, IWarehouse? warehouse, IRecordNormalizer? normalizer)
+    {
+        var backends = new Backends(options) { Log = log, Lake = lake, Warehouse = warehouse, Normalizer = normalizer };
+        foreach (var (name, present) in new[] { ("log", log is not null), ("lake", lake is not null), ("warehouse", warehouse is not null), ("normalizer", normalizer is not null) })
+        {
+            if (!present)
+            {
+                backends._unavailable[name] = "not provided";
+            }
         }
         return backends;
     }
@@ -81,11 +103,11 @@ public sealed class Backends : IAsyncDisposable
         }
     }
 
-    private TBackend? Make<TBackend>(BackendAddress address, string? configured, EmporiumOptions options) where TBackend : class
+    private async Task<TBackend?> MakeAsync<TBackend>(BackendAddress address, string? configured, EmporiumOptions options, CancellationToken ct) where TBackend : class
     {
         try
         {
-            return BackendRegistry.Create<TBackend>(address, options);
+            return await BackendRegistry.CreateAsync<TBackend>(address, options, ct);
         }
         catch (BackendUnavailableException e) when (string.IsNullOrWhiteSpace(configured))
         {

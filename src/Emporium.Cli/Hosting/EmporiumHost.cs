@@ -31,16 +31,16 @@ public sealed class EmporiumHost : IAsyncDisposable
 
     public Backends Backends { get; }
 
-    public static async Task<EmporiumHost> StartAsync(EmporiumOptions options, IConfiguration configuration, TextWriter output, CancellationToken ct)
+    /// <param name="backends">Backends to use instead of creating them from the options (tests, benchmarks); the host owns them.</param>
+    public static async Task<EmporiumHost> StartAsync(EmporiumOptions options, IConfiguration configuration, TextWriter output, CancellationToken ct, Backends? backends = null)
     {
         CheckBinding(options);
         var dataDir = BackendAddresses.FullDataDir(options);
         var dirLock = DataDirLock.Acquire(dataDir);
-        Backends? backends = null;
         WebApplication? app = null;
         try
         {
-            backends = Backends.Create(options);
+            backends ??= await Backends.CreateAsync(options, ct);
             app = Build(options, configuration, backends);
             await InitializeAsync(backends, options, ct);
             await app.StartAsync(ct);

@@ -5,11 +5,11 @@ namespace Emporium.Configuration;
 /// backends: a new backend is one small class implementing this interface (with a parameterless constructor) in the
 /// Emporium or Emporium.Cli assembly; the host discovers it by reflection and picks it by the scheme of the configured
 /// URI (<c>embedded</c>, <c>kafka</c>, <c>file</c>, <c>s3</c>, <c>duckdb</c>, <c>postgres</c>…).</summary>
-public interface IBackendFactory<out TBackend> where TBackend : class
+public interface IBackendFactory<TBackend> where TBackend : class
 {
     /// <summary>URI schemes served, lower-case, e.g. ["embedded"] or ["kafka"].</summary>
     IReadOnlyCollection<string> Schemes { get; }
 
-    /// <summary>Creates the backend. May throw with a readable message when the address is unusable.</summary>
-    TBackend Create(BackendAddress address, EmporiumOptions options);
+    /// <summary>Creates (opens, recovers) the backend. May throw with a readable message when the address is unusable.</summary>
+    ValueTask<TBackend> CreateAsync(BackendAddress address, EmporiumOptions options, CancellationToken ct);
 }

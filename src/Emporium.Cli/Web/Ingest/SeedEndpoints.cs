@@ -48,7 +48,10 @@ public sealed class SeedEndpoints : IEndpointModule
                 return ItemError(reason, "date", item);
             }
             var node = JsonNode.Parse(item.GetRawText())!.AsObject();
-            node["date"] = parsed.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            // Hand the normalizer an unambiguous instant under the canonical name: the seed's day-first format is
+            // this route's contract, not something to guess at elsewhere.
+            node.Remove("date");
+            node["observed_at"] = parsed.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             input = JsonSerializer.SerializeToElement(node);
         }
         var result = await pipeline.IngestAsync(schema, [only with { Value = input }], $"http:{path}", ct);
