@@ -79,7 +79,7 @@ public sealed partial class DagEngine
     }
 
     /// <summary>depends_on_past: the same task must have succeeded in the previous run (by logical date) of the DAG,
-    /// when there is one and it has that task.</summary>
+    /// when there is one. A finished previous run without that task (the task was added since) does not block.</summary>
     private bool PastSucceeded(DagRunInfo run, Dag dag, DagTask task)
     {
         if (!(task.DependsOnPast ?? dag.PastDependency))
@@ -87,7 +87,13 @@ public sealed partial class DagEngine
             return true;
         }
         var previous = Store.Runs(dag.Name).LastOrDefault(r => r.LogicalDate < run.LogicalDate);
-        return previous is null || Store.GetTask(previous.Key, task.Name) is not { } past || past.State == TaskState.Success;
+        if (previous is null)
+        {
+            return true;
+        }
+        return Store.GetTask(previous.Key, task.Name) is { } past
+            ? past.State == TaskState.Success
+            : previous.State.IsTerminal();
     }
 
     /// <summary>Creates the runs a schedule makes due at <paramref name="now"/>: the run for interval [t, next(t)) is due
