@@ -12,7 +12,13 @@ public sealed class TestClock(DateTimeOffset start) : FakeTimeProvider(start)
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = base.CreateTimer(callback, state, dueTime, period);
+        var timer = new ObservedTimer(this, base.CreateTimer(callback, state, dueTime, period));
+        Armed(dueTime);
+        return timer;
+    }
+
+    private void Armed(TimeSpan dueTime)
+    {
         lock (sync)
         {
             if (dueTime != Timeout.InfiniteTimeSpan)
@@ -23,7 +29,6 @@ public sealed class TestClock(DateTimeOffset start) : FakeTimeProvider(start)
             created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             previous.TrySetResult();
         }
-        return timer;
     }
 
     /// <summary>Completes once a timer due exactly at <paramref name="due"/> has been created.</summary>
@@ -42,5 +47,20 @@ public sealed class TestClock(DateTimeOffset start) : FakeTimeProvider(start)
             }
             await next.WaitAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Timers armed later with <see cref="ITimer.Change"/> (a CancellationTokenSource's CancelAfter) count too.</summary>
+    private sealed class ObservedTimer(TestClock clock, ITimer inner) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            var changed = inner.Change(dueTime, period);
+            clock.Armed(dueTime);
+            return changed;
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
