@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Emporium.Datasets;
+using Emporium.Datasets.Values;
 
 namespace Emporium.Sources.SellerCatalog;
 
@@ -85,54 +85,10 @@ public static class SellerOfferCleaner
 
     private static object? Read(ColumnSchema column, JsonElement element, out string? problem)
     {
-        problem = null;
-        if (element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        var text = element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText();
-        switch (column.Type)
-        {
-            case ColumnType.Text:
-                return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-            case ColumnType.Double:
-                if (element.ValueKind == JsonValueKind.Number)
-                {
-                    return element.GetDouble();
-                }
-                if (SellerValueParser.TryParsePrice(text, out var d))
-                {
-                    return d;
-                }
-                break;
-            case ColumnType.Integer:
-                if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var l))
-                {
-                    return l;
-                }
-                if (column.Name == "sales_volume" ? SellerValueParser.TryParseSalesVolume(text, out l)
-                    : long.TryParse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out l))
-                {
-                    return l;
-                }
-                break;
-            case ColumnType.Boolean:
-                if (element.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                {
-                    return element.GetBoolean();
-                }
-                if (bool.TryParse(text, out var b))
-                {
-                    return b;
-                }
-                break;
-        }
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-        problem = $"'{text}' is not a {column.Type.ToString().ToLowerInvariant()}";
-        return null;
+        // The shared value rules: "$1,234.50" → 1234.5, "1K+ bought in past month" → 1000, "N/A" → null.
+        var converted = ValueConverter.Convert(column, element);
+        problem = converted.Error;
+        return converted.Value;
     }
 }
 

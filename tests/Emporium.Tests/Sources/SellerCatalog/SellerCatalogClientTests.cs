@@ -98,31 +98,4 @@ public sealed class SellerCatalogClientTests
         Assert.Contains("503", error.Message);
         Assert.Equal(3, server.Requests.Count);
     }
-
-    [Theory]
-    [InlineData("$23.94", 23.94)]
-    [InlineData("$1,234.50", 1234.50)]
-    [InlineData("0.99", 0.99)]
-    public void Prices_are_numbers(string text, double expected)
-    {
-        Assert.True(SellerValueParser.TryParsePrice(text, out var value));
-        Assert.Equal(expected, value);
-    }
-
-    [Theory]
-    [InlineData("N/A")]
-    [InlineData("$1,23.4")]
-    [InlineData("")]
-    public void Unreadable_prices_are_refused(string text) => Assert.False(SellerValueParser.TryParsePrice(text, out _));
-
-    [Theory]
-    [InlineData("1K+ bought in past month", 1000)]
-    [InlineData("100+ bought in past month", 100)]
-    [InlineData("2.5K+ bought in past month", 2500)]
-    [InlineData("50+ bought in past month", 50)]
-    public void Sales_volume_is_its_lower_bound(string text, long expected)
-    {
-        Assert.True(SellerValueParser.TryParseSalesVolume(text, out var value));
-        Assert.Equal(expected, value);
-    }
 }

@@ -63,7 +63,7 @@ public sealed class SellerCatalogJobTests
                 p["has_variations"] = page == 1;
                 if (page == 3)
                 {
-                    p["product_price"] = "N/A";
+                    p["product_price"] = "call for price";
                 }
             }
             return products;
@@ -82,7 +82,7 @@ public sealed class SellerCatalogJobTests
         Assert.All(rows, r => Assert.Equal("FREE delivery Fri, Sep 19", r["delivery"]));
         var asin3 = (string)SellerCatalogStub.SampleProducts()[3]!["asin"]!;
         Assert.Null(rows.Single(r => (string)r["asin"]! == asin3)["product_price"]);
-        Assert.Contains(clean.Warnings, w => w.Contains(asin3) && w.Contains("product_price") && w.Contains("N/A"));
+        Assert.Contains(clean.Warnings, w => w.Contains(asin3) && w.Contains("product_price") && w.Contains("call for price"));
         Assert.DoesNotContain(clean.Warnings, w => w.Contains("missing columns"));
         Assert.Equal(true, rows.Single(r => (string)r["asin"]! == (string)SellerCatalogStub.SampleProducts()[0]!["asin"]!)["has_variations"]);
     }
