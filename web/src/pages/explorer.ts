@@ -6,7 +6,6 @@ import * as fmt from '../format';
 import type { Page } from '../page';
 
 const examples: [string, string][] = [
-  ['Tables', 'SHOW TABLES'],
   ['Sales by country', 'SELECT * FROM sales_by_country ORDER BY total_sales DESC LIMIT 10'],
   ['Ratings', 'SELECT rating, COUNT(*) AS reviews FROM reviews GROUP BY rating ORDER BY rating'],
   ['Priciest products', 'SELECT asin, title, price FROM products ORDER BY price DESC NULLS LAST LIMIT 20'],
@@ -21,7 +20,7 @@ export const explorer: Page = {
   async render(root, ctx) {
     root.append(h('p', { class: 'lead' }, 'Read-only SQL over the warehouse: no writes, no file or network access. Ctrl+Enter runs the query.'));
     const sql = h('textarea', { name: 'sql', rows: 6, spellcheck: 'false', autocapitalize: 'off', class: 'sql', 'data-testid': 'sql-input' });
-    sql.value = ctx.params.get('q') ?? sessionStorage.getItem(storageKey) ?? examples[1][1];
+    sql.value = ctx.params.get('q') ?? sessionStorage.getItem(storageKey) ?? examples[0][1];
     const run = h('button', { type: 'submit', 'data-testid': 'run-sql' }, 'Run query');
     const status = h('p', { class: 'muted', role: 'status', 'data-testid': 'sql-status' });
     const result = h('div', { 'data-testid': 'sql-result' });

@@ -17,14 +17,17 @@ function sumIfMap(v: unknown): number | null {
 }
 
 function datasetStatus(o: Record<string, unknown>): DatasetStatus {
+  // GET /api/v1/datasets nests the log and freshness figures: {log:{endOffsets:{partition:n},lag}, freshness:{lastLoadedAt,secondsSinceLastLoad}}.
+  const log = (typeof o.log === 'object' && o.log ? o.log : o) as Record<string, unknown>;
+  const fresh = (typeof o.freshness === 'object' && o.freshness ? o.freshness : o) as Record<string, unknown>;
   return {
     name: String(pick(o, 'name', 'dataset') ?? '?'),
     rows: fmt.num(pick(o, 'rows', 'rowCount', 'row_count', 'count')),
-    endOffset: sumIfMap(pick(o, 'logEndOffset', 'log_end_offset', 'endOffset', 'end_offset', 'logEndOffsets', 'log_end_offsets', 'endOffsets', 'offsets')),
-    lag: sumIfMap(pick(o, 'consumerLag', 'consumer_lag', 'lag')),
-    freshness: pick(o, 'lastEventAt', 'last_event_at', 'lastUpdated', 'last_updated', 'freshness', 'updatedAt'),
-    freshnessSeconds: fmt.num(pick(o, 'freshnessSeconds', 'freshness_seconds', 'ageSeconds', 'age_seconds')),
-    rate: fmt.num(pick(o, 'ingestRate', 'ingest_rate', 'eventsPerSecond', 'events_per_second', 'rate')),
+    endOffset: sumIfMap(pick(log, 'endOffsets', 'end_offsets', 'logEndOffset', 'log_end_offset', 'endOffset')),
+    lag: sumIfMap(pick(log, 'lag', 'consumerLag', 'consumer_lag')),
+    freshness: pick(fresh, 'lastLoadedAt', 'last_loaded_at', 'lastEventAt', 'updatedAt'),
+    freshnessSeconds: fmt.num(pick(fresh, 'secondsSinceLastLoad', 'seconds_since_last_load', 'freshnessSeconds', 'ageSeconds')),
+    rate: fmt.num(pick(o, 'ingestRate', 'ingest_rate', 'eventsPerSecond')),
   };
 }
 
@@ -96,7 +99,7 @@ function datasetTable(list: DatasetStatus[], rateOf: (d: DatasetStatus) => numbe
   return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Datasets' },
     h('table', { 'data-testid': 'datasets-table' },
       h('caption', {}, 'Per dataset: warehouse rows, log end offset, consumer lag, ingest rate and freshness'),
-      h('thead', {}, h('tr', {}, ...['Dataset', 'Rows', 'Log end offset', 'Consumer lag', 'Events/s', 'Last event'].map((c, i) => h('th', { scope: 'col', class: i > 0 && i < 5 ? 'num' : undefined }, c)))),
+      h('thead', {}, h('tr', {}, ...['Dataset', 'Rows', 'Log end offset', 'Consumer lag', 'Events/s', 'Last load'].map((c, i) => h('th', { scope: 'col', class: i > 0 && i < 5 ? 'num' : undefined }, c)))),
       h('tbody', {}, ...list.map(row))));
 }
 
