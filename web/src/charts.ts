@@ -38,7 +38,7 @@ function option(spec: ChartSpec): echarts.EChartsCoreOption {
   const tooltip = { trigger: spec.kind === 'pie' ? 'item' : 'axis', renderMode: 'richText', valueFormatter };
   if (spec.kind === 'pie') {
     return {
-      color: palette, tooltip, aria: { enabled: true },
+      color: palette, tooltip, aria: { enabled: true }, animation: false,
       legend: { type: 'scroll', bottom: 0 },
       series: [{ type: 'pie', name: spec.series[0]?.name, radius: ['35%', '65%'], top: 0, bottom: 30,
         data: spec.labels.map((l, i) => ({ name: l, value: spec.series[0]?.values[i] ?? null })) }],
@@ -46,9 +46,9 @@ function option(spec: ChartSpec): echarts.EChartsCoreOption {
   }
   const horizontal = spec.kind === 'hbar';
   const category = { type: 'category', data: spec.labels, axisLabel: { hideOverlap: true, width: horizontal ? 120 : undefined, overflow: 'truncate' }, inverse: horizontal };
-  const value = { type: 'value', axisLabel: { formatter: (v: number) => spec.currency ? fmt.money(v, spec.currency) : fmt.number(v) } };
+  const value = { type: 'value', axisLabel: { formatter: (v: number) => fmt.compact(v, spec.currency) } };
   return {
-    color: palette, tooltip, aria: { enabled: true },
+    color: palette, tooltip, aria: { enabled: true }, animation: false,
     legend: spec.series.length > 1 ? { type: 'scroll', top: 0 } : undefined,
     grid: { left: 8, right: 16, top: spec.series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
     xAxis: horizontal ? value : category,

@@ -61,3 +61,15 @@ export function ago(v: unknown, ageSeconds = false): string {
   if (s < 86400) return relative.format(-Math.round(s / 3600), 'hour');
   return relative.format(-Math.round(s / 86400), 'day');
 }
+
+const compactFormats = new Map<string, Intl.NumberFormat>();
+
+/** Short axis labels: "£20K", "1.5M". */
+export function compact(v: unknown, currency?: string): string {
+  const n = num(v);
+  if (n === null) return '';
+  const key = currency ?? '';
+  let f = compactFormats.get(key);
+  if (!f) compactFormats.set(key, f = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1, ...(currency ? { style: 'currency', currency } : {}) }));
+  return f.format(n);
+}

@@ -96,10 +96,17 @@ function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLEl
   return card(`Trigger ${dag}`, { id: 'trigger' }, form);
 }
 
+const lastShown = new WeakMap<HTMLElement, string>();
+
 async function showRuns(el: HTMLElement, dag: string, ctx: PageContext): Promise<void> {
   const title = el.firstElementChild!;
   try {
-    const list = listOf<Obj>(await getJson<unknown>(`/api/v1/dags/${encodeURIComponent(dag)}/runs?limit=20`, ctx.signal), 'runs');
+    const body = await getJson<unknown>(`/api/v1/dags/${encodeURIComponent(dag)}/runs?limit=20`, ctx.signal);
+    // Polling redraws only on change, so an open log or the keyboard focus stays put.
+    const json = JSON.stringify(body);
+    if (lastShown.get(el) === json) return;
+    lastShown.set(el, json);
+    const list = listOf<Obj>(body, 'runs');
     if (!list.length) { el.replaceChildren(title, emptyState('No runs yet.', `Trigger one here or run \`emporium dag run ${dag}\`.`)); return; }
     const openDs = ctx.params.get('ds') ?? dsOf(list[0]);
     const rows = list.map(r => ({ ds: dsOf(r), state: pick(r, 'state', 'status'), started: pick(r, 'startedAt', 'started_at', 'start'), ended: pick(r, 'endedAt', 'ended_at', 'finishedAt', 'end') }));
