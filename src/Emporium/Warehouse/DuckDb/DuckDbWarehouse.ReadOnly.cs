@@ -16,7 +16,7 @@ public sealed partial class DuckDbWarehouse
         string tree;
         using (var parse = connection.CreateCommand())
         {
-            parse.CommandText = "SELECT json_serialize_sql($1)";
+            parse.CommandText = "SELECT json_serialize_sql(CAST($1 AS VARCHAR))";
             parse.Parameters.Add(new DuckDBParameter(sql));
             tree = (string)parse.ExecuteScalar()!;
         }
