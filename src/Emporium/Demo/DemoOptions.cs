@@ -11,4 +11,13 @@ namespace Emporium.Demo;
 public sealed record DemoOptions(long Seed = 42, DateTime? Start = null, int Days = 90, int CatalogSize = 2000)
 {
     public DateTime StartUtc => DateTime.SpecifyKind(Start ?? new DateTime(2023, 1, 1), DateTimeKind.Utc);
+
+    /// <summary>The instant <paramref name="dayPosition"/> days (clamped to the demo's span) plus
+    /// <paramref name="seconds"/> after the start, in whole seconds, as the sources record time.</summary>
+    public DateTime At(double dayPosition, long seconds = 0)
+    {
+        var position = Math.Clamp(dayPosition, 0, Days - 1e-6);
+        var wholeSeconds = (long)Math.Floor(position * 86_400) + seconds;
+        return StartUtc.AddSeconds(wholeSeconds);
+    }
 }

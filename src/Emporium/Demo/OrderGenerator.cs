@@ -95,10 +95,9 @@ public sealed class OrderGenerator : IDemoGenerator
         var customer = r.NextSkewed(Customers, 0.6);
         _customer = guest ? null : FirstCustomer + customer;
         _country = guest ? "United Kingdom" : _customerCountry[customer];
-        // Business hours (08:00–18:00) of the day this row falls on; minutes only, as the source records them.
-        var position = Math.Min(_options.Days - 1e-6, _index * _daysPerRow);
+        // Business hours (08:00–18:00) of the day this row falls on; whole minutes, as the source records them.
+        var position = Math.Clamp(_index * _daysPerRow, 0, _options.Days - 1e-6);
         var day = Math.Floor(position);
-        var minutes = Math.Floor(8 * 60 + (position - day) * 10 * 60);
-        _invoiceDate = _options.StartUtc.AddDays(day).AddMinutes(minutes);
+        _invoiceDate = _options.At(day, 60L * (long)Math.Floor(8 * 60 + (position - day) * 10 * 60));
     }
 }

@@ -40,7 +40,7 @@ public sealed class ProductGenerator : IDemoGenerator
         var asin = Asin.For(_options.Seed, _index);
 
         var price = r.Chance(0.015) ? 0.0 : Price(category.MedianPrice * Math.Exp(0.75 * r.NextGaussian()));
-        double? listPrice = price > 0 && r.Chance(0.3) ? Price(price * (1.1 + r.NextDouble() * 0.6)) : null;
+        double? listPrice = price > 0 && r.Chance(0.3) ? Price(price * (1.1 + r.NextDouble() * 0.6) + 1) : null;
         var reviews = r.Chance(0.6) ? 0L : (long)Math.Min(250_000, Math.Floor(Math.Exp(r.NextDouble() * r.NextDouble() * 12.5)));
         var stars = r.Chance(0.08) ? 0.0 : Math.Round(Math.Clamp(4.8 - Math.Abs(r.NextGaussian()) * 0.45, 1.0, 5.0), 1);
 
@@ -55,7 +55,7 @@ public sealed class ProductGenerator : IDemoGenerator
         values[8] = category.Id;
         values[9] = r.Chance(0.006);
         values[10] = (long)BoughtSteps[r.PickWeighted(BoughtWeights)];
-        values[11] = _options.StartUtc.AddDays(Math.Min(_options.Days - 1e-6, _index * _daysPerRow)).AddSeconds(r.Next(3600));
+        values[11] = _options.At(_index * _daysPerRow, r.Next(3600));
         _index++;
     }
 

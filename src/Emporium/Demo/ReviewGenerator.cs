@@ -42,7 +42,7 @@ public sealed class ReviewGenerator : IDemoGenerator
         values[4] = Text(r, tone);
         values[5] = $"A{(ulong)reviewer * 2654435761UL % 36_000_000_000UL:D11}";
         values[6] = $"{Vocabulary.FirstNames[reviewer % Vocabulary.FirstNames.Length]} {(char)('A' + reviewer / 7 % 26)}.";
-        values[7] = _options.StartUtc.AddDays(Math.Min(_options.Days - 1e-6, _index * _daysPerRow)).AddMinutes(r.Next(24 * 60));
+        values[7] = _options.At(Math.Floor(_index * _daysPerRow), 60L * r.Next(24 * 60));
         values[8] = r.Chance(0.86);
         values[9] = (long)(r.PickWeighted(VoteWeights) switch { 5 => r.Next(20, 400), var bucket => bucket * (1 + r.Next(3)) });
         _index++;
