@@ -1,23 +1,27 @@
 namespace Emporium.Datasets;
 
-/// <summary>The canonical datasets Emporium knows. Names and columns are a contract with the marts.</summary>
+/// <summary>The canonical datasets Emporium knows. Names and columns are a contract with the marts.
+/// Aliases cover the field names of every real source (asaniczka CSV, seed payloads, RapidAPI search, McAuley and
+/// Datafiniti reviews, UCI Online Retail, the user_purchase export); docs/datasets.md maps each source.</summary>
 public static class DatasetCatalog
 {
     public static readonly DatasetSchema Products = new(
         "products",
         [
             new("asin", ColumnType.Text, Required: true),
-            new("title", ColumnType.Text),
-            new("img_url", ColumnType.Text, false, "imgUrl", "image_url"),
+            new("title", ColumnType.Text, false, "product_title"),
+            new("img_url", ColumnType.Text, false, "imgUrl", "image_url", "product_photo"),
             new("product_url", ColumnType.Text, false, "productURL"),
-            new("stars", ColumnType.Double),
-            new("reviews", ColumnType.Integer),
-            new("price", ColumnType.Double),
-            new("list_price", ColumnType.Double, false, "listPrice"),
+            new("stars", ColumnType.Double, false, "product_star_rating") { Min = 0, Max = 5 },
+            new("reviews", ColumnType.Integer, false, "product_num_ratings") { Min = 0 },
+            new("price", ColumnType.Double, false, "product_price") { Min = 0 },
+            // asaniczka writes listPrice 0.0 for "not discounted": stored as null so it cannot pass for a free product.
+            new("list_price", ColumnType.Double, false, "listPrice", "product_original_price") { Min = 0, ZeroMeansMissing = true },
             new("category_id", ColumnType.Integer),
             new("is_best_seller", ColumnType.Boolean, false, "isBestSeller"),
-            new("bought_in_last_month", ColumnType.Integer, false, "boughtInLastMonth"),
-            new("observed_at", ColumnType.Timestamp, false, "date"),
+            new("bought_in_last_month", ColumnType.Integer, false, "boughtInLastMonth", "sales_volume")
+                { Min = 0, Format = NumberFormat.ApproximateCount },
+            new("observed_at", ColumnType.Timestamp, false, "date") { SlashDates = SlashDateOrder.DayFirst },
         ],
         ["asin"],
         WriteMode.Upsert,
@@ -27,7 +31,7 @@ public static class DatasetCatalog
         "categories",
         [
             new("id", ColumnType.Integer, Required: true, "category_id"),
-            new("category_name", ColumnType.Text, Required: true),
+            new("category_name", ColumnType.Text, Required: true, "name"),
         ],
         ["id"],
         WriteMode.Upsert);
@@ -35,16 +39,17 @@ public static class DatasetCatalog
     public static readonly DatasetSchema Reviews = new(
         "reviews",
         [
-            new("review_id", ColumnType.Text, false, "reviews.id", "id"),
+            // Not "id": in Datafiniti files `id` is the product's id, shared by all its reviews.
+            new("review_id", ColumnType.Text, false, "reviews.id"),
             new("asin", ColumnType.Text, Required: true, "asins"),
-            new("rating", ColumnType.Integer, Required: true, "overall", "reviews.rating", "stars"),
-            new("title", ColumnType.Text, false, "summary", "reviews.title"),
-            new("text", ColumnType.Text, false, "reviewText", "reviews.text", "body"),
+            new("rating", ColumnType.Integer, Required: true, "overall", "reviews.rating", "stars") { Min = 1, Max = 5 },
+            new("title", ColumnType.Text, false, "summary", "reviews.title") { Text = TextStyle.Verbatim },
+            new("text", ColumnType.Text, false, "reviewText", "reviews.text", "body") { Text = TextStyle.Verbatim },
             new("reviewer_id", ColumnType.Text, false, "reviewerID"),
             new("reviewer_name", ColumnType.Text, false, "reviewerName", "reviews.username"),
             new("reviewed_at", ColumnType.Timestamp, false, "unixReviewTime", "reviews.date", "reviewTime"),
             new("verified", ColumnType.Boolean, false, "reviews.didPurchase"),
-            new("helpful_votes", ColumnType.Integer, false, "vote", "reviews.numHelpful"),
+            new("helpful_votes", ColumnType.Integer, false, "vote", "reviews.numHelpful") { Min = 0 },
         ],
         ["review_id"],
         WriteMode.Upsert,
@@ -55,12 +60,15 @@ public static class DatasetCatalog
         [
             new("invoice_no", ColumnType.Text, Required: true, "InvoiceNo", "invoice_number"),
             new("stock_code", ColumnType.Text, false, "StockCode"),
-            new("description", ColumnType.Text, false, "Description", "detail"),
+            // Kept as the source wrote it (UCI descriptions carry trailing spaces); marts group by stock_code.
+            new("description", ColumnType.Text, false, "Description", "detail") { Text = TextStyle.Verbatim },
+            // Negative quantities are cancellations and stay.
             new("quantity", ColumnType.Integer, Required: true, "Quantity"),
             new("invoice_date", ColumnType.Timestamp, false, "InvoiceDate"),
+            // No lower bound: UCI books bad-debt adjustments with negative unit prices.
             new("unit_price", ColumnType.Double, Required: true, "UnitPrice"),
-            new("customer_id", ColumnType.Integer, false, "CustomerID"),
-            new("country", ColumnType.Text, false, "Country"),
+            new("customer_id", ColumnType.Integer, false, "CustomerID") { Min = 0 },
+            new("country", ColumnType.Text, false, "Country") { Text = TextStyle.TrimLower },
         ],
         [],
         WriteMode.Append,

@@ -19,6 +19,11 @@ public interface IEventLog : IAsyncDisposable
     /// <summary>Opens a consumer that is a member of <paramref name="group"/>. Members of one group share the
     /// partitions of the topics between them.</summary>
     ILogConsumer OpenConsumer(string group, IReadOnlyCollection<string> topics);
+
+    /// <summary>Offsets a group last reported as processed (next offset per partition; 0 when never reported), for
+    /// lag = end offset - processed offset. Backends that do not track groups throw <see cref="NotSupportedException"/>.</summary>
+    ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetGroupOffsetsAsync(string group, string topic, CancellationToken ct) =>
+        throw new NotSupportedException($"{GetType().Name} does not report consumer group offsets.");
 }
 
 /// <summary>Where an appended message landed.</summary>

@@ -1,0 +1,169 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Emporium.Datasets.Values;
+
+namespace Emporium.Datasets;
+
+/// <summary>The one normalizer behind the stream path (JSON) and the batch path (CSV/XLSX rows as text).
+/// <list type="bullet">
+/// <item>Field names are matched by <see cref="FieldNameMatcher"/>; unknown fields are ignored.</item>
+/// <item>When several input fields map to one column, a non-empty value beats an empty one, then the canonical name
+/// beats the aliases, then aliases in catalog order (McAuley's <c>unixReviewTime</c> over <c>reviewTime</c>).</item>
+/// <item>Values are converted by <see cref="ValueConverter"/>; every bad field is reported, not just the first.</item>
+/// <item>Dataset rules: reviews without an id get <see cref="ReviewIdentity"/>; a review's <c>asins</c> list keeps
+/// its first ASIN.</item>
+/// </list>
+/// Thread-safe and allocation-light: per record only the values array, boxed numbers and the strings the record
+/// keeps are allocated (plus the errors of a bad record).</summary>
+public sealed class RecordNormalizer : IRecordNormalizer
+{
+    /// <summary>Columns tracked on the stack; wider schemas use a heap array.</summary>
+    private const int StackColumns = 64;
+
+    public static RecordNormalizer Instance { get; } = new();
+
+    public NormalizeResult Normalize(DatasetSchema schema, JsonElement input)
+    {
+        if (input.ValueKind != JsonValueKind.Object)
+        {
+            return NormalizeResult.Fail(new FieldError("$", $"expected a JSON object, got {Describe(input.ValueKind)}"));
+        }
+        var matcher = FieldNameMatcher.For(schema);
+        var count = schema.Columns.Count;
+        var acc = new Accumulator(schema, count <= StackColumns ? stackalloc Slot[count] : new Slot[count]);
+        foreach (var property in input.EnumerateObject())
+        {
+            if (matcher.TryMatchUtf8(JsonMarshal.GetRawUtf8PropertyName(property), out var match))
+            {
+                var converted = ValueConverter.Convert(schema.Columns[match.Column], property.Value);
+                acc.Offer(match, converted, property);
+            }
+        }
+        return acc.Finish();
+    }
+
+    public NormalizeResult Normalize(DatasetSchema schema, IReadOnlyDictionary<string, string?> input)
+    {
+        var matcher = FieldNameMatcher.For(schema);
+        var count = schema.Columns.Count;
+        var acc = new Accumulator(schema, count <= StackColumns ? stackalloc Slot[count] : new Slot[count]);
+        foreach (var (name, value) in input)
+        {
+            if (matcher.TryMatch(name, out var match))
+            {
+                acc.Offer(match, ValueConverter.Convert(schema.Columns[match.Column], value), name);
+            }
+        }
+        return acc.Finish();
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private enum SlotState : byte
+    {
+        Absent,
+        Empty,
+        Filled,
+    }
+
+    /// <summary>What was seen so far for one column.</summary>
+    private struct Slot
+    {
+        public SlotState State;
+        public int Rank;
+    }
+
+    /// <summary>Collects the best candidate per column, then validates and builds the record.</summary>
+    private ref struct Accumulator(DatasetSchema schema, Span<Slot> slots)
+    {
+        private readonly Span<Slot> _slots = slots;
+        private readonly object?[] _values = new object?[schema.Columns.Count];
+        private FieldError?[]? _errors;
+
+        public void Offer(FieldNameMatcher.Match match, ConvertedValue converted, JsonProperty property)
+        {
+            if (Accept(match, converted))
+            {
+                // The input's own spelling is only needed for an error, so only then is it allocated.
+                var needsName = converted.Error is not null || (converted.IsEmpty && schema.Columns[match.Column].Required);
+                SetError(match.Column, converted, needsName ? property.Name : null);
+            }
+        }
+
+        public void Offer(FieldNameMatcher.Match match, ConvertedValue converted, string name)
+        {
+            if (Accept(match, converted))
+            {
+                SetError(match.Column, converted, name);
+            }
+        }
+
+        public NormalizeResult Finish()
+        {
+            var columns = schema.Columns;
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (columns[i].Required && _slots[i].State == SlotState.Absent)
+                {
+                    (_errors ??= new FieldError?[columns.Count])[i] = new FieldError(columns[i].Name, "required field is missing");
+                }
+            }
+            if (_errors is not null)
+            {
+                // A field's error may have been withdrawn when a better field for its column came later.
+                var list = new List<FieldError>();
+                foreach (var e in _errors)
+                {
+                    if (e is not null)
+                    {
+                        list.Add(e);
+                    }
+                }
+                if (list.Count > 0)
+                {
+                    return new NormalizeResult(null, list);
+                }
+            }
+            DatasetRules.Apply(schema, _values);
+            return NormalizeResult.Ok(new CanonicalRecord(schema, _values));
+        }
+
+        /// <summary>Takes the candidate when it is better than what the column holds; stores its value.</summary>
+        private bool Accept(FieldNameMatcher.Match match, ConvertedValue converted)
+        {
+            ref var slot = ref _slots[match.Column];
+            var state = converted.IsEmpty ? SlotState.Empty : SlotState.Filled;
+            var better = state > slot.State || (state == slot.State && match.Rank < slot.Rank);
+            if (!better)
+            {
+                return false;
+            }
+            slot.State = state;
+            slot.Rank = match.Rank;
+            _values[match.Column] = converted.Value;
+            return true;
+        }
+
+        private void SetError(int column, ConvertedValue converted, string? field)
+        {
+            var schemaColumn = schema.Columns[column];
+            string? error = converted.Error ?? (converted.IsEmpty && schemaColumn.Required ? "required, but the value is empty" : null);
+            if (error is not null)
+            {
+                (_errors ??= new FieldError?[schema.Columns.Count])[column] = new FieldError(field ?? schemaColumn.Name, error);
+            }
+            else if (_errors is not null)
+            {
+                _errors[column] = null;
+            }
+        }
+    }
+}

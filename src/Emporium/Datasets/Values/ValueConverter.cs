@@ -1,0 +1,218 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Emporium.Datasets.Values;
+
+/// <summary>Converts one input value (a JSON value, or text from a CSV/XLSX cell) to the column's type, applying the
+/// column's cleaning and range rules. Numbers may arrive as JSON numbers or as text, booleans as JSON booleans, text or
+/// 1/0. Never throws on bad input: returns an error that says what was expected and what came.</summary>
+public static class ValueConverter
+{
+    private const int StackLimit = 256;
+    private const int MaxShownLength = 60;
+
+    public static ConvertedValue Convert(ColumnSchema column, string? text) =>
+        text is null ? ConvertedValue.Empty : column.Type == ColumnType.Text ? CleanText(column, text) : FromText(column, text.AsSpan());
+
+    public static ConvertedValue Convert(ColumnSchema column, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+            case JsonValueKind.Undefined:
+                return ConvertedValue.Empty;
+            case JsonValueKind.String:
+                if (column.Type == ColumnType.Text)
+                {
+                    return CleanText(column, value.GetString()!);
+                }
+                return FromJsonString(column, value);
+            case JsonValueKind.Number:
+                return FromJsonNumber(column, value);
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                return column.Type switch
+                {
+                    ColumnType.Boolean => ConvertedValue.Of(Box(value.ValueKind == JsonValueKind.True)),
+                    ColumnType.Text => ConvertedValue.Of(value.ValueKind == JsonValueKind.True ? "true" : "false"),
+                    _ => ConvertedValue.Fail($"expected {Expected(column)}, got {(value.ValueKind == JsonValueKind.True ? "true" : "false")}"),
+                };
+            default:
+                return ConvertedValue.Fail($"expected {Expected(column)}, got {(value.ValueKind == JsonValueKind.Object ? "an object" : "an array")}");
+        }
+    }
+
+    /// <summary>The type a column expects, as written in error messages.</summary>
+    public static string Expected(ColumnSchema column) => column.Type switch
+    {
+        ColumnType.Text => "text",
+        ColumnType.Integer => "an integer",
+        ColumnType.Double => "a number",
+        ColumnType.Boolean => "a boolean (true/false, 1/0)",
+        ColumnType.Timestamp => $"a timestamp ({TimestampParser.Describe(column.SlashDates)})",
+        _ => column.Type.ToString(),
+    };
+
+    private static ConvertedValue FromJsonNumber(ColumnSchema column, JsonElement value)
+    {
+        switch (column.Type)
+        {
+            case ColumnType.Integer:
+                if (value.TryGetInt64(out var l))
+                {
+                    return Integer(column, l);
+                }
+                return value.TryGetDouble(out var whole) && NumberParser.FromDouble(whole, out l) == ParseStatus.Ok
+                    ? Integer(column, l)
+                    : ConvertedValue.Fail($"expected an integer, got {value.GetRawText()}");
+            case ColumnType.Double:
+                return value.TryGetDouble(out var d) && double.IsFinite(d)
+                    ? Double(column, d)
+                    : ConvertedValue.Fail($"expected a number, got {value.GetRawText()}");
+            case ColumnType.Boolean:
+                if (value.TryGetInt64(out var flag) && flag is 0 or 1)
+                {
+                    return ConvertedValue.Of(Box(flag == 1));
+                }
+                return ConvertedValue.Fail($"expected {Expected(column)}, got {value.GetRawText()}");
+            case ColumnType.Timestamp:
+                return value.TryGetDouble(out var unix) && TimestampParser.FromUnix(unix, out var t) == ParseStatus.Ok
+                    ? ConvertedValue.Of(t)
+                    : ConvertedValue.Fail($"expected {Expected(column)}, got {value.GetRawText()}");
+            default:
+                return CleanText(column, value.GetRawText());
+        }
+    }
+
+    private static ConvertedValue FromJsonString(ColumnSchema column, JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length >= 2 && raw[0] == (byte)'"')
+        {
+            raw = raw[1..^1];
+        }
+        // Without escapes the raw bytes are the value: decode on the stack instead of allocating a string.
+        if (raw.Length <= StackLimit && raw.IndexOf((byte)'\\') < 0)
+        {
+            Span<char> chars = stackalloc char[StackLimit];
+            if (Encoding.UTF8.TryGetChars(raw, chars, out var n))
+            {
+                return FromText(column, chars[..n]);
+            }
+        }
+        return FromText(column, value.GetString().AsSpan());
+    }
+
+    private static ConvertedValue FromText(ColumnSchema column, ReadOnlySpan<char> text)
+    {
+        switch (column.Type)
+        {
+            case ColumnType.Integer:
+                return NumberParser.TryParseInteger(text, column.Format, out var l) switch
+                {
+                    ParseStatus.Ok => Integer(column, l),
+                    ParseStatus.Empty => ConvertedValue.Empty,
+                    _ => ConvertedValue.Fail($"expected an integer, got {Show(text)}"),
+                };
+            case ColumnType.Double:
+                return NumberParser.TryParseDouble(text, out var d) switch
+                {
+                    ParseStatus.Ok => Double(column, d),
+                    ParseStatus.Empty => ConvertedValue.Empty,
+                    _ => ConvertedValue.Fail($"expected a number, got {Show(text)}"),
+                };
+            case ColumnType.Boolean:
+                return BooleanParser.TryParse(text, out var b) switch
+                {
+                    ParseStatus.Ok => ConvertedValue.Of(Box(b)),
+                    ParseStatus.Empty => ConvertedValue.Empty,
+                    _ => ConvertedValue.Fail($"expected {Expected(column)}, got {Show(text)}"),
+                };
+            case ColumnType.Timestamp:
+                return TimestampParser.TryParse(text, column.SlashDates, out var t) switch
+                {
+                    ParseStatus.Ok => ConvertedValue.Of(t),
+                    ParseStatus.Empty => ConvertedValue.Empty,
+                    _ => ConvertedValue.Fail($"expected {Expected(column)}, got {Show(text)}"),
+                };
+            default:
+                return CleanText(column, text.ToString());
+        }
+    }
+
+    private static ConvertedValue CleanText(ColumnSchema column, string text)
+    {
+        var span = text.AsSpan();
+        var trimmed = span.Trim();
+        if (trimmed.IsEmpty)
+        {
+            return ConvertedValue.Empty;
+        }
+        return column.Text switch
+        {
+            TextStyle.Verbatim => ConvertedValue.Of(text),
+            TextStyle.TrimLower => ConvertedValue.Of(IsLower(trimmed) && trimmed.Length == span.Length ? text : trimmed.ToString().ToLowerInvariant()),
+            _ => ConvertedValue.Of(trimmed.Length == span.Length ? text : trimmed.ToString()),
+        };
+    }
+
+    private static ConvertedValue Integer(ColumnSchema column, long value)
+    {
+        if (OutOfRange(column, value) is { } error)
+        {
+            return ConvertedValue.Fail(error);
+        }
+        return value == 0 && column.ZeroMeansMissing ? ConvertedValue.Empty : ConvertedValue.Of(value);
+    }
+
+    private static ConvertedValue Double(ColumnSchema column, double value)
+    {
+        if (OutOfRange(column, value) is { } error)
+        {
+            return ConvertedValue.Fail(error);
+        }
+        return value == 0 && column.ZeroMeansMissing ? ConvertedValue.Empty : ConvertedValue.Of(value);
+    }
+
+    private static string? OutOfRange(ColumnSchema column, double value)
+    {
+        var below = column.Min is { } min && value < min;
+        var above = column.Max is { } max && value > max;
+        if (!below && !above)
+        {
+            return null;
+        }
+        var shown = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return (column.Min, column.Max) switch
+        {
+            ({ } lo, { } hi) => $"out of range: expected {Fmt(lo)} to {Fmt(hi)}, got {shown}",
+            ({ } lo, null) => $"out of range: expected >= {Fmt(lo)}, got {shown}",
+            (null, { } hi) => $"out of range: expected <= {Fmt(hi)}, got {shown}",
+            _ => null,
+        };
+    }
+
+    private static string Fmt(double bound) => bound.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool IsLower(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (char.IsUpper(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>A value quoted for an error message, cut short when long.</summary>
+    private static string Show(ReadOnlySpan<char> text) =>
+        text.Length <= MaxShownLength ? $"\"{text}\"" : $"\"{text[..MaxShownLength]}…\" ({text.Length} characters)";
+
+    private static readonly object True = true;
+    private static readonly object False = false;
+
+    private static object Box(bool value) => value ? True : False;
+}

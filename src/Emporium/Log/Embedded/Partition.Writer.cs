@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Emporium.Log.Embedded;
+
+/// <summary>Group commit: one dedicated writer thread per partition drains every queued append, writes them in one
+/// go and fsyncs once; appends that arrive during an fsync form the next batch. fsync blocks its thread for
+/// milliseconds, which is why this is a thread and not thread-pool work.</summary>
+internal sealed partial class Partition
+{
+    /// <summary>Data written but not yet fsync'd is pushed to the file beyond this many buffered bytes.</summary>
+    private const int WriteChunkBytes = 1 << 20;
+
+    private readonly LogCommitPolicy _policy;
+    private readonly TimeProvider _time;
+    private readonly Channel<AppendRequest> _queue = Channel.CreateUnbounded<AppendRequest>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private byte[] _buffer = new byte[64 * 1024];
+    private int _buffered;
+    private Exception? _fault;
+
+    public void Enqueue(AppendRequest request)
+    {
+        if (_fault is { } fault)
+        {
+            throw new IOException($"Partition {Id} stopped accepting appends after a write failure; reopen the log.", fault);
+        }
+
+        if (!_queue.Writer.TryWrite(request))
+        {
+            throw new ObjectDisposedException(nameof(EmbeddedEventLog), $"The log is closed; partition {Id} accepts no more appends.");
+        }
+    }
+
+    /// <summary>Stops accepting appends and waits until everything queued is committed.</summary>
+    public async ValueTask CloseAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writerDone.Task.ConfigureAwait(false);
+        foreach (var segment in Segments)
+        {
+            segment.Dispose();
+        }
+    }
+
+    private void StartWriter()
+    {
+        var thread = new Thread(WriterLoop) { IsBackground = true, Name = $"log-writer {Id}" };
+        thread.Start();
+    }
+
+    private void WriterLoop()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<AppendRequest>();
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                batch.Clear();
+                Gather(reader, batch);
+                if (_fault is not null)
+                {
+                    Fail(batch, _fault);
+                    continue;
+                }
+
+                try
+                {
+                    var firstOffsets = Commit(batch);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        batch[i].Completion.TrySetResult(firstOffsets[i]);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // After a failed write or fsync the file's durable state is unknown (the kernel may have dropped
+                    // dirty pages), so the partition refuses further appends until the log is reopened and rescanned.
+                    _fault = ex;
+                    Fail(batch, ex);
+                }
+            }
+        }
+        finally
+        {
+            _writerDone.TrySetResult();
+        }
+    }
+
+    private static void Fail(List<AppendRequest> batch, Exception ex)
+    {
+        foreach (var request in batch)
+        {
+            request.Completion.TrySetException(new IOException("Append failed; the records are not acknowledged.", ex));
+        }
+    }
+
+    private void Gather(ChannelReader<AppendRequest> reader, List<AppendRequest> batch)
+    {
+        long bytes = 0;
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            while (bytes < _policy.MaxBatchBytes && reader.TryRead(out var request))
+            {
+                batch.Add(request);
+                bytes += request.Bytes;
+            }
+
+            if (bytes >= _policy.MaxBatchBytes)
+            {
+                return;
+            }
+
+            var linger = _policy.Linger(batch.Count, bytes, Stopwatch.GetElapsedTime(started));
+            if (linger <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            // Linger shapes latency only, so it uses the real clock rather than the injected TimeProvider.
+            var more = reader.WaitToReadAsync().AsTask();
+            if (!more.Wait(linger) || !more.Result)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Frames, writes and fsyncs a batch, rolling segments as they fill; returns each request's first offset.</summary>
+    private long[] Commit(List<AppendRequest> batch)
+    {
+        var timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var segment = Segments[^1];
+        var firstOffsets = new long[batch.Count];
+        long records = 0;
+        for (var r = 0; r < batch.Count; r++)
+        {
+            firstOffsets[r] = segment.WrittenNextOffset;
+            foreach (var message in batch[r].Messages)
+            {
+                var keyBytes = RecordFrame.KeyByteCount(message.Key);
+                var frameBytes = RecordFrame.FrameBytes(keyBytes, message.Value.Length);
+                var segmentHasData = segment.WrittenLength + _buffered > 0;
+                if (segmentHasData && segment.WrittenLength + _buffered + frameBytes > _options.SegmentBytes)
+                {
+                    Sync(segment);
+                    segment = Roll(segment);
+                }
+                else if (_buffered + frameBytes > WriteChunkBytes && _buffered > 0)
+                {
+                    WriteBuffered(segment);
+                }
+
+                EnsureBuffer(frameBytes);
+                var offset = segment.WrittenNextOffset;
+                RecordFrame.Write(_buffer.AsSpan(_buffered, frameBytes), offset, timestamp, message.Key, keyBytes, message.Value.Span);
+                segment.Track(offset, segment.WrittenLength + _buffered, _options.IndexIntervalBytes);
+                _buffered += frameBytes;
+                segment.WrittenNextOffset = offset + 1;
+                segment.WrittenMaxTimestampMs = Math.Max(segment.WrittenMaxTimestampMs, timestamp);
+                records++;
+            }
+        }
+
+        Sync(segment);
+        _stats.AddCommitBatch();
+        _stats.AddCommit(records);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            _stats.AddAppendCall();
+        }
+
+        if (_buffer.Length > 4 * WriteChunkBytes)
+        {
+            _buffer = new byte[64 * 1024];
+        }
+
+        return firstOffsets;
+    }
+
+    private void EnsureBuffer(int frameBytes)
+    {
+        if (_buffered + frameBytes <= _buffer.Length)
+        {
+            return;
+        }
+
+        var bigger = new byte[Math.Max(_buffer.Length * 2, _buffered + frameBytes)];
+        _buffer.AsSpan(0, _buffered).CopyTo(bigger);
+        _buffer = bigger;
+    }
+
+    private void WriteBuffered(Segment segment)
+    {
+        if (_buffered == 0)
+        {
+            return;
+        }
+
+        RandomAccess.Write(segment.Handle, _buffer.AsSpan(0, _buffered), segment.WrittenLength);
+        segment.WrittenLength += _buffered;
+        _stats.AddBytes(_buffered);
+        _buffered = 0;
+    }
+
+    /// <summary>Writes what is buffered, fsyncs, and only then makes it visible to readers and wakes them.</summary>
+    private void Sync(Segment segment)
+    {
+        WriteBuffered(segment);
+        RandomAccess.FlushToDisk(segment.Handle);
+        _stats.AddFsync();
+        segment.Publish();
+        Volatile.Write(ref _endOffset, segment.WrittenNextOffset);
+        _onCommitted();
+    }
+
+    /// <summary>Seals the full segment (its index is persisted so reopening skips the scan) and starts the next one.</summary>
+    private Segment Roll(Segment full)
+    {
+        SegmentIndexFile.Write(full);
+        var next = Segment.Create(Directory, full.WrittenNextOffset);
+        lock (_segmentsLock)
+        {
+            Volatile.Write(ref _segments, [.. _segments, next]);
+        }
+
+        _stats.AddRoll();
+        return next;
+    }
+}
