@@ -24,4 +24,10 @@ public sealed record EmporiumOptions
 
     /// <summary>Partitions per topic when a topic is created. Default 4.</summary>
     public int Partitions { get; init; } = 4;
+
+    /// <summary>HTTP ingest limits and back-pressure (section <c>Ingest</c>).</summary>
+    public Ingest.IngestOptions Ingest { get; init; } = new();
+
+    /// <summary>API keys (section <c>Auth</c>). Default: none, which restricts the server to loopback.</summary>
+    public AuthOptions Auth { get; init; } = new();
 }

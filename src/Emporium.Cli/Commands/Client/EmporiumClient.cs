@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Emporium.Warehouse;
+
+namespace Emporium.Cli.Commands.Client;
+
+/// <summary>Thin client of the Emporium HTTP API used by CLI commands that go through a running server.</summary>
+public sealed class EmporiumClient : IDisposable
+{
+    public EmporiumClient(string baseUrl, string? apiKey, TimeSpan? timeout = null)
+    {
+        Http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromMinutes(5) };
+        if (!string.IsNullOrWhiteSpace(apiKey))
+        {
+            Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+    }
+
+    public HttpClient Http { get; }
+
+    public async Task<QueryResult> QueryAsync(string sql, int maxRows, CancellationToken ct)
+    {
+        using var response = await Http.PostAsJsonAsync("api/v1/query", new { sql, maxRows }, ct);
+        return await ReadTableAsync(response, ct);
+    }
+
+    public async Task<IReadOnlyList<string>> MartsAsync(CancellationToken ct)
+    {
+        using var response = await Http.GetAsync("api/v1/marts", ct);
+        var json = await ReadJsonAsync(response, ct);
+        return json.GetProperty("marts").EnumerateArray().Select(e => e.GetString()!).ToList();
+    }
+
+    public async Task<QueryResult> MartAsync(string name, int? limit, CancellationToken ct)
+    {
+        using var response = await Http.GetAsync($"api/v1/marts/{Uri.EscapeDataString(name)}{(limit is { } l ? $"?limit={l}" : "")}", ct);
+        return await ReadTableAsync(response, ct);
+    }
+
+    public void Dispose() => Http.Dispose();
+
+    /// <summary>Reads the API's table shape back into a <see cref="QueryResult"/> (values as JSON scalars).</summary>
+    public static async Task<QueryResult> ReadTableAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var json = await ReadJsonAsync(response, ct);
+        var columns = json.GetProperty("columns").EnumerateArray()
+            .Select(c => new QueryColumn(c.GetProperty("name").GetString()!, c.GetProperty("type").GetString()!)).ToList();
+        var rows = json.GetProperty("rows").EnumerateArray()
+            .Select(r => r.EnumerateArray().Select(Scalar).ToArray()).ToList();
+        var truncated = json.TryGetProperty("truncated", out var t) && t.ValueKind == JsonValueKind.True;
+        return new QueryResult(columns, rows, truncated);
+    }
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiException((int)response.StatusCode, Describe(text, response));
+        }
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>The most useful line of an error body: problem details' detail or title, else the text.</summary>
+    public static string Describe(string body, HttpResponseMessage response)
+    {
+        try
+        {
+            var json = JsonDocument.Parse(body).RootElement;
+            if (json.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
+            {
+                return d.GetString()!;
+            }
+            if (json.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String)
+            {
+                return t.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return string.IsNullOrWhiteSpace(body) ? $"{(int)response.StatusCode} {response.ReasonPhrase}" : body;
+    }
+
+    private static object? Scalar(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number when e.TryGetInt64(out var l) => l,
+        JsonValueKind.Number => e.GetDouble(),
+        _ => e.GetRawText(),
+    };
+}
+
+/// <summary>The server answered with an error; <see cref="Exception.Message"/> is its explanation.</summary>
+public sealed class ApiException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Emporium.Cli.Hosting;
+using Emporium.Cli.Web.Auth;
+
+namespace Emporium.Cli.Commands;
+
+/// <summary><c>emporium keys add|list|remove</c>: API keys in <c>&lt;data&gt;/emporium.json</c>, stored as SHA-256
+/// hashes; a new key is printed once and never stored.</summary>
+public sealed class KeysCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var command = new Command("keys", "Manage API keys (stored hashed in <data>/emporium.json)");
+        command.Subcommands.Add(BuildAdd());
+        command.Subcommands.Add(BuildList());
+        command.Subcommands.Add(BuildRemove());
+        return command;
+    }
+
+    private static Command BuildAdd()
+    {
+        var scope = new Option<string[]>("--scope") { Description = "ingest, read or admin (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+        scope.AcceptOnlyFromAmong([.. Scopes.All]);
+        var name = new Option<string?>("--name") { Description = "Label for the key (default key-N)" };
+        var data = CommonOptions.Data();
+        var add = new Command("add", "Create a key, print it once, store only its hash") { scope, name, data };
+        add.SetAction(parse =>
+        {
+            var file = ConfigFile(parse.GetValue(data));
+            var root = Load(file);
+            var keys = Keys(root);
+            var label = parse.GetValue(name) ?? $"key-{keys.Count + 1}";
+            if (keys.Any(k => k?["Name"]?.GetValue<string>() == label))
+            {
+                Console.Error.WriteLine($"emporium keys add: a key named '{label}' exists; remove it first or pick another --name");
+                return 1;
+            }
+            var key = ApiKeyHash.NewKey();
+            var scopes = parse.GetValue(scope)!.Select(s => s.ToLowerInvariant()).Distinct().ToArray();
+            keys.Add(new JsonObject
+            {
+                ["Name"] = label,
+                ["Hash"] = ApiKeyHash.Of(key),
+                ["Scopes"] = new JsonArray(scopes.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
+            });
+            Save(file, root);
+            Console.WriteLine(key);
+            Console.Error.WriteLine($"Key '{label}' ({string.Join(", ", scopes)}) stored as a hash in {file}. Copy it now: it is not shown again.");
+            Console.Error.WriteLine("A running server picks it up on restart.");
+            return 0;
+        });
+        return add;
+    }
+
+    private static Command BuildList()
+    {
+        var data = CommonOptions.Data();
+        var list = new Command("list", "List key names and scopes") { data };
+        list.SetAction(parse =>
+        {
+            var options = EmporiumConfiguration.Load(EmporiumConfiguration.ResolveDataDir(parse.GetValue(data)));
+            foreach (var key in options.Auth.Keys)
+            {
+                Console.WriteLine($"{key.Name}\t{string.Join(",", key.Scopes)}\tsha256:{key.Hash[..Math.Min(12, key.Hash.Length)]}…");
+            }
+            if (options.Auth.Keys.Count == 0)
+            {
+                Console.Error.WriteLine("no API keys: the server serves loopback only");
+            }
+            return 0;
+        });
+        return list;
+    }
+
+    private static Command BuildRemove()
+    {
+        var name = new Argument<string>("name") { Description = "Name of the key" };
+        var data = CommonOptions.Data();
+        var remove = new Command("remove", "Remove a key by name") { name, data };
+        remove.SetAction(parse =>
+        {
+            var file = ConfigFile(parse.GetValue(data));
+            var root = Load(file);
+            var keys = Keys(root);
+            var victim = keys.FirstOrDefault(k => k?["Name"]?.GetValue<string>() == parse.GetValue(name));
+            if (victim is null)
+            {
+                Console.Error.WriteLine($"emporium keys remove: no key named '{parse.GetValue(name)}'");
+                return 1;
+            }
+            keys.Remove(victim);
+            Save(file, root);
+            return 0;
+        });
+        return remove;
+    }
+
+    private static string ConfigFile(string? dataFlag)
+    {
+        var dir = EmporiumConfiguration.ResolveDataDir(dataFlag);
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, EmporiumConfiguration.FileName);
+    }
+
+    private static JsonObject Load(string file) =>
+        File.Exists(file) ? JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })?.AsObject() ?? [] : [];
+
+    private static JsonArray Keys(JsonObject root)
+    {
+        var auth = root["Auth"] as JsonObject ?? (JsonObject)(root["Auth"] = new JsonObject());
+        return auth["Keys"] as JsonArray ?? (JsonArray)(auth["Keys"] = new JsonArray());
+    }
+
+    private static void Save(string file, JsonObject root)
+    {
+        var temp = file + ".tmp";
+        File.WriteAllText(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, file, overwrite: true);
+    }
+}

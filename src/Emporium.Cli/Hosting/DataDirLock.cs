@@ -1,0 +1,104 @@
+using System.Text.Json;
+
+namespace Emporium.Cli.Hosting;
+
+/// <summary>Single-owner lock of a data dir: <c>emporium.lock</c> held open with an exclusive OS lock (released by
+/// the kernel even when the owner is killed), plus <c>server.json</c> with the owner's URL. Only the owner writes
+/// the log, lake and warehouse; other processes find it here and use its API.</summary>
+public sealed class DataDirLock : IDisposable
+{
+    private const string LockName = "emporium.lock";
+    private const string InfoName = "server.json";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private readonly FileStream _handle;
+    private readonly string _dataDir;
+
+    private DataDirLock(string dataDir, FileStream handle)
+    {
+        _dataDir = dataDir;
+        _handle = handle;
+    }
+
+    /// <summary>Takes the lock or throws <see cref="StartupException"/> naming the current owner.</summary>
+    public static DataDirLock Acquire(string dataDir)
+    {
+        Directory.CreateDirectory(dataDir);
+        try
+        {
+            var handle = new FileStream(Path.Combine(dataDir, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            handle.SetLength(0);
+            handle.Write(System.Text.Encoding.UTF8.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            handle.Flush();
+            File.Delete(Path.Combine(dataDir, InfoName));
+            return new DataDirLock(dataDir, handle);
+        }
+        catch (IOException)
+        {
+            var owner = ReadInfo(dataDir);
+            throw new StartupException(owner is null
+                ? $"data dir {dataDir} is already in use by another Emporium process"
+                : $"data dir {dataDir} is already in use by the Emporium server at {owner.Url} (pid {owner.Pid})");
+        }
+    }
+
+    /// <summary>The running owner of a data dir, or null when no process holds it.</summary>
+    public static ServerInfo? FindOwner(string dataDir)
+    {
+        var path = Path.Combine(dataDir, LockName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return null;
+        }
+        catch (IOException)
+        {
+            // Held: a server owns the dir. It may not have published its URL yet; wait briefly for it.
+            for (var i = 0; i < 50; i++)
+            {
+                if (ReadInfo(dataDir) is { } info)
+                {
+                    return info;
+                }
+                Thread.Sleep(100);
+            }
+            throw new InvalidOperationException($"data dir {dataDir} is locked by a process that has not published its URL (still starting?)");
+        }
+    }
+
+    /// <summary>Publishes the owner's URL (atomically: temp file + rename).</summary>
+    public void Publish(ServerInfo info)
+    {
+        var path = Path.Combine(_dataDir, InfoName);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(info, Json));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            File.Delete(Path.Combine(_dataDir, InfoName));
+        }
+        catch (IOException)
+        {
+        }
+        _handle.Dispose();
+    }
+
+    private static ServerInfo? ReadInfo(string dataDir)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ServerInfo>(File.ReadAllText(Path.Combine(dataDir, InfoName)), Json);
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

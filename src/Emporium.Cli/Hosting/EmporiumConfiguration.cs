@@ -1,0 +1,48 @@
+using Emporium.Configuration;
+
+namespace Emporium.Cli.Hosting;
+
+/// <summary>Builds the configuration of one process: <c>&lt;data&gt;/emporium.json</c>, then <c>EMPORIUM__…</c>
+/// environment variables, then command-line flags (last wins). The data dir itself can only come from the flag or
+/// the environment, since it decides where emporium.json is.</summary>
+public static class EmporiumConfiguration
+{
+    public const string FileName = "emporium.json";
+    public const string EnvironmentPrefix = "EMPORIUM__";
+
+    /// <summary>The data dir from the flag, else <c>EMPORIUM__DATADIR</c>, else the default; made absolute.</summary>
+    public static string ResolveDataDir(string? flag)
+    {
+        var dir = flag;
+        if (string.IsNullOrWhiteSpace(dir))
+        {
+            dir = Environment.GetEnvironmentVariable(EnvironmentPrefix + "DATADIR");
+        }
+        if (string.IsNullOrWhiteSpace(dir))
+        {
+            dir = new EmporiumOptions().DataDir;
+        }
+        return Path.GetFullPath(dir);
+    }
+
+    /// <summary>Configuration for a data dir plus flag overrides (keys as in emporium.json, e.g. "Port").</summary>
+    public static IConfigurationRoot Build(string dataDir, IReadOnlyDictionary<string, string?>? flags = null)
+    {
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(dataDir, FileName), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables(EnvironmentPrefix);
+        var overrides = new Dictionary<string, string?>(flags ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase)
+        {
+            ["DataDir"] = dataDir,
+        };
+        builder.AddInMemoryCollection(overrides.Where(kv => kv.Value is not null));
+        return builder.Build();
+    }
+
+    public static EmporiumOptions Bind(IConfiguration configuration) =>
+        configuration.Get<EmporiumOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new EmporiumOptions();
+
+    /// <summary>Reads the options of a data dir the way a running server would see them.</summary>
+    public static EmporiumOptions Load(string dataDir, IReadOnlyDictionary<string, string?>? flags = null) =>
+        Bind(Build(dataDir, flags));
+}

@@ -1,0 +1,239 @@
+using System.Net;
+using Emporium.Cli.Web;
+using Emporium.Cli.Web.Auth;
+using Emporium.Configuration;
+using Emporium.Datasets;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Emporium.Cli.Hosting;
+
+/// <summary>One Emporium process: owns the data dir, creates the backends from their addresses, registers every
+/// service and endpoint module, and serves HTTP. Start-up refuses a non-loopback address without API keys.</summary>
+public sealed class EmporiumHost : IAsyncDisposable
+{
+    private readonly DataDirLock _lock;
+    private bool _disposed;
+
+    private EmporiumHost(WebApplication app, DataDirLock dirLock, string url, Backends backends)
+    {
+        App = app;
+        _lock = dirLock;
+        Url = url;
+        Backends = backends;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>Base URL the server listens on, e.g. http://127.0.0.1:5080.</summary>
+    public string Url { get; }
+
+    public Backends Backends { get; }
+
+    /// <param name="backends">Backends to use instead of creating them from the options (tests, benchmarks); the host owns them.</param>
+    public static async Task<EmporiumHost> StartAsync(EmporiumOptions options, IConfiguration configuration, TextWriter output, CancellationToken ct, Backends? backends = null)
+    {
+        CheckBinding(options);
+        var dataDir = BackendAddresses.FullDataDir(options);
+        var dirLock = DataDirLock.Acquire(dataDir);
+        WebApplication? app = null;
+        try
+        {
+            backends ??= await Backends.CreateAsync(options, ct);
+            app = Build(options, configuration, backends);
+            await InitializeAsync(backends, options, ct);
+            await app.StartAsync(ct);
+            var url = ListeningUrl(app, options);
+            dirLock.Publish(new ServerInfo(url, Environment.ProcessId, DateTimeOffset.UtcNow, options.Auth.Keys.Count > 0));
+            var host = new EmporiumHost(app, dirLock, url, backends);
+            host.PrintBanner(options, output);
+            return host;
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+            else if (backends is not null)
+            {
+                await backends.DisposeAsync();
+            }
+            dirLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Blocks until Ctrl+C / SIGTERM (or <paramref name="ct"/>), then drains: in-flight requests finish and
+    /// hosted services (processor, scheduler) stop before the backends are closed.</summary>
+    public async Task WaitForShutdownAsync(CancellationToken ct)
+    {
+        await App.WaitForShutdownAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        try
+        {
+            await App.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await App.DisposeAsync();
+            _lock.Dispose();
+        }
+    }
+
+    public static bool IsLoopback(string bind) =>
+        string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(bind, out var ip) && IPAddress.IsLoopback(ip));
+
+    private static void CheckBinding(EmporiumOptions options)
+    {
+        if (!IsLoopback(options.Bind) && !IPAddress.TryParse(options.Bind, out _))
+        {
+            throw new StartupException($"cannot bind to '{options.Bind}': give an IP address (e.g. 127.0.0.1 or 0.0.0.0) or 'localhost'");
+        }
+        if (options.Auth.Keys.Count == 0 && !IsLoopback(options.Bind))
+        {
+            throw new StartupException(
+                $"refusing to bind to {options.Bind} without API keys: anyone on the network could write and read data. " +
+                "Create a key with 'emporium keys add --scope admin' (or configure Auth:Keys), or bind to 127.0.0.1.");
+        }
+        foreach (var key in options.Auth.Keys)
+        {
+            if (key.Hash.Length != 64 || !key.Hash.All(Uri.IsHexDigit))
+            {
+                throw new StartupException($"API key '{key.Name}': Hash must be the 64-character hex SHA-256 of the key");
+            }
+            if (key.Scopes.Count == 0 || key.Scopes.Any(s => !Scopes.All.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            {
+                throw new StartupException($"API key '{key.Name}': scopes must be some of {string.Join(", ", Scopes.All)}");
+            }
+        }
+    }
+
+    private static WebApplication Build(EmporiumOptions options, IConfiguration configuration, Backends backends)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(EmporiumHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (string.Equals(options.Bind, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                kestrel.ListenLocalhost(options.Port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(options.Bind), options.Port);
+            }
+            // Ingest enforces its own, clearer limit; this only stops other endpoints from taking unbounded bodies.
+            kestrel.Limits.MaxRequestBodySize = options.Ingest.MaxBodyBytes + 1024 * 1024;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.NumberHandling = ResultJson.Options.NumberHandling;
+            foreach (var converter in ResultJson.Options.Converters)
+            {
+                o.SerializerOptions.Converters.Add(converter);
+            }
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.Auth);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new HostClock(DateTimeOffset.UtcNow));
+        builder.Services.AddSingleton(backends);
+        if (backends.Log is { } log)
+        {
+            builder.Services.AddSingleton(log);
+        }
+        if (backends.Lake is { } lake)
+        {
+            builder.Services.AddSingleton(lake);
+        }
+        if (backends.Warehouse is { } warehouse)
+        {
+            builder.Services.AddSingleton(warehouse);
+        }
+        if (backends.Normalizer is { } normalizer)
+        {
+            builder.Services.AddSingleton(normalizer);
+        }
+        builder.Services.AddOpenApi();
+        foreach (var module in ModuleDiscovery.ServiceModules())
+        {
+            module.Configure(builder.Services, options);
+        }
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(UnhandledExceptionResponder.WriteAsync));
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        foreach (var module in ModuleDiscovery.EndpointModules())
+        {
+            module.Map(app);
+        }
+        app.MapOpenApi().RequireScope(Scopes.Read);
+        // Backends are owned by this host: closed after the hosted services stopped and the server drained.
+        app.Lifetime.ApplicationStopped.Register(() => backends.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+
+    private static async Task InitializeAsync(Backends backends, EmporiumOptions options, CancellationToken ct)
+    {
+        if (backends.Warehouse is { } warehouse)
+        {
+            await warehouse.InitializeAsync(DatasetCatalog.All, ct);
+        }
+        if (backends.Log is { } log)
+        {
+            foreach (var dataset in DatasetCatalog.All)
+            {
+                await log.EnsureTopicAsync(dataset.Name, options.Partitions, ct);
+            }
+        }
+    }
+
+    private static string ListeningUrl(WebApplication app, EmporiumOptions options)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is not null && Uri.TryCreate(address, UriKind.Absolute, out var uri))
+        {
+            var host = IPAddress.TryParse(options.Bind, out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any)) ? "127.0.0.1" : uri.Host;
+            return $"http://{(host.Contains(':') && !host.StartsWith('[') ? $"[{host}]" : host)}:{uri.Port}";
+        }
+        return $"http://{options.Bind}:{options.Port}";
+    }
+
+    private void PrintBanner(EmporiumOptions options, TextWriter output)
+    {
+        output.WriteLine($"Emporium listening on {Url}  (data: {BackendAddresses.FullDataDir(options)})");
+        output.WriteLine($"  log:       {Backends.Describe("log")}");
+        output.WriteLine($"  lake:      {Backends.Describe("lake")}");
+        output.WriteLine($"  warehouse: {Backends.Describe("warehouse")}");
+        if (Backends.Unavailable.TryGetValue("normalizer", out var why))
+        {
+            output.WriteLine($"  ingest:    unavailable ({why})");
+        }
+        output.WriteLine(options.Auth.Keys.Count > 0
+            ? $"  auth:      on ({options.Auth.Keys.Count} API key(s))"
+            : "  auth:      off (no API keys configured; serving loopback only)");
+        output.WriteLine("Press Ctrl+C to stop.");
+        output.Flush();
+    }
+}

@@ -1,0 +1,27 @@
+using Emporium.Cli.Web;
+using Emporium.Cli.Web.Ingest;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Emporium.Cli.Hosting;
+
+/// <summary>Turns exceptions that escaped an endpoint into problem-details JSON with the right status.</summary>
+public static class UnhandledExceptionResponder
+{
+    public static async Task WriteAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var result = error switch
+        {
+            PieceUnavailableException e => ApiErrors.Problem(503, "not available", e.Message),
+            BadHttpRequestException e => ApiErrors.Problem(e.StatusCode, "bad request", e.Message),
+            _ when DiskFull.Is(error) => ApiErrors.Problem(503, "disk full", "the server's disk is full; retry later"),
+            OperationCanceledException => ApiErrors.Problem(499, "cancelled", "the request was cancelled"),
+            _ => ApiErrors.Problem(500, "internal error", error?.Message),
+        };
+        if (DiskFull.Is(error) || error is PieceUnavailableException)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+        await result.ExecuteAsync(context);
+    }
+}

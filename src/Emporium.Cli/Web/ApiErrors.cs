@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Emporium.Cli.Web;
+
+/// <summary>Error bodies in one shape everywhere (RFC 9457 problem details plus field errors):
+/// <c>{"type","title","status","detail","errors":[{"field","error"}]}</c>.</summary>
+public static class ApiErrors
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IResult Problem(int status, string title, string? detail = null, IEnumerable<object>? errors = null, IReadOnlyDictionary<string, object?>? extra = null) =>
+        Results.Text(ProblemJson(status, title, detail, errors, extra), "application/problem+json", statusCode: status);
+
+    public static string ProblemJson(int status, string title, string? detail = null, IEnumerable<object>? errors = null, IReadOnlyDictionary<string, object?>? extra = null)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["type"] = $"https://httpstatuses.io/{status}",
+            ["title"] = title,
+            ["status"] = status,
+        };
+        if (detail is not null)
+        {
+            body["detail"] = detail;
+        }
+        if (extra is not null)
+        {
+            foreach (var (k, v) in extra)
+            {
+                body[k] = v;
+            }
+        }
+        body["errors"] = errors?.ToList() ?? [];
+        return JsonSerializer.Serialize(body, Json);
+    }
+
+    /// <summary>One field error.</summary>
+    public static object Field(string field, string error) => new { field, error };
+}

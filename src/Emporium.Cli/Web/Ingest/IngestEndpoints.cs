@@ -1,0 +1,36 @@
+using Emporium.Cli.Web.Auth;
+using Emporium.Datasets;
+using Emporium.Ingest;
+
+namespace Emporium.Cli.Web.Ingest;
+
+/// <summary><c>POST /api/v1/ingest/{dataset}</c>: one JSON object, a JSON array or NDJSON; 202 once durable.</summary>
+public sealed class IngestEndpoints : IEndpointModule
+{
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/ingest/{dataset}", (string dataset, HttpContext context, IngestHandler handler) =>
+            {
+                var schema = DatasetCatalog.Find(dataset);
+                if (schema is null)
+                {
+                    return Task.FromResult(ApiErrors.Problem(404, "unknown dataset",
+                        $"'{dataset}' is not a dataset; known datasets: {string.Join(", ", DatasetCatalog.All.Select(d => d.Name))}",
+                        [ApiErrors.Field("dataset", "unknown")],
+                        new Dictionary<string, object?> { ["known"] = DatasetCatalog.All.Select(d => d.Name).ToList() }));
+                }
+                var format = BodyFormats.FromContentType(context.Request.ContentType) ?? BodyFormat.Json;
+                var source = $"http:{context.Request.Path}";
+                return handler.HandleAsync(context, async (body, pipeline, ct) =>
+                {
+                    var records = IngestBodyParser.Parse(body.Span, format);
+                    return IngestHandler.Outcome(await pipeline.IngestAsync(schema, records, source, ct));
+                });
+            })
+            .RequireScope(Scopes.Ingest)
+            .WithName("Ingest")
+            .WithSummary("Append records to a dataset's log")
+            .WithDescription("Body: one JSON object, a JSON array of objects, or NDJSON (application/x-ndjson). Answers 202 with accepted/rejected counts once the accepted records are durable; invalid records go to the dead letters. Honors Idempotency-Key.")
+            .Produces(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503);
+    }
+}

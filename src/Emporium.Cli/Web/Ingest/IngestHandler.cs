@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Emporium.Configuration;
+using Emporium.Datasets;
+using Emporium.Ingest;
+using Emporium.Cli.Hosting;
+
+namespace Emporium.Cli.Web.Ingest;
+
+/// <summary>The HTTP side of ingest shared by <c>/api/v1/ingest/{dataset}</c> and the seed routes: content type,
+/// body limit, back-pressure, idempotency and the mapping of outcomes to status codes. The record work itself is
+/// <see cref="IngestPipeline"/>.</summary>
+public sealed class IngestHandler(EmporiumOptions options, Backends backends, IngestPipeline? pipeline, IdempotencyStore idempotency, LagMonitor? lag, IngestStats stats)
+{
+    private const int MaxIdempotencyKeyLength = 200;
+
+    /// <summary>Answers one ingest request. <paramref name="process"/> turns the body into a response; it runs at
+    /// most once per Idempotency-Key.</summary>
+    public async Task<IResult> HandleAsync(HttpContext context, Func<ReadOnlyMemory<byte>, IngestPipeline, CancellationToken, Task<IngestResponse>> process)
+    {
+        var request = context.Request;
+        var ct = context.RequestAborted;
+        if (BodyFormats.FromContentType(request.ContentType) is null)
+        {
+            return ApiErrors.Problem(415, "unsupported content type",
+                $"got '{(string.IsNullOrEmpty(request.ContentType) ? "(none)" : request.ContentType)}'; send one of: {string.Join(", ", BodyFormats.Accepted)}",
+                [ApiErrors.Field("Content-Type", "unsupported")]);
+        }
+        var limit = options.Ingest.MaxBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            return TooLarge(limit, request.ContentLength);
+        }
+        if (pipeline is null)
+        {
+            var missing = backends.Unavailable.Keys.Where(k => k is "log" or "normalizer").ToList();
+            return ApiErrors.Problem(503, "ingest unavailable", string.Join("; ", missing.Select(m => backends.Unavailable[m])));
+        }
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > MaxIdempotencyKeyLength)
+        {
+            return ApiErrors.Problem(400, "Idempotency-Key too long", $"at most {MaxIdempotencyKeyLength} characters", [ApiErrors.Field("Idempotency-Key", "too long")]);
+        }
+        if (await RefuseForLagAsync(ct) is { } refused)
+        {
+            return refused.ToResult();
+        }
+        using var body = await BoundedBody.ReadAsync(request.Body, limit, request.ContentLength, ct);
+        if (body is null)
+        {
+            return TooLarge(limit, null);
+        }
+        if (string.IsNullOrEmpty(key))
+        {
+            return (await RunAsync(body.Memory, process, ct)).ToResult();
+        }
+        var hash = Convert.ToHexStringLower(SHA256.HashData(body.Memory.Span));
+        var scopedKey = $"{request.Path}\u001f{key}";
+        var (response, outcome) = await idempotency.RunAsync(scopedKey, hash, async c =>
+        {
+            var r = await RunAsync(body.Memory, process, c);
+            return new IdempotentResponse(r.Status, r.Body, hash, idempotency.NewExpiry());
+        }, ct);
+        return outcome switch
+        {
+            IdempotencyOutcome.KeyReused => ApiErrors.Problem(422, "Idempotency-Key reused",
+                "this key was already used for a request with a different body", [ApiErrors.Field("Idempotency-Key", "reused with a different body")]),
+            _ => new IngestResponse(response.Status, response.Body, response.IsFinal ? null : options.Ingest.RetryAfterSeconds)
+                .ToResult(replayed: outcome == IdempotencyOutcome.Replayed),
+        };
+    }
+
+    /// <summary>Maps an ingest outcome to 202, or 400 when nothing was valid.</summary>
+    public static IngestResponse Outcome(IngestResult result)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["dataset"] = result.Dataset,
+            ["accepted"] = result.Accepted,
+            ["rejected"] = result.Rejected,
+            ["errors"] = result.Errors,
+        };
+        if (result.Accepted == 0)
+        {
+            body["type"] = "https://httpstatuses.io/400";
+            body["title"] = "no valid record";
+            body["status"] = 400;
+            body["detail"] = $"all {result.Rejected} record(s) were rejected; they are kept in the dead letters";
+            return new IngestResponse(400, JsonSerializer.Serialize(body, ApiErrors.Json));
+        }
+        return new IngestResponse(202, JsonSerializer.Serialize(body, ApiErrors.Json));
+    }
+
+    private async Task<IngestResponse> RunAsync(ReadOnlyMemory<byte> body, Func<ReadOnlyMemory<byte>, IngestPipeline, CancellationToken, Task<IngestResponse>> process, CancellationToken ct)
+    {
+        try
+        {
+            return await process(body, pipeline!, ct);
+        }
+        catch (BodyParseException e)
+        {
+            return new IngestResponse(400, ApiErrors.ProblemJson(400, "unreadable body", e.Message, [ApiErrors.Field("body", e.Message)]));
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            stats.RecordRefused();
+            return new IngestResponse(503, ApiErrors.ProblemJson(503, "disk full", "the server's disk is full; nothing from this request was acknowledged, retry later"),
+                options.Ingest.RetryAfterSeconds);
+        }
+    }
+
+    private async Task<IngestResponse?> RefuseForLagAsync(CancellationToken ct)
+    {
+        if (lag is null || options.Ingest.MaxLag <= 0)
+        {
+            return null;
+        }
+        var snapshot = await lag.GetAsync(ct);
+        if (snapshot.TotalLag is { } behind && behind > options.Ingest.MaxLag)
+        {
+            stats.RecordRefused();
+            return new IngestResponse(429, ApiErrors.ProblemJson(429, "processor behind",
+                $"the processor is {behind} records behind (limit {options.Ingest.MaxLag}); retry after {options.Ingest.RetryAfterSeconds}s"),
+                options.Ingest.RetryAfterSeconds);
+        }
+        return null;
+    }
+
+    private static IResult TooLarge(long limit, long? length) => ApiErrors.Problem(413, "body too large",
+        $"the body {(length is { } l ? $"({l} bytes) " : "")}exceeds the limit of {limit} bytes; split it into smaller batches",
+        [ApiErrors.Field("body", $"over {limit} bytes")]);
+}

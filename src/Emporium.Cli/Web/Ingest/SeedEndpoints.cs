@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Emporium.Cli.Web.Auth;
+using Emporium.Datasets;
+using Emporium.Ingest;
+
+namespace Emporium.Cli.Web.Ingest;
+
+/// <summary>Routes compatible with the original product-streaming API, so its clients work unchanged:
+/// <c>POST /AmazonProduct</c> (with <c>date</c> as <c>31/12/2023 00:00</c>) and <c>POST /Category</c>, each one JSON
+/// object, answered <c>201</c> with the item once it is durable in the log; a bad date or record is a 400 with the item.</summary>
+public sealed class SeedEndpoints : IEndpointModule
+{
+    /// <summary>The seed's date format (day first, 24-hour clock).</summary>
+    public const string SeedDateFormat = "dd/MM/yyyy HH:mm";
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/AmazonProduct", (HttpContext context, IngestHandler handler) =>
+                handler.HandleAsync(context, (body, pipeline, ct) => IngestOneAsync(DatasetCatalog.Products, body, pipeline, context.Request.Path, withDate: true, ct)))
+            .RequireScope(Scopes.Ingest)
+            .WithName("SeedAmazonProduct")
+            .WithSummary("Seed-compatible: one product, date as DD/MM/YYYY HH:MM; 201 with the item");
+        app.MapPost("/Category", (HttpContext context, IngestHandler handler) =>
+                handler.HandleAsync(context, (body, pipeline, ct) => IngestOneAsync(DatasetCatalog.Categories, body, pipeline, context.Request.Path, withDate: false, ct)))
+            .RequireScope(Scopes.Ingest)
+            .WithName("SeedCategory")
+            .WithSummary("Seed-compatible: one category; 201 with the item");
+    }
+
+    private static async Task<IngestResponse> IngestOneAsync(DatasetSchema schema, ReadOnlyMemory<byte> body, IngestPipeline pipeline, string path, bool withDate, CancellationToken ct)
+    {
+        var records = IngestBodyParser.Parse(body.Span, BodyFormat.Json);
+        if (records is not [{ Value: { } item } only])
+        {
+            return new IngestResponse(400, ApiErrors.ProblemJson(400, "expected one JSON object",
+                records.Count == 1 ? records[0].Error : $"got {records.Count} values; this route takes one item per request (use /api/v1/ingest/{schema.Name} for batches)"));
+        }
+        var input = item;
+        if (withDate && item.TryGetProperty("date", out var date) && date.ValueKind != JsonValueKind.Null)
+        {
+            if (date.ValueKind != JsonValueKind.String ||
+                !DateTime.TryParseExact(date.GetString(), SeedDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            {
+                var reason = $"invalid date {date.GetRawText()}: expected DD/MM/YYYY HH:MM";
+                await pipeline.RejectAsync(schema, only, new FieldError("date", reason), $"http:{path}", ct);
+                return ItemError(reason, "date", item);
+            }
+            var node = JsonNode.Parse(item.GetRawText())!.AsObject();
+            // Hand the normalizer an unambiguous instant under the canonical name: the seed's day-first format is
+            // this route's contract, not something to guess at elsewhere.
+            node.Remove("date");
+            node["observed_at"] = parsed.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            input = JsonSerializer.SerializeToElement(node);
+        }
+        var result = await pipeline.IngestAsync(schema, [only with { Value = input }], $"http:{path}", ct);
+        if (result.Accepted == 0)
+        {
+            var first = result.Errors.FirstOrDefault();
+            return ItemError(string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Error}")), first?.Field ?? "", item);
+        }
+        return new IngestResponse(201, item.GetRawText());
+    }
+
+    private static IngestResponse ItemError(string detail, string field, JsonElement item) =>
+        new(400, ApiErrors.ProblemJson(400, "invalid item", detail, [ApiErrors.Field(field, detail)],
+            new Dictionary<string, object?> { ["item"] = item }));
+}

@@ -1,0 +1,53 @@
+using Emporium.Cli.Hosting;
+using Emporium.Cli.Web.Auth;
+using Emporium.Warehouse;
+
+namespace Emporium.Cli.Web;
+
+/// <summary><c>GET /api/v1/marts</c> (names) and <c>GET /api/v1/marts/{name}?limit=N</c> (rows). Marts are the views of
+/// the warehouse, so whatever the processing stage defines is served without a list kept here.</summary>
+public sealed class MartEndpoints : IEndpointModule
+{
+    /// <summary>Ranking marts are "top N" answers: 10 rows unless asked otherwise, as the seed's queries did.</summary>
+    private static readonly HashSet<string> TopTen = new(StringComparer.Ordinal) { "daily_sales", "popular_products", "sales_by_country", "top_customers", "top_reviewed_products" };
+
+    public const int MaxLimit = 100_000;
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/marts", async (Backends backends, CancellationToken ct) =>
+                Results.Json(new { marts = await ListAsync(backends.RequireWarehouse(), ct) }, ApiErrors.Json))
+            .RequireScope(Scopes.Read)
+            .WithName("Marts")
+            .WithSummary("Names of the marts");
+        app.MapGet("/api/v1/marts/{name}", async (string name, int? limit, Backends backends, CancellationToken ct) =>
+            {
+                var warehouse = backends.RequireWarehouse();
+                var marts = await ListAsync(warehouse, ct);
+                if (!marts.Contains(name, StringComparer.Ordinal))
+                {
+                    return ApiErrors.Problem(404, "unknown mart", $"'{name}' is not a mart; marts: {string.Join(", ", marts)}", [ApiErrors.Field("name", "unknown")],
+                        new Dictionary<string, object?> { ["known"] = marts });
+                }
+                if (limit is <= 0)
+                {
+                    return ApiErrors.Problem(400, "invalid limit", "limit must be a positive integer", [ApiErrors.Field("limit", "must be > 0")]);
+                }
+                var n = Math.Min(limit ?? (TopTen.Contains(name) ? 10 : MaxLimit), MaxLimit);
+                // The name was matched against the catalog above, so quoting it is safe.
+                var result = await warehouse.QueryAsync($"SELECT * FROM \"{name}\" LIMIT {n}", ct);
+                return ResultJson.Table(result, name);
+            })
+            .RequireScope(Scopes.Read)
+            .WithName("Mart")
+            .WithSummary("Rows of one mart");
+    }
+
+    /// <summary>Mart names: the views of the warehouse's current schema.</summary>
+    public static async Task<IReadOnlyList<string>> ListAsync(IWarehouse warehouse, CancellationToken ct)
+    {
+        var result = await warehouse.QueryAsync(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_schema = current_schema() ORDER BY table_name", ct);
+        return result.Rows.Select(r => Convert.ToString(r[0], System.Globalization.CultureInfo.InvariantCulture)!).ToList();
+    }
+}

@@ -1,0 +1,66 @@
+using Emporium.Cli.Hosting;
+using Emporium.Cli.Web.Auth;
+using Emporium.Diagnostics;
+using Emporium.Ingest;
+
+namespace Emporium.Cli.Web;
+
+/// <summary><c>GET /metrics</c> in Prometheus text format: ingest counters, log end offsets and size, consumer lag,
+/// dead letters, plus every registered <see cref="IMetricsSource"/> (processor batch latency and the like).</summary>
+public sealed class MetricsEndpoints : IEndpointModule
+{
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/metrics", async (IServiceProvider services, Backends backends, IngestStats stats, IDeadLetterStore deadLetters, CancellationToken ct) =>
+            {
+                var w = new PrometheusWriter();
+                w.Counter("emporium_ingest_requests_total", "Ingest requests answered with 202, 201 or 400 for their records.", stats.Requests);
+                w.Counter("emporium_ingest_records_accepted_total", "Records appended durably to the log (use rate() for the ingest rate).", stats.Accepted);
+                w.Counter("emporium_ingest_records_rejected_total", "Records rejected and kept as dead letters.", stats.Rejected);
+                w.Counter("emporium_ingest_refused_total", "Requests refused for back-pressure (429) or a full disk (503).", stats.Refused);
+                w.Gauge("emporium_deadletters", "Dead letters stored.", deadLetters.Count);
+                if (services.GetService<LagMonitor>() is { } lag)
+                {
+                    var snapshot = await lag.GetAsync(ct);
+                    foreach (var p in snapshot.Partitions)
+                    {
+                        (string, string)[] labels = [("topic", p.Partition.Topic), ("partition", p.Partition.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+                        w.Gauge("emporium_log_end_offset", "Next offset to be written per partition.", p.End, labels);
+                        if (p.Lag is { } l)
+                        {
+                            w.Gauge("emporium_consumer_lag", "Records appended but not yet processed per partition.", l, labels);
+                        }
+                    }
+                    if (snapshot.TotalLag is { } total)
+                    {
+                        w.Gauge("emporium_consumer_lag_total", "Records appended but not yet processed, all partitions.", total);
+                    }
+                }
+                if (backends.LogAddress.Path is { } logDir && Directory.Exists(logDir))
+                {
+                    w.Gauge("emporium_log_size_bytes", "Bytes of log segment files on disk.", DirectorySize(logDir));
+                }
+                foreach (var source in services.GetServices<IMetricsSource>())
+                {
+                    source.Write(w);
+                }
+                return Results.Text(w.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+            })
+            .RequireScope(Scopes.Read)
+            .WithName("Metrics")
+            .WithSummary("Prometheus metrics");
+    }
+
+    private static long DirectorySize(string dir) =>
+        new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f =>
+        {
+            try
+            {
+                return f.Length;
+            }
+            catch (IOException)
+            {
+                return 0; // removed by retention while we looked
+            }
+        });
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Emporium.Cli.Hosting;
+using Emporium.Cli.Web.Auth;
+using Emporium.Warehouse;
+
+namespace Emporium.Cli.Web;
+
+/// <summary><c>POST /api/v1/query {"sql","maxRows"?}</c>: one read-only SELECT/WITH statement; refused statements are a
+/// 400 with the warehouse's reason.</summary>
+public sealed class QueryEndpoints : IEndpointModule
+{
+    public const int DefaultMaxRows = 10_000;
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/query", async (HttpContext context, Backends backends, CancellationToken ct) =>
+            {
+                string? sql = null;
+                var maxRows = DefaultMaxRows;
+                try
+                {
+                    using var doc = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: ct);
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                    {
+                        if (doc.RootElement.TryGetProperty("sql", out var s) && s.ValueKind == JsonValueKind.String)
+                        {
+                            sql = s.GetString();
+                        }
+                        if (doc.RootElement.TryGetProperty("maxRows", out var m) && m.TryGetInt32(out var mr))
+                        {
+                            maxRows = Math.Clamp(mr, 1, 1_000_000);
+                        }
+                    }
+                }
+                catch (JsonException e)
+                {
+                    return ApiErrors.Problem(400, "unreadable body", $"expected {{\"sql\": \"SELECT …\"}}: {e.Message}", [ApiErrors.Field("body", "not JSON")]);
+                }
+                if (string.IsNullOrWhiteSpace(sql))
+                {
+                    return ApiErrors.Problem(400, "missing sql", "expected {\"sql\": \"SELECT …\"}", [ApiErrors.Field("sql", "required")]);
+                }
+                try
+                {
+                    var result = await backends.RequireWarehouse().QueryReadOnlyAsync(sql, maxRows, ct);
+                    return ResultJson.Table(result);
+                }
+                catch (QueryRejectedException e)
+                {
+                    return ApiErrors.Problem(400, "query refused", e.Message, [ApiErrors.Field("sql", e.Message)]);
+                }
+            })
+            .RequireScope(Scopes.Read)
+            .WithName("Query")
+            .WithSummary("Run one read-only SQL query against the warehouse");
+    }
+}
+
+/// <summary>Body of <c>POST /api/v1/query</c>.</summary>
+public sealed record QueryRequest(string Sql, int? MaxRows);

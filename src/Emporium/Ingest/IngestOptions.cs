@@ -1,0 +1,21 @@
+namespace Emporium.Ingest;
+
+/// <summary>Limits and back-pressure of the HTTP ingest path (configuration section <c>Ingest</c>).</summary>
+public sealed record IngestOptions
+{
+    /// <summary>Largest accepted request body in bytes. Default 16 MiB.</summary>
+    public long MaxBodyBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>Records appended but not yet processed (summed over partitions) above which ingest answers 429.
+    /// Default 1,000,000; 0 disables the check.</summary>
+    public long MaxLag { get; init; } = 1_000_000;
+
+    /// <summary>Seconds a client is told to wait (Retry-After) when refused for lag or a full disk. Default 1.</summary>
+    public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>How long an Idempotency-Key is remembered. Default 24 hours.</summary>
+    public TimeSpan IdempotencyTtl { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Consumer group of the stream processor, whose stored offsets define lag. Default "stream".</summary>
+    public string ProcessorGroup { get; init; } = "stream";
+}

@@ -1,0 +1,76 @@
+using Emporium.Datasets;
+using Emporium.Log;
+using Emporium.Warehouse;
+
+namespace Emporium.Ingest;
+
+/// <summary>Log end offsets against the processor's committed offsets (read from the warehouse, where the processor
+/// stores them with the rows). Cached briefly: ingest asks on every request and the answer only needs to be
+/// roughly current to apply back-pressure.</summary>
+public sealed class LagMonitor(IEventLog log, IWarehouse? warehouse, IngestOptions options, TimeProvider time)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMilliseconds(200);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private LagSnapshot? _last;
+
+    public async ValueTask<LagSnapshot> GetAsync(CancellationToken ct)
+    {
+        if (_last is { } cached && time.GetUtcNow() - cached.TakenAt < CacheFor)
+        {
+            return cached;
+        }
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_last is { } again && time.GetUtcNow() - again.TakenAt < CacheFor)
+            {
+                return again;
+            }
+            IReadOnlyDictionary<TopicPartition, long> processed = new Dictionary<TopicPartition, long>();
+            var processedKnown = false;
+            if (warehouse is not null)
+            {
+                try
+                {
+                    processed = await warehouse.GetOffsetsAsync(options.ProcessorGroup, ct);
+                    processedKnown = true;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // No offsets table yet (processor not started): lag is unknown, not infinite.
+                }
+            }
+            var partitions = new List<PartitionLag>();
+            foreach (var dataset in DatasetCatalog.All)
+            {
+                var ends = await log.GetEndOffsetsAsync(dataset.Name, ct);
+                foreach (var (tp, end) in ends.OrderBy(e => e.Key.Partition))
+                {
+                    var done = processed.TryGetValue(tp, out var p) ? p : 0;
+                    partitions.Add(new PartitionLag(tp, end, processedKnown ? done : null));
+                }
+            }
+            _last = new LagSnapshot(time.GetUtcNow(), partitions);
+            return _last;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
+
+/// <summary>End and processed offsets of one partition; <see cref="Processed"/> is null when unknown.</summary>
+public sealed record PartitionLag(TopicPartition Partition, long End, long? Processed)
+{
+    public long? Lag => Processed is { } p ? Math.Max(0, End - p) : null;
+}
+
+/// <summary>Offsets of every dataset partition at one moment.</summary>
+public sealed record LagSnapshot(DateTimeOffset TakenAt, IReadOnlyList<PartitionLag> Partitions)
+{
+    /// <summary>Total unprocessed records, or null when the processor's offsets are unknown.</summary>
+    public long? TotalLag => Partitions.Count == 0 || Partitions.Any(p => p.Lag is null) ? null : Partitions.Sum(p => p.Lag!.Value);
+
+    public long TotalEnd => Partitions.Sum(p => p.End);
+}

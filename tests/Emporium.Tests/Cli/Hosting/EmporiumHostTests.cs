@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json;
+using Emporium.Cli.Hosting;
+using Emporium.Configuration;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Cli.Hosting;
+
+public class EmporiumHostTests
+{
+    [Fact]
+    public async Task NonLoopbackBindWithoutKeysIsRefused()
+    {
+        using var dir = new TempDir("bind");
+        var configuration = EmporiumConfiguration.Build(dir.Path, new Dictionary<string, string?> { ["Bind"] = "0.0.0.0", ["Port"] = "0" });
+        var e = await Assert.ThrowsAsync<StartupException>(() =>
+            EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None));
+        Assert.Contains("without API keys", e.Message);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "server.json")));
+    }
+
+    [Fact]
+    public async Task TheDataDirHasOneOwnerWhichPublishesItsUrl()
+    {
+        await using var first = await TestHost.StartAsync(new InMemoryEventLog(), new StrictTestNormalizer());
+        var owner = DataDirLock.FindOwner(first.DataDir);
+        Assert.NotNull(owner);
+        Assert.Equal(first.Host.Url, owner.Url);
+        var e = await Assert.ThrowsAsync<StartupException>(() => TestHost.StartAsync(new InMemoryEventLog(), dataDir: first.DataDir));
+        Assert.Contains(first.Host.Url, e.Message);
+    }
+
+    [Fact]
+    public async Task OwnershipEndsWithTheHost()
+    {
+        using var dir = new TempDir("owner");
+        await using (await TestHost.StartAsync(dataDir: dir.Path))
+        {
+            Assert.NotNull(DataDirLock.FindOwner(dir.Path));
+        }
+        Assert.Null(DataDirLock.FindOwner(dir.Path));
+    }
+
+    [Fact]
+    public async Task HealthReportsBackendsAndMissingPieces()
+    {
+        await using var host = await TestHost.StartAsync(new InMemoryEventLog());
+        var health = JsonDocument.Parse(await host.Client.GetStringAsync("/health")).RootElement;
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.Equal("memory", health.GetProperty("backends").GetProperty("log").GetString());
+        Assert.True(health.GetProperty("unavailable").TryGetProperty("normalizer", out _));
+        Assert.False(health.GetProperty("auth").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [Fact]
+    public void ConfigurationLayersFileThenEnvironmentThenFlags()
+    {
+        using var dir = new TempDir("config");
+        File.WriteAllText(dir.Combine("emporium.json"), """{"Port": 6000, "Bind": "127.0.0.2", "Partitions": 8, "Ingest": {"MaxBodyBytes": 1000}, "Auth": {"Keys": [{"Name": "a", "Hash": "ab", "Scopes": ["read"]}]}}""");
+        Environment.SetEnvironmentVariable("EMPORIUM__PARTITIONS", "6");
+        Environment.SetEnvironmentVariable("EMPORIUM__BIND", "127.0.0.3");
+        try
+        {
+            var options = EmporiumConfiguration.Load(dir.Path, new Dictionary<string, string?> { ["Bind"] = "127.0.0.4" });
+            Assert.Equal(6000, options.Port);
+            Assert.Equal(6, options.Partitions);
+            Assert.Equal("127.0.0.4", options.Bind);
+            Assert.Equal(1000, options.Ingest.MaxBodyBytes);
+            Assert.Equal(["read"], Assert.Single(options.Auth.Keys).Scopes);
+            Assert.Equal(dir.Path, options.DataDir);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("EMPORIUM__PARTITIONS", null);
+            Environment.SetEnvironmentVariable("EMPORIUM__BIND", null);
+        }
+    }
+
+    [Fact]
+    public void BackendAddressesPickSchemes()
+    {
+        var options = new EmporiumOptions { DataDir = "/data", Log = "kafka://broker:9092", Lake = "/mnt/lake", Warehouse = null };
+        Assert.Equal("kafka", BackendAddresses.ForLog(options).Scheme);
+        var lake = BackendAddresses.ForLake(options);
+        Assert.Equal(("file", "/mnt/lake"), (lake.Scheme, lake.Path));
+        var warehouse = BackendAddresses.ForWarehouse(options);
+        Assert.Equal(("duckdb", "/data/warehouse.duckdb"), (warehouse.Scheme, warehouse.Path));
+        Assert.Equal("embedded", BackendAddresses.ForLog(options with { Log = null }).Scheme);
+    }
+
+    [Fact]
+    public async Task AnExplicitBackendWithoutFactoryFailsStartupClearly()
+    {
+        using var dir = new TempDir("kafka");
+        var configuration = EmporiumConfiguration.Build(dir.Path, new Dictionary<string, string?> { ["Log"] = "nosuch://x:1", ["Port"] = "0" });
+        var e = await Assert.ThrowsAsync<StartupException>(() =>
+            EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None));
+        Assert.Contains("log backend 'nosuch' not available", e.Message);
+        Assert.Null(DataDirLock.FindOwner(dir.Path));
+    }
+}

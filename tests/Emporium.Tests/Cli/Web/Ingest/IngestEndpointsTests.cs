@@ -1,0 +1,186 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Emporium.Datasets;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Cli.Web.Ingest;
+
+public class IngestEndpointsTests
+{
+    private const string Order = "{\"invoice_no\":\"%ID%\",\"quantity\":2,\"unit_price\":1.5,\"country\":\"France\"}";
+
+    private static string OrderJson(string id) => Order.Replace("%ID%", id, StringComparison.Ordinal);
+
+    private static async Task<JsonElement> JsonOf(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    [Fact]
+    public async Task MixedNdjsonKeepsValidRecordsAndReportsTheOthers()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        var body = string.Join('\n', OrderJson("A1"), "{\"invoice_no\":\"A2\",\"quantity\":\"two\",\"unit_price\":1}", "{not json", "{\"quantity\":1,\"unit_price\":1}", OrderJson("A3"));
+        var response = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json(body, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var json = await JsonOf(response);
+        Assert.Equal("orders", json.GetProperty("dataset").GetString());
+        Assert.Equal(2, json.GetProperty("accepted").GetInt32());
+        Assert.Equal(3, json.GetProperty("rejected").GetInt32());
+        var errors = json.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 1 && e.GetProperty("field").GetString() == "quantity");
+        Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 2 && e.GetProperty("error").GetString()!.Contains("line 3"));
+        Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 3 && e.GetProperty("field").GetString() == "invoice_no");
+
+        var appended = log.Messages("orders").Select(m => CanonicalJson.Deserialize(DatasetCatalog.Orders, m.Value.Span)["invoice_no"]).ToList();
+        Assert.Equal(["A1", "A3"], appended);
+
+        var letters = await JsonOf(await host.Client.GetAsync("/api/v1/deadletters?dataset=orders"));
+        Assert.Equal(3, letters.GetProperty("deadletters").GetArrayLength());
+        Assert.Contains(letters.GetProperty("deadletters").EnumerateArray(), l => l.GetProperty("raw").GetString() == "{not json");
+    }
+
+    [Fact]
+    public async Task JsonArrayAndSingleObjectAreAccepted()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json($"[{OrderJson("B1")},{OrderJson("B2")}]"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Client.PostAsync("/api/v1/ingest/ORDERS", TestHost.Json(OrderJson("B3")))).StatusCode);
+        Assert.Equal(3, log.Messages("orders").Count);
+    }
+
+    [Fact]
+    public async Task NothingValidIs400AndNothingIsAppended()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        var response = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json("[{\"invoice_no\":5,\"quantity\":1,\"unit_price\":1}]"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = await JsonOf(response);
+        Assert.Equal(0, json.GetProperty("accepted").GetInt32());
+        Assert.Equal("invoice_no", json.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Empty(log.Messages("orders"));
+    }
+
+    [Fact]
+    public async Task UnparseableJsonSaysWhere()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        var response = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json($"[{OrderJson("C1")},\n{{\"invoice_no\": }}]"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await JsonOf(response)).GetProperty("detail").GetString()!;
+        Assert.Contains("line 2", detail);
+        Assert.Empty(log.Messages("orders"));
+    }
+
+    [Fact]
+    public async Task InvalidUtf8Is400SayingSo()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        var bytes = Encoding.UTF8.GetBytes(OrderJson("D1").Replace("France", "Fr\u0001nce", StringComparison.Ordinal));
+        bytes[Array.IndexOf(bytes, (byte)1)] = 0xFE;
+        var response = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Bytes(bytes, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("UTF-8", (await JsonOf(response)).GetProperty("detail").GetString());
+        Assert.Empty(log.Messages("orders"));
+    }
+
+    [Fact]
+    public async Task UnknownDatasetWrongContentTypeAndOversizedBodyAreRefused()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer(),
+            configure: o => o with { Ingest = o.Ingest with { MaxBodyBytes = 1024 } });
+        var unknown = await host.Client.PostAsync("/api/v1/ingest/invoices", TestHost.Json(OrderJson("E1")));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var known = (await JsonOf(unknown)).GetProperty("known").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Equal(DatasetCatalog.All.Select(d => d.Name), known);
+
+        var csv = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json("invoice_no\nE2", "text/csv"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, csv.StatusCode);
+        Assert.Contains("application/x-ndjson", (await JsonOf(csv)).GetProperty("detail").GetString());
+
+        var big = "[" + string.Join(',', Enumerable.Range(0, 50).Select(i => OrderJson($"E{i}"))) + "]";
+        var tooLarge = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json(big));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Contains("1024", (await JsonOf(tooLarge)).GetProperty("detail").GetString());
+
+        // Without Content-Length (chunked) the limit is enforced while reading.
+        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big)));
+        chunked.Headers.ContentType = new("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ingest/orders") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await host.Client.SendAsync(request)).StatusCode);
+        Assert.Empty(log.Messages("orders"));
+    }
+
+    [Fact]
+    public async Task IdempotencyKeyReplaysTheFirstResponseAndAppendsNothing()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        async Task<HttpResponseMessage> Send(string body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ingest/orders") { Content = TestHost.Json(body, "application/x-ndjson") };
+            request.Headers.Add("Idempotency-Key", "batch-1");
+            return await host.Client.SendAsync(request);
+        }
+        var body = OrderJson("F1") + "\n" + OrderJson("F2") + "\n{\"bad\":1}";
+        var first = await Send(body);
+        var second = await Send(body);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.True(second.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(2, log.Messages("orders").Count);
+        Assert.Equal(1, log.Appends);
+
+        var reused = await Send(OrderJson("F3"));
+        Assert.Equal((HttpStatusCode)422, reused.StatusCode);
+        Assert.Equal(2, log.Messages("orders").Count);
+    }
+
+    [Fact]
+    public async Task IdempotencyKeysSurviveARestart()
+    {
+        using var dir = new TempDir("idem-restart");
+        var log = new InMemoryEventLog();
+        var request = () =>
+        {
+            var r = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ingest/orders") { Content = TestHost.Json(OrderJson("G1")) };
+            r.Headers.Add("Idempotency-Key", "g");
+            return r;
+        };
+        await using (var host = await TestHost.StartAsync(log, new StrictTestNormalizer(), dataDir: dir.Path))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await host.Client.SendAsync(request())).StatusCode);
+        }
+        await using (var host = await TestHost.StartAsync(log, new StrictTestNormalizer(), dataDir: dir.Path))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await host.Client.SendAsync(request())).StatusCode);
+        }
+        Assert.Single(log.Messages("orders"));
+    }
+
+    [Fact]
+    public async Task KeyedRecordsCarryTheirNaturalKey()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        var response = await host.Client.PostAsync("/api/v1/ingest/categories", TestHost.Json("{\"id\":7,\"category_name\":\"Luggage\"}"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("7", Assert.Single(log.Messages("categories")).Key);
+    }
+
+    [Fact]
+    public async Task WithoutLogOrNormalizerIngestIs503()
+    {
+        await using var host = await TestHost.StartAsync();
+        var response = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json(OrderJson("H1")));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("not provided", (await JsonOf(response)).GetProperty("detail").GetString());
+    }
+}

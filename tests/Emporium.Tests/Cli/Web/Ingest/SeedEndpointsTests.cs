@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.Json;
+using Emporium.Datasets;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Cli.Web.Ingest;
+
+public class SeedEndpointsTests
+{
+    [Fact]
+    public async Task AmazonProductTakesTheSeedDateAndAnswers201WithTheItem()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        const string item = "{\"asin\":\"B014TMV5YE\",\"price\":139.99,\"date\":\"31\\/12\\/2023 00:00\"}";
+        var response = await host.Client.PostAsync("/AmazonProduct", TestHost.Json(item));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("B014TMV5YE", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("asin").GetString());
+        var record = CanonicalJson.Deserialize(DatasetCatalog.Products, Assert.Single(log.Messages("products")).Value.Span);
+        Assert.Equal(new DateTime(2023, 12, 31, 0, 0, 0, DateTimeKind.Utc), record["observed_at"]);
+    }
+
+    [Fact]
+    public async Task BadDateIs400WithTheItemAndNothingAppended()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        var response = await host.Client.PostAsync("/AmazonProduct", TestHost.Json("{\"asin\":\"X1\",\"date\":\"2023-12-31\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("X1", json.GetProperty("item").GetProperty("asin").GetString());
+        Assert.Equal("date", json.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Empty(log.Messages("products"));
+    }
+
+    [Fact]
+    public async Task CategoryAnswers201()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        var response = await host.Client.PostAsync("/Category", TestHost.Json("{\"id\":1,\"category_name\":\"Beading & Jewelry Making\"}"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Single(log.Messages("categories"));
+        var bad = await host.Client.PostAsync("/Category", TestHost.Json("{\"category_name\":\"no id\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Single(log.Messages("categories"));
+    }
+}
