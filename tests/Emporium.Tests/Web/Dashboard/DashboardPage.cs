@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Emporium.Tests.Web.Dashboard;
@@ -69,6 +71,14 @@ public sealed class DashboardPage : IAsyncDisposable
     /// <summary>Visible text of one column of a rendered table.</summary>
     public async Task<IReadOnlyList<string>> ColumnTextAsync(string tableTestId, string column) =>
         await Page.Locator($"[data-testid='{tableTestId}'] td[data-col='{column}']").AllInnerTextsAsync();
+
+    /// <summary>axe-core's WCAG 2 A/AA rules on the page as it stands: labels, names, contrast, landmarks, keyboard focus.</summary>
+    public async Task AssertAccessibleAsync()
+    {
+        var result = await Page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa"] } });
+        Assert.True(result.Violations.Length == 0, "accessibility violations:\n" + string.Join("\n",
+            result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+    }
 
     public void AssertNoErrors() => Assert.True(Errors.Count == 0, "browser errors:\n" + string.Join("\n", Errors));
 
