@@ -36,6 +36,29 @@ public static class BenchStats
         return rates;
     }
 
+    /// <summary>A short file-name-safe machine label, e.g. "2cpu-amd-epyc", for results file names.</summary>
+    public static string MachineId()
+    {
+        var cpu = "cpu";
+        try
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+                ?.Split(':', 2)[1].Trim() ?? cpu;
+        }
+        catch (IOException)
+        {
+            // Not Linux.
+        }
+
+        var slug = new string([.. cpu.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
+        while (slug.Contains("--", StringComparison.Ordinal))
+        {
+            slug = slug.Replace("--", "-", StringComparison.Ordinal);
+        }
+
+        return $"{Environment.ProcessorCount}cpu-{slug.Trim('-')}";
+    }
+
     /// <summary>nproc, CPU model and memory, for the header of a results file.</summary>
     public static string DescribeMachine()
     {

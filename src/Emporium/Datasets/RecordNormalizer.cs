@@ -118,6 +118,7 @@ public sealed class RecordNormalizer : IRecordNormalizer
             }
             if (_errors is not null)
             {
+                // A field's error may have been withdrawn when a better field for its column came later.
                 var list = new List<FieldError>();
                 foreach (var e in _errors)
                 {
@@ -126,7 +127,10 @@ public sealed class RecordNormalizer : IRecordNormalizer
                         list.Add(e);
                     }
                 }
-                return new NormalizeResult(null, list);
+                if (list.Count > 0)
+                {
+                    return new NormalizeResult(null, list);
+                }
             }
             DatasetRules.Apply(schema, _values);
             return NormalizeResult.Ok(new CanonicalRecord(schema, _values));

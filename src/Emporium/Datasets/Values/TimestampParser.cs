@@ -214,7 +214,7 @@ public static class TimestampParser
         if (z is '+' or '-')
         {
             c.Advance(1);
-            if (!c.Number(2, 2, out var hours))
+            if (!c.Digits(2, out var hours))
             {
                 return false;
             }
@@ -223,7 +223,7 @@ public static class TimestampParser
             {
                 c.Advance(1);
             }
-            if (!c.AtEnd && !c.Number(2, 2, out minutes))
+            if (!c.AtEnd && !c.Digits(2, out minutes))
             {
                 return false;
             }
@@ -282,6 +282,22 @@ public static class TimestampParser
                 digits++;
             }
             return digits >= minDigits && (_at >= _text.Length || !char.IsAsciiDigit(_text[_at]));
+        }
+
+        /// <summary>Exactly <paramref name="count"/> digits, whatever follows (offsets like <c>-0500</c>).</summary>
+        public bool Digits(int count, out int value)
+        {
+            value = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (_at >= _text.Length || !char.IsAsciiDigit(_text[_at]))
+                {
+                    return false;
+                }
+                value = value * 10 + (_text[_at] - '0');
+                _at++;
+            }
+            return true;
         }
 
         /// <summary>A '.' and 1–7+ digits of fraction (digits past 100 ns are dropped).</summary>

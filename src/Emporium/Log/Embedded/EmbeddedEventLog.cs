@@ -86,6 +86,20 @@ public sealed partial class EmbeddedEventLog : IEventLog
     public IReadOnlyDictionary<TopicPartition, long> GetStartOffsets(string topic) =>
         GetTopic(topic).Partitions.ToDictionary(p => p.Id, p => p.StartOffset);
 
+    /// <summary>The segments of a partition, oldest first (for stats, lag and retention views).</summary>
+    public IReadOnlyList<LogSegmentInfo> GetSegments(TopicPartition partition)
+    {
+        var topic = GetTopic(partition.Topic);
+        if (partition.Partition < 0 || partition.Partition >= topic.Partitions.Length)
+        {
+            throw new KeyNotFoundException($"Partition {partition} does not exist.");
+        }
+
+        return [.. topic.Partitions[partition.Partition].Segments.Select(s => new LogSegmentInfo(
+            s.BaseOffset, s.NextOffset, s.VisibleLength,
+            s.IsEmpty ? null : DateTimeOffset.FromUnixTimeMilliseconds(s.MaxTimestampMs)))];
+    }
+
     public ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetGroupOffsetsAsync(string group, string topic, CancellationToken ct)
     {
         ThrowIfDisposed();

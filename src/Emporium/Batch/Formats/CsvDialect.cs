@@ -1,0 +1,11 @@
+namespace Emporium.Batch.Formats;
+
+/// <summary>How a delimited text file is written: field delimiter, quote character and whether the first record is
+/// a header. Found by <see cref="CsvDialectSniffer"/>.</summary>
+public sealed record CsvDialect(char Delimiter, char Quote, bool HasHeader)
+{
+    public static CsvDialect Default { get; } = new(',', '"', true);
+
+    public override string ToString() =>
+        $"delimiter={(Delimiter == '\t' ? "\\t" : Delimiter.ToString())} quote={Quote} header={(HasHeader ? "yes" : "no")}";
+}

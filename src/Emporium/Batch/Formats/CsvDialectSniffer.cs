@@ -1,0 +1,164 @@
+namespace Emporium.Batch.Formats;
+
+/// <summary>Guesses the dialect of delimited text from its first lines, as spreadsheet tools and DuckDB's sniffer
+/// do: the delimiter is the candidate that splits the sampled lines into the same, largest number of fields
+/// (counted outside quotes); the first record is a header when none of its fields is empty or numeric while the
+/// data rows below hold numbers, or when every field is distinct text.</summary>
+public static class CsvDialectSniffer
+{
+    private static readonly char[] Candidates = [',', '\t', ';', '|'];
+
+    public static CsvDialect Sniff(string sample)
+    {
+        var lines = SplitLogicalLines(sample, '"').Take(30).Where(l => l.Length > 0).ToList();
+        if (lines.Count > 1 && !sample.EndsWith('\n'))
+        {
+            lines.RemoveAt(lines.Count - 1); // the sample may cut the last line short
+        }
+        if (lines.Count == 0)
+        {
+            return CsvDialect.Default;
+        }
+        var quote = PickQuote(lines);
+        var delimiter = PickDelimiter(lines, quote);
+        var header = LooksLikeHeader(lines, delimiter, quote);
+        return new CsvDialect(delimiter, quote, header);
+    }
+
+    private static char PickQuote(List<string> lines)
+    {
+        var doubles = lines.Sum(l => l.Count(c => c == '"'));
+        var singles = lines.Sum(l => CountFieldStartQuotes(l, '\''));
+        return singles > 0 && doubles == 0 ? '\'' : '"';
+    }
+
+    private static int CountFieldStartQuotes(string line, char quote)
+    {
+        var n = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == quote && (i == 0 || Array.IndexOf(Candidates, line[i - 1]) >= 0))
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static char PickDelimiter(List<string> lines, char quote)
+    {
+        var best = ',';
+        var bestScore = -1.0;
+        foreach (var candidate in Candidates)
+        {
+            var counts = lines.Select(l => CountOutsideQuotes(l, candidate, quote)).ToList();
+            var first = counts[0];
+            if (first == 0)
+            {
+                continue;
+            }
+            // Consistency matters more than volume: prose in a text column is full of commas.
+            var consistent = counts.Count(c => c == first) / (double)counts.Count;
+            var score = consistent * 1000 + first;
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    private static bool LooksLikeHeader(List<string> lines, char delimiter, char quote)
+    {
+        var first = SplitFields(lines[0], delimiter, quote);
+        if (first.Any(f => f.Length == 0 || IsNumeric(f)))
+        {
+            return false;
+        }
+        if (lines.Count == 1)
+        {
+            return true;
+        }
+        var rows = lines.Skip(1).Select(l => SplitFields(l, delimiter, quote)).ToList();
+        for (var i = 0; i < first.Count; i++)
+        {
+            if (rows.Any(r => i < r.Count && IsNumeric(r[i])))
+            {
+                return true;
+            }
+        }
+        return first.Distinct(StringComparer.OrdinalIgnoreCase).Count() == first.Count
+            && rows.All(r => !r.SequenceEqual(first));
+    }
+
+    private static bool IsNumeric(string s) =>
+        double.TryParse(s.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+
+    private static int CountOutsideQuotes(string line, char c, char quote)
+    {
+        var n = 0;
+        var inQuotes = false;
+        foreach (var ch in line)
+        {
+            if (ch == quote)
+            {
+                inQuotes = !inQuotes;
+            }
+            else if (ch == c && !inQuotes)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static List<string> SplitFields(string line, char delimiter, char quote)
+    {
+        var fields = new List<string>();
+        var current = new System.Text.StringBuilder();
+        var inQuotes = false;
+        foreach (var ch in line)
+        {
+            if (ch == quote)
+            {
+                inQuotes = !inQuotes;
+            }
+            else if (ch == delimiter && !inQuotes)
+            {
+                fields.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(ch);
+            }
+        }
+        fields.Add(current.ToString());
+        return fields;
+    }
+
+    /// <summary>Lines, with quoted line breaks kept inside their record and CR dropped.</summary>
+    private static IEnumerable<string> SplitLogicalLines(string text, char quote)
+    {
+        var start = 0;
+        var inQuotes = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (ch == quote)
+            {
+                inQuotes = !inQuotes;
+            }
+            else if (ch == '\n' && !inQuotes)
+            {
+                yield return text[start..i].TrimEnd('\r');
+                start = i + 1;
+            }
+        }
+        if (start < text.Length)
+        {
+            yield return text[start..].TrimEnd('\r');
+        }
+    }
+}

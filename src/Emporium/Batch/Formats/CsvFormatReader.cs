@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Sylvan.Data.Csv;
+
+namespace Emporium.Batch.Formats;
+
+/// <summary>Delimited text (CSV, TSV, semicolon, pipe) through Sylvan's CsvDataReader. The dialect is sniffed from
+/// the first 64 KiB unless given; BOM and CRLF are handled by the text reader; text that is not valid UTF-8 is read
+/// as Latin-1 with a warning (decided up front by <see cref="FileProbe"/>, so a bad byte deep in a file never
+/// fails the load half way). Ragged rows come back as failed rows; a malformed quote stops the file at that record
+/// (everything after it would be mis-split) with a <see cref="FileReadException"/> naming the line.</summary>
+public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IFormatReader
+{
+    /// <summary>A single record larger than this is treated as an unterminated quote rather than buffered forever.</summary>
+    public const int MaxRecordChars = 8 * 1024 * 1024;
+
+    public FileFormat Format => format;
+
+    public async IAsyncEnumerable<SourceRow> ReadAsync(FormatInput input, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var probe = input.Probe;
+        if (probe.Size - probe.BomLength == 0)
+        {
+            throw new FileReadException("the file is empty");
+        }
+        var encoding = probe.TextEncoding(out var warning);
+        if (warning is not null)
+        {
+            input.Warn(warning);
+        }
+        var dialect = input.Settings.Dialect ?? CsvDialectSniffer.Sniff(DecodeSample(probe, encoding));
+        if (format == FileFormat.Tsv && input.Settings.Dialect is null)
+        {
+            dialect = dialect with { Delimiter = '\t' };
+        }
+
+        using var text = new StreamReader(input.OpenRead(), encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var options = new CsvDataReaderOptions
+        {
+            Delimiter = dialect.Delimiter,
+            Quote = dialect.Quote,
+            Escape = dialect.Quote,
+            HasHeaders = dialect.HasHeader,
+            // '#' would otherwise turn a data row starting with it into a comment and drop it silently.
+            Comment = '\0',
+            BufferSize = 1 << 16,
+            MaxBufferSize = MaxRecordChars,
+        };
+        CsvDataReader csv;
+        try
+        {
+            csv = await CsvDataReader.CreateAsync(text, options, ct);
+        }
+        catch (Exception e) when (e is CsvFormatException or CsvRecordTooLargeException or CsvMissingHeadersException)
+        {
+            throw new FileReadException($"cannot read the header: {e.Message}", e);
+        }
+        await using var _ = csv;
+
+        var header = new HeaderIndex(dialect.HasHeader
+            ? Enumerable.Range(0, csv.FieldCount).Select(csv.GetName)
+            : Enumerable.Range(0, csv.FieldCount).Select(i => $"column{i}"));
+        var width = header.Names.Count;
+        long line = dialect.HasHeader ? 2 : 1;
+        long record = 0;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            bool more;
+            try
+            {
+                more = await csv.ReadAsync(ct);
+            }
+            catch (Exception e) when (e is CsvFormatException or CsvRecordTooLargeException)
+            {
+                throw new FileReadException($"malformed CSV at line {line} (record {record + 1}): {Describe(e)}; the rest of the file cannot be split reliably", e);
+            }
+            if (!more)
+            {
+                break;
+            }
+            var raw = csv.GetRawRecordSpan();
+            var startLine = line;
+            line += raw.Count('\n');
+            if (!raw.EndsWith("\n") && raw.EndsWith("\r"))
+            {
+                line++; // old-Mac CR line ends
+            }
+            var count = csv.RowFieldCount;
+            if (count == 1 && csv.GetFieldSpan(0).IsWhiteSpace())
+            {
+                continue; // blank line
+            }
+            record++;
+            var position = new RowPosition(record, startLine);
+            if (count != width)
+            {
+                var column = count > width ? $"field {width + 1}" : header.Names[count];
+                yield return SourceRow.Failed(position, $"row has {count} fields, the header has {width}", column, raw.TrimEnd("\r\n").ToString());
+                continue;
+            }
+            var values = new string?[width];
+            for (var i = 0; i < width; i++)
+            {
+                var span = csv.GetFieldSpan(i);
+                values[i] = span.IsEmpty ? null : span.ToString();
+            }
+            yield return SourceRow.FromFields(position, new FieldRow(header, values));
+        }
+        input.ReportBytes(probe.Size);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        CsvRecordTooLargeException => $"a record exceeds {MaxRecordChars / (1024 * 1024)} MiB, most likely an unterminated quote",
+        _ => e.Message.Contains("quote", StringComparison.OrdinalIgnoreCase) ? e.Message : $"unbalanced quote ({e.Message})",
+    };
+
+    private static string DecodeSample(FileProbe probe, Encoding encoding)
+    {
+        var head = probe.Head.AsSpan(probe.BomLength);
+        // The sample may end inside a multi-byte character; replacement there is harmless for sniffing.
+        var lenient = encoding is UTF8Encoding ? new UTF8Encoding(false) : encoding;
+        return lenient.GetString(head);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Emporium.Batch.Formats;
+
+/// <summary>What one streaming pass over a file learns before it is read: its content hash (the load identity),
+/// size, the first bytes (format sniffing) and whether the text is valid UTF-8 (so the reader can pick an
+/// encoding up front instead of failing half way through).</summary>
+public sealed record FileProbe(
+    string Sha256,
+    long Size,
+    byte[] Head,
+    bool IsValidUtf8,
+    long FirstInvalidUtf8Offset,
+    int BomLength)
+{
+    public const int HeadSize = 64 * 1024;
+
+    public static async Task<FileProbe> RunAsync(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        var head = new MemoryStream();
+        // A stateful decoder carries multi-byte sequences split across reads; the exception fallback stops at the
+        // first invalid byte so the reader can choose an encoding for the whole file before reading it.
+        var decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        var chars = ArrayPool<char>.Shared.Rent((1 << 20) + 8);
+        long offset = 0;
+        long firstInvalid = -1;
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(0, buffer.Length), ct)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                if (head.Length < HeadSize)
+                {
+                    head.Write(buffer, 0, (int)Math.Min(read, HeadSize - head.Length));
+                }
+                if (firstInvalid < 0)
+                {
+                    try
+                    {
+                        decoder.Convert(buffer, 0, read, chars, 0, chars.Length, flush: false, out _, out _, out _);
+                    }
+                    catch (DecoderFallbackException e)
+                    {
+                        firstInvalid = offset + Math.Max(0, e.Index);
+                    }
+                }
+                offset += read;
+            }
+            if (firstInvalid < 0)
+            {
+                try
+                {
+                    decoder.Convert(Array.Empty<byte>(), 0, 0, chars, 0, chars.Length, flush: true, out _, out _, out _);
+                }
+                catch (DecoderFallbackException)
+                {
+                    firstInvalid = offset; // the file ends inside a multi-byte sequence
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<char>.Shared.Return(chars);
+        }
+        var headBytes = head.ToArray();
+        return new FileProbe(Convert.ToHexStringLower(sha.GetHashAndReset()), offset, headBytes, firstInvalid < 0, firstInvalid, BomOf(headBytes));
+    }
+
+    private static int BomOf(ReadOnlySpan<byte> head) => head switch
+    {
+        [0xEF, 0xBB, 0xBF, ..] => 3,
+        [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] => 2,
+        _ => 0,
+    };
+
+    /// <summary>The encoding to read this file's text with. Valid UTF-8 (with or without BOM) stays UTF-8; a UTF-16
+    /// BOM is honoured; anything else is read as Latin-1 (every byte is a character, so nothing is lost or
+    /// rejected) and <paramref name="warning"/> says so.</summary>
+    public Encoding TextEncoding(out string? warning)
+    {
+        warning = null;
+        if (Head is [0xFF, 0xFE, ..])
+        {
+            return Encoding.Unicode;
+        }
+        if (Head is [0xFE, 0xFF, ..])
+        {
+            return Encoding.BigEndianUnicode;
+        }
+        if (IsValidUtf8)
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true);
+        }
+        warning = $"not valid UTF-8 (first invalid byte at offset {FirstInvalidUtf8Offset}); read as Latin-1 (ISO-8859-1)";
+        return Encoding.Latin1;
+    }
+}

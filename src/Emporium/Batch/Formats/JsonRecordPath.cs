@@ -1,0 +1,79 @@
+using System.Text.Json;
+
+namespace Emporium.Batch.Formats;
+
+/// <summary>Where the records sit in a JSON document: a list of property names from the root to an array of
+/// objects (empty for a top-level array). Accepts <c>data.products</c>, <c>$.data.products</c> and
+/// <c>data.products[*]</c>.</summary>
+public sealed record JsonRecordPath(IReadOnlyList<string> Segments)
+{
+    public static JsonRecordPath Root { get; } = new([]);
+
+    public override string ToString() => Segments.Count == 0 ? "$[*]" : "$." + string.Join('.', Segments) + "[*]";
+
+    public static JsonRecordPath Parse(string text)
+    {
+        var t = text.Trim();
+        if (t.StartsWith('$'))
+        {
+            t = t[1..];
+        }
+        if (t.EndsWith("[*]", StringComparison.Ordinal))
+        {
+            t = t[..^3];
+        }
+        var segments = t.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new JsonRecordPath(segments);
+    }
+
+    /// <summary>Finds the first array of objects in the head of a document that is reachable through property
+    /// names only (a top-level array, or e.g. RapidAPI's <c>data.products</c>). Null when the head holds none.</summary>
+    public static JsonRecordPath? Detect(ReadOnlySpan<byte> head, bool complete)
+    {
+        var reader = new Utf8JsonReader(head, complete, default);
+        // One entry per open container: the property name it was opened under (null for the root and for
+        // containers inside arrays).
+        var stack = new List<string?>();
+        string? pendingName = null;
+        var afterArrayStart = false;
+        try
+        {
+            while (reader.Read())
+            {
+                var token = reader.TokenType;
+                if (token == JsonTokenType.StartObject && afterArrayStart)
+                {
+                    var names = stack.Skip(1).ToList();
+                    if (names.All(n => n is not null))
+                    {
+                        return new JsonRecordPath(names.Select(n => n!).ToList());
+                    }
+                }
+                afterArrayStart = token == JsonTokenType.StartArray;
+                switch (token)
+                {
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        stack.Add(pendingName);
+                        pendingName = null;
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        stack.RemoveAt(stack.Count - 1);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        pendingName = reader.GetString();
+                        break;
+                    default:
+                        pendingName = null;
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        return null;
+    }
+}

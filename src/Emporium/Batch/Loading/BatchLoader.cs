@@ -1,0 +1,406 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Emporium.Batch.Formats;
+using Emporium.Datasets;
+using Emporium.Lake;
+using Emporium.Processing;
+using Emporium.Warehouse;
+
+namespace Emporium.Batch.Loading;
+
+/// <summary>Loads files into a dataset: the raw bytes to the raw zone, good rows (cleaned by the shared normalizer)
+/// to the warehouse and as clean Parquet, bad rows to the quarantine zone with file, line, column and reason.
+/// <para>Exactly once per content: a file is identified by its SHA-256 and its progress is stored in the warehouse
+/// offsets table in the same transaction as its rows (<see cref="FileLoadMarker"/>). Rows commit in chunks of
+/// <see cref="BatchLoaderOptions.ChunkRows"/>; each chunk's lake files have deterministic names and are listed in a
+/// pending manifest before the chunk commits, and the published manifest (which makes them visible) is written once
+/// the whole file is in, just before the completion marker. A crash therefore leaves: committed chunks (recorded),
+/// no half-written object (the lake writes atomically), no visible Parquet of the file; the next load of the same
+/// file skips the committed rows, rewrites the same objects and completes it.</para></summary>
+public sealed class BatchLoader
+{
+    private readonly IWarehouse warehouse;
+    private readonly ILakeStore lake;
+    private readonly ParquetWriter parquet;
+    private readonly IRecordNormalizer normalizer;
+    private readonly TimeProvider time;
+    private readonly BatchLoaderOptions options;
+    private readonly LakeManifestStore manifests;
+    // One load at a time per process (CLI, HTTP endpoint and landing watcher share a loader): two concurrent loads
+    // of the same content would both see it as new.
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public BatchLoader(IWarehouse warehouse, ILakeStore lake, ParquetWriter parquet, IRecordNormalizer normalizer, TimeProvider time, BatchLoaderOptions? options = null)
+    {
+        this.warehouse = warehouse;
+        this.lake = lake;
+        this.parquet = parquet;
+        this.normalizer = normalizer;
+        this.time = time;
+        this.options = options ?? new BatchLoaderOptions();
+        manifests = new LakeManifestStore(lake);
+    }
+
+    /// <summary>Test seam: called after each chunk commit with the number of rows committed so far.</summary>
+    internal Action<long>? AfterChunk { get; set; }
+
+    public async Task<LoadSummary> LoadAsync(IReadOnlyList<string> files, BatchLoadRequest request, LoadProgress? progress, CancellationToken ct)
+    {
+        progress ??= new LoadProgress();
+        progress.TotalBytes = files.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
+        var results = new List<FileLoadResult>();
+        foreach (var file in files)
+        {
+            ct.ThrowIfCancellationRequested();
+            results.Add(await LoadFileAsync(file, request, progress, ct).ConfigureAwait(false));
+        }
+        return new LoadSummary(request.Dataset.Name, results);
+    }
+
+    public async Task<FileLoadResult> LoadFileAsync(string path, BatchLoadRequest request, LoadProgress? progress, CancellationToken ct)
+    {
+        progress ??= new LoadProgress();
+        long size = 0;
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            size = new FileInfo(path).Length;
+            return await LoadCoreAsync(path, request, progress, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FileLoadResult.Failure(path, null, null, $"cannot open: {e.Message}");
+        }
+        finally
+        {
+            gate.Release();
+            progress.FinishFile(size);
+        }
+    }
+
+    private async Task<FileLoadResult> LoadCoreAsync(string path, BatchLoadRequest request, LoadProgress progress, CancellationToken ct)
+    {
+        var schema = request.Dataset;
+        var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
+        var marker = new FileLoadMarker(probe.Sha256);
+        var offsets = await warehouse.GetOffsetsAsync(options.Group, ct).ConfigureAwait(false);
+        var (done, nextRow) = marker.Read(offsets);
+        if (done && !request.Force)
+        {
+            return new FileLoadResult(path, FileLoadStatus.Skipped, probe.Sha256, null, 0, 0, 0, [], null,
+                ["already loaded (same content); use --force to reload it"], null);
+        }
+        if (request.Force)
+        {
+            nextRow = 0;
+        }
+
+        var warnings = new List<string>();
+        FileFormat format;
+        try
+        {
+            format = FormatDetector.Resolve(path, probe, request.ReadSettings.Format, warnings.Add);
+        }
+        catch (FileReadException e)
+        {
+            return FileLoadResult.Failure(path, probe.Sha256, null, e.Message, warnings);
+        }
+
+        var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var run = new FileRun(this, path, request, probe, marker, format, day, progress, warnings);
+        if (request.Strict)
+        {
+            var rejected = await run.CountRejectsAsync(ct).ConfigureAwait(false);
+            if (rejected.Error is not null)
+            {
+                return run.Result(FileLoadStatus.Failed, rejected.Error);
+            }
+            if (rejected.Count > 0)
+            {
+                return run.Result(FileLoadStatus.Rejected, $"--strict: {rejected.Count} row(s) rejected, nothing loaded");
+            }
+        }
+        return await run.LoadAsync(nextRow, request.Force, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One file's load: state shared by its chunks.</summary>
+    private sealed class FileRun(
+        BatchLoader owner,
+        string path,
+        BatchLoadRequest request,
+        FileProbe probe,
+        FileLoadMarker marker,
+        FileFormat format,
+        DateOnly day,
+        LoadProgress progress,
+        List<string> warnings)
+    {
+        private readonly DatasetSchema schema = request.Dataset;
+        private readonly string name = Path.GetFileName(path);
+        private readonly string id = $"file-{probe.Sha256}";
+        private readonly string stem = $"file-{probe.Sha256[..16]}";
+        private readonly List<string> quarantine = [];
+        private readonly List<LakeManifestFile> files = [];
+        private readonly RowNormalizer rows = new(owner.normalizer, request.Dataset, request.Constants);
+        private readonly CleanPartitions partitions = new(request.Dataset, day);
+        private string? rawPath;
+        private long read;
+        private long loaded;
+        private long rejectedCount;
+
+        public FileLoadResult Result(FileLoadStatus status, string? error) =>
+            new(path, status, probe.Sha256, format, read, loaded, rejectedCount, quarantine, rawPath, warnings, error);
+
+        private FormatInput NewInput()
+        {
+            var input = new FormatInput(path, probe, request.ReadSettings);
+            progress.StartFile(name, () => input.BytesRead);
+            return input;
+        }
+
+        /// <summary>Strict mode's first pass: reads and validates everything, loads nothing, quarantines rejects.</summary>
+        public async Task<(long Count, string? Error)> CountRejectsAsync(CancellationToken ct)
+        {
+            var input = NewInput();
+            var rejects = new List<QuarantineEntry>();
+            string? error = null;
+            try
+            {
+                var first = true;
+                await foreach (var row in FormatDetector.ReaderFor(format).ReadAsync(input, ct).ConfigureAwait(false))
+                {
+                    if (first && Conform(row) is { } conflict)
+                    {
+                        error = conflict;
+                        break;
+                    }
+                    first = false;
+                    read++;
+                    if (Check(row, out _) is { } reject)
+                    {
+                        rejects.Add(reject);
+                    }
+                }
+            }
+            catch (FileReadException e)
+            {
+                error = e.Message;
+            }
+            warnings.AddRange(input.Warnings);
+            if (error is not null)
+            {
+                await QuarantineFileAsync(error, ct).ConfigureAwait(false);
+            }
+            else if (rejects.Count > 0)
+            {
+                rejectedCount = rejects.Count;
+                await WriteQuarantineAsync($"{stem}-strict", rejects, ct).ConfigureAwait(false);
+            }
+            return (rejects.Count, error);
+        }
+
+        public async Task<FileLoadResult> LoadAsync(long resumeAt, bool replace, CancellationToken ct)
+        {
+            read = loaded = rejectedCount = 0;
+            await CopyRawAsync(ct).ConfigureAwait(false);
+            if (resumeAt > 0)
+            {
+                warnings.Add($"resuming an interrupted load after row {resumeAt}");
+                await RecoverChunkFilesAsync(ct).ConfigureAwait(false);
+            }
+            var input = NewInput();
+            var chunk = new List<(CanonicalRecord Record, long Ordinal)>();
+            var rejects = new List<QuarantineEntry>();
+            var chunkStart = resumeAt;
+            string? error = null;
+            var first = true;
+            try
+            {
+                await foreach (var row in FormatDetector.ReaderFor(format).ReadAsync(input, ct).ConfigureAwait(false))
+                {
+                    if (first && Conform(row) is { } conflict)
+                    {
+                        warnings.AddRange(input.Warnings);
+                        await QuarantineFileAsync(conflict, ct).ConfigureAwait(false);
+                        return Result(FileLoadStatus.Failed, $"conflicts with the dataset schema: {conflict}");
+                    }
+                    first = false;
+                    read++;
+                    if (row.Position.Record <= resumeAt)
+                    {
+                        continue; // committed by an earlier, interrupted run
+                    }
+                    if (Check(row, out var record) is { } reject)
+                    {
+                        rejects.Add(reject);
+                    }
+                    else
+                    {
+                        chunk.Add((record!, row.Position.Record));
+                    }
+                    if (row.Position.Record - chunkStart >= owner.options.ChunkRows)
+                    {
+                        await CommitChunkAsync(chunkStart, row.Position.Record, chunk, rejects, replace, ct).ConfigureAwait(false);
+                        replace = false;
+                        chunkStart = row.Position.Record;
+                        chunk.Clear();
+                        rejects.Clear();
+                    }
+                }
+            }
+            catch (FileReadException e)
+            {
+                // Rows before the break are good and stay; the file is reported as failed at that point.
+                error = e.Message;
+                rejects.Add(new QuarantineEntry(name, probe.Sha256, schema.Name, 0, 0, null, e.Message, null));
+            }
+            warnings.AddRange(input.Warnings);
+            if (read == 0 && error is null)
+            {
+                warnings.Add("no data rows (empty or header only)");
+            }
+            await CommitChunkAsync(chunkStart, Math.Max(read, chunkStart), chunk, rejects, replace, ct).ConfigureAwait(false);
+            // Publish, then mark done: a crash in between re-publishes the same manifest on the next run.
+            var manifest = new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow());
+            await owner.manifests.PublishAsync(manifest, ct).ConfigureAwait(false);
+            await owner.warehouse.CommitAsync(new WarehouseBatch([], owner.options.Group, marker.Done(read)), ct).ConfigureAwait(false);
+            await owner.manifests.DeletePendingAsync(schema.Name, id, ct).ConfigureAwait(false);
+            return Result(error is null ? FileLoadStatus.Loaded : FileLoadStatus.Failed, error);
+        }
+
+        /// <summary>Null when the first row's columns fit the dataset, else why not. Warns about extra columns.</summary>
+        private string? Conform(SourceRow row)
+        {
+            IEnumerable<string> names = row.Fields?.Keys
+                ?? (row.IsJson ? row.Json.EnumerateObject().Select(p => p.Name) : null)
+                ?? [];
+            if (row.Error is not null)
+            {
+                return null; // judged by the rows that can be read
+            }
+            var outcome = SchemaConformance.Check(schema, names, request.Constants?.Keys);
+            if (outcome.Unmapped.Count > 0 && row.Fields is not null)
+            {
+                warnings.Add($"columns not in dataset '{schema.Name}', kept in the raw zone only: {string.Join(", ", outcome.Unmapped)}");
+            }
+            return outcome.Conflict;
+        }
+
+        private QuarantineEntry? Check(SourceRow row, out CanonicalRecord? record)
+        {
+            record = null;
+            if (row.Error is not null)
+            {
+                return new QuarantineEntry(name, probe.Sha256, schema.Name, row.Position.Record, row.Position.Line, row.ErrorColumn, row.Error, row.Raw);
+            }
+            var result = rows.Normalize(row);
+            if (result.IsValid)
+            {
+                record = result.Record;
+                return null;
+            }
+            var raw = row.Fields is { } f ? JsonSerializer.Serialize(f) : row.Json.GetRawText();
+            return new QuarantineEntry(name, probe.Sha256, schema.Name, row.Position.Record, row.Position.Line,
+                string.Join(", ", result.Errors.Select(e => e.Field)),
+                string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Error}")), raw);
+        }
+
+        private async Task CommitChunkAsync(long start, long next, List<(CanonicalRecord Record, long Ordinal)> chunk, List<QuarantineEntry> rejects, bool replace, CancellationToken ct)
+        {
+            var chunkId = $"{stem}-r{start:D12}";
+            var columns = schema.Columns.Concat(StreamLakeWriter.SystemColumns).ToArray();
+            foreach (var group in chunk.GroupBy(r => partitions.FolderOf(r.Record)).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var filePath = $"{group.Key}/{chunkId}.parquet";
+                var values = group.Select(r => (object?[])[.. r.Record.Values, marker.Source, r.Ordinal]);
+                var (count, bytes) = await owner.parquet.WriteAsync(owner.lake, filePath, columns, values, ct).ConfigureAwait(false);
+                AddFile(new LakeManifestFile(filePath, LakeLayout.Clean, count, bytes));
+            }
+            if (rejects.Count > 0)
+            {
+                await WriteQuarantineAsync(chunkId, rejects, ct).ConfigureAwait(false);
+            }
+            // The pending manifest names every object written so far, so a resumed run can publish them all.
+            await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
+            await owner.warehouse.CommitAsync(new WarehouseBatch(
+                [new DatasetRows(schema, chunk.Select(r => r.Record).ToList(), marker.Source)],
+                owner.options.Group,
+                marker.InProgress(next),
+                ReplaceSource: replace ? marker.Source : null), ct).ConfigureAwait(false);
+            loaded += chunk.Count;
+            rejectedCount += rejects.Count;
+            progress.AddRows(chunk.Count, rejects.Count);
+            owner.AfterChunk?.Invoke(next);
+        }
+
+        private async Task WriteQuarantineAsync(string chunkId, List<QuarantineEntry> rejects, CancellationToken ct)
+        {
+            var target = $"{QuarantineWriter.Folder(schema.Name, day)}/{chunkId}.ndjson";
+            var (written, bytes) = await QuarantineWriter.WriteAsync(owner.lake, target, rejects, ct).ConfigureAwait(false);
+            AddFile(new LakeManifestFile(written, QuarantineWriter.Zone, rejects.Count, bytes));
+            if (!quarantine.Contains(written))
+            {
+                quarantine.Add(written);
+            }
+        }
+
+        private async Task QuarantineFileAsync(string reason, CancellationToken ct)
+        {
+            await WriteQuarantineAsync($"{stem}-file", [new QuarantineEntry(name, probe.Sha256, schema.Name, 0, 0, null, reason, null)], ct).ConfigureAwait(false);
+        }
+
+        private void AddFile(LakeManifestFile file)
+        {
+            files.RemoveAll(f => f.Path == file.Path);
+            files.Add(file);
+        }
+
+        /// <summary>Picks up the objects an interrupted run wrote (from its pending manifest).</summary>
+        private async Task RecoverChunkFilesAsync(CancellationToken ct)
+        {
+            await foreach (var pending in owner.manifests.ListPendingAsync(schema.Name, ct).ConfigureAwait(false))
+            {
+                if (pending.Id == id)
+                {
+                    foreach (var file in pending.Files)
+                    {
+                        AddFile(file);
+                        if (file.Zone == QuarantineWriter.Zone && !quarantine.Contains(file.Path))
+                        {
+                            quarantine.Add(file.Path);
+                        }
+                    }
+                }
+            }
+            var raw = files.FirstOrDefault(f => f.Zone == LakeLayout.Raw);
+            rawPath ??= raw?.Path;
+        }
+
+        /// <summary>The bytes as received, under <c>raw/&lt;dataset&gt;/year=/month=/day=/&lt;original name&gt;</c>. A
+        /// different file already stored under that name keeps its place: this one gets its hash in the name.</summary>
+        private async Task CopyRawAsync(CancellationToken ct)
+        {
+            var folder = LakeLayout.RawFolder(schema.Name, day);
+            var target = $"{folder}/{LakeSafeName(name)}";
+            if (await owner.lake.ExistsAsync(target, ct).ConfigureAwait(false) && await HashOfAsync(target, ct).ConfigureAwait(false) != probe.Sha256)
+            {
+                target = $"{folder}/{Path.GetFileNameWithoutExtension(name)}.{probe.Sha256[..12]}{Path.GetExtension(name)}";
+            }
+            if (!await owner.lake.ExistsAsync(target, ct).ConfigureAwait(false))
+            {
+                await owner.lake.WriteFileAsync(target, path, ct).ConfigureAwait(false);
+            }
+            rawPath = target;
+            AddFile(new LakeManifestFile(target, LakeLayout.Raw, 0, probe.Size));
+        }
+
+        private async Task<string?> HashOfAsync(string lakePath, CancellationToken ct)
+        {
+            await using var stream = await owner.lake.OpenReadAsync(lakePath, ct).ConfigureAwait(false);
+            return stream is null ? null : Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct).ConfigureAwait(false));
+        }
+
+        private static string LakeSafeName(string fileName) =>
+            string.Concat(fileName.Select(c => char.IsControl(c) || c is '/' or '\\' ? '_' : c));
+    }
+}

@@ -1,0 +1,17 @@
+namespace Emporium.Batch.Loading;
+
+/// <summary>Settings of the batch loader.</summary>
+public sealed record BatchLoaderOptions
+{
+    /// <summary>Source rows per warehouse transaction (and per clean Parquet file set). A file up to this size
+    /// commits in one transaction; a larger one commits chunk by chunk, each recording how far it got, so memory
+    /// stays bounded and a crash resumes at the last chunk. Default 100 000.</summary>
+    public int ChunkRows { get; init; } = 100_000;
+
+    /// <summary>Local scratch folder for Parquet and quarantine files before they are moved into the lake.
+    /// Default: the OS temp folder.</summary>
+    public string? TempDirectory { get; init; }
+
+    /// <summary>Consumer group under which file loads are recorded in the warehouse offsets table. Default "batch".</summary>
+    public string Group { get; init; } = "batch";
+}

@@ -1,0 +1,93 @@
+using DuckDB.NET.Data;
+using Emporium.Datasets;
+using Emporium.Warehouse.DuckDb;
+
+namespace Emporium.Lake;
+
+/// <summary>Writes rows to Parquet (zstd) with DuckDB: rows go through the Appender into a table of a private
+/// in-memory database, <c>COPY … TO</c> a local temp file, and the file is uploaded to the lake atomically. One
+/// instance keeps one in-memory database open; calls are serialized.</summary>
+public sealed class ParquetWriter : IDisposable
+{
+    private readonly DuckDBConnection _connection;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly string _tempDirectory;
+
+    /// <param name="tempDirectory">Where Parquet files are written before the upload; default the OS temp folder.</param>
+    public ParquetWriter(string? tempDirectory = null)
+    {
+        _tempDirectory = tempDirectory ?? Path.GetTempPath();
+        Directory.CreateDirectory(_tempDirectory);
+        _connection = new DuckDBConnection("Data Source=:memory:");
+        _connection.Open();
+    }
+
+    /// <summary>Writes the rows (values aligned with <paramref name="columns"/>) to a local Parquet file.</summary>
+    /// <returns>Rows written.</returns>
+    public async Task<long> WriteLocalAsync(string localPath, IReadOnlyList<ColumnSchema> columns, IEnumerable<object?[]> rows, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var definition = string.Join(", ", columns.Select(c => $"{DuckDbSql.Quote(c.Name)} {DuckDbSql.TypeOf(c.Type)}"));
+            Execute($"CREATE OR REPLACE TABLE parquet_rows ({definition})");
+            long count = 0;
+            using (var appender = _connection.CreateAppender("parquet_rows"))
+            {
+                foreach (var values in rows)
+                {
+                    if ((count & 1023) == 0)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                    }
+                    var row = appender.CreateRow();
+                    foreach (var value in values)
+                    {
+                        DuckDbAppend.Value(row, value);
+                    }
+                    row.EndRow();
+                    count++;
+                }
+            }
+            Execute($"COPY parquet_rows TO {DuckDbSql.Literal(localPath)} (FORMAT parquet, COMPRESSION zstd)");
+            Execute("DROP TABLE parquet_rows");
+            return count;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Writes the rows to <paramref name="path"/> in the lake.</summary>
+    /// <returns>Rows and bytes written.</returns>
+    public async Task<(long Rows, long Bytes)> WriteAsync(ILakeStore lake, string path, IReadOnlyList<ColumnSchema> columns, IEnumerable<object?[]> rows, CancellationToken ct)
+    {
+        LakePath.Validate(path);
+        var temp = Path.Combine(_tempDirectory, $"emporium-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            var count = await WriteLocalAsync(temp, columns, rows, ct).ConfigureAwait(false);
+            var bytes = new FileInfo(temp).Length;
+            await lake.WriteFileAsync(path, temp, ct).ConfigureAwait(false);
+            return (count, bytes);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _lock.Dispose();
+    }
+}

@@ -1,0 +1,29 @@
+using Emporium.Warehouse;
+
+namespace Emporium.Marts;
+
+/// <summary>One mart: a named view over the warehouse whose name and columns are a public contract.</summary>
+/// <param name="Name">View and API name.</param>
+/// <param name="Description">One line for the API and CLI listing.</param>
+/// <param name="Columns">Output columns in order.</param>
+/// <param name="DependsOn">Datasets the view reads; the view is created only when they all exist.</param>
+/// <param name="Body">The SELECT, written once against <see cref="MartSql"/> helpers.</param>
+/// <param name="OrderBy">Presentation order (views carry none), applied when the mart is read.</param>
+/// <param name="DefaultLimit">Rows returned when the caller gives no limit; null returns every row.</param>
+public sealed record MartDefinition(
+    string Name,
+    string Description,
+    IReadOnlyList<MartColumn> Columns,
+    IReadOnlyList<string> DependsOn,
+    Func<MartSql, string> Body,
+    string OrderBy,
+    int? DefaultLimit)
+{
+    /// <summary>The view body in the given dialect.</summary>
+    public string ViewSql(SqlDialect dialect) => Body(new MartSql(dialect));
+
+    /// <summary>The statement that reads the mart with its order and a row limit.</summary>
+    public string ReadSql(int? limit) =>
+        $"SELECT {string.Join(", ", Columns.Select(c => c.Name))} FROM {Name} ORDER BY {OrderBy}" +
+        (limit is { } n ? $" LIMIT {n}" : "");
+}

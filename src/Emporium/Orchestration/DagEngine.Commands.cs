@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Logging;
+
+namespace Emporium.Orchestration;
+
+public sealed partial class DagEngine
+{
+    /// <summary>Start a run of <paramref name="dag"/> for <paramref name="logicalDate"/> (default: today, UTC). A day
+    /// that already ran is re-run in place (its tasks cleared, attempt + 1) — never a second run beside it; a day whose
+    /// run is still active is a <see cref="RunConflictException"/>.</summary>
+    public DagRunInfo Trigger(string dag, DateTime? logicalDate = null, IReadOnlyDictionary<string, string?>? runParams = null, string runType = RunTypes.Manual)
+    {
+        DagRunInfo run;
+        lock (gate)
+        {
+            run = TriggerLocked(Registry.Get(dag), logicalDate ?? Now.Date, runParams ?? new Dictionary<string, string?>(), runType);
+        }
+        Wake();
+        return run;
+    }
+
+    /// <summary>One run per logical date of the DAG's schedule in [<paramref name="from"/>, <paramref name="to"/>]
+    /// (one per day for DAGs without a cron schedule). Days with an active run are left as they are and reported.</summary>
+    public BackfillResult Backfill(string dag, DateOnly from, DateOnly to, IReadOnlyDictionary<string, string?>? runParams = null)
+    {
+        if (to < from)
+        {
+            throw new ArgumentException($"backfill range is empty: {from:yyyy-MM-dd} is after {to:yyyy-MM-dd}");
+        }
+        var definition = Registry.Get(dag);
+        var created = new List<DagRunInfo>();
+        var skipped = new List<DagRunInfo>();
+        lock (gate)
+        {
+            var dates = definition.ScheduleInterval.LogicalDatesBetween(
+                from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            foreach (var date in dates)
+            {
+                var existing = Store.GetRun(new RunKey(dag, date));
+                if (existing is { State: RunState.Queued or RunState.Running } && !(Options.OnlyOwnRuns && !own.Contains(existing.Key)))
+                {
+                    skipped.Add(existing);
+                    continue;
+                }
+                created.Add(TriggerLocked(definition, date, runParams ?? new Dictionary<string, string?>(), RunTypes.Backfill));
+            }
+        }
+        Wake();
+        return new BackfillResult(created, skipped);
+    }
+
+    /// <summary>Clear <paramref name="task"/> and everything downstream of it (every task when null) in one run, so they
+    /// run again; their outputs are dropped and their retry budget restored. The run becomes active again.</summary>
+    public DagRunInfo Clear(string dag, DateTime logicalDate, string? task = null)
+    {
+        DagRunInfo result;
+        lock (gate)
+        {
+            var definition = Registry.Get(dag);
+            var key = new RunKey(dag, logicalDate);
+            var run = Store.GetRun(key) ?? throw new KeyNotFoundException($"DAG '{dag}' has no run for {key.DateText}");
+            if (task is not null && !definition.HasTask(task))
+            {
+                throw new KeyNotFoundException($"DAG '{dag}' has no task '{task}'");
+            }
+            var targets = task is null
+                ? definition.Tasks.Select(t => t.Name).ToHashSet(StringComparer.Ordinal)
+                : [task, .. definition.Downstream(task)];
+            var busy = targets.Where(t => executing.ContainsKey((key, t))).ToList();
+            if (busy.Count > 0)
+            {
+                throw new RunConflictException($"cannot clear {string.Join(", ", busy)} of {key}: running now");
+            }
+            ResetTasks(key, targets);
+            result = run.State.IsTerminal()
+                ? run with { State = RunState.Queued, EndedAt = null, Attempt = run.Attempt + 1 }
+                : run;
+            Store.Save(result);
+            active.Add(key);
+            own.Add(key);
+            log.LogInformation("cleared {Tasks} of {Run}", string.Join(", ", targets), key);
+        }
+        Wake();
+        return result;
+    }
+
+    private DagRunInfo TriggerLocked(Dag dag, DateTime logicalDate, IReadOnlyDictionary<string, string?> runParams, string runType)
+    {
+        var key = new RunKey(dag.Name, DateTime.SpecifyKind(logicalDate, DateTimeKind.Utc));
+        var existing = Store.GetRun(key);
+        if (existing is { State: RunState.Queued or RunState.Running })
+        {
+            // A one-off process adopts a run a stopped process left active; anywhere else it is a real conflict.
+            if (Options.OnlyOwnRuns && own.Add(key))
+            {
+                return existing;
+            }
+            throw new RunConflictException($"{key} is already {existing.State.ToString().ToLowerInvariant()} ({existing.RunId}); wait for it or clear it when it ends");
+        }
+        if (existing is not null)
+        {
+            ResetTasks(key, dag.Tasks.Select(t => t.Name));
+        }
+        return CreateRun(dag, key, runType, runParams, existing, Now);
+    }
+
+    private void ResetTasks(RunKey run, IEnumerable<string> tasks)
+    {
+        foreach (var name in tasks)
+        {
+            if (Store.GetTask(run, name) is { } instance && instance.State != TaskState.None)
+            {
+                Store.Save(instance with { State = TaskState.None, Failures = 0, StartedAt = null, EndedAt = null, NextTryAt = null, Error = null });
+            }
+            if (Store.XComs(run, name).Count > 0)
+            {
+                Store.ClearXComs(run, name);
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging;
+using Polly.Timeout;
+
+namespace Emporium.Orchestration;
+
+public sealed partial class DagEngine
+{
+    private void Dispatch(DagRunInfo run, Dag dag, DagTask task, TaskInstanceInfo instance)
+    {
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        executing[(run.Key, task.Name)] = cancel;
+        var work = Task.Run(() => ExecuteAsync(run, dag, task, instance, cancel));
+        inflight.TryAdd(work, 0);
+        work.ContinueWith(t => inflight.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private async Task ExecuteAsync(DagRunInfo run, Dag dag, DagTask task, TaskInstanceInfo instance, CancellationTokenSource cancel)
+    {
+        var ct = cancel.Token;
+        var current = instance;
+        var acquired = false;
+        try
+        {
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            acquired = true;
+            var runParams = parameters.Resolve(dag, run.Params);
+            var pipeline = TaskPipelines.ForTask(task, Math.Max(0, task.Retry.Retries - current.Failures), () => current.Failures, Time);
+            await pipeline.ExecuteAsync(async token =>
+            {
+                current = BeginTry(current);
+                using var taskLog = new TaskLog(Store.LogPath(run.Key, task.Name, current.TryNumber), Time, loggers.CreateLogger($"Emporium.Orchestration.{dag.Name}.{task.Name}"));
+                taskLog.LogInformation("{Dag} {Task} try {Try} for {Date} ({RunId})", dag.Name, task.Name, current.TryNumber, run.Key.DateText, run.RunId);
+                var context = new TaskContext(run.Key, run.RunId, task.Name, current.TryNumber, runParams, taskLog, Store, Services, Time, token);
+                try
+                {
+                    if (task.Kind == TaskKind.Sensor)
+                    {
+                        await SenseAsync(task, context, taskLog, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // WaitAsync: a task that ignores its token still releases the try when the timeout fires.
+                        await task.Action(context).WaitAsync(token).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    var reason = ex is OperationCanceledException && task.Timeout is { } limit ? $"timed out after {limit}" : ex.Message;
+                    taskLog.LogError(ex, "try {Try} failed: {Reason}", current.TryNumber, reason);
+                    current = EndTry(current, task, reason, ex is SensorTimeoutException);
+                    throw;
+                }
+                taskLog.LogInformation("try {Try} succeeded", current.TryNumber);
+                current = EndTry(current, task, error: null, final: true);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping: leave the try as running; the next start records it as interrupted and tries again.
+        }
+        catch (Exception ex) when (current.State != TaskState.Failed)
+        {
+            // Failed before any try could start (e.g. a parameter could not be resolved).
+            log.LogError(ex, "task {Task} of {Run} failed", task.Name, run.Key);
+            Store.Save(current with { State = TaskState.Failed, EndedAt = Now, Error = ex.Message });
+        }
+        catch (Exception ex) when (ex is not TimeoutRejectedException)
+        {
+            log.LogWarning("task {Task} of {Run} failed: {Error}", task.Name, run.Key, current.Error);
+        }
+        catch (TimeoutRejectedException)
+        {
+            log.LogWarning("task {Task} of {Run} timed out", task.Name, run.Key);
+        }
+        finally
+        {
+            if (acquired)
+            {
+                slots.Release();
+            }
+            lock (gate)
+            {
+                executing.Remove((run.Key, task.Name));
+            }
+            cancel.Dispose();
+            Wake();
+        }
+    }
+
+    private TaskInstanceInfo BeginTry(TaskInstanceInfo instance)
+    {
+        var now = Now;
+        var next = instance with
+        {
+            State = TaskState.Running,
+            TryNumber = instance.TryNumber + 1,
+            StartedAt = instance.State == TaskState.UpForRetry ? instance.StartedAt ?? now : now,
+            EndedAt = null,
+            NextTryAt = null,
+            Error = null,
+        };
+        Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, next.TryNumber, TryStates.Running, now, null, null));
+        NotifyChanged();
+        return next;
+    }
+
+    /// <summary>Records the end of a try and the task's resulting state in one journal line: success, up for retry (with
+    /// when), or failed once the retry budget is spent or the failure is <paramref name="final"/>.</summary>
+    private TaskInstanceInfo EndTry(TaskInstanceInfo instance, DagTask task, string? error, bool final)
+    {
+        var now = Now;
+        var openTry = Store.Tries(instance.Run, instance.Task).LastOrDefault(t => t.Try == instance.TryNumber);
+        var tryStart = openTry?.StartedAt ?? now;
+        TaskInstanceInfo next;
+        if (error is null)
+        {
+            next = instance with { State = TaskState.Success, EndedAt = now };
+        }
+        else
+        {
+            var failures = instance.Failures + 1;
+            var retry = !final && failures <= task.Retry.Retries;
+            next = instance with
+            {
+                State = retry ? TaskState.UpForRetry : TaskState.Failed,
+                Failures = failures,
+                EndedAt = retry ? null : now,
+                NextTryAt = retry ? now + task.Retry.DelayBefore(failures) : null,
+                Error = error,
+            };
+        }
+        Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, instance.TryNumber, error is null ? TryStates.Success : TryStates.Failed, tryStart, now, error));
+        NotifyChanged();
+        return next;
+    }
+
+    private static async Task SenseAsync(DagTask task, TaskContext context, ILogger taskLog, CancellationToken cancellationToken)
+    {
+        var pokes = 0;
+        try
+        {
+            await TaskPipelines.ForSensor(task, context.Time).ExecuteAsync(async token =>
+            {
+                pokes++;
+                var met = await task.Action(context).WaitAsync(token).ConfigureAwait(false);
+                taskLog.LogInformation("poke {Poke}: condition {Result}", pokes, met ? "met" : "not met");
+                return met;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException)
+        {
+            throw new SensorTimeoutException(task.Name, task.SensorTimeout, pokes);
+        }
+    }
+}

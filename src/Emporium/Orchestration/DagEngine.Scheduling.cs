@@ -1,0 +1,189 @@
+using Microsoft.Extensions.Logging;
+
+namespace Emporium.Orchestration;
+
+public sealed partial class DagEngine
+{
+    /// <summary>One pass of the scheduler (under the gate): create due runs, start queued runs within
+    /// max_active_runs, start ready tasks, mark upstream failures, finish runs. Returns the next schedule boundary.</summary>
+    private DateTime? Evaluate()
+    {
+        var now = Now;
+        DateTime? wakeAt = null;
+        if (Options.Scheduling)
+        {
+            foreach (var dag in Registry.Dags)
+            {
+                if (ScheduleDag(dag, now) is { } next && (wakeAt is null || next < wakeAt))
+                {
+                    wakeAt = next;
+                }
+            }
+        }
+        foreach (var group in active.Where(Eligible).Select(k => Store.GetRun(k)!).GroupBy(r => r.Dag).ToList())
+        {
+            if (!Registry.TryGet(group.Key, out var dag))
+            {
+                continue;
+            }
+            var running = group.Count(r => r.State == RunState.Running);
+            foreach (var queued in group.Where(r => r.State == RunState.Queued).OrderBy(r => r.LogicalDate))
+            {
+                if (running >= dag.MaxActive)
+                {
+                    break;
+                }
+                Store.Save(queued with { State = RunState.Running, StartedAt = now });
+                running++;
+            }
+            foreach (var run in group.Select(r => Store.GetRun(r.Key)!).Where(r => r.State == RunState.Running).OrderBy(r => r.LogicalDate))
+            {
+                Advance(run, dag, now);
+            }
+        }
+        return wakeAt;
+    }
+
+    private bool Eligible(RunKey run) => !Options.OnlyOwnRuns || own.Contains(run);
+
+    private void Advance(DagRunInfo run, Dag dag, DateTime now)
+    {
+        var finished = true;
+        var failed = false;
+        foreach (var task in Ordered(dag))
+        {
+            var instance = Store.GetTask(run.Key, task.Name) ?? TaskInstanceInfo.Fresh(run.Key, task.Name);
+            if (instance.State == TaskState.None && !executing.ContainsKey((run.Key, task.Name)))
+            {
+                var upstream = task.Upstream.Select(u => Store.GetTask(run.Key, u)?.State ?? TaskState.None).ToList();
+                if (upstream.Any(s => s is TaskState.Failed or TaskState.UpstreamFailed))
+                {
+                    instance = instance with { State = TaskState.UpstreamFailed, EndedAt = now, Error = "an upstream task failed" };
+                    Store.Save(instance);
+                }
+                else if (upstream.All(s => s == TaskState.Success) && PastSucceeded(run, dag, task))
+                {
+                    Dispatch(run, dag, task, instance);
+                }
+            }
+            finished &= instance.State.IsTerminal();
+            failed |= instance.State is TaskState.Failed or TaskState.UpstreamFailed;
+        }
+        if (finished)
+        {
+            Store.Save(run with { State = failed ? RunState.Failed : RunState.Success, EndedAt = now });
+            active.Remove(run.Key);
+            own.Remove(run.Key);
+            log.LogInformation("DAG run {Run} {State}", run.Key, failed ? "failed" : "succeeded");
+        }
+    }
+
+    /// <summary>depends_on_past: the same task must have succeeded in the previous run (by logical date) of the DAG,
+    /// when there is one. A finished previous run without that task (the task was added since) does not block.</summary>
+    private bool PastSucceeded(DagRunInfo run, Dag dag, DagTask task)
+    {
+        if (!(task.DependsOnPast ?? dag.PastDependency))
+        {
+            return true;
+        }
+        var previous = Store.Runs(dag.Name).LastOrDefault(r => r.LogicalDate < run.LogicalDate);
+        if (previous is null)
+        {
+            return true;
+        }
+        return Store.GetTask(previous.Key, task.Name) is { } past
+            ? past.State == TaskState.Success
+            : previous.State.IsTerminal();
+    }
+
+    /// <summary>Creates the runs a schedule makes due at <paramref name="now"/>: the run for interval [t, next(t)) is due
+    /// once next(t) has passed. With catchup, every interval since the last scheduled run; without, only the latest.
+    /// Returns when to look again.</summary>
+    private DateTime? ScheduleDag(Dag dag, DateTime now)
+    {
+        if (nextScheduleCheck.TryGetValue(dag.Name, out var check) && (check is null || now < check))
+        {
+            return check;
+        }
+        var schedule = dag.ScheduleInterval;
+        var start = dag.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var scheduled = Store.Runs(dag.Name).Where(r => r.RunType == RunTypes.Scheduled).ToList();
+        DateTime? wakeAt = null;
+        var due = new List<DateTime>();
+        if (schedule.IsOnce)
+        {
+            if (scheduled.Count == 0)
+            {
+                if (now >= start)
+                {
+                    due.Add(start);
+                }
+                else
+                {
+                    wakeAt = start;
+                }
+            }
+        }
+        else if (schedule.IsCron)
+        {
+            var cursor = scheduled.Count == 0 ? schedule.FirstAtOrAfter(start) : schedule.NextAfter(scheduled[^1].LogicalDate);
+            while (cursor is { } intervalStart)
+            {
+                var intervalEnd = schedule.NextAfter(intervalStart);
+                if (intervalEnd is null || intervalEnd > now)
+                {
+                    wakeAt = intervalEnd;
+                    break;
+                }
+                due.Add(intervalStart);
+                cursor = intervalEnd;
+            }
+            if (!dag.CatchupEnabled && due.Count > 1)
+            {
+                due.RemoveRange(0, due.Count - 1);
+            }
+        }
+        foreach (var logicalDate in due)
+        {
+            var key = new RunKey(dag.Name, logicalDate);
+            if (Store.GetRun(key) is null)
+            {
+                CreateRun(dag, key, RunTypes.Scheduled, new Dictionary<string, string?>(), previous: null, now);
+            }
+        }
+        nextScheduleCheck[dag.Name] = wakeAt;
+        return wakeAt;
+    }
+
+    private DagRunInfo CreateRun(Dag dag, RunKey key, string runType, IReadOnlyDictionary<string, string?> runParams, DagRunInfo? previous, DateTime now)
+    {
+        var run = new DagRunInfo(dag.Name, key.LogicalDate, $"{runType}__{key.DateText}", runType, RunState.Queued,
+            runParams, now, null, null, (previous?.Attempt ?? 0) + 1);
+        Store.Save(run);
+        active.Add(key);
+        own.Add(key);
+        log.LogInformation("DAG run {Run} created ({RunType})", key, runType);
+        return run;
+    }
+
+    /// <summary>At start: the previous process is gone (we hold the store's lock), so a try it left running was
+    /// interrupted. Record that, and make the task ready again; its retry budget is untouched.</summary>
+    private void Recover()
+    {
+        var now = Now;
+        foreach (var run in Store.Runs().Where(r => !r.State.IsTerminal()))
+        {
+            active.Add(run.Key);
+            foreach (var task in Store.Tasks(run.Key).Where(t => t.State is TaskState.Running or TaskState.UpForRetry))
+            {
+                var openTry = Store.Tries(run.Key, task.Task).LastOrDefault(t => t.State == TryStates.Running);
+                if (openTry is not null)
+                {
+                    Store.Save(openTry with { State = TryStates.Interrupted, EndedAt = now, Error = "the process stopped during this try" });
+                }
+                Store.Save(task with { State = TaskState.None, NextTryAt = null });
+                log.LogWarning("task {Task} of {Run} was interrupted at try {Try}; it will be tried again", task.Task, run.Key, task.TryNumber);
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Cronos;
+
+namespace Emporium.Orchestration;
+
+/// <summary>When a DAG runs: a cron expression or macro (<c>@daily</c>, <c>@hourly</c>, <c>@weekly</c>… via Cronos),
+/// <c>@once</c>, or none (manual runs only). All times are UTC. A run's logical date is the START of the interval it
+/// covers and the run starts after the interval ENDS (Airflow semantics): the <c>@daily</c> run for ds=2024-01-01
+/// covers [2024-01-01, 2024-01-02) and starts at 2024-01-02T00:00Z.</summary>
+public sealed class DagSchedule
+{
+    private readonly CronExpression? cron;
+
+    private DagSchedule(string text, CronExpression? cron, bool once)
+    {
+        Text = text;
+        this.cron = cron;
+        IsOnce = once;
+    }
+
+    public static DagSchedule None { get; } = new("none", null, once: false);
+
+    public static DagSchedule Once { get; } = new("@once", null, once: true);
+
+    /// <summary>The expression as written (<c>none</c> for manual-only).</summary>
+    public string Text { get; }
+
+    public bool IsOnce { get; }
+
+    public bool IsCron => cron is not null;
+
+    public static DagSchedule Parse(string? text)
+    {
+        var value = text?.Trim();
+        if (string.IsNullOrEmpty(value) || value.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return None;
+        }
+        if (value.Equals("@once", StringComparison.OrdinalIgnoreCase))
+        {
+            return Once;
+        }
+        var fields = value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        var format = fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
+        if (!CronExpression.TryParse(value, format, out var expression))
+        {
+            throw new FormatException($"schedule '{value}' is not a cron expression (5 or 6 fields), a macro (@daily, @hourly, @weekly, @monthly, @yearly), @once or none");
+        }
+        return new DagSchedule(value, expression, once: false);
+    }
+
+    /// <summary>First interval start at or after <paramref name="utc"/>; null for @once/none or a cron that never fires.</summary>
+    public DateTime? FirstAtOrAfter(DateTime utc) => cron?.GetNextOccurrence(Utc(utc), inclusive: true);
+
+    /// <summary>Next interval boundary strictly after <paramref name="utc"/>.</summary>
+    public DateTime? NextAfter(DateTime utc) => cron?.GetNextOccurrence(Utc(utc), inclusive: false);
+
+    /// <summary>Logical dates (interval starts) in [from, to) — for cron, the occurrences; otherwise one per day.</summary>
+    public IEnumerable<DateTime> LogicalDatesBetween(DateTime fromUtc, DateTime toUtc)
+    {
+        if (cron is not null)
+        {
+            return cron.GetOccurrences(Utc(fromUtc), Utc(toUtc), fromInclusive: true, toInclusive: false);
+        }
+        return Days(Utc(fromUtc), Utc(toUtc));
+    }
+
+    public override string ToString() => Text;
+
+    private static IEnumerable<DateTime> Days(DateTime from, DateTime to)
+    {
+        for (var day = from.Date; day < to; day = day.AddDays(1))
+        {
+            if (day >= from)
+            {
+                yield return DateTime.SpecifyKind(day, DateTimeKind.Utc);
+            }
+        }
+    }
+
+    private static DateTime Utc(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Utc => value,
+        DateTimeKind.Local => value.ToUniversalTime(),
+        _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+    };
+}

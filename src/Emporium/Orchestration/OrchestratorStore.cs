@@ -1,0 +1,371 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Emporium.Orchestration;
+
+/// <summary>The orchestrator's metadata: runs, task instances, tries, outputs (XComs) and per-try logs, under
+/// <c>&lt;data&gt;/meta/orchestrator/</c>. State is an append-only JSON-lines journal fsynced on every change and
+/// replayed at open (last line per entity wins), so a SIGKILL loses at most the line being written — which is ignored.
+/// One process writes (an exclusive lock file); any number of processes may read (<see cref="OpenReadOnly"/>), which is
+/// how <c>emporium dag runs/logs</c> work while a server runs.</summary>
+public sealed partial class OrchestratorStore : IXComStore, IDisposable
+{
+    private readonly object sync = new();
+    private readonly Dictionary<RunKey, DagRunInfo> runs = [];
+    private readonly Dictionary<RunKey, Dictionary<string, TaskInstanceInfo>> tasks = [];
+    private readonly Dictionary<(RunKey Run, string Task), SortedList<int, TaskTryInfo>> tries = [];
+    private readonly Dictionary<(RunKey Run, string Task, string Key), string> xcoms = [];
+    private readonly FileStream? lockFile;
+    private FileStream? journal;
+    private int lines;
+
+    private OrchestratorStore(string directory, FileStream? lockFile)
+    {
+        Directory = directory;
+        this.lockFile = lockFile;
+    }
+
+    /// <summary>Where a data dir keeps the orchestrator's metadata: <c>&lt;data&gt;/meta/orchestrator</c>.</summary>
+    public static string DirectoryFor(string dataDir) => Path.Combine(Path.GetFullPath(dataDir), "meta", "orchestrator");
+
+    /// <summary>The store's folder (journal, lock, logs).</summary>
+    public string Directory { get; }
+
+    public bool IsReadOnly => lockFile is null;
+
+    public string JournalPath => Path.Combine(Directory, "journal.jsonl");
+
+    /// <summary>Open as the single writer; throws <see cref="StoreLockedException"/> when another process is.</summary>
+    public static OrchestratorStore Open(string directory, string? ownerUrl = null)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        FileStream lockStream;
+        try
+        {
+            // FileShare.None takes an exclusive flock on Unix: released by the kernel even on SIGKILL.
+            lockStream = new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new StoreLockedException(directory, StoreOwner.Read(Path.Combine(directory, "owner.json")), ex);
+        }
+        var store = new OrchestratorStore(directory, lockStream);
+        try
+        {
+            new StoreOwner(Environment.ProcessId, ownerUrl).Write(Path.Combine(directory, "owner.json"));
+            store.Replay(truncateTornTail: true);
+            store.CompactIfWorthIt();
+            store.journal = new FileStream(store.JournalPath, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.None);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        return store;
+    }
+
+    /// <summary>A snapshot for reading while another process may be writing (a torn last line is skipped).</summary>
+    public static OrchestratorStore OpenReadOnly(string directory)
+    {
+        var store = new OrchestratorStore(directory, lockFile: null);
+        if (File.Exists(store.JournalPath))
+        {
+            store.Replay(truncateTornTail: false);
+        }
+        return store;
+    }
+
+    /// <summary>The owner recorded by the current writer, if any process holds the store.</summary>
+    public static StoreOwner? CurrentOwner(string directory)
+    {
+        var lockPath = Path.Combine(directory, "lock");
+        if (!File.Exists(lockPath))
+        {
+            return null;
+        }
+        try
+        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return null;
+        }
+        catch (IOException)
+        {
+            return StoreOwner.Read(Path.Combine(directory, "owner.json")) ?? new StoreOwner(0, null);
+        }
+    }
+
+    public void Save(DagRunInfo run)
+    {
+        lock (sync)
+        {
+            Append(new JournalLine { Run = run });
+            runs[run.Key] = run;
+        }
+    }
+
+    public void Save(TaskInstanceInfo task)
+    {
+        lock (sync)
+        {
+            Append(new JournalLine { Task = task });
+            ApplyTask(task);
+        }
+    }
+
+    public void Save(TaskTryInfo taskTry)
+    {
+        lock (sync)
+        {
+            Append(new JournalLine { Try = taskTry });
+            ApplyTry(taskTry);
+        }
+    }
+
+    /// <summary>A task's new state together with the try that caused it, as one durable line.</summary>
+    public void Save(TaskInstanceInfo task, TaskTryInfo taskTry)
+    {
+        lock (sync)
+        {
+            Append(new JournalLine { Task = task, Try = taskTry });
+            ApplyTask(task);
+            ApplyTry(taskTry);
+        }
+    }
+
+    public void Push(RunKey run, string task, string key, string json)
+    {
+        lock (sync)
+        {
+            Append(new JournalLine { XCom = new XComLine(run.Dag, run.LogicalDate, task, key, json) });
+            xcoms[(run, task, key)] = json;
+        }
+    }
+
+    public bool TryPull(RunKey run, string task, string key, out string json)
+    {
+        lock (sync)
+        {
+            return xcoms.TryGetValue((run, task, key), out json!);
+        }
+    }
+
+    public IReadOnlyDictionary<string, string> XComs(RunKey run, string task)
+    {
+        lock (sync)
+        {
+            return xcoms.Where(kv => kv.Key.Run == run && kv.Key.Task == task).ToDictionary(kv => kv.Key.Key, kv => kv.Value);
+        }
+    }
+
+    public void ClearXComs(RunKey run, string task)
+    {
+        lock (sync)
+        {
+            Append(new JournalLine { XComClear = new XComLine(run.Dag, run.LogicalDate, task, null, null) });
+            RemoveXComs(run, task);
+        }
+    }
+
+    public DagRunInfo? GetRun(RunKey key)
+    {
+        lock (sync)
+        {
+            return runs.GetValueOrDefault(key);
+        }
+    }
+
+    /// <summary>Runs of a DAG by logical date (oldest first); all runs when <paramref name="dag"/> is null.</summary>
+    public IReadOnlyList<DagRunInfo> Runs(string? dag = null)
+    {
+        lock (sync)
+        {
+            return runs.Values.Where(r => dag is null || r.Dag == dag).OrderBy(r => r.Dag, StringComparer.Ordinal).ThenBy(r => r.LogicalDate).ToList();
+        }
+    }
+
+    public TaskInstanceInfo? GetTask(RunKey run, string task)
+    {
+        lock (sync)
+        {
+            return tasks.TryGetValue(run, out var byName) ? byName.GetValueOrDefault(task) : null;
+        }
+    }
+
+    public IReadOnlyList<TaskInstanceInfo> Tasks(RunKey run)
+    {
+        lock (sync)
+        {
+            return tasks.TryGetValue(run, out var byName) ? byName.Values.ToList() : [];
+        }
+    }
+
+    public IReadOnlyList<TaskTryInfo> Tries(RunKey run, string task)
+    {
+        lock (sync)
+        {
+            return tries.TryGetValue((run, task), out var list) ? list.Values.ToList() : [];
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (sync)
+        {
+            journal?.Dispose();
+            journal = null;
+            lockFile?.Dispose();
+        }
+    }
+
+    private void Append(JournalLine line)
+    {
+        if (journal is null)
+        {
+            throw new InvalidOperationException(IsReadOnly ? "the metadata store was opened read-only" : "the metadata store is closed");
+        }
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(line, JournalLine.Json);
+        journal.Write(bytes);
+        journal.WriteByte((byte)'\n');
+        // Durable before the change is acted on: a task never starts on the strength of an unsaved upstream success.
+        journal.Flush(flushToDisk: true);
+        lines++;
+    }
+
+    private void Apply(JournalLine line)
+    {
+        if (line.Run is { } run)
+        {
+            runs[run.Key] = run;
+        }
+        if (line.Task is { } task)
+        {
+            ApplyTask(task);
+        }
+        if (line.Try is { } taskTry)
+        {
+            ApplyTry(taskTry);
+        }
+        if (line.XCom is { Key: not null, Value: not null } x)
+        {
+            xcoms[(new RunKey(x.Dag, x.LogicalDate), x.Task, x.Key)] = x.Value;
+        }
+        if (line.XComClear is { } c)
+        {
+            RemoveXComs(new RunKey(c.Dag, c.LogicalDate), c.Task);
+        }
+    }
+
+    private void ApplyTask(TaskInstanceInfo task)
+    {
+        if (!tasks.TryGetValue(task.Run, out var byName))
+        {
+            tasks[task.Run] = byName = new Dictionary<string, TaskInstanceInfo>(StringComparer.Ordinal);
+        }
+        byName[task.Task] = task;
+    }
+
+    private void ApplyTry(TaskTryInfo taskTry)
+    {
+        if (!tries.TryGetValue((taskTry.Run, taskTry.Task), out var list))
+        {
+            tries[(taskTry.Run, taskTry.Task)] = list = [];
+        }
+        list[taskTry.Try] = taskTry;
+    }
+
+    private void RemoveXComs(RunKey run, string task)
+    {
+        foreach (var key in xcoms.Keys.Where(k => k.Run == run && k.Task == task).ToList())
+        {
+            xcoms.Remove(key);
+        }
+    }
+
+    private void Replay(bool truncateTornTail)
+    {
+        if (!File.Exists(JournalPath))
+        {
+            return;
+        }
+        using var stream = new FileStream(JournalPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        long goodLength = 0;
+        var buffer = new MemoryStream();
+        int b;
+        // Read bytes, not text, so the byte offset of the last complete line is exact for truncation.
+        while ((b = stream.ReadByte()) >= 0)
+        {
+            if (b != '\n')
+            {
+                buffer.WriteByte((byte)b);
+                continue;
+            }
+            if (TryParse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var line))
+            {
+                Apply(line);
+                lines++;
+                goodLength = stream.Position;
+            }
+            buffer.SetLength(0);
+        }
+        stream.Dispose();
+        if (truncateTornTail && goodLength < new FileInfo(JournalPath).Length)
+        {
+            using var truncate = new FileStream(JournalPath, FileMode.Open, FileAccess.Write, FileShare.Read);
+            truncate.SetLength(goodLength);
+            truncate.Flush(flushToDisk: true);
+        }
+    }
+
+    private static bool TryParse(ReadOnlySpan<byte> bytes, out JournalLine line)
+    {
+        try
+        {
+            line = JsonSerializer.Deserialize<JournalLine>(bytes, JournalLine.Json)!;
+            return line is not null;
+        }
+        catch (JsonException)
+        {
+            line = null!;
+            return false;
+        }
+    }
+
+    /// <summary>Rewrites the journal as one line per live entity when most lines are superseded history.</summary>
+    private void CompactIfWorthIt()
+    {
+        var live = runs.Count + tasks.Values.Sum(t => t.Count) + tries.Values.Sum(t => t.Count) + xcoms.Count;
+        if (lines < 1000 || lines < 4 * live)
+        {
+            return;
+        }
+        var tmp = JournalPath + ".tmp";
+        using (var output = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            void Write(JournalLine line)
+            {
+                output.Write(JsonSerializer.SerializeToUtf8Bytes(line, JournalLine.Json));
+                output.WriteByte((byte)'\n');
+            }
+            foreach (var run in runs.Values)
+            {
+                Write(new JournalLine { Run = run });
+            }
+            foreach (var task in tasks.Values.SelectMany(t => t.Values))
+            {
+                Write(new JournalLine { Task = task });
+            }
+            foreach (var t in tries.Values.SelectMany(t => t.Values))
+            {
+                Write(new JournalLine { Try = t });
+            }
+            foreach (var ((run, task, key), value) in xcoms)
+            {
+                Write(new JournalLine { XCom = new XComLine(run.Dag, run.LogicalDate, task, key, value) });
+            }
+            output.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, JournalPath, overwrite: true);
+        lines = live;
+    }
+}

@@ -1,0 +1,52 @@
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Emporium.Orchestration;
+
+/// <summary>Polly pipelines for tries: retries (with the task's delay/backoff, computed from the failures so far so a
+/// resumed task keeps its backoff), a per-try timeout, and a sensor's poke loop — all on the engine's TimeProvider.</summary>
+internal static class TaskPipelines
+{
+    private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
+    /// <param name="failuresSoFar">Read when a retry is scheduled: failures counted since the last clear.</param>
+    public static ResiliencePipeline ForTask(DagTask task, int remainingRetries, Func<int> failuresSoFar, TimeProvider time)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time, Name = task.Name };
+        if (remainingRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = remainingRetries,
+                // A sensor's timeout is final: waiting was its retry.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not SensorTimeoutException),
+                BackoffType = DelayBackoffType.Constant,
+                UseJitter = false,
+                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(Clamp(task.Retry.DelayBefore(failuresSoFar()), TimeSpan.Zero)),
+            });
+        }
+        if (task.Kind == TaskKind.Task && task.Timeout is { } timeout)
+        {
+            builder.AddTimeout(Clamp(timeout, MinTimeout));
+        }
+        return builder.Build();
+    }
+
+    /// <summary>Pokes until the condition holds; a <see cref="TimeoutRejectedException"/> after the sensor timeout.</summary>
+    public static ResiliencePipeline<bool> ForSensor(DagTask task, TimeProvider time) =>
+        new ResiliencePipelineBuilder<bool> { TimeProvider = time, Name = task.Name }
+            .AddTimeout(Clamp(task.SensorTimeout, MinTimeout))
+            .AddRetry(new RetryStrategyOptions<bool>
+            {
+                MaxRetryAttempts = int.MaxValue,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome is { Exception: null, Result: false }),
+                BackoffType = DelayBackoffType.Constant,
+                UseJitter = false,
+                Delay = Clamp(task.PokeInterval, TimeSpan.Zero),
+            })
+            .Build();
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min) => value < min ? min : value > MaxTimeout ? MaxTimeout : value;
+}

@@ -1,0 +1,110 @@
+using Emporium.Datasets;
+using Emporium.Lake;
+using Emporium.Log;
+using Emporium.Warehouse;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Emporium.Processing;
+
+/// <summary>Rewinds the processor group of one dataset to an earlier offset so the processor reads the log again.
+/// Upsert datasets are idempotent under replay (the same keys get the same latest values). For append datasets
+/// (orders) the rows of every offset range at or after the new position are deleted in the same transaction that
+/// moves the offsets, so re-reading them cannot count a line twice. Batches are atomic units, so a position inside
+/// a committed range is moved back to the start of that range (reported as the effective offset).</summary>
+public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, ILogger? logger = null)
+{
+    private readonly LakeManifestStore _manifests = new(lake);
+
+    public async Task<IReadOnlyList<ReplayResult>> ReplayAsync(
+        string group, DatasetSchema schema, long fromOffset, int? partition, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromOffset);
+        var committed = (await warehouse.GetOffsetsAsync(group, ct).ConfigureAwait(false))
+            .Where(kv => kv.Key.Topic == schema.Name && (partition is null || kv.Key.Partition == partition))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        var results = new List<ReplayResult>();
+        var moved = new Dictionary<TopicPartition, long>();
+        var expected = new Dictionary<TopicPartition, long>();
+        var deleteSources = new List<string>();
+
+        var ranges = await CommittedRangesAsync(schema, ct).ConfigureAwait(false);
+        foreach (var (tp, current) in committed.OrderBy(kv => kv.Key.Partition))
+        {
+            if (fromOffset >= current)
+            {
+                results.Add(new ReplayResult(tp, fromOffset, current, current, 0));
+                continue;
+            }
+            var partitionRanges = ranges.Where(r => r.Partition == tp).ToList();
+            var effective = partitionRanges.Where(r => r.First < fromOffset && fromOffset <= r.Last)
+                .Select(r => r.First).DefaultIfEmpty(fromOffset).Min();
+            var sources = schema.Mode == WriteMode.Append
+                ? partitionRanges.Where(r => r.First >= effective && r.IsWarehouseSource).Select(r => r.ToString()).Distinct().ToList()
+                : [];
+            deleteSources.AddRange(sources);
+            moved[tp] = effective;
+            expected[tp] = current;
+            results.Add(new ReplayResult(tp, fromOffset, effective, current, sources.Count));
+        }
+        if (moved.Count == 0)
+        {
+            return results;
+        }
+
+        await warehouse.CommitAsync(
+            new WarehouseBatch([], group, moved, ExpectedOffsets: expected, DeleteSources: deleteSources, DeleteFrom: [schema]),
+            ct).ConfigureAwait(false);
+
+        // The lake follows the warehouse: manifests and files of the rewound ranges go now (the processor's own
+        // recovery would do the same on its next start or failure).
+        var after = committed.ToDictionary(kv => kv.Key, kv => moved.GetValueOrDefault(kv.Key, kv.Value));
+        var recovery = new LakeRecovery(lake, _manifests, logger ?? NullLogger.Instance);
+        await recovery.RecoverAsync(schema, moved.Keys.Select(k => k.Partition).ToHashSet(), after, ct).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>Committed offset ranges known from the warehouse's <c>_source</c> values (append datasets) and the
+    /// lake's manifests (all datasets).</summary>
+    private async Task<List<RangeRef>> CommittedRangesAsync(DatasetSchema schema, CancellationToken ct)
+    {
+        var ranges = new List<RangeRef>();
+        if (schema.Mode == WriteMode.Append)
+        {
+            var result = await warehouse.QueryAsync(
+                $"SELECT DISTINCT _source FROM \"{schema.Name}\" WHERE _source LIKE '{LogSource.Prefix}{schema.Name}/%'", ct).ConfigureAwait(false);
+            foreach (var row in result.Rows)
+            {
+                if (LogSource.TryParse(row[0] as string, out var source))
+                {
+                    ranges.Add(new RangeRef(source.Partition, source.First, source.Last, true));
+                }
+            }
+        }
+        await foreach (var manifest in _manifests.ListPublishedAsync(schema.Name, ct).ConfigureAwait(false))
+        {
+            if (LakeLayout.TryParseOffsetRange(manifest.Id, out var p, out var first, out var last))
+            {
+                ranges.Add(new RangeRef(new TopicPartition(schema.Name, p), first, last, false));
+            }
+        }
+        return ranges;
+    }
+
+    private sealed record RangeRef(TopicPartition Partition, long First, long Last, bool IsWarehouseSource)
+    {
+        public override string ToString() => new LogSource(Partition, First, Last).ToString();
+    }
+}
+
+/// <summary>Outcome of a replay for one partition.</summary>
+/// <param name="Partition">Topic partition.</param>
+/// <param name="RequestedOffset">The offset asked for.</param>
+/// <param name="EffectiveOffset">Where the group now stands (the start of the batch containing the requested
+/// offset), or the unchanged position when there was nothing to replay.</param>
+/// <param name="PreviousOffset">The committed position before the replay.</param>
+/// <param name="DeletedSources">Append-dataset offset ranges whose rows were deleted for re-reading.</param>
+public sealed record ReplayResult(TopicPartition Partition, long RequestedOffset, long EffectiveOffset, long PreviousOffset, int DeletedSources)
+{
+    public bool Rewound => EffectiveOffset < PreviousOffset;
+}

@@ -1,0 +1,80 @@
+using Emporium.Log;
+
+namespace Emporium.Processing;
+
+/// <summary>Thread-safe counters behind <see cref="ProcessorStats"/>, with a ring of recent per-record freshness
+/// samples for percentiles.</summary>
+internal sealed class StatsCollector
+{
+    private const int Window = 8192;
+    private readonly Lock _gate = new();
+    private readonly double[] _freshnessMs = new double[Window];
+    private int _samples;
+    private int _next;
+    private long _batches, _records, _rows, _failures, _poison;
+    private TimeSpan _lastLatency, _lastFreshness;
+    private DateTimeOffset? _lastCommit;
+    private IReadOnlyDictionary<TopicPartition, long> _positions = new Dictionary<TopicPartition, long>();
+    private string? _lastError;
+
+    public void Committed(int records, int rows, TimeSpan latency, IEnumerable<TimeSpan> freshness, DateTimeOffset at, IReadOnlyDictionary<TopicPartition, long> positions)
+    {
+        lock (_gate)
+        {
+            _batches++;
+            _records += records;
+            _rows += rows;
+            _lastLatency = latency;
+            _lastCommit = at;
+            _positions = new Dictionary<TopicPartition, long>(positions);
+            var oldest = TimeSpan.Zero;
+            foreach (var f in freshness)
+            {
+                oldest = f > oldest ? f : oldest;
+                _freshnessMs[_next] = f.TotalMilliseconds;
+                _next = (_next + 1) % Window;
+                _samples = Math.Min(_samples + 1, Window);
+            }
+            _lastFreshness = oldest;
+        }
+    }
+
+    public void SetPositions(IReadOnlyDictionary<TopicPartition, long> positions)
+    {
+        lock (_gate)
+        {
+            _positions = new Dictionary<TopicPartition, long>(positions);
+        }
+    }
+
+    public void Failed(string error)
+    {
+        lock (_gate)
+        {
+            _failures++;
+            _lastError = error;
+        }
+    }
+
+    public void Poison()
+    {
+        lock (_gate)
+        {
+            _poison++;
+        }
+    }
+
+    public ProcessorStats Snapshot()
+    {
+        lock (_gate)
+        {
+            var sorted = _freshnessMs.AsSpan(0, _samples).ToArray();
+            Array.Sort(sorted);
+            return new ProcessorStats(_batches, _records, _rows, _failures, _poison, _lastLatency, _lastFreshness,
+                Percentile(sorted, 0.50), Percentile(sorted, 0.99), _lastCommit, _positions, _lastError);
+        }
+    }
+
+    private static TimeSpan Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)]);
+}

@@ -1,0 +1,242 @@
+using Emporium.Datasets;
+using Emporium.Lake;
+using Emporium.Log;
+using Emporium.Warehouse;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Emporium.Processing;
+
+/// <summary>Consumes every dataset topic in micro-batches and lands each batch exactly once: raw NDJSON and clean
+/// Parquet in the lake under names derived from the offset range, a pending manifest, then rows and offsets in one
+/// warehouse transaction, then the published manifest. The warehouse transaction is the commit point; on start
+/// (and after any failure) <see cref="LakeRecovery"/> makes the lake agree with it, so a crash anywhere neither
+/// loses nor duplicates a row. Backend-agnostic: it only sees <see cref="IEventLog"/>, <see cref="IWarehouse"/>
+/// and <see cref="ILakeStore"/>.</summary>
+public sealed partial class StreamProcessor : IAsyncDisposable
+{
+    private readonly IEventLog _log;
+    private readonly IWarehouse _warehouse;
+    private readonly ILakeStore _lake;
+    private readonly StreamProcessorOptions _options;
+    private readonly RecordHookRegistry _hooks;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, DatasetSchema> _schemas;
+    private readonly LakeManifestStore _manifests;
+    private readonly LakeRecovery _recovery;
+    private readonly ParquetWriter _parquet;
+    private readonly StreamLakeWriter _lakeWriter;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<TopicPartition> _recovered = [];
+    private readonly StatsCollector _stats = new();
+    private Dictionary<TopicPartition, long> _positions = [];
+    private ILogConsumer? _consumer;
+    private CancellationTokenSource? _stopping;
+    private Task? _loop;
+
+    public StreamProcessor(
+        IEventLog log,
+        IWarehouse warehouse,
+        ILakeStore lake,
+        StreamProcessorOptions? options = null,
+        RecordHookRegistry? hooks = null,
+        TimeProvider? time = null,
+        ILogger<StreamProcessor>? logger = null)
+    {
+        _log = log;
+        _warehouse = warehouse;
+        _lake = lake;
+        _options = options ?? new StreamProcessorOptions();
+        _hooks = hooks ?? new RecordHookRegistry();
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _schemas = _options.Datasets.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        _manifests = new LakeManifestStore(lake);
+        _recovery = new LakeRecovery(lake, _manifests, _logger);
+        _parquet = new ParquetWriter(_options.TempDirectory);
+        _lakeWriter = new StreamLakeWriter(lake, _parquet, _time);
+    }
+
+    /// <summary>The enrich/filter hooks; add to it before or while running.</summary>
+    public RecordHookRegistry Hooks => _hooks;
+
+    public StreamProcessorOptions Options => _options;
+
+    /// <summary>Test seam: called with "lake" (files and pending manifest written, nothing committed) and
+    /// "committed" (warehouse committed, manifest not yet published). Throwing there simulates a crash.</summary>
+    internal Action<string>? FaultInjection { get; set; }
+
+    /// <summary>Prepares topics, tables and positions, recovers the lake, and starts the consuming loop.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException("the processor is already running");
+        }
+        await InitializeAsync(ct).ConfigureAwait(false);
+        _stopping = new CancellationTokenSource();
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    /// <summary>Everything <see cref="StartAsync"/> does except starting the loop (tests drive batches themselves
+    /// with <see cref="RunOnceAsync"/>).</summary>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        foreach (var schema in _options.Datasets)
+        {
+            await _log.EnsureTopicAsync(schema.Name, _options.Partitions, ct).ConfigureAwait(false);
+        }
+        await _warehouse.InitializeAsync(_options.Datasets, ct).ConfigureAwait(false);
+        _consumer ??= _log.OpenConsumer(_options.Group, _options.Datasets.Select(d => d.Name).ToArray());
+        await ResyncAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops after the batch in flight (which either commits or is rolled back as a whole).</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_loop is null || _stopping is null)
+        {
+            return;
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        _loop = null;
+        _stopping.Dispose();
+        _stopping = null;
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OffsetConflictException e)
+            {
+                // Someone else moved our positions (a replay, or a new owner after a rebalance): start over from
+                // what the warehouse says.
+                _logger.LogInformation("processor positions moved underneath it ({Reason}); resynchronising", e.Message);
+                await ResyncSafelyAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _stats.Failed(e.Message);
+                _logger.LogError(e, "processor batch failed; retrying in {Delay}", _options.RetryDelay);
+                try
+                {
+                    await Task.Delay(_options.RetryDelay, _time, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                await ResyncSafelyAsync(ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ResyncSafelyAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await ResyncAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "processor resynchronisation failed; will retry");
+        }
+    }
+
+    /// <summary>Reloads positions from the warehouse and recovers the lake of every owned partition.</summary>
+    private async Task ResyncAsync(CancellationToken ct)
+    {
+        var stored = await _warehouse.GetOffsetsAsync(_options.Group, ct).ConfigureAwait(false);
+        _positions = stored.Where(kv => _schemas.ContainsKey(kv.Key.Topic)).ToDictionary();
+        _recovered.Clear();
+        await RecoverAssignedAsync(ct).ConfigureAwait(false);
+        _stats.SetPositions(_positions);
+    }
+
+    /// <summary>Recovers partitions this member owns but has not recovered yet (all of them after a start; the
+    /// new ones after a Kafka rebalance). Partitions owned by other members are never touched.</summary>
+    private async Task RecoverAssignedAsync(CancellationToken ct)
+    {
+        var assignment = _consumer?.Assignment ?? [];
+        foreach (var group in assignment.Where(tp => !_recovered.Contains(tp) && _schemas.ContainsKey(tp.Topic)).GroupBy(tp => tp.Topic))
+        {
+            if (_options.WriteLake)
+            {
+                await _recovery.RecoverAsync(_schemas[group.Key], group.Select(tp => tp.Partition).ToHashSet(), _positions, ct).ConfigureAwait(false);
+            }
+            _recovered.UnionWith(group);
+        }
+    }
+
+    /// <summary>Current statistics.</summary>
+    public ProcessorStats Stats => _stats.Snapshot();
+
+    /// <summary>Entries appended but not yet committed, per partition.</summary>
+    public async Task<IReadOnlyDictionary<TopicPartition, long>> GetLagAsync(CancellationToken ct)
+    {
+        var positions = _positions;
+        var lag = new Dictionary<TopicPartition, long>();
+        foreach (var schema in _options.Datasets)
+        {
+            foreach (var (tp, end) in await _log.GetEndOffsetsAsync(schema.Name, ct).ConfigureAwait(false))
+            {
+                lag[tp] = Math.Max(0, end - positions.GetValueOrDefault(tp, 0));
+            }
+        }
+        return lag;
+    }
+
+    /// <summary>Rewinds a dataset's positions (see <see cref="ReplayService"/>) while the loop is paused, then
+    /// continues from the new positions.</summary>
+    public async Task<IReadOnlyList<ReplayResult>> ReplayAsync(DatasetSchema schema, long fromOffset, int? partition, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var results = await new ReplayService(_warehouse, _lake, _logger)
+                .ReplayAsync(_options.Group, schema, fromOffset, partition, ct).ConfigureAwait(false);
+            await ResyncAsync(ct).ConfigureAwait(false);
+            return results;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        if (_consumer is not null)
+        {
+            await _consumer.DisposeAsync().ConfigureAwait(false);
+            _consumer = null;
+        }
+        _parquet.Dispose();
+    }
+}

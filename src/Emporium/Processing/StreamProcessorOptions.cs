@@ -1,0 +1,32 @@
+using Emporium.Datasets;
+
+namespace Emporium.Processing;
+
+/// <summary>Settings of the stream processor.</summary>
+public sealed record StreamProcessorOptions
+{
+    /// <summary>Consumer group; its positions live in the warehouse. Default "stream" (the group ingest measures lag against).</summary>
+    public string Group { get; init; } = "stream";
+
+    /// <summary>Datasets (= topics) consumed. Default every built-in dataset.</summary>
+    public IReadOnlyList<DatasetSchema> Datasets { get; init; } = DatasetCatalog.All;
+
+    /// <summary>Partitions a topic is created with when it does not exist yet. Default 4.</summary>
+    public int Partitions { get; init; } = 4;
+
+    /// <summary>Most log entries in one micro-batch (one warehouse transaction). Default 5 000.</summary>
+    public int MaxBatchRecords { get; init; } = 5_000;
+
+    /// <summary>Longest a fetch waits for data before returning what it has. Small, because the freshness target
+    /// (append → visible in marts) is 500 ms at p99 and the log wakes the fetch as soon as data arrives. Default 50 ms.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Pause after a failed batch before retrying it. Default 1 s.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Write raw NDJSON and clean Parquet to the lake. Default true.</summary>
+    public bool WriteLake { get; init; } = true;
+
+    /// <summary>Folder for Parquet files before upload; default the OS temp folder.</summary>
+    public string? TempDirectory { get; init; }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Emporium.Lake;
+using Npgsql;
+
+namespace Emporium.Sources.Postgres;
+
+/// <summary>Extracts the rows of one run date from PostgreSQL with <c>COPY (…) TO STDOUT (FORMAT CSV, HEADER)</c>
+/// and lands them as <c>stage/&lt;name&gt;/ds=YYYY-MM-DD/&lt;name&gt;.csv</c>. COPY streams rows at the server's
+/// speed without materialising them client-side; the CSV is spooled to a temp file so the lake write stays atomic.</summary>
+public sealed partial class PostgresExtractor(ILakeStore lake)
+{
+    public async Task<PostgresExtract> ExtractAsync(PostgresSourceOptions options, DateOnly ds, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("PostgreSQL source: ConnectionString is required (EMPORIUM__SOURCES__POSTGRES__CONNECTIONSTRING)", nameof(options));
+        }
+        var select = BuildSelect(options, ds);
+        var temp = Path.Combine(Path.GetTempPath(), $"emporium-pg-extract-{Guid.NewGuid():N}.csv");
+        try
+        {
+            long records = 0;
+            var inQuotes = false;
+            await using (var conn = new NpgsqlConnection(options.ConnectionString))
+            {
+                await conn.OpenAsync(ct);
+                using var reader = await conn.BeginTextExportAsync($"COPY ({select}) TO STDOUT WITH (FORMAT CSV, HEADER)", ct);
+                await using var file = new StreamWriter(temp, false, new UTF8Encoding(false));
+                var buffer = new char[64 * 1024];
+                int read;
+                while ((read = await reader.ReadAsync(buffer.AsMemory(), ct)) > 0)
+                {
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                    // A record ends at a newline outside quotes (descriptions may hold quoted newlines).
+                    foreach (var c in buffer.AsSpan(0, read))
+                    {
+                        if (c == '"')
+                        {
+                            inQuotes = !inQuotes;
+                        }
+                        else if (c == '\n' && !inQuotes)
+                        {
+                            records++;
+                        }
+                    }
+                }
+            }
+            var rows = Math.Max(0, records - 1);
+            var path = await StageZone.ReplaceDayAsync(lake, options.StageName, ds, $"{options.StageName}.csv", temp, ct);
+            return new PostgresExtract(path, rows);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>The SELECT whose rows belong to <paramref name="ds"/>.</summary>
+    public static string BuildSelect(PostgresSourceOptions options, DateOnly ds)
+    {
+        var literal = $"DATE '{ds.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'";
+        if (!string.IsNullOrWhiteSpace(options.Query))
+        {
+            return options.Query.Replace("{ds}", literal, StringComparison.Ordinal).TrimEnd().TrimEnd(';');
+        }
+        return $"SELECT * FROM {QuoteQualified(options.Table)} WHERE CAST({QuoteQualified(options.DateColumn)} AS date) = {literal}";
+    }
+
+    private static string QuoteQualified(string name)
+    {
+        if (!Identifier().IsMatch(name))
+        {
+            throw new ArgumentException($"PostgreSQL source: '{name}' is not a plain [schema.]name identifier");
+        }
+        return string.Join('.', name.Split('.').Select(part => $"\"{part}\""));
+    }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")]
+    private static partial Regex Identifier();
+}

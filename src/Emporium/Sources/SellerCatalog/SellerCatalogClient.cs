@@ -1,0 +1,155 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Emporium.Sources.SellerCatalog;
+
+/// <summary>Pages through a seller's catalog: <c>GET /search?query&amp;country&amp;seller_id&amp;product_condition&amp;page</c>
+/// from page 1 until a page lists no products (or <see cref="SellerCatalogOptions.MaxPages"/>). Each attempt is paced
+/// by the rate limit; 429 and 5xx answers and network errors are retried with exponential backoff, honouring
+/// <c>Retry-After</c> when the server sends one.</summary>
+public sealed class SellerCatalogClient
+{
+    private readonly HttpClient _http;
+    private readonly SellerCatalogOptions _options;
+    private readonly RequestPacer _pacer;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+
+    public SellerCatalogClient(HttpClient http, SellerCatalogOptions options, TimeProvider? time = null, ILogger? log = null)
+    {
+        if (string.IsNullOrWhiteSpace(options.SellerId))
+        {
+            throw new ArgumentException("seller catalog: SellerId is required", nameof(options));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPages, 1);
+        _http = http;
+        _options = options;
+        _log = log ?? NullLogger.Instance;
+        time ??= TimeProvider.System;
+        _time = time;
+        _pacer = new RequestPacer(options.RequestsPerSecond, time);
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryDelay,
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                OnRetry = args =>
+                {
+                    _log.LogWarning("seller catalog: attempt {Attempt} failed ({Reason}); retrying in {Delay}",
+                        args.AttemptNumber + 1,
+                        args.Outcome.Result is { } r ? $"HTTP {(int)r.StatusCode}" : args.Outcome.Exception?.Message,
+                        args.RetryDelay);
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(options.RequestTimeout)
+            .Build();
+    }
+
+    /// <summary>Pages in order, ending after the first page without products (not yielded).</summary>
+    public async IAsyncEnumerable<SellerCatalogPage> FetchPagesAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var page = 1; page <= _options.MaxPages; page++)
+        {
+            var body = await FetchPageAsync(page, ct);
+            var count = CountProducts(body, page);
+            if (count == 0)
+            {
+                yield break;
+            }
+            yield return new SellerCatalogPage(page, body, count);
+        }
+        _log.LogWarning("seller catalog: stopped at the page limit ({MaxPages}) while pages still held products", _options.MaxPages);
+    }
+
+    public Uri PageUri(int page)
+    {
+        var query = $"search?query={Uri.EscapeDataString(_options.Query)}&country={Uri.EscapeDataString(_options.Country)}"
+            + $"&seller_id={Uri.EscapeDataString(_options.SellerId)}&product_condition={Uri.EscapeDataString(_options.ProductCondition)}&page={page}";
+        return new Uri(_options.BaseUrl, query);
+    }
+
+    private async Task<byte[]> FetchPageAsync(int page, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(async token =>
+            {
+                await _pacer.WaitAsync(token);
+                using var request = new HttpRequestMessage(HttpMethod.Get, PageUri(page));
+                if (!string.IsNullOrEmpty(_options.ApiKey))
+                {
+                    request.Headers.TryAddWithoutValidation(_options.ApiKeyHeader, _options.ApiKey);
+                }
+                return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
+            }, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
+        {
+            throw new SellerCatalogException($"seller catalog page {page}: {ex.Message} (after {_options.MaxRetries} retries)", ex);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var detail = await response.Content.ReadAsStringAsync(ct);
+                throw new SellerCatalogException(
+                    $"seller catalog page {page}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(detail)}");
+            }
+            return await response.Content.ReadAsByteArrayAsync(ct);
+        }
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        var header = response?.Headers.RetryAfter;
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
+        if (wait is null)
+        {
+            return null; // Polly's exponential backoff applies
+        }
+        if (wait > _options.MaxRetryAfter)
+        {
+            throw new SellerCatalogException($"seller catalog: server asked to wait {wait}, more than MaxRetryAfter {_options.MaxRetryAfter}");
+        }
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+    }
+
+    private static int CountProducts(byte[] body, int page)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (!doc.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            {
+                var status = doc.RootElement.TryGetProperty("status", out var s) ? s.ToString() : "?";
+                throw new SellerCatalogException($"seller catalog page {page}: no 'data' object in the response (status {status})");
+            }
+            return data.TryGetProperty("products", out var products) && products.ValueKind == JsonValueKind.Array
+                ? products.GetArrayLength()
+                : 0;
+        }
+        catch (JsonException ex)
+        {
+            throw new SellerCatalogException($"seller catalog page {page}: body is not JSON ({ex.Message})", ex);
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
+}

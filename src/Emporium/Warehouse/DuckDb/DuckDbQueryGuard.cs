@@ -1,0 +1,163 @@
+using System.Text.Json;
+
+namespace Emporium.Warehouse.DuckDb;
+
+/// <summary>Decides whether a user's SQL may run, from DuckDB's own parse tree (<c>json_serialize_sql</c>), never
+/// from string matching. Allow-list rules: exactly one SELECT; tables only from the warehouse's own tables and views
+/// (or CTEs of the query); table functions only from a short pure list; scalar/aggregate/window functions only
+/// built-ins that touch neither files, the network, the environment nor settings. <c>json_serialize_sql</c> itself
+/// refuses every non-SELECT statement (INSERT, COPY, ATTACH, INSTALL, LOAD, PRAGMA, SET, EXPORT…).</summary>
+internal sealed class DuckDbQueryGuard(IReadOnlySet<string> relations, IReadOnlySet<string> functions)
+{
+    /// <summary>Table functions that only generate values.</summary>
+    public static readonly IReadOnlySet<string> TableFunctions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "range", "generate_series", "unnest",
+    };
+
+    /// <summary>Built-in scalars that read the environment, settings or logs, or write logs.</summary>
+    public static readonly IReadOnlySet<string> DeniedFunctions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "getenv", "current_setting", "write_log", "json_execute_serialized_sql", "current_query",
+    };
+
+    /// <summary>Returns null when the query is acceptable, otherwise the reason.</summary>
+    public string? Check(string serializedTree)
+    {
+        using var doc = JsonDocument.Parse(serializedTree);
+        var root = doc.RootElement;
+        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.True)
+        {
+            var message = root.TryGetProperty("error_message", out var m) ? m.GetString() : "unparseable";
+            return message is not null && message.Contains("Only SELECT", StringComparison.Ordinal)
+                ? "only a single read-only SELECT (or WITH … SELECT) statement is allowed"
+                : message;
+        }
+        var statements = root.GetProperty("statements");
+        if (statements.GetArrayLength() != 1)
+        {
+            return "exactly one statement is allowed";
+        }
+        var ctes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        CollectCtes(statements, ctes);
+        return Walk(statements, ctes);
+    }
+
+    private static void CollectCtes(JsonElement element, HashSet<string> ctes)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (element.TryGetProperty("cte_map", out var map) && map.TryGetProperty("map", out var entries))
+                {
+                    foreach (var entry in entries.EnumerateArray())
+                    {
+                        if (entry.TryGetProperty("key", out var key) && key.GetString() is { } name)
+                        {
+                            ctes.Add(name);
+                        }
+                    }
+                }
+                foreach (var property in element.EnumerateObject())
+                {
+                    CollectCtes(property.Value, ctes);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    CollectCtes(item, ctes);
+                }
+                break;
+        }
+    }
+
+    private string? Walk(JsonElement element, HashSet<string> ctes)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                if (Walk(item, ctes) is { } reason)
+                {
+                    return reason;
+                }
+            }
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var type = element.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        switch (type)
+        {
+            case "TABLE_FUNCTION":
+                var fn = element.GetProperty("function");
+                var fnName = fn.TryGetProperty("function_name", out var n) ? n.GetString() ?? "" : "";
+                if (!TableFunctions.Contains(fnName))
+                {
+                    return $"table function '{fnName}' is not allowed: queries may read warehouse tables and views only (no files, network or system functions)";
+                }
+                break;
+            case "BASE_TABLE":
+                if (CheckTable(element, ctes) is { } tableReason)
+                {
+                    return tableReason;
+                }
+                break;
+            case "COLUMN_DATA_REF" or "DELIM_GET":
+                return $"'{type}' is not allowed";
+        }
+        // Ranking window functions (row_number, rank, lag…) are identified by their node type; windowed aggregates
+        // carry the aggregate's name and are checked like any other function.
+        var rankingWindow = type is not null && type.StartsWith("WINDOW_", StringComparison.Ordinal) && type != "WINDOW_AGGREGATE";
+        if (!rankingWindow && element.TryGetProperty("function_name", out var f) && f.GetString() is { } function && type != "TABLE_FUNCTION")
+        {
+            var schema = element.TryGetProperty("schema", out var s) ? s.GetString() : null;
+            if (!string.IsNullOrEmpty(schema) && !schema.Equals("main", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"function '{schema}.{function}' is not allowed";
+            }
+            if (DeniedFunctions.Contains(function) || !functions.Contains(function))
+            {
+                return $"function '{function}' is not allowed in read-only queries";
+            }
+        }
+        foreach (var property in element.EnumerateObject())
+        {
+            if (type == "TABLE_FUNCTION" && property.NameEquals("function"))
+            {
+                // Arguments of an allowed generator are plain expressions; walk them, not the name again.
+                if (property.Value.TryGetProperty("children", out var children) && Walk(children, ctes) is { } argReason)
+                {
+                    return argReason;
+                }
+                continue;
+            }
+            if (Walk(property.Value, ctes) is { } reason)
+            {
+                return reason;
+            }
+        }
+        return null;
+    }
+
+    private string? CheckTable(JsonElement element, HashSet<string> ctes)
+    {
+        var name = element.GetProperty("table_name").GetString() ?? "";
+        var schema = element.TryGetProperty("schema_name", out var s) ? s.GetString() ?? "" : "";
+        var catalog = element.TryGetProperty("catalog_name", out var c) ? c.GetString() ?? "" : "";
+        if (catalog.Length > 0 || (schema.Length > 0 && !schema.Equals("main", StringComparison.OrdinalIgnoreCase)))
+        {
+            return $"'{string.Join('.', new[] { catalog, schema, name }.Where(x => x.Length > 0))}' is outside the warehouse";
+        }
+        if (schema.Length == 0 && ctes.Contains(name))
+        {
+            return null;
+        }
+        return relations.Contains(name)
+            ? null
+            : $"unknown table '{name}': queries may read warehouse tables and views only (no files)";
+    }
+}

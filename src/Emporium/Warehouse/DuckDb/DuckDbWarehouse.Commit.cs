@@ -1,0 +1,165 @@
+using DuckDB.NET.Data;
+using Emporium.Datasets;
+using static Emporium.Warehouse.DuckDb.DuckDbSql;
+
+namespace Emporium.Warehouse.DuckDb;
+
+public sealed partial class DuckDbWarehouse
+{
+    private readonly HashSet<string> _stagedSchemas = new(StringComparer.Ordinal);
+
+    /// <summary>Test seam: called with a step name ("rows", "offsets") inside the open transaction so tests can
+    /// fail a commit half way and prove nothing of it survives.</summary>
+    internal Action<string>? FaultInjection { get; set; }
+
+    public async Task CommitAsync(WarehouseBatch batch, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var loadedAt = _time.GetUtcNow().UtcDateTime;
+            using var tx = _writer.BeginTransaction();
+            try
+            {
+                CheckExpectedOffsets(batch);
+                DeleteReplaced(batch);
+                foreach (var group in batch.Rows.GroupBy(r => r.Schema.Name, StringComparer.Ordinal))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    WriteRows(group.First().Schema, group.ToList(), loadedAt);
+                }
+                FaultInjection?.Invoke("rows");
+                WriteOffsets(batch, loadedAt);
+                FaultInjection?.Invoke("offsets");
+                tx.Commit();
+            }
+            catch
+            {
+                TryRollback(tx);
+                // Staging tables created inside the failed transaction are gone with it.
+                _stagedSchemas.Clear();
+                throw;
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static void TryRollback(DuckDBTransaction tx)
+    {
+        try
+        {
+            tx.Rollback();
+        }
+        catch (Exception e) when (e is DuckDBException or InvalidOperationException)
+        {
+            // DuckDB may already have aborted the transaction after the error; nothing is left to undo.
+        }
+    }
+
+    private void CheckExpectedOffsets(WarehouseBatch batch)
+    {
+        if (batch.ExpectedOffsets is not { Count: > 0 } expected)
+        {
+            return;
+        }
+        var stored = ReadOffsets(_writer, batch.Group);
+        foreach (var (partition, offset) in expected)
+        {
+            var actual = stored.GetValueOrDefault(partition, 0);
+            if (actual != offset)
+            {
+                throw new OffsetConflictException(partition, offset, actual);
+            }
+        }
+    }
+
+    private void DeleteReplaced(WarehouseBatch batch)
+    {
+        if (batch.ReplaceSource is { } replace)
+        {
+            foreach (var schema in batch.Rows.Select(r => r.Schema).DistinctBy(s => s.Name))
+            {
+                DeleteSources(schema, [replace]);
+            }
+        }
+        if (batch.DeleteSources is { Count: > 0 } sources)
+        {
+            foreach (var schema in (batch.DeleteFrom ?? batch.Rows.Select(r => r.Schema).ToList()).DistinctBy(s => s.Name))
+            {
+                DeleteSources(schema, sources);
+            }
+        }
+    }
+
+    private void DeleteSources(DatasetSchema schema, IReadOnlyList<string> sources)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = $"DELETE FROM {Quote(schema.Name)} WHERE _source IN ({string.Join(", ", sources.Select(Literal))})";
+        cmd.ExecuteNonQuery();
+    }
+
+    private void WriteRows(DatasetSchema schema, IReadOnlyList<DatasetRows> parts, DateTime loadedAt)
+    {
+        var stage = EnsureStage(schema);
+        Execute(_writer, $"DELETE FROM temp.main.{Quote(stage)}");
+        long seq = 0;
+        using (var appender = _writer.CreateAppender("temp", "main", stage))
+        {
+            foreach (var part in parts)
+            {
+                foreach (var record in part.Records)
+                {
+                    var row = appender.CreateRow();
+                    foreach (var value in record.Values)
+                    {
+                        DuckDbAppend.Value(row, value);
+                    }
+                    row.AppendValue(part.Source).AppendValue((DateTime?)loadedAt).AppendValue((long?)seq++).EndRow();
+                }
+            }
+        }
+        if (seq == 0)
+        {
+            return;
+        }
+        var columns = string.Join(", ", schema.Columns.Select(c => Quote(c.Name)).Append("_source").Append("_loaded_at"));
+        var target = Quote(schema.Name);
+        var source = $"temp.main.{Quote(stage)}";
+        Execute(_writer, schema.Mode == WriteMode.Upsert && schema.Key.Count > 0
+            // Latest in the batch wins: one row per key, the one appended last.
+            ? $"INSERT OR REPLACE INTO {target} ({columns}) SELECT {columns} FROM {source} QUALIFY row_number() OVER (PARTITION BY {string.Join(", ", schema.Key.Select(Quote))} ORDER BY _seq DESC) = 1"
+            : $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} ORDER BY _seq");
+    }
+
+    private string EnsureStage(DatasetSchema schema)
+    {
+        var stage = "_stage_" + schema.Name;
+        var signature = stage + ":" + string.Join(",", schema.Columns.Select(c => c.Name + " " + c.Type));
+        if (_stagedSchemas.Add(signature))
+        {
+            var columns = schema.Columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Type)}")
+                .Append("_source VARCHAR").Append("_loaded_at TIMESTAMP").Append("_seq BIGINT");
+            Execute(_writer, $"CREATE OR REPLACE TEMP TABLE {Quote(stage)} ({string.Join(", ", columns)})");
+        }
+        return stage;
+    }
+
+    private void WriteOffsets(WarehouseBatch batch, DateTime updatedAt)
+    {
+        foreach (var (partition, next) in batch.NextOffsets)
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = $"INSERT OR REPLACE INTO {OffsetsTable} (group_name, topic, \"partition\", next_offset, updated_at) VALUES ($1, $2, $3, $4, $5)";
+            cmd.Parameters.Add(new DuckDBParameter(batch.Group));
+            cmd.Parameters.Add(new DuckDBParameter(partition.Topic));
+            cmd.Parameters.Add(new DuckDBParameter(partition.Partition));
+            cmd.Parameters.Add(new DuckDBParameter(next));
+            cmd.Parameters.Add(new DuckDBParameter(updatedAt));
+            cmd.ExecuteNonQuery();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using DuckDB.NET.Data;
+using Emporium.Datasets;
+using Emporium.Log;
+using Emporium.Marts;
+using static Emporium.Warehouse.DuckDb.DuckDbSql;
+
+namespace Emporium.Warehouse.DuckDb;
+
+/// <summary>The embedded warehouse: one DuckDB file. Writes go through a single writer connection (DuckDB allows
+/// one writing process, and one connection keeps commits strictly ordered); reads each open their own connection
+/// to the same in-process database instance, so dashboards and user queries never wait behind a commit.</summary>
+public sealed partial class DuckDbWarehouse : IWarehouse
+{
+    private readonly DuckDbWarehouseOptions _options;
+    private readonly string _connectionString;
+    private readonly DuckDBConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Dictionary<string, DatasetSchema> _datasets = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private bool _disposed;
+
+    public DuckDbWarehouse(DuckDbWarehouseOptions options, TimeProvider? time = null)
+    {
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        var full = System.IO.Path.GetFullPath(options.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        // DuckDB.NET shares one database instance between connections opened with the same data source in a
+        // process, which is what lets readers see the writer's commits without a second file lock.
+        _connectionString = $"Data Source={full}";
+        _writer = new DuckDBConnection(_connectionString);
+        _writer.Open();
+        Describe = $"duckdb:{full}";
+    }
+
+    public SqlDialect Dialect => SqlDialect.DuckDb;
+
+    public string Describe { get; }
+
+    public async Task InitializeAsync(IReadOnlyList<DatasetSchema> datasets, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            Execute(_writer, $"""
+                CREATE TABLE IF NOT EXISTS {OffsetsTable} (
+                    group_name VARCHAR NOT NULL, topic VARCHAR NOT NULL, "partition" INTEGER NOT NULL,
+                    next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL,
+                    PRIMARY KEY (group_name, topic, "partition"))
+                """);
+            foreach (var schema in datasets)
+            {
+                EnsureTable(schema);
+                _datasets[schema.Name] = schema;
+            }
+            var present = _datasets.Keys.ToHashSet(StringComparer.Ordinal);
+            foreach (var mart in MartCatalog.All.Where(m => m.DependsOn.All(present.Contains)))
+            {
+                Execute(_writer, $"CREATE OR REPLACE VIEW {Quote(mart.Name)} AS {mart.ViewSql(SqlDialect.DuckDb)}");
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void EnsureTable(DatasetSchema schema)
+    {
+        var columns = schema.Columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Type)}{(schema.Key.Contains(c.Name) ? " NOT NULL" : "")}")
+            .Append("_source VARCHAR")
+            .Append("_loaded_at TIMESTAMP");
+        var key = schema.Mode == WriteMode.Upsert && schema.Key.Count > 0
+            ? $", PRIMARY KEY ({string.Join(", ", schema.Key.Select(Quote))})"
+            : "";
+        Execute(_writer, $"CREATE TABLE IF NOT EXISTS {Quote(schema.Name)} ({string.Join(", ", columns)}{key})");
+
+        // A column added to the contract later is added to an existing table (nullable), never dropped.
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = $"SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = {Literal(schema.Name)}";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+        foreach (var column in schema.Columns.Where(c => !existing.Contains(c.Name)))
+        {
+            Execute(_writer, $"ALTER TABLE {Quote(schema.Name)} ADD COLUMN {Quote(column.Name)} {TypeOf(column.Type)}");
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<TopicPartition, long>> GetOffsetsAsync(string group, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct).ConfigureAwait(false);
+        return ReadOffsets(connection, group);
+    }
+
+    private static Dictionary<TopicPartition, long> ReadOffsets(DuckDBConnection connection, string group)
+    {
+        var result = new Dictionary<TopicPartition, long>();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT topic, \"partition\", next_offset FROM {OffsetsTable} WHERE group_name = $1";
+        cmd.Parameters.Add(new DuckDBParameter(group));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            result[new TopicPartition(reader.GetString(0), reader.GetInt32(1))] = reader.GetInt64(2);
+        }
+        return result;
+    }
+
+    public async Task<int> ExecuteAsync(string sql, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = sql;
+            await using var reg = ct.Register(cmd.Cancel);
+            return cmd.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<QueryResult> QueryAsync(string sql, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct).ConfigureAwait(false);
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return DuckDbResults.Read(cmd, int.MaxValue, ct);
+    }
+
+    /// <summary>Runs trusted SQL with positional parameters ($1, $2…) on a reader connection.</summary>
+    public async Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?> parameters, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct).ConfigureAwait(false);
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var p in parameters)
+        {
+            cmd.Parameters.Add(new DuckDBParameter(p ?? DBNull.Value));
+        }
+        return DuckDbResults.Read(cmd, int.MaxValue, ct);
+    }
+
+    private async Task<DuckDBConnection> OpenReaderAsync(CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new DuckDBConnection(_connectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        return connection;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            // A checkpoint folds the WAL into the file so the next start does not replay it.
+            try
+            {
+                Execute(_writer, "CHECKPOINT");
+            }
+            catch (DuckDBException)
+            {
+                // A reader still holding a transaction can block the checkpoint; the WAL replays on next open.
+            }
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Emporium.Batch.Loading;
+using Emporium.Datasets;
+using Emporium.Lake;
+using Emporium.Lake.Local;
+using Emporium.Tests.TestSupport;
+using Emporium.Warehouse;
+using Emporium.Warehouse.DuckDb;
+
+namespace Emporium.Tests.Batch;
+
+/// <summary>A real DuckDB warehouse, local lake and batch loader in a temp data dir.</summary>
+internal sealed class BatchHarness : IAsyncDisposable
+{
+    private readonly TempDir dir = new("batch");
+
+    private BatchHarness(BatchLoaderOptions? options, TimeProvider time)
+    {
+        DataDir = dir.Path;
+        Warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = Path.Combine(DataDir, "warehouse.duckdb") });
+        LakeStore = new LocalLakeStore(Path.Combine(DataDir, "lake"));
+        Parquet = new ParquetWriter(Path.Combine(DataDir, "tmp"));
+        Loader = new BatchLoader(Warehouse, LakeStore, Parquet, RecordNormalizer.Instance, time, options);
+    }
+
+    public string DataDir { get; }
+
+    public DuckDbWarehouse Warehouse { get; }
+
+    public LocalLakeStore LakeStore { get; }
+
+    public ParquetWriter Parquet { get; }
+
+    public BatchLoader Loader { get; }
+
+    public string Combine(params string[] parts) => dir.Combine(parts);
+
+    public static async Task<BatchHarness> StartAsync(BatchLoaderOptions? options = null, TimeProvider? time = null)
+    {
+        var harness = new BatchHarness(options, time ?? TimeProvider.System);
+        await harness.Warehouse.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
+        return harness;
+    }
+
+    public Task<LoadSummary> LoadAsync(DatasetSchema dataset, params string[] files) =>
+        Loader.LoadAsync(files, new BatchLoadRequest(dataset), null, CancellationToken.None);
+
+    public Task<LoadSummary> LoadAsync(BatchLoadRequest request, params string[] files) =>
+        Loader.LoadAsync(files, request, null, CancellationToken.None);
+
+    public async Task<List<object?[]>> RowsAsync(string sql) => [.. (await Warehouse.QueryAsync(sql, CancellationToken.None)).Rows];
+
+    public async Task<long> CountAsync(string sql) => Convert.ToInt64((await RowsAsync(sql))[0][0], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Visible (published) files of a dataset in a zone.</summary>
+    public Task<IReadOnlyList<string>> VisibleAsync(string dataset, string zone) =>
+        new LakeManifestStore(LakeStore).VisibleFilesAsync(dataset, zone, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Warehouse.DisposeAsync();
+        Parquet.Dispose();
+        dir.Dispose();
+    }
+}

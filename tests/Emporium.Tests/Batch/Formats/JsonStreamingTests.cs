@@ -1,0 +1,55 @@
+using System.Text;
+using Emporium.Batch.Formats;
+using Emporium.Tests.TestSupport;
+using static Emporium.Tests.Batch.BatchTestFiles;
+
+namespace Emporium.Tests.Batch.Formats;
+
+public sealed class JsonStreamingTests
+{
+    [Fact]
+    public async Task ALargePrettyPrintedArrayStreamsWithLineNumbers()
+    {
+        using var dir = new TempDir("batch");
+        var path = dir.Combine("orders.json");
+        var text = new StringBuilder("{\n  \"meta\": {\"skip\": [1, {\"x\": [2]}]},\n  \"result\": {\n    \"rows\": [\n");
+        const int count = 20_000;
+        for (var i = 0; i < count; i++)
+        {
+            // Each record spans 4 lines; one long string makes some records larger than the first window.
+            text.Append("      {\n        \"id\": ").Append(i).Append(",\n        \"note\": \"").Append(i % 5000 == 0 ? new string('x', 100_000) : "n")
+                .Append("\"\n      }").Append(i < count - 1 ? ",\n" : "\n");
+        }
+        text.Append("    ]\n  },\n  \"trailer\": true\n}\n");
+        File.WriteAllText(path, text.ToString());
+
+        var outcome = await ReadAllAsync(path, new ReadSettings(JsonPath: "$.result.rows[*]"));
+
+        Assert.Equal(count, outcome.Rows.Count);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => i.ToString()), outcome.Rows.Select(r => r.Text("id")));
+        Assert.Equal(Enumerable.Range(0, count).Select(i => 5L + 4L * i), outcome.Rows.Select(r => r.Position.Line));
+    }
+
+    [Fact]
+    public async Task WrongPathAndTruncatedDocumentAreClearErrors()
+    {
+        using var dir = new TempDir("batch");
+        var path = dir.Combine("cut.json");
+        File.WriteAllText(path, "[{\"id\":1},{\"id\":2},{\"id\":");
+
+        var rows = new List<SourceRow>();
+        var probe = await FileProbe.RunAsync(path, default);
+        var e = await Assert.ThrowsAsync<FileReadException>(async () =>
+        {
+            await foreach (var row in new JsonFormatReader().ReadAsync(new FormatInput(path, probe, ReadSettings.Default), default))
+            {
+                rows.Add(row);
+            }
+        });
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("ends early", e.Message);
+
+        var missing = await Assert.ThrowsAsync<FileReadException>(() => ReadAllAsync(SampleData.SellerSearchResponse, new ReadSettings(JsonPath: "data.items")));
+        Assert.Contains("data.items", missing.Message);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.Json;
+using Emporium.Batch.Formats;
+using Emporium.Batch.Loading;
+using Emporium.Datasets;
+using Emporium.Lake;
+using Emporium.Tests.TestSupport;
+using static Emporium.Tests.Batch.BatchTestFiles;
+
+namespace Emporium.Tests.Batch.Loading;
+
+public sealed class BatchLoaderTests
+{
+    [Fact]
+    public async Task ProductsCsvLoadsOnceAndForceReplaces()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var rows = ParseCsv(SampleData.ProductsCsv, out var header);
+
+        var first = await h.LoadAsync(DatasetCatalog.Products, SampleData.ProductsCsv);
+        var file = Assert.Single(first.Files);
+        Assert.Equal(FileLoadStatus.Loaded, file.Status);
+        Assert.Equal(rows.Count, file.RowsLoaded);
+        Assert.Equal(0, file.RowsRejected);
+        Assert.Equal(rows.Count, await h.CountAsync("SELECT count(*) FROM products"));
+        var price = Array.IndexOf(header, "price");
+        Assert.Equal(rows.Sum(r => double.Parse(r[price]!, CultureInfo.InvariantCulture)), Convert.ToDouble((await h.RowsAsync("SELECT sum(price) FROM products"))[0][0]), 6);
+        var loadedAt = (await h.RowsAsync("SELECT max(_loaded_at) FROM products"))[0][0];
+
+        var again = await h.LoadAsync(DatasetCatalog.Products, SampleData.ProductsCsv);
+        Assert.Equal(FileLoadStatus.Skipped, again.Files[0].Status);
+        Assert.Equal(rows.Count, await h.CountAsync("SELECT count(*) FROM products"));
+        Assert.Equal(loadedAt, (await h.RowsAsync("SELECT max(_loaded_at) FROM products"))[0][0]);
+
+        var forced = await h.LoadAsync(new BatchLoadRequest(DatasetCatalog.Products, Force: true), SampleData.ProductsCsv);
+        Assert.Equal(FileLoadStatus.Loaded, forced.Files[0].Status);
+        Assert.Equal(rows.Count, await h.CountAsync("SELECT count(*) FROM products"));
+        Assert.NotEqual(loadedAt, (await h.RowsAsync("SELECT max(_loaded_at) FROM products"))[0][0]);
+
+        // Raw copy as received and clean Parquet that holds the same rows, visible through the manifest.
+        var raw = Assert.Single(await h.VisibleAsync("products", LakeLayout.Raw));
+        Assert.EndsWith("/amazon_products_small.csv", raw);
+        Assert.Equal(File.ReadAllBytes(SampleData.ProductsCsv), File.ReadAllBytes(h.LakeStore.Resolve(raw)));
+        var clean = await h.VisibleAsync("products", LakeLayout.Clean);
+        Assert.NotEmpty(clean);
+        var list = string.Join(", ", clean.Select(c => Sql(h.LakeStore.Resolve(c))));
+        Assert.Equal(rows.Count, DuckScalar<long>($"SELECT count(*) FROM read_parquet([{list}])"));
+    }
+
+    [Fact]
+    public async Task OrdersInBothDateStylesAndAsXlsxGiveTheSameWarehouseRows()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var rows = ParseCsv(SampleData.OnlineRetail, out var header);
+        var date = Array.IndexOf(header, "InvoiceDate");
+        var customer = Array.IndexOf(header, "CustomerID");
+
+        // The original UCI export style: 12/1/2010 8:26 and integer customer ids.
+        var usStyle = h.Combine("online_retail_us_dates.csv");
+        File.WriteAllLines(usStyle, [string.Join(',', header), .. rows.Select(r => string.Join(',', r.Select((v, i) =>
+            i == date ? DateTime.ParseExact(v!, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture).ToString("M/d/yyyy H:mm", CultureInfo.InvariantCulture)
+            : i == customer && v is not null ? v.Replace(".0", "")
+            : Csv(v))))]);
+        var xlsx = h.Combine("Online Retail.xlsx");
+        WriteXlsx(xlsx, header, rows, new HashSet<string> { "InvoiceDate" });
+
+        var summary = await h.LoadAsync(DatasetCatalog.Orders, SampleData.OnlineRetail, usStyle, xlsx);
+
+        Assert.All(summary.Files, f => Assert.Equal(FileLoadStatus.Loaded, f.Status));
+        Assert.All(summary.Files, f => Assert.Equal(rows.Count, f.RowsLoaded + f.RowsRejected));
+        var perFile = await h.RowsAsync("""
+            SELECT _source, count(*), sum(quantity), round(sum(quantity * unit_price), 2), count(customer_id), sum(customer_id),
+                   min(invoice_date), max(invoice_date), count(DISTINCT country)
+            FROM orders GROUP BY _source ORDER BY _source
+            """);
+        Assert.Equal(3, perFile.Count);
+        Assert.All(perFile, r => Assert.Equal(perFile[0][1..], r[1..]));
+        var expectedCustomers = rows.Where(r => r[customer] is not null).Sum(r => (long)double.Parse(r[customer]!, CultureInfo.InvariantCulture));
+        Assert.Equal(expectedCustomers, Convert.ToInt64(perFile[0][5], CultureInfo.InvariantCulture));
+        Assert.Equal(new DateTime(2010, 12, 1, 8, 26, 0), (DateTime)perFile[0][6]!);
+    }
+
+    private static string Csv(string? v) => v is null ? "" : v.Contains(',') || v.Contains('"') ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
+
+    [Fact]
+    public async Task BadRowsAreQuarantinedWithLineColumnAndReasonAndGoodRowsLoad()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("categories.csv");
+        File.WriteAllText(path, "id,category_name\n1,Beading\nabc,Fabric\n3,Too,many\n4,Crafts\n,Nameless\n");
+
+        var summary = await h.LoadAsync(DatasetCatalog.Categories, path);
+
+        var file = summary.Files[0];
+        Assert.Equal(FileLoadStatus.Loaded, file.Status);
+        Assert.Equal(2, file.RowsLoaded);
+        Assert.Equal(3, file.RowsRejected);
+        Assert.False(summary.HasErrors);
+        Assert.Equal([1L, 4L], (await h.RowsAsync("SELECT id FROM categories ORDER BY id")).Select(r => (long)r[0]!));
+        var quarantine = Assert.Single(file.Quarantine);
+        Assert.StartsWith("quarantine/categories/", quarantine);
+        var entries = File.ReadAllLines(h.LakeStore.Resolve(quarantine)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([3L, 4L, 6L], entries.Select(e => e.GetProperty("line").GetInt64()));
+        Assert.Equal("id", entries[0].GetProperty("column").GetString());
+        Assert.Equal("field 3", entries[1].GetProperty("column").GetString());
+        Assert.All(entries, e => Assert.Equal("categories.csv", e.GetProperty("file").GetString()));
+        Assert.All(entries, e => Assert.False(string.IsNullOrEmpty(e.GetProperty("reason").GetString())));
+    }
+
+    [Fact]
+    public async Task StrictLoadsNothingFromAFileWithBadRows()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("categories.csv");
+        File.WriteAllText(path, "id,category_name\n1,Beading\nabc,Fabric\n");
+
+        var summary = await h.LoadAsync(new BatchLoadRequest(DatasetCatalog.Categories, Strict: true), path);
+
+        Assert.True(summary.HasErrors);
+        Assert.Equal(FileLoadStatus.Rejected, summary.Files[0].Status);
+        Assert.Equal(1, summary.Files[0].RowsRejected);
+        Assert.Single(summary.Files[0].Quarantine);
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM categories"));
+    }
+
+    [Fact]
+    public async Task AFileThatConflictsWithTheSchemaIsRefusedWithItsReason()
+    {
+        await using var h = await BatchHarness.StartAsync();
+
+        var summary = await h.LoadAsync(DatasetCatalog.Products, SampleData.CategoriesCsv, SampleData.ProductsCsv);
+
+        Assert.True(summary.HasErrors);
+        Assert.Equal(FileLoadStatus.Failed, summary.Files[0].Status);
+        Assert.Contains("asin", summary.Files[0].Error);
+        Assert.Single(summary.Files[0].Quarantine);
+        Assert.Equal(FileLoadStatus.Loaded, summary.Files[1].Status);
+        Assert.Equal(summary.Files[1].RowsLoaded, await h.CountAsync("SELECT count(*) FROM products"));
+    }
+
+    [Fact]
+    public async Task UnreadableFilesFailByNameAndOthersStillLoad()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var empty = h.Combine("empty.csv");
+        File.WriteAllBytes(empty, []);
+        var broken = h.Combine("broken.xlsx");
+        File.WriteAllBytes(broken, [.. "PK\u0003\u0004"u8.ToArray(), 1, 2, 3]);
+        var quote = h.Combine("quote.csv");
+        File.WriteAllText(quote, "id,category_name\n1,A\n2,\"B\n3,C\n");
+
+        var summary = await h.LoadAsync(DatasetCatalog.Categories, empty, broken, quote, SampleData.CategoriesCsv);
+
+        Assert.Equal([FileLoadStatus.Failed, FileLoadStatus.Failed, FileLoadStatus.Failed, FileLoadStatus.Loaded], summary.Files.Select(f => f.Status));
+        Assert.Contains("empty", summary.Files[0].Error);
+        Assert.Contains("workbook", summary.Files[1].Error);
+        Assert.Contains("line 3", summary.Files[2].Error);
+        Assert.Equal(1, summary.Files[2].RowsLoaded); // the row before the broken quote is kept
+        Assert.Equal(248 + 0, await h.CountAsync("SELECT count(*) FROM categories WHERE _source <> 'file:" + summary.Files[2].Sha256 + "'"));
+    }
+
+    [Fact]
+    public async Task SmallChunksGiveTheSameResultAsOneTransaction()
+    {
+        await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { ChunkRows = 1000 });
+
+        var summary = await h.LoadAsync(DatasetCatalog.Orders, SampleData.OnlineRetail);
+
+        var file = summary.Files[0];
+        Assert.Equal(8000, file.RowsRead);
+        Assert.Equal(file.RowsLoaded, await h.CountAsync("SELECT count(*) FROM orders"));
+        var clean = await h.VisibleAsync("orders", LakeLayout.Clean);
+        Assert.Contains(clean, c => c.Contains("/country=united%20kingdom/", StringComparison.Ordinal));
+        var list = string.Join(", ", clean.Select(c => Sql(h.LakeStore.Resolve(c))));
+        Assert.Equal(file.RowsLoaded, DuckScalar<long>($"SELECT count(*) FROM read_parquet([{list}])"));
+        Assert.Equal(file.RowsLoaded, DuckScalar<long>($"SELECT count(DISTINCT _offset) FROM read_parquet([{list}])"));
+    }
+}

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Emporium.Datasets;
+
+namespace Emporium.Tests.Datasets;
+
+public sealed class RecordNormalizerTests
+{
+    private static readonly RecordNormalizer Normalizer = RecordNormalizer.Instance;
+
+    private static NormalizeResult Json(DatasetSchema schema, string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return Normalizer.Normalize(schema, doc.RootElement);
+    }
+
+    private static NormalizeResult Row(DatasetSchema schema, params (string Name, string? Value)[] fields) =>
+        Normalizer.Normalize(schema, fields.ToDictionary(f => f.Name, f => f.Value));
+
+    private static FieldError SingleError(NormalizeResult result)
+    {
+        Assert.False(result.IsValid);
+        return Assert.Single(result.Errors);
+    }
+
+    [Theory]
+    [InlineData("""{"asin":"B1","list_price":12.5}""")]
+    [InlineData("""{"ASIN":"B1","listPrice":"12.5"}""")]
+    [InlineData("""{"Asin":"B1","LIST-PRICE":"$12.50"}""")]
+    [InlineData("""{"asin":"B1","List Price":"12.50"}""")]
+    [InlineData("""{"asin":"B1","list.price":12.5}""")]
+    public void MatchesNamesInAnyCaseAndSeparatorStyle(string json)
+    {
+        var result = Json(DatasetCatalog.Products, json);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(12.5, result.Record!["list_price"]);
+    }
+
+    [Fact]
+    public void IgnoresUnknownFields()
+    {
+        var result = Json(DatasetCatalog.Categories, """{"id":1,"category_name":"Bedding","colour":"red","nested":{"a":[1,2]}}""");
+
+        Assert.True(result.IsValid);
+        Assert.Equal([1L, "Bedding"], result.Record!.Values);
+    }
+
+    [Fact]
+    public void MatchesEscapedAndNonAsciiFieldNames()
+    {
+        var result = Json(DatasetCatalog.Categories, """{"\u0069d":7,"category\u005fname":"Caf\u00e9","ünknown":1}""");
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal([7L, "Café"], result.Record!.Values);
+    }
+
+    [Theory]
+    [InlineData("""{"asin":"B1","price":null}""")]
+    [InlineData("""{"asin":"B1","price":""}""")]
+    [InlineData("""{"asin":"B1","price":"  "}""")]
+    [InlineData("""{"asin":"B1","price":"NaN"}""")]
+    [InlineData("""{"asin":"B1"}""")]
+    public void MissingPriceIsNullNeverZero(string json)
+    {
+        var result = Json(DatasetCatalog.Products, json);
+
+        Assert.True(result.IsValid);
+        Assert.Null(result.Record!["price"]);
+    }
+
+    [Fact]
+    public void PriceZeroStaysZeroButListPriceZeroMeansNoListPrice()
+    {
+        var record = Json(DatasetCatalog.Products, """{"asin":"B1","price":0,"listPrice":0.0}""").Record!;
+
+        Assert.Equal(0.0, record["price"]);
+        Assert.Null(record["list_price"]);
+    }
+
+    [Theory]
+    [InlineData("17850.0", 17850L)]
+    [InlineData("17850", 17850L)]
+    [InlineData(" 17850 ", 17850L)]
+    [InlineData("1,234", 1234L)]
+    public void CustomerIdAcceptsPandasFloats(string raw, long expected)
+    {
+        var result = Row(DatasetCatalog.Orders, ("InvoiceNo", "536365"), ("Quantity", "6"), ("UnitPrice", "2.55"), ("CustomerID", raw));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(expected, result.Record!["customer_id"]);
+    }
+
+    [Theory]
+    [InlineData("price", "\"abc\"", "expected a number, got \"abc\"")]
+    [InlineData("price", "\"1,5\"", "expected a number, got \"1,5\"")]
+    [InlineData("price", "-1", "out of range: expected >= 0, got -1")]
+    [InlineData("price", "true", "expected a number, got true")]
+    [InlineData("price", "{}", "expected a number, got an object")]
+    [InlineData("stars", "5.5", "out of range: expected 0 to 5, got 5.5")]
+    [InlineData("stars", "\"-0.5\"", "out of range: expected 0 to 5, got -0.5")]
+    [InlineData("reviews", "2.5", "expected an integer, got 2.5")]
+    [InlineData("isBestSeller", "\"maybe\"", "expected a boolean (true/false, 1/0), got \"maybe\"")]
+    [InlineData("isBestSeller", "2", "expected a boolean (true/false, 1/0), got 2")]
+    [InlineData("listPrice", "[1]", "expected a number, got an array")]
+    public void BadProductValueNamesTheFieldAndTheReason(string field, string jsonValue, string error)
+    {
+        var result = Json(DatasetCatalog.Products, $$"""{"asin":"B1",{{JsonSerializer.Serialize(field)}}:{{jsonValue}}}""");
+
+        Assert.Equal(new FieldError(field, error), SingleError(result));
+    }
+
+    [Theory]
+    [InlineData("overall", "0", "out of range: expected 1 to 5, got 0")]
+    [InlineData("overall", "6", "out of range: expected 1 to 5, got 6")]
+    [InlineData("overall", "4.5", "expected an integer, got 4.5")]
+    [InlineData("reviews.rating", "\"five\"", "expected an integer, got \"five\"")]
+    [InlineData("vote", "\"-3\"", "out of range: expected >= 0, got -3")]
+    public void BadReviewValueNamesTheFieldAndTheReason(string field, string jsonValue, string error)
+    {
+        var result = Json(DatasetCatalog.Reviews, $$"""{"asin":"B1","reviewerID":"R1","stars":5,{{JsonSerializer.Serialize(field)}}:{{jsonValue}}}""");
+
+        Assert.Equal(new FieldError(field, error), SingleError(result));
+    }
+
+    [Fact]
+    public void BadTimestampSaysWhichShapesTheColumnReads()
+    {
+        var products = SingleError(Json(DatasetCatalog.Products, """{"asin":"B1","date":"12/31/2023 00:00"}"""));
+        var orders = SingleError(Row(DatasetCatalog.Orders, ("InvoiceNo", "1"), ("Quantity", "1"), ("UnitPrice", "1"), ("InvoiceDate", "31/12/2023 00:00")));
+
+        Assert.Equal("date", products.Field);
+        Assert.StartsWith("expected a timestamp (", products.Error);
+        Assert.Contains("day first", products.Error);
+        Assert.EndsWith("got \"12/31/2023 00:00\"", products.Error);
+        Assert.Equal("InvoiceDate", orders.Field);
+        Assert.Contains("month first", orders.Error);
+    }
+
+    [Fact]
+    public void MissingRequiredFieldsAreAllReportedByCanonicalName()
+    {
+        var result = Row(DatasetCatalog.Orders, ("StockCode", "85123A"), ("UnitPrice", "abc"));
+
+        Assert.False(result.IsValid);
+        Assert.Equal(
+            [
+                new FieldError("invoice_no", "required field is missing"),
+                new FieldError("quantity", "required field is missing"),
+                new FieldError("UnitPrice", "expected a number, got \"abc\""),
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void RequiredFieldPresentButEmptyIsNamedAsGiven()
+    {
+        var json = SingleError(Json(DatasetCatalog.Reviews, """{"ASIN":"  ","overall":5}"""));
+        var row = SingleError(Row(DatasetCatalog.Orders, ("invoice_number", ""), ("quantity", "1"), ("unit_price", "1")));
+
+        Assert.Equal(new FieldError("ASIN", "required, but the value is empty"), json);
+        Assert.Equal(new FieldError("invoice_number", "required, but the value is empty"), row);
+    }
+
+    [Fact]
+    public void CanonicalNameBeatsAliasAndNonEmptyBeatsEmpty()
+    {
+        var both = Json(DatasetCatalog.Reviews, """{"asin":"B1","overall":2,"rating":4,"reviewerID":"R"}""").Record!;
+        var aliasOnly = Json(DatasetCatalog.Reviews, """{"asin":"B1","rating":null,"overall":3,"reviewerID":"R"}""").Record!;
+        var unixFirst = Json(DatasetCatalog.Reviews, """{"asin":"B1","overall":5,"reviewTime":"01 2, 2015","unixReviewTime":1441324800}""").Record!;
+
+        Assert.Equal(4L, both["rating"]);
+        Assert.Equal(3L, aliasOnly["rating"]);
+        Assert.Equal(new DateTime(2015, 9, 4, 0, 0, 0, DateTimeKind.Utc), unixFirst["reviewed_at"]);
+    }
+
+    [Fact]
+    public void BooleansInEveryStyle()
+    {
+        foreach (var (raw, expected) in new[] { ("true", true), ("\"True\"", true), ("\"TRUE\"", true), ("1", true), ("\"False\"", false), ("false", false), ("0", false), ("\"FALSE\"", false) })
+        {
+            var record = Json(DatasetCatalog.Products, $$"""{"asin":"B1","isBestSeller":{{raw}}}""").Record!;
+            Assert.Equal(expected, record["is_best_seller"]);
+        }
+    }
+
+    [Fact]
+    public void TextIsCleanedPerColumnStyle()
+    {
+        var order = Row(DatasetCatalog.Orders, ("InvoiceNo", " C536379 "), ("Quantity", "-1"), ("UnitPrice", "27.50"),
+            ("Description", "PORCELAIN ROSE LARGE "), ("Country", "  United Kingdom ")).Record!;
+
+        Assert.Equal("C536379", order["invoice_no"]);
+        Assert.Equal(-1L, order["quantity"]);
+        Assert.Equal("PORCELAIN ROSE LARGE ", order["description"]);
+        Assert.Equal("united kingdom", order["country"]);
+    }
+
+    [Fact]
+    public void NumbersAsJsonNumbersOrStringsAgree()
+    {
+        var a = Json(DatasetCatalog.Products, """{"asin":"B1","price":1234.5,"reviews":17850,"stars":4.6,"boughtInLastMonth":1000}""").Record!;
+        var b = Json(DatasetCatalog.Products, """{"asin":"B1","price":"$1,234.50","reviews":"17850.0","stars":"4.6","boughtInLastMonth":"1K+ bought in past month"}""").Record!;
+
+        Assert.Equal(a.Values, b.Values);
+    }
+
+    [Fact]
+    public void NonObjectJsonIsAnErrorNotAnException()
+    {
+        Assert.Equal(new FieldError("$", "expected a JSON object, got an array"), SingleError(Json(DatasetCatalog.Orders, "[1,2]")));
+        Assert.Equal(new FieldError("$", "expected a JSON object, got null"), SingleError(Json(DatasetCatalog.Orders, "null")));
+    }
+
+    [Fact]
+    public void DatafinitiAsinListKeepsTheFirst()
+    {
+        var record = Row(DatasetCatalog.Reviews, ("asins", "B01AHB9CN2, B00VINDBJK"), ("reviews.rating", "5"), ("reviews.username", "Sail1")).Record!;
+
+        Assert.Equal("B01AHB9CN2", record["asin"]);
+    }
+
+    [Fact]
+    public void LongValuesAreShortenedInErrors()
+    {
+        var error = SingleError(Json(DatasetCatalog.Products, $$"""{"asin":"B1","price":"{{new string('x', 500)}}"}""")).Error;
+
+        Assert.True(error.Length < 150, error);
+        Assert.EndsWith("(500 characters)", error);
+    }
+}

@@ -1,0 +1,282 @@
+using System.Text;
+using Emporium.Log;
+using Emporium.Log.Embedded;
+using Emporium.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+using static Emporium.Tests.Log.Embedded.LogTestKit;
+
+namespace Emporium.Tests.Log.Embedded;
+
+public sealed class EmbeddedEventLogTests
+{
+    [Fact]
+    public async Task AppendedMessagesReadBackWithKeysValuesTimestampsAndOffsets()
+    {
+        using var dir = new TempDir("log");
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path), time);
+        await log.EnsureTopicAsync("reviews", 1, CancellationToken.None);
+
+        var first = await log.AppendAsync("reviews", [Message("a", "one"), Message(null, "two"), Message("ç-ü", "")], CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var second = await log.AppendAsync("reviews", [Message("b", "four")], CancellationToken.None);
+
+        Assert.Equal([0L, 1, 2], first.Select(p => p.Offset));
+        Assert.Equal(3, second[0].Offset);
+        var entries = await ReadAllAsync(log, "reviews");
+        Assert.Equal(["a", null, "ç-ü", "b"], entries.Select(e => e.Key));
+        Assert.Equal(["one", "two", "", "four"], entries.Select(Text));
+        Assert.Equal([0L, 1, 2, 3], entries.Select(e => e.Offset));
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero), entries[0].Timestamp);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 0, 5, TimeSpan.Zero), entries[3].Timestamp);
+        Assert.Equal(4, (await log.GetEndOffsetsAsync("reviews", CancellationToken.None))[new TopicPartition("reviews", 0)]);
+    }
+
+    [Fact]
+    public async Task EachPartitionHasDenseOffsetsAndKeepsPerKeyOrder()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await log.EnsureTopicAsync("orders", 4, CancellationToken.None);
+        var positions = new List<(LogPosition Position, string Key, int Seq)>();
+        for (var batch = 0; batch < 20; batch++)
+        {
+            var messages = Enumerable.Range(0, 25).Select(i => Message($"k{(batch * 25 + i) % 13}", $"{batch * 25 + i}")).ToList();
+            var result = await log.AppendAsync("orders", messages, CancellationToken.None);
+            positions.AddRange(result.Select((p, i) => (p, messages[i].Key!, batch * 25 + i)));
+        }
+
+        var entries = await ReadAllAsync(log, "orders");
+
+        Assert.Equal(500, entries.Count);
+        foreach (var partition in entries.GroupBy(e => e.Position))
+        {
+            Assert.Equal(Enumerable.Range(0, partition.Count()).Select(i => (long)i), partition.Select(e => e.Offset).Order());
+        }
+
+        foreach (var key in entries.GroupBy(e => e.Key))
+        {
+            var sequence = key.OrderBy(e => e.Offset).Select(e => int.Parse(Text(e), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(sequence.Order(), sequence);
+            Assert.Single(key.Select(e => e.Position).Distinct());
+        }
+
+        // The acknowledged position of every message is where it is read back.
+        var byPosition = entries.ToDictionary(e => (e.Position, e.Offset), Text);
+        Assert.All(positions, p => Assert.Equal(p.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), byPosition[(p.Position.Partition, p.Position.Offset)]));
+    }
+
+    [Fact]
+    public async Task AKeyLandsInTheSamePartitionAcrossCallsAndReopens()
+    {
+        using var dir = new TempDir("log");
+        var keys = Enumerable.Range(0, 50).Select(i => $"product-{i}").ToArray();
+        Dictionary<string, int> firstRun;
+        await using (var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path)))
+        {
+            await log.EnsureTopicAsync("products", 8, CancellationToken.None);
+            var result = await log.AppendAsync("products", [.. keys.Select(k => Message(k, "x"))], CancellationToken.None);
+            firstRun = keys.Select((k, i) => (k, result[i].Partition.Partition)).ToDictionary(x => x.k, x => x.Item2);
+        }
+
+        await using (var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path)))
+        {
+            foreach (var key in keys.Reverse())
+            {
+                var result = await log.AppendAsync("products", [Message(key, "y")], CancellationToken.None);
+                Assert.Equal(firstRun[key], result[0].Partition.Partition);
+                Assert.Equal(KeyPartitioner.PartitionFor(key, 8), result[0].Partition.Partition);
+            }
+        }
+
+        Assert.True(firstRun.Values.Distinct().Count() > 4, "50 keys should spread over most of 8 partitions");
+    }
+
+    [Fact]
+    public async Task MessagesWithoutKeyRotateOverPartitionsOneCallAtATime()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await log.EnsureTopicAsync("events", 3, CancellationToken.None);
+        var used = new List<int>();
+        for (var i = 0; i < 6; i++)
+        {
+            var result = await log.AppendAsync("events", [Message(null, "a"), Message(null, "b")], CancellationToken.None);
+            Assert.Single(result.Select(p => p.Partition).Distinct());
+            used.Add(result[0].Partition.Partition);
+        }
+
+        Assert.Equal([0, 1, 2, 0, 1, 2], used);
+    }
+
+    [Fact]
+    public async Task ConcurrentAppendsShareFsyncsAndGetDistinctOffsets()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await log.EnsureTopicAsync("t", 1, CancellationToken.None);
+        using var start = new ManualResetEventSlim();
+        const int tasks = 64;
+        const int appendsPerTask = 10;
+        var workers = Enumerable.Range(0, tasks).Select(t => Task.Run(async () =>
+        {
+            start.Wait();
+            var offsets = new List<long>();
+            for (var i = 0; i < appendsPerTask; i++)
+            {
+                offsets.Add((await log.AppendAsync("t", [Message($"{t}", $"{t}:{i}")], CancellationToken.None))[0].Offset);
+            }
+
+            return offsets;
+        })).ToArray();
+        start.Set();
+        var all = (await Task.WhenAll(workers)).SelectMany(o => o).ToList();
+
+        Assert.Equal(tasks * appendsPerTask, all.Distinct().Count());
+        Assert.Equal(tasks * appendsPerTask, log.Stats.AppendCalls);
+        Assert.Equal(tasks * appendsPerTask, log.Stats.AppendedRecords);
+        Assert.True(log.Stats.Fsyncs < log.Stats.AppendCalls, $"{log.Stats.Fsyncs} fsyncs for {log.Stats.AppendCalls} appends");
+        var entries = await ReadAllAsync(log, "t");
+        Assert.Equal(all.Order(), entries.Select(e => e.Offset));
+    }
+
+    [Fact]
+    public async Task ALingeringPolicyGroupsAppendsIntoOneCommit()
+    {
+        using var dir = new TempDir("log");
+        var options = Options(dir.Path) with { CommitPolicy = new WaitForAppends(20) };
+        await using var log = await EmbeddedEventLog.OpenAsync(options);
+        await log.EnsureTopicAsync("t", 1, CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => log.AppendAsync("t", [Message(null, $"{i}")], CancellationToken.None).AsTask()));
+
+        Assert.Equal(1, log.Stats.Fsyncs);
+        Assert.Equal(1, log.Stats.Commits);
+        Assert.Equal(20, log.Stats.AppendedRecords);
+    }
+
+    [Fact]
+    public async Task ReopeningKeepsEveryRecordAndContinuesOffsets()
+    {
+        using var dir = new TempDir("log");
+        var options = Options(dir.Path) with { SegmentBytes = 4096 };
+        List<string> written = [];
+        await using (var log = await EmbeddedEventLog.OpenAsync(options))
+        {
+            await log.EnsureTopicAsync("t", 2, CancellationToken.None);
+            for (var i = 0; i < 300; i++)
+            {
+                written.Add($"record {i} {new string('x', i % 50)}");
+                await log.AppendAsync("t", [Message($"k{i % 7}", written[^1])], CancellationToken.None);
+            }
+        }
+
+        Assert.True(SegmentFiles(dir.Path, "t", 0).Length > 1, "the small segment size should have rolled segments");
+        await using (var log = await EmbeddedEventLog.OpenAsync(options with { SegmentBytes = 1 << 20 }))
+        {
+            Assert.Equal(0, log.Stats.TruncatedBytes);
+            Assert.Equal(written.Order(StringComparer.Ordinal), (await ReadAllAsync(log, "t")).Select(Text).Order(StringComparer.Ordinal));
+            var ends = await log.GetEndOffsetsAsync("t", CancellationToken.None);
+            var next = await log.AppendAsync("t", [Message("k0", "after reopen")], CancellationToken.None);
+            Assert.Equal(ends[next[0].Partition], next[0].Offset);
+        }
+    }
+
+    [Fact]
+    public async Task ATopicKeepsItsPartitionCountAcrossReopens()
+    {
+        using var dir = new TempDir("log");
+        await using (var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path)))
+        {
+            await log.EnsureTopicAsync("categories", 3, CancellationToken.None);
+        }
+
+        await using (var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path)))
+        {
+            await log.EnsureTopicAsync("categories", 5, CancellationToken.None);
+            Assert.Equal(3, (await log.GetEndOffsetsAsync("categories", CancellationToken.None)).Count);
+            Assert.Equal(["categories"], log.Topics);
+        }
+    }
+
+    [Fact]
+    public async Task AppendingToAMissingTopicCreatesItOrFailsClearly()
+    {
+        using var dir = new TempDir("log");
+        await using (var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path) with { DefaultPartitions = 2 }))
+        {
+            await log.AppendAsync("auto", [Message("a", "1")], CancellationToken.None);
+            Assert.Equal(2, (await log.GetEndOffsetsAsync("auto", CancellationToken.None)).Count);
+        }
+
+        using var other = new TempDir("log");
+        await using var strict = await EmbeddedEventLog.OpenAsync(Options(other.Path) with { AutoCreateTopics = false });
+        var error = await Assert.ThrowsAsync<KeyNotFoundException>(() => strict.AppendAsync("nope", [Message("a", "1")], CancellationToken.None).AsTask());
+        Assert.Contains("EnsureTopicAsync", error.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => strict.EnsureTopicAsync("../evil", 1, CancellationToken.None).AsTask());
+    }
+
+    [Fact]
+    public async Task AnOversizedRecordIsRefusedAndNothingIsWritten()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path) with { MaxRecordBytes = 1000 });
+        await log.EnsureTopicAsync("t", 1, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            log.AppendAsync("t", [Message("ok", "small"), new LogMessage("big", new byte[1001])], CancellationToken.None).AsTask());
+
+        Assert.Contains("Message 1", error.Message);
+        Assert.Equal(0, (await log.GetEndOffsetsAsync("t", CancellationToken.None)).Values.Single());
+    }
+
+    [Fact]
+    public async Task ASecondOpenOfTheSameDirectoryIsRefused()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+
+        var error = await Assert.ThrowsAsync<IOException>(() => EmbeddedEventLog.OpenAsync(Options(dir.Path)).AsTask());
+
+        Assert.Contains("in use", error.Message);
+    }
+
+    [Fact]
+    public async Task SegmentsRollAtTheConfiguredSizeAndAreNamedByBaseOffset()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path) with { SegmentBytes = 4096 });
+        await log.EnsureTopicAsync("t", 1, CancellationToken.None);
+        var payload = new string('p', 200);
+        for (var i = 0; i < 100; i++)
+        {
+            await log.AppendAsync("t", [Message(null, payload), Message(null, payload)], CancellationToken.None);
+        }
+
+        var files = SegmentFiles(dir.Path, "t", 0);
+        Assert.True(files.Length >= 10, $"{files.Length} segments");
+        Assert.All(files, f => Assert.True(new FileInfo(f).Length <= 4096, $"{f} is {new FileInfo(f).Length} bytes"));
+        var entries = await ReadAllAsync(log, "t");
+        Assert.Equal(200, entries.Count);
+        var bases = files.Select(f => long.Parse(Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(0, bases[0]);
+        // Each segment starts right after the previous one ends: its first frame has the offset of its name.
+        var recordSize = new FileInfo(files[0]).Length / (bases[1] - bases[0]);
+        for (var i = 1; i < bases.Count; i++)
+        {
+            Assert.Equal(bases[i - 1] + new FileInfo(files[i - 1]).Length / recordSize, bases[i]);
+        }
+
+        Assert.Equal(files.Length - 1, log.Stats.SegmentsRolled);
+        Assert.Equal(files.Sum(f => new FileInfo(f).Length), log.Stats.LogBytes);
+    }
+
+    /// <summary>Holds the commit until a given number of appends is queued (bounded by a generous delay).</summary>
+    private sealed class WaitForAppends(int appends) : LogCommitPolicy
+    {
+        public override long MaxBatchBytes => long.MaxValue;
+
+        public override TimeSpan Linger(int queued, long bytes, TimeSpan waitedSoFar) =>
+            queued >= appends || waitedSoFar > TimeSpan.FromSeconds(30) ? TimeSpan.Zero : TimeSpan.FromMilliseconds(50);
+    }
+}

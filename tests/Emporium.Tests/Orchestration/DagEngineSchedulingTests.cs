@@ -1,0 +1,160 @@
+using Emporium.Orchestration;
+
+namespace Emporium.Tests.Orchestration;
+
+public class DagEngineSchedulingTests
+{
+    private static Dag Daily(string name, bool catchup, List<string> seen) =>
+        Dag.Create(name).Schedule("@daily").StartDate(new DateOnly(2024, 1, 1)).Catchup(catchup)
+            .Task("work", ctx =>
+            {
+                lock (seen)
+                {
+                    seen.Add(ctx.DsString);
+                }
+                return Task.CompletedTask;
+            });
+
+    [Fact]
+    public async Task Catchup_creates_one_run_per_missed_day_and_each_task_sees_its_ds()
+    {
+        var seen = new List<string>();
+        // 2024-01-06T01:00Z: the intervals [01-01, 01-02) … [01-05, 01-06) have ended; [01-06, 01-07) has not.
+        await using var h = new EngineHarness([Daily("daily", catchup: true, seen)], new OrchestratorOptions(), new DateTimeOffset(2024, 1, 6, 1, 0, 0, TimeSpan.Zero));
+        h.Start();
+        var expected = Enumerable.Range(0, 5).Select(i => new DateOnly(2024, 1, 1).AddDays(i).ToString("yyyy-MM-dd")).ToList();
+        await h.Until(() => h.Store.Runs("daily").Count(r => r.State == RunState.Success) == expected.Count);
+
+        var runs = h.Store.Runs("daily");
+        Assert.Equal(expected, runs.Select(r => r.Key.Ds));
+        Assert.All(runs, r => Assert.Equal(RunTypes.Scheduled, r.RunType));
+        Assert.Equal(expected, seen.Order(StringComparer.Ordinal));
+
+        // The next interval ends at 01-07T00:00: one more run, for 01-06, exactly when it does.
+        h.Clock.SetUtcNow(new DateTimeOffset(2024, 1, 7, 0, 0, 0, TimeSpan.Zero));
+        var next = new RunKey("daily", EngineHarness.Day(2024, 1, 6));
+        await h.Until(() => h.Store.GetRun(next) is { State: RunState.Success });
+        Assert.Equal(6, h.Store.Runs("daily").Count);
+    }
+
+    [Fact]
+    public async Task Without_catchup_only_the_latest_interval_runs()
+    {
+        var seen = new List<string>();
+        await using var h = new EngineHarness([Daily("latest", catchup: false, seen)], new OrchestratorOptions(), new DateTimeOffset(2024, 1, 6, 1, 0, 0, TimeSpan.Zero));
+        h.Start();
+        var latest = new RunKey("latest", EngineHarness.Day(2024, 1, 5));
+        await h.RunToEnd(latest);
+        Assert.Equal(["2024-01-05"], h.Store.Runs("latest").Select(r => r.Key.Ds));
+        Assert.Equal(["2024-01-05"], seen);
+    }
+
+    [Fact]
+    public async Task Hourly_cron_runs_after_each_hour_ends()
+    {
+        var seen = new List<DateTime>();
+        var dag = Dag.Create("hourly").Schedule("0 * * * *").StartDate(new DateOnly(2024, 1, 10)).Catchup()
+            .Task("t", ctx =>
+            {
+                lock (seen)
+                {
+                    seen.Add(ctx.LogicalDate);
+                }
+                return Task.CompletedTask;
+            });
+        await using var h = new EngineHarness([dag], new OrchestratorOptions(), new DateTimeOffset(2024, 1, 10, 2, 30, 0, TimeSpan.Zero));
+        h.Start();
+        await h.Until(() => h.Store.Runs("hourly").Count(r => r.State == RunState.Success) == 2);
+        Assert.Equal([EngineHarness.Day(2024, 1, 10), EngineHarness.Day(2024, 1, 10).AddHours(1)], h.Store.Runs("hourly").Select(r => r.LogicalDate));
+        Assert.Equal("2024-01-10T01:00:00Z", h.Store.Runs("hourly")[1].Key.DateText);
+    }
+
+    [Fact]
+    public async Task Max_active_runs_limits_concurrent_runs()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var current = 0;
+        var peak = 0;
+        var dag = Dag.Create("limited").MaxActiveRuns(2).Task("hold", async ctx =>
+        {
+            var now = Interlocked.Increment(ref current);
+            InterlockedMax(ref peak, now);
+            await release.Task.WaitAsync(ctx.CancellationToken);
+            Interlocked.Decrement(ref current);
+        });
+        await using var h = new EngineHarness([dag]).Start();
+        var result = h.Engine.Backfill("limited", new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 5));
+        Assert.Equal(5, result.Created.Count);
+
+        await h.Until(() => h.Store.Runs("limited").Count(r => r.State == RunState.Running) == 2
+                            && h.Store.Runs("limited").Count(r => h.Task(r.Key, "hold")?.State == TaskState.Running) == 2);
+        Assert.Equal(3, h.Store.Runs("limited").Count(r => r.State == RunState.Queued));
+        // The two oldest days go first.
+        Assert.Equal(["2024-01-01", "2024-01-02"], h.Store.Runs("limited").Where(r => r.State == RunState.Running).Select(r => r.Key.Ds));
+
+        release.SetResult();
+        await h.Until(() => h.Store.Runs("limited").All(r => r.State == RunState.Success));
+        Assert.Equal(2, peak);
+    }
+
+    [Fact]
+    public async Task Depends_on_past_waits_for_the_previous_days_task()
+    {
+        var firstDay = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var order = new List<string>();
+        var dag = Dag.Create("chained").DependsOnPast().MaxActiveRuns(3).Task("load", async ctx =>
+        {
+            if (ctx.DsString == "2024-01-01")
+            {
+                await firstDay.Task.WaitAsync(ctx.CancellationToken);
+            }
+            lock (order)
+            {
+                order.Add(ctx.DsString);
+            }
+        });
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Backfill("chained", new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 3));
+        var day1 = new RunKey("chained", EngineHarness.Day(2024, 1, 1));
+        var day2 = new RunKey("chained", EngineHarness.Day(2024, 1, 2));
+
+        // All three runs are running (max_active_runs 3) but only day 1's task may start.
+        await h.Until(() => h.Task(day1, "load")?.State == TaskState.Running && h.Store.Runs("chained").All(r => r.State == RunState.Running));
+        Assert.Null(h.Task(day2, "load"));
+        Assert.Empty(h.Tries(day2, "load"));
+
+        firstDay.SetResult();
+        await h.Until(() => h.Store.Runs("chained").All(r => r.State == RunState.Success));
+        Assert.Equal(["2024-01-01", "2024-01-02", "2024-01-03"], order);
+    }
+
+    [Fact]
+    public async Task Depends_on_past_blocks_after_a_failure_until_the_day_is_cleared_and_succeeds()
+    {
+        var broken = true;
+        var dag = Dag.Create("strict").DependsOnPast().Task("load", ctx =>
+            broken && ctx.DsString == "2024-01-01" ? throw new InvalidOperationException("source unavailable") : Task.CompletedTask);
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Backfill("strict", new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 2));
+        var day1 = new RunKey("strict", EngineHarness.Day(2024, 1, 1));
+        var day2 = new RunKey("strict", EngineHarness.Day(2024, 1, 2));
+
+        Assert.Equal(RunState.Failed, (await h.RunToEnd(day1)).State);
+        // Day 2 was evaluated in the same pass that closed day 1 and must not have started.
+        Assert.Equal(RunState.Running, h.Store.GetRun(day2)!.State);
+        Assert.Empty(h.Tries(day2, "load"));
+
+        broken = false;
+        h.Engine.Clear("strict", day1.LogicalDate);
+        Assert.Equal(RunState.Success, (await h.RunToEnd(day2)).State);
+        Assert.Equal(RunState.Success, h.Store.GetRun(day1)!.State);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+}

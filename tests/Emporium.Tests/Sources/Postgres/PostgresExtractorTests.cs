@@ -1,0 +1,98 @@
+using Emporium.Lake.Local;
+using Emporium.Sources;
+using Emporium.Sources.Postgres;
+using Emporium.Tests.TestSupport;
+using Npgsql;
+using Sylvan.Data.Csv;
+
+namespace Emporium.Tests.Sources.Postgres;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresExtractorTests(PostgresServer server)
+{
+    [Fact]
+    public async Task Extracts_only_the_rows_of_ds_and_rerun_replaces_the_day()
+    {
+        var db = await server.CreateDatabaseAsync("extract");
+        await UserPurchaseTable.LoadSampleAsync(db);
+        // Another day in the same table, so the date filter has something to exclude.
+        await Exec(db, "INSERT INTO retail.user_purchase SELECT invoice_number, stock_code, detail, quantity, invoice_date + interval '1 day', unit_price, customer_id, country FROM retail.user_purchase WHERE customer_id = 13090");
+        using var dir = new TempDir("pg-extract");
+        var lake = new LocalLakeStore(dir.Path);
+        var extractor = new PostgresExtractor(lake);
+        var options = new PostgresSourceOptions { ConnectionString = db };
+        var ds = new DateOnly(2010, 12, 2);
+
+        var first = await extractor.ExtractAsync(options, ds, CancellationToken.None);
+        var second = await extractor.ExtractAsync(options, ds, CancellationToken.None);
+
+        Assert.Equal("stage/user_purchase/ds=2010-12-02/user_purchase.csv", second.Path);
+        var sampleRows = ReadCsv(SampleData.UserPurchase);
+        var staged = ReadCsv(lake.Resolve(second.Path));
+        Assert.Equal(sampleRows.Count, first.Rows);
+        Assert.Equal(sampleRows.Count, second.Rows);
+        Assert.Equal(sampleRows.Count, staged.Count);
+        // Same multiset of (invoice, stock code, quantity, customer) as the source export.
+        Assert.Equal(
+            sampleRows.Select(r => $"{r["invoice_number"]}|{r["stock_code"]}|{r["quantity"]}|{r["customer_id"]}|{r["detail"]}").Order(),
+            staged.Select(r => $"{r["invoice_number"]}|{r["stock_code"]}|{r["quantity"]}|{r["customer_id"]}|{r["detail"]}").Order());
+        var files = new List<string>();
+        await foreach (var o in lake.ListAsync(StageZone.Folder("user_purchase", ds), CancellationToken.None))
+        {
+            files.Add(o.Path);
+        }
+        Assert.Equal([second.Path], files);
+    }
+
+    [Fact]
+    public async Task A_query_with_the_ds_token_is_extracted()
+    {
+        var db = await server.CreateDatabaseAsync("extractq");
+        await UserPurchaseTable.LoadSampleAsync(db);
+        using var dir = new TempDir("pg-extract-q");
+        var lake = new LocalLakeStore(dir.Path);
+        var options = new PostgresSourceOptions
+        {
+            ConnectionString = db,
+            Query = "SELECT customer_id, quantity * unit_price AS amount FROM retail.user_purchase WHERE quantity > 10 AND CAST(invoice_date AS date) = {ds}",
+        };
+
+        var result = await new PostgresExtractor(lake).ExtractAsync(options, new DateOnly(2010, 12, 2), CancellationToken.None);
+
+        var expected = ReadCsv(SampleData.UserPurchase).Count(r => long.Parse(r["quantity"]!) > 10);
+        Assert.Equal(expected, result.Rows);
+        Assert.Equal(0, (await new PostgresExtractor(lake).ExtractAsync(options, new DateOnly(2011, 1, 1), CancellationToken.None)).Rows);
+    }
+
+    [Fact]
+    public void Table_names_that_are_not_identifiers_are_refused()
+    {
+        var options = new PostgresSourceOptions { ConnectionString = "Host=x", Table = "retail.user_purchase; DROP TABLE x" };
+        var error = Assert.Throws<ArgumentException>(() => PostgresExtractor.BuildSelect(options, new DateOnly(2010, 12, 2)));
+        Assert.Contains("identifier", error.Message);
+    }
+
+    internal static List<Dictionary<string, string?>> ReadCsv(string path)
+    {
+        using var reader = CsvDataReader.Create(path);
+        var rows = new List<Dictionary<string, string?>>();
+        while (reader.Read())
+        {
+            var row = new Dictionary<string, string?>();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetString(i);
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static async Task Exec(string db, string sql)
+    {
+        await using var conn = new NpgsqlConnection(db);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,101 @@
+using Emporium.Sources.SellerCatalog;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Sources.SellerCatalog;
+
+public sealed class SellerCatalogClientTests
+{
+    internal static SellerCatalogOptions Options(Uri baseUrl) => new()
+    {
+        BaseUrl = baseUrl,
+        ApiKey = SellerCatalogStub.ApiKey,
+        SellerId = "A02211013Q5HP3OMSZC7W",
+        RetryDelay = TimeSpan.FromMilliseconds(20),
+        RequestsPerSecond = 50,
+    };
+
+    [Fact]
+    public async Task Pages_until_an_empty_page_retrying_429_and_500()
+    {
+        await using var server = await SellerCatalogStub.StartAsync();
+        using var http = new HttpClient();
+        var client = new SellerCatalogClient(http, Options(server.BaseUrl));
+
+        var pages = new List<SellerCatalogPage>();
+        await foreach (var page in client.FetchPagesAsync(CancellationToken.None))
+        {
+            pages.Add(page);
+        }
+
+        Assert.Equal([1, 2, 3], pages.Select(p => p.Number));
+        Assert.Equal(SellerCatalogStub.PageLayout.Take(3).Select(l => l.Length), pages.Select(p => p.ProductCount));
+        var requests = server.Requests.ToList();
+        // pages 1, 2 (429), 2, 3 (500), 3, 4 (empty) — and nothing after the empty page.
+        Assert.Equal(["1", "2", "2", "3", "3", "4"], requests.Select(r => r.Query["page"]));
+        Assert.All(requests, r =>
+        {
+            Assert.Equal("A02211013Q5HP3OMSZC7W", r.Query["seller_id"]);
+            Assert.Equal(" ", r.Query["query"]);
+            Assert.Equal("US", r.Query["country"]);
+            Assert.Equal("NEW", r.Query["product_condition"]);
+        });
+    }
+
+    [Fact]
+    public async Task The_page_limit_stops_an_endless_catalog()
+    {
+        // Every page repeats the same products: the seed's loop would never end.
+        await using var server = await SellerCatalogStub.StartAsync((_, _) => SellerCatalogStub.SampleProducts(), failures: false);
+        using var http = new HttpClient();
+        var client = new SellerCatalogClient(http, Options(server.BaseUrl) with { MaxPages = 3 });
+
+        var pages = new List<SellerCatalogPage>();
+        await foreach (var page in client.FetchPagesAsync(CancellationToken.None))
+        {
+            pages.Add(page);
+        }
+
+        Assert.Equal(3, pages.Count);
+        Assert.Equal(3, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_rejected_key_fails_with_the_status_and_is_not_retried()
+    {
+        await using var server = await SellerCatalogStub.StartAsync();
+        using var http = new HttpClient();
+        var client = new SellerCatalogClient(http, Options(server.BaseUrl) with { ApiKey = "wrong" });
+
+        var error = await Assert.ThrowsAsync<SellerCatalogException>(async () =>
+        {
+            await foreach (var _ in client.FetchPagesAsync(CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Contains("HTTP 401", error.Message);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task Retries_are_bounded()
+    {
+        await using var server = await StubHttpServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        });
+        using var http = new HttpClient();
+        var client = new SellerCatalogClient(http, Options(server.BaseUrl) with { MaxRetries = 2 });
+
+        var error = await Assert.ThrowsAsync<SellerCatalogException>(async () =>
+        {
+            await foreach (var _ in client.FetchPagesAsync(CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Contains("503", error.Message);
+        Assert.Equal(3, server.Requests.Count);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Emporium.Tests.TestSupport;
+using Microsoft.Playwright;
+
+namespace Emporium.Tests.Web.Dashboard;
+
+/// <summary>One server loaded with the real samples and one headless Chromium, shared by the dashboard tests.</summary>
+public sealed class DashboardFixture : IAsyncLifetime
+{
+    private IPlaywright? playwright;
+
+    public EmporiumProcess Server { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await EmporiumProcess.StartAsync();
+        Http = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        await SampleLoader.SendCsvAsync(Http, "categories", SampleData.CategoriesCsv);
+        await SampleLoader.SendCsvAsync(Http, "products", SampleData.ProductsCsv);
+        await SampleLoader.SendJsonLinesAsync(Http, "reviews", SampleData.McAuleyReviews);
+        await SampleLoader.SendCsvAsync(Http, "orders", SampleData.OnlineRetail);
+        await WaitProcessedAsync(TimeSpan.FromSeconds(60));
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>Waits until the processor has caught up with everything acknowledged (lag 0 on every dataset).</summary>
+    public async Task WaitProcessedAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var datasets = (await Http.GetFromJsonAsync<JsonElement>("api/v1/datasets")).GetProperty("datasets");
+            var caughtUp = datasets.EnumerateArray().All(d =>
+                !d.TryGetProperty("log", out var log) || !log.TryGetProperty("lag", out var lag) || lag.ValueKind != JsonValueKind.Number || lag.GetInt64() == 0);
+            if (caughtUp)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the processor did not catch up: {datasets}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        playwright?.Dispose();
+        Http?.Dispose();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DashboardCollection : ICollectionFixture<DashboardFixture>
+{
+    public const string Name = "Dashboard";
+}

@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Emporium.Tests.Web.Dashboard;
+
+/// <summary>The dashboard in a real headless Chromium against a real server loaded with the real samples: every chart
+/// must hold the numbers of the API it was drawn from, with no console error (CSP violations included).</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardTests(DashboardFixture f)
+{
+    /// <summary>Digits (and a decimal point) of a formatted number, so "£1,234.50" reads 1234.50.</summary>
+    private static double ParseShown(string text)
+    {
+        var s = new string(text.Where(c => char.IsDigit(c) || c is '.' or '-').ToArray());
+        return double.Parse(s, CultureInfo.InvariantCulture);
+    }
+
+    private static void AssertSameNumbers(IReadOnlyList<double?> expected, IReadOnlyList<double?> actual, string what)
+    {
+        Assert.True(expected.Count > 0, $"{what}: the API returned no rows");
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task Products_page_charts_hold_the_product_marts()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/products");
+        var prices = (await MartTable.GetAsync(f.Http, "api/v1/marts/price_distribution?limit=1000"))!;
+        var chart = await p.ChartAsync("chart-price_distribution");
+        AssertSameNumbers(prices.Numbers("products"), chart.Series[0].Values, "price_distribution");
+        Assert.Equal(prices.Rows.Count, chart.Labels.Count);
+        // The open-ended buckets read as people write them.
+        Assert.Contains(chart.Labels, l => l.StartsWith("≤ ", StringComparison.Ordinal));
+        Assert.Contains(chart.Labels, l => l.StartsWith("> ", StringComparison.Ordinal));
+        var shown = await p.ColumnTextAsync("table-price_distribution", "products");
+        Assert.Equal(prices.Numbers("products"), shown.Select(s => (double?)ParseShown(s)).ToList());
+
+        var categories = (await MartTable.GetAsync(f.Http, "api/v1/marts/category_distribution?limit=20"))!;
+        var catChart = await p.ChartAsync("chart-category_distribution");
+        AssertSameNumbers(categories.Numbers("products"), catChart.Series[0].Values, "category_distribution");
+        Assert.Equal(categories.Texts("category_name"), catChart.Labels);
+
+        var avg = (await MartTable.GetAsync(f.Http, "api/v1/marts/avg_price_per_category?limit=20"))!;
+        var avgChart = await p.ChartAsync("chart-avg_price_per_category");
+        AssertSameNumbers(avg.Numbers("avg_price"), avgChart.Series[0].Values, "avg_price_per_category");
+
+        // Lookups go through the read-only query API.
+        var asin = (await MartTable.QueryAsync(f.Http, "SELECT asin, title FROM products ORDER BY asin LIMIT 1")).Texts("asin")[0];
+        await p.Page.GetByLabel("ASIN").FillAsync(asin);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Look up" }).ClickAsync();
+        await Assertions.Expect(p.Page.Locator("[data-testid='asin-result'] td[data-col='asin']")).ToHaveTextAsync(asin);
+
+        var category = (await MartTable.QueryAsync(f.Http,
+            "SELECT category_id, COUNT(*) AS n FROM products WHERE category_id IS NOT NULL GROUP BY category_id ORDER BY n DESC, category_id LIMIT 1"));
+        var categoryId = category.Texts("category_id")[0];
+        var expectedRows = (int)Math.Min(100, category.Numbers("n")[0]!.Value);
+        await p.Page.GetByLabel("Category id").FillAsync(categoryId);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Show products" }).ClickAsync();
+        await Assertions.Expect(p.Page.Locator("[data-testid='category-result'] tbody tr")).ToHaveCountAsync(expectedRows);
+
+        await p.ScreenshotAsync("products");
+        await p.AssertAccessibleAsync();
+        p.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Sales_page_charts_hold_the_sales_marts_and_filters_narrow_them()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/sales");
+        foreach (var (mart, value, label) in new[] { ("sales_by_country", "total_sales", "country"), ("popular_products", "total_quantity", "stock_code"), ("top_customers", "total_sales", "customer_id") })
+        {
+            var t = (await MartTable.GetAsync(f.Http, $"api/v1/marts/{mart}?limit=10"))!;
+            var chart = await p.ChartAsync($"chart-{mart}");
+            AssertSameNumbers(t.Numbers(value), chart.Series[0].Values, mart);
+            Assert.Equal(t.Texts(label), chart.Labels);
+            var shown = await p.ColumnTextAsync($"table-{mart}", value);
+            Assert.Equal(t.Numbers(value), shown.Select(s => (double?)ParseShown(s)).ToList());
+        }
+        // The daily line is the daily_sales mart summed over countries per day.
+        var daily = (await MartTable.GetAsync(f.Http, "api/v1/marts/daily_sales?limit=100000"))!;
+        var perDay = daily.Rows
+            .GroupBy(r => r[daily.Index("sales_date")].GetString()![..10])
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(r => r[daily.Index("total_sales")].GetDouble()));
+        var line = await p.ChartAsync("chart-daily-sales");
+        Assert.Equal(perDay.Keys.ToList(), line.Labels);
+        for (var i = 0; i < perDay.Count; i++)
+        {
+            Assert.Equal(perDay.Values.ElementAt(i), line.Series[0].Values[i]!.Value, 2);
+        }
+        await p.ScreenshotAsync("sales");
+        await p.AssertAccessibleAsync();
+
+        // Filtering to one country through the form: the line becomes that country's rows of the mart.
+        var country = daily.Texts("country").GroupBy(c => c).OrderBy(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        await p.Page.GetByLabel("Country").SelectOptionAsync(country);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await p.WaitReadyAsync("/sales");
+        await p.Page.WaitForFunctionAsync("() => location.hash.includes('country=')");
+        await p.WaitReadyAsync("/sales");
+        var filtered = await p.ChartAsync("chart-daily-sales");
+        var countryRows = daily.Rows.Where(r => r[daily.Index("country")].GetString() == country)
+            .OrderBy(r => r[daily.Index("sales_date")].GetString(), StringComparer.Ordinal).ToList();
+        Assert.Equal(countryRows.Select(r => r[daily.Index("sales_date")].GetString()![..10]).ToList(), filtered.Labels);
+        Assert.Equal(countryRows.Select(r => (double?)r[daily.Index("total_sales")].GetDouble()).ToList(), filtered.Series[0].Values);
+        var byCountry = await p.ChartAsync("chart-sales-by-country");
+        Assert.Equal([country], byCountry.Labels);
+        p.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Reviews_page_charts_hold_the_review_marts()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/reviews");
+        var ratings = (await MartTable.GetAsync(f.Http, "api/v1/marts/review_ratings"))!;
+        var chart = await p.ChartAsync("chart-review_ratings");
+        AssertSameNumbers(ratings.Numbers("reviews"), chart.Series[0].Values, "review_ratings");
+        var top = (await MartTable.GetAsync(f.Http, "api/v1/marts/top_reviewed_products?limit=10"))!;
+        var topChart = await p.ChartAsync("chart-top_reviewed_products");
+        AssertSameNumbers(top.Numbers("reviews"), topChart.Series[0].Values, "top_reviewed_products");
+        Assert.Equal(top.Texts("asin"), topChart.Labels);
+        // Sentiment per month splits every dated review once: its three series add up to the rating mart's total.
+        var sentiment = await p.ChartAsync("chart-sentiment");
+        var classified = sentiment.Series.Sum(s => s.Values.Sum(v => v ?? 0));
+        var dated = (await MartTable.QueryAsync(f.Http, "SELECT COUNT(*) AS n FROM reviews WHERE reviewed_at IS NOT NULL")).Numbers("n")[0];
+        Assert.Equal(dated, classified);
+        Assert.True(classified > 0);
+        await p.ScreenshotAsync("reviews");
+        await p.AssertAccessibleAsync();
+        p.AssertNoErrors();
+    }
+
+    [Theory]
+    [InlineData("/customers", "user_behavior_metric", "amount_spent", "customers")]
+    [InlineData("/sellers", "sellers_by_matches", null, "sellers")]
+    public async Task Pages_over_DAG_marts_show_the_mart_or_say_how_to_fill_it(string route, string mart, string? valueColumn, string screenshot)
+    {
+        await using var p = await DashboardPage.OpenAsync(f, route);
+        var t = await MartTable.GetAsync(f.Http, $"api/v1/marts/{mart}?limit={(mart == "user_behavior_metric" ? 20 : 10)}");
+        var card = p.Page.Locator($"[data-mart='{mart}']");
+        if (t is null || t.Rows.Count == 0)
+        {
+            await Assertions.Expect(card.GetByTestId("empty-state")).ToContainTextAsync("emporium dag run");
+        }
+        else
+        {
+            var chart = await p.ChartAsync($"chart-{mart}");
+            var column = valueColumn ?? t.Columns.First(c => t.Rows.All(r => r[t.Index(c)].ValueKind is JsonValueKind.Number or JsonValueKind.Null));
+            AssertSameNumbers(t.Numbers(column), chart.Series[0].Values, mart);
+        }
+        await p.ScreenshotAsync(screenshot);
+        await p.AssertAccessibleAsync();
+        p.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Overview_counts_follow_new_events_without_reload()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/");
+        var cell = p.Page.GetByTestId("rows-reviews");
+        await Assertions.Expect(cell).Not.ToHaveAttributeAsync("data-value", "");
+        var before = long.Parse((await cell.GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture);
+        var api = (await f.Http.GetFromJsonAsync<JsonElement>("api/v1/datasets")).GetProperty("datasets").EnumerateArray()
+            .First(d => d.GetProperty("name").GetString() == "reviews").GetProperty("rows").GetInt64();
+        Assert.Equal(api, before);
+        await p.ScreenshotAsync("overview");
+        await p.AssertAccessibleAsync();
+
+        // New reviews, each with its own id: the count must move on the open page.
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var lines = Enumerable.Range(0, 25).Select(i => JsonSerializer.Serialize(new
+        {
+            review_id = $"live-{marker}-{i}", asin = "B000LIVE01", rating = 1 + i % 5, text = "posted while the overview is open",
+            reviewer_id = $"r{i}", reviewed_at = "2024-05-01T10:00:00Z",
+        })).ToList();
+        var navigations = 0;
+        p.Page.FrameNavigated += (_, _) => navigations++;
+        await SampleLoader.SendLinesAsync(f.Http, "reviews", lines);
+        await Assertions.Expect(cell).ToHaveAttributeAsync("data-value", (before + 25).ToString(CultureInfo.InvariantCulture), new() { Timeout = 8_000 });
+        Assert.Equal(0, navigations);
+        p.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Explorer_runs_a_query_and_refuses_writes_and_file_reads()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/sql");
+        var input = p.Page.GetByLabel("SQL", new() { Exact = true });
+        await input.FillAsync("SELECT rating, COUNT(*) AS reviews FROM reviews GROUP BY rating ORDER BY rating");
+        await p.Page.GetByTestId("run-sql").ClickAsync();
+        var rows = p.Page.Locator("[data-testid='result-table'] tbody tr");
+        var expected = (await MartTable.QueryAsync(f.Http, "SELECT rating, COUNT(*) AS reviews FROM reviews GROUP BY rating ORDER BY rating"));
+        await Assertions.Expect(rows).ToHaveCountAsync(expected.Rows.Count);
+        await p.Page.Locator(".chart[data-rendered='true']").WaitForAsync();
+        var chart = await p.ChartAsync("result-chart");
+        Assert.Equal(expected.Numbers("reviews"), chart.Series[0].Values);
+        // The chart follows the chosen kind.
+        await p.Page.GetByLabel("Chart", new() { Exact = true }).SelectOptionAsync("pie");
+        await Assertions.Expect(p.Page.GetByTestId("result-chart")).ToHaveAttributeAsync("data-kind", "pie");
+        var download = await p.Page.RunAndWaitForDownloadAsync(() => p.Page.GetByTestId("download-csv").ClickAsync());
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!, Encoding.UTF8);
+        Assert.Equal(expected.Rows.Count + 1, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.StartsWith("rating,reviews\r\n", csv, StringComparison.Ordinal);
+        await p.ScreenshotAsync("sql-explorer");
+
+        var ordersBefore = (await MartTable.QueryAsync(f.Http, "SELECT COUNT(*) AS n FROM orders")).Numbers("n")[0];
+        foreach (var sql in new[] { "DELETE FROM orders", "SELECT * FROM read_csv('/etc/passwd')" })
+        {
+            using var res = await f.Http.PostAsJsonAsync("api/v1/query", new { sql });
+            Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+            var detail = (await res.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+            await input.FillAsync(sql);
+            await p.Page.GetByTestId("run-sql").ClickAsync();
+            var error = p.Page.GetByTestId("sql-result").GetByRole(AriaRole.Alert);
+            await Assertions.Expect(error).ToContainTextAsync(detail);
+            Assert.DoesNotContain("   at ", await error.InnerTextAsync(), StringComparison.Ordinal);
+        }
+        await p.ScreenshotAsync("sql-explorer-refused");
+        await p.AssertAccessibleAsync();
+        Assert.Equal(ordersBefore, (await MartTable.QueryAsync(f.Http, "SELECT COUNT(*) AS n FROM orders")).Numbers("n")[0]);
+        p.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Pipelines_and_catalog_pages_list_what_the_API_lists()
+    {
+        await using (var p = await DashboardPage.OpenAsync(f, "/pipelines"))
+        {
+            using var res = await f.Http.GetAsync("api/v1/dags");
+            var dags = res.IsSuccessStatusCode ? ListOf(await res.Content.ReadFromJsonAsync<JsonElement>(), "dags") : [];
+            if (dags.Count == 0)
+            {
+                await Assertions.Expect(p.Page.GetByTestId("empty-state")).ToBeVisibleAsync();
+            }
+            else
+            {
+                await Assertions.Expect(p.Page.Locator("[data-testid='dags-table'] tbody tr")).ToHaveCountAsync(dags.Count);
+            }
+            await p.ScreenshotAsync("pipelines");
+            await p.AssertAccessibleAsync();
+            p.AssertNoErrors();
+        }
+        await using (var p = await DashboardPage.OpenAsync(f, "/catalog"))
+        {
+            using var res = await f.Http.GetAsync("api/v1/catalog");
+            var entries = res.IsSuccessStatusCode ? ListOf(await res.Content.ReadFromJsonAsync<JsonElement>(), "tables", "entries", "datasets") : [];
+            if (entries.Count == 0)
+            {
+                await Assertions.Expect(p.Page.GetByTestId("empty-state")).ToBeVisibleAsync();
+            }
+            else
+            {
+                await Assertions.Expect(p.Page.Locator("main section.card")).ToHaveCountAsync(entries.Count);
+            }
+            await p.ScreenshotAsync("catalog");
+            await p.AssertAccessibleAsync();
+            p.AssertNoErrors();
+        }
+    }
+
+    [Fact]
+    public async Task Overview_is_readable_on_a_phone_and_usable_by_keyboard()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/", width: 390, height: 844);
+        // Nothing wider than the screen except inside scrollable regions.
+        var overflow = await p.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"page overflows a phone screen by {overflow}px");
+        // Tab reaches the navigation (after the skip link and the brand); Enter on a link changes the page.
+        var focused = "";
+        for (var i = 0; i < 6 && focused != "Products"; i++)
+        {
+            await p.Page.Keyboard.PressAsync("Tab");
+            focused = await p.Page.EvaluateAsync<string>("() => document.activeElement?.textContent ?? ''");
+        }
+        Assert.Equal("Products", focused);
+        await p.Page.Keyboard.PressAsync("Enter");
+        await p.WaitReadyAsync("/products");
+        await p.ScreenshotAsync("overview-phone");
+        p.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Server_sends_the_page_with_a_strict_policy_and_keeps_api_paths_apart()
+    {
+        using var page = await f.Http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var csp = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        var html = await page.Content.ReadAsStringAsync();
+        // No inline script: every script element loads a file of the app.
+        Assert.DoesNotMatch("<script(?![^>]*\\bsrc=)[^>]*>", html);
+
+        // A client route falls back to the page; an unknown API path stays a 404 with a JSON body.
+        using var deep = await f.Http.GetAsync("/sales");
+        Assert.Equal(HttpStatusCode.OK, deep.StatusCode);
+        using var api = await f.Http.GetAsync("/api/v1/no-such-thing");
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.NotEqual("text/html", api.Content.Headers.ContentType?.MediaType);
+        using var traversal = await f.Http.GetAsync("/assets/..%2F..%2F..%2Fetc%2Fpasswd");
+        Assert.DoesNotContain("root:", await traversal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static List<JsonElement> ListOf(JsonElement body, params string[] keys)
+    {
+        if (body.ValueKind == JsonValueKind.Array)
+        {
+            return body.EnumerateArray().ToList();
+        }
+        foreach (var k in keys)
+        {
+            if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty(k, out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                return list.EnumerateArray().ToList();
+            }
+        }
+        return [];
+    }
+}

@@ -1,0 +1,112 @@
+// Thin client for the Emporium HTTP API. Every number the dashboard shows comes from here.
+
+export interface Column { name: string; type: string }
+export interface Table { name?: string; columns: Column[]; rows: unknown[][]; truncated?: boolean }
+
+/** An API answer that was not 2xx, carrying the server's own message. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) { super(message); }
+}
+
+const keyStorage = 'emporium.apiKey';
+
+/** The admin/read key typed on the Pipelines page, kept for this tab only. */
+export function apiKey(): string { return sessionStorage.getItem(keyStorage) ?? ''; }
+export function setApiKey(key: string): void {
+  if (key) sessionStorage.setItem(keyStorage, key); else sessionStorage.removeItem(keyStorage);
+}
+
+function headers(extra?: HeadersInit): Headers {
+  const h = new Headers(extra);
+  h.set('Accept', 'application/json');
+  const key = apiKey();
+  if (key) {
+    h.set('X-Api-Key', key);
+    h.set('Authorization', `Bearer ${key}`);
+  }
+  return h;
+}
+
+/** Pulls a human message out of an error body: problem+json, {"error"}, {"message"} or plain text. */
+async function errorMessage(res: Response): Promise<string> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    for (const k of ['detail', 'error', 'message', 'title']) {
+      const v = body[k];
+      if (typeof v === 'string' && v) return v;
+      if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string') {
+        return (v as Record<string, string>).message;
+      }
+    }
+    if (body.errors) return JSON.stringify(body.errors);
+  } catch { /* not JSON: fall through to the text */ }
+  return text.trim() || `${res.status} ${res.statusText}`;
+}
+
+export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(path, { ...init, headers: headers(init.headers) });
+  if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+  const type = res.headers.get('Content-Type') ?? '';
+  return (type.includes('json') ? await res.json() : await res.text()) as T;
+}
+
+export const getJson = <T>(path: string, signal?: AbortSignal) => request<T>(path, { signal });
+
+export const postJson = <T>(path: string, body: unknown, signal?: AbortSignal) =>
+  request<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' }, signal });
+
+/** A mart, or null when it does not exist yet (404). */
+export async function mart(name: string, params: Record<string, string | number> = {}, signal?: AbortSignal): Promise<Table | null> {
+  const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  try {
+    return await getJson<Table>(`/api/v1/marts/${encodeURIComponent(name)}${qs ? `?${qs}` : ''}`, signal);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** Runs read-only SQL through the query API. */
+export const query = (sql: string, signal?: AbortSignal) => postJson<Table>('/api/v1/query', { sql }, signal);
+
+/** A GET that answers null on 404 (an endpoint or object not there yet). */
+export async function optional<T>(path: string, signal?: AbortSignal): Promise<T | null> {
+  try {
+    return await getJson<T>(path, signal);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** A SQL string literal, quotes doubled. */
+export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Index of a column by name (case-insensitive), or -1. */
+export function colIndex(t: Table, name: string): number {
+  const n = name.toLowerCase();
+  return t.columns.findIndex(c => c.name.toLowerCase() === n);
+}
+
+/** Rows as objects keyed by column name. */
+export function records(t: Table): Record<string, unknown>[] {
+  return t.rows.map(r => Object.fromEntries(t.columns.map((c, i) => [c.name, r[i]])));
+}
+
+/** A list from an API answer that may be a bare array or wrap it in a named property. */
+export function listOf<T = Record<string, unknown>>(body: unknown, ...keys: string[]): T[] {
+  if (Array.isArray(body)) return body as T[];
+  if (body && typeof body === 'object') {
+    const o = body as Record<string, unknown>;
+    for (const k of [...keys, 'items', 'data', 'rows']) if (Array.isArray(o[k])) return o[k] as T[];
+  }
+  return [];
+}
+
+/** The first present field among several spellings (camelCase, snake_case) of one property. */
+export function pick(o: Record<string, unknown> | null | undefined, ...names: string[]): unknown {
+  if (!o) return undefined;
+  for (const n of names) if (o[n] !== undefined && o[n] !== null) return o[n];
+  return undefined;
+}

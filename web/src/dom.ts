@@ -1,0 +1,101 @@
+// A few DOM helpers: no framework, just elements built with textContent (never innerHTML, so data can't inject markup).
+
+import type { Table } from './api';
+import { ApiError } from './api';
+import * as fmt from './format';
+
+type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
+type Child = Node | string | number | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (typeof v === 'function') el.addEventListener(k.replace(/^on/, '').toLowerCase(), v);
+    else if (k === 'class') el.className = String(v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  append(el, ...children);
+  return el;
+}
+
+export function append(el: Element, ...children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+}
+
+/** A titled panel; wide panels span the whole grid row. */
+export function card(title: string, opts: { wide?: boolean; id?: string } = {}, ...children: Child[]): HTMLElement {
+  const headingId = `${opts.id ?? title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-title`;
+  return h('section', { class: opts.wide ? 'card wide' : 'card', 'aria-labelledby': headingId, 'data-testid': opts.id },
+    h('h2', { id: headingId }, title), ...children);
+}
+
+/** The page for data that is not there yet: says what to run to fill it. */
+export function emptyState(what: string, howTo: string): HTMLElement {
+  const p = h('p', { class: 'empty', 'data-testid': 'empty-state' }, `${what} `);
+  // Show commands as code: the text between backticks.
+  howTo.split('`').forEach((part, i) => append(p, i % 2 ? h('code', {}, part) : part));
+  return p;
+}
+
+export function errorBox(e: unknown): HTMLElement {
+  const message = e instanceof ApiError ? `${e.message} (HTTP ${e.status})` : e instanceof Error ? e.message : String(e);
+  return h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, message);
+}
+
+export function loading(): HTMLElement {
+  return h('p', { class: 'muted', 'aria-live': 'polite' }, 'Loading…');
+}
+
+export type CellFormat = 'count' | 'number' | 'date' | 'text' | `money:${string}`;
+
+/** How one cell reads: by explicit format, else by the warehouse column type. */
+export function formatCell(v: unknown, type: string, f?: CellFormat): string {
+  if (v === null || v === undefined) return '—';
+  const kind = f ?? defaultFormat(type);
+  if (kind.startsWith('money:')) return fmt.money(v, kind.slice(6));
+  switch (kind) {
+    case 'count': return fmt.count(v);
+    case 'number': return fmt.number(v);
+    case 'date': return fmt.date(v);
+    default: return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+}
+
+function defaultFormat(type: string): CellFormat {
+  const t = type.toLowerCase();
+  if (/^(u?(tiny|small|big|hug)?int|integer|long)/.test(t)) return 'count';
+  if (/^(double|float|real|decimal|numeric)/.test(t)) return 'number';
+  if (/^(date|timestamp)/.test(t)) return 'date';
+  return 'text';
+}
+
+/** A result grid. Each cell keeps its raw value in data-value so tests compare numbers, not formatting. */
+export function table(t: Table, opts: { formats?: Record<string, CellFormat>; caption?: string; testId?: string; maxRows?: number } = {}): HTMLElement {
+  const numeric = t.columns.map(c => /int|double|float|real|decimal|numeric/i.test(c.type));
+  const shown = opts.maxRows ? t.rows.slice(0, opts.maxRows) : t.rows;
+  const tbl = h('table', { 'data-testid': opts.testId },
+    opts.caption ? h('caption', {}, opts.caption) : null,
+    h('thead', {}, h('tr', {}, ...t.columns.map((c, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined }, c.name)))),
+    h('tbody', {}, ...shown.map(r => h('tr', {}, ...t.columns.map((c, i) =>
+      h('td', { class: numeric[i] ? 'num' : undefined, 'data-col': c.name, 'data-value': r[i] === null || r[i] === undefined ? '' : String(r[i]) },
+        formatCell(r[i], c.type, opts.formats?.[c.name])))))));
+  const wrap = h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': opts.caption ?? 'Result table' }, tbl);
+  if (opts.maxRows && t.rows.length > opts.maxRows) append(wrap, h('p', { class: 'muted' }, `First ${fmt.count(opts.maxRows)} of ${fmt.count(t.rows.length)} rows.`));
+  return wrap;
+}
+
+/** A key/value list for one object of an API answer. */
+export function dl(entries: [string, Child][]): HTMLElement {
+  return h('dl', { class: 'kv' }, ...entries.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
+}
+
+export function field(label: string, input: HTMLElement): HTMLElement {
+  const id = input.id || `f-${Math.random().toString(36).slice(2, 9)}`;
+  input.id = id;
+  return h('div', { class: 'field' }, h('label', { for: id }, label), input);
+}

@@ -1,0 +1,75 @@
+// Formatting for people: Intl with the browser's locale.
+
+const locale = navigator.language || 'en';
+const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+const currencies = new Map<string, Intl.NumberFormat>();
+const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+const dayTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+
+export const num = (v: unknown): number | null => {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  return null;
+};
+
+export function count(v: unknown): string {
+  const n = num(v);
+  return n === null ? '—' : integer.format(n);
+}
+
+export function number(v: unknown): string {
+  const n = num(v);
+  if (n === null) return v === null || v === undefined ? '—' : String(v);
+  return Number.isInteger(n) ? integer.format(n) : decimal.format(n);
+}
+
+/** Money in a given ISO currency: products are priced in US dollars, the Online Retail orders in pounds sterling. */
+export function money(v: unknown, currency: string): string {
+  const n = num(v);
+  if (n === null) return '—';
+  let f = currencies.get(currency);
+  if (!f) currencies.set(currency, f = new Intl.NumberFormat(locale, { style: 'currency', currency }));
+  return f.format(n);
+}
+
+const isDateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+
+/** A date (YYYY-MM-DD) or timestamp as the reader's locale writes it. */
+export function date(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  const s = String(v);
+  const d = new Date(isDateOnly(s) ? `${s}T00:00:00Z` : s);
+  if (Number.isNaN(d.getTime())) return s;
+  return isDateOnly(s) ? day.format(d) : dayTime.format(d);
+}
+
+/** "3 seconds ago" for a timestamp, or for an age given in seconds. */
+export function ago(v: unknown, ageSeconds = false): string {
+  let seconds: number | null;
+  if (ageSeconds) seconds = num(v);
+  else {
+    const t = v ? new Date(String(v)).getTime() : NaN;
+    seconds = Number.isNaN(t) ? null : (Date.now() - t) / 1000;
+  }
+  if (seconds === null) return '—';
+  const s = Math.max(0, seconds);
+  if (s < 60) return relative.format(-Math.round(s), 'second');
+  if (s < 3600) return relative.format(-Math.round(s / 60), 'minute');
+  if (s < 86400) return relative.format(-Math.round(s / 3600), 'hour');
+  return relative.format(-Math.round(s / 86400), 'day');
+}
+
+const compactFormats = new Map<string, Intl.NumberFormat>();
+
+/** Short axis labels: "£20K", "1.5M". */
+export function compact(v: unknown, currency?: string): string {
+  const n = num(v);
+  if (n === null) return '';
+  const key = currency ?? '';
+  let f = compactFormats.get(key);
+  if (!f) compactFormats.set(key, f = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1, ...(currency ? { style: 'currency', currency } : {}) }));
+  return f.format(n);
+}

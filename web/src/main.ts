@@ -1,0 +1,65 @@
+import './style.css';
+import { disposeCharts } from './charts';
+import { errorBox, h } from './dom';
+import type { Page } from './page';
+import { overview } from './pages/overview';
+import { products } from './pages/products';
+import { sales } from './pages/sales';
+import { reviews } from './pages/reviews';
+import { customers } from './pages/customers';
+import { sellers } from './pages/sellers';
+import { pipelines } from './pages/pipelines';
+import { catalog } from './pages/catalog';
+import { explorer } from './pages/explorer';
+
+const pages: Page[] = [overview, products, sales, reviews, customers, sellers, pipelines, catalog, explorer];
+const main = document.getElementById('main')!;
+const nav = document.getElementById('nav')!;
+
+for (const p of pages) nav.append(h('li', {}, h('a', { href: `#${p.path}`, 'data-path': p.path }, p.title)));
+
+let current: AbortController | null = null;
+
+function parseHash(): { path: string; params: URLSearchParams } {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const [path, qs] = raw.split('?', 2);
+  return { path: path || '/', params: new URLSearchParams(qs ?? '') };
+}
+
+async function route(): Promise<void> {
+  const { path, params } = parseHash();
+  const page = pages.find(p => p.path === path) ?? overview;
+  current?.abort();
+  disposeCharts();
+  const controller = new AbortController();
+  current = controller;
+  for (const a of nav.querySelectorAll('a')) {
+    if (a.dataset.path === page.path) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  document.title = `${page.title} · Emporium`;
+  main.replaceChildren(h('h1', {}, page.title));
+  main.dataset.page = page.path;
+  delete main.dataset.ready;
+  try {
+    await page.render(main, {
+      params,
+      signal: controller.signal,
+      setParams(next) {
+        const qs = new URLSearchParams(Object.entries(next).filter((e): e is [string, string] => !!e[1])).toString();
+        location.hash = `#${page.path}${qs ? `?${qs}` : ''}`;
+      },
+    });
+  } catch (e) {
+    if (!controller.signal.aborted) main.append(errorBox(e));
+  }
+  // Tests and screen readers wait for this: the page's first data is on screen.
+  if (!controller.signal.aborted) main.dataset.ready = 'true';
+}
+
+let lastPath = '';
+window.addEventListener('hashchange', () => {
+  const { path } = parseHash();
+  void route().then(() => { if (path !== lastPath) main.focus({ preventScroll: false }); lastPath = path; });
+});
+lastPath = parseHash().path;
+void route();

@@ -1,0 +1,26 @@
+/** What a page gets while it is shown. */
+export interface PageContext {
+  /** Query part of the hash URL (#/sales?country=france). */
+  params: URLSearchParams;
+  /** Aborted when the reader leaves the page: pending fetches stop, pollers end. */
+  signal: AbortSignal;
+  /** Replaces the page's query parameters in the URL (keeps history usable) and re-renders. */
+  setParams(params: Record<string, string | undefined>): void;
+}
+
+export interface Page {
+  path: string;
+  title: string;
+  render(root: HTMLElement, ctx: PageContext): Promise<void>;
+}
+
+/** Runs fn now and every intervalMs until the page is left; errors are reported to onError, polling goes on. */
+export function poll(ctx: PageContext, intervalMs: number, fn: () => Promise<void>, onError: (e: unknown) => void): void {
+  let timer = 0;
+  const tick = async () => {
+    try { await fn(); } catch (e) { if (!ctx.signal.aborted) onError(e); }
+    if (!ctx.signal.aborted) timer = window.setTimeout(tick, intervalMs);
+  };
+  ctx.signal.addEventListener('abort', () => window.clearTimeout(timer));
+  void tick();
+}

@@ -1,0 +1,86 @@
+import { query, type Table } from '../api';
+import { chart, disposeCharts, type ChartKind } from '../charts';
+import { download, toCsv } from '../csv';
+import { card, errorBox, field, h, loading, table } from '../dom';
+import * as fmt from '../format';
+import type { Page } from '../page';
+
+const examples: [string, string][] = [
+  ['Sales by country', 'SELECT * FROM sales_by_country ORDER BY total_sales DESC LIMIT 10'],
+  ['Ratings', 'SELECT rating, COUNT(*) AS reviews FROM reviews GROUP BY rating ORDER BY rating'],
+  ['Priciest products', 'SELECT asin, title, price FROM products ORDER BY price DESC NULLS LAST LIMIT 20'],
+];
+
+const storageKey = 'emporium.sql';
+const numeric = /int|double|float|real|decimal|numeric/i;
+
+export const explorer: Page = {
+  path: '/sql',
+  title: 'SQL explorer',
+  async render(root, ctx) {
+    root.append(h('p', { class: 'lead' }, 'Read-only SQL over the warehouse: no writes, no file or network access. Ctrl+Enter runs the query.'));
+    const sql = h('textarea', { name: 'sql', rows: 6, spellcheck: 'false', autocapitalize: 'off', class: 'sql', 'data-testid': 'sql-input' });
+    sql.value = ctx.params.get('q') ?? sessionStorage.getItem(storageKey) ?? examples[0][1];
+    const run = h('button', { type: 'submit', 'data-testid': 'run-sql' }, 'Run query');
+    const status = h('p', { class: 'muted', role: 'status', 'data-testid': 'sql-status' });
+    const result = h('div', { 'data-testid': 'sql-result' });
+    const form = h('form', { class: 'explorer', 'aria-label': 'SQL query' }, field('SQL', sql),
+      h('div', { class: 'actions' }, run,
+        ...examples.map(([label, text]) => h('button', { type: 'button', class: 'secondary', onclick: () => { sql.value = text; sql.focus(); } }, label))),
+      status);
+    sql.addEventListener('keydown', ev => { if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit(); } });
+    form.addEventListener('submit', async ev => {
+      ev.preventDefault();
+      const text = sql.value.trim();
+      if (!text) return;
+      sessionStorage.setItem(storageKey, text);
+      run.disabled = true;
+      status.textContent = 'Running…';
+      result.replaceChildren(loading());
+      const started = performance.now();
+      try {
+        const t = await query(text, ctx.signal);
+        status.textContent = `${fmt.count(t.rows.length)} row${t.rows.length === 1 ? '' : 's'} in ${fmt.number(Math.round(performance.now() - started))} ms${t.truncated ? ' (truncated by the server)' : ''}.`;
+        showResult(result, t);
+      } catch (e) {
+        status.textContent = 'The query failed.';
+        result.replaceChildren(errorBox(e));
+      } finally {
+        run.disabled = false;
+      }
+    });
+    root.append(card('Query', { wide: true, id: 'query' }, form), result);
+    if (ctx.params.get('q')) form.requestSubmit();
+  },
+};
+
+function showResult(result: HTMLElement, t: Table): void {
+  disposeCharts();
+  const csv = h('button', { type: 'button', class: 'secondary', 'data-testid': 'download-csv', onclick: () => download('query-result.csv', toCsv(t)) }, 'Download CSV');
+  const grid = card('Result', { wide: true, id: 'result' }, h('div', { class: 'actions' }, csv), table(t, { caption: 'Query result', testId: 'result-table', maxRows: 1000 }));
+  result.replaceChildren(grid);
+  const numbers = t.columns.map((c, i) => ({ c, i })).filter(x => numeric.test(x.c.type));
+  if (!t.rows.length || !numbers.length) return;
+  // Chart of the result: the reader chooses the kind, the label column and the value column.
+  const kind = h('select', { name: 'kind' }, ...(['bar', 'line', 'pie'] as const).map(k => h('option', { value: k }, k)));
+  const labelCol = h('select', { name: 'label' }, ...t.columns.map((c, i) => h('option', { value: i }, c.name)));
+  const valueCol = h('select', { name: 'value' }, ...numbers.map(x => h('option', { value: x.i }, x.c.name)));
+  const firstText = t.columns.findIndex(c => !numeric.test(c.type));
+  labelCol.value = String(firstText >= 0 ? firstText : 0);
+  valueCol.value = String(numbers.find(x => x.i !== Number(labelCol.value))?.i ?? numbers[0].i);
+  const holder = h('div');
+  const draw = () => {
+    disposeCharts();
+    const li = Number(labelCol.value), vi = Number(valueCol.value);
+    const rows = t.rows.slice(0, 200);
+    holder.replaceChildren(chart({
+      kind: kind.value as ChartKind, testId: 'result-chart', title: `${t.columns[vi].name} by ${t.columns[li].name}`,
+      labels: rows.map(r => (r[li] == null ? '(none)' : String(r[li]))), series: [{ name: t.columns[vi].name, values: rows.map(r => fmt.num(r[vi])) }],
+    }));
+  };
+  for (const s of [kind, labelCol, valueCol]) s.addEventListener('change', draw);
+  result.append(card('Chart', { wide: true, id: 'result-chart-card' },
+    h('div', { class: 'filters' }, field('Chart', kind), field('Labels', labelCol), field('Values', valueCol)), holder,
+    t.rows.length > 200 ? h('p', { class: 'muted' }, 'The chart shows the first 200 rows.') : null));
+  draw();
+}

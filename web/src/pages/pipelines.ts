@@ -1,0 +1,151 @@
+import { ApiError, apiKey, getJson, listOf, optional, pick, postJson, setApiKey } from '../api';
+import { card, emptyState, errorBox, field, h, loading, table } from '../dom';
+import * as fmt from '../format';
+import { poll, type Page, type PageContext } from '../page';
+import { objectsToTable } from '../views';
+
+type Obj = Record<string, unknown>;
+const nameOf = (d: Obj) => String(pick(d, 'name', 'id') ?? '');
+const dsOf = (r: Obj) => String(pick(r, 'ds', 'date', 'logicalDate', 'logical_date') ?? '').slice(0, 10);
+
+export const pipelines: Page = {
+  path: '/pipelines',
+  title: 'Pipelines',
+  async render(root, ctx) {
+    root.append(h('p', { class: 'lead' }, 'DAGs of the orchestrator, their runs, task states and logs.'), keyForm());
+    const dags = listOf<Obj>(await optional<unknown>('/api/v1/dags', ctx.signal), 'dags');
+    if (!dags.length) {
+      root.append(card('DAGs', { wide: true, id: 'dags' }, emptyState('No DAGs are registered.', 'DAGs ship with `emporium up`; list them with `emporium dag list`.')));
+      return;
+    }
+    const selected = ctx.params.get('dag') ?? nameOf(dags[0]);
+    const dagRow = (d: Obj) => h('tr', {},
+      h('th', { scope: 'row' }, h('a', { href: `#/pipelines?dag=${encodeURIComponent(nameOf(d))}`, 'aria-current': nameOf(d) === selected ? 'true' : undefined }, nameOf(d))),
+      h('td', {}, String(pick(d, 'schedule', 'cron') ?? '—')),
+      h('td', {}, String(pick(d, 'description', 'doc') ?? '')));
+    const dagTable = h('table', { 'data-testid': 'dags-table' },
+      h('thead', {}, h('tr', {}, ...['DAG', 'Schedule', 'Description'].map(c => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, ...dags.map(dagRow)));
+    root.append(card('DAGs', { wide: true, id: 'dags' }, h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'DAGs' }, dagTable)));
+    const grid = h('div', { class: 'grid' });
+    root.append(grid);
+    const runs = card(`Runs of ${selected}`, { wide: true, id: 'runs' }, loading());
+    grid.append(triggerForm(selected, ctx, () => refresh()), runs);
+    const refresh = () => showRuns(runs, selected, ctx);
+    let first = true;
+    await new Promise<void>(resolve => poll(ctx, 3000, async () => {
+      await refresh();
+      if (first) { first = false; resolve(); }
+    }, () => { if (first) { first = false; resolve(); } }));
+  },
+};
+
+function keyForm(): HTMLElement {
+  const input = h('input', { type: 'password', name: 'apiKey', autocomplete: 'off', value: apiKey() });
+  const saved = h('span', { class: 'muted', role: 'status' }, apiKey() ? 'A key is set for this tab.' : '');
+  const form = h('form', { class: 'filters', 'aria-label': 'API key' }, field('Admin API key (kept for this tab only)', input),
+    h('button', { type: 'submit' }, 'Use key'), h('button', { type: 'button', class: 'secondary', onclick: () => { input.value = ''; setApiKey(''); saved.textContent = 'Key cleared.'; } }, 'Forget key'), saved);
+  form.addEventListener('submit', ev => { ev.preventDefault(); setApiKey(input.value.trim()); saved.textContent = input.value.trim() ? 'Key set for this tab.' : 'Key cleared.'; });
+  return form;
+}
+
+function parseParams(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (!t) continue;
+    const eq = t.indexOf('=');
+    if (eq <= 0) throw new Error(`Parameter "${t}" is not key=value.`);
+    out[t.slice(0, eq).trim()] = t.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** Dates from..to inclusive, as YYYY-MM-DD in UTC. */
+function days(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`) && out.length <= 366; d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10));
+  return out;
+}
+
+function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLElement {
+  const today = new Date().toISOString().slice(0, 10);
+  const date = h('input', { type: 'date', name: 'date', value: today, required: true });
+  const to = h('input', { type: 'date', name: 'to' });
+  const params = h('textarea', { name: 'params', rows: 2, placeholder: 'key=value, one per line' });
+  const status = h('div', { role: 'status', 'aria-live': 'polite', 'data-testid': 'trigger-status' });
+  const form = h('form', { class: 'stack', 'aria-label': `Trigger ${dag}` },
+    field('Date (ds), or first day of a backfill', date), field('Backfill to (optional, inclusive)', to), field('Parameters', params),
+    h('button', { type: 'submit' }, 'Trigger'), status);
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    try {
+      const p = parseParams(params.value);
+      const dates = to.value ? days(date.value, to.value) : [date.value];
+      if (!dates.length) throw new Error('The backfill end is before its start.');
+      if (dates.length > 366) throw new Error('A backfill from this page covers at most a year; use `emporium dag backfill` for more.');
+      status.replaceChildren(`Starting ${dates.length} run${dates.length > 1 ? 's' : ''}…`);
+      for (const d of dates) await postJson(`/api/v1/dags/${encodeURIComponent(dag)}/runs`, { date: d, params: p }, ctx.signal);
+      status.replaceChildren(`Started ${dates.length} run${dates.length > 1 ? 's' : ''} of ${dag}.`);
+      refresh();
+    } catch (e) {
+      const needsKey = e instanceof ApiError && (e.status === 401 || e.status === 403);
+      status.replaceChildren(errorBox(needsKey ? new Error(`${e.message} — enter an admin key above.`) : e));
+    }
+  });
+  return card(`Trigger ${dag}`, { id: 'trigger' }, form);
+}
+
+const lastShown = new WeakMap<HTMLElement, string>();
+
+async function showRuns(el: HTMLElement, dag: string, ctx: PageContext): Promise<void> {
+  const title = el.firstElementChild!;
+  try {
+    const body = await getJson<unknown>(`/api/v1/dags/${encodeURIComponent(dag)}/runs?limit=20`, ctx.signal);
+    // Polling redraws only on change, so an open log or the keyboard focus stays put.
+    const json = JSON.stringify(body);
+    if (lastShown.get(el) === json) return;
+    lastShown.set(el, json);
+    const list = listOf<Obj>(body, 'runs');
+    if (!list.length) { el.replaceChildren(title, emptyState('No runs yet.', `Trigger one here or run \`emporium dag run ${dag}\`.`)); return; }
+    const openDs = ctx.params.get('ds') ?? dsOf(list[0]);
+    const rows = list.map(r => ({ ds: dsOf(r), state: pick(r, 'state', 'status'), started: pick(r, 'startedAt', 'started_at', 'start'), ended: pick(r, 'endedAt', 'ended_at', 'finishedAt', 'end') }));
+    const runsTable = table(objectsToTable(rows, ['ds', 'state', 'started', 'ended']), { caption: `Latest runs of ${dag}`, testId: 'runs-table', formats: { ds: 'date', started: 'date', ended: 'date' } });
+    // Link each run's date to its task view.
+    runsTable.querySelectorAll('td[data-col="ds"]').forEach((td, i) => {
+      td.replaceChildren(h('a', { href: `#/pipelines?dag=${encodeURIComponent(dag)}&ds=${rows[i].ds}` }, td.textContent ?? rows[i].ds));
+    });
+    runsTable.querySelectorAll('td[data-col="state"]').forEach(td => td.classList.add(`state-${(td.textContent ?? '').toLowerCase()}`));
+    const open = list.find(r => dsOf(r) === openDs);
+    const tasks = listOf<Obj>(open ? pick(open, 'tasks', 'taskInstances', 'task_instances') : null);
+    el.replaceChildren(title, runsTable, h('h3', {}, `Tasks on ${fmt.date(openDs)}`),
+      tasks.length ? taskTable(dag, openDs, tasks, ctx) : h('p', { class: 'muted' }, 'No task instances recorded for this run.'));
+  } catch (e) {
+    el.replaceChildren(title, errorBox(e));
+  }
+}
+
+function taskTable(dag: string, ds: string, tasks: Obj[], ctx: PageContext): HTMLElement {
+  const logs = h('pre', { class: 'logs', tabindex: 0, 'aria-label': 'Task log', hidden: true });
+  const show = async (task: string) => {
+    logs.hidden = false;
+    logs.textContent = 'Loading…';
+    try {
+      const body = await getJson<unknown>(`/api/v1/dags/${encodeURIComponent(dag)}/runs/${ds}/tasks/${encodeURIComponent(task)}/logs`, ctx.signal);
+      logs.textContent = typeof body === 'string' ? body : listOf<unknown>(body, 'logs', 'lines').map(l => typeof l === 'string' ? l : JSON.stringify(l)).join('\n') || 'The log is empty.';
+    } catch (e) {
+      logs.textContent = e instanceof ApiError && e.status === 404 ? 'No log for this task.' : String(e instanceof Error ? e.message : e);
+    }
+  };
+  return h('div', {},
+    h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Tasks' }, h('table', { 'data-testid': 'tasks-table' },
+      h('thead', {}, h('tr', {}, ...['Task', 'State', 'Tries', 'Started', 'Ended', ''].map(c => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, ...tasks.map(t => {
+        const name = String(pick(t, 'task', 'taskId', 'task_id', 'name') ?? '');
+        const state = String(pick(t, 'state', 'status') ?? '');
+        return h('tr', {}, h('th', { scope: 'row' }, name), h('td', { class: `state-${state.toLowerCase()}` }, state),
+          h('td', { class: 'num' }, fmt.count(pick(t, 'tries', 'try', 'attempts'))),
+          h('td', {}, fmt.date(pick(t, 'startedAt', 'started_at', 'start'))), h('td', {}, fmt.date(pick(t, 'endedAt', 'ended_at', 'finishedAt', 'end'))),
+          h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => void show(name) }, 'Log')));
+      })))), logs);
+}

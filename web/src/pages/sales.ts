@@ -1,0 +1,119 @@
+import { colIndex, query, sqlString, type Table } from '../api';
+import { chart, labels, values } from '../charts';
+import { card, emptyState, errorBox, field, h, loading, table } from '../dom';
+import * as fmt from '../format';
+import type { Page } from '../page';
+import { demoHint, martCard } from '../views';
+
+const fill = `Send orders: \`emporium send online_retail.csv --dataset orders\` or \`emporium load "Online Retail.xlsx" --dataset orders\`, ${demoHint}`;
+// Online Retail is a UK shop: its unit prices are pounds sterling.
+const currency = 'GBP';
+const money = `money:${currency}` as const;
+
+/** The cleaned order lines, by the sales marts' own rule (seed 003: drop lines missing customer, invoice date or
+ * description; country lower-cased and trimmed). The marts are aggregated past the line level, so a date or country
+ * filter on popular products or top customers has to start from these lines. */
+const cleanOrders =
+  `(SELECT CAST(invoice_date AS DATE) AS sales_date, LOWER(TRIM(country)) AS country, stock_code, quantity, unit_price, customer_id ` +
+  `FROM orders WHERE customer_id IS NOT NULL AND invoice_date IS NOT NULL AND description IS NOT NULL AND description <> '') AS clean_orders`;
+
+interface Filters { from?: string; to?: string; country?: string }
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+function where(f: Filters, dateColumn: string): string {
+  const c: string[] = [];
+  if (f.from) c.push(`CAST(${dateColumn} AS DATE) >= DATE ${sqlString(f.from)}`);
+  if (f.to) c.push(`CAST(${dateColumn} AS DATE) <= DATE ${sqlString(f.to)}`);
+  if (f.country) c.push(`country = ${sqlString(f.country)}`);
+  return c.length ? `WHERE ${c.join(' AND ')}` : '';
+}
+
+export const sales: Page = {
+  path: '/sales',
+  title: 'Sales',
+  async render(root, ctx) {
+    const f: Filters = {
+      from: isoDate.test(ctx.params.get('from') ?? '') ? ctx.params.get('from')! : undefined,
+      to: isoDate.test(ctx.params.get('to') ?? '') ? ctx.params.get('to')! : undefined,
+      country: ctx.params.get('country') || undefined,
+    };
+    const filtered = !!(f.from || f.to || f.country);
+    root.append(h('p', { class: 'lead' }, 'Online Retail orders, totals in pounds sterling (quantity × unit price of the cleaned order lines).'));
+    const filterForm = filters(f, ctx.setParams);
+    root.append(filterForm);
+    const grid = h('div', { class: 'grid' });
+    root.append(grid);
+
+    const line = card('Daily sales', { wide: true, id: 'daily-sales' }, loading());
+    grid.append(line);
+    const dailySql = `SELECT sales_date, ROUND(SUM(total_sales), 2) AS total_sales FROM daily_sales ${where(f, 'sales_date')} GROUP BY sales_date ORDER BY sales_date`;
+    const daily = query(dailySql, ctx.signal).then(t => {
+      line.replaceChildren(line.firstElementChild!);
+      if (!t.rows.length) { line.append(emptyState(filtered ? 'No sales match these filters.' : 'No sales yet.', fill)); return; }
+      const d = colIndex(t, 'sales_date'), v = colIndex(t, 'total_sales');
+      line.append(
+        chart({ kind: 'line', testId: 'chart-daily-sales', title: 'Total sales per day', currency, labels: labels(t.rows, d, x => String(x).slice(0, 10)), series: [{ name: 'Sales', values: values(t.rows, v) }] }),
+        h('p', { class: 'muted' }, `${fmt.count(t.rows.length)} days, from ${fmt.date(String(t.rows[0][d]).slice(0, 10))} to ${fmt.date(String(t.rows[t.rows.length - 1][d]).slice(0, 10))}.`),
+        h('p', { class: 'source' }, 'Source: ', h('code', {}, dailySql)));
+    }, e => line.append(isMissing(e) ? emptyState('The daily_sales mart does not exist yet.', fill) : errorBox(e)));
+
+    if (!filtered) {
+      await Promise.all([
+        daily,
+        martCard(grid, { mart: 'sales_by_country', title: 'Sales by country', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, formats: { total_sales: money },
+          chart: t => ({ kind: 'hbar', title: 'Sales by country', currency, labels: labels(t.rows, colIndex(t, 'country')), series: [{ name: 'Sales', values: values(t.rows, colIndex(t, 'total_sales')) }] }) }),
+        martCard(grid, { mart: 'popular_products', title: 'Popular products', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, formats: { total_quantity: 'count' },
+          chart: t => ({ kind: 'hbar', title: 'Quantity sold per stock code', labels: labels(t.rows, colIndex(t, 'stock_code')), series: [{ name: 'Quantity', values: values(t.rows, colIndex(t, 'total_quantity')) }] }) }),
+        martCard(grid, { mart: 'top_customers', title: 'Top customers', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, formats: { total_sales: money, customer_id: 'text' },
+          chart: t => ({ kind: 'hbar', title: 'Sales per customer', currency, labels: labels(t.rows, colIndex(t, 'customer_id')), series: [{ name: 'Sales', values: values(t.rows, colIndex(t, 'total_sales')) }] }) }),
+      ]);
+      return;
+    }
+    // Filtered views aggregate the same cleaned order lines the marts use, restricted to the chosen days and country.
+    const w = where(f, 'sales_date');
+    await Promise.all([
+      daily,
+      queryCard(grid, 'Sales by country', 'sales-by-country', `SELECT country, ROUND(SUM(quantity * unit_price), 2) AS total_sales FROM ${cleanOrders} ${w} GROUP BY country ORDER BY total_sales DESC LIMIT 10`, ctx.signal,
+        t => ({ kind: 'hbar', title: 'Sales by country', currency, labels: labels(t.rows, 0), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money }),
+      queryCard(grid, 'Popular products', 'popular-products', `SELECT stock_code, SUM(quantity) AS total_quantity FROM ${cleanOrders} ${w} GROUP BY stock_code ORDER BY total_quantity DESC, stock_code LIMIT 10`, ctx.signal,
+        t => ({ kind: 'hbar', title: 'Quantity sold per stock code', labels: labels(t.rows, 0), series: [{ name: 'Quantity', values: values(t.rows, 1) }] }), { total_quantity: 'count' }),
+      queryCard(grid, 'Top customers', 'top-customers', `SELECT customer_id, ROUND(SUM(quantity * unit_price), 2) AS total_sales FROM ${cleanOrders} ${w} GROUP BY customer_id ORDER BY total_sales DESC LIMIT 10`, ctx.signal,
+        t => ({ kind: 'hbar', title: 'Sales per customer', currency, labels: labels(t.rows, 0), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money, customer_id: 'text' }),
+    ]);
+  },
+};
+
+const isMissing = (e: unknown) => e instanceof Error && /does not exist|not found|catalog error/i.test(e.message);
+
+async function queryCard(grid: HTMLElement, title: string, id: string, sql: string, signal: AbortSignal,
+  spec: (t: Table) => Parameters<typeof chart>[0], formats: Record<string, `money:${string}` | 'count' | 'text'>): Promise<void> {
+  const el = card(title, { id }, loading());
+  grid.append(el);
+  try {
+    const t = await query(sql, signal);
+    el.replaceChildren(el.firstElementChild!);
+    if (!t.rows.length) { el.append(emptyState('No sales match these filters.', fill)); return; }
+    el.append(chart({ testId: `chart-${id}`, ...spec(t) }), table(t, { formats, caption: title }), h('p', { class: 'source' }, 'Source: ', h('code', {}, sql)));
+  } catch (e) {
+    el.append(errorBox(e));
+  }
+}
+
+function filters(f: Filters, setParams: (p: Record<string, string | undefined>) => void): HTMLElement {
+  const from = h('input', { type: 'date', name: 'from', value: f.from ?? '' });
+  const to = h('input', { type: 'date', name: 'to', value: f.to ?? '' });
+  const country = h('select', { name: 'country' }, h('option', { value: '' }, 'All countries'));
+  query('SELECT DISTINCT country FROM daily_sales WHERE country IS NOT NULL ORDER BY country').then(t => {
+    for (const [c] of t.rows) country.append(h('option', { value: String(c), selected: String(c) === f.country }, String(c)));
+  }, () => { /* no orders yet: the empty states say so */ });
+  const form = h('form', { class: 'filters', 'aria-label': 'Sales filters' },
+    field('From', from), field('To', to), field('Country', country),
+    h('button', { type: 'submit' }, 'Apply'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => setParams({}) }, 'Clear'));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    setParams({ from: from.value || undefined, to: to.value || undefined, country: country.value || undefined });
+  });
+  return form;
+}
