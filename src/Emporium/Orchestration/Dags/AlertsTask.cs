@@ -15,6 +15,8 @@ internal static class AlertsTask
         {
             PriceChangePercent = ctx.Param("price_change_pct", defaults.PriceChangePercent),
             DemandJumpFactor = ctx.Param("demand_jump_factor", defaults.DemandJumpFactor),
+            DeliveryRetries = ctx.Param("webhook_retries", defaults.DeliveryRetries),
+            DeliveryRetryDelay = ctx.Param("webhook_retry_delay", defaults.DeliveryRetryDelay),
             Webhooks = (ctx.Param<string?>("webhooks", null) ?? "")
                 .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };

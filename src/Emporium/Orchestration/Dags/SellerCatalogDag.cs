@@ -14,7 +14,7 @@ namespace Emporium.Orchestration.Dags;
 /// distributors' <c>supplier_products</c> → marts → alerts. Parameters (also <c>EMPORIUM__DAGS__SELLER_CATALOG__…</c>):
 /// <c>seller_id</c> (required), <c>api_url</c>, <c>api_key</c>, <c>api_key_header</c>, <c>query</c>, <c>country</c>,
 /// <c>product_condition</c>, <c>max_pages</c>, <c>requests_per_second</c>, <c>supplier_file</c> (CSV/XLSX/JSON of
-/// asin, distributor, cost, stock), <c>price_change_pct</c>, <c>demand_jump_factor</c>, <c>webhooks</c> (comma-separated).</summary>
+/// asin, distributor, cost, stock), <c>price_change_pct</c>, <c>demand_jump_factor</c>, <c>webhooks</c> (comma-separated), <c>webhook_retries</c>, <c>webhook_retry_delay</c>.</summary>
 public sealed class SellerCatalogDag : IDagDefinition
 {
     private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
@@ -37,6 +37,8 @@ public sealed class SellerCatalogDag : IDagDefinition
         .Param("price_change_pct", new AlertOptions().PriceChangePercent)
         .Param("demand_jump_factor", new AlertOptions().DemandJumpFactor)
         .Param("webhooks", null)
+        .Param("webhook_retries", new AlertOptions().DeliveryRetries)
+        .Param("webhook_retry_delay", new AlertOptions().DeliveryRetryDelay)
         .Task("extract", Extract, t => t.Retries(2, TimeSpan.FromMinutes(1)).ExponentialBackoff())
         .Task("clean", Clean, t => t.DependsOn("extract"))
         .Sensor("wait_clean_file", async ctx => await DagServices.Lake(ctx).ExistsAsync(SellerCatalogPaths.Clean(Seller(ctx), ctx.Ds), ctx.CancellationToken),
