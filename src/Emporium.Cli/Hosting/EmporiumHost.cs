@@ -161,6 +161,11 @@ public sealed class EmporiumHost : IAsyncDisposable
         if (backends.Log is { } log)
         {
             builder.Services.AddSingleton(log);
+            if (log is Emporium.Log.Embedded.EmbeddedEventLog embedded)
+            {
+                builder.Services.AddSingleton(embedded);
+                builder.Services.AddSingleton<Emporium.Diagnostics.IMetricsSource>(new Emporium.Log.Embedded.EmbeddedLogMetrics(embedded));
+            }
         }
         if (backends.Lake is { } lake)
         {
