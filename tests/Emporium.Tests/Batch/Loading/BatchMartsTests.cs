@@ -40,7 +40,7 @@ public sealed class BatchMartsTests
         var byDay = clean.GroupBy(o => (o.Day, o.Country)).ToDictionary(g => g.Key, g => Math.Round(g.Sum(o => o.Quantity * o.Price), 2));
         var daily = await h.RowsAsync("SELECT sales_date, country, total_sales FROM daily_sales");
         Assert.Equal(byDay.Count, daily.Count);
-        Assert.All(daily, r => Assert.Equal(byDay[(DateOnly.FromDateTime(Convert.ToDateTime(r[0], CultureInfo.InvariantCulture)), (string)r[1]!)], Convert.ToDouble(r[2]), 2));
+        Assert.All(daily, r => Assert.Equal(byDay[(r[0] is DateOnly d ? d : DateOnly.FromDateTime(Convert.ToDateTime(r[0], CultureInfo.InvariantCulture)), (string)r[1]!)], Convert.ToDouble(r[2]), 2));
 
         var byStock = clean.GroupBy(o => o.Stock).ToDictionary(g => g.Key, g => g.Sum(o => o.Quantity));
         var popular = await h.RowsAsync("SELECT stock_code, total_quantity FROM popular_products");
