@@ -76,7 +76,7 @@ internal sealed partial class Partition
                 var status = RecordFrame.TryRead(chunk.AsSpan(at), out var frame);
                 if (status == FrameStatus.Incomplete && at == 0)
                 {
-                    if (position + frame.Length > visible)
+                    if (frame.Length == 0 || position + frame.Length > visible)
                     {
                         throw Corrupt(segment, position, "record runs past the durable end");
                     }
