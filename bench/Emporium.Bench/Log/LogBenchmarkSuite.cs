@@ -33,7 +33,7 @@ public sealed class LogBenchmarkSuite : IBenchmarkSuite
         Console.WriteLine(BenchStats.DescribeMachine());
         try
         {
-            foreach (var (appenders, batchSize, scenario) in Scenarios)
+            foreach (var (appenders, batchSize, scenario) in args.Contains("--replay-only") ? [] : Scenarios)
             {
                 var engines = new List<IDurableAppender>();
                 try
