@@ -100,7 +100,8 @@ public sealed class FieldNameMatcher
         return n;
     }
 
-    private static bool IsIgnored(char c) => c is '_' or '.' or '-' || char.IsWhiteSpace(c);
+    // A byte-order mark can stick to the first header of a CSV written by a spreadsheet: it is not part of the name.
+    private static bool IsIgnored(char c) => c is '_' or '.' or '-' or '\uFEFF' || char.IsWhiteSpace(c);
 
     /// <summary>ASCII byte → lookup character: lower-cased, or '\0' for the ignored separators.</summary>
     private static readonly char[] AsciiFold = BuildAsciiFold();
