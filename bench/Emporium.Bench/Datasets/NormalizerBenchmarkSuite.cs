@@ -25,6 +25,7 @@ public sealed class NormalizerBenchmarkSuite : IBenchmarkSuite
         var rounds = int.Parse(Arg(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
         var output = Arg(args, "--out") ?? DefaultOutput();
         var samples = LocateSamples();
+        var load = LoadAverage();
         Console.WriteLine(BenchStats.DescribeMachine());
         var rows = new List<string>();
 
@@ -61,6 +62,7 @@ public sealed class NormalizerBenchmarkSuite : IBenchmarkSuite
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"Machine: {BenchStats.DescribeMachine()}.")
             .AppendLine(CultureInfo.InvariantCulture, $"Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, `dotnet run -c Release --project bench/Emporium.Bench -- normalize`; one thread; each input repeated to about {TargetRecords:N0} records per round, one warmup round then {rounds} rounds, median. Inputs: {(samples is null ? "generated demo data" : "the real samples")}.")
+            .AppendLine(CultureInfo.InvariantCulture, $"Load average when the run started (shared machine): {load}. Compare ratios, not absolute rates, across runs.")
             .AppendLine("Peer: `JsonDocument.Parse` of the same line, which ingest pays anyway. \"Normalizer µs\" is the extra time per record (for CSV rows, the whole normalize call); \"bytes\" is the extra managed allocation per record (the record's values array, boxed numbers and kept strings).")
             .AppendLine()
             .AppendLine("| Input | parse only rec/s | parse + normalize rec/s | ratio | normalizer µs/rec | normalizer bytes/rec |")
@@ -150,6 +152,18 @@ public sealed class NormalizerBenchmarkSuite : IBenchmarkSuite
             rows.Add(row);
         }
         return rows;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     private static string? LocateSamples()
