@@ -58,6 +58,7 @@ public sealed partial class StreamProcessor
             foreach (var batch in batches)
             {
                 var manifest = await _lakeWriter.WriteAsync(batch, ct).ConfigureAwait(false);
+                FaultInjection?.Invoke("files");
                 await _manifests.WritePendingAsync(manifest, ct).ConfigureAwait(false);
                 manifests.Add(manifest);
             }

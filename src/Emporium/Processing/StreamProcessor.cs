@@ -63,7 +63,8 @@ public sealed partial class StreamProcessor : IAsyncDisposable
 
     public StreamProcessorOptions Options => _options;
 
-    /// <summary>Test seam: called with "lake" (files and pending manifest written, nothing committed) and
+    /// <summary>Test seam: called with "files" (a partition's files written, no pending manifest yet), "lake"
+    /// (files and pending manifests written, nothing committed) and
     /// "committed" (warehouse committed, manifest not yet published). Throwing there simulates a crash.</summary>
     internal Action<string>? FaultInjection { get; set; }
 
