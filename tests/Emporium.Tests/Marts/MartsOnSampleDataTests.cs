@@ -183,7 +183,7 @@ public sealed class MartsOnSampleDataTests(SampleWarehouseFixture fixture) : ICl
     [Fact]
     public async Task Every_mart_is_a_view_the_sql_explorer_can_read()
     {
-        foreach (var mart in MartCatalog.All)
+        foreach (var mart in MartCatalog.All.Where(m => m.DependsOn.All(d => Emporium.Datasets.DatasetCatalog.All.Any(s => s.Name == d))))
         {
             var result = await fixture.Harness.Warehouse.QueryReadOnlyAsync($"SELECT * FROM {mart.Name}", 5, CancellationToken.None);
             Assert.Equal(mart.Columns.Select(c => c.Name), result.Columns.Select(c => c.Name));
