@@ -54,8 +54,10 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         _schemas = _options.Datasets.ToDictionary(d => d.Name, StringComparer.Ordinal);
         _manifests = new LakeManifestStore(lake);
         _recovery = new LakeRecovery(lake, _manifests, _logger);
-        _parquet = new ParquetWriter(_options.TempDirectory);
-        _lakeWriter = new StreamLakeWriter(lake, _parquet, _time);
+        var tempDirectory = _options.TempDirectory ?? Path.GetTempPath();
+        Directory.CreateDirectory(tempDirectory);
+        _parquet = new ParquetWriter(tempDirectory);
+        _lakeWriter = new StreamLakeWriter(lake, _parquet, tempDirectory, _time);
     }
 
     /// <summary>The enrich/filter hooks; add to it before or while running.</summary>
