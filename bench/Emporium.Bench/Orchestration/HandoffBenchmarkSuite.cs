@@ -121,6 +121,7 @@ public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
         var sb = new StringBuilder();
         sb.Append("# Orchestrator hand-off latency\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Machine: {BenchStats.DescribeMachine()}  \n");
+        sb.Append(CultureInfo.InvariantCulture, $"Load average at the end: {LoadAverage()}  \n");
         sb.Append(CultureInfo.InvariantCulture, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Command: `dotnet run -c Release --project bench/Emporium.Bench -- orchestrator --runs {runs}`\n\n");
         sb.Append("Delay from the end of an upstream task's action to the start of its downstream's action, through the real\n");
         sb.Append("engine (success and try-start each fsynced to the metadata journal, event-driven scheduler loop). Chains of\n");
@@ -133,6 +134,18 @@ public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
         sb.Append(CultureInfo.InvariantCulture, $"\nRatio engine p50 / fsync p50: {ratio:F1} (the hand-off makes two fsynced journal writes; the rest is the loop wake and dispatch).\n");
         sb.Append("The machine is shared and noisy (2 cores, several builds at once): compare the ratio, not the absolute numbers.\n");
         return sb.ToString();
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     private static double Percentile(List<double> values, double p)
