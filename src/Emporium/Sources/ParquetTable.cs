@@ -3,39 +3,10 @@ using Emporium.Datasets;
 
 namespace Emporium.Sources;
 
-/// <summary>Writes and reads canonical records as a zstd Parquet file through an in-memory DuckDB, so the clean
-/// zone's files are the same Parquet every other engine reads.</summary>
+/// <summary>Reads a Parquet file back into canonical records through an in-memory DuckDB (the counterpart of
+/// <see cref="Emporium.Lake.ParquetWriter"/>), for DAG steps that load a clean file into the warehouse.</summary>
 public static class ParquetTable
 {
-    public static void Write(DatasetSchema schema, IEnumerable<CanonicalRecord> records, string localPath)
-    {
-        using var conn = new DuckDBConnection("DataSource=:memory:");
-        conn.Open();
-        Execute(conn, $"CREATE TABLE t ({string.Join(", ", schema.Columns.Select(c => $"\"{c.Name}\" {SqlType(c.Type)}"))})");
-        using (var appender = conn.CreateAppender("t"))
-        {
-            foreach (var record in records)
-            {
-                var row = appender.CreateRow();
-                foreach (var value in record.Values)
-                {
-                    _ = value switch
-                    {
-                        null => row.AppendNullValue(),
-                        string s => row.AppendValue(s),
-                        long l => row.AppendValue(l),
-                        double d => row.AppendValue(d),
-                        bool b => row.AppendValue(b),
-                        DateTime t => row.AppendValue(t),
-                        _ => throw new InvalidOperationException($"{schema.Name}: unsupported value {value.GetType().Name}"),
-                    };
-                }
-                row.EndRow();
-            }
-        }
-        Execute(conn, $"COPY t TO '{Escape(localPath)}' (FORMAT parquet, COMPRESSION zstd)");
-    }
-
     /// <summary>Reads a Parquet file into records of <paramref name="schema"/>; a schema column the file lacks is null.</summary>
     public static IReadOnlyList<CanonicalRecord> Read(DatasetSchema schema, string localPath)
     {
@@ -89,11 +60,4 @@ public static class ParquetTable
     };
 
     private static string Escape(string path) => path.Replace("'", "''", StringComparison.Ordinal);
-
-    private static void Execute(DuckDBConnection conn, string sql)
-    {
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Emporium.Lake;
 
 namespace Emporium.Sources;
@@ -7,8 +6,7 @@ namespace Emporium.Sources;
 /// replaces its whole <c>ds</c> folder, so re-running a day never leaves a second copy behind.</summary>
 public static class StageZone
 {
-    public static string Folder(string name, DateOnly ds) =>
-        $"stage/{name}/ds={ds.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/";
+    public static string Folder(string name, DateOnly ds) => LakeLayout.StageFolder(name, ds) + "/";
 
     public static string File(string name, DateOnly ds, string fileName) => Folder(name, ds) + fileName;
 

@@ -31,7 +31,7 @@ public sealed class SellerCatalogJob(ILakeStore lake)
         return written;
     }
 
-    /// <summary>Cleans the day's raw pages of one seller into <c>clean/seller_offers/ds=…/&lt;seller&gt;.parquet</c>.</summary>
+    /// <summary>Cleans the day's raw pages of one seller into <c>clean/seller_offers/date=…/&lt;seller&gt;.parquet</c>.</summary>
     public async Task<SellerCleanOutcome> CleanAsync(string sellerId, DateOnly ds, CancellationToken ct)
     {
         var pages = new List<(int, byte[])>();
@@ -45,15 +45,9 @@ public sealed class SellerCatalogJob(ILakeStore lake)
         }
         var result = SellerOfferCleaner.Clean(sellerId, ds, pages.OrderBy(p => p.Item1));
         var path = SellerCatalogPaths.Clean(sellerId, ds);
-        var temp = Path.Combine(Path.GetTempPath(), $"emporium-seller-{Guid.NewGuid():N}.parquet");
-        try
+        using (var writer = new ParquetWriter())
         {
-            ParquetTable.Write(SeedDatasets.SellerOffers, result.Rows, temp);
-            await lake.WriteFileAsync(path, temp, ct);
-        }
-        finally
-        {
-            File.Delete(temp);
+            await writer.WriteAsync(lake, path, SeedDatasets.SellerOffers.Columns, result.Rows.Select(r => r.Values), ct);
         }
         return new SellerCleanOutcome(path, pages.Count, result.Rows.Count, result.Duplicates, result.Warnings);
     }

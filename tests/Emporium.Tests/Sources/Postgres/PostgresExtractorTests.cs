@@ -1,3 +1,4 @@
+using Emporium.Lake.Local;
 using Emporium.Sources;
 using Emporium.Sources.Postgres;
 using Emporium.Tests.TestSupport;
@@ -17,7 +18,7 @@ public sealed class PostgresExtractorTests(PostgresServer server)
         // Another day in the same table, so the date filter has something to exclude.
         await Exec(db, "INSERT INTO retail.user_purchase SELECT invoice_number, stock_code, detail, quantity, invoice_date + interval '1 day', unit_price, customer_id, country FROM retail.user_purchase WHERE customer_id = 13090");
         using var dir = new TempDir("pg-extract");
-        var lake = new FolderLakeStore(dir.Path);
+        var lake = new LocalLakeStore(dir.Path);
         var extractor = new PostgresExtractor(lake);
         var options = new PostgresSourceOptions { ConnectionString = db };
         var ds = new DateOnly(2010, 12, 2);
@@ -27,7 +28,7 @@ public sealed class PostgresExtractorTests(PostgresServer server)
 
         Assert.Equal("stage/user_purchase/ds=2010-12-02/user_purchase.csv", second.Path);
         var sampleRows = ReadCsv(SampleData.UserPurchase);
-        var staged = ReadCsv(lake.FullPath(second.Path));
+        var staged = ReadCsv(lake.Resolve(second.Path));
         Assert.Equal(sampleRows.Count, first.Rows);
         Assert.Equal(sampleRows.Count, second.Rows);
         Assert.Equal(sampleRows.Count, staged.Count);
@@ -49,7 +50,7 @@ public sealed class PostgresExtractorTests(PostgresServer server)
         var db = await server.CreateDatabaseAsync("extractq");
         await UserPurchaseTable.LoadSampleAsync(db);
         using var dir = new TempDir("pg-extract-q");
-        var lake = new FolderLakeStore(dir.Path);
+        var lake = new LocalLakeStore(dir.Path);
         var options = new PostgresSourceOptions
         {
             ConnectionString = db,

@@ -1,3 +1,4 @@
+using Emporium.Lake.Local;
 using Emporium.Demo;
 using Emporium.Sources.Reviews;
 using Emporium.Tests.Sources.Postgres;
@@ -18,7 +19,7 @@ public sealed class MovieReviewClassificationTests
         var csv = new StringWriter();
         var generated = MovieReviewGenerator.Write(csv, customers, seed: 4);
         using var dir = new TempDir("movie-review");
-        var lake = new FolderLakeStore(dir.Path);
+        var lake = new LocalLakeStore(dir.Path);
         var ds = new DateOnly(2010, 12, 2);
         var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString()));
 
@@ -27,7 +28,7 @@ public sealed class MovieReviewClassificationTests
         Assert.Equal("stage/movie_review/ds=2010-12-02/movie_review.csv", result.Path);
         Assert.Equal(generated, result.Rows);
         var inputRows = ReadCsv(csv.ToString());
-        var staged = PostgresExtractorTests.ReadCsv(lake.FullPath(result.Path));
+        var staged = PostgresExtractorTests.ReadCsv(lake.Resolve(result.Path));
         Assert.Equal(inputRows.Count, staged.Count);
         for (var i = 0; i < staged.Count; i++)
         {
@@ -46,7 +47,7 @@ public sealed class MovieReviewClassificationTests
         using var dir = new TempDir("movie-review-bad");
         var input = new MemoryStream("cid,text\n1,good\n"u8.ToArray());
         var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
-            new MovieReviewClassification(new FolderLakeStore(dir.Path)).ClassifyAsync(input, new SeedRuleClassifier(), new DateOnly(2010, 12, 2), CancellationToken.None));
+            new MovieReviewClassification(new LocalLakeStore(dir.Path)).ClassifyAsync(input, new SeedRuleClassifier(), new DateOnly(2010, 12, 2), CancellationToken.None));
         Assert.Contains("review_str", error.Message);
     }
 

@@ -1,3 +1,4 @@
+using Emporium.Lake.Local;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Emporium.Sources;
@@ -16,7 +17,7 @@ public sealed class SellerCatalogJobTests
         await using var server = await SellerCatalogStub.StartAsync();
         using var http = new HttpClient();
         using var dir = new TempDir("seller");
-        var lake = new FolderLakeStore(dir.Path);
+        var lake = new LocalLakeStore(dir.Path);
         var options = SellerCatalogClientTests.Options(server.BaseUrl);
         var job = new SellerCatalogJob(lake);
 
@@ -27,7 +28,7 @@ public sealed class SellerCatalogJobTests
         Assert.Equal("raw/seller_catalog/year=2024/month=09/day=15/A02211013Q5HP3OMSZC7W-page-0001.json", raw[0]);
         Assert.Equal(1, clean.Duplicates);
         Assert.Contains(clean.Warnings, w => w.Contains("missing columns delivery, has_variations"));
-        var rows = ParquetTable.Read(SeedDatasets.SellerOffers, lake.FullPath(clean.Path));
+        var rows = ParquetTable.Read(SeedDatasets.SellerOffers, lake.Resolve(clean.Path));
 
         // Independent expectation from the raw sample file.
         var sample = SellerCatalogStub.SampleProducts();
@@ -70,14 +71,14 @@ public sealed class SellerCatalogJobTests
         }, failures: false);
         using var http = new HttpClient();
         using var dir = new TempDir("seller-extra");
-        var lake = new FolderLakeStore(dir.Path);
+        var lake = new LocalLakeStore(dir.Path);
         var options = SellerCatalogClientTests.Options(server.BaseUrl);
         var job = new SellerCatalogJob(lake);
 
         await job.ExtractAsync(new SellerCatalogClient(http, options), options.SellerId, Ds, CancellationToken.None);
         var clean = await job.CleanAsync(options.SellerId, Ds, CancellationToken.None);
 
-        var rows = ParquetTable.Read(SeedDatasets.SellerOffers, lake.FullPath(clean.Path));
+        var rows = ParquetTable.Read(SeedDatasets.SellerOffers, lake.Resolve(clean.Path));
         Assert.Equal(4, rows.Count);
         Assert.All(rows, r => Assert.Equal("FREE delivery Fri, Sep 19", r["delivery"]));
         var asin3 = (string)SellerCatalogStub.SampleProducts()[3]!["asin"]!;
@@ -91,7 +92,7 @@ public sealed class SellerCatalogJobTests
     public async Task A_rerun_with_fewer_pages_removes_the_stale_raw_pages()
     {
         using var dir = new TempDir("seller-rerun");
-        var lake = new FolderLakeStore(dir.Path);
+        var lake = new LocalLakeStore(dir.Path);
         var job = new SellerCatalogJob(lake);
         using var http = new HttpClient();
         await using (var server = await SellerCatalogStub.StartAsync(failures: false))

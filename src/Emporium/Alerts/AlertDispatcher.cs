@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Emporium.Alerts;
+
+/// <summary>Sends pending alert deliveries from the outbox: one JSON POST per alert and webhook, retried with
+/// backoff (Polly). A delivery that keeps failing stays pending for the next dispatch and is marked failed after
+/// <see cref="AlertOptions.MaxDispatches"/>. Never throws for a webhook's failure: alerts must not block the DAG
+/// that raised them. Each POST carries <c>Idempotency-Key: &lt;alert id&gt;</c> so a receiver can drop the rare
+/// repeat after a crash between its 2xx and the outbox update.</summary>
+public sealed class AlertDispatcher
+{
+    private readonly HttpClient _http;
+    private readonly AlertStore _store;
+    private readonly AlertOptions _options;
+    private readonly ILogger _log;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public AlertDispatcher(HttpClient http, AlertStore store, AlertOptions options, TimeProvider? time = null, ILogger? log = null)
+    {
+        _http = http;
+        _store = store;
+        _options = options;
+        _log = log ?? NullLogger.Instance;
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => !r.IsSuccessStatusCode),
+                MaxRetryAttempts = Math.Max(0, options.DeliveryRetries),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.DeliveryRetryDelay,
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(options.DeliveryTimeout)
+            .Build();
+    }
+
+    public async Task<DispatchSummary> DispatchAsync(CancellationToken ct)
+    {
+        var pending = await _store.PendingAsync(ct);
+        var outcomes = new List<DeliveryOutcome>();
+        // A webhook that failed every retry once in this dispatch is not tried again until the next one, so a dead
+        // receiver costs one backoff sequence per dispatch, not one per alert.
+        var down = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var delivery in pending)
+        {
+            if (down.Contains(delivery.Webhook))
+            {
+                continue;
+            }
+            var attempts = delivery.Attempts + 1;
+            var error = await TrySendAsync(delivery, ct);
+            var state = error is null ? AlertStore.Delivered : attempts >= _options.MaxDispatches ? AlertStore.Failed : AlertStore.Pending;
+            if (error is not null)
+            {
+                down.Add(delivery.Webhook);
+                _log.LogWarning("alert {Alert} to {Webhook}: {Error} ({State} after {Attempts} dispatches)", delivery.Alert.Id, delivery.Webhook, error, state, attempts);
+            }
+            outcomes.Add(new DeliveryOutcome(delivery.Alert.Id, delivery.Webhook, state, attempts, error));
+        }
+        await _store.RecordAsync(outcomes, ct);
+        return new DispatchSummary(
+            outcomes.Count(o => o.State == AlertStore.Delivered),
+            pending.Count - outcomes.Count(o => o.State != AlertStore.Pending),
+            outcomes.Count(o => o.State == AlertStore.Failed));
+    }
+
+    private async Task<string?> TrySendAsync(PendingDelivery delivery, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _pipeline.ExecuteAsync(async token =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Webhook)
+                {
+                    Content = JsonContent.Create(AlertPayload.From(delivery.Alert)),
+                };
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", delivery.Alert.Id);
+                return await _http.SendAsync(request, token);
+            }, ct);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or TimeoutRejectedException or InvalidOperationException or UriFormatException)
+        {
+            return ex.Message;
+        }
+    }
+}
+
+/// <summary>Deliveries that succeeded, stay pending, or were given up in one dispatch.</summary>
+public sealed record DispatchSummary(int Delivered, int Pending, int Failed);
