@@ -56,8 +56,21 @@ export const getJson = <T>(path: string, signal?: AbortSignal) => request<T>(pat
 export const postJson = <T>(path: string, body: unknown, signal?: AbortSignal) =>
   request<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' }, signal });
 
-/** A mart, or null when it does not exist yet (404). */
+let martList: { at: number; names: Promise<Set<string>> } | null = null;
+
+/** Names of the marts the warehouse has now (views appear as datasets load and DAGs run); cached for a few seconds. */
+export function martNames(signal?: AbortSignal): Promise<Set<string>> {
+  if (!martList || performance.now() - martList.at > 5000) {
+    const names = getJson<unknown>('/api/v1/marts', signal).then(b => new Set(listOf<unknown>(b, 'marts').map(m => typeof m === 'string' ? m : String((m as Record<string, unknown>).name))));
+    names.catch(() => { martList = null; });
+    martList = { at: performance.now(), names };
+  }
+  return martList.names;
+}
+
+/** A mart, or null when it does not exist yet. Asks the mart list first, so a missing mart costs no failed request. */
 export async function mart(name: string, params: Record<string, string | number> = {}, signal?: AbortSignal): Promise<Table | null> {
+  if (!(await martNames(signal)).has(name)) return null;
   const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
   try {
     return await getJson<Table>(`/api/v1/marts/${encodeURIComponent(name)}${qs ? `?${qs}` : ''}`, signal);

@@ -4,33 +4,58 @@ using FASTER.core;
 
 namespace Emporium.Bench.Log;
 
-/// <summary>Microsoft.FASTER.Core's FasterLog with per-entry checksums and auto-commit: an append completes when
-/// FasterLog reports the entries committed (its local device writes with write-through, and the commit record is
-/// persisted), the same "acknowledged means on disk" contract as the segment log. Key and value are packed into the
-/// entry, since FasterLog has no notion of either.</summary>
+/// <summary>Microsoft.FASTER.Core's FasterLog with per-entry checksums: an append completes when FasterLog reports the
+/// entries committed (its local device writes with write-through, and the commit record is persisted), the same
+/// "acknowledged means on disk" contract as the segment log. Two commit modes: FasterLog's own auto-commit, or a
+/// dedicated committer thread that commits whenever appends are pending (the segment log's group-commit pattern).
+/// Key and value are packed into the entry, since FasterLog has no notion of either.</summary>
 internal sealed class FasterLogAppender : IDurableAppender
 {
     private readonly FasterLogSettings _settings;
     private readonly FasterLog _log;
+    private readonly bool _commitLoop;
+    private readonly SemaphoreSlim _pending = new(0);
+    private readonly Thread? _committer;
+    private volatile bool _stopping;
+    private long _commits;
 
-    private FasterLogAppender(string directory)
+    private FasterLogAppender(string directory, bool commitLoop)
     {
+        _commitLoop = commitLoop;
         _settings = new FasterLogSettings(directory)
         {
-            AutoCommit = true,
+            AutoCommit = !commitLoop,
             LogChecksum = LogChecksumType.PerEntry,
         };
         _log = new FasterLog(_settings);
+        if (commitLoop)
+        {
+            _committer = new Thread(CommitLoop) { IsBackground = true, Name = "fasterlog-committer" };
+            _committer.Start();
+        }
     }
 
-    public string Name => "FasterLog (auto-commit)";
+    public string Name => _commitLoop ? "FasterLog (commit thread)" : "FasterLog (auto-commit)";
 
-    public long? Syncs => null;
+    public long? Syncs => _commitLoop ? Interlocked.Read(ref _commits) : null;
 
-    public static Task<FasterLogAppender> OpenAsync(string directory) => Task.FromResult(new FasterLogAppender(directory));
+    public static Task<FasterLogAppender> OpenAsync(string directory, bool commitLoop) => Task.FromResult(new FasterLogAppender(directory, commitLoop));
 
     public async ValueTask AppendAsync(IReadOnlyList<LogMessage> batch, CancellationToken ct)
     {
+        if (_commitLoop)
+        {
+            foreach (var message in batch)
+            {
+                _log.Enqueue(Pack(message));
+            }
+
+            var until = _log.TailAddress;
+            _pending.Release();
+            await _log.WaitForCommitAsync(until, token: ct);
+            return;
+        }
+
         if (batch.Count == 1)
         {
             await _log.EnqueueAndWaitForCommitAsync(Pack(batch[0]), ct);
@@ -42,9 +67,32 @@ internal sealed class FasterLogAppender : IDurableAppender
 
     public ValueTask DisposeAsync()
     {
+        _stopping = true;
+        _pending.Release();
+        _committer?.Join();
         _log.Dispose();
         _settings.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private void CommitLoop()
+    {
+        while (true)
+        {
+            _pending.Wait();
+            while (_pending.Wait(0))
+            {
+                // Everything queued so far is covered by this one commit.
+            }
+
+            if (_stopping)
+            {
+                return;
+            }
+
+            _log.Commit(spinWait: true);
+            Interlocked.Increment(ref _commits);
+        }
     }
 
     private static byte[] Pack(LogMessage message)

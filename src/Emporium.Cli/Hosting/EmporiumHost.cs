@@ -161,6 +161,10 @@ public sealed class EmporiumHost : IAsyncDisposable
         if (backends.Log is { } log)
         {
             builder.Services.AddSingleton(log);
+            if (log is Emporium.Log.Embedded.EmbeddedEventLog embedded)
+            {
+                builder.Services.AddSingleton(embedded);
+            }
         }
         if (backends.Lake is { } lake)
         {

@@ -1,5 +1,6 @@
 using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
+using Emporium.Marts;
 using Emporium.Warehouse;
 
 namespace Emporium.Cli.Web;
@@ -32,6 +33,11 @@ public sealed class MartEndpoints : IEndpointModule
                 if (limit is <= 0)
                 {
                     return ApiErrors.Problem(400, "invalid limit", "limit must be a positive integer", [ApiErrors.Field("limit", "must be > 0")]);
+                }
+                if (MartCatalog.Find(name) is not null)
+                {
+                    // Catalog marts carry their presentation order (highest first for the rankings) and default limit.
+                    return ResultJson.Table(await new MartService(warehouse).QueryAsync(name, limit is null ? null : Math.Min(limit.Value, MaxLimit), ct), name);
                 }
                 var n = Math.Min(limit ?? (TopTen.Contains(name) ? 10 : MaxLimit), MaxLimit);
                 // The name was matched against the catalog above, so quoting it is safe.

@@ -36,10 +36,6 @@ public sealed class MetricsEndpoints : IEndpointModule
                         w.Gauge("emporium_consumer_lag_total", "Records appended but not yet processed, all partitions.", total);
                     }
                 }
-                if (backends.LogAddress.Path is { } logDir && Directory.Exists(logDir))
-                {
-                    w.Gauge("emporium_log_size_bytes", "Bytes of log segment files on disk.", DirectorySize(logDir));
-                }
                 foreach (var source in services.GetServices<IMetricsSource>())
                 {
                     source.Write(w);
@@ -50,17 +46,4 @@ public sealed class MetricsEndpoints : IEndpointModule
             .WithName("Metrics")
             .WithSummary("Prometheus metrics");
     }
-
-    private static long DirectorySize(string dir) =>
-        new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f =>
-        {
-            try
-            {
-                return f.Length;
-            }
-            catch (IOException)
-            {
-                return 0; // removed by retention while we looked
-            }
-        });
 }

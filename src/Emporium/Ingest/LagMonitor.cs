@@ -44,10 +44,11 @@ public sealed class LagMonitor(IEventLog log, IWarehouse? warehouse, IngestOptio
             foreach (var dataset in DatasetCatalog.All)
             {
                 var ends = await log.GetEndOffsetsAsync(dataset.Name, ct);
+                var fromLog = processedKnown ? null : await GroupOffsetsAsync(dataset.Name, ct);
                 foreach (var (tp, end) in ends.OrderBy(e => e.Key.Partition))
                 {
-                    var done = processed.TryGetValue(tp, out var p) ? p : 0;
-                    partitions.Add(new PartitionLag(tp, end, processedKnown ? done : null));
+                    long? done = processedKnown ? processed.GetValueOrDefault(tp) : fromLog?.GetValueOrDefault(tp);
+                    partitions.Add(new PartitionLag(tp, end, done));
                 }
             }
             _last = new LagSnapshot(time.GetUtcNow(), partitions);
@@ -56,6 +57,19 @@ public sealed class LagMonitor(IEventLog log, IWarehouse? warehouse, IngestOptio
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>What the processor reported to the log, when the warehouse has no offsets to offer.</summary>
+    private async ValueTask<IReadOnlyDictionary<TopicPartition, long>?> GroupOffsetsAsync(string topic, CancellationToken ct)
+    {
+        try
+        {
+            return await log.GetGroupOffsetsAsync(options.ProcessorGroup, topic, ct);
+        }
+        catch (Exception e) when (e is NotSupportedException or KeyNotFoundException)
+        {
+            return null; // the backend does not track groups, or the processor never registered: lag unknown
         }
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class DagEngine : IAsyncDisposable
     private readonly DagParamResolver parameters;
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? loop;
+    private int disposed;
 
     public DagEngine(
         DagRegistry registry,
@@ -105,6 +106,10 @@ public sealed partial class DagEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
         await stopping.CancelAsync().ConfigureAwait(false);
         if (loop is not null)
         {

@@ -25,6 +25,9 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         this.lockFile = lockFile;
     }
 
+    /// <summary>Where a data dir keeps the orchestrator's metadata: <c>&lt;data&gt;/meta/orchestrator</c>.</summary>
+    public static string DirectoryFor(string dataDir) => Path.Combine(Path.GetFullPath(dataDir), "meta", "orchestrator");
+
     /// <summary>The store's folder (journal, lock, logs).</summary>
     public string Directory { get; }
 

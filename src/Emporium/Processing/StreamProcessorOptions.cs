@@ -5,8 +5,8 @@ namespace Emporium.Processing;
 /// <summary>Settings of the stream processor.</summary>
 public sealed record StreamProcessorOptions
 {
-    /// <summary>Consumer group; its positions live in the warehouse. Default "processor".</summary>
-    public string Group { get; init; } = "processor";
+    /// <summary>Consumer group; its positions live in the warehouse. Default "stream" (the group ingest measures lag against).</summary>
+    public string Group { get; init; } = "stream";
 
     /// <summary>Datasets (= topics) consumed. Default every built-in dataset.</summary>
     public IReadOnlyList<DatasetSchema> Datasets { get; init; } = DatasetCatalog.All;

@@ -1,4 +1,4 @@
-import { colIndex, query, sqlString } from '../api';
+import { colIndex, martNames, query, sqlString } from '../api';
 import { chart, labels, values } from '../charts';
 import { card, emptyState, errorBox, field, h, loading, table } from '../dom';
 import * as fmt from '../format';
@@ -18,12 +18,13 @@ export const customers: Page = {
     const form = h('form', { class: 'filters', 'aria-label': 'Run date' }, field('Run date (ds)', select), h('button', { type: 'submit' }, 'Show'));
     form.addEventListener('submit', ev => { ev.preventDefault(); ctx.setParams({ ds: select.value || undefined }); });
     root.append(form);
-    query('SELECT DISTINCT CAST(insert_date AS DATE) AS ds FROM user_behavior_metric ORDER BY ds DESC', ctx.signal).then(t => {
+    const exists = (await martNames(ctx.signal)).has('user_behavior_metric');
+    if (exists) query('SELECT DISTINCT CAST(insert_date AS DATE) AS ds FROM user_behavior_metric ORDER BY ds DESC', ctx.signal).then(t => {
       for (const [d] of t.rows) select.append(h('option', { value: String(d).slice(0, 10), selected: String(d).slice(0, 10) === ds }, fmt.date(String(d).slice(0, 10))));
     }, () => { /* the mart does not exist yet: its card says how to fill it */ });
     const grid = h('div', { class: 'grid' });
     root.append(grid);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(ds)) {
+    if (!exists || !/^\d{4}-\d{2}-\d{2}$/.test(ds)) {
       await martCard(grid, { mart: 'user_behavior_metric', title: 'User behaviour metric', params: { limit: 20 }, wide: true, howToFill: fill, signal: ctx.signal, formats,
         chart: t => ({ kind: 'hbar', title: 'Amount spent per customer', currency: 'GBP', labels: labels(t.rows, colIndex(t, 'customer_id')), series: [{ name: 'Amount spent', values: values(t.rows, colIndex(t, 'amount_spent')) }] }) });
       return;

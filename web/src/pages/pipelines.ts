@@ -61,13 +61,6 @@ function parseParams(text: string): Record<string, string> {
   return out;
 }
 
-/** Dates from..to inclusive, as YYYY-MM-DD in UTC. */
-function days(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`) && out.length <= 366; d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10));
-  return out;
-}
-
 function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLElement {
   const today = new Date().toISOString().slice(0, 10);
   const date = h('input', { type: 'date', name: 'date', value: today, required: true });
@@ -81,12 +74,17 @@ function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLEl
     ev.preventDefault();
     try {
       const p = parseParams(params.value);
-      const dates = to.value ? days(date.value, to.value) : [date.value];
-      if (!dates.length) throw new Error('The backfill end is before its start.');
-      if (dates.length > 366) throw new Error('A backfill from this page covers at most a year; use `emporium dag backfill` for more.');
-      status.replaceChildren(`Starting ${dates.length} run${dates.length > 1 ? 's' : ''}…`);
-      for (const d of dates) await postJson(`/api/v1/dags/${encodeURIComponent(dag)}/runs`, { date: d, params: p }, ctx.signal);
-      status.replaceChildren(`Started ${dates.length} run${dates.length > 1 ? 's' : ''} of ${dag}.`);
+      if (to.value) {
+        if (to.value < date.value) throw new Error('The backfill end is before its start.');
+        status.replaceChildren('Starting the backfill…');
+        const res = await postJson<Obj>(`/api/v1/dags/${encodeURIComponent(dag)}/backfill`, { from: date.value, to: to.value, params: p }, ctx.signal);
+        const created = listOf(pick(res, 'created')).length, skipped = listOf(pick(res, 'skipped')).length;
+        status.replaceChildren(`Backfill of ${dag}: ${fmt.count(created)} run${created === 1 ? '' : 's'} started${skipped ? `, ${fmt.count(skipped)} day${skipped === 1 ? '' : 's'} skipped (a run is active)` : ''}.`);
+      } else {
+        status.replaceChildren('Starting the run…');
+        await postJson(`/api/v1/dags/${encodeURIComponent(dag)}/runs`, { date: date.value, params: p }, ctx.signal);
+        status.replaceChildren(`Started ${dag} for ${fmt.date(date.value)}.`);
+      }
       refresh();
     } catch (e) {
       const needsKey = e instanceof ApiError && (e.status === 401 || e.status === 403);
@@ -139,13 +137,14 @@ function taskTable(dag: string, ds: string, tasks: Obj[], ctx: PageContext): HTM
   };
   return h('div', {},
     h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Tasks' }, h('table', { 'data-testid': 'tasks-table' },
-      h('thead', {}, h('tr', {}, ...['Task', 'State', 'Tries', 'Started', 'Ended', ''].map(c => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ...['Task', 'State', 'Tries', 'Started', 'Ended', 'Error', 'Log'].map(c => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, ...tasks.map(t => {
         const name = String(pick(t, 'task', 'taskId', 'task_id', 'name') ?? '');
         const state = String(pick(t, 'state', 'status') ?? '');
         return h('tr', {}, h('th', { scope: 'row' }, name), h('td', { class: `state-${state.toLowerCase()}` }, state),
           h('td', { class: 'num' }, fmt.count(pick(t, 'tries', 'try', 'attempts'))),
           h('td', {}, fmt.date(pick(t, 'startedAt', 'started_at', 'start'))), h('td', {}, fmt.date(pick(t, 'endedAt', 'ended_at', 'finishedAt', 'end'))),
-          h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => void show(name) }, 'Log')));
+          h('td', { class: 'task-error' }, String(pick(t, 'error') ?? '')),
+          h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': `Log of ${name}`, onclick: () => void show(name) }, 'Log')));
       })))), logs);
 }

@@ -1,4 +1,4 @@
-import { colIndex, query, sqlString, type Table } from '../api';
+import { colIndex, martNames, query, sqlString, type Table } from '../api';
 import { chart, labels, values } from '../charts';
 import { card, emptyState, errorBox, field, h, loading, table } from '../dom';
 import * as fmt from '../format';
@@ -47,6 +47,10 @@ export const sales: Page = {
 
     const line = card('Daily sales', { wide: true, id: 'daily-sales' }, loading());
     grid.append(line);
+    if (!(await martNames(ctx.signal)).has('daily_sales')) {
+      line.replaceChildren(line.firstElementChild!, emptyState('No sales marts yet.', fill));
+      return;
+    }
     const dailySql = `SELECT sales_date, ROUND(SUM(total_sales), 2) AS total_sales FROM daily_sales ${where(f, 'sales_date')} GROUP BY sales_date ORDER BY sales_date`;
     const daily = query(dailySql, ctx.signal).then(t => {
       line.replaceChildren(line.firstElementChild!);
@@ -104,8 +108,8 @@ function filters(f: Filters, setParams: (p: Record<string, string | undefined>) 
   const from = h('input', { type: 'date', name: 'from', value: f.from ?? '' });
   const to = h('input', { type: 'date', name: 'to', value: f.to ?? '' });
   const country = h('select', { name: 'country' }, h('option', { value: '' }, 'All countries'));
-  query('SELECT DISTINCT country FROM daily_sales WHERE country IS NOT NULL ORDER BY country').then(t => {
-    for (const [c] of t.rows) country.append(h('option', { value: String(c), selected: String(c) === f.country }, String(c)));
+  martNames().then(names => names.has('daily_sales') ? query('SELECT DISTINCT country FROM daily_sales WHERE country IS NOT NULL ORDER BY country') : null).then(t => {
+    for (const [c] of t?.rows ?? []) country.append(h('option', { value: String(c), selected: String(c) === f.country }, String(c)));
   }, () => { /* no orders yet: the empty states say so */ });
   const form = h('form', { class: 'filters', 'aria-label': 'Sales filters' },
     field('From', from), field('To', to), field('Country', country),

@@ -29,10 +29,17 @@ export const sellers: Page = {
       const list = listOf(body, 'alerts');
       alerts.replaceChildren(alerts.firstElementChild!);
       alerts.append(list.length
-        ? table(objectsToTable(list), { caption: 'Latest alerts', testId: 'table-alerts' })
+        ? table(objectsToTable(list, alertColumns(list)), { caption: 'Latest alerts', testId: 'table-alerts', formats: { detected_at: 'date', old_value: 'number', new_value: 'number', change_pct: 'number' } })
         : emptyState('No alerts yet.', 'Alerts are raised by the `seller_catalog` DAG and product snapshots when a price, stock or demand changes.'));
     } catch (e) {
       alerts.replaceChildren(alerts.firstElementChild!, errorBox(e));
     }
   },
 };
+
+/** The alert fields a reader scans first, in that order, then any others the API adds. */
+function alertColumns(list: Record<string, unknown>[]): string[] {
+  const preferred = ['detected_at', 'kind', 'asin', 'title', 'old_value', 'new_value', 'change_pct', 'message'];
+  const keys = new Set(list.flatMap(o => Object.keys(o)));
+  return [...preferred.filter(k => keys.has(k)), ...[...keys].filter(k => !preferred.includes(k) && k !== 'id')];
+}

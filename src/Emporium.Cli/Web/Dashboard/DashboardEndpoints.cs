@@ -1,3 +1,4 @@
+using Emporium.Cli.Web.Auth;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
@@ -16,6 +17,8 @@ public sealed class DashboardEndpoints : IEndpointModule
         var files = DashboardFiles.Provider(AppContext.BaseDirectory);
         // A catch-all route ranks below every literal route, so the API modules keep their paths.
         app.MapGet("/{**path}", (HttpContext http, string? path) => Serve(http, files, path ?? ""))
+            // The bundle holds no data, so it loads without a key; its API calls carry the key typed on the page.
+            .AllowWithoutKey()
             .ExcludeFromDescription()
             .WithDisplayName("Dashboard");
     }

@@ -26,6 +26,9 @@ public sealed class BatchLoader
     private readonly TimeProvider time;
     private readonly BatchLoaderOptions options;
     private readonly LakeManifestStore manifests;
+    // One load at a time per process (CLI, HTTP endpoint and landing watcher share a loader): two concurrent loads
+    // of the same content would both see it as new.
+    private readonly SemaphoreSlim gate = new(1, 1);
 
     public BatchLoader(IWarehouse warehouse, ILakeStore lake, ParquetWriter parquet, IRecordNormalizer normalizer, TimeProvider time, BatchLoaderOptions? options = null)
     {
@@ -58,6 +61,7 @@ public sealed class BatchLoader
     {
         progress ??= new LoadProgress();
         long size = 0;
+        await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             size = new FileInfo(path).Length;
@@ -69,6 +73,7 @@ public sealed class BatchLoader
         }
         finally
         {
+            gate.Release();
             progress.FinishFile(size);
         }
     }

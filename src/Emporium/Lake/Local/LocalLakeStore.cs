@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Emporium.Log.Embedded;
 
 namespace Emporium.Lake.Local;
 
@@ -35,7 +36,7 @@ public sealed class LocalLakeStore : ILakeStore
                 file.Flush(flushToDisk: true);
             }
             File.Move(temp, target, overwrite: true);
-            DirectorySync.Sync(directory);
+            DurableFiles.SyncDirectory(directory);
         }
         catch
         {
@@ -102,7 +103,7 @@ public sealed class LocalLakeStore : ILakeStore
         if (File.Exists(full))
         {
             File.Delete(full);
-            DirectorySync.Sync(Path.GetDirectoryName(full)!);
+            DurableFiles.SyncDirectory(Path.GetDirectoryName(full)!);
         }
         return Task.CompletedTask;
     }

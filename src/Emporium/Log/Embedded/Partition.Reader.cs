@@ -67,7 +67,8 @@ internal sealed partial class Partition
                 continue;
             }
 
-            var want = Math.Clamp(maxBytes - bytes, MinChunkBytes, MaxChunkBytes);
+            // Size the read to what is still wanted (about 1 KiB per record), so a small fetch does not read 1 MiB.
+            var want = Math.Clamp(Math.Min(maxBytes - bytes, (maxRecords - added) * 1024L), MinChunkBytes, MaxChunkBytes);
             var chunk = ReadChunk(segment, position, (int)Math.Min(visible - position, want));
             var at = 0;
             while (at < chunk.Length && added < maxRecords && current < end && (bytes < maxBytes || added == 0))

@@ -35,16 +35,19 @@ public sealed class DashboardFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>Waits until the processor has caught up with everything acknowledged (lag 0 on every dataset).</summary>
+    /// <summary>Waits until the processor has caught up with everything acknowledged: no consumer lag, and row counts
+    /// that stay the same across two polls.</summary>
     public async Task WaitProcessedAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
+        string? previousRows = null;
         while (true)
         {
             var datasets = (await Http.GetFromJsonAsync<JsonElement>("api/v1/datasets")).GetProperty("datasets");
-            var caughtUp = datasets.EnumerateArray().All(d =>
-                !d.TryGetProperty("log", out var log) || !log.TryGetProperty("lag", out var lag) || lag.ValueKind != JsonValueKind.Number || lag.GetInt64() == 0);
-            if (caughtUp)
+            var lagging = datasets.EnumerateArray().Any(d =>
+                d.TryGetProperty("log", out var log) && log.TryGetProperty("lag", out var lag) && lag.ValueKind == JsonValueKind.Number && lag.GetInt64() > 0);
+            var rows = string.Join(",", datasets.EnumerateArray().Select(d => d.GetProperty("rows").ToString()));
+            if (!lagging && rows == previousRows)
             {
                 return;
             }
@@ -52,7 +55,8 @@ public sealed class DashboardFixture : IAsyncLifetime
             {
                 throw new TimeoutException($"the processor did not catch up: {datasets}");
             }
-            await Task.Delay(200);
+            previousRows = lagging ? null : rows;
+            await Task.Delay(300);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Emporium.Tests.Web.Dashboard;
@@ -14,7 +16,7 @@ public sealed class DashboardPage : IAsyncDisposable
         Page = page;
         page.Console += (_, m) =>
         {
-            if (m.Type == "error")
+            if (m.Type == "error" && !IsEndpointOfAnotherStageMissing(m))
             {
                 lock (Errors)
                 {
@@ -32,6 +34,12 @@ public sealed class DashboardPage : IAsyncDisposable
     }
 
     public IPage Page { get; }
+
+    /// <summary>Endpoints other stages serve (DAGs, alerts, catalog) answer 404 while their stage is not part of the
+    /// server; the page shows an empty state for that, and Chromium still logs the 404. Nothing else is excused.</summary>
+    private static bool IsEndpointOfAnotherStageMissing(IConsoleMessage m) =>
+        m.Text.Contains("status of 404", StringComparison.Ordinal) &&
+        new[] { "/api/v1/dags", "/api/v1/alerts", "/api/v1/catalog" }.Any(p => m.Location.Contains(p, StringComparison.Ordinal));
 
     /// <summary>Console errors (CSP violations included: Chromium reports them there), uncaught exceptions.</summary>
     public List<string> Errors { get; } = [];
@@ -69,6 +77,14 @@ public sealed class DashboardPage : IAsyncDisposable
     /// <summary>Visible text of one column of a rendered table.</summary>
     public async Task<IReadOnlyList<string>> ColumnTextAsync(string tableTestId, string column) =>
         await Page.Locator($"[data-testid='{tableTestId}'] td[data-col='{column}']").AllInnerTextsAsync();
+
+    /// <summary>axe-core's WCAG 2 A/AA rules on the page as it stands: labels, names, contrast, landmarks, keyboard focus.</summary>
+    public async Task AssertAccessibleAsync()
+    {
+        var result = await Page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa"] } });
+        Assert.True(result.Violations.Length == 0, "accessibility violations:\n" + string.Join("\n",
+            result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+    }
 
     public void AssertNoErrors() => Assert.True(Errors.Count == 0, "browser errors:\n" + string.Join("\n", Errors));
 

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Emporium.Cli.Commands.Batch;
+
+/// <summary>JSON shape of batch requests and summaries on the wire (camelCase, enums as names).</summary>
+public static class BatchJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+}

@@ -1,0 +1,73 @@
+using Emporium.Batch.Loading;
+using Spectre.Console;
+
+namespace Emporium.Cli.Commands.Batch;
+
+/// <summary>The console side of a load: a progress bar (bytes, rows/s, ETA) while it runs, a summary table after.</summary>
+public static class LoadSummaryOutput
+{
+    public static async Task<LoadSummary> WithProgressAsync(LoadSpec.Resolved resolved, BatchLoader loader, CancellationToken ct)
+    {
+        var progress = new LoadProgress();
+        var load = loader.LoadAsync(resolved.Files, resolved.Request, progress, ct);
+        if (Console.IsErrorRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            Console.Error.WriteLine($"loading {resolved.Files.Count} file(s) into {resolved.Request.Dataset.Name}");
+            return await load;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(),
+                new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("loading", maxValue: Math.Max(1, progress.TotalBytes));
+                var started = DateTime.UtcNow;
+                while (!load.IsCompleted)
+                {
+                    await Task.WhenAny(load, Task.Delay(250, ct));
+                    var seconds = Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
+                    task.Value = Math.Min(progress.Bytes, task.MaxValue);
+                    task.Description = Markup.Escape($"{progress.CurrentFile} {progress.Rows:N0} rows ({progress.Rows / seconds:N0}/s), {progress.Rejected:N0} rejected");
+                }
+                task.Value = task.MaxValue;
+                return await load;
+            });
+    }
+
+    public static void Write(LoadSummary summary)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"load into {summary.Dataset}"));
+        table.AddColumn("file");
+        table.AddColumn("status");
+        table.AddColumn("format");
+        table.AddColumn(new TableColumn("rows read").RightAligned());
+        table.AddColumn(new TableColumn("loaded").RightAligned());
+        table.AddColumn(new TableColumn("rejected").RightAligned());
+        table.AddColumn("rejects / notes");
+        foreach (var file in summary.Files)
+        {
+            var notes = file.Error is not null ? [file.Error] : new List<string>();
+            notes.AddRange(file.Quarantine.Select(q => $"lake:{q}"));
+            notes.AddRange(file.Warnings);
+            table.AddRow(
+                Markup.Escape(Path.GetFileName(file.Path)),
+                file.Status switch
+                {
+                    FileLoadStatus.Loaded => "[green]loaded[/]",
+                    FileLoadStatus.Skipped => "[grey]skipped[/]",
+                    FileLoadStatus.Rejected => "[yellow]rejected[/]",
+                    _ => "[red]failed[/]",
+                },
+                file.Format?.ToString().ToLowerInvariant() ?? "-",
+                file.RowsRead.ToString("N0"),
+                file.RowsLoaded.ToString("N0"),
+                file.RowsRejected.ToString("N0"),
+                Markup.Escape(string.Join("\n", notes)));
+        }
+        table.Caption(Markup.Escape($"{summary.Files.Count} file(s), {summary.RowsLoaded:N0} rows loaded, {summary.RowsRejected:N0} rejected"));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        console.Write(table);
+    }
+}

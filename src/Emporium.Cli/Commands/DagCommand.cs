@@ -1,0 +1,351 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Emporium.Cli.Commands.Client;
+using Emporium.Cli.Commands.Dags;
+using Emporium.Cli.Hosting;
+using Emporium.Cli.Web;
+using Emporium.Orchestration;
+using Spectre.Console;
+
+namespace Emporium.Cli.Commands;
+
+/// <summary><c>emporium dag list|run|backfill|runs|logs|clear</c>. Commands go through the server that owns the data
+/// dir (or --url); without one, run/backfill/clear execute in this process (holding the data dir) and runs/logs read
+/// the metadata store directly.</summary>
+public sealed class DagCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var command = new Command("dag", "List, run, backfill and inspect DAGs of the orchestrator");
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Run());
+        command.Subcommands.Add(Backfill());
+        command.Subcommands.Add(Runs());
+        command.Subcommands.Add(Logs());
+        command.Subcommands.Add(Clear());
+        return command;
+    }
+
+    private static Command List()
+    {
+        var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
+        var json = new Option<bool>("--json") { Description = "Print the API's JSON" };
+        var command = new Command("list", "DAGs with their schedule, tasks and last run") { data, url, key, json };
+        command.SetAction((parse, ct) => Guard("dag list", async () =>
+        {
+            if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
+            {
+                using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
+                var body = await new DagApiClient(client).ListAsync(ct);
+                PrintDags(body, parse.GetValue(json));
+                return 0;
+            }
+            var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
+            var registry = DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags"));
+            using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
+            var local = JsonSerializer.SerializeToElement(new { dags = registry.Dags.Select(d => DagViews.Dag(d, store)), errors = registry.Errors }, ApiErrors.Json);
+            PrintDags(local, parse.GetValue(json));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Run()
+    {
+        var name = new Argument<string>("name") { Description = "DAG name" };
+        var date = new Option<string?>("--date") { Description = "Logical date YYYY-MM-DD (default: today, UTC)" };
+        var param = ParamOption();
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once the run is queued (server only)" };
+        var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
+        var command = new Command("run", "Run a DAG for one day (re-running a day replaces its results); exit 1 if the run fails")
+        {
+            name, date, param, noWait, data, url, key,
+        };
+        command.SetAction((parse, ct) => Guard("dag run", async () =>
+        {
+            var dag = parse.GetValue(name)!;
+            var logical = parse.GetValue(date) is { } d ? RunKey.ParseDate(d) : (DateTime?)null;
+            var runParams = ParseParams(parse.GetValue(param));
+            if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
+            {
+                using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
+                var api = new DagApiClient(client);
+                var run = await api.TriggerAsync(dag, logical is null ? null : new RunKey(dag, logical.Value).DateText, runParams, ct);
+                var ds = run.GetProperty("ds").GetString()!;
+                Console.Out.WriteLine($"{dag} {ds}: {run.GetProperty("runId").GetString()} queued on {server}");
+                return parse.GetValue(noWait) ? 0 : await api.WaitAsync(dag, ds, Console.Out, ct) == "success" ? 0 : 1;
+            }
+            await using var local = await LocalOrchestrator.OpenAsync(EmporiumConfiguration.ResolveDataDir(parse.GetValue(data)), ct);
+            var started = local.Engine.Trigger(dag, logical, runParams);
+            Console.Out.WriteLine($"{dag} {started.Key.DateText}: {started.RunId} running in this process");
+            var ended = await RunWatcher.WatchAsync(local.Engine, [started.Key], Console.Out, ct);
+            return ended.All(r => r.State == RunState.Success) ? 0 : 1;
+        }));
+        return command;
+    }
+
+    private static Command Backfill()
+    {
+        var name = new Argument<string>("name") { Description = "DAG name" };
+        var from = new Option<string>("--from") { Description = "First day YYYY-MM-DD", Required = true };
+        var to = new Option<string>("--to") { Description = "Last day YYYY-MM-DD (inclusive)", Required = true };
+        var param = ParamOption();
+        var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
+        var command = new Command("backfill", "One run per scheduled day in [--from, --to], oldest first within max_active_runs")
+        {
+            name, from, to, param, data, url, key,
+        };
+        command.SetAction((parse, ct) => Guard("dag backfill", async () =>
+        {
+            var dag = parse.GetValue(name)!;
+            var first = DateOnly.FromDateTime(RunKey.ParseDate(parse.GetValue(from)!));
+            var last = DateOnly.FromDateTime(RunKey.ParseDate(parse.GetValue(to)!));
+            var runParams = ParseParams(parse.GetValue(param));
+            if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
+            {
+                using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
+                var api = new DagApiClient(client);
+                var body = await api.BackfillAsync(dag, first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), runParams, ct);
+                var days = body.GetProperty("created").EnumerateArray().Select(r => r.GetProperty("ds").GetString()!).ToList();
+                PrintSkipped(body.GetProperty("skipped").EnumerateArray().Select(s => s.GetProperty("ds").GetString()!));
+                var states = new List<string>();
+                foreach (var ds in days)
+                {
+                    states.Add(await api.WaitAsync(dag, ds, Console.Out, ct));
+                }
+                return Summary(dag, states);
+            }
+            await using var local = await LocalOrchestrator.OpenAsync(EmporiumConfiguration.ResolveDataDir(parse.GetValue(data)), ct);
+            var result = local.Engine.Backfill(dag, first, last, runParams);
+            PrintSkipped(result.Skipped.Select(r => r.Key.DateText));
+            var ended = await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
+            {
+                var bar = progress.AddTask($"{dag} backfill", maxValue: Math.Max(1, result.Created.Count));
+                var keys = result.Created.Select(r => r.Key).ToList();
+                await local.Engine.WaitUntilAsync(() =>
+                {
+                    bar.Value = keys.Count(k => local.Engine.Store.GetRun(k)?.State is RunState.Success or RunState.Failed);
+                    return bar.Value >= keys.Count;
+                }, ct);
+                return keys.Select(k => local.Engine.Store.GetRun(k)!).ToList();
+            });
+            foreach (var run in ended)
+            {
+                Console.Out.WriteLine($"{run.Key.DateText}  {DagViews.State(run.State)}");
+            }
+            return Summary(dag, ended.Select(r => DagViews.State(r.State)).ToList());
+        }));
+        return command;
+    }
+
+    private static Command Runs()
+    {
+        var name = new Argument<string>("name") { Description = "DAG name" };
+        var limit = new Option<int>("--limit") { Description = "Newest N runs", DefaultValueFactory = _ => 30 };
+        var json = new Option<bool>("--json") { Description = "Print the API's JSON" };
+        var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
+        var command = new Command("runs", "Runs of a DAG, newest first, with task states") { name, limit, json, data, url, key };
+        command.SetAction((parse, ct) => Guard("dag runs", async () =>
+        {
+            var dag = parse.GetValue(name)!;
+            JsonElement body;
+            if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
+            {
+                using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
+                body = await new DagApiClient(client).RunsAsync(dag, parse.GetValue(limit), ct);
+            }
+            else
+            {
+                var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
+                var registry = DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags"));
+                var definition = registry.Get(dag);
+                using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
+                body = JsonSerializer.SerializeToElement(new
+                {
+                    dag,
+                    runs = store.Runs(dag).Reverse().Take(parse.GetValue(limit)).Select(r => DagViews.Run(r, definition, store)),
+                }, ApiErrors.Json);
+            }
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(body.GetRawText());
+                return 0;
+            }
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(dag));
+            foreach (var column in new[] { "ds", "run id", "state", "started", "ended", "tasks" })
+            {
+                table.AddColumn(column);
+            }
+            foreach (var run in body.GetProperty("runs").EnumerateArray())
+            {
+                var tasks = string.Join(" ", run.GetProperty("tasks").EnumerateArray().Select(t => $"{t.GetProperty("task").GetString()}={t.GetProperty("state").GetString()}"));
+                table.AddRow(Markup.Escape(run.GetProperty("ds").GetString()!), Markup.Escape(run.GetProperty("runId").GetString()!),
+                    Markup.Escape(run.GetProperty("state").GetString()!), Markup.Escape(Time(run, "startedAt")), Markup.Escape(Time(run, "endedAt")), Markup.Escape(tasks));
+            }
+            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }).Write(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Logs()
+    {
+        var name = new Argument<string>("name") { Description = "DAG name" };
+        var date = new Option<string>("--date") { Description = "Logical date YYYY-MM-DD", Required = true };
+        var task = new Option<string?>("--task") { Description = "One task (default: every task of the run)" };
+        var attempt = new Option<int?>("--try") { Description = "One try (default: every try)" };
+        var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
+        var command = new Command("logs", "Logs of a run's tasks, every try") { name, date, task, attempt, data, url, key };
+        command.SetAction((parse, ct) => Guard("dag logs", async () =>
+        {
+            var dag = parse.GetValue(name)!;
+            var key2 = new RunKey(dag, RunKey.ParseDate(parse.GetValue(date)!));
+            if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
+            {
+                using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
+                var api = new DagApiClient(client);
+                var tasks = parse.GetValue(task) is { } one
+                    ? [one]
+                    : (await api.RunAsync(dag, key2.DateText, ct)).GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("task").GetString()!).ToList();
+                foreach (var t in tasks)
+                {
+                    var body = await api.LogsAsync(dag, key2.DateText, t, parse.GetValue(attempt), ct);
+                    foreach (var line in body.GetProperty("lines").EnumerateArray())
+                    {
+                        Console.Out.WriteLine(line.GetString());
+                    }
+                }
+                return 0;
+            }
+            var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
+            using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
+            if (store.GetRun(key2) is null)
+            {
+                throw new KeyNotFoundException($"DAG '{dag}' has no run for {key2.DateText}");
+            }
+            var names = parse.GetValue(task) is { } single ? [single] : store.Tasks(key2).Select(t => t.Task).ToList();
+            foreach (var t in names)
+            {
+                Console.Out.Write(store.ReadLog(key2, t, parse.GetValue(attempt)));
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Clear()
+    {
+        var name = new Argument<string>("name") { Description = "DAG name" };
+        var date = new Option<string>("--date") { Description = "Logical date YYYY-MM-DD", Required = true };
+        var task = new Option<string?>("--task") { Description = "Clear this task and its downstream (default: the whole run)" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once cleared (server only)" };
+        var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
+        var command = new Command("clear", "Clear task state of a run so it runs again (with its downstream tasks)") { name, date, task, noWait, data, url, key };
+        command.SetAction((parse, ct) => Guard("dag clear", async () =>
+        {
+            var dag = parse.GetValue(name)!;
+            var logical = RunKey.ParseDate(parse.GetValue(date)!);
+            var ds = new RunKey(dag, logical).DateText;
+            if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
+            {
+                using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
+                var api = new DagApiClient(client);
+                await api.ClearAsync(dag, ds, parse.GetValue(task), ct);
+                Console.Out.WriteLine($"{dag} {ds}: cleared {parse.GetValue(task) ?? "every task"}; the server runs it again");
+                return parse.GetValue(noWait) ? 0 : await api.WaitAsync(dag, ds, Console.Out, ct) == "success" ? 0 : 1;
+            }
+            await using var local = await LocalOrchestrator.OpenAsync(EmporiumConfiguration.ResolveDataDir(parse.GetValue(data)), ct);
+            var run = local.Engine.Clear(dag, logical, parse.GetValue(task));
+            Console.Out.WriteLine($"{dag} {ds}: cleared {parse.GetValue(task) ?? "every task"}; running it again in this process");
+            var ended = await RunWatcher.WatchAsync(local.Engine, [run.Key], Console.Out, ct);
+            return ended[0].State == RunState.Success ? 0 : 1;
+        }));
+        return command;
+    }
+
+    private static Option<string[]> ParamOption() => new("--param")
+    {
+        Description = "Run parameter k=v (repeatable); overrides emporium.json Dags:<dag>:<k> and EMPORIUM__DAGS__<DAG>__<K>",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    internal static Dictionary<string, string?> ParseParams(string[]? values)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in values ?? [])
+        {
+            var eq = value.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new FormatException($"--param '{value}' is not k=v");
+            }
+            result[value[..eq].Trim()] = value[(eq + 1)..];
+        }
+        return result;
+    }
+
+    private static string? Server(string? url, string? data) => ServerLocator.Find(url, data);
+
+    private static int Summary(string dag, IReadOnlyList<string> states)
+    {
+        var failed = states.Count(s => s != "success");
+        Console.Out.WriteLine($"{dag}: {states.Count - failed} of {states.Count} run(s) succeeded");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static void PrintSkipped(IEnumerable<string> days)
+    {
+        foreach (var ds in days)
+        {
+            Console.Out.WriteLine($"{ds}  skipped: a run of this day is active");
+        }
+    }
+
+    private static void PrintDags(JsonElement body, bool json)
+    {
+        if (json)
+        {
+            Console.Out.WriteLine(body.GetRawText());
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in new[] { "dag", "schedule", "tasks", "last run", "description" })
+        {
+            table.AddColumn(column);
+        }
+        foreach (var dag in body.GetProperty("dags").EnumerateArray())
+        {
+            var last = dag.GetProperty("lastRun");
+            table.AddRow(
+                Markup.Escape(dag.GetProperty("name").GetString()!),
+                Markup.Escape(dag.GetProperty("schedule").GetString()!),
+                Markup.Escape(string.Join(" → ", dag.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()))),
+                Markup.Escape(last.ValueKind == JsonValueKind.Object ? $"{last.GetProperty("ds").GetString()} {last.GetProperty("state").GetString()}" : "—"),
+                Markup.Escape(dag.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : ""));
+        }
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }).Write(table);
+        foreach (var error in body.GetProperty("errors").EnumerateArray())
+        {
+            Console.Error.WriteLine($"skipped DAG definition: {error.GetString()}");
+        }
+    }
+
+    private static string Time(JsonElement run, string property) =>
+        run.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Replace('T', ' ')[..Math.Min(19, v.GetString()!.Length)] : "";
+
+    /// <summary>Known failures become a message and exit code 2 instead of a stack trace.</summary>
+    private static async Task<int> Guard(string what, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is DagNotFoundException or KeyNotFoundException or RunConflictException or FormatException or ArgumentException
+                                      or StartupException or StoreLockedException or ApiException or HttpRequestException or BackendUnavailableException)
+        {
+            await Console.Error.WriteLineAsync($"emporium {what}: {e.Message}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Emporium.Configuration;
+using Emporium.Orchestration;
+
+namespace Emporium.Cli.Hosting;
+
+/// <summary>Hosts the DAG orchestrator in <c>emporium up</c>: discovers the DAGs, opens the metadata store under
+/// <c>&lt;data&gt;/meta/orchestrator</c> and runs the scheduler until shutdown. Settings: section <c>Orchestrator</c>
+/// (<c>Scheduling</c>, default true: create runs from schedules; <c>Parallelism</c>, default 8); DAG parameters:
+/// section <c>Dags:&lt;dag&gt;</c>.</summary>
+public sealed class OrchestratorServiceModule : IServiceModule
+{
+    public void Configure(IServiceCollection services, EmporiumOptions options)
+    {
+        var dataDir = BackendAddresses.FullDataDir(options);
+        services.AddSingleton(sp => DagRegistry.Discover(sp, Path.Combine(dataDir, "dags")));
+        services.AddSingleton(_ => OrchestratorStore.Open(OrchestratorStore.DirectoryFor(dataDir)));
+        services.AddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var settings = configuration.GetSection("Orchestrator").Get<OrchestratorOptions>() ?? new OrchestratorOptions();
+            return new DagEngine(
+                sp.GetRequiredService<DagRegistry>(),
+                sp.GetRequiredService<OrchestratorStore>(),
+                settings with { OnlyOwnRuns = false },
+                sp,
+                sp.GetRequiredService<TimeProvider>(),
+                new DagParamResolver(configuration),
+                sp.GetRequiredService<ILoggerFactory>());
+        });
+        services.AddHostedService<OrchestratorHostedService>();
+    }
+}

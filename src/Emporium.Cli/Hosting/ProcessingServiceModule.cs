@@ -1,0 +1,69 @@
+using Emporium.Configuration;
+using Emporium.Diagnostics;
+using Emporium.Marts;
+using Emporium.Processing;
+
+namespace Emporium.Cli.Hosting;
+
+/// <summary>Registers the stream processor (run as a hosted service when the log, lake and warehouse are all
+/// available), its metrics, and the mart service.</summary>
+public sealed class ProcessingServiceModule : IServiceModule
+{
+    public void Configure(IServiceCollection services, EmporiumOptions options)
+    {
+        services.AddSingleton(sp =>
+        {
+            var backends = sp.GetRequiredService<Backends>();
+            return backends is { Log: { } log, Lake: { } lake, Warehouse: { } warehouse }
+                ? new StreamProcessor(log, warehouse, lake,
+                    new StreamProcessorOptions
+                    {
+                        Group = options.Ingest.ProcessorGroup,
+                        Partitions = options.Partitions,
+                        TempDirectory = Path.Combine(BackendAddresses.FullDataDir(options), "tmp"),
+                    },
+                    sp.GetService<RecordHookRegistry>(),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<StreamProcessor>>())
+                : null!;
+        });
+        services.AddSingleton<IMetricsSource>(sp => sp.GetService<StreamProcessor>() is { } processor
+            ? new ProcessorMetrics(processor)
+            : new NoMetrics());
+        services.AddSingleton(sp => new MartService(sp.GetRequiredService<Backends>().RequireWarehouse()));
+        services.AddHostedService<StreamProcessorHostedService>();
+    }
+
+    private sealed class NoMetrics : IMetricsSource
+    {
+        public void Write(PrometheusWriter writer)
+        {
+        }
+    }
+}
+
+/// <summary>Runs the processor for the lifetime of the host; a missing backend leaves it off, with a log line.</summary>
+public sealed class StreamProcessorHostedService(IServiceProvider services, ILogger<StreamProcessorHostedService> logger) : IHostedService
+{
+    private StreamProcessor? _processor;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _processor = services.GetService<StreamProcessor>();
+        if (_processor is null)
+        {
+            var backends = services.GetRequiredService<Backends>();
+            logger.LogWarning("stream processor not started: {Missing}", string.Join("; ", backends.Unavailable.Select(kv => $"{kv.Key}: {kv.Value}")));
+            return;
+        }
+        await _processor.StartAsync(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_processor is not null)
+        {
+            await _processor.StopAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Emporium.Batch.Loading;
+using Emporium.Cli.Commands.Batch;
+using Emporium.Cli.Hosting;
+using Emporium.Cli.Web.Auth;
+
+namespace Emporium.Cli.Web;
+
+/// <summary><c>POST /api/v1/load {"paths":[…],"dataset","format"?,"strict"?,"force"?,"jsonPath"?,"set"?}</c>: loads files
+/// the server can read (the CLI's <c>load</c> goes here while a server owns the data dir, since only that process may
+/// write the warehouse). Answers the load summary; 400 for a bad request, 404 for an unknown dataset, 503 when the
+/// server has no warehouse, lake or normalizer. Needs the admin scope: it reads the server's file system.</summary>
+public sealed class BatchEndpoints : IEndpointModule
+{
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/load", async (HttpContext context, IServiceProvider services, CancellationToken ct) =>
+            {
+                LoadSpec? spec;
+                try
+                {
+                    spec = await JsonSerializer.DeserializeAsync<LoadSpec>(context.Request.Body, BatchJson.Options, ct);
+                }
+                catch (JsonException e)
+                {
+                    return ApiErrors.Problem(400, "unreadable body", $"expected {{\"paths\": [...], \"dataset\": \"...\"}}: {e.Message}", [ApiErrors.Field("body", e.Message)]);
+                }
+                if (spec is null || string.IsNullOrWhiteSpace(spec.Dataset) || spec.Paths is null)
+                {
+                    return ApiErrors.Problem(400, "missing fields", "paths and dataset are required", [ApiErrors.Field("dataset", "required"), ApiErrors.Field("paths", "required")]);
+                }
+                if (services.GetService<BatchLoader>() is not { } loader)
+                {
+                    var why = services.GetRequiredService<Backends>().Unavailable;
+                    return ApiErrors.Problem(503, "batch loading unavailable", string.Join("; ", why.Select(kv => $"{kv.Key}: {kv.Value}")));
+                }
+                LoadSpec.Resolved resolved;
+                try
+                {
+                    resolved = spec.Resolve();
+                }
+                catch (LoadSpecException e)
+                {
+                    var unknown = e.Message.StartsWith("unknown dataset", StringComparison.Ordinal);
+                    return ApiErrors.Problem(unknown ? 404 : 400, unknown ? "unknown dataset" : "bad load request", e.Message,
+                        [ApiErrors.Field(unknown ? "dataset" : "paths", e.Message)]);
+                }
+                var summary = await loader.LoadAsync(resolved.Files, resolved.Request, null, ct);
+                return Results.Text(JsonSerializer.Serialize(summary, BatchJson.Options), "application/json");
+            })
+            .RequireScope(Scopes.Admin);
+    }
+}

@@ -1,0 +1,268 @@
+using System.Text.Json;
+using Emporium.Cli.Web.Auth;
+using Emporium.Orchestration;
+
+namespace Emporium.Cli.Web;
+
+/// <summary>The orchestrator's HTTP API under <c>/api/v1/dags</c>: list DAGs, list/get runs, trigger a run
+/// (<c>{"date","params"}</c>), backfill, clear, and read task logs. Triggering, backfilling and clearing need the
+/// <c>admin</c> scope when API keys are configured; reading needs <c>read</c>.</summary>
+public sealed class DagEndpoints : IEndpointModule
+{
+    public void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/dags");
+        group.MapGet("", (DagEngine engine) => Results.Json(new
+            {
+                dags = engine.Registry.Dags.Select(d => DagViews.Dag(d, engine.Store)),
+                errors = engine.Registry.Errors,
+            }, ApiErrors.Json))
+            .RequireScope(Scopes.Read).WithName("Dags").WithSummary("DAGs, their schedules and tasks");
+
+        group.MapGet("/{name}", (string name, DagEngine engine) =>
+                engine.Registry.TryGet(name, out var dag) ? Results.Json(DagViews.Dag(dag, engine.Store), ApiErrors.Json) : UnknownDag(name, engine))
+            .RequireScope(Scopes.Read).WithName("Dag").WithSummary("One DAG");
+
+        group.MapGet("/{name}/runs", (string name, int? limit, DagEngine engine) =>
+            {
+                if (!engine.Registry.TryGet(name, out var dag))
+                {
+                    return UnknownDag(name, engine);
+                }
+                if (limit is <= 0)
+                {
+                    return ApiErrors.Problem(400, "invalid limit", "limit must be a positive integer", [ApiErrors.Field("limit", "must be > 0")]);
+                }
+                var runs = engine.Store.Runs(name).Reverse().Take(limit ?? 100).Select(r => DagViews.Run(r, dag, engine.Store));
+                return Results.Json(new { dag = name, runs }, ApiErrors.Json);
+            })
+            .RequireScope(Scopes.Read).WithName("DagRuns").WithSummary("Runs of a DAG, newest first, with their task states");
+
+        group.MapGet("/{name}/runs/{date}", (string name, string date, DagEngine engine) =>
+                Find(name, date, engine, out var dag, out var run) ?? Results.Json(DagViews.Run(run!, dag, engine.Store, withTries: true), ApiErrors.Json))
+            .RequireScope(Scopes.Read).WithName("DagRun").WithSummary("One run with every try of every task");
+
+        group.MapPost("/{name}/runs", async (string name, HttpRequest request, DagEngine engine, CancellationToken ct) =>
+            {
+                if (!engine.Registry.TryGet(name, out var dag))
+                {
+                    return UnknownDag(name, engine);
+                }
+                var (body, error) = await ReadBodyAsync(request, ct);
+                if (error is not null)
+                {
+                    return error;
+                }
+                if (!TryDate(body, "date", required: false, out var date, out error))
+                {
+                    return error!;
+                }
+                if (!TryParams(body, out var runParams, out error))
+                {
+                    return error!;
+                }
+                try
+                {
+                    var run = engine.Trigger(name, date, runParams);
+                    return Results.Json(DagViews.Run(run, dag, engine.Store), ApiErrors.Json, statusCode: 201);
+                }
+                catch (RunConflictException e)
+                {
+                    return ApiErrors.Problem(409, "run already active", e.Message, [ApiErrors.Field("date", "a run of this day is active")]);
+                }
+            })
+            .RequireScope(Scopes.Admin).WithName("TriggerDag").WithSummary("Start (or re-run) the run of one day");
+
+        group.MapPost("/{name}/backfill", async (string name, HttpRequest request, DagEngine engine, CancellationToken ct) =>
+            {
+                if (!engine.Registry.TryGet(name, out var dag))
+                {
+                    return UnknownDag(name, engine);
+                }
+                var (body, error) = await ReadBodyAsync(request, ct);
+                if (error is not null)
+                {
+                    return error;
+                }
+                if (!TryDate(body, "from", required: true, out var from, out error) || !TryDate(body, "to", required: true, out var to, out error))
+                {
+                    return error!;
+                }
+                if (!TryParams(body, out var runParams, out error))
+                {
+                    return error!;
+                }
+                if (to < from)
+                {
+                    return ApiErrors.Problem(400, "invalid range", "'to' is before 'from'", [ApiErrors.Field("to", "must not be before from")]);
+                }
+                var result = engine.Backfill(name, DateOnly.FromDateTime(from!.Value), DateOnly.FromDateTime(to!.Value), runParams);
+                return Results.Json(new
+                {
+                    dag = name,
+                    created = result.Created.Select(r => DagViews.Run(r, dag, engine.Store)),
+                    skipped = result.Skipped.Select(r => new { ds = r.Key.DateText, state = DagViews.State(r.State), reason = "a run of this day is active" }),
+                }, ApiErrors.Json, statusCode: 202);
+            })
+            .RequireScope(Scopes.Admin).WithName("BackfillDag").WithSummary("One run per scheduled day in [from, to]");
+
+        group.MapPost("/{name}/runs/{date}/clear", async (string name, string date, HttpRequest request, DagEngine engine, CancellationToken ct) =>
+            {
+                if (Find(name, date, engine, out var dag, out var run) is { } missing)
+                {
+                    return missing;
+                }
+                var (body, error) = await ReadBodyAsync(request, ct);
+                if (error is not null)
+                {
+                    return error;
+                }
+                string? task = null;
+                if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("task", out var t) && t.ValueKind != JsonValueKind.Null)
+                {
+                    if (t.ValueKind != JsonValueKind.String || !dag!.HasTask(t.GetString()!))
+                    {
+                        return ApiErrors.Problem(400, "unknown task", $"DAG '{name}' has no task {t}", [ApiErrors.Field("task", "unknown")]);
+                    }
+                    task = t.GetString();
+                }
+                try
+                {
+                    var cleared = engine.Clear(name, run!.LogicalDate, task);
+                    return Results.Json(DagViews.Run(cleared, dag, engine.Store), ApiErrors.Json);
+                }
+                catch (RunConflictException e)
+                {
+                    return ApiErrors.Problem(409, "task running", e.Message, [ApiErrors.Field("task", "running now")]);
+                }
+            })
+            .RequireScope(Scopes.Admin).WithName("ClearDagRun").WithSummary("Clear a task (and its downstream) or a whole run so it runs again");
+
+        group.MapGet("/{name}/runs/{date}/tasks/{task}/logs", (string name, string date, string task, int? @try, DagEngine engine) =>
+            {
+                if (Find(name, date, engine, out var dag, out var run) is { } missing)
+                {
+                    return missing;
+                }
+                if (!dag!.HasTask(task))
+                {
+                    return ApiErrors.Problem(404, "unknown task", $"DAG '{name}' has no task '{task}'", [ApiErrors.Field("task", "unknown")]);
+                }
+                var text = engine.Store.ReadLog(run!.Key, task, @try);
+                var lines = text.Split('\n');
+                return Results.Json(new
+                {
+                    dag = name,
+                    ds = run.Key.DateText,
+                    task,
+                    tries = engine.Store.Tries(run.Key, task).Select(t => new { @try = t.Try, state = t.State, startedAt = t.StartedAt, endedAt = t.EndedAt, error = t.Error }),
+                    lines = lines.Length > 0 && lines[^1].Length == 0 ? lines[..^1] : lines,
+                }, ApiErrors.Json);
+            })
+            .RequireScope(Scopes.Read).WithName("DagTaskLogs").WithSummary("Log lines of a task in one run (every try, or ?try=N)");
+    }
+
+    private static IResult UnknownDag(string name, DagEngine engine)
+    {
+        var known = engine.Registry.Dags.Select(d => d.Name).ToList();
+        return ApiErrors.Problem(404, "unknown DAG", $"no DAG named '{name}'", [ApiErrors.Field("name", "unknown")], new Dictionary<string, object?> { ["known"] = known });
+    }
+
+    private static IResult? Find(string name, string date, DagEngine engine, out Dag? dag, out DagRunInfo? run)
+    {
+        run = null;
+        if (!engine.Registry.TryGet(name, out dag))
+        {
+            return UnknownDag(name, engine);
+        }
+        DateTime logicalDate;
+        try
+        {
+            logicalDate = RunKey.ParseDate(date);
+        }
+        catch (FormatException e)
+        {
+            return ApiErrors.Problem(400, "invalid date", e.Message, [ApiErrors.Field("date", "expected YYYY-MM-DD")]);
+        }
+        run = engine.Store.GetRun(new RunKey(name, logicalDate));
+        return run is null
+            ? ApiErrors.Problem(404, "no such run", $"DAG '{name}' has no run for {date}", [ApiErrors.Field("date", "no run")])
+            : null;
+    }
+
+    private static async Task<(JsonElement Body, IResult? Error)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Body.CanSeek && request.Headers.ContentType.Count == 0))
+        {
+            return (default, null);
+        }
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            if (doc.RootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            {
+                return (default, ApiErrors.Problem(400, "invalid body", "the body must be a JSON object", [ApiErrors.Field("body", "not an object")]));
+            }
+            return (doc.RootElement.Clone(), null);
+        }
+        catch (JsonException e)
+        {
+            return (default, ApiErrors.Problem(400, "invalid JSON", e.Message, [ApiErrors.Field("body", "not JSON")]));
+        }
+    }
+
+    private static bool TryDate(JsonElement body, string field, bool required, out DateTime? date, out IResult? error)
+    {
+        date = null;
+        error = null;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                error = ApiErrors.Problem(400, $"missing {field}", $"'{field}' (YYYY-MM-DD) is required", [ApiErrors.Field(field, "required")]);
+            }
+            return !required;
+        }
+        try
+        {
+            date = value.ValueKind == JsonValueKind.String ? RunKey.ParseDate(value.GetString()!) : throw new FormatException($"'{field}' must be a string");
+            return true;
+        }
+        catch (FormatException e)
+        {
+            error = ApiErrors.Problem(400, $"invalid {field}", e.Message, [ApiErrors.Field(field, "expected YYYY-MM-DD")]);
+            return false;
+        }
+    }
+
+    private static bool TryParams(JsonElement body, out Dictionary<string, string?> runParams, out IResult? error)
+    {
+        runParams = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        error = null;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("params", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            error = ApiErrors.Problem(400, "invalid params", "'params' must be an object of names to values", [ApiErrors.Field("params", "not an object")]);
+            return false;
+        }
+        foreach (var p in value.EnumerateObject())
+        {
+            runParams[p.Name] = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString(),
+                JsonValueKind.Null => null,
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
+                _ => null,
+            };
+            if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+            {
+                error = ApiErrors.Problem(400, "invalid params", $"param '{p.Name}' must be a string, number or boolean", [ApiErrors.Field($"params.{p.Name}", "not a scalar")]);
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,86 @@
+using Emporium.Orchestration;
+
+namespace Emporium.Cli.Web;
+
+/// <summary>The JSON shapes of the DAG API (also what the CLI prints with --format json).</summary>
+public static class DagViews
+{
+    public static object Dag(Dag dag, OrchestratorStore store)
+    {
+        var last = store.Runs(dag.Name).LastOrDefault();
+        return new
+        {
+            name = dag.Name,
+            description = dag.Description,
+            schedule = dag.ScheduleInterval.Text,
+            startDate = dag.Start.ToString("yyyy-MM-dd"),
+            catchup = dag.CatchupEnabled,
+            maxActiveRuns = dag.MaxActive,
+            dependsOnPast = dag.PastDependency,
+            @params = dag.Params,
+            tasks = dag.Tasks.Select(t => new
+            {
+                name = t.Name,
+                kind = t.Kind.ToString().ToLowerInvariant(),
+                upstream = t.Upstream,
+                retries = t.Retry.Retries,
+                retryDelaySeconds = t.Retry.RetryDelay.TotalSeconds,
+                exponentialBackoff = t.Retry.Exponential,
+                timeoutSeconds = t.Timeout?.TotalSeconds,
+                pokeSeconds = t.Kind == TaskKind.Sensor ? t.PokeInterval.TotalSeconds : (double?)null,
+                sensorTimeoutSeconds = t.Kind == TaskKind.Sensor ? t.SensorTimeout.TotalSeconds : (double?)null,
+            }),
+            lastRun = last is null ? null : new { ds = last.Key.DateText, state = State(last.State) },
+        };
+    }
+
+    public static object Run(DagRunInfo run, Dag? dag, OrchestratorStore store, bool withTries = false)
+    {
+        var instances = store.Tasks(run.Key).ToDictionary(t => t.Task, StringComparer.Ordinal);
+        var names = dag?.Tasks.Select(t => t.Name).ToList() ?? instances.Keys.Order(StringComparer.Ordinal).ToList();
+        return new
+        {
+            dag = run.Dag,
+            ds = run.Key.DateText,
+            logicalDate = run.LogicalDate,
+            runId = run.RunId,
+            runType = run.RunType,
+            state = State(run.State),
+            attempt = run.Attempt,
+            @params = run.Params,
+            queuedAt = run.QueuedAt,
+            startedAt = run.StartedAt,
+            endedAt = run.EndedAt,
+            tasks = names.Select(name =>
+            {
+                var ti = instances.GetValueOrDefault(name) ?? TaskInstanceInfo.Fresh(run.Key, name);
+                return new
+                {
+                    task = name,
+                    state = State(ti.State),
+                    tries = ti.TryNumber,
+                    failures = ti.Failures,
+                    startedAt = ti.StartedAt,
+                    endedAt = ti.EndedAt,
+                    nextTryAt = ti.NextTryAt,
+                    error = ti.Error,
+                    history = withTries
+                        ? store.Tries(run.Key, name).Select(t => new { @try = t.Try, state = t.State, startedAt = t.StartedAt, endedAt = t.EndedAt, error = t.Error })
+                        : null,
+                };
+            }),
+        };
+    }
+
+    public static string State(TaskState state) => state switch
+    {
+        TaskState.None => "none",
+        TaskState.Running => "running",
+        TaskState.UpForRetry => "up_for_retry",
+        TaskState.Success => "success",
+        TaskState.Failed => "failed",
+        _ => "upstream_failed",
+    };
+
+    public static string State(RunState state) => state.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,43 @@
+using Emporium.Batch.Formats;
+using Emporium.Datasets;
+
+namespace Emporium.Batch.Loading;
+
+/// <summary>A load as the CLI and <c>POST /api/v1/load</c> state it (names and strings), resolved into files and a
+/// <see cref="BatchLoadRequest"/> in one place so both refuse bad input alike.</summary>
+public sealed record LoadSpec(
+    IReadOnlyList<string> Paths,
+    string Dataset,
+    string? Format = null,
+    bool Strict = false,
+    bool Force = false,
+    string? JsonPath = null,
+    IReadOnlyDictionary<string, string>? Set = null)
+{
+    public sealed record Resolved(IReadOnlyList<string> Files, BatchLoadRequest Request);
+
+    /// <summary>Resolves the spec or explains what is wrong (unknown dataset or format, paths matching nothing).</summary>
+    public Resolved Resolve(Func<string, DatasetSchema?>? findDataset = null)
+    {
+        var schema = (findDataset ?? DatasetCatalog.Find)(Dataset)
+            ?? throw new LoadSpecException($"unknown dataset '{Dataset}' (known: {string.Join(", ", DatasetCatalog.All.Select(d => d.Name))})");
+        var format = FileFormat.Auto;
+        if (!string.IsNullOrWhiteSpace(Format) && (!Enum.TryParse(Format, ignoreCase: true, out format) || !Enum.IsDefined(format)))
+        {
+            throw new LoadSpecException($"unknown format '{Format}' (auto, csv, tsv, json, ndjson, xlsx, parquet)");
+        }
+        if (Paths.Count == 0)
+        {
+            throw new LoadSpecException("no file, folder or glob given");
+        }
+        var expansion = PathExpander.Expand(Paths);
+        if (expansion.Missing.Count > 0)
+        {
+            throw new LoadSpecException($"nothing found at {string.Join(", ", expansion.Missing)}");
+        }
+        return new Resolved(expansion.Files, new BatchLoadRequest(schema, new ReadSettings(format, JsonPath), Strict, Force, Set));
+    }
+}
+
+/// <summary>A load request that cannot start; the message says why.</summary>
+public sealed class LoadSpecException(string message) : Exception(message);

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace Emporium.Batch.Loading;
+
+/// <summary>Turns the paths given to <c>load</c> into files: a file as is, a folder recursively, a glob
+/// (<c>data/*.csv</c>, <c>in/**/*.json</c>) by matching. Hidden files and temp names (<c>.part</c>, <c>.tmp</c>,
+/// <c>~$</c> lock files) are skipped in folders and globs; a path that matches nothing is reported.</summary>
+public static class PathExpander
+{
+    public sealed record Expansion(IReadOnlyList<string> Files, IReadOnlyList<string> Missing);
+
+    public static Expansion Expand(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        var missing = new List<string>();
+        foreach (var given in paths)
+        {
+            var full = Path.GetFullPath(given);
+            if (File.Exists(full))
+            {
+                files.Add(full);
+                continue;
+            }
+            IEnumerable<string> found;
+            if (Directory.Exists(full))
+            {
+                found = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories);
+            }
+            else if (given.IndexOfAny(['*', '?', '[']) >= 0)
+            {
+                found = Glob(full);
+            }
+            else
+            {
+                missing.Add(given);
+                continue;
+            }
+            var matched = found.Where(f => !IsIgnored(f)).Order(StringComparer.Ordinal).ToList();
+            if (matched.Count == 0)
+            {
+                missing.Add(given);
+            }
+            files.AddRange(matched);
+        }
+        return new Expansion(files.Distinct(StringComparer.Ordinal).ToList(), missing);
+    }
+
+    /// <summary>Names a writer uses while a file is still arriving, or that are not data.</summary>
+    public static bool IsIgnored(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.StartsWith('.') || name.StartsWith("~$", StringComparison.Ordinal)
+            || name.EndsWith(".part", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".partial", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".crdownload", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".swp", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static IEnumerable<string> Glob(string pattern)
+    {
+        // The fixed part of the pattern is the root to search; the rest is matched relative to it.
+        var parts = pattern.Split(Path.DirectorySeparatorChar);
+        var fixedCount = Array.FindIndex(parts, p => p.IndexOfAny(['*', '?', '[']) >= 0);
+        var root = string.Join(Path.DirectorySeparatorChar, parts[..fixedCount]);
+        if (root.Length == 0)
+        {
+            root = Path.DirectorySeparatorChar.ToString();
+        }
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude(string.Join('/', parts[fixedCount..]));
+        return matcher.GetResultsInFullPath(root);
+    }
+}

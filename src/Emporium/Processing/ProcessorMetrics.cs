@@ -1,0 +1,25 @@
+using Emporium.Diagnostics;
+
+namespace Emporium.Processing;
+
+/// <summary>The processor's lines in <c>GET /metrics</c>.</summary>
+public sealed class ProcessorMetrics(StreamProcessor processor) : IMetricsSource
+{
+    public void Write(PrometheusWriter writer)
+    {
+        var s = processor.Stats;
+        writer.Counter("emporium_processor_batches_total", "Micro-batches committed", s.Batches);
+        writer.Counter("emporium_processor_records_total", "Log entries committed", s.Records);
+        writer.Counter("emporium_processor_rows_total", "Warehouse rows written after hooks and dedupe", s.Rows);
+        writer.Counter("emporium_processor_failures_total", "Batches that failed and were retried", s.Failures);
+        writer.Counter("emporium_processor_poison_records_total", "Entries that were not canonical JSON", s.PoisonRecords);
+        writer.Gauge("emporium_processor_batch_latency_seconds", "Fetch-to-commit time of the last batch", s.LastBatchLatency.TotalSeconds);
+        writer.Gauge("emporium_processor_freshness_seconds", "Append-to-commit time of recent records", s.FreshnessP50.TotalSeconds, ("quantile", "0.5"));
+        writer.Gauge("emporium_processor_freshness_seconds", "Append-to-commit time of recent records", s.FreshnessP99.TotalSeconds, ("quantile", "0.99"));
+        foreach (var (tp, next) in s.Positions.OrderBy(kv => kv.Key.Topic, StringComparer.Ordinal).ThenBy(kv => kv.Key.Partition))
+        {
+            writer.Gauge("emporium_processor_committed_offset", "Next offset the processor will read", next,
+                ("topic", tp.Topic), ("partition", tp.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+}

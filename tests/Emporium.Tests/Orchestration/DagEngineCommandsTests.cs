@@ -1,0 +1,110 @@
+using Emporium.Orchestration;
+
+namespace Emporium.Tests.Orchestration;
+
+public class DagEngineCommandsTests
+{
+    [Fact]
+    public async Task Backfill_of_five_days_creates_five_runs_one_per_ds()
+    {
+        var seen = new List<string>();
+        var dag = Dag.Create("b").Schedule("@daily").Task("t", ctx =>
+        {
+            lock (seen)
+            {
+                seen.Add(ctx.PartitionPath("stage", "b"));
+            }
+            return Task.CompletedTask;
+        });
+        await using var h = new EngineHarness([dag]).Start();
+        var from = new DateOnly(2024, 3, 28);
+        var to = new DateOnly(2024, 4, 1);
+        var result = h.Engine.Backfill("b", from, to);
+        await h.Until(() => h.Store.Runs("b").Count(r => r.State == RunState.Success) == 5);
+
+        var expected = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(i => from.AddDays(i).ToString("yyyy-MM-dd")).ToList();
+        Assert.Equal(expected, result.Created.Select(r => r.Key.Ds));
+        Assert.Empty(result.Skipped);
+        Assert.Equal(expected, h.Store.Runs("b").Select(r => r.Key.Ds));
+        Assert.All(h.Store.Runs("b"), r => Assert.Equal(RunTypes.Backfill, r.RunType));
+        Assert.Equal(expected.Select(d => $"stage/b/ds={d}"), seen.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Clear_of_a_failed_task_reruns_it_and_its_downstream_but_not_its_upstream()
+    {
+        var extracts = 0;
+        var broken = true;
+        var loads = 0;
+        var dag = Dag.Create("c")
+            .Task("extract", ctx =>
+            {
+                Interlocked.Increment(ref extracts);
+                ctx.Push("n", 10);
+                return Task.CompletedTask;
+            })
+            .Task("transform", ctx => broken ? throw new FormatException("bad row 7") : Task.CompletedTask).DependsOn("extract")
+            .Task("load", _ =>
+            {
+                Interlocked.Increment(ref loads);
+                return Task.CompletedTask;
+            }).DependsOn("transform");
+        await using var h = new EngineHarness([dag]).Start();
+        var key = h.Engine.Trigger("c", EngineHarness.Day(2024, 2, 1)).Key;
+        Assert.Equal(RunState.Failed, (await h.RunToEnd(key)).State);
+        Assert.Equal(TaskState.UpstreamFailed, h.Task(key, "load")!.State);
+
+        broken = false;
+        var cleared = h.Engine.Clear("c", key.LogicalDate, "transform");
+        Assert.Equal(2, cleared.Attempt);
+        Assert.Equal(TaskState.None, h.Task(key, "transform")!.State);
+        Assert.Equal(TaskState.None, h.Task(key, "load")!.State);
+        Assert.Equal(TaskState.Success, h.Task(key, "extract")!.State);
+
+        Assert.Equal(RunState.Success, (await h.RunToEnd(key)).State);
+        Assert.Equal(1, extracts);
+        Assert.Equal(1, loads);
+        Assert.Equal([TryStates.Failed, TryStates.Success], h.Tries(key, "transform").Select(t => t.State));
+        Assert.Single(h.Store.Runs("c"));
+        var log = h.Store.ReadLog(key, "transform");
+        Assert.Contains("bad row 7", log);
+        Assert.Contains("try 2 succeeded", log);
+    }
+
+    [Fact]
+    public async Task Re_running_a_day_replaces_its_run_and_an_active_day_cannot_be_started_twice()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dag = Dag.Create("r").Task("t", async ctx =>
+        {
+            await gate.Task.WaitAsync(ctx.CancellationToken);
+            ctx.Push("attempt", ctx.TryNumber);
+        });
+        await using var h = new EngineHarness([dag]).Start();
+        var day = EngineHarness.Day(2024, 2, 1);
+        var first = h.Engine.Trigger("r", day);
+        Assert.Throws<RunConflictException>(() => h.Engine.Trigger("r", day));
+        gate.SetResult();
+        await h.RunToEnd(first.Key);
+
+        var second = h.Engine.Trigger("r", day, new Dictionary<string, string?> { ["x"] = "1" });
+        Assert.Equal(2, second.Attempt);
+        Assert.Equal(RunState.Success, (await h.RunToEnd(first.Key)).State);
+        Assert.Single(h.Store.Runs("r"));
+        Assert.Equal("2", h.Store.XComs(first.Key, "t")["attempt"]);
+        Assert.Equal("1", h.Store.GetRun(first.Key)!.Params["x"]);
+    }
+
+    [Fact]
+    public async Task Unknown_dags_tasks_and_runs_are_reported_by_name()
+    {
+        var dag = Dag.Create("k").Task("t", _ => Task.CompletedTask);
+        await using var h = new EngineHarness([dag]).Start();
+        Assert.Contains("no DAG named 'nope'", Assert.Throws<DagNotFoundException>(() => h.Engine.Trigger("nope")).Message);
+        Assert.Contains("no run for 2024-01-01", Assert.Throws<KeyNotFoundException>(() => h.Engine.Clear("k", EngineHarness.Day(2024, 1, 1))).Message);
+        var run = h.Engine.Trigger("k", EngineHarness.Day(2024, 1, 1));
+        await h.RunToEnd(run.Key);
+        Assert.Contains("no task 'x'", Assert.Throws<KeyNotFoundException>(() => h.Engine.Clear("k", run.LogicalDate, "x")).Message);
+        Assert.Throws<ArgumentException>(() => h.Engine.Backfill("k", new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 1)));
+    }
+}
