@@ -7,8 +7,10 @@ namespace Emporium.Processing;
 /// <summary>Writes one partition batch to the lake: the entries as received to the raw zone (NDJSON) and the clean
 /// records to Parquet, one file per clean partition, all named after the offset range so re-processing a range
 /// rewrites the same objects. Returns the manifest describing them (not yet published).</summary>
-internal sealed class StreamLakeWriter(ILakeStore lake, ParquetWriter parquet, TimeProvider time)
+internal sealed class StreamLakeWriter(ILakeStore lake, ParquetWriter parquet, string tempDirectory, TimeProvider time)
 {
+    private const int UploadConcurrency = 8;
+
     /// <summary>Lineage columns appended to the canonical ones in clean Parquet files.</summary>
     public static readonly ColumnSchema[] SystemColumns =
     [
@@ -39,12 +41,29 @@ internal sealed class StreamLakeWriter(ILakeStore lake, ParquetWriter parquet, T
 
         var columns = batch.Schema.Columns.Concat(SystemColumns).ToArray();
         var source = batch.Source.ToString();
-        foreach (var group in batch.Records.GroupBy(r => CleanFolder(batch.Schema, r)).OrderBy(g => g.Key, StringComparer.Ordinal))
+        // Encode every clean partition locally first, then upload them concurrently: a backfill of historical
+        // records (reviews spanning years) touches hundreds of date partitions, and each upload waits on fsyncs.
+        var local = new List<(string Path, string Temp, long Rows)>();
+        try
         {
-            var path = $"{group.Key}/{id}.parquet";
-            var rows = group.Select(r => (object?[])[.. r.Record.Values, source, r.Offset]);
-            var (count, bytes) = await parquet.WriteAsync(lake, path, columns, rows, ct).ConfigureAwait(false);
-            files.Add(new LakeManifestFile(path, LakeLayout.Clean, count, bytes));
+            foreach (var group in batch.Records.GroupBy(r => CleanFolder(batch.Schema, r)).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var temp = Path.Combine(tempDirectory, $"emporium-{Guid.NewGuid():N}.parquet");
+                local.Add(($"{group.Key}/{id}.parquet", temp, 0));
+                var rows = group.Select(r => (object?[])[.. r.Record.Values, source, r.Offset]);
+                var count = await parquet.WriteLocalAsync(temp, columns, rows, ct).ConfigureAwait(false);
+                local[^1] = local[^1] with { Rows = count };
+            }
+            await Parallel.ForEachAsync(local, new ParallelOptions { MaxDegreeOfParallelism = UploadConcurrency, CancellationToken = ct },
+                async (file, token) => await lake.WriteFileAsync(file.Path, file.Temp, token).ConfigureAwait(false)).ConfigureAwait(false);
+            files.AddRange(local.Select(f => new LakeManifestFile(f.Path, LakeLayout.Clean, f.Rows, new FileInfo(f.Temp).Length)));
+        }
+        finally
+        {
+            foreach (var file in local)
+            {
+                File.Delete(file.Temp);
+            }
         }
         return new LakeManifest(dataset, id, source, files, time.GetUtcNow());
     }

@@ -58,6 +58,7 @@ public sealed partial class StreamProcessor
             foreach (var batch in batches)
             {
                 var manifest = await _lakeWriter.WriteAsync(batch, ct).ConfigureAwait(false);
+                FaultInjection?.Invoke("files");
                 await _manifests.WritePendingAsync(manifest, ct).ConfigureAwait(false);
                 manifests.Add(manifest);
             }
@@ -78,17 +79,18 @@ public sealed partial class StreamProcessor
         FaultInjection?.Invoke("committed");
 
         // 3. Publish: the files become visible. A crash before this is repaired by recovery from the pending copy.
+        // The batch is committed, so a stop request no longer interrupts this short tail.
         foreach (var manifest in manifests)
         {
-            await _manifests.PublishAsync(manifest, ct).ConfigureAwait(false);
-            await _manifests.DeletePendingAsync(manifest.Dataset, manifest.Id, ct).ConfigureAwait(false);
+            await _manifests.PublishAsync(manifest, CancellationToken.None).ConfigureAwait(false);
+            await _manifests.DeletePendingAsync(manifest.Dataset, manifest.Id, CancellationToken.None).ConfigureAwait(false);
         }
 
         try
         {
-            await consumer.ReportProcessedAsync(next, ct).ConfigureAwait(false);
+            await consumer.ReportProcessedAsync(next, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // Advisory only (lag and retention); the warehouse already holds the truth.
             _logger.LogWarning(e, "could not report processed offsets to the log");

@@ -54,8 +54,10 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         _schemas = _options.Datasets.ToDictionary(d => d.Name, StringComparer.Ordinal);
         _manifests = new LakeManifestStore(lake);
         _recovery = new LakeRecovery(lake, _manifests, _logger);
-        _parquet = new ParquetWriter(_options.TempDirectory);
-        _lakeWriter = new StreamLakeWriter(lake, _parquet, _time);
+        var tempDirectory = _options.TempDirectory ?? Path.GetTempPath();
+        Directory.CreateDirectory(tempDirectory);
+        _parquet = new ParquetWriter(tempDirectory);
+        _lakeWriter = new StreamLakeWriter(lake, _parquet, tempDirectory, _time);
     }
 
     /// <summary>The enrich/filter hooks; add to it before or while running.</summary>
@@ -63,7 +65,8 @@ public sealed partial class StreamProcessor : IAsyncDisposable
 
     public StreamProcessorOptions Options => _options;
 
-    /// <summary>Test seam: called with "lake" (files and pending manifest written, nothing committed) and
+    /// <summary>Test seam: called with "files" (a partition's files written, no pending manifest yet), "lake"
+    /// (files and pending manifests written, nothing committed) and
     /// "committed" (warehouse committed, manifest not yet published). Throwing there simulates a crash.</summary>
     internal Action<string>? FaultInjection { get; set; }
 

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Emporium.Cli.Commands.Client;
+using Emporium.Cli.Hosting;
+using Emporium.Marts;
+using Emporium.Warehouse;
+
+namespace Emporium.Cli.Commands;
+
+/// <summary><c>emporium marts [NAME] [--limit N] [--format table|csv|json]</c>: lists the marts, or prints one, through
+/// the server that owns the data dir (or --url), else directly from the warehouse file.</summary>
+public sealed class MartsCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var name = new Argument<string?>("name") { Description = "Mart to print; omit to list the marts", Arity = ArgumentArity.ZeroOrOne };
+        var limit = new Option<int?>("--limit") { Description = "Rows to print (default 10 for ranking marts, all for the others)" };
+        var format = new Option<string>("--format") { Description = "Output: table, csv or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong([.. TableOutput.Formats]);
+        var data = CommonOptions.Data();
+        var url = CommonOptions.Url();
+        var apiKey = CommonOptions.ApiKey();
+        var command = new Command("marts", "List the marts, or print the rows of one") { name, limit, format, data, url, apiKey };
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                var mart = parse.GetValue(name);
+                var result = mart is null
+                    ? Catalog()
+                    : await RowsAsync(mart, parse.GetValue(limit), parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct);
+                TableOutput.Write(result, parse.GetValue(format)!, Console.Out, mart ?? "marts");
+                return 0;
+            }
+            catch (Exception e) when (e is UnknownMartException or ArgumentOutOfRangeException or QueryRejectedException or ApiException
+                                          or StartupException or BackendUnavailableException or HttpRequestException)
+            {
+                var message = e is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter")[0] : e.Message;
+                await Console.Error.WriteLineAsync($"emporium marts: {message}");
+                return e is UnknownMartException or ArgumentOutOfRangeException or ApiException { Status: 400 or 404 } ? 1 : 2;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The contract: every mart with its columns and description.</summary>
+    private static QueryResult Catalog() => new(
+        [new QueryColumn("name", "varchar"), new QueryColumn("columns", "varchar"), new QueryColumn("description", "varchar")],
+        MartCatalog.All.Select(m => new object?[] { m.Name, string.Join(", ", m.Columns.Select(c => $"{c.Name} {c.Type}")), m.Description }).ToList());
+
+    public static async Task<QueryResult> RowsAsync(string name, int? limit, string? dataFlag, string? url, string? apiKey, CancellationToken ct)
+    {
+        if (MartCatalog.Find(name) is null)
+        {
+            throw new UnknownMartException(name);
+        }
+        if (ServerLocator.Find(url, dataFlag) is { } server)
+        {
+            using var client = new EmporiumClient(server, ServerLocator.ApiKey(apiKey));
+            return await client.MartAsync(name, limit, ct);
+        }
+        return await QueryCommand.WithLocalWarehouseAsync(dataFlag, w => new MartService(w).QueryAsync(name, limit, ct), ct);
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Emporium.Cli.Commands;
+using Emporium.Datasets;
+using Emporium.Processing;
+using Emporium.Tests.Processing;
+
+namespace Emporium.Tests.Cli.Commands;
+
+/// <summary><c>emporium replay</c> and <c>emporium marts</c> on a data dir no server owns.</summary>
+public sealed class ReplayAndMartsCommandTests
+{
+    private static Task<int> Run(params string[] args)
+    {
+        var root = new RootCommand { new ReplayCommand().Build(), new MartsCommand().Build() };
+        return root.Parse(args).InvokeAsync();
+    }
+
+    [Fact]
+    public async Task Replay_rewinds_orders_without_doubling_them_once_the_processor_runs_again()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { MaxBatchRecords = 40, Datasets = [DatasetCatalog.Orders] });
+        var orders = Enumerable.Range(0, 120).Select(TestRecords.Order).ToList();
+        await h.AppendAsync(orders);
+        await h.DrainAsync();
+
+        Assert.Equal(0, await Run("replay", "orders", "--from-offset", "50", "--data", h.DataDir));
+
+        var offsets = await h.Warehouse.GetOffsetsAsync("stream", CancellationToken.None);
+        Assert.All(offsets.Values, v => Assert.True(v <= 50));
+        Assert.Equal(offsets.Values.Sum(), (long)(await h.QueryAsync("SELECT count(*) FROM orders"))[0][0]!);
+
+        await h.RestartAsync();
+        await h.DrainAsync();
+        Assert.Equal(orders.Count, (long)(await h.QueryAsync("SELECT count(*) FROM orders"))[0][0]!);
+        Assert.Equal(orders.Count, (await h.LakeRowsAsync("orders")).Count);
+        Assert.Equal(0, await Run("marts", "popular_products", "--limit", "3", "--format", "csv", "--data", h.DataDir));
+    }
+
+    [Theory]
+    [InlineData("replay", "customers", "--from-offset", "0")]
+    [InlineData("replay", "orders", "--from-offset", "-1")]
+    [InlineData("replay", "orders")]
+    [InlineData("marts", "no_such_mart")]
+    [InlineData("marts", "daily_sales", "--limit", "0")]
+    [InlineData("marts", "daily_sales", "--format", "xml")]
+    public async Task Bad_arguments_exit_non_zero(params string[] args)
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });
+        Assert.NotEqual(0, await Run([.. args, "--data", h.DataDir]));
+    }
+}
