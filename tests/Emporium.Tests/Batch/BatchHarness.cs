@@ -37,7 +37,7 @@ internal sealed class BatchHarness : IAsyncDisposable
     public static async Task<BatchHarness> StartAsync(BatchLoaderOptions? options = null, TimeProvider? time = null)
     {
         var harness = new BatchHarness(options, time ?? TimeProvider.System);
-        await harness.Warehouse.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
+        await harness.Warehouse.InitializeAsync(Emporium.Batch.Loading.LoadSpec.Loadable, CancellationToken.None);
         return harness;
     }
 

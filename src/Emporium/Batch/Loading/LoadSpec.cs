@@ -14,13 +14,19 @@ public sealed record LoadSpec(
     string? JsonPath = null,
     IReadOnlyDictionary<string, string>? Set = null)
 {
+    /// <summary>Datasets a file can be loaded into: the canonical ones and the seed jobs' tables (seller_offers…).</summary>
+    public static IReadOnlyList<DatasetSchema> Loadable { get; } = [.. DatasetCatalog.All, .. Sources.SeedDatasets.All];
+
+    public static DatasetSchema? Find(string name) =>
+        Loadable.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
     public sealed record Resolved(IReadOnlyList<string> Files, BatchLoadRequest Request);
 
     /// <summary>Resolves the spec or explains what is wrong (unknown dataset or format, paths matching nothing).</summary>
     public Resolved Resolve(Func<string, DatasetSchema?>? findDataset = null)
     {
-        var schema = (findDataset ?? DatasetCatalog.Find)(Dataset)
-            ?? throw new LoadSpecException($"unknown dataset '{Dataset}' (known: {string.Join(", ", DatasetCatalog.All.Select(d => d.Name))})");
+        var schema = (findDataset ?? Find)(Dataset)
+            ?? throw new LoadSpecException($"unknown dataset '{Dataset}' (known: {string.Join(", ", Loadable.Select(d => d.Name))})");
         var format = FileFormat.Auto;
         if (!string.IsNullOrWhiteSpace(Format) && (!Enum.TryParse(Format, ignoreCase: true, out format) || !Enum.IsDefined(format)))
         {

@@ -175,4 +175,22 @@ public sealed class BatchLoaderTests
         Assert.Equal(file.RowsLoaded, DuckScalar<long>($"SELECT count(*) FROM read_parquet([{list}])"));
         Assert.Equal(file.RowsLoaded, DuckScalar<long>($"SELECT count(DISTINCT _offset) FROM read_parquet([{list}])"));
     }
+
+    [Fact]
+    public async Task RapidApiSearchResponseLoadsIntoSellerOffersWithTheJobsValues()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var spec = new LoadSpec([SampleData.SellerSearchResponse], "seller_offers",
+            Set: new Dictionary<string, string> { ["seller_id"] = "A02211013Q5HP3OMSZC7W", ["snapshot_date"] = "2024-01-10" });
+
+        var resolved = spec.Resolve();
+        var summary = await h.Loader.LoadAsync(resolved.Files, resolved.Request, null, default);
+
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(SampleData.SellerSearchResponse));
+        var products = doc.RootElement.GetProperty("data").GetProperty("products").EnumerateArray().ToList();
+        Assert.Equal(products.Count, summary.Files[0].RowsLoaded);
+        var expected = products.Sum(p => double.Parse(p.GetProperty("product_price").GetString()!.TrimStart('$'), CultureInfo.InvariantCulture));
+        Assert.Equal(expected, Convert.ToDouble((await h.RowsAsync("SELECT sum(product_price) FROM seller_offers"))[0][0]), 6);
+        Assert.Equal(products.Count, await h.CountAsync("SELECT count(*) FROM seller_offers WHERE seller_id = 'A02211013Q5HP3OMSZC7W'"));
+    }
 }
