@@ -4,6 +4,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ -f "$root/web/package.json" ]]; then
   "$root/scripts/ensure-deps.sh" node
-  (cd "$root/web" && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build)
+  # `npm install --no-save` rather than `npm ci`: the lock file carries no registry URLs here, and npm ci then
+  # refuses rollup's platform-specific optional packages; install still honours the locked versions.
+  (cd "$root/web" && { [[ node_modules -nt package-lock.json ]] || npm install --no-save --no-audit --no-fund --loglevel=error; } \
+    && touch node_modules && npm run --silent build)
 fi
 dotnet build "$root/Emporium.sln" -c Release --nologo -v quiet -clp:ErrorsOnly

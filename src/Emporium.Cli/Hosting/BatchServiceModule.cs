@@ -1,3 +1,4 @@
+using Emporium.Batch.Landing;
 using Emporium.Batch.Loading;
 using Emporium.Configuration;
 using Emporium.Lake;
@@ -19,5 +20,12 @@ public sealed class BatchServiceModule : IServiceModule
                 ? new BatchLoader(warehouse, lake, sp.GetRequiredService<ParquetWriter>(), normalizer, sp.GetRequiredService<TimeProvider>())
                 : null!;
         });
+        services.AddSingleton(new LandingOptions());
+        services.AddSingleton(sp => sp.GetService<BatchLoader>() is { } loader
+            ? new LandingZone(Path.Combine(dataDir, "landing"), loader, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LandingOptions>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<LandingZone>())
+            : null!);
+        services.AddHostedService(sp => new LandingWatcher(sp.GetService<LandingZone>(), sp.GetRequiredService<LandingOptions>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LandingWatcher>>()));
     }
 }

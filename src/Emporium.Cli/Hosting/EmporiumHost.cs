@@ -164,7 +164,6 @@ public sealed class EmporiumHost : IAsyncDisposable
             if (log is Emporium.Log.Embedded.EmbeddedEventLog embedded)
             {
                 builder.Services.AddSingleton(embedded);
-                builder.Services.AddSingleton<Emporium.Diagnostics.IMetricsSource>(new Emporium.Log.Embedded.EmbeddedLogMetrics(embedded));
             }
         }
         if (backends.Lake is { } lake)

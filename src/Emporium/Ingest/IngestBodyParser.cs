@@ -48,9 +48,8 @@ public static class IngestBodyParser
                         continue;
                     case JsonTokenType.StartObject:
                     {
-                        var start = (int)reader.TokenStartIndex;
                         using var doc = JsonDocument.ParseValue(ref reader);
-                        records.Add(InputRecord.Parsed(records.Count, doc.RootElement.Clone(), Raw(body[start..(int)reader.BytesConsumed])));
+                        records.Add(InputRecord.Parsed(records.Count, doc.RootElement.Clone()));
                         continue;
                     }
                     default:
@@ -117,7 +116,7 @@ public static class IngestBodyParser
                     throw new JsonException($"unexpected content after the value at byte {reader.TokenStartIndex + 1}");
                 }
                 records.Add(doc.RootElement.ValueKind == JsonValueKind.Object
-                    ? InputRecord.Parsed(records.Count, doc.RootElement.Clone(), Raw(line))
+                    ? InputRecord.Parsed(records.Count, doc.RootElement.Clone())
                     : InputRecord.Broken(records.Count, $"line {lineNumber}: expected a JSON object, got {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}", Raw(line)));
             }
             catch (JsonException e)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Log;
 
@@ -8,38 +10,59 @@ namespace Emporium.Ingest;
 /// only when both are durable, which is what allows the 202.</summary>
 public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, IDeadLetterStore deadLetters, IngestStats stats, TimeProvider time)
 {
+    /// <summary>Below this many records a request is normalized on the calling thread; above, on all cores.</summary>
+    private const int ParallelThreshold = 256;
+
     public async Task<IngestResult> IngestAsync(DatasetSchema schema, IReadOnlyList<InputRecord> records, string source, CancellationToken ct)
     {
-        var messages = new List<LogMessage>(records.Count);
+        var results = new NormalizeResult?[records.Count];
+        if (records.Count >= ParallelThreshold)
+        {
+            Parallel.For(0, records.Count, new ParallelOptions { CancellationToken = ct }, i => results[i] = Normalize(schema, records[i]));
+        }
+        else
+        {
+            for (var i = 0; i < records.Count; i++)
+            {
+                results[i] = Normalize(schema, records[i]);
+            }
+        }
+
+        // All accepted records are serialized into one buffer; messages are slices of it, taken once it stops growing.
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, records.Count * 256));
+        var slices = new List<(string? Key, int Start, int Length)>(records.Count);
         var errors = new List<IngestError>();
         var letters = new List<DeadLetter>();
         var now = time.GetUtcNow();
-        foreach (var input in records)
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            IReadOnlyList<FieldError> problems;
-            if (input.Value is { } value)
+            for (var i = 0; i < records.Count; i++)
             {
-                var result = normalizer.Normalize(schema, value);
-                if (result.Record is { } record)
+                var input = records[i];
+                if (results[i] is { Record: { } record })
                 {
-                    messages.Add(new LogMessage(record.Key, CanonicalJson.Serialize(record)));
+                    var start = buffer.WrittenCount;
+                    CanonicalJson.Write(writer, record);
+                    writer.Flush();
+                    writer.Reset();
+                    slices.Add((record.Key, start, buffer.WrittenCount - start));
                     continue;
                 }
-                problems = result.Errors.Count > 0 ? result.Errors : [new FieldError("", "rejected by the normalizer")];
+                IReadOnlyList<FieldError> problems = input.Value is null
+                    ? [new FieldError("", input.Error ?? "unreadable record")]
+                    : results[i]!.Errors.Count > 0 ? results[i]!.Errors : [new FieldError("", "rejected by the normalizer")];
+                errors.AddRange(problems.Select(p => new IngestError(input.Index, p.Field, p.Error)));
+                letters.Add(new DeadLetter(schema.Name, input.Index, source, now, problems, input.RawText));
             }
-            else
-            {
-                problems = [new FieldError("", input.Error ?? "unreadable record")];
-            }
-            errors.AddRange(problems.Select(p => new IngestError(input.Index, p.Field, p.Error)));
-            letters.Add(new DeadLetter(schema.Name, input.Index, source, now, problems, input.Raw));
         }
-        if (messages.Count > 0)
+        if (slices.Count > 0)
         {
+            var written = buffer.WrittenMemory;
+            var messages = slices.Select(s => new LogMessage(s.Key, written.Slice(s.Start, s.Length))).ToList();
             await log.AppendAsync(schema.Name, messages, ct);
         }
         await deadLetters.AddAsync(letters, ct);
-        var outcome = new IngestResult(schema.Name, messages.Count, letters.Count, errors);
+        var outcome = new IngestResult(schema.Name, slices.Count, letters.Count, errors);
         stats.Record(outcome);
         return outcome;
     }
@@ -47,9 +70,12 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
     /// <summary>Rejects a record the caller already found invalid (e.g. a route-specific check), keeping it as a dead letter.</summary>
     public async Task<IngestResult> RejectAsync(DatasetSchema schema, InputRecord input, FieldError error, string source, CancellationToken ct)
     {
-        await deadLetters.AddAsync([new DeadLetter(schema.Name, input.Index, source, time.GetUtcNow(), [error], input.Raw)], ct);
+        await deadLetters.AddAsync([new DeadLetter(schema.Name, input.Index, source, time.GetUtcNow(), [error], input.RawText)], ct);
         var outcome = new IngestResult(schema.Name, 0, 1, [new IngestError(input.Index, error.Field, error.Error)]);
         stats.Record(outcome);
         return outcome;
     }
+
+    private NormalizeResult? Normalize(DatasetSchema schema, InputRecord input) =>
+        input.Value is { } value ? normalizer.Normalize(schema, value) : null;
 }

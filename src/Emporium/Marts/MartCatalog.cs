@@ -158,6 +158,7 @@ public static class MartCatalog
         PriceDistribution, CategoryDistribution, AvgPricePerCategory,
         DailySales, PopularProducts, SalesByCountry, TopCustomers,
         ReviewRatings, TopReviewedProducts,
+        .. SellerMarts.All,
     ];
 
     public static MartDefinition? Find(string name) =>

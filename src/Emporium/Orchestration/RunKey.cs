@@ -16,6 +16,8 @@ public readonly record struct RunKey(string Dag, DateTime LogicalDate)
 
     public override string ToString() => $"{Dag}@{DateText}";
 
+    private static readonly string[] IsoFormats = ["yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
+
     /// <summary>Parse <c>yyyy-MM-dd</c> or an ISO-8601 date-time (taken as UTC).</summary>
     public static DateTime ParseDate(string text)
     {
@@ -23,7 +25,7 @@ public readonly record struct RunKey(string Dag, DateTime LogicalDate)
         {
             return day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        if (DateTimeOffset.TryParseExact(text, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
         {
             return DateTime.SpecifyKind(at.UtcDateTime, DateTimeKind.Utc);
         }

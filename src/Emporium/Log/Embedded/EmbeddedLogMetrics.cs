@@ -2,18 +2,21 @@ using Emporium.Diagnostics;
 
 namespace Emporium.Log.Embedded;
 
-/// <summary>Exposes <see cref="EmbeddedLogStats"/> on /metrics.</summary>
+/// <summary>The embedded log's counters for <c>GET /metrics</c>.</summary>
 public sealed class EmbeddedLogMetrics(EmbeddedEventLog log) : IMetricsSource
 {
     public void Write(PrometheusWriter writer)
     {
-        var s = log.Stats;
-        writer.Gauge("emporium_log_size_bytes", "Bytes of log segment files on disk.", s.LogBytes);
-        writer.Counter("emporium_log_appended_records_total", "Records made durable in the log since start.", s.AppendedRecords);
-        writer.Counter("emporium_log_appended_bytes_total", "Framed bytes made durable in the log since start.", s.AppendedBytes);
-        writer.Counter("emporium_log_append_calls_total", "Append calls acknowledged since start.", s.AppendCalls);
-        writer.Counter("emporium_log_commits_total", "Group commits since start.", s.Commits);
-        writer.Counter("emporium_log_fsyncs_total", "fsync calls on segment data since start.", s.Fsyncs);
-        writer.Counter("emporium_log_truncated_bytes_total", "Bytes of torn tail cut off when the log was opened.", s.TruncatedBytes);
+        ArgumentNullException.ThrowIfNull(writer);
+        var stats = log.Stats;
+        writer.Counter("emporium_log_appends_total", "AppendAsync calls acknowledged (durable).", stats.AppendCalls);
+        writer.Counter("emporium_log_records_appended_total", "Records appended durably.", stats.AppendedRecords);
+        writer.Counter("emporium_log_bytes_appended_total", "Framed bytes appended durably.", stats.AppendedBytes);
+        writer.Counter("emporium_log_commits_total", "Group commits (one write + fsync per partition batch).", stats.Commits);
+        writer.Counter("emporium_log_fsyncs_total", "fsync calls on segment files.", stats.Fsyncs);
+        writer.Counter("emporium_log_segments_rolled_total", "Segments sealed because they were full.", stats.SegmentsRolled);
+        writer.Counter("emporium_log_segments_deleted_total", "Segments deleted by retention.", stats.SegmentsDeleted);
+        writer.Counter("emporium_log_truncated_bytes_total", "Bytes of torn or corrupt tail cut off when the log was opened.", stats.TruncatedBytes);
+        writer.Gauge("emporium_log_stored_bytes", "Bytes of durable data in segment files.", stats.LogBytes);
     }
 }

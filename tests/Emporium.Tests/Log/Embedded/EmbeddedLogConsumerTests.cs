@@ -135,4 +135,43 @@ public sealed class EmbeddedLogConsumerTests
 
         Assert.Equal(4, seen.Count);
     }
+
+    [Fact]
+    public async Task AConsumerTailingConcurrentWritersSeesEveryRecordOnceAndInOrder()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path) with { SegmentBytes = 4096 });
+        await log.EnsureTopicAsync("t", 2, CancellationToken.None);
+        const int writers = 8;
+        const int perWriter = 60;
+        await using var consumer = log.OpenConsumer("tail", ["t"]);
+        var positions = new Dictionary<TopicPartition, long>();
+        var seen = new List<LogEntry>();
+        var writing = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < perWriter; i++)
+            {
+                await log.AppendAsync("t", [Message($"w{w}", $"{w}:{i}")], CancellationToken.None);
+            }
+        })));
+
+        while (seen.Count < writers * perWriter)
+        {
+            var batch = await consumer.FetchAsync(positions, 7, TimeSpan.FromSeconds(30), CancellationToken.None);
+            foreach (var entry in batch)
+            {
+                Assert.Equal(positions.GetValueOrDefault(entry.Position), entry.Offset);
+                positions[entry.Position] = entry.Offset + 1;
+                seen.Add(entry);
+            }
+        }
+
+        await writing;
+        Assert.True(log.Stats.SegmentsRolled > 0);
+        Assert.Equal(writers * perWriter, seen.Select(Text).Distinct().Count());
+        foreach (var writer in seen.GroupBy(e => e.Key))
+        {
+            Assert.Equal(Enumerable.Range(0, perWriter).Select(i => $"{writer.Key![1..]}:{i}"), writer.Select(Text));
+        }
+    }
 }

@@ -120,4 +120,21 @@ public sealed class RetentionTests
         // Offset 5 is inside the first segment, so the registered group still protects everything.
         Assert.Equal(0, await reopened.ApplyRetentionAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task TheBackgroundSweepRunsOnTheInjectedClock()
+    {
+        using var dir = new TempDir("log");
+        var (log, time) = await OpenFilledAsync(dir.Path, new LogRetentionOptions { MaxAge = TimeSpan.FromDays(1), CheckInterval = TimeSpan.FromMinutes(10) });
+        await using var _ = log;
+        await using var consumer = log.OpenConsumer("g", ["t"]);
+        await consumer.ReportProcessedAsync(new Dictionary<TopicPartition, long> { [Tp] = 200 }, CancellationToken.None);
+        var files = SegmentFiles(dir.Path, "t", 0).Length;
+
+        time.Advance(TimeSpan.FromDays(2));
+
+        Assert.Null(log.LastRetentionError);
+        Assert.Equal(files - 1, log.Stats.SegmentsDeleted);
+        Assert.Single(SegmentFiles(dir.Path, "t", 0));
+    }
 }

@@ -98,7 +98,7 @@ public sealed class EmporiumProcess : IAsyncDisposable
     }
 
     /// <summary>The CLI built beside the tests (same configuration), as the <c>./emporium</c> script runs it.</summary>
-    private static string CliDll()
+    internal static string CliDll()
     {
         var baseDir = AppContext.BaseDirectory;
         var configuration = baseDir.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Emporium.Cli.Hosting;
+
+namespace Emporium.Bench.Ingest;
+
+/// <summary><c>ingest</c>: durable NDJSON ingest events/s and single-event POST req/s (p50/p99) of a real
+/// <c>emporium up</c> host (embedded log, fsync per group commit), each divided by a no-op Kestrel endpoint fed the
+/// same bytes in the same run; plus freshness (202 → row visible in the warehouse) p50/p99 under load when the
+/// processor is present. Options: <c>--seconds N</c> per phase (default 5), <c>--out FILE</c> (markdown results).</summary>
+public sealed class IngestBenchmark : IBenchmarkSuite
+{
+    public string Name => "ingest";
+
+    public string Description => "HTTP ingest: NDJSON events/s, single POST req/s p50/p99 vs a no-op Kestrel peer; freshness p50/p99";
+
+    public async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        var seconds = Arg(args, "--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 5;
+        var output = Arg(args, "--out");
+        var phase = TimeSpan.FromSeconds(seconds);
+        var dataDir = Path.Combine(Path.GetTempPath(), $"emporium-bench-ingest-{Guid.NewGuid():N}");
+        var port = FreePort();
+        var configuration = EmporiumConfiguration.Build(dataDir, new Dictionary<string, string?> { ["Port"] = port.ToString(CultureInfo.InvariantCulture) });
+        var options = EmporiumConfiguration.Bind(configuration);
+        var report = new StringBuilder();
+        try
+        {
+            await using var host = await EmporiumHost.StartAsync(options, configuration, TextWriter.Null, ct);
+            await using var noop = await NoopServer.StartAsync(FreePort(), ct);
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = TimeSpan.FromSeconds(60) };
+
+            const int batchSize = 1000;
+            var batches = Enumerable.Range(0, 32).Select(b => Ndjson(Enumerable.Range(0, batchSize).Select(i => Order($"N{b}-{i}")))).ToList();
+            var singles = Enumerable.Range(0, 256).Select(i => Encoding.UTF8.GetBytes(Order($"S{i}"))).ToList();
+
+            Console.WriteLine($"ingest bench: {seconds}s per phase, host {host.Url}, log {host.Backends.Describe("log")}");
+            // Warm both servers (JIT, connection pools, segment files).
+            await LoadDriver.RunAsync(http, $"{host.Url}/api/v1/ingest/orders", batches, batchSize, "application/x-ndjson", 2, TimeSpan.FromSeconds(1), ct);
+            await LoadDriver.RunAsync(http, $"{noop.Url}/noop", batches, batchSize, "application/x-ndjson", 2, TimeSpan.FromSeconds(1), ct);
+
+            var ndNoop = await LoadDriver.RunAsync(http, $"{noop.Url}/noop", batches, batchSize, "application/x-ndjson", 4, phase, ct);
+            var ndHost = await LoadDriver.RunAsync(http, $"{host.Url}/api/v1/ingest/orders", batches, batchSize, "application/x-ndjson", 4, phase, ct);
+            var oneNoop = await LoadDriver.RunAsync(http, $"{noop.Url}/noop", singles, 1, "application/json", 32, phase, ct);
+            var oneHost = await LoadDriver.RunAsync(http, $"{host.Url}/api/v1/ingest/orders", singles, 1, "application/json", 32, phase, ct);
+
+            report.AppendLine($"## Ingest ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+            report.AppendLine();
+            report.AppendLine($"Machine: {BenchStats.DescribeMachine()}. Phase length {seconds}s; host = `emporium up` in-process with {host.Backends.Describe("log")}; peer = no-op Kestrel endpoint reading the same bodies.");
+            report.AppendLine();
+            report.AppendLine("| measure | emporium | no-op peer | ratio | target |");
+            report.AppendLine("|---|---|---|---|---|");
+            report.AppendLine($"| NDJSON events/s (batches of {batchSize}, 4 clients) | {ndHost.EventsPerSecond:N0} | {ndNoop.EventsPerSecond:N0} | {ndHost.EventsPerSecond / ndNoop.EventsPerSecond:F2} | ≥ 250k events/s |");
+            report.AppendLine($"| NDJSON batch latency p50 / p99 ms | {ndHost.Percentile(50):F1} / {ndHost.Percentile(99):F1} | {ndNoop.Percentile(50):F1} / {ndNoop.Percentile(99):F1} | | |");
+            report.AppendLine($"| single-event POST req/s (32 clients) | {oneHost.RequestsPerSecond:N0} | {oneNoop.RequestsPerSecond:N0} | {oneHost.RequestsPerSecond / oneNoop.RequestsPerSecond:F2} | ≥ 0.7× |");
+            report.AppendLine($"| single-event latency p50 / p99 ms | {oneHost.Percentile(50):F2} / {oneHost.Percentile(99):F2} | {oneNoop.Percentile(50):F2} / {oneNoop.Percentile(99):F2} | | |");
+            report.AppendLine($"| non-202 answers | {ndHost.Failures + oneHost.Failures} | {ndNoop.Failures + oneNoop.Failures} | | |");
+
+            if (host.Backends.Warehouse is { } warehouse)
+            {
+                var freshness = await FreshnessAsync(http, host.Url, warehouse, batches, batchSize, phase, ct);
+                report.AppendLine(freshness.Count == 0
+                    ? "| freshness | no record became visible (is the processor running?) | | | ≤ 500 ms p99 |"
+                    : $"| freshness 202 → visible in warehouse, p50 / p99 ms ({freshness.Count} samples, under NDJSON load) | {Pct(freshness, 50):F0} / {Pct(freshness, 99):F0} | | | ≤ 500 ms p99 |");
+            }
+            else
+            {
+                report.AppendLine($"| freshness | not measured: {host.Backends.Describe("warehouse")} | | | ≤ 500 ms p99 |");
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        Console.WriteLine(report);
+        if (output is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            await File.AppendAllTextAsync(output, report + Environment.NewLine, ct);
+        }
+        return 0;
+    }
+
+    /// <summary>Posts single events while a background client streams NDJSON, and times each from its 202 until the
+    /// warehouse returns it.</summary>
+    private static async Task<List<double>> FreshnessAsync(HttpClient http, string url, Emporium.Warehouse.IWarehouse warehouse,
+        IReadOnlyList<byte[]> batches, int batchSize, TimeSpan phase, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var background = LoadDriver.RunAsync(http, $"{url}/api/v1/ingest/orders", batches, batchSize, "application/x-ndjson", 1, phase, stop.Token);
+        var samples = new List<double>();
+        var deadline = Stopwatch.StartNew();
+        for (var i = 0; deadline.Elapsed < phase && i < 200; i++)
+        {
+            var id = $"F{Guid.NewGuid():N}";
+            using var response = await http.PostAsync($"{url}/api/v1/ingest/orders", new StringContent(Order(id), Encoding.UTF8, "application/json"), ct);
+            var acked = Stopwatch.StartNew();
+            if ((int)response.StatusCode != 202)
+            {
+                continue;
+            }
+            while (acked.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                var r = await warehouse.QueryAsync($"SELECT count(*) FROM orders WHERE invoice_no = '{id}'", ct);
+                if (Convert.ToInt64(r.Rows[0][0], CultureInfo.InvariantCulture) > 0)
+                {
+                    samples.Add(acked.Elapsed.TotalMilliseconds);
+                    break;
+                }
+                await Task.Delay(2, ct);
+            }
+        }
+        await background;
+        return samples;
+    }
+
+    private static double Pct(List<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
+    }
+
+    private static string Order(string id) =>
+        $"{{\"InvoiceNo\":\"{id}\",\"StockCode\":\"85123A\",\"Description\":\"WHITE HANGING HEART T-LIGHT HOLDER\",\"Quantity\":6,\"InvoiceDate\":\"2010-12-01T08:26:00Z\",\"UnitPrice\":2.55,\"CustomerID\":17850,\"Country\":\"United Kingdom\"}}";
+
+    private static byte[] Ndjson(IEnumerable<string> lines) => Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+
+    private static string? Arg(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace Emporium.Bench.Ingest;
+
+/// <summary>Closed-loop HTTP load: <c>workers</c> clients each post bodies back to back for a fixed time, recording
+/// every request's latency. Bounded in time and aimed at loopback only.</summary>
+public static class LoadDriver
+{
+    public sealed record Result(long Requests, long Events, double Seconds, IReadOnlyList<double> LatenciesMs, long Failures)
+    {
+        public double RequestsPerSecond => Requests / Seconds;
+
+        public double EventsPerSecond => Events / Seconds;
+
+        public double Percentile(double p)
+        {
+            if (LatenciesMs.Count == 0)
+            {
+                return double.NaN;
+            }
+            var sorted = LatenciesMs.Order().ToArray();
+            return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
+        }
+    }
+
+    public static async Task<Result> RunAsync(HttpClient http, string url, IReadOnlyList<byte[]> bodies, int eventsPerBody, string contentType,
+        int workers, TimeSpan duration, CancellationToken ct)
+    {
+        var latencies = new List<double>[workers];
+        var failures = 0L;
+        var requests = 0L;
+        var stop = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, workers).Select(async w =>
+        {
+            var mine = latencies[w] = new List<double>(4096);
+            var i = w;
+            while (stop.Elapsed < duration && !ct.IsCancellationRequested)
+            {
+                var content = new ByteArrayContent(bodies[i++ % bodies.Count]);
+                content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsync(url, content, ct);
+                await response.Content.LoadIntoBufferAsync(ct);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if ((int)response.StatusCode != 202)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+                Interlocked.Increment(ref requests);
+            }
+        }).ToList();
+        await Task.WhenAll(tasks);
+        var seconds = stop.Elapsed.TotalSeconds;
+        var ok = requests - failures;
+        return new Result(requests, ok * eventsPerBody, seconds, latencies.SelectMany(l => l).ToList(), failures);
+    }
+}

@@ -1,0 +1,41 @@
+using Emporium.Batch.Landing;
+
+namespace Emporium.Cli.Hosting;
+
+/// <summary>Scans the landing zone on an interval while <c>emporium up</c> runs (see <see cref="LandingZone"/>).</summary>
+public sealed class LandingWatcher(LandingZone? zone, LandingOptions options, TimeProvider time, ILogger<LandingWatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (zone is null)
+        {
+            logger.LogWarning("landing zone not watched: batch loading is unavailable in this server");
+            return;
+        }
+        logger.LogInformation("watching landing zone {Root}", zone.Root);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await zone.ScanAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A file moved or locked mid-scan: the next scan sees the new state.
+                logger.LogWarning(e, "landing scan failed; retrying");
+            }
+            try
+            {
+                await Task.Delay(options.ScanInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+namespace Emporium.Marts;
+
+/// <summary>Seed 002's marts over the latest <c>seller_offers</c> snapshot of each seller and the distributors'
+/// <c>supplier_products</c>: which offered ASINs a distributor can supply, how many per seller and per distributor,
+/// and the best sellers by monthly demand.</summary>
+public static class SellerMarts
+{
+    /// <summary>Each seller's most recent snapshot (older snapshots stay in the table as history for alerts).</summary>
+    private const string LatestOffers = """
+        (SELECT o.seller_id, o.asin, o.product_title, o.product_price, o.product_star_rating, o.product_num_ratings,
+                o.sales_volume, o.is_best_seller, o.snapshot_date
+         FROM seller_offers AS o
+         WHERE o.snapshot_date = (SELECT MAX(m.snapshot_date) FROM seller_offers AS m WHERE m.seller_id = o.seller_id)) AS l
+        """;
+
+    public static readonly MartDefinition AsinMatches = new(
+        "asin_matches",
+        "Offered ASINs a distributor carries, with the seller's price, the distributor's cost and the margin",
+        [
+            new("asin", "varchar"), new("product_title", "varchar"), new("distributor", "varchar"), new("seller_id", "varchar"),
+            new("product_price", "double"), new("cost", "double"), new("margin", "double"), new("stock", "bigint"), new("snapshot_date", "date"),
+        ],
+        ["seller_offers", "supplier_products"],
+        sql => $"""
+            SELECT l.asin, l.product_title, s.distributor, l.seller_id, l.product_price, s.cost,
+                   {sql.Round2("l.product_price - s.cost")} AS margin, s.stock, {sql.Date("l.snapshot_date")} AS snapshot_date
+            FROM {LatestOffers}
+            JOIN supplier_products AS s ON s.asin = l.asin
+            """,
+        "asin, distributor, seller_id",
+        null);
+
+    public static readonly MartDefinition SellersByMatches = new(
+        "sellers_by_matches",
+        "Per seller: ASINs offered in the latest snapshot and how many of them a distributor carries",
+        [new("seller_id", "varchar"), new("offers", "bigint"), new("matched_asins", "bigint"), new("match_pct", "double")],
+        ["seller_offers", "supplier_products"],
+        sql => $"""
+            SELECT l.seller_id, {sql.BigInt("COUNT(DISTINCT l.asin)")} AS offers, {sql.BigInt("COUNT(DISTINCT s.asin)")} AS matched_asins,
+                   {sql.Round2("COUNT(DISTINCT s.asin) * 100.0 / COUNT(DISTINCT l.asin)")} AS match_pct
+            FROM {LatestOffers}
+            LEFT JOIN supplier_products AS s ON s.asin = l.asin
+            GROUP BY l.seller_id
+            """,
+        "matched_asins DESC, seller_id",
+        null);
+
+    public static readonly MartDefinition DistributorsByMatches = new(
+        "distributors_by_matches",
+        "Per distributor: products listed, how many are offered by a seller, by how many sellers, and the stock behind them",
+        [new("distributor", "varchar"), new("products", "bigint"), new("matched_asins", "bigint"), new("sellers", "bigint"), new("matched_stock", "bigint")],
+        ["seller_offers", "supplier_products"],
+        sql => $"""
+            SELECT s.distributor, {sql.BigInt("COUNT(DISTINCT s.asin)")} AS products, {sql.BigInt("COUNT(DISTINCT l.asin)")} AS matched_asins,
+                   {sql.BigInt("COUNT(DISTINCT l.seller_id)")} AS sellers,
+                   {sql.BigInt("SUM(CASE WHEN l.asin IS NOT NULL THEN s.stock ELSE 0 END)")} AS matched_stock
+            FROM supplier_products AS s
+            LEFT JOIN (SELECT DISTINCT asin, seller_id FROM {LatestOffers}) AS l ON l.asin = s.asin
+            GROUP BY s.distributor
+            """,
+        "matched_asins DESC, distributor",
+        null);
+
+    public static readonly MartDefinition BestSellers = new(
+        "best_sellers",
+        "Offers of the latest snapshots by monthly demand (the lower bound of \"N+ bought in past month\")",
+        [
+            new("asin", "varchar"), new("product_title", "varchar"), new("seller_id", "varchar"), new("sales_volume", "bigint"),
+            new("product_price", "double"), new("product_star_rating", "double"), new("product_num_ratings", "bigint"), new("is_best_seller", "boolean"),
+        ],
+        ["seller_offers"],
+        sql => $"""
+            SELECT l.asin, l.product_title, l.seller_id, l.sales_volume, l.product_price, l.product_star_rating,
+                   l.product_num_ratings, l.is_best_seller
+            FROM {LatestOffers}
+            WHERE l.sales_volume IS NOT NULL
+            """,
+        "sales_volume DESC, product_num_ratings DESC NULLS LAST, asin",
+        10);
+
+    public static IReadOnlyList<MartDefinition> All { get; } = [AsinMatches, SellersByMatches, DistributorsByMatches, BestSellers];
+}

@@ -1,0 +1,45 @@
+using Emporium.Alerts;
+using Emporium.Warehouse;
+using Microsoft.Extensions.Logging;
+
+namespace Emporium.Orchestration.Dags;
+
+/// <summary>The alert step shared by DAGs: store the new alerts with their outbox rows, then try the webhooks. A
+/// webhook failure is logged and left pending for the next run; it never fails the task.</summary>
+internal static class AlertsTask
+{
+    public static AlertOptions Options(TaskContext ctx)
+    {
+        var defaults = new AlertOptions();
+        return defaults with
+        {
+            PriceChangePercent = ctx.Param("price_change_pct", defaults.PriceChangePercent),
+            DemandJumpFactor = ctx.Param("demand_jump_factor", defaults.DemandJumpFactor),
+            DeliveryRetries = ctx.Param("webhook_retries", defaults.DeliveryRetries),
+            DeliveryRetryDelay = ctx.Param("webhook_retry_delay", defaults.DeliveryRetryDelay),
+            Webhooks = (ctx.Param<string?>("webhooks", null) ?? "")
+                .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        };
+    }
+
+    public static async Task StoreAndDispatchAsync(
+        TaskContext ctx, IWarehouse warehouse, IReadOnlyList<Alert> detected, AlertOptions options, HttpClient http, TimeProvider time)
+    {
+        var store = new AlertStore(warehouse, time);
+        var fresh = await store.SaveNewAsync(detected, options.Webhooks, ctx.CancellationToken);
+        foreach (var alert in fresh)
+        {
+            ctx.Log.LogInformation("alert {Kind}: {Message}", alert.Kind, alert.Message);
+        }
+        ctx.Log.LogInformation("{Detected} change(s) detected, {New} new alert(s)", detected.Count, fresh.Count);
+        try
+        {
+            var summary = await new AlertDispatcher(http, store, options, time, ctx.Log).DispatchAsync(ctx.CancellationToken);
+            ctx.Log.LogInformation("webhooks: {Delivered} delivered, {Pending} pending, {Failed} given up", summary.Delivered, summary.Pending, summary.Failed);
+        }
+        catch (Exception ex) when (!ctx.CancellationToken.IsCancellationRequested)
+        {
+            ctx.Log.LogWarning(ex, "alert delivery failed; deliveries stay pending for the next run");
+        }
+    }
+}

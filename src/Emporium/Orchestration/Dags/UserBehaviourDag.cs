@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using Emporium.Demo;
+using Emporium.Sources;
+using Emporium.Sources.Postgres;
+using Emporium.Sources.Reviews;
+using Emporium.Sources.UserBehaviour;
+using Microsoft.Extensions.Logging;
+
+namespace Emporium.Orchestration.Dags;
+
+/// <summary>Seed 004: <c>user_purchase</c> for <c>ds</c> from PostgreSQL (COPY out) → <c>stage/user_purchase/ds=…</c>
+/// → classify the movie reviews file → <c>stage/movie_review/ds=…</c> → <c>user_behavior_metric</c> replaced for
+/// <c>ds</c>. Parameters (also <c>EMPORIUM__DAGS__USER_BEHAVIOUR__…</c>): <c>pg_connection</c> (required),
+/// <c>pg_table</c>, <c>pg_date_column</c>, <c>pg_query</c> (with <c>{ds}</c>), <c>movie_reviews</c> (a
+/// <c>cid,review_str</c> CSV; when unset a demo file is generated for the day's customers), <c>training_reviews</c>
+/// (rated reviews as JSON lines for the ML model; when unset the seed's rule classifies), <c>classifier</c>
+/// (<c>ml</c> or <c>rule</c>).</summary>
+public sealed class UserBehaviourDag : IDagDefinition
+{
+    public Dag Build() => Dag.Create("user_behaviour")
+        .Describe("PostgreSQL user_purchase → stage → classified movie reviews → user_behavior_metric (seed 004)")
+        .Schedule("@daily")
+        .StartDate(new DateOnly(2010, 12, 1))
+        .MaxActiveRuns(1)
+        .Param("pg_connection", null)
+        .Param("pg_table", new PostgresSourceOptions().Table)
+        .Param("pg_date_column", new PostgresSourceOptions().DateColumn)
+        .Param("pg_query", null)
+        .Param("movie_reviews", null)
+        .Param("training_reviews", null)
+        .Param("classifier", "ml")
+        .Task("extract_user_purchase", ExtractPurchases, t => t.Retries(2, TimeSpan.FromMinutes(1)))
+        .Task("classify_movie_reviews", ClassifyReviews, t => t.DependsOn("extract_user_purchase"))
+        .Task("user_behavior_metric", Metric, t => t.DependsOn("extract_user_purchase", "classify_movie_reviews"));
+
+    private static async Task ExtractPurchases(TaskContext ctx)
+    {
+        var options = new PostgresSourceOptions
+        {
+            ConnectionString = ctx.Param("pg_connection"),
+            Table = ctx.Param("pg_table", new PostgresSourceOptions().Table),
+            DateColumn = ctx.Param("pg_date_column", new PostgresSourceOptions().DateColumn),
+            Query = ctx.Param<string?>("pg_query", null),
+        };
+        var extract = await new PostgresExtractor(DagServices.Lake(ctx)).ExtractAsync(options, ctx.Ds, ctx.CancellationToken);
+        ctx.Log.LogInformation("extracted {Rows} row(s) to {Path}", extract.Rows, extract.Path);
+        ctx.Push("path", extract.Path);
+    }
+
+    private static async Task ClassifyReviews(TaskContext ctx)
+    {
+        var lake = DagServices.Lake(ctx);
+        var classifier = ChooseClassifier(ctx);
+        Stream reviews;
+        if (ctx.Param<string?>("movie_reviews", null) is { Length: > 0 } file)
+        {
+            reviews = File.OpenRead(DagServices.ResolvePath(ctx, file));
+        }
+        else
+        {
+            // The seed's reviews file is not shipped: write a deterministic demo file for the day's customers.
+            var customers = await ReadCustomersAsync(ctx);
+            var csv = new StringWriter(CultureInfo.InvariantCulture);
+            var count = MovieReviewGenerator.Write(csv, customers, seed: ctx.Ds.DayNumber);
+            ctx.Log.LogWarning("movie_reviews not set: generated {Count} demo review(s) for {Customers} customer(s)", count, customers.Count);
+            reviews = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()));
+        }
+        await using (reviews)
+        {
+            var result = await new MovieReviewClassification(lake).ClassifyAsync(reviews, classifier, ctx.Ds, ctx.CancellationToken);
+            ctx.Log.LogInformation("{Rows} review(s) classified by {Classifier}: {Positive} positive (seed rule: {Rule}); {Skipped} skipped; {Path}",
+                result.Rows, result.Classifier, result.Positive, result.RulePositive, result.Skipped, result.Path);
+            ctx.Push("path", result.Path);
+        }
+    }
+
+    private static async Task Metric(TaskContext ctx)
+    {
+        var lake = DagServices.Lake(ctx);
+        IReadOnlyList<CustomerPurchase> purchases;
+        await using (var stream = await lake.OpenReadAsync(StageZone.File("user_purchase", ctx.Ds, "user_purchase.csv"), ctx.CancellationToken)
+                     ?? throw new FileNotFoundException("stage file of user_purchase missing; run extract_user_purchase"))
+        {
+            purchases = await UserBehaviourStageReader.ReadPurchasesAsync(stream, ctx.CancellationToken);
+        }
+        IReadOnlyList<CustomerReview> reviews;
+        await using (var stream = await lake.OpenReadAsync(StageZone.File(MovieReviewClassification.StageName, ctx.Ds, "movie_review.csv"), ctx.CancellationToken)
+                     ?? throw new FileNotFoundException("stage file of movie_review missing; run classify_movie_reviews"))
+        {
+            reviews = await UserBehaviourStageReader.ReadReviewsAsync(stream, ctx.CancellationToken);
+        }
+        var rows = UserBehaviorMetric.Compute(purchases, reviews, ctx.Ds);
+        await UserBehaviorMetricWriter.WriteAsync(DagServices.Warehouse(ctx), rows, ctx.Ds, ctx.CancellationToken);
+        ctx.Log.LogInformation("user_behavior_metric for {Ds}: {Rows} customer(s), {Amount} spent in total", ctx.DsString, rows.Count, rows.Sum(r => r.AmountSpent));
+    }
+
+    private static IReviewClassifier ChooseClassifier(TaskContext ctx)
+    {
+        var training = ctx.Param<string?>("training_reviews", null);
+        if (!string.Equals(ctx.Param("classifier", "ml"), "ml", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SeedRuleClassifier();
+        }
+        if (string.IsNullOrWhiteSpace(training))
+        {
+            ctx.Log.LogWarning("training_reviews not set: classifying with the seed's rule");
+            return new SeedRuleClassifier();
+        }
+        var rated = RatedReviewReader.ReadJsonLines(DagServices.ResolvePath(ctx, training));
+        var (train, test) = HoldoutSplit.Split(rated);
+        var model = MlReviewClassifier.Train(train);
+        ctx.Log.LogInformation("ML classifier trained on {Train} review(s); held-out accuracy {Ml:P1} (seed rule {Rule:P1}, {Test} reviews)",
+            train.Count, HoldoutSplit.Accuracy(model, test), HoldoutSplit.Accuracy(new SeedRuleClassifier(), test), test.Count);
+        return model;
+    }
+
+    private static async Task<IReadOnlyList<long>> ReadCustomersAsync(TaskContext ctx)
+    {
+        await using var stream = await DagServices.Lake(ctx).OpenReadAsync(StageZone.File("user_purchase", ctx.Ds, "user_purchase.csv"), ctx.CancellationToken)
+            ?? throw new FileNotFoundException("stage file of user_purchase missing");
+        var purchases = await UserBehaviourStageReader.ReadPurchasesAsync(stream, ctx.CancellationToken);
+        return purchases.Select(p => p.CustomerId).Distinct().Order().ToList();
+    }
+}

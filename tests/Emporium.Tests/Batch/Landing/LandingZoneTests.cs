@@ -1,0 +1,90 @@
+using Emporium.Batch.Landing;
+using Emporium.Batch.Loading;
+using Emporium.Lake;
+using Emporium.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Emporium.Tests.Batch.Landing;
+
+public sealed class LandingZoneTests
+{
+    [Fact]
+    public async Task ADroppedFileLoadsOnceCompleteThenLeavesTheLandingZone()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var h = await BatchHarness.StartAsync(time: time);
+        var zone = new LandingZone(h.Combine("landing"), h.Loader, time, new LandingOptions { StableFor = TimeSpan.FromSeconds(2) });
+        var folder = Directory.CreateDirectory(h.Combine("landing", "categories")).FullName;
+
+        // Still being written: a temp name is ignored, and a growing file is not complete.
+        File.Copy(SampleData.CategoriesCsv, Path.Combine(folder, "cats.csv.part"));
+        var growing = Path.Combine(folder, "amazon_categories.csv");
+        File.WriteAllLines(growing, File.ReadLines(SampleData.CategoriesCsv).Take(100));
+        Assert.Empty(await zone.ScanAsync(default));
+        time.Advance(TimeSpan.FromSeconds(3));
+        File.Copy(SampleData.CategoriesCsv, growing, overwrite: true);
+        Assert.Empty(await zone.ScanAsync(default));
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM categories"));
+
+        // Unchanged for StableFor: loaded, removed from landing, raw copy under the load day.
+        time.Advance(TimeSpan.FromSeconds(3));
+        var outcome = Assert.Single(await zone.ScanAsync(default));
+        Assert.Equal(FileLoadStatus.Loaded, outcome.Result!.Status);
+        Assert.False(File.Exists(growing));
+        Assert.Equal(File.ReadLines(SampleData.CategoriesCsv).Count() - 1, await h.CountAsync("SELECT count(*) FROM categories"));
+        Assert.Equal("raw/categories/year=2024/month=03/day=01/amazon_categories.csv", outcome.Result.RawPath);
+        Assert.True(File.Exists(h.LakeStore.Resolve(outcome.Result.RawPath!)));
+        Assert.True(File.Exists(Path.Combine(folder, "cats.csv.part")));
+
+        // The same content dropped again under another name (the writer renamed it into place) is not loaded twice.
+        var loadedAt = (await h.RowsAsync("SELECT max(_loaded_at) FROM categories"))[0][0];
+        File.Move(Path.Combine(folder, "cats.csv.part"), Path.Combine(folder, "again.csv"));
+        await zone.ScanAsync(default);
+        time.Advance(TimeSpan.FromSeconds(3));
+        var again = Assert.Single(await zone.ScanAsync(default));
+        Assert.Equal(FileLoadStatus.Skipped, again.Result!.Status);
+        Assert.False(File.Exists(Path.Combine(folder, "again.csv")));
+        Assert.Equal(loadedAt, (await h.RowsAsync("SELECT max(_loaded_at) FROM categories"))[0][0]);
+    }
+
+    [Fact]
+    public async Task BadAndDangerousFilesAreSetAsideWithTheirReason()
+    {
+        var time = new FakeTimeProvider();
+        await using var h = await BatchHarness.StartAsync(time: time);
+        var zone = new LandingZone(h.Combine("landing"), h.Loader, time);
+        var folder = Directory.CreateDirectory(h.Combine("landing", "orders")).FullName;
+        File.WriteAllBytes(Path.Combine(folder, "empty.csv"), []);
+        File.WriteAllText(Path.Combine(folder, "evil..csv"), "x");
+        var outside = h.Combine("secret.csv");
+        File.WriteAllText(outside, "InvoiceNo,Quantity,UnitPrice\n1,1,1\n");
+        File.CreateSymbolicLink(Path.Combine(folder, "link.csv"), outside);
+
+        var first = await zone.ScanAsync(default);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var second = await zone.ScanAsync(default);
+
+        // Refused names go at once; the empty file is tried once complete.
+        Assert.Equal(2, first.Count);
+        Assert.Equal("empty.csv", Path.GetFileName(Assert.Single(second).File));
+
+        var rejected = Path.Combine(zone.Root, LandingZone.RejectedFolder, "orders");
+        Assert.Contains("empty", File.ReadAllText(Path.Combine(rejected, "empty.csv.reason.txt")));
+        Assert.Contains("..", File.ReadAllText(Path.Combine(rejected, "evil..csv.reason.txt")));
+        Assert.Contains("outside the landing zone", File.ReadAllText(Path.Combine(rejected, "link.csv.reason.txt")));
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM orders"));
+        Assert.True(File.Exists(outside));
+        Assert.Empty(Directory.EnumerateFiles(folder));
+    }
+
+    [Theory]
+    [InlineData("../etc/passwd")]
+    [InlineData("/etc/passwd")]
+    [InlineData("a/../../b.csv")]
+    [InlineData("..")]
+    [InlineData("sub/file.csv")]
+    public void ClientNamesThatLeaveTheZoneAreRefused(string name) => Assert.NotNull(LandingZone.RefuseName(name));
+
+    [Fact]
+    public void PlainNamesAreAccepted() => Assert.Null(LandingZone.RefuseName("Online Retail.xlsx"));
+}

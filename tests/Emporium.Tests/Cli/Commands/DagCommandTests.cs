@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Emporium.Orchestration;
+using Emporium.Tests.Orchestration;
+using Emporium.Tests.TestSupport;
+using Emporium.Tests.Web.Dashboard;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Emporium.Tests.Cli.Commands;
+
+/// <summary>The real CLI in child processes: in-process runs that survive SIGKILL, and runs through a server.</summary>
+public class DagCommandTests
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_run_killed_with_sigkill_resumes_without_rerunning_finished_tasks()
+    {
+        using var data = new TempDir("dagcli");
+        using var record = new TempDir("dagrec");
+        InstallProbe(data.Path);
+        var args = new[] { "dag", "run", ProbeDag.Name, "--date", "2024-01-01", "--param", $"dir={record.Path}", "--data", data.Path };
+
+        using (var first = Start(args, out var output))
+        {
+            var loadStarted = record.Combine("load.starts");
+            using var guard = new CancellationTokenSource(Guard);
+            while (!File.Exists(loadStarted))
+            {
+                Assert.False(first.HasExited, $"dag run exited early ({(first.HasExited ? first.ExitCode : 0)}):\n{output}");
+                await Task.Delay(50, guard.Token);
+            }
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync(guard.Token);
+        }
+        File.WriteAllText(record.Combine("release"), "");
+
+        var (code, text) = await RunAsync(args);
+        Assert.True(code == 0, text);
+        Assert.Equal(["2024-01-01 try 1"], File.ReadAllLines(record.Combine("extract.starts")));
+        Assert.Equal(["2024-01-01 try 1", "2024-01-01 try 2"], File.ReadAllLines(record.Combine("load.starts")));
+
+        var (runsCode, runsJson) = await RunAsync(["dag", "runs", ProbeDag.Name, "--json", "--data", data.Path]);
+        Assert.Equal(0, runsCode);
+        var run = Assert.Single(JsonDocument.Parse(runsJson).RootElement.GetProperty("runs").EnumerateArray());
+        Assert.Equal("success", run.GetProperty("state").GetString());
+
+        using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(data.Path));
+        var key = new RunKey(ProbeDag.Name, new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        Assert.Equal([TryStates.Interrupted, TryStates.Success], store.Tries(key, "load").Select(t => t.State));
+
+        var (logsCode, logs) = await RunAsync(["dag", "logs", ProbeDag.Name, "--date", "2024-01-01", "--task", "load", "--data", data.Path]);
+        Assert.Equal(0, logsCode);
+        Assert.Contains("loaded 3 rows for 2024-01-01", logs);
+    }
+
+    [Fact]
+    public async Task Dag_run_goes_through_the_server_that_owns_the_data_dir()
+    {
+        await using var host = await TestHost.StartAsync();
+        var (code, text) = await RunAsync(["dag", "run", ProbeDag.Name, "--date", "2024-01-02", "--param", "rows=11", "--data", host.DataDir]);
+        Assert.True(code == 0, text);
+        Assert.Contains($"queued on {host.Host.Url}", text);
+
+        var engine = host.Host.App.Services.GetRequiredService<DagEngine>();
+        var key = new RunKey(ProbeDag.Name, new DateTime(2024, 1, 2, 0, 0, 0, DateTimeKind.Utc));
+        Assert.Equal(RunState.Success, engine.Store.GetRun(key)!.State);
+        Assert.Equal("11", engine.Store.XComs(key, "extract")["rows"]);
+
+        var (unknownCode, unknown) = await RunAsync(["dag", "run", "no_such_dag", "--data", host.DataDir]);
+        Assert.Equal(2, unknownCode);
+        Assert.Contains("no DAG named 'no_such_dag'", unknown);
+    }
+
+    /// <summary>As a user adds a DAG without touching the core: an assembly with the definition in &lt;data&gt;/dags.</summary>
+    private static void InstallProbe(string dataDir)
+    {
+        var dags = Path.Combine(dataDir, "dags");
+        Directory.CreateDirectory(dags);
+        var assembly = typeof(ProbeDag).Assembly.Location;
+        File.Copy(assembly, Path.Combine(dags, Path.GetFileName(assembly)));
+    }
+
+    private static Process Start(IEnumerable<string> args, out StringBuilder output)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(EmporiumProcess.CliDll());
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the emporium CLI");
+        var buffer = new StringBuilder();
+        process.OutputDataReceived += (_, e) => Append(buffer, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(buffer, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        output = buffer;
+        return process;
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(IEnumerable<string> args)
+    {
+        using var process = Start(args, out var output);
+        using var guard = new CancellationTokenSource(Guard);
+        try
+        {
+            await process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"emporium {string.Join(' ', args)} did not finish:\n{output}");
+        }
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    private static void Append(StringBuilder buffer, string? line)
+    {
+        if (line is not null)
+        {
+            lock (buffer)
+            {
+                buffer.AppendLine(line);
+            }
+        }
+    }
+}

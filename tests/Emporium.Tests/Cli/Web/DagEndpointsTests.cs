@@ -1,0 +1,104 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Net;
+using System.Text.Json;
+using Emporium.Cli.Web.Auth;
+using Emporium.Configuration;
+using Emporium.Orchestration;
+using Emporium.Tests.Orchestration;
+
+namespace Emporium.Tests.Cli.Web;
+
+public class DagEndpointsTests
+{
+    private static readonly RunKey Day = new(ProbeDag.Name, new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+    private static DagEngine Engine(TestHost host) => host.Host.App.Services.GetRequiredService<DagEngine>();
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    [Fact]
+    public async Task Lists_triggers_shows_runs_and_serves_logs()
+    {
+        await using var host = await TestHost.StartAsync();
+        var dags = await JsonAsync(await host.Client.GetAsync("/api/v1/dags"));
+        var probe = dags.GetProperty("dags").EnumerateArray().Single(d => d.GetProperty("name").GetString() == ProbeDag.Name);
+        Assert.Equal(["extract", "load"], probe.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+
+        using var created = await host.Client.PostAsync($"/api/v1/dags/{ProbeDag.Name}/runs", TestHost.Json("{\"date\":\"2024-01-01\",\"params\":{\"rows\":\"7\"}}"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await Engine(host).WaitForRunAsync(Day, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        var runs = await JsonAsync(await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs?limit=5"));
+        var run = Assert.Single(runs.GetProperty("runs").EnumerateArray());
+        Assert.Equal("2024-01-01", run.GetProperty("ds").GetString());
+        Assert.Equal("success", run.GetProperty("state").GetString());
+        Assert.All(run.GetProperty("tasks").EnumerateArray(), t => Assert.Equal("success", t.GetProperty("state").GetString()));
+
+        var logs = await JsonAsync(await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/tasks/load/logs"));
+        Assert.Contains(logs.GetProperty("lines").EnumerateArray(), l => l.GetString()!.Contains("loaded 7 rows for 2024-01-01"));
+
+        using var cleared = await host.Client.PostAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/clear", TestHost.Json("{\"task\":\"load\"}"));
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        await Engine(host).WaitForRunAsync(Day, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        Assert.Equal(2, Engine(host).Store.GetTask(Day, "load")!.TryNumber);
+        Assert.Equal(1, Engine(host).Store.GetTask(Day, "extract")!.TryNumber);
+    }
+
+    [Fact]
+    public async Task Bad_requests_name_the_field()
+    {
+        await using var host = await TestHost.StartAsync();
+        async Task<(HttpStatusCode, string)> Post(string path, string body)
+        {
+            using var response = await host.Client.PostAsync(path, TestHost.Json(body));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/runs", "{\"date\":\"01/02/2024\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("\"field\":\"date\"", text);
+        (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/runs", "{\"params\":[1]}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("\"field\":\"params\"", text);
+        (status, text) = await Post("/api/v1/dags/no_such_dag/runs", "{}");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains(ProbeDag.Name, text);
+        (status, _) = await Post($"/api/v1/dags/{ProbeDag.Name}/runs/2030-01-01/clear", "{}");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/backfill", "{\"from\":\"2024-01-05\",\"to\":\"2024-01-01\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("\"field\":\"to\"", text);
+    }
+
+    [Fact]
+    public async Task Triggering_needs_the_admin_scope_when_keys_are_configured()
+    {
+        const string readKey = "emp_read-only";
+        const string adminKey = "emp_admin";
+        await using var host = await TestHost.StartAsync(configure: o => o with
+        {
+            Auth = new AuthOptions
+            {
+                Keys =
+                [
+                    new ApiKeyEntry { Name = "analyst", Hash = ApiKeyHash.Of(readKey), Scopes = [Scopes.Read] },
+                    new ApiKeyEntry { Name = "ops", Hash = ApiKeyHash.Of(adminKey), Scopes = [Scopes.Admin] },
+                ],
+            },
+        });
+        HttpRequestMessage Trigger(string key) => new(HttpMethod.Post, $"/api/v1/dags/{ProbeDag.Name}/runs")
+        {
+            Content = TestHost.Json("{\"date\":\"2024-01-01\"}"),
+            Headers = { Authorization = new("Bearer", key) },
+        };
+        using var asReader = await host.Client.SendAsync(Trigger(readKey));
+        Assert.Equal(HttpStatusCode.Forbidden, asReader.StatusCode);
+        using var listAsReader = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/dags") { Headers = { Authorization = new("Bearer", readKey) } });
+        Assert.Equal(HttpStatusCode.OK, listAsReader.StatusCode);
+        Assert.Null(Engine(host).Store.GetRun(Day));
+
+        using var asAdmin = await host.Client.SendAsync(Trigger(adminKey));
+        Assert.Equal(HttpStatusCode.Created, asAdmin.StatusCode);
+    }
+}

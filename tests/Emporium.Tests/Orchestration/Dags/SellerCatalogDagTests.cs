@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Emporium.Orchestration.Dags;
+using Emporium.Tests.Sources.SellerCatalog;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Orchestration.Dags;
+
+public sealed class SellerCatalogDagTests
+{
+    private const string Seller = "A02211013Q5HP3OMSZC7W";
+    private static readonly DateOnly Day1 = new(2024, 9, 15);
+    private static readonly DateOnly Day2 = new(2024, 9, 16);
+
+    private static readonly (string Asin, string Distributor, double Cost, long Stock)[] Suppliers =
+    [
+        ("B00DOSJ1S2", "Acme Wholesale", 18.50, 120),
+        ("B003XUJ47O", "Acme Wholesale", 20.00, 0),
+        ("B00DOSJ1S2", "Pantry Direct", 19.10, 40),
+        ("B000RYFRVG", "Pantry Direct", 0.60, 500),
+        ("B0NOTOFFER", "Pantry Direct", 5.00, 10),
+        ("B0NOTOFFR2", "Lone Supply", 7.25, 3),
+    ];
+
+    [Fact]
+    public async Task Seller_catalog_runs_end_to_end_and_its_marts_equal_an_independent_computation()
+    {
+        await using var api = await SellerCatalogStub.StartAsync();
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var parameters = Parameters(api.BaseUrl, WriteSuppliers(harness.DataDir));
+
+        await harness.RunAsync(Day1, parameters);
+
+        // 429 and 500 were met and retried.
+        Assert.Equal(6, api.Requests.Count);
+        Assert.Contains("missing columns delivery, has_variations", harness.Log(Day1, "clean"));
+
+        var sample = SellerCatalogStub.SampleProducts().Select(p => p!).ToList();
+        var offers = sample.Select(p => new
+        {
+            Asin = (string)p["asin"]!,
+            Title = (string)p["product_title"]!,
+            Price = Money(p["product_price"]),
+            Volume = Volume((string?)p["sales_volume"]),
+            Ratings = (long)p["product_num_ratings"]!,
+        }).ToList();
+
+        // asin_matches: every (offered ASIN, distributor) pair.
+        var expectedMatches = offers.Join(Suppliers, o => o.Asin, s => s.Asin, (o, s) => (o.Asin, o.Title, s.Distributor, Price: o.Price, s.Cost, Margin: Math.Round(o.Price!.Value - s.Cost, 2), s.Stock))
+            .OrderBy(m => m.Asin, StringComparer.Ordinal).ThenBy(m => m.Distributor, StringComparer.Ordinal).ToList();
+        var matches = await harness.QueryAsync("SELECT asin, product_title, distributor, seller_id, product_price, cost, margin, stock FROM asin_matches ORDER BY asin, distributor");
+        Assert.Equal(expectedMatches.Count, matches.Count);
+        for (var i = 0; i < matches.Count; i++)
+        {
+            Assert.Equal(expectedMatches[i].Asin, matches[i][0]);
+            Assert.Equal(expectedMatches[i].Title, matches[i][1]);
+            Assert.Equal(expectedMatches[i].Distributor, matches[i][2]);
+            Assert.Equal(Seller, matches[i][3]);
+            Assert.Equal(expectedMatches[i].Price, matches[i][4]);
+            Assert.Equal(expectedMatches[i].Cost, matches[i][5]);
+            Assert.Equal(expectedMatches[i].Margin, (double)matches[i][6]!, 6);
+            Assert.Equal(expectedMatches[i].Stock, matches[i][7]);
+        }
+
+        var sellers = await harness.QueryAsync("SELECT seller_id, offers, matched_asins, match_pct FROM sellers_by_matches");
+        var matchedAsins = offers.Select(o => o.Asin).Intersect(Suppliers.Select(s => s.Asin)).Count();
+        Assert.Equal([Seller, (long)offers.Count, (long)matchedAsins, Math.Round(matchedAsins * 100.0 / offers.Count, 2)], Assert.Single(sellers));
+
+        var distributors = await harness.QueryAsync("SELECT distributor, products, matched_asins, sellers, matched_stock FROM distributors_by_matches ORDER BY distributor");
+        var expectedDistributors = Suppliers.GroupBy(s => s.Distributor).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var matched = g.Where(s => offers.Any(o => o.Asin == s.Asin)).ToList();
+            return new object?[] { g.Key, (long)g.Count(), (long)matched.Count, matched.Count > 0 ? 1L : 0L, matched.Sum(s => s.Stock) };
+        }).ToList();
+        Assert.Equal(expectedDistributors, distributors);
+
+        var best = await harness.QueryAsync("SELECT asin, sales_volume FROM best_sellers ORDER BY sales_volume DESC, product_num_ratings DESC, asin");
+        var expectedBest = offers.OrderByDescending(o => o.Volume).ThenByDescending(o => o.Ratings).ThenBy(o => o.Asin, StringComparer.Ordinal)
+            .Select(o => new object?[] { o.Asin, o.Volume }).ToList();
+        Assert.Equal(expectedBest, best);
+    }
+
+    [Fact]
+    public async Task Alerts_fire_once_per_change_and_reach_the_webhook()
+    {
+        var received = new List<JsonElement>();
+        await using var webhook = await StubHttpServer.StartAsync(async (context, request) =>
+        {
+            lock (received)
+            {
+                received.Add(JsonDocument.Parse(request.Body).RootElement.Clone());
+            }
+            context.Response.StatusCode = 204;
+            await Task.CompletedTask;
+        });
+        var sample = SellerCatalogStub.SampleProducts();
+        string Asin(int i) => (string)sample[i]!["asin"]!;
+        var day2 = false;
+        await using var api = await SellerCatalogStub.StartAsync((page, products) =>
+        {
+            if (!day2)
+            {
+                return products;
+            }
+            var changed = new JsonArray();
+            foreach (var p in products)
+            {
+                var asin = (string)p!["asin"]!;
+                if (asin == Asin(3))
+                {
+                    continue; // no longer offered → out of stock
+                }
+                var copy = p.DeepClone();
+                if (asin == Asin(0))
+                {
+                    copy["product_price"] = "$28.73"; // 23.94 → 28.73: +20 %
+                }
+                if (asin == Asin(1))
+                {
+                    copy["sales_volume"] = "1K+ bought in past month"; // 100+ → 1K+
+                }
+                if (asin == Asin(2))
+                {
+                    copy["product_price"] = "$1.04"; // +5 %: below the threshold
+                }
+                changed.Add(copy);
+            }
+            return changed;
+        }, failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var parameters = new Dictionary<string, string?>(Parameters(api.BaseUrl, null)) { ["webhooks"] = new Uri(webhook.BaseUrl, "hook").ToString() };
+
+        await harness.RunAsync(Day1, parameters);
+        Assert.Empty(received); // the first snapshot has nothing to compare with
+        day2 = true;
+        await harness.RunAsync(Day2, parameters);
+        await harness.RunAsync(Day2, parameters); // a re-run of the day detects the same changes: nothing new is sent
+
+        var kinds = received.Select(a => (a.GetProperty("kind").GetString(), a.GetProperty("asin").GetString())).OrderBy(k => k.Item1).ToList();
+        Assert.Equal(
+            [("demand_jump", Asin(1)), ("out_of_stock", Asin(3)), ("price_change", Asin(0))],
+            kinds);
+        var price = received.Single(a => a.GetProperty("kind").GetString() == "price_change");
+        Assert.Equal(23.94, price.GetProperty("old_value").GetDouble());
+        Assert.Equal(28.73, price.GetProperty("new_value").GetDouble());
+        Assert.Equal(Math.Round((28.73 - 23.94) / 23.94 * 100, 2), price.GetProperty("change_pct").GetDouble(), 6);
+        Assert.Equal(3, webhook.Requests.Select(r => r.Headers["Idempotency-Key"]).Distinct().Count());
+        var stored = await harness.QueryAsync("SELECT COUNT(*) FROM alerts");
+        Assert.Equal(3L, stored[0][0]);
+        var delivered = await harness.QueryAsync("SELECT state, COUNT(*) FROM alert_deliveries GROUP BY state");
+        Assert.Equal([["delivered", 3L]], delivered);
+    }
+
+    [Fact]
+    public async Task A_failing_webhook_is_retried_and_never_fails_the_run()
+    {
+        var calls = 0;
+        await using var flaky = await StubHttpServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = Interlocked.Increment(ref calls) <= 2 ? 500 : 200;
+            return Task.CompletedTask;
+        });
+        await using var dead = await StubHttpServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        });
+        var day2 = false;
+        await using var api = await SellerCatalogStub.StartAsync((_, products) =>
+        {
+            if (day2)
+            {
+                foreach (var p in products)
+                {
+                    p!["product_price"] = "$99.00";
+                }
+            }
+            return products;
+        }, failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var parameters = new Dictionary<string, string?>(Parameters(api.BaseUrl, null))
+        {
+            ["webhooks"] = $"{new Uri(flaky.BaseUrl, "a")},{new Uri(dead.BaseUrl, "b")}",
+            ["webhook_retries"] = "3",
+            ["webhook_retry_delay"] = "00:00:00.020",
+        };
+
+        await harness.RunAsync(Day1, parameters);
+        day2 = true;
+        await harness.RunAsync(Day2, parameters);
+
+        var alerts = (long)(await harness.QueryAsync("SELECT COUNT(*) FROM alerts"))[0][0]!;
+        Assert.Equal(4L, alerts); // every offer's price changed
+        var states = (await harness.QueryAsync("SELECT webhook, state, attempts FROM alert_deliveries ORDER BY webhook, alert_id"))
+            .Select(r => ((string)r[0]!, (string)r[1]!, (long)r[2]!)).ToList();
+        // The flaky hook got every alert after retries; the dead one stays pending for the next run (tried once
+        // per dispatch, not once per alert).
+        Assert.All(states.Where(s => s.Item1.EndsWith("/a")), s => Assert.Equal("delivered", s.Item2));
+        Assert.All(states.Where(s => s.Item1.EndsWith("/b")), s => Assert.Equal("pending", s.Item2));
+        Assert.Equal(4, flaky.Requests.Count - 2);
+        Assert.Equal(4, dead.Requests.Count); // 1 try + 3 retries, then the hook is skipped for this dispatch
+        Assert.Contains("pending", harness.Log(Day2, "alerts"));
+    }
+
+    internal static Dictionary<string, string?> Parameters(Uri api, string? supplierFile) => new()
+    {
+        ["api_url"] = api.ToString(),
+        ["api_key"] = SellerCatalogStub.ApiKey,
+        ["seller_id"] = Seller,
+        ["requests_per_second"] = "50",
+        ["supplier_file"] = supplierFile,
+    };
+
+    private static string WriteSuppliers(string dir)
+    {
+        var path = Path.Combine(dir, "distributors.csv");
+        File.WriteAllLines(path, ["asin,distributor,cost,stock", .. Suppliers.Select(s => $"{s.Asin},{s.Distributor},{s.Cost.ToString(CultureInfo.InvariantCulture)},{s.Stock}")]);
+        return path;
+    }
+
+    private static double? Money(JsonNode? node) =>
+        node is null ? null : double.Parse(((string)node!).TrimStart('$').Replace(",", ""), CultureInfo.InvariantCulture);
+
+    private static long Volume(string? text)
+    {
+        var number = text!.Split('+')[0];
+        return number.EndsWith('K') ? long.Parse(number[..^1]) * 1000 : long.Parse(number);
+    }
+}
