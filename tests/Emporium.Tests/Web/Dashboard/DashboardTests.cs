@@ -240,6 +240,14 @@ public sealed class DashboardTests(DashboardFixture f)
             else
             {
                 await Assertions.Expect(p.Page.Locator("[data-testid='dags-table'] tbody tr")).ToHaveCountAsync(dags.Count);
+                // Trigger the selected (first) DAG for a past day from the form: the run shows up without a reload.
+                var dag = dags[0].GetProperty("name").GetString()!;
+                await p.Page.GetByLabel("Date (ds), or first day of a backfill").FillAsync("2024-01-02");
+                await p.Page.GetByRole(AriaRole.Button, new() { Name = "Trigger", Exact = true }).ClickAsync();
+                await Assertions.Expect(p.Page.GetByTestId("trigger-status")).ToContainTextAsync($"Started {dag}");
+                await Assertions.Expect(p.Page.Locator("[data-testid='runs-table'] td[data-col='ds'][data-value='2024-01-02']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+                using var runs = await f.Http.GetAsync($"api/v1/dags/{dag}/runs");
+                Assert.Contains((await runs.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray(), r => r.GetProperty("ds").GetString() == "2024-01-02");
             }
             await p.ScreenshotAsync("pipelines");
             await p.AssertAccessibleAsync();
