@@ -80,6 +80,16 @@ public static class BenchStats
             // Not Linux: keep "unknown".
         }
 
-        return $"nproc {Environment.ProcessorCount}, CPU {cpu}, memory {mem}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+        var load = "unknown";
+        try
+        {
+            load = string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            // Not Linux.
+        }
+
+        return $"nproc {Environment.ProcessorCount}, CPU {cpu}, memory {mem}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {load} (other tenants)";
     }
 }

@@ -47,7 +47,8 @@ public sealed class IngestBenchmark : IBenchmarkSuite
 
             report.AppendLine($"## Ingest ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
             report.AppendLine();
-            report.AppendLine($"Machine: {BenchStats.DescribeMachine()}. Phase length {seconds}s; host = `emporium up` in-process with {host.Backends.Describe("log")}; peer = no-op Kestrel endpoint reading the same bodies.");
+            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+            report.AppendLine($"Machine: {BenchStats.DescribeMachine()}; 1-minute load average at the end {load}. Phase length {seconds}s; host = `emporium up` in-process with {host.Backends.Describe("log")}; peer = no-op Kestrel endpoint reading the same bodies.");
             report.AppendLine();
             report.AppendLine("| measure | emporium | no-op peer | ratio | target |");
             report.AppendLine("|---|---|---|---|---|");

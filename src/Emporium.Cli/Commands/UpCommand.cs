@@ -42,6 +42,12 @@ public sealed class UpCommand : ICliCommand
                 await Console.Error.WriteLineAsync($"emporium up: {e.Message}");
                 return 2;
             }
+            catch (IOException e)
+            {
+                // Typically the port is taken ("address already in use").
+                await Console.Error.WriteLineAsync($"emporium up: {e.Message}");
+                return 2;
+            }
             await using (host)
             {
                 if (parse.GetValue(demo))

@@ -1,12 +1,79 @@
+using System.Text.Json;
+using Emporium.Datasets;
+using Emporium.Demo;
+using Emporium.Ingest;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Emporium.Cli.Hosting;
 
-/// <summary>Fills an empty data dir with generated demo data through the normal ingest path (<c>up --demo</c>).</summary>
+/// <summary>Fills an empty data dir with generated demo data through the normal ingest path (<c>up --demo</c>), so
+/// the demo exercises the same normalizer, log, processor and marts as real data. A data dir that already holds
+/// records is left alone.</summary>
 public static class DemoSeeder
 {
-    public static Task SeedIfEmptyAsync(EmporiumHost host, TextWriter output, CancellationToken ct)
+    /// <summary>Rows per dataset: the category list, a product catalog the reviews refer to, and enough orders and
+    /// reviews for every day of the demo period.</summary>
+    public sealed record Sizes(int Products = 2000, int Reviews = 10_000, int Orders = 20_000);
+
+    /// <summary>Records sent per ingest call, as a client sending NDJSON batches would.</summary>
+    private const int BatchSize = 1000;
+
+    public static async Task SeedIfEmptyAsync(EmporiumHost host, TextWriter output, CancellationToken ct, Sizes? sizes = null)
     {
-        // The demo generator belongs to the datasets stage; until it exists the server runs without demo data.
-        output.WriteLine("  demo:      no demo data generator is built in yet; starting empty");
-        return Task.CompletedTask;
+        sizes ??= new Sizes();
+        var pipeline = host.App.Services.GetService<IngestPipeline>();
+        var log = host.Backends.Log;
+        if (pipeline is null || log is null)
+        {
+            output.WriteLine("  demo:      ingest is unavailable; starting without demo data");
+            return;
+        }
+        foreach (var dataset in DatasetCatalog.All)
+        {
+            var ends = await log.GetEndOffsetsAsync(dataset.Name, ct);
+            if (ends.Values.Any(offset => offset > 0))
+            {
+                output.WriteLine("  demo:      the data dir already holds records; no demo data added");
+                return;
+            }
+        }
+        var options = new DemoOptions(CatalogSize: sizes.Products);
+        var plan = new (string Dataset, long Rows)[]
+        {
+            ("categories", CategoryNames.All.Count),
+            ("products", sizes.Products),
+            ("reviews", sizes.Reviews),
+            ("orders", sizes.Orders),
+        };
+        var summary = new List<string>();
+        foreach (var (dataset, rows) in plan)
+        {
+            var schema = DatasetCatalog.Find(dataset)!;
+            var accepted = 0L;
+            foreach (var batch in DemoGenerators.Records(dataset, rows, options).Chunk(BatchSize))
+            {
+                accepted += (await IngestAsync(pipeline, schema, batch, ct)).Accepted;
+            }
+            summary.Add($"{accepted:N0} {dataset}");
+        }
+        output.WriteLine($"  demo:      sent {string.Join(", ", summary)} through ingest");
+    }
+
+    private static async Task<IngestResult> IngestAsync(IngestPipeline pipeline, DatasetSchema schema, CanonicalRecord[] batch, CancellationToken ct)
+    {
+        // The records travel as the JSON a client would post, so they are normalized like any other input.
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var record in batch)
+            {
+                CanonicalJson.Write(writer, record);
+            }
+            writer.WriteEndArray();
+        }
+        using var doc = JsonDocument.Parse(buffer.ToArray());
+        var inputs = doc.RootElement.EnumerateArray().Select((element, i) => InputRecord.Parsed(i, element)).ToList();
+        return await pipeline.IngestAsync(schema, inputs, "demo", ct);
     }
 }

@@ -8,8 +8,9 @@ namespace Emporium.Datasets;
 /// Built once per schema and cached; lookups allocate nothing.</summary>
 public sealed class FieldNameMatcher
 {
-    /// <summary>Longest field name matched without allocating; longer names take a slower path.</summary>
-    private const int StackLimit = 128;
+    /// <summary>Longest field name matched without allocating; longer names take a slower path. Small, because the
+    /// buffer is zeroed on every call.</summary>
+    private const int StackLimit = 48;
 
     private static readonly ConditionalWeakTable<DatasetSchema, FieldNameMatcher> Cache = new();
 
@@ -51,19 +52,29 @@ public sealed class FieldNameMatcher
     /// <summary>The matching column of a raw UTF-8 JSON property name (as stored in the document, still escaped).</summary>
     public bool TryMatchUtf8(ReadOnlySpan<byte> rawName, out Match match)
     {
-        if (rawName.Length <= StackLimit && rawName.IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0 && rawName.IndexOf((byte)'\\') < 0)
+        if (rawName.Length <= StackLimit)
         {
-            // Plain ASCII: widen byte by byte, normalizing on the way.
+            // ASCII without escapes (nearly every real name): fold through a table, one byte at a time.
             Span<char> buffer = stackalloc char[StackLimit];
             var n = 0;
+            var table = AsciiFold;
             foreach (var b in rawName)
             {
-                if (!IsIgnored((char)b))
+                if (b >= 0x80 || b == (byte)'\\')
                 {
-                    buffer[n++] = char.ToLowerInvariant((char)b);
+                    n = -1;
+                    break;
+                }
+                var c = table[b];
+                if (c != '\0')
+                {
+                    buffer[n++] = c;
                 }
             }
-            return _bySpan.TryGetValue(buffer[..n], out match);
+            if (n >= 0)
+            {
+                return _bySpan.TryGetValue(buffer[..n], out match);
+            }
         }
         // Escaped or non-ASCII names are rare: decode JSON escapes properly through the reader.
         return TryMatch(DecodeJsonName(rawName), out match);
@@ -89,7 +100,22 @@ public sealed class FieldNameMatcher
         return n;
     }
 
-    private static bool IsIgnored(char c) => c is '_' or '.' or '-' || char.IsWhiteSpace(c);
+    // A byte-order mark can stick to the first header of a CSV written by a spreadsheet: it is not part of the name.
+    private static bool IsIgnored(char c) => c is '_' or '.' or '-' or '\uFEFF' || char.IsWhiteSpace(c);
+
+    /// <summary>ASCII byte → lookup character: lower-cased, or '\0' for the ignored separators.</summary>
+    private static readonly char[] AsciiFold = BuildAsciiFold();
+
+    private static char[] BuildAsciiFold()
+    {
+        var table = new char[128];
+        for (var b = 0; b < table.Length; b++)
+        {
+            var c = (char)b;
+            table[b] = IsIgnored(c) ? '\0' : char.ToLowerInvariant(c);
+        }
+        return table;
+    }
 
     private void Add(DatasetSchema schema, string name, Match match)
     {

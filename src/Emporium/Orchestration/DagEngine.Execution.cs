@@ -99,7 +99,8 @@ public sealed partial class DagEngine
             NextTryAt = null,
             Error = null,
         };
-        Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, next.TryNumber, TryStates.Running, now, null, null));
+        // Not fsynced: on the hand-off's critical path, and a lost start only means the try runs again as the same number.
+        Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, next.TryNumber, TryStates.Running, now, null, null), durable: false);
         NotifyChanged();
         return next;
     }
@@ -131,6 +132,11 @@ public sealed partial class DagEngine
         }
         Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, instance.TryNumber, error is null ? TryStates.Success : TryStates.Failed, tryStart, now, error));
         NotifyChanged();
+        if (next.State.IsTerminal())
+        {
+            // Wake the loop now, not after the try's log is flushed and closed: downstream tasks start meanwhile.
+            Wake();
+        }
         return next;
     }
 

@@ -20,6 +20,18 @@ public sealed partial class DagEngine
                 }
             }
         }
+        // A run that finishes frees a max_active_runs slot, and a finished day may unblock depends_on_past: go again
+        // until a pass finishes nothing.
+        while (AdvanceActiveRuns(now))
+        {
+        }
+        return wakeAt;
+    }
+
+    /// <returns>Whether some run finished in this pass.</returns>
+    private bool AdvanceActiveRuns(DateTime now)
+    {
+        var finishedAny = false;
         foreach (var group in active.Where(Eligible).Select(k => Store.GetRun(k)!).GroupBy(r => r.Dag).ToList())
         {
             if (!Registry.TryGet(group.Key, out var dag))
@@ -38,15 +50,16 @@ public sealed partial class DagEngine
             }
             foreach (var run in group.Select(r => Store.GetRun(r.Key)!).Where(r => r.State == RunState.Running).OrderBy(r => r.LogicalDate))
             {
-                Advance(run, dag, now);
+                finishedAny |= Advance(run, dag, now);
             }
         }
-        return wakeAt;
+        return finishedAny;
     }
 
     private bool Eligible(RunKey run) => !Options.OnlyOwnRuns || own.Contains(run);
 
-    private void Advance(DagRunInfo run, Dag dag, DateTime now)
+    /// <returns>Whether the run finished.</returns>
+    private bool Advance(DagRunInfo run, Dag dag, DateTime now)
     {
         var finished = true;
         var failed = false;
@@ -76,6 +89,7 @@ public sealed partial class DagEngine
             own.Remove(run.Key);
             log.LogInformation("DAG run {Run} {State}", run.Key, failed ? "failed" : "succeeded");
         }
+        return finished;
     }
 
     /// <summary>depends_on_past: the same task must have succeeded in the previous run (by logical date) of the DAG,

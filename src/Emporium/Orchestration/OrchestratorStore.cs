@@ -122,12 +122,14 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         }
     }
 
-    /// <summary>A task's new state together with the try that caused it, as one durable line.</summary>
-    public void Save(TaskInstanceInfo task, TaskTryInfo taskTry)
+    /// <summary>A task's new state together with the try that caused it, as one line. <paramref name="durable"/> false
+    /// skips the fsync (the next durable write carries it): for a try's start, whose loss in a crash only means the
+    /// try is started again under the same number.</summary>
+    public void Save(TaskInstanceInfo task, TaskTryInfo taskTry, bool durable = true)
     {
         lock (sync)
         {
-            Append(new JournalLine { Task = task, Try = taskTry });
+            Append(new JournalLine { Task = task, Try = taskTry }, durable);
             ApplyTask(task);
             ApplyTry(taskTry);
         }
@@ -218,7 +220,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         }
     }
 
-    private void Append(JournalLine line)
+    private void Append(JournalLine line, bool durable = true)
     {
         if (journal is null)
         {
@@ -228,7 +230,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         journal.Write(bytes);
         journal.WriteByte((byte)'\n');
         // Durable before the change is acted on: a task never starts on the strength of an unsaved upstream success.
-        journal.Flush(flushToDisk: true);
+        journal.Flush(flushToDisk: durable);
         lines++;
     }
 

@@ -50,8 +50,9 @@ internal sealed class TaskLog : ILogger, IDisposable
     {
         lock (sync)
         {
+            // Flushed to the OS, not fsynced: logs are diagnostics (the journal is the record of what ran), and an
+            // fsync here contends with the journal's on the hand-off to the next task.
             writer.Flush();
-            stream.Flush(flushToDisk: true);
             writer.Dispose();
         }
     }

@@ -12,6 +12,8 @@ public sealed class FieldNameMatcherTests
     [InlineData("unixReviewTime", "reviewed_at", 1)]
     [InlineData("reviewTime", "reviewed_at", 3)]
     [InlineData("REVIEWER-ID", "reviewer_id", 0)]
+    [InlineData("\uFEFFasin", "asin", 0)]
+    [InlineData(" Reviewer ID ", "reviewer_id", 0)]
     public void MatchesByNormalizedNameWithRank(string input, string column, int rank)
     {
         var matcher = FieldNameMatcher.For(DatasetCatalog.Reviews);

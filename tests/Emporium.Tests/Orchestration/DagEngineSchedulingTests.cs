@@ -75,10 +75,12 @@ public class DagEngineSchedulingTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var current = 0;
         var peak = 0;
+        using var started = new SemaphoreSlim(0);
         var dag = Dag.Create("limited").MaxActiveRuns(2).Task("hold", async ctx =>
         {
             var now = Interlocked.Increment(ref current);
             InterlockedMax(ref peak, now);
+            started.Release();
             await release.Task.WaitAsync(ctx.CancellationToken);
             Interlocked.Decrement(ref current);
         });
@@ -86,14 +88,23 @@ public class DagEngineSchedulingTests
         var result = h.Engine.Backfill("limited", new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 5));
         Assert.Equal(5, result.Created.Count);
 
-        await h.Until(() => h.Store.Runs("limited").Count(r => r.State == RunState.Running) == 2
-                            && h.Store.Runs("limited").Count(r => h.Task(r.Key, "hold")?.State == TaskState.Running) == 2);
+        await started.WaitAsync(h.Guard);
+        await started.WaitAsync(h.Guard);
+        Assert.Equal(2, h.Store.Runs("limited").Count(r => r.State == RunState.Running));
+        Assert.Equal(2, h.Store.Runs("limited").Count(r => h.Task(r.Key, "hold")?.State == TaskState.Running));
         Assert.Equal(3, h.Store.Runs("limited").Count(r => r.State == RunState.Queued));
         // The two oldest days go first.
         Assert.Equal(["2024-01-01", "2024-01-02"], h.Store.Runs("limited").Where(r => r.State == RunState.Running).Select(r => r.Key.Ds));
 
         release.SetResult();
-        await h.Until(() => h.Store.Runs("limited").All(r => r.State == RunState.Success));
+        try
+        {
+            await h.Until(() => h.Store.Runs("limited").All(r => r.State == RunState.Success));
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail(string.Join("\n", h.Store.Runs("limited").Select(r => $"{r.Key} {r.State} {h.Task(r.Key, "hold")}")));
+        }
         Assert.Equal(2, peak);
     }
 

@@ -13,6 +13,12 @@ public sealed class InMemoryEventLog : IEventLog
 
     public int Appends;
 
+    /// <summary>When set, AppendAsync throws what this returns (e.g. a disk-full IOException).</summary>
+    public Func<Exception>? FailAppends { get; set; }
+
+    /// <summary>When true the log reports group offsets as "nothing processed" (so lag = end offsets).</summary>
+    public bool NothingProcessed { get; set; }
+
     public IReadOnlyList<LogMessage> Messages(string topic)
     {
         if (!_topics.TryGetValue(topic, out var list))
@@ -33,6 +39,10 @@ public sealed class InMemoryEventLog : IEventLog
 
     public ValueTask<IReadOnlyList<LogPosition>> AppendAsync(string topic, IReadOnlyList<LogMessage> messages, CancellationToken ct)
     {
+        if (FailAppends is { } fail)
+        {
+            throw fail();
+        }
         var list = _topics.GetOrAdd(topic, _ => []);
         Interlocked.Increment(ref Appends);
         lock (list)
@@ -55,6 +65,11 @@ public sealed class InMemoryEventLog : IEventLog
             return ValueTask.FromResult<IReadOnlyDictionary<TopicPartition, long>>(new Dictionary<TopicPartition, long> { [new TopicPartition(topic, 0)] = list.Count });
         }
     }
+
+    public ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetGroupOffsetsAsync(string group, string topic, CancellationToken ct) =>
+        NothingProcessed
+            ? ValueTask.FromResult<IReadOnlyDictionary<TopicPartition, long>>(new Dictionary<TopicPartition, long> { [new TopicPartition(topic, 0)] = 0 })
+            : throw new NotSupportedException();
 
     public ILogConsumer OpenConsumer(string group, IReadOnlyCollection<string> topics) => throw new NotSupportedException();
 

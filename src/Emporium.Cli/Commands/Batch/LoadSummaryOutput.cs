@@ -45,12 +45,8 @@ public static class LoadSummaryOutput
         table.AddColumn(new TableColumn("rows read").RightAligned());
         table.AddColumn(new TableColumn("loaded").RightAligned());
         table.AddColumn(new TableColumn("rejected").RightAligned());
-        table.AddColumn("rejects / notes");
         foreach (var file in summary.Files)
         {
-            var notes = file.Error is not null ? [file.Error] : new List<string>();
-            notes.AddRange(file.Quarantine.Select(q => $"lake:{q}"));
-            notes.AddRange(file.Warnings);
             table.AddRow(
                 Markup.Escape(Path.GetFileName(file.Path)),
                 file.Status switch
@@ -63,11 +59,27 @@ public static class LoadSummaryOutput
                 file.Format?.ToString().ToLowerInvariant() ?? "-",
                 file.RowsRead.ToString("N0"),
                 file.RowsLoaded.ToString("N0"),
-                file.RowsRejected.ToString("N0"),
-                Markup.Escape(string.Join("\n", notes)));
+                file.RowsRejected.ToString("N0"));
         }
         table.Caption(Markup.Escape($"{summary.Files.Count} file(s), {summary.RowsLoaded:N0} rows loaded, {summary.RowsRejected:N0} rejected"));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         console.Write(table);
+        // Paths and reasons go below the table, unwrapped, so they can be copied.
+        foreach (var file in summary.Files)
+        {
+            var name = Path.GetFileName(file.Path);
+            if (file.Error is not null)
+            {
+                Console.Out.WriteLine($"{name}: {file.Status.ToString().ToLowerInvariant()}: {file.Error}");
+            }
+            foreach (var q in file.Quarantine)
+            {
+                Console.Out.WriteLine($"{name}: rejects in lake:{q}");
+            }
+            foreach (var w in file.Warnings)
+            {
+                Console.Out.WriteLine($"{name}: {w}");
+            }
+        }
     }
 }

@@ -9,7 +9,9 @@ namespace Emporium.Datasets.Values;
 /// 1/0. Never throws on bad input: returns an error that says what was expected and what came.</summary>
 public static class ValueConverter
 {
-    private const int StackLimit = 256;
+    /// <summary>Longest JSON string decoded on the stack (numbers, booleans, timestamps are short; the buffer is
+    /// zeroed on every call, so it stays small).</summary>
+    private const int StackLimit = 64;
     private const int MaxShownLength = 60;
 
     public static ConvertedValue Convert(ColumnSchema column, string? text) =>

@@ -23,7 +23,7 @@ public sealed partial class EmbeddedEventLog : IEventLog
         _policy = options.CommitPolicy ?? new GroupCommitPolicy(options.Commit);
         _time = time;
         _lock = lockFile;
-        _groups = new GroupRegistry(Path.Combine(options.Directory, "groups"));
+        _groups = new GroupRegistry(Path.Combine(options.Directory, "groups"), options.GroupOffsetsFlushInterval);
         StartRetentionTimer();
     }
 
@@ -145,6 +145,7 @@ public sealed partial class EmbeddedEventLog : IEventLog
         }
 
         _committed.TrySetResult();
+        await _groups.CloseAsync().ConfigureAwait(false);
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
 

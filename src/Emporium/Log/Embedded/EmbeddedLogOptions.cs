@@ -29,6 +29,11 @@ public sealed record EmbeddedLogOptions
     /// Default 16 MiB.</summary>
     public long MaxFetchBytes { get; init; } = 16L * 1024 * 1024;
 
+    /// <summary>How often offsets reported with <c>ReportProcessedAsync</c> are written to <c>groups/</c>. Default 1 s;
+    /// zero writes (and fsyncs) on every report. Writing later is safe: after a crash the stored offsets are only
+    /// lower, so retention keeps more; the processor's own positions live in the warehouse.</summary>
+    public TimeSpan GroupOffsetsFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Group commit settings; see <see cref="LogCommitPolicy"/>. Ignored when <see cref="CommitPolicy"/> is set.</summary>
     public GroupCommitOptions Commit { get; init; } = new();
 

@@ -4,17 +4,27 @@ namespace Emporium.Log.Embedded;
 
 /// <summary>Consumer groups known to the log, with the topics they read and the offsets they reported as
 /// processed; one JSON file per group under <c>groups/</c>, replaced atomically. Retention reads it to never delete
-/// what a registered group still needs.</summary>
+/// what a registered group still needs. Registration is durable at once; reported offsets are written in the
+/// background at most every flush interval, because a processor reports after every micro-batch and two syncs per
+/// report would cost more than the batch. Losing the latest reports in a crash is safe: the stored offsets are then
+/// lower, which only makes retention keep more.</summary>
 internal sealed class GroupRegistry
 {
     private readonly string _directory;
+    private readonly TimeSpan _flushInterval;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, GroupFile> _groups = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _persist = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private bool _flushScheduled;
+    private bool _closed;
+    private Task _flushLoop = Task.CompletedTask;
 
-    public GroupRegistry(string directory)
+    public GroupRegistry(string directory, TimeSpan flushInterval)
     {
         _directory = directory;
+        _flushInterval = flushInterval;
         Directory.CreateDirectory(directory);
         foreach (var path in Directory.EnumerateFiles(directory, "*.json"))
         {
@@ -50,12 +60,12 @@ internal sealed class GroupRegistry
             snapshot = _groups[group] = current with { Topics = merged };
         }
 
-        await PersistAsync(snapshot, ct).ConfigureAwait(false);
+        await PersistAsync(snapshot.Group, ct).ConfigureAwait(false);
     }
 
     public async ValueTask ReportAsync(string group, IReadOnlyDictionary<TopicPartition, long> next, CancellationToken ct)
     {
-        GroupFile snapshot;
+        var schedule = false;
         lock (_lock)
         {
             var current = _groups.GetValueOrDefault(group)
@@ -66,10 +76,107 @@ internal sealed class GroupRegistry
                 processed[partition.ToString()] = offset;
             }
 
-            snapshot = _groups[group] = current with { Processed = processed };
+            _groups[group] = current with { Processed = processed };
+            if (_flushInterval > TimeSpan.Zero)
+            {
+                _dirty.Add(group);
+                schedule = !_flushScheduled && !_closed;
+                _flushScheduled |= schedule;
+            }
         }
 
-        await PersistAsync(snapshot, ct).ConfigureAwait(false);
+        if (_flushInterval <= TimeSpan.Zero)
+        {
+            await PersistAsync(group, ct).ConfigureAwait(false);
+        }
+        else if (schedule)
+        {
+            lock (_lock)
+            {
+                _flushLoop = Task.Run(FlushLoopAsync, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Error of the last background write of reported offsets, null when it succeeded.</summary>
+    public Exception? LastFlushError { get; private set; }
+
+    /// <summary>Writes every reported-but-unwritten group now and stops background writes (on close).</summary>
+    public async ValueTask CloseAsync()
+    {
+        Task loop;
+        lock (_lock)
+        {
+            _closed = true;
+            loop = _flushLoop;
+        }
+
+        await _closing.CancelAsync().ConfigureAwait(false);
+        await loop.ConfigureAwait(false);
+        await FlushDirtyAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                // Pacing only, hence the real clock rather than the injected TimeProvider.
+                await Task.Delay(_flushInterval, _closing.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // closing: CloseAsync writes what is left
+            }
+
+            try
+            {
+                await FlushDirtyAsync(CancellationToken.None).ConfigureAwait(false);
+                LastFlushError = null;
+            }
+            catch (Exception ex)
+            {
+                LastFlushError = ex;
+            }
+
+            lock (_lock)
+            {
+                if (_dirty.Count == 0 || _closed)
+                {
+                    _flushScheduled = false;
+                    return;
+                }
+            }
+        }
+    }
+
+    private async ValueTask FlushDirtyAsync(CancellationToken ct)
+    {
+        string[] groups;
+        lock (_lock)
+        {
+            groups = [.. _dirty];
+            _dirty.Clear();
+        }
+
+        for (var i = 0; i < groups.Length; i++)
+        {
+            try
+            {
+                await PersistAsync(groups[i], ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                lock (_lock)
+                {
+                    // Retry these at the next flush.
+                    _dirty.UnionWith(groups[i..]);
+                }
+
+                throw;
+            }
+        }
     }
 
     public IReadOnlyDictionary<TopicPartition, long> Processed(string group, string topic, int partitions)
@@ -126,23 +233,22 @@ internal sealed class GroupRegistry
         }
     }
 
-    private async ValueTask PersistAsync(GroupFile snapshot, CancellationToken ct)
+    private async ValueTask PersistAsync(string group, CancellationToken ct)
     {
         await _persist.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             // Writes are serialized, and the latest state is written so an older snapshot never wins a race.
+            GroupFile? latest;
             lock (_lock)
             {
-                if (!_groups.TryGetValue(snapshot.Group, out var latest))
+                if (!_groups.TryGetValue(group, out latest))
                 {
                     return;
                 }
-
-                snapshot = latest;
             }
 
-            DurableFiles.WriteAtomic(PathOf(snapshot.Group), JsonSerializer.SerializeToUtf8Bytes(snapshot));
+            DurableFiles.WriteAtomic(PathOf(group), JsonSerializer.SerializeToUtf8Bytes(latest));
         }
         finally
         {

@@ -4,8 +4,10 @@ namespace Emporium.Log.Embedded;
 /// frames up to the durable end. A checksum failure throws; corrupt data is never returned.</summary>
 internal sealed partial class Partition
 {
-    private const int MinChunkBytes = 64 * 1024;
-    private const int MaxChunkBytes = 1 << 20;
+    // Reads stay below the large-object-heap threshold (85,000 bytes): entries alias the chunk, so chunks live as
+    // long as the consumer holds the entries, and short-lived LOH arrays would force gen-2 collections.
+    private const int MinChunkBytes = 8 * 1024;
+    private const int MaxChunkBytes = 80 * 1024;
 
     /// <summary>Appends to <paramref name="into"/> up to <paramref name="maxRecords"/> entries from offset
     /// <paramref name="from"/> (moved up to the log start when older data was deleted by retention). Returns where
@@ -67,8 +69,10 @@ internal sealed partial class Partition
                 continue;
             }
 
-            // Size the read to what is still wanted (about 1 KiB per record), so a small fetch does not read 1 MiB.
-            var want = Math.Clamp(Math.Min(maxBytes - bytes, (maxRecords - added) * 1024L), MinChunkBytes, MaxChunkBytes);
+            // Size the read to what is still wanted, from the segment's average record size.
+            var records = Math.Max(1, segment.NextOffset - segment.BaseOffset);
+            var average = visible / records + 1;
+            var want = Math.Clamp(Math.Min(maxBytes - bytes, (maxRecords - added) * average + RecordFrame.HeaderBytes), MinChunkBytes, MaxChunkBytes);
             var chunk = ReadChunk(segment, position, (int)Math.Min(visible - position, want));
             var at = 0;
             while (at < chunk.Length && added < maxRecords && current < end && (bytes < maxBytes || added == 0))
@@ -76,7 +80,7 @@ internal sealed partial class Partition
                 var status = RecordFrame.TryRead(chunk.AsSpan(at), out var frame);
                 if (status == FrameStatus.Incomplete && at == 0)
                 {
-                    if (position + frame.Length > visible)
+                    if (frame.Length == 0 || position + frame.Length > visible)
                     {
                         throw Corrupt(segment, position, "record runs past the durable end");
                     }

@@ -24,6 +24,8 @@ internal static class LandingFiles
             ctx.Log.LogInformation("no files in {Path}", full);
             return new LoadSummary(dataset.Name, []);
         }
+        // Idempotent; makes the table (and the loader's offsets) exist when this process has not loaded the dataset yet.
+        await DagServices.Warehouse(ctx).InitializeAsync([dataset], ctx.CancellationToken);
         using var parquet = new ParquetWriter();
         var summary = await DagServices.Loader(ctx, parquet).LoadAsync(files, new BatchLoadRequest(dataset), null, ctx.CancellationToken);
         foreach (var file in summary.Files)

@@ -174,4 +174,19 @@ public sealed class EmbeddedLogConsumerTests
             Assert.Equal(Enumerable.Range(0, perWriter).Select(i => $"{writer.Key![1..]}:{i}"), writer.Select(Text));
         }
     }
+
+    [Fact]
+    public async Task ReportedOffsetsAreWrittenAtOnceWhenTheFlushIntervalIsZero()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path) with { GroupOffsetsFlushInterval = TimeSpan.Zero });
+        await log.AppendAsync("t", [Message("a", "1"), Message("a", "2")], CancellationToken.None);
+        await using var consumer = log.OpenConsumer("g", ["t"]);
+        var partition = (await log.GetEndOffsetsAsync("t", CancellationToken.None)).Single(e => e.Value == 2).Key;
+
+        await consumer.ReportProcessedAsync(new Dictionary<TopicPartition, long> { [partition] = 2 }, CancellationToken.None);
+
+        var stored = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(dir.Combine("groups", "g.json")));
+        Assert.Equal(2, stored.RootElement.GetProperty("Processed").GetProperty(partition.ToString()).GetInt64());
+    }
 }

@@ -50,11 +50,22 @@ public sealed class SeedDagHarness : IAsyncDisposable
     public async Task<DagRunInfo> RunAsync(DateOnly ds, IReadOnlyDictionary<string, string?> parameters)
     {
         var run = Engine.Trigger(Dag.Name, ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), parameters);
-        var done = await Engine.WaitForRunAsync(run.Key, _guard.Token);
+        string Logs() => string.Join("\n", Dag.Tasks.Select(t => $"--- {t.Name}: {Store.GetTask(run.Key, t.Name)?.State}\n{Store.ReadLog(run.Key, t.Name)}"));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_guard.Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        DagRunInfo done;
+        try
+        {
+            done = await Engine.WaitForRunAsync(run.Key, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"run {Dag.Name} {ds} did not finish\n{Logs()}");
+            throw;
+        }
         if (done.State != RunState.Success)
         {
-            var logs = string.Join("\n", Dag.Tasks.Select(t => $"--- {t.Name}: {Store.GetTask(run.Key, t.Name)?.State}\n{Store.ReadLog(run.Key, t.Name)}"));
-            Assert.Fail($"run {Dag.Name} {ds} ended {done.State}\n{logs}");
+            Assert.Fail($"run {Dag.Name} {ds} ended {done.State}\n{Logs()}");
         }
         return done;
     }

@@ -183,4 +183,37 @@ public class IngestEndpointsTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("not provided", (await JsonOf(response)).GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task ProcessorLagAboveTheLimitIs429WithRetryAfter()
+    {
+        var log = new InMemoryEventLog { NothingProcessed = true };
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer(),
+            configure: o => o with { Ingest = o.Ingest with { MaxLag = 2, RetryAfterSeconds = 3 } });
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json($"[{OrderJson("L1")},{OrderJson("L2")},{OrderJson("L3")}]"))).StatusCode);
+        await Task.Delay(300); // the lag monitor caches its reading for 200 ms
+        var refused = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json(OrderJson("L4")));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(3), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal(3, log.Messages("orders").Count);
+    }
+
+    [Fact]
+    public async Task DiskFullIs503WithRetryAfterAndNotRemembered()
+    {
+        var log = new InMemoryEventLog { FailAppends = () => new IOException("No space left on device", 28) };
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        HttpRequestMessage Request()
+        {
+            var r = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ingest/orders") { Content = TestHost.Json(OrderJson("M1")) };
+            r.Headers.Add("Idempotency-Key", "m");
+            return r;
+        }
+        var full = await host.Client.SendAsync(Request());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
+        Assert.NotNull(full.Headers.RetryAfter);
+        log.FailAppends = null;
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Client.SendAsync(Request())).StatusCode);
+        Assert.Single(log.Messages("orders"));
+    }
 }

@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Emporium.Batch.Catalog;
+using Emporium.Cli.Commands.Client;
+using Emporium.Cli.Hosting;
+using Emporium.Configuration;
+using Emporium.Datasets;
+using Emporium.Lake;
+using Emporium.Warehouse;
+
+namespace Emporium.Cli.Commands.Batch;
+
+/// <summary>Catalog and crawl for the CLI: through the owning server's API, or directly while holding the data dir.
+/// Errors are printed here; null means the command failed.</summary>
+public static class CatalogCommandRunner
+{
+    public static Task<IReadOnlyList<CatalogTable>?> ListAsync(string? dataFlag, string? url, string? apiKey, CancellationToken ct) =>
+        RunAsync("catalog", dataFlag, url, apiKey,
+            async client =>
+            {
+                using var response = await client.Http.GetAsync("api/v1/catalog", ct);
+                var text = await Read(response, ct);
+                using var doc = JsonDocument.Parse(text);
+                return (IReadOnlyList<CatalogTable>)(doc.RootElement.GetProperty("tables").Deserialize<List<CatalogTable>>(BatchJson.Options) ?? []);
+            },
+            (warehouse, lake) => new CatalogReport(warehouse, lake).ListAsync(ct),
+            ct);
+
+    public static Task<CatalogTable?> CrawlAsync(string path, string? name, string? dataFlag, string? url, string? apiKey, CancellationToken ct) =>
+        RunAsync<CatalogTable?>("crawl", dataFlag, url, apiKey,
+            async client =>
+            {
+                using var response = await client.Http.PostAsJsonAsync("api/v1/crawl", new { path, name }, BatchJson.Options, ct);
+                return JsonSerializer.Deserialize<CatalogTable>(await Read(response, ct), BatchJson.Options);
+            },
+            async (warehouse, _) => await new Crawler(warehouse, TimeProvider.System).CrawlAsync(path, name, ct),
+            ct);
+
+    private static async Task<T?> RunAsync<T>(string verb, string? dataFlag, string? url, string? apiKey,
+        Func<EmporiumClient, Task<T>> remote, Func<IWarehouse, ILakeStore?, Task<T>> local, CancellationToken ct)
+    {
+        try
+        {
+            if (ServerLocator.Find(url, dataFlag) is { } server)
+            {
+                using var client = new EmporiumClient(server, ServerLocator.ApiKey(apiKey), TimeSpan.FromHours(1));
+                return await remote(client);
+            }
+            var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
+            var options = EmporiumConfiguration.Load(dataDir);
+            using var dirLock = DataDirLock.Acquire(dataDir);
+            await using var warehouse = await BackendRegistry.CreateAsync<IWarehouse>(BackendAddresses.ForWarehouse(options), options, ct);
+            var lake = await BackendRegistry.CreateAsync<ILakeStore>(BackendAddresses.ForLake(options), options, ct);
+            try
+            {
+                await warehouse.InitializeAsync(DatasetCatalog.All, ct);
+                return await local(warehouse, lake);
+            }
+            finally
+            {
+                if (lake is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync();
+                }
+            }
+        }
+        catch (Exception e) when (e is CrawlException or ApiException or StartupException or BackendUnavailableException or HttpRequestException)
+        {
+            await Console.Error.WriteLineAsync($"emporium {verb}: {e.Message}");
+            return default;
+        }
+    }
+
+    private static async Task<string> Read(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            var detail = text;
+            try
+            {
+                using var doc = JsonDocument.Parse(text);
+                detail = doc.RootElement.TryGetProperty("detail", out var d) ? d.GetString() ?? text : text;
+            }
+            catch (JsonException)
+            {
+            }
+            throw new HttpRequestException($"server answered {(int)response.StatusCode}: {detail}");
+        }
+        return text;
+    }
+}

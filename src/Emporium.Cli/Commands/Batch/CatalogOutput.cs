@@ -1,0 +1,51 @@
+using Emporium.Batch.Catalog;
+using Spectre.Console;
+
+namespace Emporium.Cli.Commands.Batch;
+
+/// <summary>Console rendering of catalog tables: one summary row each, or the full schema when detailed.</summary>
+public static class CatalogOutput
+{
+    public static void Write(IReadOnlyList<CatalogTable> tables, bool detailed)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (!detailed)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("catalog");
+            foreach (var column in new[] { "name", "kind", "format", "rows", "columns", "partitions", "files", "last load" })
+            {
+                table.AddColumn(column);
+            }
+            foreach (var t in tables)
+            {
+                table.AddRow(Markup.Escape(t.Name), t.Kind, Markup.Escape(t.Format), t.Rows.ToString("N0"), t.Columns.Count.ToString(),
+                    Markup.Escape(string.Join(", ", t.Partitions.Select(p => $"{p.Key} ({p.Values.Count})"))),
+                    t.Files.Count.ToString(), t.LastLoad?.ToString("u") ?? "-");
+            }
+            console.Write(table);
+            return;
+        }
+        foreach (var t in tables)
+        {
+            console.MarkupLine(Markup.Escape($"{t.Name} ({t.Kind}, {t.Format}, schema v{t.Version}): {t.Rows:N0} rows, last load {t.LastLoad?.ToString("u") ?? "-"}"));
+            console.MarkupLine(Markup.Escape($"  location: {t.Location}"));
+            var schema = new Table().Border(TableBorder.Simple);
+            schema.AddColumn("column");
+            schema.AddColumn("type");
+            schema.AddColumn("since");
+            foreach (var c in t.Columns)
+            {
+                schema.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Type.ToLowerInvariant()), $"v{c.Since}{(c.Present ? "" : " (no longer in files)")}");
+            }
+            console.Write(schema);
+            foreach (var p in t.Partitions)
+            {
+                console.MarkupLine(Markup.Escape($"  partition {p.Key}: {string.Join(", ", p.Values.Take(20))}{(p.Values.Count > 20 ? $", … ({p.Values.Count})" : "")}"));
+            }
+            foreach (var f in t.Files.Take(50))
+            {
+                console.MarkupLine(Markup.Escape($"  file: {f}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Emporium.Cli.Commands.Batch;
+
+namespace Emporium.Cli.Commands;
+
+/// <summary><c>emporium catalog [NAME] [--format table|json]</c>: every dataset and crawled table with schema,
+/// partitions, files, rows and last load (or one of them in detail).</summary>
+public sealed class CatalogCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var name = new Argument<string?>("name") { Description = "One table to show in detail", Arity = ArgumentArity.ZeroOrOne };
+        var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var data = CommonOptions.Data();
+        var url = CommonOptions.Url();
+        var apiKey = CommonOptions.ApiKey();
+        var command = new Command("catalog", "Show datasets and crawled tables: schema, partitions, files, rows, last load") { name, format, data, url, apiKey };
+        command.SetAction(async (parse, ct) =>
+        {
+            var tables = await CatalogCommandRunner.ListAsync(parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct);
+            if (tables is null)
+            {
+                return 2;
+            }
+            var wanted = parse.GetValue(name);
+            if (wanted is not null)
+            {
+                tables = tables.Where(t => string.Equals(t.Name, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (tables.Count == 0)
+                {
+                    await Console.Error.WriteLineAsync($"emporium catalog: '{wanted}' is not catalogued");
+                    return 1;
+                }
+            }
+            if (parse.GetValue(format) == "json")
+            {
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { tables }, BatchJson.Options));
+            }
+            else
+            {
+                CatalogOutput.Write(tables, detailed: wanted is not null);
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using Emporium.Alerts;
+using Emporium.Cli.Hosting;
+using Emporium.Cli.Web.Auth;
+
+namespace Emporium.Cli.Web;
+
+/// <summary><c>GET /api/v1/alerts?limit=&amp;kind=&amp;asin=&amp;source=&amp;since=YYYY-MM-DD</c>: price, stock and demand
+/// alerts, newest first, with their webhook delivery counts. Answers <c>{"alerts":[…]}</c>.</summary>
+public sealed class AlertEndpoints : IEndpointModule
+{
+    private static readonly HashSet<string> Kinds = [AlertKind.PriceChange, AlertKind.OutOfStock, AlertKind.BackInStock, AlertKind.DemandJump];
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/alerts", async (int? limit, string? kind, string? asin, string? source, string? since, Backends backends, CancellationToken ct) =>
+            {
+                if (limit is { } n && (n <= 0 || n > AlertQuery.MaxLimit))
+                {
+                    return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {AlertQuery.MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{AlertQuery.MaxLimit}")]);
+                }
+                if (kind is not null && !Kinds.Contains(kind))
+                {
+                    return ApiErrors.Problem(400, "invalid kind", $"kind must be one of {string.Join(", ", Kinds)}", [ApiErrors.Field("kind", "unknown alert kind")]);
+                }
+                DateOnly? from = null;
+                if (since is not null)
+                {
+                    if (!DateOnly.TryParseExact(since, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                    {
+                        return ApiErrors.Problem(400, "invalid since", "since must be a date YYYY-MM-DD", [ApiErrors.Field("since", "expected YYYY-MM-DD")]);
+                    }
+                    from = day;
+                }
+                var alerts = await new AlertQuery(limit ?? 100, kind, asin, source, from).RunAsync(backends.RequireWarehouse(), ct);
+                return Results.Json(new { alerts }, ApiErrors.Json);
+            })
+            .RequireScope(Scopes.Read)
+            .WithName("Alerts")
+            .WithSummary("Price, stock and demand alerts, newest first");
+    }
+}

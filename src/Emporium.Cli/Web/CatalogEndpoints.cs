@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Emporium.Batch.Catalog;
+using Emporium.Cli.Commands.Batch;
+using Emporium.Cli.Hosting;
+using Emporium.Cli.Web.Auth;
+
+namespace Emporium.Cli.Web;
+
+/// <summary><c>GET /api/v1/catalog</c> (every dataset and crawled table: schema, partitions, files, rows, last load),
+/// <c>GET /api/v1/catalog/{name}</c>, and <c>POST /api/v1/crawl {"path","name"?}</c> (admin: reads the server's files).</summary>
+public sealed class CatalogEndpoints : IEndpointModule
+{
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/catalog", async (Backends backends, CancellationToken ct) =>
+            {
+                var tables = await new CatalogReport(backends.RequireWarehouse(), backends.Lake).ListAsync(ct);
+                return Results.Text(JsonSerializer.Serialize(new { tables }, BatchJson.Options), "application/json");
+            })
+            .RequireScope(Scopes.Read);
+
+        app.MapGet("/api/v1/catalog/{name}", async (string name, Backends backends, CancellationToken ct) =>
+            {
+                var tables = await new CatalogReport(backends.RequireWarehouse(), backends.Lake).ListAsync(ct);
+                return tables.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } table
+                    ? Results.Text(JsonSerializer.Serialize(table, BatchJson.Options), "application/json")
+                    : ApiErrors.Problem(404, "unknown table", $"'{name}' is not catalogued (known: {string.Join(", ", tables.Select(t => t.Name))})");
+            })
+            .RequireScope(Scopes.Read);
+
+        app.MapPost("/api/v1/crawl", async (HttpContext context, Backends backends, TimeProvider time, CancellationToken ct) =>
+            {
+                CrawlRequest? request;
+                try
+                {
+                    request = await JsonSerializer.DeserializeAsync<CrawlRequest>(context.Request.Body, BatchJson.Options, ct);
+                }
+                catch (JsonException e)
+                {
+                    return ApiErrors.Problem(400, "unreadable body", e.Message, [ApiErrors.Field("body", e.Message)]);
+                }
+                if (string.IsNullOrWhiteSpace(request?.Path))
+                {
+                    return ApiErrors.Problem(400, "missing path", "expected {\"path\": \"...\", \"name\"?: \"...\"}", [ApiErrors.Field("path", "required")]);
+                }
+                try
+                {
+                    var table = await new Crawler(backends.RequireWarehouse(), time).CrawlAsync(request.Path, request.Name, ct);
+                    return Results.Text(JsonSerializer.Serialize(table, BatchJson.Options), "application/json");
+                }
+                catch (CrawlException e)
+                {
+                    return ApiErrors.Problem(400, "cannot crawl", e.Message, [ApiErrors.Field("path", e.Message)]);
+                }
+            })
+            .RequireScope(Scopes.Admin);
+    }
+}
+
+/// <summary>Body of <c>POST /api/v1/crawl</c>.</summary>
+public sealed record CrawlRequest(string Path, string? Name);

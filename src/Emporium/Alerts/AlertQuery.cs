@@ -1,0 +1,70 @@
+using System.Globalization;
+using Emporium.Sources;
+using Emporium.Warehouse;
+
+namespace Emporium.Alerts;
+
+/// <summary>Filters of the alerts feed (<c>GET /api/v1/alerts</c>). All optional; newest first.</summary>
+public sealed record AlertQuery(int Limit = 100, string? Kind = null, string? Asin = null, string? Source = null, DateOnly? Since = null)
+{
+    public const int MaxLimit = 1000;
+
+    /// <summary>Alerts with their delivery counts per state.</summary>
+    public async Task<IReadOnlyList<AlertFeedItem>> RunAsync(IWarehouse warehouse, CancellationToken ct)
+    {
+        await warehouse.InitializeAsync(SeedDatasets.All, ct);
+        var where = new List<string>();
+        if (Kind is not null)
+        {
+            where.Add($"a.kind = {SqlLiteral.Text(Kind)}");
+        }
+        if (Asin is not null)
+        {
+            where.Add($"a.asin = {SqlLiteral.Text(Asin)}");
+        }
+        if (Source is not null)
+        {
+            where.Add($"a.source = {SqlLiteral.Text(Source)}");
+        }
+        if (Since is { } since)
+        {
+            where.Add($"a.observed_for >= {SqlLiteral.Day(since)}");
+        }
+        var result = await warehouse.QueryAsync($"""
+            SELECT a.alert_id, a.kind, a.source, a.asin, a.title, a.old_value, a.new_value, a.change_pct, a.message,
+                   a.observed_for, a.detected_at,
+                   SUM(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END), SUM(CASE WHEN d.state = 'pending' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN d.state = 'failed' THEN 1 ELSE 0 END)
+            FROM alerts AS a LEFT JOIN alert_deliveries AS d ON d.alert_id = a.alert_id
+            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+            GROUP BY a.alert_id, a.kind, a.source, a.asin, a.title, a.old_value, a.new_value, a.change_pct, a.message, a.observed_for, a.detected_at
+            ORDER BY a.detected_at DESC, a.alert_id
+            LIMIT {Math.Clamp(Limit, 1, MaxLimit)}
+            """, ct);
+        return result.Rows.Select(r => new AlertFeedItem(
+            (string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, r[4] as string,
+            Double(r[5]), Double(r[6]), Double(r[7]), r[8] as string ?? "",
+            DateOnly.FromDateTime(Time(r[9])).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            new DateTimeOffset(Time(r[10]), TimeSpan.Zero),
+            new AlertDeliveryCounts(Long(r[11]), Long(r[12]), Long(r[13]))))
+            .ToList();
+    }
+
+    private static double? Double(object? v) => v is null ? null : Convert.ToDouble(v, CultureInfo.InvariantCulture);
+
+    private static long Long(object? v) => v is null ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+
+    private static DateTime Time(object? v) => v switch
+    {
+        DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Utc),
+        DateTimeOffset o => o.UtcDateTime,
+        _ => DateTime.Parse(Convert.ToString(v, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal),
+    };
+}
+
+/// <summary>One alert in the feed, with how its webhook deliveries stand.</summary>
+public sealed record AlertFeedItem(
+    string Id, string Kind, string Source, string Asin, string? Title, double? OldValue, double? NewValue, double? ChangePct,
+    string Message, string ObservedFor, DateTimeOffset DetectedAt, AlertDeliveryCounts Deliveries);
+
+public sealed record AlertDeliveryCounts(long Delivered, long Pending, long Failed);

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Emporium.Warehouse;
+using static Emporium.Warehouse.DuckDb.DuckDbSql;
+
+namespace Emporium.Batch.Catalog;
+
+/// <summary>The catalog of crawled tables, kept in the warehouse itself (<c>_catalog_tables</c>,
+/// <c>_catalog_columns</c>) so it commits in the same transaction as the table it describes and is queryable by SQL
+/// like everything else.</summary>
+public sealed class CatalogStore(IWarehouse warehouse)
+{
+    public const string TablesTable = "_catalog_tables";
+    public const string ColumnsTable = "_catalog_columns";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task EnsureAsync(CancellationToken ct) => warehouse.ExecuteAsync($"""
+        CREATE TABLE IF NOT EXISTS {TablesTable} (name VARCHAR PRIMARY KEY, location VARCHAR, format VARCHAR, partitions VARCHAR,
+            files VARCHAR, row_count BIGINT, crawled_at TIMESTAMP, version INTEGER);
+        CREATE TABLE IF NOT EXISTS {ColumnsTable} (table_name VARCHAR, position INTEGER, name VARCHAR, type VARCHAR, since INTEGER, present BOOLEAN);
+        """, ct);
+
+    public async Task<IReadOnlyList<CatalogTable>> ListAsync(CancellationToken ct)
+    {
+        await EnsureAsync(ct).ConfigureAwait(false);
+        var tables = await warehouse.QueryAsync($"SELECT name, location, format, partitions, files, row_count, crawled_at, version FROM {TablesTable} ORDER BY name", ct).ConfigureAwait(false);
+        var columns = await warehouse.QueryAsync($"SELECT table_name, name, type, since, present FROM {ColumnsTable} ORDER BY table_name, position", ct).ConfigureAwait(false);
+        var byTable = columns.Rows.GroupBy(r => (string)r[0]!).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<CatalogColumn>)g.Select(r => new CatalogColumn((string)r[1]!, (string)r[2]!, Convert.ToInt32(r[3], CultureInfo.InvariantCulture), (bool)r[4]!)).ToList());
+        return tables.Rows.Select(r => new CatalogTable(
+            (string)r[0]!, "crawled", (string)r[1]!, (string)r[2]!,
+            byTable.GetValueOrDefault((string)r[0]!, []),
+            JsonSerializer.Deserialize<List<CatalogPartition>>((string)r[3]!, Json) ?? [],
+            JsonSerializer.Deserialize<List<string>>((string)r[4]!, Json) ?? [],
+            Convert.ToInt64(r[5], CultureInfo.InvariantCulture),
+            r[6] is DateTime t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null,
+            Convert.ToInt32(r[7], CultureInfo.InvariantCulture))).ToList();
+    }
+
+    /// <summary>SQL that replaces a table's catalog entry; the caller runs it in the transaction that (re)creates the
+    /// table. The row count is taken from the new table in the same transaction.</summary>
+    public static string SaveSql(CatalogTable table, DateTime crawledAt)
+    {
+        var sql = new StringBuilder();
+        sql.AppendLine($"DELETE FROM {ColumnsTable} WHERE table_name = {Literal(table.Name)};");
+        sql.AppendLine($"DELETE FROM {TablesTable} WHERE name = {Literal(table.Name)};");
+        for (var i = 0; i < table.Columns.Count; i++)
+        {
+            var c = table.Columns[i];
+            sql.AppendLine($"INSERT INTO {ColumnsTable} VALUES ({Literal(table.Name)}, {i}, {Literal(c.Name)}, {Literal(c.Type)}, {c.Since}, {(c.Present ? "true" : "false")});");
+        }
+        sql.AppendLine($"""
+            INSERT INTO {TablesTable} SELECT {Literal(table.Name)}, {Literal(table.Location)}, {Literal(table.Format)},
+                {Literal(JsonSerializer.Serialize(table.Partitions, Json))}, {Literal(JsonSerializer.Serialize(table.Files, Json))},
+                (SELECT count(*) FROM {Quote(table.Name)}), {Literal(crawledAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture))}::TIMESTAMP, {table.Version};
+            """);
+        return sql.ToString();
+    }
+}

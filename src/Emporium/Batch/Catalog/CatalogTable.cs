@@ -1,0 +1,32 @@
+namespace Emporium.Batch.Catalog;
+
+/// <summary>A catalogued table: a crawled folder (its table made from the files) or a canonical dataset.</summary>
+/// <param name="Name">Table name in the warehouse.</param>
+/// <param name="Kind">"crawled" or "dataset".</param>
+/// <param name="Location">What was crawled (folder or glob), or the dataset's clean lake zone.</param>
+/// <param name="Format">File format(s) found.</param>
+/// <param name="Columns">Schema, in table order.</param>
+/// <param name="Partitions">Hive partition keys found in the paths and their values.</param>
+/// <param name="Files">Source files (crawled) or files loaded (dataset).</param>
+/// <param name="Rows">Row count.</param>
+/// <param name="LastLoad">When it was last crawled or loaded.</param>
+/// <param name="Version">Schema version: bumped when a crawl adds a column or widens a type.</param>
+public sealed record CatalogTable(
+    string Name,
+    string Kind,
+    string Location,
+    string Format,
+    IReadOnlyList<CatalogColumn> Columns,
+    IReadOnlyList<CatalogPartition> Partitions,
+    IReadOnlyList<string> Files,
+    long Rows,
+    DateTimeOffset? LastLoad,
+    int Version);
+
+/// <summary>A column: name (nested fields flattened with dots), type, and the schema version that introduced it.
+/// <paramref name="Present"/> is false for a column kept from an earlier crawl whose files are gone (kept, as null,
+/// rather than silently dropped).</summary>
+public sealed record CatalogColumn(string Name, string Type, int Since, bool Present = true);
+
+/// <summary>A Hive partition key (<c>year=2024</c>) and the values seen.</summary>
+public sealed record CatalogPartition(string Key, IReadOnlyList<string> Values);

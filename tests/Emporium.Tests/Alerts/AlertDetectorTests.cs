@@ -1,0 +1,63 @@
+using Emporium.Alerts;
+
+namespace Emporium.Tests.Alerts;
+
+public sealed class AlertDetectorTests
+{
+    private static readonly DateOnly Ds = new(2024, 9, 16);
+    private static readonly DateTimeOffset Now = new(2024, 9, 16, 6, 0, 0, TimeSpan.Zero);
+
+    private static Dictionary<string, ProductObservation> Snapshot(params ProductObservation[] items) => items.ToDictionary(i => i.Asin);
+
+    [Fact]
+    public void Each_kind_of_change_is_reported_and_small_changes_are_not()
+    {
+        var before = Snapshot(
+            new("A", "up", 10, true, 50),
+            new("B", "down", 10, true, 50),
+            new("C", "small", 10, true, 50),
+            new("D", "gone", 10, true, 50),
+            new("E", "back", null, false, 50),
+            new("F", "demand", 10, true, 100),
+            new("G", "small demand", 10, true, 10));
+        var after = Snapshot(
+            new("A", "up", 11, true, 50),
+            new("B", "down", 8.5, true, 50),
+            new("C", "small", 10.5, true, 50),
+            new("E", "back", 12, true, 50),
+            new("F", "demand", 10, true, 1000),
+            new("G", "small demand", 10, true, 30),
+            new("H", "new listing", 5, true, 5));
+
+        var alerts = AlertDetector.Detect("seller:S", before, after, completeSnapshot: true, Ds, Now, new AlertOptions());
+
+        Assert.Equal(
+            [("A", AlertKind.PriceChange), ("B", AlertKind.PriceChange), ("D", AlertKind.OutOfStock), ("E", AlertKind.BackInStock), ("F", AlertKind.DemandJump)],
+            alerts.Select(a => (a.Asin, a.Kind)).OrderBy(x => x.Asin));
+        Assert.Equal(-15, alerts.Single(a => a.Asin == "B").ChangePct);
+        Assert.Equal(alerts.Count, alerts.Select(a => a.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_same_change_detected_again_has_the_same_id_and_a_partial_snapshot_reports_no_disappearance()
+    {
+        var before = Snapshot(new ProductObservation("A", null, 10, true, null), new ProductObservation("B", null, 10, true, null));
+        var after = Snapshot(new ProductObservation("A", null, 20, true, null));
+
+        var first = AlertDetector.Detect("products", before, after, completeSnapshot: false, Ds, Now, new AlertOptions());
+        var again = AlertDetector.Detect("products", before, after, completeSnapshot: false, Ds, Now.AddHours(1), new AlertOptions());
+
+        Assert.Equal(first.Select(a => a.Id), again.Select(a => a.Id));
+        Assert.Equal([AlertKind.PriceChange], first.Select(a => a.Kind));
+    }
+
+    [Fact]
+    public void The_threshold_is_configurable()
+    {
+        var before = Snapshot(new ProductObservation("A", null, 100, true, null));
+        var after = Snapshot(new ProductObservation("A", null, 103, true, null));
+
+        Assert.Empty(AlertDetector.Detect("s", before, after, true, Ds, Now, new AlertOptions()));
+        Assert.Single(AlertDetector.Detect("s", before, after, true, Ds, Now, new AlertOptions { PriceChangePercent = 2.5 }));
+    }
+}

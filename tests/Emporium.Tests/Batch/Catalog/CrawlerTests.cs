@@ -1,0 +1,88 @@
+using Emporium.Batch.Catalog;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Batch.Catalog;
+
+public sealed class CrawlerTests
+{
+    [Fact]
+    public async Task HivePartitionsAreFoundAndANewColumnEvolvesTheSchema()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("events");
+        Write(root, "year=2024/month=01/a.csv", "id,amount\n1,10\n2,20\n");
+        Write(root, "year=2024/month=02/b.csv", "id,amount\n3,30\n");
+        var crawler = new Crawler(h.Warehouse, TimeProvider.System);
+
+        var first = await crawler.CrawlAsync(root, null, default);
+
+        Assert.Equal("events", first.Name);
+        Assert.Equal(1, first.Version);
+        Assert.Equal(3, first.Rows);
+        Assert.Equal(["year", "month"], first.Partitions.Select(p => p.Key));
+        Assert.Equal(["01", "02"], first.Partitions[1].Values);
+        Assert.Equal("BIGINT", first.Columns.Single(c => c.Name == "amount").Type);
+        Assert.Equal(60L, Convert.ToInt64((await h.RowsAsync("SELECT sum(amount) FROM events WHERE month IN ('01', '02')"))[0][0]));
+
+        // A later file adds a column and a fractional amount: the table keeps one schema, evolved.
+        Write(root, "year=2024/month=03/c.csv", "id,amount,note\n4,1.5,late\n");
+        var second = await crawler.CrawlAsync(root, null, default);
+
+        Assert.Equal(2, second.Version);
+        Assert.Equal(4, second.Rows);
+        Assert.Equal("DOUBLE", second.Columns.Single(c => c.Name == "amount").Type);
+        var note = second.Columns.Single(c => c.Name == "note");
+        Assert.Equal(2, note.Since);
+        Assert.Equal(1, second.Columns.Single(c => c.Name == "id").Since);
+        Assert.Equal(61.5, Convert.ToDouble((await h.RowsAsync("SELECT sum(amount) FROM events"))[0][0]));
+        Assert.Equal("late", (await h.RowsAsync("SELECT note FROM events WHERE id = 4"))[0][0]);
+
+        // Text in a numeric column widens it to text; removing files never drops a column.
+        Write(root, "year=2024/month=04/d.csv", "id,amount\n5,n/a\n");
+        File.Delete(Path.Combine(root, "year=2024/month=03/c.csv"));
+        var third = await crawler.CrawlAsync(root, null, default);
+        Assert.Equal("VARCHAR", third.Columns.Single(c => c.Name == "amount").Type);
+        var kept = third.Columns.Single(c => c.Name == "note");
+        Assert.False(kept.Present);
+        Assert.Equal(4, third.Rows);
+        Assert.Equal(3, third.Version);
+        Assert.Contains("note", (await h.Warehouse.QueryAsync("SELECT * FROM events LIMIT 0", default)).Columns.Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task NestedJsonIsFlattenedToDottedColumns()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("fashion");
+        Directory.CreateDirectory(root);
+        File.Copy(SampleData.McAuleyReviews, Path.Combine(root, "AMAZON_FASHION_5.json"));
+
+        var table = await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, "fashion_reviews", default);
+
+        Assert.Equal(File.ReadLines(SampleData.McAuleyReviews).Count(l => l.Trim().Length > 0), table.Rows);
+        Assert.Contains(table.Columns, c => c.Name == "style.Size:");
+        Assert.DoesNotContain(table.Columns, c => c.Name == "style");
+        var sizes = await h.RowsAsync("SELECT count(\"style.Size:\") FROM fashion_reviews");
+        var expected = File.ReadLines(SampleData.McAuleyReviews).Count(l => l.Contains("\"Size:\"", StringComparison.Ordinal));
+        Assert.Equal(expected, Convert.ToInt64(sizes[0][0]));
+        var listed = await new CatalogReport(h.Warehouse, h.LakeStore).ListAsync(default);
+        Assert.Contains(listed, t => t.Name == "fashion_reviews" && t.Kind == "crawled");
+        Assert.Contains(listed, t => t.Name == "orders" && t.Kind == "dataset");
+    }
+
+    [Fact]
+    public async Task DatasetNamesAreNotTakenByCrawls()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("orders");
+        Write(root, "a.csv", "x\n1\n");
+        await Assert.ThrowsAsync<CrawlException>(() => new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+    }
+
+    private static void Write(string root, string relative, string text)
+    {
+        var path = Path.Combine(root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+using Emporium.Tests.Batch;
+using Emporium.Tests.TestSupport;
+using Emporium.Tests.Web.Dashboard;
+
+namespace Emporium.Tests.Cli.Commands;
+
+public sealed class LoadCommandTests
+{
+    [Fact]
+    public async Task SigkillMidLoadLeavesNoPartialParquetAndTheNextLoadCompletesExactlyOnce()
+    {
+        using var dir = new TempDir("batch-crash");
+        var data = dir.Combine("data");
+        var file = dir.Combine("big_orders.csv");
+        const int rows = 250_000;
+        await using (var writer = new StreamWriter(file))
+        {
+            await writer.WriteLineAsync("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country");
+            for (var i = 0; i < rows; i++)
+            {
+                await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{536365 + i / 7},{85000 + i % 300},ITEM {i % 300},{1 + i % 12},2010-12-{1 + i % 28:D2} 08:{i % 60:D2}:00,{(i % 50) / 10.0 + 0.5},{12000 + i % 900},{(i % 3 == 0 ? "France" : "United Kingdom")}"));
+            }
+        }
+
+        var output = new StringBuilder();
+        using (var process = BatchCli.Start(["load", file, "--dataset", "orders", "--data", data], output))
+        {
+            // Kill once the first chunk's files are written, at a random point around its commit.
+            var pending = Path.Combine(data, "lake", "_manifests", "_pending", "orders");
+            using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            while (!(Directory.Exists(pending) && Directory.EnumerateFiles(pending, "*.json").Any()))
+            {
+                Assert.False(process.HasExited, $"load ended before it could be killed:\n{output}");
+                await Task.Delay(20, guard.Token);
+            }
+            await Task.Delay(Random.Shared.Next(0, 600), guard.Token);
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(guard.Token);
+        }
+
+        var (committed, loaded) = ReadState(data);
+        Assert.True(committed < rows, "the load finished before the kill; nothing was tested");
+        Assert.Equal(committed, loaded); // whole chunks only: the rows and their position commit together
+        Assert.Equal(0, committed % 100_000);
+        Assert.Empty(PublishedManifests(data));
+        Assert.All(VisibleParquet(data), p => Assert.True(ParquetRows(p) > 0)); // no torn file under a visible name
+
+        var (code, text) = await BatchCli.RunAsync("load", file, "--dataset", "orders", "--data", data);
+        Assert.True(code == 0, text);
+        if (committed > 0)
+        {
+            Assert.Contains($"resuming an interrupted load after row {committed}", text);
+        }
+        var (after, total) = ReadState(data);
+        Assert.Equal(rows, after);
+        Assert.Equal(rows, total);
+        var manifest = Assert.Single(PublishedManifests(data));
+        Assert.Equal(rows, ParquetRowsOf(data, manifest));
+
+        var (again, againText) = await BatchCli.RunAsync("load", file, "--dataset", "orders", "--data", data);
+        Assert.True(again == 0, againText);
+        Assert.Contains("skipped", againText);
+        Assert.Equal((rows, rows), ReadState(data));
+    }
+
+    [Fact]
+    public async Task ExitCodesNameTheFileAndWhy()
+    {
+        using var dir = new TempDir("batch-cli");
+        var data = dir.Combine("data");
+        var bad = dir.Combine("broken.xlsx");
+        File.WriteAllText(bad, "id,category_name\n1,A\n");
+        var ragged = dir.Combine("ragged.csv");
+        File.WriteAllText(ragged, "id,category_name\n1,A\n2,B,C\n");
+
+        var (code, text) = await BatchCli.RunAsync("load", bad, SampleData.CategoriesCsv, "--dataset", "categories", "--data", data);
+        Assert.Equal(1, code);
+        Assert.Contains("broken.xlsx", text);
+        Assert.Contains("named as xlsx", text);
+        Assert.Contains("248", text);
+        Assert.Contains("categories", text);
+
+        var (lenient, lenientText) = await BatchCli.RunAsync("load", ragged, "--dataset", "categories", "--data", data);
+        Assert.True(lenient == 0, lenientText);
+        Assert.Contains("quarantine/categories/", lenientText);
+
+        var (strict, strictText) = await BatchCli.RunAsync("load", ragged, "--dataset", "categories", "--data", data, "--strict", "--force");
+        Assert.Equal(1, strict);
+        Assert.Contains("--strict", strictText);
+
+        var (unknown, unknownText) = await BatchCli.RunAsync("load", ragged, "--dataset", "nope", "--data", data);
+        Assert.Equal(2, unknown);
+        Assert.Contains("unknown dataset", unknownText);
+    }
+
+    [Fact]
+    public async Task LoadGoesThroughTheServerThatOwnsTheDataDir()
+    {
+        await using var server = await EmporiumProcess.StartAsync();
+
+        var (code, text) = await BatchCli.RunAsync("load", SampleData.ProductsCsv, "--dataset", "products", "--data", server.Data.Path);
+
+        Assert.True(code == 0, text + server.Output);
+        Assert.Contains("through the server", text);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var body = await http.PostAsync("api/v1/query", new StringContent("{\"sql\":\"SELECT count(*) FROM products\"}", Encoding.UTF8, "application/json"));
+        var json = await body.Content.ReadAsStringAsync();
+        Assert.Contains($"[[{File.ReadLines(SampleData.ProductsCsv).Count() - 1}]]", json.Replace(" ", ""));
+        var catalog = await http.GetStringAsync("api/v1/catalog");
+        Assert.Contains("amazon_products_small.csv", catalog);
+    }
+
+    private static (long Committed, long Loaded) ReadState(string data)
+    {
+        using var connection = new DuckDBConnection($"Data Source={Path.Combine(data, "warehouse.duckdb")}");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT coalesce((SELECT next_offset FROM _emporium_offsets WHERE group_name = 'batch' AND topic LIKE 'file:%' AND "partition" = 0), 0),
+                   (SELECT count(*) FROM orders)
+            """;
+        using var reader = cmd.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static List<string> PublishedManifests(string data)
+    {
+        var folder = Path.Combine(data, "lake", "_manifests", "orders");
+        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.json").ToList() : [];
+    }
+
+    private static IEnumerable<string> VisibleParquet(string data)
+    {
+        var clean = Path.Combine(data, "lake", "clean", "orders");
+        return Directory.Exists(clean)
+            ? Directory.EnumerateFiles(clean, "*.parquet", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.'))
+            : [];
+    }
+
+    private static long ParquetRows(string path)
+    {
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT count(*) FROM read_parquet('{path.Replace("'", "''")}')";
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static long ParquetRowsOf(string data, string manifest)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifest));
+        return doc.RootElement.GetProperty("files").EnumerateArray()
+            .Where(f => f.GetProperty("zone").GetString() == "clean")
+            .Sum(f => ParquetRows(Path.Combine(data, "lake", f.GetProperty("path").GetString()!)));
+    }
+}

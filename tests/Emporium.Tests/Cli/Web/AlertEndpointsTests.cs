@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Emporium.Alerts;
+using Emporium.Tests.TestSupport;
+using Emporium.Warehouse.DuckDb;
+
+namespace Emporium.Tests.Cli.Web;
+
+public sealed class AlertEndpointsTests
+{
+    [Fact]
+    public async Task Lists_stored_alerts_newest_first_with_filters_and_refuses_bad_parameters()
+    {
+        using var dir = new TempDir("alerts-api");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        var before = new Dictionary<string, ProductObservation> { ["A"] = new("A", "Alpha", 10, true, 10), ["B"] = new("B", "Beta", 10, true, 10) };
+        var after = new Dictionary<string, ProductObservation> { ["A"] = new("A", "Alpha", 15, true, 10) };
+        var detected = AlertDetector.Detect("seller:S", before, after, true, new DateOnly(2024, 9, 16), DateTimeOffset.UtcNow, new AlertOptions());
+        await new AlertStore(warehouse).SaveNewAsync(detected, ["http://127.0.0.1:9/hook"], CancellationToken.None);
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        using var all = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/alerts"));
+        var alerts = all.RootElement.GetProperty("alerts").EnumerateArray().ToList();
+        Assert.Equal(detected.Select(a => a.Id).Order(), alerts.Select(a => a.GetProperty("id").GetString()).Order());
+        Assert.All(alerts, a => Assert.Equal(1, a.GetProperty("deliveries").GetProperty("pending").GetInt64()));
+
+        using var priced = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/alerts?kind=price_change"));
+        var price = Assert.Single(priced.RootElement.GetProperty("alerts").EnumerateArray());
+        Assert.Equal("A", price.GetProperty("asin").GetString());
+        Assert.Equal(50, price.GetProperty("changePct").GetDouble());
+
+        var bad = await host.Client.GetAsync("/api/v1/alerts?kind=nonsense");
+        Assert.Equal(400, (int)bad.StatusCode);
+        Assert.Contains("kind", await bad.Content.ReadAsStringAsync());
+        Assert.Equal(400, (int)(await host.Client.GetAsync("/api/v1/alerts?since=16/09/2024")).StatusCode);
+        Assert.Equal(400, (int)(await host.Client.GetAsync("/api/v1/alerts?limit=0")).StatusCode);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Emporium.Orchestration.Dags;
+using Emporium.Tests.Sources.Postgres;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Orchestration.Dags;
+
+[Collection(PostgresCollection.Name)]
+public sealed class UserBehaviourDagTests(PostgresServer server)
+{
+    private static readonly DateOnly Ds = new(2010, 12, 2);
+
+    [Fact]
+    public async Task User_behaviour_on_real_postgres_for_2010_12_02_and_a_rerun_gives_the_same_table()
+    {
+        var db = await server.CreateDatabaseAsync("behaviour");
+        await UserPurchaseTable.LoadSampleAsync(db);
+        await using var harness = new SeedDagHarness(new UserBehaviourDag());
+        var parameters = new Dictionary<string, string?>
+        {
+            ["pg_connection"] = db,
+            ["training_reviews"] = SampleData.McAuleyReviews,
+        };
+
+        await harness.RunAsync(Ds, parameters);
+        var first = await harness.QueryAsync("SELECT customer_id, amount_spent, review_score, review_count, insert_date FROM user_behavior_metric ORDER BY customer_id");
+        await harness.RunAsync(Ds, parameters);
+        var second = await harness.QueryAsync("SELECT customer_id, amount_spent, review_score, review_count, insert_date FROM user_behavior_metric ORDER BY customer_id");
+
+        Assert.Equal(first, second);
+        Assert.Contains("held-out accuracy", harness.Log(Ds, "classify_movie_reviews"));
+
+        // Independent computation: purchases from the sample file, reviews from the staged classification.
+        var purchases = PostgresExtractorTests.ReadCsv(SampleData.UserPurchase)
+            .Where(r => !string.IsNullOrEmpty(r["customer_id"]))
+            .GroupBy(r => long.Parse(r["customer_id"]!))
+            .ToDictionary(g => g.Key, g => g.Sum(r => long.Parse(r["quantity"]!) * decimal.Parse(r["unit_price"]!, CultureInfo.InvariantCulture)));
+        var reviews = PostgresExtractorTests.ReadCsv(harness.Lake.Resolve("stage/movie_review/ds=2010-12-02/movie_review.csv"))
+            .GroupBy(r => long.Parse(r["cid"]!))
+            .ToDictionary(g => g.Key, g => (Positive: g.LongCount(r => r["positive_review"] == "true"), Count: g.LongCount()));
+        Assert.Equal(purchases.Count, first.Count);
+        foreach (var row in first)
+        {
+            var id = (long)row[0]!;
+            Assert.Equal((double)purchases[id], (double)row[1]!, 9);
+            var (positive, count) = reviews.GetValueOrDefault(id);
+            Assert.Equal(positive, row[2]);
+            Assert.Equal(count, row[3]);
+            Assert.Equal(new DateTime(2010, 12, 2), row[4]);
+        }
+        Assert.Contains(first, r => (long)r[3]! > 0);
+        Assert.Contains(first, r => (long)r[3]! == 0);
+    }
+
+    [Fact]
+    public async Task A_missing_connection_string_fails_the_extract_with_its_name()
+    {
+        await using var harness = new SeedDagHarness(new UserBehaviourDag());
+        var run = harness.Engine.Trigger("user_behaviour", Ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), new Dictionary<string, string?> { ["pg_connection"] = "" });
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        // The extract has 2 retries with a 1 minute delay: wait only for its first failure.
+        await harness.Engine.WaitUntilAsync(() => harness.Store.Tries(run.Key, "extract_user_purchase").Count >= 1
+            && harness.Store.Tries(run.Key, "extract_user_purchase")[0].EndedAt is not null, guard.Token);
+
+        Assert.Contains("pg_connection", harness.Log(Ds, "extract_user_purchase"));
+    }
+}
