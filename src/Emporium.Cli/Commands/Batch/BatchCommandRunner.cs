@@ -55,15 +55,7 @@ public static class BatchCommandRunner
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
-            var detail = text;
-            try
-            {
-                using var doc = JsonDocument.Parse(text);
-                detail = doc.RootElement.TryGetProperty("detail", out var d) ? d.GetString() ?? text : text;
-            }
-            catch (JsonException)
-            {
-            }
+            var detail = LocalDataDir.ErrorDetail(text);
             throw (int)response.StatusCode is 400 or 404 ? new LoadSpecException(detail) : new HttpRequestException($"server answered {(int)response.StatusCode}: {detail}");
         }
         return JsonSerializer.Deserialize<LoadSummary>(text, BatchJson.Options) ?? throw new HttpRequestException("empty answer from the server");
@@ -72,24 +64,9 @@ public static class BatchCommandRunner
     private static async Task<LoadSummary> DirectAsync(LoadSpec spec, string? dataFlag, CancellationToken ct)
     {
         var resolved = spec.Resolve();
-        var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
-        var options = EmporiumConfiguration.Load(dataDir);
-        using var dirLock = DataDirLock.Acquire(dataDir);
-        await using var warehouse = await BackendRegistry.CreateAsync<IWarehouse>(BackendAddresses.ForWarehouse(options), options, ct);
-        var lake = await BackendRegistry.CreateAsync<ILakeStore>(BackendAddresses.ForLake(options), options, ct);
-        try
-        {
-            await warehouse.InitializeAsync(DatasetCatalog.All.Append(resolved.Request.Dataset).DistinctBy(d => d.Name).ToList(), ct);
-            using var parquet = new ParquetWriter(Path.Combine(BackendAddresses.FullDataDir(options), "tmp", "batch"));
-            var loader = new BatchLoader(warehouse, lake, parquet, RecordNormalizer.Instance, TimeProvider.System);
-            return await LoadSummaryOutput.WithProgressAsync(resolved, loader, ct);
-        }
-        finally
-        {
-            if (lake is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync();
-            }
-        }
+        await using var local = await LocalDataDir.OpenAsync(dataFlag, [resolved.Request.Dataset], ct);
+        using var parquet = new ParquetWriter(Path.Combine(local.DataDir, "tmp", "batch"));
+        var loader = new BatchLoader(local.Warehouse, local.Lake, parquet, RecordNormalizer.Instance, TimeProvider.System);
+        return await LoadSummaryOutput.WithProgressAsync(resolved, loader, ct);
     }
 }

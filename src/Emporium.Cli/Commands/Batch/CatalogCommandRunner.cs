@@ -46,23 +46,8 @@ public static class CatalogCommandRunner
                 using var client = new EmporiumClient(server, ServerLocator.ApiKey(apiKey), TimeSpan.FromHours(1));
                 return await remote(client);
             }
-            var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
-            var options = EmporiumConfiguration.Load(dataDir);
-            using var dirLock = DataDirLock.Acquire(dataDir);
-            await using var warehouse = await BackendRegistry.CreateAsync<IWarehouse>(BackendAddresses.ForWarehouse(options), options, ct);
-            var lake = await BackendRegistry.CreateAsync<ILakeStore>(BackendAddresses.ForLake(options), options, ct);
-            try
-            {
-                await warehouse.InitializeAsync(DatasetCatalog.All, ct);
-                return await local(warehouse, lake);
-            }
-            finally
-            {
-                if (lake is IAsyncDisposable disposable)
-                {
-                    await disposable.DisposeAsync();
-                }
-            }
+            await using var localDir = await LocalDataDir.OpenAsync(dataFlag, [], ct);
+            return await local(localDir.Warehouse, localDir.Lake);
         }
         catch (Exception e) when (e is CrawlException or ApiException or StartupException or BackendUnavailableException or HttpRequestException)
         {
@@ -76,15 +61,7 @@ public static class CatalogCommandRunner
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
-            var detail = text;
-            try
-            {
-                using var doc = JsonDocument.Parse(text);
-                detail = doc.RootElement.TryGetProperty("detail", out var d) ? d.GetString() ?? text : text;
-            }
-            catch (JsonException)
-            {
-            }
+            var detail = LocalDataDir.ErrorDetail(text);
             throw new HttpRequestException($"server answered {(int)response.StatusCode}: {detail}");
         }
         return text;

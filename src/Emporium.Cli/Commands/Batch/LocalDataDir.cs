@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Emporium.Cli.Hosting;
+using Emporium.Configuration;
+using Emporium.Datasets;
+using Emporium.Lake;
+using Emporium.Warehouse;
+
+namespace Emporium.Cli.Commands.Batch;
+
+/// <summary>The warehouse and lake of a data dir no server owns, opened while holding the dir's lock so no server
+/// starts meanwhile (DuckDB allows one writing process). Shared by the batch commands' direct mode.</summary>
+public sealed class LocalDataDir : IAsyncDisposable
+{
+    private readonly DataDirLock dirLock;
+
+    private LocalDataDir(DataDirLock dirLock, string dataDir, IWarehouse warehouse, ILakeStore lake)
+    {
+        this.dirLock = dirLock;
+        DataDir = dataDir;
+        Warehouse = warehouse;
+        Lake = lake;
+    }
+
+    public string DataDir { get; }
+
+    public IWarehouse Warehouse { get; }
+
+    public ILakeStore Lake { get; }
+
+    public static async Task<LocalDataDir> OpenAsync(string? dataFlag, IEnumerable<DatasetSchema> extraDatasets, CancellationToken ct)
+    {
+        var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
+        var options = EmporiumConfiguration.Load(dataDir);
+        var dirLock = DataDirLock.Acquire(dataDir);
+        IWarehouse? warehouse = null;
+        try
+        {
+            warehouse = await BackendRegistry.CreateAsync<IWarehouse>(BackendAddresses.ForWarehouse(options), options, ct);
+            var lake = await BackendRegistry.CreateAsync<ILakeStore>(BackendAddresses.ForLake(options), options, ct);
+            await warehouse.InitializeAsync(DatasetCatalog.All.Concat(extraDatasets).DistinctBy(d => d.Name).ToList(), ct);
+            return new LocalDataDir(dirLock, BackendAddresses.FullDataDir(options), warehouse, lake);
+        }
+        catch
+        {
+            if (warehouse is not null)
+            {
+                await warehouse.DisposeAsync();
+            }
+            dirLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The readable part of a server's error body (the problem's detail), else the body itself.</summary>
+    public static string ErrorDetail(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("detail", out var d) ? d.GetString() ?? body : body;
+        }
+        catch (JsonException)
+        {
+            return body;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Lake is IAsyncDisposable lake)
+        {
+            await lake.DisposeAsync();
+        }
+        await Warehouse.DisposeAsync();
+        dirLock.Dispose();
+    }
+}
