@@ -118,6 +118,11 @@ public sealed class Backends : IAsyncDisposable
         {
             throw new StartupException(e.Message);
         }
+        catch (BackendConfigurationException e)
+        {
+            // A configured backend that cannot be reached or used: one line naming the setting, no client stack.
+            throw new StartupException(e.Message);
+        }
     }
 }
 

@@ -43,23 +43,12 @@ public sealed record AlertQuery(int Limit = 100, string? Kind = null, string? As
             """, ct);
         return result.Rows.Select(r => new AlertFeedItem(
             (string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, r[4] as string,
-            Double(r[5]), Double(r[6]), Double(r[7]), r[8] as string ?? "",
-            DateOnly.FromDateTime(Time(r[9])).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            new DateTimeOffset(Time(r[10]), TimeSpan.Zero),
-            new AlertDeliveryCounts(Long(r[11]), Long(r[12]), Long(r[13]))))
+            WarehouseValues.Double(r[5]), WarehouseValues.Double(r[6]), WarehouseValues.Double(r[7]), r[8] as string ?? "",
+            DateOnly.FromDateTime(WarehouseValues.Utc(r[9])).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            new DateTimeOffset(WarehouseValues.Utc(r[10]), TimeSpan.Zero),
+            new AlertDeliveryCounts(WarehouseValues.Long(r[11]), WarehouseValues.Long(r[12]), WarehouseValues.Long(r[13]))))
             .ToList();
     }
-
-    private static double? Double(object? v) => v is null ? null : Convert.ToDouble(v, CultureInfo.InvariantCulture);
-
-    private static long Long(object? v) => v is null ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
-
-    private static DateTime Time(object? v) => v switch
-    {
-        DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Utc),
-        DateTimeOffset o => o.UtcDateTime,
-        _ => DateTime.Parse(Convert.ToString(v, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal),
-    };
 }
 
 /// <summary>One alert in the feed, with how its webhook deliveries stand.</summary>

@@ -71,8 +71,8 @@ public sealed class AlertStore(IWarehouse warehouse, TimeProvider? time = null)
             Convert.ToInt32(r[2], System.Globalization.CultureInfo.InvariantCulture),
             new Alert(
                 (string)r[0]!, (string)r[3]!, (string)r[4]!, (string)r[5]!, r[6] as string,
-                AsDouble(r[7]), AsDouble(r[8]), AsDouble(r[9]), (string?)r[10] ?? "",
-                DateOnly.FromDateTime(AsDate(r[11])), new DateTimeOffset(AsDate(r[12]), TimeSpan.Zero))))
+                WarehouseValues.Double(r[7]), WarehouseValues.Double(r[8]), WarehouseValues.Double(r[9]), (string?)r[10] ?? "",
+                DateOnly.FromDateTime(WarehouseValues.Utc(r[11])), new DateTimeOffset(WarehouseValues.Utc(r[12]), TimeSpan.Zero))))
             .ToList();
     }
 
@@ -89,16 +89,6 @@ public sealed class AlertStore(IWarehouse warehouse, TimeProvider? time = null)
         await warehouse.CommitAsync(new WarehouseBatch(
             [new DatasetRows(SeedDatasets.AlertDeliveries, rows, "alerts")], "alerts", new Dictionary<TopicPartition, long>()), ct);
     }
-
-    private static double? AsDouble(object? value) => value is null ? null : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
-
-    private static DateTime AsDate(object? value) => value switch
-    {
-        DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Utc),
-        DateTimeOffset o => o.UtcDateTime,
-        DateOnly d => d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
-        _ => DateTime.Parse(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!, System.Globalization.CultureInfo.InvariantCulture),
-    };
 }
 
 /// <summary>One delivery to make: the webhook, attempts so far (dispatches), and the alert.</summary>

@@ -21,7 +21,7 @@ public static class SellerOfferAlerts
         {
             return []; // first snapshot: nothing to compare with
         }
-        var before = await LoadAsync(warehouse, seller, SqlLiteral.Timestamp(ToUtc(previousDay.Rows[0][0]!)), ct);
+        var before = await LoadAsync(warehouse, seller, SqlLiteral.Timestamp(WarehouseValues.Utc(previousDay.Rows[0][0])), ct);
         var current = await LoadAsync(warehouse, seller, SqlLiteral.Day(ds), ct);
         return AlertDetector.Detect($"seller:{sellerId}", before, current, completeSnapshot: true, ds, now, options);
     }
@@ -34,17 +34,10 @@ public static class SellerOfferAlerts
             r => (string)r[0]!,
             r =>
             {
-                double? price = r[2] is null ? null : Convert.ToDouble(r[2], CultureInfo.InvariantCulture);
+                var price = WarehouseValues.Double(r[2]);
                 long? demand = r[3] is null ? null : Convert.ToInt64(r[3], CultureInfo.InvariantCulture);
                 return new ProductObservation((string)r[0]!, r[1] as string, price, price is not null, demand);
             },
             StringComparer.Ordinal);
     }
-
-    private static DateTime ToUtc(object value) => value switch
-    {
-        DateTime d => DateTime.SpecifyKind(d, DateTimeKind.Utc),
-        DateTimeOffset o => o.UtcDateTime,
-        _ => DateTime.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal),
-    };
 }

@@ -41,28 +41,28 @@ internal sealed class StreamLakeWriter(ILakeStore lake, ParquetWriter parquet, s
 
         var columns = batch.Schema.Columns.Concat(SystemColumns).ToArray();
         var source = batch.Source.ToString();
-        // Encode every clean partition locally first, then upload them concurrently: a backfill of historical
-        // records (reviews spanning years) touches hundreds of date partitions, and each upload waits on fsyncs.
-        var local = new List<(string Path, string Temp, long Rows)>();
-        try
+        // Encode every clean partition in one local COPY, then upload the files concurrently: a backfill of
+        // historical records (reviews spanning years) touches hundreds of date partitions, and each upload waits
+        // on fsyncs.
+        var groups = batch.Records.GroupBy(r => CleanFolder(batch.Schema, r)).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        if (groups.Count > 0)
         {
-            foreach (var group in batch.Records.GroupBy(r => CleanFolder(batch.Schema, r)).OrderBy(g => g.Key, StringComparer.Ordinal))
+            var folder = Path.Combine(tempDirectory, $"emporium-{Guid.NewGuid():N}");
+            try
             {
-                var temp = Path.Combine(tempDirectory, $"emporium-{Guid.NewGuid():N}.parquet");
-                local.Add(($"{group.Key}/{id}.parquet", temp, 0));
-                var rows = group.Select(r => (object?[])[.. r.Record.Values, source, r.Offset]);
-                var count = await parquet.WriteLocalAsync(temp, columns, rows, ct).ConfigureAwait(false);
-                local[^1] = local[^1] with { Rows = count };
+                var written = await parquet.WriteGroupsLocalAsync(folder, columns,
+                    groups.SelectMany((g, i) => g.Select(r => (i, (object?[])[.. r.Record.Values, source, r.Offset]))), ct).ConfigureAwait(false);
+                var uploads = groups.Select((g, i) => (Path: $"{g.Key}/{id}.parquet", written[i].File, written[i].Rows)).ToList();
+                await Parallel.ForEachAsync(uploads, new ParallelOptions { MaxDegreeOfParallelism = UploadConcurrency, CancellationToken = ct },
+                    async (file, token) => await lake.WriteFileAsync(file.Path, file.File, token).ConfigureAwait(false)).ConfigureAwait(false);
+                files.AddRange(uploads.Select(f => new LakeManifestFile(f.Path, LakeLayout.Clean, f.Rows, new FileInfo(f.File).Length)));
             }
-            await Parallel.ForEachAsync(local, new ParallelOptions { MaxDegreeOfParallelism = UploadConcurrency, CancellationToken = ct },
-                async (file, token) => await lake.WriteFileAsync(file.Path, file.Temp, token).ConfigureAwait(false)).ConfigureAwait(false);
-            files.AddRange(local.Select(f => new LakeManifestFile(f.Path, LakeLayout.Clean, f.Rows, new FileInfo(f.Temp).Length)));
-        }
-        finally
-        {
-            foreach (var file in local)
+            finally
             {
-                File.Delete(file.Temp);
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
             }
         }
         return new LakeManifest(dataset, id, source, files, time.GetUtcNow());

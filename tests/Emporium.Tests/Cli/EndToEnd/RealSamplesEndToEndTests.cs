@@ -12,6 +12,7 @@ namespace Emporium.Tests.Cli.EndToEnd;
 
 /// <summary>The real samples through the whole stream path (HTTP → log → processor → warehouse → marts) of an
 /// in-process <c>emporium up</c>; each mart is checked against a computation over the raw files written here.</summary>
+[Collection(HeavyEndToEnd.Name)]
 public class RealSamplesEndToEndTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Emporium.Tests.Cli.Hosting;
 
 /// <summary>The server runs as a child process and is SIGKILLed at random moments while clients post orders. Every
 /// record that got a 202 must end up exactly once in the warehouse and exactly once in the lake's committed files.</summary>
+[Collection(HeavyEndToEnd.Name)]
 public class CrashRecoveryTests
 {
     private const int Kills = 5;

@@ -20,7 +20,7 @@ public sealed class DashboardPage : IAsyncDisposable
             {
                 lock (Errors)
                 {
-                    Errors.Add($"console: {m.Text}");
+                    Errors.Add($"console: {m.Text} at {m.Location}");
                 }
             }
         };
@@ -58,8 +58,8 @@ public sealed class DashboardPage : IAsyncDisposable
     public async Task WaitReadyAsync(string route)
     {
         var path = route.Split('?')[0];
-        await Page.Locator($"main[data-page='{path}'][data-ready='true']").WaitForAsync(new() { Timeout = 15_000 });
-        await Page.WaitForFunctionAsync("() => [...document.querySelectorAll('.chart')].every(c => c.dataset.rendered === 'true')", null, new() { Timeout = 15_000 });
+        await Page.Locator($"main[data-page='{path}'][data-ready='true']").WaitForAsync(new() { Timeout = 30_000 });
+        await Page.WaitForFunctionAsync("() => [...document.querySelectorAll('.chart')].every(c => c.dataset.rendered === 'true')", null, new() { Timeout = 30_000 });
     }
 
     /// <summary>What a chart drew: its labels and series values, as written by the page next to the canvas.</summary>
@@ -87,6 +87,14 @@ public sealed class DashboardPage : IAsyncDisposable
     }
 
     public void AssertNoErrors() => Assert.True(Errors.Count == 0, "browser errors:\n" + string.Join("\n", Errors));
+
+    /// <summary>No console error except exactly <paramref name="count"/> refused queries: Chromium logs every 400
+    /// answer, and a refused query is one by design.</summary>
+    public void AssertNoErrorsBut400FromQuery(int count)
+    {
+        var refusals = Errors.Count(e => e.Contains("status of 400", StringComparison.Ordinal) && e.Contains("/api/v1/query", StringComparison.Ordinal));
+        Assert.True(refusals == count && Errors.Count == count, $"expected {count} refused queries and nothing else:\n" + string.Join("\n", Errors));
+    }
 
     /// <summary>With EMPORIUM_SCREENSHOTS=1, saves the page to docs/screenshots/NAME.png in the repository.</summary>
     public async Task ScreenshotAsync(string name)

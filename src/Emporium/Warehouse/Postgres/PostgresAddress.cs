@@ -1,0 +1,58 @@
+using Npgsql;
+
+namespace Emporium.Warehouse.Postgres;
+
+/// <summary>Turns <c>postgres://user:pass@host:port/db?sslmode=require</c> into an Npgsql connection string. Query
+/// parameters are passed through as connection-string keywords (e.g. <c>sslmode</c>, <c>timeout</c>).</summary>
+public static class PostgresAddress
+{
+    public static string ToConnectionString(string uri)
+    {
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("postgres" or "postgresql"))
+        {
+            throw new FormatException($"'{Redact(uri)}' is not a postgres://user:pass@host:port/database address");
+        }
+        var database = Uri.UnescapeDataString(parsed.AbsolutePath.Trim('/'));
+        if (string.IsNullOrEmpty(parsed.Host) || string.IsNullOrEmpty(database))
+        {
+            throw new FormatException($"'{Redact(uri)}' needs a host and a database (postgres://user:pass@host:port/database)");
+        }
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = parsed.Host,
+            Port = parsed.IsDefaultPort || parsed.Port <= 0 ? 5432 : parsed.Port,
+            Database = database,
+            // Fail fast at start-up rather than hang on an unreachable host.
+            Timeout = 10,
+        };
+        if (parsed.UserInfo.Length > 0)
+        {
+            var colon = parsed.UserInfo.IndexOf(':');
+            builder.Username = Uri.UnescapeDataString(colon < 0 ? parsed.UserInfo : parsed.UserInfo[..colon]);
+            if (colon >= 0)
+            {
+                builder.Password = Uri.UnescapeDataString(parsed.UserInfo[(colon + 1)..]);
+            }
+        }
+        foreach (var pair in parsed.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            builder[key] = eq < 0 ? "true" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+        }
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The address with its password masked, for messages and <c>Describe</c>.</summary>
+    public static string Redact(string uri)
+    {
+        var at = uri.IndexOf('@');
+        var start = uri.IndexOf("://", StringComparison.Ordinal);
+        if (at < 0 || start < 0 || at < start)
+        {
+            return uri;
+        }
+        var colon = uri.IndexOf(':', start + 3);
+        return colon > 0 && colon < at ? uri[..(colon + 1)] + "***" + uri[at..] : uri;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Npgsql;
+using static Emporium.Warehouse.Postgres.PostgresSql;
+
+namespace Emporium.Warehouse.Postgres;
+
+public sealed partial class PostgresWarehouse
+{
+    public async Task<QueryResult> QueryReadOnlyAsync(string sql, int maxRows, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(sql))
+        {
+            throw new QueryRejectedException("the query is empty");
+        }
+        if (PostgresQueryGuard.Check(sql, out var statement) is { } reason)
+        {
+            throw new QueryRejectedException($"query refused: {reason}");
+        }
+        var limit = maxRows > 0 ? maxRows : _options.DefaultMaxRows;
+        await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var setup = "SET TRANSACTION READ ONLY; " +
+                        $"SET LOCAL statement_timeout = {((long)_options.QueryTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}" +
+                        (_readerRole is { } role ? $"; SET LOCAL ROLE {Quote(role)}" : "");
+            await ExecuteAsync(connection, setup, ct).ConfigureAwait(false);
+            // The row cap is applied by the server, so a huge result is never streamed just to be dropped.
+            await using var cmd = new NpgsqlCommand($"SELECT * FROM ({statement}\n) AS _q LIMIT {limit + 1}", connection);
+            var result = await PostgresResults.ReadAsync(cmd, limit, ct).ConfigureAwait(false);
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return result;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
+        {
+            throw new QueryRejectedException($"query cancelled after the {_options.QueryTimeout.TotalSeconds:0.#} s time limit", e);
+        }
+        catch (PostgresException e)
+        {
+            throw new QueryRejectedException(e.MessageText + (e.Hint is { Length: > 0 } hint ? $" ({hint})" : ""), e);
+        }
+    }
+
+    /// <summary>Creates (once per cluster) the NOLOGIN role user queries assume, grants it SELECT on this schema's
+    /// tables and views, and proves the configured user can switch to it. Returns null when any step is not
+    /// permitted: queries then run as the configured user behind the statement checks.</summary>
+    private async Task<string?> EnsureReaderRoleAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var role = Quote(_options.ReaderRole);
+        try
+        {
+            await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = $1", connection))
+            {
+                exists.Parameters.Add(new NpgsqlParameter { Value = _options.ReaderRole });
+                if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+                {
+                    try
+                    {
+                        await ExecuteAsync(connection, $"CREATE ROLE {role} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT", ct).ConfigureAwait(false);
+                    }
+                    catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation)
+                    {
+                        // Another process created it at the same moment.
+                    }
+                }
+            }
+            await ExecuteAsync(connection, $"GRANT USAGE ON SCHEMA {Quote(await CurrentSchemaAsync(connection, ct).ConfigureAwait(false))} TO {role}", ct).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"GRANT SELECT ON ALL TABLES IN SCHEMA {Quote(await CurrentSchemaAsync(connection, ct).ConfigureAwait(false))} TO {role}", ct).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"SET LOCAL ROLE {role}", ct).ConfigureAwait(false);
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return _options.ReaderRole;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.UndefinedObject)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string> CurrentSchemaAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT current_schema()", connection);
+        return (string)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+}

@@ -1,0 +1,19 @@
+namespace Emporium.Warehouse.Postgres;
+
+/// <summary>Settings of the PostgreSQL (or Redshift-compatible) warehouse.</summary>
+public sealed record PostgresWarehouseOptions
+{
+    /// <summary>Npgsql connection string (see <see cref="PostgresAddress"/> for the URI form).</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>Longest a user query may run (PostgreSQL <c>statement_timeout</c>). Default 30 s.</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Row cap for user queries when the caller passes no positive limit. Default 10 000.</summary>
+    public int DefaultMaxRows { get; init; } = 10_000;
+
+    /// <summary>Role user queries run as (<c>SET LOCAL ROLE</c>): created NOLOGIN, NOSUPERUSER, with SELECT on the
+    /// warehouse tables only. When the configured user may not create or assume it, queries run as the configured
+    /// user and only the statement checks apply. Default <c>emporium_reader</c>.</summary>
+    public string ReaderRole { get; init; } = "emporium_reader";
+}

@@ -1,0 +1,29 @@
+using Emporium.Warehouse.Postgres;
+using Npgsql;
+
+namespace Emporium.Tests.Warehouse.Postgres;
+
+public sealed class PostgresAddressTests
+{
+    [Fact]
+    public void A_uri_becomes_a_connection_string_with_unescaped_credentials_and_options()
+    {
+        var b = new NpgsqlConnectionStringBuilder(PostgresAddress.ToConnectionString("postgres://app%40corp:p%3Ass@db.internal:6543/shop?sslmode=require"));
+        Assert.Equal(("app@corp", "p:ss", "db.internal", 6543, "shop", SslMode.Require), (b.Username, b.Password, b.Host, b.Port, b.Database, b.SslMode));
+        Assert.Equal(5432, new NpgsqlConnectionStringBuilder(PostgresAddress.ToConnectionString("postgresql://u@h/d")).Port);
+    }
+
+    [Theory]
+    [InlineData("postgres://user:hunter2@host")]
+    [InlineData("postgres:///db")]
+    [InlineData("mysql://u:hunter2@h/d")]
+    public void Incomplete_addresses_are_refused_without_echoing_the_password(string uri)
+    {
+        var e = Assert.Throws<FormatException>(() => PostgresAddress.ToConnectionString(uri));
+        Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_masks_only_the_password() =>
+        Assert.Equal("postgres://u:***@h:1/d", PostgresAddress.Redact("postgres://u:secret@h:1/d"));
+}

@@ -1,0 +1,126 @@
+using Emporium.Datasets;
+using Emporium.Log;
+using Emporium.Warehouse;
+
+namespace Emporium.Tests.Warehouse;
+
+/// <summary>The write-path scenarios every warehouse backend must pass: latest record per key wins, append keeps
+/// duplicates, rows and offsets commit together, stale writers are fenced, replays delete exactly their ranges.
+/// Each backend's test class derives from it and supplies a fresh, initialized warehouse per test.</summary>
+public abstract class WarehouseScenarioTests
+{
+    protected static readonly TopicPartition Categories0 = new("categories", 0);
+    protected static readonly TopicPartition Orders0 = new("orders", 0);
+
+    protected abstract IWarehouse Warehouse { get; }
+
+    /// <summary>Installs (or clears) a hook that runs inside the open commit transaction at each step.</summary>
+    protected abstract void SetFault(Action<string>? fault);
+
+    protected static CanonicalRecord Category(long id, string name) => new(DatasetCatalog.Categories, [id, name]);
+
+    protected static CanonicalRecord Order(string invoice, long quantity, double price) =>
+        new(DatasetCatalog.Orders, [invoice, "85123A", "HEART", quantity, new DateTime(2010, 12, 1, 8, 26, 0, DateTimeKind.Utc), price, 17850L, "United Kingdom"]);
+
+    protected async Task<List<object?[]>> Rows(string sql) => [.. (await Warehouse.QueryAsync(sql, CancellationToken.None)).Rows];
+
+    [Fact]
+    public async Task Upsert_keeps_the_latest_record_per_key_within_and_across_batches()
+    {
+        await Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Categories, [Category(1, "a"), Category(2, "b"), Category(1, "a2")], "log:categories/0:0-2")],
+            "processor", new Dictionary<TopicPartition, long> { [Categories0] = 3 }), CancellationToken.None);
+        await Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Categories, [Category(2, "b2")], "log:categories/0:3-3")],
+            "processor", new Dictionary<TopicPartition, long> { [Categories0] = 4 }), CancellationToken.None);
+
+        var rows = await Rows("SELECT id, category_name, _source FROM categories ORDER BY id");
+        Assert.Equal(2, rows.Count);
+        Assert.Equal([1L, "a2", "log:categories/0:0-2"], rows[0]);
+        Assert.Equal([2L, "b2", "log:categories/0:3-3"], rows[1]);
+        Assert.Equal(4, (await Warehouse.GetOffsetsAsync("processor", CancellationToken.None))[Categories0]);
+    }
+
+    [Fact]
+    public async Task Append_keeps_identical_lines_and_stamps_lineage()
+    {
+        var line = Order("536365", 6, 2.55);
+        await Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Orders, [line, line, Order("536366", 2, 1.85)], "log:orders/0:0-2")],
+            "processor", new Dictionary<TopicPartition, long> { [Orders0] = 3 }), CancellationToken.None);
+
+        var rows = await Rows("SELECT invoice_no, quantity, unit_price, invoice_date, customer_id, _source, _loaded_at IS NOT NULL FROM orders ORDER BY invoice_no");
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(2, rows.Count(r => (string)r[0]! == "536365"));
+        Assert.Equal(new DateTime(2010, 12, 1, 8, 26, 0), rows[0][3]);
+        Assert.Equal(17850L, rows[0][4]);
+        Assert.All(rows, r => Assert.Equal("log:orders/0:0-2", r[5]));
+        Assert.All(rows, r => Assert.Equal(true, r[6]));
+    }
+
+    [Theory]
+    [InlineData("rows")]
+    [InlineData("offsets")]
+    public async Task A_failure_mid_commit_writes_neither_rows_nor_offsets(string step)
+    {
+        SetFault(s => { if (s == step) throw new IOException("simulated crash at " + s); });
+        await Assert.ThrowsAsync<IOException>(() => Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Orders, [Order("1", 1, 1)], "log:orders/0:0-0"),
+             new DatasetRows(DatasetCatalog.Categories, [Category(7, "x")], "log:categories/0:0-0")],
+            "processor", new Dictionary<TopicPartition, long> { [Orders0] = 1, [Categories0] = 1 }), CancellationToken.None));
+        SetFault(null);
+
+        Assert.Equal(0L, (await Rows("SELECT count(*) FROM orders"))[0][0]);
+        Assert.Equal(0L, (await Rows("SELECT count(*) FROM categories"))[0][0]);
+        Assert.Empty(await Warehouse.GetOffsetsAsync("processor", CancellationToken.None));
+
+        // The writer is still usable afterwards, staging tables included.
+        await Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Orders, [Order("1", 1, 1)], "log:orders/0:0-0")],
+            "processor", new Dictionary<TopicPartition, long> { [Orders0] = 1 }), CancellationToken.None);
+        Assert.Equal(1L, (await Rows("SELECT count(*) FROM orders"))[0][0]);
+    }
+
+    [Fact]
+    public async Task A_constraint_violation_in_a_later_dataset_rolls_back_the_earlier_one()
+    {
+        var bad = new CanonicalRecord(DatasetCatalog.Categories, [null, "no id"]);
+        await Assert.ThrowsAnyAsync<Exception>(() => Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Orders, [Order("1", 1, 1)], "log:orders/0:0-0"),
+             new DatasetRows(DatasetCatalog.Categories, [bad], "log:categories/0:0-0")],
+            "processor", new Dictionary<TopicPartition, long> { [Orders0] = 1 }), CancellationToken.None));
+
+        Assert.Equal(0L, (await Rows("SELECT count(*) FROM orders"))[0][0]);
+        Assert.Empty(await Warehouse.GetOffsetsAsync("processor", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_commit_from_a_stale_position_is_refused_and_writes_nothing()
+    {
+        await Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Orders, [Order("1", 1, 1)], "log:orders/0:0-0")],
+            "processor", new Dictionary<TopicPartition, long> { [Orders0] = 1 },
+            ExpectedOffsets: new Dictionary<TopicPartition, long> { [Orders0] = 0 }), CancellationToken.None);
+
+        var conflict = await Assert.ThrowsAsync<OffsetConflictException>(() => Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Orders, [Order("1", 1, 1)], "log:orders/0:0-0")],
+            "processor", new Dictionary<TopicPartition, long> { [Orders0] = 1 },
+            ExpectedOffsets: new Dictionary<TopicPartition, long> { [Orders0] = 0 }), CancellationToken.None));
+        Assert.Equal(1, conflict.Actual);
+        Assert.Equal(1L, (await Rows("SELECT count(*) FROM orders"))[0][0]);
+    }
+
+    [Fact]
+    public async Task Delete_sources_removes_exactly_those_ranges_in_the_same_transaction()
+    {
+        await Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Orders, [Order("1", 1, 1), Order("2", 1, 1)], "log:orders/0:0-1"),
+             new DatasetRows(DatasetCatalog.Orders, [Order("3", 1, 1)], "log:orders/0:2-2")],
+            "processor", new Dictionary<TopicPartition, long> { [Orders0] = 3 }), CancellationToken.None);
+        await Warehouse.CommitAsync(new WarehouseBatch([], "processor", new Dictionary<TopicPartition, long> { [Orders0] = 2 },
+            DeleteSources: ["log:orders/0:2-2"], DeleteFrom: [DatasetCatalog.Orders]), CancellationToken.None);
+
+        Assert.Equal([["1"], ["2"]], (await Rows("SELECT invoice_no FROM orders ORDER BY 1")).Select(r => r.Cast<object>().ToArray()).ToArray());
+        Assert.Equal(2, (await Warehouse.GetOffsetsAsync("processor", CancellationToken.None))[Orders0]);
+    }
+}
