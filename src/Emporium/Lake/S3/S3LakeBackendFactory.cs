@@ -28,7 +28,10 @@ public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
             {
                 AmazonS3Exception { ErrorCode: "NoSuchBucket" } => $"bucket '{s3.Bucket}' does not exist",
                 AmazonS3Exception { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied" } x => $"access refused ({x.ErrorCode})",
-                _ => e.Message,
+                AmazonClientException c when c.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
+                    "no AWS credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or an instance role)",
+                // Client messages can span lines (one per provider tried); the first line carries the cause.
+                _ => e.Message.Split('\n', 2)[0].Trim(),
             };
             throw new BackendConfigurationException(BackendKind.Lake, $"cannot use '{address.Value}'" +
                 (s3.ServiceUrl is { } url ? $" at {url}" : "") + $": {reason}", e);
