@@ -1,0 +1,64 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Emporium.Configuration;
+
+namespace Emporium.Lake.S3;
+
+/// <summary>Serves <c>s3://bucket/prefix</c> lake addresses. Query parameters set the rest:
+/// <c>?endpoint=http://host:port&amp;region=eu-west-1&amp;path_style=true</c>; without them the endpoint comes from
+/// <c>AWS_ENDPOINT_URL_S3</c> (or <c>AWS_ENDPOINT_URL</c>) and region and credentials from the standard AWS chain.
+/// The bucket is checked before returning so a missing bucket stops start-up with a message naming the setting.</summary>
+public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
+{
+    public IReadOnlyCollection<string> Schemes { get; } = ["s3"];
+
+    public async ValueTask<ILakeStore> CreateAsync(BackendAddress address, EmporiumOptions options, CancellationToken ct)
+    {
+        var s3 = Parse(address.Value);
+        var store = new S3LakeStore(s3);
+        try
+        {
+            await store.CheckBucketAsync(ct).ConfigureAwait(false);
+            return store;
+        }
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException)
+        {
+            store.Dispose();
+            var reason = e switch
+            {
+                AmazonS3Exception { ErrorCode: "NoSuchBucket" } => $"bucket '{s3.Bucket}' does not exist",
+                AmazonS3Exception { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied" } x => $"access refused ({x.ErrorCode})",
+                AmazonClientException c when c.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
+                    "no AWS credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or an instance role)",
+                // Client messages can span lines (one per provider tried); the first line carries the cause.
+                _ => e.Message.Split('\n', 2)[0].Trim(),
+            };
+            throw new BackendConfigurationException(BackendKind.Lake, $"cannot use '{address.Value}'" +
+                (s3.ServiceUrl is { } url ? $" at {url}" : "") + $": {reason}", e);
+        }
+    }
+
+    public static S3LakeStoreOptions Parse(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != "s3" || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new BackendConfigurationException(BackendKind.Lake, $"'{value}' is not an s3://bucket/prefix address");
+        }
+        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .ToDictionary(p => Uri.UnescapeDataString(p[0]).ToLowerInvariant(), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "true");
+        var endpoint = query.GetValueOrDefault("endpoint") ?? EnvironmentValue("AWS_ENDPOINT_URL_S3") ?? EnvironmentValue("AWS_ENDPOINT_URL");
+        return new S3LakeStoreOptions
+        {
+            // Bucket names are lower-case; Uri keeps the host as written but lower-cases it, which is what S3 wants.
+            Bucket = uri.Host,
+            Prefix = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/')),
+            ServiceUrl = endpoint,
+            Region = query.GetValueOrDefault("region"),
+            ForcePathStyle = query.TryGetValue("path_style", out var ps) ? bool.Parse(ps) : null,
+        };
+    }
+
+    private static string? EnvironmentValue(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+}

@@ -1,0 +1,119 @@
+using Amazon.S3.Model;
+using Emporium.Configuration;
+using Emporium.Lake;
+using Emporium.Lake.S3;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Lake.S3;
+
+/// <summary>The shared lake store behaviour on an S3-compatible server (moto_server on loopback), a bucket per test,
+/// plus what only S3 has: prefixes, multipart uploads and start-up checks of the bucket.</summary>
+[Collection(MotoCollection.Name)]
+public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, IAsyncLifetime
+{
+    private S3LakeStore _lake = null!;
+    private string _bucket = "";
+
+    protected override ILakeStore Lake => _lake;
+
+    private S3LakeStoreOptions Options(string bucket, string prefix = "lake") => new()
+    {
+        Bucket = bucket,
+        Prefix = prefix,
+        ServiceUrl = moto.Endpoint,
+        Region = MotoServer.Region,
+        AccessKey = MotoServer.AccessKey,
+        SecretKey = MotoServer.SecretKey,
+        MultipartThreshold = 5L << 20,
+    };
+
+    public async Task InitializeAsync()
+    {
+        _bucket = await moto.CreateBucketAsync("lake");
+        _lake = new S3LakeStore(Options(_bucket));
+    }
+
+    public Task DisposeAsync()
+    {
+        _lake.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Objects_live_under_the_prefix_and_listings_hide_it()
+    {
+        await _lake.WriteAsync("raw/a.txt", Text("a"), CancellationToken.None);
+        using var client = moto.CreateClient();
+        var keys = (await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket })).S3Objects.Select(o => o.Key);
+        Assert.Equal(["lake/raw/a.txt"], keys);
+        var listed = new List<LakeObject>();
+        await foreach (var o in _lake.ListAsync("", CancellationToken.None))
+        {
+            listed.Add(o);
+        }
+        Assert.Equal("raw/a.txt", Assert.Single(listed).Path);
+        Assert.Equal(1, listed[0].Size);
+    }
+
+    [Fact]
+    public async Task A_large_file_goes_up_in_parts_and_reads_back_byte_for_byte()
+    {
+        var local = Path.Combine(Path.GetTempPath(), $"emporium-s3-{Guid.NewGuid():N}.bin");
+        var bytes = new byte[12 << 20];
+        new Random(7).NextBytes(bytes);
+        await File.WriteAllBytesAsync(local, bytes);
+        try
+        {
+            await _lake.WriteFileAsync("clean/big.bin", local, CancellationToken.None);
+        }
+        finally
+        {
+            File.Delete(local);
+        }
+        await using var stream = (await _lake.OpenReadAsync("clean/big.bin", CancellationToken.None))!;
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        Assert.Equal(bytes, copy.ToArray());
+        // A multipart upload's ETag is "<md5 of part md5s>-<parts>"; a single PUT's has no dash.
+        using var client = moto.CreateClient();
+        var head = await client.GetObjectMetadataAsync(_bucket, "lake/clean/big.bin");
+        Assert.Contains("-", head.ETag, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Listing_pages_through_more_than_a_thousand_objects()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 1005).Chunk(50).Select(async chunk =>
+        {
+            foreach (var i in chunk)
+            {
+                await _lake.WriteAsync($"raw/many/{i:D4}.txt", Text("x"), CancellationToken.None);
+            }
+        }));
+        var count = 0;
+        await foreach (var _ in _lake.ListAsync("raw/many/", CancellationToken.None))
+        {
+            count++;
+        }
+        Assert.Equal(1005, count);
+    }
+
+    [Fact]
+    public async Task A_missing_bucket_stops_start_up_with_a_message_naming_the_setting()
+    {
+        var address = BackendAddresses.Parse(BackendKind.Lake, $"s3://no-such-bucket-here/p?endpoint={Uri.EscapeDataString(moto.Endpoint)}&region=us-east-1", "file", "/unused");
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
+            await new S3LakeBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
+        Assert.StartsWith("--lake (Emporium:Lake): ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'no-such-bucket-here' does not exist", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_endpoint_stops_start_up_with_a_message_naming_the_setting()
+    {
+        var address = BackendAddresses.Parse(BackendKind.Lake, $"s3://b/p?endpoint=http://127.0.0.1:{FreePort.Next()}&region=us-east-1", "file", "/unused");
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
+            await new S3LakeBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
+        Assert.StartsWith("--lake (Emporium:Lake): ", e.Message, StringComparison.Ordinal);
+    }
+}
