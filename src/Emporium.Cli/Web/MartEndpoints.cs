@@ -49,11 +49,13 @@ public sealed class MartEndpoints : IEndpointModule
             .WithSummary("Rows of one mart");
     }
 
-    /// <summary>Mart names: the views of the warehouse's current schema.</summary>
+    /// <summary>Mart names: the views of the warehouse's current schema, plus the table-backed marts whose table exists.</summary>
     public static async Task<IReadOnlyList<string>> ListAsync(IWarehouse warehouse, CancellationToken ct)
     {
+        // Catalog names are identifiers, so inlining them as literals is safe.
+        var tables = string.Join(", ", MartCatalog.All.Where(m => m.BackedByTable).Select(m => $"'{m.Name}'").DefaultIfEmpty("''"));
         var result = await warehouse.QueryAsync(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_schema = current_schema() ORDER BY table_name", ct);
+            $"SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND (table_type = 'VIEW' OR table_name IN ({tables})) ORDER BY table_name", ct);
         return result.Rows.Select(r => Convert.ToString(r[0], System.Globalization.CultureInfo.InvariantCulture)!).ToList();
     }
 }

@@ -1,3 +1,5 @@
+using Emporium.Sources;
+
 namespace Emporium.Marts;
 
 /// <summary>Every mart Emporium publishes. The definitions follow the seeds: seed 001's product price and category
@@ -153,11 +155,24 @@ public static class MartCatalog
         "reviews DESC, asin",
         10);
 
+    /// <summary>Seed 004's metric is written as a table by the user_behaviour DAG (one day replaced per run), so the
+    /// mart reads that table rather than a view recomputing it.</summary>
+    public static readonly MartDefinition UserBehaviorMetric = new(
+        SeedDatasets.UserBehaviorMetric.Name,
+        "Amount spent, positive reviews and reviews per customer and day (seed 004), written by the user_behaviour DAG",
+        [new("customer_id", "bigint"), new("amount_spent", "double"), new("review_score", "bigint"), new("review_count", "bigint"), new("insert_date", "timestamp")],
+        [SeedDatasets.UserBehaviorMetric.Name],
+        _ => $"SELECT * FROM {SeedDatasets.UserBehaviorMetric.Name}",
+        "insert_date DESC, amount_spent DESC NULLS LAST, customer_id",
+        null,
+        BackedByTable: true);
+
     public static IReadOnlyList<MartDefinition> All { get; } =
     [
         PriceDistribution, CategoryDistribution, AvgPricePerCategory,
         DailySales, PopularProducts, SalesByCountry, TopCustomers,
         ReviewRatings, TopReviewedProducts,
+        UserBehaviorMetric,
         .. SellerMarts.All,
     ];
 

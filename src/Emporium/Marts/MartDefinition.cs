@@ -10,6 +10,8 @@ namespace Emporium.Marts;
 /// <param name="Body">The SELECT, written once against <see cref="MartSql"/> helpers.</param>
 /// <param name="OrderBy">Presentation order (views carry none), applied when the mart is read.</param>
 /// <param name="DefaultLimit">Rows returned when the caller gives no limit; null returns every row.</param>
+/// <param name="BackedByTable">The mart is a warehouse table of the same name that a DAG writes (seed tables are
+/// already the published shape); no view is created and <paramref name="Body"/> is not used.</param>
 public sealed record MartDefinition(
     string Name,
     string Description,
@@ -17,7 +19,8 @@ public sealed record MartDefinition(
     IReadOnlyList<string> DependsOn,
     Func<MartSql, string> Body,
     string OrderBy,
-    int? DefaultLimit)
+    int? DefaultLimit,
+    bool BackedByTable = false)
 {
     /// <summary>The view body in the given dialect.</summary>
     public string ViewSql(SqlDialect dialect) => Body(new MartSql(dialect));

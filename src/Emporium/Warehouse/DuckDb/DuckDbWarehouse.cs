@@ -54,7 +54,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
                 _datasets[schema.Name] = schema;
             }
             var present = _datasets.Keys.ToHashSet(StringComparer.Ordinal);
-            foreach (var mart in MartCatalog.All.Where(m => m.DependsOn.All(present.Contains)))
+            foreach (var mart in MartCatalog.All.Where(m => !m.BackedByTable && m.DependsOn.All(present.Contains)))
             {
                 Execute(_writer, $"CREATE OR REPLACE VIEW {Quote(mart.Name)} AS {mart.ViewSql(SqlDialect.DuckDb)}");
             }

@@ -55,7 +55,7 @@ public sealed partial class PostgresWarehouse : IWarehouse
             await EnsureTableAsync(connection, schema, ct).ConfigureAwait(false);
         }
         var present = await TableNamesAsync(connection, ct).ConfigureAwait(false);
-        foreach (var mart in MartCatalog.All.Where(m => m.DependsOn.All(present.Contains)))
+        foreach (var mart in MartCatalog.All.Where(m => !m.BackedByTable && m.DependsOn.All(present.Contains)))
         {
             // DROP + CREATE rather than CREATE OR REPLACE: a changed column type cannot be replaced in place.
             await ExecuteAsync(connection, $"DROP VIEW IF EXISTS {Quote(mart.Name)}", ct).ConfigureAwait(false);

@@ -10,6 +10,11 @@ public sealed class DashboardFixture : IAsyncLifetime
 {
     private IPlaywright? playwright;
 
+    private readonly TempDir crawlDir = new("dashboard-crawl");
+
+    /// <summary>A table crawled once from a Hive-partitioned folder of a real sample file, for the Catalog page.</summary>
+    public const string CrawledTable = "crawled_reviews";
+
     public EmporiumProcess Server { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
@@ -26,6 +31,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         await SampleLoader.SendCsvAsync(Http, "orders", SampleData.OnlineRetail);
         // Generous: on a loaded 2-core machine the processor needs far longer than its freshness target.
         await WaitProcessedAsync(TimeSpan.FromSeconds(240));
+        await CrawlSampleAsync();
 
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new()
@@ -62,6 +68,18 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Two Hive partitions (<c>snapshot=…</c>) holding the same real sample CSV, crawled through the API.</summary>
+    private async Task CrawlSampleAsync()
+    {
+        foreach (var snapshot in new[] { "2024-01-01", "2024-01-02" })
+        {
+            var folder = Directory.CreateDirectory(crawlDir.Combine($"snapshot={snapshot}")).FullName;
+            File.Copy(SampleData.DatafinitiReviews, System.IO.Path.Combine(folder, "reviews.csv"));
+        }
+        using var res = await Http.PostAsJsonAsync("api/v1/crawl", new { path = crawlDir.Path, name = CrawledTable });
+        Assert.True(res.IsSuccessStatusCode, $"crawl failed: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)
@@ -74,6 +92,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         {
             await Server.DisposeAsync();
         }
+        crawlDir.Dispose();
     }
 }
 

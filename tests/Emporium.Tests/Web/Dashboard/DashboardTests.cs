@@ -265,6 +265,19 @@ public sealed class DashboardTests(DashboardFixture f)
             {
                 await Assertions.Expect(p.Page.Locator("main section.card")).ToHaveCountAsync(entries.Count);
             }
+            // The table crawled by the fixture is listed with the columns and partitions the API reports.
+            var crawled = entries.Single(e => e.GetProperty("name").GetString() == DashboardFixture.CrawledTable);
+            Assert.Equal("crawled", crawled.GetProperty("kind").GetString());
+            var apiColumns = crawled.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
+            Assert.NotEmpty(apiColumns);
+            var apiPartitions = crawled.GetProperty("partitions").EnumerateArray()
+                .SelectMany(k => k.GetProperty("values").EnumerateArray().Select(v => $"{k.GetProperty("key").GetString()}={v.GetString()}")).ToList();
+            Assert.Equal(["snapshot=2024-01-01", "snapshot=2024-01-02"], apiPartitions.Order());
+            var cardOf = p.Page.GetByTestId($"catalog-{DashboardFixture.CrawledTable}");
+            await Assertions.Expect(cardOf.Locator($"[data-testid='columns-{DashboardFixture.CrawledTable}'] td[data-col='column']")).ToHaveCountAsync(apiColumns.Count);
+            Assert.Equal(apiColumns, await cardOf.Locator("td[data-col='column']").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.value)"));
+            var shownPartitions = await cardOf.Locator($"[data-testid='partitions-{DashboardFixture.CrawledTable}'] li").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.key + '=' + e.dataset.value)");
+            Assert.Equal(apiPartitions, shownPartitions);
             await p.ScreenshotAsync("catalog");
             await p.AssertAccessibleAsync();
             p.AssertNoErrors();
