@@ -3,6 +3,7 @@ using Emporium.Datasets;
 using Emporium.Lake;
 using Emporium.Lake.S3;
 using Emporium.Log;
+using Emporium.Log.Embedded;
 using Emporium.Processing;
 using Emporium.Tests.Datasets;
 using Emporium.Tests.TestSupport;
@@ -23,7 +24,8 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
         var orders = SampleRows.Csv(SampleData.OnlineRetail)
             .Select(r => RecordNormalizer.Instance.Normalize(DatasetCatalog.Orders, r))
             .Where(r => r.IsValid).Select(r => r.Record!).ToList();
-        var log = new InMemoryEventLog();
+        using var logDir = new TempDir("scaleout");
+        await using var log = await EmbeddedEventLog.OpenAsync(new EmbeddedLogOptions { Directory = logDir.Combine("log"), DefaultPartitions = 2 });
         await log.EnsureTopicAsync("orders", 2, CancellationToken.None);
         await log.AppendAsync("orders", orders.Select(o => new LogMessage((string)o["invoice_no"]!, CanonicalJson.Serialize(o))).ToList(), CancellationToken.None);
 
