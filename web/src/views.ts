@@ -49,19 +49,6 @@ export function formCard(title: string, id: string, form: HTMLFormElement, resul
 /** Text of the command that fills the demo data set. */
 export const demoHint = 'or start with `./emporium up --demo`.';
 
-const numericType = /int|double|float|real|decimal|numeric/i;
-
-/** For marts whose columns are (label…, count…): labels from the first non-numeric column, values from the first numeric one. */
-export function autoChart(t: Table, kind: ChartSpec['kind'], title: string, currency?: string): ChartSpec {
-  const li = Math.max(0, t.columns.findIndex(c => !numericType.test(c.type)));
-  const vi = t.columns.findIndex(c => numericType.test(c.type));
-  return {
-    kind, title, currency,
-    labels: t.rows.map(r => (r[li] === null || r[li] === undefined ? '(none)' : String(r[li]))),
-    series: [{ name: vi >= 0 ? t.columns[vi].name : 'value', values: t.rows.map(r => (vi >= 0 && typeof r[vi] === 'number' ? (r[vi] as number) : r[vi] == null ? null : Number(r[vi]))) }],
-  };
-}
-
 /** A list of JSON objects (alerts, runs…) as a Table, columns in first-seen order, nested values as JSON. */
 export function objectsToTable(list: Record<string, unknown>[], columns?: string[]): Table {
   const cols = columns ?? [...new Set(list.flatMap(o => Object.keys(o)))];
