@@ -1,7 +1,7 @@
 // Building blocks shared by the pages: a mart shown as chart + table, with its empty state.
-import { mart, type Table } from './api';
+import { mart, query, type Table } from './api';
 import { chart, type ChartSpec } from './charts';
-import { append, card, emptyState, errorBox, h, loading, table, type CellFormat } from './dom';
+import { append, card, emptyState, errorBox, field, h, loading, table, type CellFormat } from './dom';
 
 export interface MartCardOptions {
   mart: string;
@@ -44,6 +44,48 @@ export function martCard(parent: HTMLElement, o: MartCardOptions): Promise<Table
 /** A card holding a form and a result area, for lookups through the query API. */
 export function formCard(title: string, id: string, form: HTMLFormElement, result: HTMLElement, wide = false): HTMLElement {
   return card(title, { id, wide }, form, result);
+}
+
+/** What one lookup card asks and how it shows the answer. */
+export interface LookupOptions {
+  title: string;
+  id: string;
+  label: string;
+  button: string;
+  input: HTMLInputElement;
+  /** The read-only SELECT for the entered value, or an Error saying why the value is not acceptable. */
+  sql(value: string): string | Error;
+  caption(value: string): string;
+  none(value: string): string;
+  howToFill: string;
+  testId: string;
+  formats?: Record<string, CellFormat>;
+  wide?: boolean;
+}
+
+/** A lookup through the query API: a one-field form, then the rows as a table or an empty state; runs at once when
+ * the field starts filled (a value from the URL). */
+export function lookupCard(o: LookupOptions): HTMLElement {
+  const result = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { class: 'inline' }, field(o.label, o.input), h('button', { type: 'submit' }, o.button));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const value = o.input.value.trim();
+    const sql = o.sql(value);
+    if (sql instanceof Error) { result.replaceChildren(errorBox(sql)); return; }
+    result.replaceChildren(loading());
+    query(sql).then(t => result.replaceChildren(t.rows.length
+      ? table(t, { formats: o.formats, caption: o.caption(value), testId: o.testId })
+      : emptyState(o.none(value), o.howToFill)), e => result.replaceChildren(errorBox(e)));
+  });
+  if (o.input.value) queueMicrotask(() => form.requestSubmit());
+  return formCard(o.title, o.id, form, result, o.wide);
+}
+
+/** A whole number typed in a field, or an Error naming the field. */
+export function wholeNumber(v: string, what: string): number | Error {
+  const n = Number(v);
+  return v !== '' && Number.isSafeInteger(n) ? n : new Error(`${what} must be a whole number.`);
 }
 
 /** Text of the command that fills the demo data set. */

@@ -3,7 +3,7 @@ import { chart, labels, values, type ChartSpec } from '../charts';
 import { card, emptyState, errorBox, field, h, loading, table } from '../dom';
 import * as fmt from '../format';
 import type { Page } from '../page';
-import { formCard, martCard } from '../views';
+import { lookupCard, martCard, wholeNumber } from '../views';
 
 const mart = 'user_behavior_metric';
 const fill = 'Run the user behaviour DAG for a day: `emporium dag run user_behaviour --date 2010-12-02` (it reads the `user_purchase` PostgreSQL source and the movie reviews file configured in `emporium.json`).';
@@ -54,20 +54,12 @@ export const customers: Page = {
 
 /** Every day's metric of one customer, through the read-only query API. */
 function customerLookup(initial: string): HTMLElement {
-  const input = h('input', { type: 'number', name: 'customer', value: initial, min: 0, step: 1, required: true, inputmode: 'numeric' });
-  const result = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { class: 'inline' }, field('Customer id', input), h('button', { type: 'submit' }, 'Look up customer'));
-  form.addEventListener('submit', ev => {
-    ev.preventDefault();
-    const id = Number.parseInt(input.value, 10);
-    if (!Number.isSafeInteger(id)) { result.replaceChildren(errorBox(new Error('Customer id must be a whole number.'))); return; }
-    result.replaceChildren(loading());
-    query(`SELECT * FROM ${mart} WHERE customer_id = ${id} ORDER BY insert_date DESC`).then(t => {
-      result.replaceChildren(t.rows.length
-        ? table(t, { formats, caption: `Customer ${id}, newest day first`, testId: 'customer-result' })
-        : emptyState(`No metric for customer ${id}.`, 'Customers appear once the `user_behaviour` DAG ran for a day of their purchases.'));
-    }, e => result.replaceChildren(errorBox(e)));
+  return lookupCard({
+    title: 'Look up a customer', id: 'lookup-customer', label: 'Customer id', button: 'Look up customer', testId: 'customer-result', formats, wide: true,
+    input: h('input', { type: 'number', name: 'customer', value: initial, min: 0, step: 1, required: true, inputmode: 'numeric' }),
+    sql: v => { const id = wholeNumber(v, 'Customer id'); return id instanceof Error ? id : `SELECT * FROM ${mart} WHERE customer_id = ${id} ORDER BY insert_date DESC`; },
+    caption: v => `Customer ${v}, newest day first`,
+    none: v => `No metric for customer ${v}.`,
+    howToFill: 'Customers appear once the `user_behaviour` DAG ran for a day of their purchases.',
   });
-  if (initial) queueMicrotask(() => form.requestSubmit());
-  return formCard('Look up a customer', 'lookup-customer', form, result, true);
 }

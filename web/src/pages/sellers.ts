@@ -1,8 +1,8 @@
-import { colIndex, listOf, martNames, optional, query, sqlString } from '../api';
+import { colIndex, listOf, martNames, optional, sqlString } from '../api';
 import { labels, values } from '../charts';
-import { card, emptyState, errorBox, field, h, loading, table } from '../dom';
+import { card, emptyState, errorBox, h, loading, table } from '../dom';
 import type { Page } from '../page';
-import { formCard, martCard, objectsToTable } from '../views';
+import { lookupCard, martCard, objectsToTable } from '../views';
 
 const fill = 'Run the seller catalog DAG for a seller and a distributor catalog: `emporium dag run seller_catalog --param seller_id=SELLER --param supplier_file=distributors.csv` (its `api_url` and `api_key` set in `emporium.json`).';
 
@@ -64,19 +64,13 @@ function alertRow(a: AlertItem): Record<string, unknown> {
 
 /** The distributors that carry one ASIN of the latest snapshots, through the read-only query API. */
 function asinLookup(initial: string): HTMLElement {
-  const input = h('input', { type: 'search', name: 'asin', value: initial, placeholder: 'e.g. B00DOSJ1S2', autocomplete: 'off', required: true, pattern: '[A-Za-z0-9]{10}', title: 'ten letters or digits' });
-  const result = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { class: 'inline' }, field('Matched ASIN', input), h('button', { type: 'submit' }, 'Find distributors'));
-  form.addEventListener('submit', ev => {
-    ev.preventDefault();
-    const asin = input.value.trim().toUpperCase();
-    result.replaceChildren(loading());
-    query(`SELECT distributor, seller_id, product_price, cost, margin, stock, snapshot_date FROM asin_matches WHERE asin = ${sqlString(asin)} ORDER BY margin DESC NULLS LAST, distributor`).then(t => {
-      result.replaceChildren(t.rows.length
-        ? table(t, { caption: `Distributors of ${asin}, best margin first`, testId: 'asin-match-result', formats: { product_price: 'money:USD', cost: 'money:USD', margin: 'money:USD' } })
-        : emptyState(`No distributor carries ${asin} in the latest snapshots.`, 'Load the distributor catalogs into `supplier_products` (the `supplier_file` parameter of `seller_catalog`).'));
-    }, e => result.replaceChildren(errorBox(e)));
+  return lookupCard({
+    title: 'Look up an ASIN', id: 'lookup-asin-match', label: 'Matched ASIN', button: 'Find distributors', testId: 'asin-match-result', wide: true,
+    formats: { product_price: 'money:USD', cost: 'money:USD', margin: 'money:USD', stock: 'count', snapshot_date: 'date' },
+    input: h('input', { type: 'search', name: 'asin', value: initial, placeholder: 'e.g. B00DOSJ1S2', autocomplete: 'off', required: true, pattern: '[A-Za-z0-9]{10}', title: 'ten letters or digits' }),
+    sql: v => `SELECT distributor, seller_id, product_price, cost, margin, stock, snapshot_date FROM asin_matches WHERE asin = ${sqlString(v.toUpperCase())} ORDER BY margin DESC NULLS LAST, distributor`,
+    caption: v => `Distributors of ${v.toUpperCase()}, best margin first`,
+    none: v => `No distributor carries ${v.toUpperCase()} in the latest snapshots.`,
+    howToFill: 'Load the distributor catalogs into `supplier_products` (the `supplier_file` parameter of `seller_catalog`).',
   });
-  if (initial) queueMicrotask(() => form.requestSubmit());
-  return formCard('Look up an ASIN', 'lookup-asin-match', form, result, true);
 }

@@ -21,6 +21,9 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     private readonly PostgresServer postgres = new();
 
+    /// <summary>Input files of the DAG runs (the distributors' catalog), apart from the crawled folder.</summary>
+    private readonly TempDir dagFiles = new("dashboard-dags");
+
     private StubHttpServer? sellerApi;
 
     /// <summary>The day of the real <c>user_purchase</c> sample (all its invoices are of 2010-12-02).</summary>
@@ -126,7 +129,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             }
             return changed;
         }, failures: false);
-        var parameters = SellerCatalogDagTests.Parameters(sellerApi.BaseUrl, SellerCatalogDagTests.WriteSuppliers(crawlDir.Path));
+        var parameters = SellerCatalogDagTests.Parameters(sellerApi.BaseUrl, SellerCatalogDagTests.WriteSuppliers(dagFiles.Path));
         await RunDagAsync("seller_catalog", SellerDays[0], parameters);
         secondDay = true;
         await RunDagAsync("seller_catalog", SellerDays[1], parameters);
@@ -186,6 +189,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
         await postgres.DisposeAsync();
         crawlDir.Dispose();
+        dagFiles.Dispose();
     }
 }
 
