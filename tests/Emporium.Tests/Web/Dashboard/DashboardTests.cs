@@ -379,6 +379,24 @@ public sealed class DashboardTests(DashboardFixture f)
             await p.AssertAccessibleAsync();
             p.AssertNoErrors();
         }
+        // A run of the fixture's seller catalog: its task states as the API gives them, and a task's log on demand.
+        var day = DashboardFixture.SellerDays[1];
+        await using (var p = await DashboardPage.OpenAsync(f, $"/pipelines?dag=seller_catalog&ds={day}"))
+        {
+            var run = await f.Http.GetFromJsonAsync<JsonElement>($"api/v1/dags/seller_catalog/runs/{day}");
+            var tasks = run.GetProperty("tasks").EnumerateArray().Select(t => $"{t.GetProperty("task").GetString()}={t.GetProperty("state").GetString()}").ToList();
+            Assert.Contains("asin_matches=success", tasks);
+            var rows = p.Page.Locator("[data-testid='tasks-table'] tbody tr");
+            await Assertions.Expect(rows).ToHaveCountAsync(tasks.Count);
+            var shown = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.querySelector('th').textContent + '=' + r.querySelector('td').textContent)");
+            Assert.Equal(tasks.Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+            var log = await f.Http.GetFromJsonAsync<JsonElement>($"api/v1/dags/seller_catalog/runs/{day}/tasks/asin_matches/logs");
+            var matchLine = log.GetProperty("lines").EnumerateArray().Select(l => l.GetString()!).First(l => l.Contains("ASIN match", StringComparison.Ordinal));
+            await p.Page.GetByRole(AriaRole.Button, new() { Name = "Log of asin_matches" }).ClickAsync();
+            await Assertions.Expect(p.Page.GetByLabel("Task log")).ToContainTextAsync(matchLine);
+            await p.AssertAccessibleAsync();
+            p.AssertNoErrors();
+        }
         await using (var p = await DashboardPage.OpenAsync(f, "/catalog"))
         {
             using var res = await f.Http.GetAsync("api/v1/catalog");
