@@ -15,6 +15,8 @@ export interface MartCardOptions {
   wide?: boolean;
   maxRows?: number;
   signal?: AbortSignal;
+  /** For marts that list every bucket even with no data (all counts 0): when the rows say nothing yet. */
+  isEmpty?: (t: Table) => boolean;
 }
 
 /** A card showing one mart; resolves with the mart (or null) once drawn. */
@@ -28,8 +30,8 @@ export function martCard(parent: HTMLElement, o: MartCardOptions): Promise<Table
   parent.append(el);
   return mart(o.mart, o.params, o.signal).then(t => {
     body.replaceChildren();
-    if (!t || t.rows.length === 0) {
-      append(body, emptyState(t ? `The ${o.mart} mart is empty.` : `The ${o.mart} mart does not exist yet.`, o.howToFill));
+    if (!t || t.rows.length === 0 || o.isEmpty?.(t)) {
+      append(body, emptyState(!t ? `The ${o.mart} mart does not exist yet.` : t.rows.length ? `The ${o.mart} mart has no data yet.` : `The ${o.mart} mart is empty.`, o.howToFill));
       return t;
     }
     if (o.chart) body.append(chart({ testId: `chart-${o.mart}`, ...o.chart(t) }));

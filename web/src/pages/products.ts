@@ -29,6 +29,7 @@ export const products: Page = {
       martCard(grid, {
         mart: 'price_distribution', title: 'Price distribution', params: { limit: 1000 }, wide: true, howToFill: fill, signal: ctx.signal,
         formats: { bucket_low: 'money:USD', bucket_high: 'money:USD', products: 'count' }, maxRows: 100,
+        isEmpty: t => t.rows.every(r => !r[colIndex(t, 'products')]),
         chart: t => {
           const lo = colIndex(t, 'bucket_low'), hi = colIndex(t, 'bucket_high'), n = colIndex(t, 'products');
           return { kind: 'bar', title: 'Products per price bucket (US dollars)', labels: t.rows.map(r => bucket(r[lo], r[hi])), series: [{ name: 'Products', values: values(t.rows, n) }] };

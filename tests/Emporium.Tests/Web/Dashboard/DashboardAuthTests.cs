@@ -10,12 +10,14 @@ namespace Emporium.Tests.Web.Dashboard;
 
 /// <summary>The dashboard against a server with API keys configured (by <c>emporium keys add</c>, as an operator would):
 /// without a key the page says a key is needed and where to enter it, a read key shows the DAGs but cannot trigger,
-/// an admin key triggers a run. The server is fresh, so the pages over the DAG marts show their empty states.</summary>
+/// an admin key triggers a run and a backfill. The server holds no data, so every data page shows its empty state.</summary>
 [Collection(DashboardCollection.Name)]
 public sealed class DashboardAuthTests(DashboardFixture f)
 {
     private const string Dag = "reviews_batch";
     private const string Day = "2024-03-04";
+    private const string BackfillFrom = "2024-03-05";
+    private const string BackfillTo = "2024-03-06";
 
     private static async Task<string> AddKeyAsync(string dataDir, string scope)
     {
@@ -37,9 +39,9 @@ public sealed class DashboardAuthTests(DashboardFixture f)
             });
         using var admin = new HttpClient { BaseAddress = server.BaseAddress };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
-        async Task<bool> RunExists()
+        async Task<bool> RunExists(string day)
         {
-            using var res = await admin.GetAsync($"api/v1/dags/{Dag}/runs/{Day}");
+            using var res = await admin.GetAsync($"api/v1/dags/{Dag}/runs/{day}");
             Assert.True(res.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{(int)res.StatusCode}");
             return res.StatusCode == HttpStatusCode.OK;
         }
@@ -67,7 +69,7 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         var status = p.Page.GetByTestId("trigger-status");
         await Assertions.Expect(status.GetByRole(AriaRole.Alert)).ToContainTextAsync("insufficient scope");
         await Assertions.Expect(status).ToContainTextAsync("admin");
-        Assert.False(await RunExists());
+        Assert.False(await RunExists(Day));
 
         // An admin key triggers the run: the page lists it and the API has it.
         await p.Page.GetByLabel("API key (kept for this tab only)").FillAsync(adminKey);
@@ -77,15 +79,27 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         await p.Page.GetByRole(AriaRole.Button, new() { Name = "Trigger", Exact = true }).ClickAsync();
         await Assertions.Expect(status).ToContainTextAsync($"Started {Dag}");
         await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] td[data-col='ds'][data-value='{Day}']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
-        Assert.True(await RunExists());
+        Assert.True(await RunExists(Day));
+        // And a backfill: one run per day of the range.
+        await p.Page.GetByLabel("Date (ds), or first day of a backfill").FillAsync(BackfillFrom);
+        await p.Page.GetByLabel("Backfill to (optional, inclusive)").FillAsync(BackfillTo);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Trigger", Exact = true }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync($"Backfill of {Dag}: 2 runs started");
+        Assert.True(await RunExists(BackfillFrom));
+        Assert.True(await RunExists(BackfillTo));
         await p.AssertAccessibleAsync();
 
-        // With the key, the pages over the DAG marts of this empty server say how to fill them.
-        foreach (var (route, mart) in new[] { ("/customers", "user_behavior_metric"), ("/sellers", "sellers_by_matches") })
+        // With the key, every page over data of this empty server says how to fill it, and draws no chart.
+        foreach (var (link, route, command) in new[]
+                 {
+                     ("Products", "/products", "emporium load"), ("Sales", "/sales", "emporium send"), ("Reviews", "/reviews", "emporium send"),
+                     ("Customers", "/customers", "emporium dag run user_behaviour"), ("Sellers", "/sellers", "emporium dag run seller_catalog"),
+                 })
         {
-            await p.Page.GetByRole(AriaRole.Link, new() { Name = route == "/customers" ? "Customers" : "Sellers", Exact = true }).ClickAsync();
+            await p.Page.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
             await p.WaitReadyAsync(route);
-            await Assertions.Expect(p.Page.Locator($"[data-mart='{mart}']").GetByTestId("empty-state")).ToContainTextAsync("emporium dag run");
+            await Assertions.Expect(p.Page.Locator("main [data-testid='empty-state']").First).ToContainTextAsync(command);
+            await Assertions.Expect(p.Page.Locator("main .chart")).ToHaveCountAsync(0);
             await p.AssertAccessibleAsync();
         }
         p.AssertNoErrorsBut((401, "/api/v1/dags", 1), (403, $"/api/v1/dags/{Dag}/runs", 1));
