@@ -9,19 +9,23 @@ namespace Emporium.Testing;
 /// is running. Give each user its own database with <see cref="CreateDatabaseAsync"/>.</summary>
 /// <remarks>PostgreSQL refuses to run as root, so when run as root the cluster is created and started as
 /// the <c>postgres</c> system user (created by the Debian package) through <c>runuser</c>; the temp dir is handed to
-/// that user. Set <c>EMPORIUM_PG_BIN</c> to use binaries other than the Debian PostgreSQL 15 ones. The server runs
-/// with fsync off: it holds test and benchmark data only.</remarks>
+/// that user. Set <c>EMPORIUM_PG_BIN</c> to use binaries other than the Debian PostgreSQL 15 ones.</remarks>
 public class PostgresCluster : IAsyncDisposable
 {
     private const string SuperUser = "emporium";
     private const string ServiceUser = "postgres";
     private int _databases;
 
-    public PostgresCluster()
+    /// <param name="durable">False (tests): fsync, synchronous commit and full-page writes off, since the data is
+    /// thrown away. True (benchmarks): PostgreSQL's durable defaults, so a commit costs what it costs in service.</param>
+    public PostgresCluster(bool durable = false)
     {
+        Durable = durable;
         BinDir = Environment.GetEnvironmentVariable("EMPORIUM_PG_BIN") is { Length: > 0 } bin ? bin : "/usr/lib/postgresql/15/bin";
         Root = Path.Combine(Path.GetTempPath(), $"emporium-pg-{Guid.NewGuid():N}");
     }
+
+    public bool Durable { get; }
 
     public string BinDir { get; }
 
@@ -79,7 +83,8 @@ public class PostgresCluster : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             Port = FreePort.Next();
-            var options = $"-p {Port} -k {Root} -c listen_addresses={Host} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+            var options = $"-p {Port} -k {Root} -c listen_addresses={Host} -c max_connections=200"
+                + (Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
             try
             {
                 await RunAsync(Path.Combine(BinDir, "pg_ctl"),
