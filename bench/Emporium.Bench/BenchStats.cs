@@ -117,4 +117,11 @@ public static class BenchStats
         }
         return dir is null ? null : Path.Combine(dir.FullName, "bench", "results", $"{suite}-{MachineId()}.md");
     }
+
+    /// <summary>The value after <paramref name="name"/> on a suite's command line, or null.</summary>
+    public static string? Arg(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
 }

@@ -22,8 +22,8 @@ public sealed class NormalizerBenchmarkSuite : IBenchmarkSuite
 
     public Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var rounds = int.Parse(Arg(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
-        var output = Arg(args, "--out") ?? BenchStats.DefaultResultsPath("normalize");
+        var rounds = int.Parse(BenchStats.Arg(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
+        var output = BenchStats.Arg(args, "--out") ?? BenchStats.DefaultResultsPath("normalize");
         var samples = LocateSamples();
         var load = BenchStats.LoadAverage();
         Console.WriteLine(BenchStats.DescribeMachine());
@@ -165,11 +165,5 @@ public sealed class NormalizerBenchmarkSuite : IBenchmarkSuite
         {
             return null;
         }
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

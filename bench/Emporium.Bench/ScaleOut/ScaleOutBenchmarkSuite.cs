@@ -30,9 +30,9 @@ public sealed class ScaleOutBenchmarkSuite : IBenchmarkSuite
 
     public async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var rounds = int.Parse(Arg(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
-        var batchSizes = (Arg(args, "--batch") ?? "100,5000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var output = Arg(args, "--out") ?? BenchStats.DefaultResultsPath("scaleout");
+        var rounds = int.Parse(BenchStats.Arg(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
+        var batchSizes = (BenchStats.Arg(args, "--batch") ?? "100,5000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var output = BenchStats.Arg(args, "--out") ?? BenchStats.DefaultResultsPath("scaleout");
         var loadBefore = BenchStats.LoadAverage();
         Console.WriteLine(BenchStats.DescribeMachine());
 
@@ -256,11 +256,5 @@ public sealed class ScaleOutBenchmarkSuite : IBenchmarkSuite
             }
         }
         return records;
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }
