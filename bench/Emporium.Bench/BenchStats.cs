@@ -92,4 +92,36 @@ public static class BenchStats
 
         return $"nproc {Environment.ProcessorCount}, CPU {cpu}, memory {mem}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {load} (other tenants)";
     }
+
+    /// <summary>The 1-minute load average, or "unknown" off Linux.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    /// <summary>bench/results/&lt;suite&gt;-&lt;machine&gt;.md of the repository the bench runs from, or null
+    /// outside a checkout.</summary>
+    public static string? DefaultResultsPath(string suite)
+    {
+        var dir = new DirectoryInfo(Environment.CurrentDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Emporium.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir is null ? null : Path.Combine(dir.FullName, "bench", "results", $"{suite}-{MachineId()}.md");
+    }
+
+    /// <summary>The value after <paramref name="name"/> on a suite's command line, or null.</summary>
+    public static string? Arg(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
 }

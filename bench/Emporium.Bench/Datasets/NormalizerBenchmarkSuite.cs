@@ -22,10 +22,10 @@ public sealed class NormalizerBenchmarkSuite : IBenchmarkSuite
 
     public Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var rounds = int.Parse(Arg(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
-        var output = Arg(args, "--out") ?? DefaultOutput();
+        var rounds = int.Parse(BenchStats.Arg(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
+        var output = BenchStats.Arg(args, "--out") ?? BenchStats.DefaultResultsPath("normalize");
         var samples = LocateSamples();
-        var load = LoadAverage();
+        var load = BenchStats.LoadAverage();
         Console.WriteLine(BenchStats.DescribeMachine());
         var rows = new List<string>();
 
@@ -154,49 +154,16 @@ public sealed class NormalizerBenchmarkSuite : IBenchmarkSuite
         return rows;
     }
 
-    private static string LoadAverage()
+    /// <summary>The real samples when they sit beside the repository, else null (generated data is used).</summary>
+    private static string? LocateSamples()
     {
         try
         {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return Emporium.Testing.SampleData.Dir;
         }
-        catch (IOException)
+        catch (DirectoryNotFoundException)
         {
-            return "unknown";
+            return null;
         }
-    }
-
-    private static string? LocateSamples()
-    {
-        var env = Environment.GetEnvironmentVariable("EMPORIUM_SAMPLES");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env))
-        {
-            return env;
-        }
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "datasets");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private static string? DefaultOutput()
-    {
-        var dir = new DirectoryInfo(Environment.CurrentDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Emporium.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir is null ? null : Path.Combine(dir.FullName, "bench", "results", $"normalize-{BenchStats.MachineId()}.md");
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

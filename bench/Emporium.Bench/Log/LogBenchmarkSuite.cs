@@ -26,7 +26,7 @@ public sealed class LogBenchmarkSuite : IBenchmarkSuite
     {
         var seconds = DoubleArg(args, "--seconds", 1.5);
         var rounds = (int)DoubleArg(args, "--rounds", 3);
-        var output = StringArg(args, "--out") ?? DefaultOutput();
+        var output = BenchStats.Arg(args, "--out") ?? BenchStats.DefaultResultsPath("log");
         var root = Path.Combine(Path.GetTempPath(), $"emporium-bench-log-{Guid.NewGuid():N}");
         var payloads = Payloads(4096);
         var rows = new List<Row>();
@@ -239,27 +239,10 @@ public sealed class LogBenchmarkSuite : IBenchmarkSuite
         return sb.ToString();
     }
 
-    private static string? DefaultOutput()
-    {
-        var dir = new DirectoryInfo(Environment.CurrentDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Emporium.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir is null ? null : Path.Combine(dir.FullName, "bench", "results", $"log-{BenchStats.MachineId()}.md");
-    }
-
     private static double DoubleArg(string[] args, string name, double fallback)
     {
-        var value = StringArg(args, name);
+        var value = BenchStats.Arg(args, name);
         return value is null ? fallback : double.Parse(value, CultureInfo.InvariantCulture);
-    }
-
-    private static string? StringArg(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
     private sealed record Row(string Scenario, string Engine, double EventsPerSecond, double P50Ms, double P99Ms, double? AppendsPerSync);

@@ -16,11 +16,10 @@ public sealed class LoadCommand : ICliCommand
     {
         var paths = new Argument<string[]>("paths") { Description = "Files, folders or globs (e.g. 'in/*.csv')", Arity = ArgumentArity.OneOrMore };
         var dataset = new Option<string>("--dataset", "-d") { Description = "Target dataset (products, categories, reviews, orders…)", Required = true };
-        var format = new Option<string>("--format") { Description = "auto (by content), csv, tsv, json, ndjson, xlsx or parquet", DefaultValueFactory = _ => "auto" };
-        format.AcceptOnlyFromAmong("auto", "csv", "tsv", "json", "ndjson", "xlsx", "parquet");
+        var format = CommonOptions.Format();
         var strict = new Option<bool>("--strict") { Description = "Load nothing from a file that has any bad row" };
         var force = new Option<bool>("--force") { Description = "Reload files loaded before, replacing the rows that came from them" };
-        var jsonPath = new Option<string?>("--json-path") { Description = "Where the records sit in a JSON document, e.g. data.products (default: detected)" };
+        var jsonPath = CommonOptions.JsonPath();
         var set = new Option<string[]>("--set") { Description = "COLUMN=VALUE added to rows that lack it (repeatable)", AllowMultipleArgumentsPerToken = false };
         var data = CommonOptions.Data();
         var url = CommonOptions.Url();

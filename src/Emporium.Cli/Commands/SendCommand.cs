@@ -1,25 +1,28 @@
 using System.CommandLine;
-using System.Security.Cryptography;
+using Emporium.Batch.Formats;
+using Emporium.Batch.Loading;
 using Emporium.Cli.Commands.Client;
 using Spectre.Console;
 
 namespace Emporium.Cli.Commands;
 
-/// <summary><c>emporium send FILE --dataset NAME [--url URL] [--batch N]</c>: the seeds' file-to-API client. Reads
-/// CSV/TSV/JSON/NDJSON and posts NDJSON batches with retries and per-batch idempotency keys.</summary>
+/// <summary><c>emporium send FILE --dataset NAME [--format …] [--json-path P] [--url URL] [--batch N]</c>: the seeds'
+/// file-to-API client. Reads the file as <c>emporium load</c> does (CSV/TSV/JSON/NDJSON/XLSX/Parquet, sniffed CSV
+/// dialects) and posts NDJSON batches with retries and per-batch idempotency keys. Exit code 0 when every record was
+/// accepted, 3 when some were rejected by the server or could not be read, 2 when the request or file is wrong.</summary>
 public sealed class SendCommand : ICliCommand
 {
     public Command Build()
     {
-        var file = new Argument<FileInfo>("file") { Description = "CSV, TSV, JSON (array or object) or NDJSON file" };
+        var file = new Argument<FileInfo>("file") { Description = "CSV, TSV, JSON, NDJSON, XLSX or Parquet file" };
         var dataset = new Option<string>("--dataset") { Description = "Target dataset (products, categories, reviews, orders)", Required = true };
         var batch = new Option<int>("--batch") { Description = "Records per request (default 1000)", DefaultValueFactory = _ => 1000 };
-        var format = new Option<string?>("--format") { Description = "csv, tsv, json or ndjson (default: from extension and content)" };
-        format.AcceptOnlyFromAmong("csv", "tsv", "json", "ndjson");
+        var format = CommonOptions.Format();
+        var jsonPath = CommonOptions.JsonPath();
         var url = CommonOptions.Url();
         var data = CommonOptions.Data();
         var apiKey = CommonOptions.ApiKey();
-        var command = new Command("send", "Send a file's records to a running server's ingest API") { file, dataset, batch, format, url, data, apiKey };
+        var command = new Command("send", "Send a file's records to a running server's ingest API") { file, dataset, batch, format, jsonPath, url, data, apiKey };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -35,12 +38,13 @@ public sealed class SendCommand : ICliCommand
                 return 2;
             }
             var server = ServerLocator.Find(parse.GetValue(url), parse.GetValue(data)) ?? ServerLocator.DefaultUrl;
-            var kind = parse.GetValue(format) is { } f ? Enum.Parse<SendFileReader.Format>(f, ignoreCase: true) : SendFileReader.Detect(path.FullName);
             using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(apiKey)));
             try
             {
-                var summary = await SendAsync(client.Http, path.FullName, kind, parse.GetValue(dataset)!, size, Console.Error, ct);
-                Console.WriteLine($"{summary.Accepted} accepted, {summary.Rejected} rejected in {summary.Batches} batch(es) to {server} ({parse.GetValue(dataset)})");
+                var settings = new ReadSettings(LoadSpec.ParseFormat(parse.GetValue(format)), parse.GetValue(jsonPath));
+                var reader = await SendFileReader.OpenAsync(path.FullName, settings, ct);
+                var summary = await SendAsync(client.Http, reader, parse.GetValue(dataset)!, size, Console.Error, ct);
+                Console.WriteLine($"{summary.Accepted} accepted, {summary.Rejected} rejected, {summary.Unreadable} unreadable in {summary.Batches} batch(es) to {server} ({parse.GetValue(dataset)})");
                 foreach (var (record, field, error) in summary.FirstErrors)
                 {
                     Console.WriteLine($"  record {record}: {(field.Length > 0 ? field + ": " : "")}{error}");
@@ -49,7 +53,17 @@ public sealed class SendCommand : ICliCommand
                 {
                     Console.WriteLine($"  rejected records are kept in the dead letters: {server}/api/v1/deadletters?dataset={parse.GetValue(dataset)}");
                 }
-                return summary.Rejected > 0 ? 3 : 0;
+                return summary.Rejected + summary.Unreadable > 0 ? 3 : 0;
+            }
+            catch (FileReadException e)
+            {
+                await Console.Error.WriteLineAsync($"emporium send: cannot read {path.FullName}: {e.Message}");
+                return 2;
+            }
+            catch (LoadSpecException e)
+            {
+                await Console.Error.WriteLineAsync($"emporium send: {e.Message}");
+                return 2;
             }
             catch (Exception e) when (e is ApiException or HttpRequestException or System.Text.Json.JsonException or IOException)
             {
@@ -60,23 +74,27 @@ public sealed class SendCommand : ICliCommand
         return command;
     }
 
-    /// <summary>Totals of one send; <see cref="FirstErrors"/> holds up to 20 (1-based record number, field, reason).</summary>
-    public sealed record Summary(long Accepted, long Rejected, int Batches, IReadOnlyList<(long Record, string Field, string Error)> FirstErrors);
+    /// <summary>Totals of one send; <see cref="FirstErrors"/> holds up to 20 (1-based record number in the file, field,
+    /// reason). <see cref="Unreadable"/> rows never reached the server (a ragged CSV row, a broken JSON line).</summary>
+    public sealed record Summary(long Accepted, long Rejected, int Batches, IReadOnlyList<(long Record, string Field, string Error)> FirstErrors, long Unreadable = 0);
 
-    public static async Task<Summary> SendAsync(HttpClient http, string path, SendFileReader.Format format, string dataset, int batchSize, TextWriter status, CancellationToken ct)
+    public static async Task<Summary> SendAsync(HttpClient http, SendFileReader file, string dataset, int batchSize, TextWriter status, CancellationToken ct)
     {
-        string hash;
-        await using (var stream = File.OpenRead(path))
-        {
-            hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct))[..32];
-        }
-        var sender = new BatchSender(http, dataset, $"send-{dataset}-{hash}-{batchSize}");
-        long accepted = 0, rejected = 0, sent = 0;
+        var sender = new BatchSender(http, dataset, $"send-{dataset}-{file.Sha256[..32]}-{batchSize}");
+        long accepted = 0, rejected = 0, unreadable = 0;
         var batches = 0;
         var errors = new List<(long, string, string)>();
-        async Task Run(Action<long> progress)
+        void Error(long record, string field, string error)
+        {
+            if (errors.Count < 20)
+            {
+                errors.Add((record, field, error));
+            }
+        }
+        async Task Run(Action progress)
         {
             var batch = new List<byte[]>(batchSize);
+            var records = new List<long>(batchSize);
             async Task Flush()
             {
                 var outcome = await sender.SendAsync(batches, batch, ct);
@@ -84,23 +102,39 @@ public sealed class SendCommand : ICliCommand
                 rejected += outcome.Rejected;
                 foreach (var (index, field, error) in outcome.Errors)
                 {
-                    if (errors.Count < 20)
-                    {
-                        errors.Add(((long)batches * batchSize + index + 1, field, error));
-                    }
+                    Error(records[index], field, error);
                 }
                 batches++;
-                sent += batch.Count;
-                progress(sent);
+                progress();
                 batch.Clear();
+                records.Clear();
             }
-            await foreach (var record in SendFileReader.ReadAsync(path, format, ct))
+            try
             {
-                batch.Add(record);
-                if (batch.Count == batchSize)
+                await foreach (var row in file.ReadAsync(ct))
+                {
+                    if (row.Json is null)
+                    {
+                        unreadable++;
+                        Error(row.Position.Record, row.Column ?? "", $"unreadable (line {row.Position.Line}): {row.Error}");
+                        continue;
+                    }
+                    batch.Add(row.Json);
+                    records.Add(row.Position.Record);
+                    if (batch.Count == batchSize)
+                    {
+                        await Flush();
+                    }
+                }
+            }
+            catch (FileReadException e)
+            {
+                // The rows read before the point the file breaks are good: send them, then say where it stopped.
+                if (batch.Count > 0)
                 {
                     await Flush();
                 }
+                throw new FileReadException($"{e.Message} ({accepted} records before it were accepted)", e);
             }
             if (batch.Count > 0)
             {
@@ -109,17 +143,20 @@ public sealed class SendCommand : ICliCommand
         }
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)
         {
-            var estimate = Math.Max(1, File.ReadLines(path).LongCount() - (format is SendFileReader.Format.Csv or SendFileReader.Format.Tsv ? 1 : 0));
             await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
             {
-                var task = context.AddTask($"sending {Path.GetFileName(path)} → {dataset}", maxValue: estimate);
-                await Run(n => task.Value = Math.Min(n, estimate));
+                var task = context.AddTask($"sending {Path.GetFileName(file.Path)} → {dataset}", maxValue: Math.Max(1, file.Size));
+                await Run(() => task.Value = Math.Min(file.BytesRead, file.Size));
             });
         }
         else
         {
-            await Run(_ => { });
+            await Run(() => { });
         }
-        return new Summary(accepted, rejected, batches, errors);
+        foreach (var warning in file.Warnings)
+        {
+            await status.WriteLineAsync($"warning: {warning}");
+        }
+        return new Summary(accepted, rejected, batches, errors, unreadable);
     }
 }

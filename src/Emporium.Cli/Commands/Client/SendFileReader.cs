@@ -1,123 +1,86 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
-using Sylvan.Data.Csv;
+using Emporium.Batch.Formats;
 
 namespace Emporium.Cli.Commands.Client;
 
-/// <summary>Reads a file for <c>emporium send</c> as JSON objects (UTF-8 bytes, one per record): CSV/TSV via
-/// Sylvan.Data.Csv (header row; empty fields become null), a JSON array or object (streamed), or NDJSON/JSON lines.
-/// The format comes from the extension, else from the first non-blank byte.</summary>
-public static class SendFileReader
+/// <summary>A file opened for <c>emporium send</c>: read with the batch loader's format detection and readers, so
+/// send takes exactly what <c>emporium load</c> takes (CSV/TSV with a sniffed dialect, JSON with a record path,
+/// NDJSON, XLSX, Parquet; encoding fallbacks), and each row becomes the JSON object the ingest API expects. Text
+/// fields stay text (empty fields null): the server's normalizer types them, as for a file load.</summary>
+public sealed class SendFileReader
 {
-    public enum Format
+    private readonly FormatInput _input;
+    private readonly IFormatReader _reader;
+    private readonly List<string> _warnings;
+
+    private SendFileReader(FormatInput input, IFormatReader reader, List<string> warnings)
     {
-        Csv,
-        Tsv,
-        Json,
-        NdJson,
+        _input = input;
+        _reader = reader;
+        _warnings = warnings;
     }
 
-    public static Format Detect(string path)
+    /// <summary>One row: its JSON object, or why it could not be read (then <see cref="Json"/> is null).</summary>
+    public readonly record struct Row(RowPosition Position, byte[]? Json, string? Error, string? Column);
+
+    /// <summary>Probes the file (hash, format, encoding) and picks its reader. Throws <see cref="FileReadException"/>
+    /// when the content is not a readable format or contradicts <paramref name="settings"/>.</summary>
+    public static async Task<SendFileReader> OpenAsync(string path, ReadSettings settings, CancellationToken ct)
     {
-        switch (Path.GetExtension(path).ToLowerInvariant())
-        {
-            case ".csv": return Format.Csv;
-            case ".tsv" or ".tab": return Format.Tsv;
-            case ".ndjson" or ".jsonl": return Format.NdJson;
-        }
-        using var stream = File.OpenRead(path);
-        var head = new byte[4096];
-        var n = stream.Read(head, 0, head.Length);
-        var text = Encoding.UTF8.GetString(head, 0, n).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
-        if (text.StartsWith('['))
-        {
-            return Format.Json;
-        }
-        if (text.StartsWith('{'))
-        {
-            // One object per line is NDJSON (the seeds' .txt files); a pretty-printed object is JSON.
-            var firstLine = text.Split('\n')[0].Trim();
-            return firstLine.EndsWith('}') ? Format.NdJson : Format.Json;
-        }
-        return Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase) ? Format.Json
-            : text.Split('\n')[0].Contains('\t') ? Format.Tsv : Format.Csv;
+        var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
+        var warnings = new List<string>();
+        var format = FormatDetector.Resolve(path, probe, settings.Format, warnings.Add);
+        return new SendFileReader(new FormatInput(path, probe, settings), FormatDetector.ReaderFor(format), warnings);
     }
 
-    public static async IAsyncEnumerable<byte[]> ReadAsync(string path, Format format, [EnumeratorCancellation] CancellationToken ct)
-    {
-        switch (format)
-        {
-            case Format.Csv or Format.Tsv:
-                await foreach (var row in ReadDelimitedAsync(path, format == Format.Tsv ? '\t' : ',', ct))
-                {
-                    yield return row;
-                }
-                break;
-            case Format.NdJson:
-                await foreach (var line in File.ReadLinesAsync(path, ct))
-                {
-                    if (!string.IsNullOrWhiteSpace(line))
-                    {
-                        yield return Encoding.UTF8.GetBytes(line.Trim());
-                    }
-                }
-                break;
-            default:
-                await using (var stream = File.OpenRead(path))
-                {
-                    var first = FirstByte(path);
-                    if (first == '{')
-                    {
-                        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
-                        yield return JsonSerializer.SerializeToUtf8Bytes(doc.RootElement);
-                        break;
-                    }
-                    await foreach (var element in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(stream, cancellationToken: ct))
-                    {
-                        yield return JsonSerializer.SerializeToUtf8Bytes(element);
-                    }
-                }
-                break;
-        }
-    }
+    public string Path => _input.Path;
 
-    private static async IAsyncEnumerable<byte[]> ReadDelimitedAsync(string path, char delimiter, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>SHA-256 of the content (hex): the identity the idempotency keys derive from.</summary>
+    public string Sha256 => _input.Probe.Sha256;
+
+    public long Size => _input.Probe.Size;
+
+    /// <summary>Bytes consumed so far, for a progress display.</summary>
+    public long BytesRead => _input.BytesRead;
+
+    /// <summary>Format, dialect and encoding notes gathered so far.</summary>
+    public IReadOnlyList<string> Warnings => [.. _warnings, .. _input.Warnings];
+
+    public async IAsyncEnumerable<Row> ReadAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await using var csv = await CsvDataReader.CreateAsync(path, new CsvDataReaderOptions { Delimiter = delimiter, HasHeaders = true });
-        var names = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetName(i).Trim('\uFEFF', ' ')).ToArray();
         var buffer = new MemoryStream();
-        while (await csv.ReadAsync(ct))
+        await foreach (var row in _reader.ReadAsync(_input, ct).ConfigureAwait(false))
         {
+            if (row.Error is { } error)
+            {
+                yield return new Row(row.Position, null, error, row.ErrorColumn);
+                continue;
+            }
+            if (row.Fields is not { } fields)
+            {
+                // A JSON row borrows the reader's document, which the next step disposes: serialize it now.
+                yield return new Row(row.Position, JsonSerializer.SerializeToUtf8Bytes(row.Json), null, null);
+                continue;
+            }
             buffer.SetLength(0);
-            await using (var writer = new Utf8JsonWriter(buffer))
+            using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartObject();
-                for (var i = 0; i < names.Length && i < csv.RowFieldCount; i++)
+                foreach (var (name, value) in fields)
                 {
-                    var value = csv.GetString(i);
-                    if (value.Length == 0)
+                    if (value is null)
                     {
-                        writer.WriteNull(names[i]);
+                        writer.WriteNull(name);
                     }
                     else
                     {
-                        writer.WriteString(names[i], value);
+                        writer.WriteString(name, value);
                     }
                 }
                 writer.WriteEndObject();
             }
-            yield return buffer.ToArray();
+            yield return new Row(row.Position, buffer.ToArray(), null, null);
         }
-    }
-
-    private static int FirstByte(string path)
-    {
-        using var stream = File.OpenRead(path);
-        int b;
-        while ((b = stream.ReadByte()) is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF)
-        {
-        }
-        return b;
     }
 }

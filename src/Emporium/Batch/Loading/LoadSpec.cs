@@ -20,6 +20,18 @@ public sealed record LoadSpec(
     public static DatasetSchema? Find(string name) =>
         Loadable.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>A format name as the CLI and API take it (null or blank = auto); throws <see cref="LoadSpecException"/>
+    /// for an unknown name.</summary>
+    public static FileFormat ParseFormat(string? name)
+    {
+        var format = FileFormat.Auto;
+        if (!string.IsNullOrWhiteSpace(name) && (!Enum.TryParse(name, ignoreCase: true, out format) || !Enum.IsDefined(format)))
+        {
+            throw new LoadSpecException($"unknown format '{name}' (auto, csv, tsv, json, ndjson, xlsx, parquet)");
+        }
+        return format;
+    }
+
     public sealed record Resolved(IReadOnlyList<string> Files, BatchLoadRequest Request);
 
     /// <summary>Resolves the spec or explains what is wrong (unknown dataset or format, paths matching nothing).</summary>
@@ -27,11 +39,7 @@ public sealed record LoadSpec(
     {
         var schema = (findDataset ?? Find)(Dataset)
             ?? throw new LoadSpecException($"unknown dataset '{Dataset}' (known: {string.Join(", ", Loadable.Select(d => d.Name))})");
-        var format = FileFormat.Auto;
-        if (!string.IsNullOrWhiteSpace(Format) && (!Enum.TryParse(Format, ignoreCase: true, out format) || !Enum.IsDefined(format)))
-        {
-            throw new LoadSpecException($"unknown format '{Format}' (auto, csv, tsv, json, ndjson, xlsx, parquet)");
-        }
+        var format = ParseFormat(Format);
         if (Paths.Count == 0)
         {
             throw new LoadSpecException("no file, folder or glob given");

@@ -2,11 +2,17 @@ using Npgsql;
 
 namespace Emporium.Warehouse.Postgres;
 
-/// <summary>Turns <c>postgres://user:pass@host:port/db?sslmode=require</c> into an Npgsql connection string. Query
-/// parameters are passed through as connection-string keywords (e.g. <c>sslmode</c>, <c>timeout</c>).</summary>
+/// <summary>Turns <c>postgres://user:pass@host:port/db?sslmode=require</c> into warehouse options. Query parameters
+/// are passed through as Npgsql connection-string keywords (e.g. <c>sslmode</c>, <c>timeout</c>), except
+/// <c>load_method=binary_copy|multi_row_insert|single_row_insert</c>, which sets
+/// <see cref="PostgresWarehouseOptions.LoadMethod"/>.</summary>
 public static class PostgresAddress
 {
-    public static string ToConnectionString(string uri)
+    private const string LoadMethodParameter = "load_method";
+
+    public static string ToConnectionString(string uri) => ToOptions(uri).ConnectionString;
+
+    public static PostgresWarehouseOptions ToOptions(string uri)
     {
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("postgres" or "postgresql"))
         {
@@ -34,14 +40,26 @@ public static class PostgresAddress
                 builder.Password = Uri.UnescapeDataString(parsed.UserInfo[(colon + 1)..]);
             }
         }
+        var loadMethod = PostgresLoadMethod.BinaryCopy;
         foreach (var pair in parsed.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=');
             var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
-            builder[key] = eq < 0 ? "true" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            var value = eq < 0 ? "true" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            if (key == LoadMethodParameter)
+            {
+                loadMethod = ParseLoadMethod(value);
+                continue;
+            }
+            builder[key] = value;
         }
-        return builder.ConnectionString;
+        return new PostgresWarehouseOptions { ConnectionString = builder.ConnectionString, LoadMethod = loadMethod };
     }
+
+    private static PostgresLoadMethod ParseLoadMethod(string value) =>
+        Enum.TryParse<PostgresLoadMethod>(value.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var method) && Enum.IsDefined(method)
+            ? method
+            : throw new FormatException($"{LoadMethodParameter}='{value}' is not one of binary_copy, multi_row_insert, single_row_insert");
 
     /// <summary>The address with its password masked, for messages and <c>Describe</c>.</summary>
     public static string Redact(string uri)

@@ -75,9 +75,10 @@ public sealed partial class PostgresWarehouse
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Binary COPY into a temp table dropped at commit, then one set-based statement into the target: far
-    /// fewer round trips than row inserts, and the upsert sees the whole batch so the latest record per key wins.</summary>
-    private static async Task WriteRowsAsync(NpgsqlConnection connection, DatasetSchema schema, IReadOnlyList<DatasetRows> parts, DateTime loadedAt, CancellationToken ct)
+    /// <summary>Rows into a temp table dropped at commit (binary COPY by default), then one set-based statement
+    /// into the target: far fewer round trips than row inserts into the target, and the upsert sees the whole batch
+    /// so the latest record per key wins.</summary>
+    private async Task WriteRowsAsync(NpgsqlConnection connection, DatasetSchema schema, IReadOnlyList<DatasetRows> parts, DateTime loadedAt, CancellationToken ct)
     {
         if (parts.All(p => p.Records.Count == 0))
         {
@@ -88,35 +89,7 @@ public sealed partial class PostgresWarehouse
             .Append("_source TEXT").Append("_loaded_at TIMESTAMP").Append("_seq BIGINT");
         await ExecuteAsync(connection, $"CREATE TEMP TABLE {stage} ({string.Join(", ", columnDefs)}) ON COMMIT DROP", ct).ConfigureAwait(false);
         var names = schema.Columns.Select(c => Quote(c.Name)).Append("_source").Append("_loaded_at").ToList();
-        var types = schema.Columns.Select(c => c.Type).ToArray();
-        long seq = 0;
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            $"COPY {stage} ({string.Join(", ", names)}, _seq) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
-        {
-            foreach (var part in parts)
-            {
-                foreach (var record in part.Records)
-                {
-                    await writer.StartRowAsync(ct).ConfigureAwait(false);
-                    for (var i = 0; i < types.Length; i++)
-                    {
-                        var value = record.Values[i];
-                        if (value is null)
-                        {
-                            await writer.WriteNullAsync(ct).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await writer.WriteAsync(ValueFor(types[i], value), DbTypeOf(types[i]), ct).ConfigureAwait(false);
-                        }
-                    }
-                    await writer.WriteAsync(part.Source, NpgsqlTypes.NpgsqlDbType.Text, ct).ConfigureAwait(false);
-                    await writer.WriteAsync(loadedAt, NpgsqlTypes.NpgsqlDbType.Timestamp, ct).ConfigureAwait(false);
-                    await writer.WriteAsync(seq++, NpgsqlTypes.NpgsqlDbType.Bigint, ct).ConfigureAwait(false);
-                }
-            }
-            await writer.CompleteAsync(ct).ConfigureAwait(false);
-        }
+        await FillStageAsync(connection, _options.LoadMethod, stage, [.. names, "_seq"], schema, parts, loadedAt, ct).ConfigureAwait(false);
         var columns = string.Join(", ", names);
         var target = Quote(schema.Name);
         string sql;

@@ -13,16 +13,16 @@ public sealed class PostgresWarehouseBackendFactory : IBackendFactory<IWarehouse
 
     public async ValueTask<IWarehouse> CreateAsync(BackendAddress address, EmporiumOptions options, CancellationToken ct)
     {
-        string connectionString;
+        PostgresWarehouseOptions warehouseOptions;
         try
         {
-            connectionString = PostgresAddress.ToConnectionString(address.Value);
+            warehouseOptions = PostgresAddress.ToOptions(address.Value);
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
             throw new BackendConfigurationException(BackendKind.Warehouse, e.Message, e);
         }
-        var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = connectionString });
+        var warehouse = new PostgresWarehouse(warehouseOptions);
         try
         {
             await warehouse.CheckConnectionAsync(ct).ConfigureAwait(false);

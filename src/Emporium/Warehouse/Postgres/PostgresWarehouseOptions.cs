@@ -16,4 +16,9 @@ public sealed record PostgresWarehouseOptions
     /// warehouse tables only. When the configured user may not create or assume it, queries run as the configured
     /// user and only the statement checks apply. Default <c>emporium_reader</c>.</summary>
     public string ReaderRole { get; init; } = "emporium_reader";
+
+    /// <summary>How a commit sends its rows to the server before the set-based upsert or insert. Default
+    /// <see cref="PostgresLoadMethod.BinaryCopy"/>, the fastest (see bench/results/scaleout-*); the row-insert
+    /// methods are for servers or proxies that refuse <c>COPY FROM STDIN</c>, as Redshift does.</summary>
+    public PostgresLoadMethod LoadMethod { get; init; } = PostgresLoadMethod.BinaryCopy;
 }

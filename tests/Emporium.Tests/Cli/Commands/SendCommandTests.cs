@@ -1,6 +1,9 @@
 using Emporium.Cli.Commands;
 using Emporium.Cli.Commands.Client;
+using DuckDB.NET.Data;
+using Emporium.Batch.Formats;
 using Emporium.Datasets;
+using Emporium.Tests.Datasets;
 using Emporium.Tests.TestSupport;
 
 namespace Emporium.Tests.Cli.Commands;
@@ -16,8 +19,8 @@ public class SendCommandTests
         var expectedIds = File.ReadLines(path).Where(l => l.Length > 0)
             .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt64()).ToList();
 
-        var first = await SendCommand.SendAsync(host.Client, path, SendFileReader.Detect(path), "categories", 50, TextWriter.Null, CancellationToken.None);
-        var second = await SendCommand.SendAsync(host.Client, path, SendFileReader.Detect(path), "categories", 50, TextWriter.Null, CancellationToken.None);
+        var first = await SendCommand.SendAsync(host.Client, await Open(path), "categories", 50, TextWriter.Null, CancellationToken.None);
+        var second = await SendCommand.SendAsync(host.Client, await Open(path), "categories", 50, TextWriter.Null, CancellationToken.None);
 
         Assert.Equal(expectedIds.Count, first.Accepted);
         Assert.Equal(first, second with { FirstErrors = first.FirstErrors });
@@ -34,7 +37,7 @@ public class SendCommandTests
         File.WriteAllText(file, """[{"invoice_no":"1","quantity":1,"unit_price":2.0},{"invoice_no":"2","quantity":"x","unit_price":2.0},{"invoice_no":"3","quantity":3,"unit_price":1.0}]""");
         var log = new InMemoryEventLog();
         await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
-        var summary = await SendCommand.SendAsync(host.Client, file, SendFileReader.Detect(file), "orders", 2, TextWriter.Null, CancellationToken.None);
+        var summary = await SendCommand.SendAsync(host.Client, await Open(file), "orders", 2, TextWriter.Null, CancellationToken.None);
         Assert.Equal(2, summary.Accepted);
         Assert.Equal(1, summary.Rejected);
         Assert.Equal((2L, "quantity"), (summary.FirstErrors[0].Record, summary.FirstErrors[0].Field));
@@ -42,14 +45,63 @@ public class SendCommandTests
     }
 
     [Fact]
-    public void CsvRowsBecomeObjectsWithNullForEmptyFields()
+    public async Task CsvRowsBecomeObjectsWithNullForEmptyFields()
     {
         using var dir = new TempDir("csv");
         var file = dir.Combine("x.csv");
         File.WriteAllText(file, "InvoiceNo,Description,CustomerID\n536365,\"WHITE, HANGING\",\n");
-        var rows = SendFileReader.ReadAsync(file, SendFileReader.Detect(file), CancellationToken.None).ToBlockingEnumerable().ToList();
-        var row = System.Text.Json.JsonDocument.Parse(Assert.Single(rows)).RootElement;
+        var rows = await (await Open(file)).ReadAsync(CancellationToken.None).ToListAsync();
+        var row = System.Text.Json.JsonDocument.Parse(Assert.Single(rows).Json!).RootElement;
         Assert.Equal("WHITE, HANGING", row.GetProperty("Description").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, row.GetProperty("CustomerID").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_parquet_file_sends_the_same_orders_as_the_csv_it_was_made_from()
+    {
+        // Parquet was refused before send read files with the batch loader's readers.
+        using var dir = new TempDir("send-parquet");
+        var parquet = dir.Combine("orders.parquet");
+        using (var duck = new DuckDBConnection("Data Source=:memory:"))
+        {
+            duck.Open();
+            using var cmd = duck.CreateCommand();
+            cmd.CommandText = $"COPY (SELECT * FROM read_csv('{SampleData.OnlineRetail}', header = true, all_varchar = true)) TO '{parquet}' (FORMAT parquet)";
+            cmd.ExecuteNonQuery();
+        }
+
+        var fromCsv = await SendOrdersAsync(SampleData.OnlineRetail);
+        var fromParquet = await SendOrdersAsync(parquet);
+
+        Assert.Equal(SampleRows.Csv(SampleData.OnlineRetail).Count, fromCsv.Count);
+        Assert.Equal(fromCsv, fromParquet);
+    }
+
+    [Fact]
+    public async Task A_semicolon_csv_is_read_with_its_sniffed_dialect()
+    {
+        using var dir = new TempDir("send-dialect");
+        var file = dir.Combine("orders.csv");
+        var rows = SampleRows.Csv(SampleData.OnlineRetail).Take(50).ToList();
+        var header = rows[0].Keys.ToList();
+        File.WriteAllLines(file, [string.Join(';', header), .. rows.Select(r => string.Join(';', header.Select(h => Quote(r[h]))))]);
+
+        var expected = (await SendOrdersAsync(SampleData.OnlineRetail)).Take(50).ToList();
+        Assert.Equal(50, expected.Count);
+        Assert.Equal(expected, await SendOrdersAsync(file));
+    }
+
+    private static string Quote(string? value) => value is null ? "" : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static Task<SendFileReader> Open(string path) => SendFileReader.OpenAsync(path, ReadSettings.Default, CancellationToken.None);
+
+    /// <summary>Sends a file of UCI orders through the real normalizer and returns what reached the log.</summary>
+    private static async Task<List<string>> SendOrdersAsync(string path)
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, RecordNormalizer.Instance);
+        var summary = await SendCommand.SendAsync(host.Client, await Open(path), "orders", 1000, TextWriter.Null, CancellationToken.None);
+        Assert.Equal(0, summary.Rejected + summary.Unreadable);
+        return log.Messages("orders").Select(m => System.Text.Encoding.UTF8.GetString(m.Value.Span)).ToList();
     }
 }

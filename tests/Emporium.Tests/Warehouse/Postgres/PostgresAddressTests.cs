@@ -23,6 +23,26 @@ public sealed class PostgresAddressTests
         Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("postgres://u@h/d", PostgresLoadMethod.BinaryCopy)]
+    [InlineData("postgres://u@h/d?load_method=multi_row_insert&sslmode=require", PostgresLoadMethod.MultiRowInsert)]
+    [InlineData("postgres://u@h/d?load_method=single_row_insert", PostgresLoadMethod.SingleRowInsert)]
+    public void The_load_method_comes_from_the_address_and_is_not_passed_to_npgsql(string uri, PostgresLoadMethod expected)
+    {
+        var options = PostgresAddress.ToOptions(uri);
+        Assert.Equal(expected, options.LoadMethod);
+        Assert.DoesNotContain("load", options.ConnectionString, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void An_unknown_load_method_is_refused_naming_the_choices()
+    {
+        var e = Assert.Throws<FormatException>(() => PostgresAddress.ToOptions("postgres://u:hunter2@h/d?load_method=fast"));
+        Assert.Contains("load_method='fast'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("multi_row_insert", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Redact_masks_only_the_password() =>
         Assert.Equal("postgres://u:***@h:1/d", PostgresAddress.Redact("postgres://u:secret@h:1/d"));

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Emporium.Tests.TestSupport;
+namespace Emporium.Testing;
 
 public static class FreePort
 {

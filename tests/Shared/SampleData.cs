@@ -1,4 +1,4 @@
-namespace Emporium.Tests.TestSupport;
+namespace Emporium.Testing;
 
 /// <summary>Locates the real sample datasets that sit beside the repository (shared/datasets), never copied into it.</summary>
 public static class SampleData

@@ -1,0 +1,110 @@
+using Emporium.Datasets;
+using Emporium.Log;
+using Emporium.Warehouse;
+
+namespace Emporium.Tests.Warehouse;
+
+/// <summary>The user-query rules every warehouse backend must keep, on one list run against each: plain reads pass
+/// (capped, flagged truncated), writes, several statements, settings, sequences and row locks are refused with a
+/// readable message and change nothing, errors carry the engine's message, and a runaway query stops at the time
+/// limit. Each backend's class derives from it, supplies a warehouse holding <see cref="SeedCategories"/> with a
+/// 300 ms query limit, and adds the refusals only its dialect has (files, extensions, server functions).</summary>
+public abstract class ReadOnlyQueryScenarioTests
+{
+    public const int SeededRows = 50;
+
+    protected abstract IWarehouse Warehouse { get; }
+
+    /// <summary>A statement that runs far past 300 ms in this dialect.</summary>
+    protected abstract string RunawayQuery { get; }
+
+    /// <summary>Categories 1..50, committed once before the tests.</summary>
+    public static WarehouseBatch SeedCategories { get; } = new(
+        [new DatasetRows(DatasetCatalog.Categories, Enumerable.Range(1, SeededRows).Select(i => new CanonicalRecord(DatasetCatalog.Categories, [(long)i, $"c{i}"])).ToList(), "t")],
+        "processor", new Dictionary<TopicPartition, long>());
+
+    public static TheoryData<string> Allowed { get; } =
+    [
+        "SELECT count(*) FROM categories",
+        "WITH c AS (SELECT id FROM categories WHERE id < 10) SELECT sum(id) FROM c",
+        "SELECT id, row_number() OVER (ORDER BY id DESC) FROM categories",
+        "SELECT p.asin, c.category_name FROM products p LEFT JOIN categories c ON c.id = p.category_id",
+        "SELECT * FROM daily_sales",
+        "SELECT lower(category_name), round(avg(id), 2) FROM categories GROUP BY 1",
+        "select 1;",
+        "select 'a;b' as x;",
+        "select 1 -- trailing comment",
+    ];
+
+    public static TheoryData<string> Refused { get; } =
+    [
+        "INSERT INTO categories VALUES (999, 'x', NULL, NULL)",
+        "UPDATE categories SET category_name = 'x'",
+        "DELETE FROM categories",
+        "DROP TABLE categories",
+        "CREATE TABLE x AS SELECT 1",
+        "SELECT 1; DELETE FROM categories",
+        "SELECT 1; SELECT 2",
+        "SELECT 1; /* hidden */ DROP TABLE categories",
+        "WITH d AS (DELETE FROM categories RETURNING *) SELECT * FROM d",
+        "SELECT * INTO copy_of_categories FROM categories",
+        "SELECT * FROM categories FOR UPDATE",
+        "COPY categories TO '/tmp/stolen.csv'",
+        "SET threads = 1",
+        "SELECT current_setting('threads')",
+        "SELECT nextval('x')",
+    ];
+
+    protected Task<QueryResult> Query(string sql, int max = 1000) => Warehouse.QueryReadOnlyAsync(sql, max, CancellationToken.None);
+
+    protected async Task AssertIntact() =>
+        Assert.Equal((long)SeededRows, (await Warehouse.QueryAsync("SELECT count(*) FROM categories", CancellationToken.None)).Rows[0][0]);
+
+    /// <summary>Refused with a one-line reason, no stack trace, and nothing changed.</summary>
+    protected async Task AssertRefused(string sql)
+    {
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query(sql));
+        Assert.False(string.IsNullOrWhiteSpace(e.Message));
+        Assert.DoesNotContain("   at ", e.Message, StringComparison.Ordinal);
+        await AssertIntact();
+    }
+
+    [Theory]
+    [MemberData(nameof(Allowed), MemberType = typeof(ReadOnlyQueryScenarioTests))]
+    public async Task Plain_reads_are_allowed(string sql)
+    {
+        var result = await Query(sql);
+        Assert.NotEmpty(result.Columns);
+    }
+
+    [Theory]
+    [MemberData(nameof(Refused), MemberType = typeof(ReadOnlyQueryScenarioTests))]
+    public Task Writes_commands_and_settings_are_refused(string sql) => AssertRefused(sql);
+
+    [Fact]
+    public async Task Results_are_capped_and_flagged_truncated()
+    {
+        var result = await Query("SELECT id FROM categories ORDER BY id", 10);
+        Assert.Equal(10, result.Rows.Count);
+        Assert.True(result.Truncated);
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (object?)(long)i), result.Rows.Select(r => r[0]));
+        Assert.False((await Query("SELECT id FROM categories", SeededRows)).Truncated);
+    }
+
+    [Fact]
+    public async Task Errors_carry_the_engines_message()
+    {
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query("SELECT no_such_column FROM categories"));
+        Assert.Contains("no_such_column", e.Message, StringComparison.Ordinal);
+        var syntax = await Assert.ThrowsAsync<QueryRejectedException>(() => Query("SELECT (1 + FROM categories"));
+        Assert.Contains("syntax", syntax.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_runaway_query_is_interrupted_at_the_time_limit()
+    {
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query(RunawayQuery));
+        Assert.Contains("time limit", e.Message, StringComparison.Ordinal);
+        await AssertIntact();
+    }
+}
