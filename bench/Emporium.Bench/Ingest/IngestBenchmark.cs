@@ -128,7 +128,7 @@ public sealed class IngestBenchmark : IBenchmarkSuite
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
     }
 
-    private static string Order(string id) =>
+    internal static string Order(string id) =>
         $"{{\"InvoiceNo\":\"{id}\",\"StockCode\":\"85123A\",\"Description\":\"WHITE HANGING HEART T-LIGHT HOLDER\",\"Quantity\":6,\"InvoiceDate\":\"2010-12-01T08:26:00Z\",\"UnitPrice\":2.55,\"CustomerID\":17850,\"Country\":\"United Kingdom\"}}";
 
     private static byte[] Ndjson(IEnumerable<string> lines) => Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
