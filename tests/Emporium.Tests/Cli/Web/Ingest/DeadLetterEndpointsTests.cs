@@ -42,6 +42,11 @@ public class DeadLetterEndpointsTests
         var rows = JsonDocument.Parse(await explorer.Content.ReadAsStringAsync()).RootElement.GetProperty("rows");
         Assert.Equal("[[\"orders\",1,\"Quantity\"],[\"orders\",2,null]]", rows.GetRawText().Replace(" ", "", StringComparison.Ordinal));
         Assert.Empty((await PollAsync(host, "/api/v1/deadletters?dataset=products", 0)).GetProperty("deadletters").EnumerateArray());
+
+        var metrics = await host.Client.GetStringAsync("/metrics");
+        Assert.Contains("\nemporium_deadletters 2\n", metrics);
+        Assert.Contains("# TYPE emporium_ingest_records_per_second gauge", metrics);
+        Assert.Contains("emporium_ingest_dataset_records_per_second{dataset=\"orders\"}", metrics);
     }
 
     /// <summary>The UCI CSV line as the JSON object the seed's CSV→JSON client posts (all values as text).</summary>
