@@ -44,7 +44,14 @@ export function emptyState(what: string, howTo: string): HTMLElement {
 
 export function errorBox(e: unknown): HTMLElement {
   const message = e instanceof ApiError ? `${e.message} (HTTP ${e.status})` : e instanceof Error ? e.message : String(e);
-  return h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, message);
+  const box = h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, message);
+  // With API keys configured every call needs one: say where to enter it.
+  if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+    append(box, ' ', location.hash.startsWith('#/pipelines')
+      ? 'Enter an API key (admin scope for runs and backfills) in the API key field of this page.'
+      : h('a', { href: '#/pipelines' }, 'Enter an API key on the Pipelines page.'));
+  }
+  return box;
 }
 
 export function loading(): HTMLElement {

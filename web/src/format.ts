@@ -40,7 +40,8 @@ const isDateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 /** A date (YYYY-MM-DD) or timestamp as the reader's locale writes it. */
 export function date(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
-  const s = String(v);
+  // A timestamp at midnight with no zone is a day (a run date, a snapshot date): show it as one.
+  const s = String(v).replace(/^(\d{4}-\d{2}-\d{2})[T ]00:00:00(\.0+)?$/, '$1');
   const d = new Date(isDateOnly(s) ? `${s}T00:00:00Z` : s);
   if (Number.isNaN(d.getTime())) return s;
   return isDateOnly(s) ? day.format(d) : dayTime.format(d);

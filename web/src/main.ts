@@ -48,6 +48,7 @@ async function route(): Promise<void> {
         const qs = new URLSearchParams(Object.entries(next).filter((e): e is [string, string] => !!e[1])).toString();
         location.hash = `#${page.path}${qs ? `?${qs}` : ''}`;
       },
+      reload() { void route(); },
     });
   } catch (e) {
     if (!controller.signal.aborted) main.append(errorBox(e));

@@ -6,6 +6,8 @@ export interface PageContext {
   signal: AbortSignal;
   /** Replaces the page's query parameters in the URL (keeps history usable) and re-renders. */
   setParams(params: Record<string, string | undefined>): void;
+  /** Draws the page again with the same URL (after something that changes what the API answers, e.g. a new key). */
+  reload(): void;
 }
 
 export interface Page {

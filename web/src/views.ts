@@ -1,7 +1,7 @@
 // Building blocks shared by the pages: a mart shown as chart + table, with its empty state.
-import { mart, type Table } from './api';
+import { mart, query, type Table } from './api';
 import { chart, type ChartSpec } from './charts';
-import { append, card, emptyState, errorBox, h, loading, table, type CellFormat } from './dom';
+import { append, card, emptyState, errorBox, field, h, loading, table, type CellFormat } from './dom';
 
 export interface MartCardOptions {
   mart: string;
@@ -15,6 +15,8 @@ export interface MartCardOptions {
   wide?: boolean;
   maxRows?: number;
   signal?: AbortSignal;
+  /** For marts that list every bucket even with no data (all counts 0): when the rows say nothing yet. */
+  isEmpty?: (t: Table) => boolean;
 }
 
 /** A card showing one mart; resolves with the mart (or null) once drawn. */
@@ -28,8 +30,8 @@ export function martCard(parent: HTMLElement, o: MartCardOptions): Promise<Table
   parent.append(el);
   return mart(o.mart, o.params, o.signal).then(t => {
     body.replaceChildren();
-    if (!t || t.rows.length === 0) {
-      append(body, emptyState(t ? `The ${o.mart} mart is empty.` : `The ${o.mart} mart does not exist yet.`, o.howToFill));
+    if (!t || t.rows.length === 0 || o.isEmpty?.(t)) {
+      append(body, emptyState(!t ? `The ${o.mart} mart does not exist yet.` : t.rows.length ? `The ${o.mart} mart has no data yet.` : `The ${o.mart} mart is empty.`, o.howToFill));
       return t;
     }
     if (o.chart) body.append(chart({ testId: `chart-${o.mart}`, ...o.chart(t) }));
@@ -46,21 +48,50 @@ export function formCard(title: string, id: string, form: HTMLFormElement, resul
   return card(title, { id, wide }, form, result);
 }
 
+/** What one lookup card asks and how it shows the answer. */
+export interface LookupOptions {
+  title: string;
+  id: string;
+  label: string;
+  button: string;
+  input: HTMLInputElement;
+  /** The read-only SELECT for the entered value, or an Error saying why the value is not acceptable. */
+  sql(value: string): string | Error;
+  caption(value: string): string;
+  none(value: string): string;
+  howToFill: string;
+  testId: string;
+  formats?: Record<string, CellFormat>;
+  wide?: boolean;
+}
+
+/** A lookup through the query API: a one-field form, then the rows as a table or an empty state; runs at once when
+ * the field starts filled (a value from the URL). */
+export function lookupCard(o: LookupOptions): HTMLElement {
+  const result = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { class: 'inline' }, field(o.label, o.input), h('button', { type: 'submit' }, o.button));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const value = o.input.value.trim();
+    const sql = o.sql(value);
+    if (sql instanceof Error) { result.replaceChildren(errorBox(sql)); return; }
+    result.replaceChildren(loading());
+    query(sql).then(t => result.replaceChildren(t.rows.length
+      ? table(t, { formats: o.formats, caption: o.caption(value), testId: o.testId })
+      : emptyState(o.none(value), o.howToFill)), e => result.replaceChildren(errorBox(e)));
+  });
+  if (o.input.value) queueMicrotask(() => form.requestSubmit());
+  return formCard(o.title, o.id, form, result, o.wide);
+}
+
+/** A whole number typed in a field, or an Error naming the field. */
+export function wholeNumber(v: string, what: string): number | Error {
+  const n = Number(v);
+  return v !== '' && Number.isSafeInteger(n) ? n : new Error(`${what} must be a whole number.`);
+}
+
 /** Text of the command that fills the demo data set. */
 export const demoHint = 'or start with `./emporium up --demo`.';
-
-const numericType = /int|double|float|real|decimal|numeric/i;
-
-/** For marts whose columns are (label…, count…): labels from the first non-numeric column, values from the first numeric one. */
-export function autoChart(t: Table, kind: ChartSpec['kind'], title: string, currency?: string): ChartSpec {
-  const li = Math.max(0, t.columns.findIndex(c => !numericType.test(c.type)));
-  const vi = t.columns.findIndex(c => numericType.test(c.type));
-  return {
-    kind, title, currency,
-    labels: t.rows.map(r => (r[li] === null || r[li] === undefined ? '(none)' : String(r[li]))),
-    series: [{ name: vi >= 0 ? t.columns[vi].name : 'value', values: t.rows.map(r => (vi >= 0 && typeof r[vi] === 'number' ? (r[vi] as number) : r[vi] == null ? null : Number(r[vi]))) }],
-  };
-}
 
 /** A list of JSON objects (alerts, runs…) as a Table, columns in first-seen order, nested values as JSON. */
 export function objectsToTable(list: Record<string, unknown>[], columns?: string[]): Table {

@@ -13,14 +13,22 @@ public static class MartCatalog
 
     public const int PriceBinTop = 295;
 
-    /// <summary>Seed 003's cleaning of orders: rows missing customer, invoice date or description are dropped and
-    /// the country is lower-cased and trimmed.</summary>
-    private const string CleanOrders = """
-        (SELECT CAST(invoice_date AS DATE) AS sales_date, LOWER(TRIM(country)) AS country, stock_code, quantity,
-                unit_price, customer_id
-         FROM orders
-         WHERE customer_id IS NOT NULL AND invoice_date IS NOT NULL AND description IS NOT NULL AND description <> '') AS clean_orders
-        """;
+    /// <summary>Seed 003's cleaning of orders, as a view the other order marts and the dashboard's date and country
+    /// filters read: rows missing customer, invoice date or description are dropped, the country is lower-cased and
+    /// trimmed and the invoice date becomes the sales date. Listed first in <see cref="All"/> so the warehouses
+    /// create it before the marts over it.</summary>
+    public static readonly MartDefinition CleanOrders = new(
+        "clean_orders",
+        "Order lines after seed 003's cleaning (customer, invoice date and description present; country lower-cased and trimmed)",
+        [new("sales_date", "date"), new("country", "varchar"), new("stock_code", "varchar"), new("quantity", "bigint"), new("unit_price", "double"), new("customer_id", "bigint")],
+        ["orders"],
+        sql => $"""
+            SELECT {sql.Date("invoice_date")} AS sales_date, LOWER(TRIM(country)) AS country, stock_code, quantity, unit_price, customer_id
+            FROM orders
+            WHERE customer_id IS NOT NULL AND invoice_date IS NOT NULL AND description IS NOT NULL AND description <> ''
+            """,
+        "sales_date, country, stock_code, customer_id, quantity, unit_price",
+        1000);
 
     public static readonly MartDefinition PriceDistribution = new(
         "price_distribution",
@@ -84,7 +92,7 @@ public static class MartCatalog
         ["orders"],
         sql => $"""
             SELECT sales_date, country, {sql.Round2("SUM(quantity * unit_price)")} AS total_sales
-            FROM {CleanOrders}
+            FROM clean_orders
             GROUP BY sales_date, country
             """,
         "total_sales DESC, sales_date, country",
@@ -97,7 +105,7 @@ public static class MartCatalog
         ["orders"],
         sql => $"""
             SELECT stock_code, {sql.BigInt("SUM(quantity)")} AS total_quantity
-            FROM {CleanOrders}
+            FROM clean_orders
             GROUP BY stock_code
             """,
         "total_quantity DESC, stock_code",
@@ -110,7 +118,7 @@ public static class MartCatalog
         ["orders"],
         sql => $"""
             SELECT country, {sql.Round2("SUM(quantity * unit_price)")} AS total_sales
-            FROM {CleanOrders}
+            FROM clean_orders
             GROUP BY country
             """,
         "total_sales DESC, country",
@@ -123,7 +131,7 @@ public static class MartCatalog
         ["orders"],
         sql => $"""
             SELECT customer_id, {sql.Round2("SUM(quantity * unit_price)")} AS total_sales
-            FROM {CleanOrders}
+            FROM clean_orders
             GROUP BY customer_id
             """,
         "total_sales DESC, customer_id",
@@ -170,7 +178,7 @@ public static class MartCatalog
     public static IReadOnlyList<MartDefinition> All { get; } =
     [
         PriceDistribution, CategoryDistribution, AvgPricePerCategory,
-        DailySales, PopularProducts, SalesByCountry, TopCustomers,
+        CleanOrders, DailySales, PopularProducts, SalesByCountry, TopCustomers,
         ReviewRatings, TopReviewedProducts,
         UserBehaviorMetric,
         .. SellerMarts.All,

@@ -46,6 +46,21 @@ public sealed class MartsOnSampleDataTests(SampleWarehouseFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task Clean_orders_hold_exactly_the_kept_lines_of_the_raw_orders()
+    {
+        var expected = CleanOrders()
+            .Select(o => $"{o.Date:yyyy-MM-dd}|{o.Country}|{o.StockCode}|{o.Quantity}|{o.Customer}")
+            .Order(StringComparer.Ordinal).ToList();
+        var all = await Mart("clean_orders", MartService.MaxLimit);
+        Assert.Equal(["sales_date", "country", "stock_code", "quantity", "unit_price", "customer_id"], all.Columns.Select(c => c.Name));
+        Assert.Equal(expected, all.Rows.Select(r => $"{((DateOnly)r[0]!):yyyy-MM-dd}|{r[1]}|{r[2]}|{r[3]}|{r[5]}").Order(StringComparer.Ordinal).ToList());
+        // The money of every kept line, summed, is the total the sales marts share out.
+        var amount = CleanOrders().Sum(o => o.Amount);
+        Assert.Equal((double)amount, all.Rows.Sum(r => (long)r[3]! * (double)r[4]!), 4);
+        Assert.Equal(1000, (await Mart("clean_orders")).Rows.Count);
+    }
+
+    [Fact]
     public async Task Daily_sales_match_the_raw_orders()
     {
         var expected = CleanOrders().GroupBy(o => (o.Date, o.Country))

@@ -12,7 +12,7 @@ export const pipelines: Page = {
   path: '/pipelines',
   title: 'Pipelines',
   async render(root, ctx) {
-    root.append(h('p', { class: 'lead' }, 'DAGs of the orchestrator, their runs, task states and logs.'), keyForm());
+    root.append(h('p', { class: 'lead' }, 'DAGs of the orchestrator, their runs, task states and logs.'), keyForm(ctx));
     const dags = listOf<Obj>(await optional<unknown>('/api/v1/dags', ctx.signal), 'dags');
     if (!dags.length) {
       root.append(card('DAGs', { wide: true, id: 'dags' }, emptyState('No DAGs are registered.', 'DAGs ship with `emporium up`; list them with `emporium dag list`.')));
@@ -40,12 +40,14 @@ export const pipelines: Page = {
   },
 };
 
-function keyForm(): HTMLElement {
+/** The API key of this tab. Setting or forgetting it draws the page again, so what the key may read shows at once. */
+function keyForm(ctx: PageContext): HTMLElement {
   const input = h('input', { type: 'password', name: 'apiKey', autocomplete: 'off', value: apiKey() });
-  const saved = h('span', { class: 'muted', role: 'status' }, apiKey() ? 'A key is set for this tab.' : '');
-  const form = h('form', { class: 'filters', 'aria-label': 'API key' }, field('Admin API key (kept for this tab only)', input),
-    h('button', { type: 'submit' }, 'Use key'), h('button', { type: 'button', class: 'secondary', onclick: () => { input.value = ''; setApiKey(''); saved.textContent = 'Key cleared.'; } }, 'Forget key'), saved);
-  form.addEventListener('submit', ev => { ev.preventDefault(); setApiKey(input.value.trim()); saved.textContent = input.value.trim() ? 'Key set for this tab.' : 'Key cleared.'; });
+  const saved = h('span', { class: 'muted', role: 'status', 'data-testid': 'key-status' }, apiKey() ? 'A key is set for this tab.' : 'No key set: fine unless the server has API keys configured.');
+  const use = (key: string) => { setApiKey(key); ctx.reload(); };
+  const form = h('form', { class: 'filters', 'aria-label': 'API key' }, field('API key (kept for this tab only)', input),
+    h('button', { type: 'submit' }, 'Use key'), h('button', { type: 'button', class: 'secondary', onclick: () => use('') }, 'Forget key'), saved);
+  form.addEventListener('submit', ev => { ev.preventDefault(); use(input.value.trim()); });
   return form;
 }
 
@@ -87,8 +89,7 @@ function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLEl
       }
       refresh();
     } catch (e) {
-      const needsKey = e instanceof ApiError && (e.status === 401 || e.status === 403);
-      status.replaceChildren(errorBox(needsKey ? new Error(`${e.message} — enter an admin key above.`) : e));
+      status.replaceChildren(errorBox(e));
     }
   });
   return card(`Trigger ${dag}`, { id: 'trigger' }, form);

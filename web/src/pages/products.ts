@@ -1,9 +1,9 @@
-import { colIndex, query, sqlString, type Table } from '../api';
+import { colIndex, sqlString } from '../api';
 import { labels, values } from '../charts';
-import { append, emptyState, errorBox, field, h, loading, table } from '../dom';
+import { h } from '../dom';
 import * as fmt from '../format';
 import type { Page } from '../page';
-import { demoHint, formCard, martCard } from '../views';
+import { demoHint, lookupCard, martCard, wholeNumber } from '../views';
 
 const fill = `Load products and categories: \`emporium load amazon_products.csv --dataset products\` and \`emporium load amazon_categories.csv --dataset categories\`, ${demoHint}`;
 
@@ -29,6 +29,7 @@ export const products: Page = {
       martCard(grid, {
         mart: 'price_distribution', title: 'Price distribution', params: { limit: 1000 }, wide: true, howToFill: fill, signal: ctx.signal,
         formats: { bucket_low: 'money:USD', bucket_high: 'money:USD', products: 'count' }, maxRows: 100,
+        isEmpty: t => t.rows.every(r => !r[colIndex(t, 'products')]),
         chart: t => {
           const lo = colIndex(t, 'bucket_low'), hi = colIndex(t, 'bucket_high'), n = colIndex(t, 'products');
           return { kind: 'bar', title: 'Products per price bucket (US dollars)', labels: t.rows.map(r => bucket(r[lo], r[hi])), series: [{ name: 'Products', values: values(t.rows, n) }] };
@@ -50,41 +51,32 @@ export const products: Page = {
 
 const productFormats = { price: 'money:USD', list_price: 'money:USD', category_id: 'text' } as const;
 
-function lookupResult(result: HTMLElement, run: () => Promise<Table>, none: string, caption: string, testId: string): void {
-  result.replaceChildren(loading());
-  run().then(t => {
-    result.replaceChildren(t.rows.length ? table(t, { formats: productFormats, caption, testId }) : emptyState(none, fill));
-  }, e => result.replaceChildren(errorBox(e)));
+/** An ASIN as the query may use it: ten letters or digits, upper case. */
+function asinValue(v: string): string | Error {
+  const asin = v.toUpperCase();
+  return /^[A-Z0-9]{10}$/.test(asin) ? asin : new Error('An ASIN is ten letters or digits.');
 }
 
 function asinLookup(initial: string): HTMLElement {
-  const input = h('input', { type: 'search', name: 'asin', value: initial, placeholder: 'e.g. B014TMV5YE', autocomplete: 'off', required: true, pattern: '[A-Za-z0-9]{10}', title: 'ten letters or digits' });
-  const result = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { class: 'inline' }, field('ASIN', input), h('button', { type: 'submit' }, 'Look up'));
-  form.addEventListener('submit', ev => {
-    ev.preventDefault();
-    const asin = input.value.trim().toUpperCase();
-    lookupResult(result, () => query(`SELECT p.*, c.category_name FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE p.asin = ${sqlString(asin)}`),
-      `No product with ASIN ${asin}.`, `Product ${asin}`, 'asin-result');
+  return lookupCard({
+    title: 'Look up a product by ASIN', id: 'lookup-asin', label: 'ASIN', button: 'Look up', testId: 'asin-result', formats: productFormats, howToFill: fill,
+    input: h('input', { type: 'search', name: 'asin', value: initial, placeholder: 'e.g. B014TMV5YE', autocomplete: 'off', required: true, pattern: '[A-Za-z0-9]{10}', title: 'ten letters or digits' }),
+    sql: v => { const asin = asinValue(v); return asin instanceof Error ? asin : `SELECT p.*, c.category_name FROM products p LEFT JOIN categories c ON c.id = p.category_id WHERE p.asin = ${sqlString(asin)}`; },
+    caption: v => `Product ${v.toUpperCase()}`,
+    none: v => `No product with ASIN ${v.toUpperCase()}.`,
   });
-  if (initial) queueMicrotask(() => form.requestSubmit());
-  return formCard('Look up a product by ASIN', 'lookup-asin', form, result);
 }
 
 function categoryLookup(initial: string): HTMLElement {
-  const input = h('input', { type: 'number', name: 'category', value: initial, min: 0, step: 1, required: true, inputmode: 'numeric' });
-  const result = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { class: 'inline' }, field('Category id', input), h('button', { type: 'submit' }, 'Show products'));
-  form.addEventListener('submit', ev => {
-    ev.preventDefault();
-    const id = Number.parseInt(input.value, 10);
-    if (!Number.isSafeInteger(id)) { result.replaceChildren(errorBox(new Error('Category id must be a whole number.'))); return; }
-    lookupResult(result, () => query(
-      `SELECT p.asin, p.title, p.price, p.stars, p.reviews, c.category_name FROM products p LEFT JOIN categories c ON c.id = p.category_id ` +
-      `WHERE p.category_id = ${id} ORDER BY p.reviews DESC NULLS LAST, p.asin LIMIT 100`),
-      `No products in category ${id}.`, `Products in category ${id} (most reviewed first, at most 100)`, 'category-result');
+  return lookupCard({
+    title: 'Products of a category', id: 'lookup-category', label: 'Category id', button: 'Show products', testId: 'category-result', formats: productFormats, howToFill: fill,
+    input: h('input', { type: 'number', name: 'category', value: initial, min: 0, step: 1, required: true, inputmode: 'numeric' }),
+    sql: v => {
+      const id = wholeNumber(v, 'Category id');
+      return id instanceof Error ? id : `SELECT p.asin, p.title, p.price, p.stars, p.reviews, c.category_name FROM products p LEFT JOIN categories c ON c.id = p.category_id ` +
+        `WHERE p.category_id = ${id} ORDER BY p.reviews DESC NULLS LAST, p.asin LIMIT 100`;
+    },
+    caption: v => `Products in category ${v} (most reviewed first, at most 100)`,
+    none: v => `No products in category ${v}.`,
   });
-  if (initial) queueMicrotask(() => form.requestSubmit());
-  append(result);
-  return formCard('Products of a category', 'lookup-category', form, result);
 }

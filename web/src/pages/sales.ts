@@ -10,12 +10,10 @@ const fill = `Send orders: \`emporium send online_retail.csv --dataset orders\` 
 const currency = 'GBP';
 const money = `money:${currency}` as const;
 
-/** The cleaned order lines, by the sales marts' own rule (seed 003: drop lines missing customer, invoice date or
- * description; country lower-cased and trimmed). The marts are aggregated past the line level, so a date or country
- * filter on popular products or top customers has to start from these lines. */
-const cleanOrders =
-  `(SELECT CAST(invoice_date AS DATE) AS sales_date, LOWER(TRIM(country)) AS country, stock_code, quantity, unit_price, customer_id ` +
-  `FROM orders WHERE customer_id IS NOT NULL AND invoice_date IS NOT NULL AND description IS NOT NULL AND description <> '') AS clean_orders`;
+/** The filtered views start from the `clean_orders` mart (the order lines after the sales marts' own cleaning rule):
+ * the other sales marts are aggregated past the line level, so a date or country filter on popular products or top
+ * customers cannot be applied to them. */
+const cleanOrders = 'clean_orders';
 
 interface Filters { from?: string; to?: string; country?: string }
 
@@ -78,11 +76,11 @@ export const sales: Page = {
     const w = where(f, 'sales_date');
     await Promise.all([
       daily,
-      queryCard(grid, 'Sales by country', 'sales-by-country', `SELECT country, ROUND(SUM(quantity * unit_price), 2) AS total_sales FROM ${cleanOrders} ${w} GROUP BY country ORDER BY total_sales DESC LIMIT 10`, ctx.signal,
+      queryCard(grid, 'Sales by country', 'sales-by-country', `SELECT country, ROUND(SUM(quantity * unit_price), 2) AS total_sales FROM ${cleanOrders} ${w} GROUP BY country ORDER BY total_sales DESC, country LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Sales by country', currency, labels: labels(t.rows, 0), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money }),
       queryCard(grid, 'Popular products', 'popular-products', `SELECT stock_code, SUM(quantity) AS total_quantity FROM ${cleanOrders} ${w} GROUP BY stock_code ORDER BY total_quantity DESC, stock_code LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Quantity sold per stock code', labels: labels(t.rows, 0), series: [{ name: 'Quantity', values: values(t.rows, 1) }] }), { total_quantity: 'count' }),
-      queryCard(grid, 'Top customers', 'top-customers', `SELECT customer_id, ROUND(SUM(quantity * unit_price), 2) AS total_sales FROM ${cleanOrders} ${w} GROUP BY customer_id ORDER BY total_sales DESC LIMIT 10`, ctx.signal,
+      queryCard(grid, 'Top customers', 'top-customers', `SELECT customer_id, ROUND(SUM(quantity * unit_price), 2) AS total_sales FROM ${cleanOrders} ${w} GROUP BY customer_id ORDER BY total_sales DESC, customer_id LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Sales per customer', currency, labels: labels(t.rows, 0), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money, customer_id: 'text' }),
     ]);
   },

@@ -1,9 +1,10 @@
-import { listOf, optional } from '../api';
+import { colIndex, listOf, martNames, optional, sqlString } from '../api';
+import { labels, values } from '../charts';
 import { card, emptyState, errorBox, h, loading, table } from '../dom';
 import type { Page } from '../page';
-import { autoChart, martCard, objectsToTable } from '../views';
+import { lookupCard, martCard, objectsToTable } from '../views';
 
-const fill = 'Run the seller catalog DAG: `emporium dag run seller_catalog` (set its API URL and key and load the distributor catalog into `supplier_products` first), or start with `./emporium up --demo`.';
+const fill = 'Run the seller catalog DAG for a seller and a distributor catalog: `emporium dag run seller_catalog --param seller_id=SELLER --param supplier_file=distributors.csv` (its `api_url` and `api_key` set in `emporium.json`).';
 
 export const sellers: Page = {
   path: '/sellers',
@@ -15,31 +16,61 @@ export const sellers: Page = {
     const alerts = card('Alerts', { wide: true, id: 'alerts' }, loading());
     await Promise.all([
       martCard(grid, { mart: 'sellers_by_matches', title: 'Sellers with most matches', params: { limit: 10 }, howToFill: fill, signal: ctx.signal,
-        chart: t => autoChart(t, 'hbar', 'ASIN matches per seller') }),
+        chart: t => ({ kind: 'hbar', title: 'Offered ASINs and ASINs a distributor carries, per seller', labels: labels(t.rows, colIndex(t, 'seller_id')),
+          series: [{ name: 'Matched ASINs', values: values(t.rows, colIndex(t, 'matched_asins')) }, { name: 'Offers', values: values(t.rows, colIndex(t, 'offers')) }] }) }),
       martCard(grid, { mart: 'distributors_by_matches', title: 'Distributors with most matches', params: { limit: 10 }, howToFill: fill, signal: ctx.signal,
-        chart: t => autoChart(t, 'hbar', 'ASIN matches per distributor') }),
+        chart: t => ({ kind: 'hbar', title: 'Offered ASINs each distributor carries', labels: labels(t.rows, colIndex(t, 'distributor')),
+          series: [{ name: 'Matched ASINs', values: values(t.rows, colIndex(t, 'matched_asins')) }] }) }),
       martCard(grid, { mart: 'best_sellers', title: 'Best sellers', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, wide: true,
-        formats: { price: 'money:USD', cost: 'money:USD' } }),
+        chart: t => ({ kind: 'hbar', title: 'Bought in the past month (lower bound), per ASIN', labels: labels(t.rows, colIndex(t, 'asin')),
+          series: [{ name: 'Bought in the past month', values: values(t.rows, colIndex(t, 'sales_volume')) }] }),
+        formats: { product_price: 'money:USD', sales_volume: 'count', product_num_ratings: 'count' } }),
       martCard(grid, { mart: 'asin_matches', title: 'ASIN matches', params: { limit: 100 }, howToFill: fill, signal: ctx.signal, wide: true, maxRows: 100,
-        formats: { price: 'money:USD', cost: 'money:USD' } }),
+        formats: { product_price: 'money:USD', cost: 'money:USD', margin: 'money:USD', stock: 'count', snapshot_date: 'date' } }),
     ]);
+    if ((await martNames(ctx.signal)).has('asin_matches')) grid.append(asinLookup(ctx.params.get('asin') ?? ''));
     grid.append(alerts);
     try {
       const body = await optional<unknown>('/api/v1/alerts?limit=50', ctx.signal);
-      const list = listOf(body, 'alerts');
+      const list = listOf<AlertItem>(body, 'alerts');
       alerts.replaceChildren(alerts.firstElementChild!);
       alerts.append(list.length
-        ? table(objectsToTable(list, alertColumns(list)), { caption: 'Latest alerts', testId: 'table-alerts', formats: { detected_at: 'date', old_value: 'number', new_value: 'number', change_pct: 'number' } })
-        : emptyState('No alerts yet.', 'Alerts are raised by the `seller_catalog` DAG and product snapshots when a price, stock or demand changes.'));
+        ? table(objectsToTable(list.map(alertRow), alertColumns), { caption: 'Latest alerts, newest first', testId: 'table-alerts',
+          formats: { detected_at: 'date', observed_for: 'date', old_value: 'number', new_value: 'number', change_pct: 'number' } })
+        : emptyState('No alerts yet.', 'Alerts are raised by the `seller_catalog` DAG when a price, stock or demand changes between two snapshots of a seller.'));
     } catch (e) {
       alerts.replaceChildren(alerts.firstElementChild!, errorBox(e));
     }
   },
 };
 
-/** The alert fields a reader scans first, in that order, then any others the API adds. */
-function alertColumns(list: Record<string, unknown>[]): string[] {
-  const preferred = ['detected_at', 'kind', 'asin', 'title', 'old_value', 'new_value', 'change_pct', 'message'];
-  const keys = new Set(list.flatMap(o => Object.keys(o)));
-  return [...preferred.filter(k => keys.has(k)), ...[...keys].filter(k => !preferred.includes(k) && k !== 'id')];
+/** One alert of `GET /api/v1/alerts` (camelCase). */
+interface AlertItem {
+  kind: string; asin: string; title: string | null; oldValue: number | null; newValue: number | null; changePct: number | null;
+  message: string; observedFor: string; detectedAt: string; deliveries?: { delivered: number; pending: number; failed: number };
+}
+
+const alertColumns = ['detected_at', 'observed_for', 'kind', 'asin', 'title', 'old_value', 'new_value', 'change_pct', 'message', 'webhooks'];
+
+/** The fields a reader scans first, in that order; webhook deliveries as one line. */
+function alertRow(a: AlertItem): Record<string, unknown> {
+  const d = a.deliveries;
+  return {
+    detected_at: a.detectedAt, observed_for: a.observedFor, kind: a.kind, asin: a.asin, title: a.title,
+    old_value: a.oldValue, new_value: a.newValue, change_pct: a.changePct, message: a.message,
+    webhooks: d ? `${d.delivered} delivered, ${d.pending} pending, ${d.failed} failed` : null,
+  };
+}
+
+/** The distributors that carry one ASIN of the latest snapshots, through the read-only query API. */
+function asinLookup(initial: string): HTMLElement {
+  return lookupCard({
+    title: 'Look up an ASIN', id: 'lookup-asin-match', label: 'Matched ASIN', button: 'Find distributors', testId: 'asin-match-result', wide: true,
+    formats: { product_price: 'money:USD', cost: 'money:USD', margin: 'money:USD', stock: 'count', snapshot_date: 'date' },
+    input: h('input', { type: 'search', name: 'asin', value: initial, placeholder: 'e.g. B00DOSJ1S2', autocomplete: 'off', required: true, pattern: '[A-Za-z0-9]{10}', title: 'ten letters or digits' }),
+    sql: v => `SELECT distributor, seller_id, product_price, cost, margin, stock, snapshot_date FROM asin_matches WHERE asin = ${sqlString(v.toUpperCase())} ORDER BY margin DESC NULLS LAST, distributor`,
+    caption: v => `Distributors of ${v.toUpperCase()}, best margin first`,
+    none: v => `No distributor carries ${v.toUpperCase()} in the latest snapshots.`,
+    howToFill: 'Load the distributor catalogs into `supplier_products` (the `supplier_file` parameter of `seller_catalog`).',
+  });
 }

@@ -57,8 +57,10 @@ public sealed partial class PostgresWarehouse : IWarehouse
         var present = await TableNamesAsync(connection, ct).ConfigureAwait(false);
         foreach (var mart in MartCatalog.All.Where(m => !m.BackedByTable && m.DependsOn.All(present.Contains)))
         {
-            // DROP + CREATE rather than CREATE OR REPLACE: a changed column type cannot be replaced in place.
-            await ExecuteAsync(connection, $"DROP VIEW IF EXISTS {Quote(mart.Name)}", ct).ConfigureAwait(false);
+            // DROP + CREATE rather than CREATE OR REPLACE: a changed column type cannot be replaced in place. CASCADE
+            // because marts read other marts (clean_orders); the catalog lists a view before its readers, so every
+            // view dropped here is created again further down this loop, in the same transaction.
+            await ExecuteAsync(connection, $"DROP VIEW IF EXISTS {Quote(mart.Name)} CASCADE", ct).ConfigureAwait(false);
             await ExecuteAsync(connection, $"CREATE VIEW {Quote(mart.Name)} AS {mart.ViewSql(SqlDialect.Postgres)}", ct).ConfigureAwait(false);
         }
         await tx.CommitAsync(ct).ConfigureAwait(false);

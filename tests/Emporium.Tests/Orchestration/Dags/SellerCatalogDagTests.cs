@@ -9,11 +9,12 @@ namespace Emporium.Tests.Orchestration.Dags;
 
 public sealed class SellerCatalogDagTests
 {
-    private const string Seller = "A02211013Q5HP3OMSZC7W";
+    internal const string Seller = "A02211013Q5HP3OMSZC7W";
     private static readonly DateOnly Day1 = new(2024, 9, 15);
     private static readonly DateOnly Day2 = new(2024, 9, 16);
 
-    private static readonly (string Asin, string Distributor, double Cost, long Stock)[] Suppliers =
+    /// <summary>Distributors carrying some of the real captured offers (and two ASINs no seller offers).</summary>
+    internal static readonly (string Asin, string Distributor, double Cost, long Stock)[] Suppliers =
     [
         ("B00DOSJ1S2", "Acme Wholesale", 18.50, 120),
         ("B003XUJ47O", "Acme Wholesale", 20.00, 0),
@@ -212,7 +213,7 @@ public sealed class SellerCatalogDagTests
         ["supplier_file"] = supplierFile,
     };
 
-    private static string WriteSuppliers(string dir)
+    internal static string WriteSuppliers(string dir)
     {
         var path = Path.Combine(dir, "distributors.csv");
         File.WriteAllLines(path, ["asin,distributor,cost,stock", .. Suppliers.Select(s => $"{s.Asin},{s.Distributor},{s.Cost.ToString(CultureInfo.InvariantCulture)},{s.Stock}")]);

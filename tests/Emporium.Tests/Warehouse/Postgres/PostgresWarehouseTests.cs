@@ -37,6 +37,11 @@ public sealed class PostgresWarehouseTests(PostgresServer server) : WarehouseSce
         await other.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
         Assert.Equal("five", (await other.QueryAsync("SELECT category_name FROM categories WHERE id = 5", CancellationToken.None)).Rows[0][0]);
         Assert.Equal(1, (await other.GetOffsetsAsync("processor", CancellationToken.None))[Categories0]);
+        // Re-creating clean_orders drops the marts over it (CASCADE); they are created again after it.
+        foreach (var mart in new[] { "clean_orders", "daily_sales", "popular_products", "sales_by_country", "top_customers" })
+        {
+            Assert.Equal(0L, (await other.QueryAsync($"SELECT COUNT(*) FROM {mart}", CancellationToken.None)).Rows[0][0]);
+        }
     }
 
     [Fact]

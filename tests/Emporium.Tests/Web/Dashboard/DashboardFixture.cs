@@ -1,16 +1,41 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Emporium.Tests.Orchestration.Dags;
+using Emporium.Tests.Sources.SellerCatalog;
 using Emporium.Tests.TestSupport;
 using Microsoft.Playwright;
 
 namespace Emporium.Tests.Web.Dashboard;
 
-/// <summary>One server loaded with the real samples and one headless Chromium, shared by the dashboard tests.</summary>
+/// <summary>One server loaded with the real samples and one headless Chromium, shared by the dashboard tests. The
+/// server also ran the built-in DAGs that fill the Customers and Sellers pages: <c>user_behaviour</c> over the real
+/// <c>user_purchase</c> export in a real PostgreSQL, and <c>seller_catalog</c> (ASIN matching, its marts and alerts)
+/// over the real captured search response served by the stub API of the orchestrator tests, on two days.</summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
     private IPlaywright? playwright;
 
     private readonly TempDir crawlDir = new("dashboard-crawl");
+
+    private readonly PostgresServer postgres = new();
+
+    /// <summary>Input files of the DAG runs (the distributors' catalog), apart from the crawled folder.</summary>
+    private readonly TempDir dagFiles = new("dashboard-dags");
+
+    private StubHttpServer? sellerApi;
+
+    /// <summary>The day of the real <c>user_purchase</c> sample (all its invoices are of 2010-12-02).</summary>
+    public const string BehaviourDay = "2010-12-02";
+
+    /// <summary>Two snapshots of the seller's catalog: the second changes a price and drops an offer, so alerts fire.</summary>
+    public static readonly string[] SellerDays = ["2024-09-15", "2024-09-16"];
+
+    /// <summary>The offer whose price rises 20 % on the second day, and the one no longer offered then.</summary>
+    public static string RaisedAsin => (string)SellerCatalogStub.SampleProducts()[0]!["asin"]!;
+
+    public static string DroppedAsin => (string)SellerCatalogStub.SampleProducts()[3]!["asin"]!;
 
     /// <summary>A table crawled once from a Hive-partitioned folder of a real sample file, for the Catalog page.</summary>
     public const string CrawledTable = "crawled_reviews";
@@ -23,8 +48,10 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await EmporiumProcess.StartAsync();
+        // Runs come only from the DAGs this fixture triggers: no scheduled run of yesterday competes for a DAG's slot.
+        Server = await EmporiumProcess.StartAsync(new Dictionary<string, string> { ["EMPORIUM__ORCHESTRATOR__SCHEDULING"] = "false" });
         Http = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var dags = RunSeedDagsAsync();
         await SampleLoader.SendCsvAsync(Http, "categories", SampleData.CategoriesCsv);
         await SampleLoader.SendCsvAsync(Http, "products", SampleData.ProductsCsv);
         await SampleLoader.SendJsonLinesAsync(Http, "reviews", SampleData.McAuleyReviews);
@@ -32,6 +59,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         // Generous: on a loaded 2-core machine the processor needs far longer than its freshness target.
         await WaitProcessedAsync(TimeSpan.FromSeconds(240));
         await CrawlSampleAsync();
+        await dags;
 
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new()
@@ -68,6 +96,69 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Runs <c>user_behaviour</c> and, day after day, <c>seller_catalog</c> through the HTTP API of the
+    /// server, as the Pipelines page or <c>emporium dag run</c> would, and waits for each to succeed.</summary>
+    private async Task RunSeedDagsAsync()
+    {
+        await postgres.InitializeAsync();
+        var purchases = await postgres.CreateDatabaseAsync("dashboard");
+        await UserPurchaseTable.LoadSampleAsync(purchases);
+        var behaviour = RunDagAsync("user_behaviour", BehaviourDay, new Dictionary<string, string?> { ["pg_connection"] = purchases, ["classifier"] = "rule" });
+
+        var secondDay = false;
+        sellerApi = await SellerCatalogStub.StartAsync((_, products) =>
+        {
+            if (!secondDay)
+            {
+                return products;
+            }
+            var changed = new JsonArray();
+            foreach (var p in products)
+            {
+                var asin = (string)p!["asin"]!;
+                if (asin == DroppedAsin)
+                {
+                    continue;
+                }
+                var copy = p.DeepClone();
+                if (asin == RaisedAsin)
+                {
+                    copy["product_price"] = "$28.73"; // 23.94 → 28.73: +20 %
+                }
+                changed.Add(copy);
+            }
+            return changed;
+        }, failures: false);
+        var parameters = SellerCatalogDagTests.Parameters(sellerApi.BaseUrl, SellerCatalogDagTests.WriteSuppliers(dagFiles.Path));
+        await RunDagAsync("seller_catalog", SellerDays[0], parameters);
+        secondDay = true;
+        await RunDagAsync("seller_catalog", SellerDays[1], parameters);
+        await behaviour;
+    }
+
+    private async Task RunDagAsync(string dag, string date, IReadOnlyDictionary<string, string?> parameters)
+    {
+        using (var created = await Http.PostAsJsonAsync($"api/v1/dags/{dag}/runs", new { date, @params = parameters }))
+        {
+            Assert.True(created.StatusCode == HttpStatusCode.Created, $"{dag} {date}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var run = await Http.GetFromJsonAsync<JsonElement>($"api/v1/dags/{dag}/runs/{date}");
+            var state = run.GetProperty("state").GetString();
+            if (state == "success")
+            {
+                return;
+            }
+            if (state == "failed" || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"{dag} {date} ended {state}: {run}\n{Server.Output}");
+            }
+            await Task.Delay(500);
+        }
+    }
+
     /// <summary>Two Hive partitions (<c>snapshot=…</c>) holding the same real sample CSV, crawled through the API.</summary>
     private async Task CrawlSampleAsync()
     {
@@ -92,7 +183,13 @@ public sealed class DashboardFixture : IAsyncLifetime
         {
             await Server.DisposeAsync();
         }
+        if (sellerApi is not null)
+        {
+            await sellerApi.DisposeAsync();
+        }
+        await postgres.DisposeAsync();
         crawlDir.Dispose();
+        dagFiles.Dispose();
     }
 }
 

@@ -3,6 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Emporium.Tests.Orchestration.Dags;
+using Emporium.Tests.Sources.Postgres;
+using Emporium.Tests.Sources.SellerCatalog;
+using Emporium.Tests.TestSupport;
 using Microsoft.Playwright;
 
 namespace Emporium.Tests.Web.Dashboard;
@@ -110,6 +114,15 @@ public sealed class DashboardTests(DashboardFixture f)
         Assert.Equal(countryRows.Select(r => (double?)r[daily.Index("total_sales")].GetDouble()).ToList(), filtered.Series[0].Values);
         var byCountry = await p.ChartAsync("chart-sales-by-country");
         Assert.Equal([country], byCountry.Labels);
+        // The filtered rankings come from the clean_orders mart: they equal the raw order lines of that country,
+        // cleaned here by seed 003's rule spelled out independently.
+        var expectedTop = await MartTable.QueryAsync(f.Http,
+            "SELECT customer_id, ROUND(SUM(quantity * unit_price), 2) AS total_sales FROM orders " +
+            "WHERE customer_id IS NOT NULL AND invoice_date IS NOT NULL AND description IS NOT NULL AND description <> '' " +
+            $"AND LOWER(TRIM(country)) = '{country.Replace("'", "''")}' GROUP BY customer_id ORDER BY total_sales DESC, customer_id LIMIT 10");
+        var topChart = await p.ChartAsync("chart-top-customers");
+        AssertSameNumbers(expectedTop.Numbers("total_sales"), topChart.Series[0].Values, "top customers of " + country);
+        Assert.Equal(expectedTop.Texts("customer_id"), topChart.Labels);
         p.AssertNoErrors();
     }
 
@@ -135,25 +148,126 @@ public sealed class DashboardTests(DashboardFixture f)
         p.AssertNoErrors();
     }
 
-    [Theory]
-    [InlineData("/customers", "user_behavior_metric", "amount_spent", "customers")]
-    [InlineData("/sellers", "sellers_by_matches", null, "sellers")]
-    public async Task Pages_over_DAG_marts_show_the_mart_or_say_how_to_fill_it(string route, string mart, string? valueColumn, string screenshot)
+    [Fact]
+    public async Task Customers_page_shows_the_user_behaviour_metric_the_DAG_wrote()
     {
-        await using var p = await DashboardPage.OpenAsync(f, route);
-        var t = await MartTable.GetAsync(f.Http, $"api/v1/marts/{mart}?limit={(mart == "user_behavior_metric" ? 20 : 10)}");
-        var card = p.Page.Locator($"[data-mart='{mart}']");
-        if (t is null || t.Rows.Count == 0)
+        await using var p = await DashboardPage.OpenAsync(f, "/customers");
+        var metric = (await MartTable.GetAsync(f.Http, "api/v1/marts/user_behavior_metric?limit=20"))!;
+        Assert.Equal(20, metric.Rows.Count);
+        // Independently: the real user_purchase export (all of one day) summed per customer, highest first.
+        var spent = PostgresExtractorTests.ReadCsv(SampleData.UserPurchase)
+            .Where(r => !string.IsNullOrEmpty(r["customer_id"]))
+            .GroupBy(r => long.Parse(r["customer_id"]!, CultureInfo.InvariantCulture))
+            .Select(g => (Customer: g.Key, Amount: (double)g.Sum(r => long.Parse(r["quantity"]!, CultureInfo.InvariantCulture) * decimal.Parse(r["unit_price"]!, CultureInfo.InvariantCulture))))
+            .OrderByDescending(x => x.Amount).ThenBy(x => x.Customer).Take(20).ToList();
+        var amounts = await p.ChartAsync("chart-user_behavior_metric");
+        Assert.Equal(spent.Select(s => s.Customer.ToString(CultureInfo.InvariantCulture)), amounts.Labels);
+        Assert.All(spent.Zip(amounts.Series[0].Values), x => Assert.Equal(x.First.Amount, x.Second!.Value, 6));
+        AssertSameNumbers(metric.Numbers("amount_spent"), amounts.Series[0].Values, "user_behavior_metric");
+        Assert.Equal(metric.Numbers("amount_spent"), (await p.ColumnTextAsync("table-user_behavior_metric", "amount_spent")).Select(t => (double?)ParseShown(t)).ToList());
+        // The review score is the number of positive reviews the DAG's classification staged for each customer.
+        var staged = PostgresExtractorTests.ReadCsv(Path.Combine(f.Server.Data.Path, "lake", "stage", "movie_review", $"ds={DashboardFixture.BehaviourDay}", "movie_review.csv"))
+            .GroupBy(r => long.Parse(r["cid"]!, CultureInfo.InvariantCulture))
+            .ToDictionary(g => g.Key, g => (double?)g.LongCount(r => r["positive_review"] == "true"));
+        var scores = await p.ChartAsync("chart-review-score");
+        Assert.Equal(amounts.Labels, scores.Labels);
+        Assert.Equal(spent.Select(s => staged.GetValueOrDefault(s.Customer, 0)), scores.Series[0].Values);
+        Assert.Equal(metric.Numbers("review_score"), scores.Series[0].Values);
+        Assert.Contains(scores.Series[0].Values, v => v > 0);
+        await p.AssertChartDrawnAsync("chart-user_behavior_metric");
+        await p.AssertChartDrawnAsync("chart-review-score");
+        await p.ScreenshotAsync("customers");
+        await p.AssertAccessibleAsync();
+
+        // Per run date: the day the DAG ran is offered, and choosing it shows that day's customers.
+        await p.Page.GetByRole(AriaRole.Combobox, new() { Name = "Run date (ds)" }).SelectOptionAsync(DashboardFixture.BehaviourDay);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
+        await p.Page.WaitForFunctionAsync("() => location.hash.includes('ds=')");
+        await p.WaitReadyAsync("/customers");
+        var day = await p.ChartAsync("chart-behaviour-ds");
+        Assert.Equal(amounts.Labels, day.Labels);
+        Assert.Equal(amounts.Series[0].Values, day.Series[0].Values);
+        await p.AssertChartDrawnAsync("chart-behaviour-ds");
+
+        // Lookup of one customer: their row of the metric.
+        var customer = spent[0].Customer.ToString(CultureInfo.InvariantCulture);
+        await p.Page.GetByRole(AriaRole.Spinbutton, new() { Name = "Customer id" }).FillAsync(customer);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Look up customer" }).ClickAsync();
+        var found = p.Page.Locator("[data-testid='customer-result'] tbody tr");
+        await Assertions.Expect(found).ToHaveCountAsync(1);
+        await Assertions.Expect(found.Locator("td[data-col='customer_id']")).ToHaveAttributeAsync("data-value", customer);
+        Assert.Equal(spent[0].Amount, double.Parse((await found.Locator("td[data-col='amount_spent']").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture), 6);
+        await p.AssertAccessibleAsync();
+        p.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Sellers_page_shows_the_asin_matches_and_alerts_of_the_seller_catalog_runs()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/sellers");
+        // Independently: the captured offers of the second day (one offer dropped) against the distributors' file.
+        var offered = SellerCatalogStub.SampleProducts().Select(o => (string)o!["asin"]!).Distinct().Where(a => a != DashboardFixture.DroppedAsin).ToHashSet();
+        var suppliers = SellerCatalogDagTests.Suppliers;
+        var matchedAsins = offered.Intersect(suppliers.Select(s => s.Asin)).Count();
+
+        var sellers = (await MartTable.GetAsync(f.Http, "api/v1/marts/sellers_by_matches?limit=10"))!;
+        var sellerChart = await p.ChartAsync("chart-sellers_by_matches");
+        Assert.Equal([SellerCatalogDagTests.Seller], sellerChart.Labels);
+        Assert.Equal([(double?)matchedAsins], sellerChart.Series[0].Values);
+        Assert.Equal([(double?)offered.Count], sellerChart.Series[1].Values);
+        AssertSameNumbers(sellers.Numbers("matched_asins"), sellerChart.Series[0].Values, "sellers_by_matches");
+
+        var distributors = (await MartTable.GetAsync(f.Http, "api/v1/marts/distributors_by_matches?limit=10"))!;
+        var expectedDistributors = suppliers.GroupBy(s => s.Distributor)
+            .Select(g => (Name: g.Key, Matched: (double?)g.Count(s => offered.Contains(s.Asin))))
+            .OrderByDescending(d => d.Matched).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
+        var distributorChart = await p.ChartAsync("chart-distributors_by_matches");
+        Assert.Equal(expectedDistributors.Select(d => d.Name), distributorChart.Labels);
+        Assert.Equal(expectedDistributors.Select(d => d.Matched), distributorChart.Series[0].Values);
+        AssertSameNumbers(distributors.Numbers("matched_asins"), distributorChart.Series[0].Values, "distributors_by_matches");
+
+        var best = (await MartTable.GetAsync(f.Http, "api/v1/marts/best_sellers?limit=10"))!;
+        var bestChart = await p.ChartAsync("chart-best_sellers");
+        AssertSameNumbers(best.Numbers("sales_volume"), bestChart.Series[0].Values, "best_sellers");
+        Assert.Equal(best.Texts("asin"), bestChart.Labels);
+        Assert.Equal(offered.Order(StringComparer.Ordinal), bestChart.Labels.Order(StringComparer.Ordinal));
+
+        // Every (offered ASIN, distributor) pair of the latest snapshot, as the warehouse holds them.
+        var pairs = suppliers.Where(s => offered.Contains(s.Asin)).Select(s => $"{s.Asin}/{s.Distributor}").Order(StringComparer.Ordinal).ToList();
+        var inWarehouse = await MartTable.QueryAsync(f.Http, "SELECT asin, distributor FROM asin_matches ORDER BY asin, distributor");
+        Assert.Equal(pairs, inWarehouse.Rows.Select(r => $"{r[0].GetString()}/{r[1].GetString()}").ToList());
+        var shownAsins = await p.Page.Locator("[data-testid='table-asin_matches'] td[data-col='asin']").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.value)");
+        var shownDistributors = await p.Page.Locator("[data-testid='table-asin_matches'] td[data-col='distributor']").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.value)");
+        Assert.Equal(pairs, shownAsins.Zip(shownDistributors, (a, d) => $"{a}/{d}").ToList());
+
+        // The alerts feed: the second snapshot raised one price by 20 % and dropped one offer.
+        var alerts = (await f.Http.GetFromJsonAsync<JsonElement>("api/v1/alerts?limit=50")).GetProperty("alerts").EnumerateArray().ToList();
+        Assert.Contains(alerts, a => a.GetProperty("kind").GetString() == "price_change" && a.GetProperty("asin").GetString() == DashboardFixture.RaisedAsin);
+        Assert.Contains(alerts, a => a.GetProperty("kind").GetString() == "out_of_stock" && a.GetProperty("asin").GetString() == DashboardFixture.DroppedAsin);
+        var shownKinds = await p.Page.Locator("[data-testid='table-alerts'] td[data-col='kind']").AllInnerTextsAsync();
+        var shownAlertAsins = await p.Page.Locator("[data-testid='table-alerts'] td[data-col='asin']").AllInnerTextsAsync();
+        Assert.Equal(alerts.Select(a => $"{a.GetProperty("kind").GetString()}/{a.GetProperty("asin").GetString()}"), shownKinds.Zip(shownAlertAsins, (k, a) => $"{k}/{a}"));
+        var price = alerts.Single(a => a.GetProperty("kind").GetString() == "price_change");
+        var priceRow = p.Page.Locator("[data-testid='table-alerts'] tbody tr").Filter(new() { Has = p.Page.Locator("td[data-col='kind']", new() { HasTextString = "price_change" }) });
+        Assert.Equal(price.GetProperty("newValue").GetDouble(), double.Parse((await priceRow.Locator("td[data-col='new_value']").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture));
+
+        foreach (var chart in new[] { "chart-sellers_by_matches", "chart-distributors_by_matches", "chart-best_sellers" })
         {
-            await Assertions.Expect(card.GetByTestId("empty-state")).ToContainTextAsync("emporium dag run");
+            await p.AssertChartDrawnAsync(chart);
         }
-        else
-        {
-            var chart = await p.ChartAsync($"chart-{mart}");
-            var column = valueColumn ?? t.Columns.First(c => t.Rows.All(r => r[t.Index(c)].ValueKind is JsonValueKind.Number or JsonValueKind.Null));
-            AssertSameNumbers(t.Numbers(column), chart.Series[0].Values, mart);
-        }
-        await p.ScreenshotAsync(screenshot);
+        await p.ScreenshotAsync("sellers");
+        await p.AssertAccessibleAsync();
+
+        // Lookup of one matched ASIN: the distributors carrying it, with their cost.
+        var asin = suppliers.Where(s => offered.Contains(s.Asin)).GroupBy(s => s.Asin).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
+        await p.Page.GetByRole(AriaRole.Searchbox, new() { Name = "Matched ASIN" }).FillAsync(asin.Key);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Find distributors" }).ClickAsync();
+        var rows = p.Page.Locator("[data-testid='asin-match-result'] tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(asin.Count());
+        var costs = await rows.Locator("td[data-col='cost']").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.value)");
+        var names = await rows.Locator("td[data-col='distributor']").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.value)");
+        Assert.Equal(asin.Select(s => $"{s.Distributor}={s.Cost.ToString(CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal),
+            names.Zip(costs, (n, c) => $"{n}={c}").Order(StringComparer.Ordinal));
         await p.AssertAccessibleAsync();
         p.AssertNoErrors();
     }
@@ -171,17 +285,29 @@ public sealed class DashboardTests(DashboardFixture f)
         await p.ScreenshotAsync("overview");
         await p.AssertAccessibleAsync();
 
-        // New reviews, each with its own id: the count must move on the open page.
-        var marker = Guid.NewGuid().ToString("N")[..8];
-        var lines = Enumerable.Range(0, 25).Select(i => JsonSerializer.Serialize(new
-        {
-            review_id = $"live-{marker}-{i}", asin = "B000LIVE01", rating = 1 + i % 5, text = "posted while the overview is open",
-            reviewer_id = $"r{i}", reviewed_at = "2024-05-01T10:00:00Z",
-        })).ToList();
+        // The alerts of the seller catalog runs are in the recent alerts card.
+        await Assertions.Expect(p.Page.GetByTestId("recent-alerts")).ToContainTextAsync("price_change");
+
+        // Reviews stream in, batch after batch, each review with its own id: the open page follows every batch
+        // (its row count and the total tile), with no reload.
         var navigations = 0;
         p.Page.FrameNavigated += (_, _) => navigations++;
-        await SampleLoader.SendLinesAsync(f.Http, "reviews", lines);
-        await Assertions.Expect(cell).ToHaveAttributeAsync("data-value", (before + 25).ToString(CultureInfo.InvariantCulture), new() { Timeout = 10_000 });
+        var total = p.Page.GetByTestId("tile-total-rows").Locator(".tile-value");
+        var totalBefore = ParseShown(await total.InnerTextAsync());
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        const int perBatch = 10;
+        for (var batch = 1; batch <= 3; batch++)
+        {
+            var lines = Enumerable.Range(0, perBatch).Select(i => JsonSerializer.Serialize(new
+            {
+                review_id = $"live-{marker}-{batch}-{i}", asin = "B000LIVE01", rating = 1 + i % 5, text = "posted while the overview is open",
+                reviewer_id = $"r{i}", reviewed_at = "2024-05-01T10:00:00Z",
+            })).ToList();
+            await SampleLoader.SendLinesAsync(f.Http, "reviews", lines);
+            await Assertions.Expect(cell).ToHaveAttributeAsync("data-value", (before + batch * perBatch).ToString(CultureInfo.InvariantCulture), new() { Timeout = 10_000 });
+        }
+        // The tiles are redrawn by the same poll as the table, so they moved too (other datasets only grow).
+        Assert.True(ParseShown(await total.InnerTextAsync()) >= totalBefore + 3 * perBatch);
         Assert.Equal(0, navigations);
         p.AssertNoErrors();
     }
@@ -250,6 +376,24 @@ public sealed class DashboardTests(DashboardFixture f)
                 Assert.Contains((await runs.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray(), r => r.GetProperty("ds").GetString() == "2024-01-02");
             }
             await p.ScreenshotAsync("pipelines");
+            await p.AssertAccessibleAsync();
+            p.AssertNoErrors();
+        }
+        // A run of the fixture's seller catalog: its task states as the API gives them, and a task's log on demand.
+        var day = DashboardFixture.SellerDays[1];
+        await using (var p = await DashboardPage.OpenAsync(f, $"/pipelines?dag=seller_catalog&ds={day}"))
+        {
+            var run = await f.Http.GetFromJsonAsync<JsonElement>($"api/v1/dags/seller_catalog/runs/{day}");
+            var tasks = run.GetProperty("tasks").EnumerateArray().Select(t => $"{t.GetProperty("task").GetString()}={t.GetProperty("state").GetString()}").ToList();
+            Assert.Contains("asin_matches=success", tasks);
+            var rows = p.Page.Locator("[data-testid='tasks-table'] tbody tr");
+            await Assertions.Expect(rows).ToHaveCountAsync(tasks.Count);
+            var shown = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.querySelector('th').textContent + '=' + r.querySelector('td').textContent)");
+            Assert.Equal(tasks.Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+            var log = await f.Http.GetFromJsonAsync<JsonElement>($"api/v1/dags/seller_catalog/runs/{day}/tasks/asin_matches/logs");
+            var matchLine = log.GetProperty("lines").EnumerateArray().Select(l => l.GetString()!).First(l => l.Contains("ASIN match", StringComparison.Ordinal));
+            await p.Page.GetByRole(AriaRole.Button, new() { Name = "Log of asin_matches" }).ClickAsync();
+            await Assertions.Expect(p.Page.GetByLabel("Task log")).ToContainTextAsync(matchLine);
             await p.AssertAccessibleAsync();
             p.AssertNoErrors();
         }

@@ -33,9 +33,15 @@ public sealed class EmporiumProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<EmporiumProcess> StartAsync(CancellationToken ct = default)
+    /// <param name="environment">Extra environment variables of the server (<c>EMPORIUM__…</c> settings).</param>
+    /// <param name="prepare">Runs on the empty data dir before the server starts (e.g. <c>emporium keys add</c>).</param>
+    public static async Task<EmporiumProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, Func<string, Task>? prepare = null, CancellationToken ct = default)
     {
         var data = new TempDir("dashboard");
+        if (prepare is not null)
+        {
+            await prepare(data.Path);
+        }
         var port = FreePort.Next();
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -48,6 +54,10 @@ public sealed class EmporiumProcess : IAsyncDisposable
             psi.ArgumentList.Add(a);
         }
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the emporium CLI");
         var server = new EmporiumProcess(p, data, new Uri($"http://127.0.0.1:{port}/"));
         p.OutputDataReceived += (_, e) => server.Append(e.Data);

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Emporium.Cli.Web.Auth;
+using Emporium.Tests.Batch;
+using Microsoft.Playwright;
+
+namespace Emporium.Tests.Web.Dashboard;
+
+/// <summary>The dashboard against a server with API keys configured (by <c>emporium keys add</c>, as an operator would):
+/// without a key the page says a key is needed and where to enter it, a read key shows the DAGs but cannot trigger,
+/// an admin key triggers a run and a backfill. The server holds no data, so every data page shows its empty state.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardAuthTests(DashboardFixture f)
+{
+    private const string Dag = "reviews_batch";
+    private const string Day = "2024-03-04";
+    private const string BackfillFrom = "2024-03-05";
+    private const string BackfillTo = "2024-03-06";
+
+    private static async Task<string> AddKeyAsync(string dataDir, string scope)
+    {
+        var (code, output) = await BatchCli.RunAsync("keys", "add", "--scope", scope, "--name", $"dashboard-{scope}", "--data", dataDir);
+        Assert.True(code == 0, output);
+        return output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(ApiKeyHash.Prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Triggering_a_run_with_keys_on_needs_an_admin_key_and_says_so()
+    {
+        string readKey = "", adminKey = "";
+        await using var server = await EmporiumProcess.StartAsync(
+            new Dictionary<string, string> { ["EMPORIUM__ORCHESTRATOR__SCHEDULING"] = "false" },
+            async dir =>
+            {
+                readKey = await AddKeyAsync(dir, Scopes.Read);
+                adminKey = await AddKeyAsync(dir, Scopes.Admin);
+            });
+        using var admin = new HttpClient { BaseAddress = server.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        async Task<bool> RunExists(string day)
+        {
+            using var res = await admin.GetAsync($"api/v1/dags/{Dag}/runs/{day}");
+            Assert.True(res.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{(int)res.StatusCode}");
+            return res.StatusCode == HttpStatusCode.OK;
+        }
+
+        await using var p = await DashboardPage.OpenAsync(f, server.BaseAddress, "/pipelines");
+        // No key: the page says a key is required and where to enter it, instead of an empty list.
+        var error = p.Page.Locator("main").GetByRole(AriaRole.Alert);
+        await Assertions.Expect(error).ToContainTextAsync("API key required");
+        await Assertions.Expect(error).ToContainTextAsync("Enter an API key");
+        await Assertions.Expect(p.Page.GetByTestId("dags-table")).ToHaveCountAsync(0);
+        await p.ScreenshotAsync("pipelines-key-required");
+        await p.AssertAccessibleAsync();
+
+        // A read key shows the DAGs, but triggering is refused with the scope it lacks; no run is created.
+        var keyField = p.Page.GetByLabel("API key (kept for this tab only)");
+        await keyField.FillAsync(readKey);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await p.WaitReadyAsync("/pipelines");
+        await Assertions.Expect(p.Page.GetByTestId("dags-table").GetByRole(AriaRole.Link, new() { Name = Dag, Exact = true })).ToBeVisibleAsync();
+        await p.Page.GetByTestId("dags-table").GetByRole(AriaRole.Link, new() { Name = Dag, Exact = true }).ClickAsync();
+        await p.Page.WaitForFunctionAsync($"() => location.hash.includes('dag={Dag}')");
+        await p.WaitReadyAsync("/pipelines");
+        await p.Page.GetByLabel("Date (ds), or first day of a backfill").FillAsync(Day);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Trigger", Exact = true }).ClickAsync();
+        var status = p.Page.GetByTestId("trigger-status");
+        await Assertions.Expect(status.GetByRole(AriaRole.Alert)).ToContainTextAsync("insufficient scope");
+        await Assertions.Expect(status).ToContainTextAsync("admin");
+        Assert.False(await RunExists(Day));
+
+        // An admin key triggers the run: the page lists it and the API has it.
+        await p.Page.GetByLabel("API key (kept for this tab only)").FillAsync(adminKey);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await p.WaitReadyAsync("/pipelines");
+        await p.Page.GetByLabel("Date (ds), or first day of a backfill").FillAsync(Day);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Trigger", Exact = true }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync($"Started {Dag}");
+        await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] td[data-col='ds'][data-value='{Day}']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        Assert.True(await RunExists(Day));
+        // And a backfill: one run per day of the range.
+        await p.Page.GetByLabel("Date (ds), or first day of a backfill").FillAsync(BackfillFrom);
+        await p.Page.GetByLabel("Backfill to (optional, inclusive)").FillAsync(BackfillTo);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Trigger", Exact = true }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync($"Backfill of {Dag}: 2 runs started");
+        Assert.True(await RunExists(BackfillFrom));
+        Assert.True(await RunExists(BackfillTo));
+        await p.AssertAccessibleAsync();
+
+        // With the key, every page over data of this empty server says how to fill it, and draws no chart.
+        foreach (var (link, route, command) in new[]
+                 {
+                     ("Products", "/products", "emporium load"), ("Sales", "/sales", "emporium send"), ("Reviews", "/reviews", "emporium send"),
+                     ("Customers", "/customers", "emporium dag run user_behaviour"), ("Sellers", "/sellers", "emporium dag run seller_catalog"),
+                 })
+        {
+            await p.Page.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
+            await p.WaitReadyAsync(route);
+            await Assertions.Expect(p.Page.Locator("main [data-testid='empty-state']").First).ToContainTextAsync(command);
+            await Assertions.Expect(p.Page.Locator("main .chart")).ToHaveCountAsync(0);
+            await p.AssertAccessibleAsync();
+        }
+        p.AssertNoErrorsBut((401, "/api/v1/dags", 1), (403, $"/api/v1/dags/{Dag}/runs", 1));
+    }
+}
