@@ -64,6 +64,12 @@ public sealed class IngestBenchmark : IBenchmarkSuite
                 report.AppendLine(freshness.Count == 0
                     ? "| freshness | no record became visible (is the processor running?) | | | ≤ 500 ms p99 |"
                     : $"| freshness 202 → visible in warehouse, p50 / p99 ms ({freshness.Count} samples, under NDJSON load) | {Pct(freshness, 50):F0} / {Pct(freshness, 99):F0} | | | ≤ 500 ms p99 |");
+                if (host.App.Services.GetService(typeof(Emporium.Processing.StreamProcessor)) is Emporium.Processing.StreamProcessor processor)
+                {
+                    var stats = processor.Stats;
+                    report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| processor's own append → commit p50 / p99 ms (recent batches, all records) | {stats.FreshnessP50.TotalMilliseconds:F0} / {stats.FreshnessP99.TotalMilliseconds:F0} | | | |"));
+                }
             }
             else
             {
@@ -100,8 +106,11 @@ public sealed class IngestBenchmark : IBenchmarkSuite
         var deadline = Stopwatch.StartNew();
         for (var i = 0; deadline.Elapsed < phase && i < 200; i++)
         {
-            var id = $"F{Guid.NewGuid():N}";
-            using var response = await http.PostAsync($"{url}/api/v1/ingest/orders", new StringContent(Order(id), Encoding.UTF8, "application/json"), ct);
+            // The probe is a category (keyed: the check below is a primary-key lookup, not a scan of the orders table
+            // the background load keeps growing, which would slow the processor it measures).
+            var id = 1_000_000_000L + Random.Shared.NextInt64(1_000_000_000L);
+            using var response = await http.PostAsync($"{url}/api/v1/ingest/categories",
+                new StringContent($"{{\"id\":{id},\"category_name\":\"freshness probe\"}}", Encoding.UTF8, "application/json"), ct);
             var acked = Stopwatch.StartNew();
             if ((int)response.StatusCode != 202)
             {
@@ -109,13 +118,13 @@ public sealed class IngestBenchmark : IBenchmarkSuite
             }
             while (acked.Elapsed < TimeSpan.FromSeconds(5))
             {
-                var r = await warehouse.QueryAsync($"SELECT count(*) FROM orders WHERE invoice_no = '{id}'", ct);
+                var r = await warehouse.QueryAsync($"SELECT count(*) FROM categories WHERE id = {id}", ct);
                 if (Convert.ToInt64(r.Rows[0][0], CultureInfo.InvariantCulture) > 0)
                 {
                     samples.Add(acked.Elapsed.TotalMilliseconds);
                     break;
                 }
-                await Task.Delay(2, ct);
+                await Task.Delay(5, ct);
             }
         }
         await background;
@@ -128,7 +137,7 @@ public sealed class IngestBenchmark : IBenchmarkSuite
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
     }
 
-    private static string Order(string id) =>
+    internal static string Order(string id) =>
         $"{{\"InvoiceNo\":\"{id}\",\"StockCode\":\"85123A\",\"Description\":\"WHITE HANGING HEART T-LIGHT HOLDER\",\"Quantity\":6,\"InvoiceDate\":\"2010-12-01T08:26:00Z\",\"UnitPrice\":2.55,\"CustomerID\":17850,\"Country\":\"United Kingdom\"}}";
 
     private static byte[] Ndjson(IEnumerable<string> lines) => Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");

@@ -42,7 +42,7 @@ public sealed class EmporiumHost : IAsyncDisposable
         {
             backends ??= await Backends.CreateAsync(options, ct);
             app = Build(options, configuration, backends);
-            await InitializeAsync(backends, options, ct);
+            await InitializeAsync(backends, options, app.Services, ct);
             await app.StartAsync(ct);
             var url = ListeningUrl(app, options);
             dirLock.Publish(new ServerInfo(url, Environment.ProcessId, DateTimeOffset.UtcNow, options.Auth.Keys.Count > 0));
@@ -198,18 +198,20 @@ public sealed class EmporiumHost : IAsyncDisposable
         return app;
     }
 
-    private static async Task InitializeAsync(Backends backends, EmporiumOptions options, CancellationToken ct)
+    private static async Task InitializeAsync(Backends backends, EmporiumOptions options, IServiceProvider services, CancellationToken ct)
     {
         if (backends.Warehouse is { } warehouse)
         {
-            await warehouse.InitializeAsync(DatasetCatalog.All, ct);
+            await warehouse.InitializeAsync(DatasetCatalog.Streamed, ct);
         }
         if (backends.Log is { } log)
         {
-            foreach (var dataset in DatasetCatalog.All)
+            foreach (var dataset in DatasetCatalog.Streamed)
             {
                 await log.EnsureTopicAsync(dataset.Name, options.Partitions, ct);
             }
+            // Before the server accepts requests: find requests appended by a previous run whose answer was never recorded.
+            await services.GetRequiredService<Emporium.Ingest.IdempotencyStore>().AttachLogAsync(log, DatasetCatalog.Streamed.Select(d => d.Name).ToList(), ct);
         }
     }
 

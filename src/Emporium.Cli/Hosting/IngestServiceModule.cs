@@ -12,8 +12,7 @@ public sealed class IngestServiceModule : IServiceModule
     {
         var dataDir = BackendAddresses.FullDataDir(options);
         services.AddSingleton(options.Ingest);
-        services.AddSingleton<IngestStats>();
-        services.AddSingleton<IDeadLetterStore>(_ => new FileDeadLetterStore(Path.Combine(dataDir, "deadletters")));
+        services.AddSingleton(sp => new IngestStats(options.Ingest, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new IdempotencyStore(Path.Combine(dataDir, "ingest"), options.Ingest.IdempotencyTtl, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
@@ -26,7 +25,7 @@ public sealed class IngestServiceModule : IServiceModule
         {
             var backends = sp.GetRequiredService<Backends>();
             return backends is { Log: { } log, Normalizer: { } normalizer }
-                ? new IngestPipeline(log, normalizer, sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<IngestStats>(), sp.GetRequiredService<TimeProvider>())
+                ? new IngestPipeline(log, normalizer, sp.GetRequiredService<IngestStats>(), sp.GetRequiredService<TimeProvider>())
                 : null!;
         });
         services.AddSingleton(sp => new IngestHandler(
@@ -36,5 +35,31 @@ public sealed class IngestServiceModule : IServiceModule
             sp.GetRequiredService<IdempotencyStore>(),
             sp.GetService<LagMonitor>(),
             sp.GetRequiredService<IngestStats>()));
+        services.AddHostedService<IdempotencyCheckpointService>();
+    }
+}
+
+/// <summary>Moves the idempotency store's log checkpoint forward every <see cref="IngestOptions.IdempotencyCheckpointInterval"/>,
+/// so a start after a crash only reads the log appended since (see <see cref="IdempotencyStore"/>).</summary>
+public sealed class IdempotencyCheckpointService(IdempotencyStore store, IngestOptions options, TimeProvider time, ILogger<IdempotencyCheckpointService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.IdempotencyCheckpointInterval, time, stoppingToken);
+                await store.CheckpointAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "idempotency checkpoint failed; the next start reads a longer log tail");
+            }
+        }
     }
 }

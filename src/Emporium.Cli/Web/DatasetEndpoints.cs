@@ -11,7 +11,7 @@ public sealed class DatasetEndpoints : IEndpointModule
 {
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/datasets", async (IServiceProvider services, Backends backends, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/api/v1/datasets", async (IServiceProvider services, Backends backends, IngestStats stats, TimeProvider time, CancellationToken ct) =>
             {
                 var snapshot = services.GetService<LagMonitor>() is { } lag ? await lag.GetAsync(ct) : null;
                 var now = time.GetUtcNow();
@@ -42,6 +42,7 @@ public sealed class DatasetEndpoints : IEndpointModule
                         mode = schema.Mode.ToString().ToLowerInvariant(),
                         columns = schema.Columns.Select(c => new { name = c.Name, type = c.Type.ToString().ToLowerInvariant(), required = c.Required, aliases = c.Aliases }),
                         rows,
+                        ingestRate = Math.Round(stats.AcceptedPerSecondOf(schema.Name), 1),
                         log = new
                         {
                             endOffsets = partitions.ToDictionary(p => p.Partition.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.End),

@@ -1,5 +1,6 @@
 using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
+using Emporium.Datasets;
 using Emporium.Diagnostics;
 using Emporium.Ingest;
 
@@ -11,14 +12,30 @@ public sealed class MetricsEndpoints : IEndpointModule
 {
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", async (IServiceProvider services, Backends backends, IngestStats stats, IDeadLetterStore deadLetters, CancellationToken ct) =>
+        app.MapGet("/metrics", async (IServiceProvider services, Backends backends, IngestStats stats, CancellationToken ct) =>
             {
                 var w = new PrometheusWriter();
                 w.Counter("emporium_ingest_requests_total", "Ingest requests answered with 202, 201 or 400 for their records.", stats.Requests);
-                w.Counter("emporium_ingest_records_accepted_total", "Records appended durably to the log (use rate() for the ingest rate).", stats.Accepted);
+                w.Counter("emporium_ingest_records_accepted_total", "Records appended durably to the log.", stats.Accepted);
+                w.Gauge("emporium_ingest_records_per_second", $"Records appended durably per second, averaged over the last {stats.RateWindowSeconds} s.", stats.AcceptedPerSecond);
+                foreach (var schema in DatasetCatalog.All)
+                {
+                    w.Gauge("emporium_ingest_dataset_records_per_second", $"Records appended durably per second and dataset, averaged over the last {stats.RateWindowSeconds} s.",
+                        stats.AcceptedPerSecondOf(schema.Name), ("dataset", schema.Name));
+                }
                 w.Counter("emporium_ingest_records_rejected_total", "Records rejected and kept as dead letters.", stats.Rejected);
                 w.Counter("emporium_ingest_refused_total", "Requests refused for back-pressure (429) or a full disk (503).", stats.Refused);
-                w.Gauge("emporium_deadletters", "Dead letters stored.", deadLetters.Count);
+                if (backends.Warehouse is { } warehouse)
+                {
+                    try
+                    {
+                        w.Gauge("emporium_deadletters", "Rows in the dead_letters table.", await new DeadLetterQuery(warehouse).CountAsync(null, ct));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // Table not created yet (no processor): the gauge is simply absent.
+                    }
+                }
                 if (services.GetService<LagMonitor>() is { } lag)
                 {
                     var snapshot = await lag.GetAsync(ct);

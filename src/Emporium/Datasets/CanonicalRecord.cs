@@ -20,8 +20,23 @@ public sealed class CanonicalRecord
 
     public object? this[string column] => Values[Schema.IndexOf(column) is var i and >= 0 ? i : throw new KeyNotFoundException(column)];
 
-    /// <summary>The natural key joined with U+001F, or null for append-only datasets. Used to pick the log partition.</summary>
-    public string? Key => Schema.Key.Count == 0
-        ? null
-        : string.Join('\u001f', Schema.Key.Select(k => Convert.ToString(this[k], System.Globalization.CultureInfo.InvariantCulture)));
+    /// <summary>The natural key joined with U+001F, or null for append-only datasets. Used to pick the log partition
+    /// (once per ingested record, so the key columns' positions are looked up once per schema).</summary>
+    public string? Key
+    {
+        get
+        {
+            var columns = KeyColumns.GetValue(Schema, static s => s.Key.Select(s.IndexOf).ToArray());
+            return columns.Length switch
+            {
+                0 => null,
+                1 => Text(Values[columns[0]]),
+                _ => string.Join('\u001f', columns.Select(c => Text(Values[c]))),
+            };
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DatasetSchema, int[]> KeyColumns = new();
+
+    private static string Text(object? value) => value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
 }

@@ -74,8 +74,33 @@ public static class DatasetCatalog
         WriteMode.Append,
         "invoice_date");
 
+    /// <summary>Records ingest rejected, one row per record: which request and record, the first failing field and its
+    /// reason (all of them as a JSON array in <c>errors</c>), the original text. Written only by ingest (through the
+    /// log and the stream processor, like accepted records), so it is not in <see cref="All"/>: clients cannot post to
+    /// it, load files into it or replay it as a source dataset.</summary>
+    public static readonly DatasetSchema DeadLetters = new(
+        "dead_letters",
+        [
+            new("request_id", ColumnType.Text, Required: true),
+            new("dataset", ColumnType.Text, Required: true),
+            new("record_index", ColumnType.Integer, Required: true) { Min = 0 },
+            new("field", ColumnType.Text) { Text = TextStyle.Verbatim },
+            new("error", ColumnType.Text, Required: true) { Text = TextStyle.Verbatim },
+            new("errors", ColumnType.Text) { Text = TextStyle.Verbatim },
+            new("raw", ColumnType.Text) { Text = TextStyle.Verbatim },
+            new("source", ColumnType.Text),
+            new("received_at", ColumnType.Timestamp, Required: true),
+        ],
+        [],
+        WriteMode.Append,
+        "received_at");
+
     /// <summary>Every built-in dataset, in load order (categories before products).</summary>
     public static IReadOnlyList<DatasetSchema> All { get; } = [Categories, Products, Reviews, Orders];
+
+    /// <summary>Every topic ingest appends to and the stream processor lands: <see cref="All"/> plus
+    /// <see cref="DeadLetters"/>.</summary>
+    public static IReadOnlyList<DatasetSchema> Streamed { get; } = [.. All, DeadLetters];
 
     /// <summary>Finds a dataset by name (case-insensitive).</summary>
     public static DatasetSchema? Find(string name) =>

@@ -1,23 +1,38 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Emporium.Log;
 
 namespace Emporium.Ingest;
 
 /// <summary>Remembers the response to each Idempotency-Key for a TTL, durably: entries are appended to
 /// <c>&lt;data&gt;/ingest/idempotency.ndjson</c> and fsync'd before the response is sent, and reloaded at start-up
 /// (expired ones dropped, the file compacted). Concurrent requests with the same key wait for the first.
-/// The response is recorded after the log append returned, so a crash in between can make a retry of an
-/// unacknowledged request append again; an acknowledged request is never appended twice.</summary>
+/// <para>The response can only be recorded after the log append returned, so a crash in between would forget that
+/// the request was appended. That gap is closed through the log itself: every message an idempotent request appends
+/// carries its <see cref="IngestTag"/>. <see cref="AttachLogAsync"/> (at start-up, before requests are served) reads
+/// the log tail written since the last <see cref="CheckpointAsync"/> and remembers the tags of requests that have no
+/// recorded response; a retry of such a request is given a tag listing the records already in the log, appends only
+/// the others (normally none), and gets the answer the first attempt would have had.</para></summary>
 public sealed class IdempotencyStore : IDisposable
 {
+    /// <summary>Consumer group that reads the log tail; its processed offsets are the checkpoint, so retention keeps the
+    /// tail until it is checkpointed.</summary>
+    public const string Group = "_idempotency";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, IdempotentResponse> _done = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<IdempotentResponse>> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InDoubt> _inDoubt = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
     private readonly string _path;
+    private readonly string _checkpointPath;
     private readonly FileStream _stream;
+    private IEventLog? _log;
+    private IReadOnlyCollection<string> _topics = [];
+    private ILogConsumer? _consumer;
+    private IReadOnlyDictionary<TopicPartition, long>? _checkpointed;
 
     public IdempotencyStore(string directory, TimeSpan ttl, TimeProvider time)
     {
@@ -25,15 +40,29 @@ public sealed class IdempotencyStore : IDisposable
         _ttl = ttl;
         Directory.CreateDirectory(directory);
         _path = Path.Combine(directory, "idempotency.ndjson");
+        _checkpointPath = Path.Combine(directory, "idempotency.checkpoint.json");
         Load();
         _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
     }
 
     public int Count => _done.Count;
 
+    /// <summary>Requests found in the log without a recorded response (appended, then the server died).</summary>
+    public int InDoubtCount => _inDoubt.Count;
+
+    /// <summary>Test seam: runs after the action (the log append) and before its response is recorded; throwing or
+    /// killing the process there is the crash this class guards against.</summary>
+    internal Action? BeforeRemember { get; set; }
+
     /// <summary>Runs <paramref name="action"/> at most once per key (while its response is remembered).</summary>
+    public Task<(IdempotentResponse Response, IdempotencyOutcome Outcome)> RunAsync(
+        string key, string requestHash, Func<CancellationToken, Task<IdempotentResponse>> action, CancellationToken ct) =>
+        RunAsync(key, requestHash, (_, c) => action(c), ct);
+
+    /// <summary>Runs <paramref name="action"/> at most once per key; the action gets the tag to write into what it
+    /// appends (listing the records already appended by an attempt that died before its response was recorded).</summary>
     public async Task<(IdempotentResponse Response, IdempotencyOutcome Outcome)> RunAsync(
-        string key, string requestHash, Func<CancellationToken, Task<IdempotentResponse>> action, CancellationToken ct)
+        string key, string requestHash, Func<IngestTag, CancellationToken, Task<IdempotentResponse>> action, CancellationToken ct)
     {
         while (true)
         {
@@ -41,13 +70,22 @@ public sealed class IdempotencyStore : IDisposable
             {
                 return (seen, seen.RequestHash == requestHash ? IdempotencyOutcome.Replayed : IdempotencyOutcome.KeyReused);
             }
+            var tag = IngestTag.For(key, requestHash);
+            if (_inDoubt.TryGetValue(tag.RequestId, out var doubt))
+            {
+                if (doubt.BodyHash != tag.BodyHash)
+                {
+                    return (new IdempotentResponse(422, "", doubt.BodyHash, doubt.ExpiresAt), IdempotencyOutcome.KeyReused);
+                }
+                tag = tag with { AlreadyDurable = doubt.Durable.ToHashSet() };
+            }
             var mine = new TaskCompletionSource<IdempotentResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
             var running = _running.GetOrAdd(key, mine.Task);
             if (running != mine.Task)
             {
                 try
                 {
-                    await running.WaitAsync(ct);
+                    await running.WaitAsync(ct).ConfigureAwait(false);
                 }
                 catch (Exception) when (!ct.IsCancellationRequested)
                 {
@@ -57,10 +95,11 @@ public sealed class IdempotencyStore : IDisposable
             }
             try
             {
-                var response = await action(ct);
+                var response = await action(tag, ct).ConfigureAwait(false);
+                BeforeRemember?.Invoke();
                 if (response.IsFinal)
                 {
-                    await RememberAsync(key, response, ct);
+                    await RememberAsync(key, tag.RequestId, response, ct).ConfigureAwait(false);
                 }
                 mine.SetResult(response);
                 return (response, IdempotencyOutcome.Executed);
@@ -81,22 +120,156 @@ public sealed class IdempotencyStore : IDisposable
     /// <summary>The expiry to give a response created now.</summary>
     public DateTimeOffset NewExpiry() => _time.GetUtcNow() + _ttl;
 
+    /// <summary>Reads the tail of <paramref name="topics"/> written since the last checkpoint (everything, the first
+    /// time) and remembers, durably, the requests found there without a recorded response. Call once at start-up,
+    /// before requests are served; afterwards <see cref="CheckpointAsync"/> moves the checkpoint forward.</summary>
+    public async Task AttachLogAsync(IEventLog log, IReadOnlyCollection<string> topics, CancellationToken ct)
+    {
+        if (_log is not null)
+        {
+            throw new InvalidOperationException("the idempotency store is already attached to a log");
+        }
+        _log = log;
+        _topics = topics;
+        _consumer = log.OpenConsumer(Group, topics);
+        var ends = await EndOffsetsAsync(ct).ConfigureAwait(false);
+        var positions = ReadCheckpoint();
+        var cutoff = _time.GetUtcNow() - _ttl;
+        var found = new Dictionary<string, InDoubt>(StringComparer.Ordinal);
+        while (ends.Any(e => positions.GetValueOrDefault(e.Key) < e.Value))
+        {
+            var entries = await _consumer.FetchAsync(positions, 10_000, TimeSpan.Zero, ct).ConfigureAwait(false);
+            if (entries.Count == 0)
+            {
+                break;
+            }
+            foreach (var entry in entries)
+            {
+                positions[entry.Position] = Math.Max(positions.GetValueOrDefault(entry.Position), entry.Offset + 1);
+                if (entry.Timestamp < cutoff || entry.Offset >= ends.GetValueOrDefault(entry.Position)
+                    || !IngestTag.TryParse(Datasets.CanonicalJson.ReadIngestTag(entry.Value.Span), out var request, out var body, out var index))
+                {
+                    continue;
+                }
+                if (!found.TryGetValue(request, out var doubt))
+                {
+                    found[request] = doubt = new InDoubt(body, [], entry.Timestamp + _ttl);
+                }
+                doubt.Durable.Add(index);
+            }
+        }
+        var answered = _done.Keys.Select(IngestTag.RequestIdOf).ToHashSet(StringComparer.Ordinal);
+        foreach (var (request, doubt) in found.Where(f => !answered.Contains(f.Key)))
+        {
+            await AppendEntryAsync(new Entry(request, null, doubt), ct).ConfigureAwait(false);
+            _inDoubt[request] = doubt;
+        }
+        await WriteCheckpointAsync(ends, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the checkpoint to the current log end once every request in flight now has finished (its
+    /// response recorded), so the next start only reads what was appended after. Cheap when nothing changed.</summary>
+    public async Task CheckpointAsync(CancellationToken ct)
+    {
+        if (_log is null)
+        {
+            return;
+        }
+        // End offsets first, then the requests in flight: anything below the ends was appended by a request that
+        // is either in flight now (waited for below) or already finished.
+        var ends = await EndOffsetsAsync(ct).ConfigureAwait(false);
+        if (_checkpointed is { } last && ends.Count == last.Count && ends.All(e => last.GetValueOrDefault(e.Key) == e.Value))
+        {
+            return;
+        }
+        foreach (var running in _running.Values.ToArray())
+        {
+            try
+            {
+                await running.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                // A failed request recorded nothing; see the limits in docs/http-api.md.
+            }
+        }
+        await WriteCheckpointAsync(ends, ct).ConfigureAwait(false);
+    }
+
     public void Dispose()
     {
         _stream.Dispose();
         _gate.Dispose();
+        if (_consumer is not null)
+        {
+            _consumer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _consumer = null;
+        }
     }
 
-    private async Task RememberAsync(string key, IdempotentResponse response, CancellationToken ct)
+    private async Task<Dictionary<TopicPartition, long>> EndOffsetsAsync(CancellationToken ct)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(new Entry(key, response), Json);
-        await _gate.WaitAsync(ct);
+        var ends = new Dictionary<TopicPartition, long>();
+        foreach (var topic in _topics)
+        {
+            IReadOnlyDictionary<TopicPartition, long> offsets;
+            try
+            {
+                offsets = await _log!.GetEndOffsetsAsync(topic, ct).ConfigureAwait(false);
+            }
+            catch (KeyNotFoundException)
+            {
+                continue; // not created yet: nothing appended to it
+            }
+            foreach (var (tp, end) in offsets)
+            {
+                ends[tp] = end;
+            }
+        }
+        return ends;
+    }
+
+    private Dictionary<TopicPartition, long> ReadCheckpoint()
+    {
+        if (!File.Exists(_checkpointPath))
+        {
+            return [];
+        }
+        var stored = JsonSerializer.Deserialize<List<CheckpointEntry>>(File.ReadAllBytes(_checkpointPath), Json) ?? [];
+        return stored.ToDictionary(c => new TopicPartition(c.Topic, c.Partition), c => c.Next);
+    }
+
+    private async Task WriteCheckpointAsync(IReadOnlyDictionary<TopicPartition, long> ends, CancellationToken ct)
+    {
+        var entries = ends.Select(e => new CheckpointEntry(e.Key.Topic, e.Key.Partition, e.Value)).ToList();
+        Log.Embedded.DurableFiles.WriteAtomic(_checkpointPath, JsonSerializer.SerializeToUtf8Bytes(entries, Json));
+        _checkpointed = ends;
         try
         {
-            await _stream.WriteAsync(line, CancellationToken.None);
+            await _consumer!.ReportProcessedAsync(ends, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Advisory (retention); the checkpoint file is what the next start reads.
+        }
+    }
+
+    private async Task RememberAsync(string key, string requestId, IdempotentResponse response, CancellationToken ct)
+    {
+        await AppendEntryAsync(new Entry(key, response, null), ct).ConfigureAwait(false);
+        _done[key] = response;
+        _inDoubt.TryRemove(requestId, out _);
+    }
+
+    private async Task AppendEntryAsync(Entry entry, CancellationToken ct)
+    {
+        var line = JsonSerializer.SerializeToUtf8Bytes(entry, Json);
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await _stream.WriteAsync(line, CancellationToken.None).ConfigureAwait(false);
             _stream.WriteByte((byte)'\n');
             _stream.Flush(flushToDisk: true);
-            _done[key] = response;
         }
         finally
         {
@@ -128,15 +301,23 @@ public sealed class IdempotencyStore : IDisposable
             {
                 _done[entry.Key] = r;
             }
+            else if (entry?.InDoubt is { } d && d.ExpiresAt > now)
+            {
+                _inDoubt[entry.Key] = d;
+            }
         }
-        if (total > _done.Count)
+        foreach (var key in _done.Keys)
+        {
+            _inDoubt.TryRemove(IngestTag.RequestIdOf(key), out _);
+        }
+        if (total > _done.Count + _inDoubt.Count)
         {
             var temp = _path + ".tmp";
             using (var writer = new FileStream(temp, FileMode.Create, FileAccess.Write))
             {
-                foreach (var (key, response) in _done)
+                foreach (var entry in _done.Select(d => new Entry(d.Key, d.Value, null)).Concat(_inDoubt.Select(d => new Entry(d.Key, null, d.Value))))
                 {
-                    writer.Write(JsonSerializer.SerializeToUtf8Bytes(new Entry(key, response), Json));
+                    writer.Write(JsonSerializer.SerializeToUtf8Bytes(entry, Json));
                     writer.WriteByte((byte)'\n');
                 }
                 writer.Flush(flushToDisk: true);
@@ -145,5 +326,12 @@ public sealed class IdempotencyStore : IDisposable
         }
     }
 
-    private sealed record Entry(string Key, IdempotentResponse Response);
+    /// <summary>A line of the store: a recorded response (by route-scoped key), or a request found in the log without
+    /// one (by <see cref="IngestTag.RequestId"/>).</summary>
+    private sealed record Entry(string Key, IdempotentResponse? Response, InDoubt? InDoubt);
+
+    /// <summary>What the log holds of a request whose response was never recorded.</summary>
+    private sealed record InDoubt(string BodyHash, HashSet<int> Durable, DateTimeOffset ExpiresAt);
+
+    private sealed record CheckpointEntry(string Topic, int Partition, long Next);
 }

@@ -47,11 +47,10 @@ public static class IngestBodyParser
                         inArray = false;
                         continue;
                     case JsonTokenType.StartObject:
-                    {
-                        using var doc = JsonDocument.ParseValue(ref reader);
-                        records.Add(InputRecord.Parsed(records.Count, doc.RootElement.Clone()));
+                        // JsonElement.ParseValue copies the value once into its own (unpooled) document; the previous
+                        // JsonDocument.ParseValue + Clone copied it twice.
+                        records.Add(InputRecord.Parsed(records.Count, JsonElement.ParseValue(ref reader)));
                         continue;
-                    }
                     default:
                     {
                         var start = (int)reader.TokenStartIndex;
@@ -84,6 +83,8 @@ public static class IngestBodyParser
         var records = new List<InputRecord>();
         var lineNumber = 0;
         var offset = 0;
+        // One vectorized check of the whole body; lines are checked one by one only when it fails.
+        var allValid = System.Text.Unicode.Utf8.IsValid(body);
         while (offset < body.Length)
         {
             var rest = body[offset..];
@@ -100,7 +101,7 @@ public static class IngestBodyParser
             {
                 continue;
             }
-            if (FindInvalidUtf8(line) is { } bad)
+            if (!allValid && FindInvalidUtf8(line) is { } bad)
             {
                 records.Add(InputRecord.Broken(records.Count,
                     $"line {lineNumber}: not valid UTF-8 (invalid byte sequence at byte {bad + 1} of the line, byte {lineStart + bad} of the body)",
@@ -110,14 +111,14 @@ public static class IngestBodyParser
             try
             {
                 var reader = new Utf8JsonReader(line);
-                using var doc = JsonDocument.ParseValue(ref reader);
+                var value = JsonElement.ParseValue(ref reader);
                 if (reader.Read())
                 {
                     throw new JsonException($"unexpected content after the value at byte {reader.TokenStartIndex + 1}");
                 }
-                records.Add(doc.RootElement.ValueKind == JsonValueKind.Object
-                    ? InputRecord.Parsed(records.Count, doc.RootElement.Clone())
-                    : InputRecord.Broken(records.Count, $"line {lineNumber}: expected a JSON object, got {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}", Raw(line)));
+                records.Add(value.ValueKind == JsonValueKind.Object
+                    ? InputRecord.Parsed(records.Count, value)
+                    : InputRecord.Broken(records.Count, $"line {lineNumber}: expected a JSON object, got {value.ValueKind.ToString().ToLowerInvariant()}", Raw(line)));
             }
             catch (JsonException e)
             {

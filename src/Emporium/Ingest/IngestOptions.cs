@@ -18,4 +18,12 @@ public sealed record IngestOptions
 
     /// <summary>Consumer group of the stream processor, whose stored offsets define lag. Default "stream".</summary>
     public string ProcessorGroup { get; init; } = "stream";
+
+    /// <summary>How often the idempotency store's log checkpoint moves forward; after a crash, start-up reads the log
+    /// appended since the last one for requests whose response was never recorded. Default 1 second.</summary>
+    public TimeSpan IdempotencyCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Window over which the ingest rate gauge (<c>emporium_ingest_records_per_second</c>, and
+    /// <c>ingestRate</c> in <c>/api/v1/datasets</c>) averages accepted records. Default 10 seconds.</summary>
+    public TimeSpan RateWindow { get; init; } = TimeSpan.FromSeconds(10);
 }

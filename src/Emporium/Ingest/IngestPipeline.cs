@@ -6,14 +6,20 @@ using Emporium.Log;
 namespace Emporium.Ingest;
 
 /// <summary>Normalizes the records of one request, appends the valid ones to the dataset's topic (keyed by the
-/// natural key, so one key always lands in one partition) and stores the invalid ones as dead letters. Returns
-/// only when both are durable, which is what allows the 202.</summary>
-public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, IDeadLetterStore deadLetters, IngestStats stats, TimeProvider time)
+/// natural key, so one key always lands in one partition) and the invalid ones, as dead letters, to the
+/// <c>dead_letters</c> topic. Both appends run together and the call returns only when both are durable, which is
+/// what allows the 202; the stream processor then lands both in the warehouse exactly once.</summary>
+public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, IngestStats stats, TimeProvider time)
 {
     /// <summary>Below this many records a request is normalized on the calling thread; above, on all cores.</summary>
     private const int ParallelThreshold = 256;
 
-    public async Task<IngestResult> IngestAsync(DatasetSchema schema, IReadOnlyList<InputRecord> records, string source, CancellationToken ct)
+    public Task<IngestResult> IngestAsync(DatasetSchema schema, IReadOnlyList<InputRecord> records, string source, CancellationToken ct) =>
+        IngestAsync(schema, records, source, null, ct);
+
+    /// <summary>Ingests one request. With a <paramref name="tag"/> (an Idempotency-Key), every appended message carries
+    /// it, and the records listed in <see cref="IngestTag.AlreadyDurable"/> are counted but not appended again.</summary>
+    public async Task<IngestResult> IngestAsync(DatasetSchema schema, IReadOnlyList<InputRecord> records, string source, IngestTag? tag, CancellationToken ct)
     {
         var results = new NormalizeResult?[records.Count];
         if (records.Count >= ParallelThreshold)
@@ -28,49 +34,54 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
             }
         }
 
-        // All accepted records are serialized into one buffer; messages are slices of it, taken once it stops growing.
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, records.Count * 256));
-        var slices = new List<(string? Key, int Start, int Length)>(records.Count);
+        var accepted = new MessageBuffer(records.Count);
+        var rejected = new MessageBuffer(0);
         var errors = new List<IngestError>();
-        var letters = new List<DeadLetter>();
+        var letters = 0;
+        var requestId = tag?.RequestId ?? Guid.NewGuid().ToString("N");
         var now = time.GetUtcNow();
-        using (var writer = new Utf8JsonWriter(buffer))
+        for (var i = 0; i < records.Count; i++)
         {
-            for (var i = 0; i < records.Count; i++)
+            var input = records[i];
+            var skip = tag is not null && tag.AlreadyDurable.Contains(input.Index);
+            if (results[i] is { Record: { } record })
             {
-                var input = records[i];
-                if (results[i] is { Record: { } record })
+                if (!skip)
                 {
-                    var start = buffer.WrittenCount;
-                    CanonicalJson.Write(writer, record);
-                    writer.Flush();
-                    writer.Reset();
-                    slices.Add((record.Key, start, buffer.WrittenCount - start));
-                    continue;
+                    accepted.Add(record, record.Key, tag?.Of(input.Index));
                 }
-                IReadOnlyList<FieldError> problems = input.Value is null
-                    ? [new FieldError("", input.Error ?? "unreadable record")]
-                    : results[i]!.Errors.Count > 0 ? results[i]!.Errors : [new FieldError("", "rejected by the normalizer")];
-                errors.AddRange(problems.Select(p => new IngestError(input.Index, p.Field, p.Error)));
-                letters.Add(new DeadLetter(schema.Name, input.Index, source, now, problems, input.RawText));
+                accepted.Counted++;
+                continue;
+            }
+            IReadOnlyList<FieldError> problems = input.Value is null
+                ? [new FieldError("", input.Error ?? "unreadable record")]
+                : results[i]!.Errors.Count > 0 ? results[i]!.Errors : [new FieldError("", "rejected by the normalizer")];
+            foreach (var p in problems)
+            {
+                errors.Add(new IngestError(input.Index, p.Field, p.Error));
+            }
+            letters++;
+            if (!skip)
+            {
+                rejected.Add(new DeadLetter(requestId, schema.Name, input.Index, source, now, problems, input.RawText).ToRecord(), null, tag?.Of(input.Index));
             }
         }
-        if (slices.Count > 0)
-        {
-            var written = buffer.WrittenMemory;
-            var messages = slices.Select(s => new LogMessage(s.Key, written.Slice(s.Start, s.Length))).ToList();
-            await log.AppendAsync(schema.Name, messages, ct);
-        }
-        await deadLetters.AddAsync(letters, ct);
-        var outcome = new IngestResult(schema.Name, slices.Count, letters.Count, errors);
+        await Task.WhenAll(accepted.AppendAsync(log, schema.Name, ct), rejected.AppendAsync(log, DatasetCatalog.DeadLetters.Name, ct)).ConfigureAwait(false);
+        var outcome = new IngestResult(schema.Name, accepted.Counted, letters, errors);
         stats.Record(outcome);
         return outcome;
     }
 
     /// <summary>Rejects a record the caller already found invalid (e.g. a route-specific check), keeping it as a dead letter.</summary>
-    public async Task<IngestResult> RejectAsync(DatasetSchema schema, InputRecord input, FieldError error, string source, CancellationToken ct)
+    public async Task<IngestResult> RejectAsync(DatasetSchema schema, InputRecord input, FieldError error, string source, IngestTag? tag, CancellationToken ct)
     {
-        await deadLetters.AddAsync([new DeadLetter(schema.Name, input.Index, source, time.GetUtcNow(), [error], input.RawText)], ct);
+        if (tag is null || !tag.AlreadyDurable.Contains(input.Index))
+        {
+            var letter = new DeadLetter(tag?.RequestId ?? Guid.NewGuid().ToString("N"), schema.Name, input.Index, source, time.GetUtcNow(), [error], input.RawText);
+            var buffer = new MessageBuffer(1);
+            buffer.Add(letter.ToRecord(), null, tag?.Of(input.Index));
+            await buffer.AppendAsync(log, DatasetCatalog.DeadLetters.Name, ct).ConfigureAwait(false);
+        }
         var outcome = new IngestResult(schema.Name, 0, 1, [new IngestError(input.Index, error.Field, error.Error)]);
         stats.Record(outcome);
         return outcome;
@@ -78,4 +89,41 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
 
     private NormalizeResult? Normalize(DatasetSchema schema, InputRecord input) =>
         input.Value is { } value ? normalizer.Normalize(schema, value) : null;
+
+    /// <summary>Records serialized into one buffer; the log messages are slices of it, taken once it stops growing.</summary>
+    private sealed class MessageBuffer(int expected)
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(Math.Max(256, expected * 256));
+        private readonly List<(string? Key, int Start, int Length)> _slices = new(expected);
+        private Utf8JsonWriter? _writer;
+
+        /// <summary>Records of the request this buffer stands for, including those not appended again.</summary>
+        public int Counted { get; set; }
+
+        public void Add(CanonicalRecord record, string? key, string? tag)
+        {
+            var writer = _writer ??= new Utf8JsonWriter(_buffer);
+            var start = _buffer.WrittenCount;
+            CanonicalJson.Write(writer, record, tag);
+            writer.Flush();
+            writer.Reset();
+            _slices.Add((key, start, _buffer.WrittenCount - start));
+        }
+
+        public async Task AppendAsync(IEventLog log, string topic, CancellationToken ct)
+        {
+            if (_slices.Count == 0)
+            {
+                return;
+            }
+            _writer!.Dispose();
+            var written = _buffer.WrittenMemory;
+            var messages = new LogMessage[_slices.Count];
+            for (var i = 0; i < messages.Length; i++)
+            {
+                messages[i] = new LogMessage(_slices[i].Key, written.Slice(_slices[i].Start, _slices[i].Length));
+            }
+            await log.AppendAsync(topic, messages, ct).ConfigureAwait(false);
+        }
+    }
 }

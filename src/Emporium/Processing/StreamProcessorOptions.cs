@@ -8,8 +8,9 @@ public sealed record StreamProcessorOptions
     /// <summary>Consumer group; its positions live in the warehouse. Default "stream" (the group ingest measures lag against).</summary>
     public string Group { get; init; } = "stream";
 
-    /// <summary>Datasets (= topics) consumed. Default every built-in dataset.</summary>
-    public IReadOnlyList<DatasetSchema> Datasets { get; init; } = DatasetCatalog.All;
+    /// <summary>Datasets (= topics) consumed. Default every built-in dataset and the dead letters
+    /// (<see cref="DatasetCatalog.Streamed"/>).</summary>
+    public IReadOnlyList<DatasetSchema> Datasets { get; init; } = DatasetCatalog.Streamed;
 
     /// <summary>Partitions a topic is created with when it does not exist yet. Default 4.</summary>
     public int Partitions { get; init; } = 4;

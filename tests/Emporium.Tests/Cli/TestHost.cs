@@ -42,6 +42,17 @@ public sealed class TestHost : IAsyncDisposable
         return new TestHost(host, owned, dataDir);
     }
 
+    /// <summary>A host over the real embedded stack (segment log, DuckDB, local lake, stream processor), as
+    /// <c>emporium up</c> runs it.</summary>
+    public static async Task<TestHost> StartEmbeddedAsync(string? dataDir = null)
+    {
+        var owned = dataDir is null ? new TempDir("host") : null;
+        dataDir ??= owned!.Path;
+        var configuration = EmporiumConfiguration.Build(dataDir, new Dictionary<string, string?> { ["Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var host = await EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None);
+        return new TestHost(host, owned, dataDir);
+    }
+
     public static HttpContent Json(string body, string contentType = "application/json") =>
         new StringContent(body, new MediaTypeHeaderValue(contentType));
 

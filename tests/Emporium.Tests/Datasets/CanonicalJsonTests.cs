@@ -26,4 +26,35 @@ public sealed class CanonicalJsonTests
         Assert.Equal("104", category.Key);
         Assert.Null(order.Key);
     }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1L)]
+    [InlineData(5_000_000L)]
+    [InlineData(1_230_000L)]
+    [InlineData(9_999_999L)]
+    public void TimestampsAreWrittenAsTheDocumentedIsoFormat(long fractionTicks)
+    {
+        var at = new DateTime(2010, 12, 1, 8, 26, 0, DateTimeKind.Utc).AddTicks(fractionTicks);
+        Span<byte> utf8 = stackalloc byte[32];
+        var written = System.Text.Encoding.UTF8.GetString(utf8[..CanonicalJson.FormatTimestamp(at, utf8)]);
+
+        Assert.Equal(at.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture), written);
+    }
+
+    [Fact]
+    public void ReadsBackTheIngestTagAndIgnoresIt()
+    {
+        var record = new CanonicalRecord(DatasetCatalog.Categories, [104L, "Suitcases"]);
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            CanonicalJson.Write(writer, record, "abc:def:3");
+        }
+        var bytes = buffer.ToArray();
+
+        Assert.Equal("abc:def:3", CanonicalJson.ReadIngestTag(bytes));
+        Assert.Equal(record.Values, CanonicalJson.Deserialize(DatasetCatalog.Categories, bytes).Values);
+        Assert.Null(CanonicalJson.ReadIngestTag(CanonicalJson.Serialize(record)));
+    }
 }

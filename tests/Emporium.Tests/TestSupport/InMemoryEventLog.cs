@@ -4,7 +4,8 @@ using Emporium.Log;
 namespace Emporium.Tests.TestSupport;
 
 /// <summary>A test double of the log that keeps appended messages in memory, so HTTP tests can assert exactly what
-/// was appended (and that nothing was, for refused requests). Consumers are not supported.</summary>
+/// was appended (and that nothing was, for refused requests). One partition per topic; consumers read without waiting
+/// and report nothing (enough for the idempotency store's start-up scan, not for the stream processor).</summary>
 public sealed class InMemoryEventLog : IEventLog
 {
     private readonly ConcurrentDictionary<string, List<LogMessage>> _topics = new();
@@ -71,7 +72,31 @@ public sealed class InMemoryEventLog : IEventLog
             ? ValueTask.FromResult<IReadOnlyDictionary<TopicPartition, long>>(new Dictionary<TopicPartition, long> { [new TopicPartition(topic, 0)] = 0 })
             : throw new NotSupportedException();
 
-    public ILogConsumer OpenConsumer(string group, IReadOnlyCollection<string> topics) => throw new NotSupportedException();
+    public ILogConsumer OpenConsumer(string group, IReadOnlyCollection<string> topics) => new Consumer(this, topics);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private sealed class Consumer(InMemoryEventLog log, IReadOnlyCollection<string> topics) : ILogConsumer
+    {
+        public IReadOnlyCollection<TopicPartition> Assignment => topics.Select(t => new TopicPartition(t, 0)).ToList();
+
+        public ValueTask<IReadOnlyList<LogEntry>> FetchAsync(IReadOnlyDictionary<TopicPartition, long> positions, int maxRecords, TimeSpan maxWait, CancellationToken ct)
+        {
+            var entries = new List<LogEntry>();
+            foreach (var tp in Assignment)
+            {
+                var messages = log.Messages(tp.Topic);
+                for (var offset = positions.GetValueOrDefault(tp); offset < messages.Count && entries.Count < maxRecords; offset++)
+                {
+                    var m = messages[(int)offset];
+                    entries.Add(new LogEntry(tp, offset, m.Key, m.Value, DateTimeOffset.UtcNow));
+                }
+            }
+            return ValueTask.FromResult<IReadOnlyList<LogEntry>>(entries);
+        }
+
+        public ValueTask ReportProcessedAsync(IReadOnlyDictionary<TopicPartition, long> next, CancellationToken ct) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }

@@ -1,5 +1,7 @@
 using Emporium.Datasets;
+using Emporium.Ingest;
 using Emporium.Log;
+using Emporium.Tests.TestSupport;
 using Emporium.Warehouse;
 
 namespace Emporium.Tests.Warehouse;
@@ -122,5 +124,37 @@ public abstract class WarehouseScenarioTests
 
         Assert.Equal([["1"], ["2"]], (await Rows("SELECT invoice_no FROM orders ORDER BY 1")).Select(r => r.Cast<object>().ToArray()).ToArray());
         Assert.Equal(2, (await Warehouse.GetOffsetsAsync("processor", CancellationToken.None))[Orders0]);
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_one_table_definition_read_back_newest_first_and_open_to_the_explorer()
+    {
+        // A real UCI line, as a client would have sent it before it was rejected.
+        var raw = File.ReadLines(SampleData.OnlineRetail).Skip(1).First();
+        var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        DeadLetter[] letters =
+        [
+            new("r1", "orders", 0, "http:/api/v1/ingest/orders", at, [new FieldError("quantity", "expected an integer, got \"six\""), new FieldError("unit_price", "required field is missing")], raw),
+            new("r1", "orders", 3, "http:/api/v1/ingest/orders", at, [new FieldError("", "line 4: not valid JSON")], "{not json"),
+            new("r2", "products", 1, "http:/AmazonProduct", at.AddSeconds(5), [new FieldError("stars", "out of range: expected 0 to 5, got 7")], "{\"asin\":\"B0\",\"stars\":7}"),
+        ];
+        await Warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.DeadLetters, letters.Select(l => l.ToRecord()).ToList(), "log:dead_letters/0:0-2")],
+            "processor", new Dictionary<TopicPartition, long> { [new TopicPartition("dead_letters", 0)] = 3 }), CancellationToken.None);
+
+        var query = new DeadLetterQuery(Warehouse);
+        var latest = await query.LatestAsync(null, 10, CancellationToken.None);
+        Assert.Equal(["products", "orders", "orders"], latest.Select(l => l.Dataset));
+        var orders = await query.LatestAsync("ORDERS", 10, CancellationToken.None);
+        Assert.Equal([3, 0], orders.Select(l => l.Index));
+        Assert.Equal(letters[0].Errors, orders[1].Errors);
+        Assert.Equal((letters[0].RequestId, letters[0].Source, letters[0].ReceivedAt, raw), (orders[1].RequestId, orders[1].Source, orders[1].ReceivedAt, orders[1].Raw));
+        Assert.Equal(letters[1].Errors, orders[0].Errors);
+        Assert.Equal(2, await query.CountAsync("orders", CancellationToken.None));
+        Assert.Single(await query.LatestAsync("orders", 1, CancellationToken.None));
+
+        var byField = await Warehouse.QueryReadOnlyAsync(
+            "SELECT field, count(*) AS n FROM dead_letters WHERE field IS NOT NULL GROUP BY field ORDER BY field", 100, CancellationToken.None);
+        Assert.Equal([("quantity", 1L), ("stars", 1L)], byField.Rows.Select(r => ((string)r[0]!, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture))));
     }
 }

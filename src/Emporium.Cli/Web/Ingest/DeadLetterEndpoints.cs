@@ -1,25 +1,29 @@
+using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
 using Emporium.Ingest;
 
 namespace Emporium.Cli.Web.Ingest;
 
-/// <summary><c>GET /api/v1/deadletters[?dataset=NAME&amp;limit=N]</c>: rejected records with their reasons, newest first.</summary>
+/// <summary><c>GET /api/v1/deadletters[?dataset=NAME&amp;limit=N]</c>: rejected records with their reasons, newest first,
+/// read from the warehouse's <c>dead_letters</c> table (the same rows the SQL explorer sees).</summary>
 public sealed class DeadLetterEndpoints : IEndpointModule
 {
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/deadletters", async (string? dataset, int? limit, IDeadLetterStore store, CancellationToken ct) =>
+        app.MapGet("/api/v1/deadletters", async (string? dataset, int? limit, Backends backends, CancellationToken ct) =>
             {
-                var n = Math.Clamp(limit ?? 100, 1, 10_000);
-                var letters = new List<DeadLetter>();
-                await foreach (var letter in store.ReadLatestAsync(dataset, n, ct))
+                if (backends.Warehouse is not { } warehouse)
                 {
-                    letters.Add(letter);
+                    return ApiErrors.Problem(503, "dead letters unavailable",
+                        $"dead letters are a warehouse table and the warehouse is unavailable: {backends.Describe("warehouse")}");
                 }
-                return Results.Json(new { total = store.Count, deadletters = letters }, ApiErrors.Json);
+                var query = new DeadLetterQuery(warehouse);
+                var n = Math.Clamp(limit ?? 100, 1, 10_000);
+                var letters = await query.LatestAsync(dataset, n, ct);
+                return Results.Json(new { total = await query.CountAsync(dataset, ct), deadletters = letters }, ApiErrors.Json);
             })
             .RequireScope(Scopes.Read)
             .WithName("DeadLetters")
-            .WithSummary("Rejected records with field and reason, newest first");
+            .WithSummary("Rejected records with field and reason, newest first (the dead_letters table)");
     }
 }

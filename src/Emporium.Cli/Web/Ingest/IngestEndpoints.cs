@@ -21,10 +21,10 @@ public sealed class IngestEndpoints : IEndpointModule
                 }
                 var format = BodyFormats.FromContentType(context.Request.ContentType) ?? BodyFormat.Json;
                 var source = $"http:{context.Request.Path}";
-                return handler.HandleAsync(context, async (body, pipeline, ct) =>
+                return handler.HandleAsync(context, async (body, pipeline, tag, ct) =>
                 {
                     var records = IngestBodyParser.Parse(body.Span, format);
-                    return IngestHandler.Outcome(await pipeline.IngestAsync(schema, records, source, ct));
+                    return IngestHandler.Outcome(await pipeline.IngestAsync(schema, records, source, tag, ct));
                 });
             })
             .RequireScope(Scopes.Ingest)

@@ -16,7 +16,7 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
 
     /// <summary>Answers one ingest request. <paramref name="process"/> turns the body into a response; it runs at
     /// most once per Idempotency-Key.</summary>
-    public async Task<IResult> HandleAsync(HttpContext context, Func<ReadOnlyMemory<byte>, IngestPipeline, CancellationToken, Task<IngestResponse>> process)
+    public async Task<IResult> HandleAsync(HttpContext context, Func<ReadOnlyMemory<byte>, IngestPipeline, IngestTag?, CancellationToken, Task<IngestResponse>> process)
     {
         var request = context.Request;
         var ct = context.RequestAborted;
@@ -52,13 +52,13 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         }
         if (string.IsNullOrEmpty(key))
         {
-            return (await RunAsync(body.Memory, process, ct)).ToResult();
+            return (await RunAsync(body.Memory, process, null, ct)).ToResult();
         }
         var hash = Convert.ToHexStringLower(SHA256.HashData(body.Memory.Span));
         var scopedKey = $"{request.Path}\u001f{key}";
-        var (response, outcome) = await idempotency.RunAsync(scopedKey, hash, async c =>
+        var (response, outcome) = await idempotency.RunAsync(scopedKey, hash, async (tag, c) =>
         {
-            var r = await RunAsync(body.Memory, process, c);
+            var r = await RunAsync(body.Memory, process, tag, c);
             return new IdempotentResponse(r.Status, r.Body, hash, idempotency.NewExpiry());
         }, ct);
         return outcome switch
@@ -91,11 +91,12 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         return new IngestResponse(202, JsonSerializer.Serialize(body, ApiErrors.Json));
     }
 
-    private async Task<IngestResponse> RunAsync(ReadOnlyMemory<byte> body, Func<ReadOnlyMemory<byte>, IngestPipeline, CancellationToken, Task<IngestResponse>> process, CancellationToken ct)
+    private async Task<IngestResponse> RunAsync(ReadOnlyMemory<byte> body, Func<ReadOnlyMemory<byte>, IngestPipeline, IngestTag?, CancellationToken, Task<IngestResponse>> process,
+        IngestTag? tag, CancellationToken ct)
     {
         try
         {
-            return await process(body, pipeline!, ct);
+            return await process(body, pipeline!, tag, ct);
         }
         catch (BodyParseException e)
         {

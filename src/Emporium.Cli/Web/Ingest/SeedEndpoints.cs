@@ -18,18 +18,18 @@ public sealed class SeedEndpoints : IEndpointModule
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/AmazonProduct", (HttpContext context, IngestHandler handler) =>
-                handler.HandleAsync(context, (body, pipeline, ct) => IngestOneAsync(DatasetCatalog.Products, body, pipeline, context.Request.Path, withDate: true, ct)))
+                handler.HandleAsync(context, (body, pipeline, tag, ct) => IngestOneAsync(DatasetCatalog.Products, body, pipeline, context.Request.Path, withDate: true, tag, ct)))
             .RequireScope(Scopes.Ingest)
             .WithName("SeedAmazonProduct")
             .WithSummary("Seed-compatible: one product, date as DD/MM/YYYY HH:MM; 201 with the item");
         app.MapPost("/Category", (HttpContext context, IngestHandler handler) =>
-                handler.HandleAsync(context, (body, pipeline, ct) => IngestOneAsync(DatasetCatalog.Categories, body, pipeline, context.Request.Path, withDate: false, ct)))
+                handler.HandleAsync(context, (body, pipeline, tag, ct) => IngestOneAsync(DatasetCatalog.Categories, body, pipeline, context.Request.Path, withDate: false, tag, ct)))
             .RequireScope(Scopes.Ingest)
             .WithName("SeedCategory")
             .WithSummary("Seed-compatible: one category; 201 with the item");
     }
 
-    private static async Task<IngestResponse> IngestOneAsync(DatasetSchema schema, ReadOnlyMemory<byte> body, IngestPipeline pipeline, string path, bool withDate, CancellationToken ct)
+    private static async Task<IngestResponse> IngestOneAsync(DatasetSchema schema, ReadOnlyMemory<byte> body, IngestPipeline pipeline, string path, bool withDate, IngestTag? tag, CancellationToken ct)
     {
         var records = IngestBodyParser.Parse(body.Span, BodyFormat.Json);
         if (records is not [{ Value: { } item } only])
@@ -44,7 +44,7 @@ public sealed class SeedEndpoints : IEndpointModule
                 !DateTime.TryParseExact(date.GetString(), SeedDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
             {
                 var reason = $"invalid date {date.GetRawText()}: expected DD/MM/YYYY HH:MM";
-                await pipeline.RejectAsync(schema, only, new FieldError("date", reason), $"http:{path}", ct);
+                await pipeline.RejectAsync(schema, only, new FieldError("date", reason), $"http:{path}", tag, ct);
                 return ItemError(reason, "date", item);
             }
             var node = JsonNode.Parse(item.GetRawText())!.AsObject();
@@ -54,7 +54,7 @@ public sealed class SeedEndpoints : IEndpointModule
             node["observed_at"] = parsed.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             input = JsonSerializer.SerializeToElement(node);
         }
-        var result = await pipeline.IngestAsync(schema, [only with { Value = input }], $"http:{path}", ct);
+        var result = await pipeline.IngestAsync(schema, [only with { Value = input }], $"http:{path}", tag, ct);
         if (result.Accepted == 0)
         {
             var first = result.Errors.FirstOrDefault();

@@ -14,7 +14,7 @@ public sealed class DuckDbWarehouseTests : WarehouseScenarioTests, IAsyncLifetim
     public async Task InitializeAsync()
     {
         _warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = _dir.Combine("w.duckdb") });
-        await _warehouse.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
+        await _warehouse.InitializeAsync(DatasetCatalog.Streamed, CancellationToken.None);
     }
 
     public async Task DisposeAsync()

@@ -21,7 +21,7 @@ public sealed class PostgresWarehouseTests(PostgresServer server) : WarehouseSce
     {
         _connectionString = await server.CreateDatabaseAsync("wh");
         _warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = _connectionString });
-        await _warehouse.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
+        await _warehouse.InitializeAsync(DatasetCatalog.Streamed, CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await _warehouse.DisposeAsync();

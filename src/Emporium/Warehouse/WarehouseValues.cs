@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Emporium.Alerts;
+namespace Emporium.Warehouse;
 
 /// <summary>Values read back from either warehouse (DuckDB and PostgreSQL return different CLR types for the same
-/// SQL type), as the types the alert records use.</summary>
+/// SQL type), as the types Emporium's records use.</summary>
 internal static class WarehouseValues
 {
     public static double? Double(object? value) => value is null ? null : Convert.ToDouble(value, CultureInfo.InvariantCulture);

@@ -1,0 +1,36 @@
+using System.Globalization;
+using Emporium.Datasets;
+using Emporium.Warehouse;
+
+namespace Emporium.Ingest;
+
+/// <summary>Reads the <c>dead_letters</c> table, the same SQL on DuckDB and PostgreSQL. Rows appear once the stream
+/// processor has committed them (normally well under a second after the ingest answer; they are durable in the log
+/// before it).</summary>
+public sealed class DeadLetterQuery(IWarehouse warehouse)
+{
+    /// <summary>The columns <see cref="DeadLetter.FromRow"/> expects, in order.</summary>
+    public const string Columns = "request_id, dataset, record_index, errors, raw, source, received_at";
+
+    private static readonly string Table = "\"" + DatasetCatalog.DeadLetters.Name + "\"";
+
+    /// <summary>Most recent first (by receive time, then position in the request, last first), optionally of one
+    /// dataset (case-insensitive).</summary>
+    public async Task<IReadOnlyList<DeadLetter>> LatestAsync(string? dataset, int limit, CancellationToken ct)
+    {
+        var sql = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT {Columns} FROM {Table}{Where(dataset)} ORDER BY received_at DESC, request_id DESC, record_index DESC LIMIT {limit}");
+        var result = await warehouse.QueryAsync(sql, ct).ConfigureAwait(false);
+        return result.Rows.Select(DeadLetter.FromRow).ToList();
+    }
+
+    /// <summary>Dead letters stored, optionally of one dataset.</summary>
+    public async Task<long> CountAsync(string? dataset, CancellationToken ct)
+    {
+        var result = await warehouse.QueryAsync($"SELECT count(*) FROM {Table}{Where(dataset)}", ct).ConfigureAwait(false);
+        return WarehouseValues.Long(result.Rows[0][0]);
+    }
+
+    private static string Where(string? dataset) =>
+        dataset is null ? "" : $" WHERE lower(dataset) = {SqlLiteral.Text(dataset.ToLowerInvariant())}";
+}
