@@ -1,5 +1,6 @@
 using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
+using Emporium.Configuration;
 using Emporium.Diagnostics;
 using Emporium.Ingest;
 
@@ -9,16 +10,22 @@ namespace Emporium.Cli.Web;
 /// dead letters, plus every registered <see cref="IMetricsSource"/> (processor batch latency and the like).</summary>
 public sealed class MetricsEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.All;
+
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", async (IServiceProvider services, Backends backends, IngestStats stats, IDeadLetterStore deadLetters, CancellationToken ct) =>
+        app.MapGet("/metrics", async (IServiceProvider services, EmporiumOptions options, IngestStats stats, IDeadLetterStore deadLetters, CancellationToken ct) =>
             {
                 var w = new PrometheusWriter();
-                w.Counter("emporium_ingest_requests_total", "Ingest requests answered with 202, 201 or 400 for their records.", stats.Requests);
-                w.Counter("emporium_ingest_records_accepted_total", "Records appended durably to the log (use rate() for the ingest rate).", stats.Accepted);
-                w.Counter("emporium_ingest_records_rejected_total", "Records rejected and kept as dead letters.", stats.Rejected);
-                w.Counter("emporium_ingest_refused_total", "Requests refused for back-pressure (429) or a full disk (503).", stats.Refused);
-                w.Gauge("emporium_deadletters", "Dead letters stored.", deadLetters.Count);
+                // A processor or scheduler process never ingests: zero counters there would read as an idle ingest.
+                if (options.Runs(ProcessRoles.Ingest))
+                {
+                    w.Counter("emporium_ingest_requests_total", "Ingest requests answered with 202, 201 or 400 for their records.", stats.Requests);
+                    w.Counter("emporium_ingest_records_accepted_total", "Records appended durably to the log (use rate() for the ingest rate).", stats.Accepted);
+                    w.Counter("emporium_ingest_records_rejected_total", "Records rejected and kept as dead letters.", stats.Rejected);
+                    w.Counter("emporium_ingest_refused_total", "Requests refused for back-pressure (429) or a full disk (503).", stats.Refused);
+                    w.Gauge("emporium_deadletters", "Dead letters stored.", deadLetters.Count);
+                }
                 if (services.GetService<LagMonitor>() is { } lag)
                 {
                     var snapshot = await lag.GetAsync(ct);

@@ -1,3 +1,4 @@
+using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
 using Emporium.Ingest;
 
@@ -6,6 +7,8 @@ namespace Emporium.Cli.Web.Ingest;
 /// <summary><c>GET /api/v1/deadletters[?dataset=NAME&amp;limit=N]</c>: rejected records with their reasons, newest first.</summary>
 public sealed class DeadLetterEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/deadletters", async (string? dataset, int? limit, IDeadLetterStore store, CancellationToken ct) =>
