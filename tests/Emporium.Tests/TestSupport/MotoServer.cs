@@ -22,6 +22,11 @@ public sealed class MotoServer : IAsyncLifetime
     public IAmazonS3 CreateClient() => new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey),
         new AmazonS3Config { ServiceURL = Endpoint, ForcePathStyle = true, AuthenticationRegion = Region });
 
+    /// <summary>The <c>s3://</c> lake address of a bucket on this server (credentials come from the environment,
+    /// set in <see cref="InitializeAsync"/> and inherited by child processes).</summary>
+    public string AddressOf(string bucket, string prefix = "lake") =>
+        $"s3://{bucket}/{prefix}?endpoint={Uri.EscapeDataString(Endpoint)}&region={Region}";
+
     public async Task<string> CreateBucketAsync(string prefix = "t")
     {
         var name = $"{prefix}-{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid():N}";
