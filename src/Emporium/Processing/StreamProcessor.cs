@@ -196,6 +196,10 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         }
     }
 
+    /// <summary>Partitions this processor owns now: all of them on the embedded log; with Kafka its share of the
+    /// group's, which moves on rebalance (e.g. to the survivors when a processor dies).</summary>
+    public IReadOnlyCollection<TopicPartition> Assignment => _consumer?.Assignment ?? [];
+
     /// <summary>Current statistics.</summary>
     public ProcessorStats Stats => _stats.Snapshot();
 
