@@ -12,6 +12,9 @@ public sealed class KafkaEventLogFactory : IBackendFactory<IEventLog>
 {
     private const int DefaultPort = 9092;
 
+    /// <summary>Processes share a topic's partitions through the consumer group; appends from several are fine.</summary>
+    public bool SharedByProcesses => true;
+
     public IReadOnlyCollection<string> Schemes { get; } = ["kafka"];
 
     public async ValueTask<IEventLog> CreateAsync(BackendAddress address, EmporiumOptions options, CancellationToken ct)
