@@ -1,4 +1,3 @@
-using DuckDB.NET.Data;
 using Emporium.Datasets;
 using Emporium.Lake;
 using Emporium.Lake.S3;
@@ -51,32 +50,8 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
 
         var files = await new LakeManifestStore(lake).VisibleFilesAsync("orders", LakeLayout.Clean, CancellationToken.None);
         Assert.NotEmpty(files);
-        var dir = new TempDir("e2e-parquet");
-        try
-        {
-            var locals = new List<string>();
-            foreach (var file in files)
-            {
-                var local = dir.Combine($"{locals.Count}.parquet");
-                await using (var source = (await lake.OpenReadAsync(file, CancellationToken.None))!)
-                await using (var target = File.Create(local))
-                {
-                    await source.CopyToAsync(target);
-                }
-                locals.Add(local);
-            }
-            using var duck = new DuckDBConnection("Data Source=:memory:");
-            duck.Open();
-            using var cmd = duck.CreateCommand();
-            cmd.CommandText = $"SELECT count(*), CAST(sum(quantity) AS BIGINT) FROM read_parquet([{string.Join(", ", locals.Select(l => $"'{l}'"))}])";
-            using var reader = cmd.ExecuteReader();
-            reader.Read();
-            Assert.Equal((long)orders.Count, Convert.ToInt64(reader.GetValue(0)));
-            Assert.Equal(orders.Sum(o => (long)o["quantity"]!), Convert.ToInt64(reader.GetValue(1)));
-        }
-        finally
-        {
-            dir.Dispose();
-        }
+        var inLake = Assert.Single(await LakeParquet.QueryAsync(lake, files, "count(*), CAST(sum(quantity) AS BIGINT)"));
+        Assert.Equal((long)orders.Count, Convert.ToInt64(inLake[0]));
+        Assert.Equal(orders.Sum(o => (long)o["quantity"]!), Convert.ToInt64(inLake[1]));
     }
 }

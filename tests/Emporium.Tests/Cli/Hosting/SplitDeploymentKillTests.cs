@@ -3,8 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Amazon.S3.Model;
-using DuckDB.NET.Data;
 using Emporium.Datasets;
 using Emporium.Lake;
 using Emporium.Lake.S3;
@@ -198,26 +196,9 @@ public sealed partial class SplitDeploymentKillTests
         }
         Assert.Equal(sources.Order(StringComparer.Ordinal), manifests.Select(m => m.Source).Order(StringComparer.Ordinal));
 
-        using var local = new TempDir("split-parquet");
-        var files = new List<string>();
-        using var s3 = moto.CreateClient();
-        foreach (var file in manifests.SelectMany(m => m.Files).Where(f => f.Zone == LakeLayout.Clean))
-        {
-            var target = local.Combine($"{files.Count}.parquet");
-            using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = $"lake/{file.Path}" });
-            await response.WriteResponseStreamToFileAsync(target, append: false, CancellationToken.None);
-            files.Add(target);
-        }
-        using var duck = new DuckDBConnection("Data Source=:memory:");
-        duck.Open();
-        using var query = duck.CreateCommand();
-        query.CommandText = $"SELECT invoice_no, stock_code, CAST(quantity AS BIGINT), count(*) FROM read_parquet([{string.Join(", ", files.Select(f => $"'{f}'"))}], union_by_name = true) GROUP BY 1, 2, 3";
-        using var rows = query.ExecuteReader();
-        var inLake = new Dictionary<string, long>();
-        while (rows.Read())
-        {
-            inLake[OrderKey(rows.GetString(0), rows.GetString(1), rows.GetInt64(2))] = Convert.ToInt64(rows.GetValue(3), CultureInfo.InvariantCulture);
-        }
+        var cleanFiles = manifests.SelectMany(m => m.Files).Where(f => f.Zone == LakeLayout.Clean).Select(f => f.Path);
+        var inLake = (await LakeParquet.QueryAsync(lake, cleanFiles, "invoice_no, stock_code, CAST(quantity AS BIGINT), count(*)", "GROUP BY 1, 2, 3"))
+            .ToDictionary(r => OrderKey((string)r[0]!, (string)r[1]!, (long)r[2]!), r => Convert.ToInt64(r[3], CultureInfo.InvariantCulture));
         Assert.Equal(inWarehouse.OrderBy(kv => kv.Key, StringComparer.Ordinal), inLake.OrderBy(kv => kv.Key, StringComparer.Ordinal));
     }
 
