@@ -125,4 +125,13 @@ public class ProcessRolesTests
         Assert.Contains(first.Host.Url, e.Message, StringComparison.Ordinal);
         Assert.Contains("every Emporium process needs a data dir of its own (--data)", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DemoDataNeedsTheIngestRole()
+    {
+        using var dir = new TempDir("role-demo");
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(dir.Path, TimeSpan.FromSeconds(90), "--demo", "--role", "processor"));
+        Assert.StartsWith("server exited with 2:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("emporium up: --demo sends its data through ingest: run it with --role all or a role list that includes ingest", e.Message, StringComparison.Ordinal);
+    }
 }
