@@ -16,13 +16,10 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
 {
     private IAdminClient? _host;
 
-    public KafkaMockCluster() : this(3)
-    {
-    }
+    /// <summary>Brokers of a cluster started as an xunit fixture.</summary>
+    public const int DefaultBrokers = 3;
 
-    public KafkaMockCluster(int brokers) => Brokers = brokers;
-
-    public int Brokers { get; }
+    public int Brokers { get; private init; } = DefaultBrokers;
 
     /// <summary><c>host:port,host:port,…</c> of the mock brokers.</summary>
     public string BootstrapServers { get; private set; } = "";
@@ -31,9 +28,9 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
     public string Address => $"kafka://{BootstrapServers}";
 
     /// <summary>Starts a cluster outside xunit's fixture life cycle (dispose it).</summary>
-    public static async Task<KafkaMockCluster> StartAsync(int brokers = 3)
+    public static async Task<KafkaMockCluster> StartAsync(int brokers = DefaultBrokers)
     {
-        var cluster = new KafkaMockCluster(brokers);
+        var cluster = new KafkaMockCluster { Brokers = brokers };
         await cluster.InitializeAsync();
         return cluster;
     }

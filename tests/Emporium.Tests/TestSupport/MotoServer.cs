@@ -22,10 +22,9 @@ public sealed class MotoServer : IAsyncLifetime
     public IAmazonS3 CreateClient() => new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey),
         new AmazonS3Config { ServiceURL = Endpoint, ForcePathStyle = true, AuthenticationRegion = Region });
 
-    /// <summary>The <c>s3://</c> lake address of a bucket on this server (credentials come from the environment,
-    /// set in <see cref="InitializeAsync"/> and inherited by child processes).</summary>
-    public string AddressOf(string bucket, string prefix = "lake") =>
-        $"s3://{bucket}/{prefix}?endpoint={Uri.EscapeDataString(Endpoint)}&region={Region}";
+    /// <summary>The <c>s3://</c> address (as given to <c>--lake</c>) of a prefix in a bucket of this server.</summary>
+    public string AddressFor(string bucket, string prefix = "lake") =>
+        $"s3://{bucket}/{prefix}?endpoint={Uri.EscapeDataString(Endpoint)}&region={Region}&path_style=true";
 
     public async Task<string> CreateBucketAsync(string prefix = "t")
     {

@@ -47,12 +47,9 @@ public sealed class PostgresServer : IAsyncLifetime
             Timeout = 30,
         }.ConnectionString;
 
-    /// <summary>The <c>postgres://</c> address Emporium is configured with for a database of this server.</summary>
-    public static string AddressOf(string connectionString)
-    {
-        var b = new NpgsqlConnectionStringBuilder(connectionString);
-        return $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
-    }
+    /// <summary>The <c>postgres://</c> address (as given to <c>--warehouse</c>) of a database of this server.</summary>
+    public string AddressFor(string connectionString) =>
+        $"postgres://{SuperUser}@{Host}:{Port}/{new NpgsqlConnectionStringBuilder(connectionString).Database}";
 
     /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "t", CancellationToken ct = default)

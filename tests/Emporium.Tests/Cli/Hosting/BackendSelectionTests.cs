@@ -25,13 +25,13 @@ public sealed class BackendSelectionTests(PostgresServer postgres, MotoServer mo
         var bucket = await moto.CreateBucketAsync("select-file");
         await File.WriteAllTextAsync(dir.Combine("emporium.json"), JsonSerializer.Serialize(new
         {
-            Warehouse = PostgresServer.AddressOf(database),
-            Lake = moto.AddressOf(bucket),
+            Warehouse = postgres.AddressFor(database),
+            Lake = moto.AddressFor(bucket),
         }));
         await using var server = await ServerProcess.StartAsync(dir.Path, StartTimeout);
         using var http = new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromMinutes(1) };
         var backends = JsonDocument.Parse(await http.GetStringAsync("/health")).RootElement.GetProperty("backends");
-        Assert.Equal(PostgresServer.AddressOf(database), backends.GetProperty("warehouse").GetString());
+        Assert.Equal(postgres.AddressFor(database), backends.GetProperty("warehouse").GetString());
         Assert.Equal($"s3://{bucket}/lake", backends.GetProperty("lake").GetString());
 
         // Real UCI rows as the seed's JSON; what the 202 accepted must reach PostgreSQL, quantities and all.
@@ -71,8 +71,8 @@ public sealed class BackendSelectionTests(PostgresServer postgres, MotoServer mo
         var environment = new Dictionary<string, string>
         {
             ["EMPORIUM__LOG"] = "embedded:" + dir.Combine("env-log"),
-            ["EMPORIUM__LAKE"] = moto.AddressOf(bucket),
-            ["EMPORIUM__WAREHOUSE"] = PostgresServer.AddressOf(database),
+            ["EMPORIUM__LAKE"] = moto.AddressFor(bucket),
+            ["EMPORIUM__WAREHOUSE"] = postgres.AddressFor(database),
             ["EMPORIUM__ROLE"] = "scheduler",
         };
         await using var server = await ServerProcess.StartAsync(dir.Path, StartTimeout, environment, "--lake", dir.Combine("flag-lake"), "--role", "ingest", "--role", "processor,scheduler");
@@ -81,7 +81,7 @@ public sealed class BackendSelectionTests(PostgresServer postgres, MotoServer mo
         Assert.Equal("all", health.GetProperty("role").GetString());
         var backends = health.GetProperty("backends");
         Assert.Equal("embedded:" + dir.Combine("env-log"), backends.GetProperty("log").GetString());
-        Assert.Equal(PostgresServer.AddressOf(database), backends.GetProperty("warehouse").GetString());
+        Assert.Equal(postgres.AddressFor(database), backends.GetProperty("warehouse").GetString());
         Assert.Equal("file:" + dir.Combine("flag-lake"), backends.GetProperty("lake").GetString());
         Assert.False(File.Exists(dir.Combine("file.duckdb")));
         Assert.False(Directory.Exists(dir.Combine("file-log")));

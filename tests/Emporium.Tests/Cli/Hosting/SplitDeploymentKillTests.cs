@@ -51,7 +51,7 @@ public sealed partial class SplitDeploymentKillTests
     {
         var database = await postgres.CreateDatabaseAsync("split");
         var bucket = await moto.CreateBucketAsync("split");
-        var (log, lake, warehouse) = (kafka.Address, moto.AddressOf(bucket), PostgresServer.AddressOf(database));
+        var (log, lake, warehouse) = (kafka.Address, moto.AddressFor(bucket), postgres.AddressFor(database));
         using var dirs = new TempDir("split");
         var processes = new List<ServerProcess>();
         try

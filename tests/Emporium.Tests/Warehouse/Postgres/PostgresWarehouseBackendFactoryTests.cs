@@ -43,7 +43,7 @@ public sealed class PostgresWarehouseBackendFactoryTests(PostgresServer server)
     [Fact]
     public async Task A_good_address_yields_a_postgres_warehouse()
     {
-        var address = BackendAddresses.Parse(BackendKind.Warehouse, PostgresServer.AddressOf(await server.CreateDatabaseAsync("factory")), "duckdb", "/unused");
+        var address = BackendAddresses.Parse(BackendKind.Warehouse, server.AddressFor(await server.CreateDatabaseAsync("factory")), "duckdb", "/unused");
         await using var warehouse = await new PostgresWarehouseBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None);
         Assert.Equal(SqlDialect.Postgres, warehouse.Dialect);
     }
