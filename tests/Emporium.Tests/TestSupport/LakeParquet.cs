@@ -22,10 +22,16 @@ public static class LakeParquet
             }
             locals.Add(local);
         }
+        return Query(locals, select, rest);
+    }
+
+    /// <summary>Rows of <c>SELECT {select} FROM read_parquet([local files], union_by_name = true) {rest}</c>.</summary>
+    public static List<object?[]> Query(IEnumerable<string> localPaths, string select, string rest = "")
+    {
         using var duck = new DuckDBConnection("Data Source=:memory:");
         duck.Open();
         using var command = duck.CreateCommand();
-        command.CommandText = $"SELECT {select} FROM read_parquet([{string.Join(", ", locals.Select(l => $"'{l.Replace("'", "''", StringComparison.Ordinal)}'"))}], union_by_name = true) {rest}";
+        command.CommandText = $"SELECT {select} FROM read_parquet([{string.Join(", ", localPaths.Select(l => $"'{l.Replace("'", "''", StringComparison.Ordinal)}'"))}], union_by_name = true) {rest}";
         using var reader = command.ExecuteReader();
         var rows = new List<object?[]>();
         while (reader.Read())
