@@ -52,6 +52,10 @@ public class PostgresCluster : IAsyncDisposable
             Timeout = 30,
         }.ConnectionString;
 
+    /// <summary>The <c>postgres://</c> address (as given to <c>--warehouse</c>) of a database of this server.</summary>
+    public string AddressFor(string connectionString) =>
+        $"postgres://{SuperUser}@{Host}:{Port}/{new NpgsqlConnectionStringBuilder(connectionString).Database}";
+
     /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "t", CancellationToken ct = default)
     {

@@ -3,7 +3,8 @@ using Emporium.Cli.Hosting;
 
 namespace Emporium.Cli.Commands;
 
-/// <summary><c>emporium up</c>: hosts ingest, processing, scheduler and dashboard in this process until Ctrl+C.</summary>
+/// <summary><c>emporium up</c>: hosts ingest, processing, scheduler and dashboard in this process until Ctrl+C, or only
+/// the parts named by <c>--role</c>.</summary>
 public sealed class UpCommand : ICliCommand
 {
     public Command Build()
@@ -15,9 +16,13 @@ public sealed class UpCommand : ICliCommand
         var log = new Option<string?>("--log") { Description = "Log backend URI (default embedded:<data>/log; kafka://host:port)" };
         var lake = new Option<string?>("--lake") { Description = "Lake backend URI (default <data>/lake; a folder or s3://bucket/prefix)" };
         var warehouse = new Option<string?>("--warehouse") { Description = "Warehouse URI (default <data>/warehouse.duckdb; postgres://user:pass@host:port/db)" };
+        var role = new Option<string[]>("--role")
+        {
+            Description = $"Parts to host: {ProcessRoleSetting.Names} (repeat or comma-separate; default all). Anything but all needs shared backends (kafka://, s3://, postgres://)",
+        };
         var command = new Command("up", "Run the Emporium server: HTTP ingest and API, stream processor, scheduler, dashboard")
         {
-            data, port, bind, demo, log, lake, warehouse,
+            data, port, bind, demo, log, lake, warehouse, role,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -29,12 +34,17 @@ public sealed class UpCommand : ICliCommand
                 ["Log"] = parse.GetValue(log),
                 ["Lake"] = parse.GetValue(lake),
                 ["Warehouse"] = parse.GetValue(warehouse),
+                ["Role"] = parse.GetValue(role) is { Length: > 0 } roles ? string.Join(',', roles) : null,
             };
             var configuration = EmporiumConfiguration.Build(dataDir, flags);
             var options = EmporiumConfiguration.Bind(configuration);
             EmporiumHost host;
             try
             {
+                if (parse.GetValue(demo) && !options.Runs(ProcessRoles.Ingest))
+                {
+                    throw new StartupException("--demo sends its data through ingest: run it with --role all or a role list that includes ingest");
+                }
                 host = await EmporiumHost.StartAsync(options, configuration, Console.Out, ct);
             }
             catch (StartupException e)

@@ -13,11 +13,15 @@ public static class BackendRegistry
     public static IReadOnlyList<string> SchemesFor<TBackend>() where TBackend : class =>
         Factories.Value.OfType<IBackendFactory<TBackend>>().SelectMany(f => f.Schemes).Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>Whether the backend serving an address may be shared by several processes; false when no factory
+    /// serves it (creating it then fails with its own message).</summary>
+    public static bool SharedByProcesses<TBackend>(BackendAddress address) where TBackend : class =>
+        Find<TBackend>(address)?.SharedByProcesses ?? false;
+
     /// <summary>Creates the backend for an address or throws <see cref="BackendUnavailableException"/>.</summary>
     public static ValueTask<TBackend> CreateAsync<TBackend>(BackendAddress address, EmporiumOptions options, CancellationToken ct) where TBackend : class
     {
-        var factory = Factories.Value.OfType<IBackendFactory<TBackend>>()
-            .FirstOrDefault(f => f.Schemes.Contains(address.Scheme, StringComparer.OrdinalIgnoreCase));
+        var factory = Find<TBackend>(address);
         if (factory is null)
         {
             var known = SchemesFor<TBackend>();
@@ -27,6 +31,10 @@ public static class BackendRegistry
         }
         return factory.CreateAsync(address, options, ct);
     }
+
+    private static IBackendFactory<TBackend>? Find<TBackend>(BackendAddress address) where TBackend : class =>
+        Factories.Value.OfType<IBackendFactory<TBackend>>()
+            .FirstOrDefault(f => f.Schemes.Contains(address.Scheme, StringComparer.OrdinalIgnoreCase));
 
     private static IReadOnlyList<object> Discover()
     {

@@ -6,7 +6,8 @@ using Emporium.Lake;
 namespace Emporium.Cli.Hosting;
 
 /// <summary>Registers the batch loader (shared by <c>POST /api/v1/load</c> and the landing-zone watcher, so loads in
-/// this process are serialized) when the warehouse, lake and normalizer are available.</summary>
+/// this process are serialized) when the warehouse, lake and normalizer are available; the watcher runs in processes
+/// with the scheduler role.</summary>
 public sealed class BatchServiceModule : IServiceModule
 {
     public void Configure(IServiceCollection services, EmporiumOptions options)
@@ -25,7 +26,10 @@ public sealed class BatchServiceModule : IServiceModule
             ? new LandingZone(Path.Combine(dataDir, "landing"), loader, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LandingOptions>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<LandingZone>())
             : null!);
-        services.AddHostedService(sp => new LandingWatcher(sp.GetService<LandingZone>(), sp.GetRequiredService<LandingOptions>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LandingWatcher>>()));
+        if (options.Runs(ProcessRoles.Scheduler))
+        {
+            services.AddHostedService(sp => new LandingWatcher(sp.GetService<LandingZone>(), sp.GetRequiredService<LandingOptions>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LandingWatcher>>()));
+        }
     }
 }

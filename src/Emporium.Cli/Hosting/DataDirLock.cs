@@ -35,9 +35,11 @@ public sealed class DataDirLock : IDisposable
         catch (IOException)
         {
             var owner = ReadInfo(dataDir);
+            // Also what a second process of a split deployment meets when given the same --data.
+            const string hint = "; every Emporium process needs a data dir of its own (--data), also when they share Kafka, S3 and PostgreSQL";
             throw new StartupException(owner is null
-                ? $"data dir {dataDir} is already in use by another Emporium process"
-                : $"data dir {dataDir} is already in use by the Emporium server at {owner.Url} (pid {owner.Pid})");
+                ? $"data dir {dataDir} is already in use by another Emporium process{hint}"
+                : $"data dir {dataDir} is already in use by the Emporium server at {owner.Url} (pid {owner.Pid}){hint}");
         }
     }
 

@@ -31,10 +31,16 @@ public sealed class EmporiumHost : IAsyncDisposable
 
     public Backends Backends { get; }
 
-    /// <param name="backends">Backends to use instead of creating them from the options (tests, benchmarks); the host owns them.</param>
+    /// <param name="backends">Backends to use instead of creating them from the options (tests, benchmarks); the host
+    /// owns them, and whether they can be shared between roles' processes is the caller's business.</param>
     public static async Task<EmporiumHost> StartAsync(EmporiumOptions options, IConfiguration configuration, TextWriter output, CancellationToken ct, Backends? backends = null)
     {
         CheckBinding(options);
+        _ = options.RolesOf(); // an unknown role stops start-up before anything is opened
+        if (backends is null)
+        {
+            SplitDeployment.EnsureBackendsShared(options);
+        }
         var dataDir = BackendAddresses.FullDataDir(options);
         var dirLock = DataDirLock.Acquire(dataDir);
         WebApplication? app = null;
@@ -188,7 +194,8 @@ public sealed class EmporiumHost : IAsyncDisposable
         app.UseExceptionHandler(errors => errors.Run(UnhandledExceptionResponder.WriteAsync));
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();
-        foreach (var module in ModuleDiscovery.EndpointModules())
+        var roles = options.RolesOf();
+        foreach (var module in ModuleDiscovery.EndpointModules().Where(m => (m.Roles & roles) != 0))
         {
             module.Map(app);
         }
@@ -229,6 +236,7 @@ public sealed class EmporiumHost : IAsyncDisposable
     private void PrintBanner(EmporiumOptions options, TextWriter output)
     {
         output.WriteLine($"Emporium listening on {Url}  (data: {BackendAddresses.FullDataDir(options)})");
+        output.WriteLine($"  role:      {ProcessRoleSetting.Describe(options.RolesOf())}");
         output.WriteLine($"  log:       {Backends.Describe("log")}");
         output.WriteLine($"  lake:      {Backends.Describe("lake")}");
         output.WriteLine($"  warehouse: {Backends.Describe("warehouse")}");

@@ -3,7 +3,7 @@ using Emporium.Orchestration;
 
 namespace Emporium.Cli.Hosting;
 
-/// <summary>Hosts the DAG orchestrator in <c>emporium up</c>: discovers the DAGs, opens the metadata store under
+/// <summary>Hosts the DAG orchestrator in <c>emporium up</c> (processes with the scheduler role): discovers the DAGs, opens the metadata store under
 /// <c>&lt;data&gt;/meta/orchestrator</c> and runs the scheduler until shutdown. Settings: section <c>Orchestrator</c>
 /// (<c>Scheduling</c>, default true: create runs from schedules; <c>Parallelism</c>, default 8); DAG parameters:
 /// section <c>Dags:&lt;dag&gt;</c>.</summary>
@@ -27,6 +27,9 @@ public sealed class OrchestratorServiceModule : IServiceModule
                 new DagParamResolver(configuration),
                 sp.GetRequiredService<ILoggerFactory>());
         });
-        services.AddHostedService<OrchestratorHostedService>();
+        if (options.Runs(ProcessRoles.Scheduler))
+        {
+            services.AddHostedService<OrchestratorHostedService>();
+        }
     }
 }

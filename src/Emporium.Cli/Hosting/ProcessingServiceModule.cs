@@ -5,12 +5,17 @@ using Emporium.Processing;
 
 namespace Emporium.Cli.Hosting;
 
-/// <summary>Registers the stream processor (run as a hosted service when the log, lake and warehouse are all
-/// available), its metrics, and the mart service.</summary>
+/// <summary>Registers the mart service and, in a process with the processor role, the stream processor (run as a
+/// hosted service when the log, lake and warehouse are all available) and its metrics.</summary>
 public sealed class ProcessingServiceModule : IServiceModule
 {
     public void Configure(IServiceCollection services, EmporiumOptions options)
     {
+        services.AddSingleton(sp => new MartService(sp.GetRequiredService<Backends>().RequireWarehouse()));
+        if (!options.Runs(ProcessRoles.Processor))
+        {
+            return;
+        }
         services.AddSingleton(sp =>
         {
             var backends = sp.GetRequiredService<Backends>();
@@ -30,7 +35,6 @@ public sealed class ProcessingServiceModule : IServiceModule
         services.AddSingleton<IMetricsSource>(sp => sp.GetService<StreamProcessor>() is { } processor
             ? new ProcessorMetrics(processor)
             : new NoMetrics());
-        services.AddSingleton(sp => new MartService(sp.GetRequiredService<Backends>().RequireWarehouse()));
         services.AddHostedService<StreamProcessorHostedService>();
     }
 

@@ -11,6 +11,9 @@ public sealed class AlertEndpoints : IEndpointModule
 {
     private static readonly HashSet<string> Kinds = [AlertKind.PriceChange, AlertKind.OutOfStock, AlertKind.BackInStock, AlertKind.DemandJump];
 
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/alerts", async (int? limit, string? kind, string? asin, string? source, string? since, Backends backends, CancellationToken ct) =>

@@ -12,6 +12,8 @@ namespace Emporium.Cli.Web;
 /// server has no warehouse, lake or normalizer. Needs the admin scope: it reads the server's file system.</summary>
 public sealed class BatchEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/load", async (HttpContext context, IServiceProvider services, CancellationToken ct) =>

@@ -10,6 +10,8 @@ namespace Emporium.Cli.Web;
 /// <c>GET /api/v1/catalog/{name}</c>, and <c>POST /api/v1/crawl {"path","name"?}</c> (admin: reads the server's files).</summary>
 public sealed class CatalogEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/catalog", async (Backends backends, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
 using Emporium.Orchestration;
 
@@ -9,6 +10,8 @@ namespace Emporium.Cli.Web;
 /// <c>admin</c> scope when API keys are configured; reading needs <c>read</c>.</summary>
 public sealed class DagEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.Scheduler;
+
     public void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/dags");

@@ -9,6 +9,8 @@ namespace Emporium.Cli.Web;
 /// freshness (time since the last row was loaded).</summary>
 public sealed class DatasetEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/datasets", async (IServiceProvider services, Backends backends, IngestStats stats, TimeProvider time, CancellationToken ct) =>

@@ -7,6 +7,8 @@ namespace Emporium.Cli.Web;
 /// <summary><c>GET /health</c>: liveness plus which backends are on; reachable without a key so load balancers can probe.</summary>
 public sealed class HealthEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.All;
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/health", (Backends backends, EmporiumOptions options, HostClock clock, TimeProvider time) =>
@@ -15,6 +17,7 @@ public sealed class HealthEndpoints : IEndpointModule
                 return Results.Json(new
                 {
                     status = ok ? "ok" : "degraded",
+                    role = ProcessRoleSetting.Describe(options.RolesOf()),
                     uptimeSeconds = Math.Round((time.GetUtcNow() - clock.StartedAt).TotalSeconds, 1),
                     auth = options.Auth.Keys.Count > 0,
                     backends = new { log = backends.Describe("log"), lake = backends.Describe("lake"), warehouse = backends.Describe("warehouse") },

@@ -14,6 +14,9 @@ public sealed class MartEndpoints : IEndpointModule
 
     public const int MaxLimit = 100_000;
 
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/marts", async (Backends backends, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
+using Emporium.Configuration;
 using Emporium.Datasets;
 using Emporium.Diagnostics;
 using Emporium.Ingest;
@@ -10,21 +11,27 @@ namespace Emporium.Cli.Web;
 /// dead letters, plus every registered <see cref="IMetricsSource"/> (processor batch latency and the like).</summary>
 public sealed class MetricsEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.All;
+
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", async (IServiceProvider services, Backends backends, IngestStats stats, CancellationToken ct) =>
+        app.MapGet("/metrics", async (IServiceProvider services, EmporiumOptions options, Backends backends, IngestStats stats, CancellationToken ct) =>
             {
                 var w = new PrometheusWriter();
-                w.Counter("emporium_ingest_requests_total", "Ingest requests answered with 202, 201 or 400 for their records.", stats.Requests);
-                w.Counter("emporium_ingest_records_accepted_total", "Records appended durably to the log.", stats.Accepted);
-                w.Gauge("emporium_ingest_records_per_second", $"Records appended durably per second, averaged over the last {stats.RateWindowSeconds} s.", stats.AcceptedPerSecond);
-                foreach (var schema in DatasetCatalog.All)
+                // A processor or scheduler process never ingests: zero counters there would read as an idle ingest.
+                if (options.Runs(ProcessRoles.Ingest))
                 {
-                    w.Gauge("emporium_ingest_dataset_records_per_second", $"Records appended durably per second and dataset, averaged over the last {stats.RateWindowSeconds} s.",
-                        stats.AcceptedPerSecondOf(schema.Name), ("dataset", schema.Name));
+                    w.Counter("emporium_ingest_requests_total", "Ingest requests answered with 202, 201 or 400 for their records.", stats.Requests);
+                    w.Counter("emporium_ingest_records_accepted_total", "Records appended durably to the log.", stats.Accepted);
+                    w.Gauge("emporium_ingest_records_per_second", $"Records appended durably per second, averaged over the last {stats.RateWindowSeconds} s.", stats.AcceptedPerSecond);
+                    foreach (var schema in DatasetCatalog.All)
+                    {
+                        w.Gauge("emporium_ingest_dataset_records_per_second", $"Records appended durably per second and dataset, averaged over the last {stats.RateWindowSeconds} s.",
+                            stats.AcceptedPerSecondOf(schema.Name), ("dataset", schema.Name));
+                    }
+                    w.Counter("emporium_ingest_records_rejected_total", "Records rejected and kept as dead letters.", stats.Rejected);
+                    w.Counter("emporium_ingest_refused_total", "Requests refused for back-pressure (429) or a full disk (503).", stats.Refused);
                 }
-                w.Counter("emporium_ingest_records_rejected_total", "Records rejected and kept as dead letters.", stats.Rejected);
-                w.Counter("emporium_ingest_refused_total", "Requests refused for back-pressure (429) or a full disk (503).", stats.Refused);
                 if (backends.Warehouse is { } warehouse)
                 {
                     try

@@ -11,6 +11,9 @@ public sealed class QueryEndpoints : IEndpointModule
 {
     public const int DefaultMaxRows = 10_000;
 
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/query", async (HttpContext context, Backends backends, CancellationToken ct) =>

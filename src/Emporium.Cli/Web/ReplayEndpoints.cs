@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Emporium.Cli.Commands.Client;
+using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
 using Emporium.Datasets;
 using Emporium.Log;
@@ -14,6 +15,9 @@ public sealed class ReplayEndpoints : IEndpointModule
     public sealed record ReplayRequest(string? Dataset, long? FromOffset, int? Partition);
 
     public sealed record ReplayRow(string Topic, int Partition, long RequestedOffset, long EffectiveOffset, long PreviousOffset, int DeletedSources);
+
+    public ProcessRoles Roles => ProcessRoles.Processor;
+
 
     public void Map(IEndpointRouteBuilder app)
     {

@@ -22,6 +22,10 @@ public sealed record EmporiumOptions
     /// <summary>Warehouse backend: null for <c>&lt;data&gt;/warehouse.duckdb</c>, or <c>postgres://user:pass@host:port/db</c>.</summary>
     public string? Warehouse { get; init; }
 
+    /// <summary>Parts of Emporium this process hosts: <c>all</c> (default) or a comma list of <c>ingest</c>,
+    /// <c>processor</c>, <c>scheduler</c>. Anything but <c>all</c> needs backends several processes can share.</summary>
+    public string Role { get; init; } = "all";
+
     /// <summary>Partitions per topic when a topic is created. Default 4.</summary>
     public int Partitions { get; init; } = 4;
 

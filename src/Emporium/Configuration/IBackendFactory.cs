@@ -10,6 +10,11 @@ public interface IBackendFactory<TBackend> where TBackend : class
     /// <summary>URI schemes served, lower-case, e.g. ["embedded"] or ["kafka"].</summary>
     IReadOnlyCollection<string> Schemes { get; }
 
+    /// <summary>Whether several Emporium processes (split by <c>--role</c>, possibly on several machines) may use
+    /// the same backend at once. Default false: files under one data dir (embedded log, DuckDB, local lake) belong to
+    /// one process.</summary>
+    bool SharedByProcesses => false;
+
     /// <summary>Creates (opens, recovers) the backend. May throw with a readable message when the address is unusable.</summary>
     ValueTask<TBackend> CreateAsync(BackendAddress address, EmporiumOptions options, CancellationToken ct);
 }

@@ -21,5 +21,10 @@ public sealed class ProcessorMetrics(StreamProcessor processor) : IMetricsSource
             writer.Gauge("emporium_processor_committed_offset", "Next offset the processor will read", next,
                 ("topic", tp.Topic), ("partition", tp.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
+        foreach (var tp in processor.Assignment.OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition))
+        {
+            writer.Gauge("emporium_processor_assigned_partition", "1 for each log partition this processor owns now (moves between processors on rebalance)", 1,
+                ("topic", tp.Topic), ("partition", tp.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
     }
 }

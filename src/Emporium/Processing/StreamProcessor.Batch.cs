@@ -18,7 +18,7 @@ public sealed partial class StreamProcessor
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await RecoverAssignedAsync(ct).ConfigureAwait(false);
+            await RecoverAssignedAsync(reloadAll: false, ct).ConfigureAwait(false);
             var entries = await consumer.FetchAsync(_positions, _options.MaxBatchRecords, _options.MaxWait, ct).ConfigureAwait(false);
             if (entries.Count == 0)
             {

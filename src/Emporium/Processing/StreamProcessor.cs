@@ -174,19 +174,45 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     /// <summary>Reloads positions from the warehouse and recovers the lake of every owned partition.</summary>
     private async Task ResyncAsync(CancellationToken ct)
     {
-        var stored = await _warehouse.GetOffsetsAsync(_options.Group, ct).ConfigureAwait(false);
-        _positions = stored.Where(kv => _schemas.ContainsKey(kv.Key.Topic)).ToDictionary();
         _recovered.Clear();
-        await RecoverAssignedAsync(ct).ConfigureAwait(false);
-        _stats.SetPositions(_positions);
+        await RecoverAssignedAsync(reloadAll: true, ct).ConfigureAwait(false);
     }
 
     /// <summary>Recovers partitions this member owns but has not recovered yet (all of them after a start; the
-    /// new ones after a Kafka rebalance). Partitions owned by other members are never touched.</summary>
-    private async Task RecoverAssignedAsync(CancellationToken ct)
+    /// new ones after a Kafka rebalance). Partitions owned by other members are never touched. A newly owned
+    /// partition starts from the position the warehouse holds now, not from what this member last saw: another
+    /// member may have advanced it meanwhile, and recovering the lake from a stale position would withdraw ranges
+    /// that member committed.</summary>
+    private async Task RecoverAssignedAsync(bool reloadAll, CancellationToken ct)
     {
-        var assignment = _consumer?.Assignment ?? [];
-        foreach (var group in assignment.Where(tp => !_recovered.Contains(tp) && _schemas.ContainsKey(tp.Topic)).GroupBy(tp => tp.Topic))
+        var assignment = (_consumer?.Assignment ?? []).Where(tp => _schemas.ContainsKey(tp.Topic)).ToHashSet();
+        // A partition that left this member is forgotten, so if it comes back it is reloaded and recovered again.
+        _recovered.IntersectWith(assignment);
+        var fresh = assignment.Where(tp => !_recovered.Contains(tp)).ToList();
+        if (!reloadAll && fresh.Count == 0)
+        {
+            return;
+        }
+        var stored = await _warehouse.GetOffsetsAsync(_options.Group, ct).ConfigureAwait(false);
+        if (reloadAll)
+        {
+            _positions = stored.Where(kv => _schemas.ContainsKey(kv.Key.Topic)).ToDictionary();
+        }
+        else
+        {
+            foreach (var tp in fresh)
+            {
+                if (stored.TryGetValue(tp, out var offset))
+                {
+                    _positions[tp] = offset;
+                }
+                else
+                {
+                    _positions.Remove(tp);
+                }
+            }
+        }
+        foreach (var group in fresh.GroupBy(tp => tp.Topic))
         {
             if (_options.WriteLake)
             {
@@ -194,7 +220,12 @@ public sealed partial class StreamProcessor : IAsyncDisposable
             }
             _recovered.UnionWith(group);
         }
+        _stats.SetPositions(_positions);
     }
+
+    /// <summary>Partitions this processor owns now: all of them on the embedded log; with Kafka its share of the
+    /// group's, which moves on rebalance (e.g. to the survivors when a processor dies).</summary>
+    public IReadOnlyCollection<TopicPartition> Assignment => _consumer?.Assignment ?? [];
 
     /// <summary>Current statistics.</summary>
     public ProcessorStats Stats => _stats.Snapshot();

@@ -10,17 +10,37 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, string url)
+    private readonly System.Text.StringBuilder _output;
+
+    private ServerProcess(Process process, string url, System.Text.StringBuilder output)
     {
         _process = process;
         Url = url;
+        _output = output;
+    }
+
+    /// <summary>What the child printed so far (stdout and stderr interleaved), for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
     }
 
     public string Url { get; }
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string dataDir, TimeSpan timeout, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(string dataDir, TimeSpan timeout, params string[] extraArgs) =>
+        StartAsync(dataDir, timeout, new Dictionary<string, string>(), extraArgs);
+
+    /// <param name="environment">Variables set for the child only (e.g. <c>EMPORIUM__WAREHOUSE</c>), so tests of
+    /// environment configuration never change the test process's own environment.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDir, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "Emporium.Cli.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -29,6 +49,10 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         foreach (var arg in new[] { cli, "up", "--data", dataDir, "--port", "0" }.Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);
@@ -54,7 +78,7 @@ public sealed class ServerProcess : IAsyncDisposable
                     var server = JsonSerializer.Deserialize<ServerInfo>(await File.ReadAllTextAsync(infoPath), new JsonSerializerOptions(JsonSerializerDefaults.Web));
                     if (server?.Pid == process.Id)
                     {
-                        return new ServerProcess(process, server.Url);
+                        return new ServerProcess(process, server.Url, output);
                     }
                 }
                 catch (Exception e) when (e is IOException or JsonException)

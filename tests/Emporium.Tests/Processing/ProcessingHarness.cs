@@ -1,4 +1,3 @@
-using DuckDB.NET.Data;
 using Emporium.Datasets;
 using Emporium.Lake;
 using Emporium.Lake.Local;
@@ -95,22 +94,7 @@ public sealed class ProcessingHarness : IAsyncDisposable
         {
             return [];
         }
-        using var duck = new DuckDBConnection("Data Source=:memory:");
-        duck.Open();
-        using var cmd = duck.CreateCommand();
-        cmd.CommandText = $"SELECT {select} FROM read_parquet([{string.Join(", ", files.Select(f => $"'{Lake.Resolve(f)}'"))}], union_by_name = true)";
-        using var reader = cmd.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-            rows.Add(row);
-        }
-        return rows;
+        return LakeParquet.Query(files.Select(Lake.Resolve), select);
     }
 
     /// <summary>Lines of the visible raw files of a dataset.</summary>

@@ -1,9 +1,9 @@
-using DuckDB.NET.Data;
 using Emporium.Datasets;
 using Emporium.Lake;
 using Emporium.Lake.S3;
 using Emporium.Log;
 using Emporium.Log.Embedded;
+using Emporium.Log.Kafka;
 using Emporium.Processing;
 using Emporium.Tests.Datasets;
 using Emporium.Tests.TestSupport;
@@ -11,72 +11,161 @@ using Emporium.Warehouse.Postgres;
 
 namespace Emporium.Tests.Processing;
 
-/// <summary>The stream processor unchanged on the scale-out backends: real UCI orders from the log land exactly
-/// once in PostgreSQL and as Parquet in S3 (moto_server), visible through the manifests.</summary>
+/// <summary>The stream processor unchanged on the scale-out backends: real UCI orders from the log (embedded, or Kafka
+/// on librdkafka's mock cluster) land exactly once in PostgreSQL and as Parquet in S3 (moto_server), visible through
+/// the manifests — also when two processors share the Kafka partitions and one leaves mid-stream.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer moto) : IClassFixture<MotoServer>
 {
-    private readonly MotoServer _moto = moto;
+    private static readonly Lazy<List<CanonicalRecord>> Orders = new(() => SampleRows.Csv(SampleData.OnlineRetail)
+        .Select(r => RecordNormalizer.Instance.Normalize(DatasetCatalog.Orders, r))
+        .Where(r => r.IsValid).Select(r => r.Record!).ToList());
 
     [Fact]
     public async Task Real_orders_land_once_in_postgres_and_as_parquet_in_s3()
     {
-        var orders = SampleRows.Csv(SampleData.OnlineRetail)
-            .Select(r => RecordNormalizer.Instance.Normalize(DatasetCatalog.Orders, r))
-            .Where(r => r.IsValid).Select(r => r.Record!).ToList();
         using var logDir = new TempDir("scaleout");
         await using var log = await EmbeddedEventLog.OpenAsync(new EmbeddedLogOptions { Directory = logDir.Combine("log"), DefaultPartitions = 2 });
         await log.EnsureTopicAsync("orders", 2, CancellationToken.None);
-        await log.AppendAsync("orders", orders.Select(o => new LogMessage((string)o["invoice_no"]!, CanonicalJson.Serialize(o))).ToList(), CancellationToken.None);
+        await LandOnceAsync(log);
+    }
 
+    [Fact]
+    public async Task Real_orders_from_kafka_land_once_in_postgres_and_as_parquet_in_s3()
+    {
+        using var kafka = await KafkaMockCluster.StartAsync();
+        kafka.CreateTopics(DatasetCatalog.All.Select(d => d.Name), 2);
+        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
+        await LandOnceAsync(log);
+    }
+
+    /// <summary>Two processors in one consumer group, each with its own Kafka client, warehouse connection and S3
+    /// client (as two processes would have). One stops after its first commits; the other takes over its partitions
+    /// from the positions in the warehouse. Every acknowledged order is in PostgreSQL and in the lake exactly once.</summary>
+    [Fact]
+    public async Task Two_processors_share_the_kafka_partitions_and_one_leaving_neither_loses_nor_duplicates()
+    {
+        using var kafka = await KafkaMockCluster.StartAsync();
+        kafka.CreateTopic("orders", 4);
+        var connection = await postgres.CreateDatabaseAsync("pair");
+        var bucket = await moto.CreateBucketAsync("pair");
+        var options = new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], Partitions = 4, MaxBatchRecords = 150, MaxWait = TimeSpan.FromMilliseconds(100) };
+        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
+        var acknowledged = await AppendOrdersAsync(log);
+        Assert.Equal(Orders.Value.Count, acknowledged.Count);
+
+        await using var first = await Member.StartAsync(kafka, connection, Lake(bucket), options);
+        await using var second = await Member.StartAsync(kafka, connection, Lake(bucket), options);
+        await using var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = connection });
+        await WaitAsync(() => first.Processor.Stats.Rows > 0 && second.Processor.Stats.Rows > 0, "both processors committing");
+        var rowsBeforeLeaving = await CountAsync(warehouse);
+        Assert.True(rowsBeforeLeaving < Orders.Value.Count, "the first processor should leave mid-stream; make MaxBatchRecords smaller");
+        await first.DisposeAsync();
+
+        await WaitAsync(async () => await CountAsync(warehouse) >= Orders.Value.Count, "the remaining processor to finish");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await AssertLandedOnceAsync(warehouse, Lake(bucket));
+        var positions = await warehouse.GetOffsetsAsync(options.Group, CancellationToken.None);
+        var ends = await log.GetEndOffsetsAsync("orders", CancellationToken.None);
+        Assert.All(ends, end => Assert.Equal(end.Value, positions[end.Key]));
+    }
+
+    private async Task LandOnceAsync(IEventLog log)
+    {
+        await AppendOrdersAsync(log);
         await using var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = await postgres.CreateDatabaseAsync("e2e") });
-        using var lake = new S3LakeStore(new S3LakeStoreOptions
-        {
-            Bucket = await _moto.CreateBucketAsync("e2e"), Prefix = "lake", ServiceUrl = _moto.Endpoint,
-            Region = MotoServer.Region, AccessKey = MotoServer.AccessKey, SecretKey = MotoServer.SecretKey,
-        });
+        using var lake = Lake(await moto.CreateBucketAsync("e2e"));
         await using (var processor = new StreamProcessor(log, warehouse, lake, new StreamProcessorOptions { Partitions = 2 }))
         {
             await processor.InitializeAsync(CancellationToken.None);
-            var idle = 0;
-            while (idle < 2)
+            // A Kafka member first joins its group, so empty fetches are expected until it owns the partitions.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (await CountAsync(warehouse) < Orders.Value.Count)
             {
-                idle = await processor.RunOnceAsync(CancellationToken.None) == 0 ? idle + 1 : 0;
+                Assert.True(DateTime.UtcNow < deadline, "the processor did not land the orders within 60 s");
+                await processor.RunOnceAsync(CancellationToken.None);
             }
+            Assert.Equal(0, await processor.RunOnceAsync(CancellationToken.None));
         }
+        await AssertLandedOnceAsync(warehouse, lake);
+    }
 
+    private static async Task<List<LogPosition>> AppendOrdersAsync(IEventLog log) =>
+        [.. await log.AppendAsync("orders", Orders.Value.Select(o => new LogMessage((string)o["invoice_no"]!, CanonicalJson.Serialize(o))).ToList(), CancellationToken.None)];
+
+    private S3LakeStore Lake(string bucket) => new(new S3LakeStoreOptions
+    {
+        Bucket = bucket, Prefix = "lake", ServiceUrl = moto.Endpoint,
+        Region = MotoServer.Region, AccessKey = MotoServer.AccessKey, SecretKey = MotoServer.SecretKey,
+    });
+
+    private static async Task<long> CountAsync(PostgresWarehouse warehouse)
+    {
+        try
+        {
+            return (long)(await warehouse.QueryAsync("SELECT count(*) FROM orders", CancellationToken.None)).Rows[0][0]!;
+        }
+        catch (Npgsql.PostgresException)
+        {
+            return 0; // the table is created by the first processor's initialization
+        }
+    }
+
+    private static async Task AssertLandedOnceAsync(PostgresWarehouse warehouse, S3LakeStore lake)
+    {
+        var orders = Orders.Value;
         var row = (await warehouse.QueryAsync("SELECT count(*), sum(quantity) FROM orders", CancellationToken.None)).Rows[0];
         Assert.Equal((long)orders.Count, row[0]);
         Assert.Equal((decimal)orders.Sum(o => (long)o["quantity"]!), row[1]);
 
         var files = await new LakeManifestStore(lake).VisibleFilesAsync("orders", LakeLayout.Clean, CancellationToken.None);
         Assert.NotEmpty(files);
-        var dir = new TempDir("e2e-parquet");
-        try
+        var inLake = Assert.Single(await LakeParquet.QueryAsync(lake, files, "count(*), CAST(sum(quantity) AS BIGINT)"));
+        Assert.Equal((long)orders.Count, Convert.ToInt64(inLake[0]));
+        Assert.Equal(orders.Sum(o => (long)o["quantity"]!), Convert.ToInt64(inLake[1]));
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (!await condition())
         {
-            var locals = new List<string>();
-            foreach (var file in files)
-            {
-                var local = dir.Combine($"{locals.Count}.parquet");
-                await using (var source = (await lake.OpenReadAsync(file, CancellationToken.None))!)
-                await using (var target = File.Create(local))
-                {
-                    await source.CopyToAsync(target);
-                }
-                locals.Add(local);
-            }
-            using var duck = new DuckDBConnection("Data Source=:memory:");
-            duck.Open();
-            using var cmd = duck.CreateCommand();
-            cmd.CommandText = $"SELECT count(*), CAST(sum(quantity) AS BIGINT) FROM read_parquet([{string.Join(", ", locals.Select(l => $"'{l}'"))}])";
-            using var reader = cmd.ExecuteReader();
-            reader.Read();
-            Assert.Equal((long)orders.Count, Convert.ToInt64(reader.GetValue(0)));
-            Assert.Equal(orders.Sum(o => (long)o["quantity"]!), Convert.ToInt64(reader.GetValue(1)));
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(50);
         }
-        finally
+    }
+
+    private static Task WaitAsync(Func<bool> condition, string what) => WaitAsync(() => Task.FromResult(condition()), what);
+
+    /// <summary>One processor with its own clients, as a separate process would have.</summary>
+    private sealed class Member : IAsyncDisposable
+    {
+        private KafkaEventLog? _log;
+        private PostgresWarehouse? _warehouse;
+        private S3LakeStore? _lake;
+
+        public required StreamProcessor Processor { get; init; }
+
+        public static async Task<Member> StartAsync(KafkaMockCluster kafka, string connection, S3LakeStore lake, StreamProcessorOptions options)
         {
-            dir.Dispose();
+            var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
+            var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = connection });
+            var member = new Member { Processor = new StreamProcessor(log, warehouse, lake, options), _log = log, _warehouse = warehouse, _lake = lake };
+            await member.Processor.StartAsync(CancellationToken.None);
+            return member;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_log is null)
+            {
+                return;
+            }
+            await Processor.DisposeAsync();
+            await _log.DisposeAsync();
+            await _warehouse!.DisposeAsync();
+            _lake!.Dispose();
+            _log = null;
         }
     }
 }

@@ -22,6 +22,10 @@ public sealed class MotoServer : IAsyncLifetime
     public IAmazonS3 CreateClient() => new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey),
         new AmazonS3Config { ServiceURL = Endpoint, ForcePathStyle = true, AuthenticationRegion = Region });
 
+    /// <summary>The <c>s3://</c> address (as given to <c>--lake</c>) of a prefix in a bucket of this server.</summary>
+    public string AddressFor(string bucket, string prefix = "lake") =>
+        $"s3://{bucket}/{prefix}?endpoint={Uri.EscapeDataString(Endpoint)}&region={Region}&path_style=true";
+
     public async Task<string> CreateBucketAsync(string prefix = "t")
     {
         var name = $"{prefix}-{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid():N}";

@@ -1,3 +1,4 @@
+using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
@@ -11,6 +12,9 @@ public sealed class DashboardEndpoints : IEndpointModule
 {
     private static readonly string[] ServerPrefixes = ["api/", "api", "metrics", "health", "openapi/", "swagger/"];
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
 
     public void Map(IEndpointRouteBuilder app)
     {

@@ -8,6 +8,8 @@ namespace Emporium.Cli.Web.Ingest;
 /// read from the warehouse's <c>dead_letters</c> table (the same rows the SQL explorer sees).</summary>
 public sealed class DeadLetterEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/deadletters", async (string? dataset, int? limit, Backends backends, CancellationToken ct) =>

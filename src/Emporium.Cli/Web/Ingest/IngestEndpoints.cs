@@ -1,3 +1,4 @@
+using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
 using Emporium.Datasets;
 using Emporium.Ingest;
@@ -7,6 +8,8 @@ namespace Emporium.Cli.Web.Ingest;
 /// <summary><c>POST /api/v1/ingest/{dataset}</c>: one JSON object, a JSON array or NDJSON; 202 once durable.</summary>
 public sealed class IngestEndpoints : IEndpointModule
 {
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/ingest/{dataset}", (string dataset, HttpContext context, IngestHandler handler) =>

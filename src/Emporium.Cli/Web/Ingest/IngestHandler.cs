@@ -3,6 +3,7 @@ using System.Text.Json;
 using Emporium.Configuration;
 using Emporium.Datasets;
 using Emporium.Ingest;
+using Emporium.Log;
 using Emporium.Cli.Hosting;
 
 namespace Emporium.Cli.Web.Ingest;
@@ -106,6 +107,12 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         {
             stats.RecordRefused();
             return new IngestResponse(503, ApiErrors.ProblemJson(503, "disk full", "the server's disk is full; nothing from this request was acknowledged, retry later"),
+                options.Ingest.RetryAfterSeconds);
+        }
+        catch (LogUnavailableException e)
+        {
+            stats.RecordRefused();
+            return new IngestResponse(503, ApiErrors.ProblemJson(503, "log unavailable", $"{e.Message}; nothing from this request was acknowledged, retry later"),
                 options.Ingest.RetryAfterSeconds);
         }
     }

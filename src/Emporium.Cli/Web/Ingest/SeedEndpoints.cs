@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
 using Emporium.Datasets;
 using Emporium.Ingest;
@@ -14,6 +15,9 @@ public sealed class SeedEndpoints : IEndpointModule
 {
     /// <summary>The seed's date format (day first, 24-hour clock).</summary>
     public const string SeedDateFormat = "dd/MM/yyyy HH:mm";
+
+    public ProcessRoles Roles => ProcessRoles.Ingest;
+
 
     public void Map(IEndpointRouteBuilder app)
     {

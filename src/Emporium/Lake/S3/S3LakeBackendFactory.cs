@@ -10,6 +10,9 @@ namespace Emporium.Lake.S3;
 /// The bucket is checked before returning so a missing bucket stops start-up with a message naming the setting.</summary>
 public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
 {
+    /// <summary>Batches are published by one manifest object each, so processes never overwrite each other's.</summary>
+    public bool SharedByProcesses => true;
+
     public IReadOnlyCollection<string> Schemes { get; } = ["s3"];
 
     public async ValueTask<ILakeStore> CreateAsync(BackendAddress address, EmporiumOptions options, CancellationToken ct)

@@ -9,6 +9,9 @@ namespace Emporium.Warehouse.Postgres;
 /// setting.</summary>
 public sealed class PostgresWarehouseBackendFactory : IBackendFactory<IWarehouse>
 {
+    /// <summary>Commits are fenced per group with advisory locks, so processes sharing a database never double-commit.</summary>
+    public bool SharedByProcesses => true;
+
     public IReadOnlyCollection<string> Schemes { get; } = ["postgres", "postgresql"];
 
     public async ValueTask<IWarehouse> CreateAsync(BackendAddress address, EmporiumOptions options, CancellationToken ct)

@@ -11,15 +11,21 @@ using Sylvan.Data.Csv;
 namespace Emporium.Tests.Cli.EndToEnd;
 
 /// <summary>The real samples through the whole stream path (HTTP → log → processor → warehouse → marts) of an
-/// in-process <c>emporium up</c>; each mart is checked against a computation over the raw files written here.</summary>
+/// in-process <c>emporium up</c>; each mart is checked against a computation over the raw files written here. This
+/// class runs it on the embedded defaults; subclasses run the same test on other backends.</summary>
 [Collection(HeavyEndToEnd.Name)]
 public class RealSamplesEndToEndTests
 {
+    /// <summary>Configuration added to the host's (e.g. <c>Log</c>, <c>Lake</c>, <c>Warehouse</c> addresses).</summary>
+    protected virtual Task<Dictionary<string, string?>> BackendSettingsAsync() => Task.FromResult(new Dictionary<string, string?>());
+
     [Fact]
     public async Task MartsEqualIndependentComputationsOverTheRawFiles()
     {
         using var dir = new TempDir("e2e");
-        var configuration = EmporiumConfiguration.Build(dir.Path, new Dictionary<string, string?> { ["Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture) });
+        var settings = await BackendSettingsAsync();
+        settings["Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        var configuration = EmporiumConfiguration.Build(dir.Path, settings);
         await using var host = await EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = new Uri(host.Url + "/"), Timeout = TimeSpan.FromMinutes(2) };
 

@@ -47,25 +47,6 @@ public sealed class EmbeddedLogConsumerTests
     }
 
     [Fact]
-    public async Task FetchingFromAnEarlierOffsetReplays()
-    {
-        using var dir = new TempDir("log");
-        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
-        await log.EnsureTopicAsync("t", 1, CancellationToken.None);
-        await log.AppendAsync("t", [.. Enumerable.Range(0, 50).Select(i => Message(null, $"{i}"))], CancellationToken.None);
-        await using var consumer = log.OpenConsumer("g", ["t"]);
-        var tp = new TopicPartition("t", 0);
-
-        var head = await consumer.FetchAsync(new Dictionary<TopicPartition, long> { [tp] = 0 }, 40, TimeSpan.Zero, CancellationToken.None);
-        var tail = await consumer.FetchAsync(new Dictionary<TopicPartition, long> { [tp] = 40 }, 40, TimeSpan.Zero, CancellationToken.None);
-        var replay = await consumer.FetchAsync(new Dictionary<TopicPartition, long> { [tp] = 7 }, 3, TimeSpan.Zero, CancellationToken.None);
-
-        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), head.Select(e => e.Offset));
-        Assert.Equal(Enumerable.Range(40, 10).Select(i => (long)i), tail.Select(e => e.Offset));
-        Assert.Equal(["7", "8", "9"], replay.Select(Text));
-    }
-
-    [Fact]
     public async Task AssignmentCoversEveryPartitionIncludingTopicsCreatedLater()
     {
         using var dir = new TempDir("log");

@@ -2,7 +2,6 @@ using Emporium.Configuration;
 using Emporium.Tests.TestSupport;
 using Emporium.Warehouse;
 using Emporium.Warehouse.Postgres;
-using Npgsql;
 
 namespace Emporium.Tests.Warehouse.Postgres;
 
@@ -44,8 +43,7 @@ public sealed class PostgresWarehouseBackendFactoryTests(PostgresServer server)
     [Fact]
     public async Task A_good_address_yields_a_postgres_warehouse()
     {
-        var b = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("factory"));
-        var address = BackendAddresses.Parse(BackendKind.Warehouse, $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}", "duckdb", "/unused");
+        var address = BackendAddresses.Parse(BackendKind.Warehouse, server.AddressFor(await server.CreateDatabaseAsync("factory")), "duckdb", "/unused");
         await using var warehouse = await new PostgresWarehouseBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None);
         Assert.Equal(SqlDialect.Postgres, warehouse.Dialect);
     }

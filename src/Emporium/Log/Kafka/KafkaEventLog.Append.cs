@@ -1,0 +1,132 @@
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+using Emporium.Log.Embedded;
+
+namespace Emporium.Log.Kafka;
+
+public sealed partial class KafkaEventLog
+{
+    /// <summary>Sends every message to its partition and returns once the broker acknowledged all of them
+    /// (<c>acks=all</c>: every in-sync replica has it), with one position per message in order. A keyed message goes
+    /// to <see cref="KeyPartitioner.PartitionFor"/>; messages without a key go to one partition per call, rotating
+    /// between calls, as on the embedded log. Any failed delivery fails the whole call with
+    /// <see cref="LogUnavailableException"/>: the caller must not acknowledge any of it (some messages may still have
+    /// been written, as when a Kafka client retries). Cancelling stops the wait only.</summary>
+    public async ValueTask<IReadOnlyList<LogPosition>> AppendAsync(string topic, IReadOnlyList<LogMessage> messages, CancellationToken ct)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(messages);
+        ct.ThrowIfCancellationRequested();
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var bytes = (messages[i].Key is { } key ? System.Text.Encoding.UTF8.GetByteCount(key) : 0) + (long)messages[i].Value.Length;
+            if (bytes > Options.MaxRecordBytes)
+            {
+                throw new ArgumentException(
+                    $"Message {i} for topic '{topic}' has {bytes} bytes of key and value; the limit is {Options.MaxRecordBytes}.", nameof(messages));
+            }
+        }
+
+        var partitions = await FindPartitionCountAsync(topic, refresh: false, ct).ConfigureAwait(false)
+                         ?? await CreateOnAppendAsync(topic, ct).ConfigureAwait(false);
+        var sticky = -1;
+        var timestamp = new Timestamp(Time.GetUtcNow());
+        var delivery = new Delivery(topic, messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            var partition = message.Key is null
+                ? sticky >= 0 ? sticky : sticky = (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)partitions)
+                : KeyPartitioner.PartitionFor(message.Key, partitions);
+            var kafkaMessage = new Message<string?, byte[]> { Key = message.Key, Value = Bytes(message.Value), Timestamp = timestamp };
+            var index = i;
+            await ProduceAsync(new Confluent.Kafka.TopicPartition(topic, partition), kafkaMessage, report => delivery.Report(index, report), delivery, ct)
+                .ConfigureAwait(false);
+        }
+        return await delivery.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task ProduceAsync(
+        Confluent.Kafka.TopicPartition partition, Message<string?, byte[]> message, Action<DeliveryReport<string?, byte[]>> onDelivery, Delivery delivery, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(partition, message, onDelivery);
+                return;
+            }
+            catch (ProduceException<string?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // The client's send queue is full: wait for deliveries to drain it (back-pressure, not an error).
+                await Task.Delay(TimeSpan.FromMilliseconds(5), Time, ct).ConfigureAwait(false);
+            }
+            catch (ProduceException<string?, byte[]> e)
+            {
+                // Earlier messages of this call may still be delivered; the call as a whole is not acknowledged.
+                delivery.Abandon();
+                throw new LogUnavailableException($"Kafka refused a message for {partition.Topic}/{partition.Partition.Value}: {e.Error.Reason}", e);
+            }
+        }
+    }
+
+    private async Task<int> CreateOnAppendAsync(string topic, CancellationToken ct)
+    {
+        if (!Options.AutoCreateTopics)
+        {
+            throw new KeyNotFoundException($"Topic '{topic}' does not exist in {Describe} and topics are not created on append.");
+        }
+        await EnsureTopicAsync(topic, Options.DefaultPartitions, ct).ConfigureAwait(false);
+        return await FindPartitionCountAsync(topic, refresh: false, ct).ConfigureAwait(false)
+               ?? throw new LogUnavailableException($"Topic '{topic}' is missing from the metadata of {Describe}.");
+    }
+
+    /// <summary>Uses the array behind the memory when it is exactly that array (no copy), else copies.</summary>
+    private static byte[] Bytes(ReadOnlyMemory<byte> value) =>
+        MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : value.ToArray();
+
+    /// <summary>Collects the delivery reports of one append: completes with every position once all arrived, or fails
+    /// with the first error.</summary>
+    private sealed class Delivery(string topic, int count)
+    {
+        private readonly LogPosition[] _positions = new LogPosition[count];
+        private readonly TaskCompletionSource<IReadOnlyList<LogPosition>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _pending = count;
+        private Error? _error;
+
+        public Task<IReadOnlyList<LogPosition>> Task => _done.Task;
+
+        public void Report(int index, DeliveryReport<string?, byte[]> report)
+        {
+            if (report.Error.IsError)
+            {
+                Interlocked.CompareExchange(ref _error, report.Error, null);
+            }
+            else
+            {
+                _positions[index] = new LogPosition(new TopicPartition(topic, report.Partition.Value), report.Offset.Value);
+            }
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                if (_error is { } error)
+                {
+                    _done.TrySetException(new LogUnavailableException($"Kafka did not acknowledge the append to '{topic}': {error.Reason} ({error.Code})"));
+                }
+                else
+                {
+                    _done.TrySetResult(_positions);
+                }
+            }
+        }
+
+        /// <summary>Called when the append fails before every message was handed to the client.</summary>
+        public void Abandon() => _done.TrySetCanceled();
+    }
+}

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Emporium.Log.Kafka;
+
+/// <summary>The log on Kafka: one topic per dataset, an idempotent producer with <c>acks=all</c> whose appends
+/// return only once every message has a delivery report from the broker, and consumers that are members of a
+/// Kafka consumer group (<see cref="KafkaLogConsumer"/>). Keys are placed with <see cref="Embedded.KeyPartitioner"/>
+/// (the partitioner of the embedded log and of Kafka's Java client), so a key lands in the same partition on
+/// either backend.</summary>
+public sealed partial class KafkaEventLog : IEventLog
+{
+    private readonly IProducer<string?, byte[]> _producer;
+    private readonly IAdminClient _admin;
+    private readonly ConcurrentDictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _topicCreation = new(1, 1);
+    private int _roundRobin = -1;
+    private int _disposed;
+
+    private KafkaEventLog(KafkaLogOptions options, TimeProvider time, ILogger logger)
+    {
+        Options = options;
+        Time = time;
+        Logger = logger;
+        _producer = new ProducerBuilder<string?, byte[]>(ProducerConfig(options))
+            .SetLogHandler((_, m) => LogClientMessage(logger, m))
+            .SetErrorHandler((_, e) => LogClientError(logger, e))
+            .Build();
+        // Shares the producer's connections instead of opening its own.
+        _admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+    }
+
+    public KafkaLogOptions Options { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal ILogger Logger { get; }
+
+    public string Describe => $"kafka://{Options.BootstrapServers}";
+
+    /// <summary>Creates the log and checks that a broker answers a metadata request within
+    /// <see cref="KafkaLogOptions.ConnectTimeout"/>; throws <see cref="KafkaException"/> (or
+    /// <see cref="ArgumentException"/> for an invalid librdkafka property) otherwise.</summary>
+    public static async Task<KafkaEventLog> ConnectAsync(KafkaLogOptions options, TimeProvider? time = null, ILogger? logger = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultPartitions, 1);
+        var log = new KafkaEventLog(options, time ?? TimeProvider.System, logger ?? NullLogger.Instance);
+        try
+        {
+            await Task.Run(() => log._admin.GetMetadata(options.ConnectTimeout), ct).ConfigureAwait(false);
+            return log;
+        }
+        catch
+        {
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask EnsureTopicAsync(string topic, int partitions, CancellationToken ct)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        if (await FindPartitionCountAsync(topic, refresh: false, ct).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+        await _topicCreation.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            try
+            {
+                await _admin.CreateTopicsAsync(
+                    [new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = Options.ReplicationFactor }],
+                    new CreateTopicsOptions { RequestTimeout = Options.RequestTimeout, OperationTimeout = Options.RequestTimeout }).ConfigureAwait(false);
+            }
+            catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+            {
+                // Another process created it first; an existing topic keeps its partition count.
+            }
+        }
+        finally
+        {
+            _topicCreation.Release();
+        }
+        _ = await FindPartitionCountAsync(topic, refresh: true, ct).ConfigureAwait(false)
+            ?? throw new LogUnavailableException($"Topic '{topic}' was created but is not in the metadata of {Describe}.");
+    }
+
+    public async ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetEndOffsetsAsync(string topic, CancellationToken ct) =>
+        await ListOffsetsAsync(topic, OffsetSpec.Latest(), ct).ConfigureAwait(false);
+
+    /// <summary>Oldest offset still stored per partition (moves forward as the broker's retention deletes data).</summary>
+    public async ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetStartOffsetsAsync(string topic, CancellationToken ct) =>
+        await ListOffsetsAsync(topic, OffsetSpec.Earliest(), ct).ConfigureAwait(false);
+
+    /// <summary>The group's committed offsets (what consumers reported as processed); 0 where nothing was committed.</summary>
+    public async ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetGroupOffsetsAsync(string group, string topic, CancellationToken ct)
+    {
+        ThrowIfDisposed();
+        var partitions = await PartitionsOfAsync(topic, ct).ConfigureAwait(false);
+        var results = await _admin.ListConsumerGroupOffsetsAsync(
+            [new ConsumerGroupTopicPartitions(group, partitions.Select(p => new Confluent.Kafka.TopicPartition(topic, p)).ToList())],
+            new ListConsumerGroupOffsetsOptions { RequestTimeout = Options.RequestTimeout }).ConfigureAwait(false);
+        return results.SelectMany(r => r.Partitions)
+            .ToDictionary(p => new TopicPartition(p.Topic, p.Partition.Value), p => p.Offset.Value >= 0 ? p.Offset.Value : 0);
+    }
+
+    public ILogConsumer OpenConsumer(string group, IReadOnlyCollection<string> topics)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        ArgumentNullException.ThrowIfNull(topics);
+        return new KafkaLogConsumer(this, group, [.. topics]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        // Every append waits for its delivery reports, so nothing acknowledged is still queued; flushing only
+        // bounds how long unacknowledged (cancelled) sends may take.
+        await Task.Run(() =>
+        {
+            _admin.Dispose();
+            _producer.Flush(Options.RequestTimeout);
+            _producer.Dispose();
+        }).ConfigureAwait(false);
+        _topicCreation.Dispose();
+    }
+
+    internal ClientConfig ClientConfig() => ClientConfig(Options);
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private async Task<Dictionary<TopicPartition, long>> ListOffsetsAsync(string topic, OffsetSpec spec, CancellationToken ct)
+    {
+        ThrowIfDisposed();
+        var partitions = await PartitionsOfAsync(topic, ct).ConfigureAwait(false);
+        var result = await _admin.ListOffsetsAsync(
+            partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new Confluent.Kafka.TopicPartition(topic, p), OffsetSpec = spec }),
+            new ListOffsetsOptions { RequestTimeout = Options.RequestTimeout }).ConfigureAwait(false);
+        return result.ResultInfos.ToDictionary(
+            r => new TopicPartition(r.TopicPartitionOffsetError.Topic, r.TopicPartitionOffsetError.Partition.Value),
+            r => r.TopicPartitionOffsetError.Offset.Value);
+    }
+
+    private async Task<IEnumerable<int>> PartitionsOfAsync(string topic, CancellationToken ct)
+    {
+        var count = await FindPartitionCountAsync(topic, refresh: false, ct).ConfigureAwait(false)
+                    ?? throw new KeyNotFoundException($"Topic '{topic}' does not exist in {Describe}.");
+        return Enumerable.Range(0, count);
+    }
+
+    /// <summary>Partition count of a topic from the cluster metadata (cached; partitions are never removed), or null
+    /// when the topic does not exist. All topics are requested: asking for one by name may auto-create it.</summary>
+    internal async Task<int?> FindPartitionCountAsync(string topic, bool refresh, CancellationToken ct)
+    {
+        if (!refresh && _partitionCounts.TryGetValue(topic, out var cached))
+        {
+            return cached;
+        }
+        var metadata = await Task.Run(() => _admin.GetMetadata(Options.RequestTimeout), ct).ConfigureAwait(false);
+        foreach (var t in metadata.Topics)
+        {
+            if (t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0)
+            {
+                _partitionCounts[t.Topic] = t.Partitions.Count;
+            }
+        }
+        return _partitionCounts.TryGetValue(topic, out var count) ? count : null;
+    }
+
+    private static ClientConfig ClientConfig(KafkaLogOptions options)
+    {
+        var config = new ClientConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            ClientId = "emporium",
+            SocketConnectionSetupTimeoutMs = (int)options.ConnectTimeout.TotalMilliseconds,
+        };
+        foreach (var (key, value) in options.Settings)
+        {
+            config.Set(key, value);
+        }
+        return config;
+    }
+
+    private static ProducerConfig ProducerConfig(KafkaLogOptions options) => new(ClientConfig(options))
+    {
+        // Idempotence: retries never duplicate or reorder a message within a partition; it requires acks=all.
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        MessageTimeoutMs = (int)options.DeliveryTimeout.TotalMilliseconds,
+        LingerMs = options.Linger.TotalMilliseconds,
+        // Partitions are chosen by Emporium (KeyPartitioner); the delivery report is the acknowledgement.
+        EnableDeliveryReports = true,
+    };
+
+    internal static void LogClientMessage(ILogger logger, Confluent.Kafka.LogMessage message)
+    {
+        var level = message.Level switch
+        {
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
+            SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        logger.Log(level, "kafka {Facility}: {Message}", message.Facility, message.Message);
+    }
+
+    internal static void LogClientError(ILogger logger, Error error)
+    {
+        // Transport errors are retried by the client; they surface to callers as failed appends or fetches.
+        logger.Log(error.IsFatal ? LogLevel.Error : LogLevel.Warning, "kafka client: {Reason} ({Code})", error.Reason, error.Code);
+    }
+}

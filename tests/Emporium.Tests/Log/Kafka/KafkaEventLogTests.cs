@@ -1,0 +1,216 @@
+using System.Globalization;
+using Emporium.Cli.Hosting;
+using Emporium.Configuration;
+using Emporium.Log;
+using Emporium.Log.Kafka;
+using Emporium.Tests.TestSupport;
+using static Emporium.Tests.Log.Embedded.LogTestKit;
+
+namespace Emporium.Tests.Log.Kafka;
+
+/// <summary>Kafka-only behaviour on librdkafka's mock cluster (3 brokers): group membership, rebalances, start-up
+/// errors. One cluster per test.</summary>
+public sealed class KafkaEventLogTests : IDisposable
+{
+    private readonly KafkaMockCluster _cluster = KafkaMockCluster.StartAsync().GetAwaiter().GetResult();
+
+    public void Dispose() => _cluster.Dispose();
+
+    private Task<KafkaEventLog> OpenAsync() =>
+        KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = _cluster.BootstrapServers, SessionTimeout = TimeSpan.FromSeconds(6) });
+
+    [Fact]
+    public async Task AnExistingTopicKeepsItsPartitionCount()
+    {
+        await using var log = await OpenAsync();
+        _cluster.CreateTopic("products", 3);
+
+        await log.EnsureTopicAsync("products", 8, CancellationToken.None);
+
+        Assert.Equal(3, (await log.GetEndOffsetsAsync("products", CancellationToken.None)).Count);
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => log.GetEndOffsetsAsync("missing", CancellationToken.None).AsTask());
+    }
+
+    [Fact]
+    public async Task TwoMembersOfAGroupShareThePartitionsAndTogetherSeeEveryRecordOnce()
+    {
+        await using var log = await OpenAsync();
+        _cluster.CreateTopic("orders", 4);
+        await using var a = log.OpenConsumer("stream", ["orders"]);
+        await using var b = log.OpenConsumer("stream", ["orders"]);
+        await JoinAsync([a, b], 4);
+        var sent = await AppendAsync(log, "orders", 0, 400);
+        var positions = new Dictionary<TopicPartition, long>();
+
+        var seen = new Dictionary<ILogConsumer, List<LogEntry>> { [a] = [], [b] = [] };
+        await DrainAsync([a, b], positions, seen, 400);
+
+        Assert.Equal(4, a.Assignment.Count + b.Assignment.Count);
+        Assert.Empty(a.Assignment.Intersect(b.Assignment));
+        Assert.NotEmpty(seen[a]);
+        Assert.NotEmpty(seen[b]);
+        var all = seen[a].Concat(seen[b]).ToList();
+        Assert.Equal(sent.Order(), all.Select(Text).Order());
+        Assert.Equal(all.Count, all.Select(e => (e.Position, e.Offset)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task WhenAMemberLeavesTheOtherTakesOverItsPartitionsFromTheCallersPositions()
+    {
+        await using var log = await OpenAsync();
+        _cluster.CreateTopic("orders", 4);
+        var a = log.OpenConsumer("stream", ["orders"]);
+        await using var b = log.OpenConsumer("stream", ["orders"]);
+        await JoinAsync([a, b], 4);
+        var sent = await AppendAsync(log, "orders", 0, 200);
+        // Positions as the warehouse would hold them: shared by the members, advanced only by what they hand over.
+        var positions = new Dictionary<TopicPartition, long>();
+        var seen = new Dictionary<ILogConsumer, List<LogEntry>> { [a] = [], [b] = [] };
+        await DrainAsync([a, b], positions, seen, 200);
+        var ownedByA = a.Assignment.ToList();
+        Assert.NotEmpty(ownedByA);
+
+        await a.DisposeAsync();
+        sent.AddRange(await AppendAsync(log, "orders", 200, 200));
+        seen.Remove(a);
+        var beforeLeaving = new Dictionary<TopicPartition, long>(positions);
+        seen[b].Clear();
+        await DrainAsync([b], positions, seen, 200);
+
+        Assert.Equal(4, b.Assignment.Count);
+        // b continued a's former partitions exactly where a stopped (DrainAsync checks every offset follows on).
+        Assert.All(ownedByA, tp => Assert.Equal(beforeLeaving[tp], seen[b].Where(e => e.Position == tp).Min(e => e.Offset)));
+        Assert.Equal(sent.Skip(200).Order(), seen[b].Select(Text).Order());
+        var ends = await log.GetEndOffsetsAsync("orders", CancellationToken.None);
+        Assert.Equal(ends.OrderBy(e => e.Key.Partition), positions.OrderBy(e => e.Key.Partition));
+    }
+
+    [Fact]
+    public async Task AFetchSeeksToTheCallersPositionAndReportsAreCommittedOnlyForOwnedPartitions()
+    {
+        await using var log = await OpenAsync();
+        _cluster.CreateTopic("t", 2);
+        await AppendAsync(log, "t", 0, 100);
+        await using var consumer = log.OpenConsumer("g", ["t"]);
+        var tp0 = new TopicPartition("t", 0);
+        var first = await ReadPartitionAsync(consumer, tp0, 0);
+        var again = await ReadPartitionAsync(consumer, tp0, 0);
+        var later = await ReadPartitionAsync(consumer, tp0, 5);
+        Assert.Equal(first.Select(e => e.Offset), again.Select(e => e.Offset));
+        Assert.Equal(5, later[0].Offset);
+
+        await consumer.ReportProcessedAsync(new Dictionary<TopicPartition, long> { [tp0] = 5, [new("other", 0)] = 9 }, CancellationToken.None);
+
+        var committed = await log.GetGroupOffsetsAsync("g", "t", CancellationToken.None);
+        Assert.Equal(5, committed[tp0]);
+        Assert.Equal(0, committed[new TopicPartition("t", 1)]);
+    }
+
+    [Fact]
+    public async Task AnUnreachableBrokerStopsStartUpWithOneLineNamingTheSetting()
+    {
+        var options = new EmporiumOptions { DataDir = "/unused", Log = $"kafka://127.0.0.1:{FreePort.Next()}" };
+        var address = BackendAddresses.ForLog(options);
+
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => BackendRegistry.CreateAsync<IEventLog>(address, options, CancellationToken.None).AsTask());
+
+        Assert.StartsWith($"--log (Emporium:Log): cannot use Kafka at '{options.Log}': no broker answered within 5 s", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData("kafka://", "names no broker")]
+    [InlineData("kafka://host:port", "'host:port' is not host:port")]
+    [InlineData("kafka://h:9092?partitions=0", "partitions must be a whole number")]
+    [InlineData("kafka://h:9092?replication=x", "replication must be a whole number")]
+    public void ABadAddressIsRefusedWithTheReason(string address, string reason)
+    {
+        var e = Assert.Throws<BackendConfigurationException>(() => KafkaEventLogFactory.Parse(address));
+        Assert.StartsWith("--log (Emporium:Log): ", e.Message);
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public async Task AnUnknownClientPropertyIsRefusedAtStartUp()
+    {
+        var options = new EmporiumOptions { DataDir = "/unused", Log = $"kafka://{_cluster.BootstrapServers}?no.such.property=1" };
+
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => BackendRegistry.CreateAsync<IEventLog>(BackendAddresses.ForLog(options), options, CancellationToken.None).AsTask());
+
+        Assert.Contains("no.such.property", e.Message);
+    }
+
+    [Fact]
+    public async Task TheAddressSelectsTheKafkaBackendWithItsSettings()
+    {
+        var parsed = KafkaEventLogFactory.Parse("kafka://a:9093,b?partitions=6&replication=3&security.protocol=SSL", 4);
+        Assert.Equal(("a:9093,b:9092", 6, (short)3), (parsed.BootstrapServers, parsed.DefaultPartitions, parsed.ReplicationFactor));
+        Assert.Equal("SSL", parsed.Settings["security.protocol"]);
+        Assert.Equal(2, KafkaEventLogFactory.Parse("kafka://a", 2).DefaultPartitions);
+
+        var options = new EmporiumOptions { DataDir = "/unused", Log = _cluster.Address };
+        await using var log = await BackendRegistry.CreateAsync<IEventLog>(BackendAddresses.ForLog(options), options, CancellationToken.None);
+        Assert.IsType<KafkaEventLog>(log);
+        Assert.Equal(_cluster.Address, log.Describe);
+    }
+
+    /// <summary>Polls every member (reading nothing: positions stay with the caller) until the group has settled with
+    /// all <paramref name="partitions"/> spread over all members.</summary>
+    private static async Task JoinAsync(IReadOnlyList<ILogConsumer> members, int partitions)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (members.Any(m => m.Assignment.Count == 0) || members.Sum(m => m.Assignment.Count) != partitions)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the group did not settle in 60 s: {string.Join(" / ", members.Select(m => m.Assignment.Count))}");
+            foreach (var member in members)
+            {
+                await member.FetchAsync(new Dictionary<TopicPartition, long>(), 1, TimeSpan.FromMilliseconds(100), CancellationToken.None);
+            }
+        }
+    }
+
+    private static async Task<List<string>> AppendAsync(IEventLog log, string topic, int from, int count)
+    {
+        var values = Enumerable.Range(from, count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+        await log.AppendAsync(topic, [.. values.Select(v => Message($"key-{v}", v))], CancellationToken.None);
+        return values;
+    }
+
+    private static async Task<IReadOnlyList<LogEntry>> ReadPartitionAsync(ILogConsumer consumer, TopicPartition tp, long from)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var batch = await consumer.FetchAsync(new Dictionary<TopicPartition, long> { [tp] = from, [tp with { Partition = 1 }] = long.MaxValue / 2 }, 1000, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+            var mine = batch.Where(e => e.Position == tp).ToList();
+            if (mine.Count > 0)
+            {
+                return mine;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "nothing read in 30 s");
+        }
+    }
+
+    /// <summary>Fetches round-robin from the members as a processor would (advancing the shared positions by what
+    /// each returns) until <paramref name="expected"/> new records were seen.</summary>
+    private static async Task DrainAsync(IReadOnlyList<ILogConsumer> members, Dictionary<TopicPartition, long> positions,
+        Dictionary<ILogConsumer, List<LogEntry>> seen, int expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var count = 0;
+        while (count < expected)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"saw {count} of {expected} records in 60 s");
+            foreach (var member in members)
+            {
+                foreach (var entry in await member.FetchAsync(positions, 50, TimeSpan.FromMilliseconds(100), CancellationToken.None))
+                {
+                    Assert.Equal(positions.GetValueOrDefault(entry.Position), entry.Offset);
+                    positions[entry.Position] = entry.Offset + 1;
+                    seen[member].Add(entry);
+                    count++;
+                }
+            }
+        }
+    }
+}
