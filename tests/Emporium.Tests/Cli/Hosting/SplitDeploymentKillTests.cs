@@ -34,7 +34,7 @@ public sealed partial class SplitDeploymentKillTests
         kafka.CreateTopics(DatasetCatalog.All.Select(d => d.Name), Partitions);
         var postgres = new PostgresServer();
         var moto = new MotoServer();
-        await postgres.InitializeAsync();
+        await postgres.StartAsync();
         await moto.InitializeAsync();
         try
         {

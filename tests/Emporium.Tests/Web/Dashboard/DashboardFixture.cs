@@ -100,7 +100,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// server, as the Pipelines page or <c>emporium dag run</c> would, and waits for each to succeed.</summary>
     private async Task RunSeedDagsAsync()
     {
-        await postgres.InitializeAsync();
+        await postgres.StartAsync();
         var purchases = await postgres.CreateDatabaseAsync("dashboard");
         await UserPurchaseTable.LoadSampleAsync(purchases);
         var behaviour = RunDagAsync("user_behaviour", BehaviourDay, new Dictionary<string, string?> { ["pg_connection"] = purchases, ["classifier"] = "rule" });
