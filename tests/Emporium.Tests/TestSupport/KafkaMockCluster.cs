@@ -65,6 +65,15 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
         }
     }
 
+    /// <summary>Takes every broker down (connections closed, new ones refused), as when the cluster is lost.</summary>
+    public void StopAllBrokers()
+    {
+        for (var id = 1; id <= Brokers; id++)
+        {
+            Native.Value.BrokerSetDown(MockCluster(), id);
+        }
+    }
+
     public void CreateTopics(IEnumerable<string> topics, int partitions)
     {
         foreach (var topic in topics)
@@ -89,6 +98,8 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
 
     private delegate IntPtr HandleMockClusterFn(IntPtr rk);
 
+    private delegate int BrokerSetDownFn(IntPtr cluster, int brokerId);
+
     private delegate void InitialRebalanceDelayFn(IntPtr cluster, int delayMs);
 
     private delegate int MockTopicCreateFn(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitions, int replicationFactor);
@@ -96,7 +107,7 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
     /// <summary>The mock functions of the librdkafka copy Confluent.Kafka loaded. It picks one of several builds
     /// shipped in its package (by which system libraries exist), so the library is found in this process's
     /// mappings rather than by name — a second copy would not know the first one's clusters.</summary>
-    private sealed record MockApi(HandleMockClusterFn HandleMockCluster, MockTopicCreateFn TopicCreate, InitialRebalanceDelayFn InitialRebalanceDelay)
+    private sealed record MockApi(HandleMockClusterFn HandleMockCluster, MockTopicCreateFn TopicCreate, InitialRebalanceDelayFn InitialRebalanceDelay, BrokerSetDownFn BrokerSetDown)
     {
         public static MockApi Load()
         {
@@ -110,7 +121,8 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
             return new MockApi(
                 Marshal.GetDelegateForFunctionPointer<HandleMockClusterFn>(NativeLibrary.GetExport(library, "rd_kafka_handle_mock_cluster")),
                 Marshal.GetDelegateForFunctionPointer<MockTopicCreateFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_topic_create")),
-                Marshal.GetDelegateForFunctionPointer<InitialRebalanceDelayFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_group_initial_rebalance_delay_ms")));
+                Marshal.GetDelegateForFunctionPointer<InitialRebalanceDelayFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_group_initial_rebalance_delay_ms")),
+                Marshal.GetDelegateForFunctionPointer<BrokerSetDownFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_broker_set_down")));
         }
     }
 

@@ -107,6 +107,19 @@ public sealed class KafkaEventLogTests : IDisposable
     }
 
     [Fact]
+    public async Task AnAppendTheBrokersDoNotAcknowledgeFailsInsteadOfReturningPositions()
+    {
+        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = _cluster.BootstrapServers, DeliveryTimeout = TimeSpan.FromSeconds(2) });
+        _cluster.CreateTopic("orders", 2);
+        await AppendAsync(log, "orders", 0, 10);
+        _cluster.StopAllBrokers();
+
+        var e = await Assert.ThrowsAsync<LogUnavailableException>(() => AppendAsync(log, "orders", 10, 10));
+
+        Assert.Contains("did not acknowledge the append to 'orders'", e.Message);
+    }
+
+    [Fact]
     public async Task AnUnreachableBrokerStopsStartUpWithOneLineNamingTheSetting()
     {
         var options = new EmporiumOptions { DataDir = "/unused", Log = $"kafka://127.0.0.1:{FreePort.Next()}" };

@@ -220,4 +220,18 @@ public class IngestEndpointsTests
         Assert.Equal(HttpStatusCode.Accepted, (await host.Client.SendAsync(Request())).StatusCode);
         Assert.Single(log.Messages("orders"));
     }
+
+    [Fact]
+    public async Task AnAppendTheLogDidNotAcknowledgeIs503WithRetryAfter()
+    {
+        var log = new InMemoryEventLog { FailAppends = () => new Emporium.Log.LogUnavailableException("Kafka did not acknowledge the append to 'orders': Local: Message timed out") };
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+
+        var response = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json(OrderJson("K1")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Contains("nothing from this request was acknowledged", await response.Content.ReadAsStringAsync());
+        Assert.Empty(log.Messages("orders"));
+    }
 }
