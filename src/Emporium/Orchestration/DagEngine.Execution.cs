@@ -21,6 +21,12 @@ public sealed partial class DagEngine
         var acquired = false;
         try
         {
+            if (current is { State: TaskState.UpForRetry, NextTryAt: { } due } && due - Now is var remaining && remaining > TimeSpan.Zero)
+            {
+                // A retry resumed after a restart: wait out the rest of its delay before taking a slot.
+                log.LogInformation("task {Task} of {Run} retries at {Due:O}", task.Name, run.Key, due);
+                await Task.Delay(TaskPipelines.ClampDelay(remaining), Time, ct).ConfigureAwait(false);
+            }
             await slots.WaitAsync(ct).ConfigureAwait(false);
             acquired = true;
             var runParams = parameters.Resolve(dag, run.Params);
