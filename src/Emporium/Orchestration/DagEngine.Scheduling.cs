@@ -45,6 +45,12 @@ public sealed partial class DagEngine
                 {
                     break;
                 }
+                if (queued is { RunType: RunTypes.Scheduled, Attempt: 1 } && IsPaused(dag.Name))
+                {
+                    // Runs the scheduler made wait for the unpause; runs asked for by hand (triggered, backfilled,
+                    // cleared: attempt > 1) are not held back.
+                    continue;
+                }
                 Store.Save(queued with { State = RunState.Running, StartedAt = now });
                 running++;
             }
@@ -123,6 +129,12 @@ public sealed partial class DagEngine
         if (nextScheduleCheck.TryGetValue(dag.Name, out var check) && (check is null || now < check))
         {
             return check;
+        }
+        if (IsPaused(dag.Name))
+        {
+            // Nothing to wake for until SetPaused unpauses it (which drops this entry).
+            nextScheduleCheck[dag.Name] = null;
+            return null;
         }
         var schedule = dag.ScheduleInterval;
         var start = dag.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
