@@ -8,6 +8,18 @@ namespace Emporium.Orchestration.Dags;
 /// webhook failure is logged and left pending for the next run; it never fails the task.</summary>
 internal static class AlertsTask
 {
+    /// <summary>Declares the alert parameters <see cref="Options"/> reads, with their defaults.</summary>
+    public static Dag Params(Dag dag)
+    {
+        var defaults = new AlertOptions();
+        return dag
+            .Param("price_change_pct", defaults.PriceChangePercent)
+            .Param("demand_jump_factor", defaults.DemandJumpFactor)
+            .Param("webhooks", null)
+            .Param("webhook_retries", defaults.DeliveryRetries)
+            .Param("webhook_retry_delay", defaults.DeliveryRetryDelay);
+    }
+
     public static AlertOptions Options(TaskContext ctx)
     {
         var defaults = new AlertOptions();
