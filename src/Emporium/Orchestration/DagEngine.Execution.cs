@@ -34,7 +34,7 @@ public sealed partial class DagEngine
             await pipeline.ExecuteAsync(async token =>
             {
                 current = BeginTry(current);
-                using var taskLog = new TaskLog(Store.LogPath(run.Key, task.Name, current.TryNumber), Time, loggers.CreateLogger($"Emporium.Orchestration.{dag.Name}.{task.Name}"));
+                var taskLog = new TaskLog(Store, run.Key, task.Name, current.TryNumber, Time, loggers.CreateLogger($"Emporium.Orchestration.{dag.Name}.{task.Name}"));
                 taskLog.LogInformation("{Dag} {Task} try {Try} for {Date} ({RunId})", dag.Name, task.Name, current.TryNumber, run.Key.DateText, run.RunId);
                 var context = new TaskContext(run.Key, run.RunId, task.Name, current.TryNumber, runParams, taskLog, Store, Services, Time, token);
                 try

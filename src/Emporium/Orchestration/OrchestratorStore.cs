@@ -217,6 +217,14 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         {
             journal?.Dispose();
             journal = null;
+        }
+        // After the journal is gone, so no log write reopens a file behind this.
+        lock (logFiles)
+        {
+            CloseLogs();
+        }
+        lock (sync)
+        {
             lockFile?.Dispose();
         }
     }
