@@ -10,8 +10,6 @@ namespace Emporium.Orchestration.Dags;
 /// <c>webhooks</c>, <c>webhook_retries</c>, <c>webhook_retry_delay</c>.</summary>
 public sealed class ProductsSnapshotDag : IDagDefinition
 {
-    private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
-
     public Dag Build() => AlertsTask.Params(Dag.Create("products_snapshot")
             .Describe("products table → product_observations (what changed since the last snapshot) → alerts")
             .Schedule("@daily")
@@ -28,12 +26,6 @@ public sealed class ProductsSnapshotDag : IDagDefinition
         ctx.Push("changed", rows);
     }
 
-    private static async Task RaiseAlerts(TaskContext ctx)
-    {
-        var warehouse = DagServices.Warehouse(ctx);
-        var time = DagServices.Time(ctx);
-        var options = AlertsTask.Options(ctx);
-        var detected = await ProductSnapshotAlerts.DetectAsync(warehouse, ctx.Ds, options, time.GetUtcNow(), ctx.CancellationToken);
-        await AlertsTask.StoreAndDispatchAsync(ctx, warehouse, detected, options, Http, time);
-    }
+    private static Task RaiseAlerts(TaskContext ctx) =>
+        AlertsTask.RaiseAsync(ctx, (warehouse, options, now, ct) => ProductSnapshotAlerts.DetectAsync(warehouse, ctx.Ds, options, now, ct));
 }

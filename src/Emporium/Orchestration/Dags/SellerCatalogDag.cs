@@ -129,12 +129,6 @@ public sealed class SellerCatalogDag : IDagDefinition
         }
     }
 
-    private static async Task RaiseAlerts(TaskContext ctx)
-    {
-        var warehouse = DagServices.Warehouse(ctx);
-        var time = DagServices.Time(ctx);
-        var options = AlertsTask.Options(ctx);
-        var detected = await SellerOfferAlerts.DetectAsync(warehouse, Seller(ctx), ctx.Ds, options, time.GetUtcNow(), ctx.CancellationToken);
-        await AlertsTask.StoreAndDispatchAsync(ctx, warehouse, detected, options, Http, time);
-    }
+    private static Task RaiseAlerts(TaskContext ctx) =>
+        AlertsTask.RaiseAsync(ctx, (warehouse, options, now, ct) => SellerOfferAlerts.DetectAsync(warehouse, Seller(ctx), ctx.Ds, options, now, ct));
 }
