@@ -8,8 +8,8 @@ namespace Emporium.Bench.Orchestration;
 
 /// <summary><c>orchestrator [--runs N] [--out FILE]</c>: delay between an upstream task's success and its downstream's
 /// start, through the real engine and its fsynced metadata journal, over a chain of five tasks per run (four hand-offs
-/// per run). Peers measured in the same process and directory: one fsynced journal-sized append (the engine does two
-/// per hand-off: the upstream's success, the downstream's try start) and a bare thread-pool hop (the dispatch floor).</summary>
+/// per run). Peers measured in the same process and directory: one fsynced journal-sized append (the engine does one per
+/// hand-off: the upstream's success) and a bare thread-pool hop (the dispatch floor).</summary>
 public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
 {
     private const int Chain = 5;
@@ -35,7 +35,7 @@ public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
                 File.WriteAllText(output, report);
                 Console.Out.WriteLine($"written to {output}");
             }
-            return Percentile(engine, 0.50) <= 50 ? 0 : 1;
+            return Percentile(engine, 0.99) <= 50 ? 0 : 1;
         }
         finally
         {
@@ -124,14 +124,14 @@ public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
         sb.Append(CultureInfo.InvariantCulture, $"Load average at the end: {LoadAverage()}  \n");
         sb.Append(CultureInfo.InvariantCulture, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Command: `dotnet run -c Release --project bench/Emporium.Bench -- orchestrator --runs {runs}`\n\n");
         sb.Append("Delay from the end of an upstream task's action to the start of its downstream's action, through the real\n");
-        sb.Append("engine (success and try-start each fsynced to the metadata journal, event-driven scheduler loop). Chains of\n");
-        sb.Append(CultureInfo.InvariantCulture, $"{Chain} tasks, one run at a time. Target: p50 ≤ 50 ms (Airflow's scheduler takes seconds).\n\n");
+        sb.Append("engine (the upstream's success fsynced to the metadata journal, the downstream dispatched by the ending task's\n");
+        sb.Append(CultureInfo.InvariantCulture, $"thread). Chains of {Chain} tasks, one run at a time. Target: ≤ 50 ms, read at p99 (Airflow's scheduler takes seconds).\n\n");
         sb.Append("| measure | samples | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
         sb.Append(Row("engine hand-off", engine));
         sb.Append(Row("peer: one fsynced 300-byte append", fsync));
         sb.Append(Row("peer: thread-pool hop", hop));
         var ratio = Percentile(engine, 0.50) / Math.Max(1e-6, Percentile(fsync, 0.50));
-        sb.Append(CultureInfo.InvariantCulture, $"\nRatio engine p50 / fsync p50: {ratio:F1} (the hand-off makes two fsynced journal writes; the rest is the loop wake and dispatch).\n");
+        sb.Append(CultureInfo.InvariantCulture, $"\nRatio engine p50 / fsync p50: {ratio:F1} (the hand-off makes one fsynced journal write; the rest is evaluation and dispatch).\n");
         sb.Append("The machine is shared and noisy (2 cores, several builds at once): compare the ratio, not the absolute numbers.\n");
         return sb.ToString();
     }

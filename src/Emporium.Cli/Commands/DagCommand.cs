@@ -10,7 +10,7 @@ using Spectre.Console;
 
 namespace Emporium.Cli.Commands;
 
-/// <summary><c>emporium dag list|run|backfill|runs|logs|clear</c>. Commands go through the server that owns the data
+/// <summary><c>emporium dag list|run|backfill|runs|logs|clear|pause|unpause</c>. Commands go through the server that owns the data
 /// dir (or --url); without one, run/backfill/clear execute in this process (holding the data dir) and runs/logs read
 /// the metadata store directly.</summary>
 public sealed class DagCommand : ICliCommand
@@ -24,6 +24,8 @@ public sealed class DagCommand : ICliCommand
         command.Subcommands.Add(Runs());
         command.Subcommands.Add(Logs());
         command.Subcommands.Add(Clear());
+        command.Subcommands.Add(Pause(paused: true));
+        command.Subcommands.Add(Pause(paused: false));
         return command;
     }
 
@@ -44,7 +46,8 @@ public sealed class DagCommand : ICliCommand
             var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
             var registry = DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags"));
             using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
-            var local = JsonSerializer.SerializeToElement(new { dags = registry.Dags.Select(d => DagViews.Dag(d, store)), errors = registry.Errors }, ApiErrors.Json);
+            var pausedByDefault = OrchestratorServiceModule.Settings(EmporiumConfiguration.Build(dataDir)).DagsArePausedAtCreation;
+            var local = JsonSerializer.SerializeToElement(new { dags = registry.Dags.Select(d => DagViews.Dag(d, store, pausedByDefault)), errors = registry.Errors }, ApiErrors.Json);
             PrintDags(local, parse.GetValue(json));
             return 0;
         }));
@@ -264,6 +267,38 @@ public sealed class DagCommand : ICliCommand
         return command;
     }
 
+    private static Command Pause(bool paused)
+    {
+        var verb = paused ? "pause" : "unpause";
+        var name = new Argument<string>("name") { Description = "DAG name" };
+        var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
+        var command = new Command(verb, paused
+            ? "Stop scheduling a DAG (no new scheduled runs; runs asked for by hand still execute)"
+            : "Schedule a DAG again (the latest ended interval, or every missed one with catchup, becomes a run)")
+        {
+            name, data, url, key,
+        };
+        command.SetAction((parse, ct) => Guard($"dag {verb}", async () =>
+        {
+            var dag = parse.GetValue(name)!;
+            if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
+            {
+                using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
+                await new DagApiClient(client).SetPausedAsync(dag, paused, ct);
+            }
+            else
+            {
+                var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
+                DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags")).Get(dag);
+                using var store = OrchestratorStore.Open(OrchestratorStore.DirectoryFor(dataDir));
+                store.SetPaused(dag, paused, DateTime.UtcNow);
+            }
+            Console.Out.WriteLine($"{dag}: {(paused ? "paused" : "unpaused")}");
+            return 0;
+        }));
+        return command;
+    }
+
     private static Option<string[]> ParamOption() => new("--param")
     {
         Description = "Run parameter k=v (repeatable); overrides emporium.json Dags:<dag>:<k> and EMPORIUM__DAGS__<DAG>__<K>",
@@ -310,7 +345,7 @@ public sealed class DagCommand : ICliCommand
             return;
         }
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in new[] { "dag", "schedule", "tasks", "last run", "description" })
+        foreach (var column in new[] { "dag", "schedule", "paused", "tasks", "last run", "description" })
         {
             table.AddColumn(column);
         }
@@ -320,6 +355,7 @@ public sealed class DagCommand : ICliCommand
             table.AddRow(
                 Markup.Escape(dag.GetProperty("name").GetString()!),
                 Markup.Escape(dag.GetProperty("schedule").GetString()!),
+                dag.GetProperty("paused").GetBoolean() ? "paused" : "",
                 Markup.Escape(string.Join(" → ", dag.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()))),
                 Markup.Escape(last.ValueKind == JsonValueKind.Object ? $"{last.GetProperty("ds").GetString()} {last.GetProperty("state").GetString()}" : "—"),
                 Markup.Escape(dag.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : ""));

@@ -5,7 +5,8 @@ namespace Emporium.Cli.Hosting;
 
 /// <summary>Hosts the DAG orchestrator in <c>emporium up</c> (processes with the scheduler role): discovers the DAGs, opens the metadata store under
 /// <c>&lt;data&gt;/meta/orchestrator</c> and runs the scheduler until shutdown. Settings: section <c>Orchestrator</c>
-/// (<c>Scheduling</c>, default true: create runs from schedules; <c>Parallelism</c>, default 8); DAG parameters:
+/// (<c>Scheduling</c>, default true: create runs from schedules; <c>Parallelism</c>, default 8;
+/// <c>DagsArePausedAtCreation</c>, default true: a DAG first seen starts paused); DAG parameters:
 /// section <c>Dags:&lt;dag&gt;</c>.</summary>
 public sealed class OrchestratorServiceModule : IServiceModule
 {
@@ -17,7 +18,7 @@ public sealed class OrchestratorServiceModule : IServiceModule
         services.AddSingleton(sp =>
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
-            var settings = configuration.GetSection("Orchestrator").Get<OrchestratorOptions>() ?? new OrchestratorOptions();
+            var settings = Settings(configuration);
             return new DagEngine(
                 sp.GetRequiredService<DagRegistry>(),
                 sp.GetRequiredService<OrchestratorStore>(),
@@ -32,4 +33,8 @@ public sealed class OrchestratorServiceModule : IServiceModule
             services.AddHostedService<OrchestratorHostedService>();
         }
     }
+
+    /// <summary>Section <c>Orchestrator</c> of the configuration, defaults where absent.</summary>
+    public static OrchestratorOptions Settings(IConfiguration configuration) =>
+        configuration.GetSection("Orchestrator").Get<OrchestratorOptions>() ?? new OrchestratorOptions();
 }

@@ -5,8 +5,9 @@ using Emporium.Orchestration;
 
 namespace Emporium.Cli.Web;
 
-/// <summary>The orchestrator's HTTP API under <c>/api/v1/dags</c>: list DAGs, list/get runs, trigger a run
-/// (<c>{"date","params"}</c>), backfill, clear, and read task logs. Triggering, backfilling and clearing need the
+/// <summary>The orchestrator's HTTP API under <c>/api/v1/dags</c>: list DAGs, pause/unpause one (<c>PATCH
+/// {"paused"}</c>), list/get runs, trigger a run (<c>{"date","params"}</c>), backfill, clear, and read task logs.
+/// Pausing, triggering, backfilling and clearing need the
 /// <c>admin</c> scope when API keys are configured; reading needs <c>read</c>.</summary>
 public sealed class DagEndpoints : IEndpointModule
 {
@@ -17,14 +18,34 @@ public sealed class DagEndpoints : IEndpointModule
         var group = app.MapGroup("/api/v1/dags");
         group.MapGet("", (DagEngine engine) => Results.Json(new
             {
-                dags = engine.Registry.Dags.Select(d => DagViews.Dag(d, engine.Store)),
+                dags = engine.Registry.Dags.Select(d => DagViews.Dag(d, engine.Store, engine.Options.DagsArePausedAtCreation)),
                 errors = engine.Registry.Errors,
             }, ApiErrors.Json))
             .RequireScope(Scopes.Read).WithName("Dags").WithSummary("DAGs, their schedules and tasks");
 
         group.MapGet("/{name}", (string name, DagEngine engine) =>
-                engine.Registry.TryGet(name, out var dag) ? Results.Json(DagViews.Dag(dag, engine.Store), ApiErrors.Json) : UnknownDag(name, engine))
+                engine.Registry.TryGet(name, out var dag) ? Results.Json(DagViews.Dag(dag, engine.Store, engine.Options.DagsArePausedAtCreation), ApiErrors.Json) : UnknownDag(name, engine))
             .RequireScope(Scopes.Read).WithName("Dag").WithSummary("One DAG");
+
+        group.MapPatch("/{name}", async (string name, HttpRequest request, DagEngine engine, CancellationToken ct) =>
+            {
+                if (!engine.Registry.TryGet(name, out var dag))
+                {
+                    return UnknownDag(name, engine);
+                }
+                var (body, error) = await ReadBodyAsync(request, ct);
+                if (error is not null)
+                {
+                    return error;
+                }
+                if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("paused", out var paused) || paused.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    return ApiErrors.Problem(400, "invalid paused", "the body must be {\"paused\": true|false}", [ApiErrors.Field("paused", "required boolean")]);
+                }
+                engine.SetPaused(name, paused.GetBoolean());
+                return Results.Json(DagViews.Dag(dag, engine.Store, engine.Options.DagsArePausedAtCreation), ApiErrors.Json);
+            })
+            .RequireScope(Scopes.Admin).WithName("PatchDag").WithSummary("Pause or unpause a DAG's schedule: {\"paused\": true|false}");
 
         group.MapGet("/{name}/runs", (string name, int? limit, DagEngine engine) =>
             {

@@ -5,13 +5,16 @@ namespace Emporium.Cli.Web;
 /// <summary>The JSON shapes of the DAG API (also what the CLI prints with --format json).</summary>
 public static class DagViews
 {
-    public static object Dag(Dag dag, OrchestratorStore store)
+    /// <param name="pausedByDefault">The switch of a DAG no scheduler has recorded yet
+    /// (<see cref="OrchestratorOptions.DagsArePausedAtCreation"/>).</param>
+    public static object Dag(Dag dag, OrchestratorStore store, bool pausedByDefault)
     {
         var last = store.Runs(dag.Name).LastOrDefault();
         return new
         {
             name = dag.Name,
             description = dag.Description,
+            paused = store.GetDagState(dag.Name)?.Paused ?? pausedByDefault,
             schedule = dag.ScheduleInterval.Text,
             startDate = dag.Start.ToString("yyyy-MM-dd"),
             catchup = dag.CatchupEnabled,

@@ -45,6 +45,12 @@ public sealed partial class DagEngine
                 {
                     break;
                 }
+                if (queued is { RunType: RunTypes.Scheduled, Attempt: 1 } && IsPaused(dag.Name))
+                {
+                    // Runs the scheduler made wait for the unpause; runs asked for by hand (triggered, backfilled,
+                    // cleared: attempt > 1) are not held back.
+                    continue;
+                }
                 Store.Save(queued with { State = RunState.Running, StartedAt = now });
                 running++;
             }
@@ -66,7 +72,12 @@ public sealed partial class DagEngine
         foreach (var task in Ordered(dag))
         {
             var instance = Store.GetTask(run.Key, task.Name) ?? TaskInstanceInfo.Fresh(run.Key, task.Name);
-            if (instance.State == TaskState.None && !executing.ContainsKey((run.Key, task.Name)))
+            if (instance.State == TaskState.UpForRetry && !executing.ContainsKey((run.Key, task.Name)))
+            {
+                // Left waiting for a retry by a stopped process: resume the wait for what remains of its delay.
+                Dispatch(run, dag, task, instance);
+            }
+            else if (instance.State == TaskState.None && !executing.ContainsKey((run.Key, task.Name)))
             {
                 var upstream = task.Upstream.Select(u => Store.GetTask(run.Key, u)?.State ?? TaskState.None).ToList();
                 if (upstream.Any(s => s is TaskState.Failed or TaskState.UpstreamFailed))
@@ -118,6 +129,12 @@ public sealed partial class DagEngine
         if (nextScheduleCheck.TryGetValue(dag.Name, out var check) && (check is null || now < check))
         {
             return check;
+        }
+        if (IsPaused(dag.Name))
+        {
+            // Nothing to wake for until SetPaused unpauses it (which drops this entry).
+            nextScheduleCheck[dag.Name] = null;
+            return null;
         }
         var schedule = dag.ScheduleInterval;
         var start = dag.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
@@ -181,14 +198,16 @@ public sealed partial class DagEngine
     }
 
     /// <summary>At start: the previous process is gone (we hold the store's lock), so a try it left running was
-    /// interrupted. Record that, and make the task ready again; its retry budget is untouched.</summary>
+    /// interrupted. Record that, and make the task ready again; its retry budget is untouched. A task it left waiting
+    /// for a retry keeps its persisted <see cref="TaskInstanceInfo.NextTryAt"/>: the retry starts when that is due, not
+    /// at once (and at once if it passed while no process ran).</summary>
     private void Recover()
     {
         var now = Now;
         foreach (var run in Store.Runs().Where(r => !r.State.IsTerminal()))
         {
             active.Add(run.Key);
-            foreach (var task in Store.Tasks(run.Key).Where(t => t.State is TaskState.Running or TaskState.UpForRetry))
+            foreach (var task in Store.Tasks(run.Key).Where(t => t.State is TaskState.Running || t is { State: TaskState.UpForRetry, NextTryAt: null }))
             {
                 var openTry = Store.Tries(run.Key, task.Task).LastOrDefault(t => t.State == TryStates.Running);
                 if (openTry is not null)

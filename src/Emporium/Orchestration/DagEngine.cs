@@ -78,6 +78,10 @@ public sealed partial class DagEngine : IAsyncDisposable
                 throw new InvalidOperationException("the engine is already started");
             }
             Recover();
+            if (Options.Scheduling)
+            {
+                RecordFirstSeen();
+            }
             loop = Task.Run(() => LoopAsync(stopping.Token));
         }
     }

@@ -14,6 +14,8 @@ internal sealed record JournalLine
 
     public XComLine? XCom { get; init; }
 
+    public DagStateInfo? DagState { get; init; }
+
     /// <summary>All outputs of one task in one run were removed (the task was cleared).</summary>
     public XComLine? XComClear { get; init; }
 

@@ -10,6 +10,12 @@ public sealed record OrchestratorOptions
     /// for). Default true.</summary>
     public bool Scheduling { get; init; } = true;
 
+    /// <summary>Whether a DAG the scheduler sees for the first time starts paused (Airflow's
+    /// <c>dags_are_paused_at_creation</c>), so a fresh data dir schedules nothing until <c>emporium dag unpause NAME</c>.
+    /// The state is recorded then and kept: changing this later does not flip DAGs already seen. A DAG that already has
+    /// scheduled runs is recorded unpaused (it was being scheduled before the switch existed). Default true.</summary>
+    public bool DagsArePausedAtCreation { get; init; } = true;
+
     /// <summary>Only execute runs triggered, backfilled or cleared through this engine (an active run left by a stopped
     /// process is adopted when it is triggered again). Used by <c>emporium dag run</c> without a server so a one-off
     /// process does not pick up unrelated work. Default false.</summary>

@@ -15,6 +15,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
     private readonly Dictionary<RunKey, Dictionary<string, TaskInstanceInfo>> tasks = [];
     private readonly Dictionary<(RunKey Run, string Task), SortedList<int, TaskTryInfo>> tries = [];
     private readonly Dictionary<(RunKey Run, string Task, string Key), string> xcoms = [];
+    private readonly Dictionary<string, DagStateInfo> dagStates = new(StringComparer.Ordinal);
     private readonly FileStream? lockFile;
     private FileStream? journal;
     private int lines;
@@ -216,6 +217,14 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         {
             journal?.Dispose();
             journal = null;
+        }
+        // After the journal is gone, so no log write reopens a file behind this.
+        lock (logFiles)
+        {
+            CloseLogs();
+        }
+        lock (sync)
+        {
             lockFile?.Dispose();
         }
     }
@@ -255,6 +264,10 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         if (line.XComClear is { } c)
         {
             RemoveXComs(new RunKey(c.Dag, c.LogicalDate), c.Task);
+        }
+        if (line.DagState is { } state)
+        {
+            dagStates[state.Dag] = state;
         }
     }
 
@@ -336,7 +349,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
     /// <summary>Rewrites the journal as one line per live entity when most lines are superseded history.</summary>
     private void CompactIfWorthIt()
     {
-        var live = runs.Count + tasks.Values.Sum(t => t.Count) + tries.Values.Sum(t => t.Count) + xcoms.Count;
+        var live = dagStates.Count + runs.Count + tasks.Values.Sum(t => t.Count) + tries.Values.Sum(t => t.Count) + xcoms.Count;
         if (lines < 1000 || lines < 4 * live)
         {
             return;
@@ -348,6 +361,10 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
             {
                 output.Write(JsonSerializer.SerializeToUtf8Bytes(line, JournalLine.Json));
                 output.WriteByte((byte)'\n');
+            }
+            foreach (var state in dagStates.Values)
+            {
+                Write(new JournalLine { DagState = state });
             }
             foreach (var run in runs.Values)
             {

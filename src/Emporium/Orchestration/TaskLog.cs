@@ -4,24 +4,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Emporium.Orchestration;
 
-/// <summary>The logger a task gets: one file per try (readable while it is written), mirrored to the host's logger.</summary>
-internal sealed class TaskLog : ILogger, IDisposable
+/// <summary>The logger a task gets: its try's lines in the run's log file (readable while written; see
+/// <see cref="OrchestratorStore.LogPath"/>), mirrored to the host's logger.</summary>
+internal sealed class TaskLog(OrchestratorStore store, RunKey run, string task, int tryNumber, TimeProvider time, ILogger? host) : ILogger
 {
-    private readonly object sync = new();
-    private readonly StreamWriter writer;
-    private readonly FileStream stream;
-    private readonly TimeProvider time;
-    private readonly ILogger? host;
-
-    public TaskLog(string path, TimeProvider time, ILogger? host)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
-        writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true };
-        this.time = time;
-        this.host = host;
-    }
-
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => host?.BeginScope(state);
 
     public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
@@ -39,22 +25,8 @@ internal sealed class TaskLog : ILogger, IDisposable
         {
             line.Append('\n').Append(exception);
         }
-        lock (sync)
-        {
-            writer.WriteLine(line.ToString());
-        }
+        store.AppendLog(run, task, tryNumber, line.ToString());
         host?.Log(logLevel, eventId, state, exception, formatter);
-    }
-
-    public void Dispose()
-    {
-        lock (sync)
-        {
-            // Flushed to the OS, not fsynced: logs are diagnostics (the journal is the record of what ran), and an
-            // fsync here contends with the journal's on the hand-off to the next task.
-            writer.Flush();
-            writer.Dispose();
-        }
     }
 
     private static string Level(LogLevel level) => level switch

@@ -48,5 +48,8 @@ internal static class TaskPipelines
             })
             .Build();
 
+    /// <summary>A wait the timers accept (at most a day, as the retry pipeline's own delays).</summary>
+    public static TimeSpan ClampDelay(TimeSpan value) => Clamp(value, TimeSpan.Zero);
+
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min) => value < min ? min : value > MaxTimeout ? MaxTimeout : value;
 }

@@ -98,8 +98,25 @@ public static class SeedDatasets
         ["alert_id", "webhook"],
         WriteMode.Upsert);
 
+    /// <summary>History of the <c>products</c> table as the <c>products_snapshot</c> DAG observed it: a row per ASIN and
+    /// snapshot day only when its price, availability (<c>price &gt; 0</c>: asaniczka lists unavailable products at 0)
+    /// or demand changed since its latest earlier row (or the ASIN is new), so an unchanged catalog costs nothing.</summary>
+    public static readonly DatasetSchema ProductObservations = new(
+        "product_observations",
+        [
+            new("asin", ColumnType.Text, Required: true),
+            new("title", ColumnType.Text),
+            new("price", ColumnType.Double),
+            new("in_stock", ColumnType.Boolean, Required: true),
+            new("bought_in_last_month", ColumnType.Integer),
+            new("snapshot_date", ColumnType.Timestamp, Required: true),
+        ],
+        ["asin", "snapshot_date"],
+        WriteMode.Upsert,
+        "snapshot_date");
+
     /// <summary>Every table of the seeds' DAGs, for warehouse initialisation.</summary>
-    public static IReadOnlyList<DatasetSchema> All { get; } = [UserBehaviorMetric, SellerOffers, SupplierProducts, Alerts, AlertDeliveries];
+    public static IReadOnlyList<DatasetSchema> All { get; } = [UserBehaviorMetric, SellerOffers, SupplierProducts, Alerts, AlertDeliveries, ProductObservations];
 
     /// <summary>Lineage tag of the rows a DAG task wrote for one day.</summary>
     public static string DaySource(string dag, string table, DateOnly ds) =>

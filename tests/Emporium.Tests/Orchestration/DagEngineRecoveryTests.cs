@@ -43,6 +43,60 @@ public class DagEngineRecoveryTests
         Assert.Single(h.Tries(key, "first"));
     }
 
+    private static Dag FailsOnce(Counter attempts) =>
+        Dag.Create("p").Task("flaky", _ =>
+        {
+            attempts.Increment();
+            return attempts.Value == 1 ? throw new IOException("connection reset") : Task.CompletedTask;
+        }, t => t.Retries(1, TimeSpan.FromMinutes(5)));
+
+    [Fact]
+    public async Task A_task_waiting_for_its_retry_when_stopped_retries_after_the_rest_of_its_delay()
+    {
+        var attempts = new Counter();
+        await using var h = new EngineHarness([FailsOnce(attempts)]).Start();
+        var key = h.Engine.Trigger("p", EngineHarness.Day(2024, 5, 1)).Key;
+        await h.Until(() => h.Task(key, "flaky")?.State == TaskState.UpForRetry);
+        var due = h.Task(key, "flaky")!.NextTryAt!.Value;
+        Assert.Equal(h.Clock.GetUtcNow().UtcDateTime + TimeSpan.FromMinutes(5), due);
+
+        h.Clock.Advance(TimeSpan.FromMinutes(2));
+        h.Clock.ForgetTimers();
+        await h.RestartAsync();
+        Assert.Equal(TaskState.UpForRetry, h.Task(key, "flaky")!.State);
+        Assert.Equal(due, h.Task(key, "flaky")!.NextTryAt);
+        await h.Clock.WaitForTimerAsync(due, h.Guard);
+
+        h.Clock.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(1));
+        Assert.Equal(1, attempts.Value);
+        Assert.Equal(TaskState.UpForRetry, h.Task(key, "flaky")!.State);
+
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(RunState.Success, (await h.RunToEnd(key)).State);
+        var tries = h.Tries(key, "flaky");
+        Assert.Equal([TryStates.Failed, TryStates.Success], tries.Select(t => t.State));
+        Assert.Equal(due, tries[1].StartedAt);
+        Assert.Equal(2, attempts.Value);
+    }
+
+    [Fact]
+    public async Task A_retry_whose_delay_passed_while_no_process_ran_starts_at_restart()
+    {
+        var attempts = new Counter();
+        await using var h = new EngineHarness([FailsOnce(attempts)]).Start();
+        var key = h.Engine.Trigger("p", EngineHarness.Day(2024, 5, 1)).Key;
+        await h.Until(() => h.Task(key, "flaky")?.State == TaskState.UpForRetry);
+        var due = h.Task(key, "flaky")!.NextTryAt!.Value;
+
+        h.Clock.Advance(TimeSpan.FromMinutes(7));
+        await h.RestartAsync();
+
+        Assert.Equal(RunState.Success, (await h.RunToEnd(key)).State);
+        var tries = h.Tries(key, "flaky");
+        Assert.Equal([TryStates.Failed, TryStates.Success], tries.Select(t => t.State));
+        Assert.Equal(due + TimeSpan.FromMinutes(2), tries[1].StartedAt);
+    }
+
     public sealed class Counter
     {
         private int value;

@@ -20,7 +20,7 @@ public class DagEngineSchedulingTests
     {
         var seen = new List<string>();
         // 2024-01-06T01:00Z: the intervals [01-01, 01-02) … [01-05, 01-06) have ended; [01-06, 01-07) has not.
-        await using var h = new EngineHarness([Daily("daily", catchup: true, seen)], new OrchestratorOptions(), new DateTimeOffset(2024, 1, 6, 1, 0, 0, TimeSpan.Zero));
+        await using var h = new EngineHarness([Daily("daily", catchup: true, seen)], new OrchestratorOptions { DagsArePausedAtCreation = false }, new DateTimeOffset(2024, 1, 6, 1, 0, 0, TimeSpan.Zero));
         h.Start();
         var expected = Enumerable.Range(0, 5).Select(i => new DateOnly(2024, 1, 1).AddDays(i).ToString("yyyy-MM-dd")).ToList();
         await h.Until(() => h.Store.Runs("daily").Count(r => r.State == RunState.Success) == expected.Count);
@@ -41,7 +41,7 @@ public class DagEngineSchedulingTests
     public async Task Without_catchup_only_the_latest_interval_runs()
     {
         var seen = new List<string>();
-        await using var h = new EngineHarness([Daily("latest", catchup: false, seen)], new OrchestratorOptions(), new DateTimeOffset(2024, 1, 6, 1, 0, 0, TimeSpan.Zero));
+        await using var h = new EngineHarness([Daily("latest", catchup: false, seen)], new OrchestratorOptions { DagsArePausedAtCreation = false }, new DateTimeOffset(2024, 1, 6, 1, 0, 0, TimeSpan.Zero));
         h.Start();
         var latest = new RunKey("latest", EngineHarness.Day(2024, 1, 5));
         await h.RunToEnd(latest);
@@ -62,7 +62,7 @@ public class DagEngineSchedulingTests
                 }
                 return Task.CompletedTask;
             });
-        await using var h = new EngineHarness([dag], new OrchestratorOptions(), new DateTimeOffset(2024, 1, 10, 2, 30, 0, TimeSpan.Zero));
+        await using var h = new EngineHarness([dag], new OrchestratorOptions { DagsArePausedAtCreation = false }, new DateTimeOffset(2024, 1, 10, 2, 30, 0, TimeSpan.Zero));
         h.Start();
         await h.Until(() => h.Store.Runs("hourly").Count(r => r.State == RunState.Success) == 2);
         Assert.Equal([EngineHarness.Day(2024, 1, 10), EngineHarness.Day(2024, 1, 10).AddHours(1)], h.Store.Runs("hourly").Select(r => r.LogicalDate));

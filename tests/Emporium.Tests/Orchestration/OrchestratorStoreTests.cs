@@ -76,4 +76,42 @@ public class OrchestratorStoreTests
         }
         Assert.Single(File.ReadAllLines(Path.Combine(dir.Path, "journal.jsonl")));
     }
+
+    [Fact]
+    public void Tries_of_several_tasks_share_the_run_log_file_and_read_back_apart()
+    {
+        using var dir = new TempDir("store");
+        using var store = OrchestratorStore.Open(dir.Path);
+        foreach (var (task, number) in new[] { ("a", 1), ("ab", 1), ("a", 2) })
+        {
+            store.Save(TaskInstanceInfo.Fresh(Key, task) with { State = TaskState.Running, TryNumber = number },
+                new TaskTryInfo("s", Key.LogicalDate, task, number, TryStates.Running, Key.LogicalDate, null, null));
+        }
+        store.AppendLog(Key, "a", 1, "first try");
+        store.AppendLog(Key, "ab", 1, "other task");
+        store.AppendLog(Key, "a", 2, "boom\n   at Somewhere()\r\n   at Elsewhere()");
+
+        Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "logs", "s")));
+        Assert.Equal("--- a try 1 ---\nfirst try\n--- a try 2 ---\nboom\n   at Somewhere()\n   at Elsewhere()\n", store.ReadLog(Key, "a"));
+        Assert.Equal("--- a try 2 ---\nboom\n   at Somewhere()\n   at Elsewhere()\n", store.ReadLog(Key, "a", 2));
+        Assert.Equal("--- ab try 1 ---\nother task\n", store.ReadLog(Key, "ab"));
+
+        // A reader in another process sees the lines already written.
+        using var reader = OrchestratorStore.OpenReadOnly(dir.Path);
+        Assert.Contains("other task", reader.ReadLog(Key, "ab"));
+    }
+
+    [Fact]
+    public void Logs_written_one_file_per_try_by_earlier_versions_are_still_read()
+    {
+        using var dir = new TempDir("store");
+        var legacy = Path.Combine(dir.Path, "logs", "s", "2024-01-01", "t", "1.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(legacy)!);
+        File.WriteAllText(legacy, "old line\n");
+        using var store = OrchestratorStore.Open(dir.Path);
+        store.Save(TaskInstanceInfo.Fresh(Key, "t") with { State = TaskState.Success, TryNumber = 1 },
+            new TaskTryInfo("s", Key.LogicalDate, "t", 1, TryStates.Success, Key.LogicalDate, Key.LogicalDate, null));
+
+        Assert.Equal("--- t try 1 ---\nold line\n", store.ReadLog(Key, "t"));
+    }
 }

@@ -49,6 +49,16 @@ public sealed class TestClock(DateTimeOffset start) : FakeTimeProvider(start)
         }
     }
 
+    /// <summary>Forget the timers seen so far, so <see cref="WaitForTimerAsync"/> waits for one created after this call
+    /// (e.g. by an engine started after a restart, for a due time a stopped engine had armed too).</summary>
+    public void ForgetTimers()
+    {
+        lock (sync)
+        {
+            dueTimes.Clear();
+        }
+    }
+
     /// <summary>Timers armed later with <see cref="ITimer.Change"/> (a CancellationTokenSource's CancelAfter) count too.</summary>
     private sealed class ObservedTimer(TestClock clock, ITimer inner) : ITimer
     {

@@ -25,6 +25,12 @@ public sealed class DagApiClient(EmporiumClient client)
     public Task<JsonElement> ClearAsync(string dag, string date, string? task, CancellationToken ct) =>
         PostAsync($"api/v1/dags/{Esc(dag)}/runs/{Esc(date)}/clear", new { task }, ct);
 
+    public async Task<JsonElement> SetPausedAsync(string dag, bool paused, CancellationToken ct)
+    {
+        using var response = await client.Http.PatchAsJsonAsync($"api/v1/dags/{Esc(dag)}", new { paused }, ct);
+        return await ReadAsync(response, ct);
+    }
+
     /// <summary>Polls the run until it ends, printing task changes; returns its final state.</summary>
     public async Task<string> WaitAsync(string dag, string date, TextWriter output, CancellationToken ct)
     {

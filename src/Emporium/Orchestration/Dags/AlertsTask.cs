@@ -8,6 +8,20 @@ namespace Emporium.Orchestration.Dags;
 /// webhook failure is logged and left pending for the next run; it never fails the task.</summary>
 internal static class AlertsTask
 {
+    private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>Declares the alert parameters <see cref="Options"/> reads, with their defaults.</summary>
+    public static Dag Params(Dag dag)
+    {
+        var defaults = new AlertOptions();
+        return dag
+            .Param("price_change_pct", defaults.PriceChangePercent)
+            .Param("demand_jump_factor", defaults.DemandJumpFactor)
+            .Param("webhooks", null)
+            .Param("webhook_retries", defaults.DeliveryRetries)
+            .Param("webhook_retry_delay", defaults.DeliveryRetryDelay);
+    }
+
     public static AlertOptions Options(TaskContext ctx)
     {
         var defaults = new AlertOptions();
@@ -22,7 +36,19 @@ internal static class AlertsTask
         };
     }
 
-    public static async Task StoreAndDispatchAsync(
+    /// <summary>The whole alert task: detect with <paramref name="detect"/> (given the warehouse, the options and now),
+    /// then store and dispatch.</summary>
+    public static async Task RaiseAsync(
+        TaskContext ctx, Func<IWarehouse, AlertOptions, DateTimeOffset, CancellationToken, Task<IReadOnlyList<Alert>>> detect)
+    {
+        var warehouse = DagServices.Warehouse(ctx);
+        var time = DagServices.Time(ctx);
+        var options = Options(ctx);
+        var detected = await detect(warehouse, options, time.GetUtcNow(), ctx.CancellationToken);
+        await StoreAndDispatchAsync(ctx, warehouse, detected, options, Http, time);
+    }
+
+    private static async Task StoreAndDispatchAsync(
         TaskContext ctx, IWarehouse warehouse, IReadOnlyList<Alert> detected, AlertOptions options, HttpClient http, TimeProvider time)
     {
         var store = new AlertStore(warehouse, time);

@@ -19,7 +19,7 @@ public sealed class SellerCatalogDag : IDagDefinition
 {
     private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    public Dag Build() => Dag.Create("seller_catalog")
+    public Dag Build() => AlertsTask.Params(Dag.Create("seller_catalog")
         .Describe("Seller catalog API → raw → clean → seller_offers snapshot → ASIN matches → marts → alerts (seed 002)")
         .Schedule("@daily")
         .StartDate(new DateOnly(2024, 1, 1))
@@ -33,12 +33,7 @@ public sealed class SellerCatalogDag : IDagDefinition
         .Param("product_condition", "NEW")
         .Param("max_pages", new SellerCatalogOptions().MaxPages)
         .Param("requests_per_second", new SellerCatalogOptions().RequestsPerSecond)
-        .Param("supplier_file", null)
-        .Param("price_change_pct", new AlertOptions().PriceChangePercent)
-        .Param("demand_jump_factor", new AlertOptions().DemandJumpFactor)
-        .Param("webhooks", null)
-        .Param("webhook_retries", new AlertOptions().DeliveryRetries)
-        .Param("webhook_retry_delay", new AlertOptions().DeliveryRetryDelay)
+        .Param("supplier_file", null))
         .Task("extract", Extract, t => t.Retries(2, TimeSpan.FromMinutes(1)).ExponentialBackoff())
         .Task("clean", Clean, t => t.DependsOn("extract"))
         .Sensor("wait_clean_file", async ctx => await DagServices.Lake(ctx).ExistsAsync(SellerCatalogPaths.Clean(Seller(ctx), ctx.Ds), ctx.CancellationToken),
@@ -134,12 +129,6 @@ public sealed class SellerCatalogDag : IDagDefinition
         }
     }
 
-    private static async Task RaiseAlerts(TaskContext ctx)
-    {
-        var warehouse = DagServices.Warehouse(ctx);
-        var time = DagServices.Time(ctx);
-        var options = AlertsTask.Options(ctx);
-        var detected = await SellerOfferAlerts.DetectAsync(warehouse, Seller(ctx), ctx.Ds, options, time.GetUtcNow(), ctx.CancellationToken);
-        await AlertsTask.StoreAndDispatchAsync(ctx, warehouse, detected, options, Http, time);
-    }
+    private static Task RaiseAlerts(TaskContext ctx) =>
+        AlertsTask.RaiseAsync(ctx, (warehouse, options, now, ct) => SellerOfferAlerts.DetectAsync(warehouse, Seller(ctx), ctx.Ds, options, now, ct));
 }

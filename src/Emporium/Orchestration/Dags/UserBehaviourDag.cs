@@ -51,7 +51,7 @@ public sealed class UserBehaviourDag : IDagDefinition
     private static async Task ClassifyReviews(TaskContext ctx)
     {
         var lake = DagServices.Lake(ctx);
-        var classifier = ChooseClassifier(ctx);
+        var classifier = await ChooseClassifierAsync(ctx);
         Stream reviews;
         if (ctx.Param<string?>("movie_reviews", null) is { Length: > 0 } file)
         {
@@ -95,7 +95,7 @@ public sealed class UserBehaviourDag : IDagDefinition
         ctx.Log.LogInformation("user_behavior_metric for {Ds}: {Rows} customer(s), {Amount} spent in total", ctx.DsString, rows.Count, rows.Sum(r => r.AmountSpent));
     }
 
-    private static IReviewClassifier ChooseClassifier(TaskContext ctx)
+    private static async Task<IReviewClassifier> ChooseClassifierAsync(TaskContext ctx)
     {
         var training = ctx.Param<string?>("training_reviews", null);
         if (!string.Equals(ctx.Param("classifier", "ml"), "ml", StringComparison.OrdinalIgnoreCase))
@@ -109,10 +109,13 @@ public sealed class UserBehaviourDag : IDagDefinition
         }
         var rated = RatedReviewReader.ReadJsonLines(DagServices.ResolvePath(ctx, training));
         var (train, test) = HoldoutSplit.Split(rated);
-        var model = MlReviewClassifier.Train(train);
-        ctx.Log.LogInformation("ML classifier trained on {Train} review(s); held-out accuracy {Ml:P1} (seed rule {Rule:P1}, {Test} reviews)",
-            train.Count, HoldoutSplit.Accuracy(model, test), HoldoutSplit.Accuracy(new SeedRuleClassifier(), test), test.Count);
-        return model;
+        var cached = await new ReviewModelCache(DagServices.Lake(ctx), ctx.Log).GetOrTrainAsync(train, seed: 42, ctx.CancellationToken);
+        ctx.Log.LogInformation("ML classifier {How} {Path} ({Train} training review(s)); held-out accuracy {Ml:P1} (seed rule {Rule:P1}, {Test} reviews)",
+            cached.Loaded ? "loaded from" : "trained and saved to", cached.Path, train.Count,
+            HoldoutSplit.Accuracy(cached.Model, test), HoldoutSplit.Accuracy(new SeedRuleClassifier(), test), test.Count);
+        ctx.Push("model", cached.Path);
+        ctx.Push("model_loaded", cached.Loaded);
+        return cached.Model;
     }
 
     private static async Task<IReadOnlyList<long>> ReadCustomersAsync(TaskContext ctx)

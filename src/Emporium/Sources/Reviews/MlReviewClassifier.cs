@@ -57,6 +57,13 @@ public sealed class MlReviewClassifier : IReviewClassifier
     /// <summary>Saves the trained model (a zip ML.NET can load back).</summary>
     public void Save(Stream stream) => _ml.Model.Save(_model, null, stream);
 
+    /// <summary>A model written by <see cref="Save"/>; the stream must be seekable (ML.NET reads the zip directory).</summary>
+    public static MlReviewClassifier Load(Stream stream, int seed = 42)
+    {
+        var ml = new MLContext(seed);
+        return new MlReviewClassifier(ml, ml.Model.Load(stream, out _));
+    }
+
     public sealed class Input
     {
         public string Text { get; set; } = "";

@@ -73,6 +73,32 @@ public class DagCommandTests
         Assert.Contains("no DAG named 'no_such_dag'", unknown);
     }
 
+    [Fact]
+    public async Task Dag_pause_and_unpause_work_with_and_without_a_server()
+    {
+        using var data = new TempDir("dagpause");
+        var (code, text) = await RunAsync(["dag", "pause", "reviews_batch", "--data", data.Path]);
+        Assert.True(code == 0, text);
+        Assert.Contains("reviews_batch: paused", text);
+        using (var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(data.Path)))
+        {
+            Assert.True(store.GetDagState("reviews_batch")!.Paused);
+        }
+        (code, text) = await RunAsync(["dag", "list", "--json", "--data", data.Path]);
+        Assert.True(code == 0, text);
+        var listed = JsonDocument.Parse(text).RootElement.GetProperty("dags").EnumerateArray().Single(d => d.GetProperty("name").GetString() == "reviews_batch");
+        Assert.True(listed.GetProperty("paused").GetBoolean());
+
+        await using var host = await TestHost.StartAsync();
+        (code, text) = await RunAsync(["dag", "unpause", "reviews_batch", "--data", host.DataDir]);
+        Assert.True(code == 0, text);
+        Assert.False(host.Host.App.Services.GetRequiredService<DagEngine>().IsPaused("reviews_batch"));
+
+        (code, text) = await RunAsync(["dag", "pause", "no_such_dag", "--data", host.DataDir]);
+        Assert.Equal(2, code);
+        Assert.Contains("no_such_dag", text);
+    }
+
     /// <summary>As a user adds a DAG without touching the core: an assembly with the definition in &lt;data&gt;/dags.</summary>
     private static void InstallProbe(string dataDir)
     {

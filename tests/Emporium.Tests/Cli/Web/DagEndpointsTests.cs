@@ -46,6 +46,29 @@ public class DagEndpointsTests
     }
 
     [Fact]
+    public async Task A_new_dag_is_listed_paused_and_patch_unpauses_it()
+    {
+        await using var host = await TestHost.StartAsync();
+        async Task<JsonElement> Dag() => await JsonAsync(await host.Client.GetAsync("/api/v1/dags/reviews_batch"));
+        Assert.True((await Dag()).GetProperty("paused").GetBoolean());
+        Assert.DoesNotContain(Engine(host).Store.Runs("reviews_batch"), r => r.RunType == RunTypes.Scheduled);
+
+        using var unpaused = await host.Client.PatchAsync("/api/v1/dags/reviews_batch", TestHost.Json("{\"paused\":false}"));
+        Assert.Equal(HttpStatusCode.OK, unpaused.StatusCode);
+        Assert.False((await JsonAsync(unpaused)).GetProperty("paused").GetBoolean());
+        Assert.False((await Dag()).GetProperty("paused").GetBoolean());
+        // Unpaused, the @daily DAG gets the run of the latest ended day (yesterday), as the scheduler now sees it.
+        await Engine(host).WaitUntilAsync(() => Engine(host).Store.Runs("reviews_batch").Any(r => r.RunType == RunTypes.Scheduled),
+            new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        using var bad = await host.Client.PatchAsync("/api/v1/dags/reviews_batch", TestHost.Json("{\"paused\":\"yes\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("\"field\":\"paused\"", await bad.Content.ReadAsStringAsync());
+        using var unknown = await host.Client.PatchAsync("/api/v1/dags/no_such_dag", TestHost.Json("{\"paused\":true}"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task Bad_requests_name_the_field()
     {
         await using var host = await TestHost.StartAsync();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Emporium.Orchestration;
 using Emporium.Orchestration.Dags;
 using Emporium.Tests.Sources.Postgres;
 using Emporium.Tests.TestSupport;
@@ -22,12 +23,20 @@ public sealed class UserBehaviourDagTests(PostgresServer server)
             ["training_reviews"] = SampleData.McAuleyReviews,
         };
 
+        var run = new RunKey("user_behaviour", Ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var staged = harness.Lake.Resolve("stage/movie_review/ds=2010-12-02/movie_review.csv");
         await harness.RunAsync(Ds, parameters);
         var first = await harness.QueryAsync("SELECT customer_id, amount_spent, review_score, review_count, insert_date FROM user_behavior_metric ORDER BY customer_id");
+        var firstLabels = await File.ReadAllTextAsync(staged);
+        Assert.Equal("false", harness.Store.XComs(run, "classify_movie_reviews")["model_loaded"]);
         await harness.RunAsync(Ds, parameters);
         var second = await harness.QueryAsync("SELECT customer_id, amount_spent, review_score, review_count, insert_date FROM user_behavior_metric ORDER BY customer_id");
 
         Assert.Equal(first, second);
+        // The re-run loaded the model the first run trained and saved, and it labelled every review the same way.
+        Assert.Equal("true", harness.Store.XComs(run, "classify_movie_reviews")["model_loaded"]);
+        Assert.Equal(firstLabels, await File.ReadAllTextAsync(staged));
+        Assert.Contains("loaded from models/review_sentiment/", harness.Log(Ds, "classify_movie_reviews"));
         Assert.Contains("held-out accuracy", harness.Log(Ds, "classify_movie_reviews"));
 
         // Independent computation: purchases from the sample file, reviews from the staged classification.
