@@ -15,9 +15,13 @@ namespace Emporium.Ingest;
 /// the others (normally none), and gets the answer the first attempt would have had.</para></summary>
 public sealed class IdempotencyStore : IDisposable
 {
-    /// <summary>Consumer group that reads the log tail; its processed offsets are the checkpoint, so retention keeps the
-    /// tail until it is checkpointed.</summary>
-    public const string Group = "_idempotency";
+    /// <summary>Prefix of the consumer group that reads the log tail; its processed offsets are the checkpoint, so
+    /// retention keeps the tail until it is checkpointed. Each store is its own group (see <see cref="Group"/>).</summary>
+    public const string GroupPrefix = "_idempotency";
+
+    /// <summary>How long <see cref="AttachLogAsync"/> waits for the log to hand this store its partitions (a Kafka
+    /// group assigns them asynchronously) before scanning what it has.</summary>
+    public static readonly TimeSpan AssignmentWait = TimeSpan.FromSeconds(15);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, IdempotentResponse> _done = new(StringComparer.Ordinal);
@@ -41,11 +45,17 @@ public sealed class IdempotencyStore : IDisposable
         Directory.CreateDirectory(directory);
         _path = Path.Combine(directory, "idempotency.ndjson");
         _checkpointPath = Path.Combine(directory, "idempotency.checkpoint.json");
+        Group = LoadGroup(Path.Combine(directory, "idempotency.group"));
         Load();
         _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
     }
 
     public int Count => _done.Count;
+
+    /// <summary>This store's consumer group. Several ingest processes on one shared log (Kafka) must each read every
+    /// partition, so the name is unique per store and kept in its directory (a moved data dir keeps its group, so a
+    /// registered group never becomes an orphan that blocks embedded retention). Existing stores keep the old name.</summary>
+    public string Group { get; }
 
     /// <summary>Requests found in the log without a recorded response (appended, then the server died).</summary>
     public int InDoubtCount => _inDoubt.Count;
@@ -136,10 +146,12 @@ public sealed class IdempotencyStore : IDisposable
         var positions = ReadCheckpoint();
         var cutoff = _time.GetUtcNow() - _ttl;
         var found = new Dictionary<string, InDoubt>(StringComparer.Ordinal);
+        var giveUpAt = _time.GetUtcNow() + AssignmentWait;
         while (ends.Any(e => positions.GetValueOrDefault(e.Key) < e.Value))
         {
-            var entries = await _consumer.FetchAsync(positions, 10_000, TimeSpan.Zero, ct).ConfigureAwait(false);
-            if (entries.Count == 0)
+            var unassigned = ends.Keys.Any(tp => !_consumer.Assignment.Contains(tp));
+            var entries = await _consumer.FetchAsync(positions, 10_000, unassigned ? TimeSpan.FromMilliseconds(200) : TimeSpan.Zero, ct).ConfigureAwait(false);
+            if (entries.Count == 0 && (!unassigned || _time.GetUtcNow() >= giveUpAt))
             {
                 break;
             }
@@ -227,6 +239,20 @@ public sealed class IdempotencyStore : IDisposable
             }
         }
         return ends;
+    }
+
+    private static string LoadGroup(string path)
+    {
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        // A store created before groups were per store keeps the shared name its log already registered.
+        var group = File.Exists(Path.Combine(Path.GetDirectoryName(path)!, "idempotency.checkpoint.json"))
+            ? GroupPrefix
+            : $"{GroupPrefix}-{Guid.NewGuid():N}";
+        Log.Embedded.DurableFiles.WriteAtomic(path, System.Text.Encoding.UTF8.GetBytes(group));
+        return group;
     }
 
     private Dictionary<TopicPartition, long> ReadCheckpoint()

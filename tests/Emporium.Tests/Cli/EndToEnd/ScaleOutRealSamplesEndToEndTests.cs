@@ -12,7 +12,7 @@ public sealed class ScaleOutRealSamplesEndToEndTests(KafkaMockCluster kafka, Mot
     protected override async Task<Dictionary<string, string?>> BackendSettingsAsync()
     {
         // The mock cluster cannot create topics on request; a real cluster would get them from EnsureTopicAsync.
-        kafka.CreateTopics(DatasetCatalog.All.Select(d => d.Name), 4);
+        kafka.CreateTopics(DatasetCatalog.Streamed.Select(d => d.Name), 4);
         return new Dictionary<string, string?>
         {
             ["Log"] = kafka.Address,

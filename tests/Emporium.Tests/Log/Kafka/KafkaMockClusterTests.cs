@@ -14,7 +14,7 @@ public sealed class KafkaMockClusterTests(KafkaMockCluster kafka) : IClassFixtur
     [Fact]
     public async Task AnEmporiumProcessAppendsToTheClusterOfThisProcessThroughItsAddress()
     {
-        kafka.CreateTopics(DatasetCatalog.All.Select(d => d.Name), 2);
+        kafka.CreateTopics(DatasetCatalog.Streamed.Select(d => d.Name), 2);
         using var dir = new TempDir("kafka-child");
         var lines = File.ReadLines(SampleData.CategoriesJsonLines).Where(l => l.Length > 0).Take(20).ToList();
         await using (var server = await ServerProcess.StartAsync(dir.Path, TimeSpan.FromSeconds(90), "--log", kafka.Address))
