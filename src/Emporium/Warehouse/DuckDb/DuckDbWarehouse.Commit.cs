@@ -126,9 +126,15 @@ public sealed partial class DuckDbWarehouse
         {
             return;
         }
+        MergeInto(schema, $"temp.main.{Quote(stage)}");
+    }
+
+    /// <summary>Inserts the rows of a staged table (canonical columns, <c>_source</c>, <c>_loaded_at</c>, and
+    /// <c>_seq</c> giving their order) into the dataset's table.</summary>
+    private void MergeInto(DatasetSchema schema, string source)
+    {
         var columns = string.Join(", ", schema.Columns.Select(c => Quote(c.Name)).Append("_source").Append("_loaded_at"));
         var target = Quote(schema.Name);
-        var source = $"temp.main.{Quote(stage)}";
         Execute(_writer, schema.Mode == WriteMode.Upsert && schema.Key.Count > 0
             // Latest in the batch wins: one row per key, the one appended last.
             ? $"INSERT OR REPLACE INTO {target} ({columns}) SELECT {columns} FROM {source} QUALIFY row_number() OVER (PARTITION BY {string.Join(", ", schema.Key.Select(Quote))} ORDER BY _seq DESC) = 1"
