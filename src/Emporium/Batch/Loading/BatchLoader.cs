@@ -343,7 +343,7 @@ public sealed class BatchLoader
                 progress.AddRows(loaded, rejectedCount);
                 input.ReportBytes(probe.Size);
                 warnings.AddRange(input.Warnings);
-                return await CompleteAsync(null, ct).ConfigureAwait(false);
+                return await CompleteAsync(null, ct).ConfigureAwait(false) with { Bulk = true };
             }
             finally
             {

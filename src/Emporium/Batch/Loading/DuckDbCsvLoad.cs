@@ -79,14 +79,19 @@ internal static class DuckDbCsvLoad
         // All VARCHAR: typing here would apply DuckDB's casts instead of the dataset's rules.
         var columnMap = "{" + columns + "}";
         Execute(db, $"""
-            CREATE OR REPLACE TEMP TABLE {Source} AS SELECT * FROM read_csv({Literal(path)}, columns = {columnMap},
+            CREATE OR REPLACE TEMP TABLE {Source} AS SELECT row_number() OVER () AS _row, * FROM read_csv({Literal(path)}, columns = {columnMap},
                 header = true, delim = {Literal(plan.Dialect.Delimiter.ToString())}, quote = {quote}, escape = {quote},
                 auto_detect = false, max_line_size = {CsvFormatReader.MaxRecordChars}, store_rejects = true,
                 rejects_table = '{RejectsTable}', rejects_scan = '{ScansTable}')
             """);
         ct.ThrowIfCancellationRequested();
 
-        var broken = Query(db, $"SELECT line, line_byte_position, column_name, error_type, csv_line, error_message FROM temp.{RejectsTable} ORDER BY line");
+        // A short row gets one reject entry per missing column: the first names the row's error.
+        var broken = Query(db, $"""
+            SELECT line, line_byte_position, arg_min(column_name, column_idx), arg_min(error_type, column_idx),
+                   any_value(csv_line), arg_min(error_message, column_idx)
+            FROM temp.{RejectsTable} GROUP BY line, line_byte_position ORDER BY line_byte_position
+            """);
         if (broken.Any(r => (string)r[3]! is not ("TOO MANY COLUMNS" or "MISSING COLUMNS")))
         {
             return null; // an unterminated quote ends the file at that record: the shared reader's rule
@@ -99,20 +104,22 @@ internal static class DuckDbCsvLoad
         var rejects = new List<QuarantineEntry>();
         for (var i = 0; i < broken.Count; i++)
         {
-            var (position, raw) = lines.Failed[i];
+            var (position, raw, sharedColumn) = lines.Failed[i];
             var column = broken[i][2] as string is { } c && int.TryParse(c.AsSpan(1), CultureInfo.InvariantCulture, out var at) && at < plan.Header.Count
-                ? plan.Header[at] : broken[i][2] as string;
+                ? plan.Header[at] : sharedColumn;
             rejects.Add(new QuarantineEntry(fileName, probe.Sha256, schema.Name, position.Record, position.Line, column,
                 $"{ErrorKind((string)broken[i][3]!)}: {broken[i][5]}", raw));
         }
 
-        // Good row k (0-based rowid) is source record k + 1 plus the malformed records before it.
+        // Good row k (1-based _row, numbered in file order by the streaming row_number) is source record k plus the
+        // malformed records before it. (rowid is no ordinal here: rows of a table created in an open transaction
+        // carry transaction-local ids.)
         Execute(db, $"CREATE OR REPLACE TEMP TABLE {Skips} (before BIGINT)");
         for (var j = 0; j < lines.Failed.Count; j++)
         {
             Execute(db, $"INSERT INTO {Skips} VALUES ({lines.Failed[j].Position.Record - (j + 1)})");
         }
-        var ordinal = lines.Failed.Count == 0 ? "(rowid + 1)" : $"(rowid + 1 + (SELECT count(*) FROM {Skips} WHERE before < {Source}.rowid + 1))";
+        var ordinal = lines.Failed.Count == 0 ? "_row" : $"(_row + (SELECT count(*) FROM {Skips} WHERE before < {Source}._row))";
 
         var rules = schema.Columns.Select(column =>
         {
@@ -248,7 +255,7 @@ internal static class DuckDbCsvLoad
     {
         private readonly List<(long Record, long Shift)> shifts = [(0, 1)];
 
-        public List<(RowPosition Position, string? Raw)> Failed { get; } = [];
+        public List<(RowPosition Position, string? Raw, string? Column)> Failed { get; } = [];
 
         public bool HasAllLines { get; private init; }
 
@@ -275,7 +282,7 @@ internal static class DuckDbCsvLoad
                 }
                 if (row.Error is not null)
                 {
-                    map.Failed.Add((row.Position, row.Raw));
+                    map.Failed.Add((row.Position, row.Raw, row.ErrorColumn));
                 }
             }
             return map;
