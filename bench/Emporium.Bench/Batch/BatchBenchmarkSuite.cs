@@ -7,6 +7,7 @@ using Emporium.Demo;
 using Emporium.Lake;
 using Emporium.Lake.Local;
 using Emporium.Tests.TestSupport;
+using Emporium.Warehouse.Postgres;
 using Emporium.Warehouse.DuckDb;
 using Npgsql;
 
@@ -126,11 +127,11 @@ public sealed class BatchBenchmarkSuite : IBenchmarkSuite
         {
             await using var connection = new NpgsqlConnection(await server.CreateDatabaseAsync("bench", ct));
             await connection.OpenAsync(ct);
-            await using (var create = new NpgsqlCommand("""
-                CREATE TABLE products (asin text PRIMARY KEY, title text, "imgUrl" text, "productURL" text, stars double precision,
-                    reviews bigint, price double precision, "listPrice" double precision, category_id bigint, "isBestSeller" boolean,
-                    "boughtInLastMonth" bigint)
-                """, connection))
+            // The generated file has the canonical columns, so the table is the dataset's, typed as the PostgreSQL
+            // warehouse types it, with its key.
+            var schema = DatasetCatalog.Products;
+            var columns = string.Join(", ", schema.Columns.Select(c => $"{c.Name} {PostgresSql.TypeOf(c.Type)}"));
+            await using (var create = new NpgsqlCommand($"CREATE TABLE products ({columns}, PRIMARY KEY (asin))", connection))
             {
                 await create.ExecuteNonQueryAsync(ct);
             }

@@ -20,6 +20,8 @@ internal static class DuckDbCsvLoad
     private const string Rows = "_fast_rows";
     private const string Skips = "_fast_skips";
     private const string Groups = "_fast_groups";
+    private const string Slow = "_fast_slow";
+    private const int SlowPage = 20_000;
     private const string RejectsTable = "_fast_rejects";
     private const string ScansTable = "_fast_scans";
 
@@ -138,14 +140,23 @@ internal static class DuckDbCsvLoad
         ct.ThrowIfCancellationRequested();
 
         var good = Count(db, Rows);
-        var slow = Query(db, $"SELECT {ordinal}, {string.Join(", ", names.Select(Quote))} FROM {Source} WHERE NOT ({allFast}) ORDER BY 1");
-        if (slow.Count > 0)
+        // The rest go through the normalizer a page at a time, so memory stays bounded however many there are.
+        Execute(db, $"CREATE OR REPLACE TEMP TABLE {Slow} AS SELECT {ordinal} AS _rec, {string.Join(", ", names.Select(Quote))} FROM {Source} WHERE NOT ({allFast}) ORDER BY _rec");
+        if (Count(db, Slow) > 0)
         {
             var header = new HeaderIndex(plan.Header);
             var needLines = new List<(long Record, QuarantineEntry Reject)>();
-            using (var appender = db.CreateAppender("temp", "main", Rows))
+            for (long last = 0; ;)
             {
-                foreach (var values in slow)
+                ct.ThrowIfCancellationRequested();
+                var page = Query(db, $"SELECT * FROM {Slow} WHERE _rec > {last} ORDER BY _rec LIMIT {SlowPage}");
+                if (page.Count == 0)
+                {
+                    break;
+                }
+                last = (long)page[^1][0]!;
+                using var appender = db.CreateAppender("temp", "main", Rows);
+                foreach (var values in page)
                 {
                     var record = (long)values[0]!;
                     var row = SourceRow.FromFields(new RowPosition(record, 0), new FieldRow(header, values.Skip(1).Select(v => (string?)v).ToArray()));
@@ -207,7 +218,7 @@ internal static class DuckDbCsvLoad
 
     /// <summary>Drops the scratch tables (they are temp tables of the writer connection).</summary>
     public static void Clean(DuckDBConnection db) =>
-        Execute(db, $"DROP TABLE IF EXISTS temp.{Source}; DROP TABLE IF EXISTS temp.{Rows}; DROP TABLE IF EXISTS temp.{Skips}; DROP TABLE IF EXISTS temp.{Groups}; " +
+        Execute(db, $"DROP TABLE IF EXISTS temp.{Source}; DROP TABLE IF EXISTS temp.{Rows}; DROP TABLE IF EXISTS temp.{Skips}; DROP TABLE IF EXISTS temp.{Groups}; DROP TABLE IF EXISTS temp.{Slow}; " +
                     $"DROP TABLE IF EXISTS temp.{RejectsTable}; DROP TABLE IF EXISTS temp.{ScansTable}");
 
     private static string ErrorKind(string type) => type == "TOO MANY COLUMNS" ? "too many fields" : "too few fields";

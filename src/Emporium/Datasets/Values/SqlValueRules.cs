@@ -16,7 +16,7 @@ public static class SqlValueRules
     private const string WhiteSpace = @"[\t\n\v\f\r \x{85}\p{Z}]";
     private const string PlainInteger = @"-?[0-9]{1,18}(\.0+)?";
     private const string PlainDouble = @"-?[0-9]{1,20}(\.[0-9]{1,20})?";
-    private const string IsoTimestamp = @"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])( ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])?";
+    private const string IsoTimestamp = @"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?Z?)?";
 
     /// <summary>SQL for one column read as VARCHAR (<paramref name="raw"/>, an expression; an empty field is NULL or '').</summary>
     /// <returns><c>Fast</c>: a boolean expression, true when SQL converts the value exactly as the normalizer would and

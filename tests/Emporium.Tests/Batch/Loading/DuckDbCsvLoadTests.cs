@@ -50,8 +50,8 @@ public sealed class DuckDbCsvLoadTests
             ",No asin,,,4,1,1,,,False,,",
             "A5,Ragged,row",
             "A6,\"Two\nlines\",,,3.5,2,abc,,,False,,",
-            "A7,\"Two\nlines again\",,,3.5,2,12,,,N/A,None,2024-01-02",
-            "A1,Plain again (latest wins),https://i/1,https://p/1,4.5,11,18.99,20,104,true,50+,2023-12-31",
+            "A7,\"Two\nlines again\",,,3.5,2,12,,,N/A,None,2024-01-02T03:04:05.25Z",
+            "A1,Plain again (latest wins),https://i/1,https://p/1,4.5,11,18.99,20,104,true,50+,2023-12-31T10:00:00Z",
             "A8,Negative price,,,1,1,-1,,,False,,",
             "A9,  ,,,1,1,1,,,f,-0,2023-02-30 00:00:00",
             ""));
