@@ -85,18 +85,23 @@ public sealed class BatchLoader
         var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
         var marker = new FileLoadMarker(probe.Sha256);
         var offsets = await warehouse.GetOffsetsAsync(options.Group, ct).ConfigureAwait(false);
-        var (done, nextRow) = marker.Read(offsets);
+        var (done, nextRow, failed) = marker.Read(offsets);
         if (done && !request.Force)
         {
             return new FileLoadResult(path, FileLoadStatus.Skipped, probe.Sha256, null, 0, 0, 0, [], null,
                 ["already loaded (same content); use --force to reload it"], null);
         }
-        if (request.Force)
+        var warnings = new List<string>();
+        if (failed)
+        {
+            warnings.Add($"this content failed before after {nextRow} row(s); loading it again, replacing those rows");
+        }
+        var replace = request.Force || failed;
+        if (replace)
         {
             nextRow = 0;
         }
 
-        var warnings = new List<string>();
         FileFormat format;
         try
         {
@@ -121,7 +126,7 @@ public sealed class BatchLoader
                 return run.Result(FileLoadStatus.Rejected, $"--strict: {rejected.Count} row(s) rejected, nothing loaded");
             }
         }
-        return await run.LoadAsync(nextRow, request.Force, ct).ConfigureAwait(false);
+        return await run.LoadAsync(nextRow, replace, ct).ConfigureAwait(false);
     }
 
     /// <summary>One file's load: state shared by its chunks.</summary>
@@ -274,7 +279,7 @@ public sealed class BatchLoader
             // Publish, then mark done: a crash in between re-publishes the same manifest on the next run.
             var manifest = new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow());
             await owner.manifests.PublishAsync(manifest, ct).ConfigureAwait(false);
-            await owner.warehouse.CommitAsync(new WarehouseBatch([], owner.options.Group, marker.Done(read)), ct).ConfigureAwait(false);
+            await owner.warehouse.CommitAsync(new WarehouseBatch([], owner.options.Group, error is null ? marker.Done(read) : marker.Failed(read)), ct).ConfigureAwait(false);
             await owner.manifests.DeletePendingAsync(schema.Name, id, ct).ConfigureAwait(false);
             return Result(error is null ? FileLoadStatus.Loaded : FileLoadStatus.Failed, error);
         }

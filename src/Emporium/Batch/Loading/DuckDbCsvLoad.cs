@@ -198,7 +198,7 @@ internal static class DuckDbCsvLoad
         var join = string.Join(" AND ", keys.Select((k, i) => $"{k} IS NOT DISTINCT FROM g.k{i}"));
         var columns = string.Join(", ", schema.Columns.Select(c => $"r.{Quote(c.Name)}").Append("r._source").Append("r._seq AS _offset"));
         Execute(db, $"""
-            COPY (SELECT {columns}, g.__group FROM {Rows} r JOIN {Groups} g ON {join} ORDER BY r._seq)
+            COPY (SELECT {columns}, g.__group FROM {Rows} r JOIN {Groups} g ON {join})
             TO {Literal(directory)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (__group), OVERWRITE_OR_IGNORE true)
             """);
         var counts = Query(db, $"SELECT {string.Join(", ", keys.Select((_, i) => $"g.k{i}"))}, g.__group, count(*) FROM {Rows} r JOIN {Groups} g ON {join} GROUP BY ALL");

@@ -12,10 +12,6 @@ namespace Emporium.Datasets.Values;
 /// </summary>
 public static class SqlValueRules
 {
-    // What .NET's char.IsWhiteSpace trims (ASCII controls 9-13, space, U+0085 and the Unicode separators), as RE2.
-    private const string WhiteSpace = @"[\t\n\v\f\r \x{85}\p{Z}]";
-    private const string PlainInteger = @"-?[0-9]{1,18}(\.0+)?";
-    private const string PlainDouble = @"-?[0-9]{1,20}(\.[0-9]{1,20})?";
     private const string IsoTimestamp = @"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?Z?)?";
 
     /// <summary>SQL for one column read as VARCHAR (<paramref name="raw"/>, an expression; an empty field is NULL or '').</summary>
@@ -24,11 +20,18 @@ public static class SqlValueRules
     public static (string Fast, string Value) For(ColumnSchema column, string raw)
     {
         var value = $"nullif({raw}, '')";
+        // Shapes are checked with cheap string functions where they can be (translate, TRY_CAST, code points),
+        // since they run on every value of every row.
         var (shape, converted) = column.Type switch
         {
             ColumnType.Text => Text(column, value),
-            ColumnType.Integer => ($"regexp_full_match({value}, '{PlainInteger}')", $"CAST(split_part({value}, '.', 1) AS BIGINT)"),
-            ColumnType.Double => ($"regexp_full_match({value}, '{PlainDouble}')", $"CAST({value} AS DOUBLE)"),
+            // Plain digits, or digits ending in ".0…" short enough for a double to hold them exactly (17850.0).
+            ColumnType.Integer => (
+                $"CASE translate({value}, '0123456789-', '') WHEN '' THEN TRY_CAST({value} AS BIGINT) IS NOT NULL " +
+                $"WHEN '.' THEN length({value}) <= 16 AND TRY_CAST({value} AS DOUBLE) = TRY_CAST(split_part({value}, '.', 1) AS BIGINT) ELSE false END",
+                $"CAST(split_part({value}, '.', 1) AS BIGINT)"),
+            // Digits, one optional '-' and '.': both sides round such text to the nearest double.
+            ColumnType.Double => ($"length({value}) <= 40 AND translate({value}, '0123456789.-', '') = '' AND TRY_CAST({value} AS DOUBLE) IS NOT NULL", $"CAST({value} AS DOUBLE)"),
             ColumnType.Boolean => ($"{value} IN ('true', 'True', 'TRUE', 'false', 'False', 'FALSE', '1', '0')", $"({value} IN ('true', 'True', 'TRUE', '1'))"),
             ColumnType.Timestamp => ($"regexp_full_match({value}, '{IsoTimestamp}') AND TRY_CAST({value} AS TIMESTAMP) IS NOT NULL", $"CAST({value} AS TIMESTAMP)"),
             _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, null),
@@ -50,15 +53,16 @@ public static class SqlValueRules
 
     private static (string Shape, string Value) Text(ColumnSchema column, string value)
     {
-        // Only the first and last characters decide whether trimming changes anything.
-        var edges = $"left({value}, 1) || right({value}, 1)";
+        // Trimming changes nothing when both ends are printable ASCII (other ends, whitespace or not, are left to .NET).
+        var first = $"ascii({value}) BETWEEN 33 AND 126";
+        var last = $"ascii(right({value}, 1)) BETWEEN 33 AND 126";
         return column.Text switch
         {
-            // Whitespace-only text becomes null; text that starts or ends with a non-blank cannot be whitespace-only.
-            TextStyle.Verbatim => ($"NOT regexp_full_match({edges}, '{WhiteSpace}+')", value),
-            // Invariant lower-casing equals DuckDB's lower() on ASCII; anything else is left to .NET.
-            TextStyle.TrimLower => ($"NOT regexp_matches({edges}, '{WhiteSpace}') AND NOT regexp_matches({value}, '[^\\x00-\\x7F]')", $"lower({value})"),
-            _ => ($"NOT regexp_matches({edges}, '{WhiteSpace}')", value),
+            // Only whitespace-only text changes (to null), and text with a printable end is not whitespace-only.
+            TextStyle.Verbatim => ($"({first} OR {last})", value),
+            // All ASCII (as many bytes as characters): invariant lower-casing equals DuckDB's lower() there.
+            TextStyle.TrimLower => ($"{first} AND {last} AND strlen({value}) = length({value})", $"lower({value})"),
+            _ => ($"{first} AND {last}", value),
         };
     }
 
