@@ -241,22 +241,11 @@ internal static class DuckDbCsvLoad
         cmd.ExecuteNonQuery();
     }
 
-    private static List<object?[]> Query(DuckDBConnection db, string sql)
+    private static IReadOnlyList<object?[]> Query(DuckDBConnection db, string sql)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
-        using var reader = cmd.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-            rows.Add(row);
-        }
-        return rows;
+        return DuckDbResults.Read(cmd, int.MaxValue, CancellationToken.None).Rows;
     }
 
     /// <summary>Where records start, from one pass of the shared reader (only run when the file has bad rows): the
