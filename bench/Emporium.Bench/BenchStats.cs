@@ -80,17 +80,20 @@ public static class BenchStats
             // Not Linux: keep "unknown".
         }
 
-        var load = "unknown";
+        return $"nproc {Environment.ProcessorCount}, CPU {cpu}, memory {mem}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()} (other tenants)";
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages ("unknown" off Linux): other tenants share the machine.</summary>
+    public static string LoadAverage()
+    {
         try
         {
-            load = string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
         }
         catch (IOException)
         {
-            // Not Linux.
+            return "unknown";
         }
-
-        return $"nproc {Environment.ProcessorCount}, CPU {cpu}, memory {mem}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {load} (other tenants)";
     }
 
     /// <summary>The 1-minute load average, or "unknown" off Linux.</summary>

@@ -7,9 +7,14 @@ internal abstract class DatasetRules
 {
     private static readonly ConditionalWeakTable<DatasetSchema, DatasetRules> Cache = new();
 
-    public static void Apply(DatasetSchema schema, object?[] values) =>
-        Cache.GetValue(schema, static s => s.Name == DatasetCatalog.Reviews.Name && ReviewRules.Fits(s) ? new ReviewRules(s) : None.Instance)
-            .ApplyTo(values);
+    public static void Apply(DatasetSchema schema, object?[] values) => For(schema).ApplyTo(values);
+
+    /// <summary>Whether the dataset has rules beyond its columns' own (a bulk path that only knows the column rules
+    /// must leave such a dataset to the normalizer).</summary>
+    public static bool AppliesTo(DatasetSchema schema) => For(schema) is not None;
+
+    private static DatasetRules For(DatasetSchema schema) =>
+        Cache.GetValue(schema, static s => s.Name == DatasetCatalog.Reviews.Name && ReviewRules.Fits(s) ? new ReviewRules(s) : None.Instance);
 
     protected abstract void ApplyTo(object?[] values);
 

@@ -32,19 +32,37 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         var root = Directory.Exists(path) ? Path.GetFullPath(path) : Path.GetDirectoryName(expansion.Files[0])!;
         var table = TableName(name ?? Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)));
 
+        var scratch = Path.Combine(Path.GetTempPath(), $"emporium-crawl-{Guid.NewGuid():N}");
+        try
+        {
+            return await CrawlFilesAsync(root, table, expansion.Files, scratch, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    private async Task<CatalogTable> CrawlFilesAsync(string root, string table, IReadOnlyList<string> files, string scratch, CancellationToken ct)
+    {
         var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var file in expansion.Files)
+        foreach (var file in files)
         {
             var probe = await FileProbe.RunAsync(file, ct).ConfigureAwait(false);
-            var family = FormatDetector.FromContent(probe) switch
+            var (family, readAs) = FormatDetector.FromContent(probe) switch
             {
-                FileFormat.Csv or FileFormat.Tsv => probe.IsValidUtf8 ? "csv" : "csv-latin1",
-                FileFormat.Json or FileFormat.Ndjson => "json",
-                FileFormat.Parquet => "parquet",
-                FileFormat.Xlsx => throw new CrawlException($"{file}: workbooks are not crawled; load them into a dataset with 'emporium load'"),
-                _ => throw new CrawlException($"{file}: not a CSV, JSON or Parquet file"),
+                FileFormat.Csv or FileFormat.Tsv => (probe.IsValidUtf8 ? "csv" : "csv-latin1", file),
+                FileFormat.Json or FileFormat.Ndjson => ("json", file),
+                FileFormat.Parquet => ("parquet", file),
+                // Read as CSV through the shared workbook reader, a group of its own (it has no partitions of the
+                // scratch folder's own, only those copied from the workbook's path).
+                FileFormat.Xlsx => ("xlsx", await WorkbookAsCsv.WriteAsync(file, root, scratch, ct).ConfigureAwait(false)),
+                _ => throw new CrawlException($"{file}: not a CSV, JSON, Parquet or Excel file"),
             };
-            (groups.TryGetValue(family, out var list) ? list : groups[family] = []).Add(file);
+            (groups.TryGetValue(family, out var list) ? list : groups[family] = []).Add(readAs);
         }
         var source = string.Join("\nUNION ALL BY NAME\n", groups.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"SELECT * FROM {Reader(g.Key, g.Value)}"));
 
@@ -54,7 +72,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         var select = string.Join(",\n    ", columns.Select(c =>
             c.Present ? $"CAST({inferred.First(i => i.Name == c.Name).Expression} AS {c.Type}) AS {Quote(c.Name)}" : $"CAST(NULL AS {c.Type}) AS {Quote(c.Name)}"));
         var entry = new CatalogTable(table, "crawled", root, string.Join("+", groups.Keys.Order(StringComparer.Ordinal)), columns,
-            Partitions(root, expansion.Files), expansion.Files, 0, time.GetUtcNow(), version);
+            Partitions(root, files), files, 0, time.GetUtcNow(), version);
 
         await store.EnsureAsync(ct).ConfigureAwait(false);
         try
@@ -109,7 +127,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         var list = "[" + string.Join(", ", files.Select(Literal)) + "]";
         return family switch
         {
-            "csv" => $"read_csv({list}, union_by_name = true, hive_partitioning = true)",
+            "csv" or "xlsx" => $"read_csv({list}, union_by_name = true, hive_partitioning = true)",
             "csv-latin1" => $"read_csv({list}, union_by_name = true, hive_partitioning = true, encoding = 'latin-1')",
             "json" => $"read_json({list}, union_by_name = true, hive_partitioning = true, format = 'auto')",
             _ => $"read_parquet({list}, union_by_name = true, hive_partitioning = true)",

@@ -28,11 +28,7 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
         {
             input.Warn(warning);
         }
-        var dialect = input.Settings.Dialect ?? CsvDialectSniffer.Sniff(DecodeSample(probe, encoding));
-        if (format == FileFormat.Tsv && input.Settings.Dialect is null)
-        {
-            dialect = dialect with { Delimiter = '\t' };
-        }
+        var dialect = DialectOf(input, format, encoding);
 
         using var text = new StreamReader(input.OpenRead(), encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var options = new CsvDataReaderOptions
@@ -108,6 +104,13 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
             yield return SourceRow.FromFields(position, new FieldRow(header, values));
         }
         input.ReportBytes(probe.Size);
+    }
+
+    /// <summary>The dialect a file is read with: the one given, else sniffed from its head (TSV forces a tab).</summary>
+    internal static CsvDialect DialectOf(FormatInput input, FileFormat format, Encoding encoding)
+    {
+        var dialect = input.Settings.Dialect ?? CsvDialectSniffer.Sniff(DecodeSample(input.Probe, encoding));
+        return format == FileFormat.Tsv && input.Settings.Dialect is null ? dialect with { Delimiter = '\t' } : dialect;
     }
 
     private static string Describe(Exception e) => e switch

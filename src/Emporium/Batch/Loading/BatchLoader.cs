@@ -5,6 +5,7 @@ using Emporium.Datasets;
 using Emporium.Lake;
 using Emporium.Processing;
 using Emporium.Warehouse;
+using Emporium.Warehouse.DuckDb;
 
 namespace Emporium.Batch.Loading;
 
@@ -84,18 +85,23 @@ public sealed class BatchLoader
         var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
         var marker = new FileLoadMarker(probe.Sha256);
         var offsets = await warehouse.GetOffsetsAsync(options.Group, ct).ConfigureAwait(false);
-        var (done, nextRow) = marker.Read(offsets);
+        var (done, nextRow, failed) = marker.Read(offsets);
         if (done && !request.Force)
         {
             return new FileLoadResult(path, FileLoadStatus.Skipped, probe.Sha256, null, 0, 0, 0, [], null,
                 ["already loaded (same content); use --force to reload it"], null);
         }
-        if (request.Force)
+        var warnings = new List<string>();
+        if (failed)
+        {
+            warnings.Add($"this content failed before after {nextRow} row(s); loading it again, replacing those rows");
+        }
+        var replace = request.Force || failed;
+        if (replace)
         {
             nextRow = 0;
         }
 
-        var warnings = new List<string>();
         FileFormat format;
         try
         {
@@ -120,7 +126,7 @@ public sealed class BatchLoader
                 return run.Result(FileLoadStatus.Rejected, $"--strict: {rejected.Count} row(s) rejected, nothing loaded");
             }
         }
-        return await run.LoadAsync(nextRow, request.Force, ct).ConfigureAwait(false);
+        return await run.LoadAsync(nextRow, replace, ct).ConfigureAwait(false);
     }
 
     /// <summary>One file's load: state shared by its chunks.</summary>
@@ -208,6 +214,11 @@ public sealed class BatchLoader
                 warnings.Add($"resuming an interrupted load after row {resumeAt}");
                 await RecoverChunkFilesAsync(ct).ConfigureAwait(false);
             }
+            if (resumeAt == 0 && owner.options.BulkCsv && owner.warehouse is DuckDbWarehouse duck && DuckDbCsvLoad.Fits(format, probe, request)
+                && await TryBulkAsync(duck, replace, ct).ConfigureAwait(false) is { } bulk)
+            {
+                return bulk;
+            }
             var input = NewInput();
             var chunk = new List<(CanonicalRecord Record, long Ordinal)>();
             var rejects = new List<QuarantineEntry>();
@@ -260,12 +271,92 @@ public sealed class BatchLoader
                 warnings.Add("no data rows (empty or header only)");
             }
             await CommitChunkAsync(chunkStart, Math.Max(read, chunkStart), chunk, rejects, replace, ct).ConfigureAwait(false);
+            return await CompleteAsync(error, ct).ConfigureAwait(false);
+        }
+
+        private async Task<FileLoadResult> CompleteAsync(string? error, CancellationToken ct)
+        {
             // Publish, then mark done: a crash in between re-publishes the same manifest on the next run.
             var manifest = new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow());
             await owner.manifests.PublishAsync(manifest, ct).ConfigureAwait(false);
-            await owner.warehouse.CommitAsync(new WarehouseBatch([], owner.options.Group, marker.Done(read)), ct).ConfigureAwait(false);
+            await owner.warehouse.CommitAsync(new WarehouseBatch([], owner.options.Group, error is null ? marker.Done(read) : marker.Failed(read)), ct).ConfigureAwait(false);
             await owner.manifests.DeletePendingAsync(schema.Name, id, ct).ConfigureAwait(false);
             return Result(error is null ? FileLoadStatus.Loaded : FileLoadStatus.Failed, error);
+        }
+
+        /// <summary>The whole file through DuckDB's CSV reader in one transaction (<see cref="DuckDbCsvLoad"/>); null
+        /// when the file turns out not to fit it, with nothing written, so the streaming path loads it.</summary>
+        private async Task<FileLoadResult?> TryBulkAsync(DuckDbWarehouse duck, bool replace, CancellationToken ct)
+        {
+            var input = NewInput();
+            SourceRow? first = null;
+            try
+            {
+                await using var rows = FormatDetector.ReaderFor(format).ReadAsync(input, ct).GetAsyncEnumerator(ct);
+                first = await rows.MoveNextAsync().ConfigureAwait(false) ? rows.Current : null;
+            }
+            catch (FileReadException)
+            {
+                return null; // the streaming path reports it
+            }
+            var warned = warnings.Count;
+            if (first is null || first.Error is not null || Conform(first) is not null
+                || DuckDbCsvLoad.PlanFor(input, format, first, schema) is not { } plan)
+            {
+                warnings.RemoveRange(warned, warnings.Count - warned);
+                return null;
+            }
+            var chunkId = $"{stem}-r{0:D12}";
+            var scratch = Path.Combine(owner.options.TempDirectory ?? Path.GetTempPath(), $"emporium-bulk-{Guid.NewGuid():N}");
+            try
+            {
+                var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, loadedAt) =>
+                {
+                    var parsed = await DuckDbCsvLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, loadedAt,
+                        row => (Check(row, out var record), record), ct).ConfigureAwait(false);
+                    if (parsed is null)
+                    {
+                        return new BulkOutcome<DuckDbCsvLoad.Parsed?>(null, null, null);
+                    }
+                    foreach (var (folder, locals, _) in DuckDbCsvLoad.WriteParquet(db, schema, partitions, scratch))
+                    {
+                        for (var i = 0; i < locals.Count; i++)
+                        {
+                            var target = $"{folder}/{chunkId}{(i == 0 ? "" : $"-{i}")}.parquet";
+                            await owner.lake.WriteFileAsync(target, locals[i], ct).ConfigureAwait(false);
+                            AddFile(new LakeManifestFile(target, LakeLayout.Clean, DuckDbCsvLoad.ParquetRows(db, locals[i]), new FileInfo(locals[i]).Length));
+                        }
+                    }
+                    if (parsed.Rejects.Count > 0)
+                    {
+                        await WriteQuarantineAsync(chunkId, parsed.Rejects, ct).ConfigureAwait(false);
+                    }
+                    await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
+                    return new BulkOutcome<DuckDbCsvLoad.Parsed?>(parsed, DuckDbCsvLoad.StagedTable,
+                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)));
+                }, DuckDbCsvLoad.Clean, ct).ConfigureAwait(false);
+                if (parsed is null)
+                {
+                    warnings.RemoveRange(warned, warnings.Count - warned);
+                    files.RemoveAll(f => f.Zone != LakeLayout.Raw);
+                    quarantine.Clear();
+                    return null;
+                }
+                read = parsed.Read;
+                loaded = parsed.Good;
+                rejectedCount = parsed.Rejects.Count;
+                progress.AddRows(loaded, rejectedCount);
+                input.ReportBytes(probe.Size);
+                warnings.AddRange(input.Warnings);
+                return await CompleteAsync(null, ct).ConfigureAwait(false) with { Bulk = true };
+            }
+            finally
+            {
+                if (Directory.Exists(scratch))
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
+            }
         }
 
         /// <summary>Null when the first row's columns fit the dataset, else why not. Warns about extra columns.</summary>

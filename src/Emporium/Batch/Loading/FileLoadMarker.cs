@@ -5,7 +5,9 @@ namespace Emporium.Batch.Loading;
 /// <summary>How a file load is recorded in the warehouse offsets table (group "batch"), so the record commits in
 /// the same transaction as the rows: topic <c>file:&lt;sha256&gt;</c>, partition 0 = the next source row to read
 /// (rows before it are committed), partition 1 = 1 once the whole file, its lake files and manifest are done
-/// (0 while a load is in progress). A file with partition 1 = 1 is skipped; one with only partition 0 resumes there.</summary>
+/// (0 while a load is in progress, 2 when the file could only be read up to a break such as an unbalanced quote). A
+/// file with partition 1 = 1 is skipped; one with only partition 0 resumes there; a failed one (2) is loaded again
+/// from the start, replacing its earlier rows, so a reload reports its error again instead of "already loaded".</summary>
 public readonly record struct FileLoadMarker(string Sha256)
 {
     public string Source => $"file:{Sha256}";
@@ -20,6 +22,10 @@ public readonly record struct FileLoadMarker(string Sha256)
     public IReadOnlyDictionary<TopicPartition, long> Done(long rows) =>
         new Dictionary<TopicPartition, long> { [Progress] = rows, [Completion] = 1 };
 
+    /// <summary>The file was read up to a break: its good rows are in, but it is not complete.</summary>
+    public IReadOnlyDictionary<TopicPartition, long> Failed(long rows) =>
+        new Dictionary<TopicPartition, long> { [Progress] = rows, [Completion] = 2 };
+
     public static bool TryParse(string topic, out string sha)
     {
         sha = topic.StartsWith("file:", StringComparison.Ordinal) ? topic[5..] : "";
@@ -27,6 +33,6 @@ public readonly record struct FileLoadMarker(string Sha256)
     }
 
     /// <summary>Where a previous run left this file.</summary>
-    public (bool Done, long NextRow) Read(IReadOnlyDictionary<TopicPartition, long> offsets) =>
-        (offsets.GetValueOrDefault(Completion) == 1, offsets.GetValueOrDefault(Progress));
+    public (bool Done, long NextRow, bool Failed) Read(IReadOnlyDictionary<TopicPartition, long> offsets) =>
+        (offsets.GetValueOrDefault(Completion) == 1, offsets.GetValueOrDefault(Progress), offsets.GetValueOrDefault(Completion) == 2);
 }

@@ -25,6 +25,10 @@ public sealed record FileLoadResult(
     IReadOnlyList<string> Warnings,
     string? Error)
 {
+    /// <summary>True when DuckDB's CSV reader parsed the file in one transaction (the bulk path), false when the
+    /// streaming readers did.</summary>
+    public bool Bulk { get; init; }
+
     public static FileLoadResult Failure(string path, string? sha, FileFormat? format, string error, IReadOnlyList<string>? warnings = null) =>
         new(path, FileLoadStatus.Failed, sha, format, 0, 0, 0, [], null, warnings ?? [], error);
 }

@@ -126,13 +126,38 @@ public sealed partial class DuckDbWarehouse
         {
             return;
         }
+        MergeInto(schema, $"temp.main.{Quote(stage)}");
+    }
+
+    /// <summary>Inserts the rows of a staged table (canonical columns, <c>_source</c>, <c>_loaded_at</c>, and
+    /// <c>_seq</c> giving their order) into the dataset's table.</summary>
+    private void MergeInto(DatasetSchema schema, string source)
+    {
         var columns = string.Join(", ", schema.Columns.Select(c => Quote(c.Name)).Append("_source").Append("_loaded_at"));
         var target = Quote(schema.Name);
-        var source = $"temp.main.{Quote(stage)}";
+        if (schema.Mode == WriteMode.Upsert && schema.Key.Count > 0 && IsNewKeys(schema, source))
+        {
+            // Every key is new and appears once (a first load): a plain insert, much cheaper than checking each row
+            // for a conflict.
+            Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}");
+            return;
+        }
         Execute(_writer, schema.Mode == WriteMode.Upsert && schema.Key.Count > 0
             // Latest in the batch wins: one row per key, the one appended last.
             ? $"INSERT OR REPLACE INTO {target} ({columns}) SELECT {columns} FROM {source} QUALIFY row_number() OVER (PARTITION BY {string.Join(", ", schema.Key.Select(Quote))} ORDER BY _seq DESC) = 1"
             : $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} ORDER BY _seq");
+    }
+
+    private bool IsNewKeys(DatasetSchema schema, string source)
+    {
+        var key = string.Join(", ", schema.Key.Select(Quote));
+        var on = string.Join(" AND ", schema.Key.Select(k => $"t.{Quote(k)} = s.{Quote(k)}"));
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT (SELECT count(*) FROM {source}) = (SELECT count(*) FROM (SELECT DISTINCT {key} FROM {source}))
+               AND NOT EXISTS (SELECT 1 FROM {source} s JOIN {Quote(schema.Name)} t ON {on})
+            """;
+        return cmd.ExecuteScalar() is true;
     }
 
     private string EnsureStage(DatasetSchema schema)

@@ -30,6 +30,11 @@ public sealed partial class DuckDbWarehouse : IWarehouse
         _connectionString = $"Data Source={full}";
         _writer = new DuckDBConnection(_connectionString);
         _writer.Open();
+        if (options.MemoryLimit is { } limit)
+        {
+            // A global setting: it bounds the one database instance every connection of this file shares.
+            Execute(_writer, $"SET memory_limit = {Literal(limit)}");
+        }
         Describe = $"duckdb:{full}";
     }
 

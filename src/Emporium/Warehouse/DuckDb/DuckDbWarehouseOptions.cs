@@ -11,4 +11,10 @@ public sealed record DuckDbWarehouseOptions
 
     /// <summary>Row cap for user queries when the caller passes no positive limit. Default 10 000.</summary>
     public int DefaultMaxRows { get; init; } = 10_000;
+
+    /// <summary>DuckDB's <c>memory_limit</c> (its buffer pool: tables, sorts, joins, CSV buffers), e.g. "512MB" or
+    /// "2GB"; past it DuckDB spills to a temp folder beside the database file. Default "512MB", which keeps a whole
+    /// process under 1 GiB while it loads files far larger than memory; DuckDB's own default (80 % of RAM) would let
+    /// it grow with the data. Null leaves DuckDB's default.</summary>
+    public string? MemoryLimit { get; init; } = "512MB";
 }

@@ -1,5 +1,6 @@
 using Emporium.Batch.Catalog;
 using Emporium.Tests.TestSupport;
+using static Emporium.Tests.Batch.BatchTestFiles;
 
 namespace Emporium.Tests.Batch.Catalog;
 
@@ -47,6 +48,27 @@ public sealed class CrawlerTests
         Assert.Equal(4, third.Rows);
         Assert.Equal(3, third.Version);
         Assert.Contains("note", (await h.Warehouse.QueryAsync("SELECT * FROM events LIMIT 0", default)).Columns.Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task WorkbooksAreCrawledWithTheirPartitionsAlongsideCsv()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("retail");
+        var rows = ParseCsv(SampleData.OnlineRetail, out var header);
+        Directory.CreateDirectory(Path.Combine(root, "year=2010"));
+        WriteXlsx(Path.Combine(root, "year=2010", "Online Retail.xlsx"), header, rows.Take(500), new HashSet<string> { "InvoiceDate" });
+        Write(root, "year=2011/more.csv", string.Join('\n', [string.Join(',', header), .. File.ReadLines(SampleData.OnlineRetail).Skip(501).Take(100)]) + "\n");
+
+        var table = await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default);
+
+        Assert.Equal(600, table.Rows);
+        Assert.Equal(["year"], table.Partitions.Select(p => p.Key));
+        Assert.Equal(["2010", "2011"], table.Partitions[0].Values);
+        Assert.Contains(table.Files, f => f.EndsWith("Online Retail.xlsx", StringComparison.Ordinal));
+        Assert.Equal(500L, Convert.ToInt64((await h.RowsAsync("SELECT count(*) FROM retail WHERE year = 2010"))[0][0]));
+        var quantity = rows.Take(500).Sum(r => long.Parse(r[Array.IndexOf(header, "Quantity")]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(quantity, Convert.ToInt64((await h.RowsAsync("SELECT sum(\"Quantity\") FROM retail WHERE year = 2010"))[0][0]));
     }
 
     [Fact]

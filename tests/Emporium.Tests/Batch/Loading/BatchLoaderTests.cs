@@ -108,6 +108,24 @@ public sealed class BatchLoaderTests
     }
 
     [Fact]
+    public async Task AFileThatBrokeOffIsRecordedAsFailedSoAReloadReportsItAgainWithoutDoublingRows()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("orders.csv");
+        File.WriteAllText(path, "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n" +
+            "1,A,Mug,2,2010-12-01 08:26:00,2.5,17850,UK\n2,B,\"Never closed,1,2010-12-01 08:26:00,1,17850,UK\n3,C,Cup,1,2010-12-01 08:26:00,1,17850,UK\n");
+
+        var first = (await h.LoadAsync(DatasetCatalog.Orders, path)).Files[0];
+        var again = (await h.LoadAsync(DatasetCatalog.Orders, path)).Files[0];
+
+        Assert.Equal(FileLoadStatus.Failed, first.Status);
+        Assert.Equal(FileLoadStatus.Failed, again.Status);
+        Assert.Contains("line 3", again.Error);
+        Assert.Contains(again.Warnings, w => w.Contains("failed before", StringComparison.Ordinal));
+        Assert.Equal(1, await h.CountAsync("SELECT count(*) FROM orders"));
+    }
+
+    [Fact]
     public async Task StrictLoadsNothingFromAFileWithBadRows()
     {
         await using var h = await BatchHarness.StartAsync();

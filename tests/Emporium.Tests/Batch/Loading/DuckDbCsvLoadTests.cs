@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using Emporium.Batch.Loading;
+using Emporium.Datasets;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Batch.Loading;
+
+/// <summary>The DuckDB <c>read_csv</c> bulk path must load exactly what the streaming readers load: the same warehouse
+/// rows, the same clean Parquet, the same rejects at the same records and lines.</summary>
+public sealed class DuckDbCsvLoadTests
+{
+    public static TheoryData<string, string> RealSamples => new()
+    {
+        { "products", "amazon-products-asaniczka/amazon_products_small.csv" },
+        { "categories", "amazon-products-asaniczka/amazon_categories.csv" },
+        { "orders", "uci-online-retail-sample/online_retail_sample.csv" },
+        { "orders", "sde-user-purchase/temp_filtered_user_purchase.csv" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RealSamples))]
+    public async Task RealSampleLoadsTheSameRowsThroughBothPaths(string dataset, string sample)
+    {
+        var parts = sample.Split('/');
+        var (bulk, streamed) = await LoadBothAsync(DatasetCatalog.Find(dataset)!, SampleData.Path(parts[0], parts[1]));
+        await using (bulk.Harness)
+        await using (streamed.Harness)
+        {
+            Assert.True(bulk.File.Bulk);
+            Assert.False(streamed.File.Bulk);
+            Assert.True(bulk.File.RowsLoaded > 100);
+            await AssertSameAsync(dataset, bulk, streamed);
+        }
+    }
+
+    [Fact]
+    public async Task MessyValuesGoThroughTheNormalizerAndRejectTheSameRows()
+    {
+        using var dir = new TempDir("bulkcsv");
+        var path = dir.Combine("messy_products.csv");
+        // Clean rows, rows only .NET can clean (currency, approximate counts, padding, NBSP, slash dates, "yes"),
+        // rows the rules reject (range, missing asin, bad number), a ragged row and a quoted multi-line title.
+        File.WriteAllText(path, string.Join("\n",
+            "asin,title,imgUrl,productURL,stars,reviews,price,listPrice,category_id,isBestSeller,boughtInLastMonth,date",
+            "A1,Plain,https://i/1,https://p/1,4.5,10,19.99,0.0,104,False,2000,2023-12-31 00:00:00",
+            "A2,\"  Padded title \",https://i/2,https://p/2,4,3,\"$1,234.50\",$9.99,104,yes,1K+ bought in past month,31/12/2023 08:00",
+            "A3,\u00a0NBSP title,,,5.0,0,0,,,TRUE,,",
+            "A4,Too many stars,,,7,1,1,,,False,,",
+            ",No asin,,,4,1,1,,,False,,",
+            "A5,Ragged,row",
+            "A6,\"Two\nlines\",,,3.5,2,abc,,,False,,",
+            "A7,\"Two\nlines again\",,,3.5,2,12,,,N/A,None,2024-01-02T03:04:05.25Z",
+            "A1,Plain again (latest wins),https://i/1,https://p/1,4.5,11,18.99,20,104,true,50+,2023-12-31T10:00:00Z",
+            "A8,Negative price,,,1,1,-1,,,False,,",
+            "A9,  ,,,1,1,1,,,f,-0,2023-02-30 00:00:00",
+            ""));
+        var (bulk, streamed) = await LoadBothAsync(DatasetCatalog.Products, path);
+        await using (bulk.Harness)
+        await using (streamed.Harness)
+        {
+            Assert.True(bulk.File.Bulk);
+            Assert.Equal(streamed.File.RowsRead, bulk.File.RowsRead);
+            Assert.Equal(streamed.File.RowsLoaded, bulk.File.RowsLoaded);
+            Assert.Equal(streamed.File.RowsRejected, bulk.File.RowsRejected);
+            Assert.True(bulk.File.RowsRejected >= 5);
+            await AssertSameAsync("products", bulk, streamed);
+
+            var bulkRejects = Rejects(bulk);
+            var streamedRejects = Rejects(streamed);
+            Assert.Equal(streamedRejects.Select(r => (r.Record, r.Line, r.Column)), bulkRejects.Select(r => (r.Record, r.Line, r.Column)));
+            // Rows the rules reject have the normalizer's own reasons; the ragged row has DuckDB's reject reason.
+            Assert.Equal(streamedRejects.Where(r => r.Raw?.StartsWith('{') == true).Select(r => r.Reason),
+                bulkRejects.Where(r => r.Raw?.StartsWith('{') == true).Select(r => r.Reason));
+            Assert.Contains(bulkRejects, r => r.Line == 7 && r.Reason.Contains("too few fields", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task AnUnterminatedQuoteLeavesTheFileToTheStreamingReader()
+    {
+        using var dir = new TempDir("bulkcsv");
+        var path = dir.Combine("broken_categories.csv");
+        File.WriteAllText(path, "id,category_name\n1,Beading\n2,\"Fabric\n3,Crafts\n");
+        await using var h = await BatchHarness.StartAsync();
+
+        var file = (await h.LoadAsync(DatasetCatalog.Categories, path)).Files[0];
+
+        Assert.False(file.Bulk);
+        Assert.Equal(FileLoadStatus.Failed, file.Status);
+        Assert.Equal([1L], (await h.RowsAsync("SELECT id FROM categories")).Select(r => (long)r[0]!));
+    }
+
+    private sealed record Loaded(BatchHarness Harness, FileLoadResult File);
+
+    private static async Task<(Loaded Bulk, Loaded Streamed)> LoadBothAsync(DatasetSchema dataset, string path)
+    {
+        var bulk = await BatchHarness.StartAsync(new BatchLoaderOptions { BulkCsv = true });
+        var streamed = await BatchHarness.StartAsync(new BatchLoaderOptions { BulkCsv = false });
+        var b = (await bulk.LoadAsync(dataset, path)).Files[0];
+        var s = (await streamed.LoadAsync(dataset, path)).Files[0];
+        Assert.Equal(FileLoadStatus.Loaded, b.Status);
+        Assert.Equal(FileLoadStatus.Loaded, s.Status);
+        return (new Loaded(bulk, b), new Loaded(streamed, s));
+    }
+
+    private static async Task AssertSameAsync(string dataset, Loaded bulk, Loaded streamed)
+    {
+        var table = $"SELECT * EXCLUDE (_loaded_at) FROM {dataset} ORDER BY ALL";
+        var expected = await streamed.Harness.RowsAsync(table);
+        var actual = await bulk.Harness.RowsAsync(table);
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equal(expected.Select(Show), actual.Select(Show));
+
+        var cleanExpected = await CleanAsync(streamed.Harness, dataset);
+        var cleanActual = await CleanAsync(bulk.Harness, dataset);
+        Assert.Equal(cleanExpected.Files, cleanActual.Files);
+        Assert.Equal(cleanExpected.Rows.Select(Show), cleanActual.Rows.Select(Show));
+    }
+
+    private static async Task<(List<string> Files, List<object?[]> Rows)> CleanAsync(BatchHarness h, string dataset)
+    {
+        var files = (await h.VisibleAsync(dataset, "clean")).Order(StringComparer.Ordinal).ToList();
+        var list = string.Join(", ", files.Select(f => $"'{h.LakeStore.Resolve(f)}'"));
+        var rows = files.Count == 0 ? [] : await h.RowsAsync($"SELECT * FROM read_parquet([{list}]) ORDER BY ALL");
+        return (files.Select(f => f.Replace(f.Split('/')[^1], "", StringComparison.Ordinal)).ToList(), rows);
+    }
+
+    private static List<QuarantineEntry> Rejects(Loaded loaded) =>
+        loaded.File.Quarantine
+            .SelectMany(q => File.ReadAllLines(loaded.Harness.LakeStore.Resolve(q)))
+            .Select(l => JsonSerializer.Deserialize<QuarantineEntry>(l, new JsonSerializerOptions(JsonSerializerDefaults.Web))!)
+            .OrderBy(r => r.Record)
+            .ToList();
+
+    private static string Show(object?[] row) =>
+        string.Join(" | ", row.Select(v => v switch
+        {
+            null => "NULL",
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => v.ToString(),
+        }));
+}
