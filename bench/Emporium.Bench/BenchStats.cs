@@ -96,19 +96,6 @@ public static class BenchStats
         }
     }
 
-    /// <summary>The 1-minute load average, or "unknown" off Linux.</summary>
-    public static string LoadAverage()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
-
     /// <summary>bench/results/&lt;suite&gt;-&lt;machine&gt;.md of the repository the bench runs from, or null
     /// outside a checkout.</summary>
     public static string? DefaultResultsPath(string suite)
