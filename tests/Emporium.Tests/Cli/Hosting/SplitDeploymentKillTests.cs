@@ -227,7 +227,7 @@ public sealed partial class SplitDeploymentKillTests
         {
             ownedByA = await AssignedAsync(http, a);
             ownedByB = await AssignedAsync(http, b);
-            return ownedByA.Count > 0 && ownedByB.Count > 0 && ownedByA.Union(ownedByB).Count() == DatasetCatalog.All.Count * Partitions;
+            return ownedByA.Count > 0 && ownedByB.Count > 0 && ownedByA.Union(ownedByB).Count() == DatasetCatalog.Streamed.Count * Partitions;
         }, "the two processors to share the partitions", b);
         return (ownedByA, ownedByB);
     }
