@@ -53,12 +53,12 @@ public sealed partial class DagEngine
                 {
                     var reason = ex is OperationCanceledException && task.Timeout is { } limit ? $"timed out after {limit}" : ex.Message;
                     taskLog.LogError(ex, "try {Try} failed: {Reason}", current.TryNumber, reason);
-                    current = EndTry(current, task, reason, ex is SensorTimeoutException);
+                    current = EndTry(current, task, reason, ex is SensorTimeoutException, cancel);
                     throw;
                 }
                 // The success is recorded (and the downstream dispatched) before the log line: a log write can block
                 // behind other processes' dirty pages on a busy disk, and it is not part of the hand-off.
-                current = EndTry(current, task, error: null, final: true);
+                current = EndTry(current, task, error: null, final: true, cancel);
                 taskLog.LogInformation("try {Try} succeeded", current.TryNumber);
             }, ct).ConfigureAwait(false);
         }
@@ -86,10 +86,7 @@ public sealed partial class DagEngine
             {
                 slots.Release();
             }
-            lock (gate)
-            {
-                executing.Remove((run.Key, task.Name));
-            }
+            Release(run.Key, task.Name, cancel);
             cancel.Dispose();
             Wake();
         }
@@ -115,7 +112,20 @@ public sealed partial class DagEngine
 
     /// <summary>Records the end of a try and the task's resulting state in one journal line: success, up for retry (with
     /// when), or failed once the retry budget is spent or the failure is <paramref name="final"/>.</summary>
-    private TaskInstanceInfo EndTry(TaskInstanceInfo instance, DagTask task, string? error, bool final)
+    /// <summary>Forgets a try as executing, unless the task has been dispatched again since (a clear right after its
+    /// run ended): that newer try's entry must stay.</summary>
+    private void Release(RunKey run, string task, CancellationTokenSource owner)
+    {
+        lock (gate)
+        {
+            if (executing.TryGetValue((run, task), out var current) && ReferenceEquals(current, owner))
+            {
+                executing.Remove((run, task));
+            }
+        }
+    }
+
+    private TaskInstanceInfo EndTry(TaskInstanceInfo instance, DagTask task, string? error, bool final, CancellationTokenSource owner)
     {
         var now = Now;
         var openTry = Store.Tries(instance.Run, instance.Task).LastOrDefault(t => t.Try == instance.TryNumber);
@@ -141,6 +151,9 @@ public sealed partial class DagEngine
         Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, instance.TryNumber, error is null ? TryStates.Success : TryStates.Failed, tryStart, now, error));
         if (next.State.IsTerminal())
         {
+            // Before the run can end on this thread: whoever sees it ended (a waiting `dag clear`) must not find the
+            // task still executing.
+            Release(instance.Run, instance.Task, owner);
             EvaluateHere();
         }
         else
