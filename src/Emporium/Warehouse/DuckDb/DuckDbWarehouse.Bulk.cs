@@ -16,50 +16,27 @@ public sealed partial class DuckDbWarehouse
     /// file becomes visible at once or not at all. Other commits wait for it, since DuckDB has one writer.</summary>
     /// <param name="replaceSource">Rows of this <c>_source</c> are deleted first (a forced reload).</param>
     /// <param name="cleanup">Drops the body's scratch tables, committed or not.</param>
-    internal async Task<T> BulkLoadAsync<T>(DatasetSchema schema, string? replaceSource,
-        Func<DuckDBConnection, DateTime, Task<BulkOutcome<T>>> body, Action<DuckDBConnection> cleanup, CancellationToken ct)
-    {
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
+    internal Task<T> BulkLoadAsync<T>(DatasetSchema schema, string? replaceSource,
+        Func<DuckDBConnection, DateTime, Task<BulkOutcome<T>>> body, Action<DuckDBConnection> cleanup, CancellationToken ct) =>
+        InWriteTransactionAsync(async (tx, loadedAt) =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var loadedAt = _time.GetUtcNow().UtcDateTime;
-            using var tx = _writer.BeginTransaction();
-            try
+            if (replaceSource is not null)
             {
-                if (replaceSource is not null)
-                {
-                    DeleteSources(schema, [replaceSource]);
-                }
-                var outcome = await body(_writer, loadedAt).ConfigureAwait(false);
-                if (outcome.Offsets is not { } batch)
-                {
-                    TryRollback(tx);
-                    return outcome.Result;
-                }
-                if (outcome.StagedTable is { } staged)
-                {
-                    MergeInto(schema, staged);
-                }
-                FaultInjection?.Invoke("rows");
-                WriteOffsets(batch, loadedAt);
-                tx.Commit();
-                return outcome.Result;
+                DeleteSources(schema, [replaceSource]);
             }
-            catch
+            var outcome = await body(_writer, loadedAt).ConfigureAwait(false);
+            if (outcome.Offsets is not { } batch)
             {
                 TryRollback(tx);
-                _stagedSchemas.Clear();
-                throw;
+                return outcome.Result;
             }
-            finally
+            if (outcome.StagedTable is { } staged)
             {
-                cleanup(_writer);
+                MergeInto(schema, staged);
             }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+            FaultInjection?.Invoke("rows");
+            WriteOffsets(batch, loadedAt);
+            tx.Commit();
+            return outcome.Result;
+        }, cleanup, ct);
 }

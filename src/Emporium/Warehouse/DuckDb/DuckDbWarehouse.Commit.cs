@@ -12,7 +12,27 @@ public sealed partial class DuckDbWarehouse
     /// fail a commit half way and prove nothing of it survives.</summary>
     internal Action<string>? FaultInjection { get; set; }
 
-    public async Task CommitAsync(WarehouseBatch batch, CancellationToken ct)
+    public Task CommitAsync(WarehouseBatch batch, CancellationToken ct) =>
+        InWriteTransactionAsync((tx, loadedAt) =>
+        {
+            CheckExpectedOffsets(batch);
+            DeleteReplaced(batch);
+            foreach (var group in batch.Rows.GroupBy(r => r.Schema.Name, StringComparer.Ordinal))
+            {
+                ct.ThrowIfCancellationRequested();
+                WriteRows(group.First().Schema, group.ToList(), loadedAt);
+            }
+            FaultInjection?.Invoke("rows");
+            WriteOffsets(batch, loadedAt);
+            FaultInjection?.Invoke("offsets");
+            tx.Commit();
+            return Task.FromResult(true);
+        }, cleanup: null, ct);
+
+    /// <summary>Runs <paramref name="body"/> (which commits) in one transaction of the single writer, given the
+    /// load time; any failure rolls it back, and <paramref name="cleanup"/> runs last either way.</summary>
+    private async Task<T> InWriteTransactionAsync<T>(
+        Func<DuckDBTransaction, DateTime, Task<T>> body, Action<DuckDBConnection>? cleanup, CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -22,17 +42,7 @@ public sealed partial class DuckDbWarehouse
             using var tx = _writer.BeginTransaction();
             try
             {
-                CheckExpectedOffsets(batch);
-                DeleteReplaced(batch);
-                foreach (var group in batch.Rows.GroupBy(r => r.Schema.Name, StringComparer.Ordinal))
-                {
-                    ct.ThrowIfCancellationRequested();
-                    WriteRows(group.First().Schema, group.ToList(), loadedAt);
-                }
-                FaultInjection?.Invoke("rows");
-                WriteOffsets(batch, loadedAt);
-                FaultInjection?.Invoke("offsets");
-                tx.Commit();
+                return await body(tx, loadedAt).ConfigureAwait(false);
             }
             catch
             {
@@ -40,6 +50,10 @@ public sealed partial class DuckDbWarehouse
                 // Staging tables created inside the failed transaction are gone with it.
                 _stagedSchemas.Clear();
                 throw;
+            }
+            finally
+            {
+                cleanup?.Invoke(_writer);
             }
         }
         finally
