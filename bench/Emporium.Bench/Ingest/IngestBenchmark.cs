@@ -17,18 +17,18 @@ public sealed class IngestBenchmark : IBenchmarkSuite
 
     public async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var seconds = Arg(args, "--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 5;
-        var output = Arg(args, "--out");
+        var seconds = BenchStats.Arg(args, "--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 5;
+        var output = BenchStats.Arg(args, "--out");
         var phase = TimeSpan.FromSeconds(seconds);
         var dataDir = Path.Combine(Path.GetTempPath(), $"emporium-bench-ingest-{Guid.NewGuid():N}");
-        var port = FreePort();
+        var port = Emporium.Testing.FreePort.Next();
         var configuration = EmporiumConfiguration.Build(dataDir, new Dictionary<string, string?> { ["Port"] = port.ToString(CultureInfo.InvariantCulture) });
         var options = EmporiumConfiguration.Bind(configuration);
         var report = new StringBuilder();
         try
         {
             await using var host = await EmporiumHost.StartAsync(options, configuration, TextWriter.Null, ct);
-            await using var noop = await NoopServer.StartAsync(FreePort(), ct);
+            await using var noop = await NoopServer.StartAsync(Emporium.Testing.FreePort.Next(), ct);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = TimeSpan.FromSeconds(60) };
 
             const int batchSize = 1000;
@@ -47,7 +47,7 @@ public sealed class IngestBenchmark : IBenchmarkSuite
 
             report.AppendLine($"## Ingest ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
             report.AppendLine();
-            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+            var load = BenchStats.LoadAverage().Split(' ')[0];
             report.AppendLine($"Machine: {BenchStats.DescribeMachine()}; 1-minute load average at the end {load}. Phase length {seconds}s; host = `emporium up` in-process with {host.Backends.Describe("log")}; peer = no-op Kestrel endpoint reading the same bodies.");
             report.AppendLine();
             report.AppendLine("| measure | emporium | no-op peer | ratio | target |");
@@ -141,17 +141,4 @@ public sealed class IngestBenchmark : IBenchmarkSuite
         $"{{\"InvoiceNo\":\"{id}\",\"StockCode\":\"85123A\",\"Description\":\"WHITE HANGING HEART T-LIGHT HOLDER\",\"Quantity\":6,\"InvoiceDate\":\"2010-12-01T08:26:00Z\",\"UnitPrice\":2.55,\"CustomerID\":17850,\"Country\":\"United Kingdom\"}}";
 
     private static byte[] Ndjson(IEnumerable<string> lines) => Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

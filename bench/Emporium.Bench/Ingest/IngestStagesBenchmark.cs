@@ -25,8 +25,8 @@ public sealed class IngestStagesBenchmark : IBenchmarkSuite
 
     public async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var rounds = int.Parse(Arg(args, "--rounds") ?? "7", CultureInfo.InvariantCulture);
-        var output = Arg(args, "--out");
+        var rounds = int.Parse(BenchStats.Arg(args, "--rounds") ?? "7", CultureInfo.InvariantCulture);
+        var output = BenchStats.Arg(args, "--out");
         var body = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(0, BatchRecords).Select(i => IngestBenchmark.Order($"N{i}"))) + "\n");
         var schema = DatasetCatalog.Orders;
         var parsed = IngestBodyParser.Parse(body, BodyFormat.NdJson);
@@ -34,7 +34,7 @@ public sealed class IngestStagesBenchmark : IBenchmarkSuite
         var canonical = records.Select(CanonicalJson.Serialize).ToList();
         var log = new CountingLog();
         var pipeline = new IngestPipeline(log, RecordNormalizer.Instance, new IngestStats(new IngestOptions(), TimeProvider.System), TimeProvider.System);
-        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        var load = BenchStats.LoadAverage().Split(' ')[0];
 
         var stages = new List<(string Name, Func<Task> Batch)>
         {
@@ -90,12 +90,6 @@ public sealed class IngestStagesBenchmark : IBenchmarkSuite
             await File.AppendAllTextAsync(output, report + Environment.NewLine, ct);
         }
         return 0;
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     /// <summary>A log that accepts and counts: the pipeline's own cost without the disk.</summary>

@@ -20,7 +20,7 @@ public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
 
     public async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var runs = Option(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 200;
+        var runs = BenchStats.Arg(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 200;
         var dir = Path.Combine(Path.GetTempPath(), $"emporium-bench-orch-{Guid.NewGuid():N}");
         try
         {
@@ -29,7 +29,7 @@ public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
             var hop = await ThreadPoolHopsAsync(runs * (Chain - 1));
             var report = Report(runs, engine, fsync, hop);
             Console.Out.Write(report);
-            var output = Option(args, "--out") ?? DefaultOutput();
+            var output = BenchStats.Arg(args, "--out") ?? BenchStats.DefaultResultsPath("orchestrator");
             if (output is not null)
             {
                 File.WriteAllText(output, report);
@@ -121,7 +121,7 @@ public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
         var sb = new StringBuilder();
         sb.Append("# Orchestrator hand-off latency\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Machine: {BenchStats.DescribeMachine()}  \n");
-        sb.Append(CultureInfo.InvariantCulture, $"Load average at the end: {LoadAverage()}  \n");
+        sb.Append(CultureInfo.InvariantCulture, $"Load average at the end: {BenchStats.LoadAverage()}  \n");
         sb.Append(CultureInfo.InvariantCulture, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Command: `dotnet run -c Release --project bench/Emporium.Bench -- orchestrator --runs {runs}`\n\n");
         sb.Append("Delay from the end of an upstream task's action to the start of its downstream's action, through the real\n");
         sb.Append("engine (the upstream's success fsynced to the metadata journal, the downstream dispatched by the ending task's\n");
@@ -132,20 +132,8 @@ public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
         sb.Append(Row("peer: thread-pool hop", hop));
         var ratio = Percentile(engine, 0.50) / Math.Max(1e-6, Percentile(fsync, 0.50));
         sb.Append(CultureInfo.InvariantCulture, $"\nRatio engine p50 / fsync p50: {ratio:F1} (the hand-off makes one fsynced journal write; the rest is evaluation and dispatch).\n");
-        sb.Append("The machine is shared and noisy (2 cores, several builds at once): compare the ratio, not the absolute numbers.\n");
+        sb.Append("The machine has 2 cores and may be shared (see the load average): compare the ratio, not the absolute numbers.\n");
         return sb.ToString();
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 
     private static double Percentile(List<double> values, double p)
@@ -156,23 +144,5 @@ public sealed class HandoffBenchmarkSuite : IBenchmarkSuite
         }
         var sorted = values.Order().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static string? DefaultOutput()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Emporium.sln")))
-            {
-                return Path.Combine(dir.FullName, "bench", "results", $"orchestrator-{BenchStats.MachineId()}.md");
-            }
-        }
-        return null;
     }
 }
