@@ -75,8 +75,10 @@ public sealed class BatchBenchmarkSuite : IBenchmarkSuite
     private static async Task<TimeSpan> TimedAsync(string name, long rows, Func<Task<TimeSpan>> run)
     {
         var before = BenchStats.LoadAverage();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var elapsed = await run();
-        Console.WriteLine($"{name,-36} {elapsed.TotalSeconds,8:N1} s {rows / elapsed.TotalSeconds,12:N0} rows/s   load average before {before}, after {BenchStats.LoadAverage()}");
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine($"{name,-36} {elapsed.TotalSeconds,8:N1} s {rows / elapsed.TotalSeconds,12:N0} rows/s  cpu {cpu.TotalSeconds,6:N1} s   load average before {before}, after {BenchStats.LoadAverage()}");
         return elapsed;
     }
 

@@ -318,13 +318,16 @@ public sealed class BatchLoader
                     {
                         return new BulkOutcome<DuckDbCsvLoad.Parsed?>(null, null, null);
                     }
-                    foreach (var (folder, locals, _) in DuckDbCsvLoad.WriteParquet(db, schema, partitions, scratch))
+                    foreach (var (folder, locals, rowCount) in DuckDbCsvLoad.WriteParquet(db, schema, partitions, scratch))
                     {
                         for (var i = 0; i < locals.Count; i++)
                         {
                             var target = $"{folder}/{chunkId}{(i == 0 ? "" : $"-{i}")}.parquet";
                             await owner.lake.WriteFileAsync(target, locals[i], ct).ConfigureAwait(false);
-                            AddFile(new LakeManifestFile(target, LakeLayout.Clean, DuckDbCsvLoad.ParquetRows(db, locals[i]), new FileInfo(locals[i]).Length));
+                            // A folder's rows are counted already; only a folder DuckDB split into several files needs
+                            // each file's footer.
+                            var fileRows = locals.Count == 1 ? rowCount : DuckDbCsvLoad.ParquetRows(db, locals[i]);
+                            AddFile(new LakeManifestFile(target, LakeLayout.Clean, fileRows, new FileInfo(locals[i]).Length));
                         }
                     }
                     if (parsed.Rejects.Count > 0)
@@ -495,3 +498,4 @@ public sealed class BatchLoader
             string.Concat(fileName.Select(c => char.IsControl(c) || c is '/' or '\\' ? '_' : c));
     }
 }
+

@@ -16,11 +16,10 @@ namespace Emporium.Batch.Loading;
 /// visible all at once.</summary>
 internal static class DuckDbCsvLoad
 {
-    private const string Source = "_fast_src";
     private const string Rows = "_fast_rows";
+    private const string Staged = "_fast_staged";
     private const string Skips = "_fast_skips";
     private const string Groups = "_fast_groups";
-    private const string Slow = "_fast_slow";
     private const int SlowPage = 20_000;
     private const string RejectsTable = "_fast_rejects";
     private const string ScansTable = "_fast_scans";
@@ -29,7 +28,7 @@ internal static class DuckDbCsvLoad
     /// it fills (or -1).</summary>
     public sealed record Plan(CsvDialect Dialect, IReadOnlyList<string> Header, int[] ColumnOf);
 
-    /// <summary>A parsed file's good rows are staged in <see cref="Rows"/>; <c>Rejects</c> are its bad rows.</summary>
+    /// <summary>A parsed file's good rows are staged in <see cref="StagedTable"/>; <c>Rejects</c> are its bad rows.</summary>
     public sealed record Parsed(long Read, long Good, List<QuarantineEntry> Rejects);
 
     /// <summary>Whether the file, as probed, can take the fast path at all (before its header is read).</summary>
@@ -66,10 +65,10 @@ internal static class DuckDbCsvLoad
         return new Plan(dialect, header, columnOf);
     }
 
-    /// <summary>Parses the file into <see cref="Rows"/> (canonical columns, <c>_source</c>, <c>_loaded_at</c>,
-    /// <c>_seq</c> = source ordinal, <c>_offset</c>) on the warehouse's writer connection, inside its transaction.
-    /// Returns null when the file needs the streaming reader after all (an unterminated quote, or DuckDB and the
-    /// shared reader disagreeing on which rows are malformed): nothing is kept then.</summary>
+    /// <summary>Parses the file on the warehouse's writer connection, inside its transaction, and stages its good rows
+    /// as <see cref="StagedTable"/> (canonical columns, <c>_source</c>, <c>_loaded_at</c>, <c>_seq</c> = source
+    /// ordinal). Returns null when the file needs the streaming reader after all (an unterminated quote, or DuckDB and
+    /// the shared reader disagreeing on which rows are malformed): nothing is kept then.</summary>
     public static async Task<Parsed?> ParseAsync(DuckDBConnection db, string path, string fileName, FileProbe probe, Plan plan,
         DatasetSchema schema, string source, DateTime loadedAt, Func<SourceRow, (QuarantineEntry? Reject, CanonicalRecord? Record)> normalize,
         CancellationToken ct)
@@ -80,11 +79,26 @@ internal static class DuckDbCsvLoad
         var quote = Literal(plan.Dialect.Quote.ToString());
         // All VARCHAR: typing here would apply DuckDB's casts instead of the dataset's rules.
         var columnMap = "{" + columns + "}";
+        var rules = schema.Columns.Select(column =>
+        {
+            var field = Array.IndexOf(plan.ColumnOf, schema.IndexOf(column.Name));
+            return field < 0
+                ? (Fast: column.Required ? "false" : "true", Value: "NULL")
+                : SqlValueRules.For(column, Quote(names[field]));
+        }).ToList();
+        var allFast = string.Join(" AND ", rules.Select(r => $"({r.Fast})"));
+        // One pass over the file: the rule check runs once per row (as _ok), a value is converted only where the row
+        // passed it (CASE evaluates its branch on those rows alone, so a CAST never sees a value it would fail on), and
+        // a row that did not pass keeps its raw fields for the normalizer. The file is never staged as text.
+        var select = string.Join(", ", schema.Columns.Select((c, i) => $"CASE WHEN _ok THEN CAST({rules[i].Value} AS {TypeOf(c.Type)}) END AS {Quote(c.Name)}"));
+        var raw = string.Join(", ", names.Select(Quote));
         Execute(db, $"""
-            CREATE OR REPLACE TEMP TABLE {Source} AS SELECT row_number() OVER () AS _row, * FROM read_csv({Literal(path)}, columns = {columnMap},
+            CREATE OR REPLACE TEMP TABLE {Rows} AS
+            SELECT {select}, _ok, CASE WHEN NOT _ok THEN [{raw}] END AS _raw, NULL::BIGINT AS _fixed
+            FROM (SELECT *, {allFast} AS _ok FROM read_csv({Literal(path)}, columns = {columnMap},
                 header = true, delim = {Literal(plan.Dialect.Delimiter.ToString())}, quote = {quote}, escape = {quote},
                 auto_detect = false, max_line_size = {CsvFormatReader.MaxRecordChars}, store_rejects = true,
-                rejects_table = '{RejectsTable}', rejects_scan = '{ScansTable}')
+                rejects_table = '{RejectsTable}', rejects_scan = '{ScansTable}'))
             """);
         ct.ThrowIfCancellationRequested();
 
@@ -106,50 +120,51 @@ internal static class DuckDbCsvLoad
         var rejects = new List<QuarantineEntry>();
         for (var i = 0; i < broken.Count; i++)
         {
-            var (position, raw, sharedColumn) = lines.Failed[i];
+            var (position, rawLine, sharedColumn) = lines.Failed[i];
             var column = broken[i][2] as string is { } c && int.TryParse(c.AsSpan(1), CultureInfo.InvariantCulture, out var at) && at < plan.Header.Count
                 ? plan.Header[at] : sharedColumn;
             rejects.Add(new QuarantineEntry(fileName, probe.Sha256, schema.Name, position.Record, position.Line, column,
-                $"{ErrorKind((string)broken[i][3]!)}: {broken[i][5]}", raw));
+                $"{ErrorKind((string)broken[i][3]!)}: {broken[i][5]}", rawLine));
         }
 
-        // Good row k (1-based _row, numbered in file order by the streaming row_number) is source record k plus the
-        // malformed records before it. (rowid is no ordinal here: rows of a table created in an open transaction
-        // carry transaction-local ids.)
-        Execute(db, $"CREATE OR REPLACE TEMP TABLE {Skips} (before BIGINT)");
-        for (var j = 0; j < lines.Failed.Count; j++)
+        // The ordinal of a good row is its place in the table: a statement with insertion order preserved (DuckDB's
+        // default) appends the file's rows in file order, and a table created in the open transaction numbers its
+        // rows consecutively from a transaction-local base. Numbering rows in the scan instead (row_number) would
+        // serialize the parallel CSV reader. Good row k is then source record k plus the malformed records before it.
+        var counts = Query(db, $"SELECT min(rowid), count(*) FILTER (WHERE _ok), count(*) FILTER (WHERE NOT _ok) FROM {Rows}")[0];
+        var baseRowId = counts[0] is long b ? b : 0;
+        var good = Convert.ToInt64(counts[1], CultureInfo.InvariantCulture);
+        var slow = Convert.ToInt64(counts[2], CultureInfo.InvariantCulture);
+        var place = $"({Rows}.rowid - {baseRowId} + 1)";
+        var ordinal = place;
+        if (lines.Failed.Count > 0)
         {
-            Execute(db, $"INSERT INTO {Skips} VALUES ({lines.Failed[j].Position.Record - (j + 1)})");
+            Execute(db, $"CREATE OR REPLACE TEMP TABLE {Skips} (before BIGINT)");
+            for (var j = 0; j < lines.Failed.Count; j++)
+            {
+                Execute(db, $"INSERT INTO {Skips} VALUES ({lines.Failed[j].Position.Record - (j + 1)})");
+            }
+            ordinal = $"({place} + (SELECT count(*) FROM {Skips} WHERE before < {place}))";
         }
-        var ordinal = lines.Failed.Count == 0 ? "_row" : $"(_row + (SELECT count(*) FROM {Skips} WHERE before < {Source}._row))";
 
-        var rules = schema.Columns.Select(column =>
-        {
-            var field = Array.IndexOf(plan.ColumnOf, schema.IndexOf(column.Name));
-            return field < 0
-                ? (Fast: column.Required ? "false" : "true", Value: "NULL")
-                : SqlValueRules.For(column, Quote(names[field]));
-        }).ToList();
-        var allFast = string.Join(" AND ", rules.Select(r => $"({r.Fast})"));
-        var select = string.Join(", ", schema.Columns.Select((c, i) => $"CAST({rules[i].Value} AS {TypeOf(c.Type)}) AS {Quote(c.Name)}"));
+        // What the sinks read. A row the normalizer cleans is appended (placed after the file's rows, so it carries its
+        // ordinal in _fixed); the raw row it came from stays out (not _ok). A UNION of two tables here would cost the
+        // keyed insert its parallelism.
+        var canonical = string.Join(", ", schema.Columns.Select(c => Quote(c.Name)));
         Execute(db, $"""
-            CREATE OR REPLACE TEMP TABLE {Rows} AS
-            SELECT {select}, {Literal(source)} AS _source, {Timestamp(loadedAt)} AS _loaded_at, {ordinal} AS _seq
-            FROM {Source} WHERE {allFast}
+            CREATE OR REPLACE TEMP VIEW {Staged} AS
+            SELECT {canonical}, {Literal(source)} AS _source, {Timestamp(loadedAt)} AS _loaded_at, coalesce(_fixed, {ordinal}) AS _seq FROM {Rows} WHERE _ok
             """);
-        ct.ThrowIfCancellationRequested();
-
-        var good = Count(db, Rows);
-        // The rest go through the normalizer a page at a time, so memory stays bounded however many there are.
-        Execute(db, $"CREATE OR REPLACE TEMP TABLE {Slow} AS SELECT {ordinal} AS _rec, {string.Join(", ", names.Select(Quote))} FROM {Source} WHERE NOT ({allFast}) ORDER BY _rec");
-        if (Count(db, Slow) > 0)
+        if (slow > 0)
         {
+            // The rest go through the normalizer a page at a time, so memory stays bounded however many there are.
             var header = new HeaderIndex(plan.Header);
+            var fields = string.Join(", ", names.Select((_, i) => $"_raw[{i + 1}]"));
             var needLines = new List<(long Record, QuarantineEntry Reject)>();
             for (long last = 0; ;)
             {
                 ct.ThrowIfCancellationRequested();
-                var page = Query(db, $"SELECT * FROM {Slow} WHERE _rec > {last} ORDER BY _rec LIMIT {SlowPage}");
+                var page = Query(db, $"SELECT rowid, {ordinal}, {fields} FROM {Rows} WHERE NOT _ok AND rowid > {last} ORDER BY rowid LIMIT {SlowPage}");
                 if (page.Count == 0)
                 {
                     break;
@@ -158,8 +173,8 @@ internal static class DuckDbCsvLoad
                 using var appender = db.CreateAppender("temp", "main", Rows);
                 foreach (var values in page)
                 {
-                    var record = (long)values[0]!;
-                    var row = SourceRow.FromFields(new RowPosition(record, 0), new FieldRow(header, values.Skip(1).Select(v => (string?)v).ToArray()));
+                    var record = Convert.ToInt64(values[1], CultureInfo.InvariantCulture);
+                    var row = SourceRow.FromFields(new RowPosition(record, 0), new FieldRow(header, values.Skip(2).Select(v => (string?)v).ToArray()));
                     var (reject, clean) = normalize(row);
                     if (clean is not null)
                     {
@@ -168,7 +183,7 @@ internal static class DuckDbCsvLoad
                         {
                             DuckDbAppend.Value(appended, value);
                         }
-                        appended.AppendValue(source).AppendValue((DateTime?)loadedAt).AppendValue((long?)record).EndRow();
+                        appended.AppendValue((bool?)true).AppendNullValue().AppendValue((long?)record).EndRow();
                         good++;
                     }
                     else
@@ -194,14 +209,14 @@ internal static class DuckDbCsvLoad
     {
         var keys = partitions.SqlKeys();
         var keyList = string.Join(", ", keys.Select((k, i) => $"{k} AS k{i}"));
-        Execute(db, $"CREATE OR REPLACE TEMP TABLE {Groups} AS SELECT *, row_number() OVER () AS __group FROM (SELECT DISTINCT {keyList} FROM {Rows})");
+        Execute(db, $"CREATE OR REPLACE TEMP TABLE {Groups} AS SELECT *, row_number() OVER () AS __group FROM (SELECT DISTINCT {keyList} FROM {Staged})");
         var join = string.Join(" AND ", keys.Select((k, i) => $"{k} IS NOT DISTINCT FROM g.k{i}"));
         var columns = string.Join(", ", schema.Columns.Select(c => $"r.{Quote(c.Name)}").Append("r._source").Append("r._seq AS _offset"));
         Execute(db, $"""
-            COPY (SELECT {columns}, g.__group FROM {Rows} r JOIN {Groups} g ON {join})
+            COPY (SELECT {columns}, g.__group FROM {Staged} r JOIN {Groups} g ON {join})
             TO {Literal(directory)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (__group), OVERWRITE_OR_IGNORE true)
             """);
-        var counts = Query(db, $"SELECT {string.Join(", ", keys.Select((_, i) => $"g.k{i}"))}, g.__group, count(*) FROM {Rows} r JOIN {Groups} g ON {join} GROUP BY ALL");
+        var counts = Query(db, $"SELECT {string.Join(", ", keys.Select((_, i) => $"g.k{i}"))}, g.__group, count(*) FROM {Staged} r JOIN {Groups} g ON {join} GROUP BY ALL");
         return counts.Select(r =>
         {
             var group = Convert.ToInt64(r[keys.Count], CultureInfo.InvariantCulture);
@@ -214,11 +229,11 @@ internal static class DuckDbCsvLoad
     public static long ParquetRows(DuckDBConnection db, string file) =>
         Convert.ToInt64(Query(db, $"SELECT count(*) FROM read_parquet({Literal(file)})")[0][0], CultureInfo.InvariantCulture);
 
-    public static string StagedTable => $"temp.main.{Rows}";
+    public static string StagedTable => $"temp.main.{Staged}";
 
     /// <summary>Drops the scratch tables (they are temp tables of the writer connection).</summary>
     public static void Clean(DuckDBConnection db) =>
-        Execute(db, $"DROP TABLE IF EXISTS temp.{Source}; DROP TABLE IF EXISTS temp.{Rows}; DROP TABLE IF EXISTS temp.{Skips}; DROP TABLE IF EXISTS temp.{Groups}; DROP TABLE IF EXISTS temp.{Slow}; " +
+        Execute(db, $"DROP VIEW IF EXISTS temp.{Staged}; DROP TABLE IF EXISTS temp.{Rows}; DROP TABLE IF EXISTS temp.{Skips}; DROP TABLE IF EXISTS temp.{Groups}; " +
                     $"DROP TABLE IF EXISTS temp.{RejectsTable}; DROP TABLE IF EXISTS temp.{ScansTable}");
 
     private static string ErrorKind(string type) => type == "TOO MANY COLUMNS" ? "too many fields" : "too few fields";
@@ -231,8 +246,6 @@ internal static class DuckDbCsvLoad
         // Old-Mac CR line ends are counted by the shared reader, not by DuckDB's.
         return i >= 0 && i + 1 < head.Length && head[i + 1] != (byte)'\n';
     }
-
-    private static long Count(DuckDBConnection db, string table) => (long)Query(db, $"SELECT count(*) FROM {table}")[0][0]!;
 
     private static void Execute(DuckDBConnection db, string sql)
     {
