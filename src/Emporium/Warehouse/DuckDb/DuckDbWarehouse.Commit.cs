@@ -144,22 +144,28 @@ public sealed partial class DuckDbWarehouse
     }
 
     /// <summary>Inserts the rows of a staged table (canonical columns, <c>_source</c>, <c>_loaded_at</c>, and
-    /// <c>_seq</c> giving their order) into the dataset's table.</summary>
+    /// <c>_seq</c> giving their order) into the dataset's table. Keyed datasets keep one row per key, the latest: the
+    /// tables carry no PRIMARY KEY (see <see cref="EnsureTable"/>), so the single writer replaces rows itself.</summary>
     private void MergeInto(DatasetSchema schema, string source)
     {
         var columns = string.Join(", ", schema.Columns.Select(c => Quote(c.Name)).Append("_source").Append("_loaded_at"));
         var target = Quote(schema.Name);
-        if (schema.Mode == WriteMode.Upsert && schema.Key.Count > 0 && IsNewKeys(schema, source))
+        if (schema.Mode != WriteMode.Upsert || schema.Key.Count == 0)
         {
-            // Every key is new and appears once (a first load): a plain insert, much cheaper than checking each row
-            // for a conflict.
+            Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} ORDER BY _seq");
+            return;
+        }
+        if (IsNewKeys(schema, source))
+        {
+            // Every key is new and appears once (a first load): a plain insert, with no window over the batch.
             Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}");
             return;
         }
-        Execute(_writer, schema.Mode == WriteMode.Upsert && schema.Key.Count > 0
-            // Latest in the batch wins: one row per key, the one appended last.
-            ? $"INSERT OR REPLACE INTO {target} ({columns}) SELECT {columns} FROM {source} QUALIFY row_number() OVER (PARTITION BY {string.Join(", ", schema.Key.Select(Quote))} ORDER BY _seq DESC) = 1"
-            : $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} ORDER BY _seq");
+        var key = string.Join(", ", schema.Key.Select(Quote));
+        var on = string.Join(" AND ", schema.Key.Select(k => $"{target}.{Quote(k)} = s.{Quote(k)}"));
+        Execute(_writer, $"DELETE FROM {target} USING (SELECT DISTINCT {key} FROM {source}) s WHERE {on}");
+        // Latest in the batch wins: one row per key, the one appended last.
+        Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _seq DESC) = 1");
     }
 
     private bool IsNewKeys(DatasetSchema schema, string source)

@@ -70,15 +70,18 @@ public sealed partial class DuckDbWarehouse : IWarehouse
         }
     }
 
+    /// <summary>Creates the dataset's table, or brings an existing one up to the contract. Keyed tables have NOT NULL
+    /// key columns but no PRIMARY KEY: DuckDB holds an ART index in memory while it is built or changed, so a key over
+    /// millions of rows would bound the size of a load by the memory limit (a 14M-row product file did not load in
+    /// 512 MB), and the index makes every bulk insert slower. <see cref="MergeInto"/>, on the single writer, keeps one
+    /// row per key instead.</summary>
     private void EnsureTable(DatasetSchema schema)
     {
         var columns = schema.Columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Type)}{(schema.Key.Contains(c.Name) ? " NOT NULL" : "")}")
             .Append("_source VARCHAR")
             .Append("_loaded_at TIMESTAMP");
-        var key = schema.Mode == WriteMode.Upsert && schema.Key.Count > 0
-            ? $", PRIMARY KEY ({string.Join(", ", schema.Key.Select(Quote))})"
-            : "";
-        Execute(_writer, $"CREATE TABLE IF NOT EXISTS {Quote(schema.Name)} ({string.Join(", ", columns)}{key})");
+        Execute(_writer, $"CREATE TABLE IF NOT EXISTS {Quote(schema.Name)} ({string.Join(", ", columns)})");
+        DropPrimaryKey(schema);
 
         // A column added to the contract later is added to an existing table (nullable), never dropped.
         var existing = new HashSet<string>(StringComparer.Ordinal);
@@ -95,6 +98,31 @@ public sealed partial class DuckDbWarehouse : IWarehouse
         {
             Execute(_writer, $"ALTER TABLE {Quote(schema.Name)} ADD COLUMN {Quote(column.Name)} {TypeOf(column.Type)}");
         }
+    }
+
+    /// <summary>A table made by an earlier version has a PRIMARY KEY: it is rebuilt once without it (same rows and
+    /// columns, key columns still NOT NULL), in one transaction.</summary>
+    private void DropPrimaryKey(DatasetSchema schema)
+    {
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = $"SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = {Literal(schema.Name)} AND constraint_type = 'PRIMARY KEY'";
+            if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+        }
+        var table = Quote(schema.Name);
+        var rebuilt = Quote("_rebuild_" + schema.Name);
+        using var tx = _writer.BeginTransaction();
+        Execute(_writer, $"CREATE TABLE {rebuilt} AS SELECT * FROM {table}");
+        foreach (var key in schema.Key)
+        {
+            Execute(_writer, $"ALTER TABLE {rebuilt} ALTER COLUMN {Quote(key)} SET NOT NULL");
+        }
+        Execute(_writer, $"DROP TABLE {table}");
+        Execute(_writer, $"ALTER TABLE {rebuilt} RENAME TO {table}");
+        tx.Commit();
     }
 
     public async Task<IReadOnlyDictionary<TopicPartition, long>> GetOffsetsAsync(string group, CancellationToken ct)

@@ -42,6 +42,35 @@ public sealed class DuckDbWarehouseTests : WarehouseScenarioTests, IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_keyed_table_made_with_a_primary_key_is_rebuilt_without_it_keeping_rows_and_not_null_keys()
+    {
+        await _warehouse.DisposeAsync();
+        var path = _dir.Combine("old.duckdb");
+        using (var old = new DuckDB.NET.Data.DuckDBConnection($"Data Source={path}"))
+        {
+            old.Open();
+            using var cmd = old.CreateCommand();
+            cmd.CommandText = """
+                CREATE TABLE categories (id BIGINT NOT NULL, category_name VARCHAR, _source VARCHAR, _loaded_at TIMESTAMP, PRIMARY KEY (id));
+                INSERT INTO categories VALUES (5, 'five', 'log:categories/0:0-0', TIMESTAMP '2024-01-01'), (6, 'six', 'log:categories/0:1-1', TIMESTAMP '2024-01-01');
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        _warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = path });
+        await _warehouse.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
+
+        Assert.Equal(0L, (await Rows("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'categories' AND constraint_type = 'PRIMARY KEY'"))[0][0]);
+        Assert.Equal(1L, (await Rows("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'categories' AND constraint_type = 'NOT NULL'"))[0][0]);
+        Assert.Equal(["five", "six"], (await Rows("SELECT category_name FROM categories ORDER BY id")).Select(r => (string)r[0]!));
+        // Upserts still keep one row per key, the latest.
+        await _warehouse.CommitAsync(new WarehouseBatch(
+            [new DatasetRows(DatasetCatalog.Categories, [Category(5, "old five"), Category(5, "new five")], "log:categories/0:2-3")],
+            "processor", new Dictionary<TopicPartition, long> { [Categories0] = 4 }), CancellationToken.None);
+        Assert.Equal(["new five", "six"], (await Rows("SELECT category_name FROM categories ORDER BY id")).Select(r => (string)r[0]!));
+    }
+
+    [Fact]
     public async Task Readers_see_commits_while_the_writer_holds_its_connection()
     {
         var reads = Enumerable.Range(0, 4).Select(_ => Task.Run(() => Rows("SELECT count(*) FROM orders"))).ToArray();
