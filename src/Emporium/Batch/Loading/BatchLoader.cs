@@ -3,6 +3,7 @@ using System.Text.Json;
 using Emporium.Batch.Formats;
 using Emporium.Datasets;
 using Emporium.Lake;
+using Emporium.Log;
 using Emporium.Processing;
 using Emporium.Warehouse;
 using Emporium.Warehouse.DuckDb;
@@ -114,6 +115,7 @@ public sealed class BatchLoader
 
         var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var run = new FileRun(this, path, request, probe, marker, format, day, progress, warnings);
+        await run.FindSupersededAsync(offsets, ct).ConfigureAwait(false);
         if (request.Strict)
         {
             var rejected = await run.CountRejectsAsync(ct).ConfigureAwait(false);
@@ -141,6 +143,9 @@ public sealed class BatchLoader
         LoadProgress progress,
         List<string> warnings)
     {
+        // Earlier loads of a file of this name (other content) that failed at a break: this load replaces their rows,
+        // so a fixed file does not count the good rows of its broken version twice.
+        private readonly List<FileLoadMarker> superseded = [];
         private readonly DatasetSchema schema = request.Dataset;
         private readonly string name = Path.GetFileName(path);
         private readonly string id = $"file-{probe.Sha256}";
@@ -279,9 +284,53 @@ public sealed class BatchLoader
             // Publish, then mark done: a crash in between re-publishes the same manifest on the next run.
             var manifest = new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow());
             await owner.manifests.PublishAsync(manifest, ct).ConfigureAwait(false);
-            await owner.warehouse.CommitAsync(new WarehouseBatch([], owner.options.Group, error is null ? marker.Done(read) : marker.Failed(read)), ct).ConfigureAwait(false);
+            var offsets = new Dictionary<TopicPartition, long>(error is null ? marker.Done(read) : marker.Failed(read));
+            foreach (var old in superseded)
+            {
+                offsets[old.Completion] = 3;
+            }
+            // The replaced rows leave in the transaction that completes this file.
+            await owner.warehouse.CommitAsync(new WarehouseBatch([], owner.options.Group, offsets,
+                DeleteSources: superseded.Count > 0 ? superseded.Select(s => s.Source).ToList() : null, DeleteFrom: [schema]), ct).ConfigureAwait(false);
+            foreach (var old in superseded)
+            {
+                await owner.manifests.DeletePublishedAsync(schema.Name, $"file-{old.Sha256}", ct).ConfigureAwait(false);
+            }
             await owner.manifests.DeletePendingAsync(schema.Name, id, ct).ConfigureAwait(false);
             return Result(error is null ? FileLoadStatus.Loaded : FileLoadStatus.Failed, error);
+        }
+
+        /// <summary>Finds the failed loads this one replaces: published loads of this dataset whose raw file had this
+        /// name. A replaced load whose lake manifest survived a crash after the warehouse commit loses it now.</summary>
+        public async Task FindSupersededAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken ct)
+        {
+            var own = LakeSafeName(name);
+            await foreach (var manifest in owner.manifests.ListPublishedAsync(schema.Name, ct).ConfigureAwait(false))
+            {
+                if (!FileLoadMarker.TryParse(manifest.Source, out var sha) || sha == probe.Sha256)
+                {
+                    continue;
+                }
+                var other = new FileLoadMarker(sha);
+                var (failed, replaced) = other.State(offsets);
+                if (replaced)
+                {
+                    await owner.manifests.DeletePublishedAsync(schema.Name, manifest.Id, ct).ConfigureAwait(false);
+                }
+                else if (failed && manifest.Files.FirstOrDefault(f => f.Zone == LakeLayout.Raw) is { } raw
+                    && RawNameOf(raw.Path, sha) == own)
+                {
+                    superseded.Add(other);
+                    warnings.Add($"replaces the rows of an earlier load of {name} that failed (content {sha[..12]})");
+                }
+            }
+        }
+
+        /// <summary>The original (lake-safe) name of a raw file, without the content hash a name clash adds.</summary>
+        private static string RawNameOf(string rawPath, string sha)
+        {
+            var file = rawPath[(rawPath.LastIndexOf('/') + 1)..];
+            return file.Replace($".{sha[..12]}", "", StringComparison.Ordinal);
         }
 
         /// <summary>The whole file through DuckDB's CSV reader in one transaction (<see cref="DuckDbCsvLoad"/>); null

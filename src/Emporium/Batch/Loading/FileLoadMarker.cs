@@ -5,9 +5,10 @@ namespace Emporium.Batch.Loading;
 /// <summary>How a file load is recorded in the warehouse offsets table (group "batch"), so the record commits in
 /// the same transaction as the rows: topic <c>file:&lt;sha256&gt;</c>, partition 0 = the next source row to read
 /// (rows before it are committed), partition 1 = 1 once the whole file, its lake files and manifest are done
-/// (0 while a load is in progress, 2 when the file could only be read up to a break such as an unbalanced quote). A
-/// file with partition 1 = 1 is skipped; one with only partition 0 resumes there; a failed one (2) is loaded again
-/// from the start, replacing its earlier rows, so a reload reports its error again instead of "already loaded".</summary>
+/// (0 while a load is in progress, 2 when the file could only be read up to a break such as an unbalanced quote, 3
+/// when a later file of the same name replaced its rows). A file with partition 1 = 1 is skipped; one with only
+/// partition 0 resumes there; a failed or replaced one (2, 3) is loaded again from the start, replacing its earlier
+/// rows, so a reload reports its error again instead of "already loaded".</summary>
 public readonly record struct FileLoadMarker(string Sha256)
 {
     public string Source => $"file:{Sha256}";
@@ -26,6 +27,10 @@ public readonly record struct FileLoadMarker(string Sha256)
     public IReadOnlyDictionary<TopicPartition, long> Failed(long rows) =>
         new Dictionary<TopicPartition, long> { [Progress] = rows, [Completion] = 2 };
 
+    /// <summary>A later file of the same name replaced this failed one's rows.</summary>
+    public IReadOnlyDictionary<TopicPartition, long> Superseded() =>
+        new Dictionary<TopicPartition, long> { [Completion] = 3 };
+
     public static bool TryParse(string topic, out string sha)
     {
         sha = topic.StartsWith("file:", StringComparison.Ordinal) ? topic[5..] : "";
@@ -34,5 +39,9 @@ public readonly record struct FileLoadMarker(string Sha256)
 
     /// <summary>Where a previous run left this file.</summary>
     public (bool Done, long NextRow, bool Failed) Read(IReadOnlyDictionary<TopicPartition, long> offsets) =>
-        (offsets.GetValueOrDefault(Completion) == 1, offsets.GetValueOrDefault(Progress), offsets.GetValueOrDefault(Completion) == 2);
+        (offsets.GetValueOrDefault(Completion) == 1, offsets.GetValueOrDefault(Progress), offsets.GetValueOrDefault(Completion) is 2 or 3);
+
+    /// <summary>Whether this file's load ended at a break (2), or was replaced after it (3).</summary>
+    public (bool Failed, bool Superseded) State(IReadOnlyDictionary<TopicPartition, long> offsets) =>
+        (offsets.GetValueOrDefault(Completion) == 2, offsets.GetValueOrDefault(Completion) == 3);
 }

@@ -178,6 +178,40 @@ public sealed class BatchLoaderTests
     }
 
     [Fact]
+    public async Task AFixedFileReplacesTheRowsItsBrokenVersionLeftSoOrdersAreNotCountedTwice()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var lines = File.ReadAllLines(SampleData.OnlineRetail).Take(1001).ToArray();
+        Directory.CreateDirectory(h.Combine("monday"));
+        Directory.CreateDirectory(h.Combine("tuesday"));
+        var broken = h.Combine("monday", "orders_2010-12-01.csv");
+        var fixedFile = h.Combine("tuesday", "orders_2010-12-01.csv");
+        var damaged = lines.ToArray();
+        var fields = damaged[500].Split(',');
+        fields[1] = "\"" + fields[1]; // a quote opened in the stock code and never closed
+        damaged[500] = string.Join(',', fields);
+        File.WriteAllLines(broken, damaged);
+        File.WriteAllLines(fixedFile, lines);
+        var other = h.Combine("other.csv");
+        File.WriteAllLines(other, lines.Take(1).Concat(lines.Skip(900)));
+
+        var first = (await h.LoadAsync(DatasetCatalog.Orders, broken, other)).Files;
+        Assert.Equal(FileLoadStatus.Failed, first[0].Status);
+        Assert.InRange(first[0].RowsLoaded, 100, 499);
+        var second = (await h.LoadAsync(DatasetCatalog.Orders, fixedFile)).Files[0];
+
+        Assert.Equal(FileLoadStatus.Loaded, second.Status);
+        Assert.Contains(second.Warnings, w => w.Contains("replaces the rows of an earlier load", StringComparison.Ordinal));
+        Assert.Equal(0, await h.CountAsync($"SELECT count(*) FROM orders WHERE _source = 'file:{first[0].Sha256}'"));
+        // A file of another name that loaded is left alone.
+        Assert.Equal(second.RowsLoaded + first[1].RowsLoaded, await h.CountAsync("SELECT count(*) FROM orders"));
+        var clean = await h.VisibleAsync("orders", LakeLayout.Clean);
+        var list = string.Join(", ", clean.Select(c => Sql(h.LakeStore.Resolve(c))));
+        Assert.Equal(second.RowsLoaded + first[1].RowsLoaded, DuckScalar<long>($"SELECT count(*) FROM read_parquet([{list}])"));
+
+    }
+
+    [Fact]
     public async Task SmallChunksGiveTheSameResultAsOneTransaction()
     {
         await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { ChunkRows = 1000 });
