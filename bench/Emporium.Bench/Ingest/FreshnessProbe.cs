@@ -111,7 +111,7 @@ internal static class FreshnessProbe
 
     /// <summary>Polls the warehouse for every outstanding probe in one query every few milliseconds until sending has
     /// stopped and every probe is seen or given up.</summary>
-    private static async Task CheckAsync(IWarehouse warehouse, ConcurrentDictionary<long, long> acked, ConcurrentBag<double> samples,
+    internal static async Task CheckAsync(IWarehouse warehouse, ConcurrentDictionary<long, long> acked, ConcurrentBag<double> samples,
         CancellationToken sending, CancellationToken ct)
     {
         while (true)
