@@ -74,24 +74,52 @@ internal sealed class EmbeddedLogConsumer(EmbeddedEventLog log, string group, st
             return entries;
         }
 
-        // Start at a different partition each time so one busy partition cannot starve the others.
+        // Start at a different partition each time so one busy partition cannot starve the others. A first pass
+        // gives each partition at most an equal share, so a backlog in one topic cannot crowd a fresh record of
+        // another out of the fetch (its freshness would then wait for the whole backlog); a second pass fills the
+        // rest of the fetch, continuing where the first one stopped.
         var start = (int)((uint)_rotation++ % (uint)partitions.Count);
-        var maxBytes = log.Options.MaxFetchBytes;
-        for (var i = 0; i < partitions.Count && entries.Count < maxRecords; i++)
+        var share = Math.Max(1, maxRecords / partitions.Count);
+        var reached = new Dictionary<TopicPartition, long>();
+        foreach (var quota in (int[])[share, maxRecords])
         {
-            var partition = partitions[(start + i) % partitions.Count];
-            var from = positions.GetValueOrDefault(partition.Id);
-            var hint = _cursors.GetValueOrDefault(partition.Id, ReadCursor.None);
-            var before = entries.Count;
-            var bytesSoFar = entries.Sum(e => (long)e.Value.Length);
-            _cursors[partition.Id] = partition.Read(from, maxRecords - entries.Count, Math.Max(1, maxBytes - bytesSoFar), entries, hint);
-            if (entries.Count > before && bytesSoFar >= maxBytes)
+            if (!ReadPass(partitions, start, positions, reached, quota, maxRecords, entries))
             {
                 break;
             }
         }
 
         return entries;
+    }
+
+    /// <summary>Reads up to <paramref name="quota"/> more entries from each partition, from where the previous pass
+    /// stopped (<paramref name="reached"/>). Returns false once the fetch is full (records or bytes).</summary>
+    private bool ReadPass(List<Partition> partitions, int start, IReadOnlyDictionary<TopicPartition, long> positions,
+        Dictionary<TopicPartition, long> reached, int quota, int maxRecords, List<LogEntry> entries)
+    {
+        var maxBytes = log.Options.MaxFetchBytes;
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            if (entries.Count >= maxRecords)
+            {
+                return false;
+            }
+            var partition = partitions[(start + i) % partitions.Count];
+            var from = reached.TryGetValue(partition.Id, out var next) ? next : positions.GetValueOrDefault(partition.Id);
+            var hint = _cursors.GetValueOrDefault(partition.Id, ReadCursor.None);
+            var before = entries.Count;
+            var bytesSoFar = entries.Sum(e => (long)e.Value.Length);
+            _cursors[partition.Id] = partition.Read(from, Math.Min(quota, maxRecords - entries.Count), Math.Max(1, maxBytes - bytesSoFar), entries, hint);
+            if (entries.Count > before)
+            {
+                reached[partition.Id] = entries[^1].Offset + 1;
+                if (bytesSoFar >= maxBytes)
+                {
+                    return false;
+                }
+            }
+        }
+        return entries.Count < maxRecords;
     }
 
     private List<Partition> Partitions()

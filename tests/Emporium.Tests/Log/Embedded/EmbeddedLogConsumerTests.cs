@@ -118,6 +118,30 @@ public sealed class EmbeddedLogConsumerTests
     }
 
     [Fact]
+    public async Task ABacklogInOneTopicDoesNotCrowdAnotherTopicsRecordOutOfAFetch()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await log.EnsureTopicAsync("busy", 2, CancellationToken.None);
+        await log.EnsureTopicAsync("quiet", 2, CancellationToken.None);
+        await log.AppendAsync("busy", [.. Enumerable.Range(0, 2000).Select(i => Message($"k{i}", $"{i}"))], CancellationToken.None);
+        await log.AppendAsync("quiet", [Message("probe", "probe")], CancellationToken.None);
+        await using var consumer = log.OpenConsumer("g", ["busy", "quiet"]);
+
+        // Whichever partition a fetch starts at, the quiet record is in it, and the fetch is still full and gapless.
+        for (var i = 0; i < 4; i++)
+        {
+            var batch = await consumer.FetchAsync(new Dictionary<TopicPartition, long>(), 100, TimeSpan.Zero, CancellationToken.None);
+            Assert.Equal(100, batch.Count);
+            Assert.Contains(batch, e => e.Position.Topic == "quiet" && Text(e) == "probe");
+            foreach (var partition in batch.GroupBy(e => e.Position))
+            {
+                Assert.Equal(Enumerable.Range(0, partition.Count()).Select(o => (long)o), partition.Select(e => e.Offset).Order());
+            }
+        }
+    }
+
+    [Fact]
     public async Task AConsumerTailingConcurrentWritersSeesEveryRecordOnceAndInOrder()
     {
         using var dir = new TempDir("log");
