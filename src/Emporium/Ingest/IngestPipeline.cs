@@ -22,15 +22,17 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
     public async Task<IngestResult> IngestAsync(DatasetSchema schema, IReadOnlyList<InputRecord> records, string source, IngestTag? tag, CancellationToken ct)
     {
         var results = new NormalizeResult?[records.Count];
+        var unreadable = new string?[records.Count];
         if (records.Count >= ParallelThreshold)
         {
-            Parallel.For(0, records.Count, new ParallelOptions { CancellationToken = ct }, i => results[i] = Normalize(schema, records[i]));
+            Parallel.For(0, records.Count, new ParallelOptions { CancellationToken = ct },
+                i => results[i] = IngestBodyParser.Normalize(records[i], schema, normalizer, out unreadable[i]));
         }
         else
         {
             for (var i = 0; i < records.Count; i++)
             {
-                results[i] = Normalize(schema, records[i]);
+                results[i] = IngestBodyParser.Normalize(records[i], schema, normalizer, out unreadable[i]);
             }
         }
 
@@ -53,8 +55,8 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
                 accepted.Counted++;
                 continue;
             }
-            IReadOnlyList<FieldError> problems = input.Value is null
-                ? [new FieldError("", input.Error ?? "unreadable record")]
+            IReadOnlyList<FieldError> problems = unreadable[i] is { } why
+                ? [new FieldError("", why)]
                 : results[i]!.Errors.Count > 0 ? results[i]!.Errors : [new FieldError("", "rejected by the normalizer")];
             foreach (var p in problems)
             {
@@ -86,9 +88,6 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
         stats.Record(outcome);
         return outcome;
     }
-
-    private NormalizeResult? Normalize(DatasetSchema schema, InputRecord input) =>
-        input.Value is { } value ? normalizer.Normalize(schema, value) : null;
 
     /// <summary>Records serialized into one buffer; the log messages are slices of it, taken once it stops growing.</summary>
     private sealed class MessageBuffer(int expected)
