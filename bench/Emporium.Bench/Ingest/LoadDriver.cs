@@ -4,11 +4,19 @@ using System.Net.Http.Headers;
 namespace Emporium.Bench.Ingest;
 
 /// <summary>Closed-loop HTTP load: <c>workers</c> clients each post bodies back to back for a fixed time, recording
-/// every request's latency. Bounded in time and aimed at loopback only.</summary>
+/// every request's latency, and the CPU time the whole process used meanwhile (server, processor and client share the
+/// process, so CPU per event is robust to other tenants in a way events/s is not). Bounded in time and aimed at
+/// loopback only.</summary>
 public static class LoadDriver
 {
-    public sealed record Result(long Requests, long Events, double Seconds, IReadOnlyList<double> LatenciesMs, long Failures)
+    public sealed record Result(long Requests, long Events, double Seconds, IReadOnlyList<double> LatenciesMs, long Failures, double CpuSeconds)
     {
+        /// <summary>Process CPU time per accepted event, in microseconds.</summary>
+        public double CpuMicrosPerEvent => CpuSeconds * 1e6 / Math.Max(1, Events);
+
+        /// <summary>Process CPU time per request, in microseconds.</summary>
+        public double CpuMicrosPerRequest => CpuSeconds * 1e6 / Math.Max(1, Requests);
+
         public double RequestsPerSecond => Requests / Seconds;
 
         public double EventsPerSecond => Events / Seconds;
@@ -30,6 +38,8 @@ public static class LoadDriver
         var latencies = new List<double>[workers];
         var failures = 0L;
         var requests = 0L;
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var stop = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, workers).Select(async w =>
         {
@@ -52,7 +62,9 @@ public static class LoadDriver
         }).ToList();
         await Task.WhenAll(tasks);
         var seconds = stop.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         var ok = requests - failures;
-        return new Result(requests, ok * eventsPerBody, seconds, latencies.SelectMany(l => l).ToList(), failures);
+        return new Result(requests, ok * eventsPerBody, seconds, latencies.SelectMany(l => l).ToList(), failures, cpu);
     }
 }

@@ -22,7 +22,9 @@ public sealed class NoopServer : IAsyncDisposable
 
     public static async Task<NoopServer> StartAsync(int port, CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Content root beside the binary: the default (the working directory) is watched for configuration changes,
+        // and a working directory that holds the host's data would turn every log write into watcher work.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {

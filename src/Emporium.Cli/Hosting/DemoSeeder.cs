@@ -72,8 +72,6 @@ public static class DemoSeeder
             }
             writer.WriteEndArray();
         }
-        using var doc = JsonDocument.Parse(buffer.ToArray());
-        var inputs = doc.RootElement.EnumerateArray().Select((element, i) => InputRecord.Parsed(i, element)).ToList();
-        return await pipeline.IngestAsync(schema, inputs, "demo", ct);
+        return await pipeline.IngestAsync(schema, IngestBodyParser.Parse(buffer.ToArray(), BodyFormat.Json), "demo", ct);
     }
 }

@@ -132,8 +132,13 @@ public sealed class FieldNameMatcher
         _byKey.Add(key, match);
     }
 
-    private static string DecodeJsonName(ReadOnlySpan<byte> rawName)
+    /// <summary>A raw JSON property name (as written, still escaped) as a string.</summary>
+    internal static string DecodeJsonName(ReadOnlySpan<byte> rawName)
     {
+        if (rawName.IndexOf((byte)'\\') < 0)
+        {
+            return Encoding.UTF8.GetString(rawName);
+        }
         // Wrap the raw name in quotes and let the JSON reader unescape it.
         var quoted = new byte[rawName.Length + 2];
         quoted[0] = (byte)'"';

@@ -10,4 +10,9 @@ public interface IRecordNormalizer
     NormalizeResult Normalize(DatasetSchema schema, JsonElement input);
 
     NormalizeResult Normalize(DatasetSchema schema, IReadOnlyDictionary<string, string?> input);
+
+    /// <summary>Normalizes the JSON object the reader is on (its start token), leaving the reader on the object's end
+    /// token. Ingest calls this with the request's own bytes, so reading and normalizing are one pass; malformed JSON
+    /// throws <see cref="JsonException"/>. The default builds a document for <see cref="Normalize(DatasetSchema, JsonElement)"/>.</summary>
+    NormalizeResult Normalize(DatasetSchema schema, ref Utf8JsonReader reader) => Normalize(schema, JsonElement.ParseValue(ref reader));
 }

@@ -28,15 +28,33 @@ public sealed class RecordNormalizer : IRecordNormalizer
         {
             return NormalizeResult.Fail(new FieldError("$", $"expected a JSON object, got {Describe(input.ValueKind)}"));
         }
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(input));
+        reader.Read();
+        return Normalize(schema, ref reader);
+    }
+
+    /// <summary>Normalizes straight from the bytes: no document, and a field name or value becomes a string only
+    /// when the record keeps it (or an error names it).</summary>
+    public NormalizeResult Normalize(DatasetSchema schema, ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new ArgumentException($"the reader must be on the start of an object, not on {reader.TokenType}", nameof(reader));
+        }
         var matcher = FieldNameMatcher.For(schema);
         var count = schema.Columns.Count;
         var acc = new Accumulator(schema, count <= StackColumns ? stackalloc Slot[count] : new Slot[count]);
-        foreach (var property in input.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (matcher.TryMatchUtf8(JsonMarshal.GetRawUtf8PropertyName(property), out var match))
+            var name = reader.ValueSpan;
+            reader.Read();
+            if (matcher.TryMatchUtf8(name, out var match))
             {
-                var converted = ValueConverter.Convert(schema.Columns[match.Column], property.Value);
-                acc.Offer(match, converted, property);
+                acc.Offer(match, ValueConverter.Convert(schema.Columns[match.Column], ref reader), name);
+            }
+            else
+            {
+                reader.Skip();
             }
         }
         return acc.Finish();
@@ -88,13 +106,13 @@ public sealed class RecordNormalizer : IRecordNormalizer
         private readonly object?[] _values = new object?[schema.Columns.Count];
         private FieldError?[]? _errors;
 
-        public void Offer(FieldNameMatcher.Match match, ConvertedValue converted, JsonProperty property)
+        public void Offer(FieldNameMatcher.Match match, ConvertedValue converted, ReadOnlySpan<byte> rawName)
         {
             if (Accept(match, converted))
             {
                 // The input's own spelling is only needed for an error, so only then is it allocated.
                 var needsName = converted.Error is not null || (converted.IsEmpty && schema.Columns[match.Column].Required);
-                SetError(match.Column, converted, needsName ? property.Name : null);
+                SetError(match.Column, converted, needsName ? FieldNameMatcher.DecodeJsonName(rawName) : null);
             }
         }
 

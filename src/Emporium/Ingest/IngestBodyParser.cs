@@ -2,12 +2,14 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Emporium.Datasets;
 
 namespace Emporium.Ingest;
 
-/// <summary>Splits an ingest body into records with <see cref="Utf8JsonReader"/>, without building a document for
-/// the whole body. JSON bodies are all-or-nothing (a syntax error anywhere is a 400 with its line and byte);
-/// NDJSON lines stand alone, so one bad line rejects only that record.</summary>
+/// <summary>Splits an ingest body into records without building a document: records are slices of the body.
+/// JSON bodies are all-or-nothing (a syntax error anywhere is a 400 with its line and byte), so they are checked
+/// here; NDJSON lines stand alone, so one bad line rejects only that record, and a line is checked as JSON by the
+/// same reader pass that normalizes it (<see cref="Normalize"/>).</summary>
 public static class IngestBodyParser
 {
     /// <summary>Dead letters keep at most this many characters of the original record.</summary>
@@ -15,17 +17,66 @@ public static class IngestBodyParser
 
     private static readonly JsonReaderOptions ReaderOptions = new() { AllowMultipleValues = true, MaxDepth = 64 };
 
-    public static IReadOnlyList<InputRecord> Parse(ReadOnlySpan<byte> body, BodyFormat format)
+    /// <summary>The records of a body. They are slices of <paramref name="body"/>, which must stay unchanged while
+    /// they are in use.</summary>
+    public static IReadOnlyList<InputRecord> Parse(ReadOnlyMemory<byte> body, BodyFormat format)
     {
-        if (body.StartsWith(Encoding.UTF8.Preamble))
+        if (body.Span.StartsWith(Encoding.UTF8.Preamble))
         {
             body = body[Encoding.UTF8.Preamble.Length..];
         }
         return format == BodyFormat.NdJson ? ParseLines(body) : ParseJson(body);
     }
 
-    private static List<InputRecord> ParseJson(ReadOnlySpan<byte> body)
+    /// <summary>Reads and normalizes one record in a single pass over its bytes. Returns null, with the reason in
+    /// <paramref name="unreadable"/>, for a record that is not a readable JSON object (an NDJSON line that is not
+    /// JSON, or not an object, or a record the parser already found broken).</summary>
+    public static NormalizeResult? Normalize(InputRecord input, DatasetSchema schema, IRecordNormalizer normalizer, out string? unreadable)
     {
+        if (input.Error is not null)
+        {
+            unreadable = input.Error;
+            return null;
+        }
+        unreadable = null;
+        var reader = new Utf8JsonReader(input.Json.Span);
+        try
+        {
+            if (!reader.Read())
+            {
+                throw new JsonException("the line holds no JSON value");
+            }
+            NormalizeResult? result = null;
+            var kind = reader.TokenType;
+            if (kind == JsonTokenType.StartObject)
+            {
+                result = normalizer.Normalize(schema, ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+            if (reader.Read())
+            {
+                throw new JsonException($"unexpected content after the value at byte {reader.TokenStartIndex + 1}");
+            }
+            if (result is null)
+            {
+                unreadable = $"line {input.Line}: expected a JSON object, got {Name(kind)}";
+            }
+            return result;
+        }
+        catch (JsonException e) when (input.Line > 0)
+        {
+            var where = e.BytePositionInLine is { } b ? $", byte {b + 1}" : "";
+            unreadable = $"line {input.Line}{where}: not valid JSON: {FirstSentence(e.Message)}";
+            return null;
+        }
+    }
+
+    private static List<InputRecord> ParseJson(ReadOnlyMemory<byte> memory)
+    {
+        var body = memory.Span;
         if (FindInvalidUtf8(body) is { } bad)
         {
             var (line, column) = LineAndColumn(body, bad);
@@ -47,10 +98,13 @@ public static class IngestBodyParser
                         inArray = false;
                         continue;
                     case JsonTokenType.StartObject:
-                        // JsonElement.ParseValue copies the value once into its own (unpooled) document; the previous
-                        // JsonDocument.ParseValue + Clone copied it twice.
-                        records.Add(InputRecord.Parsed(records.Count, JsonElement.ParseValue(ref reader)));
+                    {
+                        // Checked here (the whole body must be valid), read again when normalized: no copy, no document.
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        records.Add(InputRecord.Parsed(records.Count, memory[start..(int)reader.BytesConsumed]));
                         continue;
+                    }
                     default:
                     {
                         var start = (int)reader.TokenStartIndex;
@@ -78,25 +132,27 @@ public static class IngestBodyParser
         return records;
     }
 
-    private static List<InputRecord> ParseLines(ReadOnlySpan<byte> body)
+    private static List<InputRecord> ParseLines(ReadOnlyMemory<byte> memory)
     {
+        var body = memory.Span;
         var records = new List<InputRecord>();
         var lineNumber = 0;
         var offset = 0;
         // One vectorized check of the whole body; lines are checked one by one only when it fails.
-        var allValid = System.Text.Unicode.Utf8.IsValid(body);
+        var allValid = Utf8.IsValid(body);
         while (offset < body.Length)
         {
             var rest = body[offset..];
             var newline = rest.IndexOf((byte)'\n');
-            var line = newline >= 0 ? rest[..newline] : rest;
+            var length = newline >= 0 ? newline : rest.Length;
             var lineStart = offset;
             offset += newline >= 0 ? newline + 1 : rest.Length;
             lineNumber++;
-            if (line.EndsWith("\r"u8))
+            if (length > 0 && rest[length - 1] == (byte)'\r')
             {
-                line = line[..^1];
+                length--;
             }
+            var line = rest[..length];
             if (line.Trim(" \t"u8).IsEmpty)
             {
                 continue;
@@ -108,23 +164,7 @@ public static class IngestBodyParser
                     Encoding.UTF8.GetString(line[..Math.Min(line.Length, MaxRawChars)])));
                 continue;
             }
-            try
-            {
-                var reader = new Utf8JsonReader(line);
-                var value = JsonElement.ParseValue(ref reader);
-                if (reader.Read())
-                {
-                    throw new JsonException($"unexpected content after the value at byte {reader.TokenStartIndex + 1}");
-                }
-                records.Add(value.ValueKind == JsonValueKind.Object
-                    ? InputRecord.Parsed(records.Count, value)
-                    : InputRecord.Broken(records.Count, $"line {lineNumber}: expected a JSON object, got {value.ValueKind.ToString().ToLowerInvariant()}", Raw(line)));
-            }
-            catch (JsonException e)
-            {
-                var where = e.BytePositionInLine is { } b ? $", byte {b + 1}" : "";
-                records.Add(InputRecord.Broken(records.Count, $"line {lineNumber}{where}: not valid JSON: {FirstSentence(e.Message)}", Raw(line)));
-            }
+            records.Add(InputRecord.FromLine(records.Count, lineNumber, memory.Slice(lineStart, length)));
         }
         if (records.Count == 0)
         {
@@ -180,6 +220,18 @@ public static class IngestBodyParser
         JsonTokenType.True or JsonTokenType.False => "a boolean",
         JsonTokenType.Null => "null",
         _ => kind.ToString(),
+    };
+
+    /// <summary>A top-level value's kind as NDJSON errors name it.</summary>
+    private static string Name(JsonTokenType kind) => kind switch
+    {
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        JsonTokenType.Null => "null",
+        _ => kind.ToString().ToLowerInvariant(),
     };
 
     private static string FirstSentence(string message)

@@ -22,23 +22,25 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
     public async Task<IngestResult> IngestAsync(DatasetSchema schema, IReadOnlyList<InputRecord> records, string source, IngestTag? tag, CancellationToken ct)
     {
         var results = new NormalizeResult?[records.Count];
+        var unreadable = new string?[records.Count];
         if (records.Count >= ParallelThreshold)
         {
-            Parallel.For(0, records.Count, new ParallelOptions { CancellationToken = ct }, i => results[i] = Normalize(schema, records[i]));
+            Parallel.For(0, records.Count, new ParallelOptions { CancellationToken = ct },
+                i => results[i] = IngestBodyParser.Normalize(records[i], schema, normalizer, out unreadable[i]));
         }
         else
         {
             for (var i = 0; i < records.Count; i++)
             {
-                results[i] = Normalize(schema, records[i]);
+                results[i] = IngestBodyParser.Normalize(records[i], schema, normalizer, out unreadable[i]);
             }
         }
 
         var accepted = new MessageBuffer(records.Count);
-        var rejected = new MessageBuffer(0);
+        MessageBuffer? rejected = null;
         var errors = new List<IngestError>();
         var letters = 0;
-        var requestId = tag?.RequestId ?? Guid.NewGuid().ToString("N");
+        string? requestId = tag?.RequestId;
         var now = time.GetUtcNow();
         for (var i = 0; i < records.Count; i++)
         {
@@ -53,8 +55,8 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
                 accepted.Counted++;
                 continue;
             }
-            IReadOnlyList<FieldError> problems = input.Value is null
-                ? [new FieldError("", input.Error ?? "unreadable record")]
+            IReadOnlyList<FieldError> problems = unreadable[i] is { } why
+                ? [new FieldError("", why)]
                 : results[i]!.Errors.Count > 0 ? results[i]!.Errors : [new FieldError("", "rejected by the normalizer")];
             foreach (var p in problems)
             {
@@ -63,10 +65,12 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
             letters++;
             if (!skip)
             {
-                rejected.Add(new DeadLetter(requestId, schema.Name, input.Index, source, now, problems, input.RawText).ToRecord(), null, tag?.Of(input.Index));
+                requestId ??= Guid.NewGuid().ToString("N");
+                (rejected ??= new MessageBuffer(0)).Add(new DeadLetter(requestId, schema.Name, input.Index, source, now, problems, input.RawText).ToRecord(), null, tag?.Of(input.Index));
             }
         }
-        await Task.WhenAll(accepted.AppendAsync(log, schema.Name, ct), rejected.AppendAsync(log, DatasetCatalog.DeadLetters.Name, ct)).ConfigureAwait(false);
+        var appended = accepted.AppendAsync(log, schema.Name, ct);
+        await (rejected is null ? appended : Task.WhenAll(appended, rejected.AppendAsync(log, DatasetCatalog.DeadLetters.Name, ct))).ConfigureAwait(false);
         var outcome = new IngestResult(schema.Name, accepted.Counted, letters, errors);
         stats.Record(outcome);
         return outcome;
@@ -87,14 +91,18 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
         return outcome;
     }
 
-    private NormalizeResult? Normalize(DatasetSchema schema, InputRecord input) =>
-        input.Value is { } value ? normalizer.Normalize(schema, value) : null;
-
-    /// <summary>Records serialized into one buffer; the log messages are slices of it, taken once it stops growing.</summary>
+    /// <summary>Records serialized into chunks; the log messages are slices of them. Chunks stay below the
+    /// large-object threshold (a 1000-record request is ~200 KB of JSON): one large buffer per request made every
+    /// batch a large-object allocation, which the GC only reclaims in full (gen 2) collections. They are not pooled,
+    /// because a cancelled append may still be copying from them.</summary>
     private sealed class MessageBuffer(int expected)
     {
-        private readonly ArrayBufferWriter<byte> _buffer = new(Math.Max(256, expected * 256));
-        private readonly List<(string? Key, int Start, int Length)> _slices = new(expected);
+        private const int MaxChunkBytes = 64 * 1024;
+
+        private readonly ArrayBufferWriter<byte> _scratch = new(512);
+        private readonly List<LogMessage> _messages = new(expected);
+        private byte[] _chunk = [];
+        private int _used;
         private Utf8JsonWriter? _writer;
 
         /// <summary>Records of the request this buffer stands for, including those not appended again.</summary>
@@ -102,28 +110,37 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
 
         public void Add(CanonicalRecord record, string? key, string? tag)
         {
-            var writer = _writer ??= new Utf8JsonWriter(_buffer);
-            var start = _buffer.WrittenCount;
+            var writer = _writer ??= new Utf8JsonWriter(_scratch);
+            _scratch.ResetWrittenCount();
             CanonicalJson.Write(writer, record, tag);
             writer.Flush();
             writer.Reset();
-            _slices.Add((key, start, _buffer.WrittenCount - start));
+            _messages.Add(new LogMessage(key, Keep(_scratch.WrittenSpan)));
         }
 
         public async Task AppendAsync(IEventLog log, string topic, CancellationToken ct)
         {
-            if (_slices.Count == 0)
+            _writer?.Dispose();
+            if (_messages.Count > 0)
             {
-                return;
+                await log.AppendAsync(topic, _messages, ct).ConfigureAwait(false);
             }
-            _writer!.Dispose();
-            var written = _buffer.WrittenMemory;
-            var messages = new LogMessage[_slices.Count];
-            for (var i = 0; i < messages.Length; i++)
+        }
+
+        private ReadOnlyMemory<byte> Keep(ReadOnlySpan<byte> json)
+        {
+            if (_chunk.Length - _used < json.Length)
             {
-                messages[i] = new LogMessage(_slices[i].Key, written.Slice(_slices[i].Start, _slices[i].Length));
+                // Sized for what the request still needs (a single record gets a small chunk), at most MaxChunkBytes.
+                var remaining = expected - _messages.Count is var r and > 0 ? r : 16;
+                var wanted = (long)remaining * Math.Max(json.Length, 128);
+                _chunk = new byte[Math.Max(json.Length, (int)Math.Min(wanted, MaxChunkBytes))];
+                _used = 0;
             }
-            await log.AppendAsync(topic, messages, ct).ConfigureAwait(false);
+            var kept = _chunk.AsMemory(_used, json.Length);
+            json.CopyTo(kept.Span);
+            _used += json.Length;
+            return kept;
         }
     }
 }

@@ -227,4 +227,31 @@ public sealed class RecordNormalizerTests
         Assert.True(error.Length < 150, error);
         Assert.EndsWith("(500 characters)", error);
     }
+    [Fact]
+    public void ReaderEntryReadsOneObjectAndLeavesTheReaderOnItsEnd()
+    {
+        var reader = new Utf8JsonReader("""[{"id":1,"name":"a","extra":{"x":[1,{"y":2}]}},{"category\u005Fid":"x","name":"b"}]"""u8);
+        reader.Read();
+        reader.Read();
+        var first = Normalizer.Normalize(DatasetCatalog.Categories, ref reader);
+        Assert.Equal(JsonTokenType.EndObject, reader.TokenType);
+        Assert.Equal([1L, "a"], first.Record!.Values);
+        reader.Read();
+        var second = Normalizer.Normalize(DatasetCatalog.Categories, ref reader);
+        // The error names the field as the input spelled it, escapes decoded.
+        Assert.Equal("category_id", SingleError(second).Field);
+        Assert.True(reader.Read());
+        Assert.Equal(JsonTokenType.EndArray, reader.TokenType);
+    }
+
+    [Fact]
+    public void ReaderEntryThrowsOnMalformedJson()
+    {
+        Assert.ThrowsAny<JsonException>(() =>
+        {
+            var reader = new Utf8JsonReader("""{"id":1,"name":tru}"""u8);
+            reader.Read();
+            Normalizer.Normalize(DatasetCatalog.Categories, ref reader);
+        });
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Emporium.Datasets;
 using Emporium.Ingest;
 
 namespace Emporium.Tests.Ingest;
@@ -8,27 +9,28 @@ public class IngestBodyParserTests
     [Fact]
     public void OneObjectArrayAndConcatenatedObjectsAreRecords()
     {
-        Assert.Single(IngestBodyParser.Parse("{\"a\":1}"u8, BodyFormat.Json));
-        var array = IngestBodyParser.Parse("[{\"a\":1},{\"a\":2},{\"a\":3}]"u8, BodyFormat.Json);
+        Assert.Single(IngestBodyParser.Parse("{\"a\":1}"u8.ToArray(), BodyFormat.Json));
+        var array = IngestBodyParser.Parse("[{\"a\":1},{\"a\":2},{\"a\":3}]"u8.ToArray(), BodyFormat.Json);
         Assert.Equal([0, 1, 2], array.Select(r => r.Index));
-        Assert.Equal(2, array[1].Value!.Value.GetProperty("a").GetInt32());
-        Assert.Equal(2, IngestBodyParser.Parse("{\"a\":1}\n{\"a\":2}"u8, BodyFormat.Json).Count);
+        Assert.Equal(2, array[1].ToElement()!.Value.GetProperty("a").GetInt32());
+        Assert.Equal("{\"a\":2}", array[1].RawText);
+        Assert.Equal(2, IngestBodyParser.Parse("{\"a\":1}\n{\"a\":2}"u8.ToArray(), BodyFormat.Json).Count);
     }
 
     [Fact]
     public void NonObjectArrayItemsAreRejectedIndividually()
     {
-        var records = IngestBodyParser.Parse("[{\"a\":1},42,[1,2],{\"a\":2}]"u8, BodyFormat.Json);
+        var records = IngestBodyParser.Parse("[{\"a\":1},42,[1,2],{\"a\":2}]"u8.ToArray(), BodyFormat.Json);
         Assert.Equal(4, records.Count);
         Assert.Contains("got a number", records[1].Error);
         Assert.Contains("got an array", records[2].Error);
-        Assert.NotNull(records[3].Value);
+        Assert.NotNull(records[3].ToElement());
     }
 
     [Fact]
     public void MalformedJsonSaysWhere()
     {
-        var e = Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse("[{\"a\":1},\n{\"a\": tru}]"u8, BodyFormat.Json));
+        var e = Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse("[{\"a\":1},\n{\"a\": tru}]"u8.ToArray(), BodyFormat.Json));
         Assert.Contains("line 2", e.Message);
         Assert.Contains("byte", e.Message);
     }
@@ -45,24 +47,50 @@ public class IngestBodyParserTests
     [Fact]
     public void NdjsonBadLinesRejectOnlyThemselves()
     {
-        var body = Encoding.UTF8.GetBytes("{\"a\":1}\r\n\n{bad json}\n[1]\n")
+        var body = Encoding.UTF8.GetBytes("{\"id\":1,\"name\":\"a\"}\r\n\n{bad json}\n[1]\n")
             .Concat(new byte[] { (byte)'{', (byte)'"', 0xFF, (byte)'"', (byte)':', (byte)'1', (byte)'}', (byte)'\n' })
-            .Concat(Encoding.UTF8.GetBytes("{\"a\":2}"))
+            .Concat(Encoding.UTF8.GetBytes("  {\"id\":2,\"name\":\"b\"} \n{\"id\":3} x\n{\"id\":4,\"name\":\"d\"}"))
             .ToArray();
         var records = IngestBodyParser.Parse(body, BodyFormat.NdJson);
-        Assert.Equal(5, records.Count);
-        Assert.NotNull(records[0].Value);
-        Assert.StartsWith("line 3", records[1].Error);
-        Assert.Contains("expected a JSON object", records[2].Error);
+        Assert.Equal(7, records.Count);
+        Assert.Equal([1, 3, 4, 0, 6, 7, 8], records.Select(r => r.Line));
+        Assert.Equal(1L, Read(records[0], out _)!.Record!["id"]);
+        Assert.Null(Read(records[1], out var bad));
+        Assert.StartsWith("line 3, byte 2: not valid JSON", bad);
+        Assert.Equal("{bad json}", records[1].RawText);
+        Assert.Null(Read(records[2], out var array));
+        Assert.Equal("line 4: expected a JSON object, got array", array);
         Assert.Contains("not valid UTF-8", records[3].Error);
-        Assert.Equal(2, records[4].Value!.Value.GetProperty("a").GetInt32());
+        Assert.Null(Read(records[3], out var utf8));
+        Assert.Equal(records[3].Error, utf8);
+        Assert.Equal(2L, Read(records[4], out _)!.Record!["id"]);
+        Assert.Equal("{\"id\":2,\"name\":\"b\"}", records[4].RawText);
+        Assert.Null(Read(records[5], out var trailing));
+        Assert.StartsWith("line 7", trailing);
+        Assert.Equal(4L, Read(records[6], out _)!.Record!["id"]);
     }
+
+    [Fact]
+    public void ReadingALineNormalizesItAndReportsItsFieldErrors()
+    {
+        var records = IngestBodyParser.Parse("{\"category_id\":\"12\",\"name\":\" Toys \",\"extra\":{\"a\":[1,{}]}}\n{\"id\":\"x\",\"name\":\"a\"}"u8.ToArray(), BodyFormat.NdJson);
+        var first = Read(records[0], out var why);
+        Assert.Null(why);
+        Assert.Equal([12L, "Toys"], first!.Record!.Values);
+        var second = Read(records[1], out why);
+        Assert.Null(why);
+        Assert.False(second!.IsValid);
+        Assert.Equal("id", Assert.Single(second.Errors).Field);
+    }
+
+    private static NormalizeResult? Read(InputRecord record, out string? unreadable) =>
+        IngestBodyParser.Normalize(record, DatasetCatalog.Categories, RecordNormalizer.Instance, out unreadable);
 
     [Fact]
     public void EmptyBodyIsAnError()
     {
-        Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse("  \n "u8, BodyFormat.NdJson));
-        Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse(""u8, BodyFormat.Json));
+        Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse("  \n "u8.ToArray(), BodyFormat.NdJson));
+        Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse(""u8.ToArray(), BodyFormat.Json));
     }
 
     [Theory]

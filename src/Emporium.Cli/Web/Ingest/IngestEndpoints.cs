@@ -26,7 +26,7 @@ public sealed class IngestEndpoints : IEndpointModule
                 var source = $"http:{context.Request.Path}";
                 return handler.HandleAsync(context, async (body, pipeline, tag, ct) =>
                 {
-                    var records = IngestBodyParser.Parse(body.Span, format);
+                    var records = IngestBodyParser.Parse(body, format);
                     return IngestHandler.Outcome(await pipeline.IngestAsync(schema, records, source, tag, ct));
                 });
             })

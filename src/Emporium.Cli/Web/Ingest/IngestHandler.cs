@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Emporium.Configuration;
 using Emporium.Datasets;
@@ -74,23 +76,52 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
     /// <summary>Maps an ingest outcome to 202, or 400 when nothing was valid.</summary>
     public static IngestResponse Outcome(IngestResult result)
     {
-        var body = new Dictionary<string, object?>
-        {
-            ["dataset"] = result.Dataset,
-            ["accepted"] = result.Accepted,
-            ["rejected"] = result.Rejected,
-            ["errors"] = result.Errors,
-        };
         if (result.Accepted == 0)
         {
-            body["type"] = "https://httpstatuses.io/400";
-            body["title"] = "no valid record";
-            body["status"] = 400;
-            body["detail"] = $"all {result.Rejected} record(s) were rejected; they are kept in the dead letters";
+            var body = new Dictionary<string, object?>
+            {
+                ["dataset"] = result.Dataset,
+                ["accepted"] = result.Accepted,
+                ["rejected"] = result.Rejected,
+                ["errors"] = result.Errors,
+                ["type"] = "https://httpstatuses.io/400",
+                ["title"] = "no valid record",
+                ["status"] = 400,
+                ["detail"] = $"all {result.Rejected} record(s) were rejected; they are kept in the dead letters",
+            };
             return new IngestResponse(400, JsonSerializer.Serialize(body, ApiErrors.Json));
         }
-        return new IngestResponse(202, JsonSerializer.Serialize(body, ApiErrors.Json));
+        // Written directly: this answers every accepted request, and the serializer's dictionary path costs more than
+        // the rest of a one-record request's work outside the log.
+        var buffer = new ArrayBufferWriter<byte>(128 + 96 * result.Errors.Count);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString(DatasetName, result.Dataset);
+            writer.WriteNumber(AcceptedName, result.Accepted);
+            writer.WriteNumber(RejectedName, result.Rejected);
+            writer.WriteStartArray(ErrorsName);
+            foreach (var error in result.Errors)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber(IndexName, error.Index);
+                writer.WriteString(FieldName, error.Field);
+                writer.WriteString(ErrorName, error.Error);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return new IngestResponse(202, Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
+
+    private static readonly JsonEncodedText DatasetName = JsonEncodedText.Encode("dataset");
+    private static readonly JsonEncodedText AcceptedName = JsonEncodedText.Encode("accepted");
+    private static readonly JsonEncodedText RejectedName = JsonEncodedText.Encode("rejected");
+    private static readonly JsonEncodedText ErrorsName = JsonEncodedText.Encode("errors");
+    private static readonly JsonEncodedText IndexName = JsonEncodedText.Encode("index");
+    private static readonly JsonEncodedText FieldName = JsonEncodedText.Encode("field");
+    private static readonly JsonEncodedText ErrorName = JsonEncodedText.Encode("error");
 
     private async Task<IngestResponse> RunAsync(ReadOnlyMemory<byte> body, Func<ReadOnlyMemory<byte>, IngestPipeline, IngestTag?, CancellationToken, Task<IngestResponse>> process,
         IngestTag? tag, CancellationToken ct)

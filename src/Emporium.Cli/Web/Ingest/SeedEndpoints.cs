@@ -35,13 +35,13 @@ public sealed class SeedEndpoints : IEndpointModule
 
     private static async Task<IngestResponse> IngestOneAsync(DatasetSchema schema, ReadOnlyMemory<byte> body, IngestPipeline pipeline, string path, bool withDate, IngestTag? tag, CancellationToken ct)
     {
-        var records = IngestBodyParser.Parse(body.Span, BodyFormat.Json);
-        if (records is not [{ Value: { } item } only])
+        var records = IngestBodyParser.Parse(body, BodyFormat.Json);
+        if (records is not [{ Error: null } only] || only.ToElement() is not { } item)
         {
             return new IngestResponse(400, ApiErrors.ProblemJson(400, "expected one JSON object",
                 records.Count == 1 ? records[0].Error : $"got {records.Count} values; this route takes one item per request (use /api/v1/ingest/{schema.Name} for batches)"));
         }
-        var input = item;
+        var input = only;
         if (withDate && item.TryGetProperty("date", out var date) && date.ValueKind != JsonValueKind.Null)
         {
             if (date.ValueKind != JsonValueKind.String ||
@@ -56,9 +56,9 @@ public sealed class SeedEndpoints : IEndpointModule
             // this route's contract, not something to guess at elsewhere.
             node.Remove("date");
             node["observed_at"] = parsed.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            input = JsonSerializer.SerializeToElement(node);
+            input = InputRecord.Parsed(only.Index, JsonSerializer.SerializeToUtf8Bytes(node));
         }
-        var result = await pipeline.IngestAsync(schema, [only with { Value = input }], $"http:{path}", tag, ct);
+        var result = await pipeline.IngestAsync(schema, [input], $"http:{path}", tag, ct);
         if (result.Accepted == 0)
         {
             var first = result.Errors.FirstOrDefault();

@@ -17,31 +17,51 @@ public static class ValueConverter
     public static ConvertedValue Convert(ColumnSchema column, string? text) =>
         text is null ? ConvertedValue.Empty : column.Type == ColumnType.Text ? CleanText(column, text) : FromText(column, text.AsSpan());
 
+    /// <summary>Converts a JSON value by reading its bytes (so a document value and a streamed one follow the same rules).</summary>
     public static ConvertedValue Convert(ColumnSchema column, JsonElement value)
     {
-        switch (value.ValueKind)
+        if (value.ValueKind == JsonValueKind.Undefined)
         {
-            case JsonValueKind.Null:
-            case JsonValueKind.Undefined:
+            return ConvertedValue.Empty;
+        }
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(value));
+        reader.Read();
+        return Convert(column, ref reader);
+    }
+
+    /// <summary>Converts the JSON value whose first token the reader is on, leaving the reader on the value's last
+    /// token (an object or array given for a scalar column is skipped whole and reported).</summary>
+    public static ConvertedValue Convert(ColumnSchema column, ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
                 return ConvertedValue.Empty;
-            case JsonValueKind.String:
+            case JsonTokenType.String:
                 if (column.Type == ColumnType.Text)
                 {
-                    return CleanText(column, value.GetString()!);
+                    return CleanText(column, reader.GetString()!);
                 }
-                return FromJsonString(column, value);
-            case JsonValueKind.Number:
-                return FromJsonNumber(column, value);
-            case JsonValueKind.True:
-            case JsonValueKind.False:
+                return FromJsonString(column, ref reader);
+            case JsonTokenType.Number:
+                return FromJsonNumber(column, ref reader);
+            case JsonTokenType.True:
+            case JsonTokenType.False:
+            {
+                var flag = reader.TokenType == JsonTokenType.True;
                 return column.Type switch
                 {
-                    ColumnType.Boolean => ConvertedValue.Of(Box(value.ValueKind == JsonValueKind.True)),
-                    ColumnType.Text => ConvertedValue.Of(value.ValueKind == JsonValueKind.True ? "true" : "false"),
-                    _ => ConvertedValue.Fail($"expected {Expected(column)}, got {(value.ValueKind == JsonValueKind.True ? "true" : "false")}"),
+                    ColumnType.Boolean => ConvertedValue.Of(Box(flag)),
+                    ColumnType.Text => ConvertedValue.Of(flag ? "true" : "false"),
+                    _ => ConvertedValue.Fail($"expected {Expected(column)}, got {(flag ? "true" : "false")}"),
                 };
+            }
             default:
-                return ConvertedValue.Fail($"expected {Expected(column)}, got {(value.ValueKind == JsonValueKind.Object ? "an object" : "an array")}");
+            {
+                var got = reader.TokenType == JsonTokenType.StartObject ? "an object" : "an array";
+                reader.Skip();
+                return ConvertedValue.Fail($"expected {Expected(column)}, got {got}");
+            }
         }
     }
 
@@ -56,46 +76,45 @@ public static class ValueConverter
         _ => column.Type.ToString(),
     };
 
-    private static ConvertedValue FromJsonNumber(ColumnSchema column, JsonElement value)
+    private static ConvertedValue FromJsonNumber(ColumnSchema column, ref Utf8JsonReader reader)
     {
         switch (column.Type)
         {
             case ColumnType.Integer:
-                if (value.TryGetInt64(out var l))
+                if (reader.TryGetInt64(out var l))
                 {
                     return Integer(column, l);
                 }
-                return value.TryGetDouble(out var whole) && NumberParser.FromDouble(whole, out l) == ParseStatus.Ok
+                return reader.TryGetDouble(out var whole) && NumberParser.FromDouble(whole, out l) == ParseStatus.Ok
                     ? Integer(column, l)
-                    : ConvertedValue.Fail($"expected an integer, got {value.GetRawText()}");
+                    : ConvertedValue.Fail($"expected an integer, got {RawText(ref reader)}");
             case ColumnType.Double:
-                return value.TryGetDouble(out var d) && double.IsFinite(d)
+                return reader.TryGetDouble(out var d) && double.IsFinite(d)
                     ? Double(column, d)
-                    : ConvertedValue.Fail($"expected a number, got {value.GetRawText()}");
+                    : ConvertedValue.Fail($"expected a number, got {RawText(ref reader)}");
             case ColumnType.Boolean:
-                if (value.TryGetInt64(out var flag) && flag is 0 or 1)
+                if (reader.TryGetInt64(out var flag) && flag is 0 or 1)
                 {
                     return ConvertedValue.Of(Box(flag == 1));
                 }
-                return ConvertedValue.Fail($"expected {Expected(column)}, got {value.GetRawText()}");
+                return ConvertedValue.Fail($"expected {Expected(column)}, got {RawText(ref reader)}");
             case ColumnType.Timestamp:
-                return value.TryGetDouble(out var unix) && TimestampParser.FromUnix(unix, out var t) == ParseStatus.Ok
+                return reader.TryGetDouble(out var unix) && TimestampParser.FromUnix(unix, out var t) == ParseStatus.Ok
                     ? ConvertedValue.Of(t)
-                    : ConvertedValue.Fail($"expected {Expected(column)}, got {value.GetRawText()}");
+                    : ConvertedValue.Fail($"expected {Expected(column)}, got {RawText(ref reader)}");
             default:
-                return CleanText(column, value.GetRawText());
+                return CleanText(column, RawText(ref reader));
         }
     }
 
-    private static ConvertedValue FromJsonString(ColumnSchema column, JsonElement value)
+    /// <summary>A number token as written (numbers have no escapes, so the raw bytes are the text).</summary>
+    private static string RawText(ref Utf8JsonReader reader) => Encoding.UTF8.GetString(reader.ValueSpan);
+
+    private static ConvertedValue FromJsonString(ColumnSchema column, ref Utf8JsonReader reader)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length >= 2 && raw[0] == (byte)'"')
-        {
-            raw = raw[1..^1];
-        }
         // Without escapes the raw bytes are the value: decode on the stack instead of allocating a string.
-        if (raw.Length <= StackLimit && raw.IndexOf((byte)'\\') < 0)
+        var raw = reader.ValueSpan;
+        if (raw.Length <= StackLimit && !reader.ValueIsEscaped)
         {
             Span<char> chars = stackalloc char[StackLimit];
             if (Encoding.UTF8.TryGetChars(raw, chars, out var n))
@@ -103,7 +122,7 @@ public static class ValueConverter
                 return FromText(column, chars[..n]);
             }
         }
-        return FromText(column, value.GetString().AsSpan());
+        return FromText(column, reader.GetString().AsSpan());
     }
 
     private static ConvertedValue FromText(ColumnSchema column, ReadOnlySpan<char> text)
