@@ -111,6 +111,7 @@ public sealed class EmporiumHost : IAsyncDisposable
                 $"refusing to bind to {options.Bind} without API keys: anyone on the network could write and read data. " +
                 "Create a key with 'emporium keys add --scope admin' (or configure Auth:Keys), or bind to 127.0.0.1.");
         }
+        EnsurePortFree(options);
         foreach (var key in options.Auth.Keys)
         {
             if (key.Hash.Length != 64 || !key.Hash.All(Uri.IsHexDigit))
@@ -121,6 +122,30 @@ public sealed class EmporiumHost : IAsyncDisposable
             {
                 throw new StartupException($"API key '{key.Name}': scopes must be some of {string.Join(", ", Scopes.All)}");
             }
+        }
+    }
+
+    /// <summary>A port another program listens on is refused before anything opens, with a message instead of the
+    /// web host's start-up failure and stack trace. (Kestrel still reports a port taken between this check and its
+    /// own bind.)</summary>
+    private static void EnsurePortFree(EmporiumOptions options)
+    {
+        if (options.Port == 0)
+        {
+            return;
+        }
+        var address = IPAddress.TryParse(options.Bind, out var ip) ? ip : IPAddress.Loopback;
+        try
+        {
+            var probe = new System.Net.Sockets.TcpListener(address, options.Port);
+            probe.Start();
+            probe.Stop();
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode is System.Net.Sockets.SocketError.AddressAlreadyInUse or System.Net.Sockets.SocketError.AccessDenied)
+        {
+            throw new StartupException(e.SocketErrorCode == System.Net.Sockets.SocketError.AccessDenied
+                ? $"not allowed to listen on port {options.Port} of {options.Bind}: choose another with --port"
+                : $"port {options.Port} of {options.Bind} is already in use (another Emporium or another program): choose another with --port");
         }
     }
 

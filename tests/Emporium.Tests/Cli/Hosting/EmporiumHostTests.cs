@@ -20,6 +20,27 @@ public class EmporiumHostTests
     }
 
     [Fact]
+    public async Task APortInUseIsRefusedWithAMessageBeforeAnythingOpens()
+    {
+        using var dir = new TempDir("port");
+        var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            var configuration = EmporiumConfiguration.Build(dir.Path, new Dictionary<string, string?> { ["Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            var e = await Assert.ThrowsAsync<StartupException>(() =>
+                EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None));
+            Assert.Contains($"port {port} of 127.0.0.1 is already in use", e.Message);
+            Assert.Null(DataDirLock.FindOwner(dir.Path));
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
+    [Fact]
     public async Task TheDataDirHasOneOwnerWhichPublishesItsUrl()
     {
         await using var first = await TestHost.StartAsync(new InMemoryEventLog(), new StrictTestNormalizer());
