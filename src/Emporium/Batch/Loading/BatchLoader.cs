@@ -359,11 +359,14 @@ public sealed class BatchLoader
             var scratch = Path.Combine(owner.options.TempDirectory ?? Path.GetTempPath(), $"emporium-bulk-{Guid.NewGuid():N}");
             try
             {
+                DuckDbCsvLoad.Parsed? staged = null;
                 var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, loadedAt) =>
                 {
-                    var parsed = await DuckDbCsvLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, loadedAt,
+                    staged = await DuckDbCsvLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, loadedAt,
                         row => (Check(row, out var record), record), ct).ConfigureAwait(false);
-                    if (parsed is null)
+                }, async (db, loadedAt) =>
+                {
+                    if (staged is not { } parsed)
                     {
                         return new BulkOutcome<DuckDbCsvLoad.Parsed?>(null, null, null);
                     }

@@ -67,7 +67,8 @@ internal static class DuckDbCsvLoad
         return new Plan(dialect, header, columnOf);
     }
 
-    /// <summary>Parses the file on the warehouse's writer connection, inside its transaction, and stages its good rows
+    /// <summary>Parses the file on the warehouse's writer connection, before its transaction (so the staged rows are
+    /// committed temp rows, which DuckDB scans in parallel for the Parquet and the insert), and stages its good rows
     /// as <see cref="StagedTable"/> (canonical columns, <c>_source</c>, <c>_loaded_at</c>, <c>_seq</c> = source
     /// ordinal). Returns null when the file needs the streaming reader after all (an unterminated quote, or DuckDB and
     /// the shared reader disagreeing on which rows are malformed): nothing is kept then.</summary>
@@ -130,9 +131,9 @@ internal static class DuckDbCsvLoad
         }
 
         // The ordinal of a good row is its place in the table: a statement with insertion order preserved (DuckDB's
-        // default) appends the file's rows in file order, and a table created in the open transaction numbers its
-        // rows consecutively from a transaction-local base. Numbering rows in the scan instead (row_number) would
-        // serialize the parallel CSV reader. Good row k is then source record k plus the malformed records before it.
+        // default) appends the file's rows in file order, numbered consecutively (from a transaction-local base when
+        // the table is made inside a transaction). Numbering rows in the scan instead (row_number) would serialize the
+        // parallel CSV reader. Good row k is then source record k plus the malformed records before it.
         var counts = Query(db, $"SELECT min(rowid), count(*) FILTER (WHERE _ok), count(*) FILTER (WHERE NOT _ok) FROM {Rows}")[0];
         var baseRowId = counts[0] is long b ? b : 0;
         var good = Convert.ToInt64(counts[1], CultureInfo.InvariantCulture);
@@ -163,7 +164,7 @@ internal static class DuckDbCsvLoad
             var header = new HeaderIndex(plan.Header);
             var fields = string.Join(", ", names.Select((_, i) => $"_raw[{i + 1}]"));
             var needLines = new List<(long Record, QuarantineEntry Reject)>();
-            for (long last = 0; ;)
+            for (var last = baseRowId - 1; ;)
             {
                 ct.ThrowIfCancellationRequested();
                 var page = Query(db, $"SELECT rowid, {ordinal}, {fields} FROM {Rows} WHERE NOT _ok AND rowid > {last} ORDER BY rowid LIMIT {SlowPage}");

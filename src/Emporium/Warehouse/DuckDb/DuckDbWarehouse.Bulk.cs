@@ -11,12 +11,13 @@ internal sealed record BulkOutcome<T>(T Result, string? StagedTable, WarehouseBa
 public sealed partial class DuckDbWarehouse
 {
     /// <summary>Runs a bulk load as SQL on the writer connection, in one transaction with the batch's offsets (and its
-    /// <see cref="WarehouseBatch.ReplaceSource"/> delete): the body stages rows with DuckDB itself (e.g. from
-    /// <c>read_csv</c>), they are merged into <paramref name="schema"/>'s table like any committed rows, and the whole
-    /// file becomes visible at once or not at all. Other commits wait for it, since DuckDB has one writer.</summary>
+    /// <see cref="WarehouseBatch.ReplaceSource"/> delete): <paramref name="stage"/> stages rows in the writer's temp
+    /// tables with DuckDB itself (e.g. from <c>read_csv</c>), before the transaction; the body, in it, returns them,
+    /// they are merged into <paramref name="schema"/>'s table like any committed rows, and the whole file becomes
+    /// visible at once or not at all. Other commits wait for it, since DuckDB has one writer.</summary>
     /// <param name="replaceSource">Rows of this <c>_source</c> are deleted first (a forced reload).</param>
-    /// <param name="cleanup">Drops the body's scratch tables, committed or not.</param>
-    internal Task<T> BulkLoadAsync<T>(DatasetSchema schema, string? replaceSource,
+    /// <param name="cleanup">Drops the scratch tables, committed or not.</param>
+    internal Task<T> BulkLoadAsync<T>(DatasetSchema schema, string? replaceSource, Func<DuckDBConnection, DateTime, Task> stage,
         Func<DuckDBConnection, DateTime, Task<BulkOutcome<T>>> body, Action<DuckDBConnection> cleanup, CancellationToken ct) =>
         InWriteTransactionAsync(async (tx, loadedAt) =>
         {
@@ -38,5 +39,5 @@ public sealed partial class DuckDbWarehouse
             WriteOffsets(batch, loadedAt);
             tx.Commit();
             return outcome.Result;
-        }, cleanup, ct);
+        }, cleanup, ct, stage);
 }

@@ -30,26 +30,36 @@ public sealed partial class DuckDbWarehouse
         }, cleanup: null, ct);
 
     /// <summary>Runs <paramref name="body"/> (which commits) in one transaction of the single writer, given the
-    /// load time; any failure rolls it back, and <paramref name="cleanup"/> runs last either way.</summary>
+    /// load time; any failure rolls it back, and <paramref name="cleanup"/> runs last either way. <paramref name="prepare"/>
+    /// runs first, holding the writer but outside the transaction: for work on the writer's own temp tables, which
+    /// DuckDB scans in parallel once committed (rows a transaction has not committed yet are scanned by one thread).</summary>
     private async Task<T> InWriteTransactionAsync<T>(
-        Func<DuckDBTransaction, DateTime, Task<T>> body, Action<DuckDBConnection>? cleanup, CancellationToken ct)
+        Func<DuckDBTransaction, DateTime, Task<T>> body, Action<DuckDBConnection>? cleanup, CancellationToken ct,
+        Func<DuckDBConnection, DateTime, Task>? prepare = null)
     {
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var loadedAt = _time.GetUtcNow().UtcDateTime;
-            using var tx = _writer.BeginTransaction();
             try
             {
-                return await body(tx, loadedAt).ConfigureAwait(false);
-            }
-            catch
-            {
-                TryRollback(tx);
-                // Staging tables created inside the failed transaction are gone with it.
-                _stagedSchemas.Clear();
-                throw;
+                if (prepare is not null)
+                {
+                    await prepare(_writer, loadedAt).ConfigureAwait(false);
+                }
+                using var tx = _writer.BeginTransaction();
+                try
+                {
+                    return await body(tx, loadedAt).ConfigureAwait(false);
+                }
+                catch
+                {
+                    TryRollback(tx);
+                    // Staging tables created inside the failed transaction are gone with it.
+                    _stagedSchemas.Clear();
+                    throw;
+                }
             }
             finally
             {
