@@ -23,6 +23,9 @@ internal static class DuckDbCsvLoad
     private const int SlowPage = 20_000;
     private const int PartitionFlushRows = 65_536;
     private const int PartitionOpenFiles = 16;
+    // read_csv sizes its buffers at 16 × max_line_size by default, 128 MB for the 8 MB records the shared reader
+    // accepts; DuckDB's own default buffer (32 MB) still holds four such records.
+    private const int ReadBufferBytes = 32 << 20;
     private const string RejectsTable = "_fast_rejects";
     private const string ScansTable = "_fast_scans";
 
@@ -100,7 +103,7 @@ internal static class DuckDbCsvLoad
             SELECT {select}, _ok, CASE WHEN NOT _ok THEN [{raw}] END AS _raw, NULL::BIGINT AS _fixed
             FROM (SELECT *, {allFast} AS _ok FROM read_csv({Literal(path)}, columns = {columnMap},
                 header = true, delim = {Literal(plan.Dialect.Delimiter.ToString())}, quote = {quote}, escape = {quote},
-                auto_detect = false, max_line_size = {CsvFormatReader.MaxRecordChars}, store_rejects = true,
+                auto_detect = false, max_line_size = {CsvFormatReader.MaxRecordChars}, buffer_size = {ReadBufferBytes}, store_rejects = true,
                 rejects_table = '{RejectsTable}', rejects_scan = '{ScansTable}'))
             """);
         ct.ThrowIfCancellationRequested();
