@@ -165,7 +165,9 @@ public sealed partial class DuckDbWarehouse
             Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} ORDER BY _seq");
             return;
         }
-        if (IsNewKeys(schema, source))
+        // Checking that every key is new costs a scan of the table, as the delete below does: worth it only for a
+        // large batch (a first bulk load), where it saves the window over the batch.
+        if (Count(source) > NewKeysCheckRows && IsNewKeys(schema, source))
         {
             // Every key is new and appears once (a first load): a plain insert, with no window over the batch.
             Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}");
@@ -176,6 +178,15 @@ public sealed partial class DuckDbWarehouse
         Execute(_writer, $"DELETE FROM {target} USING (SELECT DISTINCT {key} FROM {source}) s WHERE {on}");
         // Latest in the batch wins: one row per key, the one appended last.
         Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _seq DESC) = 1");
+    }
+
+    private const long NewKeysCheckRows = 50_000;
+
+    private long Count(string source)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = $"SELECT count(*) FROM {source}";
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private bool IsNewKeys(DatasetSchema schema, string source)
