@@ -153,9 +153,9 @@ internal static class DuckDbCsvLoad
             ordinal = $"({place} + (SELECT count(*) FROM {Skips} WHERE before < {place}))";
         }
 
-        // What the sinks read. A row the normalizer cleans is appended (placed after the file's rows, so it carries its
-        // ordinal in _fixed); the raw row it came from stays out (not _ok). A UNION of two tables here would cost the
-        // keyed insert its parallelism.
+        // What the sinks read. A row the normalizer cleans is appended to the same table (placed after the file's rows,
+        // so it carries its ordinal in _fixed); the raw row it came from stays out (not _ok). The sinks scan one table,
+        // not a UNION of two.
         var canonical = string.Join(", ", schema.Columns.Select(c => Quote(c.Name)));
         Execute(db, $"""
             CREATE OR REPLACE TEMP VIEW {Staged} AS
