@@ -55,16 +55,7 @@ public sealed partial class EmbeddedEventLog : IEventLog
         }
 
         var log = new EmbeddedEventLog(options, time ?? TimeProvider.System, lockFile);
-        try
-        {
-            await Task.Run(() => log.LoadTopics(ct), ct).ConfigureAwait(false);
-            return log;
-        }
-        catch
-        {
-            await log.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await EventLogOpening.CheckOrDisposeAsync(log, l => l.LoadTopics(ct), ct).ConfigureAwait(false);
     }
 
     public async ValueTask EnsureTopicAsync(string topic, int partitions, CancellationToken ct)

@@ -49,16 +49,7 @@ public sealed partial class KafkaEventLog : IEventLog
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultPartitions, 1);
         var log = new KafkaEventLog(options, time ?? TimeProvider.System, logger ?? NullLogger.Instance);
-        try
-        {
-            await Task.Run(() => log._admin.GetMetadata(options.ConnectTimeout), ct).ConfigureAwait(false);
-            return log;
-        }
-        catch
-        {
-            await log.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return await EventLogOpening.CheckOrDisposeAsync(log, l => l._admin.GetMetadata(options.ConnectTimeout), ct).ConfigureAwait(false);
     }
 
     public async ValueTask EnsureTopicAsync(string topic, int partitions, CancellationToken ct)
