@@ -24,6 +24,9 @@ public sealed class LakeManifestStore(ILakeStore lake)
 
     public Task DeletePublishedAsync(string dataset, string id, CancellationToken ct) => lake.DeleteAsync(PublishedPath(dataset, id), ct);
 
+    /// <summary>One published manifest, or null when there is none under that id.</summary>
+    public Task<LakeManifest?> ReadPublishedAsync(string dataset, string id, CancellationToken ct) => ReadAsync(PublishedPath(dataset, id), ct);
+
     /// <summary>Published manifests of a dataset: the batches readers may see.</summary>
     public IAsyncEnumerable<LakeManifest> ListPublishedAsync(string dataset, CancellationToken ct) =>
         ReadAllAsync($"{LakeLayout.Manifests}/{dataset}/", ct);
@@ -66,13 +69,21 @@ public sealed class LakeManifestStore(ILakeStore lake)
         paths.Sort(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            await using var stream = await lake.OpenReadAsync(path, ct).ConfigureAwait(false);
-            if (stream is null)
+            if (await ReadAsync(path, ct).ConfigureAwait(false) is { } manifest)
             {
-                continue; // deleted between listing and reading
+                yield return manifest; // (one deleted between listing and reading is skipped)
             }
-            yield return await JsonSerializer.DeserializeAsync<LakeManifest>(stream, Json, ct).ConfigureAwait(false)
-                ?? throw new InvalidDataException($"empty manifest {path}");
         }
+    }
+
+    private async Task<LakeManifest?> ReadAsync(string path, CancellationToken ct)
+    {
+        await using var stream = await lake.OpenReadAsync(path, ct).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return null;
+        }
+        return await JsonSerializer.DeserializeAsync<LakeManifest>(stream, Json, ct).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"empty manifest {path}");
     }
 }

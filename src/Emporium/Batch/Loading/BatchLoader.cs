@@ -148,7 +148,7 @@ public sealed class BatchLoader
         private readonly List<FileLoadMarker> superseded = [];
         private readonly DatasetSchema schema = request.Dataset;
         private readonly string name = Path.GetFileName(path);
-        private readonly string id = $"file-{probe.Sha256}";
+        private readonly string id = ManifestId(marker);
         private readonly string stem = $"file-{probe.Sha256[..16]}";
         private readonly List<string> quarantine = [];
         private readonly List<LakeManifestFile> files = [];
@@ -294,20 +294,21 @@ public sealed class BatchLoader
                 DeleteSources: superseded.Count > 0 ? superseded.Select(s => s.Source).ToList() : null, DeleteFrom: [schema]), ct).ConfigureAwait(false);
             foreach (var old in superseded)
             {
-                await owner.manifests.DeletePublishedAsync(schema.Name, $"file-{old.Sha256}", ct).ConfigureAwait(false);
+                await owner.manifests.DeletePublishedAsync(schema.Name, ManifestId(old), ct).ConfigureAwait(false);
             }
             await owner.manifests.DeletePendingAsync(schema.Name, id, ct).ConfigureAwait(false);
             return Result(error is null ? FileLoadStatus.Loaded : FileLoadStatus.Failed, error);
         }
 
-        /// <summary>Finds the failed loads this one replaces: published loads of this dataset whose raw file had this
-        /// name. A replaced load whose lake manifest survived a crash after the warehouse commit loses it now.</summary>
+        /// <summary>Finds the failed loads this one replaces: failed loads (by their markers) of this dataset whose raw
+        /// file had this name. A replaced load whose lake manifest survived a crash after the warehouse commit loses it
+        /// now. Only failed or replaced markers are looked at, so a dataset's many other manifests are never read.</summary>
         public async Task FindSupersededAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken ct)
         {
             var own = LakeSafeName(name);
-            await foreach (var manifest in owner.manifests.ListPublishedAsync(schema.Name, ct).ConfigureAwait(false))
+            foreach (var topic in offsets.Keys.Select(k => k.Topic).Distinct(StringComparer.Ordinal))
             {
-                if (!FileLoadMarker.TryParse(manifest.Source, out var sha) || sha == probe.Sha256)
+                if (!FileLoadMarker.TryParse(topic, out var sha) || sha == probe.Sha256)
                 {
                     continue;
                 }
@@ -315,16 +316,19 @@ public sealed class BatchLoader
                 var (failed, replaced) = other.State(offsets);
                 if (replaced)
                 {
-                    await owner.manifests.DeletePublishedAsync(schema.Name, manifest.Id, ct).ConfigureAwait(false);
+                    await owner.manifests.DeletePublishedAsync(schema.Name, ManifestId(other), ct).ConfigureAwait(false);
                 }
-                else if (failed && manifest.Files.FirstOrDefault(f => f.Zone == LakeLayout.Raw) is { } raw
-                    && RawNameOf(raw.Path, sha) == own)
+                else if (failed && await owner.manifests.ReadPublishedAsync(schema.Name, ManifestId(other), ct).ConfigureAwait(false) is { } manifest
+                    && manifest.Files.FirstOrDefault(f => f.Zone == LakeLayout.Raw) is { } raw && RawNameOf(raw.Path, sha) == own)
                 {
                     superseded.Add(other);
                     warnings.Add($"replaces the rows of an earlier load of {name} that failed (content {sha[..12]})");
                 }
             }
         }
+
+        /// <summary>The lake manifest of one file's load.</summary>
+        private static string ManifestId(FileLoadMarker marker) => $"file-{marker.Sha256}";
 
         /// <summary>The original (lake-safe) name of a raw file, without the content hash a name clash adds.</summary>
         private static string RawNameOf(string rawPath, string sha)
@@ -388,7 +392,7 @@ public sealed class BatchLoader
                     }
                     await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
                     return new BulkOutcome<DuckDbCsvLoad.Parsed?>(parsed, DuckDbCsvLoad.StagedTable,
-                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)));
+                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good);
                 }, DuckDbCsvLoad.Clean, ct).ConfigureAwait(false);
                 if (parsed is null)
                 {

@@ -4,9 +4,9 @@ using Emporium.Datasets;
 namespace Emporium.Warehouse.DuckDb;
 
 /// <summary>What a bulk load's SQL left behind: a staged table of rows to merge (canonical columns, <c>_source</c>,
-/// <c>_loaded_at</c>, <c>_seq</c>) and the offsets to store with them, or (<paramref name="Offsets"/> null) a decision
-/// not to commit anything.</summary>
-internal sealed record BulkOutcome<T>(T Result, string? StagedTable, WarehouseBatch? Offsets);
+/// <c>_loaded_at</c>, <c>_seq</c>) with its row count, and the offsets to store with them, or (<paramref name="Offsets"/>
+/// null) a decision not to commit anything.</summary>
+internal sealed record BulkOutcome<T>(T Result, string? StagedTable, WarehouseBatch? Offsets, long StagedRows = 0);
 
 public sealed partial class DuckDbWarehouse
 {
@@ -33,7 +33,7 @@ public sealed partial class DuckDbWarehouse
             }
             if (outcome.StagedTable is { } staged)
             {
-                MergeInto(schema, staged);
+                MergeInto(schema, staged, outcome.StagedRows);
             }
             FaultInjection?.Invoke("rows");
             WriteOffsets(batch, loadedAt);

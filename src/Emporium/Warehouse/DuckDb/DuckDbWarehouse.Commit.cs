@@ -150,13 +150,13 @@ public sealed partial class DuckDbWarehouse
         {
             return;
         }
-        MergeInto(schema, $"temp.main.{Quote(stage)}");
+        MergeInto(schema, $"temp.main.{Quote(stage)}", seq);
     }
 
     /// <summary>Inserts the rows of a staged table (canonical columns, <c>_source</c>, <c>_loaded_at</c>, and
     /// <c>_seq</c> giving their order) into the dataset's table. Keyed datasets keep one row per key, the latest: the
     /// tables carry no PRIMARY KEY (see <see cref="EnsureTable"/>), so the single writer replaces rows itself.</summary>
-    private void MergeInto(DatasetSchema schema, string source)
+    private void MergeInto(DatasetSchema schema, string source, long rows)
     {
         var columns = string.Join(", ", schema.Columns.Select(c => Quote(c.Name)).Append("_source").Append("_loaded_at"));
         var target = Quote(schema.Name);
@@ -167,7 +167,7 @@ public sealed partial class DuckDbWarehouse
         }
         // Checking that every key is new costs a scan of the table, as the delete below does: worth it only for a
         // large batch (a first bulk load), where it saves the window over the batch.
-        if (Count(source) > NewKeysCheckRows && IsNewKeys(schema, source))
+        if (rows > NewKeysCheckRows && IsNewKeys(schema, source))
         {
             // Every key is new and appears once (a first load): a plain insert, with no window over the batch.
             Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}");
@@ -181,13 +181,6 @@ public sealed partial class DuckDbWarehouse
     }
 
     private const long NewKeysCheckRows = 50_000;
-
-    private long Count(string source)
-    {
-        using var cmd = _writer.CreateCommand();
-        cmd.CommandText = $"SELECT count(*) FROM {source}";
-        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     private bool IsNewKeys(DatasetSchema schema, string source)
     {
