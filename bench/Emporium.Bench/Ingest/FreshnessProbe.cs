@@ -46,17 +46,7 @@ internal static class FreshnessProbe
     public static async Task<Result> RunAsync(HttpClient http, string url, IWarehouse warehouse, StreamProcessor? processor,
         IReadOnlyList<byte[]> batches, int batchSize, double eventsPerSecond, TimeSpan phase, CancellationToken ct)
     {
-        long backlog = 0;
-        var drain = Stopwatch.StartNew();
-        if (processor is not null)
-        {
-            backlog = await LagAsync(processor, ct);
-            while (await LagAsync(processor, ct) > 0 && drain.Elapsed < DrainLimit)
-            {
-                await Task.Delay(50, ct);
-            }
-        }
-        drain.Stop();
+        var (backlog, drain) = await DrainAsync(processor, ct);
 
         var committedBefore = processor?.Stats.Records ?? 0;
         var background = PacedLoadAsync(http, $"{url}/api/v1/ingest/orders", batches, TimeSpan.FromSeconds(batchSize / eventsPerSecond), phase, ct);
@@ -86,7 +76,7 @@ internal static class FreshnessProbe
         var loaded = await background * batchSize / clock.Elapsed.TotalSeconds;
         var stats = processor?.Stats;
         var processed = ((stats?.Records ?? 0) - committedBefore) / clock.Elapsed.TotalSeconds;
-        return new Result([.. samples], acked.Count, backlog, drain.Elapsed, loaded, processed, stats);
+        return new Result([.. samples], acked.Count, backlog, drain, loaded, processed, stats);
     }
 
     /// <summary>Posts one body every <paramref name="interval"/> (a late post is sent at once, never skipped). Returns
@@ -138,6 +128,23 @@ internal static class FreshnessProbe
             }
             await Task.Delay(5, ct);
         }
+    }
+
+    /// <summary>Waits until the processor has committed everything in the log (at most 120 s), so the next phase
+    /// measures its own load rather than the catch-up of an earlier one. Returns the backlog found and the time taken.</summary>
+    public static async Task<(long Backlog, TimeSpan Drain)> DrainAsync(StreamProcessor? processor, CancellationToken ct)
+    {
+        var drain = Stopwatch.StartNew();
+        if (processor is null)
+        {
+            return (0, TimeSpan.Zero);
+        }
+        var backlog = await LagAsync(processor, ct);
+        while (await LagAsync(processor, ct) > 0 && drain.Elapsed < DrainLimit)
+        {
+            await Task.Delay(50, ct);
+        }
+        return (backlog, drain.Elapsed);
     }
 
     private static async Task<long> LagAsync(StreamProcessor processor, CancellationToken ct) =>

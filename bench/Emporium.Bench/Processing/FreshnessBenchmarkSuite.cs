@@ -32,13 +32,15 @@ public sealed class FreshnessBenchmarkSuite : IBenchmarkSuite
         var seconds = double.Parse(BenchStats.Arg(args, "--seconds") ?? "5", CultureInfo.InvariantCulture);
         var rate = double.Parse(BenchStats.Arg(args, "--rate") ?? "10000", CultureInfo.InvariantCulture);
         var output = BenchStats.Arg(args, "--out");
+        var defaults = new StreamProcessorOptions();
+        var maxBatch = int.Parse(BenchStats.Arg(args, "--max-batch") ?? defaults.MaxBatchRecords.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         var dir = Path.Combine(Path.GetTempPath(), $"emporium-bench-freshness-{Guid.NewGuid():N}");
         try
         {
             await using var log = await EmbeddedEventLog.OpenAsync(new EmbeddedLogOptions { Directory = Path.Combine(dir, "log") }, ct: ct);
             await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = Path.Combine(dir, "warehouse.duckdb") });
             var lake = new LocalLakeStore(Path.Combine(dir, "lake"));
-            await using var processor = new StreamProcessor(log, warehouse, lake, new StreamProcessorOptions { TempDirectory = Path.Combine(dir, "tmp") });
+            await using var processor = new StreamProcessor(log, warehouse, lake, defaults with { TempDirectory = Path.Combine(dir, "tmp"), MaxBatchRecords = maxBatch });
             await processor.StartAsync(ct);
 
             var orders = Enumerable.Range(0, 16).Select(b => Enumerable.Range(0, BatchSize)

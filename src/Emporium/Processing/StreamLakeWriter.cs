@@ -4,9 +4,9 @@ using Emporium.Lake;
 
 namespace Emporium.Processing;
 
-/// <summary>Writes one partition batch to the lake: the entries as received to the raw zone (NDJSON) and the clean
-/// records to Parquet, one file per clean partition, all named after the offset range so re-processing a range
-/// rewrites the same objects. Returns the manifest describing them (not yet published).</summary>
+/// <summary>Writes partition batches to the lake: the entries as received to the raw zone (NDJSON) and the clean
+/// records to Parquet, one file per clean partition, all named after the batch's offset range so re-processing a range
+/// rewrites the same objects. Returns one manifest per partition batch (not yet published).</summary>
 internal sealed class StreamLakeWriter(ILakeStore lake, ParquetWriter parquet, string tempDirectory, TimeProvider time)
 {
     private const int UploadConcurrency = 8;
@@ -18,55 +18,85 @@ internal sealed class StreamLakeWriter(ILakeStore lake, ParquetWriter parquet, s
         new("_offset", ColumnType.Integer),
     ];
 
-    public async Task<LakeManifest> WriteAsync(PartitionBatch batch, CancellationToken ct)
+    /// <summary>Writes every partition batch of one micro-batch and returns their manifests, in the same order.
+    /// The raw files are written while the Parquet is encoded, and the clean records of all the partitions of a
+    /// dataset go through one Parquet encode: the encoder is serialized, and encoding each partition's batch on its own
+    /// repeated its fixed cost (table, plan, files) once per partition, which was most of a batch's latency.</summary>
+    public async Task<IReadOnlyList<LakeManifest>> WriteAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken ct)
     {
-        var files = new List<LakeManifestFile>();
-        var id = batch.Id;
-        var dataset = batch.Schema.Name;
-
-        // Raw: exactly the bytes the log holds, one entry per line, dated by the first entry's append time.
-        var rawPath = $"{LakeLayout.RawFolder(dataset, DateOnly.FromDateTime(batch.Entries[0].Timestamp.UtcDateTime))}/{id}.ndjson";
-        using (var buffer = new MemoryStream())
+        var raw = batches.Select(batch => WriteRawAsync(batch, ct)).ToList();
+        var clean = new List<LakeManifestFile>[batches.Count];
+        foreach (var dataset in batches.Select((batch, i) => (batch, i)).GroupBy(b => b.batch.Schema.Name, StringComparer.Ordinal))
         {
-            foreach (var entry in batch.Entries)
+            var written = await WriteCleanAsync(dataset.ToList(), ct).ConfigureAwait(false);
+            foreach (var (index, files) in written)
             {
-                buffer.Write(entry.Value.Span);
-                buffer.WriteByte((byte)'\n');
+                clean[index] = files;
             }
-            var bytes = buffer.Length;
-            buffer.Position = 0;
-            await lake.WriteAsync(rawPath, buffer, ct).ConfigureAwait(false);
-            files.Add(new LakeManifestFile(rawPath, LakeLayout.Raw, batch.Entries.Count, bytes));
         }
+        var rawFiles = await Task.WhenAll(raw).ConfigureAwait(false);
+        return batches.Select((batch, i) => new LakeManifest(batch.Schema.Name, batch.Id, batch.Source.ToString(),
+            [rawFiles[i], .. clean[i] ?? []], time.GetUtcNow())).ToList();
+    }
 
-        var columns = batch.Schema.Columns.Concat(SystemColumns).ToArray();
-        var source = batch.Source.ToString();
-        // Encode every clean partition in one local COPY, then upload the files concurrently: a backfill of
-        // historical records (reviews spanning years) touches hundreds of date partitions, and each upload waits
-        // on fsyncs.
-        var folders = new CleanFolders(batch.Schema);
-        var groups = batch.Records.GroupBy(folders.Of).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        if (groups.Count > 0)
+    /// <summary>Raw: exactly the bytes the log holds, one entry per line, dated by the first entry's append time.</summary>
+    private async Task<LakeManifestFile> WriteRawAsync(PartitionBatch batch, CancellationToken ct)
+    {
+        var rawPath = $"{LakeLayout.RawFolder(batch.Schema.Name, DateOnly.FromDateTime(batch.Entries[0].Timestamp.UtcDateTime))}/{batch.Id}.ndjson";
+        using var buffer = new MemoryStream();
+        foreach (var entry in batch.Entries)
         {
-            var folder = Path.Combine(tempDirectory, $"emporium-{Guid.NewGuid():N}");
-            try
-            {
-                var written = await parquet.WriteGroupsLocalAsync(folder, columns,
-                    groups.SelectMany((g, i) => g.Select(r => (i, (object?[])[.. r.Record.Values, source, r.Offset]))), ct).ConfigureAwait(false);
-                var uploads = groups.Select((g, i) => (Path: $"{g.Key}/{id}.parquet", written[i].File, written[i].Rows)).ToList();
-                await Parallel.ForEachAsync(uploads, new ParallelOptions { MaxDegreeOfParallelism = UploadConcurrency, CancellationToken = ct },
-                    async (file, token) => await lake.WriteFileAsync(file.Path, file.File, token).ConfigureAwait(false)).ConfigureAwait(false);
-                files.AddRange(uploads.Select(f => new LakeManifestFile(f.Path, LakeLayout.Clean, f.Rows, new FileInfo(f.File).Length)));
-            }
-            finally
-            {
-                if (Directory.Exists(folder))
+            buffer.Write(entry.Value.Span);
+            buffer.WriteByte((byte)'\n');
+        }
+        var bytes = buffer.Length;
+        buffer.Position = 0;
+        await lake.WriteAsync(rawPath, buffer, ct).ConfigureAwait(false);
+        return new LakeManifestFile(rawPath, LakeLayout.Raw, batch.Entries.Count, bytes);
+    }
+
+    /// <summary>Clean: one Parquet file per (partition batch, clean partition), named after the batch's offset range,
+    /// encoded in one local COPY and uploaded concurrently (a backfill of historical records, such as reviews spanning
+    /// years, touches hundreds of date partitions, and each upload waits on fsyncs).</summary>
+    private async Task<Dictionary<int, List<LakeManifestFile>>> WriteCleanAsync(IReadOnlyList<(PartitionBatch Batch, int Index)> batches, CancellationToken ct)
+    {
+        var schema = batches[0].Batch.Schema;
+        var folders = new CleanFolders(schema);
+        var groups = batches
+            .SelectMany(b => b.Batch.Records.GroupBy(folders.Of).Select(g => (b.Index, b.Batch, Folder: g.Key, Records: g)))
+            .OrderBy(g => g.Index).ThenBy(g => g.Folder, StringComparer.Ordinal)
+            .ToList();
+        var result = batches.ToDictionary(b => b.Index, _ => new List<LakeManifestFile>());
+        if (groups.Count == 0)
+        {
+            return result;
+        }
+        var columns = schema.Columns.Concat(SystemColumns).ToArray();
+        var folder = Path.Combine(tempDirectory, $"emporium-{Guid.NewGuid():N}");
+        try
+        {
+            var written = await parquet.WriteGroupsLocalAsync(folder, columns,
+                groups.SelectMany((g, i) =>
                 {
-                    Directory.Delete(folder, recursive: true);
-                }
+                    var source = g.Batch.Source.ToString();
+                    return g.Records.Select(r => (i, (object?[])[.. r.Record.Values, source, r.Offset]));
+                }), ct).ConfigureAwait(false);
+            var uploads = groups.Select((g, i) => (g.Index, Path: $"{g.Folder}/{g.Batch.Id}.parquet", written[i].File, written[i].Rows)).ToList();
+            await Parallel.ForEachAsync(uploads, new ParallelOptions { MaxDegreeOfParallelism = UploadConcurrency, CancellationToken = ct },
+                async (file, token) => await lake.WriteFileAsync(file.Path, file.File, token).ConfigureAwait(false)).ConfigureAwait(false);
+            foreach (var upload in uploads)
+            {
+                result[upload.Index].Add(new LakeManifestFile(upload.Path, LakeLayout.Clean, upload.Rows, new FileInfo(upload.File).Length));
+            }
+            return result;
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
             }
         }
-        return new LakeManifest(dataset, id, source, files, time.GetUtcNow());
     }
 
     /// <summary>Clean partition of a record: the date of its partition column, or of its log append time when the

@@ -52,19 +52,14 @@ public sealed partial class StreamProcessor
     private async Task LandAsync(ILogConsumer consumer, IReadOnlyList<PartitionBatch> batches, CancellationToken ct)
     {
         // 1. Lake files and pending manifests: invisible to readers, deleted by recovery unless step 2 commits.
-        // Partitions are written concurrently: each write waits on fsyncs (raw file, Parquet files, pending manifest),
-        // and a batch usually spans every partition of a topic, so waiting for them one after another multiplied
-        // the batch latency (and so freshness) by the partition count. Parquet encoding itself stays serialized.
+        // Files are written concurrently: each write waits on fsyncs, and a batch usually spans every partition of a
+        // topic, so waiting for them one after another multiplied the batch latency (and so freshness).
         IReadOnlyList<LakeManifest> manifests = [];
         if (_options.WriteLake)
         {
-            manifests = await Task.WhenAll(batches.Select(async batch =>
-            {
-                var manifest = await _lakeWriter.WriteAsync(batch, ct).ConfigureAwait(false);
-                FaultInjection?.Invoke("files");
-                await _manifests.WritePendingAsync(manifest, ct).ConfigureAwait(false);
-                return manifest;
-            })).ConfigureAwait(false);
+            manifests = await _lakeWriter.WriteAsync(batches, ct).ConfigureAwait(false);
+            FaultInjection?.Invoke("files");
+            await Task.WhenAll(manifests.Select(manifest => _manifests.WritePendingAsync(manifest, ct))).ConfigureAwait(false);
         }
         FaultInjection?.Invoke("lake");
 

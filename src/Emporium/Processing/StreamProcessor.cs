@@ -121,7 +121,13 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         {
             try
             {
-                await RunOnceAsync(ct).ConfigureAwait(false);
+                var started = _time.GetTimestamp();
+                var landed = await RunOnceAsync(ct).ConfigureAwait(false);
+                var rest = _options.MinBatchInterval - _time.GetElapsedTime(started);
+                if (landed > 0 && landed < _options.MaxBatchRecords && rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, _time, ct).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

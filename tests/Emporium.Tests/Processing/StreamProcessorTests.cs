@@ -114,6 +114,32 @@ public sealed class StreamProcessorTests
     }
 
     [Fact]
+    public async Task A_caught_up_processor_lands_a_trickle_at_most_once_per_batch_interval()
+    {
+        var interval = TimeSpan.FromMilliseconds(400);
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], MinBatchInterval = interval });
+        await h.Processor.StartAsync(CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var orders = Enumerable.Range(0, 40).Select(TestRecords.Order).ToList();
+        foreach (var order in orders)
+        {
+            await h.AppendAsync([order]);
+            await Task.Delay(25);
+        }
+        while ((long)(await h.QueryAsync("SELECT count(*) FROM orders"))[0][0]! < orders.Count)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the trickle did not land");
+            await Task.Delay(20);
+        }
+
+        // One record every 25 ms would otherwise make a batch of one or two records each: here each batch waits for
+        // the interval, so no more batches than intervals fit in the run (plus the first).
+        var batches = h.Processor.Stats.Batches;
+        Assert.InRange(batches, 2, (long)(clock.Elapsed / interval) + 1);
+        Assert.Equal(Expected(orders), Texts(await h.QueryAsync($"SELECT {OrderColumns} FROM orders")));
+    }
+
+    [Fact]
     public async Task Entries_that_are_not_canonical_json_are_skipped_but_kept_raw()
     {
         await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });

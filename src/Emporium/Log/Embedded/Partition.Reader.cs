@@ -117,7 +117,8 @@ internal sealed partial class Partition
 
     private byte[] ReadChunk(Segment segment, long position, int length)
     {
-        var chunk = new byte[length];
+        // Every byte is read into it before use, so zeroing it first was wasted (a visible share of a small fetch).
+        var chunk = GC.AllocateUninitializedArray<byte>(length);
         var read = 0;
         while (read < length)
         {

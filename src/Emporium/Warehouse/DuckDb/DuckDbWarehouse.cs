@@ -35,6 +35,10 @@ public sealed partial class DuckDbWarehouse : IWarehouse
             // A global setting: it bounds the one database instance every connection of this file shares.
             Execute(_writer, $"SET memory_limit = {Literal(limit)}");
         }
+        if (options.CheckpointThreshold is { } threshold)
+        {
+            Execute(_writer, $"SET checkpoint_threshold = {Literal(threshold)}");
+        }
         Describe = $"duckdb:{full}";
     }
 

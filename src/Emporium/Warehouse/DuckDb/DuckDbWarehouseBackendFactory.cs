@@ -2,12 +2,14 @@ using Emporium.Configuration;
 
 namespace Emporium.Warehouse.DuckDb;
 
-/// <summary>Serves <c>duckdb:</c> warehouse addresses (the default: <c>&lt;data&gt;/warehouse.duckdb</c>), with one
-/// optional parameter, <c>duckdb:PATH?memory_limit=2GB</c> (<see cref="DuckDbWarehouseOptions.MemoryLimit"/>;
-/// <c>memory_limit=default</c> leaves DuckDB's own 80 % of RAM).</summary>
+/// <summary>Serves <c>duckdb:</c> warehouse addresses (the default: <c>&lt;data&gt;/warehouse.duckdb</c>), with two
+/// optional parameters, <c>duckdb:PATH?memory_limit=2GB&amp;checkpoint_threshold=1GB</c>
+/// (<see cref="DuckDbWarehouseOptions.MemoryLimit"/>, <see cref="DuckDbWarehouseOptions.CheckpointThreshold"/>; the value
+/// <c>default</c> leaves DuckDB's own: 80 % of RAM, 16 MB).</summary>
 public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
 {
     private const string MemoryLimitParameter = "memory_limit";
+    private const string CheckpointThresholdParameter = "checkpoint_threshold";
 
     public IReadOnlyCollection<string> Schemes { get; } = ["duckdb"];
 
@@ -24,12 +26,8 @@ public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
                 var (name, value) = pair.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0
                     ? (Uri.UnescapeDataString(pair[..eq]), Uri.UnescapeDataString(pair[(eq + 1)..]))
                     : (Uri.UnescapeDataString(pair), "");
-                if (!string.Equals(name, MemoryLimitParameter, StringComparison.OrdinalIgnoreCase) || value.Length == 0)
-                {
-                    throw new BackendConfigurationException(BackendKind.Warehouse,
-                        $"'{address.Value}': unknown or empty parameter '{name}' (DuckDB takes {MemoryLimitParameter}=SIZE, e.g. 2GB, or 'default')");
-                }
-                settings = settings with { MemoryLimit = string.Equals(value, "default", StringComparison.OrdinalIgnoreCase) ? null : value };
+                settings = With(settings, name, value) ?? throw new BackendConfigurationException(BackendKind.Warehouse,
+                    $"'{address.Value}': unknown or empty parameter '{name}' (DuckDB takes {MemoryLimitParameter}=SIZE and {CheckpointThresholdParameter}=SIZE, e.g. 2GB, or 'default')");
             }
         }
         try
@@ -41,5 +39,20 @@ public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
             // A size DuckDB cannot parse fails at the SET; name the setting rather than surface DuckDB's parser.
             throw new BackendConfigurationException(BackendKind.Warehouse, $"'{address.Value}': {e.Message}", e);
         }
+    }
+
+    private static DuckDbWarehouseOptions? With(DuckDbWarehouseOptions settings, string name, string value)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+        var size = string.Equals(value, "default", StringComparison.OrdinalIgnoreCase) ? null : value;
+        return name.ToLowerInvariant() switch
+        {
+            MemoryLimitParameter => settings with { MemoryLimit = size },
+            CheckpointThresholdParameter => settings with { CheckpointThreshold = size },
+            _ => null,
+        };
     }
 }
