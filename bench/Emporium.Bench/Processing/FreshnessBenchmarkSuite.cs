@@ -13,7 +13,7 @@ using Emporium.Warehouse.DuckDb;
 
 namespace Emporium.Bench.Processing;
 
-/// <summary><c>freshness [--seconds N] [--rate N] [--out FILE]</c>: the stream processor alone (default options, embedded
+/// <summary><c>freshness [--seconds N] [--rate N] [--max-batch N] [--out FILE]</c>: the stream processor alone (default options, embedded
 /// log, DuckDB, local lake; no HTTP, no ingest pipeline in the process) while orders are appended to the log at a fixed
 /// rate in batches of 1 000 and a keyed categories probe every 25 ms. Reports each probe's append → visible in the
 /// warehouse time, the processor's own append → commit quantiles over its last 8 192 records, and the rate it
