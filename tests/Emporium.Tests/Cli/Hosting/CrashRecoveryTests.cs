@@ -95,6 +95,69 @@ public class CrashRecoveryTests
         Assert.True(inWarehouse.Count <= sent);
     }
 
+    /// <summary>A client that got its 202s retries every request with the same Idempotency-Key after the server was
+    /// SIGKILLed right behind the last answer (the keys were durable in the log only, with no clean stop): each retry
+    /// gets the first answer back, and no order line is appended twice.</summary>
+    [Fact]
+    public async Task RetriesWithTheSameIdempotencyKeyAfterSigkillReturnTheFirstAnswerAndAppendNothing()
+    {
+        using var dir = new TempDir("crash-idempotency");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var requests = new List<(string Key, List<string> Ids, string Answer)>();
+        for (var cycle = 0; cycle < 3; cycle++)
+        {
+            var server = await ServerProcess.StartAsync(dir.Path, TimeSpan.FromSeconds(60));
+            try
+            {
+                for (var r = 0; r < 4; r++)
+                {
+                    var key = $"idem-{cycle}-{r}";
+                    var ids = Enumerable.Range(0, 1 + r).Select(i => $"{key}-{i}").ToList();
+                    var (status, answer) = await PostWithKeyAsync(http, server.Url, key, ids);
+                    Assert.Equal(HttpStatusCode.Accepted, status);
+                    requests.Add((key, ids, answer));
+                }
+            }
+            finally
+            {
+                await server.KillAsync();
+                await server.DisposeAsync();
+            }
+        }
+
+        var final = await ServerProcess.StartAsync(dir.Path, TimeSpan.FromSeconds(60));
+        Dictionary<string, long> inWarehouse;
+        try
+        {
+            foreach (var (key, ids, answer) in requests)
+            {
+                var (status, again) = await PostWithKeyAsync(http, final.Url, key, ids);
+                Assert.Equal(HttpStatusCode.Accepted, status);
+                Assert.Equal(answer, again);
+            }
+            inWarehouse = await WaitForWarehouseAsync(http, final.Url, requests.Sum(r => r.Ids.Count), TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Assert.Equal(0, await final.StopAsync(TimeSpan.FromSeconds(30)));
+            await final.DisposeAsync();
+        }
+        var expected = requests.SelectMany(r => r.Ids).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, inWarehouse.Keys.Order(StringComparer.Ordinal).ToList());
+        Assert.All(inWarehouse, kv => Assert.Equal(1, kv.Value));
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> PostWithKeyAsync(HttpClient http, string url, string key, IEnumerable<string> ids)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}/api/v1/ingest/orders")
+        {
+            Content = new StringContent(string.Join('\n', ids.Select(Order)), Encoding.UTF8, "application/x-ndjson"),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     private static async Task<Dictionary<string, long>> WaitForWarehouseAsync(HttpClient http, string url, int atLeast, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
