@@ -214,7 +214,9 @@ public sealed partial class DuckDbWarehouse
             return;
         }
         // One statement for every partition: a batch spans up to every partition of every topic, and each statement
-        // costs DuckDB a parse, plan and index update, which showed in the commit time (and so in freshness).
+        // costs DuckDB a parse, plan and index update, which showed in the commit time (and so in freshness). An UPDATE
+        // of the existing rows (the usual case: the partitions were seen before) leaves the key index alone; INSERT OR
+        // REPLACE deleted and re-inserted each key, and cost a stream batch 7 ms of CPU against about 2.
         using var cmd = _writer.CreateCommand();
         var rows = new List<string>(batch.NextOffsets.Count);
         cmd.Parameters.Add(new DuckDBParameter(batch.Group));
@@ -225,9 +227,22 @@ public sealed partial class DuckDbWarehouse
             cmd.Parameters.Add(new DuckDBParameter(partition.Topic));
             cmd.Parameters.Add(new DuckDBParameter(partition.Partition));
             cmd.Parameters.Add(new DuckDBParameter(next));
-            rows.Add($"($1, ${at + 1}, ${at + 2}, ${at + 3}, $2)");
+            rows.Add($"(${at + 1}, ${at + 2}::INTEGER, ${at + 3}::BIGINT)");
         }
-        cmd.CommandText = $"INSERT OR REPLACE INTO {OffsetsTable} (group_name, topic, \"partition\", next_offset, updated_at) VALUES {string.Join(", ", rows)}";
+        var values = string.Join(", ", rows);
+        cmd.CommandText = $"""
+            UPDATE {OffsetsTable} SET next_offset = v.next_offset, updated_at = $2
+            FROM (VALUES {values}) v(topic, "partition", next_offset)
+            WHERE {OffsetsTable}.group_name = $1 AND {OffsetsTable}.topic = v.topic AND {OffsetsTable}."partition" = v."partition"
+            """;
+        if (cmd.ExecuteNonQuery() == batch.NextOffsets.Count)
+        {
+            return;
+        }
+        cmd.CommandText = $"""
+            INSERT OR REPLACE INTO {OffsetsTable} (group_name, topic, "partition", next_offset, updated_at)
+            SELECT $1, topic, "partition", next_offset, $2 FROM (VALUES {values}) v(topic, "partition", next_offset)
+            """;
         cmd.ExecuteNonQuery();
     }
 }
