@@ -21,12 +21,12 @@ public sealed class ProcessingServiceModule : IServiceModule
             var backends = sp.GetRequiredService<Backends>();
             return backends is { Log: { } log, Lake: { } lake, Warehouse: { } warehouse }
                 ? new StreamProcessor(log, warehouse, lake,
-                    new StreamProcessorOptions
+                    options.Processor.ApplyTo(new StreamProcessorOptions
                     {
                         Group = options.Ingest.ProcessorGroup,
                         Partitions = options.Partitions,
                         TempDirectory = Path.Combine(BackendAddresses.FullDataDir(options), "tmp"),
-                    },
+                    }),
                     sp.GetService<RecordHookRegistry>(),
                     sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILogger<StreamProcessor>>())

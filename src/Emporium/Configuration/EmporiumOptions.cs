@@ -32,6 +32,9 @@ public sealed record EmporiumOptions
     /// <summary>HTTP ingest limits and back-pressure (section <c>Ingest</c>).</summary>
     public Ingest.IngestOptions Ingest { get; init; } = new();
 
+    /// <summary>Stream processor batching (section <c>Processor</c>).</summary>
+    public Processing.ProcessorSettings Processor { get; init; } = new();
+
     /// <summary>API keys (section <c>Auth</c>). Default: none, which restricts the server to loopback.</summary>
     public AuthOptions Auth { get; init; } = new();
 }

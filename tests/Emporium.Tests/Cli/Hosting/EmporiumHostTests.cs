@@ -41,6 +41,25 @@ public class EmporiumHostTests
     }
 
     [Fact]
+    public async Task TheProcessorTakesItsBatchingFromTheProcessorSection()
+    {
+        using var dir = new TempDir("processor-config");
+        var configuration = EmporiumConfiguration.Build(dir.Path, new Dictionary<string, string?>
+        {
+            ["Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Partitions"] = "3",
+            ["Processor:MinBatchInterval"] = "00:00:00.300",
+            ["Processor:MaxBatchRecords"] = "777",
+        });
+        await using var host = await EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None);
+        var processor = Assert.IsType<Emporium.Processing.StreamProcessor>(host.App.Services.GetService(typeof(Emporium.Processing.StreamProcessor)));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), processor.Options.MinBatchInterval);
+        Assert.Equal(777, processor.Options.MaxBatchRecords);
+        Assert.Equal(3, processor.Options.Partitions);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), EmporiumConfiguration.Load(dir.Path).Processor.MinBatchInterval);
+    }
+
+    [Fact]
     public async Task TheDataDirHasOneOwnerWhichPublishesItsUrl()
     {
         await using var first = await TestHost.StartAsync(new InMemoryEventLog(), new StrictTestNormalizer());

@@ -1,0 +1,19 @@
+namespace Emporium.Processing;
+
+/// <summary>The stream processor's tunables read from configuration (section <c>Processor</c>); the rest of
+/// <see cref="StreamProcessorOptions"/> follows from the deployment (group, partitions, folders).</summary>
+public sealed record ProcessorSettings
+{
+    private static readonly StreamProcessorOptions Defaults = new();
+
+    /// <summary>See <see cref="StreamProcessorOptions.MaxBatchRecords"/>. Default 5 000.</summary>
+    public int MaxBatchRecords { get; init; } = Defaults.MaxBatchRecords;
+
+    /// <summary>See <see cref="StreamProcessorOptions.MinBatchInterval"/>: raise it for a stream of single records
+    /// that can become visible later; lower it for freshness. Default 100 ms.</summary>
+    public TimeSpan MinBatchInterval { get; init; } = Defaults.MinBatchInterval;
+
+    /// <summary>The processor's options with these settings applied.</summary>
+    public StreamProcessorOptions ApplyTo(StreamProcessorOptions options) =>
+        options with { MaxBatchRecords = MaxBatchRecords, MinBatchInterval = MinBatchInterval };
+}
