@@ -39,7 +39,7 @@ public sealed class DuckDbCsvLoadTests
     {
         using var dir = new TempDir("bulkcsv");
         var path = dir.Combine("messy_products.csv");
-        // Clean rows, rows only .NET can clean (currency, approximate counts, padding, NBSP, slash dates, "yes"),
+        // Clean rows, rows only .NET can clean (currency, approximate counts, padding, NBSP, slash dates, "yes", odd numbers),
         // rows the rules reject (range, missing asin, bad number), a ragged row and a quoted multi-line title.
         File.WriteAllText(path, string.Join("\n",
             "asin,title,imgUrl,productURL,stars,reviews,price,listPrice,category_id,isBestSeller,boughtInLastMonth,date",
@@ -54,6 +54,11 @@ public sealed class DuckDbCsvLoadTests
             "A1,Plain again (latest wins),https://i/1,https://p/1,4.5,11,18.99,20,104,true,50+,2023-12-31T10:00:00Z",
             "A8,Negative price,,,1,1,-1,,,False,,",
             "A9,  ,,,1,1,1,,,f,-0,2023-02-30 00:00:00",
+            // Numbers DuckDB's casts read but whose shape SQL leaves to the normalizer.
+            "B1,Exponent,,,1e0,1,1,,,False,,",
+            "B2,Underscore,,,1,1_000,1,,,False,,",
+            "B3,Signs,,,1,1,+5,,,False,-,",
+            "B4,Dotted count,,,1,17850.0,1,,,False,1.5,",
             ""));
         var (bulk, streamed) = await LoadBothAsync(DatasetCatalog.Products, path);
         await using (bulk.Harness)
