@@ -213,16 +213,28 @@ public sealed class BatchLoader
         public async Task<FileLoadResult> LoadAsync(long resumeAt, bool replace, CancellationToken ct)
         {
             read = loaded = rejectedCount = 0;
-            await CopyRawAsync(ct).ConfigureAwait(false);
+            // The raw copy is I/O independent of the parse: on the bulk path it runs while DuckDB parses the file, and
+            // is awaited before anything that lists it (the manifests) is written.
+            var raw = CopyRawAsync(ct);
+            try
+            {
+                if (resumeAt == 0 && owner.options.BulkCsv && owner.warehouse is DuckDbWarehouse duck && DuckDbCsvLoad.Fits(format, probe, request)
+                    && await TryBulkAsync(duck, replace, raw, ct).ConfigureAwait(false) is { } bulk)
+                {
+                    return bulk;
+                }
+            }
+            catch
+            {
+                // The copy must not outlive a failed load (the next load of the file would race it).
+                await raw.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+            await raw.ConfigureAwait(false);
             if (resumeAt > 0)
             {
                 warnings.Add($"resuming an interrupted load after row {resumeAt}");
                 await RecoverChunkFilesAsync(ct).ConfigureAwait(false);
-            }
-            if (resumeAt == 0 && owner.options.BulkCsv && owner.warehouse is DuckDbWarehouse duck && DuckDbCsvLoad.Fits(format, probe, request)
-                && await TryBulkAsync(duck, replace, ct).ConfigureAwait(false) is { } bulk)
-            {
-                return bulk;
             }
             var input = NewInput();
             var chunk = new List<(CanonicalRecord Record, long Ordinal)>();
@@ -338,8 +350,9 @@ public sealed class BatchLoader
         }
 
         /// <summary>The whole file through DuckDB's CSV reader in one transaction (<see cref="DuckDbCsvLoad"/>); null
-        /// when the file turns out not to fit it, with nothing written, so the streaming path loads it.</summary>
-        private async Task<FileLoadResult?> TryBulkAsync(DuckDbWarehouse duck, bool replace, CancellationToken ct)
+        /// when the file turns out not to fit it, with nothing written, so the streaming path loads it. <paramref name="rawCopy"/>, the raw
+        /// zone copy running meanwhile, completes before the transaction writes anything.</summary>
+        private async Task<FileLoadResult?> TryBulkAsync(DuckDbWarehouse duck, bool replace, Task rawCopy, CancellationToken ct)
         {
             var input = NewInput();
             SourceRow? first = null;
@@ -370,6 +383,7 @@ public sealed class BatchLoader
                         row => (Check(row, out var record), record), ct).ConfigureAwait(false);
                 }, async (db, loadedAt) =>
                 {
+                    await rawCopy.ConfigureAwait(false);
                     if (staged is not { } parsed)
                     {
                         return new BulkOutcome<DuckDbCsvLoad.Parsed?>(null, null, null);
