@@ -34,7 +34,7 @@ public static class SqlValueRules
                 $"CAST(split_part({value}, '.', 1) AS BIGINT)"),
             // Digits, one optional '-' and '.': both sides round such text to the nearest double.
             ColumnType.Double => ($"length({value}) <= 40 AND regexp_full_match({value}, '[-.0-9]+') AND TRY_CAST({value} AS DOUBLE) IS NOT NULL", $"CAST({value} AS DOUBLE)"),
-            ColumnType.Boolean => ($"{value} IN ('true', 'True', 'TRUE', 'false', 'False', 'FALSE', '1', '0')", $"({value} IN ('true', 'True', 'TRUE', '1'))"),
+            ColumnType.Boolean => (OneOf(value, "true", "True", "TRUE", "false", "False", "FALSE", "1", "0"), OneOf(value, "true", "True", "TRUE", "1")),
             ColumnType.Timestamp => ($"regexp_full_match({value}, '{IsoTimestamp}') AND TRY_CAST({value} AS TIMESTAMP) IS NOT NULL", $"CAST({value} AS TIMESTAMP)"),
             _ => throw new ArgumentOutOfRangeException(nameof(column), column.Type, null),
         };
@@ -52,6 +52,12 @@ public static class SqlValueRules
         var fast = column.Required ? $"coalesce({shape}, false)" : $"({value} IS NULL OR coalesce({shape}, false))";
         return (fast, converted);
     }
+
+    /// <summary>Whether <paramref name="value"/> is one of <paramref name="texts"/> (NULL for NULL), as a chain of ORs: DuckDB
+    /// may plan an IN list of constants as a hash join (it did the eight spellings of a boolean), which does not keep
+    /// the rows in file order, and the bulk path numbers rows by their place in the staged table.</summary>
+    private static string OneOf(string value, params string[] texts) =>
+        "(" + string.Join(" OR ", texts.Select(t => $"{value} = '{t}'")) + ")";
 
     private static (string Shape, string Value) Text(ColumnSchema column, string value)
     {
