@@ -218,7 +218,7 @@ public sealed class BatchLoader
             var raw = CopyRawAsync(ct);
             try
             {
-                if (resumeAt == 0 && owner.options.BulkCsv && owner.warehouse is DuckDbWarehouse duck && DuckDbCsvLoad.Fits(format, probe, request)
+                if (resumeAt == 0 && owner.options.Bulk && owner.warehouse is DuckDbWarehouse duck && DuckDbBulkLoad.Fits(format, probe, request)
                     && await TryBulkAsync(duck, replace, raw, ct).ConfigureAwait(false) is { } bulk)
                 {
                     return bulk;
@@ -349,7 +349,7 @@ public sealed class BatchLoader
             return file.Replace($".{sha[..12]}", "", StringComparison.Ordinal);
         }
 
-        /// <summary>The whole file through DuckDB's CSV reader in one transaction (<see cref="DuckDbCsvLoad"/>); null
+        /// <summary>The whole file through DuckDB's CSV or Parquet reader in one transaction (<see cref="DuckDbBulkLoad"/>); null
         /// when the file turns out not to fit it, with nothing written, so the streaming path loads it. <paramref name="rawCopy"/>, the raw
         /// zone copy running meanwhile, completes before the transaction writes anything.</summary>
         private async Task<FileLoadResult?> TryBulkAsync(DuckDbWarehouse duck, bool replace, Task rawCopy, CancellationToken ct)
@@ -367,7 +367,7 @@ public sealed class BatchLoader
             }
             var warned = warnings.Count;
             if (first is null || first.Error is not null || Conform(first) is not null
-                || DuckDbCsvLoad.PlanFor(input, format, first, schema) is not { } plan)
+                || DuckDbBulkLoad.PlanFor(input, format, first, schema) is not { } plan)
             {
                 warnings.RemoveRange(warned, warnings.Count - warned);
                 return null;
@@ -376,19 +376,19 @@ public sealed class BatchLoader
             var scratch = Path.Combine(owner.options.TempDirectory ?? Path.GetTempPath(), $"emporium-bulk-{Guid.NewGuid():N}");
             try
             {
-                DuckDbCsvLoad.Parsed? staged = null;
+                DuckDbBulkLoad.Parsed? staged = null;
                 var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, loadedAt) =>
                 {
-                    staged = await DuckDbCsvLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, loadedAt,
+                    staged = await DuckDbBulkLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, loadedAt,
                         row => (Check(row, out var record), record), ct).ConfigureAwait(false);
                 }, async (db, loadedAt) =>
                 {
                     await rawCopy.ConfigureAwait(false);
                     if (staged is not { } parsed)
                     {
-                        return new BulkOutcome<DuckDbCsvLoad.Parsed?>(null, null, null);
+                        return new BulkOutcome<DuckDbBulkLoad.Parsed?>(null, null, null);
                     }
-                    foreach (var (folder, locals, rowCount) in DuckDbCsvLoad.WriteParquet(db, schema, partitions, scratch))
+                    foreach (var (folder, locals, rowCount) in DuckDbBulkLoad.WriteParquet(db, schema, partitions, scratch))
                     {
                         for (var i = 0; i < locals.Count; i++)
                         {
@@ -396,7 +396,7 @@ public sealed class BatchLoader
                             await owner.lake.WriteFileAsync(target, locals[i], ct).ConfigureAwait(false);
                             // A folder's rows are counted already; only a folder DuckDB split into several files needs
                             // each file's footer.
-                            var fileRows = locals.Count == 1 ? rowCount : DuckDbCsvLoad.ParquetRows(db, locals[i]);
+                            var fileRows = locals.Count == 1 ? rowCount : DuckDbBulkLoad.ParquetRows(db, locals[i]);
                             AddFile(new LakeManifestFile(target, LakeLayout.Clean, fileRows, new FileInfo(locals[i]).Length));
                         }
                     }
@@ -405,9 +405,9 @@ public sealed class BatchLoader
                         await WriteQuarantineAsync(chunkId, parsed.Rejects, ct).ConfigureAwait(false);
                     }
                     await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
-                    return new BulkOutcome<DuckDbCsvLoad.Parsed?>(parsed, DuckDbCsvLoad.StagedTable,
+                    return new BulkOutcome<DuckDbBulkLoad.Parsed?>(parsed, DuckDbBulkLoad.StagedTable,
                         new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good);
-                }, DuckDbCsvLoad.Clean, ct).ConfigureAwait(false);
+                }, DuckDbBulkLoad.Clean, ct).ConfigureAwait(false);
                 if (parsed is null)
                 {
                     warnings.RemoveRange(warned, warnings.Count - warned);
