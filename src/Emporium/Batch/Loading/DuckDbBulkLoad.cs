@@ -84,8 +84,8 @@ internal static class DuckDbBulkLoad
 
     /// <summary>A Parquet file's plan: the columns the dataset uses, when each has a type whose text SQL writes as the
     /// streaming reader does (or differently only where both sides convert the text to the same value: DuckDB's
-    /// <c>5.0</c> and <c>2023-01-01 08:00:00</c> for .NET's <c>5</c> and <c>2023-01-01T08:00:00</c>). Other types
-    /// (dates, decimals, time zones, nested values…) leave the file to the streaming reader.</summary>
+    /// <c>5.0</c> and <c>1e+20</c> for .NET's <c>5</c> and <c>1E+20</c>). Other types (dates, decimals, nested
+    /// values…) leave the file to the streaming reader.</summary>
     private static Plan? ParquetPlan(string path, DatasetSchema schema)
     {
         using var connection = new DuckDBConnection("Data Source=:memory:");
@@ -127,15 +127,18 @@ internal static class DuckDbBulkLoad
         ColumnType.Integer => IntegerTypes.Contains(parquet),
         ColumnType.Double => IntegerTypes.Contains(parquet) || parquet is "DOUBLE" or "FLOAT",
         ColumnType.Boolean => parquet == "BOOLEAN",
-        ColumnType.Timestamp => parquet == "TIMESTAMP",
+        ColumnType.Timestamp => parquet is "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE",
         _ => false,
     };
 
-    /// <summary>SQL for one Parquet column as text. Not-a-number and infinities are spelled as .NET spells them (DuckDB
-    /// writes <c>nan</c>, <c>inf</c>).</summary>
+    /// <summary>SQL for one Parquet column as text. Timestamps, not-a-number and infinities are spelled as .NET spells
+    /// them (DuckDB writes <c>2023-01-01 08:00:00</c>, <c>nan</c>, <c>inf</c>); an instant is written in UTC whatever the
+    /// session's time zone.</summary>
     private static string ParquetText(string column, string type) => type switch
     {
         "VARCHAR" => Quote(column),
+        "TIMESTAMP" => $"replace(CAST({Quote(column)} AS VARCHAR), ' ', 'T')",
+        "TIMESTAMP WITH TIME ZONE" => $"replace(CAST(make_timestamp(epoch_us({Quote(column)})) AS VARCHAR), ' ', 'T') || 'Z'",
         "DOUBLE" or "FLOAT" => $"CASE WHEN isnan({Quote(column)}) THEN 'NaN' WHEN isinf({Quote(column)}) THEN " +
                                $"CASE WHEN {Quote(column)} > 0 THEN 'Infinity' ELSE '-Infinity' END ELSE CAST({Quote(column)} AS VARCHAR) END",
         _ => $"CAST({Quote(column)} AS VARCHAR)",

@@ -124,8 +124,8 @@ public sealed class DuckDbBulkLoadTests
     [Fact]
     public async Task AParquetFileLoadsThroughReadParquetWithTheSameRowsAndRejects()
     {
-        // A typed Parquet file written by DuckDB from the real products sample (several row groups), with rows the rules
-        // reject and one only the normalizer cleans appended after it.
+        // A typed Parquet file written by DuckDB from the real products sample (several row groups, an instant per row
+        // spread over 40 days), with rows the rules reject and one only the normalizer cleans appended after it.
         using var dir = new TempDir("bulkparquet");
         var path = dir.Combine("products.parquet");
         using (var db = new DuckDBConnection("Data Source=:memory:"))
@@ -133,11 +133,12 @@ public sealed class DuckDbBulkLoadTests
             db.Open();
             using var copy = db.CreateCommand();
             copy.CommandText = $"""
-                COPY (SELECT * FROM read_csv('{SampleData.ProductsCsv}')
+                COPY (SELECT *, TIMESTAMPTZ '2024-01-01 08:00:00.25+00' + to_days(coalesce(length(title), 0) % 40) AS observed_at
+                      FROM (SELECT * FROM read_csv('{SampleData.ProductsCsv}')
                       UNION ALL SELECT 'BSTARS0001', 'Too many stars', NULL, NULL, 7.0, 1, 1.0, NULL, 104, false, NULL
                       UNION ALL SELECT NULL, 'No asin', NULL, NULL, 4.0, 1, 1.0, NULL, 104, false, NULL
                       UNION ALL SELECT 'BPADDED001', '  Padded title ', NULL, NULL, 5.0, 2, 3.5, 0.0, 104, true, 50
-                      UNION ALL SELECT 'BNEGPRICE1', 'Negative price', NULL, NULL, 1.0, 1, -1.0, NULL, 104, false, NULL)
+                      UNION ALL SELECT 'BNEGPRICE1', 'Negative price', NULL, NULL, 1.0, 1, -1.0, NULL, 104, false, NULL))
                 TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 500)
                 """;
             copy.ExecuteNonQuery();
@@ -161,6 +162,8 @@ public sealed class DuckDbBulkLoadTests
             Assert.Equal((long)sample[0][1]! + 1, (long)asins[0][1]!); // + the padded row
             Assert.Equal(asins[0][0], asins[0][1]);
             Assert.Equal("Padded title", (await bulk.Harness.RowsAsync("SELECT title FROM products WHERE asin = 'BPADDED001'"))[0][0]);
+            Assert.Equal([new DateTime(2024, 1, 1, 8, 0, 0, 250), new DateTime(2024, 2, 9, 8, 0, 0, 250)],
+                (await bulk.Harness.RowsAsync("SELECT min(observed_at), max(observed_at) FROM products"))[0]);
             var rejects = Rejects(bulk);
             Assert.Equal([(sampleRows + 1, 0L, "stars"), (sampleRows + 2, 0L, "asin"), (sampleRows + 4, 0L, "price")],
                 rejects.Select(r => (r.Record, r.Line, r.Column)));
