@@ -83,9 +83,9 @@ internal static class DuckDbBulkLoad
     }
 
     /// <summary>A Parquet file's plan: the columns the dataset uses, when each has a type whose text SQL writes as the
-    /// streaming reader does (or differently only where both sides convert the text to the same value: DuckDB's
-    /// <c>5.0</c> and <c>1e+20</c> for .NET's <c>5</c> and <c>1E+20</c>). Other types (dates, decimals, nested
-    /// values…) leave the file to the streaming reader.</summary>
+    /// streaming reader does (or differently only where both sides convert the text to the same number: DuckDB's
+    /// <c>17850.0</c> for .NET's <c>17850</c>). Other types (dates, decimals, nested values…) leave the file to the
+    /// streaming reader.</summary>
     private static Plan? ParquetPlan(string path, DatasetSchema schema)
     {
         using var connection = new DuckDBConnection("Data Source=:memory:");
@@ -122,25 +122,26 @@ internal static class DuckDbBulkLoad
 
     private static bool ParquetTextFits(string parquet, ColumnType column) => parquet == "VARCHAR" || column switch
     {
-        // Integers print alike on both sides; a double prints differently (5.0, 1e+20) but parses back the same.
+        // Integers print alike on both sides; a double prints differently (17850.0 for 17850) but converts to the same
+        // number, so only the text of a text column would differ.
         ColumnType.Text => IntegerTypes.Contains(parquet),
-        ColumnType.Integer => IntegerTypes.Contains(parquet),
+        ColumnType.Integer => IntegerTypes.Contains(parquet) || parquet is "DOUBLE" or "FLOAT",
         ColumnType.Double => IntegerTypes.Contains(parquet) || parquet is "DOUBLE" or "FLOAT",
         ColumnType.Boolean => parquet == "BOOLEAN",
         ColumnType.Timestamp => parquet is "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE",
         _ => false,
     };
 
-    /// <summary>SQL for one Parquet column as text. Timestamps, not-a-number and infinities are spelled as .NET spells
-    /// them (DuckDB writes <c>2023-01-01 08:00:00</c>, <c>nan</c>, <c>inf</c>); an instant is written in UTC whatever the
-    /// session's time zone.</summary>
+    /// <summary>SQL for one Parquet column as text. Timestamps, exponents, not-a-number and infinities are spelled as .NET
+    /// spells them (DuckDB writes <c>2023-01-01 08:00:00</c>, <c>1e+20</c>, <c>nan</c>, <c>inf</c>), so a reject's
+    /// reason quotes the same text; an instant is written in UTC whatever the session's time zone.</summary>
     private static string ParquetText(string column, string type) => type switch
     {
         "VARCHAR" => Quote(column),
         "TIMESTAMP" => $"replace(CAST({Quote(column)} AS VARCHAR), ' ', 'T')",
         "TIMESTAMP WITH TIME ZONE" => $"replace(CAST(make_timestamp(epoch_us({Quote(column)})) AS VARCHAR), ' ', 'T') || 'Z'",
         "DOUBLE" or "FLOAT" => $"CASE WHEN isnan({Quote(column)}) THEN 'NaN' WHEN isinf({Quote(column)}) THEN " +
-                               $"CASE WHEN {Quote(column)} > 0 THEN 'Infinity' ELSE '-Infinity' END ELSE CAST({Quote(column)} AS VARCHAR) END",
+                               $"CASE WHEN {Quote(column)} > 0 THEN 'Infinity' ELSE '-Infinity' END ELSE upper(CAST({Quote(column)} AS VARCHAR)) END",
         _ => $"CAST({Quote(column)} AS VARCHAR)",
     };
 

@@ -35,6 +35,32 @@ public sealed class DuckDbBulkLoadTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(RealSamples))]
+    public async Task RealSampleAsParquetLoadsTheSameRowsThroughBothPaths(string dataset, string sample)
+    {
+        // The sample as DuckDB types it (numbers, booleans, timestamps), written to Parquet by DuckDB.
+        var parts = sample.Split('/');
+        using var dir = new TempDir("bulkparquet");
+        var path = dir.Combine(Path.ChangeExtension(parts[1], ".parquet"));
+        using (var db = new DuckDBConnection("Data Source=:memory:"))
+        {
+            db.Open();
+            using var copy = db.CreateCommand();
+            copy.CommandText = $"COPY (SELECT * FROM read_csv('{SampleData.Path(parts[0], parts[1])}')) TO '{path}' (FORMAT parquet)";
+            copy.ExecuteNonQuery();
+        }
+        var (bulk, streamed) = await LoadBothAsync(DatasetCatalog.Find(dataset)!, path);
+        await using (bulk.Harness)
+        await using (streamed.Harness)
+        {
+            Assert.True(bulk.File.Bulk);
+            Assert.True(bulk.File.RowsLoaded > 100);
+            Assert.Equal(streamed.File.RowsRejected, bulk.File.RowsRejected);
+            await AssertSameAsync(dataset, bulk, streamed);
+        }
+    }
+
     [Fact]
     public async Task MessyValuesGoThroughTheNormalizerAndRejectTheSameRows()
     {
