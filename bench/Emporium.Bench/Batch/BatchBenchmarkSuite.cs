@@ -89,7 +89,7 @@ public sealed class BatchBenchmarkSuite : IBenchmarkSuite
         await warehouse.InitializeAsync(DatasetCatalog.All, ct);
         var lake = new LocalLakeStore(Path.Combine(dataDir, "lake"));
         using var parquet = new ParquetWriter(Path.Combine(dataDir, "tmp"));
-        var loader = new BatchLoader(warehouse, lake, parquet, RecordNormalizer.Instance, TimeProvider.System, new BatchLoaderOptions { BulkCsv = bulk });
+        var loader = new BatchLoader(warehouse, lake, parquet, RecordNormalizer.Instance, TimeProvider.System, new BatchLoaderOptions { Bulk = bulk });
         var watch = Stopwatch.StartNew();
         var summary = await loader.LoadAsync([csv], new BatchLoadRequest(DatasetCatalog.Products), null, ct);
         watch.Stop();

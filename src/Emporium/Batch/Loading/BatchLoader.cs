@@ -213,16 +213,28 @@ public sealed class BatchLoader
         public async Task<FileLoadResult> LoadAsync(long resumeAt, bool replace, CancellationToken ct)
         {
             read = loaded = rejectedCount = 0;
-            await CopyRawAsync(ct).ConfigureAwait(false);
+            // The raw copy is I/O independent of the parse: on the bulk path it runs while DuckDB parses the file, and
+            // is awaited before anything that lists it (the manifests) is written.
+            var raw = CopyRawAsync(ct);
+            try
+            {
+                if (resumeAt == 0 && owner.options.Bulk && owner.warehouse is DuckDbWarehouse duck && DuckDbBulkLoad.Fits(format, probe, request)
+                    && await TryBulkAsync(duck, replace, raw, ct).ConfigureAwait(false) is { } bulk)
+                {
+                    return bulk;
+                }
+            }
+            catch
+            {
+                // The copy must not outlive a failed load (the next load of the file would race it).
+                await raw.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+            await raw.ConfigureAwait(false);
             if (resumeAt > 0)
             {
                 warnings.Add($"resuming an interrupted load after row {resumeAt}");
                 await RecoverChunkFilesAsync(ct).ConfigureAwait(false);
-            }
-            if (resumeAt == 0 && owner.options.BulkCsv && owner.warehouse is DuckDbWarehouse duck && DuckDbCsvLoad.Fits(format, probe, request)
-                && await TryBulkAsync(duck, replace, ct).ConfigureAwait(false) is { } bulk)
-            {
-                return bulk;
             }
             var input = NewInput();
             var chunk = new List<(CanonicalRecord Record, long Ordinal)>();
@@ -337,9 +349,10 @@ public sealed class BatchLoader
             return file.Replace($".{sha[..12]}", "", StringComparison.Ordinal);
         }
 
-        /// <summary>The whole file through DuckDB's CSV reader in one transaction (<see cref="DuckDbCsvLoad"/>); null
-        /// when the file turns out not to fit it, with nothing written, so the streaming path loads it.</summary>
-        private async Task<FileLoadResult?> TryBulkAsync(DuckDbWarehouse duck, bool replace, CancellationToken ct)
+        /// <summary>The whole file through DuckDB's CSV or Parquet reader in one transaction (<see cref="DuckDbBulkLoad"/>); null
+        /// when the file turns out not to fit it, with nothing written, so the streaming path loads it. <paramref name="rawCopy"/>, the raw
+        /// zone copy running meanwhile, completes before the transaction writes anything.</summary>
+        private async Task<FileLoadResult?> TryBulkAsync(DuckDbWarehouse duck, bool replace, Task rawCopy, CancellationToken ct)
         {
             var input = NewInput();
             SourceRow? first = null;
@@ -354,7 +367,7 @@ public sealed class BatchLoader
             }
             var warned = warnings.Count;
             if (first is null || first.Error is not null || Conform(first) is not null
-                || DuckDbCsvLoad.PlanFor(input, format, first, schema) is not { } plan)
+                || DuckDbBulkLoad.PlanFor(input, format, first, schema) is not { } plan)
             {
                 warnings.RemoveRange(warned, warnings.Count - warned);
                 return null;
@@ -363,18 +376,19 @@ public sealed class BatchLoader
             var scratch = Path.Combine(owner.options.TempDirectory ?? Path.GetTempPath(), $"emporium-bulk-{Guid.NewGuid():N}");
             try
             {
-                DuckDbCsvLoad.Parsed? staged = null;
+                DuckDbBulkLoad.Parsed? staged = null;
                 var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, loadedAt) =>
                 {
-                    staged = await DuckDbCsvLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, loadedAt,
+                    staged = await DuckDbBulkLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, loadedAt,
                         row => (Check(row, out var record), record), ct).ConfigureAwait(false);
                 }, async (db, loadedAt) =>
                 {
+                    await rawCopy.ConfigureAwait(false);
                     if (staged is not { } parsed)
                     {
-                        return new BulkOutcome<DuckDbCsvLoad.Parsed?>(null, null, null);
+                        return new BulkOutcome<DuckDbBulkLoad.Parsed?>(null, null, null);
                     }
-                    foreach (var (folder, locals, rowCount) in DuckDbCsvLoad.WriteParquet(db, schema, partitions, scratch))
+                    foreach (var (folder, locals, rowCount) in DuckDbBulkLoad.WriteParquet(db, schema, partitions, scratch))
                     {
                         for (var i = 0; i < locals.Count; i++)
                         {
@@ -382,7 +396,7 @@ public sealed class BatchLoader
                             await owner.lake.WriteFileAsync(target, locals[i], ct).ConfigureAwait(false);
                             // A folder's rows are counted already; only a folder DuckDB split into several files needs
                             // each file's footer.
-                            var fileRows = locals.Count == 1 ? rowCount : DuckDbCsvLoad.ParquetRows(db, locals[i]);
+                            var fileRows = locals.Count == 1 ? rowCount : DuckDbBulkLoad.ParquetRows(db, locals[i]);
                             AddFile(new LakeManifestFile(target, LakeLayout.Clean, fileRows, new FileInfo(locals[i]).Length));
                         }
                     }
@@ -391,9 +405,9 @@ public sealed class BatchLoader
                         await WriteQuarantineAsync(chunkId, parsed.Rejects, ct).ConfigureAwait(false);
                     }
                     await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
-                    return new BulkOutcome<DuckDbCsvLoad.Parsed?>(parsed, DuckDbCsvLoad.StagedTable,
+                    return new BulkOutcome<DuckDbBulkLoad.Parsed?>(parsed, DuckDbBulkLoad.StagedTable,
                         new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good);
-                }, DuckDbCsvLoad.Clean, ct).ConfigureAwait(false);
+                }, DuckDbBulkLoad.Clean, ct).ConfigureAwait(false);
                 if (parsed is null)
                 {
                     warnings.RemoveRange(warned, warnings.Count - warned);

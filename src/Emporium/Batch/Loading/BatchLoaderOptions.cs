@@ -15,9 +15,10 @@ public sealed record BatchLoaderOptions
     /// <summary>Consumer group under which file loads are recorded in the warehouse offsets table. Default "batch".</summary>
     public string Group { get; init; } = "batch";
 
-    /// <summary>When the warehouse is DuckDB, let DuckDB parse CSV/TSV files itself (<c>read_csv</c>) and clean them in
-    /// SQL generated from the dataset's column rules, in one transaction per file; rows SQL cannot clean exactly go
-    /// through the shared normalizer. Files it does not fit (JSON, workbooks, Latin-1 text, reviews, an unterminated
-    /// quote, a resumed load…) take the streaming path. Default true.</summary>
-    public bool BulkCsv { get; init; } = true;
+    /// <summary>When the warehouse is DuckDB, let DuckDB read CSV/TSV and Parquet files itself (<c>read_csv</c>,
+    /// <c>read_parquet</c>) and clean them in SQL generated from the dataset's column rules, in one transaction per file;
+    /// rows SQL cannot clean exactly go through the shared normalizer. Files it does not fit (JSON, workbooks, Latin-1
+    /// text, reviews, an unterminated quote, Parquet columns of other types than text, integers, floating point,
+    /// booleans and timestamps, a resumed load…) take the streaming path. Default true.</summary>
+    public bool Bulk { get; init; } = true;
 }

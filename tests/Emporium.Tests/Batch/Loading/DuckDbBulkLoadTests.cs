@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DuckDB.NET.Data;
 using Emporium.Batch.Loading;
 using Emporium.Datasets;
 using Emporium.Tests.TestSupport;
@@ -8,7 +9,7 @@ namespace Emporium.Tests.Batch.Loading;
 
 /// <summary>The DuckDB <c>read_csv</c> bulk path must load exactly what the streaming readers load: the same warehouse
 /// rows, the same clean Parquet, the same rejects at the same records and lines.</summary>
-public sealed class DuckDbCsvLoadTests
+public sealed class DuckDbBulkLoadTests
 {
     public static TheoryData<string, string> RealSamples => new()
     {
@@ -34,12 +35,38 @@ public sealed class DuckDbCsvLoadTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(RealSamples))]
+    public async Task RealSampleAsParquetLoadsTheSameRowsThroughBothPaths(string dataset, string sample)
+    {
+        // The sample as DuckDB types it (numbers, booleans, timestamps), written to Parquet by DuckDB.
+        var parts = sample.Split('/');
+        using var dir = new TempDir("bulkparquet");
+        var path = dir.Combine(Path.ChangeExtension(parts[1], ".parquet"));
+        using (var db = new DuckDBConnection("Data Source=:memory:"))
+        {
+            db.Open();
+            using var copy = db.CreateCommand();
+            copy.CommandText = $"COPY (SELECT * FROM read_csv('{SampleData.Path(parts[0], parts[1])}')) TO '{path}' (FORMAT parquet)";
+            copy.ExecuteNonQuery();
+        }
+        var (bulk, streamed) = await LoadBothAsync(DatasetCatalog.Find(dataset)!, path);
+        await using (bulk.Harness)
+        await using (streamed.Harness)
+        {
+            Assert.True(bulk.File.Bulk);
+            Assert.True(bulk.File.RowsLoaded > 100);
+            Assert.Equal(streamed.File.RowsRejected, bulk.File.RowsRejected);
+            await AssertSameAsync(dataset, bulk, streamed);
+        }
+    }
+
     [Fact]
     public async Task MessyValuesGoThroughTheNormalizerAndRejectTheSameRows()
     {
         using var dir = new TempDir("bulkcsv");
         var path = dir.Combine("messy_products.csv");
-        // Clean rows, rows only .NET can clean (currency, approximate counts, padding, NBSP, slash dates, "yes"),
+        // Clean rows, rows only .NET can clean (currency, approximate counts, padding, NBSP, slash dates, "yes", odd numbers),
         // rows the rules reject (range, missing asin, bad number), a ragged row and a quoted multi-line title.
         File.WriteAllText(path, string.Join("\n",
             "asin,title,imgUrl,productURL,stars,reviews,price,listPrice,category_id,isBestSeller,boughtInLastMonth,date",
@@ -54,6 +81,11 @@ public sealed class DuckDbCsvLoadTests
             "A1,Plain again (latest wins),https://i/1,https://p/1,4.5,11,18.99,20,104,true,50+,2023-12-31T10:00:00Z",
             "A8,Negative price,,,1,1,-1,,,False,,",
             "A9,  ,,,1,1,1,,,f,-0,2023-02-30 00:00:00",
+            // Numbers DuckDB's casts read but whose shape SQL leaves to the normalizer.
+            "B1,Exponent,,,1e0,1,1,,,False,,",
+            "B2,Underscore,,,1,1_000,1,,,False,,",
+            "B3,Signs,,,1,1,+5,,,False,-,",
+            "B4,Dotted count,,,1,17850.0,1,,,False,1.5,",
             ""));
         var (bulk, streamed) = await LoadBothAsync(DatasetCatalog.Products, path);
         await using (bulk.Harness)
@@ -86,16 +118,17 @@ public sealed class DuckDbCsvLoadTests
         const int rows = 260_000;
         using (var writer = new StreamWriter(path))
         {
-            writer.Write("asin,title,price,stars,observed_at\n");
+            // A boolean column too: its check once made DuckDB's plan reorder the rows (see SqlValueRules).
+            writer.Write("asin,title,price,stars,observed_at,isBestSeller\n");
             for (var i = 0; i < rows; i++)
             {
                 var line = i switch
                 {
                     2 => "R2,ragged row",
-                    150_000 => $"B{i:D9},Needs the normalizer,\"$1,234.50\",4.5,2024-01-01 10:00:00",
-                    200_000 => $"B{i:D9},Out of range,3.00,9,2024-01-01 10:00:00",
-                    259_990 => "B000000010,Latest wins,7.77,3.5,2024-03-01 00:00:00",
-                    _ => $"B{i:D9},Item {i},{i % 500}.99,{i % 50 / 10.0:0.0},2024-0{1 + i % 3}-0{1 + i % 7} 12:00:00",
+                    150_000 => $"B{i:D9},Needs the normalizer,\"$1,234.50\",4.5,2024-01-01 10:00:00,True",
+                    200_000 => $"B{i:D9},Out of range,3.00,9,2024-01-01 10:00:00,False",
+                    259_990 => "B000000010,Latest wins,7.77,3.5,2024-03-01 00:00:00,False",
+                    _ => $"B{i:D9},Item {i},{i % 500}.99,{i % 50 / 10.0:0.0},2024-0{1 + i % 3}-0{1 + i % 7} 12:00:00,{i % 2 == 0}",
                 };
                 writer.Write(line);
                 writer.Write('\n');
@@ -111,6 +144,57 @@ public sealed class DuckDbCsvLoadTests
             Assert.Equal(Rejects(streamed).Select(r => (r.Record, r.Line, r.Column)), Rejects(bulk).Select(r => (r.Record, r.Line, r.Column)));
             Assert.Equal([(3L, 4L), (200_001L, 200_002L)], Rejects(bulk).Select(r => (r.Record, r.Line)));
             Assert.Equal("Latest wins", (await bulk.Harness.RowsAsync("SELECT title FROM products WHERE asin = 'B000000010'"))[0][0]);
+        }
+    }
+
+    [Fact]
+    public async Task AParquetFileLoadsThroughReadParquetWithTheSameRowsAndRejects()
+    {
+        // A typed Parquet file written by DuckDB from the real products sample (several row groups, an instant per row
+        // spread over 40 days), with rows the rules reject and one only the normalizer cleans appended after it.
+        using var dir = new TempDir("bulkparquet");
+        var path = dir.Combine("products.parquet");
+        using (var db = new DuckDBConnection("Data Source=:memory:"))
+        {
+            db.Open();
+            using var copy = db.CreateCommand();
+            copy.CommandText = $"""
+                COPY (SELECT *, TIMESTAMPTZ '2024-01-01 08:00:00.25+00' + to_days(coalesce(length(title), 0) % 40) AS observed_at
+                      FROM (SELECT * FROM read_csv('{SampleData.ProductsCsv}')
+                      UNION ALL SELECT 'BSTARS0001', 'Too many stars', NULL, NULL, 7.0, 1, 1.0, NULL, 104, false, NULL
+                      UNION ALL SELECT NULL, 'No asin', NULL, NULL, 4.0, 1, 1.0, NULL, 104, false, NULL
+                      UNION ALL SELECT 'BPADDED001', '  Padded title ', NULL, NULL, 5.0, 2, 3.5, 0.0, 104, true, 50
+                      UNION ALL SELECT 'BNEGPRICE1', 'Negative price', NULL, NULL, 1.0, 1, -1.0, NULL, 104, false, NULL))
+                TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 500)
+                """;
+            copy.ExecuteNonQuery();
+        }
+        var (bulk, streamed) = await LoadBothAsync(DatasetCatalog.Products, path);
+        await using (bulk.Harness)
+        await using (streamed.Harness)
+        {
+            Assert.True(bulk.File.Bulk);
+            Assert.False(streamed.File.Bulk);
+            await AssertSameAsync("products", bulk, streamed);
+
+            // Independently of both paths: the asins of the sample's rows within the rules, and the appended bad rows
+            // quarantined at their place (rows 1, 2 and 4 after the sample's; a Parquet row has no line).
+            var sample = await bulk.Harness.RowsAsync($"""
+                SELECT count(*), count(DISTINCT asin) FILTER (WHERE stars BETWEEN 0 AND 5 AND coalesce(price, 0) >= 0)
+                FROM read_csv('{SampleData.ProductsCsv}')
+                """);
+            var sampleRows = (long)sample[0][0]!;
+            var asins = await bulk.Harness.RowsAsync("SELECT count(*), count(DISTINCT asin) FROM products");
+            Assert.Equal((long)sample[0][1]! + 1, (long)asins[0][1]!); // + the padded row
+            Assert.Equal(asins[0][0], asins[0][1]);
+            Assert.Equal("Padded title", (await bulk.Harness.RowsAsync("SELECT title FROM products WHERE asin = 'BPADDED001'"))[0][0]);
+            Assert.Equal([new DateTime(2024, 1, 1, 8, 0, 0, 250), new DateTime(2024, 2, 9, 8, 0, 0, 250)],
+                (await bulk.Harness.RowsAsync("SELECT min(observed_at), max(observed_at) FROM products"))[0]);
+            var rejects = Rejects(bulk);
+            Assert.Equal([(sampleRows + 1, 0L, "stars"), (sampleRows + 2, 0L, "asin"), (sampleRows + 4, 0L, "price")],
+                rejects.Select(r => (r.Record, r.Line, r.Column)));
+            Assert.All(rejects, r => Assert.Equal("products.parquet", r.File));
+            Assert.Equal(Rejects(streamed).Select(r => (r.Record, r.Line, r.Column, r.Reason)), rejects.Select(r => (r.Record, r.Line, r.Column, r.Reason)));
         }
     }
 
@@ -133,8 +217,8 @@ public sealed class DuckDbCsvLoadTests
 
     private static async Task<(Loaded Bulk, Loaded Streamed)> LoadBothAsync(DatasetSchema dataset, string path)
     {
-        var bulk = await BatchHarness.StartAsync(new BatchLoaderOptions { BulkCsv = true });
-        var streamed = await BatchHarness.StartAsync(new BatchLoaderOptions { BulkCsv = false });
+        var bulk = await BatchHarness.StartAsync(new BatchLoaderOptions { Bulk = true });
+        var streamed = await BatchHarness.StartAsync(new BatchLoaderOptions { Bulk = false });
         var b = (await bulk.LoadAsync(dataset, path)).Files[0];
         var s = (await streamed.LoadAsync(dataset, path)).Files[0];
         Assert.Equal(FileLoadStatus.Loaded, b.Status);
