@@ -9,11 +9,14 @@ public sealed record ProcessorSettings
     /// <summary>See <see cref="StreamProcessorOptions.MaxBatchRecords"/>. Default 5 000.</summary>
     public int MaxBatchRecords { get; init; } = Defaults.MaxBatchRecords;
 
+    /// <summary>See <see cref="StreamProcessorOptions.MaxCatchUpBatchRecords"/>. Default 20 000.</summary>
+    public int MaxCatchUpBatchRecords { get; init; } = Defaults.MaxCatchUpBatchRecords;
+
     /// <summary>See <see cref="StreamProcessorOptions.MinBatchInterval"/>: raise it for a stream of single records
     /// that can become visible later; lower it for freshness. Default 100 ms.</summary>
     public TimeSpan MinBatchInterval { get; init; } = Defaults.MinBatchInterval;
 
     /// <summary>The processor's options with these settings applied.</summary>
     public StreamProcessorOptions ApplyTo(StreamProcessorOptions options) =>
-        options with { MaxBatchRecords = MaxBatchRecords, MinBatchInterval = MinBatchInterval };
+        options with { MaxBatchRecords = MaxBatchRecords, MaxCatchUpBatchRecords = MaxCatchUpBatchRecords, MinBatchInterval = MinBatchInterval };
 }

@@ -12,14 +12,17 @@ public sealed partial class StreamProcessor
 {
     /// <summary>Fetches and lands one micro-batch. Returns the number of log entries committed (0 when the log had
     /// nothing new within <see cref="StreamProcessorOptions.MaxWait"/>).</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public Task<int> RunOnceAsync(CancellationToken ct) => RunOnceAsync(_options.MaxBatchRecords, ct);
+
+    /// <summary>Fetches and lands one micro-batch of at most <paramref name="maxRecords"/> log entries.</summary>
+    private async Task<int> RunOnceAsync(int maxRecords, CancellationToken ct)
     {
         var consumer = _consumer ?? throw new InvalidOperationException("call StartAsync or InitializeAsync first");
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             await RecoverAssignedAsync(reloadAll: false, ct).ConfigureAwait(false);
-            var entries = await consumer.FetchAsync(_positions, _options.MaxBatchRecords, _options.MaxWait, ct).ConfigureAwait(false);
+            var entries = await consumer.FetchAsync(_positions, maxRecords, _options.MaxWait, ct).ConfigureAwait(false);
             if (entries.Count == 0)
             {
                 return 0;

@@ -117,14 +117,19 @@ public sealed partial class StreamProcessor : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken ct)
     {
+        var limit = _options.MaxBatchRecords;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 var started = _time.GetTimestamp();
-                var landed = await RunOnceAsync(ct).ConfigureAwait(false);
+                var landed = await RunOnceAsync(limit, ct).ConfigureAwait(false);
+                // A full batch means a backlog: the next one may be twice as large, up to the catch-up limit; any
+                // batch that is not full returns to the normal size (and, while caught up, to the batch interval).
+                var behind = landed >= limit;
+                limit = behind ? Math.Max(_options.MaxBatchRecords, Math.Min(limit * 2, _options.MaxCatchUpBatchRecords)) : _options.MaxBatchRecords;
                 var rest = _options.MinBatchInterval - _time.GetElapsedTime(started);
-                if (landed > 0 && landed < _options.MaxBatchRecords && rest > TimeSpan.Zero)
+                if (landed > 0 && !behind && rest > TimeSpan.Zero)
                 {
                     await Task.Delay(rest, _time, ct).ConfigureAwait(false);
                 }

@@ -18,6 +18,14 @@ public sealed record StreamProcessorOptions
     /// <summary>Most log entries in one micro-batch (one warehouse transaction). Default 5 000.</summary>
     public int MaxBatchRecords { get; init; } = 5_000;
 
+    /// <summary>Largest batch while the processor is behind: after a full batch the next may be twice as large, up to
+    /// this. Each batch has a fixed cost, so larger batches land a backlog faster (processor alone, 100k orders/s
+    /// offered on 2 cores: 36–42k entries/s at 5 000 per batch, 63–65k at 20 000), but while a backlog lasts a record
+    /// of another dataset waits for a longer batch (a keyed probe's p99 went from 0.33–0.36 s to 0.83–0.87 s). Batches
+    /// return to <see cref="MaxBatchRecords"/> as soon as one is not full. Default 20 000; equal to
+    /// <see cref="MaxBatchRecords"/> turns it off.</summary>
+    public int MaxCatchUpBatchRecords { get; init; } = 20_000;
+
     /// <summary>Longest a fetch waits for data before returning what it has. Small, because the freshness target
     /// (append → visible in marts) is 500 ms at p99 and the log wakes the fetch as soon as data arrives. Default 50 ms.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(50);

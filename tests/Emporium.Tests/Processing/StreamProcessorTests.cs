@@ -140,6 +140,25 @@ public sealed class StreamProcessorTests
     }
 
     [Fact]
+    public async Task Batches_grow_while_behind_and_land_a_backlog_in_fewer_transactions()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], MaxBatchRecords = 50, MaxCatchUpBatchRecords = 200 });
+        var orders = Enumerable.Range(0, 1000).Select(TestRecords.Order).ToList();
+        await h.AppendAsync(orders);
+        await h.Processor.StartAsync(CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((long)(await h.QueryAsync("SELECT count(*) FROM orders"))[0][0]! < orders.Count)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the backlog did not land");
+            await Task.Delay(20);
+        }
+
+        // 50, 100, then 200 a batch: 7 transactions where batches of 50 would take 20.
+        Assert.InRange(h.Processor.Stats.Batches, 6, 8);
+        Assert.Equal(Expected(orders), Texts(await h.QueryAsync($"SELECT {OrderColumns} FROM orders")));
+    }
+
+    [Fact]
     public async Task Entries_that_are_not_canonical_json_are_skipped_but_kept_raw()
     {
         await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });

@@ -50,11 +50,13 @@ public class EmporiumHostTests
             ["Partitions"] = "3",
             ["Processor:MinBatchInterval"] = "00:00:00.300",
             ["Processor:MaxBatchRecords"] = "777",
+            ["Processor:MaxCatchUpBatchRecords"] = "7777",
         });
         await using var host = await EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None);
         var processor = Assert.IsType<Emporium.Processing.StreamProcessor>(host.App.Services.GetService(typeof(Emporium.Processing.StreamProcessor)));
         Assert.Equal(TimeSpan.FromMilliseconds(300), processor.Options.MinBatchInterval);
         Assert.Equal(777, processor.Options.MaxBatchRecords);
+        Assert.Equal(7777, processor.Options.MaxCatchUpBatchRecords);
         Assert.Equal(3, processor.Options.Partitions);
         Assert.Equal(TimeSpan.FromMilliseconds(100), EmporiumConfiguration.Load(dir.Path).Processor.MinBatchInterval);
     }
