@@ -17,9 +17,11 @@ public sealed partial class DuckDbWarehouse
     /// visible at once or not at all. Other commits wait for it, since DuckDB has one writer.</summary>
     /// <param name="replaceSource">Rows of this <c>_source</c> are deleted first (a forced reload).</param>
     /// <param name="cleanup">Drops the scratch tables, committed or not.</param>
-    internal Task<T> BulkLoadAsync<T>(DatasetSchema schema, string? replaceSource, Func<DuckDBConnection, DateTime, Task> stage,
-        Func<DuckDBConnection, DateTime, Task<BulkOutcome<T>>> body, Action<DuckDBConnection> cleanup, CancellationToken ct) =>
-        InWriteTransactionAsync(async (tx, loadedAt) =>
+    internal async Task<T> BulkLoadAsync<T>(DatasetSchema schema, string? replaceSource, Func<DuckDBConnection, DateTime, Task> stage,
+        Func<DuckDBConnection, DateTime, Task<BulkOutcome<T>>> body, Action<DuckDBConnection> cleanup, CancellationToken ct)
+    {
+        using var parallel = _threads.Enter();
+        return await InWriteTransactionAsync(async (tx, loadedAt) =>
         {
             if (replaceSource is not null)
             {
@@ -39,5 +41,6 @@ public sealed partial class DuckDbWarehouse
             WriteOffsets(batch, loadedAt);
             tx.Commit();
             return outcome.Result;
-        }, cleanup, ct, stage);
+        }, cleanup, ct, stage).ConfigureAwait(false);
+    }
 }

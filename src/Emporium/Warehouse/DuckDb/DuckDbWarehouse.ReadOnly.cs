@@ -11,6 +11,7 @@ public sealed partial class DuckDbWarehouse
             throw new QueryRejectedException("the query is empty");
         }
         var limit = maxRows > 0 ? maxRows : _options.DefaultMaxRows;
+        using var parallel = _threads.Enter();
         await using var connection = await OpenReaderAsync(ct).ConfigureAwait(false);
         var guard = CreateGuard(connection);
         string tree;

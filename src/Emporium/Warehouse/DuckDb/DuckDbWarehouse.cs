@@ -15,6 +15,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
     private readonly string _connectionString;
     private readonly DuckDBConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly DuckDbThreads _threads;
     private readonly Dictionary<string, DatasetSchema> _datasets = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private bool _disposed;
@@ -39,6 +40,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
         {
             Execute(_writer, $"SET checkpoint_threshold = {Literal(threshold)}");
         }
+        _threads = new DuckDbThreads(_connectionString, options.Threads, options.CommitThreads, TimeSpan.FromSeconds(1), _time);
         Describe = $"duckdb:{full}";
     }
 
@@ -151,6 +153,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
 
     public async Task<int> ExecuteAsync(string sql, CancellationToken ct)
     {
+        using var parallel = _threads.Enter();
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -167,6 +170,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
 
     public async Task<QueryResult> QueryAsync(string sql, CancellationToken ct)
     {
+        using var parallel = _threads.Enter();
         await using var connection = await OpenReaderAsync(ct).ConfigureAwait(false);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
@@ -176,6 +180,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
     /// <summary>Runs trusted SQL with positional parameters ($1, $2…) on a reader connection.</summary>
     public async Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?> parameters, CancellationToken ct)
     {
+        using var parallel = _threads.Enter();
         await using var connection = await OpenReaderAsync(ct).ConfigureAwait(false);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
@@ -221,6 +226,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
                 // A reader still holding a transaction can block the checkpoint; the WAL replays on next open.
             }
             await _writer.DisposeAsync().ConfigureAwait(false);
+            _threads.Dispose();
         }
         finally
         {

@@ -2,14 +2,17 @@ using Emporium.Configuration;
 
 namespace Emporium.Warehouse.DuckDb;
 
-/// <summary>Serves <c>duckdb:</c> warehouse addresses (the default: <c>&lt;data&gt;/warehouse.duckdb</c>), with two
-/// optional parameters, <c>duckdb:PATH?memory_limit=2GB&amp;checkpoint_threshold=1GB</c>
-/// (<see cref="DuckDbWarehouseOptions.MemoryLimit"/>, <see cref="DuckDbWarehouseOptions.CheckpointThreshold"/>; the value
-/// <c>default</c> leaves DuckDB's own: 80 % of RAM, 16 MB).</summary>
+/// <summary>Serves <c>duckdb:</c> warehouse addresses (the default: <c>&lt;data&gt;/warehouse.duckdb</c>), with optional
+/// parameters, <c>duckdb:PATH?memory_limit=2GB&amp;checkpoint_threshold=1GB&amp;threads=8&amp;commit_threads=1</c>
+/// (<see cref="DuckDbWarehouseOptions.MemoryLimit"/>, <see cref="DuckDbWarehouseOptions.CheckpointThreshold"/>,
+/// <see cref="DuckDbWarehouseOptions.Threads"/>, <see cref="DuckDbWarehouseOptions.CommitThreads"/>; the value
+/// <c>default</c> leaves DuckDB's own: 80 % of RAM, 16 MB, every core, every core).</summary>
 public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
 {
     private const string MemoryLimitParameter = "memory_limit";
     private const string CheckpointThresholdParameter = "checkpoint_threshold";
+    private const string ThreadsParameter = "threads";
+    private const string CommitThreadsParameter = "commit_threads";
 
     public IReadOnlyCollection<string> Schemes { get; } = ["duckdb"];
 
@@ -26,8 +29,8 @@ public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
                 var (name, value) = pair.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0
                     ? (Uri.UnescapeDataString(pair[..eq]), Uri.UnescapeDataString(pair[(eq + 1)..]))
                     : (Uri.UnescapeDataString(pair), "");
-                settings = With(settings, name, value) ?? throw new BackendConfigurationException(BackendKind.Warehouse,
-                    $"'{address.Value}': unknown or empty parameter '{name}' (DuckDB takes {MemoryLimitParameter}=SIZE and {CheckpointThresholdParameter}=SIZE, e.g. 2GB, or 'default')");
+                settings = With(settings, address.Value, name, value) ?? throw new BackendConfigurationException(BackendKind.Warehouse,
+                    $"'{address.Value}': unknown or empty parameter '{name}' (DuckDB takes {MemoryLimitParameter}=SIZE and {CheckpointThresholdParameter}=SIZE, e.g. 2GB, {ThreadsParameter}=N and {CommitThreadsParameter}=N, N ≥ 1, or 'default')");
             }
         }
         try
@@ -41,7 +44,7 @@ public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
         }
     }
 
-    private static DuckDbWarehouseOptions? With(DuckDbWarehouseOptions settings, string name, string value)
+    private static DuckDbWarehouseOptions? With(DuckDbWarehouseOptions settings, string address, string name, string value)
     {
         if (value.Length == 0)
         {
@@ -52,7 +55,23 @@ public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
         {
             MemoryLimitParameter => settings with { MemoryLimit = size },
             CheckpointThresholdParameter => settings with { CheckpointThreshold = size },
+            ThreadsParameter => settings with { Threads = Count(address, name, size) },
+            CommitThreadsParameter => settings with { CommitThreads = Count(address, name, size) },
             _ => null,
         };
+    }
+
+    /// <summary>A thread count: a positive integer, or null for "default".</summary>
+    private static int? Count(string address, string name, string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
+        {
+            return n;
+        }
+        throw new BackendConfigurationException(BackendKind.Warehouse, $"'{address}': {name} must be a whole number of at least 1, or 'default', not '{value}'");
     }
 }

@@ -25,4 +25,13 @@ public sealed record DuckDbWarehouseOptions
     /// load and set the freshness p99; a larger log makes the stalls rare at the cost of a longer replay after a crash
     /// (the log is folded in on every clean stop). Null leaves DuckDB's default.</summary>
     public string? CheckpointThreshold { get; init; } = "256MB";
+
+    /// <summary>DuckDB's <c>threads</c> while a bulk load, a query or other SQL of the warehouse's users runs. Default
+    /// null: every core.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>DuckDB's <c>threads</c> while only the stream processor's commits run (small statements, many per
+    /// second). Default 1: DuckDB wakes every worker for every statement, which on two cores cost a third of the
+    /// processor's CPU; see <see cref="DuckDbThreads"/>. Null: the same as <see cref="Threads"/>.</summary>
+    public int? CommitThreads { get; init; } = 1;
 }
