@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Emporium.Processing;
 
-/// <summary>Makes the lake agree with the warehouse's committed offsets after a crash, a failed batch or a replay.
-/// The warehouse is the single source of truth: a range is committed iff its last offset is below the partition's
-/// committed next offset. Committed ranges whose manifest was not yet published get it (from the pending manifest
+/// <summary>Makes the lake agree with its committed offsets (stored in the warehouse under the lake's group) after a
+/// crash, a failed flush or a replay. The warehouse is the single source of truth: a range is committed iff its last
+/// offset is below the partition's committed next offset. Committed ranges whose manifest was not yet published get it (from the pending manifest
 /// written before the commit); everything of uncommitted ranges (pending manifests, files, and published manifests
 /// a replay rewound past) is deleted, so re-processing writes it again exactly once.</summary>
 internal sealed class LakeRecovery(ILakeStore lake, LakeManifestStore manifests, ILogger logger)

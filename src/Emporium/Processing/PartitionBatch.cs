@@ -7,7 +7,8 @@ namespace Emporium.Processing;
 /// <param name="Partition">Topic partition.</param>
 /// <param name="Schema">Dataset of the topic.</param>
 /// <param name="Entries">Raw log entries, in offset order (all of them, for the raw zone).</param>
-/// <param name="Records">Decoded records after hooks and (for upsert datasets) in-batch dedupe, with their offsets.</param>
+/// <param name="Records">Decoded records after hooks (and, once <see cref="LatestPerKey"/> ran, in-batch dedupe), with
+/// their offsets.</param>
 internal sealed record PartitionBatch(
     TopicPartition Partition,
     DatasetSchema Schema,
@@ -21,6 +22,60 @@ internal sealed record PartitionBatch(
     public LogSource Source => new(Partition, First, Last);
 
     public string Id => Lake.LakeLayout.OffsetRange(Partition.Partition, First, Last);
+
+    /// <summary>The part at or after <paramref name="offset"/>; null when nothing is.</summary>
+    public PartitionBatch? From(long offset)
+    {
+        if (offset <= First)
+        {
+            return this;
+        }
+        if (offset > Last)
+        {
+            return null;
+        }
+        return this with
+        {
+            Entries = Entries.Where(e => e.Offset >= offset).ToList(),
+            Records = Records.Where(r => r.Offset >= offset).ToList(),
+        };
+    }
+
+    /// <summary>Consecutive batches of one partition as one (the lake writes what several warehouse batches committed).</summary>
+    public static PartitionBatch Concat(IReadOnlyList<PartitionBatch> batches) =>
+        batches.Count == 1
+            ? batches[0]
+            : batches[0] with { Entries = batches.SelectMany(b => b.Entries).ToList(), Records = batches.SelectMany(b => b.Records).ToList() };
+
+    /// <summary>For upsert datasets, the last record per key (in offset order); append datasets keep every record.</summary>
+    public PartitionBatch LatestPerKey()
+    {
+        if (Schema.Mode != WriteMode.Upsert)
+        {
+            return this;
+        }
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < Records.Count; i++)
+        {
+            if (Records[i].Record.Key is { } key)
+            {
+                last[key] = i;
+            }
+        }
+        if (last.Count == Records.Count)
+        {
+            return this;
+        }
+        var kept = new List<BatchRecord>(last.Count);
+        for (var i = 0; i < Records.Count; i++)
+        {
+            if (Records[i].Record.Key is not { } key || last[key] == i)
+            {
+                kept.Add(Records[i]);
+            }
+        }
+        return this with { Records = kept };
+    }
 }
 
 /// <summary>A decoded record with the offset and append time of its log entry.</summary>

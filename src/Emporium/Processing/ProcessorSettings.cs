@@ -16,7 +16,20 @@ public sealed record ProcessorSettings
     /// that can become visible later; lower it for freshness. Default 100 ms.</summary>
     public TimeSpan MinBatchInterval { get; init; } = Defaults.MinBatchInterval;
 
+    /// <summary>See <see cref="StreamProcessorOptions.LakeFlushInterval"/>. Default 1 s.</summary>
+    public TimeSpan LakeFlushInterval { get; init; } = Defaults.LakeFlushInterval;
+
+    /// <summary>See <see cref="StreamProcessorOptions.LakeMaxBufferedRecords"/>. Default 100 000.</summary>
+    public int LakeMaxBufferedRecords { get; init; } = Defaults.LakeMaxBufferedRecords;
+
     /// <summary>The processor's options with these settings applied.</summary>
     public StreamProcessorOptions ApplyTo(StreamProcessorOptions options) =>
-        options with { MaxBatchRecords = MaxBatchRecords, MaxCatchUpBatchRecords = MaxCatchUpBatchRecords, MinBatchInterval = MinBatchInterval };
+        options with
+        {
+            MaxBatchRecords = MaxBatchRecords,
+            MaxCatchUpBatchRecords = MaxCatchUpBatchRecords,
+            MinBatchInterval = MinBatchInterval,
+            LakeFlushInterval = LakeFlushInterval,
+            LakeMaxBufferedRecords = LakeMaxBufferedRecords,
+        };
 }

@@ -56,11 +56,22 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, ILogger
             new WarehouseBatch([], group, moved, ExpectedOffsets: expected, DeleteSources: deleteSources, DeleteFrom: [schema]),
             ct).ConfigureAwait(false);
 
-        // The lake follows the warehouse: manifests and files of the rewound ranges go now (the processor's own
-        // recovery would do the same on its next start or failure).
+        // The lake follows the warehouse: its positions move back too (a partition without one stood where the
+        // warehouse did), and manifests and files of the rewound ranges go now (the processor's own recovery would do
+        // the same on its next start or failure).
+        var lakeGroup = StreamProcessorOptions.LakeGroupOf(group);
+        var lakeStored = await warehouse.GetOffsetsAsync(lakeGroup, ct).ConfigureAwait(false);
         var after = committed.ToDictionary(kv => kv.Key, kv => moved.GetValueOrDefault(kv.Key, kv.Value));
+        var lakeAfter = committed.ToDictionary(kv => kv.Key, kv => LakePositions.Of(kv.Key, lakeStored, after));
+        if (lakeStored.Count > 0)
+        {
+            var lakeMoved = moved.Keys.ToDictionary(tp => tp, tp => lakeAfter[tp]);
+            await warehouse.CommitAsync(
+                new WarehouseBatch([], lakeGroup, lakeMoved, ExpectedOffsets: moved.Keys.ToDictionary(tp => tp, tp => lakeStored.GetValueOrDefault(tp, 0))),
+                ct).ConfigureAwait(false);
+        }
         var recovery = new LakeRecovery(lake, _manifests, logger ?? NullLogger.Instance);
-        await recovery.RecoverAsync(schema, moved.Keys.Select(k => k.Partition).ToHashSet(), after, ct).ConfigureAwait(false);
+        await recovery.RecoverAsync(schema, moved.Keys.Select(k => k.Partition).ToHashSet(), lakeAfter, ct).ConfigureAwait(false);
         return results;
     }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Emporium.Datasets;
-using Emporium.Lake;
 using Emporium.Log;
 using Emporium.Warehouse;
 using Microsoft.Extensions.Logging;
@@ -10,8 +9,8 @@ namespace Emporium.Processing;
 
 public sealed partial class StreamProcessor
 {
-    /// <summary>Fetches and lands one micro-batch. Returns the number of log entries committed (0 when the log had
-    /// nothing new within <see cref="StreamProcessorOptions.MaxWait"/>).</summary>
+    /// <summary>Fetches and lands one micro-batch. Returns the number of log entries committed to the warehouse (0 when
+    /// the log had nothing new within <see cref="StreamProcessorOptions.MaxWait"/>).</summary>
     public Task<int> RunOnceAsync(CancellationToken ct) => RunOnceAsync(_options.MaxBatchRecords, ct);
 
     /// <summary>Fetches and lands one micro-batch of at most <paramref name="maxRecords"/> log entries.</summary>
@@ -22,28 +21,40 @@ public sealed partial class StreamProcessor
         try
         {
             await RecoverAssignedAsync(reloadAll: false, ct).ConfigureAwait(false);
-            var entries = await consumer.FetchAsync(_positions, maxRecords, _options.MaxWait, ct).ConfigureAwait(false);
-            if (entries.Count == 0)
+            // One read serves both sinks: from the warehouse's positions, or earlier where the lake is behind them
+            // (after a restart, the ranges committed to the warehouse whose lake files were still buffered).
+            var from = _options.WriteLake ? _lakeBuffer.ReadPositions(_positions) : _positions;
+            var entries = await consumer.FetchAsync(from, maxRecords, _options.MaxWait, ct).ConfigureAwait(false);
+            var count = 0;
+            if (entries.Count > 0)
             {
-                return 0;
+                var started = Stopwatch.GetTimestamp();
+                var decoded = Decode(entries, from);
+                var batches = decoded.Select(b => b.From(_positions.GetValueOrDefault(b.Partition, 0))?.LatestPerKey())
+                    .OfType<PartitionBatch>().ToList();
+                if (batches.Count > 0)
+                {
+                    await CommitAsync(consumer, batches, ct).ConfigureAwait(false);
+                    count = batches.Sum(b => b.Entries.Count);
+                    var committedAt = _time.GetUtcNow();
+                    _stats.Committed(
+                        count,
+                        batches.Sum(b => b.Records.Count),
+                        Stopwatch.GetElapsedTime(started),
+                        batches.SelectMany(b => b.Entries).Select(e => committedAt - e.Timestamp),
+                        committedAt,
+                        _positions);
+                }
+                if (_options.WriteLake)
+                {
+                    // Only what the warehouse holds now goes to the lake: it never runs ahead of the commit point.
+                    _lakeBuffer.Add(decoded);
+                }
             }
-            var started = Stopwatch.GetTimestamp();
-            var batches = Decode(entries);
-            if (batches.Count == 0)
+            if (_options.WriteLake && _lakeBuffer.IsDue())
             {
-                return 0;
+                await FlushLakeAsync(consumer, ct).ConfigureAwait(false);
             }
-            await LandAsync(consumer, batches, ct).ConfigureAwait(false);
-
-            var committedAt = _time.GetUtcNow();
-            var count = batches.Sum(b => b.Entries.Count);
-            _stats.Committed(
-                count,
-                batches.Sum(b => b.Records.Count),
-                Stopwatch.GetElapsedTime(started),
-                batches.SelectMany(b => b.Entries).Select(e => committedAt - e.Timestamp),
-                committedAt,
-                _positions);
             return count;
         }
         finally
@@ -52,21 +63,10 @@ public sealed partial class StreamProcessor
         }
     }
 
-    private async Task LandAsync(ILogConsumer consumer, IReadOnlyList<PartitionBatch> batches, CancellationToken ct)
+    /// <summary>The commit point of the warehouse: rows and next offsets in one transaction, fenced on the positions
+    /// read from.</summary>
+    private async Task CommitAsync(ILogConsumer consumer, IReadOnlyList<PartitionBatch> batches, CancellationToken ct)
     {
-        // 1. Lake files and pending manifests: invisible to readers, deleted by recovery unless step 2 commits.
-        // Files are written concurrently: each write waits on fsyncs, and a batch usually spans every partition of a
-        // topic, so waiting for them one after another multiplied the batch latency (and so freshness).
-        IReadOnlyList<LakeManifest> manifests = [];
-        if (_options.WriteLake)
-        {
-            manifests = await _lakeWriter.WriteAsync(batches, ct).ConfigureAwait(false);
-            FaultInjection?.Invoke("files");
-            await Task.WhenAll(manifests.Select(manifest => _manifests.WritePendingAsync(manifest, ct))).ConfigureAwait(false);
-        }
-        FaultInjection?.Invoke("lake");
-
-        // 2. The commit point: rows and next offsets in one warehouse transaction, fenced on the positions read from.
         var next = batches.ToDictionary(b => b.Partition, b => b.Last + 1);
         var expected = batches.ToDictionary(b => b.Partition, b => _positions.GetValueOrDefault(b.Partition, 0));
         var rows = batches.Where(b => b.Records.Count > 0)
@@ -78,15 +78,14 @@ public sealed partial class StreamProcessor
             _positions[tp] = offset;
         }
         FaultInjection?.Invoke("committed");
-
-        // 3. Publish: the files become visible. A crash before this is repaired by recovery from the pending copy.
-        // The batch is committed, so a stop request no longer interrupts this short tail.
-        await Task.WhenAll(manifests.Select(async manifest =>
+        if (!_options.WriteLake)
         {
-            await _manifests.PublishAsync(manifest, CancellationToken.None).ConfigureAwait(false);
-            await _manifests.DeletePendingAsync(manifest.Dataset, manifest.Id, CancellationToken.None).ConfigureAwait(false);
-        })).ConfigureAwait(false);
+            await ReportProcessedAsync(consumer, next).ConfigureAwait(false);
+        }
+    }
 
+    private async Task ReportProcessedAsync(ILogConsumer consumer, IReadOnlyDictionary<TopicPartition, long> next)
+    {
         try
         {
             await consumer.ReportProcessedAsync(next, CancellationToken.None).ConfigureAwait(false);
@@ -98,9 +97,9 @@ public sealed partial class StreamProcessor
         }
     }
 
-    /// <summary>Groups entries per partition (dropping any before the position, should a log redeliver), decodes
-    /// them, runs the hooks and, for upsert datasets, keeps the last record per key.</summary>
-    private List<PartitionBatch> Decode(IReadOnlyList<LogEntry> entries)
+    /// <summary>Groups entries per partition (dropping any before <paramref name="from"/>, should a log redeliver),
+    /// decodes them and runs the hooks. Records keep every version of a key: each sink picks the latest of its part.</summary>
+    private List<PartitionBatch> Decode(IReadOnlyList<LogEntry> entries, IReadOnlyDictionary<TopicPartition, long> from)
     {
         var result = new List<PartitionBatch>();
         foreach (var group in entries.GroupBy(e => e.Position))
@@ -109,8 +108,9 @@ public sealed partial class StreamProcessor
             {
                 continue;
             }
-            var position = _positions.GetValueOrDefault(group.Key, 0);
-            var ordered = group.Where(e => e.Offset >= position).OrderBy(e => e.Offset).ToList();
+            var start = from.GetValueOrDefault(group.Key, 0);
+            var committed = _positions.GetValueOrDefault(group.Key, 0);
+            var ordered = group.Where(e => e.Offset >= start).OrderBy(e => e.Offset).ToList();
             if (ordered.Count == 0)
             {
                 continue;
@@ -126,10 +126,14 @@ public sealed partial class StreamProcessor
                 catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
                 {
                     // Ingest only appends validated canonical JSON, so this is corruption or a foreign producer:
-                    // the entry stays in the raw zone, and is counted, but never blocks the partition.
-                    _stats.Poison();
-                    _logger.LogWarning("{Partition}@{Offset}: not canonical {Dataset} JSON ({Error}); kept in the raw zone only",
-                        group.Key, entry.Offset, schema.Name, e.Message);
+                    // the entry stays in the raw zone, and is counted (once: not again when the lake re-reads it), but
+                    // never blocks the partition.
+                    if (entry.Offset >= committed)
+                    {
+                        _stats.Poison();
+                        _logger.LogWarning("{Partition}@{Offset}: not canonical {Dataset} JSON ({Error}); kept in the raw zone only",
+                            group.Key, entry.Offset, schema.Name, e.Message);
+                    }
                     continue;
                 }
                 if (_hooks.Apply(record) is { } kept)
@@ -137,29 +141,8 @@ public sealed partial class StreamProcessor
                     records.Add(new BatchRecord(entry.Offset, entry.Timestamp, kept));
                 }
             }
-            result.Add(new PartitionBatch(group.Key, schema, ordered, schema.Mode == WriteMode.Upsert ? LatestPerKey(records) : records));
+            result.Add(new PartitionBatch(group.Key, schema, ordered, records));
         }
         return result;
-    }
-
-    private static List<BatchRecord> LatestPerKey(List<BatchRecord> records)
-    {
-        var last = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < records.Count; i++)
-        {
-            if (records[i].Record.Key is { } key)
-            {
-                last[key] = i;
-            }
-        }
-        var kept = new List<BatchRecord>(last.Count);
-        for (var i = 0; i < records.Count; i++)
-        {
-            if (records[i].Record.Key is not { } key || last[key] == i)
-            {
-                kept.Add(records[i]);
-            }
-        }
-        return kept;
     }
 }

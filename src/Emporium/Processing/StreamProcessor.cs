@@ -7,12 +7,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Emporium.Processing;
 
-/// <summary>Consumes every dataset topic in micro-batches and lands each batch exactly once: raw NDJSON and clean
-/// Parquet in the lake under names derived from the offset range, a pending manifest, then rows and offsets in one
-/// warehouse transaction, then the published manifest. The warehouse transaction is the commit point; on start
-/// (and after any failure) <see cref="LakeRecovery"/> makes the lake agree with it, so a crash anywhere neither
-/// loses nor duplicates a row. Backend-agnostic: it only sees <see cref="IEventLog"/>, <see cref="IWarehouse"/>
-/// and <see cref="ILakeStore"/>.</summary>
+/// <summary>Consumes every dataset topic in micro-batches and lands each exactly once: rows and next offsets in one
+/// warehouse transaction (the commit point of the marts), and, every <see cref="StreamProcessorOptions.LakeFlushInterval"/>,
+/// what the warehouse committed meanwhile to the lake: raw NDJSON and clean Parquet under names derived from the offset
+/// range, a pending manifest, the lake's next offsets in the warehouse under its own group (the lake's commit point),
+/// then the published manifest. On start (and after any failure) <see cref="LakeRecovery"/> makes the lake agree with
+/// its committed offsets and the processor re-reads from the log what the lake had not got, so a crash anywhere neither
+/// loses nor duplicates a row. Backend-agnostic: it only sees <see cref="IEventLog"/>, <see cref="IWarehouse"/> and
+/// <see cref="ILakeStore"/>.</summary>
 public sealed partial class StreamProcessor : IAsyncDisposable
 {
     private readonly IEventLog _log;
@@ -30,6 +32,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<TopicPartition> _recovered = [];
     private readonly StatsCollector _stats = new();
+    private readonly LakeBuffer _lakeBuffer;
     private Dictionary<TopicPartition, long> _positions = [];
     private ILogConsumer? _consumer;
     private CancellationTokenSource? _stopping;
@@ -58,6 +61,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         Directory.CreateDirectory(tempDirectory);
         _parquet = new ParquetWriter(tempDirectory);
         _lakeWriter = new StreamLakeWriter(lake, _parquet, tempDirectory, _time);
+        _lakeBuffer = new LakeBuffer(_options.LakeFlushInterval, _options.LakeMaxBufferedRecords, _time);
     }
 
     /// <summary>The enrich/filter hooks; add to it before or while running.</summary>
@@ -65,9 +69,10 @@ public sealed partial class StreamProcessor : IAsyncDisposable
 
     public StreamProcessorOptions Options => _options;
 
-    /// <summary>Test seam: called with "files" (a partition's files written, no pending manifest yet), "lake"
-    /// (files and pending manifests written, nothing committed) and
-    /// "committed" (warehouse committed, manifest not yet published). Throwing there simulates a crash.</summary>
+    /// <summary>Test seam: called with "committed" (a micro-batch committed to the warehouse, nothing of it in the lake
+    /// yet), and, while the lake is written, "files" (files written, no pending manifest yet), "lake" (files and
+    /// pending manifests written, the lake's positions not committed) and "lake-committed" (committed, manifests not
+    /// yet published). Throwing there simulates a crash.</summary>
     internal Action<string>? FaultInjection { get; set; }
 
     /// <summary>Prepares topics, tables and positions, recovers the lake, and starts the consuming loop.</summary>
@@ -95,7 +100,8 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         await ResyncAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Stops after the batch in flight (which either commits or is rolled back as a whole).</summary>
+    /// <summary>Stops after the batch in flight (which either commits or is rolled back as a whole), then writes what
+    /// the lake has not got yet, so a clean stop leaves the lake as complete as the warehouse.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
         if (_loop is null || _stopping is null)
@@ -113,6 +119,15 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         _loop = null;
         _stopping.Dispose();
         _stopping = null;
+        try
+        {
+            await FlushLakeAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing is lost: the next start re-reads these ranges from the log for the lake.
+            _logger.LogWarning(e, "could not write the lake's last records on stop; the next start writes them");
+        }
     }
 
     private async Task RunAsync(CancellationToken ct)
@@ -199,6 +214,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         var assignment = (_consumer?.Assignment ?? []).Where(tp => _schemas.ContainsKey(tp.Topic)).ToHashSet();
         // A partition that left this member is forgotten, so if it comes back it is reloaded and recovered again.
         _recovered.IntersectWith(assignment);
+        _lakeBuffer.Retain(assignment);
         var fresh = assignment.Where(tp => !_recovered.Contains(tp)).ToList();
         if (!reloadAll && fresh.Count == 0)
         {
@@ -223,11 +239,15 @@ public sealed partial class StreamProcessor : IAsyncDisposable
                 }
             }
         }
+        if (_options.WriteLake)
+        {
+            _lakeBuffer.Reset(await LoadLakePositionsAsync(fresh, ct).ConfigureAwait(false));
+        }
         foreach (var group in fresh.GroupBy(tp => tp.Topic))
         {
             if (_options.WriteLake)
             {
-                await _recovery.RecoverAsync(_schemas[group.Key], group.Select(tp => tp.Partition).ToHashSet(), _positions, ct).ConfigureAwait(false);
+                await _recovery.RecoverAsync(_schemas[group.Key], group.Select(tp => tp.Partition).ToHashSet(), _lakeBuffer.Committed, ct).ConfigureAwait(false);
             }
             _recovered.UnionWith(group);
         }

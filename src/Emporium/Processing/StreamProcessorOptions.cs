@@ -44,6 +44,23 @@ public sealed record StreamProcessorOptions
     /// <summary>Write raw NDJSON and clean Parquet to the lake. Default true.</summary>
     public bool WriteLake { get; init; } = true;
 
+    /// <summary>Longest a record committed to the warehouse waits before its lake files are written. The lake is
+    /// written for what several micro-batches committed at once: one file set per micro-batch cost as much CPU as the
+    /// warehouse commit (processor alone, 4 000 orders/s: 2.9 of 6.4 s of CPU per 10 s) and left many small files. The
+    /// marts read the warehouse, so this delays only readers of the lake's files. Default 1 s; zero writes the lake
+    /// after every micro-batch.</summary>
+    public TimeSpan LakeFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Log entries that make the lake write at once, before <see cref="LakeFlushInterval"/> (bounds the memory
+    /// of a backlog held for the lake and the size of its files). Default 100 000.</summary>
+    public int LakeMaxBufferedRecords { get; init; } = 100_000;
+
+    /// <summary>Group under which the lake's committed positions are stored in the warehouse, beside the processor's.</summary>
+    public string LakeGroup => LakeGroupOf(Group);
+
+    /// <summary>The lake's group for a processor group.</summary>
+    public static string LakeGroupOf(string group) => group + ".lake";
+
     /// <summary>Folder for Parquet files before upload; default the OS temp folder.</summary>
     public string? TempDirectory { get; init; }
 }

@@ -29,9 +29,16 @@ public sealed class ProcessingHarness : IAsyncDisposable
 
     public string DataDir => _dir.Path;
 
-    public static async Task<ProcessingHarness> StartAsync(StreamProcessorOptions? options = null)
+    /// <param name="lakeFlushInterval">The processor's <see cref="StreamProcessorOptions.LakeFlushInterval"/>; default zero,
+    /// so the lake is written after every batch and a test sees it at once.</param>
+    public static async Task<ProcessingHarness> StartAsync(StreamProcessorOptions? options = null, TimeSpan? lakeFlushInterval = null)
     {
-        var harness = new ProcessingHarness((options ?? new StreamProcessorOptions()) with { Partitions = 2, MaxWait = TimeSpan.FromMilliseconds(20) });
+        var harness = new ProcessingHarness((options ?? new StreamProcessorOptions()) with
+        {
+            Partitions = 2,
+            MaxWait = TimeSpan.FromMilliseconds(20),
+            LakeFlushInterval = lakeFlushInterval ?? TimeSpan.Zero,
+        });
         await harness.OpenAsync();
         return harness;
     }

@@ -41,7 +41,9 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
 
     /// <summary>Two processors in one consumer group, each with its own Kafka client, warehouse connection and S3
     /// client (as two processes would have). One stops after its first commits; the other takes over its partitions
-    /// from the positions in the warehouse. Every acknowledged order is in PostgreSQL and in the lake exactly once.</summary>
+    /// from the positions in the warehouse. Every acknowledged order is in PostgreSQL and in the lake exactly once.
+    /// Both own partitions before the orders arrive, and a hook slows each record by a millisecond, so the first is
+    /// still busy when it leaves however fast a batch lands.</summary>
     [Fact]
     public async Task Two_processors_share_the_kafka_partitions_and_one_leaving_neither_loses_nor_duplicates()
     {
@@ -51,11 +53,12 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
         var bucket = await moto.CreateBucketAsync("pair");
         var options = new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], Partitions = 4, MaxBatchRecords = 150, MaxWait = TimeSpan.FromMilliseconds(100) };
         await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
+        await using var first = await Member.StartAsync(kafka, connection, Lake(bucket), options);
+        await using var second = await Member.StartAsync(kafka, connection, Lake(bucket), options);
+        await WaitAsync(() => first.Processor.Assignment.Count > 0 && second.Processor.Assignment.Count > 0, "both processors owning partitions");
         var acknowledged = await AppendOrdersAsync(log);
         Assert.Equal(Orders.Value.Count, acknowledged.Count);
 
-        await using var first = await Member.StartAsync(kafka, connection, Lake(bucket), options);
-        await using var second = await Member.StartAsync(kafka, connection, Lake(bucket), options);
         await using var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = connection });
         await WaitAsync(() => first.Processor.Stats.Rows > 0 && second.Processor.Stats.Rows > 0, "both processors committing");
         var rowsBeforeLeaving = await CountAsync(warehouse);
@@ -63,7 +66,8 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
         await first.DisposeAsync();
 
         await WaitAsync(async () => await CountAsync(warehouse) >= Orders.Value.Count, "the remaining processor to finish");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Stopping writes what the lake has not got yet.
+        await second.DisposeAsync();
         await AssertLandedOnceAsync(warehouse, Lake(bucket));
         var positions = await warehouse.GetOffsetsAsync(options.Group, CancellationToken.None);
         var ends = await log.GetEndOffsetsAsync("orders", CancellationToken.None);
@@ -86,6 +90,7 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
                 await processor.RunOnceAsync(CancellationToken.None);
             }
             Assert.Equal(0, await processor.RunOnceAsync(CancellationToken.None));
+            await processor.FlushLakeAsync(CancellationToken.None);
         }
         await AssertLandedOnceAsync(warehouse, lake);
     }
@@ -151,6 +156,11 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
             var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
             var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = connection });
             var member = new Member { Processor = new StreamProcessor(log, warehouse, lake, options), _log = log, _warehouse = warehouse, _lake = lake };
+            member.Processor.Hooks.Add("orders", record =>
+            {
+                Thread.Sleep(1);
+                return record;
+            });
             await member.Processor.StartAsync(CancellationToken.None);
             return member;
         }
