@@ -9,7 +9,8 @@ namespace Emporium.Bench.Ingest;
 /// same bytes in the same run; plus freshness (202 → row visible in the warehouse) p50/p99 under load when the
 /// processor is present, at a fixed offered NDJSON rate. Options: <c>--seconds N</c> per phase (default 5),
 /// <c>--warmup N</c> seconds of each load shape on each server before measuring (default 5),
-/// <c>--freshness-rate N</c> orders/s offered during the freshness phase (default 10 000), <c>--out FILE</c> (markdown results).</summary>
+/// <c>--freshness-rate N</c> orders/s offered during the freshness phase (default 10 000), <c>--out FILE</c> (markdown results),
+/// <c>--singles-only</c> (only the single-POST phases, e.g. to profile them).</summary>
 public sealed class IngestBenchmark : IBenchmarkSuite
 {
     public string Name => "ingest";
@@ -22,6 +23,7 @@ public sealed class IngestBenchmark : IBenchmarkSuite
         var output = BenchStats.Arg(args, "--out");
         var freshnessRate = BenchStats.Arg(args, "--freshness-rate") is { } r ? double.Parse(r, CultureInfo.InvariantCulture) : 10_000;
         var phase = TimeSpan.FromSeconds(seconds);
+        var singlesOnly = args.Contains("--singles-only");
         var warmup = TimeSpan.FromSeconds(BenchStats.Arg(args, "--warmup") is { } w ? double.Parse(w, CultureInfo.InvariantCulture) : 5);
         var dataDir = Path.Combine(Path.GetTempPath(), $"emporium-bench-ingest-{Guid.NewGuid():N}");
         var port = Emporium.Testing.FreePort.Next();
@@ -44,19 +46,24 @@ public sealed class IngestBenchmark : IBenchmarkSuite
             // between, which on two shared cores takes seconds, not one).
             foreach (var url in new[] { $"{host.Url}/api/v1/ingest/orders", $"{noop.Url}/noop" })
             {
-                await LoadDriver.RunAsync(http, url, batches, batchSize, "application/x-ndjson", 4, warmup, ct);
+                if (!singlesOnly)
+                {
+                    await LoadDriver.RunAsync(http, url, batches, batchSize, "application/x-ndjson", 4, warmup, ct);
+                }
                 await LoadDriver.RunAsync(http, url, singles, 1, "application/json", 32, warmup, ct);
             }
 
-            var ndNoop = await LoadDriver.RunAsync(http, $"{noop.Url}/noop", batches, batchSize, "application/x-ndjson", 4, phase, ct);
-            var ndHost = await LoadDriver.RunAsync(http, $"{host.Url}/api/v1/ingest/orders", batches, batchSize, "application/x-ndjson", 4, phase, ct);
+            var ndNoop = singlesOnly ? LoadDriver.Result.None : await LoadDriver.RunAsync(http, $"{noop.Url}/noop", batches, batchSize, "application/x-ndjson", 4, phase, ct);
+            var ndHost = singlesOnly ? LoadDriver.Result.None : await LoadDriver.RunAsync(http, $"{host.Url}/api/v1/ingest/orders", batches, batchSize, "application/x-ndjson", 4, phase, ct);
             // Single POSTs are measured with the processor caught up: it runs in the same process, and landing the NDJSON
             // backlog (large batches) costs the requests differently from landing their own trickle (small batches, each
             // with its files, manifests and transaction), which is the steady state of a stream of single records.
             var processor = host.App.Services.GetService(typeof(Emporium.Processing.StreamProcessor)) as Emporium.Processing.StreamProcessor;
             var catchUp = await FreshnessProbe.DrainAsync(processor, ct);
             var oneNoop = await LoadDriver.RunAsync(http, $"{noop.Url}/noop", singles, 1, "application/json", 32, phase, ct);
+            var fsyncsBefore = (host.Backends.Log as Emporium.Log.Embedded.EmbeddedEventLog)?.Stats.Fsyncs;
             var oneHost = await LoadDriver.RunAsync(http, $"{host.Url}/api/v1/ingest/orders", singles, 1, "application/json", 32, phase, ct);
+            var fsyncs = (host.Backends.Log as Emporium.Log.Embedded.EmbeddedEventLog)?.Stats.Fsyncs - fsyncsBefore;
 
             report.AppendLine($"## Ingest ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
             report.AppendLine();
@@ -71,9 +78,14 @@ public sealed class IngestBenchmark : IBenchmarkSuite
             report.AppendLine($"| single-event latency p50 / p99 ms | {oneHost.Percentile(50):F2} / {oneHost.Percentile(99):F2} | {oneNoop.Percentile(50):F2} / {oneNoop.Percentile(99):F2} | | |");
             report.AppendLine($"| process CPU µs per NDJSON event | {ndHost.CpuMicrosPerEvent:F2} | {ndNoop.CpuMicrosPerEvent:F2} | {ndHost.CpuMicrosPerEvent / ndNoop.CpuMicrosPerEvent:F1} | |");
             report.AppendLine($"| process CPU µs per single-event POST | {oneHost.CpuMicrosPerRequest:F0} | {oneNoop.CpuMicrosPerRequest:F0} | {oneHost.CpuMicrosPerRequest / oneNoop.CpuMicrosPerRequest:F2} | |");
+            report.AppendLine($"| single-event POSTs per log fsync (group commit) | {(fsyncs > 0 ? oneHost.Requests / (double)fsyncs : 0):F1} | | | |");
             report.AppendLine($"| non-202 answers | {ndHost.Failures + oneHost.Failures} | {ndNoop.Failures + oneNoop.Failures} | | |");
 
-            if (host.Backends.Warehouse is { } warehouse)
+            if (singlesOnly)
+            {
+                report.AppendLine("| NDJSON and freshness | not measured (`--singles-only`) | | | |");
+            }
+            else if (host.Backends.Warehouse is { } warehouse)
             {
                 var freshness = await FreshnessProbe.RunAsync(http, host.Url, warehouse, processor, batches, batchSize, freshnessRate, phase, ct);
                 report.AppendLine(string.Create(CultureInfo.InvariantCulture,

@@ -11,6 +11,9 @@ public static class LoadDriver
 {
     public sealed record Result(long Requests, long Events, double Seconds, IReadOnlyList<double> LatenciesMs, long Failures, double CpuSeconds)
     {
+        /// <summary>A phase that did not run.</summary>
+        public static Result None { get; } = new(0, 0, 1, [0], 0, 0);
+
         /// <summary>Process CPU time per accepted event, in microseconds.</summary>
         public double CpuMicrosPerEvent => CpuSeconds * 1e6 / Math.Max(1, Events);
 

@@ -5,8 +5,9 @@ namespace Emporium.Log.Embedded;
 public sealed partial class EmbeddedEventLog
 {
     /// <summary>Appends durably. A keyed message goes to <see cref="KeyPartitioner.PartitionFor"/>; messages without a
-    /// key all go to one partition per call, rotating between calls (Kafka's sticky partitioning), so one call
-    /// costs one fsync. Cancelling stops the wait only: records already queued may still be appended.</summary>
+    /// key all go to one partition per call, the topic's sticky one (<see cref="EmbeddedTopic.Sticky"/>), so one call
+    /// costs one fsync and concurrent calls share it. Cancelling stops the wait only: records already queued may still
+    /// be appended.</summary>
     public async ValueTask<IReadOnlyList<LogPosition>> AppendAsync(string topic, IReadOnlyList<LogMessage> messages, CancellationToken ct)
     {
         ThrowIfDisposed();
@@ -21,7 +22,7 @@ public sealed partial class EmbeddedEventLog
         var partitionCount = target.Partitions.Length;
         var assigned = new int[messages.Count];
         var sizes = new long[messages.Count];
-        var sticky = -1;
+        var keyless = -1;
         var single = true;
         for (var i = 0; i < messages.Count; i++)
         {
@@ -35,7 +36,7 @@ public sealed partial class EmbeddedEventLog
 
             sizes[i] = RecordFrame.FrameBytes(keyBytes, message.Value.Length);
             assigned[i] = message.Key is null
-                ? sticky >= 0 ? sticky : sticky = target.NextRoundRobin()
+                ? keyless >= 0 ? keyless : keyless = target.Sticky(KeylessBytes(messages, i))
                 : KeyPartitioner.PartitionFor(message.Key, partitionCount);
             single &= assigned[i] == assigned[0];
         }
@@ -98,5 +99,19 @@ public sealed partial class EmbeddedEventLog
         }
 
         return await GetOrCreateTopicAsync(topic, _options.DefaultPartitions, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Bytes of the keyless messages from <paramref name="first"/> on.</summary>
+    private static long KeylessBytes(IReadOnlyList<LogMessage> messages, int first)
+    {
+        long bytes = 0;
+        for (var i = first; i < messages.Count; i++)
+        {
+            if (messages[i].Key is null)
+            {
+                bytes += messages[i].Value.Length;
+            }
+        }
+        return bytes;
     }
 }

@@ -190,12 +190,18 @@ public sealed partial class EmbeddedEventLog : IEventLog
     {
         var directory = TopicDirectory(name);
         var opened = new List<Partition>();
+        EmbeddedTopic? topic = null;
         try
         {
             for (var p = 0; p < partitions; p++)
             {
+                var index = p;
                 opened.Add(Partition.Open(new TopicPartition(name, p), Path.Combine(directory, p.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                    _options, _policy, _time, Stats, OnCommitted, ct));
+                    _options, _policy, _time, Stats, () =>
+                    {
+                        OnCommitted();
+                        topic?.Committed(index);
+                    }, ct));
             }
         }
         catch
@@ -208,7 +214,8 @@ public sealed partial class EmbeddedEventLog : IEventLog
             throw;
         }
 
-        return new EmbeddedTopic(name, [.. opened]);
+        topic = new EmbeddedTopic(name, [.. opened]);
+        return topic;
     }
 
     private async ValueTask<EmbeddedTopic> GetOrCreateTopicAsync(string topic, int partitions, CancellationToken ct)

@@ -2,17 +2,57 @@ using System.Text.Json;
 
 namespace Emporium.Log.Embedded;
 
-/// <summary>A topic: its partitions and the round-robin cursor for messages without a key. Its partition count
+/// <summary>A topic: its partitions and the sticky partition for messages without a key. Its partition count
 /// lives in <c>topic.json</c>, written last when a topic is created, so a half-created topic is simply recreated.</summary>
 internal sealed class EmbeddedTopic(string name, Partition[] partitions)
 {
-    private int _roundRobin = -1;
+    /// <summary>Bytes of keyless messages after which the sticky partition moves on even before it commits (a large
+    /// NDJSON request moves it at once, so concurrent large requests still spread over every partition's writer).</summary>
+    private const long StickyBytes = 64 * 1024;
+
+    private readonly Lock _stickyLock = new();
+    private int _sticky;
+    private long _stickyBytes;
 
     public string Name { get; } = name;
 
     public Partition[] Partitions { get; } = partitions;
 
-    public int NextRoundRobin() => (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)Partitions.Length);
+    /// <summary>Partition for the keyless messages of one append (<paramref name="bytes"/> in all). Keyless messages
+    /// stay on one partition until its writer commits (Kafka's sticky partitioning across calls), so concurrent small
+    /// requests share one write and fsync instead of each waking another partition's writer for an fsync of its own
+    /// (round-robin per call spread 32 concurrent single-record requests over four fsyncs).</summary>
+    public int Sticky(long bytes)
+    {
+        lock (_stickyLock)
+        {
+            var partition = _sticky;
+            _stickyBytes += bytes;
+            if (_stickyBytes >= StickyBytes)
+            {
+                Advance();
+            }
+            return partition;
+        }
+    }
+
+    /// <summary>A partition's writer made its messages durable: if it was the sticky one, the next takes over.</summary>
+    public void Committed(int partition)
+    {
+        lock (_stickyLock)
+        {
+            if (_sticky == partition)
+            {
+                Advance();
+            }
+        }
+    }
+
+    private void Advance()
+    {
+        _sticky = (_sticky + 1) % Partitions.Length;
+        _stickyBytes = 0;
+    }
 
     public static string MetadataPath(string topicDirectory) => Path.Combine(topicDirectory, "topic.json");
 

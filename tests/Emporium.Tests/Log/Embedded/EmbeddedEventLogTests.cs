@@ -36,6 +36,31 @@ public sealed class EmbeddedEventLogTests
     }
 
     [Fact]
+    public async Task KeylessAppendsStayOnAPartitionUntilItCommitsThenTheNextTakesOver()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await log.EnsureTopicAsync("orders", 4, CancellationToken.None);
+        var partitions = new List<int>();
+        for (var i = 0; i < 8; i++)
+        {
+            // Each append waits for its commit, which moves the sticky partition on.
+            var result = await log.AppendAsync("orders", [Message(null, $"a{i}"), Message(null, $"b{i}")], CancellationToken.None);
+            Assert.Equal(result[0].Partition, result[1].Partition);
+            partitions.Add(result[0].Partition.Partition);
+        }
+
+        Assert.Equal([0, 1, 2, 3, 0, 1, 2, 3], partitions);
+
+        // Appends made together (each enqueued before any of them is fsync'd) share the sticky partition and its
+        // commits; round-robin per call would have spread them over all four partitions and four fsyncs. One commit
+        // may end while they are enqueued, so at most two partitions.
+        var together = Enumerable.Range(0, 8).Select(i => log.AppendAsync("orders", [Message(null, $"c{i}")], CancellationToken.None).AsTask()).ToList();
+        var used = (await Task.WhenAll(together)).Select(r => r[0].Partition.Partition).Distinct().ToList();
+        Assert.True(used.Count <= 2, $"8 appends made together used partitions {string.Join(", ", used)}");
+    }
+
+    [Fact]
     public async Task ConcurrentAppendsShareFsyncsAndGetDistinctOffsets()
     {
         using var dir = new TempDir("log");
