@@ -85,7 +85,8 @@ public sealed partial class StreamProcessor
         }
         if (corrected.Count > 0)
         {
-            _logger.LogInformation("lake offsets stored for {Partitions}", string.Join(", ", corrected.Select(kv => $"{kv.Key}@{kv.Value}")));
+            _logger.LogInformation("lake offsets stored for {Count} partition(s): {Partitions}", corrected.Count,
+                string.Join(", ", corrected.Take(8).Select(kv => $"{kv.Key}@{kv.Value}")) + (corrected.Count > 8 ? ", …" : ""));
             await _warehouse.CommitAsync(new WarehouseBatch([], _options.LakeGroup, corrected,
                 ExpectedOffsets: corrected.Keys.ToDictionary(tp => tp, tp => stored.GetValueOrDefault(tp, 0))), ct).ConfigureAwait(false);
         }

@@ -109,8 +109,9 @@ internal sealed class DuckDbThreads : IDisposable
         }
     }
 
+    /// <summary>Full parallelism until disposed; the default value holds none.</summary>
     public readonly struct Scope(DuckDbThreads owner) : IDisposable
     {
-        public void Dispose() => owner.Exit();
+        public void Dispose() => owner?.Exit();
     }
 }

@@ -12,8 +12,15 @@ public sealed partial class DuckDbWarehouse
     /// fail a commit half way and prove nothing of it survives.</summary>
     internal Action<string>? FaultInjection { get; set; }
 
-    public Task CommitAsync(WarehouseBatch batch, CancellationToken ct) =>
-        InWriteTransactionAsync((tx, loadedAt) =>
+    /// <summary>Rows from which a commit runs with every DuckDB thread (<see cref="DuckDbThreads"/>): a catch-up batch
+    /// or a chunk of a streamed file load gains from them; the stream's usual batches of hundreds of rows only pay the
+    /// worker wake-ups.</summary>
+    private const int ParallelCommitRows = 10_000;
+
+    public async Task CommitAsync(WarehouseBatch batch, CancellationToken ct)
+    {
+        using var parallel = batch.Rows.Sum(r => r.Records.Count) >= ParallelCommitRows ? _threads.Enter() : default;
+        await InWriteTransactionAsync((tx, loadedAt) =>
         {
             CheckExpectedOffsets(batch);
             DeleteReplaced(batch);
@@ -27,7 +34,8 @@ public sealed partial class DuckDbWarehouse
             FaultInjection?.Invoke("offsets");
             tx.Commit();
             return Task.FromResult(true);
-        }, cleanup: null, ct);
+        }, cleanup: null, ct).ConfigureAwait(false);
+    }
 
     /// <summary>Runs <paramref name="body"/> (which commits) in one transaction of the single writer, given the
     /// load time; any failure rolls it back, and <paramref name="cleanup"/> runs last either way. <paramref name="prepare"/>

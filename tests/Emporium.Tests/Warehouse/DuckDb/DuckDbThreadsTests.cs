@@ -1,5 +1,9 @@
 using DuckDB.NET.Data;
 using Emporium.Configuration;
+using Emporium.Datasets;
+using Emporium.Log;
+using Emporium.Tests.Processing;
+using Emporium.Warehouse;
 using Emporium.Tests.TestSupport;
 using Emporium.Warehouse.DuckDb;
 using Microsoft.Extensions.Time.Testing;
@@ -37,6 +41,31 @@ public sealed class DuckDbThreadsTests
         Assert.Equal("3", Threads(side));
         time.Advance(TimeSpan.FromMilliseconds(200));
         Assert.Equal("1", Threads(side));
+    }
+
+    [Fact]
+    public async Task A_commit_of_ten_thousand_rows_gets_the_full_count_and_a_small_one_does_not()
+    {
+        using var dir = new TempDir("duckdb-threads");
+        var path = dir.Combine("w.duckdb");
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = path, Threads = 3 }, time);
+        await warehouse.InitializeAsync([DatasetCatalog.Orders], CancellationToken.None);
+        using var side = new DuckDBConnection($"Data Source={path}");
+        side.Open();
+        time.Advance(TimeSpan.FromSeconds(2)); // past the linger of the initialization's own statements
+        var tp = new TopicPartition("orders", 0);
+
+        await warehouse.CommitAsync(Batch(0, 100), CancellationToken.None);
+        Assert.Equal("1", Threads(side));
+        await warehouse.CommitAsync(Batch(100, 10_000), CancellationToken.None);
+        Assert.Equal("3", Threads(side)); // still lingering after the large commit
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("1", Threads(side));
+
+        WarehouseBatch Batch(int first, int count) => new(
+            [new DatasetRows(DatasetCatalog.Orders, Enumerable.Range(first, count).Select(TestRecords.Order).ToList(), $"log:orders/0:{first}-{first + count - 1}")],
+            "stream", new Dictionary<TopicPartition, long> { [tp] = first + count });
     }
 
     [Fact]
