@@ -393,7 +393,7 @@ public sealed class BatchLoader
                     // naming the lake files, is written).
                     var clean = Task.Run(() => WriteCleanAsync(duck, parsed, chunkId, scratch, ct), ct);
                     return new BulkOutcome<DuckDbBulkLoad.Parsed?>(parsed, DuckDbBulkLoad.StagedTable,
-                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good, clean);
+                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good, clean, parsed.InSeqOrder);
                 }, DuckDbBulkLoad.Clean, ct).ConfigureAwait(false);
                 if (parsed is null)
                 {

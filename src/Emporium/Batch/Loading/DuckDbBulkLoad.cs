@@ -40,8 +40,10 @@ internal static class DuckDbBulkLoad
     public sealed record Plan(CsvDialect? Dialect, IReadOnlyList<string> Header, int[] ColumnOf, IReadOnlyList<string>? ParquetTypes = null);
 
     /// <summary>A parsed file's good rows are staged in <see cref="StagedTable"/> (<paramref name="StagedSql"/> is its
-    /// query, for another connection); <c>Rejects</c> are its bad rows.</summary>
-    public sealed record Parsed(long Read, long Good, List<QuarantineEntry> Rejects, string StagedSql);
+    /// query, for another connection); <c>Rejects</c> are its bad rows. <paramref name="InSeqOrder"/>: the staged rows
+    /// scan in file order (no row was cleaned by the normalizer, which appends after the file's rows, and none was
+    /// malformed, whose ordinals need a subquery that could be planned as a join).</summary>
+    public sealed record Parsed(long Read, long Good, List<QuarantineEntry> Rejects, string StagedSql, bool InSeqOrder);
 
     /// <summary>Whether the file, as probed, can take the fast path at all (before its header is read).</summary>
     public static bool Fits(FileFormat format, FileProbe probe, BatchLoadRequest request) =>
@@ -243,6 +245,7 @@ internal static class DuckDbBulkLoad
         var baseRowId = counts[0] is long b ? b : 0;
         var good = Convert.ToInt64(counts[1], CultureInfo.InvariantCulture);
         var slow = Convert.ToInt64(counts[2], CultureInfo.InvariantCulture);
+        long cleaned = 0;
         var place = $"(r.rowid - {baseRowId} + 1)";
         var ordinal = place;
         if (lines.Failed.Count > 0)
@@ -291,6 +294,7 @@ internal static class DuckDbBulkLoad
                         }
                         appended.AppendValue((bool?)true).AppendNullValue().AppendValue((long?)record).EndRow();
                         good++;
+                        cleaned++;
                     }
                     else
                     {
@@ -305,7 +309,7 @@ internal static class DuckDbBulkLoad
             }
         }
         rejects.Sort((a, b) => a.Record.CompareTo(b.Record));
-        return new Parsed(good + rejects.Count, good, rejects, stagedSql);
+        return new Parsed(good + rejects.Count, good, rejects, stagedSql, InSeqOrder: cleaned == 0 && lines.Failed.Count == 0);
     }
 
     /// <summary>Writes the staged rows as clean Parquet, one local file set per clean-zone folder. Runs on a connection of

@@ -7,8 +7,10 @@ namespace Emporium.Warehouse.DuckDb;
 /// <c>_loaded_at</c>, <c>_seq</c>) with its row count, and the offsets to store with them, or (<paramref name="Offsets"/>
 /// null) a decision not to commit anything (with no <paramref name="Alongside"/> then). <paramref name="Alongside"/> is work
 /// the body started that runs while the rows merge (on a connection of its own, e.g. writing the same rows as Parquet);
-/// the transaction commits only once it has succeeded, and the scratch tables are dropped only once it has ended.</summary>
-internal sealed record BulkOutcome<T>(T Result, string? StagedTable, WarehouseBatch? Offsets, long StagedRows = 0, Task? Alongside = null);
+/// the transaction commits only once it has succeeded, and the scratch tables are dropped only once it has ended.
+/// <paramref name="InSeqOrder"/>: the staged table scans in <c>_seq</c> order (appended rows need no sort then).</summary>
+internal sealed record BulkOutcome<T>(T Result, string? StagedTable, WarehouseBatch? Offsets, long StagedRows = 0, Task? Alongside = null,
+    bool InSeqOrder = false);
 
 public sealed partial class DuckDbWarehouse
 {
@@ -41,7 +43,7 @@ public sealed partial class DuckDbWarehouse
             {
                 if (outcome.StagedTable is { } staged)
                 {
-                    MergeInto(schema, staged, outcome.StagedRows);
+                    MergeInto(schema, staged, outcome.StagedRows, outcome.InSeqOrder);
                 }
             }
             catch when (outcome.Alongside is { } running)
