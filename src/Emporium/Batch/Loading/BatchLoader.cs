@@ -423,6 +423,7 @@ public sealed class BatchLoader
         /// its own), moved into the lake, the rejects quarantined, and the pending manifest naming them all.</summary>
         private async Task WriteCleanAsync(DuckDbWarehouse duck, DuckDbBulkLoad.Parsed parsed, string chunkId, string scratch, CancellationToken ct)
         {
+            var moves = new List<(LakeManifestFile File, string Local)>();
             await using (var side = await duck.OpenSideConnectionAsync(ct).ConfigureAwait(false))
             {
                 foreach (var (folder, locals, rowCount) in DuckDbBulkLoad.WriteParquet(side, parsed, schema, partitions, scratch))
@@ -430,13 +431,18 @@ public sealed class BatchLoader
                     for (var i = 0; i < locals.Count; i++)
                     {
                         var target = $"{folder}/{chunkId}{(i == 0 ? "" : $"-{i}")}.parquet";
-                        await owner.lake.WriteFileAsync(target, locals[i], ct).ConfigureAwait(false);
                         // A folder's rows are counted already; only a folder DuckDB split into several files needs
                         // each file's footer.
                         var fileRows = locals.Count == 1 ? rowCount : DuckDbBulkLoad.ParquetRows(side, locals[i]);
-                        AddFile(new LakeManifestFile(target, LakeLayout.Clean, fileRows, new FileInfo(locals[i]).Length));
+                        moves.Add((new LakeManifestFile(target, LakeLayout.Clean, fileRows, new FileInfo(locals[i]).Length), locals[i]));
                     }
                 }
+            }
+            await Parallel.ForEachAsync(moves, new ParallelOptions { MaxDegreeOfParallelism = owner.options.LakeWriteConcurrency, CancellationToken = ct },
+                async (move, token) => await owner.lake.WriteFileAsync(move.File.Path, move.Local, token).ConfigureAwait(false)).ConfigureAwait(false);
+            foreach (var (file, _) in moves)
+            {
+                AddFile(file);
             }
             if (parsed.Rejects.Count > 0)
             {
