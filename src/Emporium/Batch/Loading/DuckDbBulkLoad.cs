@@ -174,7 +174,7 @@ internal static class DuckDbBulkLoad
     }
 
     /// <summary>Parses the file on the warehouse's writer connection, before its transaction (so the staged rows are
-    /// committed temp rows, which DuckDB scans in parallel for the Parquet and the insert), and stages its good rows
+    /// committed rows, which DuckDB scans in parallel for the Parquet and the insert), and stages its good rows
     /// as <see cref="StagedTable"/> (canonical columns, <c>_source</c>, <c>_loaded_at</c>, <c>_seq</c> = source
     /// ordinal). Returns null when the file needs the streaming reader after all (an unterminated quote, DuckDB and the
     /// shared reader disagreeing on which rows are malformed, a Parquet file corrupt past its first rows): nothing is
