@@ -13,8 +13,8 @@ using Npgsql;
 
 namespace Emporium.Bench.Batch;
 
-/// <summary><c>batch [--rows N] [--streaming] [--no-postgres]</c>: loads a generated products CSV (default 1.4M rows,
-/// the asaniczka size) into the DuckDB warehouse plus clean Parquet with the batch loader and, in the same run on the
+/// <summary><c>batch [--rows N] [--dataset products|orders] [--streaming] [--no-postgres]</c>: loads a generated CSV of
+/// the dataset (default products, 1.4M rows, the asaniczka size; orders is an appended dataset) into the DuckDB warehouse plus clean Parquet with the batch loader and, in the same run on the
 /// same file, (1) DuckDB's own <c>read_csv</c> into a table plus <c>COPY … (FORMAT parquet, COMPRESSION zstd)</c> and
 /// (2) PostgreSQL 15 <c>COPY … FROM STDIN (FORMAT csv)</c> into a typed table on a server started for the run.
 /// Reports times, ratios, rows/s and the load average around each step. <c>--streaming</c> also times the streaming
@@ -32,36 +32,37 @@ public sealed class BatchBenchmarkSuite : IBenchmarkSuite
         if (Value(args, "--load-only") is { } only)
         {
             // The child of --memory: load one file, print the peak RSS.
-            var elapsed = await LoadWithEmporiumAsync(only, Path.Combine(Path.GetDirectoryName(only)!, "emporium"), bulk: true, ct);
+            var elapsed = await LoadWithEmporiumAsync(only, DatasetCatalog.Products, Path.Combine(Path.GetDirectoryName(only)!, "emporium"), bulk: true, ct);
             Console.WriteLine($"loaded in {elapsed.TotalSeconds:N1} s; peak RSS {PeakRss() / 1048576.0:N0} MiB");
             return 0;
         }
         var rows = int.Parse(Value(args, "--rows") ?? "1400000", CultureInfo.InvariantCulture);
+        var dataset = DatasetCatalog.All.Single(d => d.Name == (Value(args, "--dataset") ?? "products"));
         var work = Path.Combine(Path.GetTempPath(), $"emporium-bench-batch-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         try
         {
             Console.WriteLine(BenchStats.DescribeMachine());
-            var csv = Path.Combine(work, "products.csv");
+            var csv = Path.Combine(work, $"{dataset.Name}.csv");
             var generate = Stopwatch.StartNew();
-            DemoFileWriter.Write(DemoGenerators.Create("products", rows), rows, csv, null, ct);
-            Console.WriteLine($"generated {rows:N0} products, {new FileInfo(csv).Length / 1e6:N0} MB in {generate.Elapsed.TotalSeconds:N1} s");
+            DemoFileWriter.Write(DemoGenerators.Create(dataset.Name, rows), rows, csv, null, ct);
+            Console.WriteLine($"generated {rows:N0} {dataset.Name}, {new FileInfo(csv).Length / 1e6:N0} MB in {generate.Elapsed.TotalSeconds:N1} s");
             if (args.Contains("--memory"))
             {
                 return await MeasureMemoryAsync(csv, ct);
             }
 
-            var ours = await TimedAsync("emporium load (bulk)", rows, () => LoadWithEmporiumAsync(csv, Path.Combine(work, "emporium"), bulk: true, ct));
+            var ours = await TimedAsync("emporium load (bulk)", rows, () => LoadWithEmporiumAsync(csv, dataset, Path.Combine(work, "emporium"), bulk: true, ct));
             var duck = await TimedAsync("duckdb read_csv + COPY parquet", rows, () => Task.FromResult(DuckDbOwnPath(csv, Path.Combine(work, "duckdb"))));
             Console.WriteLine($"ratio duckdb time / emporium time: {duck.TotalSeconds / ours.TotalSeconds:N2} (>= 1: as fast or faster)");
             if (!args.Contains("--no-postgres"))
             {
-                var pg = await TimedAsync("postgresql COPY (csv)", rows, () => PostgresCopyAsync(csv, ct));
+                var pg = await TimedAsync("postgresql COPY (csv)", rows, () => PostgresCopyAsync(csv, dataset, ct));
                 Console.WriteLine($"ratio postgres time / emporium time: {pg.TotalSeconds / ours.TotalSeconds:N2} (target >= 1.5)");
             }
             if (args.Contains("--streaming"))
             {
-                var streaming = await TimedAsync("emporium load (streaming readers)", rows, () => LoadWithEmporiumAsync(csv, Path.Combine(work, "streaming"), bulk: false, ct));
+                var streaming = await TimedAsync("emporium load (streaming readers)", rows, () => LoadWithEmporiumAsync(csv, dataset, Path.Combine(work, "streaming"), bulk: false, ct));
                 Console.WriteLine($"ratio streaming time / bulk time: {streaming.TotalSeconds / ours.TotalSeconds:N2}");
             }
             return 0;
@@ -82,7 +83,7 @@ public sealed class BatchBenchmarkSuite : IBenchmarkSuite
         return elapsed;
     }
 
-    private static async Task<TimeSpan> LoadWithEmporiumAsync(string csv, string dataDir, bool bulk, CancellationToken ct)
+    private static async Task<TimeSpan> LoadWithEmporiumAsync(string csv, DatasetSchema dataset, string dataDir, bool bulk, CancellationToken ct)
     {
         Directory.CreateDirectory(dataDir);
         await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = Path.Combine(dataDir, "warehouse.duckdb") });
@@ -91,7 +92,7 @@ public sealed class BatchBenchmarkSuite : IBenchmarkSuite
         using var parquet = new ParquetWriter(Path.Combine(dataDir, "tmp"));
         var loader = new BatchLoader(warehouse, lake, parquet, RecordNormalizer.Instance, TimeProvider.System, new BatchLoaderOptions { Bulk = bulk });
         var watch = Stopwatch.StartNew();
-        var summary = await loader.LoadAsync([csv], new BatchLoadRequest(DatasetCatalog.Products), null, ct);
+        var summary = await loader.LoadAsync([csv], new BatchLoadRequest(dataset), null, ct);
         watch.Stop();
         var file = summary.Files[0];
         if (file.Status != FileLoadStatus.Loaded || file.Bulk != bulk)
@@ -111,8 +112,8 @@ public sealed class BatchBenchmarkSuite : IBenchmarkSuite
         using (var cmd = connection.CreateCommand())
         {
             cmd.CommandText = $"""
-                CREATE TABLE products AS SELECT * FROM read_csv('{csv.Replace("'", "''")}', store_rejects = true);
-                COPY products TO '{Path.Combine(dir, "products.parquet").Replace("'", "''")}' (FORMAT parquet, COMPRESSION zstd);
+                CREATE TABLE own AS SELECT * FROM read_csv('{csv.Replace("'", "''")}', store_rejects = true);
+                COPY own TO '{Path.Combine(dir, "own.parquet").Replace("'", "''")}' (FORMAT parquet, COMPRESSION zstd);
                 """;
             cmd.ExecuteNonQuery();
         }
@@ -121,7 +122,7 @@ public sealed class BatchBenchmarkSuite : IBenchmarkSuite
 
     /// <summary>PostgreSQL's own bulk path: the CSV streamed through <c>COPY FROM STDIN</c> into a typed table of the
     /// file's columns, on a server started for the run (the tests' shared cluster; fsync off, as for the tests).</summary>
-    private static async Task<TimeSpan> PostgresCopyAsync(string csv, CancellationToken ct)
+    private static async Task<TimeSpan> PostgresCopyAsync(string csv, DatasetSchema schema, CancellationToken ct)
     {
         var server = new PostgresCluster();
         await server.StartAsync();
@@ -130,15 +131,15 @@ public sealed class BatchBenchmarkSuite : IBenchmarkSuite
             await using var connection = new NpgsqlConnection(await server.CreateDatabaseAsync("bench", ct));
             await connection.OpenAsync(ct);
             // The generated file has the canonical columns, so the table is the dataset's, typed as the PostgreSQL
-            // warehouse types it, with its key.
-            var schema = DatasetCatalog.Products;
+            // warehouse types it, with its key (if any).
             var columns = string.Join(", ", schema.Columns.Select(c => $"{c.Name} {PostgresSql.TypeOf(c.Type)}"));
-            await using (var create = new NpgsqlCommand($"CREATE TABLE products ({columns}, PRIMARY KEY (asin))", connection))
+            var key = schema.Key.Count > 0 ? $", PRIMARY KEY ({string.Join(", ", schema.Key)})" : "";
+            await using (var create = new NpgsqlCommand($"CREATE TABLE {schema.Name} ({columns}{key})", connection))
             {
                 await create.ExecuteNonQueryAsync(ct);
             }
             var watch = Stopwatch.StartNew();
-            await using (var writer = await connection.BeginTextImportAsync("COPY products FROM STDIN (FORMAT csv, HEADER true)", ct))
+            await using (var writer = await connection.BeginTextImportAsync($"COPY {schema.Name} FROM STDIN (FORMAT csv, HEADER true)", ct))
             using (var reader = new StreamReader(csv))
             {
                 var buffer = new char[1 << 16];

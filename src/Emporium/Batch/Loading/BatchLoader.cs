@@ -388,25 +388,12 @@ public sealed class BatchLoader
                     {
                         return new BulkOutcome<DuckDbBulkLoad.Parsed?>(null, null, null);
                     }
-                    foreach (var (folder, locals, rowCount) in DuckDbBulkLoad.WriteParquet(db, schema, partitions, scratch))
-                    {
-                        for (var i = 0; i < locals.Count; i++)
-                        {
-                            var target = $"{folder}/{chunkId}{(i == 0 ? "" : $"-{i}")}.parquet";
-                            await owner.lake.WriteFileAsync(target, locals[i], ct).ConfigureAwait(false);
-                            // A folder's rows are counted already; only a folder DuckDB split into several files needs
-                            // each file's footer.
-                            var fileRows = locals.Count == 1 ? rowCount : DuckDbBulkLoad.ParquetRows(db, locals[i]);
-                            AddFile(new LakeManifestFile(target, LakeLayout.Clean, fileRows, new FileInfo(locals[i]).Length));
-                        }
-                    }
-                    if (parsed.Rejects.Count > 0)
-                    {
-                        await WriteQuarantineAsync(chunkId, parsed.Rejects, ct).ConfigureAwait(false);
-                    }
-                    await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
+                    // The clean Parquet is written from the staged rows on a second connection while the writer inserts
+                    // them into the warehouse; the transaction commits once both are done (and the pending manifest,
+                    // naming the lake files, is written).
+                    var clean = Task.Run(() => WriteCleanAsync(duck, parsed, chunkId, scratch, ct), ct);
                     return new BulkOutcome<DuckDbBulkLoad.Parsed?>(parsed, DuckDbBulkLoad.StagedTable,
-                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good);
+                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good, clean, parsed.InSeqOrder);
                 }, DuckDbBulkLoad.Clean, ct).ConfigureAwait(false);
                 if (parsed is null)
                 {
@@ -430,6 +417,38 @@ public sealed class BatchLoader
                     Directory.Delete(scratch, recursive: true);
                 }
             }
+        }
+
+        /// <summary>The bulk path's lake side: the staged rows as clean Parquet (written by DuckDB on a connection of
+        /// its own), moved into the lake, the rejects quarantined, and the pending manifest naming them all.</summary>
+        private async Task WriteCleanAsync(DuckDbWarehouse duck, DuckDbBulkLoad.Parsed parsed, string chunkId, string scratch, CancellationToken ct)
+        {
+            var moves = new List<(LakeManifestFile File, string Local)>();
+            await using (var side = await duck.OpenSideConnectionAsync(ct).ConfigureAwait(false))
+            {
+                foreach (var (folder, locals, rowCount) in DuckDbBulkLoad.WriteParquet(side, parsed, schema, partitions, scratch))
+                {
+                    for (var i = 0; i < locals.Count; i++)
+                    {
+                        var target = $"{folder}/{chunkId}{(i == 0 ? "" : $"-{i}")}.parquet";
+                        // A folder's rows are counted already; only a folder DuckDB split into several files needs
+                        // each file's footer.
+                        var fileRows = locals.Count == 1 ? rowCount : DuckDbBulkLoad.ParquetRows(side, locals[i]);
+                        moves.Add((new LakeManifestFile(target, LakeLayout.Clean, fileRows, new FileInfo(locals[i]).Length), locals[i]));
+                    }
+                }
+            }
+            await Parallel.ForEachAsync(moves, new ParallelOptions { MaxDegreeOfParallelism = owner.options.LakeWriteConcurrency, CancellationToken = ct },
+                async (move, token) => await owner.lake.WriteFileAsync(move.File.Path, move.Local, token).ConfigureAwait(false)).ConfigureAwait(false);
+            foreach (var (file, _) in moves)
+            {
+                AddFile(file);
+            }
+            if (parsed.Rejects.Count > 0)
+            {
+                await WriteQuarantineAsync(chunkId, parsed.Rejects, ct).ConfigureAwait(false);
+            }
+            await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
         }
 
         /// <summary>Null when the first row's columns fit the dataset, else why not. Warns about extra columns.</summary>

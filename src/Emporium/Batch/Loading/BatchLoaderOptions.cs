@@ -12,6 +12,11 @@ public sealed record BatchLoaderOptions
     /// Default: the OS temp folder.</summary>
     public string? TempDirectory { get; init; }
 
+    /// <summary>Clean Parquet files of one bulk load moved into the lake at once. A move waits mostly on the store (two
+    /// fsyncs on a local lake, a PUT on S3), and a dataset partitioned by date and country makes thousands of small
+    /// files. Default 8.</summary>
+    public int LakeWriteConcurrency { get; init; } = 8;
+
     /// <summary>Consumer group under which file loads are recorded in the warehouse offsets table. Default "batch".</summary>
     public string Group { get; init; } = "batch";
 

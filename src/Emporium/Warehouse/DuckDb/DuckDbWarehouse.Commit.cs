@@ -164,13 +164,15 @@ public sealed partial class DuckDbWarehouse
     /// <summary>Inserts the rows of a staged table (canonical columns, <c>_source</c>, <c>_loaded_at</c>, and
     /// <c>_seq</c> giving their order) into the dataset's table. Keyed datasets keep one row per key, the latest: the
     /// tables carry no PRIMARY KEY (see <see cref="EnsureTable"/>), so the single writer replaces rows itself.</summary>
-    private void MergeInto(DatasetSchema schema, string source, long rows)
+    /// <param name="inSeqOrder">The source scans in <c>_seq</c> order already: an appended dataset's rows then keep it
+    /// without a sort (which cost a bulk load of 1.4M rows 2 s of CPU).</param>
+    private void MergeInto(DatasetSchema schema, string source, long rows, bool inSeqOrder = false)
     {
         var columns = string.Join(", ", schema.Columns.Select(c => Quote(c.Name)).Append("_source").Append("_loaded_at"));
         var target = Quote(schema.Name);
         if (schema.Mode != WriteMode.Upsert || schema.Key.Count == 0)
         {
-            Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} ORDER BY _seq");
+            Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}{(inSeqOrder ? "" : " ORDER BY _seq")}");
             return;
         }
         // Checking that every key is new costs a scan of the table, as the delete below does: worth it only for a

@@ -148,6 +148,31 @@ public sealed class DuckDbBulkLoadTests
     }
 
     [Fact]
+    public async Task AnAppendedDatasetKeepsFileOrderWithoutASort()
+    {
+        // Orders are appended, in file order. With no row for the normalizer the staged rows scan in that order, so the
+        // insert has no ORDER BY: this checks the order across row groups read on several threads.
+        using var dir = new TempDir("bulkorders");
+        var path = dir.Combine("orders.csv");
+        const int rows = 260_000;
+        using (var writer = new StreamWriter(path))
+        {
+            writer.Write("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
+            for (var i = 0; i < rows; i++)
+            {
+                writer.Write($"{i:D7},S{i % 100},Item {i},{1 + i % 5},2024-01-0{1 + i % 7} 10:00:00,{i % 50}.25,{i % 900},United Kingdom\n");
+            }
+        }
+        await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { Bulk = true });
+        var file = (await h.LoadAsync(DatasetCatalog.Orders, path)).Files[0];
+
+        Assert.True(file.Bulk);
+        Assert.Equal(rows, file.RowsLoaded);
+        var stored = await h.RowsAsync("SELECT invoice_no FROM orders ORDER BY rowid");
+        Assert.Equal(Enumerable.Range(0, rows).Select(i => $"{i:D7}"), stored.Select(r => (string)r[0]!));
+    }
+
+    [Fact]
     public async Task AParquetFileLoadsThroughReadParquetWithTheSameRowsAndRejects()
     {
         // A typed Parquet file written by DuckDB from the real products sample (several row groups, an instant per row
