@@ -21,6 +21,14 @@ public sealed class ProcessorMetrics(StreamProcessor processor) : IMetricsSource
             writer.Gauge("emporium_processor_committed_offset", "Next offset the processor will read", next,
                 ("topic", tp.Topic), ("partition", tp.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
+        writer.Counter("emporium_processor_lake_flushes_total", "Lake flushes committed (raw and clean files of what the warehouse committed meanwhile)", s.LakeFlushes);
+        writer.Counter("emporium_processor_lake_records_total", "Log entries written to the lake", s.LakeRecords);
+        writer.Gauge("emporium_processor_lake_pending_records", "Entries committed to the warehouse that wait for the next lake flush", s.LakePending);
+        foreach (var (tp, next) in s.LakePositions.OrderBy(kv => kv.Key.Topic, StringComparer.Ordinal).ThenBy(kv => kv.Key.Partition))
+        {
+            writer.Gauge("emporium_processor_lake_offset", "Next offset the lake has not got yet", next,
+                ("topic", tp.Topic), ("partition", tp.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
         foreach (var tp in processor.Assignment.OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition))
         {
             writer.Gauge("emporium_processor_assigned_partition", "1 for each log partition this processor owns now (moves between processors on rebalance)", 1,

@@ -13,6 +13,10 @@ namespace Emporium.Processing;
 /// <param name="LastCommitAt">When the last batch committed.</param>
 /// <param name="Positions">Committed next offset per partition.</param>
 /// <param name="LastError">Message of the last failure, if any.</param>
+/// <param name="LakeFlushes">Lake flushes committed since start.</param>
+/// <param name="LakeRecords">Log entries written to the lake since start.</param>
+/// <param name="LakePending">Entries committed to the warehouse that wait for the next lake flush.</param>
+/// <param name="LakePositions">The lake's committed next offset per partition.</param>
 public sealed record ProcessorStats(
     long Batches,
     long Records,
@@ -25,4 +29,8 @@ public sealed record ProcessorStats(
     TimeSpan FreshnessP99,
     DateTimeOffset? LastCommitAt,
     IReadOnlyDictionary<Log.TopicPartition, long> Positions,
-    string? LastError);
+    string? LastError,
+    long LakeFlushes,
+    long LakeRecords,
+    int LakePending,
+    IReadOnlyDictionary<Log.TopicPartition, long> LakePositions);

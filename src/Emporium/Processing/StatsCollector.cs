@@ -11,7 +11,9 @@ internal sealed class StatsCollector
     private readonly double[] _freshnessMs = new double[Window];
     private int _samples;
     private int _next;
-    private long _batches, _records, _rows, _failures, _poison;
+    private long _batches, _records, _rows, _failures, _poison, _lakeFlushes, _lakeRecords;
+    private int _lakePending;
+    private IReadOnlyDictionary<TopicPartition, long> _lakePositions = new Dictionary<TopicPartition, long>();
     private TimeSpan _lastLatency, _lastFreshness;
     private DateTimeOffset? _lastCommit;
     private IReadOnlyDictionary<TopicPartition, long> _positions = new Dictionary<TopicPartition, long>();
@@ -47,6 +49,21 @@ internal sealed class StatsCollector
         }
     }
 
+    /// <summary>The lake's state after a flush, a batch added to what waits for it, or a recovery.</summary>
+    public void Lake(int flushedRecords, int pending, IReadOnlyDictionary<TopicPartition, long> positions)
+    {
+        lock (_gate)
+        {
+            if (flushedRecords > 0)
+            {
+                _lakeFlushes++;
+                _lakeRecords += flushedRecords;
+            }
+            _lakePending = pending;
+            _lakePositions = new Dictionary<TopicPartition, long>(positions);
+        }
+    }
+
     public void Failed(string error)
     {
         lock (_gate)
@@ -71,7 +88,8 @@ internal sealed class StatsCollector
             var sorted = _freshnessMs.AsSpan(0, _samples).ToArray();
             Array.Sort(sorted);
             return new ProcessorStats(_batches, _records, _rows, _failures, _poison, _lastLatency, _lastFreshness,
-                Percentile(sorted, 0.50), Percentile(sorted, 0.99), _lastCommit, _positions, _lastError);
+                Percentile(sorted, 0.50), Percentile(sorted, 0.99), _lastCommit, _positions, _lastError,
+                _lakeFlushes, _lakeRecords, _lakePending, _lakePositions);
         }
     }
 

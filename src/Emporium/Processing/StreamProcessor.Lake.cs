@@ -29,6 +29,7 @@ public sealed partial class StreamProcessor
         var expected = batches.ToDictionary(b => b.Partition, b => _lakeBuffer.Committed.GetValueOrDefault(b.Partition, 0));
         await _warehouse.CommitAsync(new WarehouseBatch([], _options.LakeGroup, next, ExpectedOffsets: expected), ct).ConfigureAwait(false);
         _lakeBuffer.Flushed(next);
+        _stats.Lake(batches.Sum(b => b.Entries.Count), _lakeBuffer.Count, _lakeBuffer.Committed);
         FaultInjection?.Invoke("lake-committed");
 
         // Publish: the files become visible. A crash before this is repaired by recovery from the pending copy.

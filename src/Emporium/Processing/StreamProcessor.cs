@@ -252,6 +252,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
             _recovered.UnionWith(group);
         }
         _stats.SetPositions(_positions);
+        _stats.Lake(0, _lakeBuffer.Count, _lakeBuffer.Committed);
     }
 
     /// <summary>Partitions this processor owns now: all of them on the embedded log; with Kafka its share of the

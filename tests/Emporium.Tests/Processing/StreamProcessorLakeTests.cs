@@ -25,8 +25,11 @@ public sealed class StreamProcessorLakeTests
         Assert.Equal(orders.Count, (await h.QueryAsync("SELECT * FROM orders")).Count);
         Assert.True(h.Processor.Stats.Batches >= 5, $"{h.Processor.Stats.Batches} batches");
         Assert.Empty(h.FilesOnDisk("raw", "orders"));
+        Assert.Equal(orders.Count, h.Processor.Stats.LakePending);
 
         await h.Processor.FlushLakeAsync(CancellationToken.None);
+        var stats = h.Processor.Stats;
+        Assert.Equal((1L, (long)orders.Count, 0), (stats.LakeFlushes, stats.LakeRecords, stats.LakePending));
         Assert.Equal(Expected(orders), Texts(await h.LakeRowsAsync("orders", OrderColumns)));
         Assert.Equal(orders.Count, (await h.RawLinesAsync("orders")).Count);
         // One raw file per partition, each covering its whole range.
