@@ -19,7 +19,8 @@ internal sealed partial class Partition
         from = Math.Max(from, segments[0].BaseOffset);
         if (from >= end || maxRecords <= 0)
         {
-            return new ReadCursor(from, -1, 0);
+            // Nothing new: the cursor still points at the end, so the next read continues there without a seek.
+            return hint.NextOffset == from ? hint : new ReadCursor(from, -1, 0);
         }
 
         var si = FindSegment(segments, from);

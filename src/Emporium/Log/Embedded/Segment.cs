@@ -82,7 +82,10 @@ internal sealed class Segment : IDisposable
     /// keeping one entry per <paramref name="interval"/> bytes.</summary>
     public void Track(long offset, long position, int interval)
     {
-        if (position - _lastIndexedPosition < interval)
+        // The first frame is always indexed: "position - long.MinValue" overflows to a negative number, which kept a
+        // segment being written without any index entry, so every read that could not continue from a cursor (a
+        // partition that had no new data at the previous fetch) scanned the segment from its start.
+        if (_lastIndexedPosition != long.MinValue && position - _lastIndexedPosition < interval)
         {
             return;
         }

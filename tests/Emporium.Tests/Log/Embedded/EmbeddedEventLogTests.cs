@@ -61,6 +61,31 @@ public sealed class EmbeddedEventLogTests
     }
 
     [Fact]
+    public async Task TheSegmentBeingWrittenIsIndexedSoAReadSeeksNearItsOffset()
+    {
+        using var dir = new TempDir("log");
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await log.EnsureTopicAsync("t", 1, CancellationToken.None);
+        var value = new string('x', 200);
+        for (var i = 0; i < 10; i++)
+        {
+            await log.AppendAsync("t", [.. Enumerable.Range(0, 100).Select(j => Message(null, $"{i}-{j}-{value}"))], CancellationToken.None);
+        }
+
+        var segment = log.FindTopic("t")!.Partitions[0].Segments[^1];
+        var index = segment.IndexSnapshot();
+        // About 230 KB of frames, one entry per 4 KB (the first frame included).
+        Assert.InRange(index.Length, 40, 80);
+        Assert.Equal((0L, 0L), (index[0].Offset, index[0].Position));
+        var floor = segment.Floor(990);
+        Assert.InRange(990 - floor.Offset, 0, 4096 / 200 + 1);
+
+        // A read from an offset with no cursor (as after a fetch that found nothing new) still returns it.
+        var entries = await ReadAllAsync(log, "t", new Dictionary<TopicPartition, long> { [new TopicPartition("t", 0)] = 990 });
+        Assert.Equal(Enumerable.Range(990, 10).Select(o => (long)o), entries.Select(e => e.Offset));
+    }
+
+    [Fact]
     public async Task ConcurrentAppendsShareFsyncsAndGetDistinctOffsets()
     {
         using var dir = new TempDir("log");
