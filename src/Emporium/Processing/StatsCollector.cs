@@ -49,7 +49,10 @@ internal sealed class StatsCollector
         }
     }
 
-    /// <summary>The lake's state after a flush, a batch added to what waits for it, or a recovery.</summary>
+    /// <summary>Entries waiting for the lake, after a batch was added to them (its positions have not moved).</summary>
+    public void LakePending(int pending) => Volatile.Write(ref _lakePending, pending);
+
+    /// <summary>The lake's state after a flush or a recovery.</summary>
     public void Lake(int flushedRecords, int pending, IReadOnlyDictionary<TopicPartition, long> positions)
     {
         lock (_gate)
@@ -59,7 +62,7 @@ internal sealed class StatsCollector
                 _lakeFlushes++;
                 _lakeRecords += flushedRecords;
             }
-            _lakePending = pending;
+            Volatile.Write(ref _lakePending, pending);
             _lakePositions = new Dictionary<TopicPartition, long>(positions);
         }
     }
@@ -89,7 +92,7 @@ internal sealed class StatsCollector
             Array.Sort(sorted);
             return new ProcessorStats(_batches, _records, _rows, _failures, _poison, _lastLatency, _lastFreshness,
                 Percentile(sorted, 0.50), Percentile(sorted, 0.99), _lastCommit, _positions, _lastError,
-                _lakeFlushes, _lakeRecords, _lakePending, _lakePositions);
+                _lakeFlushes, _lakeRecords, Volatile.Read(ref _lakePending), _lakePositions);
         }
     }
 

@@ -49,7 +49,7 @@ public sealed partial class StreamProcessor
                 {
                     // Only what the warehouse holds now goes to the lake: it never runs ahead of the commit point.
                     _lakeBuffer.Add(decoded);
-                    _stats.Lake(0, _lakeBuffer.Count, _lakeBuffer.Committed);
+                    _stats.LakePending(_lakeBuffer.Count);
                 }
             }
             if (_options.WriteLake && _lakeBuffer.IsDue())
