@@ -68,7 +68,13 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"server exited with {process.ExitCode}: {output}");
+                // HasExited can be seen before the asynchronous readers delivered the last lines; the parameterless
+                // wait returns once both redirected streams reached their end.
+                process.WaitForExit();
+                lock (output)
+                {
+                    throw new InvalidOperationException($"server exited with {process.ExitCode}: {output}");
+                }
             }
             var infoPath = Path.Combine(dataDir, "server.json");
             if (File.Exists(infoPath))
