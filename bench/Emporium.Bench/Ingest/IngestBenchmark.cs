@@ -87,7 +87,16 @@ public sealed class IngestBenchmark : IBenchmarkSuite
             }
             else if (host.Backends.Warehouse is { } warehouse)
             {
+                // DuckDB's threshold checkpoint stalls the writer for as long as it folds the log: say whether one fell in the phase.
+                var duck = warehouse as Emporium.Warehouse.DuckDb.DuckDbWarehouse;
+                var walBefore = duck?.WriteAheadLogBytes;
+                var idleBefore = duck?.IdleCheckpoints;
                 var freshness = await FreshnessProbe.RunAsync(http, host.Url, warehouse, processor, batches, batchSize, freshnessRate, phase, ct);
+                if (duck is not null)
+                {
+                    report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| DuckDB write-ahead log before / after the freshness phase (MB; smaller after: a checkpoint ran in it), idle checkpoints before it | {walBefore / 1e6:F0} / {duck.WriteAheadLogBytes / 1e6:F0}, {idleBefore} | | | |"));
+                }
                 report.AppendLine(string.Create(CultureInfo.InvariantCulture,
                     $"| processor catching up on the NDJSON phases' backlog before the single POSTs (entries / seconds) | {catchUp.Backlog:N0} / {catchUp.Drain.TotalSeconds:F1} | | | |"));
                 report.AppendLine(string.Create(CultureInfo.InvariantCulture,

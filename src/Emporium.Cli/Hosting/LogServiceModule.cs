@@ -11,12 +11,5 @@ public sealed class LogServiceModule : IServiceModule
     public void Configure(IServiceCollection services, EmporiumOptions options) =>
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<Backends>().Log is EmbeddedEventLog log
             ? new EmbeddedLogMetrics(log)
-            : new NoMetrics());
-
-    private sealed class NoMetrics : IMetricsSource
-    {
-        public void Write(PrometheusWriter writer)
-        {
-        }
-    }
+            : NoMetrics.Instance);
 }

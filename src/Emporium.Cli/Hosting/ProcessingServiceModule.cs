@@ -34,15 +34,8 @@ public sealed class ProcessingServiceModule : IServiceModule
         });
         services.AddSingleton<IMetricsSource>(sp => sp.GetService<StreamProcessor>() is { } processor
             ? new ProcessorMetrics(processor)
-            : new NoMetrics());
+            : NoMetrics.Instance);
         services.AddHostedService<StreamProcessorHostedService>();
-    }
-
-    private sealed class NoMetrics : IMetricsSource
-    {
-        public void Write(PrometheusWriter writer)
-        {
-        }
     }
 }
 

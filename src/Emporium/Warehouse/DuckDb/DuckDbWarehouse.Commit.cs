@@ -77,6 +77,7 @@ public sealed partial class DuckDbWarehouse
         finally
         {
             _writeLock.Release();
+            _idleCheckpoint?.Touch();
         }
     }
 

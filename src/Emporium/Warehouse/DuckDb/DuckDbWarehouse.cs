@@ -16,6 +16,8 @@ public sealed partial class DuckDbWarehouse : IWarehouse
     private readonly DuckDBConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly DuckDbThreads _threads;
+    private readonly DuckDbIdleCheckpoint? _idleCheckpoint;
+    private readonly string _walPath;
     private readonly Dictionary<string, DatasetSchema> _datasets = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private bool _disposed;
@@ -41,10 +43,18 @@ public sealed partial class DuckDbWarehouse : IWarehouse
             Execute(_writer, $"SET checkpoint_threshold = {Literal(threshold)}");
         }
         _threads = new DuckDbThreads(_connectionString, options.Threads, options.CommitThreads, TimeSpan.FromSeconds(1), _time);
+        _walPath = full + ".wal";
+        if (options.IdleCheckpointAfter > TimeSpan.Zero)
+        {
+            _idleCheckpoint = new DuckDbIdleCheckpoint(options.IdleCheckpointAfter, _time, TryIdleCheckpoint);
+        }
         Describe = $"duckdb:{full}";
     }
 
     public SqlDialect Dialect => SqlDialect.DuckDb;
+
+    /// <summary>The settings it runs with (the address's parameters applied).</summary>
+    internal DuckDbWarehouseOptions Options => _options;
 
     public string Describe { get; }
 
@@ -165,6 +175,50 @@ public sealed partial class DuckDbWarehouse : IWarehouse
         finally
         {
             _writeLock.Release();
+            _idleCheckpoint?.Touch();
+        }
+    }
+
+    /// <summary>Checkpoints run while the writer was idle (<see cref="DuckDbWarehouseOptions.IdleCheckpointAfter"/>).</summary>
+    public long IdleCheckpoints => Interlocked.Read(ref _idleCheckpoints);
+
+    private long _idleCheckpoints;
+
+    /// <summary>Size of DuckDB's write-ahead log: what the next checkpoint folds in, or a start after a crash replays.</summary>
+    public long WriteAheadLogBytes
+    {
+        get
+        {
+            var wal = new FileInfo(_walPath);
+            return wal.Exists ? wal.Length : 0;
+        }
+    }
+
+    /// <summary>The idle checkpoint: false when DuckDB refused because a reader's transaction was open.</summary>
+    private bool TryIdleCheckpoint()
+    {
+        if (WriteAheadLogBytes < _options.IdleCheckpointMinWalBytes || !_writeLock.Wait(0))
+        {
+            return true; // a write in progress re-arms the timer when it ends
+        }
+        try
+        {
+            if (_disposed)
+            {
+                return true;
+            }
+            using var parallel = _threads.Enter();
+            Execute(_writer, "CHECKPOINT");
+            Interlocked.Increment(ref _idleCheckpoints);
+            return true;
+        }
+        catch (DuckDBException)
+        {
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
         }
     }
 
@@ -212,6 +266,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
         {
             return;
         }
+        _idleCheckpoint?.Dispose();
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {

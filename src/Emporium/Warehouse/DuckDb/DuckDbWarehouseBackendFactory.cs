@@ -3,16 +3,18 @@ using Emporium.Configuration;
 namespace Emporium.Warehouse.DuckDb;
 
 /// <summary>Serves <c>duckdb:</c> warehouse addresses (the default: <c>&lt;data&gt;/warehouse.duckdb</c>), with optional
-/// parameters, <c>duckdb:PATH?memory_limit=2GB&amp;checkpoint_threshold=1GB&amp;threads=8&amp;commit_threads=1</c>
+/// parameters, <c>duckdb:PATH?memory_limit=2GB&amp;checkpoint_threshold=1GB&amp;threads=8&amp;commit_threads=1&amp;idle_checkpoint_ms=500</c>
 /// (<see cref="DuckDbWarehouseOptions.MemoryLimit"/>, <see cref="DuckDbWarehouseOptions.CheckpointThreshold"/>,
-/// <see cref="DuckDbWarehouseOptions.Threads"/>, <see cref="DuckDbWarehouseOptions.CommitThreads"/>; the value
-/// <c>default</c> leaves DuckDB's own: 80 % of RAM, 16 MB, every core, every core).</summary>
+/// <see cref="DuckDbWarehouseOptions.Threads"/>, <see cref="DuckDbWarehouseOptions.CommitThreads"/>,
+/// <see cref="DuckDbWarehouseOptions.IdleCheckpointAfter"/> in milliseconds, 0 = off; the value <c>default</c> leaves
+/// DuckDB's own: 80 % of RAM, 16 MB, every core, every core; and Emporium's 500 ms for the idle checkpoint).</summary>
 public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
 {
     private const string MemoryLimitParameter = "memory_limit";
     private const string CheckpointThresholdParameter = "checkpoint_threshold";
     private const string ThreadsParameter = "threads";
     private const string CommitThreadsParameter = "commit_threads";
+    private const string IdleCheckpointParameter = "idle_checkpoint_ms";
 
     public IReadOnlyCollection<string> Schemes { get; } = ["duckdb"];
 
@@ -30,7 +32,7 @@ public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
                     ? (Uri.UnescapeDataString(pair[..eq]), Uri.UnescapeDataString(pair[(eq + 1)..]))
                     : (Uri.UnescapeDataString(pair), "");
                 settings = With(settings, address.Value, name, value) ?? throw new BackendConfigurationException(BackendKind.Warehouse,
-                    $"'{address.Value}': unknown or empty parameter '{name}' (DuckDB takes {MemoryLimitParameter}=SIZE and {CheckpointThresholdParameter}=SIZE, e.g. 2GB, {ThreadsParameter}=N and {CommitThreadsParameter}=N, N ≥ 1, or 'default')");
+                    $"'{address.Value}': unknown or empty parameter '{name}' (DuckDB takes {MemoryLimitParameter}=SIZE and {CheckpointThresholdParameter}=SIZE, e.g. 2GB, {ThreadsParameter}=N and {CommitThreadsParameter}=N, N ≥ 1, {IdleCheckpointParameter}=MS, 0 = off, or 'default')");
             }
         }
         try
@@ -57,9 +59,18 @@ public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
             CheckpointThresholdParameter => settings with { CheckpointThreshold = size },
             ThreadsParameter => settings with { Threads = Count(address, name, size) },
             CommitThreadsParameter => settings with { CommitThreads = Count(address, name, size) },
+            IdleCheckpointParameter => settings with
+            {
+                IdleCheckpointAfter = size is null ? new DuckDbWarehouseOptions { Path = settings.Path }.IdleCheckpointAfter : Milliseconds(address, name, size),
+            },
             _ => null,
         };
     }
+
+    private static TimeSpan Milliseconds(string address, string name, string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(ms)
+            : throw new BackendConfigurationException(BackendKind.Warehouse, $"'{address}': {name} must be a whole number of milliseconds (0 turns it off), or 'default', not '{value}'");
 
     /// <summary>A thread count: a positive integer, or null for "default".</summary>
     private static int? Count(string address, string name, string? value)

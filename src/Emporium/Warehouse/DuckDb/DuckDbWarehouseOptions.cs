@@ -26,6 +26,16 @@ public sealed record DuckDbWarehouseOptions
     /// (the log is folded in on every clean stop). Null leaves DuckDB's default.</summary>
     public string? CheckpointThreshold { get; init; } = "256MB";
 
+    /// <summary>How long the writer must have written nothing before the write-ahead log is folded into the database
+    /// file (when it holds at least <see cref="IdleCheckpointMinWalBytes"/>). Default 500 ms: a stream at any steady
+    /// rate commits every <c>Processor:MinBatchInterval</c> (100 ms), so this finds the pauses between bursts and loads;
+    /// a commit arriving during the checkpoint waits for it. Zero turns it off (only DuckDB's threshold checkpoints).</summary>
+    public TimeSpan IdleCheckpointAfter { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Write-ahead log size from which an idle checkpoint runs. Default 8 MB: a smaller log replays in moments
+    /// after a crash and is folded in at a clean stop anyway.</summary>
+    public long IdleCheckpointMinWalBytes { get; init; } = 8L << 20;
+
     /// <summary>DuckDB's <c>threads</c> while a bulk load, a query or other SQL of the warehouse's users runs. Default
     /// null: every core.</summary>
     public int? Threads { get; init; }
