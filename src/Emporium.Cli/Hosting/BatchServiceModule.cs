@@ -18,7 +18,7 @@ public sealed class BatchServiceModule : IServiceModule
         {
             var backends = sp.GetRequiredService<Backends>();
             return backends is { Warehouse: { } warehouse, Lake: { } lake, Normalizer: { } normalizer }
-                ? new BatchLoader(warehouse, lake, sp.GetRequiredService<ParquetWriter>(), normalizer, sp.GetRequiredService<TimeProvider>())
+                ? new BatchLoader(warehouse, lake, sp.GetRequiredService<ParquetWriter>(), normalizer, sp.GetRequiredService<TimeProvider>(), options.Batch)
                 : null!;
         });
         services.AddSingleton(new LandingOptions());

@@ -35,6 +35,9 @@ public sealed record EmporiumOptions
     /// <summary>Stream processor batching (section <c>Processor</c>).</summary>
     public Processing.ProcessorSettings Processor { get; init; } = new();
 
+    /// <summary>File loads (section <c>Batch</c>): chunking, staging on DuckDB, lake write concurrency.</summary>
+    public Batch.Loading.BatchLoaderOptions Batch { get; init; } = new();
+
     /// <summary>API keys (section <c>Auth</c>). Default: none, which restricts the server to loopback.</summary>
     public AuthOptions Auth { get; init; } = new();
 }

@@ -66,7 +66,7 @@ public static class BatchCommandRunner
         var resolved = spec.Resolve();
         await using var local = await LocalDataDir.OpenAsync(dataFlag, [resolved.Request.Dataset], ct);
         using var parquet = new ParquetWriter(Path.Combine(local.DataDir, "tmp", "batch"));
-        var loader = new BatchLoader(local.Warehouse, local.Lake, parquet, RecordNormalizer.Instance, TimeProvider.System);
+        var loader = new BatchLoader(local.Warehouse, local.Lake, parquet, RecordNormalizer.Instance, TimeProvider.System, local.Options.Batch);
         return await LoadSummaryOutput.WithProgressAsync(resolved, loader, ct);
     }
 }

@@ -13,9 +13,10 @@ public sealed class LocalDataDir : IAsyncDisposable
 {
     private readonly DataDirLock dirLock;
 
-    private LocalDataDir(DataDirLock dirLock, string dataDir, IWarehouse warehouse, ILakeStore lake)
+    private LocalDataDir(DataDirLock dirLock, string dataDir, IWarehouse warehouse, ILakeStore lake, EmporiumOptions options)
     {
         this.dirLock = dirLock;
+        Options = options;
         DataDir = dataDir;
         Warehouse = warehouse;
         Lake = lake;
@@ -26,6 +27,9 @@ public sealed class LocalDataDir : IAsyncDisposable
     public IWarehouse Warehouse { get; }
 
     public ILakeStore Lake { get; }
+
+    /// <summary>The data dir's settings (emporium.json, then environment).</summary>
+    public EmporiumOptions Options { get; }
 
     public static async Task<LocalDataDir> OpenAsync(string? dataFlag, IEnumerable<DatasetSchema> extraDatasets, CancellationToken ct)
     {
@@ -38,7 +42,7 @@ public sealed class LocalDataDir : IAsyncDisposable
             warehouse = await BackendRegistry.CreateAsync<IWarehouse>(BackendAddresses.ForWarehouse(options), options, ct);
             var lake = await BackendRegistry.CreateAsync<ILakeStore>(BackendAddresses.ForLake(options), options, ct);
             await warehouse.InitializeAsync(DatasetCatalog.All.Concat(extraDatasets).DistinctBy(d => d.Name).ToList(), ct);
-            return new LocalDataDir(dirLock, BackendAddresses.FullDataDir(options), warehouse, lake);
+            return new LocalDataDir(dirLock, BackendAddresses.FullDataDir(options), warehouse, lake, options);
         }
         catch
         {

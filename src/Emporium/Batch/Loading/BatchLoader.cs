@@ -13,13 +13,15 @@ namespace Emporium.Batch.Loading;
 /// <summary>Loads files into a dataset: the raw bytes to the raw zone, good rows (cleaned by the shared normalizer)
 /// to the warehouse and as clean Parquet, bad rows to the quarantine zone with file, line, column and reason.
 /// <para>Exactly once per content: a file is identified by its SHA-256 and its progress is stored in the warehouse
-/// offsets table in the same transaction as its rows (<see cref="FileLoadMarker"/>). Rows commit in chunks of
-/// <see cref="BatchLoaderOptions.ChunkRows"/>; each chunk's lake files have deterministic names and are listed in a
-/// pending manifest before the chunk commits, and the published manifest (which makes them visible) is written once
-/// the whole file is in, just before the completion marker. A crash therefore leaves: committed chunks (recorded),
-/// no half-written object (the lake writes atomically), no visible Parquet of the file; the next load of the same
-/// file skips the committed rows, rewrites the same objects and completes it.</para></summary>
-public sealed class BatchLoader
+/// offsets table in the same transaction as its rows (<see cref="FileLoadMarker"/>). On DuckDB a file commits in one
+/// transaction: read by DuckDB itself (CSV/TSV, Parquet) or staged row by row (the other formats), with its clean
+/// Parquet written beside the insert. On PostgreSQL rows commit in chunks of <see cref="BatchLoaderOptions.ChunkRows"/>.
+/// Lake files have deterministic names and are listed in a pending manifest before the rows commit, and the published
+/// manifest (which makes them visible) is written once the whole file is in, just before the completion marker. A
+/// crash therefore leaves: nothing of the file, or committed chunks (recorded); no half-written object (the lake
+/// writes atomically); no visible Parquet of the file. The next load of the same file skips any committed rows,
+/// rewrites the same objects and completes it.</para></summary>
+public sealed partial class BatchLoader
 {
     private readonly IWarehouse warehouse;
     private readonly ILakeStore lake;
@@ -132,7 +134,7 @@ public sealed class BatchLoader
     }
 
     /// <summary>One file's load: state shared by its chunks.</summary>
-    private sealed class FileRun(
+    private sealed partial class FileRun(
         BatchLoader owner,
         string path,
         BatchLoadRequest request,
@@ -231,6 +233,10 @@ public sealed class BatchLoader
                 throw;
             }
             await raw.ConfigureAwait(false);
+            if (resumeAt == 0 && owner.options.StageOnDuckDb && owner.warehouse is DuckDbWarehouse staging)
+            {
+                return await LoadStagedAsync(staging, replace, ct).ConfigureAwait(false);
+            }
             if (resumeAt > 0)
             {
                 warnings.Add($"resuming an interrupted load after row {resumeAt}");

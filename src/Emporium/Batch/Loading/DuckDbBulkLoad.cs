@@ -19,7 +19,7 @@ namespace Emporium.Batch.Loading;
 /// Parquet from them while the writer inserts them into the dataset's table.</summary>
 internal static class DuckDbBulkLoad
 {
-    private const string Catalog = "_emporium_bulk";
+    internal const string Catalog = "_emporium_bulk";
     private const string Rows = $"{Catalog}.main._fast_rows";
     private const string Skips = $"{Catalog}.main._fast_skips";
     // Per connection (temp): a view is visible to the connection that made it, and a temp view never shows among the
@@ -347,7 +347,7 @@ internal static class DuckDbBulkLoad
 
     public static string StagedTable => $"temp.main.{Staged}";
 
-    private static void ShareStaged(DuckDBConnection db, string stagedSql) => Execute(db, $"CREATE OR REPLACE TEMP VIEW {Staged} AS {stagedSql}");
+    internal static void ShareStaged(DuckDBConnection db, string stagedSql) => Execute(db, $"CREATE OR REPLACE TEMP VIEW {Staged} AS {stagedSql}");
 
     /// <summary>Drops the scratch tables (the staged rows in <see cref="Catalog"/>, the writer connection's temp tables).
     /// Only once nothing reads them any more.</summary>
@@ -357,7 +357,7 @@ internal static class DuckDbBulkLoad
 
     private static string ErrorKind(string type) => type == "TOO MANY COLUMNS" ? "too many fields" : "too few fields";
 
-    private static string Timestamp(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
+    internal static string Timestamp(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
 
     private static bool HasBareCarriageReturn(byte[] head)
     {
@@ -366,7 +366,7 @@ internal static class DuckDbBulkLoad
         return i >= 0 && i + 1 < head.Length && head[i + 1] != (byte)'\n';
     }
 
-    private static void Execute(DuckDBConnection db, string sql)
+    internal static void Execute(DuckDBConnection db, string sql)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = sql;

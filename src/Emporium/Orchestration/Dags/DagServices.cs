@@ -25,7 +25,7 @@ internal static class DagServices
     /// <summary>The shared batch loader over this process's warehouse and lake (one loader for files, DAGs included).</summary>
     public static BatchLoader Loader(TaskContext ctx, ParquetWriter parquet) =>
         new(Warehouse(ctx), Lake(ctx), parquet, Require<IRecordNormalizer>(ctx, "record normalizer"), Time(ctx),
-            new BatchLoaderOptions { Group = $"dag:{ctx.DagName}" });
+            (ctx.Services.GetService<EmporiumOptions>()?.Batch ?? new BatchLoaderOptions()) with { Group = $"dag:{ctx.DagName}" });
 
     private static T Require<T>(TaskContext ctx, string what) where T : class =>
         ctx.Services.GetService<T>()

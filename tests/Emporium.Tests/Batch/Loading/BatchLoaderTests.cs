@@ -214,7 +214,7 @@ public sealed class BatchLoaderTests
     [Fact]
     public async Task SmallChunksGiveTheSameResultAsOneTransaction()
     {
-        await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { ChunkRows = 1000 });
+        await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { ChunkRows = 1000, StageOnDuckDb = false });
 
         var summary = await h.LoadAsync(DatasetCatalog.Orders, SampleData.OnlineRetail);
 

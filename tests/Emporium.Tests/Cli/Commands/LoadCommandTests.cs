@@ -9,23 +9,74 @@ namespace Emporium.Tests.Cli.Commands;
 
 public sealed class LoadCommandTests
 {
+    private const int NdjsonRows = 250_000;
+
+    private static async Task<string> WriteOrdersNdjsonAsync(TempDir dir)
+    {
+        var file = dir.Combine("big_orders.ndjson");
+        await using var writer = new StreamWriter(file);
+        for (var i = 0; i < NdjsonRows; i++)
+        {
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"InvoiceNo\":\"{536365 + i / 7}\",\"StockCode\":\"{85000 + i % 300}\",\"Description\":\"ITEM {i % 300}\",\"Quantity\":{1 + i % 12},\"InvoiceDate\":\"2010-12-{1 + i % 28:D2} 08:{i % 60:D2}:00\",\"UnitPrice\":{(i % 50) / 10.0 + 0.5},\"CustomerID\":\"{12000 + i % 900}\",\"Country\":\"{(i % 3 == 0 ? "France" : "United Kingdom")}\"}}"));
+        }
+        return file;
+    }
+
     [Fact]
-    public async Task SigkillMidLoadLeavesNoPartialParquetAndTheNextLoadCompletesExactlyOnce()
+    public async Task SigkillMidStagedLoadCommitsNothingOrEverythingAndTheNextLoadCompletesExactlyOnce()
+    {
+        using var dir = new TempDir("batch-crash-staged");
+        // NDJSON on DuckDB: staged row by row, then one transaction with its Parquet (BatchLoaderOptions.StageOnDuckDb).
+        var file = await WriteOrdersNdjsonAsync(dir);
+        const int rows = NdjsonRows;
+        string? data = null;
+        for (var attempt = 1; attempt <= 3 && data is null; attempt++)
+        {
+            var candidate = dir.Combine($"data{attempt}");
+            var output = new StringBuilder();
+            using var process = BatchCli.Start(["load", file, "--dataset", "orders", "--data", candidate], output);
+            // Kill at a random point once the raw copy is in the lake: while rows are staged, while the Parquet is
+            // written beside the insert, or around the commit.
+            var raw = Path.Combine(candidate, "lake", "raw", "orders");
+            using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            while (!process.HasExited && !(Directory.Exists(raw) && Directory.EnumerateFiles(raw, "*.ndjson", SearchOption.AllDirectories).Any()))
+            {
+                await Task.Delay(10, guard.Token);
+            }
+            await Task.Delay(Random.Shared.Next(0, 2500), guard.Token);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(guard.Token);
+                data = ReadState(candidate).Loaded < rows ? candidate : null;
+            }
+        }
+        Assert.True(data is not null, "every load finished before it could be killed; nothing was tested");
+
+        var (committed, loaded) = ReadState(data!);
+        Assert.Equal((0L, 0L), (committed, loaded)); // one transaction per file: nothing of it, not a chunk
+        Assert.Empty(PublishedManifests(data!));
+
+        var (code, text) = await BatchCli.RunAsync("load", file, "--dataset", "orders", "--data", data!);
+        Assert.True(code == 0, text);
+        Assert.DoesNotContain("resuming", text);
+        Assert.Equal((rows, rows), ReadState(data!));
+        var manifest = Assert.Single(PublishedManifests(data!));
+        Assert.Equal(rows, ParquetRowsOf(data!, manifest));
+    }
+
+    [Fact]
+    public async Task SigkillMidChunkedLoadLeavesNoPartialParquetAndTheNextLoadResumesExactlyOnce()
     {
         using var dir = new TempDir("batch-crash");
         var data = dir.Combine("data");
-        // NDJSON, not CSV: CSV into DuckDB takes the read_csv fast path, one transaction per file, whose window
-        // between files and commit is too short to hit reliably; this test is about the chunked path's resume.
-        var file = dir.Combine("big_orders.ndjson");
-        const int rows = 250_000;
-        await using (var writer = new StreamWriter(file))
-        {
-            for (var i = 0; i < rows; i++)
-            {
-                await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"InvoiceNo\":\"{536365 + i / 7}\",\"StockCode\":\"{85000 + i % 300}\",\"Description\":\"ITEM {i % 300}\",\"Quantity\":{1 + i % 12},\"InvoiceDate\":\"2010-12-{1 + i % 28:D2} 08:{i % 60:D2}:00\",\"UnitPrice\":{(i % 50) / 10.0 + 0.5},\"CustomerID\":\"{12000 + i % 900}\",\"Country\":\"{(i % 3 == 0 ? "France" : "United Kingdom")}\"}}"));
-            }
-        }
+        // The chunked path (the PostgreSQL warehouse's, here on DuckDB with staging off): whole chunks commit, and the
+        // next load resumes after the last one.
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "emporium.json"), "{\"Batch\":{\"StageOnDuckDb\":false}}");
+        var file = await WriteOrdersNdjsonAsync(dir);
+        const int rows = NdjsonRows;
 
         var output = new StringBuilder();
         using (var process = BatchCli.Start(["load", file, "--dataset", "orders", "--data", data], output))
