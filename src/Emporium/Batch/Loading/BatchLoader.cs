@@ -157,6 +157,8 @@ public sealed partial class BatchLoader
         private readonly RowNormalizer rows = new(owner.normalizer, request.Dataset, request.Constants);
         private readonly CleanPartitions partitions = new(request.Dataset, day);
         private string? rawPath;
+        // The warehouse's one transaction for this file's chunks, while it is open (see IFileLoadWarehouse).
+        private IFileLoad? fileLoad;
         private long read;
         private long loaded;
         private long rejectedCount;
@@ -233,10 +235,16 @@ public sealed partial class BatchLoader
                 throw;
             }
             await raw.ConfigureAwait(false);
-            if (resumeAt == 0 && owner.options.StageOnDuckDb && owner.warehouse is DuckDbWarehouse staging)
+            if (resumeAt == 0 && owner.options.OneTransactionPerFile && owner.warehouse is DuckDbWarehouse staging)
             {
                 return await LoadStagedAsync(staging, replace, ct).ConfigureAwait(false);
             }
+            // Elsewhere (PostgreSQL) one transaction spans the chunks when the warehouse offers it; a resumed load, whose
+            // first chunks are committed already, goes on chunk by chunk.
+            await using var session = resumeAt == 0 && owner.options.OneTransactionPerFile && owner.warehouse is IFileLoadWarehouse sessions
+                ? await sessions.BeginFileLoadAsync(schema, owner.options.Group, replace ? marker.Source : null, ct).ConfigureAwait(false)
+                : null;
+            fileLoad = session;
             if (resumeAt > 0)
             {
                 warnings.Add($"resuming an interrupted load after row {resumeAt}");
@@ -294,6 +302,11 @@ public sealed partial class BatchLoader
                 warnings.Add("no data rows (empty or header only)");
             }
             await CommitChunkAsync(chunkStart, Math.Max(read, chunkStart), chunk, rejects, replace, ct).ConfigureAwait(false);
+            if (session is not null)
+            {
+                await session.CommitAsync(marker.InProgress(read), ct).ConfigureAwait(false);
+                fileLoad = null;
+            }
             return await CompleteAsync(error, ct).ConfigureAwait(false);
         }
 
@@ -511,11 +524,16 @@ public sealed partial class BatchLoader
             }
             // The pending manifest names every object written so far, so a resumed run can publish them all.
             await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
-            await owner.warehouse.CommitAsync(new WarehouseBatch(
-                [new DatasetRows(schema, chunk.Select(r => r.Record).ToList(), marker.Source)],
-                owner.options.Group,
-                marker.InProgress(next),
-                ReplaceSource: replace ? marker.Source : null), ct).ConfigureAwait(false);
+            var rowsOfChunk = new DatasetRows(schema, chunk.Select(r => r.Record).ToList(), marker.Source);
+            if (fileLoad is not null)
+            {
+                await fileLoad.WriteAsync(rowsOfChunk, ct).ConfigureAwait(false); // committed with the file
+            }
+            else
+            {
+                await owner.warehouse.CommitAsync(new WarehouseBatch([rowsOfChunk], owner.options.Group, marker.InProgress(next),
+                    ReplaceSource: replace ? marker.Source : null), ct).ConfigureAwait(false);
+            }
             loaded += chunk.Count;
             rejectedCount += rejects.Count;
             progress.AddRows(chunk.Count, rejects.Count);

@@ -3,10 +3,9 @@ namespace Emporium.Batch.Loading;
 /// <summary>Settings of the batch loader.</summary>
 public sealed record BatchLoaderOptions
 {
-    /// <summary>Source rows per warehouse transaction (and per clean Parquet file set) of a chunked load (the PostgreSQL
-    /// warehouse, or <see cref="StageOnDuckDb"/> off). A file up to this size commits in one transaction; a larger one
-    /// commits chunk by chunk, each recording how far it got, so memory stays bounded and a crash resumes at the last
-    /// chunk. Default 100 000.</summary>
+    /// <summary>Source rows per chunk of the streaming path (rows held in memory, one clean Parquet file set) outside
+    /// DuckDB's staging. With <see cref="OneTransactionPerFile"/> off, each chunk is a transaction recording how far it
+    /// got, and a crash resumes at the last chunk. Default 100 000.</summary>
     public int ChunkRows { get; init; } = 100_000;
 
     /// <summary>Local scratch folder for Parquet and quarantine files before they are moved into the lake.
@@ -28,9 +27,10 @@ public sealed record BatchLoaderOptions
     /// booleans and timestamps, a resumed load…) take the streaming path. Default true.</summary>
     public bool Bulk { get; init; } = true;
 
-    /// <summary>When the warehouse is DuckDB, a file on the streaming path is staged in DuckDB as it is read and commits
-    /// in one transaction, with its clean Parquet written beside the insert: a crash leaves none of its rows. False
-    /// commits it chunk by chunk (<see cref="ChunkRows"/>), as the PostgreSQL warehouse always does, and a crash resumes
-    /// after the last chunk. A resumed load of a file an earlier version left part way is chunked too. Default true.</summary>
-    public bool StageOnDuckDb { get; init; } = true;
+    /// <summary>A file on the streaming path (JSON, workbooks, Latin-1 text…) commits in one transaction, so a crash
+    /// leaves none of its rows: on DuckDB it is staged in DuckDB as it is read and its clean Parquet is written beside
+    /// the insert; on PostgreSQL (<see cref="Warehouse.IFileLoadWarehouse"/>) its chunks are written into one open
+    /// transaction. False commits it chunk by chunk (<see cref="ChunkRows"/>), and a crash resumes after the last chunk.
+    /// A resumed load of a file an earlier run left part way is chunked too. Default true.</summary>
+    public bool OneTransactionPerFile { get; init; } = true;
 }

@@ -9,7 +9,7 @@ using static Emporium.Tests.Batch.BatchTestFiles;
 namespace Emporium.Tests.Batch.Loading;
 
 /// <summary>On DuckDB a file the streaming readers read (here NDJSON) is staged and commits in one transaction with its
-/// clean Parquet (<see cref="BatchLoaderOptions.StageOnDuckDb"/>).</summary>
+/// clean Parquet (<see cref="BatchLoaderOptions.OneTransactionPerFile"/>).</summary>
 public sealed class BatchLoaderStagedTests
 {
     /// <summary><paramref name="rows"/> order lines; every <paramref name="badEvery"/>-th has a quantity that is not a
@@ -73,7 +73,7 @@ public sealed class BatchLoaderStagedTests
         using var dir = new TempDir("staged");
         var file = OrdersNdjson(dir, 12_345, 97);
         await using var staged = await BatchHarness.StartAsync();
-        await using var chunked = await BatchHarness.StartAsync(new BatchLoaderOptions { ChunkRows = 1000, StageOnDuckDb = false });
+        await using var chunked = await BatchHarness.StartAsync(new BatchLoaderOptions { ChunkRows = 1000, OneTransactionPerFile = false });
 
         var a = (await staged.LoadAsync(DatasetCatalog.Orders, file)).Files.Single();
         var b = (await chunked.LoadAsync(DatasetCatalog.Orders, file)).Files.Single();

@@ -214,7 +214,7 @@ public sealed class BatchLoaderTests
     [Fact]
     public async Task SmallChunksGiveTheSameResultAsOneTransaction()
     {
-        await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { ChunkRows = 1000, StageOnDuckDb = false });
+        await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { ChunkRows = 1000, OneTransactionPerFile = false });
 
         var summary = await h.LoadAsync(DatasetCatalog.Orders, SampleData.OnlineRetail);
 

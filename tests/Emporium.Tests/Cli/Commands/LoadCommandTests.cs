@@ -27,7 +27,7 @@ public sealed class LoadCommandTests
     public async Task SigkillMidStagedLoadCommitsNothingOrEverythingAndTheNextLoadCompletesExactlyOnce()
     {
         using var dir = new TempDir("batch-crash-staged");
-        // NDJSON on DuckDB: staged row by row, then one transaction with its Parquet (BatchLoaderOptions.StageOnDuckDb).
+        // NDJSON on DuckDB: staged row by row, then one transaction with its Parquet (BatchLoaderOptions.OneTransactionPerFile).
         var file = await WriteOrdersNdjsonAsync(dir);
         const int rows = NdjsonRows;
         string? data = null;
@@ -74,7 +74,7 @@ public sealed class LoadCommandTests
         // The chunked path (the PostgreSQL warehouse's, here on DuckDB with staging off): whole chunks commit, and the
         // next load resumes after the last one.
         Directory.CreateDirectory(data);
-        File.WriteAllText(Path.Combine(data, "emporium.json"), "{\"Batch\":{\"StageOnDuckDb\":false}}");
+        File.WriteAllText(Path.Combine(data, "emporium.json"), "{\"Batch\":{\"OneTransactionPerFile\":false}}");
         var file = await WriteOrdersNdjsonAsync(dir);
         const int rows = NdjsonRows;
 
