@@ -3,15 +3,63 @@ using Emporium.Orchestration;
 namespace Emporium.Cli.Hosting;
 
 /// <summary>Starts the DAG engine with the host (resuming what a previous process left) and stops it first on
-/// shutdown; tries cut short are resumed by the next start.</summary>
-public sealed class OrchestratorHostedService(DagEngine engine, ILogger<OrchestratorHostedService> log) : IHostedService
+/// shutdown; tries cut short are resumed by the next start. With a <see cref="ISchedulerLease"/> (backends shared by
+/// several processes) the engine starts only once this process holds the lease, and losing it stops the process, so
+/// two schedulers never run DAGs at once; a supervisor restarting it puts it in standby.</summary>
+public sealed class OrchestratorHostedService(DagEngine engine, ILogger<OrchestratorHostedService> log, IHostApplicationLifetime lifetime,
+    ISchedulerLease? lease = null) : IHostedService
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _leader = Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        engine.Start();
-        log.LogInformation("orchestrator started: {Count} DAG(s): {Names}", engine.Registry.Dags.Count, string.Join(", ", engine.Registry.Dags.Select(d => d.Name)));
+        if (lease is null)
+        {
+            StartEngine();
+        }
+        else
+        {
+            _leader = LeadAsync(lease, _stopping.Token);
+        }
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await engine.DisposeAsync();
+    private void StartEngine()
+    {
+        engine.Start();
+        log.LogInformation("orchestrator started: {Count} DAG(s): {Names}", engine.Registry.Dags.Count, string.Join(", ", engine.Registry.Dags.Select(d => d.Name)));
+    }
+
+    private async Task LeadAsync(ISchedulerLease held, CancellationToken ct)
+    {
+        try
+        {
+            var acquire = held.AcquireAsync(ct);
+            if (!acquire.IsCompleted)
+            {
+                log.LogWarning("another scheduler holds the scheduler lease; this one stands by until it is released");
+            }
+            await acquire.ConfigureAwait(false);
+            StartEngine();
+            await held.Lost.WaitAsync(ct).ConfigureAwait(false);
+            log.LogCritical("the scheduler lease was lost (its database connection broke); stopping so that no two schedulers run DAGs at once");
+            lifetime.StopApplication();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _leader;
+        await engine.DisposeAsync();
+        if (lease is not null)
+        {
+            await lease.DisposeAsync();
+        }
+        _stopping.Dispose();
+    }
 }

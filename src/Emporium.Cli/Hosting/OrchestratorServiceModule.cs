@@ -30,7 +30,10 @@ public sealed class OrchestratorServiceModule : IServiceModule
         });
         if (options.Runs(ProcessRoles.Scheduler))
         {
-            services.AddHostedService<OrchestratorHostedService>();
+            // On a warehouse several processes share, a lease there keeps a second scheduler in standby.
+            services.AddHostedService(sp => new OrchestratorHostedService(sp.GetRequiredService<DagEngine>(),
+                sp.GetRequiredService<ILogger<OrchestratorHostedService>>(), sp.GetRequiredService<IHostApplicationLifetime>(),
+                sp.GetRequiredService<Backends>().Warehouse is Warehouse.Postgres.PostgresWarehouse postgres ? postgres.CreateSchedulerLease() : null));
         }
     }
 

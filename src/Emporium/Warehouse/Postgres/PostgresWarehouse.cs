@@ -29,6 +29,9 @@ public sealed partial class PostgresWarehouse : IWarehouse
 
     public string Describe { get; }
 
+    /// <summary>The lease that lets one scheduler among the processes sharing this database run DAGs.</summary>
+    public Orchestration.ISchedulerLease CreateSchedulerLease() => new PostgresSchedulerLease(_options.ConnectionString, _time);
+
     /// <summary>The role user queries run as, or null when the configured user cannot use one.</summary>
     public string? ReaderRole => _readerRole;
 

@@ -1,0 +1,83 @@
+using Emporium.Orchestration;
+using Npgsql;
+
+namespace Emporium.Warehouse.Postgres;
+
+/// <summary>The scheduler lease as a PostgreSQL session-level advisory lock, held by a connection of its own (not a
+/// pooled one: returning it to the pool would keep the lock without an owner). The server releases it when that
+/// connection ends, also when the process dies, so a standby takes over within one <see cref="PollInterval"/>.</summary>
+public sealed class PostgresSchedulerLease(string connectionString, TimeProvider time, TimeSpan? pollInterval = null) : ISchedulerLease
+{
+    private const string LockName = "emporium:scheduler";
+    private readonly TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private NpgsqlConnection? _connection;
+    private Task? _watch;
+
+    /// <summary>How often a standby tries the lock, and the holder checks its connection. Default 2 s.</summary>
+    public TimeSpan PollInterval { get; } = pollInterval ?? TimeSpan.FromSeconds(2);
+
+    public Task Lost => _lost.Task;
+
+    public async Task AcquireAsync(CancellationToken ct)
+    {
+        // Pooling off: the lock belongs to this physical connection for the life of the lease.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "emporium scheduler lease" };
+        while (true)
+        {
+            var connection = new NpgsqlConnection(builder.ConnectionString);
+            try
+            {
+                await connection.OpenAsync(ct).ConfigureAwait(false);
+                await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", connection);
+                cmd.Parameters.Add(new NpgsqlParameter { Value = LockName });
+                if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
+                {
+                    _connection = connection;
+                    _watch = WatchAsync(connection, _stop.Token);
+                    return;
+                }
+            }
+            catch (NpgsqlException)
+            {
+                // The server is unreachable for now: a standby keeps trying.
+            }
+            await connection.DisposeAsync().ConfigureAwait(false);
+            await Task.Delay(PollInterval, time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WatchAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(PollInterval, time, ct).ConfigureAwait(false);
+                await using var cmd = new NpgsqlCommand("SELECT 1", connection);
+                await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+            _lost.TrySetResult();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_watch is { } watch)
+        {
+            await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        if (_connection is { } connection)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false); // ends the session, which releases the lock
+        }
+        _stop.Dispose();
+    }
+}
