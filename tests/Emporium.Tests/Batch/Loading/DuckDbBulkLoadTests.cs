@@ -86,6 +86,12 @@ public sealed class DuckDbBulkLoadTests
             "B2,Underscore,,,1,1_000,1,,,False,,",
             "B3,Signs,,,1,1,+5,,,False,-,",
             "B4,Dotted count,,,1,17850.0,1,,,False,1.5,",
+            // Ends the SQL check leaves to .NET (a trailing NBSP, a last letter outside ASCII, a line break: the end-anchored
+            // regexp must not match before it), and a dotted count out of range.
+            "C1,Trailing NBSP\u00a0,,,1,1,1,,,False,,",
+            "C2,Ends in caf\u00e9,,,1,1,1,,,False,,",
+            "C4,\"Ends in a line break\n\",,,1,1,1,,,False,,",
+            "C3,Negative dotted count,,,1,-3.0,1,,,False,,",
             ""));
         var (bulk, streamed) = await LoadBothAsync(DatasetCatalog.Products, path);
         await using (bulk.Harness)

@@ -19,12 +19,13 @@ public sealed class SqlValueRulesTests
         var schema = DatasetCatalog.All.Concat(SeedDatasets.All).Single(s => s.Name == name);
         using var db = new DuckDBConnection("Data Source=:memory:");
         db.Open();
-        var rules = schema.Columns.Select((c, i) => SqlValueRules.For(c, $"c{i}")).ToList();
+        var rules = schema.Columns.Select((c, i) => SqlValueRules.For(c, $"c{i}", $"_t{i}")).ToList();
+        var casts = string.Concat(rules.Select((r, i) => r.Typed is null ? "" : $", {r.Typed} AS _t{i}"));
         var fields = string.Join(", ", schema.Columns.Select((_, i) => $"CAST(range + {i} AS VARCHAR) AS c{i}"));
         var check = string.Join(" AND ", rules.Select(r => $"({r.Fast})"));
         var values = string.Join(", ", rules.Select(r => $"CASE WHEN _ok THEN {r.Value} END"));
         using var explain = db.CreateCommand();
-        explain.CommandText = $"EXPLAIN SELECT {values} FROM (SELECT *, {check} AS _ok FROM (SELECT {fields} FROM range(1000)))";
+        explain.CommandText = $"EXPLAIN SELECT {values} FROM (SELECT *, {check} AS _ok FROM (SELECT *{casts} FROM (SELECT {fields} FROM range(1000))))";
         using var reader = explain.ExecuteReader();
         var plan = new List<string>();
         while (reader.Read())
