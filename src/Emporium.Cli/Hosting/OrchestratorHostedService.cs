@@ -51,8 +51,15 @@ public sealed class OrchestratorHostedService(DagEngine engine, ILogger<Orchestr
         }
     }
 
+    private int _stopped;
+
+    /// <summary>The host may stop its services more than once (a stop, then its disposal): only the first stops.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync();
         await _leader;
         await engine.DisposeAsync();
