@@ -347,7 +347,9 @@ internal static class DuckDbBulkLoad
             COPY (SELECT {columns}, {group} AS __group FROM {from})
             TO {Literal(directory)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (__group), OVERWRITE_OR_IGNORE true)
             """);
-        var counts = Query(db, $"SELECT {string.Join(", ", keys)}, {group}, count(*) FROM {from} GROUP BY ALL");
+        // A key that is a constant (a dataset dated by its load day) leaves GROUP BY ALL nothing to group by, which gives
+        // one row even over no rows: HAVING drops it, since the COPY wrote no folder for it.
+        var counts = Query(db, $"SELECT {string.Join(", ", keys)}, {group}, count(*) FROM {from} GROUP BY ALL HAVING count(*) > 0");
         return counts.Select(r =>
         {
             var number = Convert.ToInt64(r[keys.Count], CultureInfo.InvariantCulture);
