@@ -14,6 +14,11 @@ public static class TestRecords
         i % 4 == 0 ? null : 17000L + i % 23, Countries[i % Countries.Length],
     ]);
 
+    /// <summary>Orders <paramref name="first"/>… as one stream batch of partition orders/0, with its next offset.</summary>
+    public static Emporium.Warehouse.WarehouseBatch OrdersBatch(int first, int count) => new(
+        [new Emporium.Warehouse.DatasetRows(DatasetCatalog.Orders, Enumerable.Range(first, count).Select(Order).ToList(), $"log:orders/0:{first}-{first + count - 1}")],
+        "stream", new Dictionary<Emporium.Log.TopicPartition, long> { [new Emporium.Log.TopicPartition("orders", 0)] = first + count });
+
     public static CanonicalRecord Product(string asin, double price, long version) => new(DatasetCatalog.Products,
     [
         asin, $"title {asin} v{version}", null, null, 4.5, version, price, null, 104L, false, null,

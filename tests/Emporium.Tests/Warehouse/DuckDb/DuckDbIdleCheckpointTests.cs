@@ -14,11 +14,7 @@ namespace Emporium.Tests.Warehouse.DuckDb;
 /// <see cref="DuckDbWarehouseOptions.IdleCheckpointAfter"/>, not inside a stream's commit.</summary>
 public sealed class DuckDbIdleCheckpointTests
 {
-    private static readonly TopicPartition Tp = new("orders", 0);
-
-    private static WarehouseBatch Batch(int first, int count) => new(
-        [new DatasetRows(DatasetCatalog.Orders, Enumerable.Range(first, count).Select(TestRecords.Order).ToList(), $"log:orders/0:{first}-{first + count - 1}")],
-        "stream", new Dictionary<TopicPartition, long> { [Tp] = first + count });
+    private static WarehouseBatch Batch(int first, int count) => TestRecords.OrdersBatch(first, count);
 
     private static long WalBytes(string path) => File.Exists(path + ".wal") ? new FileInfo(path + ".wal").Length : 0;
 

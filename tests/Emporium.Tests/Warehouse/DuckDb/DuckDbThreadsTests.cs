@@ -54,7 +54,6 @@ public sealed class DuckDbThreadsTests
         using var side = new DuckDBConnection($"Data Source={path}");
         side.Open();
         time.Advance(TimeSpan.FromSeconds(2)); // past the linger of the initialization's own statements
-        var tp = new TopicPartition("orders", 0);
 
         await warehouse.CommitAsync(Batch(0, 100), CancellationToken.None);
         Assert.Equal("1", Threads(side));
@@ -63,9 +62,7 @@ public sealed class DuckDbThreadsTests
         time.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal("1", Threads(side));
 
-        WarehouseBatch Batch(int first, int count) => new(
-            [new DatasetRows(DatasetCatalog.Orders, Enumerable.Range(first, count).Select(TestRecords.Order).ToList(), $"log:orders/0:{first}-{first + count - 1}")],
-            "stream", new Dictionary<TopicPartition, long> { [tp] = first + count });
+        static WarehouseBatch Batch(int first, int count) => TestRecords.OrdersBatch(first, count);
     }
 
     [Fact]

@@ -29,10 +29,7 @@ public sealed class DuckDbWarehouseMetricsTests
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = path, IdleCheckpointMinWalBytes = 1 }, time);
         await warehouse.InitializeAsync([DatasetCatalog.Orders], CancellationToken.None);
-        var tp = new TopicPartition("orders", 0);
-        await warehouse.CommitAsync(new WarehouseBatch(
-            [new DatasetRows(DatasetCatalog.Orders, Enumerable.Range(0, 300).Select(TestRecords.Order).ToList(), "log:orders/0:0-299")],
-            "stream", new Dictionary<TopicPartition, long> { [tp] = 300 }), CancellationToken.None);
+        await warehouse.CommitAsync(TestRecords.OrdersBatch(0, 300), CancellationToken.None);
 
         var before = Samples(warehouse);
         Assert.Equal(new FileInfo(path + ".wal").Length, before["emporium_warehouse_wal_bytes"]);
