@@ -11,6 +11,14 @@ public sealed record EmbeddedLogOptions
     /// small enough that retention frees space in useful steps, large enough that rolls are rare.</summary>
     public long SegmentBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>The active segment's file is extended with zeros this far ahead of its data, so an append overwrites
+    /// bytes the file already has instead of growing it. An fsync after a write that changes the file's size also
+    /// commits the file system's journal; after an overwrite it flushes the data alone (ext4 on this project's
+    /// benchmark machine: 150 against 217 µs per fsync, 47 against 81 µs of CPU). The padding is never served: readers
+    /// stop at the last fsync'd record, reopening treats an all-zero tail as free space, and a sealed segment is cut to
+    /// its records. Default 1 MiB (at most that much unused disk per partition); zero grows the file with every append.</summary>
+    public int PreallocateBytes { get; init; } = 1 << 20;
+
     /// <summary>One sparse index entry per this many bytes of segment data. Default 4 KiB: a seek reads at most
     /// one page before reaching the wanted offset.</summary>
     public int IndexIntervalBytes { get; init; } = 4096;
@@ -53,6 +61,11 @@ public sealed record EmbeddedLogOptions
         if (SegmentBytes < 4096)
         {
             throw new ArgumentOutOfRangeException(nameof(SegmentBytes), SegmentBytes, "SegmentBytes must be at least 4096.");
+        }
+
+        if (PreallocateBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PreallocateBytes), PreallocateBytes, "PreallocateBytes cannot be negative.");
         }
 
         if (IndexIntervalBytes < 64)

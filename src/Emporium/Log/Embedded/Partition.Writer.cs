@@ -202,9 +202,31 @@ internal sealed partial class Partition
 
         RandomAccess.Write(segment.Handle, _buffer.AsSpan(0, _buffered), segment.WrittenLength);
         segment.WrittenLength += _buffered;
+        if (segment.WrittenLength > segment.PaddedLength)
+        {
+            Pad(segment);
+        }
+
         _stats.AddBytes(_buffered);
         _buffered = 0;
     }
+
+    /// <summary>Zeros the file ahead of its data (see <see cref="EmbeddedLogOptions.PreallocateBytes"/>), up to the
+    /// segment's size: the fsync that follows commits the new size once for the many appends that overwrite them.</summary>
+    private void Pad(Segment segment)
+    {
+        var end = Math.Min(segment.WrittenLength + _options.PreallocateBytes, Math.Max(_options.SegmentBytes, segment.WrittenLength));
+        for (var at = segment.WrittenLength; at < end;)
+        {
+            var length = (int)Math.Min(Zeros.Length, end - at);
+            RandomAccess.Write(segment.Handle, Zeros.AsSpan(0, length), at);
+            at += length;
+        }
+
+        segment.PaddedLength = Math.Max(end, segment.WrittenLength);
+    }
+
+    private static readonly byte[] Zeros = new byte[256 * 1024];
 
     /// <summary>Writes what is buffered, fsyncs, and only then makes it visible to readers and wakes them.</summary>
     private void Sync(Segment segment)
@@ -220,6 +242,15 @@ internal sealed partial class Partition
     /// <summary>Seals the full segment (its index is persisted so reopening skips the scan) and starts the next one.</summary>
     private Segment Roll(Segment full)
     {
+        // A sealed segment holds its records only: its padding goes before a newer segment exists, so a zero tail is
+        // never a sealed segment's (where it would be damage, not free space).
+        if (full.PaddedLength > full.WrittenLength)
+        {
+            RandomAccess.SetLength(full.Handle, full.WrittenLength);
+            RandomAccess.FlushToDisk(full.Handle);
+            full.PaddedLength = full.WrittenLength;
+        }
+
         SegmentIndexFile.Write(full);
         var next = Segment.Create(Directory, full.WrittenNextOffset);
         lock (_segmentsLock)

@@ -101,12 +101,12 @@ internal sealed partial class Partition
         }
 
         var scan = SegmentScanner.Scan(segment, options.IndexIntervalBytes, ct);
-        if (!scan.IsClean)
+        if (!scan.IsClean || scan.ValidLength != scan.FileLength)
         {
             // Damage inside a sealed segment is not a crash artefact (only the active segment is written to), so
             // cutting it off would silently drop acknowledged records after it: refuse to open instead.
             throw new LogCorruptedException(
-                $"Sealed segment {segment.FilePath} is damaged at byte {scan.ValidLength} of {scan.FileLength}: {scan.Problem}.");
+                $"Sealed segment {segment.FilePath} is damaged at byte {scan.ValidLength} of {scan.FileLength}: {scan.Problem ?? "zeros where records should be"}.");
         }
 
         SetWritten(segment, scan.ValidLength, scan.NextOffset, scan.MaxTimestampMs);
@@ -126,6 +126,8 @@ internal sealed partial class Partition
         }
 
         SetWritten(segment, scan.ValidLength, scan.NextOffset, scan.MaxTimestampMs);
+        // An all-zero tail is the writer's padding (clean): appends overwrite it.
+        segment.PaddedLength = scan.IsClean ? scan.FileLength : scan.ValidLength;
     }
 
     private static void QuarantineTail(Segment segment, long from, long to)

@@ -50,6 +50,10 @@ internal sealed class Segment : IDisposable
 
     public long WrittenNextOffset { get; set; }
 
+    /// <summary>Writer-side length of the file: <see cref="WrittenLength"/> plus the zeros written ahead of the data
+    /// (<see cref="EmbeddedLogOptions.PreallocateBytes"/>).</summary>
+    public long PaddedLength { get; set; }
+
     public long WrittenMaxTimestampMs { get; set; }
 
     public static string FileName(long baseOffset) => baseOffset.ToString("D20", CultureInfo.InvariantCulture) + ".seg";

@@ -35,14 +35,14 @@ internal static class SegmentScanner
 
             if (status == FrameStatus.Corrupt)
             {
-                return new ScanResult(position, next, maxTs, fileLength, "bad length or checksum");
+                return Stop(segment, position, next, maxTs, fileLength, "bad length or checksum");
             }
 
             // Incomplete: refill, or report a torn tail at end of file.
             var needed = Math.Max(frame.Length, RecordFrame.HeaderBytes);
             if (position + needed > fileLength)
             {
-                return new ScanResult(position, next, maxTs, fileLength, position == fileLength ? null : "incomplete record at end of file");
+                return Stop(segment, position, next, maxTs, fileLength, "incomplete record at end of file");
             }
 
             var remaining = bufferLength - consumed;
@@ -65,18 +65,46 @@ internal static class SegmentScanner
                 var read = RandomAccess.Read(segment.Handle, buffer.AsSpan(bufferLength), bufferFilePosition + bufferLength);
                 if (read == 0)
                 {
-                    return new ScanResult(position, next, maxTs, fileLength, "incomplete record at end of file");
+                    return Stop(segment, position, next, maxTs, fileLength, "incomplete record at end of file");
                 }
 
                 bufferLength += read;
             }
         }
     }
+
+    /// <summary>The scan's end at <paramref name="position"/>: clean when nothing but zeros follows (the end of the file,
+    /// or the writer's padding, see <see cref="EmbeddedLogOptions.PreallocateBytes"/>), else <paramref name="problem"/>.</summary>
+    private static ScanResult Stop(Segment segment, long position, long next, long maxTs, long fileLength, string problem) =>
+        new(position, next, maxTs, fileLength, OnlyZerosFrom(segment, position, fileLength) ? null : problem);
+
+    private static bool OnlyZerosFrom(Segment segment, long position, long fileLength)
+    {
+        var buffer = new byte[64 * 1024];
+        for (var at = position; at < fileLength;)
+        {
+            var read = RandomAccess.Read(segment.Handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, fileLength - at)), at);
+            if (read == 0)
+            {
+                return true;
+            }
+
+            if (buffer.AsSpan(0, read).ContainsAnyExcept((byte)0))
+            {
+                return false;
+            }
+
+            at += read;
+        }
+
+        return true;
+    }
 }
 
 /// <summary>Outcome of a scan: the valid prefix (<see cref="ValidLength"/> bytes, records up to
-/// <see cref="NextOffset"/>) and, when the file holds more than that, why the rest is invalid.</summary>
+/// <see cref="NextOffset"/>) and, when the file holds more than that, why the rest is invalid. A clean scan may end
+/// before <see cref="FileLength"/>: the rest is zeros then.</summary>
 internal readonly record struct ScanResult(long ValidLength, long NextOffset, long MaxTimestampMs, long FileLength, string? Problem)
 {
-    public bool IsClean => Problem is null && ValidLength == FileLength;
+    public bool IsClean => Problem is null;
 }

@@ -244,7 +244,7 @@ public sealed class EmbeddedEventLogTests
         }
 
         Assert.Equal(files.Length - 1, log.Stats.SegmentsRolled);
-        Assert.Equal(files.Sum(f => new FileInfo(f).Length), log.Stats.LogBytes);
+        Assert.Equal(files.Sum(RecordBytes), log.Stats.LogBytes);
     }
 
     [Fact]

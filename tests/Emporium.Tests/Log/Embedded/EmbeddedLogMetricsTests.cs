@@ -23,7 +23,7 @@ public sealed class EmbeddedLogMetricsTests
         var samples = writer.ToString().Split('\n')
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .ToDictionary(l => l.Split(' ')[0], l => double.Parse(l.Split(' ')[1], CultureInfo.InvariantCulture));
-        var onDisk = SegmentFiles(dir.Path, "t", 0).Sum(f => new FileInfo(f).Length);
+        var onDisk = SegmentFiles(dir.Path, "t", 0).Sum(RecordBytes);
         Assert.Equal(2, samples["emporium_log_appends_total"]);
         Assert.Equal(3, samples["emporium_log_records_appended_total"]);
         Assert.Equal(onDisk, samples["emporium_log_bytes_appended_total"]);

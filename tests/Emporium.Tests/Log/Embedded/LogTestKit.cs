@@ -39,6 +39,15 @@ internal static class LogTestKit
         }
     }
 
+    /// <summary>Bytes of records in a segment file: its length less the zeros the writer pads the active segment with
+    /// (the test records end in text, never in a zero byte).</summary>
+    public static long RecordBytes(string segmentFile)
+    {
+        var bytes = File.ReadAllBytes(segmentFile);
+        var end = bytes.AsSpan().LastIndexOfAnyExcept((byte)0) + 1;
+        return end;
+    }
+
     public static string[] SegmentFiles(string logDirectory, string topic, int partition) =>
         [.. Directory.GetFiles(Path.Combine(logDirectory, "topics", topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)), "*.seg").Order(StringComparer.Ordinal)];
 }

@@ -20,18 +20,21 @@ public sealed class RecoveryTests
         return SegmentFiles(directory, "t", 0)[^1];
     }
 
+    /// <summary>A log whose files end at their last record, as a writer without padding leaves them.</summary>
+    private static EmbeddedLogOptions Unpadded(string directory) => Options(directory) with { PreallocateBytes = 0 };
+
     [Fact]
     public async Task GarbageAfterTheLastRecordIsCutOffAndAppendsContinue()
     {
         using var dir = new TempDir("log");
-        var segment = await WriteRecordsAsync(dir.Path, 10);
+        var segment = await WriteRecordsAsync(dir.Path, 10, Unpadded(dir.Path));
         var cleanLength = new FileInfo(segment).Length;
         await using (var file = new FileStream(segment, FileMode.Append))
         {
             file.Write([0x55, 0x00, 0x00, 0x00, 0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3, 4, 5]);
         }
 
-        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await using var log = await EmbeddedEventLog.OpenAsync(Unpadded(dir.Path));
 
         Assert.Equal(13, log.Stats.TruncatedBytes);
         Assert.Equal(cleanLength, new FileInfo(segment).Length);
@@ -46,14 +49,15 @@ public sealed class RecoveryTests
     public async Task AHalfWrittenRecordAtTheEndIsCutOff()
     {
         using var dir = new TempDir("log");
-        var segment = await WriteRecordsAsync(dir.Path, 10);
+        var segment = await WriteRecordsAsync(dir.Path, 10, Unpadded(dir.Path));
         var bytes = await File.ReadAllBytesAsync(segment);
-        var nineRecords = new FileInfo(await WriteRecordsAsync(Path.Combine(dir.Path, "nine"), 9)).Length;
+        var nine = Path.Combine(dir.Path, "nine");
+        var nineRecords = new FileInfo(await WriteRecordsAsync(nine, 9, Unpadded(nine))).Length;
         // Simulate a crash in the middle of writing record 9: keep its first half only.
         var lastFrame = bytes.Length - nineRecords;
         await File.WriteAllBytesAsync(segment, bytes[..(int)(nineRecords + lastFrame / 2)]);
 
-        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await using var log = await EmbeddedEventLog.OpenAsync(Unpadded(dir.Path));
 
         Assert.Equal(lastFrame / 2, log.Stats.TruncatedBytes);
         Assert.Equal(9, (await log.GetEndOffsetsAsync("t", CancellationToken.None)).Values.Single());
@@ -65,12 +69,12 @@ public sealed class RecoveryTests
     public async Task AChecksumMismatchInTheTailIsDetectedAndTheRecordIsNotServed()
     {
         using var dir = new TempDir("log");
-        var segment = await WriteRecordsAsync(dir.Path, 10);
+        var segment = await WriteRecordsAsync(dir.Path, 10, Unpadded(dir.Path));
         var bytes = await File.ReadAllBytesAsync(segment);
         bytes[^2] ^= 0x01; // one bit of the last record's value
         await File.WriteAllBytesAsync(segment, bytes);
 
-        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await using var log = await EmbeddedEventLog.OpenAsync(Unpadded(dir.Path));
 
         Assert.True(log.Stats.TruncatedBytes > 0);
         var entries = await ReadAllAsync(log, "t");
@@ -78,19 +82,100 @@ public sealed class RecoveryTests
     }
 
     [Fact]
-    public async Task ZeroFilledTailFromAPreallocatingFilesystemIsCutOff()
+    public async Task ZerosAfterTheLastRecordAreFreeSpaceThatAppendsOverwrite()
     {
         using var dir = new TempDir("log");
-        var segment = await WriteRecordsAsync(dir.Path, 3);
+        var segment = await WriteRecordsAsync(dir.Path, 3, Unpadded(dir.Path));
         await using (var file = new FileStream(segment, FileMode.Append))
         {
             file.Write(new byte[4096]);
         }
+        var length = new FileInfo(segment).Length;
+
+        await using (var log = await EmbeddedEventLog.OpenAsync(Unpadded(dir.Path)))
+        {
+            Assert.Equal(0, log.Stats.TruncatedBytes);
+            Assert.Equal(3, (await ReadAllAsync(log, "t")).Count);
+            Assert.Equal(3, (await log.AppendAsync("t", [Message("k3", "value 3")], CancellationToken.None))[0].Offset);
+        }
+
+        Assert.Equal(length, new FileInfo(segment).Length);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(segment)!, "*.torn-*"));
+        await using var reopened = await EmbeddedEventLog.OpenAsync(Unpadded(dir.Path));
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => $"value {i}"), (await ReadAllAsync(reopened, "t")).Select(Text));
+    }
+
+    [Fact]
+    public async Task TheActiveSegmentIsPaddedAheadOfItsRecordsAndReopensWhole()
+    {
+        using var dir = new TempDir("log");
+        var segment = await WriteRecordsAsync(dir.Path, 10);
+        var records = new FileInfo(await WriteRecordsAsync(Path.Combine(dir.Path, "plain"), 10, Unpadded(Path.Combine(dir.Path, "plain")))).Length;
+        var padded = new FileInfo(segment).Length;
+        Assert.True(padded >= records + Options(dir.Path).PreallocateBytes - 4096, $"{padded} bytes for {records} of records");
+        Assert.All((await File.ReadAllBytesAsync(segment))[(int)records..], b => Assert.Equal(0, b));
+
+        await using (var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path)))
+        {
+            Assert.Equal(0, log.Stats.TruncatedBytes);
+            Assert.Equal(10, (await log.AppendAsync("t", [Message("k10", "value 10")], CancellationToken.None))[0].Offset);
+        }
+
+        Assert.Equal(padded, new FileInfo(segment).Length);
+        await using var reopened = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        Assert.Equal(Enumerable.Range(0, 11).Select(i => $"value {i}"), (await ReadAllAsync(reopened, "t")).Select(Text));
+    }
+
+    [Fact]
+    public async Task ARecordTornInsideThePaddingIsCutOffWithThePadding()
+    {
+        using var dir = new TempDir("log");
+        var segment = await WriteRecordsAsync(dir.Path, 10);
+        var records = new FileInfo(await WriteRecordsAsync(Path.Combine(dir.Path, "plain"), 10, Unpadded(Path.Combine(dir.Path, "plain")))).Length;
+        var padded = new FileInfo(segment).Length;
+        // A crash while record 10 was being written over the zeros: its first bytes made it to disk.
+        await using (var file = new FileStream(segment, FileMode.Open, FileAccess.Write))
+        {
+            file.Position = records;
+            file.Write([0x55, 0x00, 0x00, 0x00, 0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3, 4, 5]);
+        }
 
         await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
 
-        Assert.Equal(4096, log.Stats.TruncatedBytes);
-        Assert.Equal(3, (await ReadAllAsync(log, "t")).Count);
+        Assert.Equal(padded - records, log.Stats.TruncatedBytes);
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(segment)!, "*.torn-*"));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"value {i}"), (await ReadAllAsync(log, "t")).Select(Text));
+        Assert.Equal(10, (await log.AppendAsync("t", [Message("k10", "after recovery")], CancellationToken.None))[0].Offset);
+    }
+
+    [Fact]
+    public async Task SealedSegmentsHoldTheirRecordsOnlyAndAZeroTailInOneIsDamage()
+    {
+        using var dir = new TempDir("log");
+        var options = Options(dir.Path) with { SegmentBytes = 4096 };
+        await WriteRecordsAsync(dir.Path, 300, options);
+        var files = SegmentFiles(dir.Path, "t", 0);
+        Assert.True(files.Length >= 3, $"{files.Length} segments");
+        foreach (var sealedFile in files[..^1])
+        {
+            Assert.True(new FileInfo(sealedFile).Length <= 4096);
+            File.Delete(Path.ChangeExtension(sealedFile, ".idx"));
+        }
+
+        // Rescanned without their indexes, the sealed segments are clean.
+        await using (var log = await EmbeddedEventLog.OpenAsync(options))
+        {
+            Assert.Equal(Enumerable.Range(0, 300).Select(i => $"value {i}"), (await ReadAllAsync(log, "t")).Select(Text));
+        }
+
+        // Zeros at the end of a sealed segment are lost records, not free space: the log refuses to open.
+        await using (var file = new FileStream(files[0], FileMode.Append))
+        {
+            file.Write(new byte[512]);
+        }
+        File.Delete(Path.ChangeExtension(files[0], ".idx"));
+        var error = await Assert.ThrowsAsync<LogCorruptedException>(() => EmbeddedEventLog.OpenAsync(options).AsTask());
+        Assert.Contains("zeros where records should be", error.Message);
     }
 
     [Fact]

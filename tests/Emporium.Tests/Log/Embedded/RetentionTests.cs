@@ -94,7 +94,7 @@ public sealed class RetentionTests
 
         var deleted = await log.ApplyRetentionAsync(CancellationToken.None);
 
-        var sizes = SegmentFiles(dir.Path, "t", 0).Select(f => new FileInfo(f).Length).ToList();
+        var sizes = SegmentFiles(dir.Path, "t", 0).Select(RecordBytes).ToList();
         Assert.True(deleted > 0);
         Assert.True(sizes.Sum() - sizes[0] <= 10_000 || sizes.Count == 1, "no further segment could be deleted while over the limit");
         Assert.True(sizes.Sum() > 10_000 - 4096, "deletion stops once under the limit");
