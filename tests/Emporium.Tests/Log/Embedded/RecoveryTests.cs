@@ -20,6 +20,16 @@ public sealed class RecoveryTests
         return SegmentFiles(directory, "t", 0)[^1];
     }
 
+    /// <summary>Ten records written with padding: the segment, where its records end (measured on an unpadded twin),
+    /// and its file length.</summary>
+    private static async Task<(string Segment, long Records, long Padded)> TenPaddedRecordsAsync(string directory)
+    {
+        var segment = await WriteRecordsAsync(directory, 10);
+        var plain = Path.Combine(directory, "plain");
+        var records = new FileInfo(await WriteRecordsAsync(plain, 10, Unpadded(plain))).Length;
+        return (segment, records, new FileInfo(segment).Length);
+    }
+
     /// <summary>A log whose files end at their last record, as a writer without padding leaves them.</summary>
     private static EmbeddedLogOptions Unpadded(string directory) => Options(directory) with { PreallocateBytes = 0 };
 
@@ -90,49 +100,44 @@ public sealed class RecoveryTests
         {
             file.Write(new byte[4096]);
         }
-        var length = new FileInfo(segment).Length;
 
-        await using (var log = await EmbeddedEventLog.OpenAsync(Unpadded(dir.Path)))
-        {
-            Assert.Equal(0, log.Stats.TruncatedBytes);
-            Assert.Equal(3, (await ReadAllAsync(log, "t")).Count);
-            Assert.Equal(3, (await log.AppendAsync("t", [Message("k3", "value 3")], CancellationToken.None))[0].Offset);
-        }
-
-        Assert.Equal(length, new FileInfo(segment).Length);
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(segment)!, "*.torn-*"));
-        await using var reopened = await EmbeddedEventLog.OpenAsync(Unpadded(dir.Path));
-        Assert.Equal(Enumerable.Range(0, 4).Select(i => $"value {i}"), (await ReadAllAsync(reopened, "t")).Select(Text));
+        await AssertTheTailIsFreeSpaceAsync(segment, Unpadded(dir.Path), 3);
     }
 
     [Fact]
     public async Task TheActiveSegmentIsPaddedAheadOfItsRecordsAndReopensWhole()
     {
         using var dir = new TempDir("log");
-        var segment = await WriteRecordsAsync(dir.Path, 10);
-        var records = new FileInfo(await WriteRecordsAsync(Path.Combine(dir.Path, "plain"), 10, Unpadded(Path.Combine(dir.Path, "plain")))).Length;
-        var padded = new FileInfo(segment).Length;
+        var (segment, records, padded) = await TenPaddedRecordsAsync(dir.Path);
         Assert.True(padded >= records + Options(dir.Path).PreallocateBytes - 4096, $"{padded} bytes for {records} of records");
         Assert.All((await File.ReadAllBytesAsync(segment))[(int)records..], b => Assert.Equal(0, b));
 
-        await using (var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path)))
+        await AssertTheTailIsFreeSpaceAsync(segment, Options(dir.Path), 10);
+    }
+
+    /// <summary>Reopening keeps every record and cuts nothing; the next append goes into the tail without growing the
+    /// file, and is there after another reopen.</summary>
+    private static async Task AssertTheTailIsFreeSpaceAsync(string segment, EmbeddedLogOptions options, int records)
+    {
+        var length = new FileInfo(segment).Length;
+        await using (var log = await EmbeddedEventLog.OpenAsync(options))
         {
             Assert.Equal(0, log.Stats.TruncatedBytes);
-            Assert.Equal(10, (await log.AppendAsync("t", [Message("k10", "value 10")], CancellationToken.None))[0].Offset);
+            Assert.Equal(records, (await ReadAllAsync(log, "t")).Count);
+            Assert.Equal(records, (await log.AppendAsync("t", [Message($"k{records}", $"value {records}")], CancellationToken.None))[0].Offset);
         }
 
-        Assert.Equal(padded, new FileInfo(segment).Length);
-        await using var reopened = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
-        Assert.Equal(Enumerable.Range(0, 11).Select(i => $"value {i}"), (await ReadAllAsync(reopened, "t")).Select(Text));
+        Assert.Equal(length, new FileInfo(segment).Length);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(segment)!, "*.torn-*"));
+        await using var reopened = await EmbeddedEventLog.OpenAsync(options);
+        Assert.Equal(Enumerable.Range(0, records + 1).Select(i => $"value {i}"), (await ReadAllAsync(reopened, "t")).Select(Text));
     }
 
     [Fact]
     public async Task ARecordTornInsideThePaddingIsCutOffWithThePadding()
     {
         using var dir = new TempDir("log");
-        var segment = await WriteRecordsAsync(dir.Path, 10);
-        var records = new FileInfo(await WriteRecordsAsync(Path.Combine(dir.Path, "plain"), 10, Unpadded(Path.Combine(dir.Path, "plain")))).Length;
-        var padded = new FileInfo(segment).Length;
+        var (segment, records, padded) = await TenPaddedRecordsAsync(dir.Path);
         // A crash while record 10 was being written over the zeros: its first bytes made it to disk.
         await using (var file = new FileStream(segment, FileMode.Open, FileAccess.Write))
         {
