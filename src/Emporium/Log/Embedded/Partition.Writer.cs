@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 
 namespace Emporium.Log.Embedded;
 
@@ -13,8 +12,7 @@ internal sealed partial class Partition
 
     private readonly LogCommitPolicy _policy;
     private readonly TimeProvider _time;
-    private readonly Channel<AppendRequest> _queue = Channel.CreateUnbounded<AppendRequest>(
-        new UnboundedChannelOptions { SingleReader = true });
+    private readonly AppendQueue _queue = new();
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _buffer = new byte[64 * 1024];
     private int _buffered;
@@ -27,7 +25,7 @@ internal sealed partial class Partition
             throw new IOException($"Partition {Id} stopped accepting appends after a write failure; reopen the log.", fault);
         }
 
-        if (!_queue.Writer.TryWrite(request))
+        if (!_queue.TryEnqueue(request))
         {
             throw new ObjectDisposedException(nameof(EmbeddedEventLog), $"The log is closed; partition {Id} accepts no more appends.");
         }
@@ -36,7 +34,7 @@ internal sealed partial class Partition
     /// <summary>Stops accepting appends and waits until everything queued is committed.</summary>
     public async ValueTask CloseAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _writerDone.Task.ConfigureAwait(false);
         foreach (var segment in Segments)
         {
@@ -52,14 +50,13 @@ internal sealed partial class Partition
 
     private void WriterLoop()
     {
-        var reader = _queue.Reader;
         var batch = new List<AppendRequest>();
         try
         {
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            while (_queue.WaitForAny())
             {
                 batch.Clear();
-                Gather(reader, batch);
+                Gather(batch);
                 if (_fault is not null)
                 {
                     Fail(batch, _fault);
@@ -97,32 +94,21 @@ internal sealed partial class Partition
         }
     }
 
-    private void Gather(ChannelReader<AppendRequest> reader, List<AppendRequest> batch)
+    private void Gather(List<AppendRequest> batch)
     {
         long bytes = 0;
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            while (bytes < _policy.MaxBatchBytes && reader.TryRead(out var request))
-            {
-                batch.Add(request);
-                bytes += request.Bytes;
-            }
-
+            bytes = _queue.Drain(batch, bytes, _policy.MaxBatchBytes);
             if (bytes >= _policy.MaxBatchBytes)
             {
                 return;
             }
 
-            var linger = _policy.Linger(batch.Count, bytes, Stopwatch.GetElapsedTime(started));
-            if (linger <= TimeSpan.Zero)
-            {
-                return;
-            }
-
             // Linger shapes latency only, so it uses the real clock rather than the injected TimeProvider.
-            var more = reader.WaitToReadAsync().AsTask();
-            if (!more.Wait(linger) || !more.Result)
+            var linger = _policy.Linger(batch.Count, bytes, Stopwatch.GetElapsedTime(started));
+            if (linger <= TimeSpan.Zero || !_queue.WaitForMore(linger))
             {
                 return;
             }
