@@ -24,6 +24,11 @@ public static class LoadDriver
 
         public double EventsPerSecond => Events / Seconds;
 
+        /// <summary>Phases of one shape run at different times, as one: their counts, seconds and CPU add up.</summary>
+        public static Result Combine(IReadOnlyList<Result> parts) => new(
+            parts.Sum(x => x.Requests), parts.Sum(x => x.Events), parts.Sum(x => x.Seconds),
+            parts.SelectMany(x => x.LatenciesMs).ToList(), parts.Sum(x => x.Failures), parts.Sum(x => x.CpuSeconds));
+
         public double Percentile(double p)
         {
             if (LatenciesMs.Count == 0)
