@@ -8,7 +8,8 @@ namespace Emporium.Cli.Web;
 /// <summary>The orchestrator's HTTP API under <c>/api/v1/dags</c>: list DAGs, pause/unpause one (<c>PATCH
 /// {"paused"}</c>), list/get runs, trigger a run (<c>{"date","params"}</c>), backfill, clear, and read task logs.
 /// Pausing, triggering, backfilling and clearing need the
-/// <c>admin</c> scope when API keys are configured; reading needs <c>read</c>.</summary>
+/// <c>admin</c> scope when API keys are configured; reading needs <c>read</c>. A scheduler standing by for the
+/// scheduler lease answers reads but refuses those commands with 503.</summary>
 public sealed class DagEndpoints : IEndpointModule
 {
     public ProcessRoles Roles => ProcessRoles.Scheduler;
@@ -45,7 +46,7 @@ public sealed class DagEndpoints : IEndpointModule
                 engine.SetPaused(name, paused.GetBoolean());
                 return Results.Json(DagViews.Dag(dag, engine.Store, engine.Options.DagsArePausedAtCreation), ApiErrors.Json);
             })
-            .RequireScope(Scopes.Admin).WithName("PatchDag").WithSummary("Pause or unpause a DAG's schedule: {\"paused\": true|false}");
+            .RequireScope(Scopes.Admin).AddEndpointFilter(ActiveSchedulerOnly).WithName("PatchDag").WithSummary("Pause or unpause a DAG's schedule: {\"paused\": true|false}");
 
         group.MapGet("/{name}/runs", (string name, int? limit, DagEngine engine) =>
             {
@@ -95,7 +96,7 @@ public sealed class DagEndpoints : IEndpointModule
                     return ApiErrors.Problem(409, "run already active", e.Message, [ApiErrors.Field("date", "a run of this day is active")]);
                 }
             })
-            .RequireScope(Scopes.Admin).WithName("TriggerDag").WithSummary("Start (or re-run) the run of one day");
+            .RequireScope(Scopes.Admin).AddEndpointFilter(ActiveSchedulerOnly).WithName("TriggerDag").WithSummary("Start (or re-run) the run of one day");
 
         group.MapPost("/{name}/backfill", async (string name, HttpRequest request, DagEngine engine, CancellationToken ct) =>
             {
@@ -128,7 +129,7 @@ public sealed class DagEndpoints : IEndpointModule
                     skipped = result.Skipped.Select(r => new { ds = r.Key.DateText, state = DagViews.State(r.State), reason = "a run of this day is active" }),
                 }, ApiErrors.Json, statusCode: 202);
             })
-            .RequireScope(Scopes.Admin).WithName("BackfillDag").WithSummary("One run per scheduled day in [from, to]");
+            .RequireScope(Scopes.Admin).AddEndpointFilter(ActiveSchedulerOnly).WithName("BackfillDag").WithSummary("One run per scheduled day in [from, to]");
 
         group.MapPost("/{name}/runs/{date}/clear", async (string name, string date, HttpRequest request, DagEngine engine, CancellationToken ct) =>
             {
@@ -160,7 +161,7 @@ public sealed class DagEndpoints : IEndpointModule
                     return ApiErrors.Problem(409, "task running", e.Message, [ApiErrors.Field("task", "running now")]);
                 }
             })
-            .RequireScope(Scopes.Admin).WithName("ClearDagRun").WithSummary("Clear a task (and its downstream) or a whole run so it runs again");
+            .RequireScope(Scopes.Admin).AddEndpointFilter(ActiveSchedulerOnly).WithName("ClearDagRun").WithSummary("Clear a task (and its downstream) or a whole run so it runs again");
 
         group.MapGet("/{name}/runs/{date}/tasks/{task}/logs", (string name, string date, string task, int? @try, DagEngine engine) =>
             {
@@ -289,4 +290,20 @@ public sealed class DagEndpoints : IEndpointModule
         }
         return true;
     }
+
+    /// <summary>A scheduler standing by (another process holds the scheduler lease) keeps a run history of its own that
+    /// no engine works on: a command it accepted would wait there, unseen by the active scheduler, until this one took
+    /// over. It refuses instead, and says where to send the command.</summary>
+    private static async ValueTask<object?> ActiveSchedulerOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (context.HttpContext.RequestServices.GetRequiredService<DagEngine>().IsStarted)
+        {
+            return await next(context);
+        }
+        context.HttpContext.Response.Headers.RetryAfter = StandbyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiErrors.Problem(503, "scheduler standing by",
+            "another Emporium process holds the scheduler lease and runs the DAGs; send DAG commands to it (this process takes over once the lease is released)");
+    }
+
+    private const int StandbyRetryAfterSeconds = 5;
 }

@@ -67,6 +67,19 @@ public sealed partial class DagEngine : IAsyncDisposable
 
     private DateTime Now => Time.GetUtcNow().UtcDateTime;
 
+    /// <summary>Whether <see cref="Start"/> ran: a scheduler standing by for the scheduler lease has an engine that was
+    /// never started.</summary>
+    public bool IsStarted
+    {
+        get
+        {
+            lock (gate)
+            {
+                return loop is not null;
+            }
+        }
+    }
+
     /// <summary>Resume what a previous process left (tries found running become interrupted and are tried again) and
     /// start the loop.</summary>
     public void Start()
