@@ -6,8 +6,6 @@ namespace Emporium.Warehouse.DuckDb;
 
 public sealed partial class DuckDbWarehouse
 {
-    private readonly HashSet<string> _stagedSchemas = new(StringComparer.Ordinal);
-
     /// <summary>Test seam: called with a step name ("rows", "offsets") inside the open transaction so tests can
     /// fail a commit half way and prove nothing of it survives.</summary>
     internal Action<string>? FaultInjection { get; set; }
@@ -64,8 +62,6 @@ public sealed partial class DuckDbWarehouse
                 catch
                 {
                     TryRollback(tx);
-                    // Staging tables created inside the failed transaction are gone with it.
-                    _stagedSchemas.Clear();
                     throw;
                 }
             }
@@ -137,8 +133,7 @@ public sealed partial class DuckDbWarehouse
 
     private void WriteRows(DatasetSchema schema, IReadOnlyList<DatasetRows> parts, DateTime loadedAt)
     {
-        var stage = EnsureStage(schema);
-        Execute(_writer, $"DELETE FROM temp.main.{Quote(stage)}");
+        var stage = CreateStage(schema);
         long seq = 0;
         using (var appender = _writer.CreateAppender("temp", "main", stage))
         {
@@ -205,16 +200,16 @@ public sealed partial class DuckDbWarehouse
         return cmd.ExecuteScalar() is true;
     }
 
-    private string EnsureStage(DatasetSchema schema)
+    /// <summary>A fresh staging table for one commit's rows. Made anew each time rather than emptied: DuckDB never
+    /// reclaims a temp table's deleted rows (temp tables are not checkpointed), so a stage emptied with DELETE kept
+    /// every row ever staged as a deleted version, and each commit's scan of it, and the process's memory, grew with
+    /// them (1 200-row commits: 6 ms each at first, 16 ms after 3 000, 430 MiB against 130).</summary>
+    private string CreateStage(DatasetSchema schema)
     {
         var stage = "_stage_" + schema.Name;
-        var signature = stage + ":" + string.Join(",", schema.Columns.Select(c => c.Name + " " + c.Type));
-        if (_stagedSchemas.Add(signature))
-        {
-            var columns = schema.Columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Type)}")
-                .Append("_source VARCHAR").Append("_loaded_at TIMESTAMP").Append("_seq BIGINT");
-            Execute(_writer, $"CREATE OR REPLACE TEMP TABLE {Quote(stage)} ({string.Join(", ", columns)})");
-        }
+        var columns = schema.Columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Type)}")
+            .Append("_source VARCHAR").Append("_loaded_at TIMESTAMP").Append("_seq BIGINT");
+        Execute(_writer, $"CREATE OR REPLACE TEMP TABLE {Quote(stage)} ({string.Join(", ", columns)})");
         return stage;
     }
 

@@ -194,6 +194,29 @@ public sealed partial class DuckDbWarehouse : IWarehouse
         }
     }
 
+    /// <summary>Rows the writer's staging table for <paramref name="dataset"/> stores, deleted ones included (a
+    /// diagnostic: they must not accumulate over a long-running processor's commits); 0 before its first commit.</summary>
+    internal long StagedRowVersions(string dataset)
+    {
+        _writeLock.Wait();
+        try
+        {
+            var table = "_stage_" + dataset;
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = $"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = {DuckDbSql.Literal(table)}";
+            if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return 0;
+            }
+            cmd.CommandText = $"SELECT CAST(coalesce(sum(\"count\"), 0) AS BIGINT) FROM pragma_storage_info({DuckDbSql.Literal("temp.main." + table)}) WHERE column_path = '[0]'";
+            return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>The idle checkpoint: false when DuckDB refused because a reader's transaction was open.</summary>
     private bool TryIdleCheckpoint()
     {
