@@ -29,7 +29,6 @@ public sealed class IngestBenchmark : IBenchmarkSuite
         var singlesOnly = args.Contains("--singles-only");
         var clientCounts = (BenchStats.Arg(args, "--clients") ?? "32,128").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
         var rounds = BenchStats.Arg(args, "--rounds") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 5;
-
         var warmup = TimeSpan.FromSeconds(BenchStats.Arg(args, "--warmup") is { } w ? double.Parse(w, CultureInfo.InvariantCulture) : 5);
         var dataDir = Path.Combine(Path.GetTempPath(), $"emporium-bench-ingest-{Guid.NewGuid():N}");
         var port = Emporium.Testing.FreePort.Next();

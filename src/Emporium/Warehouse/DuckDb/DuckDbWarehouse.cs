@@ -201,7 +201,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
         _writeLock.Wait();
         try
         {
-            var table = "_stage_" + dataset;
+            var table = StageName(dataset);
             using var cmd = _writer.CreateCommand();
             cmd.CommandText = $"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = {DuckDbSql.Literal(table)}";
             if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
