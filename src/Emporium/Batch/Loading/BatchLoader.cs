@@ -396,9 +396,9 @@ public sealed partial class BatchLoader
             try
             {
                 DuckDbBulkLoad.Parsed? staged = null;
-                var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, stage) =>
+                var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, loadedAt) =>
                 {
-                    staged = await DuckDbBulkLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, stage,
+                    staged = await DuckDbBulkLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, loadedAt,
                         row => (Check(row, out var record), record), ct).ConfigureAwait(false);
                 }, async (db, loadedAt) =>
                 {
@@ -412,7 +412,7 @@ public sealed partial class BatchLoader
                     // naming the lake files, is written).
                     var clean = Task.Run(() => WriteCleanAsync(duck, parsed, chunkId, scratch, ct), ct);
                     return new BulkOutcome<DuckDbBulkLoad.Parsed?>(parsed, DuckDbBulkLoad.StagedTable,
-                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good, clean, parsed.InSeqOrder, parsed.NewTable);
+                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good, clean, parsed.InSeqOrder);
                 }, DuckDbBulkLoad.Clean, ct).ConfigureAwait(false);
                 if (parsed is null)
                 {

@@ -42,9 +42,8 @@ internal static class DuckDbBulkLoad
     /// <summary>A parsed file's good rows are staged in <see cref="StagedTable"/> (<paramref name="StagedSql"/> is its
     /// query, for another connection); <c>Rejects</c> are its bad rows. <paramref name="InSeqOrder"/>: the staged rows
     /// scan in file order (no row was cleaned by the normalizer, which appends after the file's rows, and none was
-    /// malformed, whose ordinals need a subquery that could be planned as a join). <paramref name="NewTable"/>: the rows
-    /// were staged in the warehouse's table of that name (<see cref="BulkStage"/>).</summary>
-    public sealed record Parsed(long Read, long Good, List<QuarantineEntry> Rejects, string StagedSql, bool InSeqOrder, string? NewTable = null);
+    /// malformed, whose ordinals need a subquery that could be planned as a join).</summary>
+    public sealed record Parsed(long Read, long Good, List<QuarantineEntry> Rejects, string StagedSql, bool InSeqOrder);
 
     /// <summary>Whether the file, as probed, can take the fast path at all (before its header is read).</summary>
     public static bool Fits(FileFormat format, FileProbe probe, BatchLoadRequest request) =>
@@ -181,7 +180,7 @@ internal static class DuckDbBulkLoad
     /// shared reader disagreeing on which rows are malformed, a Parquet file corrupt past its first rows): nothing is
     /// kept then.</summary>
     public static async Task<Parsed?> ParseAsync(DuckDBConnection db, string path, string fileName, FileProbe probe, Plan plan,
-        DatasetSchema schema, string source, BulkStage stage, Func<SourceRow, (QuarantineEntry? Reject, CanonicalRecord? Record)> normalize,
+        DatasetSchema schema, string source, DateTime loadedAt, Func<SourceRow, (QuarantineEntry? Reject, CanonicalRecord? Record)> normalize,
         CancellationToken ct)
     {
         Execute(db, $"ATTACH IF NOT EXISTS ':memory:' AS {Catalog}; DROP TABLE IF EXISTS temp.{RejectsTable}; DROP TABLE IF EXISTS temp.{ScansTable}");
@@ -198,23 +197,14 @@ internal static class DuckDbBulkLoad
         // check runs once per row (as _ok), a value is converted only where the row passed it (CASE evaluates its branch
         // on those rows alone, so a CAST never sees a value it would fail on), and a row that did not pass keeps its raw
         // fields for the normalizer. The file is never staged as text.
-        // Into the table that may become the dataset's (an empty one's first load), the rows go with the columns it
-        // needs; a staged table in memory would store the two constants once per row.
-        var built = stage.NewTable is not null;
-        var rowsTable = built ? $"main.{Quote(stage.NewTable!)}" : Rows;
-        var loadedAt = stage.LoadedAt;
-        var constants = built ? $", {Literal(source)} AS _source, {Timestamp(loadedAt)} AS _loaded_at" : "";
         var casts = string.Concat(rules.Select((r, i) => r.Typed is null ? "" : $", {r.Typed} AS _t{i}"));
-        // A key column of the built table is NOT NULL: a row that did not pass holds a placeholder there until the
-        // table is adopted, which deletes it (the staged rows are only those that passed).
-        var select = string.Join(", ", schema.Columns.Select((c, i) =>
-            $"CASE WHEN _ok THEN CAST({rules[i].Value} AS {TypeOf(c.Type)}){(built && schema.Key.Contains(c.Name) ? $" ELSE {Placeholder(c.Type)}" : "")} END AS {Quote(c.Name)}"));
+        var select = string.Join(", ", schema.Columns.Select((c, i) => $"CASE WHEN _ok THEN CAST({rules[i].Value} AS {TypeOf(c.Type)}) END AS {Quote(c.Name)}"));
         var raw = string.Join(", ", names.Select(Quote));
         try
         {
             Execute(db, $"""
-                {(built ? $"CREATE OR REPLACE TABLE {rowsTable} ({string.Join(", ", DuckDbWarehouse.ColumnDefinitions(schema))}, _ok BOOLEAN, _raw VARCHAR[], _fixed BIGINT); INSERT INTO {rowsTable}" : $"CREATE OR REPLACE TABLE {rowsTable} AS")}
-                SELECT {select}{constants}, _ok, CASE WHEN NOT _ok THEN [{raw}] END AS _raw, NULL::BIGINT AS _fixed
+                CREATE OR REPLACE TABLE {Rows} AS
+                SELECT {select}, _ok, CASE WHEN NOT _ok THEN [{raw}] END AS _raw, NULL::BIGINT AS _fixed
                 FROM (SELECT *, {allFast} AS _ok FROM (SELECT *{casts} FROM {SourceOf(path, plan, names)}))
                 """);
         }
@@ -253,7 +243,7 @@ internal static class DuckDbBulkLoad
         // default) appends the file's rows in file order, numbered consecutively (from a transaction-local base when
         // the table is made inside a transaction). Numbering rows in the scan instead (row_number) would serialize the
         // parallel CSV reader. Good row k is then source record k plus the malformed records before it.
-        var counts = Query(db, $"SELECT min(rowid), count(*) FILTER (WHERE _ok), count(*) FILTER (WHERE NOT _ok) FROM {rowsTable}")[0];
+        var counts = Query(db, $"SELECT min(rowid), count(*) FILTER (WHERE _ok), count(*) FILTER (WHERE NOT _ok) FROM {Rows}")[0];
         var baseRowId = counts[0] is long b ? b : 0;
         var good = Convert.ToInt64(counts[1], CultureInfo.InvariantCulture);
         var slow = Convert.ToInt64(counts[2], CultureInfo.InvariantCulture);
@@ -274,7 +264,7 @@ internal static class DuckDbBulkLoad
         // so it carries its ordinal in _fixed); the raw row it came from stays out (not _ok). The sinks scan one table,
         // not a UNION of two.
         var canonical = string.Join(", ", schema.Columns.Select(c => Quote(c.Name)));
-        var stagedSql = $"SELECT {canonical}, {Literal(source)} AS _source, {Timestamp(loadedAt)} AS _loaded_at, coalesce(_fixed, {ordinal}) AS _seq FROM {rowsTable} r WHERE _ok";
+        var stagedSql = $"SELECT {canonical}, {Literal(source)} AS _source, {Timestamp(loadedAt)} AS _loaded_at, coalesce(_fixed, {ordinal}) AS _seq FROM {Rows} r WHERE _ok";
         ShareStaged(db, stagedSql);
         if (slow > 0)
         {
@@ -285,13 +275,13 @@ internal static class DuckDbBulkLoad
             for (var last = baseRowId - 1; ;)
             {
                 ct.ThrowIfCancellationRequested();
-                var page = Query(db, $"SELECT rowid, {ordinal}, {fields} FROM {rowsTable} r WHERE NOT _ok AND rowid > {last} ORDER BY rowid LIMIT {SlowPage}");
+                var page = Query(db, $"SELECT rowid, {ordinal}, {fields} FROM {Rows} r WHERE NOT _ok AND rowid > {last} ORDER BY rowid LIMIT {SlowPage}");
                 if (page.Count == 0)
                 {
                     break;
                 }
                 last = (long)page[^1][0]!;
-                using var appender = built ? db.CreateAppender(null, "main", stage.NewTable!) : db.CreateAppender(Catalog, "main", "_fast_rows");
+                using var appender = db.CreateAppender(Catalog, "main", "_fast_rows");
                 foreach (var values in page)
                 {
                     var record = Convert.ToInt64(values[1], CultureInfo.InvariantCulture);
@@ -303,10 +293,6 @@ internal static class DuckDbBulkLoad
                         foreach (var value in clean.Values)
                         {
                             DuckDbAppend.Value(appended, value);
-                        }
-                        if (built)
-                        {
-                            appended.AppendValue(source).AppendValue((DateTime?)loadedAt);
                         }
                         appended.AppendValue((bool?)true).AppendNullValue().AppendValue((long?)record).EndRow();
                         good++;
@@ -325,7 +311,7 @@ internal static class DuckDbBulkLoad
             }
         }
         rejects.Sort((a, b) => a.Record.CompareTo(b.Record));
-        return new Parsed(good + rejects.Count, good, rejects, stagedSql, InSeqOrder: cleaned == 0 && lines.Failed.Count == 0, stage.NewTable);
+        return new Parsed(good + rejects.Count, good, rejects, stagedSql, InSeqOrder: cleaned == 0 && lines.Failed.Count == 0);
     }
 
     /// <summary>Writes the staged rows as clean Parquet, one local file set per clean-zone folder. Runs on a connection of
@@ -385,14 +371,6 @@ internal static class DuckDbBulkLoad
     public static void Clean(DuckDBConnection db) =>
         Execute(db, $"DROP VIEW IF EXISTS temp.{Staged}; DROP TABLE IF EXISTS {Rows}; DROP TABLE IF EXISTS {Skips}; " +
                     $"DROP TABLE IF EXISTS temp.{RejectsTable}; DROP TABLE IF EXISTS temp.{ScansTable}");
-
-    private static string Placeholder(ColumnType type) => type switch
-    {
-        ColumnType.Text => "''",
-        ColumnType.Boolean => "false",
-        ColumnType.Timestamp => "TIMESTAMP '1970-01-01'",
-        _ => "0",
-    };
 
     private static string ErrorKind(string type) => type == "TOO MANY COLUMNS" ? "too many fields" : "too few fields";
 

@@ -63,9 +63,8 @@ public sealed partial class DuckDbWarehouse
         var relations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         using (var cmd = connection.CreateCommand())
         {
-            cmd.CommandText = $"""
+            cmd.CommandText = """
                 SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
-                    AND NOT starts_with(table_name, {DuckDbSql.Literal(ScratchPrefix)})
                 UNION SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal AND NOT temporary
                 """;
             using var reader = cmd.ExecuteReader();

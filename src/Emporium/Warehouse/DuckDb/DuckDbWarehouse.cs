@@ -71,8 +71,6 @@ public sealed partial class DuckDbWarehouse : IWarehouse
                 """);
             foreach (var schema in datasets)
             {
-                // A bulk load's table that a crash left before it became the dataset's.
-                Execute(_writer, $"DROP TABLE IF EXISTS main.{Quote(NewTableName(schema.Name))}");
                 EnsureTable(schema);
                 _datasets[schema.Name] = schema;
             }
@@ -95,36 +93,27 @@ public sealed partial class DuckDbWarehouse : IWarehouse
     /// row per key instead.</summary>
     private void EnsureTable(DatasetSchema schema)
     {
-        Execute(_writer, $"CREATE TABLE IF NOT EXISTS {Quote(schema.Name)} ({string.Join(", ", ColumnDefinitions(schema))})");
+        var columns = schema.Columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Type)}{(schema.Key.Contains(c.Name) ? " NOT NULL" : "")}")
+            .Append("_source VARCHAR")
+            .Append("_loaded_at TIMESTAMP");
+        Execute(_writer, $"CREATE TABLE IF NOT EXISTS {Quote(schema.Name)} ({string.Join(", ", columns)})");
         DropPrimaryKey(schema);
 
         // A column added to the contract later is added to an existing table (nullable), never dropped.
-        var existing = ColumnsOf(schema.Name).ToHashSet(StringComparer.Ordinal);
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        using (var cmd = _writer.CreateCommand())
+        {
+            cmd.CommandText = $"SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = {Literal(schema.Name)}";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
         foreach (var column in schema.Columns.Where(c => !existing.Contains(c.Name)))
         {
             Execute(_writer, $"ALTER TABLE {Quote(schema.Name)} ADD COLUMN {Quote(column.Name)} {TypeOf(column.Type)}");
         }
-    }
-
-    /// <summary>A dataset table's columns as DDL: the contract's, key columns NOT NULL, then <c>_source</c> and
-    /// <c>_loaded_at</c>.</summary>
-    internal static IEnumerable<string> ColumnDefinitions(DatasetSchema schema) =>
-        schema.Columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Type)}{(schema.Key.Contains(c.Name) ? " NOT NULL" : "")}")
-            .Append("_source VARCHAR")
-            .Append("_loaded_at TIMESTAMP");
-
-    /// <summary>A table's columns in the main schema, in the table's order.</summary>
-    private List<string> ColumnsOf(string table)
-    {
-        using var cmd = _writer.CreateCommand();
-        cmd.CommandText = $"SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = {Literal(table)} ORDER BY column_index";
-        using var reader = cmd.ExecuteReader();
-        var columns = new List<string>();
-        while (reader.Read())
-        {
-            columns.Add(reader.GetString(0));
-        }
-        return columns;
     }
 
     /// <summary>A table made by an earlier version has a PRIMARY KEY: it is rebuilt once without it (same rows and
