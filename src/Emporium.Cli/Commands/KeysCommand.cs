@@ -48,7 +48,7 @@ public sealed class KeysCommand : ICliCommand
             Save(file, root);
             Console.WriteLine(key);
             Console.Error.WriteLine($"Key '{label}' ({string.Join(", ", scopes)}) stored as a hash in {file}. Copy it now: it is not shown again.");
-            Console.Error.WriteLine("A running server picks it up on restart.");
+            Console.Error.WriteLine(RunningServerNote);
             return 0;
         });
         return add;
@@ -92,10 +92,13 @@ public sealed class KeysCommand : ICliCommand
             }
             keys.Remove(victim);
             Save(file, root);
+            Console.Error.WriteLine($"Key '{parse.GetValue(name)}' removed. {RunningServerNote}");
             return 0;
         });
         return remove;
     }
+
+    private const string RunningServerNote = "A running server on this data dir applies the change within a few seconds (Auth:ReloadInterval).";
 
     private static string ConfigFile(string? dataFlag)
     {

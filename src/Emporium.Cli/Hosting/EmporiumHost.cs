@@ -51,7 +51,10 @@ public sealed class EmporiumHost : IAsyncDisposable
             await InitializeAsync(backends, options, app.Services, ct);
             await app.StartAsync(ct);
             var url = ListeningUrl(app, options);
-            dirLock.Publish(new ServerInfo(url, Environment.ProcessId, DateTimeOffset.UtcNow, options.Auth.Keys.Count > 0));
+            var startedAt = DateTimeOffset.UtcNow;
+            var keys = app.Services.GetRequiredService<ApiKeyRing>();
+            dirLock.Publish(new ServerInfo(url, Environment.ProcessId, startedAt, keys.Required));
+            keys.Changed += _ => dirLock.Publish(new ServerInfo(url, Environment.ProcessId, startedAt, keys.Required));
             var host = new EmporiumHost(app, dirLock, url, backends);
             host.PrintBanner(options, output);
             return host;
@@ -112,16 +115,9 @@ public sealed class EmporiumHost : IAsyncDisposable
                 "Create a key with 'emporium keys add --scope admin' (or configure Auth:Keys), or bind to 127.0.0.1.");
         }
         EnsurePortFree(options);
-        foreach (var key in options.Auth.Keys)
+        if (ApiKeyValidation.Problem(options.Auth) is { } problem)
         {
-            if (key.Hash.Length != 64 || !key.Hash.All(Uri.IsHexDigit))
-            {
-                throw new StartupException($"API key '{key.Name}': Hash must be the 64-character hex SHA-256 of the key");
-            }
-            if (key.Scopes.Count == 0 || key.Scopes.Any(s => !Scopes.All.Contains(s, StringComparer.OrdinalIgnoreCase)))
-            {
-                throw new StartupException($"API key '{key.Name}': scopes must be some of {string.Join(", ", Scopes.All)}");
-            }
+            throw new StartupException(problem);
         }
     }
 
@@ -185,7 +181,9 @@ public sealed class EmporiumHost : IAsyncDisposable
             }
         });
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(options.Auth);
+        builder.Services.AddSingleton(new ApiKeyRing(options.Auth, IsLoopback(options.Bind)));
+        builder.Services.AddHostedService(sp => new ApiKeyReloader(BackendAddresses.FullDataDir(options), options.Auth.ReloadInterval,
+            sp.GetRequiredService<ApiKeyRing>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ApiKeyReloader>>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new HostClock(DateTimeOffset.UtcNow));
         builder.Services.AddSingleton(backends);

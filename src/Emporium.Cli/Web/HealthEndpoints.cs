@@ -11,7 +11,7 @@ public sealed class HealthEndpoints : IEndpointModule
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (Backends backends, EmporiumOptions options, HostClock clock, TimeProvider time) =>
+        app.MapGet("/health", (Backends backends, EmporiumOptions options, ApiKeyRing keys, HostClock clock, TimeProvider time) =>
             {
                 var ok = backends.Unavailable.Count == 0;
                 return Results.Json(new
@@ -19,7 +19,7 @@ public sealed class HealthEndpoints : IEndpointModule
                     status = ok ? "ok" : "degraded",
                     role = ProcessRoleSetting.Describe(options.RolesOf()),
                     uptimeSeconds = Math.Round((time.GetUtcNow() - clock.StartedAt).TotalSeconds, 1),
-                    auth = options.Auth.Keys.Count > 0,
+                    auth = keys.Required,
                     backends = new { log = backends.Describe("log"), lake = backends.Describe("lake"), warehouse = backends.Describe("warehouse") },
                     unavailable = backends.Unavailable,
                 }, ApiErrors.Json);

@@ -1,11 +1,16 @@
 namespace Emporium.Configuration;
 
 /// <summary>API keys accepted by the HTTP API. With no keys the server serves loopback only and needs no key;
-/// with keys every request except <c>/health</c> needs one with the right scope.</summary>
+/// with keys every request except <c>/health</c> needs one with the right scope. A running server takes changed keys
+/// from <c>emporium.json</c> without a restart.</summary>
 public sealed record AuthOptions
 {
     /// <summary>Configured keys (hashed). Default: none.</summary>
     public IReadOnlyList<ApiKeyEntry> Keys { get; init; } = [];
+
+    /// <summary>How often a running server looks for changed keys in <c>emporium.json</c> (added or removed with
+    /// <c>emporium keys</c>, or edited). Default: 2 seconds.</summary>
+    public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>One API key. Only the SHA-256 of the key is stored, as lower-case hex, so the configuration file is no

@@ -1,18 +1,24 @@
-using Emporium.Configuration;
-
 namespace Emporium.Cli.Web.Auth;
 
 /// <summary>Checks the API key (<c>Authorization: Bearer KEY</c> or <c>X-Api-Key: KEY</c>) against the endpoint's
-/// scope before the endpoint runs, so a refused request never writes anything. Inactive when no key is configured
-/// (the host then binds to loopback only).</summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, AuthOptions options)
+/// scope before the endpoint runs, so a refused request never writes anything. Inactive when no key is needed
+/// (<see cref="ApiKeyRing.Required"/>). The keys are read per request, so a reload applies to the next one.</summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
-        if (options.Keys.Count == 0 || endpoint is null || endpoint.Metadata.GetMetadata<AnonymousEndpoint>() is not null)
+        var options = keys.Current;
+        if (!keys.Required || endpoint is null || endpoint.Metadata.GetMetadata<AnonymousEndpoint>() is not null)
         {
             await next(context);
+            return;
+        }
+        if (options.Keys.Count == 0)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            await ApiErrors.Problem(401, "no API keys configured", "every key of this server was removed, and it is reachable from the network, " +
+                "so it refuses requests until a key is added ('emporium keys add')", [ApiErrors.Field("Authorization", "no keys configured")]).ExecuteAsync(context);
             return;
         }
         var presented = PresentedKey(context.Request);

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using Emporium.Cli.Web.Auth;
+
+namespace Emporium.Cli.Hosting;
+
+/// <summary>Takes changed API keys into the running server: every <paramref name="interval"/> it compares the data dir's
+/// <c>emporium.json</c> with what it last saw and, when the file changed, reads the keys again (file, then
+/// <c>EMPORIUM__AUTH__…</c> variables) into <paramref name="keys"/>. A file that does not parse, or keys that are not
+/// valid, leave the current keys in force and are logged; the next change is tried again.</summary>
+public sealed class ApiKeyReloader(string dataDir, TimeSpan interval, ApiKeyRing keys, TimeProvider time, ILogger<ApiKeyReloader> logger) : BackgroundService
+{
+    private readonly string _file = Path.Combine(dataDir, EmporiumConfiguration.FileName);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var seen = Fingerprint();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            var now = Fingerprint();
+            if (now == seen)
+            {
+                continue;
+            }
+            seen = now;
+            Reload();
+        }
+    }
+
+    private void Reload()
+    {
+        Emporium.Configuration.AuthOptions next;
+        try
+        {
+            next = EmporiumConfiguration.Load(dataDir).Auth;
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException or IOException)
+        {
+            logger.LogError("{File} changed but could not be read ({Error}); the {Count} API key(s) in force stay", _file, e.Message, keys.Current.Keys.Count);
+            return;
+        }
+        if (next.Keys.SequenceEqual(keys.Current.Keys, ApiKeyEntryComparer.Instance))
+        {
+            return;
+        }
+        if (keys.TryReplace(next) is { } problem)
+        {
+            logger.LogError("{File} changed but its API keys cannot be used ({Problem}); the {Count} key(s) in force stay", _file, problem, keys.Current.Keys.Count);
+            return;
+        }
+        logger.LogInformation("API keys reloaded from {File}: {Count} key(s) ({Names})", _file, next.Keys.Count, string.Join(", ", next.Keys.Select(k => k.Name)));
+    }
+
+    /// <summary>The file's content hash (null when it is missing or cannot be read now).</summary>
+    private string? Fingerprint()
+    {
+        try
+        {
+            return File.Exists(_file) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(_file))) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Keys are records holding a list, whose equality is by reference.</summary>
+    private sealed class ApiKeyEntryComparer : IEqualityComparer<Emporium.Configuration.ApiKeyEntry>
+    {
+        public static readonly ApiKeyEntryComparer Instance = new();
+
+        public bool Equals(Emporium.Configuration.ApiKeyEntry? x, Emporium.Configuration.ApiKeyEntry? y) =>
+            x is not null && y is not null && x.Name == y.Name && x.Hash == y.Hash && x.Scopes.SequenceEqual(y.Scopes);
+
+        public int GetHashCode(Emporium.Configuration.ApiKeyEntry obj) => HashCode.Combine(obj.Name, obj.Hash);
+    }
+}
