@@ -27,78 +27,57 @@ public sealed partial class BatchLoader
             var rejects = new List<QuarantineEntry>();
             long good = 0, heldRejects = 0, reportedGood = 0, reportedRejects = 0;
             var heldFiles = 0;
-            string? error = null;
-            string? conflict = null;
+            RowsEnd end;
             await using (var side = await duck.OpenSideConnectionAsync(ct).ConfigureAwait(false))
             {
                 DuckDbStagedRows.Create(side, schema);
                 try
                 {
                     using var appender = DuckDbStagedRows.Appender(side);
-                    try
+                    end = await ReadRowsAsync(input, 0, async (row, reject, record) =>
                     {
-                        await foreach (var row in FormatDetector.ReaderFor(format).ReadAsync(input, ct).ConfigureAwait(false))
+                        if (reject is not null)
                         {
-                            if (read == 0 && Conform(row) is { } conflicting)
+                            rejects.Add(reject);
+                            if (rejects.Count >= StagedRejectsHeld)
                             {
-                                conflict = conflicting;
-                                break;
-                            }
-                            read++;
-                            if (Check(row, out var record) is { } reject)
-                            {
-                                rejects.Add(reject);
-                                if (rejects.Count >= StagedRejectsHeld)
-                                {
-                                    await WriteQuarantineAsync($"{chunkId}-q{heldFiles++}", rejects, ct).ConfigureAwait(false);
-                                    heldRejects += rejects.Count;
-                                    rejects.Clear();
-                                }
-                            }
-                            else
-                            {
-                                var appended = appender.CreateRow();
-                                foreach (var value in record!.Values)
-                                {
-                                    DuckDbAppend.Value(appended, value);
-                                }
-                                appended.AppendValue((long?)row.Position.Record).EndRow();
-                                good++;
-                            }
-                            if (read % ProgressRows == 0)
-                            {
-                                Report();
+                                await WriteQuarantineAsync($"{chunkId}-q{heldFiles++}", rejects, ct).ConfigureAwait(false);
+                                heldRejects += rejects.Count;
+                                rejects.Clear();
                             }
                         }
-                    }
-                    catch (FileReadException e)
-                    {
-                        // Rows before the break are good and stay; the file is reported as failed at that point.
-                        error = e.Message;
-                        rejects.Add(new QuarantineEntry(name, probe.Sha256, schema.Name, 0, 0, null, e.Message, null));
-                    }
+                        else
+                        {
+                            var appended = appender.CreateRow();
+                            foreach (var value in record!.Values)
+                            {
+                                DuckDbAppend.Value(appended, value);
+                            }
+                            appended.AppendValue((long?)row.Position.Record).EndRow();
+                            good++;
+                        }
+                        if (read % ProgressRows == 0)
+                        {
+                            Report();
+                        }
+                    }, ct).ConfigureAwait(false);
                 }
                 catch
                 {
                     DuckDbStagedRows.Drop(side);
                     throw;
                 }
-                if (conflict is not null)
+                if (end.Conflict is not null)
                 {
                     DuckDbStagedRows.Drop(side);
                 }
             }
-            if (conflict is not null)
+            if (end.Conflict is { } conflict)
             {
-                warnings.AddRange(input.Warnings);
                 await QuarantineFileAsync(conflict, ct).ConfigureAwait(false);
                 return Result(FileLoadStatus.Failed, $"conflicts with the dataset schema: {conflict}");
             }
-            warnings.AddRange(input.Warnings);
-            if (read == 0 && error is null)
-            {
-                warnings.Add("no data rows (empty or header only)");
-            }
+            var error = ReadEnded(end, rejects);
 
             var scratch = Path.Combine(owner.options.TempDirectory ?? Path.GetTempPath(), $"emporium-staged-{Guid.NewGuid():N}");
             try

@@ -178,30 +178,15 @@ public sealed partial class BatchLoader
         {
             var input = NewInput();
             var rejects = new List<QuarantineEntry>();
-            string? error = null;
-            try
+            var end = await ReadRowsAsync(input, 0, (_, reject, _) =>
             {
-                var first = true;
-                await foreach (var row in FormatDetector.ReaderFor(format).ReadAsync(input, ct).ConfigureAwait(false))
+                if (reject is not null)
                 {
-                    if (first && Conform(row) is { } conflict)
-                    {
-                        error = conflict;
-                        break;
-                    }
-                    first = false;
-                    read++;
-                    if (Check(row, out _) is { } reject)
-                    {
-                        rejects.Add(reject);
-                    }
+                    rejects.Add(reject);
                 }
-            }
-            catch (FileReadException e)
-            {
-                error = e.Message;
-            }
-            warnings.AddRange(input.Warnings);
+                return ValueTask.CompletedTask;
+            }, ct).ConfigureAwait(false);
+            var error = end.Conflict ?? end.Error;
             if (error is not null)
             {
                 await QuarantineFileAsync(error, ct).ConfigureAwait(false);
@@ -254,53 +239,32 @@ public sealed partial class BatchLoader
             var chunk = new List<(CanonicalRecord Record, long Ordinal)>();
             var rejects = new List<QuarantineEntry>();
             var chunkStart = resumeAt;
-            string? error = null;
-            var first = true;
-            try
+            // Rows up to resumeAt were committed by an earlier, interrupted run.
+            var end = await ReadRowsAsync(input, resumeAt, async (row, reject, record) =>
             {
-                await foreach (var row in FormatDetector.ReaderFor(format).ReadAsync(input, ct).ConfigureAwait(false))
+                if (reject is not null)
                 {
-                    if (first && Conform(row) is { } conflict)
-                    {
-                        warnings.AddRange(input.Warnings);
-                        await QuarantineFileAsync(conflict, ct).ConfigureAwait(false);
-                        return Result(FileLoadStatus.Failed, $"conflicts with the dataset schema: {conflict}");
-                    }
-                    first = false;
-                    read++;
-                    if (row.Position.Record <= resumeAt)
-                    {
-                        continue; // committed by an earlier, interrupted run
-                    }
-                    if (Check(row, out var record) is { } reject)
-                    {
-                        rejects.Add(reject);
-                    }
-                    else
-                    {
-                        chunk.Add((record!, row.Position.Record));
-                    }
-                    if (row.Position.Record - chunkStart >= owner.options.ChunkRows)
-                    {
-                        await CommitChunkAsync(chunkStart, row.Position.Record, chunk, rejects, replace, ct).ConfigureAwait(false);
-                        replace = false;
-                        chunkStart = row.Position.Record;
-                        chunk.Clear();
-                        rejects.Clear();
-                    }
+                    rejects.Add(reject);
                 }
-            }
-            catch (FileReadException e)
+                else
+                {
+                    chunk.Add((record!, row.Position.Record));
+                }
+                if (row.Position.Record - chunkStart >= owner.options.ChunkRows)
+                {
+                    await CommitChunkAsync(chunkStart, row.Position.Record, chunk, rejects, replace, ct).ConfigureAwait(false);
+                    replace = false;
+                    chunkStart = row.Position.Record;
+                    chunk.Clear();
+                    rejects.Clear();
+                }
+            }, ct).ConfigureAwait(false);
+            if (end.Conflict is { } conflict)
             {
-                // Rows before the break are good and stay; the file is reported as failed at that point.
-                error = e.Message;
-                rejects.Add(new QuarantineEntry(name, probe.Sha256, schema.Name, 0, 0, null, e.Message, null));
+                await QuarantineFileAsync(conflict, ct).ConfigureAwait(false);
+                return Result(FileLoadStatus.Failed, $"conflicts with the dataset schema: {conflict}");
             }
-            warnings.AddRange(input.Warnings);
-            if (read == 0 && error is null)
-            {
-                warnings.Add("no data rows (empty or header only)");
-            }
+            var error = ReadEnded(end, rejects);
             await CommitChunkAsync(chunkStart, Math.Max(read, chunkStart), chunk, rejects, replace, ct).ConfigureAwait(false);
             if (session is not null)
             {
@@ -468,6 +432,59 @@ public sealed partial class BatchLoader
                 await WriteQuarantineAsync(chunkId, parsed.Rejects, ct).ConfigureAwait(false);
             }
             await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
+        }
+
+        /// <summary>How reading a file's rows ended: the first row's conflict with the dataset's schema (no row was handed
+        /// over then), or the error that broke the file off (the rows before it were).</summary>
+        private readonly record struct RowsEnd(string? Conflict, string? Error);
+
+        /// <summary>Reads the file's rows as every path does: the first row decides whether the file fits the dataset,
+        /// each row is counted (<see cref="read"/>) and checked, and a read that breaks off ends the file there. Rows up
+        /// to record <paramref name="skipThrough"/> are counted only; <paramref name="onRow"/> gets every other row with
+        /// its reject or its record. The reader's warnings are added to the file's.</summary>
+        private async Task<RowsEnd> ReadRowsAsync(FormatInput input, long skipThrough,
+            Func<SourceRow, QuarantineEntry?, CanonicalRecord?, ValueTask> onRow, CancellationToken ct)
+        {
+            try
+            {
+                await foreach (var row in FormatDetector.ReaderFor(format).ReadAsync(input, ct).ConfigureAwait(false))
+                {
+                    if (read == 0 && Conform(row) is { } conflict)
+                    {
+                        return new RowsEnd(conflict, null);
+                    }
+                    read++;
+                    if (row.Position.Record > skipThrough)
+                    {
+                        var reject = Check(row, out var record);
+                        await onRow(row, reject, record).ConfigureAwait(false);
+                    }
+                }
+                return default;
+            }
+            catch (FileReadException e)
+            {
+                return new RowsEnd(null, e.Message);
+            }
+            finally
+            {
+                warnings.AddRange(input.Warnings);
+            }
+        }
+
+        /// <summary>A load's end of reading: a break is quarantined as a file-level reject (the rows before it are good and
+        /// stay; the file is reported as failed at that point), and a file without rows is warned about.</summary>
+        private string? ReadEnded(RowsEnd end, List<QuarantineEntry> rejects)
+        {
+            if (end.Error is { } error)
+            {
+                rejects.Add(new QuarantineEntry(name, probe.Sha256, schema.Name, 0, 0, null, error, null));
+            }
+            else if (read == 0)
+            {
+                warnings.Add("no data rows (empty or header only)");
+            }
+            return end.Error;
         }
 
         /// <summary>Null when the first row's columns fit the dataset, else why not. Warns about extra columns.</summary>
