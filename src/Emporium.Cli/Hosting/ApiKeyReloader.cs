@@ -30,7 +30,15 @@ public sealed class ApiKeyReloader(string dataDir, TimeSpan interval, ApiKeyRing
                 continue;
             }
             seen = now;
-            Reload();
+            try
+            {
+                Reload();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failing listener (e.g. rewriting server.json) must not stop the server; the keys were swapped first.
+                logger.LogWarning(e, "after reloading the API keys from {File}", _file);
+            }
         }
     }
 
