@@ -13,6 +13,10 @@ public sealed class ApiKeyReloader(string dataDir, TimeSpan interval, ApiKeyRing
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (interval <= TimeSpan.Zero)
+        {
+            return; // reloading turned off: the keys of the start stay
+        }
         var seen = Fingerprint();
         while (!stoppingToken.IsCancellationRequested)
         {

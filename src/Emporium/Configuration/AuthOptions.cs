@@ -9,7 +9,7 @@ public sealed record AuthOptions
     public IReadOnlyList<ApiKeyEntry> Keys { get; init; } = [];
 
     /// <summary>How often a running server looks for changed keys in <c>emporium.json</c> (added or removed with
-    /// <c>emporium keys</c>, or edited). Default: 2 seconds.</summary>
+    /// <c>emporium keys</c>, or edited). Zero turns reloading off. Default: 2 seconds.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(2);
 }
 
