@@ -58,7 +58,7 @@ public sealed class ApiKeyReloader(string dataDir, TimeSpan interval, ApiKeyRing
             logger.LogError("{File} changed but could not be read ({Error}); the {Count} API key(s) in force stay", _file, e.Message, keys.Current.Keys.Count);
             return;
         }
-        if (next.Keys.SequenceEqual(keys.Current.Keys, ApiKeyEntryComparer.Instance))
+        if (next.Keys.Select(Describe).SequenceEqual(keys.Current.Keys.Select(Describe)))
         {
             return;
         }
@@ -83,14 +83,6 @@ public sealed class ApiKeyReloader(string dataDir, TimeSpan interval, ApiKeyRing
         }
     }
 
-    /// <summary>Keys are records holding a list, whose equality is by reference.</summary>
-    private sealed class ApiKeyEntryComparer : IEqualityComparer<Emporium.Configuration.ApiKeyEntry>
-    {
-        public static readonly ApiKeyEntryComparer Instance = new();
-
-        public bool Equals(Emporium.Configuration.ApiKeyEntry? x, Emporium.Configuration.ApiKeyEntry? y) =>
-            x is not null && y is not null && x.Name == y.Name && x.Hash == y.Hash && x.Scopes.SequenceEqual(y.Scopes);
-
-        public int GetHashCode(Emporium.Configuration.ApiKeyEntry obj) => HashCode.Combine(obj.Name, obj.Hash);
-    }
+    /// <summary>A key as text: the entries are records holding a list, whose equality is by reference.</summary>
+    private static string Describe(Emporium.Configuration.ApiKeyEntry key) => $"{key.Name}|{key.Hash}|{string.Join(',', key.Scopes)}";
 }

@@ -53,8 +53,9 @@ public sealed class EmporiumHost : IAsyncDisposable
             var url = ListeningUrl(app, options);
             var startedAt = DateTimeOffset.UtcNow;
             var keys = app.Services.GetRequiredService<ApiKeyRing>();
-            dirLock.Publish(new ServerInfo(url, Environment.ProcessId, startedAt, keys.Required));
-            keys.Changed += _ => dirLock.Publish(new ServerInfo(url, Environment.ProcessId, startedAt, keys.Required));
+            void Publish() => dirLock.Publish(new ServerInfo(url, Environment.ProcessId, startedAt, keys.Required));
+            Publish();
+            keys.Changed += _ => Publish();
             var host = new EmporiumHost(app, dirLock, url, backends);
             host.PrintBanner(options, output);
             return host;

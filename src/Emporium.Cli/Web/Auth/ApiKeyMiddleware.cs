@@ -9,7 +9,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
     {
         var endpoint = context.GetEndpoint();
         var options = keys.Current;
-        if (!keys.Required || endpoint is null || endpoint.Metadata.GetMetadata<AnonymousEndpoint>() is not null)
+        if (!keys.RequiredWith(options) || endpoint is null || endpoint.Metadata.GetMetadata<AnonymousEndpoint>() is not null)
         {
             await next(context);
             return;

@@ -15,7 +15,10 @@ public sealed class ApiKeyRing(AuthOptions initial, bool loopbackOnly)
     /// <summary>Whether requests need a key: keys are configured, or the server is reachable from the network. A server
     /// that started with keys on a network address and has had every key removed since fails closed (refuses every
     /// request that needs a key) rather than serving anyone, which start-up refuses too.</summary>
-    public bool Required => _current.Keys.Count > 0 || !loopbackOnly;
+    public bool Required => RequiredWith(_current);
+
+    /// <summary><see cref="Required"/> for one snapshot of the keys, so a request judges by the keys it checks.</summary>
+    public bool RequiredWith(AuthOptions keys) => keys.Keys.Count > 0 || !loopbackOnly;
 
     /// <summary>Raised after the keys were replaced.</summary>
     public event Action<AuthOptions>? Changed;
