@@ -22,6 +22,11 @@ public sealed class QueryCommand : ICliCommand
         var command = new Command("query", "Run a read-only SQL query against the warehouse") { sql, format, maxRows, data, url, apiKey };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(maxRows) < 1)
+            {
+                await Console.Error.WriteLineAsync("emporium query: --max-rows must be at least 1");
+                return 2;
+            }
             try
             {
                 var result = await RunAsync(parse.GetValue(sql)!, parse.GetValue(maxRows), parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct);

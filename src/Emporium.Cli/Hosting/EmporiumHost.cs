@@ -209,13 +209,21 @@ public sealed class EmporiumHost : IAsyncDisposable
             builder.Services.AddSingleton(normalizer);
         }
         builder.Services.AddOpenApi();
+        // A value that does not bind (limit=abc) would otherwise get a bare 400 with no body; thrown, the exception
+        // handler answers it with the field and reason like every other 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         foreach (var module in ModuleDiscovery.ServiceModules())
         {
             module.Configure(builder.Services, options);
         }
 
         var app = builder.Build();
-        app.UseExceptionHandler(errors => errors.Run(UnhandledExceptionResponder.WriteAsync));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = UnhandledExceptionResponder.WriteAsync,
+            // A client's bad request (a value that does not bind, a body over the limit) is answered, not a server fault.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
+        });
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();
         var roles = options.RolesOf();

@@ -13,7 +13,7 @@ public static class UnhandledExceptionResponder
         var result = error switch
         {
             PieceUnavailableException e => ApiErrors.Problem(503, "not available", e.Message),
-            BadHttpRequestException e => ApiErrors.Problem(e.StatusCode, "bad request", e.Message),
+            BadHttpRequestException e => BadRequest(e),
             _ when DiskFull.Is(error) => ApiErrors.Problem(503, "disk full", "the server's disk is full; retry later"),
             OperationCanceledException => ApiErrors.Problem(499, "cancelled", "the request was cancelled"),
             _ => ApiErrors.Problem(500, "internal error", error?.Message),
@@ -23,5 +23,11 @@ public static class UnhandledExceptionResponder
             context.Response.Headers.RetryAfter = "5";
         }
         await result.ExecuteAsync(context);
+    }
+
+    private static IResult BadRequest(BadHttpRequestException error)
+    {
+        var (field, reason) = BindingFailure.Describe(error);
+        return ApiErrors.Problem(error.StatusCode, "bad request", error.Message, [ApiErrors.Field(field, reason)]);
     }
 }

@@ -25,13 +25,18 @@ public sealed class QueryEndpoints : IEndpointModule
                     using var doc = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: ct);
                     if (doc.RootElement.ValueKind == JsonValueKind.Object)
                     {
-                        if (doc.RootElement.TryGetProperty("sql", out var s) && s.ValueKind == JsonValueKind.String)
+                        if (doc.RootElement.TryGetProperty("sql", out var s) && s.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
                         {
-                            sql = s.GetString();
+                            return ApiErrors.Problem(400, "invalid sql", $"sql must be a string, got {s.ValueKind.ToString().ToLowerInvariant()}", [ApiErrors.Field("sql", "must be a string")]);
                         }
-                        if (doc.RootElement.TryGetProperty("maxRows", out var m) && m.TryGetInt32(out var mr))
+                        sql = s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                        if (doc.RootElement.TryGetProperty("maxRows", out var m) && m.ValueKind != JsonValueKind.Null)
                         {
-                            maxRows = Math.Clamp(mr, 1, 1_000_000);
+                            if (m.ValueKind != JsonValueKind.Number || !m.TryGetInt32(out var mr) || mr < 1)
+                            {
+                                return ApiErrors.Problem(400, "invalid maxRows", $"maxRows must be a positive integer, got {m.GetRawText()}", [ApiErrors.Field("maxRows", "must be a positive integer")]);
+                            }
+                            maxRows = Math.Min(mr, 1_000_000);
                         }
                     }
                 }

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Emporium.Tests.TestSupport;
+using Emporium.Warehouse.DuckDb;
+
+namespace Emporium.Tests.Cli.Hosting;
+
+/// <summary>Values ASP.NET Core cannot bind to an endpoint's parameters (a query value that is no number, a JSON member
+/// of the wrong type) get the same problem body as every other 400, with the field named, instead of an empty 400.</summary>
+public sealed class UnhandledExceptionResponderTests
+{
+    [Theory]
+    [InlineData("GET", "/api/v1/marts/top_customers?limit=abc", null, "limit", "expected an integer")]
+    [InlineData("GET", "/api/v1/alerts?limit=zz", null, "limit", "expected an integer")]
+    [InlineData("GET", "/api/v1/dags/retail_lake/runs?limit=1e3", null, "limit", "expected an integer")]
+    [InlineData("POST", "/api/v1/replay", """{"dataset":"orders","fromOffset":"x"}""", "fromOffset", "has the wrong type for this field")]
+    [InlineData("POST", "/api/v1/replay", """{"dataset":"orders","fromOffset":""", "body", "not valid JSON")]
+    public async Task A_value_that_does_not_bind_is_a_400_naming_the_field(string method, string path, string? body, string field, string error)
+    {
+        using var dir = new TempDir("binding");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Path);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : TestHost.Json(body) };
+
+        var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var first = problem.RootElement.GetProperty("errors")[0];
+        Assert.Equal(field, first.GetProperty("field").GetString());
+        Assert.Equal(error, first.GetProperty("error").GetString());
+        Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Emporium.Tests.TestSupport;
+using Emporium.Warehouse.DuckDb;
+
+namespace Emporium.Tests.Cli.Web;
+
+/// <summary><c>POST /api/v1/query</c>: the body's members are checked by type before any SQL runs.</summary>
+public sealed class QueryEndpointsTests
+{
+    [Theory]
+    [InlineData("""{"sql":1}""", "sql")]
+    [InlineData("""{"sql":["select 1"]}""", "sql")]
+    [InlineData("""{"sql":"select 1","maxRows":"x"}""", "maxRows")]
+    [InlineData("""{"sql":"select 1","maxRows":1.5}""", "maxRows")]
+    [InlineData("""{"sql":"select 1","maxRows":0}""", "maxRows")]
+    [InlineData("""{"sql":"select 1","maxRows":99999999999}""", "maxRows")]
+    public async Task A_member_of_the_wrong_type_is_a_400_naming_it(string body, string field)
+    {
+        using var dir = new TempDir("query-api");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        var response = await host.Client.PostAsync("/api/v1/query", TestHost.Json(body));
+
+        Assert.Equal(400, (int)response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(field, problem.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task MaxRows_caps_the_rows_returned()
+    {
+        using var dir = new TempDir("query-api");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        var response = await host.Client.PostAsync("/api/v1/query", TestHost.Json("""{"sql":"SELECT * FROM range(10)","maxRows":3}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var table = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(3, table.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.True(table.RootElement.GetProperty("truncated").GetBoolean());
+    }
+}
