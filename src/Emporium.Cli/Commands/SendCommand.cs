@@ -42,7 +42,7 @@ public sealed class SendCommand : ICliCommand
             try
             {
                 var settings = new ReadSettings(LoadSpec.ParseFormat(parse.GetValue(format)), parse.GetValue(jsonPath));
-                var reader = await SendFileReader.OpenAsync(path.FullName, settings, ct);
+                using var reader = await SendFileReader.OpenAsync(path.FullName, settings, ct);
                 var summary = await SendAsync(client.Http, reader, parse.GetValue(dataset)!, size, Console.Error, ct);
                 Console.WriteLine($"{summary.Accepted} accepted, {summary.Rejected} rejected, {summary.Unreadable} unreadable in {summary.Batches} batch(es) to {server} ({parse.GetValue(dataset)})");
                 foreach (var (record, field, error) in summary.FirstErrors)

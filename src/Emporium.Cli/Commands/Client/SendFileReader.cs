@@ -8,17 +8,22 @@ namespace Emporium.Cli.Commands.Client;
 /// send takes exactly what <c>emporium load</c> takes (CSV/TSV with a sniffed dialect, JSON with a record path,
 /// NDJSON, XLSX, Parquet; encoding fallbacks), and each row becomes the JSON object the ingest API expects. Text
 /// fields stay text (empty fields null): the server's normalizer types them, as for a file load.</summary>
-public sealed class SendFileReader
+public sealed class SendFileReader : IDisposable
 {
     private readonly FormatInput _input;
     private readonly IFormatReader _reader;
     private readonly List<string> _warnings;
+    private readonly string _sha256;
+    private readonly string? _scratch;
 
-    private SendFileReader(FormatInput input, IFormatReader reader, List<string> warnings)
+    private SendFileReader(string path, FormatInput input, IFormatReader reader, List<string> warnings, string sha256, string? scratch)
     {
+        Path = path;
         _input = input;
         _reader = reader;
         _warnings = warnings;
+        _sha256 = sha256;
+        _scratch = scratch;
     }
 
     /// <summary>One row: its JSON object, or why it could not be read (then <see cref="Json"/> is null).</summary>
@@ -26,20 +31,53 @@ public sealed class SendFileReader
 
     /// <summary>Probes the file (hash, format, encoding) and picks its reader. Throws <see cref="FileReadException"/>
     /// when the content is not a readable format or contradicts <paramref name="settings"/>.</summary>
+    /// A gzip file is read through a decompressed scratch copy (see <see cref="Compression"/>), deleted on dispose.
     public static async Task<SendFileReader> OpenAsync(string path, ReadSettings settings, CancellationToken ct)
     {
         var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
-        var warnings = new List<string>();
-        var format = FormatDetector.Resolve(path, probe, settings.Format, warnings.Add);
-        return new SendFileReader(new FormatInput(path, probe, settings), FormatDetector.ReaderFor(format), warnings);
+        var sha256 = probe.Sha256;
+        string? scratch = null;
+        var readPath = path;
+        try
+        {
+            if (Compression.IsGzip(probe.Head))
+            {
+                scratch = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"emporium-send-{Guid.NewGuid():N}");
+                readPath = await Compression.GunzipAsync(path, scratch, ct).ConfigureAwait(false);
+                probe = await FileProbe.RunAsync(readPath, ct).ConfigureAwait(false);
+            }
+            var warnings = new List<string>();
+            var format = FormatDetector.Resolve(readPath, probe, settings.Format, warnings.Add);
+            return new SendFileReader(path, new FormatInput(readPath, probe, settings), FormatDetector.ReaderFor(format), warnings, sha256, scratch);
+        }
+        catch
+        {
+            Delete(scratch);
+            throw;
+        }
     }
 
-    public string Path => _input.Path;
+    /// <summary>The file as given (not its decompressed copy).</summary>
+    public string Path { get; }
 
-    /// <summary>SHA-256 of the content (hex): the identity the idempotency keys derive from.</summary>
-    public string Sha256 => _input.Probe.Sha256;
+    /// <summary>What the reader reads: the file, or its decompressed scratch copy.</summary>
+    internal string ReadPath => _input.Path;
 
+    /// <summary>SHA-256 of the file as given (hex): the identity the idempotency keys derive from.</summary>
+    public string Sha256 => _sha256;
+
+    /// <summary>Bytes of the content read (decompressed, for a gzip file), the scale of <see cref="BytesRead"/>.</summary>
     public long Size => _input.Probe.Size;
+
+    public void Dispose() => Delete(_scratch);
+
+    private static void Delete(string? scratch)
+    {
+        if (scratch is not null && Directory.Exists(scratch))
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
 
     /// <summary>Bytes consumed so far, for a progress display.</summary>
     public long BytesRead => _input.BytesRead;

@@ -52,8 +52,22 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         foreach (var file in files)
         {
             var probe = await FileProbe.RunAsync(file, ct).ConfigureAwait(false);
+            var gzip = Compression.IsGzip(probe.Head);
+            if (gzip)
+            {
+                // DuckDB's CSV and JSON readers decompress gzip themselves; the probe only needs to see the content.
+                try
+                {
+                    probe = await Compression.ProbeGzipAsync(file, ct).ConfigureAwait(false);
+                }
+                catch (FileReadException e)
+                {
+                    throw new CrawlException($"{file}: {e.Message}");
+                }
+            }
             var (family, readAs) = FormatDetector.FromContent(probe) switch
             {
+                FileFormat.Parquet or FileFormat.Xlsx when gzip => throw new CrawlException($"{file}: a gzip-compressed workbook or Parquet file; decompress it first"),
                 FileFormat.Csv or FileFormat.Tsv => (probe.IsValidUtf8 ? "csv" : "csv-latin1", file),
                 FileFormat.Json or FileFormat.Ndjson => ("json", file),
                 FileFormat.Parquet => ("parquet", file),

@@ -20,6 +20,12 @@ public sealed record FileProbe(
     public static async Task<FileProbe> RunAsync(string path, CancellationToken ct)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        return await RunAsync(stream, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Probes what <paramref name="stream"/> yields (a decompressing stream gives the probe of the content).</summary>
+    public static async Task<FileProbe> RunAsync(Stream stream, CancellationToken ct)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         var head = new MemoryStream();

@@ -105,6 +105,10 @@ public static class FormatDetector
     {
         var content = FromContent(probe);
         var byName = FromExtension(path);
+        if (content is null && Compression.IsZstd(probe.Head))
+        {
+            throw new FileReadException("zstd-compressed: decompress it first (gzip files are read as they are)");
+        }
         if (content is null)
         {
             throw new FileReadException($"binary content that is not xlsx, xls or parquet{(byName is { } n ? $" (named as {n.ToString().ToLowerInvariant()})" : "")}");

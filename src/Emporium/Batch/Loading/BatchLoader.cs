@@ -105,18 +105,41 @@ public sealed partial class BatchLoader
             nextRow = 0;
         }
 
-        FileFormat format;
+        var gunzipped = Compression.IsGzip(probe.Head)
+            ? Path.Combine(options.TempDirectory ?? Path.GetTempPath(), $"emporium-gunzip-{Guid.NewGuid():N}")
+            : null;
         try
         {
-            format = FormatDetector.Resolve(path, probe, request.ReadSettings.Format, warnings.Add);
+            FileContent content;
+            FileFormat format;
+            try
+            {
+                content = gunzipped is null
+                    ? new FileContent(path, probe)
+                    : await FileContent.GunzipAsync(path, gunzipped, ct).ConfigureAwait(false);
+                format = FormatDetector.Resolve(content.Path, content.Probe, request.ReadSettings.Format, warnings.Add);
+            }
+            catch (FileReadException e)
+            {
+                return FileLoadResult.Failure(path, probe.Sha256, null, e.Message, warnings);
+            }
+            return await LoadContentAsync(path, probe, content, format, marker, offsets, nextRow, replace, request, progress, warnings, ct).ConfigureAwait(false);
         }
-        catch (FileReadException e)
+        finally
         {
-            return FileLoadResult.Failure(path, probe.Sha256, null, e.Message, warnings);
+            if (gunzipped is not null && Directory.Exists(gunzipped))
+            {
+                Directory.Delete(gunzipped, recursive: true);
+            }
         }
+    }
 
+    private async Task<FileLoadResult> LoadContentAsync(string path, FileProbe probe, FileContent content, FileFormat format, FileLoadMarker marker,
+        IReadOnlyDictionary<TopicPartition, long> offsets, long nextRow, bool replace, BatchLoadRequest request, LoadProgress progress, List<string> warnings,
+        CancellationToken ct)
+    {
         var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var run = new FileRun(this, path, request, probe, marker, format, day, progress, warnings);
+        var run = new FileRun(this, path, request, probe, content, marker, format, day, progress, warnings);
         await run.FindSupersededAsync(offsets, ct).ConfigureAwait(false);
         if (request.Strict)
         {
@@ -139,6 +162,7 @@ public sealed partial class BatchLoader
         string path,
         BatchLoadRequest request,
         FileProbe probe,
+        FileContent content,
         FileLoadMarker marker,
         FileFormat format,
         DateOnly day,
@@ -168,8 +192,9 @@ public sealed partial class BatchLoader
 
         private FormatInput NewInput()
         {
-            var input = new FormatInput(path, probe, request.ReadSettings);
-            progress.StartFile(name, () => input.BytesRead);
+            var input = new FormatInput(content.Path, content.Probe, request.ReadSettings);
+            // Progress counts the file's own bytes: a decompressed copy's read position is scaled down to them.
+            progress.StartFile(name, () => content.Probe.Size == probe.Size ? input.BytesRead : input.BytesRead * probe.Size / Math.Max(1, content.Probe.Size));
             return input;
         }
 
@@ -207,7 +232,7 @@ public sealed partial class BatchLoader
             var raw = CopyRawAsync(ct);
             try
             {
-                if (resumeAt == 0 && owner.options.Bulk && owner.warehouse is DuckDbWarehouse duck && DuckDbBulkLoad.Fits(format, probe, request)
+                if (resumeAt == 0 && owner.options.Bulk && owner.warehouse is DuckDbWarehouse duck && DuckDbBulkLoad.Fits(format, content.Probe, request)
                     && await TryBulkAsync(duck, replace, raw, ct).ConfigureAwait(false) is { } bulk)
                 {
                     return bulk;
@@ -362,7 +387,7 @@ public sealed partial class BatchLoader
                 DuckDbBulkLoad.Parsed? staged = null;
                 var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, loadedAt) =>
                 {
-                    staged = await DuckDbBulkLoad.ParseAsync(db, path, name, probe, plan, schema, marker.Source, loadedAt,
+                    staged = await DuckDbBulkLoad.ParseAsync(db, content.Path, name, content.Probe, plan, schema, marker.Source, loadedAt,
                         row => (Check(row, out var record), record), ct).ConfigureAwait(false);
                 }, async (db, loadedAt) =>
                 {
@@ -389,7 +414,7 @@ public sealed partial class BatchLoader
                 loaded = parsed.Good;
                 rejectedCount = parsed.Rejects.Count;
                 progress.AddRows(loaded, rejectedCount);
-                input.ReportBytes(probe.Size);
+                input.ReportBytes(content.Probe.Size);
                 warnings.AddRange(input.Warnings);
                 return await CompleteAsync(null, ct).ConfigureAwait(false) with { Bulk = true };
             }

@@ -91,6 +91,32 @@ public class SendCommandTests
         Assert.Equal(expected, await SendOrdersAsync(file));
     }
 
+    [Fact]
+    public async Task A_gzipped_file_sends_the_same_records_as_the_plain_one_and_leaves_no_scratch_copy()
+    {
+        using var dir = new TempDir("send-gz");
+        var gz = dir.Combine("online_retail_sample.csv.gz");
+        using (var input = File.OpenRead(SampleData.OnlineRetail))
+        using (var output = File.Create(gz))
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            input.CopyTo(gzip);
+        }
+
+        var plain = await SendOrdersAsync(SampleData.OnlineRetail);
+        var compressed = await SendOrdersAsync(gz);
+
+        Assert.Equal(File.ReadLines(SampleData.OnlineRetail).Count() - 1, plain.Count);
+        Assert.Equal(plain, compressed);
+        using var reader = await Open(gz);
+        Assert.Equal(gz, reader.Path);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(gz))), reader.Sha256);
+        var scratch = Directory.GetParent(reader.ReadPath)!.FullName;
+        Assert.Equal(File.ReadAllBytes(SampleData.OnlineRetail), File.ReadAllBytes(reader.ReadPath));
+        reader.Dispose();
+        Assert.False(Directory.Exists(scratch));
+    }
+
     private static string Quote(string? value) => value is null ? "" : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static Task<SendFileReader> Open(string path) => SendFileReader.OpenAsync(path, ReadSettings.Default, CancellationToken.None);
@@ -100,7 +126,8 @@ public class SendCommandTests
     {
         var log = new InMemoryEventLog();
         await using var host = await TestHost.StartAsync(log, RecordNormalizer.Instance);
-        var summary = await SendCommand.SendAsync(host.Client, await Open(path), "orders", 1000, TextWriter.Null, CancellationToken.None);
+        using var file = await Open(path);
+        var summary = await SendCommand.SendAsync(host.Client, file, "orders", 1000, TextWriter.Null, CancellationToken.None);
         Assert.Equal(0, summary.Rejected + summary.Unreadable);
         // Each request tags its records with its own idempotency tag (_ingest); the records themselves are compared.
         return log.Messages("orders").Select(m => WithoutIngestTag(m.Value.Span)).ToList();

@@ -91,7 +91,8 @@ public class RealSamplesEndToEndTests
 
     private static async Task Send(HttpClient http, string path, string dataset)
     {
-        var summary = await SendCommand.SendAsync(http, await SendFileReader.OpenAsync(path, Emporium.Batch.Formats.ReadSettings.Default, CancellationToken.None), dataset, 1000, TextWriter.Null, CancellationToken.None);
+        using var file = await SendFileReader.OpenAsync(path, Emporium.Batch.Formats.ReadSettings.Default, CancellationToken.None);
+        var summary = await SendCommand.SendAsync(http, file, dataset, 1000, TextWriter.Null, CancellationToken.None);
         Assert.Equal(0, summary.Rejected);
         Assert.True(summary.Accepted > 0);
     }
