@@ -53,7 +53,7 @@ public sealed partial class DagEngine
                 {
                     var reason = ex is OperationCanceledException && task.Timeout is { } limit ? $"timed out after {limit}" : ex.Message;
                     taskLog.LogError(ex, "try {Try} failed: {Reason}", current.TryNumber, reason);
-                    current = EndTry(current, task, reason, ex is SensorTimeoutException, cancel);
+                    current = EndTry(current, task, reason, TaskPipelines.IsFinal(ex), cancel);
                     throw;
                 }
                 // The success is recorded (and the downstream dispatched) before the log line: a log write can block

@@ -70,11 +70,12 @@ public sealed class TaskContext
     /// <summary>Cancelled on timeout or shutdown; pass it to every awaited call.</summary>
     public CancellationToken CancellationToken { get; }
 
-    /// <summary>A parameter's value; throws with the parameter's name when it is missing or empty.</summary>
+    /// <summary>A parameter's value; throws <see cref="DagParameterException"/> (no retry) with the parameter's name when
+    /// it is missing or empty.</summary>
     public string Param(string key) =>
         Params.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value)
             ? value
-            : throw new InvalidOperationException($"DAG '{DagName}' task '{TaskName}': parameter '{key}' is not set (DAG default, emporium.json Dags:{DagName}:{key}, EMPORIUM__DAGS__{DagName.ToUpperInvariant()}__{key.ToUpperInvariant()} or --param {key}=…)");
+            : throw new DagParameterException($"DAG '{DagName}' task '{TaskName}': parameter '{key}' is not set (DAG default, emporium.json Dags:{DagName}:{key}, EMPORIUM__DAGS__{DagName.ToUpperInvariant()}__{key.ToUpperInvariant()} or --param {key}=…)");
 
     /// <summary>A parameter converted to <typeparamref name="T"/> (invariant culture), or <paramref name="fallback"/> when unset.</summary>
     public T Param<T>(string key, T fallback)
@@ -94,7 +95,7 @@ public sealed class TaskContext
         }
         catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
         {
-            throw new InvalidOperationException($"DAG '{DagName}': parameter '{key}'='{value}' is not a valid {target.Name}", ex);
+            throw new DagParameterException($"DAG '{DagName}': parameter '{key}'='{value}' is not a valid {target.Name}", ex);
         }
     }
 

@@ -20,8 +20,7 @@ internal static class TaskPipelines
             builder.AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = remainingRetries,
-                // A sensor's timeout is final: waiting was its retry.
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not SensorTimeoutException),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => !IsFinal(ex)),
                 BackoffType = DelayBackoffType.Constant,
                 UseJitter = false,
                 DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(Clamp(task.Retry.DelayBefore(failuresSoFar()), TimeSpan.Zero)),
@@ -33,6 +32,10 @@ internal static class TaskPipelines
         }
         return builder.Build();
     }
+
+    /// <summary>Failures a retry cannot mend: a sensor's timeout (waiting was its retry) and a missing or malformed
+    /// parameter.</summary>
+    public static bool IsFinal(Exception ex) => ex is SensorTimeoutException or DagParameterException;
 
     /// <summary>Pokes until the condition holds; a <see cref="TimeoutRejectedException"/> after the sensor timeout.</summary>
     public static ResiliencePipeline<bool> ForSensor(DagTask task, TimeProvider time) =>

@@ -68,6 +68,33 @@ public class DagEngineExecutionTests
         Assert.Empty(h.Tries(Day1, "after"));
     }
 
+    [Theory]
+    [InlineData("seller_id", null, "parameter 'seller_id' is not set")]
+    [InlineData("max_pages", "many", "parameter 'max_pages'='many' is not a valid Int32")]
+    public async Task A_missing_or_malformed_parameter_fails_the_task_at_once_without_spending_its_retries(string key, string? value, string message)
+    {
+        var attempts = 0;
+        var dag = Dag.Create("d").Task("extract", ctx =>
+            {
+                Interlocked.Increment(ref attempts);
+                _ = key == "seller_id" ? ctx.Param(key) : ctx.Param(key, 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            }, t => t.Retries(3, TimeSpan.FromMinutes(5)))
+            .Task("after", _ => Task.CompletedTask).DependsOn("extract");
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate, value is null ? null : new Dictionary<string, string?> { [key] = value });
+
+        var run = await h.RunToEnd(Day1);
+
+        Assert.Equal(RunState.Failed, run.State);
+        var tries = h.Tries(Day1, "extract");
+        var only = Assert.Single(tries);
+        Assert.Contains(message, only.Error, StringComparison.Ordinal);
+        Assert.Equal(1, attempts);
+        Assert.Equal(TaskState.Failed, h.Task(Day1, "extract")!.State);
+        Assert.Equal(TaskState.UpstreamFailed, h.Task(Day1, "after")!.State);
+    }
+
     [Fact]
     public async Task A_try_past_its_timeout_fails_and_is_retried()
     {
