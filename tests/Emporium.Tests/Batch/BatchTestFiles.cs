@@ -48,6 +48,17 @@ internal static class BatchTestFiles
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Writes <paramref name="source"/> gzip-compressed to <paramref name="target"/> (folders created) and returns it.</summary>
+    public static string Gzip(string source, string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        using var input = File.OpenRead(source);
+        using var output = File.Create(target);
+        using var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest);
+        input.CopyTo(gzip);
+        return target;
+    }
+
     public static string Sql(string path) => "'" + path.Replace("'", "''") + "'";
 
     /// <summary>Writes rows to the first sheet of a new workbook. Numeric-looking cells become numbers and

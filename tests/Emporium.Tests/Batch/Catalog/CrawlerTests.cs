@@ -57,7 +57,7 @@ public sealed class CrawlerTests
         var root = h.Combine("dumps");
         var orders = ParseCsv(SampleData.OnlineRetail, out var header);
         var quantity = Array.IndexOf(header, "Quantity");
-        GzipInto(SampleData.OnlineRetail, Path.Combine(root, "day=2010-12-01", "orders.csv.gz"));
+        Gzip(SampleData.OnlineRetail, Path.Combine(root, "day=2010-12-01", "orders.csv.gz"));
         var crawler = new Crawler(h.Warehouse, TimeProvider.System);
 
         var table = await crawler.CrawlAsync(root, "orders_dump", default);
@@ -68,7 +68,7 @@ public sealed class CrawlerTests
             Convert.ToInt64((await h.RowsAsync("SELECT sum(Quantity) FROM orders_dump WHERE day = '2010-12-01'"))[0][0]));
 
         var reviews = h.Combine("fashion_dump");
-        GzipInto(SampleData.McAuleyReviews, Path.Combine(reviews, "fashion.json.gz"));
+        Gzip(SampleData.McAuleyReviews, Path.Combine(reviews, "fashion.json.gz"));
         var reviewTable = await crawler.CrawlAsync(reviews, null, default);
         Assert.Equal(File.ReadLines(SampleData.McAuleyReviews).Count(l => l.Trim().Length > 0), reviewTable.Rows);
         Assert.Contains(reviewTable.Columns, c => c.Name == "reviewerID");
@@ -79,15 +79,6 @@ public sealed class CrawlerTests
         var error = await Assert.ThrowsAsync<CrawlException>(() => crawler.CrawlAsync(broken, null, default));
         Assert.Contains("x.csv.gz", error.Message, StringComparison.Ordinal);
         Assert.Contains("gzip", error.Message, StringComparison.Ordinal);
-    }
-
-    private static void GzipInto(string source, string target)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        using var input = File.OpenRead(source);
-        using var output = File.Create(target);
-        using var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest);
-        input.CopyTo(gzip);
     }
 
     [Fact]

@@ -1,29 +1,19 @@
-using System.IO.Compression;
 using Emporium.Batch.Formats;
 using Emporium.Tests.TestSupport;
+using Emporium.Tests.Batch;
 
 namespace Emporium.Tests.Batch.Formats;
 
 public sealed class CompressionTests
 {
-    private static byte[] Gzip(byte[] data)
-    {
-        var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            gzip.Write(data);
-        }
-        return output.ToArray();
-    }
-
     [Fact]
     public async Task One_member_and_concatenated_members_decompress_to_the_original_bytes()
     {
         using var dir = new TempDir("gunzip");
         var first = File.ReadAllBytes(SampleData.OnlineRetail);
         var second = File.ReadAllBytes(SampleData.CategoriesCsv);
-        File.WriteAllBytes(dir.Combine("one.csv.gz"), Gzip(first));
-        File.WriteAllBytes(dir.Combine("two.csv.gz"), [.. Gzip(first), .. Gzip(second)]);
+        BatchTestFiles.Gzip(SampleData.OnlineRetail, dir.Combine("one.csv.gz"));
+        File.WriteAllBytes(dir.Combine("two.csv.gz"), [.. File.ReadAllBytes(dir.Combine("one.csv.gz")), .. File.ReadAllBytes(BatchTestFiles.Gzip(SampleData.CategoriesCsv, dir.Combine("c.gz")))]);
 
         var one = await Compression.GunzipAsync(dir.Combine("one.csv.gz"), dir.Combine("out1"), CancellationToken.None);
         var two = await Compression.GunzipAsync(dir.Combine("two.csv.gz"), dir.Combine("out2"), CancellationToken.None);
@@ -41,7 +31,7 @@ public sealed class CompressionTests
     public async Task A_cut_off_file_is_refused_rather_than_read_short(int cutFromEnd)
     {
         using var dir = new TempDir("gunzip");
-        var whole = Gzip(File.ReadAllBytes(SampleData.OnlineRetail));
+        var whole = File.ReadAllBytes(BatchTestFiles.Gzip(SampleData.OnlineRetail, dir.Combine("whole.gz")));
         var kept = cutFromEnd < 0 ? whole.Length / 2 : whole.Length - cutFromEnd;
         File.WriteAllBytes(dir.Combine("cut.csv.gz"), whole[..kept]);
 
@@ -54,7 +44,7 @@ public sealed class CompressionTests
     public async Task A_damaged_byte_is_refused()
     {
         using var dir = new TempDir("gunzip");
-        var whole = Gzip(File.ReadAllBytes(SampleData.OnlineRetail));
+        var whole = File.ReadAllBytes(BatchTestFiles.Gzip(SampleData.OnlineRetail, dir.Combine("whole.gz")));
         whole[whole.Length / 2] ^= 0x5A;
         File.WriteAllBytes(dir.Combine("bad.csv.gz"), whole);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using Emporium.Batch.Loading;
 using Emporium.Datasets;
@@ -13,24 +12,13 @@ namespace Emporium.Tests.Batch.Loading;
 /// identity and raw-zone copy stay the compressed bytes as received.</summary>
 public sealed class CompressedFileLoadTests
 {
-    private static string GzipTo(string source, string target)
-    {
-        using (var input = File.OpenRead(source))
-        using (var output = File.Create(target))
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            input.CopyTo(gzip);
-        }
-        return target;
-    }
-
     [Fact]
     public async Task A_gzipped_products_csv_loads_every_row_once_and_keeps_its_compressed_bytes_raw()
     {
         using var scratch = new TempDir("gunzip-scratch");
         await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { TempDirectory = scratch.Path });
         var rows = ParseCsv(SampleData.ProductsCsv, out var header);
-        var gz = GzipTo(SampleData.ProductsCsv, h.Combine("amazon_products_small.csv.gz"));
+        var gz = Gzip(SampleData.ProductsCsv, h.Combine("amazon_products_small.csv.gz"));
 
         var first = await h.LoadAsync(DatasetCatalog.Products, gz);
 
@@ -58,7 +46,7 @@ public sealed class CompressedFileLoadTests
     {
         await using var plain = await BatchHarness.StartAsync();
         await using var h = await BatchHarness.StartAsync();
-        var gz = GzipTo(SampleData.McAuleyReviews, h.Combine("AMAZON_FASHION_5.json.gz"));
+        var gz = Gzip(SampleData.McAuleyReviews, h.Combine("AMAZON_FASHION_5.json.gz"));
         var lines = File.ReadLines(SampleData.McAuleyReviews).Count(l => l.Trim().Length > 0);
 
         var expected = await plain.LoadAsync(DatasetCatalog.Reviews, SampleData.McAuleyReviews);
@@ -75,13 +63,13 @@ public sealed class CompressedFileLoadTests
     public async Task A_cut_off_gzip_fails_by_name_bad_rows_inside_a_gzip_are_quarantined_and_other_files_load()
     {
         await using var h = await BatchHarness.StartAsync();
-        var whole = GzipTo(SampleData.OnlineRetail, h.Combine("whole.csv.gz"));
+        var whole = Gzip(SampleData.OnlineRetail, h.Combine("whole.csv.gz"));
         var cut = h.Combine("cut.csv.gz");
         var bytes = File.ReadAllBytes(whole);
         File.WriteAllBytes(cut, bytes[..(bytes.Length * 2 / 3)]);
         var categories = h.Combine("categories.csv");
         File.WriteAllText(categories, "id,category_name\n1,Beading\nabc,Fabric\n4,Crafts\n");
-        var badRows = GzipTo(categories, h.Combine("categories.csv.gz"));
+        var badRows = Gzip(categories, h.Combine("categories.csv.gz"));
         File.Delete(categories);
         var orders = ParseCsv(SampleData.OnlineRetail, out _);
 

@@ -95,13 +95,7 @@ public class SendCommandTests
     public async Task A_gzipped_file_sends_the_same_records_as_the_plain_one_and_leaves_no_scratch_copy()
     {
         using var dir = new TempDir("send-gz");
-        var gz = dir.Combine("online_retail_sample.csv.gz");
-        using (var input = File.OpenRead(SampleData.OnlineRetail))
-        using (var output = File.Create(gz))
-        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest))
-        {
-            input.CopyTo(gzip);
-        }
+        var gz = Emporium.Tests.Batch.BatchTestFiles.Gzip(SampleData.OnlineRetail, dir.Combine("online_retail_sample.csv.gz"));
 
         var plain = await SendOrdersAsync(SampleData.OnlineRetail);
         var compressed = await SendOrdersAsync(gz);
