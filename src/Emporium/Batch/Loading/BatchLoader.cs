@@ -194,7 +194,7 @@ public sealed partial class BatchLoader
         {
             var input = new FormatInput(content.Path, content.Probe, request.ReadSettings);
             // Progress counts the file's own bytes: a decompressed copy's read position is scaled down to them.
-            progress.StartFile(name, () => content.Probe.Size == probe.Size ? input.BytesRead : input.BytesRead * probe.Size / Math.Max(1, content.Probe.Size));
+            progress.StartFile(name, () => content.Probe.Size == probe.Size ? input.BytesRead : (long)(input.BytesRead * ((double)probe.Size / Math.Max(1, content.Probe.Size))));
             return input;
         }
 
