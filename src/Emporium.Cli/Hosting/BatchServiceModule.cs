@@ -13,7 +13,9 @@ public sealed class BatchServiceModule : IServiceModule
     public void Configure(IServiceCollection services, EmporiumOptions options)
     {
         var dataDir = BackendAddresses.FullDataDir(options);
-        services.AddSingleton(_ => new ParquetWriter(Path.Combine(dataDir, "tmp", "batch")));
+        // The host holds the data dir and has started no load yet (DAG loads included).
+        BatchScratch.ClearLeftovers(dataDir);
+        services.AddSingleton(_ => new ParquetWriter(BatchScratch.Folder(dataDir)));
         services.AddSingleton(sp =>
         {
             var backends = sp.GetRequiredService<Backends>();

@@ -1,3 +1,4 @@
+using Emporium.Batch.Loading;
 using Emporium.Configuration;
 
 namespace Emporium.Cli.Hosting;
@@ -39,8 +40,14 @@ public static class EmporiumConfiguration
         return builder.Build();
     }
 
-    public static EmporiumOptions Bind(IConfiguration configuration) =>
-        configuration.Get<EmporiumOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new EmporiumOptions();
+    /// <summary>The options, with file loads' scratch in the data dir (<see cref="BatchScratch"/>) unless configured.</summary>
+    public static EmporiumOptions Bind(IConfiguration configuration)
+    {
+        var options = configuration.Get<EmporiumOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new EmporiumOptions();
+        return options.Batch.TempDirectory is null
+            ? options with { Batch = options.Batch with { TempDirectory = BatchScratch.Folder(BackendAddresses.FullDataDir(options)) } }
+            : options;
+    }
 
     /// <summary>Reads the options of a data dir the way a running server would see them.</summary>
     public static EmporiumOptions Load(string dataDir, IReadOnlyDictionary<string, string?>? flags = null) =>

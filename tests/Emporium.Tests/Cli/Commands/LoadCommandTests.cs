@@ -64,6 +64,8 @@ public sealed class LoadCommandTests
         Assert.Equal((rows, rows), ReadState(data!));
         var manifest = Assert.Single(PublishedManifests(data!));
         Assert.Equal(rows, ParquetRowsOf(data!, manifest));
+        // Whatever scratch the killed load left (staged Parquet) went when the next load opened the data dir.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Emporium.Batch.Loading.BatchScratch.Folder(data!)));
     }
 
     [Fact]
