@@ -14,7 +14,7 @@ public sealed class BatchServiceModule : IServiceModule
     {
         var dataDir = BackendAddresses.FullDataDir(options);
         // The host holds the data dir and has started no load yet (DAG loads included).
-        BatchScratch.ClearLeftovers(dataDir);
+        ScratchFolder.ClearLeftovers(BatchScratch.Folder(dataDir));
         services.AddSingleton(_ => new ParquetWriter(BatchScratch.Folder(dataDir)));
         services.AddSingleton(sp =>
         {

@@ -1,5 +1,6 @@
 using Emporium.Configuration;
 using Emporium.Diagnostics;
+using Emporium.Lake;
 using Emporium.Marts;
 using Emporium.Processing;
 
@@ -16,6 +17,9 @@ public sealed class ProcessingServiceModule : IServiceModule
         {
             return;
         }
+        var scratch = Path.Combine(BackendAddresses.FullDataDir(options), "tmp");
+        // The host holds the data dir and its processor has not started: a killed one's Parquet scratch can go.
+        ScratchFolder.ClearLeftovers(scratch);
         services.AddSingleton(sp =>
         {
             var backends = sp.GetRequiredService<Backends>();
@@ -25,7 +29,7 @@ public sealed class ProcessingServiceModule : IServiceModule
                     {
                         Group = options.Ingest.ProcessorGroup,
                         Partitions = options.Partitions,
-                        TempDirectory = Path.Combine(BackendAddresses.FullDataDir(options), "tmp"),
+                        TempDirectory = scratch,
                     }),
                     sp.GetService<RecordHookRegistry>(),
                     sp.GetRequiredService<TimeProvider>(),

@@ -65,7 +65,7 @@ public static class BatchCommandRunner
     {
         var resolved = spec.Resolve();
         await using var local = await LocalDataDir.OpenAsync(dataFlag, [resolved.Request.Dataset], ct);
-        BatchScratch.ClearLeftovers(local.DataDir);
+        ScratchFolder.ClearLeftovers(BatchScratch.Folder(local.DataDir));
         using var parquet = new ParquetWriter(BatchScratch.Folder(local.DataDir));
         var loader = new BatchLoader(local.Warehouse, local.Lake, parquet, RecordNormalizer.Instance, TimeProvider.System, local.Options.Batch);
         return await LoadSummaryOutput.WithProgressAsync(resolved, loader, ct);
