@@ -29,9 +29,10 @@ public sealed class SendFileReader : IDisposable
     /// <summary>One row: its JSON object, or why it could not be read (then <see cref="Json"/> is null).</summary>
     public readonly record struct Row(RowPosition Position, byte[]? Json, string? Error, string? Column);
 
-    /// <summary>Probes the file (hash, format, encoding) and picks its reader. Throws <see cref="FileReadException"/>
-    /// when the content is not a readable format or contradicts <paramref name="settings"/>.</summary>
-    /// A gzip file is read through a decompressed scratch copy (see <see cref="Compression"/>), deleted on dispose.
+    /// <summary>Probes the file (hash, format, encoding) and picks its reader. A gzip file is read through a
+    /// decompressed scratch copy (see <see cref="Compression"/>), deleted on dispose. Throws
+    /// <see cref="FileReadException"/> when the content is not a readable format or contradicts
+    /// <paramref name="settings"/>.</summary>
     public static async Task<SendFileReader> OpenAsync(string path, ReadSettings settings, CancellationToken ct)
     {
         var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
