@@ -127,6 +127,15 @@ public sealed class IdempotencyStore : IDisposable
         }
     }
 
+    /// <summary>Remembers, durably, that these records of <paramref name="tag"/>'s request are in the log although the
+    /// request failed (a partial append), so its retry appends only the others.</summary>
+    public async Task RecordDurableAsync(IngestTag tag, IReadOnlyCollection<int> records, CancellationToken ct)
+    {
+        var doubt = new InDoubt(tag.BodyHash, [.. tag.AlreadyDurable, .. records], NewExpiry());
+        await AppendEntryAsync(new Entry(tag.RequestId, null, doubt), ct).ConfigureAwait(false);
+        _inDoubt[tag.RequestId] = doubt;
+    }
+
     /// <summary>The expiry to give a response created now.</summary>
     public DateTimeOffset NewExpiry() => _time.GetUtcNow() + _ttl;
 

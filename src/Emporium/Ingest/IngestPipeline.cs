@@ -50,7 +50,7 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
             {
                 if (!skip)
                 {
-                    accepted.Add(record, record.Key, tag?.Of(input.Index));
+                    accepted.Add(record, record.Key, tag?.Of(input.Index), input.Index);
                 }
                 accepted.Counted++;
                 continue;
@@ -66,11 +66,23 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
             if (!skip)
             {
                 requestId ??= Guid.NewGuid().ToString("N");
-                (rejected ??= new MessageBuffer(0)).Add(new DeadLetter(requestId, schema.Name, input.Index, source, now, problems, input.RawText).ToRecord(), null, tag?.Of(input.Index));
+                (rejected ??= new MessageBuffer(0)).Add(new DeadLetter(requestId, schema.Name, input.Index, source, now, problems, input.RawText).ToRecord(), null, tag?.Of(input.Index), input.Index);
             }
         }
         var appended = accepted.AppendAsync(log, schema.Name, ct);
-        await (rejected is null ? appended : Task.WhenAll(appended, rejected.AppendAsync(log, DatasetCatalog.DeadLetters.Name, ct))).ConfigureAwait(false);
+        var lettered = rejected?.AppendAsync(log, DatasetCatalog.DeadLetters.Name, ct) ?? Task.CompletedTask;
+        try
+        {
+            await Task.WhenAll(appended, lettered).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && (appended.IsCompletedSuccessfully || lettered.IsCompletedSuccessfully
+            || appended.Exception?.InnerException is PartialAppendException || lettered.Exception?.InnerException is PartialAppendException))
+        {
+            // Part of the request is in the log: name those records, so a retry under its Idempotency-Key skips them.
+            var failure = (appended.Exception ?? lettered.Exception)?.InnerException ?? e;
+            throw new PartialIngestException(
+                [.. accepted.DurableRecords(appended), .. rejected?.DurableRecords(lettered) ?? []], failure is PartialAppendException p ? p.InnerException! : failure);
+        }
         var outcome = new IngestResult(schema.Name, accepted.Counted, letters, errors);
         stats.Record(outcome);
         return outcome;
@@ -83,7 +95,7 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
         {
             var letter = new DeadLetter(tag?.RequestId ?? Guid.NewGuid().ToString("N"), schema.Name, input.Index, source, time.GetUtcNow(), [error], input.RawText);
             var buffer = new MessageBuffer(1);
-            buffer.Add(letter.ToRecord(), null, tag?.Of(input.Index));
+            buffer.Add(letter.ToRecord(), null, tag?.Of(input.Index), input.Index);
             await buffer.AppendAsync(log, DatasetCatalog.DeadLetters.Name, ct).ConfigureAwait(false);
         }
         var outcome = new IngestResult(schema.Name, 0, 1, [new IngestError(input.Index, error.Field, error.Error)]);
@@ -108,8 +120,19 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
         /// <summary>Records of the request this buffer stands for, including those not appended again.</summary>
         public int Counted { get; set; }
 
-        public void Add(CanonicalRecord record, string? key, string? tag)
+        private readonly List<int> _records = new(expected);
+
+        /// <summary>The request's record indexes whose messages the finished <paramref name="append"/> made durable.</summary>
+        public IEnumerable<int> DurableRecords(Task append) => append switch
         {
+            { IsCompletedSuccessfully: true } => _records,
+            { Exception.InnerException: PartialAppendException partial } => partial.Durable.Select(i => _records[i]),
+            _ => [],
+        };
+
+        public void Add(CanonicalRecord record, string? key, string? tag, int recordIndex)
+        {
+            _records.Add(recordIndex);
             var writer = _writer ??= new Utf8JsonWriter(_scratch);
             _scratch.ResetWrittenCount();
             CanonicalJson.Write(writer, record, tag);

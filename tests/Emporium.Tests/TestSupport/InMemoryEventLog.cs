@@ -17,6 +17,10 @@ public sealed class InMemoryEventLog : IEventLog
     /// <summary>When set, AppendAsync throws what this returns (e.g. a disk-full IOException).</summary>
     public Func<Exception>? FailAppends { get; set; }
 
+    /// <summary>When set, an append keeps this many of its messages and then fails with a
+    /// <see cref="PartialAppendException"/> naming them (a partition that failed after others committed).</summary>
+    public int? KeepThenFail { get; set; }
+
     /// <summary>When true the log reports group offsets as "nothing processed" (so lag = end offsets).</summary>
     public bool NothingProcessed { get; set; }
 
@@ -46,6 +50,14 @@ public sealed class InMemoryEventLog : IEventLog
         }
         var list = _topics.GetOrAdd(topic, _ => []);
         Interlocked.Increment(ref Appends);
+        if (KeepThenFail is { } keep && keep < messages.Count)
+        {
+            lock (list)
+            {
+                list.AddRange(messages.Take(keep));
+            }
+            throw new PartialAppendException($"{keep} of {messages.Count} kept", [.. Enumerable.Range(0, keep)], new LogUnavailableException("a partition failed"));
+        }
         lock (list)
         {
             var positions = new List<LogPosition>();

@@ -134,18 +134,38 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         {
             return new IngestResponse(400, ApiErrors.ProblemJson(400, "unreadable body", e.Message, [ApiErrors.Field("body", e.Message)]));
         }
-        catch (Exception e) when (DiskFull.Is(e))
+        catch (PartialIngestException e)
         {
-            stats.RecordRefused();
-            return new IngestResponse(503, ApiErrors.ProblemJson(503, "disk full", "the server's disk is full; nothing from this request was acknowledged, retry later"),
-                options.Ingest.RetryAfterSeconds);
+            // Not acknowledged either, but the records already in the log are remembered under the request's key, so
+            // its retry appends only the others (as after a crash between append and response).
+            if (tag is not null)
+            {
+                await idempotency.RecordDurableAsync(tag, e.DurableRecords, ct);
+            }
+            return Refused(e.InnerException!) ?? Refused(new LogUnavailableException(e.Message, e))!;
         }
-        catch (LogUnavailableException e)
+        catch (Exception e) when (Refused(e) is { } refused)
         {
-            stats.RecordRefused();
-            return new IngestResponse(503, ApiErrors.ProblemJson(503, "log unavailable", $"{e.Message}; nothing from this request was acknowledged, retry later"),
-                options.Ingest.RetryAfterSeconds);
+            return refused;
         }
+    }
+
+    /// <summary>The 503 for a log that could not take the request (disk full, log unavailable), or null for other errors.</summary>
+    private IngestResponse? Refused(Exception e)
+    {
+        var (title, detail) = e switch
+        {
+            _ when DiskFull.Is(e) => ("disk full", "the server's disk is full"),
+            LogUnavailableException => ("log unavailable", e.Message),
+            _ => (null, null),
+        };
+        if (title is null)
+        {
+            return null;
+        }
+        stats.RecordRefused();
+        return new IngestResponse(503, ApiErrors.ProblemJson(503, title, $"{detail}; nothing from this request was acknowledged, retry later"),
+            options.Ingest.RetryAfterSeconds);
     }
 
     private async Task<IngestResponse?> RefuseForLagAsync(CancellationToken ct)

@@ -77,7 +77,18 @@ public sealed partial class EmbeddedEventLog
             pending.Add((target.Partitions[p], request, share.Indexes));
         }
 
-        await Task.WhenAll(pending.Select(x => x.Request.Completion.Task)).WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(pending.Select(x => x.Request.Completion.Task)).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && pending.Any(p => p.Request.Completion.Task.IsCompletedSuccessfully))
+        {
+            // Each partition commits on its own: the shares that did are durable and will be read, so say which.
+            var failed = pending.First(p => p.Request.Completion.Task.IsFaulted).Request.Completion.Task.Exception!.InnerException ?? e;
+            var durable = pending.Where(p => p.Request.Completion.Task.IsCompletedSuccessfully).SelectMany(p => p.Indexes).Order().ToList();
+            throw new PartialAppendException(
+                $"{durable.Count} of {messages.Count} message(s) for topic '{topic}' were appended before a partition failed: {failed.Message}", durable, failed);
+        }
         foreach (var (partition, request, indexes) in pending)
         {
             var first = request.Completion.Task.Result;

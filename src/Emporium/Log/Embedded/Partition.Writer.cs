@@ -18,6 +18,10 @@ internal sealed partial class Partition
     private int _buffered;
     private Exception? _fault;
 
+    /// <summary>Test seam: an exception returned here fails the next commit as a failed write would (nothing of the
+    /// batch written, the partition refusing appends until the log is reopened).</summary>
+    internal Func<Exception?>? CommitFault { get; set; }
+
     public void Enqueue(AppendRequest request)
     {
         if (_fault is { } fault)
@@ -65,6 +69,10 @@ internal sealed partial class Partition
 
                 try
                 {
+                    if (CommitFault?.Invoke() is { } injected)
+                    {
+                        throw injected;
+                    }
                     var firstOffsets = Commit(batch);
                     for (var i = 0; i < batch.Count; i++)
                     {

@@ -36,6 +36,26 @@ public sealed class EmbeddedEventLogTests
     }
 
     [Fact]
+    public async Task AnAppendAcrossPartitionsOneOfWhichFailsNamesTheMessagesThatAreDurable()
+    {
+        using var dir = new TempDir("log");
+        var keys = Enumerable.Range(0, 40).Select(i => $"product-{i}").ToArray();
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(dir.Path));
+        await log.EnsureTopicAsync("products", 4, CancellationToken.None);
+        var broken = KeyPartitioner.PartitionFor(keys[0], 4);
+        log.FindTopic("products")!.Partitions[broken].CommitFault = () => new IOException("No space left on device");
+
+        var error = await Assert.ThrowsAsync<PartialAppendException>(async () =>
+            await log.AppendAsync("products", [.. keys.Select(k => Message(k, k))], CancellationToken.None));
+
+        var expected = keys.Select((k, i) => (k, i)).Where(x => KeyPartitioner.PartitionFor(x.k, 4) != broken).Select(x => x.i).ToList();
+        Assert.Equal(expected, error.Durable);
+        Assert.Contains("No space left on device", error.InnerException!.ToString(), StringComparison.Ordinal);
+        var stored = await ReadAllAsync(log, "products");
+        Assert.Equal(expected.Select(i => keys[i]).Order(), stored.Select(Text).Order());
+    }
+
+    [Fact]
     public async Task KeylessAppendsStayOnAPartitionUntilItCommitsThenTheNextTakesOver()
     {
         using var dir = new TempDir("log");

@@ -16,6 +16,30 @@ public class IngestEndpointsTests
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     [Fact]
+    public async Task ARetryAfterAPartialAppendAppendsOnlyTheRecordsThatWereNotDurable()
+    {
+        var log = new InMemoryEventLog { KeepThenFail = 2 };
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        var body = $"[{string.Join(',', Enumerable.Range(1, 5).Select(i => OrderJson($"P{i}")))}]";
+        HttpRequestMessage Request() => new(HttpMethod.Post, "/api/v1/ingest/orders") { Content = TestHost.Json(body), Headers = { { "Idempotency-Key", "partial-1" } } };
+
+        var failed = await host.Client.SendAsync(Request());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Equal(2, log.Messages("orders").Count);
+
+        log.KeepThenFail = null;
+        var retried = await host.Client.SendAsync(Request());
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal(5, (await JsonOf(retried)).GetProperty("accepted").GetInt32());
+        var again = await host.Client.SendAsync(Request());
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+
+        // Each record of the request is in the log exactly once.
+        var invoices = log.Messages("orders").Select(m => (string)CanonicalJson.Deserialize(DatasetCatalog.Orders, m.Value.Span)["invoice_no"]!).ToList();
+        Assert.Equal(["P1", "P2", "P3", "P4", "P5"], invoices.Order());
+    }
+
+    [Fact]
     public async Task MixedNdjsonKeepsValidRecordsAndReportsTheOthers()
     {
         var log = new InMemoryEventLog();
