@@ -9,9 +9,9 @@ public sealed partial class KafkaEventLog
     /// <summary>Sends every message to its partition and returns once the broker acknowledged all of them
     /// (<c>acks=all</c>: every in-sync replica has it), with one position per message in order. A keyed message goes
     /// to <see cref="KeyPartitioner.PartitionFor"/>; messages without a key go to one partition per call, rotating
-    /// between calls, as on the embedded log. Any failed delivery fails the whole call with
-    /// <see cref="LogUnavailableException"/>: the caller must not acknowledge any of it (some messages may still have
-    /// been written, as when a Kafka client retries). Cancelling stops the wait only.</summary>
+    /// between calls, as on the embedded log. Any failed delivery fails the whole call: the caller must not acknowledge
+    /// any of it. When some messages were persisted, it is a <see cref="PartialAppendException"/> naming them; a message
+    /// whose fate the client does not know (possibly persisted) is not among them. Cancelling stops the wait only.</summary>
     public async ValueTask<IReadOnlyList<LogPosition>> AppendAsync(string topic, IReadOnlyList<LogMessage> messages, CancellationToken ct)
     {
         ThrowIfDisposed();
@@ -36,7 +36,7 @@ public sealed partial class KafkaEventLog
                          ?? await CreateOnAppendAsync(topic, ct).ConfigureAwait(false);
         var sticky = -1;
         var timestamp = new Timestamp(Time.GetUtcNow());
-        var delivery = new Delivery(topic, messages.Count);
+        var delivery = new KafkaDelivery(topic, messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -52,7 +52,7 @@ public sealed partial class KafkaEventLog
     }
 
     private async Task ProduceAsync(
-        Confluent.Kafka.TopicPartition partition, Message<string?, byte[]> message, Action<DeliveryReport<string?, byte[]>> onDelivery, Delivery delivery, CancellationToken ct)
+        Confluent.Kafka.TopicPartition partition, Message<string?, byte[]> message, Action<DeliveryReport<string?, byte[]>> onDelivery, KafkaDelivery delivery, CancellationToken ct)
     {
         while (true)
         {
@@ -91,42 +91,4 @@ public sealed partial class KafkaEventLog
         MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : value.ToArray();
-
-    /// <summary>Collects the delivery reports of one append: completes with every position once all arrived, or fails
-    /// with the first error.</summary>
-    private sealed class Delivery(string topic, int count)
-    {
-        private readonly LogPosition[] _positions = new LogPosition[count];
-        private readonly TaskCompletionSource<IReadOnlyList<LogPosition>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _pending = count;
-        private Error? _error;
-
-        public Task<IReadOnlyList<LogPosition>> Task => _done.Task;
-
-        public void Report(int index, DeliveryReport<string?, byte[]> report)
-        {
-            if (report.Error.IsError)
-            {
-                Interlocked.CompareExchange(ref _error, report.Error, null);
-            }
-            else
-            {
-                _positions[index] = new LogPosition(new TopicPartition(topic, report.Partition.Value), report.Offset.Value);
-            }
-            if (Interlocked.Decrement(ref _pending) == 0)
-            {
-                if (_error is { } error)
-                {
-                    _done.TrySetException(new LogUnavailableException($"Kafka did not acknowledge the append to '{topic}': {error.Reason} ({error.Code})"));
-                }
-                else
-                {
-                    _done.TrySetResult(_positions);
-                }
-            }
-        }
-
-        /// <summary>Called when the append fails before every message was handed to the client.</summary>
-        public void Abandon() => _done.TrySetCanceled();
-    }
 }
