@@ -75,13 +75,16 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
         {
             await Task.WhenAll(appended, lettered).ConfigureAwait(false);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && (appended.IsCompletedSuccessfully || lettered.IsCompletedSuccessfully
-            || appended.Exception?.InnerException is PartialAppendException || lettered.Exception?.InnerException is PartialAppendException))
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            List<int> durable = [.. accepted.DurableRecords(appended), .. rejected?.DurableRecords(lettered) ?? []];
+            if (durable.Count == 0)
+            {
+                throw;
+            }
             // Part of the request is in the log: name those records, so a retry under its Idempotency-Key skips them.
             var failure = (appended.Exception ?? lettered.Exception)?.InnerException ?? e;
-            throw new PartialIngestException(
-                [.. accepted.DurableRecords(appended), .. rejected?.DurableRecords(lettered) ?? []], failure is PartialAppendException p ? p.InnerException! : failure);
+            throw new PartialIngestException(durable, failure is PartialAppendException p ? p.InnerException! : failure);
         }
         var outcome = new IngestResult(schema.Name, accepted.Counted, letters, errors);
         stats.Record(outcome);
