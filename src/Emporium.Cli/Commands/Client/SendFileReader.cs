@@ -14,9 +14,9 @@ public sealed class SendFileReader : IDisposable
     private readonly IFormatReader _reader;
     private readonly List<string> _warnings;
     private readonly string _sha256;
-    private readonly string? _scratch;
+    private readonly string _scratch;
 
-    private SendFileReader(string path, FormatInput input, IFormatReader reader, List<string> warnings, string sha256, string? scratch)
+    private SendFileReader(string path, FormatInput input, IFormatReader reader, List<string> warnings, string sha256, string scratch)
     {
         Path = path;
         _input = input;
@@ -36,20 +36,13 @@ public sealed class SendFileReader : IDisposable
     public static async Task<SendFileReader> OpenAsync(string path, ReadSettings settings, CancellationToken ct)
     {
         var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
-        var sha256 = probe.Sha256;
-        string? scratch = null;
-        var readPath = path;
+        var scratch = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"emporium-send-{Guid.NewGuid():N}");
         try
         {
-            if (Compression.IsGzip(probe.Head))
-            {
-                scratch = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"emporium-send-{Guid.NewGuid():N}");
-                readPath = await Compression.GunzipAsync(path, scratch, ct).ConfigureAwait(false);
-                probe = await FileProbe.RunAsync(readPath, ct).ConfigureAwait(false);
-            }
+            var content = await FileContent.OfAsync(path, probe, scratch, ct).ConfigureAwait(false);
             var warnings = new List<string>();
-            var format = FormatDetector.Resolve(readPath, probe, settings.Format, warnings.Add);
-            return new SendFileReader(path, new FormatInput(readPath, probe, settings), FormatDetector.ReaderFor(format), warnings, sha256, scratch);
+            var format = FormatDetector.Resolve(content.Path, content.Probe, settings.Format, warnings.Add);
+            return new SendFileReader(path, new FormatInput(content.Path, content.Probe, settings), FormatDetector.ReaderFor(format), warnings, probe.Sha256, scratch);
         }
         catch
         {
@@ -72,9 +65,9 @@ public sealed class SendFileReader : IDisposable
 
     public void Dispose() => Delete(_scratch);
 
-    private static void Delete(string? scratch)
+    private static void Delete(string scratch)
     {
-        if (scratch is not null && Directory.Exists(scratch))
+        if (Directory.Exists(scratch))
         {
             Directory.Delete(scratch, recursive: true);
         }

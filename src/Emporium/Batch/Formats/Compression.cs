@@ -31,25 +31,26 @@ public static class Compression
     }
 
     /// <summary>Decompresses <paramref name="path"/> into <paramref name="folder"/> under its <see cref="InnerName"/>,
-    /// streaming (concatenated gzip members included). Throws <see cref="FileReadException"/> for a corrupt or
-    /// truncated stream.</summary>
-    public static async Task<string> GunzipAsync(string path, string folder, CancellationToken ct)
+    /// streaming (concatenated gzip members included), and probes the content in the same pass. Throws
+    /// <see cref="FileReadException"/> for a corrupt or truncated stream.</summary>
+    public static async Task<FileContent> GunzipAsync(string path, string folder, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
         var target = Path.Combine(folder, InnerName(Path.GetFileName(path)));
+        FileProbe probe;
         try
         {
             await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
             await using var gzip = new GZipStream(source, CompressionMode.Decompress);
             await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await gzip.CopyToAsync(output, 1 << 20, ct).ConfigureAwait(false);
+            probe = await FileProbe.RunAsync(new CopyingStream(gzip, output), ct).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {
             throw new FileReadException($"corrupt gzip data: {e.Message}", e);
         }
         await CheckTrailerAsync(path, target, ct).ConfigureAwait(false);
-        return target;
+        return new FileContent(target, probe);
     }
 
     /// <summary>The probe of a gzip file's decompressed content. Throws <see cref="FileReadException"/> for corrupt data.</summary>
@@ -98,6 +99,45 @@ public static class Compression
             }
         }
         throw new FileReadException($"truncated or corrupt gzip file: its trailer does not match the {outputLength} byte(s) it decompressed to");
+    }
+
+    /// <summary>Reads <paramref name="source"/> and writes every byte read to <paramref name="copy"/>.</summary>
+    private sealed class CopyingStream(Stream source, Stream copy) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = source.Read(buffer);
+            copy.Write(buffer[..n]);
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(buffer[..n], cancellationToken).ConfigureAwait(false);
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static async Task<uint> Crc32OfTailAsync(SafeFileHandle file, long from, CancellationToken ct)

@@ -105,18 +105,14 @@ public sealed partial class BatchLoader
             nextRow = 0;
         }
 
-        var gunzipped = Compression.IsGzip(probe.Head)
-            ? Path.Combine(options.TempDirectory ?? Path.GetTempPath(), $"emporium-gunzip-{Guid.NewGuid():N}")
-            : null;
+        var gunzipped = Path.Combine(options.TempDirectory ?? Path.GetTempPath(), $"emporium-gunzip-{Guid.NewGuid():N}");
         try
         {
             FileContent content;
             FileFormat format;
             try
             {
-                content = gunzipped is null
-                    ? new FileContent(path, probe)
-                    : await FileContent.GunzipAsync(path, gunzipped, ct).ConfigureAwait(false);
+                content = await FileContent.OfAsync(path, probe, gunzipped, ct).ConfigureAwait(false);
                 format = FormatDetector.Resolve(content.Path, content.Probe, request.ReadSettings.Format, warnings.Add);
             }
             catch (FileReadException e)
@@ -127,7 +123,7 @@ public sealed partial class BatchLoader
         }
         finally
         {
-            if (gunzipped is not null && Directory.Exists(gunzipped))
+            if (Directory.Exists(gunzipped))
             {
                 Directory.Delete(gunzipped, recursive: true);
             }

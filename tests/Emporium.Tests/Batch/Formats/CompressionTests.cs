@@ -18,9 +18,13 @@ public sealed class CompressionTests
         var one = await Compression.GunzipAsync(dir.Combine("one.csv.gz"), dir.Combine("out1"), CancellationToken.None);
         var two = await Compression.GunzipAsync(dir.Combine("two.csv.gz"), dir.Combine("out2"), CancellationToken.None);
 
-        Assert.Equal("one.csv", Path.GetFileName(one));
-        Assert.Equal(first, File.ReadAllBytes(one));
-        Assert.Equal([.. first, .. second], File.ReadAllBytes(two));
+        Assert.Equal("one.csv", Path.GetFileName(one.Path));
+        Assert.Equal(first, File.ReadAllBytes(one.Path));
+        Assert.Equal([.. first, .. second], File.ReadAllBytes(two.Path));
+        // The content is probed while it is decompressed: the same probe as reading the copy afterwards.
+        var again = await FileProbe.RunAsync(two.Path, CancellationToken.None);
+        Assert.Equal((again.Sha256, again.Size, again.IsValidUtf8, again.BomLength), (two.Probe.Sha256, two.Probe.Size, two.Probe.IsValidUtf8, two.Probe.BomLength));
+        Assert.Equal(again.Head, two.Probe.Head);
     }
 
     [Theory]
