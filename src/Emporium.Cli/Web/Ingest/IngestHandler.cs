@@ -142,27 +142,18 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
             {
                 await idempotency.RecordDurableAsync(tag, e.DurableRecords, ct);
             }
-            return Refused(e.InnerException!) ?? Refused(new LogUnavailableException(e.Message, e))!;
+            return Refused(e.InnerException!);
         }
-        catch (Exception e) when (Refused(e) is { } refused)
+        catch (Exception e) when (DiskFull.Is(e) || e is LogUnavailableException)
         {
-            return refused;
+            return Refused(e);
         }
     }
 
-    /// <summary>The 503 for a log that could not take the request (disk full, log unavailable), or null for other errors.</summary>
-    private IngestResponse? Refused(Exception e)
+    /// <summary>The 503 for a log that could not take the request: its disk is full, or otherwise unavailable.</summary>
+    private IngestResponse Refused(Exception e)
     {
-        var (title, detail) = e switch
-        {
-            _ when DiskFull.Is(e) => ("disk full", "the server's disk is full"),
-            LogUnavailableException => ("log unavailable", e.Message),
-            _ => (null, null),
-        };
-        if (title is null)
-        {
-            return null;
-        }
+        var (title, detail) = DiskFull.Is(e) ? ("disk full", "the server's disk is full") : ("log unavailable", e.Message);
         stats.RecordRefused();
         return new IngestResponse(503, ApiErrors.ProblemJson(503, title, $"{detail}; nothing from this request was acknowledged, retry later"),
             options.Ingest.RetryAfterSeconds);
