@@ -30,6 +30,8 @@ public sealed class ProcessingServiceModule : IServiceModule
                         Group = options.Ingest.ProcessorGroup,
                         Partitions = options.Partitions,
                         TempDirectory = scratch,
+                        // A retry is recognised for as long as ingest remembers its key.
+                        RetriedRecordWindow = options.Ingest.IdempotencyTtl,
                     }),
                     sp.GetService<RecordHookRegistry>(),
                     sp.GetRequiredService<TimeProvider>(),

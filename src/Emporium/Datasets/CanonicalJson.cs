@@ -87,8 +87,13 @@ public static class CanonicalJson
     /// <summary>Reads a record written by <see cref="Write(Utf8JsonWriter, CanonicalRecord)"/>. Members that are not
     /// columns are skipped; a value of the wrong type throws (<see cref="InvalidOperationException"/> or
     /// <see cref="FormatException"/>), as does input that is not JSON (<see cref="JsonException"/>).</summary>
-    public static CanonicalRecord Deserialize(DatasetSchema schema, ReadOnlySpan<byte> utf8)
+    public static CanonicalRecord Deserialize(DatasetSchema schema, ReadOnlySpan<byte> utf8) => Deserialize(schema, utf8, out _);
+
+    /// <summary>Reads a record as <see cref="Deserialize(DatasetSchema, ReadOnlySpan{byte})"/> does, and its
+    /// <c>_ingest</c> member, if any, in the same pass.</summary>
+    public static CanonicalRecord Deserialize(DatasetSchema schema, ReadOnlySpan<byte> utf8, out string? ingestTag)
     {
+        ingestTag = null;
         var reader = new Utf8JsonReader(utf8);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -101,9 +106,14 @@ public static class CanonicalJson
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var column = Find(ref reader, names, expected);
+            var tag = column < 0 && reader.ValueTextEquals(IngestMember.EncodedUtf8Bytes);
             reader.Read();
             if (column < 0)
             {
+                if (tag && reader.TokenType == JsonTokenType.String)
+                {
+                    ingestTag = reader.GetString();
+                }
                 reader.Skip();
                 continue;
             }

@@ -78,5 +78,6 @@ internal sealed record PartitionBatch(
     }
 }
 
-/// <summary>A decoded record with the offset and append time of its log entry.</summary>
-internal readonly record struct BatchRecord(long Offset, DateTimeOffset Appended, CanonicalRecord Record);
+/// <summary>A decoded record with the offset and append time of its log entry, and the hash of its ingest tag when it
+/// was sent with an Idempotency-Key (<see cref="RetriedRecords"/>).</summary>
+internal readonly record struct BatchRecord(long Offset, DateTimeOffset Appended, CanonicalRecord Record, long? TagHash = null);

@@ -29,12 +29,13 @@ public sealed partial class StreamProcessor
             if (entries.Count > 0)
             {
                 var started = Stopwatch.GetTimestamp();
-                var decoded = Decode(entries, from);
+                var decoded = await _retried.DropAsync(Decode(entries, from), _positions, ct).ConfigureAwait(false);
                 var batches = decoded.Select(b => b.From(_positions.GetValueOrDefault(b.Partition, 0))?.LatestPerKey())
                     .OfType<PartitionBatch>().ToList();
                 if (batches.Count > 0)
                 {
                     await CommitAsync(consumer, batches, ct).ConfigureAwait(false);
+                    _stats.Retried(_retried.LastDropped);
                     count = batches.Sum(b => b.Entries.Count);
                     var committedAt = _time.GetUtcNow();
                     _stats.Committed(
@@ -120,9 +121,10 @@ public sealed partial class StreamProcessor
             foreach (var entry in ordered)
             {
                 CanonicalRecord record;
+                string? tag;
                 try
                 {
-                    record = CanonicalJson.Deserialize(schema, entry.Value.Span);
+                    record = CanonicalJson.Deserialize(schema, entry.Value.Span, out tag);
                 }
                 catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
                 {
@@ -139,7 +141,7 @@ public sealed partial class StreamProcessor
                 }
                 if (_hooks.Apply(record) is { } kept)
                 {
-                    records.Add(new BatchRecord(entry.Offset, entry.Timestamp, kept));
+                    records.Add(new BatchRecord(entry.Offset, entry.Timestamp, kept, tag is null ? null : RetriedRecords.HashOf(tag)));
                 }
             }
             result.Add(new PartitionBatch(group.Key, schema, ordered, records));

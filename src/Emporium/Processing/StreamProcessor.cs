@@ -33,6 +33,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     private readonly HashSet<TopicPartition> _recovered = [];
     private readonly StatsCollector _stats = new();
     private readonly LakeBuffer _lakeBuffer;
+    private readonly RetriedRecords _retried;
     private Dictionary<TopicPartition, long> _positions = [];
     private ILogConsumer? _consumer;
     private CancellationTokenSource? _stopping;
@@ -62,6 +63,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         _parquet = new ParquetWriter(tempDirectory);
         _lakeWriter = new StreamLakeWriter(lake, _parquet, tempDirectory, _time);
         _lakeBuffer = new LakeBuffer(_options.LakeFlushInterval, _options.LakeMaxBufferedRecords, _time);
+        _retried = new RetriedRecords(warehouse, _options.RetriedRecordWindow, _time);
     }
 
     /// <summary>The enrich/filter hooks; add to it before or while running.</summary>

@@ -61,6 +61,12 @@ public sealed record StreamProcessorOptions
     /// <summary>The lake's group for a processor group.</summary>
     public static string LakeGroupOf(string group) => group + ".lake";
 
+    /// <summary>How long the processor remembers the ingest tags of records sent with an Idempotency-Key, to land a
+    /// record once when a retry appended it again (<see cref="RetriedRecords"/>). The warehouse keeps one small row
+    /// per such record for this long. Default 24 h; the host sets it to the lifetime of an Idempotency-Key
+    /// (<c>Ingest:IdempotencyTtl</c>), after which a retry is a new request anyway.</summary>
+    public TimeSpan RetriedRecordWindow { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>Folder for Parquet files before upload; default the OS temp folder.</summary>
     public string? TempDirectory { get; init; }
 }

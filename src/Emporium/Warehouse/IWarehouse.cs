@@ -21,6 +21,14 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>Writes rows and offsets in one transaction.</summary>
     Task CommitAsync(WarehouseBatch batch, CancellationToken ct);
 
+    /// <summary>Claims ingest tags for log entries, in a transaction of its own, and returns the entry holding each
+    /// tag: the first claimant's, forever after (until forgotten). Claiming again from the same entry returns that
+    /// entry, so a re-read after a crash or a replay decides as the first read did; within one call the first claim
+    /// of a tag wins. Because a claim depends only on the entry, committing it before the entry's rows is safe: the
+    /// entry is re-read from the log until its rows commit, and its claim stands. Claims made before
+    /// <paramref name="forgetBefore"/> are deleted first.</summary>
+    Task<IReadOnlyDictionary<long, IngestClaim>> ClaimIngestTagsAsync(IReadOnlyCollection<IngestClaim> claims, DateTime? forgetBefore, CancellationToken ct);
+
     /// <summary>Runs a user's query on a read-only path: only a single SELECT/WITH statement, no writes, no file or
     /// network access. Throws <see cref="QueryRejectedException"/> with a readable reason otherwise.</summary>
     Task<QueryResult> QueryReadOnlyAsync(string sql, int maxRows, CancellationToken ct);

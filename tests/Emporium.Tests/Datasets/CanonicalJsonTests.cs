@@ -56,5 +56,13 @@ public sealed class CanonicalJsonTests
         Assert.Equal("abc:def:3", CanonicalJson.ReadIngestTag(bytes));
         Assert.Equal(record.Values, CanonicalJson.Deserialize(DatasetCatalog.Categories, bytes).Values);
         Assert.Null(CanonicalJson.ReadIngestTag(CanonicalJson.Serialize(record)));
+
+        // The processor takes it in the same pass as the values.
+        Assert.Equal(record.Values, CanonicalJson.Deserialize(DatasetCatalog.Categories, bytes, out var tag).Values);
+        Assert.Equal("abc:def:3", tag);
+        CanonicalJson.Deserialize(DatasetCatalog.Categories, CanonicalJson.Serialize(record), out var none);
+        Assert.Null(none);
+        CanonicalJson.Deserialize(DatasetCatalog.Categories, "{\"id\":1,\"_ingest\":7}"u8, out var notText);
+        Assert.Null(notText);
     }
 }

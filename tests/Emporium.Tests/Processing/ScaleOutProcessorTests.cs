@@ -1,4 +1,5 @@
 using Emporium.Datasets;
+using Emporium.Ingest;
 using Emporium.Lake;
 using Emporium.Lake.S3;
 using Emporium.Log;
@@ -72,6 +73,50 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
         var positions = await warehouse.GetOffsetsAsync(options.Group, CancellationToken.None);
         var ends = await log.GetEndOffsetsAsync("orders", CancellationToken.None);
         Assert.All(ends, end => Assert.Equal(end.Value, positions[end.Key]));
+    }
+
+    /// <summary>Requests sent with Idempotency-Keys and appended twice (their retries reached a second ingest
+    /// process) land once, though a request's copies sit in partitions that two processors own: both claim the tags
+    /// in PostgreSQL and agree which copy is first.</summary>
+    [Fact]
+    public async Task Retried_requests_whose_copies_two_processors_own_land_once()
+    {
+        using var kafka = await KafkaMockCluster.StartAsync();
+        kafka.CreateTopic("orders", 4);
+        var connection = await postgres.CreateDatabaseAsync("retried");
+        var bucket = await moto.CreateBucketAsync("retried");
+        var options = new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], Partitions = 4, MaxBatchRecords = 200, MaxWait = TimeSpan.FromMilliseconds(100) };
+        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
+        await using var first = await Member.StartAsync(kafka, connection, Lake(bucket), options);
+        await using var second = await Member.StartAsync(kafka, connection, Lake(bucket), options);
+        await WaitAsync(() => first.Processor.Assignment.Count > 0 && second.Processor.Assignment.Count > 0, "both processors owning partitions");
+
+        // Keyless appends rotate over the partitions per call; the retries go in reverse order, so no request's two
+        // copies share a partition.
+        var requests = Orders.Value.Chunk(500).Select((chunk, k) => (Chunk: chunk, Tag: IngestTag.For($"/api/v1/ingest/orders|export-{k}", new string('e', 64)))).ToList();
+        var partitions = requests.Select(_ => new HashSet<int>()).ToList();
+        foreach (var k in Enumerable.Range(0, requests.Count).Concat(Enumerable.Range(0, requests.Count).Reverse()))
+        {
+            var (chunk, tag) = requests[k];
+            var at = await log.AppendAsync("orders", chunk.Select((o, i) => RetriedRecordsTests.Tagged(o, tag.Of(i))).ToList(), CancellationToken.None);
+            partitions[k].Add(at[0].Partition.Partition);
+        }
+        Assert.All(partitions, p => Assert.Equal(2, p.Count));
+
+        await using var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = connection });
+        var ends = await log.GetEndOffsetsAsync("orders", CancellationToken.None);
+        await WaitAsync(async () =>
+        {
+            var committed = await warehouse.GetOffsetsAsync(options.Group, CancellationToken.None);
+            return ends.All(e => committed.GetValueOrDefault(e.Key) == e.Value);
+        }, "both processors to commit every partition");
+        Assert.True(first.Processor.Stats.Rows > 0 && second.Processor.Stats.Rows > 0, "each processor should land a share");
+        var retried = first.Processor.Stats.RetriedRecords + second.Processor.Stats.RetriedRecords;
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+
+        await AssertLandedOnceAsync(warehouse, Lake(bucket));
+        Assert.Equal(Orders.Value.Count, retried);
     }
 
     private async Task LandOnceAsync(IEventLog log)

@@ -157,4 +157,42 @@ public abstract class WarehouseScenarioTests
             "SELECT field, count(*) AS n FROM dead_letters WHERE field IS NOT NULL GROUP BY field ORDER BY field", 100, CancellationToken.None);
         Assert.Equal([("quantity", 1L), ("stars", 1L)], byField.Rows.Select(r => ((string)r[0]!, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture))));
     }
+
+    [Fact]
+    public async Task An_ingest_tag_stays_claimed_by_its_first_entry_and_a_reclaim_gets_the_same_answer()
+    {
+        var orders1 = new TopicPartition("orders", 1);
+        var first = await Warehouse.ClaimIngestTagsAsync(
+            [new IngestClaim(11, Orders0, 5), new IngestClaim(12, Orders0, 6), new IngestClaim(11, orders1, 9)], null, CancellationToken.None);
+        // Within one call the first claim of a tag wins.
+        Assert.Equal(new IngestClaim(11, Orders0, 5), first[11]);
+        Assert.Equal(new IngestClaim(12, Orders0, 6), first[12]);
+
+        // A copy elsewhere loses to the stored claim; the first entry re-read (a crash, a replay) keeps it.
+        var again = await Warehouse.ClaimIngestTagsAsync(
+            [new IngestClaim(11, orders1, 2), new IngestClaim(12, Orders0, 6), new IngestClaim(-13, orders1, 3)], null, CancellationToken.None);
+        Assert.Equal(3, again.Count);
+        Assert.Equal(new IngestClaim(11, Orders0, 5), again[11]);
+        Assert.Equal(new IngestClaim(12, Orders0, 6), again[12]);
+        Assert.Equal(new IngestClaim(-13, orders1, 3), again[-13]);
+
+        // Claims younger than the cut-off stay; older ones are forgotten, and the tag can be claimed anew.
+        await Warehouse.ClaimIngestTagsAsync([], DateTime.UtcNow.AddHours(-1), CancellationToken.None);
+        Assert.Equal(3L, (await Rows($"SELECT count(*) FROM {IngestClaim.Table}"))[0][0]);
+        var fresh = await Warehouse.ClaimIngestTagsAsync([new IngestClaim(11, orders1, 2)], DateTime.UtcNow.AddHours(1), CancellationToken.None);
+        Assert.Equal(new IngestClaim(11, orders1, 2), fresh[11]);
+        Assert.Equal(1L, (await Rows($"SELECT count(*) FROM {IngestClaim.Table}"))[0][0]);
+    }
+
+    [Fact]
+    public async Task Claims_of_a_catch_up_batch_span_several_statements()
+    {
+        var claims = Enumerable.Range(0, IngestClaim.PerStatement * 2 + 7).Select(i => new IngestClaim(i * 7919L, Orders0, i)).ToList();
+        await Warehouse.ClaimIngestTagsAsync(claims.Where(c => c.Offset % 3 == 0).ToList(), null, CancellationToken.None);
+
+        var winners = await Warehouse.ClaimIngestTagsAsync(claims, null, CancellationToken.None);
+
+        Assert.Equal(claims.Count, winners.Count);
+        Assert.All(claims, c => Assert.Equal(c, winners[c.TagHash]));
+    }
 }

@@ -69,6 +69,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
                     next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL,
                     PRIMARY KEY (group_name, topic, "partition"))
                 """);
+            Execute(_writer, ClaimsDdl);
             foreach (var schema in datasets)
             {
                 EnsureTable(schema);

@@ -44,6 +44,27 @@ public sealed class PostgresWarehouseTests(PostgresServer server) : WarehouseSce
         }
     }
 
+    /// <summary>Two processors (own connections) claim overlapping tags at once, each from its own partition, as
+    /// they would for the two copies of a retried request: both get the same winner for every tag.</summary>
+    [Fact]
+    public async Task Two_processes_claiming_the_same_tags_at_once_agree_on_every_winner()
+    {
+        await using var other = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = _connectionString });
+        var orders1 = new TopicPartition("orders", 1);
+        var tags = Enumerable.Range(0, 3_000).Select(i => (long)i * 104729).ToList();
+        // Opposite orders, so without sorted inserts the two transactions would wait on each other.
+        var mine = tags.Select((t, i) => new IngestClaim(t, Orders0, i)).ToList();
+        var theirs = tags.AsEnumerable().Reverse().Select((t, i) => new IngestClaim(t, orders1, i)).ToList();
+
+        var results = await Task.WhenAll(
+            Task.Run(() => _warehouse.ClaimIngestTagsAsync(mine, null, CancellationToken.None)),
+            Task.Run(() => other.ClaimIngestTagsAsync(theirs, null, CancellationToken.None)));
+
+        Assert.All(tags, t => Assert.Equal(results[0][t], results[1][t]));
+        Assert.All(tags, t => Assert.Contains(results[0][t], new[] { mine.Single(c => c.TagHash == t), theirs.Single(c => c.TagHash == t) }));
+        Assert.Equal((long)tags.Count, (await Rows($"SELECT count(*) FROM {IngestClaim.Table}"))[0][0]);
+    }
+
     [Fact]
     public async Task Two_writers_fenced_on_the_same_position_commit_exactly_once()
     {
