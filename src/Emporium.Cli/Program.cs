@@ -8,4 +8,7 @@ foreach (var type in typeof(ICliCommand).Assembly.GetTypes()
 {
     root.Subcommands.Add(((ICliCommand)Activator.CreateInstance(type)!).Build());
 }
+// Whatever a killed emporium process (a send, a crawl, an upload) left in the shared temp folder; the data dir's own
+// scratch is cleared by whoever opens the data dir.
+Emporium.Lake.ScratchFolder.ClearOrphans(Path.GetTempPath());
 return await root.Parse(args).InvokeAsync();

@@ -114,7 +114,7 @@ public sealed class ParquetWriter : IDisposable
     public async Task<(long Rows, long Bytes)> WriteAsync(ILakeStore lake, string path, IReadOnlyList<ColumnSchema> columns, IEnumerable<object?[]> rows, CancellationToken ct)
     {
         LakePath.Validate(path);
-        var temp = Path.Combine(_tempDirectory, $"emporium-{Guid.NewGuid():N}.parquet");
+        var temp = ScratchFolder.NewPath(_tempDirectory, "parquet", ".parquet");
         try
         {
             var count = await WriteLocalAsync(temp, columns, rows, ct).ConfigureAwait(false);

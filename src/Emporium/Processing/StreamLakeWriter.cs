@@ -72,7 +72,7 @@ internal sealed class StreamLakeWriter(ILakeStore lake, ParquetWriter parquet, s
             return result;
         }
         var columns = schema.Columns.Concat(SystemColumns).ToArray();
-        var folder = Path.Combine(tempDirectory, $"emporium-{Guid.NewGuid():N}");
+        var folder = ScratchFolder.NewPath(tempDirectory, "lake");
         try
         {
             var written = await parquet.WriteGroupsLocalAsync(folder, columns,

@@ -29,4 +29,37 @@ public sealed class ScratchFolderTests
             Assert.Equal(Path.GetFullPath(folder), Path.GetFullPath(host.Host.App.Services.GetRequiredService<Emporium.Configuration.EmporiumOptions>().Batch.TempDirectory!));
         }
     }
+
+    [Fact]
+    public async Task Orphans_in_a_shared_folder_are_only_what_ended_processes_left()
+    {
+        using var dir = new TempDir("orphans");
+        using var ended = System.Diagnostics.Process.Start("true")!;
+        await ended.WaitForExitAsync();
+        using var running = System.Diagnostics.Process.Start("sleep", "60")!;
+        try
+        {
+            var dead = Path.Combine(dir.Path, $"emporium-pg-extract-{ended.Id}-{Guid.NewGuid():N}.csv");
+            var deadFolder = Path.Combine(dir.Path, $"emporium-send-{ended.Id}-{Guid.NewGuid():N}");
+            var other = Path.Combine(dir.Path, $"emporium-crawl-{running.Id}-{Guid.NewGuid():N}");
+            var mine = Emporium.Lake.ScratchFolder.NewPath(dir.Path, "s3");
+            File.WriteAllText(dead, "InvoiceNo\n1\n");
+            Directory.CreateDirectory(Path.Combine(deadFolder, "x"));
+            Directory.CreateDirectory(other);
+            File.WriteAllText(mine, "upload");
+            File.WriteAllText(Path.Combine(dir.Path, "emporium-data.txt"), "not a scratch name");
+            Directory.CreateDirectory(Path.Combine(dir.Path, "emporium-gunzip-0123"));
+
+            Assert.Equal(2, Emporium.Lake.ScratchFolder.ClearOrphans(dir.Path));
+
+            Assert.Equal(
+                new[] { Path.GetFileName(other), Path.GetFileName(mine), "emporium-data.txt", "emporium-gunzip-0123" }.Order(StringComparer.Ordinal),
+                Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.Equal(Environment.ProcessId, Emporium.Lake.ScratchFolder.OwnerOf(Path.GetFileName(mine)));
+        }
+        finally
+        {
+            running.Kill();
+        }
+    }
 }

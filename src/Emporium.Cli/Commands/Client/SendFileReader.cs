@@ -36,7 +36,7 @@ public sealed class SendFileReader : IDisposable
     public static async Task<SendFileReader> OpenAsync(string path, ReadSettings settings, CancellationToken ct)
     {
         var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
-        var scratch = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"emporium-send-{Guid.NewGuid():N}");
+        var scratch = Lake.ScratchFolder.NewPath(null, "send");
         try
         {
             var content = await FileContent.OfAsync(path, probe, scratch, ct).ConfigureAwait(false);

@@ -32,7 +32,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         var root = Directory.Exists(path) ? Path.GetFullPath(path) : Path.GetDirectoryName(expansion.Files[0])!;
         var table = TableName(name ?? Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)));
 
-        var scratch = Path.Combine(Path.GetTempPath(), $"emporium-crawl-{Guid.NewGuid():N}");
+        var scratch = Lake.ScratchFolder.NewPath(null, "crawl");
         try
         {
             return await CrawlFilesAsync(root, table, expansion.Files, scratch, ct).ConfigureAwait(false);

@@ -79,7 +79,7 @@ public sealed partial class BatchLoader
             }
             var error = ReadEnded(end, rejects);
 
-            var scratch = Path.Combine(owner.options.TempDirectory ?? Path.GetTempPath(), $"emporium-staged-{Guid.NewGuid():N}");
+            var scratch = Lake.ScratchFolder.NewPath(owner.options.TempDirectory, "staged");
             try
             {
                 await duck.BulkLoadAsync<DuckDbBulkLoad.Parsed>(schema, replace ? marker.Source : null, (_, _) => Task.CompletedTask, (db, loadedAt) =>

@@ -105,7 +105,7 @@ public sealed partial class BatchLoader
             nextRow = 0;
         }
 
-        var gunzipped = Path.Combine(options.TempDirectory ?? Path.GetTempPath(), $"emporium-gunzip-{Guid.NewGuid():N}");
+        var gunzipped = Lake.ScratchFolder.NewPath(options.TempDirectory, "gunzip");
         try
         {
             FileContent content;
@@ -377,7 +377,7 @@ public sealed partial class BatchLoader
                 return null;
             }
             var chunkId = $"{stem}-r{0:D12}";
-            var scratch = Path.Combine(owner.options.TempDirectory ?? Path.GetTempPath(), $"emporium-bulk-{Guid.NewGuid():N}");
+            var scratch = Lake.ScratchFolder.NewPath(owner.options.TempDirectory, "bulk");
             try
             {
                 DuckDbBulkLoad.Parsed? staged = null;

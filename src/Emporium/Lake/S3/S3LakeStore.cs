@@ -68,7 +68,7 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
             await _client.PutObjectAsync(new PutObjectRequest { BucketName = _options.Bucket, Key = key, InputStream = buffer, AutoCloseStream = true }, ct).ConfigureAwait(false);
             return;
         }
-        var temp = Path.Combine(Path.GetTempPath(), "emporium-s3-" + Guid.NewGuid().ToString("N"));
+        var temp = ScratchFolder.NewPath(null, "s3");
         try
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))

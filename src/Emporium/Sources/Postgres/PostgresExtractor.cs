@@ -18,7 +18,7 @@ public sealed partial class PostgresExtractor(ILakeStore lake)
             throw new ArgumentException("PostgreSQL source: ConnectionString is required (EMPORIUM__SOURCES__POSTGRES__CONNECTIONSTRING)", nameof(options));
         }
         var select = BuildSelect(options, ds);
-        var temp = Path.Combine(Path.GetTempPath(), $"emporium-pg-extract-{Guid.NewGuid():N}.csv");
+        var temp = Lake.ScratchFolder.NewPath(null, "pg-extract", ".csv");
         try
         {
             long records = 0;

@@ -17,7 +17,7 @@ public sealed class MovieReviewClassification(ILakeStore lake)
         Stream reviewsCsv, IReviewClassifier classifier, DateOnly ds, CancellationToken ct)
     {
         var rule = new SeedRuleClassifier();
-        var temp = Path.Combine(Path.GetTempPath(), $"emporium-movie-review-{Guid.NewGuid():N}.csv");
+        var temp = Lake.ScratchFolder.NewPath(null, "movie-review", ".csv");
         long rows = 0, positive = 0, rulePositive = 0, skipped = 0;
         try
         {

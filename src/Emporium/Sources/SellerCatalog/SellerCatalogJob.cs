@@ -56,7 +56,7 @@ public sealed class SellerCatalogJob(ILakeStore lake)
     public async Task<int> SnapshotAsync(IWarehouse warehouse, string sellerId, DateOnly ds, CancellationToken ct)
     {
         var path = SellerCatalogPaths.Clean(sellerId, ds);
-        var temp = Path.Combine(Path.GetTempPath(), $"emporium-seller-{Guid.NewGuid():N}.parquet");
+        var temp = Lake.ScratchFolder.NewPath(null, "seller", ".parquet");
         try
         {
             await using (var source = await lake.OpenReadAsync(path, ct) ?? throw new FileNotFoundException($"clean file missing: {path}"))

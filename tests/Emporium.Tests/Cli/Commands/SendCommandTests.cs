@@ -111,6 +111,44 @@ public class SendCommandTests
         Assert.False(Directory.Exists(scratch));
     }
 
+    /// <summary>The client killed while it waits for the server, its gzip file decompressed into a scratch copy in
+    /// the OS temp folder: the copy stays behind, and the next emporium command on the machine deletes it (and only
+    /// what dead processes left).</summary>
+    [Fact]
+    public async Task A_killed_send_leaves_its_scratch_copy_and_the_next_command_deletes_it()
+    {
+        using var dir = new TempDir("send-kill");
+        var temp = Directory.CreateDirectory(dir.Combine("tmp")).FullName;
+        var gz = Emporium.Tests.Batch.BatchTestFiles.Gzip(SampleData.OnlineRetail, dir.Combine("orders.csv.gz"));
+        await using var stalled = await StubHttpServer.StartAsync(async (context, _) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var env = new Dictionary<string, string> { ["TMPDIR"] = temp };
+        var live = Emporium.Lake.ScratchFolder.NewPath(temp, "send");
+        Directory.CreateDirectory(live);
+        File.WriteAllText(Path.Combine(temp, "emporium-notes.txt"), "not a scratch name");
+
+        var output = new System.Text.StringBuilder();
+        using (var process = Emporium.Tests.Batch.BatchCli.Start(["send", gz, "--dataset", "orders", "--url", stalled.BaseUrl.ToString()], output, env))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (stalled.Requests.IsEmpty)
+            {
+                Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "the send never reached the server: " + output);
+                await Task.Delay(50);
+            }
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        var left = Assert.Single(Directory.GetDirectories(temp), d => d != live);
+        Assert.Equal(File.ReadAllBytes(SampleData.OnlineRetail), File.ReadAllBytes(Assert.Single(Directory.GetFiles(left, "*", SearchOption.AllDirectories))));
+
+        var (code, text) = await Emporium.Tests.Batch.BatchCli.RunAsync(env, "send", "--help");
+
+        Assert.True(code == 0, text);
+        Assert.False(Directory.Exists(left));
+        Assert.True(Directory.Exists(live), "the scratch of a running process (this one) must stay");
+        Assert.True(File.Exists(Path.Combine(temp, "emporium-notes.txt")));
+    }
+
     private static string Quote(string? value) => value is null ? "" : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static Task<SendFileReader> Open(string path) => SendFileReader.OpenAsync(path, ReadSettings.Default, CancellationToken.None);
