@@ -40,7 +40,7 @@ internal sealed class RetriedRecords(IWarehouse warehouse, TimeSpan window, Time
         List<PartitionBatch> batches, IReadOnlyDictionary<TopicPartition, long> committed, CancellationToken ct)
     {
         LastDropped = 0;
-        // Sorted, so that between two copies in one call the earlier position wins, as it would across calls.
+        // Sorted by position, so which of two copies in one call wins does not depend on the order the log returned them.
         var claims = batches
             .SelectMany(b => b.Records.Where(r => r.TagHash is not null).Select(r => new IngestClaim(r.TagHash!.Value, b.Partition, r.Offset)))
             .OrderBy(c => c.Partition.Topic, StringComparer.Ordinal).ThenBy(c => c.Partition.Partition).ThenBy(c => c.Offset)

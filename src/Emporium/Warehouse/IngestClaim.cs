@@ -12,7 +12,4 @@ public readonly record struct IngestClaim(long TagHash, TopicPartition Partition
 {
     /// <summary>The warehouse table holding the claims (tag_hash, topic, partition, offset, claimed_at).</summary>
     public const string Table = "_emporium_ingest_claims";
-
-    /// <summary>Statements carry at most this many claims, so one SQL text stays small whatever the batch size.</summary>
-    internal const int PerStatement = 1_000;
 }

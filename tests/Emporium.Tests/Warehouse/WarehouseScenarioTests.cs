@@ -185,9 +185,9 @@ public abstract class WarehouseScenarioTests
     }
 
     [Fact]
-    public async Task Claims_of_a_catch_up_batch_span_several_statements()
+    public async Task A_catch_up_batch_of_claims_gets_every_winner_old_and_new()
     {
-        var claims = Enumerable.Range(0, IngestClaim.PerStatement * 2 + 7).Select(i => new IngestClaim(i * 7919L, Orders0, i)).ToList();
+        var claims = Enumerable.Range(0, 20_000).Select(i => new IngestClaim(i * 7919L, Orders0, i)).ToList();
         await Warehouse.ClaimIngestTagsAsync(claims.Where(c => c.Offset % 3 == 0).ToList(), null, CancellationToken.None);
 
         var winners = await Warehouse.ClaimIngestTagsAsync(claims, null, CancellationToken.None);
