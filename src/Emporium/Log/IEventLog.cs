@@ -16,6 +16,13 @@ public interface IEventLog : IAsyncDisposable
     /// <summary>End offset (next offset to be written) of every partition of a topic.</summary>
     ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetEndOffsetsAsync(string topic, CancellationToken ct);
 
+    /// <summary>Whether a record sent with an Idempotency-Key can reach this log twice although every ingest process
+    /// honours the key: when several ingest processes may share the log (a retry that reaches another one appends
+    /// again), or when an append can fail after the backend persisted it (a Kafka delivery that timed out). The stream
+    /// processor then drops the second copy by its ingest tag (<c>Emporium.Processing.RetriedRecords</c>), which costs
+    /// a stored claim per tagged record. Default true.</summary>
+    bool MayRepeatTaggedAppends => true;
+
     /// <summary>Opens a consumer that is a member of <paramref name="group"/>. Members of one group share the
     /// partitions of the topics between them.</summary>
     ILogConsumer OpenConsumer(string group, IReadOnlyCollection<string> topics);

@@ -29,13 +29,17 @@ public sealed partial class StreamProcessor
             if (entries.Count > 0)
             {
                 var started = Stopwatch.GetTimestamp();
-                var decoded = await _retried.DropAsync(Decode(entries, from), _positions, ct).ConfigureAwait(false);
+                var decoded = Decode(entries, from);
+                if (_retried is not null)
+                {
+                    decoded = await _retried.DropAsync(decoded, _positions, ct).ConfigureAwait(false);
+                }
                 var batches = decoded.Select(b => b.From(_positions.GetValueOrDefault(b.Partition, 0))?.LatestPerKey())
                     .OfType<PartitionBatch>().ToList();
                 if (batches.Count > 0)
                 {
                     await CommitAsync(consumer, batches, ct).ConfigureAwait(false);
-                    _stats.Retried(_retried.LastDropped);
+                    _stats.Retried(_retried?.LastDropped ?? 0);
                     count = batches.Sum(b => b.Entries.Count);
                     var committedAt = _time.GetUtcNow();
                     _stats.Committed(
@@ -141,7 +145,7 @@ public sealed partial class StreamProcessor
                 }
                 if (_hooks.Apply(record) is { } kept)
                 {
-                    records.Add(new BatchRecord(entry.Offset, entry.Timestamp, kept, tag is null ? null : RetriedRecords.HashOf(tag)));
+                    records.Add(new BatchRecord(entry.Offset, entry.Timestamp, kept, tag is null || _retried is null ? null : RetriedRecords.HashOf(tag)));
                 }
             }
             result.Add(new PartitionBatch(group.Key, schema, ordered, records));

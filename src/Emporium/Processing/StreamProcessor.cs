@@ -33,7 +33,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     private readonly HashSet<TopicPartition> _recovered = [];
     private readonly StatsCollector _stats = new();
     private readonly LakeBuffer _lakeBuffer;
-    private readonly RetriedRecords _retried;
+    private readonly RetriedRecords? _retried;
     private Dictionary<TopicPartition, long> _positions = [];
     private ILogConsumer? _consumer;
     private CancellationTokenSource? _stopping;
@@ -63,7 +63,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         _parquet = new ParquetWriter(tempDirectory);
         _lakeWriter = new StreamLakeWriter(lake, _parquet, tempDirectory, _time);
         _lakeBuffer = new LakeBuffer(_options.LakeFlushInterval, _options.LakeMaxBufferedRecords, _time);
-        _retried = new RetriedRecords(warehouse, _options.RetriedRecordWindow, _time);
+        _retried = (_options.DropRetriedRecords ?? log.MayRepeatTaggedAppends) ? new RetriedRecords(warehouse, _options.RetriedRecordWindow, _time) : null;
     }
 
     /// <summary>The enrich/filter hooks; add to it before or while running.</summary>

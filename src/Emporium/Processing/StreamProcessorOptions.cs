@@ -61,6 +61,11 @@ public sealed record StreamProcessorOptions
     /// <summary>The lake's group for a processor group.</summary>
     public static string LakeGroupOf(string group) => group + ".lake";
 
+    /// <summary>Drop the second copy of a record sent with an Idempotency-Key (<see cref="RetriedRecords"/>). Default
+    /// null: when the log says copies can occur (<see cref="Log.IEventLog.MayRepeatTaggedAppends"/>: Kafka yes, the
+    /// embedded log no, since its one ingest process appends a retry's missing records only).</summary>
+    public bool? DropRetriedRecords { get; init; }
+
     /// <summary>How long the processor remembers the ingest tags of records sent with an Idempotency-Key, to land a
     /// record once when a retry appended it again (<see cref="RetriedRecords"/>). The warehouse keeps one small row
     /// per such record for this long. Default 24 h; the host sets it to the lifetime of an Idempotency-Key

@@ -15,7 +15,9 @@ namespace Emporium.Tests.Processing;
 
 /// <summary>A request sent with an Idempotency-Key whose records were appended twice (its retry reached a second ingest
 /// process, which has its own key memory) lands once: in the warehouse, the clean zone and the dead letters, also after
-/// a replay, a restart, and a crash between the claims and the rows.</summary>
+/// a replay, a restart, and a crash between the claims and the rows. Two ingest processes cannot share an embedded log
+/// (its processor therefore makes no claims by default), so these tests turn the claims on over it to drive every case
+/// by hand; <see cref="ScaleOutProcessorTests"/> runs the real case on Kafka and PostgreSQL.</summary>
 public sealed class RetriedRecordsTests
 {
     private static readonly Lazy<List<Dictionary<string, string?>>> RetailRows = new(() => SampleRows.Csv(SampleData.OnlineRetail));
@@ -25,7 +27,7 @@ public sealed class RetriedRecordsTests
     {
         await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions
         {
-            MaxBatchRecords = 1_000, Datasets = [DatasetCatalog.Orders, DatasetCatalog.DeadLetters],
+            MaxBatchRecords = 1_000, Datasets = [DatasetCatalog.Orders, DatasetCatalog.DeadLetters], DropRetriedRecords = true,
         });
         var body = Encoding.UTF8.GetBytes(string.Join("\n",
             RetailRows.Value.Select(r => JsonSerializer.Serialize(r)).Append("""{"InvoiceNo":"536999","Quantity":"six"}""")));
@@ -65,7 +67,7 @@ public sealed class RetriedRecordsTests
     [Fact]
     public async Task A_retried_old_version_of_a_product_never_overwrites_the_newer_one()
     {
-        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Products] });
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Products], DropRetriedRecords = true });
         var old = TestRecords.Product("B00RETRY01", 10, 1);
         var newer = TestRecords.Product("B00RETRY01", 20, 2);
         var tag = IngestTag.For("/AmazonProduct|k1", new string('a', 64)).Of(0);
@@ -94,7 +96,7 @@ public sealed class RetriedRecordsTests
     [Fact]
     public async Task A_crash_after_the_claims_but_before_the_rows_lands_every_record_once()
     {
-        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], DropRetriedRecords = true });
         var orders = Enumerable.Range(0, 120).Select(TestRecords.Order).ToList();
         var tag = IngestTag.For("/api/v1/ingest/orders|k", new string('c', 64));
         for (var attempt = 0; attempt < 2; attempt++)
@@ -112,6 +114,21 @@ public sealed class RetriedRecordsTests
 
         Assert.Equal(Expected(orders), Texts(await h.QueryAsync($"SELECT {OrderColumns} FROM orders")));
         Assert.Equal(Expected(orders), Texts(await h.LakeRowsAsync("orders", OrderColumns)));
+    }
+
+    [Fact]
+    public async Task Over_the_embedded_log_the_processor_claims_nothing()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });
+        var orders = Enumerable.Range(0, 50).Select(TestRecords.Order).ToList();
+        var tag = IngestTag.For("/api/v1/ingest/orders|k", new string('d', 64));
+        await h.Log.AppendAsync("orders", orders.Select((o, i) => Tagged(o, tag.Of(i))).ToList(), CancellationToken.None);
+
+        await h.DrainAsync();
+
+        Assert.False(((IEventLog)h.Log).MayRepeatTaggedAppends);
+        Assert.Equal(Expected(orders), Texts(await h.QueryAsync($"SELECT {OrderColumns} FROM orders")));
+        Assert.Equal(0L, (await h.QueryAsync($"SELECT count(*) FROM {IngestClaim.Table}"))[0][0]);
     }
 
     private static async Task AssertLandedOnceAsync(ProcessingHarness h, List<CanonicalRecord> valid)
