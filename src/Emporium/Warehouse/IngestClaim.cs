@@ -12,4 +12,12 @@ public readonly record struct IngestClaim(long TagHash, TopicPartition Partition
 {
     /// <summary>The warehouse table holding the claims (tag_hash, topic, partition, offset, claimed_at).</summary>
     public const string Table = "_emporium_ingest_claims";
+
+    /// <summary>The table in a dialect. PostgreSQL keys the hash, so concurrent processors agree on a winner; DuckDB's
+    /// has no key (its warehouse mirrors the claims instead, see <c>DuckDbWarehouse.ClaimIngestTagsAsync</c>).</summary>
+    internal static string CreateTableSql(SqlDialect dialect) => $"""
+        CREATE TABLE IF NOT EXISTS {Table} (
+            tag_hash BIGINT {(dialect == SqlDialect.Postgres ? "PRIMARY KEY" : "NOT NULL")}, topic {(dialect == SqlDialect.Postgres ? "TEXT" : "VARCHAR")} NOT NULL,
+            "partition" INTEGER NOT NULL, "offset" BIGINT NOT NULL, claimed_at TIMESTAMP NOT NULL)
+        """;
 }

@@ -4,17 +4,11 @@ namespace Emporium.Warehouse.DuckDb;
 
 public sealed partial class DuckDbWarehouse
 {
-    /// <summary>No primary key: it cost more than the rest of a batch (5 000 claims took 20 ms with an ART index,
-    /// rising to 95 ms past a million claims, and 64 bytes of index memory per claim). This process is the file's only
-    /// writer, so the table is mirrored in <see cref="_claims"/> and new claims are only appended.</summary>
-    private const string ClaimsDdl = $"""
-        CREATE TABLE IF NOT EXISTS {IngestClaim.Table} (
-            tag_hash BIGINT NOT NULL, topic VARCHAR NOT NULL, "partition" INTEGER NOT NULL,
-            "offset" BIGINT NOT NULL, claimed_at TIMESTAMP NOT NULL)
-        """;
-
-    /// <summary>The committed claims by tag hash, loaded at the first claim; null until then, and after a failed
-    /// claim (reloaded, since the failure may have come after the commit).</summary>
+    /// <summary>The committed claims by tag hash. The table has no primary key: it cost more than the rest of a batch
+    /// (5 000 claims took 20 ms with an ART index, rising to 95 ms past a million claims, and 64 bytes of index memory
+    /// per claim). This process is the file's only writer, so it keeps the claims here and only appends new ones. Loaded
+    /// at the first claim; null until then, and after a failed claim (reloaded, since the failure may have come after
+    /// the commit).</summary>
     private Dictionary<long, (IngestClaim Claim, DateTime ClaimedAt)>? _claims;
 
     public async Task<IReadOnlyDictionary<long, IngestClaim>> ClaimIngestTagsAsync(

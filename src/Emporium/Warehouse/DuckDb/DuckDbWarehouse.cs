@@ -69,7 +69,7 @@ public sealed partial class DuckDbWarehouse : IWarehouse
                     next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL,
                     PRIMARY KEY (group_name, topic, "partition"))
                 """);
-            Execute(_writer, ClaimsDdl);
+            Execute(_writer, IngestClaim.CreateTableSql(SqlDialect.DuckDb));
             foreach (var schema in datasets)
             {
                 EnsureTable(schema);

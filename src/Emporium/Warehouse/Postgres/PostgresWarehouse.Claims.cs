@@ -6,12 +6,6 @@ namespace Emporium.Warehouse.Postgres;
 
 public sealed partial class PostgresWarehouse
 {
-    private const string ClaimsDdl = $"""
-        CREATE TABLE IF NOT EXISTS {IngestClaim.Table} (
-            tag_hash BIGINT PRIMARY KEY, topic TEXT NOT NULL, "partition" INTEGER NOT NULL,
-            "offset" BIGINT NOT NULL, claimed_at TIMESTAMP NOT NULL)
-        """;
-
     /// <summary>Several processors may claim one tag at once (a retry's copy in another partition): the primary key
     /// makes the second insert wait for the first's commit and then do nothing, so both read the same winner. Tags are
     /// inserted in hash order so two such transactions cannot deadlock.</summary>

@@ -53,7 +53,7 @@ public sealed partial class PostgresWarehouse : IWarehouse
                 next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL,
                 PRIMARY KEY (group_name, topic, "partition"))
             """, ct).ConfigureAwait(false);
-        await ExecuteAsync(connection, ClaimsDdl, ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, IngestClaim.CreateTableSql(SqlDialect.Postgres), ct).ConfigureAwait(false);
         foreach (var schema in datasets)
         {
             await EnsureTableAsync(connection, schema, ct).ConfigureAwait(false);
