@@ -29,8 +29,11 @@ internal sealed class RetriedRecords(IWarehouse warehouse, TimeSpan window, Time
     /// claims of a day's keyed requests are kept).</summary>
     public static long HashOf(string tag)
     {
+        // Tags are ASCII of about 70 characters: hashed from the stack, not a new array per record.
+        var length = Encoding.UTF8.GetMaxByteCount(tag.Length);
+        Span<byte> utf8 = length <= 256 ? stackalloc byte[length] : new byte[length];
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(tag), digest);
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(tag, utf8)], digest);
         return BinaryPrimitives.ReadInt64LittleEndian(digest);
     }
 

@@ -131,6 +131,23 @@ public sealed class RetriedRecordsTests
         Assert.Equal(0L, (await h.QueryAsync($"SELECT count(*) FROM {IngestClaim.Table}"))[0][0]);
     }
 
+    /// <summary>Stored claims outlive the process, so the hash must stay what it was: the first 8 bytes of the tag's
+    /// SHA-256, little-endian.</summary>
+    [Theory]
+    [InlineData("0123456789abcdef0123456789abcdef:fedcba9876543210fedcba9876543210:0")]
+    [InlineData("0123456789abcdef0123456789abcdef:fedcba9876543210fedcba9876543210:99999")]
+    [InlineData("é")]
+    public void A_tag_hash_is_the_head_of_its_sha256(string tag)
+    {
+        // Also past the stack buffer a usual tag fits in.
+        foreach (var text in new[] { tag, tag + new string('x', 300) })
+        {
+            var expected = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+            Assert.Equal(expected, RetriedRecords.HashOf(text));
+        }
+        Assert.NotEqual(RetriedRecords.HashOf(tag), RetriedRecords.HashOf(tag + "0"));
+    }
+
     private static async Task AssertLandedOnceAsync(ProcessingHarness h, List<CanonicalRecord> valid)
     {
         Assert.Equal(Expected(valid), Texts(await h.QueryAsync($"SELECT {OrderColumns} FROM orders")));
