@@ -1,18 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Emporium.Datasets;
 using Emporium.Log;
 using Emporium.Log.Embedded;
+using Emporium.Log.Kafka;
 
 namespace Emporium.Cli.Commands;
 
-/// <summary><c>emporium log stats|append</c>: inspect an embedded log directory, or append to it (NDJSON from stdin,
-/// or generated records for load and crash testing). The log must not be open in a running server (it is locked).</summary>
+/// <summary><c>emporium log stats|append</c>: inspect an embedded log directory or a Kafka log, or append to an embedded
+/// one (NDJSON from stdin, or generated records for load and crash testing). An embedded log must not be open in a
+/// running server (it is locked).</summary>
 public sealed class LogCommand : ICliCommand
 {
     public Command Build()
     {
-        var command = new Command("log", "Inspect or append to an embedded durable log directory.");
+        var command = new Command("log", "Inspect a durable log (embedded or Kafka), or append to an embedded one.");
         command.Subcommands.Add(BuildStats());
         command.Subcommands.Add(BuildAppend());
         return command;
@@ -22,43 +25,110 @@ public sealed class LogCommand : ICliCommand
 
     private static Command BuildStats()
     {
-        var dir = DirOption();
-        var command = new Command("stats", "Topics, partitions (start/end offsets, bytes, segments) and consumer group lag.");
+        var dir = new Option<string?>("--dir") { Description = "Embedded log directory (e.g. <data>/log; not while a server holds it)." };
+        var kafka = new Option<string?>("--log") { Description = "A Kafka log instead of --dir: kafka://host:9092[,host2:9092][?property=value…]." };
+        var groups = new Option<string[]>("--group")
+        {
+            Description = "Consumer groups whose lag is shown on Kafka (repeatable; default: stream, the processor's).",
+            DefaultValueFactory = _ => ["stream"],
+        };
+        var command = new Command("stats", "Topics, partitions (start/end offsets; bytes and segments on the embedded log) and consumer group lag.");
         command.Options.Add(dir);
+        command.Options.Add(kafka);
+        command.Options.Add(groups);
         command.SetAction(async (parse, ct) =>
         {
-            var path = parse.GetValue(dir)!;
-            if (!Directory.Exists(Path.Combine(path, "topics")))
+            switch (parse.GetValue(dir), parse.GetValue(kafka))
             {
-                await Console.Error.WriteLineAsync($"'{path}' is not an embedded log directory (no topics/ folder).");
-                return 2;
+                case ({ } path, null):
+                    return await EmbeddedStatsAsync(path, ct);
+                case (null, { } address):
+                    return await KafkaStatsAsync(address, parse.GetValue(groups) ?? [], ct);
+                default:
+                    await Console.Error.WriteLineAsync("emporium log stats: give either --dir (an embedded log directory) or --log (a kafka:// address).");
+                    return 2;
             }
+        });
+        return command;
+    }
 
-            await using var log = await EmbeddedEventLog.OpenAsync(Options(path), ct: ct);
-            foreach (var topic in log.Topics)
+    private static async Task<int> EmbeddedStatsAsync(string path, CancellationToken ct)
+    {
+        if (!Directory.Exists(Path.Combine(path, "topics")))
+        {
+            await Console.Error.WriteLineAsync($"'{path}' is not an embedded log directory (no topics/ folder).");
+            return 2;
+        }
+
+        await using var log = await EmbeddedEventLog.OpenAsync(Options(path), ct: ct);
+        foreach (var topic in log.Topics)
+        {
+            var ends = await log.GetEndOffsetsAsync(topic, ct);
+            var starts = log.GetStartOffsets(topic);
+            Console.WriteLine($"topic {topic}");
+            foreach (var (partition, end) in ends.OrderBy(e => e.Key.Partition))
             {
-                var ends = await log.GetEndOffsetsAsync(topic, ct);
-                var starts = log.GetStartOffsets(topic);
+                var segments = log.GetSegments(partition);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  partition {partition.Partition}: offsets {starts[partition]}..{end}, {segments.Sum(s => s.Bytes)} bytes in {segments.Count} segment(s)"));
+            }
+            await WriteLagAsync(log, log.Groups, topic, ends, ct);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total {log.Stats.LogBytes} bytes; truncated on open {log.Stats.TruncatedBytes} bytes"));
+        return 0;
+    }
+
+    /// <summary>The dataset topics of a Kafka log: Kafka keeps no per-topic list Emporium owns, and other topics on the
+    /// cluster are not Emporium's business.</summary>
+    private static async Task<int> KafkaStatsAsync(string address, IReadOnlyCollection<string> groups, CancellationToken ct)
+    {
+        KafkaEventLog log;
+        try
+        {
+            log = await KafkaEventLog.ConnectAsync(KafkaEventLogFactory.Parse(address), ct: ct);
+        }
+        catch (Exception e) when (e is ArgumentException or Confluent.Kafka.KafkaException or InvalidOperationException or LogUnavailableException)
+        {
+            await Console.Error.WriteLineAsync($"emporium log stats: cannot use Kafka at '{address}': {e.Message.Split('\n', 2)[0].Trim()}");
+            return 1;
+        }
+        await using (log)
+        {
+            foreach (var topic in DatasetCatalog.Streamed.Select(d => d.Name))
+            {
+                IReadOnlyDictionary<TopicPartition, long> ends, starts;
+                try
+                {
+                    ends = await log.GetEndOffsetsAsync(topic, ct);
+                    starts = await log.GetStartOffsetsAsync(topic, ct);
+                }
+                catch (KeyNotFoundException)
+                {
+                    // Topics are created when ingest or the processor first needs them.
+                    Console.WriteLine($"topic {topic}: not created yet");
+                    continue;
+                }
                 Console.WriteLine($"topic {topic}");
                 foreach (var (partition, end) in ends.OrderBy(e => e.Key.Partition))
                 {
-                    var segments = log.GetSegments(partition);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  partition {partition.Partition}: offsets {starts[partition]}..{end}, {segments.Sum(s => s.Bytes)} bytes in {segments.Count} segment(s)"));
+                        $"  partition {partition.Partition}: offsets {starts.GetValueOrDefault(partition)}..{end}"));
                 }
-
-                foreach (var group in log.Groups)
-                {
-                    var processed = await log.GetGroupOffsetsAsync(group, topic, ct);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  group {group}: lag {ends.Sum(e => e.Value - processed[e.Key])}"));
-                }
+                await WriteLagAsync(log, groups, topic, ends, ct);
             }
+        }
+        return 0;
+    }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total {log.Stats.LogBytes} bytes; truncated on open {log.Stats.TruncatedBytes} bytes"));
-            return 0;
-        });
-        return command;
+    private static async Task WriteLagAsync(IEventLog log, IEnumerable<string> groups, string topic, IReadOnlyDictionary<TopicPartition, long> ends, CancellationToken ct)
+    {
+        foreach (var group in groups)
+        {
+            var processed = await log.GetGroupOffsetsAsync(group, topic, ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  group {group}: lag {ends.Sum(e => e.Value - processed.GetValueOrDefault(e.Key))}"));
+        }
     }
 
     private static Command BuildAppend()
