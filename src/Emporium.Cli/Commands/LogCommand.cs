@@ -60,7 +60,11 @@ public sealed class LogCommand : ICliCommand
             return 2;
         }
 
-        await using var log = await EmbeddedEventLog.OpenAsync(Options(path), ct: ct);
+        await using var log = await OpenEmbeddedAsync("stats", path, ct);
+        if (log is null)
+        {
+            return 1;
+        }
         foreach (var topic in log.Topics)
         {
             var ends = await log.GetEndOffsetsAsync(topic, ct);
@@ -148,7 +152,11 @@ public sealed class LogCommand : ICliCommand
 
         command.SetAction(async (parse, ct) =>
         {
-            await using var log = await EmbeddedEventLog.OpenAsync(Options(parse.GetValue(dir)!), ct: ct);
+            await using var log = await OpenEmbeddedAsync("append", parse.GetValue(dir)!, ct);
+            if (log is null)
+            {
+                return 1;
+            }
             var name = parse.GetValue(topic)!;
             await log.EnsureTopicAsync(name, parse.GetValue(partitions), ct);
             var printAcks = parse.GetValue(acks);
@@ -221,6 +229,20 @@ public sealed class LogCommand : ICliCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The log, or null (with the reason on stderr) when a running server holds it.</summary>
+    private static async Task<EmbeddedEventLog?> OpenEmbeddedAsync(string command, string directory, CancellationToken ct)
+    {
+        try
+        {
+            return await EmbeddedEventLog.OpenAsync(Options(directory), ct: ct);
+        }
+        catch (IOException e) when (e.InnerException is IOException)
+        {
+            await Console.Error.WriteLineAsync($"emporium log {command}: {e.Message} A running server holds its data dir's log: stop it, or read /api/v1/datasets and /metrics from it.");
+            return null;
+        }
     }
 
     private static EmbeddedLogOptions Options(string directory) => new()

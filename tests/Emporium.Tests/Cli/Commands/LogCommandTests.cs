@@ -77,6 +77,21 @@ public sealed partial class LogCommandTests
         Assert.Contains("kafka://", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_log_a_running_process_holds_is_refused_with_a_message_not_a_stack_trace()
+    {
+        using var dir = new TempDir("log-held");
+        await using var held = await Emporium.Log.Embedded.EmbeddedEventLog.OpenAsync(new Emporium.Log.Embedded.EmbeddedLogOptions { Directory = dir.Path });
+
+        foreach (var args in new[] { new[] { "log", "stats", "--dir", dir.Path }, ["log", "append", "--dir", dir.Path, "--topic", "orders", "--generate", "1"] })
+        {
+            var (code, text) = await BatchCli.RunAsync(args);
+            Assert.Equal(1, code);
+            Assert.Contains("is in use by another process", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>The first topic's "partition N: offsets A..B" lines.</summary>
     private static Dictionary<int, (long Start, long End)> Partitions(string text)
     {
