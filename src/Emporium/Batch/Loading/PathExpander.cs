@@ -2,11 +2,22 @@ using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace Emporium.Batch.Loading;
 
-/// <summary>Turns the paths given to <c>load</c> into files: a file as is, a folder recursively, a glob
-/// (<c>data/*.csv</c>, <c>in/**/*.json</c>) by matching. Hidden files and temp names (<c>.part</c>, <c>.tmp</c>,
-/// <c>~$</c> lock files) are skipped in folders and globs; a path that matches nothing is reported.</summary>
+/// <summary>Turns the paths given to <c>load</c> and <c>crawl</c> into files: a file as is, a folder recursively, a glob
+/// (<c>data/*.csv</c>, <c>in/**/*.json</c>) by matching. Hidden files, temp names (<c>.part</c>, <c>.tmp</c>, <c>~$</c>
+/// lock files) and Spark's or Hadoop's markers (<c>_SUCCESS</c>, <c>_metadata</c>) are skipped in folders and globs,
+/// and a folder's documentation, code and images too (<see cref="NotData"/>); a path that matches nothing is
+/// reported.</summary>
 public static class PathExpander
 {
+    /// <summary>Extensions of files that live beside data without being data (a dataset folder's README.md or
+    /// SOURCE.md once became a one-column table of its own lines in a crawl). Left out of folder walks only: a file
+    /// named on its own, or matched by a glob, is taken whatever its extension.</summary>
+    private static readonly HashSet<string> NotData = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".md", ".markdown", ".rst", ".pdf", ".doc", ".docx", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".html", ".htm",
+        ".py", ".ipynb", ".sh", ".yml", ".yaml", ".toml", ".ini", ".cfg", ".sql",
+    };
+
     public sealed record Expansion(IReadOnlyList<string> Files, IReadOnlyList<string> Missing);
 
     public static Expansion Expand(IEnumerable<string> paths)
@@ -24,7 +35,7 @@ public static class PathExpander
             IEnumerable<string> found;
             if (Directory.Exists(full))
             {
-                found = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories);
+                found = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Where(f => !NotData.Contains(Path.GetExtension(f)));
             }
             else if (given.IndexOfAny(['*', '?', '[']) >= 0)
             {
@@ -45,11 +56,12 @@ public static class PathExpander
         return new Expansion(files.Distinct(StringComparer.Ordinal).ToList(), missing);
     }
 
-    /// <summary>Names a writer uses while a file is still arriving, or that are not data.</summary>
+    /// <summary>Names a writer uses while a file is still arriving, or that are not data: dotfiles, temp names, and what
+    /// Spark and Hadoop leave beside their output (<c>_SUCCESS</c>, <c>_committed_…</c>, <c>_metadata</c>).</summary>
     public static bool IsIgnored(string path)
     {
         var name = Path.GetFileName(path);
-        return name.StartsWith('.') || name.StartsWith("~$", StringComparison.Ordinal)
+        return name.StartsWith('.') || name.StartsWith('_') || name.StartsWith("~$", StringComparison.Ordinal)
             || name.EndsWith(".part", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".partial", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".crdownload", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".swp", StringComparison.OrdinalIgnoreCase);

@@ -123,6 +123,25 @@ public sealed class CrawlerTests
         Assert.Contains(listed, t => t.Name == "orders" && t.Kind == "dataset");
     }
 
+    /// <summary>A real dataset folder holds its data and a SOURCE.md; the crawl once read the markdown as CSV rows and
+    /// a column named after its title.</summary>
+    [Fact]
+    public async Task A_folder_with_documentation_beside_its_data_is_crawled_as_its_data_only()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var folder = Path.GetDirectoryName(SampleData.BehaviourMetrics)!;
+        Assert.True(File.Exists(Path.Combine(folder, "SOURCE.md")));
+        var rows = Emporium.Tests.Datasets.SampleRows.Csv(SampleData.BehaviourMetrics);
+
+        var table = await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(folder, "behaviour", default);
+
+        Assert.Equal([Path.GetFullPath(SampleData.BehaviourMetrics)], table.Files);
+        Assert.Equal(rows.Count, table.Rows);
+        Assert.Equal(rows[0].Keys.Order(StringComparer.Ordinal), table.Columns.Select(c => c.Name).Order(StringComparer.Ordinal));
+        var spent = rows.Sum(r => double.Parse(r["amount_spent"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(spent, Convert.ToDouble((await h.RowsAsync("SELECT sum(amount_spent) FROM behaviour"))[0][0]), 6);
+    }
+
     [Fact]
     public async Task DatasetNamesAreNotTakenByCrawls()
     {

@@ -1,0 +1,33 @@
+using Emporium.Batch.Loading;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Batch.Loading;
+
+public sealed class PathExpanderTests
+{
+    [Fact]
+    public void A_folder_walk_takes_the_data_and_leaves_markers_temp_names_and_documentation()
+    {
+        using var dir = new TempDir("expand");
+        string[] data = ["orders/part-0000.csv", "orders/date=2010-12-01/part-0001.csv.gz", "products.txt", "reviews.jsonl", "export"];
+        string[] left = ["orders/_SUCCESS", "orders/_committed_123", "orders/.part-0000.csv.crc", "orders/part-0002.csv.tmp", "README.md", "SOURCE.md", "chart.png", "~$book.xlsx", "notes.yml"];
+        foreach (var file in data.Concat(left))
+        {
+            var path = dir.Combine(file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "x");
+        }
+
+        var expansion = PathExpander.Expand([dir.Path]);
+
+        Assert.Equal(data.Select(f => Path.GetFullPath(dir.Combine(f))).Order(StringComparer.Ordinal), expansion.Files);
+        Assert.Empty(expansion.Missing);
+        // Named on its own (or by a glob), a file is taken whatever its name says.
+        Assert.Equal([Path.GetFullPath(dir.Combine("README.md"))], PathExpander.Expand([dir.Combine("README.md")]).Files);
+        Assert.Equal([Path.GetFullPath(dir.Combine("README.md")), Path.GetFullPath(dir.Combine("SOURCE.md"))], PathExpander.Expand([dir.Combine("*.md")]).Files);
+        // A folder of nothing but documentation has nothing to load.
+        var docs = Directory.CreateDirectory(dir.Combine("docs-only")).FullName;
+        File.WriteAllText(Path.Combine(docs, "README.md"), "# nothing here");
+        Assert.Equal([docs], PathExpander.Expand([docs]).Missing);
+    }
+}
