@@ -21,10 +21,6 @@ internal sealed class RetriedRecords(IWarehouse warehouse, TimeSpan window, Time
 
     private DateTimeOffset _nextForget = DateTimeOffset.MinValue;
 
-    /// <summary>Entries of the last call at or after the committed positions that were dropped (re-reads for the lake
-    /// are not counted again).</summary>
-    public int LastDropped { get; private set; }
-
     /// <summary>A 64-bit hash of an ingest tag: what the warehouse stores per claim (a tag is ~70 characters, and the
     /// claims of a day's keyed requests are kept).</summary>
     public static long HashOf(string tag)
@@ -37,12 +33,12 @@ internal sealed class RetriedRecords(IWarehouse warehouse, TimeSpan window, Time
         return BinaryPrimitives.ReadInt64LittleEndian(digest);
     }
 
-    /// <summary>The batches without the records whose tag an earlier entry claimed. Entries without a tag pass as
-    /// they are, and a call without any costs no warehouse round trip (except the periodic clean-up).</summary>
-    public async Task<List<PartitionBatch>> DropAsync(
+    /// <summary>The batches without the records whose tag an earlier entry claimed, and how many of those were at or
+    /// after the <paramref name="committed"/> positions (a re-read for the lake is not counted again). Entries without
+    /// a tag pass as they are, and a call without any costs no warehouse round trip (except the periodic clean-up).</summary>
+    public async Task<(List<PartitionBatch> Batches, int Dropped)> DropAsync(
         List<PartitionBatch> batches, IReadOnlyDictionary<TopicPartition, long> committed, CancellationToken ct)
     {
-        LastDropped = 0;
         // Sorted by position, so which of two copies in one call wins does not depend on the order the log returned them.
         var claims = batches
             .SelectMany(b => b.Records.Where(r => r.TagHash is not null).Select(r => new IngestClaim(r.TagHash!.Value, b.Partition, r.Offset)))
@@ -52,7 +48,7 @@ internal sealed class RetriedRecords(IWarehouse warehouse, TimeSpan window, Time
         DateTime? forget = now >= _nextForget ? (now - window).UtcDateTime : null;
         if (claims.Count == 0 && forget is null)
         {
-            return batches;
+            return (batches, 0);
         }
         var winners = await warehouse.ClaimIngestTagsAsync(claims, forget, ct).ConfigureAwait(false);
         if (forget is not null)
@@ -61,24 +57,28 @@ internal sealed class RetriedRecords(IWarehouse warehouse, TimeSpan window, Time
         }
         if (claims.Count == 0)
         {
-            return batches;
+            return (batches, 0);
         }
         var result = new List<PartitionBatch>(batches.Count);
+        var dropped = 0;
         foreach (var batch in batches)
         {
-            var kept = batch.Records.Where(r => IsFirst(r, batch.Partition, winners)).ToList();
-            if (kept.Count < batch.Records.Count)
+            var from = committed.GetValueOrDefault(batch.Partition, 0);
+            var kept = new List<BatchRecord>(batch.Records.Count);
+            foreach (var record in batch.Records)
             {
-                var from = committed.GetValueOrDefault(batch.Partition, 0);
-                LastDropped += batch.Records.Count(r => r.Offset >= from && !IsFirst(r, batch.Partition, winners));
-                result.Add(batch with { Records = kept });
+                if (IsFirst(record, batch.Partition, winners))
+                {
+                    kept.Add(record);
+                }
+                else if (record.Offset >= from)
+                {
+                    dropped++;
+                }
             }
-            else
-            {
-                result.Add(batch);
-            }
+            result.Add(kept.Count < batch.Records.Count ? batch with { Records = kept } : batch);
         }
-        return result;
+        return (result, dropped);
     }
 
     private static bool IsFirst(BatchRecord record, TopicPartition partition, IReadOnlyDictionary<long, IngestClaim> winners) =>

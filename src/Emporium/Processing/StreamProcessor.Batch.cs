@@ -29,17 +29,15 @@ public sealed partial class StreamProcessor
             if (entries.Count > 0)
             {
                 var started = Stopwatch.GetTimestamp();
-                var decoded = Decode(entries, from);
-                if (_retried is not null)
-                {
-                    decoded = await _retried.DropAsync(decoded, _positions, ct).ConfigureAwait(false);
-                }
+                var (decoded, retried) = _retried is null
+                    ? (Decode(entries, from), 0)
+                    : await _retried.DropAsync(Decode(entries, from), _positions, ct).ConfigureAwait(false);
                 var batches = decoded.Select(b => b.From(_positions.GetValueOrDefault(b.Partition, 0))?.LatestPerKey())
                     .OfType<PartitionBatch>().ToList();
                 if (batches.Count > 0)
                 {
                     await CommitAsync(consumer, batches, ct).ConfigureAwait(false);
-                    _stats.Retried(_retried?.LastDropped ?? 0);
+                    _stats.Retried(retried);
                     count = batches.Sum(b => b.Entries.Count);
                     var committedAt = _time.GetUtcNow();
                     _stats.Committed(
