@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Emporium.Configuration;
 using Emporium.Datasets;
 using Emporium.Log;
 using Emporium.Log.Embedded;
@@ -90,11 +91,13 @@ public sealed class LogCommand : ICliCommand
         KafkaEventLog log;
         try
         {
-            log = await KafkaEventLog.ConnectAsync(KafkaEventLogFactory.Parse(address), ct: ct);
+            // Through the backend factory, which names what is wrong with the address or the cluster as `up` does.
+            log = (KafkaEventLog)await new KafkaEventLogFactory().CreateAsync(
+                new BackendAddress(BackendKind.Log, "kafka", address, null), new EmporiumOptions(), ct);
         }
-        catch (Exception e) when (e is ArgumentException or Confluent.Kafka.KafkaException or InvalidOperationException or LogUnavailableException)
+        catch (BackendConfigurationException e)
         {
-            await Console.Error.WriteLineAsync($"emporium log stats: cannot use Kafka at '{address}': {e.Message.Split('\n', 2)[0].Trim()}");
+            await Console.Error.WriteLineAsync($"emporium log stats: {e.Message}");
             return 1;
         }
         await using (log)
