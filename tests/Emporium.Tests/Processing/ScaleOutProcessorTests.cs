@@ -48,15 +48,8 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
     [Fact]
     public async Task Two_processors_share_the_kafka_partitions_and_one_leaving_neither_loses_nor_duplicates()
     {
-        using var kafka = await KafkaMockCluster.StartAsync();
-        kafka.CreateTopic("orders", 4);
-        var connection = await postgres.CreateDatabaseAsync("pair");
-        var bucket = await moto.CreateBucketAsync("pair");
-        var options = new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], Partitions = 4, MaxBatchRecords = 150, MaxWait = TimeSpan.FromMilliseconds(100) };
-        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
-        await using var first = await Member.StartAsync(kafka, connection, Lake(bucket), options);
-        await using var second = await Member.StartAsync(kafka, connection, Lake(bucket), options);
-        await WaitAsync(() => first.Processor.Assignment.Count > 0 && second.Processor.Assignment.Count > 0, "both processors owning partitions");
+        await using var pair = await StartPairAsync("pair", maxBatchRecords: 150);
+        var (connection, bucket, options, log, first, second) = (pair.Connection, pair.Bucket, pair.Options, pair.Log, pair.First, pair.Second);
         var acknowledged = await AppendOrdersAsync(log);
         Assert.Equal(Orders.Value.Count, acknowledged.Count);
 
@@ -81,15 +74,8 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
     [Fact]
     public async Task Retried_requests_whose_copies_two_processors_own_land_once()
     {
-        using var kafka = await KafkaMockCluster.StartAsync();
-        kafka.CreateTopic("orders", 4);
-        var connection = await postgres.CreateDatabaseAsync("retried");
-        var bucket = await moto.CreateBucketAsync("retried");
-        var options = new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], Partitions = 4, MaxBatchRecords = 200, MaxWait = TimeSpan.FromMilliseconds(100) };
-        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
-        await using var first = await Member.StartAsync(kafka, connection, Lake(bucket), options);
-        await using var second = await Member.StartAsync(kafka, connection, Lake(bucket), options);
-        await WaitAsync(() => first.Processor.Assignment.Count > 0 && second.Processor.Assignment.Count > 0, "both processors owning partitions");
+        await using var pair = await StartPairAsync("retried", maxBatchRecords: 200);
+        var (connection, bucket, options, log, first, second) = (pair.Connection, pair.Bucket, pair.Options, pair.Log, pair.First, pair.Second);
 
         // Keyless appends rotate over the partitions per call; the retries go in reverse order, so no request's two
         // copies share a partition.
@@ -117,6 +103,52 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
 
         await AssertLandedOnceAsync(warehouse, Lake(bucket));
         Assert.Equal(Orders.Value.Count, retried);
+    }
+
+    /// <summary>Two processors (each with its own clients, as two processes) in one group over four Kafka partitions of
+    /// orders, sharing a PostgreSQL database and an S3 bucket, both owning partitions already.</summary>
+    private async Task<Pair> StartPairAsync(string name, int maxBatchRecords)
+    {
+        var kafka = await KafkaMockCluster.StartAsync();
+        kafka.CreateTopic("orders", 4);
+        var pair = new Pair
+        {
+            Kafka = kafka,
+            Connection = await postgres.CreateDatabaseAsync(name),
+            Bucket = await moto.CreateBucketAsync(name),
+            Options = new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], Partitions = 4, MaxBatchRecords = maxBatchRecords, MaxWait = TimeSpan.FromMilliseconds(100) },
+            Log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers }),
+        };
+        pair.First = await Member.StartAsync(kafka, pair.Connection, Lake(pair.Bucket), pair.Options);
+        pair.Second = await Member.StartAsync(kafka, pair.Connection, Lake(pair.Bucket), pair.Options);
+        await WaitAsync(() => pair.First.Processor.Assignment.Count > 0 && pair.Second.Processor.Assignment.Count > 0, "both processors owning partitions");
+        return pair;
+    }
+
+    private sealed class Pair : IAsyncDisposable
+    {
+        public required KafkaMockCluster Kafka { get; init; }
+
+        public required string Connection { get; init; }
+
+        public required string Bucket { get; init; }
+
+        public required StreamProcessorOptions Options { get; init; }
+
+        public required KafkaEventLog Log { get; init; }
+
+        public Member First { get; set; } = null!;
+
+        public Member Second { get; set; } = null!;
+
+        public async ValueTask DisposeAsync()
+        {
+            // Members first (a member that already left does nothing), then the clients and the cluster they use.
+            await (First?.DisposeAsync() ?? ValueTask.CompletedTask);
+            await (Second?.DisposeAsync() ?? ValueTask.CompletedTask);
+            await Log.DisposeAsync();
+            Kafka.Dispose();
+        }
     }
 
     private async Task LandOnceAsync(IEventLog log)
