@@ -43,7 +43,7 @@ public static class Compression
             await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
             await using var gzip = new GZipStream(source, CompressionMode.Decompress);
             await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            probe = await FileProbe.RunAsync(new CopyingStream(gzip, output), ct).ConfigureAwait(false);
+            probe = await FileProbe.RunAsync(new CopyingStream(gzip, output), ct, hash: false).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {
@@ -60,7 +60,7 @@ public static class Compression
         await using var gzip = new GZipStream(source, CompressionMode.Decompress);
         try
         {
-            return await FileProbe.RunAsync(gzip, ct).ConfigureAwait(false);
+            return await FileProbe.RunAsync(gzip, ct, hash: false).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {

@@ -7,6 +7,8 @@ namespace Emporium.Batch.Formats;
 /// <summary>What one streaming pass over a file learns before it is read: its content hash (the load identity),
 /// size, the first bytes (format sniffing) and whether the text is valid UTF-8 (so the reader can pick an
 /// encoding up front instead of failing half way through).</summary>
+/// <param name="Sha256">Hex SHA-256 of the bytes, the file's identity; empty for a probe of decompressed content, which
+/// has none of its own (the file as received keeps it).</param>
 public sealed record FileProbe(
     string Sha256,
     long Size,
@@ -23,10 +25,11 @@ public sealed record FileProbe(
         return await RunAsync(stream, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Probes what <paramref name="stream"/> yields (a decompressing stream gives the probe of the content).</summary>
-    public static async Task<FileProbe> RunAsync(Stream stream, CancellationToken ct)
+    /// <summary>Probes what <paramref name="stream"/> yields. A decompressing stream gives the probe of the content,
+    /// with no hash (<paramref name="hash"/> false): nothing identifies a file by its decompressed bytes.</summary>
+    public static async Task<FileProbe> RunAsync(Stream stream, CancellationToken ct, bool hash = true)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sha = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         var head = new MemoryStream();
         // A stateful decoder carries multi-byte sequences split across reads; the exception fallback stops at the
@@ -40,7 +43,7 @@ public sealed record FileProbe(
             int read;
             while ((read = await stream.ReadAsync(buffer.AsMemory(0, buffer.Length), ct)) > 0)
             {
-                sha.AppendData(buffer, 0, read);
+                sha?.AppendData(buffer, 0, read);
                 if (head.Length < HeadSize)
                 {
                     head.Write(buffer, 0, (int)Math.Min(read, HeadSize - head.Length));
@@ -76,7 +79,7 @@ public sealed record FileProbe(
             ArrayPool<char>.Shared.Return(chars);
         }
         var headBytes = head.ToArray();
-        return new FileProbe(Convert.ToHexStringLower(sha.GetHashAndReset()), offset, headBytes, firstInvalid < 0, firstInvalid, BomOf(headBytes));
+        return new FileProbe(sha is null ? "" : Convert.ToHexStringLower(sha.GetHashAndReset()), offset, headBytes, firstInvalid < 0, firstInvalid, BomOf(headBytes));
     }
 
     private static int BomOf(ReadOnlySpan<byte> head) => head switch

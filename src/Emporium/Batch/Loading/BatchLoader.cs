@@ -383,7 +383,7 @@ public sealed partial class BatchLoader
                 DuckDbBulkLoad.Parsed? staged = null;
                 var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, loadedAt) =>
                 {
-                    staged = await DuckDbBulkLoad.ParseAsync(db, content.Path, name, content.Probe, plan, schema, marker.Source, loadedAt,
+                    staged = await DuckDbBulkLoad.ParseAsync(db, content.Path, name, probe.Sha256, content.Probe, plan, schema, marker.Source, loadedAt,
                         row => (Check(row, out var record), record), ct).ConfigureAwait(false);
                 }, async (db, loadedAt) =>
                 {

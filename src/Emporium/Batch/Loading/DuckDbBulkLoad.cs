@@ -178,8 +178,9 @@ internal static class DuckDbBulkLoad
     /// as <see cref="StagedTable"/> (canonical columns, <c>_source</c>, <c>_loaded_at</c>, <c>_seq</c> = source
     /// ordinal). Returns null when the file needs the streaming reader after all (an unterminated quote, DuckDB and the
     /// shared reader disagreeing on which rows are malformed, a Parquet file corrupt past its first rows): nothing is
-    /// kept then.</summary>
-    public static async Task<Parsed?> ParseAsync(DuckDBConnection db, string path, string fileName, FileProbe probe, Plan plan,
+    /// kept then. <paramref name="path"/> and <paramref name="probe"/> are what is read (a gzip file's decompressed copy);
+    /// quarantine entries name the file as received, by <paramref name="fileName"/> and <paramref name="fileSha256"/>.</summary>
+    public static async Task<Parsed?> ParseAsync(DuckDBConnection db, string path, string fileName, string fileSha256, FileProbe probe, Plan plan,
         DatasetSchema schema, string source, DateTime loadedAt, Func<SourceRow, (QuarantineEntry? Reject, CanonicalRecord? Record)> normalize,
         CancellationToken ct)
     {
@@ -235,7 +236,7 @@ internal static class DuckDbBulkLoad
             var (position, rawLine, sharedColumn) = lines.Failed[i];
             var column = broken[i][2] as string is { } c && int.TryParse(c.AsSpan(1), CultureInfo.InvariantCulture, out var at) && at < plan.Header.Count
                 ? plan.Header[at] : sharedColumn;
-            rejects.Add(new QuarantineEntry(fileName, probe.Sha256, schema.Name, position.Record, position.Line, column,
+            rejects.Add(new QuarantineEntry(fileName, fileSha256, schema.Name, position.Record, position.Line, column,
                 $"{ErrorKind((string)broken[i][3]!)}: {broken[i][5]}", rawLine));
         }
 

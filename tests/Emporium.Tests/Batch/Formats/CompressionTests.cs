@@ -21,10 +21,12 @@ public sealed class CompressionTests
         Assert.Equal("one.csv", Path.GetFileName(one.Path));
         Assert.Equal(first, File.ReadAllBytes(one.Path));
         Assert.Equal([.. first, .. second], File.ReadAllBytes(two.Path));
-        // The content is probed while it is decompressed: the same probe as reading the copy afterwards.
+        // The content is probed while it is decompressed: the same probe as reading the copy afterwards, without a
+        // hash (the file's identity is the hash of the bytes received).
         var again = await FileProbe.RunAsync(two.Path, CancellationToken.None);
-        Assert.Equal((again.Sha256, again.Size, again.IsValidUtf8, again.BomLength), (two.Probe.Sha256, two.Probe.Size, two.Probe.IsValidUtf8, two.Probe.BomLength));
+        Assert.Equal((again.Size, again.IsValidUtf8, again.BomLength), (two.Probe.Size, two.Probe.IsValidUtf8, two.Probe.BomLength));
         Assert.Equal(again.Head, two.Probe.Head);
+        Assert.Equal("", two.Probe.Sha256);
     }
 
     [Theory]
