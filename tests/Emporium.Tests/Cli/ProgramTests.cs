@@ -1,0 +1,48 @@
+using Emporium.Tests.Batch;
+
+namespace Emporium.Tests.Cli;
+
+public sealed class ProgramTests
+{
+    [Fact]
+    public async Task Help_names_the_launcher_and_lists_every_command()
+    {
+        var (code, text) = await BatchCli.RunAsync("--help");
+
+        Assert.True(code == 0, text);
+        Assert.Contains("emporium [command] [options]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Emporium.Cli", text, StringComparison.Ordinal);
+        foreach (var command in new[] { "catalog", "crawl", "dag", "generate", "keys", "load", "log", "marts", "query", "replay", "send", "up" })
+        {
+            Assert.Matches($@"(?m)^\s+{command}\b", text);
+        }
+    }
+
+    [Fact]
+    public async Task Subcommand_help_names_the_launcher()
+    {
+        var (code, text) = await BatchCli.RunAsync("load", "--help");
+
+        Assert.True(code == 0, text);
+        Assert.Contains("emporium load <paths>... [options]", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_command_fails_with_a_suggestion()
+    {
+        var (code, text) = await BatchCli.RunAsync("lod");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Unrecognized command or argument 'lod'", text, StringComparison.Ordinal);
+        Assert.Contains("load", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_build()
+    {
+        var (code, text) = await BatchCli.RunAsync("--version");
+
+        Assert.True(code == 0, text);
+        Assert.Matches(@"^\d+\.\d+\.\d+", text.Trim());
+    }
+}
