@@ -75,7 +75,9 @@ export function formatCell(v: unknown, type: string, f?: CellFormat): string {
 
 function defaultFormat(type: string): CellFormat {
   const t = type.toLowerCase();
-  if (/^(u?(tiny|small|big|hug)?int|integer|long)/.test(t)) return 'count';
+  // Arrays, lists, structs and maps arrive as JSON values whatever their element type.
+  if (/\[\]$|^(list|struct|map|union)/.test(t)) return 'text';
+  if (/^(u?(tiny|small|big|hug)?int(eger)?[248]?|long)$/.test(t)) return 'count';
   if (/^(double|float|real|decimal|numeric)/.test(t)) return 'number';
   if (/^(date|timestamp)/.test(t)) return 'date';
   return 'text';
@@ -83,7 +85,7 @@ function defaultFormat(type: string): CellFormat {
 
 /** A result grid. Each cell keeps its raw value in data-value so tests compare numbers, not formatting. */
 export function table(t: Table, opts: { formats?: Record<string, CellFormat>; caption?: string; testId?: string; maxRows?: number } = {}): HTMLElement {
-  const numeric = t.columns.map(c => /int|double|float|real|decimal|numeric/i.test(c.type));
+  const numeric = t.columns.map(c => defaultFormat(c.type) === 'count' || defaultFormat(c.type) === 'number');
   const shown = opts.maxRows ? t.rows.slice(0, opts.maxRows) : t.rows;
   const tbl = h('table', { 'data-testid': opts.testId },
     opts.caption ? h('caption', {}, opts.caption) : null,

@@ -1,6 +1,8 @@
+using System.Collections;
 using System.Data.Common;
 using System.Globalization;
 using System.Numerics;
+using System.Reflection;
 
 namespace Emporium.Warehouse;
 
@@ -16,6 +18,11 @@ internal static class QueryResultReader
         {
             columns[i] = new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i).ToLowerInvariant());
         }
+        var readers = new Func<DbDataReader, int, object>[columns.Length];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            readers[i] = ValueReader(reader.GetFieldType(i));
+        }
         var rows = new List<object?[]>();
         var truncated = false;
         while (async ? await reader.ReadAsync(ct).ConfigureAwait(false) : reader.Read())
@@ -28,22 +35,89 @@ internal static class QueryResultReader
             var row = new object?[columns.Length];
             for (var i = 0; i < row.Length; i++)
             {
-                row[i] = reader.IsDBNull(i) ? null : Normalize(reader.GetValue(i));
+                row[i] = reader.IsDBNull(i) ? null : Normalize(readers[i](reader, i));
             }
             rows.Add(row);
         }
         return new QueryResult(columns, rows, truncated);
     }
 
-    /// <summary>Maps engine-specific CLR values (DuckDB's HUGEINT, PostgreSQL's interval…) to ones every JSON/CSV
-    /// writer understands.</summary>
-    private static object? Normalize(object value) => value switch
+    private static readonly MethodInfo GetFieldValue = typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetFieldValue))!;
+
+    /// <summary>How a column's values are read. DuckDB refuses to return a list holding a null through <c>GetValue</c>
+    /// when its elements are a value type (<c>array_agg</c> of a nullable column), so such columns are read as lists of
+    /// nullable elements. (Npgsql types an array column as <see cref="Array"/>; its data source returns nullable
+    /// arrays where needed instead.)</summary>
+    private static Func<DbDataReader, int, object> ValueReader(Type fieldType)
     {
+        if (WithNullableElements(fieldType) is not { } type)
+        {
+            return static (r, i) => r.GetValue(i);
+        }
+        var method = GetFieldValue.MakeGenericMethod(type);
+        return (r, i) => method.Invoke(r, [i])!;
+    }
+
+    /// <summary>The same collection type with nullable value-type elements, at every level; null when nothing changes.</summary>
+    private static Type? WithNullableElements(Type type)
+    {
+        if (type == typeof(byte[]))
+        {
+            return null;
+        }
+        if (type.IsArray && type.GetArrayRank() == 1)
+        {
+            return NullableElement(type.GetElementType()!) is { } element ? element.MakeArrayType() : null;
+        }
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+        {
+            return NullableElement(type.GetGenericArguments()[0]) is { } element ? typeof(List<>).MakeGenericType(element) : null;
+        }
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            var arguments = type.GetGenericArguments();
+            return NullableElement(arguments[1]) is { } value ? typeof(Dictionary<,>).MakeGenericType(arguments[0], value) : null;
+        }
+        return null;
+    }
+
+    private static Type? NullableElement(Type element) =>
+        element.IsValueType && Nullable.GetUnderlyingType(element) is null
+            ? typeof(Nullable<>).MakeGenericType(element)
+            : WithNullableElements(element);
+
+    /// <summary>Maps engine-specific CLR values (DuckDB's HUGEINT, PostgreSQL's interval…) to ones every JSON/CSV
+    /// writer understands. Nested values (DuckDB's LIST, STRUCT and MAP, PostgreSQL's arrays) become lists and
+    /// string-keyed dictionaries of mapped values, so they serialize as JSON arrays and objects, not as a CLR type name.</summary>
+    internal static object? Normalize(object? value) => value switch
+    {
+        null or DBNull => null,
         BigInteger b when b >= long.MinValue && b <= long.MaxValue => (long)b,
         BigInteger b => b.ToString(CultureInfo.InvariantCulture),
         decimal or double or float or long or int or short or byte or sbyte or ushort or uint or ulong => value,
         string or bool or DateTime or DateTimeOffset or DateOnly or TimeOnly or Guid or byte[] => value,
         TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+        IDictionary map => Object(map),
+        // DuckDB hands out a BLOB as a stream over its own memory, valid only while the row is current.
+        Stream blob => ReadAll(blob),
+        IEnumerable items => items.Cast<object?>().Select(Normalize).ToList(),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
+
+    private static byte[] ReadAll(Stream blob)
+    {
+        using var copy = new MemoryStream();
+        blob.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static Dictionary<string, object?> Object(IDictionary map)
+    {
+        var result = new Dictionary<string, object?>(map.Count, StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in map)
+        {
+            result[Convert.ToString(Normalize(entry.Key), CultureInfo.InvariantCulture) ?? ""] = Normalize(entry.Value);
+        }
+        return result;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Log;
 using Emporium.Warehouse;
@@ -89,6 +90,14 @@ public abstract class ReadOnlyQueryScenarioTests
         Assert.True(result.Truncated);
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (object?)(long)i), result.Rows.Select(r => r[0]));
         Assert.False((await Query("SELECT id FROM categories", SeededRows)).Truncated);
+    }
+
+    [Fact]
+    public async Task Arrays_come_out_as_json_arrays_with_their_nulls()
+    {
+        var result = await Query("SELECT array_agg(CASE WHEN id = 2 THEN NULL ELSE id END ORDER BY id) AS ids FROM categories WHERE id <= 3");
+
+        Assert.Equal("[1,null,3]", JsonSerializer.Serialize(result.Rows[0][0]));
     }
 
     [Fact]

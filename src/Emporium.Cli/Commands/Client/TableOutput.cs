@@ -58,6 +58,9 @@ public static class TableOutput
     {
         null => "",
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        byte[] bytes => "\\x" + Convert.ToHexStringLower(bytes),
+        // Lists, structs and maps read as the JSON the API answers with.
+        System.Collections.IEnumerable and not string => JsonSerializer.Serialize(value, Web.ResultJson.Options),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -20,7 +20,8 @@ public sealed partial class PostgresWarehouse : IWarehouse
     {
         _options = options;
         _time = time ?? TimeProvider.System;
-        _source = NpgsqlDataSource.Create(options.ConnectionString);
+        // A user query's array_agg over a nullable column must read as an array with nulls, not fail.
+        _source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.ConnectionString) { ArrayNullabilityMode = ArrayNullabilityMode.PerInstance });
         var b = new NpgsqlConnectionStringBuilder(options.ConnectionString);
         Describe = $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Log;
 using Emporium.Tests.TestSupport;
@@ -43,6 +44,16 @@ public sealed class DuckDbReadOnlyQueryTests(ReadOnlyWarehouseFixture fixture) :
     [Theory]
     [InlineData("SELECT * FROM range(3)")]
     public async Task DuckDb_reads_are_allowed(string sql) => Assert.NotEmpty((await Query(sql)).Columns);
+
+    [Fact]
+    public async Task Structs_maps_lists_blobs_and_intervals_come_out_as_json_values()
+    {
+        var result = await Query("SELECT {'id': id, 'tags': [category_name, NULL]} AS s, map([id, id + 1], [category_name, NULL]) AS m, "
+            + "'\\xCA\\xFE'::BLOB AS b, INTERVAL 90 MINUTE AS gap FROM categories WHERE id = 1");
+
+        var json = JsonSerializer.Serialize(result.Rows[0]);
+        Assert.Equal("[{\"id\":1,\"tags\":[\"c1\",null]},{\"1\":\"c1\",\"2\":null},\"yv4=\",\"01:30:00\"]", json);
+    }
 
     [Theory]
     [InlineData("ATTACH 'other.duckdb' AS other")]

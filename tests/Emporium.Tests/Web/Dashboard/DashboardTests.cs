@@ -334,6 +334,15 @@ public sealed class DashboardTests(DashboardFixture f)
         Assert.StartsWith("rating,reviews\r\n", csv, StringComparison.Ordinal);
         await p.ScreenshotAsync("sql-explorer");
 
+        // Lists, structs and intervals read as JSON and text, not as numbers or a runtime type name.
+        await input.FillAsync("SELECT rating, [rating, rating * 2] AS pair, {'r': rating} AS s, INTERVAL 90 MINUTE AS gap FROM reviews GROUP BY rating ORDER BY rating");
+        await p.Page.GetByTestId("run-sql").ClickAsync();
+        var first = (long)expected.Numbers("rating")[0]!.Value;
+        var cells = p.Page.Locator("[data-testid='result-table'] tbody tr").First.Locator("td");
+        await Assertions.Expect(cells.Nth(1)).ToHaveTextAsync($"[{first},{first * 2}]");
+        await Assertions.Expect(cells.Nth(2)).ToHaveTextAsync($"{{\"r\":{first}}}");
+        await Assertions.Expect(cells.Nth(3)).ToHaveTextAsync("01:30:00");
+
         var ordersBefore = (await MartTable.QueryAsync(f.Http, "SELECT COUNT(*) AS n FROM orders")).Numbers("n")[0];
         foreach (var sql in new[] { "DELETE FROM orders", "SELECT * FROM read_csv('/etc/passwd')" })
         {

@@ -1,0 +1,50 @@
+using Emporium.Cli.Commands.Client;
+using Emporium.Warehouse;
+
+namespace Emporium.Tests.Cli.Commands.Client;
+
+/// <summary>What <c>emporium query</c> and <c>emporium marts</c> print for each value kind the warehouse answers with.</summary>
+public sealed class TableOutputTests
+{
+    private static readonly QueryResult Nested = new(
+        [new QueryColumn("asin", "varchar"), new QueryColumn("tags", "varchar[]"), new QueryColumn("meta", "struct"), new QueryColumn("raw", "blob"), new QueryColumn("price", "double")],
+        [["B01, \"x\"", new List<object?> { "a", null }, new Dictionary<string, object?> { ["n"] = 1L }, new byte[] { 0xCA, 0xFE }, 1.5], ["B02", null, null, null, null]],
+        false);
+
+    private static string Write(string format)
+    {
+        using var text = new StringWriter();
+        TableOutput.Write(Nested, format, text);
+        return text.ToString();
+    }
+
+    [Fact]
+    public void Csv_quotes_what_needs_it_and_writes_nested_values_as_json()
+    {
+        var lines = Write("csv").Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(["asin,tags,meta,raw,price", "\"B01, \"\"x\"\"\",\"[\"\"a\"\",null]\",\"{\"\"n\"\":1}\",\\xcafe,1.5", "B02,,,,"], lines);
+    }
+
+    [Fact]
+    public void Table_shows_nested_values_as_json_and_nulls_as_null()
+    {
+        var text = Write("table");
+
+        Assert.Contains("[\"a\",null]", text, StringComparison.Ordinal);
+        Assert.Contains("{\"n\":1}", text, StringComparison.Ordinal);
+        Assert.Contains("\\xcafe", text, StringComparison.Ordinal);
+        Assert.Contains("NULL", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
+        Assert.Contains("2 row(s)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_is_the_api_shape()
+    {
+        Assert.Equal(
+            "{\"columns\":[{\"name\":\"asin\",\"type\":\"varchar\"},{\"name\":\"tags\",\"type\":\"varchar[]\"},{\"name\":\"meta\",\"type\":\"struct\"},{\"name\":\"raw\",\"type\":\"blob\"},{\"name\":\"price\",\"type\":\"double\"}],"
+            + "\"rows\":[[\"B01, \\u0022x\\u0022\",[\"a\",null],{\"n\":1},\"yv4=\",1.5],[\"B02\",null,null,null,null]],\"truncated\":false}",
+            Write("json").Trim());
+    }
+}
