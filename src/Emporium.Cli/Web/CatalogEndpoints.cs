@@ -47,8 +47,8 @@ public sealed class CatalogEndpoints : IEndpointModule
                 }
                 try
                 {
-                    var table = await new Crawler(backends.RequireWarehouse(), time).CrawlAsync(request.Path, request.Name, ct);
-                    return Results.Text(JsonSerializer.Serialize(table, BatchJson.Options), "application/json");
+                    var tables = await new Crawler(backends.RequireWarehouse(), time).CrawlAsync(request.Path, request.Name, ct);
+                    return Results.Text(JsonSerializer.Serialize(new { tables }, BatchJson.Options), "application/json");
                 }
                 catch (CrawlException e)
                 {

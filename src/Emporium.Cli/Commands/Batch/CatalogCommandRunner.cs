@@ -26,12 +26,13 @@ public static class CatalogCommandRunner
             (warehouse, lake) => new CatalogReport(warehouse, lake).ListAsync(ct),
             ct);
 
-    public static Task<CatalogTable?> CrawlAsync(string path, string? name, string? dataFlag, string? url, string? apiKey, CancellationToken ct) =>
-        RunAsync<CatalogTable?>("crawl", dataFlag, url, apiKey,
+    public static Task<IReadOnlyList<CatalogTable>?> CrawlAsync(string path, string? name, string? dataFlag, string? url, string? apiKey, CancellationToken ct) =>
+        RunAsync<IReadOnlyList<CatalogTable>?>("crawl", dataFlag, url, apiKey,
             async client =>
             {
                 using var response = await client.Http.PostAsJsonAsync("api/v1/crawl", new { path, name }, BatchJson.Options, ct);
-                return JsonSerializer.Deserialize<CatalogTable>(await Read(response, ct), BatchJson.Options);
+                using var doc = JsonDocument.Parse(await Read(response, ct));
+                return doc.RootElement.GetProperty("tables").Deserialize<List<CatalogTable>>(BatchJson.Options) ?? [];
             },
             async (warehouse, _) => await new Crawler(warehouse, TimeProvider.System).CrawlAsync(path, name, ct),
             ct);

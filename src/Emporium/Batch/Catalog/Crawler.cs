@@ -10,7 +10,8 @@ using static Emporium.Warehouse.DuckDb.DuckDbSql;
 namespace Emporium.Batch.Catalog;
 
 /// <summary>The Glue-crawler equivalent: infers one schema for all files under a path (DuckDB's CSV sniffer and JSON
-/// structure detection, files unioned by column name so compatible files never split into several tables), flattens
+/// structure detection, files unioned by column name so compatible files never split into several tables; files of
+/// unrelated schemas make one table each, see <see cref="SchemaGroups"/>), flattens
 /// nested fields into dotted columns, finds Hive partitions (<c>key=value</c> folders), and (re)creates a queryable
 /// warehouse table with a catalog entry, in one transaction. Re-crawling evolves the schema: new columns are added,
 /// types only widen, columns whose files are gone stay (null) and are marked as no longer present.</summary>
@@ -18,7 +19,10 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
 {
     private readonly CatalogStore store = new(warehouse);
 
-    public async Task<CatalogTable> CrawlAsync(string path, string? name, CancellationToken ct)
+    /// <summary>Crawls <paramref name="path"/> into one table named <paramref name="name"/> (default: the folder's
+    /// name), or into one table per group of related schemas (<c>NAME_&lt;folder or file&gt;</c>) when the files under
+    /// it hold unrelated ones (<see cref="SchemaGroups"/>).</summary>
+    public async Task<IReadOnlyList<CatalogTable>> CrawlAsync(string path, string? name, CancellationToken ct)
     {
         if (warehouse.Dialect != SqlDialect.DuckDb)
         {
@@ -35,7 +39,26 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         var scratch = Lake.ScratchFolder.NewPath(null, "crawl");
         try
         {
-            return await CrawlFilesAsync(root, table, expansion.Files, scratch, ct).ConfigureAwait(false);
+            var files = new List<CrawledFile>();
+            foreach (var file in expansion.Files)
+            {
+                files.Add(await ProbeAsync(file, root, scratch, ct).ConfigureAwait(false));
+            }
+            IReadOnlyList<IReadOnlyList<string>> groups = files.Count == 1
+                ? [expansion.Files]
+                : SchemaGroups.Split(files.Select(f => (f.Path, Columns(f))).ToList());
+            if (groups.Count == 1)
+            {
+                return [await CrawlFilesAsync(root, table, files, ct).ConfigureAwait(false)];
+            }
+            var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            var labels = SchemaGroups.Labels(root, groups);
+            var tables = new List<CatalogTable>();
+            for (var i = 0; i < groups.Count; i++)
+            {
+                tables.Add(await CrawlFilesAsync(root, TableName($"{table}_{labels[i]}"), groups[i].Select(f => byPath[f]).ToList(), ct).ConfigureAwait(false));
+            }
+            return tables;
         }
         finally
         {
@@ -46,38 +69,48 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         }
     }
 
-    private async Task<CatalogTable> CrawlFilesAsync(string root, string table, IReadOnlyList<string> files, string scratch, CancellationToken ct)
+    /// <summary>A file to crawl: its reader family and the path DuckDB reads (a workbook's scratch CSV).</summary>
+    private sealed record CrawledFile(string Path, string Family, string ReadAs);
+
+    private static async Task<CrawledFile> ProbeAsync(string file, string root, string scratch, CancellationToken ct)
     {
-        var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var file in files)
+        var probe = await FileProbe.RunAsync(file, ct).ConfigureAwait(false);
+        var gzip = Compression.IsGzip(probe.Head);
+        if (gzip)
         {
-            var probe = await FileProbe.RunAsync(file, ct).ConfigureAwait(false);
-            var gzip = Compression.IsGzip(probe.Head);
-            if (gzip)
+            // DuckDB's CSV and JSON readers decompress gzip themselves; the probe only needs to see the content.
+            try
             {
-                // DuckDB's CSV and JSON readers decompress gzip themselves; the probe only needs to see the content.
-                try
-                {
-                    probe = await Compression.ProbeGzipAsync(file, ct).ConfigureAwait(false);
-                }
-                catch (FileReadException e)
-                {
-                    throw new CrawlException($"{file}: {e.Message}");
-                }
+                probe = await Compression.ProbeGzipAsync(file, ct).ConfigureAwait(false);
             }
-            var (family, readAs) = FormatDetector.FromContent(probe) switch
+            catch (FileReadException e)
             {
-                FileFormat.Parquet or FileFormat.Xlsx when gzip => throw new CrawlException($"{file}: a gzip-compressed workbook or Parquet file; decompress it first"),
-                FileFormat.Csv or FileFormat.Tsv => (probe.IsValidUtf8 ? "csv" : "csv-latin1", file),
-                FileFormat.Json or FileFormat.Ndjson => ("json", file),
-                FileFormat.Parquet => ("parquet", file),
-                // Read as CSV through the shared workbook reader, a group of its own (it has no partitions of the
-                // scratch folder's own, only those copied from the workbook's path).
-                FileFormat.Xlsx => ("xlsx", await WorkbookAsCsv.WriteAsync(file, root, scratch, ct).ConfigureAwait(false)),
-                _ => throw new CrawlException($"{file}: not a CSV, JSON, Parquet or Excel file"),
-            };
-            (groups.TryGetValue(family, out var list) ? list : groups[family] = []).Add(readAs);
+                throw new CrawlException($"{file}: {e.Message}");
+            }
         }
+        var (family, readAs) = FormatDetector.FromContent(probe) switch
+        {
+            FileFormat.Parquet or FileFormat.Xlsx when gzip => throw new CrawlException($"{file}: a gzip-compressed workbook or Parquet file; decompress it first"),
+            FileFormat.Csv or FileFormat.Tsv => (probe.IsValidUtf8 ? "csv" : "csv-latin1", file),
+            FileFormat.Json or FileFormat.Ndjson => ("json", file),
+            FileFormat.Parquet => ("parquet", file),
+            // Read as CSV through the shared workbook reader, a group of its own (it has no partitions of the
+            // scratch folder's own, only those copied from the workbook's path).
+            FileFormat.Xlsx => ("xlsx", await WorkbookAsCsv.WriteAsync(file, root, scratch, ct).ConfigureAwait(false)),
+            _ => throw new CrawlException($"{file}: not a CSV, JSON, Parquet or Excel file"),
+        };
+        return new CrawledFile(file, family, readAs);
+    }
+
+    /// <summary>One file's own columns, without the partition columns its folders add (shared by every dataset laid
+    /// out the same way, they say nothing about whether two schemas are related).</summary>
+    private static IReadOnlyCollection<string> Columns(CrawledFile file) =>
+        DescribeTopLevel($"SELECT * FROM {Reader(file.Family, [file.ReadAs], hive: false)}", file.Path).Select(c => c.Name).ToList();
+
+    private async Task<CatalogTable> CrawlFilesAsync(string root, string table, IReadOnlyList<CrawledFile> crawled, CancellationToken ct)
+    {
+        var files = crawled.Select(f => f.Path).ToList();
+        var groups = crawled.GroupBy(f => f.Family, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(f => f.ReadAs).ToList(), StringComparer.Ordinal);
         var source = string.Join("\nUNION ALL BY NAME\n", groups.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"SELECT * FROM {Reader(g.Key, g.Value)}"));
 
         var inferred = Describe(source);
@@ -136,15 +169,16 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         return name;
     }
 
-    private static string Reader(string family, IReadOnlyList<string> files)
+    private static string Reader(string family, IReadOnlyList<string> files, bool hive = true)
     {
         var list = "[" + string.Join(", ", files.Select(Literal)) + "]";
+        var partitions = hive ? "true" : "false";
         return family switch
         {
-            "csv" or "xlsx" => $"read_csv({list}, union_by_name = true, hive_partitioning = true)",
-            "csv-latin1" => $"read_csv({list}, union_by_name = true, hive_partitioning = true, encoding = 'latin-1')",
-            "json" => $"read_json({list}, union_by_name = true, hive_partitioning = true, format = 'auto')",
-            _ => $"read_parquet({list}, union_by_name = true, hive_partitioning = true)",
+            "csv" or "xlsx" => $"read_csv({list}, union_by_name = true, hive_partitioning = {partitions})",
+            "csv-latin1" => $"read_csv({list}, union_by_name = true, hive_partitioning = {partitions}, encoding = 'latin-1')",
+            "json" => $"read_json({list}, union_by_name = true, hive_partitioning = {partitions}, format = 'auto')",
+            _ => $"read_parquet({list}, union_by_name = true, hive_partitioning = {partitions})",
         };
     }
 
@@ -153,22 +187,32 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     /// <summary>Columns of the unioned files, STRUCTs flattened to dotted names.</summary>
     private static List<Inferred> Describe(string source)
     {
+        var result = new List<Inferred>();
+        foreach (var (name, type) in DescribeTopLevel(source, file: null))
+        {
+            Flatten(name, type, Quote(name), result);
+        }
+        return result;
+    }
+
+    private static List<(string Name, string Type)> DescribeTopLevel(string source, string? file)
+    {
         using var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = $"DESCRIBE SELECT * FROM ({source})";
-        var result = new List<Inferred>();
+        var result = new List<(string, string)>();
         try
         {
             using var reader = cmd.ExecuteReader();
             while (reader.Read())
             {
-                Flatten(reader.GetString(0), reader.GetString(1), Quote(reader.GetString(0)), result);
+                result.Add((reader.GetString(0), reader.GetString(1)));
             }
         }
         catch (DuckDBException e)
         {
-            throw new CrawlException($"cannot infer a schema: {e.Message.Split('\n')[0]}");
+            throw new CrawlException($"{(file is null ? "" : file + ": ")}cannot infer a schema: {e.Message.Split('\n')[0]}");
         }
         return result;
     }

@@ -15,7 +15,7 @@ public sealed class CrawlerTests
         Write(root, "year=2024/month=02/b.csv", "id,amount\n3,30\n");
         var crawler = new Crawler(h.Warehouse, TimeProvider.System);
 
-        var first = await crawler.CrawlAsync(root, null, default);
+        var first = Assert.Single(await crawler.CrawlAsync(root, null, default));
 
         Assert.Equal("events", first.Name);
         Assert.Equal(1, first.Version);
@@ -27,7 +27,7 @@ public sealed class CrawlerTests
 
         // A later file adds a column and a fractional amount: the table keeps one schema, evolved.
         Write(root, "year=2024/month=03/c.csv", "id,amount,note\n4,1.5,late\n");
-        var second = await crawler.CrawlAsync(root, null, default);
+        var second = Assert.Single(await crawler.CrawlAsync(root, null, default));
 
         Assert.Equal(2, second.Version);
         Assert.Equal(4, second.Rows);
@@ -41,7 +41,7 @@ public sealed class CrawlerTests
         // Text in a numeric column widens it to text; removing files never drops a column.
         Write(root, "year=2024/month=04/d.csv", "id,amount\n5,n/a\n");
         File.Delete(Path.Combine(root, "year=2024/month=03/c.csv"));
-        var third = await crawler.CrawlAsync(root, null, default);
+        var third = Assert.Single(await crawler.CrawlAsync(root, null, default));
         Assert.Equal("VARCHAR", third.Columns.Single(c => c.Name == "amount").Type);
         var kept = third.Columns.Single(c => c.Name == "note");
         Assert.False(kept.Present);
@@ -60,7 +60,7 @@ public sealed class CrawlerTests
         Gzip(SampleData.OnlineRetail, Path.Combine(root, "day=2010-12-01", "orders.csv.gz"));
         var crawler = new Crawler(h.Warehouse, TimeProvider.System);
 
-        var table = await crawler.CrawlAsync(root, "orders_dump", default);
+        var table = Assert.Single(await crawler.CrawlAsync(root, "orders_dump", default));
 
         Assert.Equal(orders.Count, table.Rows);
         Assert.Equal("BIGINT", table.Columns.Single(c => c.Name == "Quantity").Type);
@@ -69,7 +69,7 @@ public sealed class CrawlerTests
 
         var reviews = h.Combine("fashion_dump");
         Gzip(SampleData.McAuleyReviews, Path.Combine(reviews, "fashion.json.gz"));
-        var reviewTable = await crawler.CrawlAsync(reviews, null, default);
+        var reviewTable = Assert.Single(await crawler.CrawlAsync(reviews, null, default));
         Assert.Equal(File.ReadLines(SampleData.McAuleyReviews).Count(l => l.Trim().Length > 0), reviewTable.Rows);
         Assert.Contains(reviewTable.Columns, c => c.Name == "reviewerID");
 
@@ -91,7 +91,7 @@ public sealed class CrawlerTests
         WriteXlsx(Path.Combine(root, "year=2010", "Online Retail.xlsx"), header, rows.Take(500), new HashSet<string> { "InvoiceDate" });
         Write(root, "year=2011/more.csv", string.Join('\n', [string.Join(',', header), .. File.ReadLines(SampleData.OnlineRetail).Skip(501).Take(100)]) + "\n");
 
-        var table = await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default);
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
 
         Assert.Equal(600, table.Rows);
         Assert.Equal(["year"], table.Partitions.Select(p => p.Key));
@@ -110,7 +110,7 @@ public sealed class CrawlerTests
         Directory.CreateDirectory(root);
         File.Copy(SampleData.McAuleyReviews, Path.Combine(root, "AMAZON_FASHION_5.json"));
 
-        var table = await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, "fashion_reviews", default);
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, "fashion_reviews", default));
 
         Assert.Equal(File.ReadLines(SampleData.McAuleyReviews).Count(l => l.Trim().Length > 0), table.Rows);
         Assert.Contains(table.Columns, c => c.Name == "style.Size:");
@@ -133,13 +133,60 @@ public sealed class CrawlerTests
         Assert.True(File.Exists(Path.Combine(folder, "SOURCE.md")));
         var rows = Emporium.Tests.Datasets.SampleRows.Csv(SampleData.BehaviourMetrics);
 
-        var table = await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(folder, "behaviour", default);
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(folder, "behaviour", default));
 
         Assert.Equal([Path.GetFullPath(SampleData.BehaviourMetrics)], table.Files);
         Assert.Equal(rows.Count, table.Rows);
         Assert.Equal(rows[0].Keys.Order(StringComparer.Ordinal), table.Columns.Select(c => c.Name).Order(StringComparer.Ordinal));
         var spent = rows.Sum(r => double.Parse(r["amount_spent"]!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(spent, Convert.ToDouble((await h.RowsAsync("SELECT sum(amount_spent) FROM behaviour"))[0][0]), 6);
+    }
+
+    /// <summary>The asaniczka folder holds products and categories, each as CSV and as JSON lines: two tables, each
+    /// the union of its two files, instead of one sparse table of fourteen columns.</summary>
+    [Fact]
+    public async Task Files_of_unrelated_schemas_make_one_table_each_and_related_formats_stay_together()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var folder = Path.GetDirectoryName(SampleData.ProductsCsv)!;
+        var products = Emporium.Tests.Datasets.SampleRows.Csv(SampleData.ProductsCsv);
+        var categories = Emporium.Tests.Datasets.SampleRows.Csv(SampleData.CategoriesCsv);
+        static int Lines(string path) => File.ReadLines(path).Count(l => l.Trim().Length > 0);
+
+        var tables = await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(folder, "asaniczka", default);
+
+        Assert.Equal(["asaniczka_amazon_categories", "asaniczka_amazon_products_small"], tables.Select(t => t.Name));
+        var categoryTable = tables[0];
+        Assert.Equal([Path.GetFullPath(SampleData.CategoriesCsv), Path.GetFullPath(SampleData.CategoriesJsonLines)], categoryTable.Files.Order(StringComparer.Ordinal));
+        Assert.Equal(["category_name", "id"], categoryTable.Columns.Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(categories.Count + Lines(SampleData.CategoriesJsonLines), categoryTable.Rows);
+        var productTable = tables[1];
+        Assert.Equal(products.Count + Lines(SampleData.ProductsJsonLines), productTable.Rows);
+        Assert.Contains(productTable.Columns, c => c.Name == "date");
+        Assert.DoesNotContain(productTable.Columns, c => c.Name == "category_name");
+        var stars = products.Sum(r => double.Parse(r["stars"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2 * stars, Convert.ToDouble((await h.RowsAsync("SELECT sum(stars) FROM asaniczka_amazon_products_small"))[0][0]), 6);
+        Assert.DoesNotContain(await new CatalogReport(h.Warehouse, h.LakeStore).ListAsync(default), t => t.Name == "asaniczka");
+    }
+
+    [Fact]
+    public async Task Unrelated_schemas_in_their_own_folders_are_named_after_the_folders_with_their_partitions()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("export");
+        Write(root, "shop/day=2024-01-01/part-0.csv", "invoice,sku,qty\n1,A,2\n");
+        Write(root, "shop/day=2024-01-02/part-0.csv", "invoice,sku,qty,channel\n2,B,3,web\n");
+        Write(root, "people/day=2024-01-01/part-0.csv", "customer,country\n7,fr\n8,de\n");
+
+        var tables = await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default);
+
+        Assert.Equal(["export_people", "export_shop"], tables.Select(t => t.Name));
+        Assert.Equal(2, tables[1].Rows);
+        Assert.Contains(tables[1].Columns, c => c.Name == "channel");
+        Assert.Equal(["2024-01-01", "2024-01-02"], tables[1].Partitions.Single(p => p.Key == "day").Values);
+        Assert.Equal(2, tables[0].Rows);
+        Assert.Equal(5L, Convert.ToInt64((await h.RowsAsync("SELECT sum(qty) FROM export_shop"))[0][0]));
+        Assert.Equal(["de", "fr"], (await h.RowsAsync("SELECT country FROM export_people ORDER BY 1")).Select(r => (string)r[0]!));
     }
 
     [Fact]

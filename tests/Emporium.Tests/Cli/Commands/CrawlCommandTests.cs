@@ -1,0 +1,43 @@
+using System.Text;
+using System.Text.Json;
+using Emporium.Tests.Batch;
+using Emporium.Tests.TestSupport;
+using Emporium.Tests.Web.Dashboard;
+
+namespace Emporium.Tests.Cli.Commands;
+
+/// <summary><c>emporium crawl</c> through the real CLI, on its own data dir and through the server that owns one.</summary>
+public sealed class CrawlCommandTests
+{
+    [Fact]
+    public async Task A_folder_of_two_schemas_is_crawled_through_the_server_into_two_queryable_tables()
+    {
+        await using var server = await EmporiumProcess.StartAsync();
+        var folder = Path.GetDirectoryName(SampleData.CategoriesCsv)!;
+
+        var (code, text) = await BatchCli.RunAsync("crawl", folder, "--name", "asaniczka", "--data", server.Data.Path);
+
+        Assert.True(code == 0, text + server.Output);
+        Assert.Contains("2 unrelated schemas", text, StringComparison.Ordinal);
+        Assert.Contains("asaniczka_amazon_categories, asaniczka_amazon_products_small", text, StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var response = await http.PostAsync("api/v1/query", new StringContent(
+            "{\"sql\":\"SELECT (SELECT count(*) FROM asaniczka_amazon_categories), (SELECT count(DISTINCT asin) FROM asaniczka_amazon_products_small)\"}",
+            Encoding.UTF8, "application/json"));
+        var row = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("rows")[0];
+        Assert.Equal(File.ReadLines(SampleData.CategoriesCsv).Count() - 1 + File.ReadLines(SampleData.CategoriesJsonLines).Count(), row[0].GetInt64());
+        Assert.Equal(Emporium.Tests.Datasets.SampleRows.Csv(SampleData.ProductsCsv).Select(r => r["asin"]).Distinct().Count(), row[1].GetInt64());
+    }
+
+    [Fact]
+    public async Task A_path_with_nothing_to_crawl_exits_non_zero_and_says_so()
+    {
+        using var dir = new TempDir("crawl-cli");
+        var empty = Directory.CreateDirectory(dir.Combine("empty")).FullName;
+
+        var (code, text) = await BatchCli.RunAsync("crawl", empty, "--data", dir.Combine("data"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"emporium crawl: nothing to crawl at {empty}", text, StringComparison.Ordinal);
+    }
+}
