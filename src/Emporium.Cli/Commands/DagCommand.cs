@@ -176,10 +176,12 @@ public sealed class DagCommand : ICliCommand
                 return 0;
             }
             var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(dag));
-            foreach (var column in new[] { "ds", "run id", "state", "started", "ended", "tasks" })
+            // Names, dates and states never break across lines; the task list takes what width is left.
+            foreach (var column in new[] { "ds", "run id", "state", "started", "ended" })
             {
-                table.AddColumn(column);
+                table.AddColumn(new TableColumn(column).NoWrap());
             }
+            table.AddColumn("tasks");
             foreach (var run in body.GetProperty("runs").EnumerateArray())
             {
                 var tasks = string.Join(" ", run.GetProperty("tasks").EnumerateArray().Select(t => $"{t.GetProperty("task").GetString()}={t.GetProperty("state").GetString()}"));
@@ -344,23 +346,38 @@ public sealed class DagCommand : ICliCommand
             Console.Out.WriteLine(body.GetRawText());
             return;
         }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // A DAG's name, schedule and last run never break across lines; the task chain takes what width is left, and
+        // the description only shows where it fits (dag list --json has it always).
+        var described = console.Profile.Width >= 140;
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in new[] { "dag", "schedule", "paused", "tasks", "last run", "description" })
+        foreach (var column in new[] { "dag", "schedule", "paused", "last run" })
         {
-            table.AddColumn(column);
+            table.AddColumn(new TableColumn(column).NoWrap());
+        }
+        table.AddColumn("tasks");
+        if (described)
+        {
+            table.AddColumn("description");
         }
         foreach (var dag in body.GetProperty("dags").EnumerateArray())
         {
             var last = dag.GetProperty("lastRun");
-            table.AddRow(
+            var cells = new List<string>
+            {
                 Markup.Escape(dag.GetProperty("name").GetString()!),
                 Markup.Escape(dag.GetProperty("schedule").GetString()!),
                 dag.GetProperty("paused").GetBoolean() ? "paused" : "",
-                Markup.Escape(string.Join(" → ", dag.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()))),
                 Markup.Escape(last.ValueKind == JsonValueKind.Object ? $"{last.GetProperty("ds").GetString()} {last.GetProperty("state").GetString()}" : "—"),
-                Markup.Escape(dag.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : ""));
+                Markup.Escape(string.Join(" → ", dag.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()))),
+            };
+            if (described)
+            {
+                cells.Add(Markup.Escape(dag.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : ""));
+            }
+            table.AddRow(cells.ToArray());
         }
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }).Write(table);
+        console.Write(table);
         foreach (var error in body.GetProperty("errors").EnumerateArray())
         {
             Console.Error.WriteLine($"skipped DAG definition: {error.GetString()}");

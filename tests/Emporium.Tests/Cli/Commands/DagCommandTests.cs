@@ -86,8 +86,21 @@ public class DagCommandTests
         }
         (code, text) = await RunAsync(["dag", "list", "--json", "--data", data.Path]);
         Assert.True(code == 0, text);
-        var listed = JsonDocument.Parse(text).RootElement.GetProperty("dags").EnumerateArray().Single(d => d.GetProperty("name").GetString() == "reviews_batch");
+        var dags = JsonDocument.Parse(text).RootElement.GetProperty("dags").EnumerateArray().ToList();
+        var listed = dags.Single(d => d.GetProperty("name").GetString() == "reviews_batch");
         Assert.True(listed.GetProperty("paused").GetBoolean());
+
+        // The table fits 80 columns (the width of a redirected output) without breaking a DAG's name.
+        (code, text) = await RunAsync(["dag", "list", "--data", data.Path]);
+        Assert.True(code == 0, text);
+        var lines = text.Split('\n');
+        Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 80, l));
+        foreach (var dag in dags)
+        {
+            var name = dag.GetProperty("name").GetString()!;
+            Assert.Contains(lines, l => l.StartsWith($"│ {name} ", StringComparison.Ordinal) && l.Contains(dag.GetProperty("schedule").GetString()!, StringComparison.Ordinal));
+        }
+        Assert.Contains(lines, l => l.StartsWith("│ reviews_batch ", StringComparison.Ordinal) && l.Contains("paused", StringComparison.Ordinal));
 
         await using var host = await TestHost.StartAsync();
         (code, text) = await RunAsync(["dag", "unpause", "reviews_batch", "--data", host.DataDir]);
