@@ -11,7 +11,8 @@ namespace Emporium.Orchestration.Dags;
 
 /// <summary>Seed 004: <c>user_purchase</c> for <c>ds</c> from PostgreSQL (COPY out) → <c>stage/user_purchase/ds=…</c>
 /// → classify the movie reviews file → <c>stage/movie_review/ds=…</c> → <c>user_behavior_metric</c> replaced for
-/// <c>ds</c>. Parameters (also <c>EMPORIUM__DAGS__USER_BEHAVIOUR__…</c>): <c>pg_connection</c> (required),
+/// <c>ds</c>. Parameters (also <c>EMPORIUM__DAGS__USER_BEHAVIOUR__…</c>): <c>purchases_from</c> (<c>postgres</c>, or
+/// <c>orders</c>: the warehouse's orders dataset, see <see cref="OrdersPurchaseExtractor"/>), <c>pg_connection</c> (required for postgres),
 /// <c>pg_table</c>, <c>pg_date_column</c>, <c>pg_query</c> (with <c>{ds}</c>), <c>movie_reviews</c> (a
 /// <c>cid,review_str</c> CSV; when unset a demo file is generated for the day's customers), <c>training_reviews</c>
 /// (rated reviews as JSON lines for the ML model; when unset the seed's rule classifies), <c>classifier</c>
@@ -23,6 +24,7 @@ public sealed class UserBehaviourDag : IDagDefinition
         .Schedule("@daily")
         .StartDate(new DateOnly(2010, 12, 1))
         .MaxActiveRuns(1)
+        .Param("purchases_from", "postgres")
         .Param("pg_connection", null)
         .Param("pg_table", new PostgresSourceOptions().Table)
         .Param("pg_date_column", new PostgresSourceOptions().DateColumn)
@@ -36,6 +38,18 @@ public sealed class UserBehaviourDag : IDagDefinition
 
     private static async Task ExtractPurchases(TaskContext ctx)
     {
+        var from = ctx.Param("purchases_from", "postgres");
+        if (string.Equals(from, "orders", StringComparison.OrdinalIgnoreCase))
+        {
+            var lines = await new OrdersPurchaseExtractor(DagServices.Warehouse(ctx), DagServices.Lake(ctx)).ExtractAsync(ctx.Ds, ctx.CancellationToken);
+            ctx.Log.LogInformation("extracted {Rows} order line(s) of the orders dataset to {Path}", lines.Rows, lines.Path);
+            ctx.Push("path", lines.Path);
+            return;
+        }
+        if (!string.Equals(from, "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"DAG 'user_behaviour': purchases_from must be 'postgres' or 'orders', not '{from}'");
+        }
         var options = new PostgresSourceOptions
         {
             ConnectionString = ctx.Param("pg_connection"),

@@ -1,4 +1,7 @@
 using System.Globalization;
+using Emporium.Batch.Loading;
+using Emporium.Datasets;
+using Emporium.Lake;
 using Emporium.Orchestration;
 using Emporium.Orchestration.Dags;
 using Emporium.Tests.Sources.Postgres;
@@ -59,6 +62,47 @@ public sealed class UserBehaviourDagTests(PostgresServer server)
         }
         Assert.Contains(first, r => (long)r[3]! > 0);
         Assert.Contains(first, r => (long)r[3]! == 0);
+    }
+
+    /// <summary>The same seed export loaded as the orders dataset instead of into PostgreSQL: the metric reads the
+    /// day's lines from the warehouse and equals the sums computed from the file.</summary>
+    [Fact]
+    public async Task Purchases_from_the_orders_dataset_give_the_metric_of_the_loaded_file()
+    {
+        await using var harness = new SeedDagHarness(new UserBehaviourDag());
+        await harness.Warehouse.InitializeAsync(LoadSpec.Loadable, CancellationToken.None);
+        var loader = new BatchLoader(harness.Warehouse, harness.Lake, new ParquetWriter(Path.Combine(harness.DataDir, "tmp")), RecordNormalizer.Instance, TimeProvider.System);
+        var loaded = await loader.LoadAsync([SampleData.UserPurchase], new BatchLoadRequest(DatasetCatalog.Orders), null, CancellationToken.None);
+        Assert.Equal(0, loaded.RowsRejected);
+
+        var run = await harness.RunAsync(Ds, new Dictionary<string, string?> { ["purchases_from"] = "orders", ["classifier"] = "rule" });
+
+        Assert.Equal(RunState.Success, run.State);
+        var file = PostgresExtractorTests.ReadCsv(SampleData.UserPurchase);
+        var staged = PostgresExtractorTests.ReadCsv(harness.Lake.Resolve("stage/user_purchase/ds=2010-12-02/user_purchase.csv"));
+        Assert.Equal(file.Count, staged.Count);
+        Assert.Equal(file[0].Keys, staged[0].Keys);
+        Assert.Contains($"extracted {file.Count} order line(s)", harness.Log(Ds, "extract_user_purchase"), StringComparison.Ordinal);
+        var purchases = file
+            .Where(r => !string.IsNullOrEmpty(r["customer_id"]))
+            .GroupBy(r => long.Parse(r["customer_id"]!, CultureInfo.InvariantCulture))
+            .ToDictionary(g => g.Key, g => g.Sum(r => long.Parse(r["quantity"]!, CultureInfo.InvariantCulture) * decimal.Parse(r["unit_price"]!, CultureInfo.InvariantCulture)));
+        var metric = await harness.QueryAsync("SELECT customer_id, amount_spent FROM user_behavior_metric ORDER BY customer_id");
+        Assert.Equal(purchases.Keys.Order(), metric.Select(r => (long)r[0]!));
+        Assert.All(metric, r => Assert.Equal((double)purchases[(long)r[0]!], (double)r[1]!, 9));
+    }
+
+    [Fact]
+    public async Task An_unknown_purchase_source_fails_the_extract_and_names_both_choices()
+    {
+        await using var harness = new SeedDagHarness(new UserBehaviourDag());
+        var run = harness.Engine.Trigger("user_behaviour", Ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), new Dictionary<string, string?> { ["purchases_from"] = "mysql" });
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        await harness.Engine.WaitUntilAsync(() => harness.Store.Tries(run.Key, "extract_user_purchase").Count >= 1
+            && harness.Store.Tries(run.Key, "extract_user_purchase")[0].EndedAt is not null, guard.Token);
+
+        Assert.Contains("purchases_from must be 'postgres' or 'orders', not 'mysql'", harness.Log(Ds, "extract_user_purchase"), StringComparison.Ordinal);
     }
 
     [Fact]
