@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Demo;
 using Emporium.Ingest;
+using Emporium.Orchestration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Emporium.Cli.Hosting;
@@ -46,6 +48,7 @@ public static class DemoSeeder
             ("orders", sizes.Orders),
         };
         var summary = new List<string>();
+        var orders = 0L;
         foreach (var (dataset, rows) in plan)
         {
             var schema = DatasetCatalog.Find(dataset)!;
@@ -55,8 +58,52 @@ public static class DemoSeeder
                 accepted += (await IngestAsync(pipeline, schema, batch, ct)).Accepted;
             }
             summary.Add($"{accepted:N0} {dataset}");
+            orders = dataset == "orders" ? accepted : orders;
         }
         output.WriteLine($"  demo:      sent {string.Join(", ", summary)} through ingest");
+        await QueueUserBehaviourAsync(host, orders, output, ct);
+    }
+
+    /// <summary>Days of user behaviour the demo computes: the last week of its orders.</summary>
+    public const int UserBehaviourDays = 7;
+
+    /// <summary>Queues <c>user_behaviour</c> for the last week of demo orders, read from the orders dataset (the demo
+    /// has no PostgreSQL), once the processor has committed them, so the Customers page is not empty.</summary>
+    private static async Task QueueUserBehaviourAsync(EmporiumHost host, long orders, TextWriter output, CancellationToken ct)
+    {
+        var engine = host.App.Services.GetService<DagEngine>();
+        var warehouse = host.Backends.Warehouse;
+        if (engine is null || warehouse is null || orders == 0)
+        {
+            return;
+        }
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        patience.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            while (Convert.ToInt64((await warehouse.QueryAsync("SELECT count(*) FROM orders", patience.Token)).Rows[0][0], CultureInfo.InvariantCulture) < orders)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), patience.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            output.WriteLine("  demo:      the processor had not committed the demo orders after 2 minutes; user_behaviour not run");
+            return;
+        }
+        DateOnly? last = (await warehouse.QueryAsync("SELECT max(CAST(invoice_date AS DATE)) FROM orders", ct)).Rows[0][0] switch
+        {
+            DateOnly d => d,
+            DateTime t => DateOnly.FromDateTime(t),
+            _ => null,
+        };
+        if (last is not { } to)
+        {
+            return;
+        }
+        var from = to.AddDays(1 - UserBehaviourDays);
+        engine.Backfill("user_behaviour", from, to, new Dictionary<string, string?> { ["purchases_from"] = "orders" });
+        output.WriteLine($"  demo:      user_behaviour queued for {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, from the orders dataset");
     }
 
     private static async Task<IngestResult> IngestAsync(IngestPipeline pipeline, DatasetSchema schema, CanonicalRecord[] batch, CancellationToken ct)

@@ -6,14 +6,22 @@ import type { Page } from '../page';
 import { lookupCard, martCard, wholeNumber } from '../views';
 
 const mart = 'user_behavior_metric';
-const fill = 'Run the user behaviour DAG for a day: `emporium dag run user_behaviour --date 2010-12-02` (it reads the `user_purchase` PostgreSQL source and the movie reviews file configured in `emporium.json`).';
+const fill = 'Run the user behaviour DAG for a day: `emporium dag run user_behaviour --date 2010-12-02` (it reads the `user_purchase` PostgreSQL source and the movie reviews file configured in `emporium.json`, or the orders dataset with `--param purchases_from=orders`).';
 const formats = { amount_spent: 'money:GBP', review_score: 'count', review_count: 'count', customer_id: 'text', insert_date: 'date' } as const;
+
+/** Bar labels: the customer, and the day too when the rows span several days (the whole mart, newest day first),
+ * so bars of different days are never read as one ranking. */
+function customerLabels(t: Table): string[] {
+  const ids = labels(t.rows, colIndex(t, 'customer_id'));
+  const days = t.rows.map(r => fmt.date(r[colIndex(t, 'insert_date')]));
+  return new Set(days).size > 1 ? ids.map((id, i) => `${id} · ${days[i]}`) : ids;
+}
 
 /** The metric's two measures per customer, drawn from the rows the API returned (no recomputation). */
 const amountChart = (t: Table): ChartSpec => ({ kind: 'hbar', title: 'Amount spent per customer (pounds sterling)', currency: 'GBP',
-  labels: labels(t.rows, colIndex(t, 'customer_id')), series: [{ name: 'Amount spent', values: values(t.rows, colIndex(t, 'amount_spent')) }] });
+  labels: customerLabels(t), series: [{ name: 'Amount spent', values: values(t.rows, colIndex(t, 'amount_spent')) }] });
 const scoreChart = (t: Table): ChartSpec => ({ kind: 'hbar', title: 'Review score (positive movie reviews) per customer',
-  labels: labels(t.rows, colIndex(t, 'customer_id')), series: [{ name: 'Review score', values: values(t.rows, colIndex(t, 'review_score')) }] });
+  labels: customerLabels(t), series: [{ name: 'Review score', values: values(t.rows, colIndex(t, 'review_score')) }] });
 
 export const customers: Page = {
   path: '/customers',
