@@ -35,6 +35,7 @@ public sealed class UpCommand : ICliCommand
                 ["Lake"] = parse.GetValue(lake),
                 ["Warehouse"] = parse.GetValue(warehouse),
                 ["Role"] = parse.GetValue(role) is { Length: > 0 } roles ? string.Join(',', roles) : null,
+                ["Demo"] = parse.GetValue(demo) ? "true" : null,
             };
             var configuration = EmporiumConfiguration.Build(dataDir, flags);
             var options = EmporiumConfiguration.Bind(configuration);

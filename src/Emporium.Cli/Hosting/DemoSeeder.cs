@@ -3,7 +3,10 @@ using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Demo;
 using Emporium.Ingest;
+using Emporium.Cli.Web;
+using Emporium.Configuration;
 using Emporium.Orchestration;
+using Emporium.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Emporium.Cli.Hosting;
@@ -48,32 +51,38 @@ public static class DemoSeeder
             ("orders", sizes.Orders),
         };
         var summary = new List<string>();
-        var orders = 0L;
+        var accepted = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (dataset, rows) in plan)
         {
             var schema = DatasetCatalog.Find(dataset)!;
-            var accepted = 0L;
+            var sent = 0L;
             foreach (var batch in DemoGenerators.Records(dataset, rows, options).Chunk(BatchSize))
             {
-                accepted += (await IngestAsync(pipeline, schema, batch, ct)).Accepted;
+                sent += (await IngestAsync(pipeline, schema, batch, ct)).Accepted;
             }
-            summary.Add($"{accepted:N0} {dataset}");
-            orders = dataset == "orders" ? accepted : orders;
+            accepted[dataset] = sent;
+            summary.Add($"{sent:N0} {dataset}");
         }
         output.WriteLine($"  demo:      sent {string.Join(", ", summary)} through ingest");
-        await QueueUserBehaviourAsync(host, orders, output, ct);
+        await QueueDagsAsync(host, accepted, output, ct);
     }
 
     /// <summary>Days of user behaviour the demo computes: the last week of its orders.</summary>
     public const int UserBehaviourDays = 7;
 
-    /// <summary>Queues <c>user_behaviour</c> for the last week of demo orders, read from the orders dataset (the demo
-    /// has no PostgreSQL), once the processor has committed them, so the Customers page is not empty.</summary>
-    private static async Task QueueUserBehaviourAsync(EmporiumHost host, long orders, TextWriter output, CancellationToken ct)
+    /// <summary>The demo seller's name in the <c>seller_catalog</c> runs.</summary>
+    public const string Seller = "DEMO-SELLER";
+
+    /// <summary>Once the processor has committed the demo records, queues the DAGs that fill the Customers and Sellers
+    /// pages: <c>user_behaviour</c> for the last week of demo orders (read from the orders dataset: the demo has no
+    /// PostgreSQL), and <c>seller_catalog</c> for yesterday and today (two snapshots, so alerts fire) from the demo
+    /// seller API this server answers in demo mode, matched against a generated supplier file.</summary>
+    private static async Task QueueDagsAsync(EmporiumHost host, IReadOnlyDictionary<string, long> accepted, TextWriter output, CancellationToken ct)
     {
         var engine = host.App.Services.GetService<DagEngine>();
         var warehouse = host.Backends.Warehouse;
-        if (engine is null || warehouse is null || orders == 0)
+        var options = host.App.Services.GetRequiredService<EmporiumOptions>();
+        if (engine is null || warehouse is null)
         {
             return;
         }
@@ -81,14 +90,17 @@ public static class DemoSeeder
         patience.CancelAfter(TimeSpan.FromMinutes(2));
         try
         {
-            while (Convert.ToInt64((await warehouse.QueryAsync("SELECT count(*) FROM orders", patience.Token)).Rows[0][0], CultureInfo.InvariantCulture) < orders)
+            foreach (var dataset in new[] { "products", "orders" })
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), patience.Token);
+                while (await CountAsync(warehouse, dataset, patience.Token) < accepted.GetValueOrDefault(dataset))
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), patience.Token);
+                }
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            output.WriteLine("  demo:      the processor had not committed the demo orders after 2 minutes; user_behaviour not run");
+            output.WriteLine("  demo:      the processor had not committed the demo records after 2 minutes; no DAG runs queued");
             return;
         }
         DateOnly? last = (await warehouse.QueryAsync("SELECT max(CAST(invoice_date AS DATE)) FROM orders", ct)).Rows[0][0] switch
@@ -97,14 +109,34 @@ public static class DemoSeeder
             DateTime t => DateOnly.FromDateTime(t),
             _ => null,
         };
-        if (last is not { } to)
+        if (last is { } to)
         {
-            return;
+            var from = to.AddDays(1 - UserBehaviourDays);
+            engine.Backfill("user_behaviour", from, to, new Dictionary<string, string?> { ["purchases_from"] = "orders" });
+            output.WriteLine($"  demo:      user_behaviour queued for {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, from the orders dataset");
         }
-        var from = to.AddDays(1 - UserBehaviourDays);
-        engine.Backfill("user_behaviour", from, to, new Dictionary<string, string?> { ["purchases_from"] = "orders" });
-        output.WriteLine($"  demo:      user_behaviour queued for {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, from the orders dataset");
+        if (options.Demo && accepted.GetValueOrDefault("products") > 0)
+        {
+            var suppliers = Path.Combine(BackendAddresses.FullDataDir(options), "demo", "distributors.csv");
+            Directory.CreateDirectory(Path.GetDirectoryName(suppliers)!);
+            await File.WriteAllTextAsync(suppliers, DemoSellerCatalog.SupplierCsv(await DemoEndpoints.ProductsAsync(warehouse, ct)), ct);
+            var today = DateOnly.FromDateTime(host.App.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+            foreach (var day in new[] { today.AddDays(-1), today })
+            {
+                engine.Trigger("seller_catalog", day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), new Dictionary<string, string?>
+                {
+                    ["seller_id"] = Seller,
+                    ["api_url"] = $"{host.Url.TrimEnd('/')}/demo/seller-api/{day:yyyy-MM-dd}",
+                    ["supplier_file"] = suppliers,
+                    ["requests_per_second"] = "50",
+                });
+            }
+            output.WriteLine($"  demo:      seller_catalog queued for {today.AddDays(-1):yyyy-MM-dd} and {today:yyyy-MM-dd}, from the demo seller API");
+        }
     }
+
+    private static async Task<long> CountAsync(IWarehouse warehouse, string dataset, CancellationToken ct) =>
+        Convert.ToInt64((await warehouse.QueryAsync($"SELECT count(*) FROM {dataset}", ct)).Rows[0][0], CultureInfo.InvariantCulture);
 
     private static async Task<IngestResult> IngestAsync(IngestPipeline pipeline, DatasetSchema schema, CanonicalRecord[] batch, CancellationToken ct)
     {

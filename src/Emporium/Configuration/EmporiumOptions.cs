@@ -40,4 +40,8 @@ public sealed record EmporiumOptions
 
     /// <summary>API keys (section <c>Auth</c>). Default: none, which restricts the server to loopback.</summary>
     public AuthOptions Auth { get; init; } = new();
+
+    /// <summary>Demo mode (<c>up --demo</c>): the server also answers as the demo's seller catalog API
+    /// (<c>/demo/seller-api/{day}/search</c>) that the demo's <c>seller_catalog</c> runs read. Default false.</summary>
+    public bool Demo { get; init; }
 }

@@ -43,12 +43,13 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     /// <summary>A host over the real embedded stack (segment log, DuckDB, local lake, stream processor), as
-    /// <c>emporium up</c> runs it.</summary>
-    public static async Task<TestHost> StartEmbeddedAsync(string? dataDir = null)
+    /// <c>emporium up</c> runs it, with <paramref name="flags"/> as its command-line settings (<c>Demo</c>…).</summary>
+    public static async Task<TestHost> StartEmbeddedAsync(string? dataDir = null, IReadOnlyDictionary<string, string?>? flags = null)
     {
         var owned = dataDir is null ? new TempDir("host") : null;
         dataDir ??= owned!.Path;
-        var configuration = EmporiumConfiguration.Build(dataDir, new Dictionary<string, string?> { ["Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var all = new Dictionary<string, string?>(flags ?? new Dictionary<string, string?>()) { ["Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var configuration = EmporiumConfiguration.Build(dataDir, all);
         var host = await EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None);
         return new TestHost(host, owned, dataDir);
     }

@@ -81,7 +81,10 @@ public sealed class SellerCatalogClient
     {
         var query = $"search?query={Uri.EscapeDataString(_options.Query)}&country={Uri.EscapeDataString(_options.Country)}"
             + $"&seller_id={Uri.EscapeDataString(_options.SellerId)}&product_condition={Uri.EscapeDataString(_options.ProductCondition)}&page={page}";
-        return new Uri(_options.BaseUrl, query);
+        // "/search is appended" to the base: without a trailing slash, URI resolution would replace its last segment
+        // (https://host/v1/amazon + search → https://host/v1/search).
+        var baseUrl = _options.BaseUrl.AbsolutePath.EndsWith('/') ? _options.BaseUrl : new UriBuilder(_options.BaseUrl) { Path = _options.BaseUrl.AbsolutePath + "/" }.Uri;
+        return new Uri(baseUrl, query);
     }
 
     private async Task<byte[]> FetchPageAsync(int page, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Emporium.Cli.Hosting;
+using Emporium.Cli.Web;
 using Emporium.Datasets;
 using Emporium.Demo;
 using Emporium.Orchestration;
@@ -33,31 +34,37 @@ public sealed class DemoSeederTests
     }
 
     /// <summary>The demo computes a week of user behaviour from its own orders (it has no PostgreSQL): every customer's
-    /// spend per day equals the sum over the order lines the ingest accepted.</summary>
+    /// spend per day equals the sum over the order lines the ingest accepted. And two snapshots of the demo seller's
+    /// catalog go through the real seller_catalog DAG (HTTP client, cleaner, snapshot, matches, alerts): the offers,
+    /// matches and alerts equal what the demo API serves for the two days.</summary>
     [Fact]
-    public async Task Queues_a_week_of_user_behaviour_from_the_demo_orders()
+    public async Task Queues_a_week_of_user_behaviour_and_two_seller_snapshots_that_raise_alerts()
     {
-        await using var host = await TestHost.StartEmbeddedAsync();
+        await using var host = await TestHost.StartEmbeddedAsync(flags: new Dictionary<string, string?> { ["Demo"] = "true" });
         var output = new StringWriter();
 
-        await DemoSeeder.SeedIfEmptyAsync(host.Host, output, CancellationToken.None, new DemoSeeder.Sizes(Products: 200, Reviews: 300, Orders: 3000));
+        await DemoSeeder.SeedIfEmptyAsync(host.Host, output, CancellationToken.None, new DemoSeeder.Sizes(Products: 400, Reviews: 300, Orders: 3000));
 
         var engine = host.Host.App.Services.GetRequiredService<DagEngine>();
-        var runs = engine.Store.Runs("user_behaviour");
-        Assert.Equal(DemoSeeder.UserBehaviourDays, runs.Count);
+        Assert.Equal(DemoSeeder.UserBehaviourDays, engine.Store.Runs("user_behaviour").Count);
+        Assert.Equal(2, engine.Store.Runs("seller_catalog").Count);
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        foreach (var run in runs)
+        foreach (var run in engine.Store.Runs("user_behaviour").Concat(engine.Store.Runs("seller_catalog")))
         {
-            Assert.Equal(RunState.Success, (await engine.WaitForRunAsync(run.Key, guard.Token)).State);
+            var done = await engine.WaitForRunAsync(run.Key, guard.Token);
+            Assert.True(done.State == RunState.Success, $"{run.Key}: {done.State}\n{output}");
         }
         Assert.Contains("user_behaviour queued for", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("seller_catalog queued for", output.ToString(), StringComparison.Ordinal);
         var warehouse = host.Host.Backends.Warehouse!;
-        var expected = (await warehouse.QueryAsync("""
+        async Task<IReadOnlyList<object?[]>> Rows(string sql) => (await warehouse.QueryAsync(sql, CancellationToken.None)).Rows;
+
+        var expected = await Rows("""
             SELECT CAST(invoice_date AS DATE) AS d, customer_id, sum(CAST(quantity AS DECIMAL(18,3)) * CAST(unit_price AS DECIMAL(18,3))) AS spent
             FROM orders WHERE customer_id IS NOT NULL AND CAST(invoice_date AS DATE) >= (SELECT max(CAST(invoice_date AS DATE)) - 6 FROM orders)
             GROUP BY 1, 2 ORDER BY 1, 2
-            """, CancellationToken.None)).Rows;
-        var metric = (await warehouse.QueryAsync("SELECT insert_date, customer_id, amount_spent FROM user_behavior_metric ORDER BY 1, 2", CancellationToken.None)).Rows;
+            """);
+        var metric = await Rows("SELECT insert_date, customer_id, amount_spent FROM user_behavior_metric ORDER BY 1, 2");
         Assert.NotEmpty(expected);
         Assert.Equal(expected.Count, metric.Count);
         for (var i = 0; i < expected.Count; i++)
@@ -65,5 +72,23 @@ public sealed class DemoSeederTests
             Assert.Equal(expected[i][1], metric[i][1]);
             Assert.Equal(Convert.ToDouble(expected[i][2], CultureInfo.InvariantCulture), Convert.ToDouble(metric[i][2], CultureInfo.InvariantCulture), 6);
         }
+
+        // The seller's two snapshots, as the demo API served them.
+        var products = await DemoEndpoints.ProductsAsync(warehouse, CancellationToken.None);
+        var days = engine.Store.Runs("seller_catalog").Select(r => DateOnly.FromDateTime(r.Key.LogicalDate)).Order().ToList();
+        var before = DemoSellerCatalog.Offers(products, days[0]).ToDictionary(o => o.Asin);
+        var after = DemoSellerCatalog.Offers(products, days[1]).ToDictionary(o => o.Asin);
+        var offers = await Rows($"SELECT asin, product_price FROM seller_offers WHERE CAST(snapshot_date AS DATE) = DATE '{days[1]:yyyy-MM-dd}' ORDER BY asin");
+        Assert.Equal(after.Keys.Order(StringComparer.Ordinal), offers.Select(r => (string)r[0]!));
+        Assert.All(offers, r => Assert.Equal(after[(string)r[0]!].Price, (double?)r[1]));
+        var supplied = File.ReadLines(Path.Combine(host.DataDir, "demo", "distributors.csv")).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
+        Assert.Equal(after.Keys.Count(supplied.Contains), Convert.ToInt64((await Rows("SELECT count(DISTINCT asin) FROM asin_matches"))[0][0], CultureInfo.InvariantCulture));
+        var priceChanges = before.Keys.Intersect(after.Keys)
+            .Where(a => Math.Abs(after[a].Price!.Value - before[a].Price!.Value) / before[a].Price!.Value >= 0.10).Order(StringComparer.Ordinal).ToList();
+        var gone = before.Keys.Except(after.Keys).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(priceChanges);
+        Assert.NotEmpty(gone);
+        Assert.Equal(priceChanges, (await Rows("SELECT asin FROM alerts WHERE kind = 'price_change' ORDER BY asin")).Select(r => (string)r[0]!));
+        Assert.Equal(gone, (await Rows("SELECT asin FROM alerts WHERE kind = 'out_of_stock' ORDER BY asin")).Select(r => (string)r[0]!));
     }
 }

@@ -14,6 +14,20 @@ public sealed class SellerCatalogClientTests
         RequestsPerSecond = 50,
     };
 
+    [Theory]
+    [InlineData("https://api.example.com", "https://api.example.com/search?")]
+    [InlineData("https://api.example.com/", "https://api.example.com/search?")]
+    [InlineData("https://api.example.com/v1/amazon", "https://api.example.com/v1/amazon/search?")]
+    [InlineData("https://api.example.com/v1/amazon/", "https://api.example.com/v1/amazon/search?")]
+    public void Search_is_appended_to_the_base_url_whether_or_not_it_ends_with_a_slash(string baseUrl, string expected)
+    {
+        using var http = new HttpClient();
+        var uri = new SellerCatalogClient(http, Options(new Uri(baseUrl))).PageUri(2).ToString();
+
+        Assert.StartsWith(expected, uri, StringComparison.Ordinal);
+        Assert.EndsWith("&page=2", uri, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Pages_until_an_empty_page_retrying_429_and_500()
     {
