@@ -127,7 +127,9 @@ public static class IngestBodyParser
         }
         if (records.Count == 0)
         {
-            throw new BodyParseException("body is empty: expected a JSON object, an array of objects or NDJSON lines");
+            throw new BodyParseException(body.Trim(" \t\r\n"u8).Length == 0
+                ? "body is empty: expected a JSON object, an array of objects or NDJSON lines"
+                : "body holds no records (an empty array): expected a JSON object, an array of objects or NDJSON lines");
         }
         return records;
     }

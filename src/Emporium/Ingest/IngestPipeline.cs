@@ -55,9 +55,10 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
                 accepted.Counted++;
                 continue;
             }
+            // "$" names the whole record, as the normalizer's own whole-record errors do.
             IReadOnlyList<FieldError> problems = unreadable[i] is { } why
-                ? [new FieldError("", why)]
-                : results[i]!.Errors.Count > 0 ? results[i]!.Errors : [new FieldError("", "rejected by the normalizer")];
+                ? [new FieldError("$", why)]
+                : results[i]!.Errors.Count > 0 ? results[i]!.Errors : [new FieldError("$", "rejected by the normalizer")];
             foreach (var p in problems)
             {
                 errors.Add(new IngestError(input.Index, p.Field, p.Error));

@@ -90,7 +90,8 @@ public class IngestBodyParserTests
     public void EmptyBodyIsAnError()
     {
         Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse("  \n "u8.ToArray(), BodyFormat.NdJson));
-        Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse(""u8.ToArray(), BodyFormat.Json));
+        Assert.StartsWith("body is empty", Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse(" \n"u8.ToArray(), BodyFormat.Json)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("body holds no records (an empty array)", Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse(" [ ] "u8.ToArray(), BodyFormat.Json)).Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -40,7 +40,7 @@ public class DeadLetterEndpointsTests
             TestHost.Json("{\"sql\":\"SELECT dataset, record_index, field FROM dead_letters ORDER BY record_index\"}"));
         Assert.Equal(HttpStatusCode.OK, explorer.StatusCode);
         var rows = JsonDocument.Parse(await explorer.Content.ReadAsStringAsync()).RootElement.GetProperty("rows");
-        Assert.Equal("[[\"orders\",1,\"Quantity\"],[\"orders\",2,null]]", rows.GetRawText().Replace(" ", "", StringComparison.Ordinal));
+        Assert.Equal("[[\"orders\",1,\"Quantity\"],[\"orders\",2,\"$\"]]", rows.GetRawText().Replace(" ", "", StringComparison.Ordinal));
         Assert.Empty((await PollAsync(host, "/api/v1/deadletters?dataset=products", 0)).GetProperty("deadletters").EnumerateArray());
 
         var metrics = await host.Client.GetStringAsync("/metrics");

@@ -53,7 +53,7 @@ public class IngestEndpointsTests
         Assert.Equal(3, json.GetProperty("rejected").GetInt32());
         var errors = json.GetProperty("errors").EnumerateArray().ToList();
         Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 1 && e.GetProperty("field").GetString() == "quantity");
-        Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 2 && e.GetProperty("error").GetString()!.Contains("line 3"));
+        Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 2 && e.GetProperty("field").GetString() == "$" && e.GetProperty("error").GetString()!.Contains("line 3"));
         Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 3 && e.GetProperty("field").GetString() == "invoice_no");
 
         var appended = log.Messages("orders").Select(m => CanonicalJson.Deserialize(DatasetCatalog.Orders, m.Value.Span)["invoice_no"]).ToList();
