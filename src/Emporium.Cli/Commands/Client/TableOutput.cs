@@ -34,21 +34,41 @@ public static class TableOutput
                 output.WriteLine(JsonSerializer.Serialize(body, Web.ResultJson.Options));
                 break;
             default:
-                var table = new Table().Border(TableBorder.Rounded);
-                if (name is not null)
-                {
-                    table.Title(name);
-                }
-                foreach (var column in result.Columns)
-                {
-                    table.AddColumn(new TableColumn(Markup.Escape(column.Name)));
-                }
-                foreach (var row in result.Rows)
-                {
-                    table.AddRow(row.Select(v => Markup.Escape(v is null ? "NULL" : Text(v))).ToArray());
-                }
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-                console.Write(table);
+                var cells = result.Rows.Select(row => row.Select(v => v is null ? "NULL" : Text(v)).ToArray()).ToList();
+                if (NaturalWidth(result.Columns, cells) <= console.Profile.Width)
+                {
+                    var table = new Table().Border(TableBorder.Rounded);
+                    if (name is not null)
+                    {
+                        table.Title(Markup.Escape(name));
+                    }
+                    foreach (var column in result.Columns)
+                    {
+                        table.AddColumn(new TableColumn(Markup.Escape(column.Name)));
+                    }
+                    foreach (var row in cells)
+                    {
+                        table.AddRow(row.Select(Markup.Escape).ToArray());
+                    }
+                    console.Write(table);
+                }
+                else
+                {
+                    // Too wide to read as a grid (every column would shrink to a few letters): one record at a time,
+                    // a line per column, as psql's expanded display does.
+                    for (var r = 0; r < cells.Count; r++)
+                    {
+                        var record = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{(name is null ? "" : name + " ")}row {r + 1}")).HideHeaders();
+                        record.AddColumn(new TableColumn("column").NoWrap());
+                        record.AddColumn("value");
+                        for (var c = 0; c < result.Columns.Count; c++)
+                        {
+                            record.AddRow(Markup.Escape(result.Columns[c].Name), Markup.Escape(cells[r][c]));
+                        }
+                        console.Write(record);
+                    }
+                }
                 output.WriteLine($"{result.Rows.Count} row(s){(result.Truncated ? " (truncated)" : "")}");
                 break;
         }
@@ -58,12 +78,19 @@ public static class TableOutput
     {
         null => "",
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
         byte[] bytes => "\\x" + Convert.ToHexStringLower(bytes),
         // Lists, structs and maps read as the JSON the API answers with.
         System.Collections.IEnumerable and not string => JsonSerializer.Serialize(value, Web.ResultJson.Options),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>Width of the grid if no cell had to wrap: each column as wide as its widest line, plus borders.</summary>
+    private static int NaturalWidth(IReadOnlyList<QueryColumn> columns, List<string[]> cells) =>
+        1 + columns.Select((column, c) => 3 + cells.Select(row => Widest(row[c])).Append(Widest(column.Name)).Max()).Sum();
+
+    private static int Widest(string text) => text.Split('\n').Max(line => line.Length);
 
     private static string Csv(string value)
     {

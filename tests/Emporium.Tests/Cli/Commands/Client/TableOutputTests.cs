@@ -47,4 +47,24 @@ public sealed class TableOutputTests
             + "\"rows\":[[\"B01, \\u0022x\\u0022\",[\"a\",null],{\"n\":1},\"yv4=\",1.5],[\"B02\",null,null,null,null]],\"truncated\":false}",
             Write("json").Trim());
     }
+
+    [Fact]
+    public void A_result_too_wide_for_the_terminal_prints_one_record_at_a_time()
+    {
+        var columns = Enumerable.Range(1, 12).Select(i => new QueryColumn($"column_{i}", "varchar")).ToList();
+        var rows = Enumerable.Range(1, 2).Select(r => columns.Select((_, c) => (object?)$"value-{r}-{c + 1}-abcdef").ToArray()).ToList();
+        rows[1][3] = true;
+        using var text = new StringWriter();
+
+        TableOutput.Write(new QueryResult(columns, rows), "table", text);
+
+        // Without the colour codes a terminal (or the test runner's environment) may get.
+        var lines = System.Text.RegularExpressions.Regex.Replace(text.ToString(), "\u001b\\[[0-9;]*m", "").Split(Environment.NewLine);
+        Assert.All(lines, l => Assert.True(l.Length <= 80, l));
+        Assert.Contains(lines, l => l.Trim() == "row 1");
+        Assert.Contains(lines, l => l.Trim() == "row 2");
+        Assert.Contains(lines, l => l.StartsWith("│ column_1 ", StringComparison.Ordinal) && l.Contains("value-1-1-abcdef", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("│ column_4 ", StringComparison.Ordinal) && l.Contains(" true ", StringComparison.Ordinal));
+        Assert.Contains("2 row(s)", text.ToString(), StringComparison.Ordinal);
+    }
 }
