@@ -73,6 +73,12 @@ export function formatCell(v: unknown, type: string, f?: CellFormat): string {
   }
 }
 
+/** Whether a warehouse column type holds numbers (not intervals, lists or other values that read as text). */
+export function isNumericType(type: string): boolean {
+  const f = defaultFormat(type);
+  return f === 'count' || f === 'number';
+}
+
 function defaultFormat(type: string): CellFormat {
   const t = type.toLowerCase();
   // Arrays, lists, structs and maps arrive as JSON values whatever their element type.
@@ -85,7 +91,7 @@ function defaultFormat(type: string): CellFormat {
 
 /** A result grid. Each cell keeps its raw value in data-value so tests compare numbers, not formatting. */
 export function table(t: Table, opts: { formats?: Record<string, CellFormat>; caption?: string; testId?: string; maxRows?: number } = {}): HTMLElement {
-  const numeric = t.columns.map(c => defaultFormat(c.type) === 'count' || defaultFormat(c.type) === 'number');
+  const numeric = t.columns.map(c => isNumericType(c.type));
   const shown = opts.maxRows ? t.rows.slice(0, opts.maxRows) : t.rows;
   const tbl = h('table', { 'data-testid': opts.testId },
     opts.caption ? h('caption', {}, opts.caption) : null,

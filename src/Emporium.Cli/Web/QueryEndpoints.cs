@@ -6,7 +6,7 @@ using Emporium.Warehouse;
 namespace Emporium.Cli.Web;
 
 /// <summary><c>POST /api/v1/query {"sql","maxRows"?}</c>: one read-only SELECT/WITH statement; refused statements are a
-/// 400 with the warehouse's reason.</summary>
+/// 400 with the warehouse's reason. <c>GET /api/v1/tables</c>: what such a statement may read, with columns.</summary>
 public sealed class QueryEndpoints : IEndpointModule
 {
     public const int DefaultMaxRows = 10_000;
@@ -61,6 +61,12 @@ public sealed class QueryEndpoints : IEndpointModule
             .RequireScope(Scopes.Read)
             .WithName("Query")
             .WithSummary("Run one read-only SQL query against the warehouse");
+
+        app.MapGet("/api/v1/tables", async (Backends backends, CancellationToken ct) =>
+                Results.Json(new { tables = await WarehouseRelations.ListAsync(backends.RequireWarehouse(), ct) }, ApiErrors.Json))
+            .RequireScope(Scopes.Read)
+            .WithName("Tables")
+            .WithSummary("The tables and views a query may read, with their columns");
     }
 }
 

@@ -101,6 +101,25 @@ public abstract class ReadOnlyQueryScenarioTests
     }
 
     [Fact]
+    public async Task The_tables_and_views_a_query_may_read_are_listed_with_their_columns()
+    {
+        var relations = await WarehouseRelations.ListAsync(Warehouse, CancellationToken.None);
+
+        var categories = relations.Single(r => r.Name == "categories");
+        Assert.Equal("table", categories.Kind);
+        Assert.Equal(["id", "category_name", "_source", "_loaded_at"], categories.Columns.Select(c => c.Name));
+        var sales = relations.Single(r => r.Name == "daily_sales");
+        Assert.Equal("view", sales.Kind);
+        Assert.Equal(["sales_date", "country", "total_sales"], sales.Columns.Select(c => c.Name));
+        // Whatever is listed, a user's query may read, with the listed columns.
+        foreach (var relation in relations)
+        {
+            var read = await Query($"SELECT * FROM {relation.Name} LIMIT 0");
+            Assert.Equal(relation.Columns.Select(c => c.Name), read.Columns.Select(c => c.Name));
+        }
+    }
+
+    [Fact]
     public async Task Errors_carry_the_engines_message()
     {
         var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query("SELECT no_such_column FROM categories"));

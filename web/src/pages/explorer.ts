@@ -1,7 +1,7 @@
-import { query, type Table } from '../api';
+import { getJson, query, type Table } from '../api';
 import { chart, disposeCharts, type ChartKind } from '../charts';
 import { download, toCsv } from '../csv';
-import { card, errorBox, field, h, loading, table } from '../dom';
+import { card, errorBox, field, h, isNumericType, loading, table } from '../dom';
 import * as fmt from '../format';
 import type { Page } from '../page';
 
@@ -12,7 +12,9 @@ const examples: [string, string][] = [
 ];
 
 const storageKey = 'emporium.sql';
-const numeric = /int|double|float|real|decimal|numeric/i;
+
+/** A table or view of <c>GET /api/v1/tables</c>. */
+interface Relation { name: string; kind: string; columns: { name: string; type: string }[] }
 
 export const explorer: Page = {
   path: '/sql',
@@ -49,8 +51,19 @@ export const explorer: Page = {
         run.disabled = false;
       }
     });
-    root.append(card('Query', { wide: true, id: 'query' }, form), result);
+    const tables = card('Tables and views', { wide: true, id: 'tables' }, loading());
+    root.append(card('Query', { wide: true, id: 'query' }, form), result, tables);
     if (ctx.params.get('q')) form.requestSubmit();
+    try {
+      const body = await getJson<{ tables: Relation[] }>('/api/v1/tables', ctx.signal);
+      tables.replaceChildren(tables.firstElementChild!, relationList(body.tables, name => {
+        sql.value = `SELECT * FROM ${name} LIMIT 100`;
+        form.requestSubmit();
+        sql.scrollIntoView({ block: 'nearest' });
+      }));
+    } catch (e) {
+      tables.replaceChildren(tables.firstElementChild!, errorBox(e));
+    }
   },
 };
 
@@ -59,13 +72,13 @@ function showResult(result: HTMLElement, t: Table): void {
   const csv = h('button', { type: 'button', class: 'secondary', 'data-testid': 'download-csv', onclick: () => download('query-result.csv', toCsv(t)) }, 'Download CSV');
   const grid = card('Result', { wide: true, id: 'result' }, h('div', { class: 'actions' }, csv), table(t, { caption: 'Query result', testId: 'result-table', maxRows: 1000 }));
   result.replaceChildren(grid);
-  const numbers = t.columns.map((c, i) => ({ c, i })).filter(x => numeric.test(x.c.type));
+  const numbers = t.columns.map((c, i) => ({ c, i })).filter(x => isNumericType(x.c.type));
   if (!t.rows.length || !numbers.length) return;
   // Chart of the result: the reader chooses the kind, the label column and the value column.
   const kind = h('select', { name: 'kind' }, ...(['bar', 'line', 'pie'] as const).map(k => h('option', { value: k }, k)));
   const labelCol = h('select', { name: 'label' }, ...t.columns.map((c, i) => h('option', { value: i }, c.name)));
   const valueCol = h('select', { name: 'value' }, ...numbers.map(x => h('option', { value: x.i }, x.c.name)));
-  const firstText = t.columns.findIndex(c => !numeric.test(c.type));
+  const firstText = t.columns.findIndex(c => !isNumericType(c.type));
   labelCol.value = String(firstText >= 0 ? firstText : 0);
   valueCol.value = String(numbers.find(x => x.i !== Number(labelCol.value))?.i ?? numbers[0].i);
   const holder = h('div');
@@ -83,4 +96,15 @@ function showResult(result: HTMLElement, t: Table): void {
     h('div', { class: 'filters' }, field('Chart', kind), field('Labels', labelCol), field('Values', valueCol)), holder,
     t.rows.length > 200 ? h('p', { class: 'muted' }, 'The chart shows the first 200 rows.') : null));
   draw();
+}
+
+/** What a query may read: each table or view with its columns (opened on demand); its name runs a first look at it.
+ * Emporium's own bookkeeping tables (names starting with "_") come last. */
+function relationList(relations: Relation[], open: (name: string) => void): HTMLElement {
+  const sorted = [...relations].sort((a, b) => Number(a.name.startsWith('_')) - Number(b.name.startsWith('_')) || a.name.localeCompare(b.name));
+  return h('div', { class: 'relations', 'data-testid': 'relations' }, ...sorted.map(r =>
+    h('details', { 'data-relation': r.name },
+      h('summary', {}, h('span', { class: 'relation-name' }, r.name), ' ', h('span', { class: 'muted' }, r.kind)),
+      h('button', { type: 'button', class: 'secondary', 'data-testid': `open-${r.name}`, onclick: () => open(r.name) }, `SELECT * FROM ${r.name} LIMIT 100`),
+      h('ul', { class: 'columns' }, ...r.columns.map(c => h('li', {}, h('code', {}, c.name), ' ', h('span', { class: 'muted' }, c.type)))))));
 }

@@ -343,6 +343,16 @@ public sealed class DashboardTests(DashboardFixture f)
         await Assertions.Expect(cells.Nth(2)).ToHaveTextAsync($"{{\"r\":{first}}}");
         await Assertions.Expect(cells.Nth(3)).ToHaveTextAsync("01:30:00");
 
+        // The table list holds what GET /api/v1/tables lists; a table's button runs a first look at it.
+        var listed = (await f.Http.GetFromJsonAsync<JsonElement>("api/v1/tables")).GetProperty("tables").EnumerateArray().ToList();
+        await Assertions.Expect(p.Page.Locator("[data-testid='relations'] details")).ToHaveCountAsync(listed.Count);
+        await p.Page.Locator("details[data-relation='products'] summary").ClickAsync();
+        await p.Page.GetByTestId("open-products").ClickAsync();
+        var products = (long)(await MartTable.QueryAsync(f.Http, "SELECT COUNT(*) AS n FROM products")).Numbers("n")[0]!.Value;
+        await Assertions.Expect(rows).ToHaveCountAsync((int)Math.Min(100, products));
+        var productColumns = listed.Single(t => t.GetProperty("name").GetString() == "products").GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(productColumns, await p.Page.Locator("[data-testid='result-table'] thead th").AllInnerTextsAsync());
+
         var ordersBefore = (await MartTable.QueryAsync(f.Http, "SELECT COUNT(*) AS n FROM orders")).Numbers("n")[0];
         foreach (var sql in new[] { "DELETE FROM orders", "SELECT * FROM read_csv('/etc/passwd')" })
         {

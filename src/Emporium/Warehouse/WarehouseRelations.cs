@@ -1,0 +1,26 @@
+namespace Emporium.Warehouse;
+
+/// <summary>A table or view a read-only query may name, with its columns.</summary>
+public sealed record WarehouseRelation(string Name, string Kind, IReadOnlyList<QueryColumn> Columns);
+
+/// <summary>The tables and views of the warehouse's own schema, from the SQL-standard <c>information_schema</c> that
+/// both DuckDB and PostgreSQL answer the same way, for the SQL explorer's table list.</summary>
+public static class WarehouseRelations
+{
+    public static async Task<IReadOnlyList<WarehouseRelation>> ListAsync(IWarehouse warehouse, CancellationToken ct)
+    {
+        var result = await warehouse.QueryAsync("""
+            SELECT c.table_name, t.table_type, c.column_name, c.data_type
+            FROM information_schema.columns c
+            JOIN information_schema.tables t
+              ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema AND t.table_name = c.table_name
+            WHERE c.table_catalog = current_database() AND c.table_schema = current_schema()
+            ORDER BY c.table_name, c.ordinal_position
+            """, ct).ConfigureAwait(false);
+        return result.Rows
+            .GroupBy(r => (Name: (string)r[0]!, Kind: (string)r[1]!))
+            .Select(g => new WarehouseRelation(g.Key.Name, g.Key.Kind == "VIEW" ? "view" : "table",
+                g.Select(r => new QueryColumn((string)r[2]!, ((string)r[3]!).ToLowerInvariant())).ToList()))
+            .ToList();
+    }
+}
