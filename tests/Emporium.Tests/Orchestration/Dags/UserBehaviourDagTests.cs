@@ -93,29 +93,21 @@ public sealed class UserBehaviourDagTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task An_unknown_purchase_source_fails_the_extract_and_names_both_choices()
-    {
-        await using var harness = new SeedDagHarness(new UserBehaviourDag());
-        var run = harness.Engine.Trigger("user_behaviour", Ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), new Dictionary<string, string?> { ["purchases_from"] = "mysql" });
-        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-
-        await harness.Engine.WaitUntilAsync(() => harness.Store.Tries(run.Key, "extract_user_purchase").Count >= 1
-            && harness.Store.Tries(run.Key, "extract_user_purchase")[0].EndedAt is not null, guard.Token);
-
-        Assert.Contains("purchases_from must be 'postgres' or 'orders', not 'mysql'", harness.Log(Ds, "extract_user_purchase"), StringComparison.Ordinal);
-    }
+    public async Task An_unknown_purchase_source_fails_the_extract_and_names_both_choices() =>
+        Assert.Contains("purchases_from must be 'postgres' or 'orders', not 'mysql'", await FirstExtractLogAsync(new() { ["purchases_from"] = "mysql" }), StringComparison.Ordinal);
 
     [Fact]
-    public async Task A_missing_connection_string_fails_the_extract_with_its_name()
+    public async Task A_missing_connection_string_fails_the_extract_with_its_name() =>
+        Assert.Contains("pg_connection", await FirstExtractLogAsync(new() { ["pg_connection"] = "" }), StringComparison.Ordinal);
+
+    /// <summary>The log of the extract's first try. It has 2 retries with a 1 minute delay: wait only for its first failure.</summary>
+    private static async Task<string> FirstExtractLogAsync(Dictionary<string, string?> parameters)
     {
         await using var harness = new SeedDagHarness(new UserBehaviourDag());
-        var run = harness.Engine.Trigger("user_behaviour", Ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), new Dictionary<string, string?> { ["pg_connection"] = "" });
+        var run = harness.Engine.Trigger("user_behaviour", Ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), parameters);
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-
-        // The extract has 2 retries with a 1 minute delay: wait only for its first failure.
         await harness.Engine.WaitUntilAsync(() => harness.Store.Tries(run.Key, "extract_user_purchase").Count >= 1
             && harness.Store.Tries(run.Key, "extract_user_purchase")[0].EndedAt is not null, guard.Token);
-
-        Assert.Contains("pg_connection", harness.Log(Ds, "extract_user_purchase"));
+        return harness.Log(Ds, "extract_user_purchase");
     }
 }
