@@ -1,3 +1,6 @@
+using System.Globalization;
+using Emporium.Cli.Commands.Client;
+using Emporium.Warehouse;
 using Emporium.Batch.Catalog;
 using Spectre.Console;
 
@@ -11,18 +14,15 @@ public static class CatalogOutput
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         if (!detailed)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title("catalog");
-            foreach (var column in new[] { "name", "kind", "format", "rows", "columns", "partitions", "files", "last load" })
+            // The query output's grid, or one record at a time where the grid would not fit the terminal.
+            var columns = new[] { "name", "kind", "format", "rows", "columns", "partitions", "files", "last load (UTC)" }.Select(c => new QueryColumn(c, "varchar")).ToList();
+            var rows = tables.Select(t => new object?[]
             {
-                table.AddColumn(column);
-            }
-            foreach (var t in tables)
-            {
-                table.AddRow(Markup.Escape(t.Name), t.Kind, Markup.Escape(t.Format), t.Rows.ToString("N0"), t.Columns.Count.ToString(),
-                    Markup.Escape(string.Join(", ", t.Partitions.Select(p => $"{p.Key} ({p.Values.Count})"))),
-                    t.Files.Count.ToString(), t.LastLoad?.ToString("u") ?? "-");
-            }
-            console.Write(table);
+                t.Name, t.Kind, t.Format, t.Rows.ToString("N0", CultureInfo.InvariantCulture), t.Columns.Count.ToString(CultureInfo.InvariantCulture),
+                string.Join(", ", t.Partitions.Select(p => $"{p.Key} ({p.Values.Count})")), t.Files.Count.ToString(CultureInfo.InvariantCulture),
+                t.LastLoad?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-",
+            }).ToList();
+            TableOutput.Write(new QueryResult(columns, rows), "table", Console.Out, "catalog");
             return;
         }
         foreach (var t in tables)
