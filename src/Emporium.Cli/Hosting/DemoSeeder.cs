@@ -1,12 +1,10 @@
-using System.Globalization;
 using System.Text.Json;
+using Emporium.Cli.Web;
+using Emporium.Configuration;
 using Emporium.Datasets;
 using Emporium.Demo;
 using Emporium.Ingest;
-using Emporium.Cli.Web;
-using Emporium.Configuration;
 using Emporium.Orchestration;
-using Emporium.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Emporium.Cli.Hosting;
@@ -51,20 +49,18 @@ public static class DemoSeeder
             ("orders", sizes.Orders),
         };
         var summary = new List<string>();
-        var accepted = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (dataset, rows) in plan)
         {
             var schema = DatasetCatalog.Find(dataset)!;
-            var sent = 0L;
+            var accepted = 0L;
             foreach (var batch in DemoGenerators.Records(dataset, rows, options).Chunk(BatchSize))
             {
-                sent += (await IngestAsync(pipeline, schema, batch, ct)).Accepted;
+                accepted += (await IngestAsync(pipeline, schema, batch, ct)).Accepted;
             }
-            accepted[dataset] = sent;
-            summary.Add($"{sent:N0} {dataset}");
+            summary.Add($"{accepted:N0} {dataset}");
         }
         output.WriteLine($"  demo:      sent {string.Join(", ", summary)} through ingest");
-        await QueueDagsAsync(host, accepted, output, ct);
+        await QueueDagsAsync(host, output, ct);
     }
 
     /// <summary>Days of user behaviour the demo computes: the last week of its orders.</summary>
@@ -77,12 +73,13 @@ public static class DemoSeeder
     /// pages: <c>user_behaviour</c> for the last week of demo orders (read from the orders dataset: the demo has no
     /// PostgreSQL), and <c>seller_catalog</c> for yesterday and today (two snapshots, so alerts fire) from the demo
     /// seller API this server answers in demo mode, matched against a generated supplier file.</summary>
-    private static async Task QueueDagsAsync(EmporiumHost host, IReadOnlyDictionary<string, long> accepted, TextWriter output, CancellationToken ct)
+    private static async Task QueueDagsAsync(EmporiumHost host, TextWriter output, CancellationToken ct)
     {
         var engine = host.App.Services.GetService<DagEngine>();
+        var lag = host.App.Services.GetService<LagMonitor>();
         var warehouse = host.Backends.Warehouse;
         var options = host.App.Services.GetRequiredService<EmporiumOptions>();
-        if (engine is null || warehouse is null)
+        if (engine is null || lag is null || warehouse is null)
         {
             return;
         }
@@ -90,12 +87,9 @@ public static class DemoSeeder
         patience.CancelAfter(TimeSpan.FromMinutes(2));
         try
         {
-            foreach (var dataset in new[] { "products", "orders" })
+            while ((await lag.GetAsync(patience.Token)).TotalLag is not 0)
             {
-                while (await CountAsync(warehouse, dataset, patience.Token) < accepted.GetValueOrDefault(dataset))
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(250), patience.Token);
-                }
+                await Task.Delay(TimeSpan.FromMilliseconds(250), patience.Token);
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -115,7 +109,7 @@ public static class DemoSeeder
             engine.Backfill("user_behaviour", from, to, new Dictionary<string, string?> { ["purchases_from"] = "orders" });
             output.WriteLine($"  demo:      user_behaviour queued for {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, from the orders dataset");
         }
-        if (options.Demo && accepted.GetValueOrDefault("products") > 0)
+        if (options.Demo)
         {
             var suppliers = Path.Combine(BackendAddresses.FullDataDir(options), "demo", "distributors.csv");
             Directory.CreateDirectory(Path.GetDirectoryName(suppliers)!);
@@ -134,9 +128,6 @@ public static class DemoSeeder
             output.WriteLine($"  demo:      seller_catalog queued for {today.AddDays(-1):yyyy-MM-dd} and {today:yyyy-MM-dd}, from the demo seller API");
         }
     }
-
-    private static async Task<long> CountAsync(IWarehouse warehouse, string dataset, CancellationToken ct) =>
-        Convert.ToInt64((await warehouse.QueryAsync($"SELECT count(*) FROM {dataset}", ct)).Rows[0][0], CultureInfo.InvariantCulture);
 
     private static async Task<IngestResult> IngestAsync(IngestPipeline pipeline, DatasetSchema schema, CanonicalRecord[] batch, CancellationToken ct)
     {
