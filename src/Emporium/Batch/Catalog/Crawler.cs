@@ -44,9 +44,17 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             {
                 files.Add(await ProbeAsync(file, root, scratch, ct).ConfigureAwait(false));
             }
-            IReadOnlyList<IReadOnlyList<string>> groups = files.Count == 1
-                ? [expansion.Files]
-                : SchemaGroups.Split(files.Select(f => (f.Path, Columns(f))).ToList());
+            IReadOnlyList<IReadOnlyList<string>> groups;
+            if (files.Count == 1)
+            {
+                groups = [expansion.Files];
+            }
+            else
+            {
+                // One DuckDB instance for every file's DESCRIBE: opening one costs more than sniffing a small file.
+                using var connection = OpenMemory();
+                groups = SchemaGroups.Split(files.Select(f => (f.Path, Columns(connection, f))).ToList());
+            }
             if (groups.Count == 1)
             {
                 return [await CrawlFilesAsync(root, table, files, ct).ConfigureAwait(false)];
@@ -104,8 +112,8 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
 
     /// <summary>One file's own columns, without the partition columns its folders add (shared by every dataset laid
     /// out the same way, they say nothing about whether two schemas are related).</summary>
-    private static IReadOnlyCollection<string> Columns(CrawledFile file) =>
-        DescribeTopLevel($"SELECT * FROM {Reader(file.Family, [file.ReadAs], hive: false)}", file.Path).Select(c => c.Name).ToList();
+    private static IReadOnlyCollection<string> Columns(DuckDBConnection connection, CrawledFile file) =>
+        DescribeTopLevel(connection, $"SELECT * FROM {Reader(file.Family, [file.ReadAs], hive: false)}", file.Path).Select(c => c.Name).ToList();
 
     private async Task<CatalogTable> CrawlFilesAsync(string root, string table, IReadOnlyList<CrawledFile> crawled, CancellationToken ct)
     {
@@ -188,17 +196,23 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     private static List<Inferred> Describe(string source)
     {
         var result = new List<Inferred>();
-        foreach (var (name, type) in DescribeTopLevel(source, file: null))
+        using var connection = OpenMemory();
+        foreach (var (name, type) in DescribeTopLevel(connection, source, file: null))
         {
             Flatten(name, type, Quote(name), result);
         }
         return result;
     }
 
-    private static List<(string Name, string Type)> DescribeTopLevel(string source, string? file)
+    private static DuckDBConnection OpenMemory()
     {
-        using var connection = new DuckDBConnection("Data Source=:memory:");
+        var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
+        return connection;
+    }
+
+    private static List<(string Name, string Type)> DescribeTopLevel(DuckDBConnection connection, string source, string? file)
+    {
         using var cmd = connection.CreateCommand();
         cmd.CommandText = $"DESCRIBE SELECT * FROM ({source})";
         var result = new List<(string, string)>();
