@@ -27,8 +27,11 @@ public static class CatalogOutput
         }
         foreach (var t in tables)
         {
-            console.MarkupLine(Markup.Escape($"{t.Name} ({t.Kind}, {t.Format}, schema v{t.Version}): {t.Rows:N0} rows, last load {t.LastLoad?.ToString("u") ?? "-"}"));
-            console.MarkupLine(Markup.Escape($"  location: {t.Location}"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{t.Name} ({t.Kind}, {t.Format}, schema v{t.Version}): {t.Rows:N0} rows, last load {t.LastLoad?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-"} UTC"));
+            // Paths go out as plain lines: Spectre would break them at the console width, and a path cut in two can
+            // no longer be copied.
+            Console.Out.WriteLine($"  location: {t.Location}");
             var schema = new Table().Border(TableBorder.Simple);
             schema.AddColumn("column");
             schema.AddColumn("type");
@@ -44,7 +47,7 @@ public static class CatalogOutput
             }
             foreach (var f in t.Files.Take(50))
             {
-                console.MarkupLine(Markup.Escape($"  file: {f}"));
+                Console.Out.WriteLine($"  file: {f}");
             }
         }
     }
