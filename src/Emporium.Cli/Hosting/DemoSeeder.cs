@@ -5,6 +5,7 @@ using Emporium.Datasets;
 using Emporium.Demo;
 using Emporium.Ingest;
 using Emporium.Orchestration;
+using Emporium.Warehouse;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Emporium.Cli.Hosting;
@@ -103,16 +104,18 @@ public static class DemoSeeder
             DateTime t => DateOnly.FromDateTime(t),
             _ => null,
         };
+        var demoDir = Directory.CreateDirectory(Path.Combine(BackendAddresses.FullDataDir(options), "demo")).FullName;
         if (last is { } to)
         {
             var from = to.AddDays(1 - UserBehaviourDays);
-            engine.Backfill("user_behaviour", from, to, new Dictionary<string, string?> { ["purchases_from"] = "orders" });
-            output.WriteLine($"  demo:      user_behaviour queued for {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, from the orders dataset");
+            var training = Path.Combine(demoDir, "training_reviews.json");
+            await WriteTrainingReviewsAsync(warehouse, training, ct);
+            engine.Backfill("user_behaviour", from, to, new Dictionary<string, string?> { ["purchases_from"] = "orders", ["training_reviews"] = training });
+            output.WriteLine($"  demo:      user_behaviour queued for {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, from the orders dataset, its classifier trained on the demo reviews");
         }
         if (options.Demo)
         {
-            var suppliers = Path.Combine(BackendAddresses.FullDataDir(options), "demo", "distributors.csv");
-            Directory.CreateDirectory(Path.GetDirectoryName(suppliers)!);
+            var suppliers = Path.Combine(demoDir, "distributors.csv");
             await File.WriteAllTextAsync(suppliers, DemoSellerCatalog.SupplierCsv(await DemoEndpoints.ProductsAsync(warehouse, ct)), ct);
             var today = DateOnly.FromDateTime(host.App.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
             foreach (var day in new[] { today.AddDays(-1), today })
@@ -126,6 +129,19 @@ public static class DemoSeeder
                 });
             }
             output.WriteLine($"  demo:      seller_catalog queued for {today.AddDays(-1):yyyy-MM-dd} and {today:yyyy-MM-dd}, from the demo seller API");
+        }
+    }
+
+    /// <summary>The demo's rated reviews as the training file of the review classifier (McAuley's JSON lines:
+    /// <c>overall</c>, <c>reviewText</c>), so the demo classifies with the ML model instead of the seed's rule.</summary>
+    private static async Task WriteTrainingReviewsAsync(IWarehouse warehouse, string path, CancellationToken ct)
+    {
+        var reviews = await warehouse.QueryAsync("SELECT rating, text FROM reviews WHERE rating IS NOT NULL AND text IS NOT NULL ORDER BY review_id", ct);
+        await using var file = File.Create(path);
+        foreach (var row in reviews.Rows)
+        {
+            await JsonSerializer.SerializeAsync(file, new { overall = row[0], reviewText = row[1] }, cancellationToken: ct);
+            file.WriteByte((byte)'\n');
         }
     }
 

@@ -55,6 +55,10 @@ public sealed class DemoSeederTests
             Assert.True(done.State == RunState.Success, $"{run.Key}: {done.State}\n{output}");
         }
         Assert.Contains("user_behaviour queued for", output.ToString(), StringComparison.Ordinal);
+        // The review classifier is the ML model, trained once on the demo's reviews and loaded by the other days.
+        var models = engine.Store.Runs("user_behaviour").Select(r => engine.Store.XComs(r.Key, "classify_movie_reviews")).ToList();
+        Assert.All(models, x => Assert.StartsWith("\"models/review_sentiment/", x["model"], StringComparison.Ordinal));
+        Assert.Single(models, x => x["model_loaded"] == "false");
         Assert.Contains("seller_catalog queued for", output.ToString(), StringComparison.Ordinal);
         var warehouse = host.Host.Backends.Warehouse!;
         async Task<IReadOnlyList<object?[]>> Rows(string sql) => (await warehouse.QueryAsync(sql, CancellationToken.None)).Rows;
