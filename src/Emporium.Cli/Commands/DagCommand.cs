@@ -6,6 +6,7 @@ using Emporium.Cli.Commands.Dags;
 using Emporium.Cli.Hosting;
 using Emporium.Cli.Web;
 using Emporium.Orchestration;
+using Emporium.Warehouse;
 using Spectre.Console;
 
 namespace Emporium.Cli.Commands;
@@ -175,20 +176,13 @@ public sealed class DagCommand : ICliCommand
                 Console.Out.WriteLine(body.GetRawText());
                 return 0;
             }
-            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(dag));
-            // Names, dates and states never break across lines; the task list takes what width is left.
-            foreach (var column in new[] { "ds", "run id", "state", "started", "ended" })
+            var rows = body.GetProperty("runs").EnumerateArray().Select(run => new object?[]
             {
-                table.AddColumn(new TableColumn(column).NoWrap());
-            }
-            table.AddColumn("tasks");
-            foreach (var run in body.GetProperty("runs").EnumerateArray())
-            {
-                var tasks = string.Join(" ", run.GetProperty("tasks").EnumerateArray().Select(t => $"{t.GetProperty("task").GetString()}={t.GetProperty("state").GetString()}"));
-                table.AddRow(Markup.Escape(run.GetProperty("ds").GetString()!), Markup.Escape(run.GetProperty("runId").GetString()!),
-                    Markup.Escape(run.GetProperty("state").GetString()!), Markup.Escape(Time(run, "startedAt")), Markup.Escape(Time(run, "endedAt")), Markup.Escape(tasks));
-            }
-            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }).Write(table);
+                run.GetProperty("ds").GetString(), run.GetProperty("runId").GetString(), run.GetProperty("state").GetString(),
+                Time(run, "startedAt"), Time(run, "endedAt"),
+                string.Join(" ", run.GetProperty("tasks").EnumerateArray().Select(t => $"{t.GetProperty("task").GetString()}={t.GetProperty("state").GetString()}")),
+            }).ToList();
+            WriteTable(["ds", "run id", "state", "started", "ended", "tasks"], rows, dag);
             return 0;
         }));
         return command;
@@ -346,43 +340,28 @@ public sealed class DagCommand : ICliCommand
             Console.Out.WriteLine(body.GetRawText());
             return;
         }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        // A DAG's name, schedule and last run never break across lines; the task chain takes what width is left, and
-        // the description only shows where it fits (dag list --json has it always).
-        var described = console.Profile.Width >= 140;
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in new[] { "dag", "schedule", "paused", "last run" })
-        {
-            table.AddColumn(new TableColumn(column).NoWrap());
-        }
-        table.AddColumn("tasks");
-        if (described)
-        {
-            table.AddColumn("description");
-        }
-        foreach (var dag in body.GetProperty("dags").EnumerateArray())
+        var rows = body.GetProperty("dags").EnumerateArray().Select(dag =>
         {
             var last = dag.GetProperty("lastRun");
-            var cells = new List<string>
+            return new object?[]
             {
-                Markup.Escape(dag.GetProperty("name").GetString()!),
-                Markup.Escape(dag.GetProperty("schedule").GetString()!),
-                dag.GetProperty("paused").GetBoolean() ? "paused" : "",
-                Markup.Escape(last.ValueKind == JsonValueKind.Object ? $"{last.GetProperty("ds").GetString()} {last.GetProperty("state").GetString()}" : "—"),
-                Markup.Escape(string.Join(" → ", dag.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()))),
+                dag.GetProperty("name").GetString(), dag.GetProperty("schedule").GetString(), dag.GetProperty("paused").GetBoolean() ? "paused" : "",
+                last.ValueKind == JsonValueKind.Object ? $"{last.GetProperty("ds").GetString()} {last.GetProperty("state").GetString()}" : "—",
+                string.Join(" → ", dag.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString())),
+                dag.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : "",
             };
-            if (described)
-            {
-                cells.Add(Markup.Escape(dag.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : ""));
-            }
-            table.AddRow(cells.ToArray());
-        }
-        console.Write(table);
+        }).ToList();
+        WriteTable(["dag", "schedule", "paused", "last run", "tasks", "description"], rows, "DAGs");
         foreach (var error in body.GetProperty("errors").EnumerateArray())
         {
             Console.Error.WriteLine($"skipped DAG definition: {error.GetString()}");
         }
     }
+
+    /// <summary>The query output's layout: a grid where it fits the terminal, otherwise one record at a time (a DAG's
+    /// task chain or a run's task states are too long for a grid of 80 columns).</summary>
+    private static void WriteTable(string[] columns, List<object?[]> rows, string? title) =>
+        TableOutput.Write(new QueryResult(columns.Select(c => new QueryColumn(c, "varchar")).ToList(), rows), "table", Console.Out, title);
 
     private static string Time(JsonElement run, string property) =>
         run.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Replace('T', ' ')[..Math.Min(19, v.GetString()!.Length)] : "";

@@ -45,6 +45,15 @@ public class DagCommandTests
         Assert.Equal(0, runsCode);
         var run = Assert.Single(JsonDocument.Parse(runsJson).RootElement.GetProperty("runs").EnumerateArray());
         Assert.Equal("success", run.GetProperty("state").GetString());
+        // The same run as a table at 80 columns: its id, state and every task's state, nothing cut away.
+        var (tableCode, table) = await RunAsync(["dag", "runs", ProbeDag.Name, "--data", data.Path]);
+        Assert.Equal(0, tableCode);
+        Assert.Matches($@"│ run id\s+│ {run.GetProperty("runId").GetString()}\s+│", table);
+        Assert.Matches(@"│ state\s+│ success\s+│", table);
+        foreach (var task in run.GetProperty("tasks").EnumerateArray())
+        {
+            Assert.Contains($"{task.GetProperty("task").GetString()}={task.GetProperty("state").GetString()}", table, StringComparison.Ordinal);
+        }
 
         using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(data.Path));
         var key = new RunKey(ProbeDag.Name, new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
@@ -90,17 +99,18 @@ public class DagCommandTests
         var listed = dags.Single(d => d.GetProperty("name").GetString() == "reviews_batch");
         Assert.True(listed.GetProperty("paused").GetBoolean());
 
-        // The table fits 80 columns (the width of a redirected output) without breaking a DAG's name.
+        // At 80 columns (the width of a redirected output) each DAG is a record: its name whole, its tasks and state.
         (code, text) = await RunAsync(["dag", "list", "--data", data.Path]);
         Assert.True(code == 0, text);
-        var lines = text.Split('\n');
+        var lines = System.Text.RegularExpressions.Regex.Replace(text, "\u001b\\[[0-9;]*m", "").Split('\n');
         Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 80, l));
         foreach (var dag in dags)
         {
-            var name = dag.GetProperty("name").GetString()!;
-            Assert.Contains(lines, l => l.StartsWith($"│ {name} ", StringComparison.Ordinal) && l.Contains(dag.GetProperty("schedule").GetString()!, StringComparison.Ordinal));
+            Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^│ dag\s+│ {dag.GetProperty("name").GetString()}\s+│$"));
         }
-        Assert.Contains(lines, l => l.StartsWith("│ reviews_batch ", StringComparison.Ordinal) && l.Contains("paused", StringComparison.Ordinal));
+        Assert.Contains($"{dags.Count} row(s)", text, StringComparison.Ordinal);
+        var reviewsBatch = string.Join('\n', lines.SkipWhile(l => !l.Contains("│ reviews_batch ", StringComparison.Ordinal)).Take(4));
+        Assert.Matches(@"│ paused\s+│ paused\s+│", reviewsBatch);
 
         await using var host = await TestHost.StartAsync();
         (code, text) = await RunAsync(["dag", "unpause", "reviews_batch", "--data", host.DataDir]);
