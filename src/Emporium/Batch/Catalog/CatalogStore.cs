@@ -43,9 +43,7 @@ public sealed class CatalogStore(IWarehouse warehouse)
     /// table. The row count is taken from the new table in the same transaction.</summary>
     public static string SaveSql(CatalogTable table, DateTime crawledAt)
     {
-        var sql = new StringBuilder();
-        sql.AppendLine($"DELETE FROM {ColumnsTable} WHERE table_name = {Literal(table.Name)};");
-        sql.AppendLine($"DELETE FROM {TablesTable} WHERE name = {Literal(table.Name)};");
+        var sql = new StringBuilder(RemoveEntrySql(table.Name));
         for (var i = 0; i < table.Columns.Count; i++)
         {
             var c = table.Columns[i];
@@ -58,4 +56,10 @@ public sealed class CatalogStore(IWarehouse warehouse)
             """);
         return sql.ToString();
     }
+
+    /// <summary>SQL that drops a crawled table and its catalog entry.</summary>
+    public static string DropSql(string name) => RemoveEntrySql(name) + $"DROP TABLE IF EXISTS {Quote(name)};\n";
+
+    private static string RemoveEntrySql(string name) =>
+        $"DELETE FROM {ColumnsTable} WHERE table_name = {Literal(name)};\nDELETE FROM {TablesTable} WHERE name = {Literal(name)};\n";
 }

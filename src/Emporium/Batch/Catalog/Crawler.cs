@@ -55,17 +55,21 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
                 using var connection = OpenMemory();
                 groups = SchemaGroups.Split(files.Select(f => (f.Path, Columns(connection, f))).ToList());
             }
+            var tables = new List<CatalogTable>();
             if (groups.Count == 1)
             {
-                return [await CrawlFilesAsync(root, table, files, ct).ConfigureAwait(false)];
+                tables.Add(await CrawlFilesAsync(root, table, files, ct).ConfigureAwait(false));
             }
-            var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-            var labels = SchemaGroups.Labels(root, groups);
-            var tables = new List<CatalogTable>();
-            for (var i = 0; i < groups.Count; i++)
+            else
             {
-                tables.Add(await CrawlFilesAsync(root, TableName($"{table}_{labels[i]}"), groups[i].Select(f => byPath[f]).ToList(), ct).ConfigureAwait(false));
+                var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+                var labels = SchemaGroups.Labels(root, groups);
+                for (var i = 0; i < groups.Count; i++)
+                {
+                    tables.Add(await CrawlFilesAsync(root, TableName($"{table}_{labels[i]}"), groups[i].Select(f => byPath[f]).ToList(), ct).ConfigureAwait(false));
+                }
             }
+            await DropReplacedAsync(root, table, tables, ct).ConfigureAwait(false);
             return tables;
         }
         finally
@@ -74,6 +78,22 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             {
                 Directory.Delete(scratch, recursive: true);
             }
+        }
+    }
+
+    /// <summary>A re-crawl replaces the table an earlier crawl of the same path made under the same name, also when the
+    /// files now split into groups (the earlier sparse table would otherwise stay beside them). <c>NAME_…</c> tables of
+    /// an earlier split are left alone: a user may have crawled the same path under such a name on purpose.</summary>
+    private async Task DropReplacedAsync(string root, string table, IReadOnlyList<CatalogTable> made, CancellationToken ct)
+    {
+        if (made.Any(m => m.Name == table))
+        {
+            return;
+        }
+        var earlier = (await store.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(t => t.Name == table);
+        if (earlier is not null && earlier.Location == root)
+        {
+            await warehouse.ExecuteAsync($"BEGIN TRANSACTION;\n{CatalogStore.DropSql(table)}COMMIT;", ct).ConfigureAwait(false);
         }
     }
 

@@ -190,6 +190,29 @@ public sealed class CrawlerTests
     }
 
     [Fact]
+    public async Task A_recrawl_that_now_splits_replaces_the_earlier_table_of_that_path_and_name()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("drop");
+        Write(root, "orders.csv", "invoice,sku,qty\n1,A,2\n");
+        var crawler = new Crawler(h.Warehouse, TimeProvider.System);
+        Assert.Single(await crawler.CrawlAsync(root, null, default));
+        var elsewhere = h.Combine("other");
+        Write(elsewhere, "x.csv", "a\n1\n");
+        Assert.Single(await crawler.CrawlAsync(elsewhere, "drop_elsewhere", default));
+
+        Write(root, "people.csv", "customer,country\n7,fr\n");
+        var tables = await crawler.CrawlAsync(root, null, default);
+
+        Assert.Equal(["drop_orders", "drop_people"], tables.Select(t => t.Name));
+        var listed = (await new CatalogReport(h.Warehouse, h.LakeStore).ListAsync(default)).Select(t => t.Name).ToList();
+        Assert.DoesNotContain("drop", listed);
+        Assert.Empty(await h.RowsAsync("SELECT table_name FROM information_schema.tables WHERE table_name = 'drop'"));
+        // A table crawled from another path keeps its place, whatever its name.
+        Assert.Contains("drop_elsewhere", listed);
+    }
+
+    [Fact]
     public async Task DatasetNamesAreNotTakenByCrawls()
     {
         await using var h = await BatchHarness.StartAsync();
