@@ -60,6 +60,10 @@ export const explorer: Page = {
         sql.value = `SELECT * FROM ${name} LIMIT 100`;
         form.requestSubmit();
         sql.scrollIntoView({ block: 'nearest' });
+      }, column => {
+        // Typed where the cursor is, as if the reader had typed it.
+        sql.setRangeText(column, sql.selectionStart, sql.selectionEnd, 'end');
+        sql.focus();
       }));
     } catch (e) {
       tables.replaceChildren(tables.firstElementChild!, errorBox(e));
@@ -98,13 +102,15 @@ function showResult(result: HTMLElement, t: Table): void {
   draw();
 }
 
-/** What a query may read: each table or view with its columns (opened on demand); its name runs a first look at it.
- * Emporium's own bookkeeping tables (names starting with "_") come last. */
-function relationList(relations: Relation[], open: (name: string) => void): HTMLElement {
+/** What a query may read: each table or view with its columns (opened on demand); its button runs a first look at
+ * it and a column's name goes into the query. Emporium's own bookkeeping tables (names starting with "_") come last. */
+function relationList(relations: Relation[], open: (name: string) => void, insert: (column: string) => void): HTMLElement {
   const sorted = [...relations].sort((a, b) => Number(a.name.startsWith('_')) - Number(b.name.startsWith('_')) || a.name.localeCompare(b.name));
   return h('div', { class: 'relations', 'data-testid': 'relations' }, ...sorted.map(r =>
     h('details', { 'data-relation': r.name },
       h('summary', {}, h('span', { class: 'relation-name' }, r.name), ' ', h('span', { class: 'muted' }, r.kind)),
       h('button', { type: 'button', class: 'secondary', 'data-testid': `open-${r.name}`, onclick: () => open(r.name) }, `SELECT * FROM ${r.name} LIMIT 100`),
-      h('ul', { class: 'columns' }, ...r.columns.map(c => h('li', {}, h('code', {}, c.name), ' ', h('span', { class: 'muted' }, c.type)))))));
+      h('ul', { class: 'columns' }, ...r.columns.map(c => h('li', {},
+        h('button', { type: 'button', class: 'link', title: `Insert ${c.name} into the query`, onclick: () => insert(c.name) }, h('code', {}, c.name)),
+        ' ', h('span', { class: 'muted' }, c.type)))))));
 }

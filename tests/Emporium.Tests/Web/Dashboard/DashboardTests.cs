@@ -352,6 +352,11 @@ public sealed class DashboardTests(DashboardFixture f)
         await Assertions.Expect(rows).ToHaveCountAsync((int)Math.Min(100, products));
         var productColumns = listed.Single(t => t.GetProperty("name").GetString() == "products").GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
         Assert.Equal(productColumns, await p.Page.Locator("[data-testid='result-table'] thead th").AllInnerTextsAsync());
+        // A column's name goes into the query where the cursor is.
+        await input.FillAsync("SELECT  FROM products");
+        await input.EvaluateAsync("el => el.setSelectionRange(7, 7)");
+        await p.Page.Locator("details[data-relation='products'] li button").First.ClickAsync();
+        await Assertions.Expect(input).ToHaveValueAsync($"SELECT {productColumns[0]} FROM products");
 
         var ordersBefore = (await MartTable.QueryAsync(f.Http, "SELECT COUNT(*) AS n FROM orders")).Numbers("n")[0];
         foreach (var sql in new[] { "DELETE FROM orders", "SELECT * FROM read_csv('/etc/passwd')" })
