@@ -10,18 +10,24 @@ public sealed class DeadLetterEndpoints : IEndpointModule
 {
     public ProcessRoles Roles => ProcessRoles.Ingest;
 
+    /// <summary>Most dead letters one request returns.</summary>
+    public const int MaxLimit = 10_000;
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/deadletters", async (string? dataset, int? limit, Backends backends, CancellationToken ct) =>
             {
+                if (limit is < 1 or > MaxLimit)
+                {
+                    return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{MaxLimit}")]);
+                }
                 if (backends.Warehouse is not { } warehouse)
                 {
                     return ApiErrors.Problem(503, "dead letters unavailable",
                         $"dead letters are a warehouse table and the warehouse is unavailable: {backends.Describe("warehouse")}");
                 }
                 var query = new DeadLetterQuery(warehouse);
-                var n = Math.Clamp(limit ?? 100, 1, 10_000);
-                var letters = await query.LatestAsync(dataset, n, ct);
+                var letters = await query.LatestAsync(dataset, limit ?? 100, ct);
                 return Results.Json(new { total = await query.CountAsync(dataset, ct), deadletters = letters }, ApiErrors.Json);
             })
             .RequireScope(Scopes.Read)

@@ -42,6 +42,13 @@ public class DeadLetterEndpointsTests
         var rows = JsonDocument.Parse(await explorer.Content.ReadAsStringAsync()).RootElement.GetProperty("rows");
         Assert.Equal("[[\"orders\",1,\"Quantity\"],[\"orders\",2,\"$\"]]", rows.GetRawText().Replace(" ", "", StringComparison.Ordinal));
         Assert.Empty((await PollAsync(host, "/api/v1/deadletters?dataset=products", 0)).GetProperty("deadletters").EnumerateArray());
+        Assert.Single((await PollAsync(host, "/api/v1/deadletters?limit=1", 1)).GetProperty("deadletters").EnumerateArray());
+        foreach (var limit in new[] { "0", "-5", "10001", "many" })
+        {
+            var refused = await host.Client.GetAsync($"/api/v1/deadletters?limit={limit}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("limit", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
 
         var metrics = await host.Client.GetStringAsync("/metrics");
         Assert.Contains("\nemporium_deadletters 2\n", metrics);
