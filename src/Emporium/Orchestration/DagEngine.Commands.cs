@@ -65,7 +65,9 @@ public sealed partial class DagEngine
             var targets = task is null
                 ? definition.Tasks.Select(t => t.Name).ToHashSet(StringComparer.Ordinal)
                 : [task, .. definition.Downstream(task)];
-            var busy = targets.Where(t => executing.ContainsKey((key, t))).ToList();
+            // A try whose end is already recorded is only being released by its thread (the run can be seen ended
+            // first); it is not running, and the cleared task is dispatched again once that release is done.
+            var busy = targets.Where(t => executing.ContainsKey((key, t)) && Store.GetTask(key, t)?.State.IsTerminal() != true).ToList();
             if (busy.Count > 0)
             {
                 throw new RunConflictException($"cannot clear {string.Join(", ", busy)} of {key}: running now");
