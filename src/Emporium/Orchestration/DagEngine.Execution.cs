@@ -92,6 +92,10 @@ public sealed partial class DagEngine
         }
     }
 
+    /// <summary>Test seam: runs once a try's final end is in the journal and before its thread releases the task, the
+    /// window in which the run can already be seen ended while the task still counts as executing.</summary>
+    internal Action<RunKey, string>? AfterTerminalTrySaved { get; set; }
+
     private TaskInstanceInfo BeginTry(TaskInstanceInfo instance)
     {
         var now = Now;
@@ -151,6 +155,7 @@ public sealed partial class DagEngine
         Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, instance.TryNumber, error is null ? TryStates.Success : TryStates.Failed, tryStart, now, error));
         if (next.State.IsTerminal())
         {
+            AfterTerminalTrySaved?.Invoke(instance.Run, instance.Task);
             // Before the run can end on this thread: whoever sees it ended (a waiting `dag clear`) must not find the
             // task still executing.
             Release(instance.Run, instance.Task, owner);

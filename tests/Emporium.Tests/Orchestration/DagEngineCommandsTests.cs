@@ -30,6 +30,45 @@ public class DagEngineCommandsTests
         Assert.Equal(expected.Select(d => $"stage/b/ds={d}"), seen.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>A clear in the moment a try's failure is recorded but its thread has not yet let the task go (the run
+    /// can already be seen ended then) is not refused as "running now", and the task runs again.</summary>
+    [Fact]
+    public async Task Clear_as_a_failed_try_is_being_released_reruns_the_task()
+    {
+        var tries = 0;
+        var broken = true;
+        var dag = Dag.Create("r").Task("t", _ =>
+        {
+            Interlocked.Increment(ref tries);
+            return broken ? throw new FormatException("bad row") : Task.CompletedTask;
+        });
+        await using var h = new EngineHarness([dag]).Start();
+        Exception? refused = null;
+        var cleared = false;
+        h.Engine.AfterTerminalTrySaved = (run, task) =>
+        {
+            h.Engine.AfterTerminalTrySaved = null;
+            broken = false;
+            try
+            {
+                h.Engine.Clear(run.Dag, run.LogicalDate, task);
+                cleared = true;
+            }
+            catch (RunConflictException e)
+            {
+                refused = e;
+            }
+        };
+
+        var key = h.Engine.Trigger("r", EngineHarness.Day(2024, 2, 1)).Key;
+        await h.Until(() => cleared || refused is not null);
+
+        Assert.Null(refused);
+        Assert.Equal(RunState.Success, (await h.RunToEnd(key)).State);
+        Assert.Equal(2, tries);
+        Assert.Equal([TryStates.Failed, TryStates.Success], h.Tries(key, "t").Select(t => t.State));
+    }
+
     [Fact]
     public async Task Clear_of_a_failed_task_reruns_it_and_its_downstream_but_not_its_upstream()
     {
