@@ -4,7 +4,8 @@ using Emporium.Cli.Commands.Batch;
 namespace Emporium.Cli.Commands;
 
 /// <summary><c>emporium catalog [NAME] [--format table|json]</c>: every dataset and crawled table with schema,
-/// partitions, files, rows and last load (or one of them in detail).</summary>
+/// partitions, files, rows and last load (or one of them in detail); <c>emporium catalog drop NAME</c> drops a crawled
+/// table.</summary>
 public sealed class CatalogCommand : ICliCommand
 {
     public Command Build()
@@ -15,7 +16,7 @@ public sealed class CatalogCommand : ICliCommand
         var data = CommonOptions.Data();
         var url = CommonOptions.Url();
         var apiKey = CommonOptions.ApiKey();
-        var command = new Command("catalog", "Show datasets and crawled tables: schema, partitions, files, rows, last load") { name, format, data, url, apiKey };
+        var command = new Command("catalog", "Show datasets and crawled tables: schema, partitions, files, rows, last load") { name, format, data, url, apiKey, Drop() };
         command.SetAction(async (parse, ct) =>
         {
             var tables = await CatalogCommandRunner.ListAsync(parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct);
@@ -41,6 +42,26 @@ public sealed class CatalogCommand : ICliCommand
             {
                 CatalogOutput.Write(tables, detailed: wanted is not null);
             }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Drop()
+    {
+        var name = new Argument<string>("name") { Description = "The crawled table to drop" };
+        var data = CommonOptions.Data();
+        var url = CommonOptions.Url();
+        var apiKey = CommonOptions.ApiKey();
+        var command = new Command("drop", "Drop a crawled table and its catalog entry (datasets are not dropped)") { name, data, url, apiKey };
+        command.SetAction(async (parse, ct) =>
+        {
+            var dropped = await CatalogCommandRunner.DropAsync(parse.GetValue(name)!, parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct);
+            if (dropped is null)
+            {
+                return 1;
+            }
+            Console.WriteLine($"Dropped {dropped}.");
             return 0;
         });
         return command;

@@ -176,6 +176,7 @@ public sealed class EmporiumHost : IAsyncDisposable
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.NumberHandling = ResultJson.Options.NumberHandling;
+            o.SerializerOptions.Encoder = ResultJson.Options.Encoder;
             foreach (var converter in ResultJson.Options.Converters)
             {
                 o.SerializerOptions.Converters.Add(converter);

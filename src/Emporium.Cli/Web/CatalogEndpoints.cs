@@ -7,7 +7,7 @@ using Emporium.Cli.Web.Auth;
 namespace Emporium.Cli.Web;
 
 /// <summary><c>GET /api/v1/catalog</c> (every dataset and crawled table: schema, partitions, files, rows, last load),
-/// <c>GET /api/v1/catalog/{name}</c>, and <c>POST /api/v1/crawl {"path","name"?}</c> (admin: reads the server's files).</summary>
+/// <c>GET /api/v1/catalog/{name}</c>, <c>DELETE /api/v1/catalog/{name}</c> (admin: drops a crawled table), and <c>POST /api/v1/crawl {"path","name"?}</c> (admin: reads the server's files).</summary>
 public sealed class CatalogEndpoints : IEndpointModule
 {
     public ProcessRoles Roles => ProcessRoles.Ingest;
@@ -29,6 +29,24 @@ public sealed class CatalogEndpoints : IEndpointModule
                     : ApiErrors.Problem(404, "unknown table", $"'{name}' is not catalogued (known: {string.Join(", ", tables.Select(t => t.Name))})");
             })
             .RequireScope(Scopes.Read);
+
+        app.MapDelete("/api/v1/catalog/{name}", async (string name, Backends backends, CancellationToken ct) =>
+            {
+                var store = new CatalogStore(backends.RequireWarehouse());
+                try
+                {
+                    if (await store.DropAsync(name, ct) is { } dropped)
+                    {
+                        return Results.Json(new { dropped });
+                    }
+                }
+                catch (CrawlException e)
+                {
+                    return ApiErrors.Problem(400, "not a crawled table", e.Message, [ApiErrors.Field("name", e.Message)]);
+                }
+                return ApiErrors.Problem(404, "unknown table", await store.UnknownTableMessageAsync(name, ct), [ApiErrors.Field("name", "not a crawled table")]);
+            })
+            .RequireScope(Scopes.Admin);
 
         app.MapPost("/api/v1/crawl", async (HttpContext context, Backends backends, TimeProvider time, CancellationToken ct) =>
             {

@@ -29,6 +29,7 @@ public static class ResultJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            Encoder = WireJson.Encoder,
         };
         options.Converters.Add(new BigIntegerConverter());
         return options;

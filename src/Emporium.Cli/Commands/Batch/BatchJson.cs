@@ -9,5 +9,6 @@ public static class BatchJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Encoder = Web.WireJson.Encoder,
     };
 }

@@ -37,6 +37,22 @@ public static class CatalogCommandRunner
             async (warehouse, _) => await new Crawler(warehouse, TimeProvider.System).CrawlAsync(path, name, ct),
             ct);
 
+    /// <summary>Drops a crawled table; returns its name, or null (error printed) when it could not be dropped.</summary>
+    public static Task<string?> DropAsync(string name, string? dataFlag, string? url, string? apiKey, CancellationToken ct) =>
+        RunAsync<string?>("catalog drop", dataFlag, url, apiKey,
+            async client =>
+            {
+                using var response = await client.Http.DeleteAsync($"api/v1/catalog/{Uri.EscapeDataString(name)}", ct);
+                using var doc = JsonDocument.Parse(await Read(response, ct));
+                return doc.RootElement.GetProperty("dropped").GetString();
+            },
+            async (warehouse, _) =>
+            {
+                var store = new CatalogStore(warehouse);
+                return await store.DropAsync(name, ct) ?? throw new CrawlException(await store.UnknownTableMessageAsync(name, ct));
+            },
+            ct);
+
     private static async Task<T?> RunAsync<T>(string verb, string? dataFlag, string? url, string? apiKey,
         Func<EmporiumClient, Task<T>> remote, Func<IWarehouse, ILakeStore?, Task<T>> local, CancellationToken ct)
     {

@@ -94,7 +94,7 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         // Written directly: this answers every accepted request, and the serializer's dictionary path costs more than
         // the rest of a one-record request's work outside the log.
         var buffer = new ArrayBufferWriter<byte>(128 + 96 * result.Errors.Count);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = WireJson.Encoder }))
         {
             writer.WriteStartObject();
             writer.WriteString(DatasetName, result.Dataset);

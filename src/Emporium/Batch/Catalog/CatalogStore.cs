@@ -18,14 +18,15 @@ public sealed class CatalogStore(IWarehouse warehouse)
 
     public Task EnsureAsync(CancellationToken ct) => warehouse.ExecuteAsync($"""
         CREATE TABLE IF NOT EXISTS {TablesTable} (name VARCHAR PRIMARY KEY, location VARCHAR, format VARCHAR, partitions VARCHAR,
-            files VARCHAR, row_count BIGINT, crawled_at TIMESTAMP, version INTEGER);
+            files VARCHAR, row_count BIGINT, crawled_at TIMESTAMP, version INTEGER, crawl VARCHAR);
+        ALTER TABLE {TablesTable} ADD COLUMN IF NOT EXISTS crawl VARCHAR;
         CREATE TABLE IF NOT EXISTS {ColumnsTable} (table_name VARCHAR, position INTEGER, name VARCHAR, type VARCHAR, since INTEGER, present BOOLEAN);
         """, ct);
 
     public async Task<IReadOnlyList<CatalogTable>> ListAsync(CancellationToken ct)
     {
         await EnsureAsync(ct).ConfigureAwait(false);
-        var tables = await warehouse.QueryAsync($"SELECT name, location, format, partitions, files, row_count, crawled_at, version FROM {TablesTable} ORDER BY name", ct).ConfigureAwait(false);
+        var tables = await warehouse.QueryAsync($"SELECT name, location, format, partitions, files, row_count, crawled_at, version, coalesce(crawl, name) FROM {TablesTable} ORDER BY name", ct).ConfigureAwait(false);
         var columns = await warehouse.QueryAsync($"SELECT table_name, name, type, since, present FROM {ColumnsTable} ORDER BY table_name, position", ct).ConfigureAwait(false);
         var byTable = columns.Rows.GroupBy(r => (string)r[0]!).ToDictionary(g => g.Key,
             g => (IReadOnlyList<CatalogColumn>)g.Select(r => new CatalogColumn((string)r[1]!, (string)r[2]!, Convert.ToInt32(r[3], CultureInfo.InvariantCulture), (bool)r[4]!)).ToList());
@@ -36,8 +37,37 @@ public sealed class CatalogStore(IWarehouse warehouse)
             JsonSerializer.Deserialize<List<string>>((string)r[4]!, Json) ?? [],
             Convert.ToInt64(r[5], CultureInfo.InvariantCulture),
             r[6] is DateTime t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null,
-            Convert.ToInt32(r[7], CultureInfo.InvariantCulture))).ToList();
+            Convert.ToInt32(r[7], CultureInfo.InvariantCulture),
+            (string)r[8]!)).ToList();
     }
+
+    /// <summary>Drops a crawled table (name matched case-insensitively) and its catalog entry in one transaction; returns
+    /// the name dropped, or null when no crawled table has that name. Datasets and marts are not the catalog's to drop.</summary>
+    public async Task<string?> DropAsync(string name, CancellationToken ct)
+    {
+        var key = name.Trim().ToLowerInvariant();
+        if (Datasets.DatasetCatalog.Find(key) is not null || Marts.MartCatalog.All.Any(m => m.Name == key))
+        {
+            throw new CrawlException($"'{key}' is a dataset or mart, not a crawled table: only crawled tables can be dropped");
+        }
+        if ((await ListAsync(ct).ConfigureAwait(false)).All(t => t.Name != key))
+        {
+            return null;
+        }
+        await DropTablesAsync([key], ct).ConfigureAwait(false);
+        return key;
+    }
+
+    /// <summary>What to tell someone who named a crawled table that does not exist: the ones that do.</summary>
+    public async Task<string> UnknownTableMessageAsync(string name, CancellationToken ct)
+    {
+        var crawled = (await ListAsync(ct).ConfigureAwait(false)).Select(t => t.Name).ToList();
+        return $"'{name}' is not a crawled table (crawled: {(crawled.Count == 0 ? "none" : string.Join(", ", crawled))})";
+    }
+
+    /// <summary>Drops crawled tables and their catalog entries, all or none.</summary>
+    internal Task DropTablesAsync(IReadOnlyCollection<string> names, CancellationToken ct) =>
+        names.Count == 0 ? Task.CompletedTask : warehouse.ExecuteAsync($"BEGIN TRANSACTION;\n{string.Concat(names.Select(DropSql))}COMMIT;", ct);
 
     /// <summary>SQL that replaces a table's catalog entry; the caller runs it in the transaction that (re)creates the
     /// table. The row count is taken from the new table in the same transaction.</summary>
@@ -50,15 +80,15 @@ public sealed class CatalogStore(IWarehouse warehouse)
             sql.AppendLine($"INSERT INTO {ColumnsTable} VALUES ({Literal(table.Name)}, {i}, {Literal(c.Name)}, {Literal(c.Type)}, {c.Since}, {(c.Present ? "true" : "false")});");
         }
         sql.AppendLine($"""
-            INSERT INTO {TablesTable} SELECT {Literal(table.Name)}, {Literal(table.Location)}, {Literal(table.Format)},
+            INSERT INTO {TablesTable} (name, location, format, partitions, files, row_count, crawled_at, version, crawl)
+            SELECT {Literal(table.Name)}, {Literal(table.Location)}, {Literal(table.Format)},
                 {Literal(JsonSerializer.Serialize(table.Partitions, Json))}, {Literal(JsonSerializer.Serialize(table.Files, Json))},
-                (SELECT count(*) FROM {Quote(table.Name)}), {Literal(crawledAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture))}::TIMESTAMP, {table.Version};
+                (SELECT count(*) FROM {Quote(table.Name)}), {Literal(crawledAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture))}::TIMESTAMP, {table.Version}, {Literal(table.Crawl ?? table.Name)};
             """);
         return sql.ToString();
     }
 
-    /// <summary>SQL that drops a crawled table and its catalog entry.</summary>
-    public static string DropSql(string name) => RemoveEntrySql(name) + $"DROP TABLE IF EXISTS {Quote(name)};\n";
+    private static string DropSql(string name) => RemoveEntrySql(name) + $"DROP TABLE IF EXISTS {Quote(name)};\n";
 
     private static string RemoveEntrySql(string name) =>
         $"DELETE FROM {ColumnsTable} WHERE table_name = {Literal(name)};\nDELETE FROM {TablesTable} WHERE name = {Literal(name)};\n";

@@ -11,6 +11,9 @@ namespace Emporium.Batch.Catalog;
 /// <param name="Rows">Row count.</param>
 /// <param name="LastLoad">When it was last crawled or loaded.</param>
 /// <param name="Version">Schema version: bumped when a crawl adds a column or widens a type.</param>
+/// <param name="Crawl">The name the crawl that made it was asked for: the table's own name, or the name that several
+/// <c>NAME_…</c> tables share when a path's files hold unrelated schemas (a re-crawl of that path and name replaces them
+/// all). Null for datasets.</param>
 public sealed record CatalogTable(
     string Name,
     string Kind,
@@ -21,7 +24,8 @@ public sealed record CatalogTable(
     IReadOnlyList<string> Files,
     long Rows,
     DateTimeOffset? LastLoad,
-    int Version);
+    int Version,
+    string? Crawl = null);
 
 /// <summary>A column: name (nested fields flattened with dots), type, and the schema version that introduced it.
 /// <paramref name="Present"/> is false for a column kept from an earlier crawl whose files are gone (kept, as null,

@@ -55,21 +55,19 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
                 using var connection = OpenMemory();
                 groups = SchemaGroups.Split(files.Select(f => (f.Path, Columns(connection, f))).ToList());
             }
+            var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            List<string> names = groups.Count == 1 ? [table] : SchemaGroups.Labels(root, groups).Select(l => TableName($"{table}_{l}")).ToList();
+            var earlier = await store.ListAsync(ct).ConfigureAwait(false);
+            CheckOwnership(root, names, earlier);
             var tables = new List<CatalogTable>();
-            if (groups.Count == 1)
+            for (var i = 0; i < groups.Count; i++)
             {
-                tables.Add(await CrawlFilesAsync(root, table, files, ct).ConfigureAwait(false));
+                tables.Add(await CrawlFilesAsync(root, names[i], table, groups[i].Select(f => byPath[f]).ToList(),
+                    earlier.FirstOrDefault(t => t.Name == names[i]), ct).ConfigureAwait(false));
             }
-            else
-            {
-                var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-                var labels = SchemaGroups.Labels(root, groups);
-                for (var i = 0; i < groups.Count; i++)
-                {
-                    tables.Add(await CrawlFilesAsync(root, TableName($"{table}_{labels[i]}"), groups[i].Select(f => byPath[f]).ToList(), ct).ConfigureAwait(false));
-                }
-            }
-            await DropReplacedAsync(root, table, tables, ct).ConfigureAwait(false);
+            // The tables an earlier crawl of this path and name made that this one did not: the single table before
+            // the files split, or a group that has since merged or gone.
+            await store.DropTablesAsync(earlier.Where(t => t.Location == root && t.Crawl == table && !names.Contains(t.Name)).Select(t => t.Name).ToList(), ct).ConfigureAwait(false);
             return tables;
         }
         finally
@@ -81,19 +79,16 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         }
     }
 
-    /// <summary>A re-crawl replaces the table an earlier crawl of the same path made under the same name, also when the
-    /// files now split into groups (the earlier sparse table would otherwise stay beside them). <c>NAME_…</c> tables of
-    /// an earlier split are left alone: a user may have crawled the same path under such a name on purpose.</summary>
-    private async Task DropReplacedAsync(string root, string table, IReadOnlyList<CatalogTable> made, CancellationToken ct)
+    /// <summary>A crawled table belongs to the path it was crawled from: crawling another path under its name would
+    /// rebuild it from other files while keeping the first path's columns. Refused before anything is written.</summary>
+    private static void CheckOwnership(string root, IReadOnlyList<string> names, IReadOnlyList<CatalogTable> earlier)
     {
-        if (made.Any(m => m.Name == table))
+        foreach (var name in names)
         {
-            return;
-        }
-        var earlier = (await store.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(t => t.Name == table);
-        if (earlier is not null && earlier.Location == root)
-        {
-            await warehouse.ExecuteAsync($"BEGIN TRANSACTION;\n{CatalogStore.DropSql(table)}COMMIT;", ct).ConfigureAwait(false);
+            if (earlier.FirstOrDefault(t => t.Name == name) is { } other && other.Location != root)
+            {
+                throw new CrawlException($"table '{name}' holds the files of {other.Location}; crawl {root} under another --name, or drop '{name}' first (emporium catalog drop {name})");
+            }
         }
     }
 
@@ -135,21 +130,20 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     private static IReadOnlyCollection<string> Columns(DuckDBConnection connection, CrawledFile file) =>
         DescribeTopLevel(connection, $"SELECT * FROM {Reader(file.Family, [file.ReadAs], hive: false)}", file.Path).Select(c => c.Name).ToList();
 
-    private async Task<CatalogTable> CrawlFilesAsync(string root, string table, IReadOnlyList<CrawledFile> crawled, CancellationToken ct)
+    private async Task<CatalogTable> CrawlFilesAsync(string root, string table, string crawl, IReadOnlyList<CrawledFile> crawled,
+        CatalogTable? previous, CancellationToken ct)
     {
         var files = crawled.Select(f => f.Path).ToList();
         var groups = crawled.GroupBy(f => f.Family, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(f => f.ReadAs).ToList(), StringComparer.Ordinal);
         var source = string.Join("\nUNION ALL BY NAME\n", groups.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"SELECT * FROM {Reader(g.Key, g.Value)}"));
 
         var inferred = Describe(source);
-        var previous = (await store.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(t => t.Name == table);
         var (columns, version) = Evolve(previous, inferred);
         var select = string.Join(",\n    ", columns.Select(c =>
             c.Present ? $"CAST({inferred.First(i => i.Name == c.Name).Expression} AS {c.Type}) AS {Quote(c.Name)}" : $"CAST(NULL AS {c.Type}) AS {Quote(c.Name)}"));
         var entry = new CatalogTable(table, "crawled", root, string.Join("+", groups.Keys.Order(StringComparer.Ordinal)), columns,
-            Partitions(root, files), files, 0, time.GetUtcNow(), version);
+            Partitions(root, files), files, 0, time.GetUtcNow(), version, crawl);
 
-        await store.EnsureAsync(ct).ConfigureAwait(false);
         try
         {
             await warehouse.ExecuteAsync($"""

@@ -213,6 +213,77 @@ public sealed class CrawlerTests
     }
 
     [Fact]
+    public async Task A_recrawl_whose_files_are_related_again_replaces_the_tables_of_the_earlier_split()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("merge");
+        Write(root, "orders.csv", "invoice,sku,qty\n1,A,2\n");
+        Write(root, "people.csv", "customer,country\n7,fr\n");
+        var crawler = new Crawler(h.Warehouse, TimeProvider.System);
+        Assert.Equal(["merge_orders", "merge_people"], (await crawler.CrawlAsync(root, null, default)).Select(t => t.Name));
+        // The same path crawled on purpose under one of the split's names is that user's table, not the split's.
+        Assert.Equal("merge_people", Assert.Single(await crawler.CrawlAsync(Path.Combine(root, "people.csv"), "merge_people", default)).Crawl);
+
+        File.WriteAllText(Path.Combine(root, "people.csv"), "invoice,sku,customer\n2,B,7\n");
+        var table = Assert.Single(await crawler.CrawlAsync(root, null, default));
+
+        Assert.Equal("merge", table.Name);
+        Assert.Equal(2, table.Rows);
+        var names = (await new CatalogStore(h.Warehouse).ListAsync(default)).Select(t => t.Name).ToList();
+        Assert.Equal(["merge", "merge_people"], names);
+        Assert.Empty(await h.RowsAsync("SELECT table_name FROM information_schema.tables WHERE table_name = 'merge_orders'"));
+    }
+
+    [Fact]
+    public async Task A_table_belongs_to_its_path_and_another_path_under_its_name_is_refused_before_anything_is_written()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var first = h.Combine("first");
+        Write(first, "a.csv", "x,y\n1,2\n3,4\n");
+        var crawler = new Crawler(h.Warehouse, TimeProvider.System);
+        await crawler.CrawlAsync(first, "sales", default);
+        var second = h.Combine("second");
+        Write(second, "a.csv", "x,z\n5,6\n");
+
+        var refused = await Assert.ThrowsAsync<CrawlException>(() => crawler.CrawlAsync(second, "sales", default));
+
+        Assert.Contains($"table 'sales' holds the files of {first}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("emporium catalog drop sales", refused.Message, StringComparison.Ordinal);
+        var sales = Assert.Single(await new CatalogStore(h.Warehouse).ListAsync(default));
+        Assert.Equal((first, 2L, 1), (sales.Location, sales.Rows, sales.Version));
+        Assert.Equal([[1L, 2L], [3L, 4L]], await h.RowsAsync("SELECT x, y FROM sales ORDER BY x"));
+
+        // A split of the second path whose one table would take the first path's name: none of its tables are made.
+        Write(second, "b.csv", "p,q\n1,2\n");
+        File.Move(Path.Combine(second, "a.csv"), Path.Combine(second, "sales.csv"));
+        await crawler.CrawlAsync(first, "t_sales", default);
+        refused = await Assert.ThrowsAsync<CrawlException>(() => crawler.CrawlAsync(second, "t", default));
+        Assert.Contains("table 't_sales' holds", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("t_b", (await new CatalogStore(h.Warehouse).ListAsync(default)).Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task Dropping_a_crawled_table_removes_it_and_its_entry_and_datasets_are_not_dropped()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("gone");
+        Write(root, "a.csv", "x\n1\n");
+        await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default);
+        var store = new CatalogStore(h.Warehouse);
+
+        Assert.Equal("gone", await store.DropAsync(" Gone ", default));
+
+        Assert.Empty(await store.ListAsync(default));
+        Assert.Empty(await h.RowsAsync("SELECT table_name FROM information_schema.tables WHERE table_name = 'gone'"));
+        Assert.Empty(await h.RowsAsync($"SELECT * FROM {CatalogStore.ColumnsTable}"));
+        Assert.Null(await store.DropAsync("gone", default));
+        Assert.Equal("'gone' is not a crawled table (crawled: none)", await store.UnknownTableMessageAsync("gone", default));
+        var refused = await Assert.ThrowsAsync<CrawlException>(() => store.DropAsync("orders", default));
+        Assert.Contains("'orders' is a dataset or mart", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(await h.RowsAsync("SELECT count(*) FROM orders"));
+    }
+
+    [Fact]
     public async Task DatasetNamesAreNotTakenByCrawls()
     {
         await using var h = await BatchHarness.StartAsync();

@@ -50,4 +50,29 @@ public sealed class CrawlCommandTests
         Assert.Equal(1, code);
         Assert.Contains($"emporium crawl: nothing to crawl at {empty}", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Catalog_drop_removes_a_crawled_table_and_refuses_unknown_tables_and_datasets()
+    {
+        using var dir = new TempDir("crawl-drop-cli");
+        var folder = Directory.CreateDirectory(dir.Combine("files", "stock")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "a.csv"), "sku,qty\nA,1\n");
+        var data = dir.Combine("data");
+        var (code, text) = await BatchCli.RunAsync("crawl", folder, "--data", data);
+        Assert.True(code == 0, text);
+
+        (code, text) = await BatchCli.RunAsync("catalog", "drop", "stock", "--data", data);
+
+        Assert.True(code == 0, text);
+        Assert.Contains("Dropped stock.", text, StringComparison.Ordinal);
+        (code, text) = await BatchCli.RunAsync("catalog", "stock", "--data", data);
+        Assert.Equal(1, code);
+        Assert.Contains("'stock' is not catalogued", text, StringComparison.Ordinal);
+        (code, text) = await BatchCli.RunAsync("catalog", "drop", "stock", "--data", data);
+        Assert.Equal(1, code);
+        Assert.Contains("emporium catalog drop: 'stock' is not a crawled table (crawled: none)", text, StringComparison.Ordinal);
+        (code, text) = await BatchCli.RunAsync("catalog", "drop", "orders", "--data", data);
+        Assert.Equal(1, code);
+        Assert.Contains("only crawled tables can be dropped", text, StringComparison.Ordinal);
+    }
 }

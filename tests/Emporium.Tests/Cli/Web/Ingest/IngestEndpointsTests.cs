@@ -55,6 +55,10 @@ public class IngestEndpointsTests
         Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 1 && e.GetProperty("field").GetString() == "quantity");
         Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 2 && e.GetProperty("field").GetString() == "$" && e.GetProperty("error").GetString()!.Contains("line 3"));
         Assert.Contains(errors, e => e.GetProperty("index").GetInt32() == 3 && e.GetProperty("field").GetString() == "invoice_no");
+        var notJson = errors.Single(e => e.GetProperty("index").GetInt32() == 2).GetProperty("error").GetString()!;
+        Assert.Contains('\'', notJson);
+        Assert.Contains(JsonSerializer.Serialize(notJson, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }),
+            await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var appended = log.Messages("orders").Select(m => CanonicalJson.Deserialize(DatasetCatalog.Orders, m.Value.Span)["invoice_no"]).ToList();
         Assert.Equal(["A1", "A3"], appended);
@@ -125,6 +129,8 @@ public class IngestEndpointsTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         var known = (await JsonOf(unknown)).GetProperty("known").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Equal(DatasetCatalog.All.Select(d => d.Name), known);
+        // Read with curl as it is: the quotes are not escaped to \u0027.
+        Assert.Contains("\"'invoices' is not a dataset; known datasets: ", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var csv = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json("invoice_no\nE2", "text/csv"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, csv.StatusCode);

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Emporium.Cli.Web.Auth;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Cli.Web;
+
+/// <summary><c>DELETE /api/v1/catalog/{name}</c> on the embedded stack, with keys configured.</summary>
+public sealed class CatalogEndpointsTests
+{
+    private const string AdminKey = "emp_catalog-admin";
+    private const string ReadKey = "emp_catalog-reader";
+
+    [Fact]
+    public async Task Dropping_a_crawled_table_needs_admin_and_unknown_tables_and_datasets_are_refused_with_the_reason()
+    {
+        using var dir = new TempDir("catalog-endpoints");
+        var crawled = Directory.CreateDirectory(dir.Combine("files", "prices")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(crawled, "a.csv"), "sku,price\nA,1.5\nB,2\n");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Combine("data"), new Dictionary<string, string?>
+        {
+            ["Auth:Keys:0:Name"] = "ops", ["Auth:Keys:0:Hash"] = ApiKeyHash.Of(AdminKey), ["Auth:Keys:0:Scopes:0"] = Scopes.Admin,
+            ["Auth:Keys:0:Scopes:1"] = Scopes.Read,
+            ["Auth:Keys:1:Name"] = "analyst", ["Auth:Keys:1:Hash"] = ApiKeyHash.Of(ReadKey), ["Auth:Keys:1:Scopes:0"] = Scopes.Read,
+        });
+        using var crawl = await Send(host, HttpMethod.Post, "/api/v1/crawl", AdminKey, JsonContent.Create(new { path = crawled }));
+        Assert.Equal(HttpStatusCode.OK, crawl.StatusCode);
+
+        using (var asReader = await Send(host, HttpMethod.Delete, "/api/v1/catalog/prices", ReadKey))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, asReader.StatusCode);
+        }
+        Assert.Equal(2, await CountAsync(host, "SELECT count(*) FROM prices"));
+
+        using (var dataset = await Send(host, HttpMethod.Delete, "/api/v1/catalog/orders", AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, dataset.StatusCode);
+            Assert.Contains("only crawled tables can be dropped", await dataset.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var unknown = await Send(host, HttpMethod.Delete, "/api/v1/catalog/pricez", AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Contains("'pricez' is not a crawled table (crawled: prices)", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var dropped = await Send(host, HttpMethod.Delete, "/api/v1/catalog/PRICES", AdminKey);
+
+        Assert.Equal(HttpStatusCode.OK, dropped.StatusCode);
+        Assert.Equal("prices", JsonDocument.Parse(await dropped.Content.ReadAsStringAsync()).RootElement.GetProperty("dropped").GetString());
+        using var catalog = await Send(host, HttpMethod.Get, "/api/v1/catalog/prices", ReadKey);
+        Assert.Equal(HttpStatusCode.NotFound, catalog.StatusCode);
+        using var query = await Send(host, HttpMethod.Post, "/api/v1/query", ReadKey, JsonContent.Create(new { sql = "SELECT count(*) FROM prices" }));
+        Assert.Equal(HttpStatusCode.BadRequest, query.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> Send(TestHost host, HttpMethod method, string path, string key, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content, Headers = { Authorization = new("Bearer", key) } };
+        return await host.Client.SendAsync(request);
+    }
+
+    private static async Task<long> CountAsync(TestHost host, string sql)
+    {
+        using var response = await Send(host, HttpMethod.Post, "/api/v1/query", ReadKey, JsonContent.Create(new { sql }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("rows")[0][0].GetInt64();
+    }
+}
