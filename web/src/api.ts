@@ -58,6 +58,8 @@ export const getJson = <T>(path: string, signal?: AbortSignal) => request<T>(pat
 export const postJson = <T>(path: string, body: unknown, signal?: AbortSignal) =>
   request<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' }, signal });
 
+export const deleteJson = <T>(path: string, signal?: AbortSignal) => request<T>(path, { method: 'DELETE', signal });
+
 let martList: { at: number; names: Promise<Set<string>> } | null = null;
 
 /** Names of the marts the warehouse has now (views appear as datasets load and DAGs run); cached for a few seconds. */

@@ -1,5 +1,5 @@
-import { listOf, optional } from '../api';
-import { card, dl, emptyState, h, table } from '../dom';
+import { deleteJson, listOf, optional, postJson } from '../api';
+import { card, dl, emptyState, errorBox, field, h, table } from '../dom';
 import * as fmt from '../format';
 import type { Page } from '../page';
 import { objectsToTable } from '../views';
@@ -16,6 +16,8 @@ interface CatalogTable {
   rows: number;
   lastLoad: string | null;
   version: number;
+  /** The name the crawl that made it was asked for (several NAME_… tables share it when files split). */
+  crawl?: string | null;
 }
 
 export const catalog: Page = {
@@ -23,18 +25,59 @@ export const catalog: Page = {
   title: 'Catalog',
   async render(root, ctx) {
     root.append(h('p', { class: 'lead' }, 'Datasets and crawled tables: schemas, partitions, files, rows and last load.'));
-    const entries = listOf<CatalogTable>(await optional<unknown>('/api/v1/catalog', ctx.signal), 'tables');
-    if (!entries.length) {
-      root.append(card('Catalog', { wide: true, id: 'catalog' }, emptyState('The catalog is empty.', 'Load files with `emporium load PATH --dataset NAME` or crawl a folder with `emporium crawl PATH --name NAME`.')));
-      return;
-    }
+    // What the last crawl or drop did; it outlives the grid, which is drawn again from the API after each.
+    const status = h('div', { role: 'status', 'aria-live': 'polite', 'data-testid': 'catalog-status' });
     const grid = h('div', { class: 'grid' });
-    root.append(grid);
-    for (const e of entries) grid.append(entry(e));
+    const refresh = async () => {
+      const entries = listOf<CatalogTable>(await optional<unknown>('/api/v1/catalog', ctx.signal), 'tables');
+      grid.replaceChildren(...(entries.length
+        ? entries.map(e => entry(e, () => drop(e.name)))
+        : [card('Catalog', { wide: true, id: 'catalog' }, emptyState('The catalog is empty.', 'Load files with `emporium load PATH --dataset NAME` or crawl a folder with `emporium crawl PATH --name NAME`.'))]));
+    };
+    const act = async (working: string, work: () => Promise<string>) => {
+      status.replaceChildren(working);
+      try {
+        const done = await work();
+        await refresh();
+        status.replaceChildren(done);
+      } catch (e) {
+        status.replaceChildren(errorBox(e));
+      }
+    };
+    const drop = (name: string) => {
+      if (!window.confirm(`Drop the crawled table ${name} and its catalog entry? Its files are not touched; a new crawl makes it again.`)) return;
+      void act(`Dropping ${name}…`, async () => {
+        await deleteJson(`/api/v1/catalog/${encodeURIComponent(name)}`, ctx.signal);
+        return `Dropped ${name}.`;
+      });
+    };
+    root.append(crawlForm((path, name) => act(`Crawling ${path}…`, async () => {
+      const res = await postJson<{ tables?: CatalogTable[] }>('/api/v1/crawl', name ? { path, name } : { path }, ctx.signal);
+      const made = (res.tables ?? []).map(t => t.name);
+      return made.length > 1 ? `The files hold ${made.length} unrelated schemas: crawled into ${made.join(', ')}.` : `Crawled into ${made.join(', ')}.`;
+    })), status, grid);
+    await refresh();
   },
 };
 
-function entry(e: CatalogTable): HTMLElement {
+/** Crawls a path on the server's machine (scope admin when keys are configured), as `emporium crawl` does. */
+function crawlForm(crawl: (path: string, name: string) => Promise<void>): HTMLElement {
+  const path = h('input', { type: 'text', name: 'path', required: true, placeholder: '/srv/exports/sales or /srv/exports/*.csv', size: 48, autocomplete: 'off' });
+  const name = h('input', { type: 'text', name: 'name', placeholder: 'the folder\'s name', autocomplete: 'off' });
+  const button = h('button', { type: 'submit' }, 'Crawl');
+  const form = h('form', { class: 'filters', 'aria-label': 'Crawl files' },
+    field('Folder, file or glob on the server', path), field('Table name (optional)', name), button);
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    button.disabled = true;
+    try { await crawl(path.value.trim(), name.value.trim()); } finally { button.disabled = false; }
+  });
+  return card('Crawl files', { wide: true, id: 'crawl' },
+    h('p', { class: 'muted' }, 'Infers a schema for CSV, JSON, Parquet or Excel files, records it here and makes it a table the SQL explorer can read. Crawling the same path again evolves its schema.'),
+    form);
+}
+
+function entry(e: CatalogTable, drop: () => void): HTMLElement {
   const columns = e.columns ?? [];
   const partitions = e.partitions ?? [];
   const files = e.files ?? [];
@@ -58,5 +101,8 @@ function entry(e: CatalogTable): HTMLElement {
     files.length
       ? h('details', { 'data-testid': `files-${e.name}` }, h('summary', {}, `Files (${fmt.count(files.length)})`),
         h('ul', { class: 'files' }, ...files.slice(0, 200).map(f => h('li', {}, f))))
+      : null,
+    e.kind === 'crawled'
+      ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: drop, 'aria-label': `Drop table ${e.name}` }, 'Drop table'))
       : null);
 }

@@ -431,7 +431,7 @@ public sealed class DashboardTests(DashboardFixture f)
             }
             else
             {
-                await Assertions.Expect(p.Page.Locator("main section.card")).ToHaveCountAsync(entries.Count);
+                await Assertions.Expect(p.Page.Locator("main section.card[data-testid^='catalog-']")).ToHaveCountAsync(entries.Count);
             }
             // The table crawled by the fixture is listed with the columns and partitions the API reports.
             var crawled = entries.Single(e => e.GetProperty("name").GetString() == DashboardFixture.CrawledTable);
@@ -449,6 +449,62 @@ public sealed class DashboardTests(DashboardFixture f)
             await p.ScreenshotAsync("catalog");
             await p.AssertAccessibleAsync();
             p.AssertNoErrors();
+        }
+    }
+
+    [Fact]
+    public async Task Catalog_page_crawls_a_folder_into_a_table_and_drops_it_again()
+    {
+        using var files = new TempDir("dashboard-page-crawl");
+        File.Copy(SampleData.CategoriesCsv, files.Combine("categories.csv"));
+        const string table = "page_crawl";
+        await using var p = await DashboardPage.OpenAsync(f, "/catalog");
+        var status = p.Page.GetByTestId("catalog-status");
+
+        // A dataset's name is refused, with the server's reason.
+        await p.Page.GetByLabel("Folder, file or glob on the server").FillAsync(files.Path);
+        await p.Page.GetByLabel("Table name (optional)").FillAsync("orders");
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Crawl", Exact = true }).ClickAsync();
+        await Assertions.Expect(status.GetByRole(AriaRole.Alert)).ToContainTextAsync("'orders' is a dataset or mart name");
+
+        await p.Page.GetByLabel("Table name (optional)").FillAsync(table);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Crawl", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(status).ToHaveTextAsync($"Crawled into {table}.");
+        var card = p.Page.GetByTestId($"catalog-{table}");
+        var rows = File.ReadLines(SampleData.CategoriesCsv).Count() - 1;
+        await Assertions.Expect(card.Locator("dd").Nth(2)).ToHaveTextAsync(rows.ToString("N0", CultureInfo.InvariantCulture));
+        Assert.Equal(["id", "category_name"], await card.Locator("td[data-col='column']").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.value)"));
+        using (var query = await f.Http.PostAsJsonAsync("api/v1/query", new { sql = $"SELECT count(*) FROM {table}" }))
+        {
+            Assert.Equal(rows, (await query.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows")[0][0].GetInt64());
+        }
+        await p.AssertAccessibleAsync();
+
+        // Dropping asks first; dismissed, nothing happens (the page reads the status once the click's handler is done).
+        var asked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        p.Page.Dialog += DismissOnce;
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = $"Drop table {table}" }).ClickAsync();
+        Assert.Contains($"Drop the crawled table {table}", await asked.Task.WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+        Assert.Equal($"Crawled into {table}.", await status.TextContentAsync());
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        p.Page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = $"Drop table {table}" }).ClickAsync();
+
+        await Assertions.Expect(status).ToHaveTextAsync($"Dropped {table}.");
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+        var listed = ListOf(await f.Http.GetFromJsonAsync<JsonElement>("api/v1/catalog"), "tables").Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.DoesNotContain(table, listed);
+        Assert.Contains(DashboardFixture.CrawledTable, listed);
+        // Datasets have no drop button.
+        await Assertions.Expect(p.Page.GetByRole(AriaRole.Button, new() { Name = "Drop table orders" })).ToHaveCountAsync(0);
+        p.AssertNoErrorsBut((400, "/api/v1/crawl", 1));
+
+        void DismissOnce(object? sender, IDialog dialog)
+        {
+            p.Page.Dialog -= DismissOnce;
+            _ = dialog.DismissAsync();
+            asked.TrySetResult(dialog.Message);
         }
     }
 
