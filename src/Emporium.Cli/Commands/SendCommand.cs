@@ -45,6 +45,11 @@ public sealed class SendCommand : ICliCommand
                 using var reader = await SendFileReader.OpenAsync(path.FullName, settings, ct);
                 var summary = await SendAsync(client.Http, reader, parse.GetValue(dataset)!, size, Console.Error, ct);
                 Console.WriteLine($"{summary.Accepted} accepted, {summary.Rejected} rejected, {summary.Unreadable} unreadable in {summary.Batches} batch(es) to {server} ({parse.GetValue(dataset)})");
+                if (summary.Replayed > 0)
+                {
+                    // Counted above as first answered: say so, or a resend reads as if the records had gone in twice.
+                    Console.WriteLine($"  {(summary.Replayed == summary.Batches ? "every batch" : $"{summary.Replayed} of the batches")} had been sent before (same file, same --batch): answered from that send, nothing appended again");
+                }
                 foreach (var (record, field, error) in summary.FirstErrors)
                 {
                     Console.WriteLine($"  record {record}: {(field.Length > 0 ? field + ": " : "")}{error}");
@@ -76,13 +81,13 @@ public sealed class SendCommand : ICliCommand
 
     /// <summary>Totals of one send; <see cref="FirstErrors"/> holds up to 20 (1-based record number in the file, field,
     /// reason). <see cref="Unreadable"/> rows never reached the server (a ragged CSV row, a broken JSON line).</summary>
-    public sealed record Summary(long Accepted, long Rejected, int Batches, IReadOnlyList<(long Record, string Field, string Error)> FirstErrors, long Unreadable = 0);
+    public sealed record Summary(long Accepted, long Rejected, int Batches, IReadOnlyList<(long Record, string Field, string Error)> FirstErrors, long Unreadable = 0, int Replayed = 0);
 
     public static async Task<Summary> SendAsync(HttpClient http, SendFileReader file, string dataset, int batchSize, TextWriter status, CancellationToken ct)
     {
         var sender = new BatchSender(http, dataset, $"send-{dataset}-{file.Sha256[..32]}-{batchSize}");
         long accepted = 0, rejected = 0, unreadable = 0;
-        var batches = 0;
+        int batches = 0, replayed = 0;
         var errors = new List<(long, string, string)>();
         void Error(long record, string field, string error)
         {
@@ -100,6 +105,7 @@ public sealed class SendCommand : ICliCommand
                 var outcome = await sender.SendAsync(batches, batch, ct);
                 accepted += outcome.Accepted;
                 rejected += outcome.Rejected;
+                replayed += outcome.Replayed ? 1 : 0;
                 foreach (var (index, field, error) in outcome.Errors)
                 {
                     Error(records[index], field, error);
@@ -157,6 +163,6 @@ public sealed class SendCommand : ICliCommand
         {
             await status.WriteLineAsync($"warning: {warning}");
         }
-        return new Summary(accepted, rejected, batches, errors, unreadable);
+        return new Summary(accepted, rejected, batches, errors, unreadable, replayed);
     }
 }

@@ -54,7 +54,7 @@ public sealed class BatchSender(HttpClient http, string dataset, string keyPrefi
         var text = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.BadRequest && TryCounts(text, out var outcome))
         {
-            return outcome;
+            return outcome with { Replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Contains("true") };
         }
         throw new ApiException((int)response.StatusCode, $"batch {batchIndex}: {(int)response.StatusCode} {EmporiumClient.Describe(text, response)}");
     }
@@ -82,5 +82,6 @@ public sealed class BatchSender(HttpClient http, string dataset, string keyPrefi
     }
 }
 
-/// <summary>Counts of one batch; errors are (index in batch, field, reason).</summary>
-public sealed record BatchOutcome(int Accepted, int Rejected, IReadOnlyList<(int Index, string Field, string Error)> Errors);
+/// <summary>Counts of one batch; errors are (index in batch, field, reason). <paramref name="Replayed"/>: the server had
+/// taken this batch's idempotency key before and answered with its first response, appending nothing.</summary>
+public sealed record BatchOutcome(int Accepted, int Rejected, IReadOnlyList<(int Index, string Field, string Error)> Errors, bool Replayed = false);

@@ -23,10 +23,30 @@ public class SendCommandTests
         var second = await SendCommand.SendAsync(host.Client, await Open(path), "categories", 50, TextWriter.Null, CancellationToken.None);
 
         Assert.Equal(expectedIds.Count, first.Accepted);
-        Assert.Equal(first, second with { FirstErrors = first.FirstErrors });
+        Assert.Equal(first, second with { FirstErrors = first.FirstErrors, Replayed = 0 });
         Assert.Equal((expectedIds.Count + 49) / 50, first.Batches);
+        // The second send is told that the server answered every batch from the first one.
+        Assert.Equal((0, first.Batches), (first.Replayed, second.Replayed));
         var appended = log.Messages("categories").Select(m => (long)CanonicalJson.Deserialize(DatasetCatalog.Categories, m.Value.Span)["id"]!).ToList();
         Assert.Equal(expectedIds, appended);
+    }
+
+    [Fact]
+    public async Task A_second_send_of_the_same_file_through_the_cli_says_nothing_was_appended_again()
+    {
+        await using var server = await Emporium.Tests.Web.Dashboard.EmporiumProcess.StartAsync();
+        var path = SampleData.CategoriesJsonLines;
+        var records = File.ReadLines(path).Count(l => l.Length > 0);
+
+        var (code, first) = await Emporium.Tests.Batch.BatchCli.RunAsync("send", path, "--dataset", "categories", "--batch", "100", "--data", server.Data.Path);
+        Assert.True(code == 0, first);
+        Assert.Contains($"{records} accepted, 0 rejected, 0 unreadable in {(records + 99) / 100} batch(es)", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("sent before", first, StringComparison.Ordinal);
+
+        var (again, second) = await Emporium.Tests.Batch.BatchCli.RunAsync("send", path, "--dataset", "categories", "--batch", "100", "--data", server.Data.Path);
+
+        Assert.True(again == 0, second);
+        Assert.Contains("every batch had been sent before (same file, same --batch): answered from that send, nothing appended again", second, StringComparison.Ordinal);
     }
 
     [Fact]
