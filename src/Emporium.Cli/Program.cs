@@ -18,4 +18,23 @@ foreach (var type in typeof(ICliCommand).Assembly.GetTypes()
 // Whatever a killed emporium process (a send, a crawl, an upload) left in the shared temp folder; the data dir's own
 // scratch is cleared by whoever opens the data dir.
 Emporium.Lake.ScratchFolder.ClearOrphans(Path.GetTempPath());
-return await root.Parse(args).InvokeAsync();
+try
+{
+    // The default handler would print a configuration mistake as an unhandled exception's stack trace.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Emporium.Cli.Hosting.ConfigurationException e)
+{
+    await Console.Error.WriteLineAsync($"emporium: cannot read the settings: {e.Message}");
+    return 2;
+}
+catch (OperationCanceledException)
+{
+    // Ctrl+C: the command was told to stop, as the default handler treats it.
+    return 1;
+}
+catch (Exception e)
+{
+    await Console.Error.WriteLineAsync($"Unhandled exception: {e}");
+    return 1;
+}

@@ -37,13 +37,32 @@ public static class EmporiumConfiguration
             ["DataDir"] = dataDir,
         };
         builder.AddInMemoryCollection(overrides.Where(kv => kv.Value is not null));
-        return builder.Build();
+        try
+        {
+            return builder.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            // The JSON provider's own message names the file; the innermost one says where the JSON breaks.
+            var innermost = e.GetBaseException();
+            throw new ConfigurationException(innermost == e ? e.Message : $"{e.Message} {innermost.Message}");
+        }
     }
 
     /// <summary>The options, with file loads' scratch in the data dir (<see cref="BatchScratch"/>) unless configured.</summary>
     public static EmporiumOptions Bind(IConfiguration configuration)
     {
-        var options = configuration.Get<EmporiumOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new EmporiumOptions();
+        EmporiumOptions options;
+        try
+        {
+            options = configuration.Get<EmporiumOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new EmporiumOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // "Failed to convert configuration value 'abc' at 'Port' to type 'System.Int32'": the key and the value,
+            // but not where they came from.
+            throw new ConfigurationException($"{e.Message} Settings come from {FileName} in the data dir, {EnvironmentPrefix}… environment variables and the command's flags.");
+        }
         return options.Batch.TempDirectory is null
             ? options with { Batch = options.Batch with { TempDirectory = BatchScratch.Folder(BackendAddresses.FullDataDir(options)) } }
             : options;

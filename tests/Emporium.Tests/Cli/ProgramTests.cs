@@ -45,4 +45,23 @@ public sealed class ProgramTests
         Assert.True(code == 0, text);
         Assert.Matches(@"^\d+\.\d+\.\d+", text.Trim());
     }
+
+    [Theory]
+    [InlineData("{\"Port\": \"abc\"}", "up", "Failed to convert configuration value 'abc' at 'Port' to type 'System.Int32'")]
+    [InlineData("{\"Processor\": {\"MaxBatchRecords\": \"many\"}}", "query", "'many' at 'Processor:MaxBatchRecords'")]
+    [InlineData("{ \"Port\": ", "query", "LineNumber: 1")]
+    public async Task Unreadable_settings_exit_2_with_what_is_wrong_and_no_stack_trace(string json, string command, string expected)
+    {
+        using var dir = new TestSupport.TempDir("bad-settings");
+        await File.WriteAllTextAsync(dir.Combine("emporium.json"), json);
+        string[] args = command == "up" ? ["up", "--data", dir.Path] : ["query", "SELECT 1", "--data", dir.Path];
+
+        var (code, text) = await BatchCli.RunAsync(args);
+
+        Assert.True(code == 2, text);
+        Assert.Contains("emporium: cannot read the settings: ", text, StringComparison.Ordinal);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+        Assert.Contains("emporium.json", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+    }
 }
