@@ -55,7 +55,7 @@ public static class BatchCommandRunner
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
-            var detail = LocalDataDir.ErrorDetail(text);
+            var detail = EmporiumClient.Describe(text, response);
             throw (int)response.StatusCode is 400 or 404 ? new LoadSpecException(detail) : new HttpRequestException($"server answered {(int)response.StatusCode}: {detail}");
         }
         return JsonSerializer.Deserialize<LoadSummary>(text, BatchJson.Options) ?? throw new HttpRequestException("empty answer from the server");

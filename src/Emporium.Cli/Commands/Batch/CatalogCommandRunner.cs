@@ -78,7 +78,7 @@ public static class CatalogCommandRunner
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
-            var detail = LocalDataDir.ErrorDetail(text);
+            var detail = EmporiumClient.Describe(text, response);
             throw new HttpRequestException($"server answered {(int)response.StatusCode}: {detail}");
         }
         return text;

@@ -55,20 +55,6 @@ public sealed class LocalDataDir : IAsyncDisposable
         }
     }
 
-    /// <summary>The readable part of a server's error body (the problem's detail), else the body itself.</summary>
-    public static string ErrorDetail(string body)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.TryGetProperty("detail", out var d) ? d.GetString() ?? body : body;
-        }
-        catch (JsonException)
-        {
-            return body;
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (Lake is IAsyncDisposable lake)
