@@ -53,7 +53,7 @@ public sealed class ApiKeyReloader(string dataDir, TimeSpan interval, ApiKeyRing
         {
             next = EmporiumConfiguration.Load(dataDir).Auth;
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is ConfigurationException or IOException)
         {
             logger.LogError("{File} changed but could not be read ({Error}); the {Count} API key(s) in force stay", _file, e.Message, keys.Current.Keys.Count);
             return;

@@ -41,7 +41,7 @@ public static class EmporiumConfiguration
         {
             return builder.Build();
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or FormatException)
         {
             // The JSON provider's own message names the file; the innermost one says where the JSON breaks.
             var innermost = e.GetBaseException();
