@@ -52,10 +52,20 @@ public static class EmporiumConfiguration
     /// <summary>The options, with file loads' scratch in the data dir (<see cref="BatchScratch"/>) unless configured.</summary>
     public static EmporiumOptions Bind(IConfiguration configuration)
     {
-        EmporiumOptions options;
+        var options = Get<EmporiumOptions>(configuration);
+        return options.Batch.TempDirectory is null
+            ? options with { Batch = options.Batch with { TempDirectory = BatchScratch.Folder(BackendAddresses.FullDataDir(options)) } }
+            : options;
+    }
+
+    /// <summary>Binds a section (or the whole configuration) to its options record; a value of the wrong type is a
+    /// <see cref="ConfigurationException"/>.</summary>
+    public static T Get<T>(IConfiguration configuration)
+        where T : new()
+    {
         try
         {
-            options = configuration.Get<EmporiumOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new EmporiumOptions();
+            return configuration.Get<T>(o => o.ErrorOnUnknownConfiguration = false) ?? new T();
         }
         catch (InvalidOperationException e)
         {
@@ -63,9 +73,6 @@ public static class EmporiumConfiguration
             // but not where they came from.
             throw new ConfigurationException($"{e.Message} Settings come from {FileName} in the data dir, {EnvironmentPrefix}… environment variables and the command's flags.");
         }
-        return options.Batch.TempDirectory is null
-            ? options with { Batch = options.Batch with { TempDirectory = BatchScratch.Folder(BackendAddresses.FullDataDir(options)) } }
-            : options;
     }
 
     /// <summary>Reads the options of a data dir the way a running server would see them.</summary>

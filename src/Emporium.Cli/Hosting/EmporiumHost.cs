@@ -37,6 +37,9 @@ public sealed class EmporiumHost : IAsyncDisposable
     {
         CheckBinding(options);
         _ = options.RolesOf(); // an unknown role stops start-up before anything is opened
+        // Bound again inside the host's services; a wrong value stops start-up here, with its own message, rather than
+        // as a failed service resolution with the host's stack trace in the log.
+        _ = OrchestratorServiceModule.Settings(configuration);
         if (backends is null)
         {
             SplitDeployment.EnsureBackendsShared(options);

@@ -50,6 +50,7 @@ public sealed class ProgramTests
     [InlineData("{\"Port\": \"abc\"}", "up", "Failed to convert configuration value 'abc' at 'Port' to type 'System.Int32'")]
     [InlineData("{\"Processor\": {\"MaxBatchRecords\": \"many\"}}", "query", "'many' at 'Processor:MaxBatchRecords'")]
     [InlineData("{ \"Port\": ", "query", "LineNumber: ")]
+    [InlineData("{\"Orchestrator\": {\"Scheduling\": \"maybe\"}}", "up", "'maybe' at 'Orchestrator:Scheduling'")]
     public async Task Unreadable_settings_exit_2_with_what_is_wrong_and_no_stack_trace(string json, string command, string expected)
     {
         using var dir = new TestSupport.TempDir("bad-settings");
