@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using Emporium.Cli.Commands.Client;
+using Emporium.Cli.Hosting;
 using Emporium.Configuration;
 using Emporium.Datasets;
 using Emporium.Log;
@@ -10,8 +13,8 @@ using Emporium.Log.Kafka;
 namespace Emporium.Cli.Commands;
 
 /// <summary><c>emporium log stats|append</c>: inspect an embedded log directory or a Kafka log, or append to an embedded
-/// one (NDJSON from stdin, or generated records for load and crash testing). An embedded log must not be open in a
-/// running server (it is locked).</summary>
+/// one (NDJSON from stdin, or generated records for load and crash testing). Stats of a data dir's log go through the
+/// server that holds it; <c>--dir</c> and <c>append</c> need a log no running server holds (it is locked).</summary>
 public sealed class LogCommand : ICliCommand
 {
     public Command Build()
@@ -26,31 +29,76 @@ public sealed class LogCommand : ICliCommand
 
     private static Command BuildStats()
     {
-        var dir = new Option<string?>("--dir") { Description = "Embedded log directory (e.g. <data>/log; not while a server holds it)." };
-        var kafka = new Option<string?>("--log") { Description = "A Kafka log instead of --dir: kafka://host:9092[,host2:9092][?property=value…]." };
+        var dir = new Option<string?>("--dir") { Description = "An embedded log directory instead of the data dir's log (not while a server holds it)." };
+        var kafka = new Option<string?>("--log") { Description = "A Kafka log instead of the data dir's: kafka://host:9092[,host2:9092][?property=value…]." };
         var groups = new Option<string[]>("--group")
         {
             Description = "Consumer groups whose lag is shown on Kafka (repeatable; default: stream, the processor's).",
-            DefaultValueFactory = _ => ["stream"],
+            DefaultValueFactory = _ => [new Emporium.Ingest.IngestOptions().ProcessorGroup],
         };
-        var command = new Command("stats", "Topics, partitions (start/end offsets; bytes and segments on the embedded log) and consumer group lag.");
-        command.Options.Add(dir);
-        command.Options.Add(kafka);
-        command.Options.Add(groups);
+        var data = CommonOptions.Data();
+        var url = CommonOptions.Url();
+        var apiKey = CommonOptions.ApiKey();
+        var command = new Command("stats", "Topics, partitions (start/end offsets; bytes and segments on the embedded log) and consumer group lag: of the data dir's log (through its server when one runs), or of --dir or --log.")
+        {
+            dir, kafka, groups, data, url, apiKey,
+        };
         command.SetAction(async (parse, ct) =>
         {
+            var kafkaGroups = parse.GetValue(groups) ?? [];
             switch (parse.GetValue(dir), parse.GetValue(kafka))
             {
                 case ({ } path, null):
                     return await EmbeddedStatsAsync(path, ct);
                 case (null, { } address):
-                    return await KafkaStatsAsync(address, parse.GetValue(groups) ?? [], ct);
+                    return await KafkaStatsAsync(address, kafkaGroups, ct);
+                case (null, null):
+                    return await DataDirStatsAsync(parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), kafkaGroups, ct);
                 default:
-                    await Console.Error.WriteLineAsync("emporium log stats: give either --dir (an embedded log directory) or --log (a kafka:// address).");
+                    await Console.Error.WriteLineAsync("emporium log stats: give --dir (an embedded log directory) or --log (a kafka:// address), not both.");
                     return 2;
             }
         });
         return command;
+    }
+
+    /// <summary>The log the data dir's settings name: through the server that owns the data dir when one runs (it
+    /// holds the embedded log), else opened here.</summary>
+    private static async Task<int> DataDirStatsAsync(string? dataFlag, string? url, string? apiKey, IReadOnlyCollection<string> groups, CancellationToken ct)
+    {
+        if (ServerLocator.Find(url, dataFlag) is { } server)
+        {
+            using var client = new EmporiumClient(server, ServerLocator.ApiKey(apiKey));
+            try
+            {
+                var query = string.Join("&", groups.Select(g => $"group={Uri.EscapeDataString(g)}"));
+                using var response = await client.Http.GetAsync($"api/v1/log{(query.Length > 0 ? "?" + query : "")}", ct);
+                var text = await response.Content.ReadAsStringAsync(ct);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new ApiException((int)response.StatusCode, EmporiumClient.Describe(text, response));
+                }
+                Write(JsonSerializer.Deserialize<LogReport>(text, JsonSerializerOptions.Web)!);
+                return 0;
+            }
+            catch (Exception e) when (e is ApiException or HttpRequestException)
+            {
+                await Console.Error.WriteLineAsync($"emporium log stats: {server}: {e.Message}");
+                return 1;
+            }
+        }
+        var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
+        var address = BackendAddresses.ForLog(EmporiumConfiguration.Load(dataDir));
+        if (address.Scheme == "kafka")
+        {
+            return await KafkaStatsAsync(address.Value, groups, ct);
+        }
+        if (address.Path is null || !Directory.Exists(address.Path))
+        {
+            await Console.Error.WriteLineAsync($"emporium log stats: no log in {dataDir} yet ({address}): emporium up creates it; or give --dir or --log.");
+            return 2;
+        }
+        return await EmbeddedStatsAsync(address.Path, ct);
     }
 
     private static async Task<int> EmbeddedStatsAsync(string path, CancellationToken ct)
@@ -66,26 +114,10 @@ public sealed class LogCommand : ICliCommand
         {
             return 1;
         }
-        foreach (var topic in log.Topics)
-        {
-            var ends = await log.GetEndOffsetsAsync(topic, ct);
-            var starts = log.GetStartOffsets(topic);
-            Console.WriteLine($"topic {topic}");
-            foreach (var (partition, end) in ends.OrderBy(e => e.Key.Partition))
-            {
-                var segments = log.GetSegments(partition);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  partition {partition.Partition}: offsets {starts[partition]}..{end}, {segments.Sum(s => s.Bytes)} bytes in {segments.Count} segment(s)"));
-            }
-            await WriteLagAsync(log, log.Groups, topic, ends, ct);
-        }
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total {log.Stats.LogBytes} bytes; truncated on open {log.Stats.TruncatedBytes} bytes"));
+        Write(await LogReport.ReadAsync(log, [], ct));
         return 0;
     }
 
-    /// <summary>The dataset topics of a Kafka log: Kafka keeps no per-topic list Emporium owns, and other topics on the
-    /// cluster are not Emporium's business.</summary>
     private static async Task<int> KafkaStatsAsync(string address, IReadOnlyCollection<string> groups, CancellationToken ct)
     {
         KafkaEventLog log;
@@ -102,39 +134,34 @@ public sealed class LogCommand : ICliCommand
         }
         await using (log)
         {
-            foreach (var topic in DatasetCatalog.Streamed.Select(d => d.Name))
-            {
-                IReadOnlyDictionary<TopicPartition, long> ends, starts;
-                try
-                {
-                    ends = await log.GetEndOffsetsAsync(topic, ct);
-                    starts = await log.GetStartOffsetsAsync(topic, ct);
-                }
-                catch (KeyNotFoundException)
-                {
-                    // Topics are created when ingest or the processor first needs them.
-                    Console.WriteLine($"topic {topic}: not created yet");
-                    continue;
-                }
-                Console.WriteLine($"topic {topic}");
-                foreach (var (partition, end) in ends.OrderBy(e => e.Key.Partition))
-                {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  partition {partition.Partition}: offsets {starts.GetValueOrDefault(partition)}..{end}"));
-                }
-                await WriteLagAsync(log, groups, topic, ends, ct);
-            }
+            Write(await LogReport.ReadAsync(log, groups, ct));
         }
         return 0;
     }
 
-    private static async Task WriteLagAsync(IEventLog log, IEnumerable<string> groups, string topic, IReadOnlyDictionary<TopicPartition, long> ends, CancellationToken ct)
+    private static void Write(LogReport report)
     {
-        foreach (var group in groups)
+        foreach (var topic in report.Topics)
         {
-            var processed = await log.GetGroupOffsetsAsync(group, topic, ct);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  group {group}: lag {ends.Sum(e => e.Value - processed.GetValueOrDefault(e.Key))}"));
+            if (!topic.Created)
+            {
+                Console.WriteLine($"topic {topic.Topic}: not created yet");
+                continue;
+            }
+            Console.WriteLine($"topic {topic.Topic}");
+            foreach (var p in topic.Partitions)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  partition {p.Partition}: offsets {p.Start}..{p.End}{(p.Bytes is { } bytes ? $", {bytes} bytes in {p.Segments} segment(s)" : "")}"));
+            }
+            foreach (var g in topic.Groups)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  group {g.Group}: lag {g.Lag}"));
+            }
+        }
+        if (report.Bytes is { } total)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total {total} bytes; truncated on open {report.TruncatedOnOpenBytes ?? 0} bytes"));
         }
     }
 
@@ -243,7 +270,7 @@ public sealed class LogCommand : ICliCommand
         }
         catch (IOException e) when (e.InnerException is IOException)
         {
-            await Console.Error.WriteLineAsync($"emporium log {command}: {e.Message} A running server holds its data dir's log: stop it, or read /api/v1/datasets and /metrics from it.");
+            await Console.Error.WriteLineAsync($"emporium log {command}: {e.Message} A running server holds its data dir's log: stop it, or ask it with emporium log stats --data <its data dir>.");
             return null;
         }
     }

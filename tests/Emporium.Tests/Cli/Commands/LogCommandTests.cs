@@ -62,11 +62,55 @@ public sealed partial class LogCommandTests
     }
 
     [Fact]
+    public async Task Stats_of_a_data_dir_go_through_its_running_server_and_show_the_processor_catching_up()
+    {
+        await using var server = await Emporium.Tests.Web.Dashboard.EmporiumProcess.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var lines = string.Join('\n', Enumerable.Range(0, 30).Select(i =>
+            $$"""{"invoice_no":"L{{i}}","stock_code":"S{{i % 7}}","description":"item","quantity":1,"invoice_date":"2024-01-02 10:00:00","unit_price":2.5,"customer_id":{{17850 + i}},"country":"France"}"""));
+        using (var sent = await http.PostAsync("api/v1/ingest/orders", new StringContent(lines, System.Text.Encoding.UTF8, "application/x-ndjson")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, sent.StatusCode);
+        }
+
+        var (code, text) = (0, "");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            (code, text) = await BatchCli.RunAsync("log", "stats", "--data", server.Data.Path);
+            Assert.True(code == 0, text);
+        }
+        while (!text.Contains("group stream: lag 0", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+        var orders = text[text.IndexOf("topic orders", StringComparison.Ordinal)..];
+        Assert.Equal(30, Partitions(orders).Values.Sum(p => p.End - p.Start));
+        Assert.Matches(@"partition \d+: offsets \d+\.\.\d+, \d+ bytes in \d+ segment\(s\)", orders);
+        Assert.Contains("group stream: lag 0", orders, StringComparison.Ordinal);
+        Assert.Matches(@"total \d+ bytes; truncated on open 0 bytes", text);
+    }
+
+    [Fact]
+    public async Task Stats_of_a_data_dir_no_server_holds_open_its_log_and_an_empty_one_says_there_is_none()
+    {
+        using var dir = new TempDir("log-stats-data");
+        var (code, text) = await BatchCli.RunAsync("log", "stats", "--data", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains($"no log in {dir.Path} yet", text, StringComparison.Ordinal);
+
+        (code, text) = await BatchCli.RunAsync("log", "append", "--dir", dir.Combine("log"), "--topic", "orders", "--partitions", "2", "--generate", "40");
+        Assert.True(code == 0, text);
+        (code, text) = await BatchCli.RunAsync("log", "stats", "--data", dir.Path);
+
+        Assert.True(code == 0, text);
+        Assert.Equal(40, Partitions(text).Values.Sum(p => p.End - p.Start));
+    }
+
+    [Fact]
     public async Task Stats_need_one_log_and_name_an_unreachable_one()
     {
-        var (code, text) = await BatchCli.RunAsync("log", "stats");
+        var (code, text) = await BatchCli.RunAsync("log", "stats", "--dir", "somewhere", "--log", "kafka://127.0.0.1:1");
         Assert.Equal(2, code);
-        Assert.Contains("either --dir", text, StringComparison.Ordinal);
+        Assert.Contains("not both", text, StringComparison.Ordinal);
 
         (code, text) = await BatchCli.RunAsync("log", "stats", "--log", "kafka://127.0.0.1:1?socket.connection.setup.timeout.ms=1000");
         Assert.Equal(1, code);

@@ -75,5 +75,9 @@ public class ApiKeyMiddlewareTests
             // Past the key check (this host has no warehouse: the tables answer 503).
             Assert.Contains((await host.Client.SendAsync(asAnalyst)).StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable });
         }
+        // The log's stats: this host's in-memory log keeps none (501), but the key check is passed.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.GetAsync("/api/v1/log")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/log") { Headers = { Authorization = new("Bearer", IngestKey) } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotImplemented, (await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/log") { Headers = { Authorization = new("Bearer", ReadKey) } })).StatusCode);
     }
 }
