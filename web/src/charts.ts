@@ -46,7 +46,9 @@ function option(spec: ChartSpec): echarts.EChartsCoreOption {
   }
   const horizontal = spec.kind === 'hbar';
   const category = { type: 'category', data: spec.labels, axisLabel: { hideOverlap: true, width: horizontal ? 120 : undefined, overflow: 'truncate' }, inverse: horizontal };
-  const value = { type: 'value', axisLabel: { formatter: (v: number) => fmt.compact(v, spec.currency) } };
+  // Counts (every value whole) get whole ticks: a review score axis at 0.5 steps reads as half reviews.
+  const whole = spec.series.every(s => s.values.every(v => v === null || Number.isInteger(v)));
+  const value = { type: 'value', minInterval: whole ? 1 : undefined, axisLabel: { formatter: (v: number) => fmt.compact(v, spec.currency) } };
   return {
     color: palette, tooltip, aria: { enabled: true }, animation: false,
     legend: spec.series.length > 1 ? { type: 'scroll', top: 0 } : undefined,

@@ -34,6 +34,8 @@ public static class DagViews
                 sensorTimeoutSeconds = t.Kind == TaskKind.Sensor ? t.SensorTimeout.TotalSeconds : (double?)null,
             }),
             lastRun = last is null ? null : new { ds = last.Key.DateText, state = State(last.State) },
+            // The run started most recently, whatever its date (a backfill's old days start after today's run).
+            lastStartedAt = store.Runs(dag.Name).Max(r => r.StartedAt),
         };
     }
 

@@ -18,7 +18,7 @@ export const pipelines: Page = {
       root.append(card('DAGs', { wide: true, id: 'dags' }, emptyState('No DAGs are registered.', 'DAGs ship with `emporium up`; list them with `emporium dag list`.')));
       return;
     }
-    const selected = ctx.params.get('dag') ?? nameOf(dags[0]);
+    const selected = ctx.params.get('dag') ?? nameOf(mostRecentlyRun(dags));
     const dagRow = (d: Obj) => h('tr', {},
       h('th', { scope: 'row' }, h('a', { href: `#/pipelines?dag=${encodeURIComponent(nameOf(d))}`, 'aria-current': nameOf(d) === selected ? 'true' : undefined }, nameOf(d))),
       h('td', {}, String(pick(d, 'schedule', 'cron') ?? '—')),
@@ -39,6 +39,12 @@ export const pipelines: Page = {
     }, () => { if (first) { first = false; resolve(); } }));
   },
 };
+
+/** The DAG whose run started last (what someone opening the page most likely wants to see), else the first. */
+function mostRecentlyRun(dags: Obj[]): Obj {
+  const started = (d: Obj) => String(pick(d, 'lastStartedAt') ?? '');
+  return dags.reduce((best, d) => started(d) > started(best) ? d : best, dags[0]);
+}
 
 /** The API key of this tab. Setting or forgetting it draws the page again, so what the key may read shows at once. */
 function keyForm(ctx: PageContext): HTMLElement {

@@ -40,20 +40,10 @@ public sealed class DemoSeederTests
     [Fact]
     public async Task Queues_a_week_of_user_behaviour_and_two_seller_snapshots_that_raise_alerts()
     {
-        await using var host = await TestHost.StartEmbeddedAsync(flags: new Dictionary<string, string?> { ["Demo"] = "true" });
         var output = new StringWriter();
-
-        await DemoSeeder.SeedIfEmptyAsync(host.Host, output, CancellationToken.None, new DemoSeeder.Sizes(Products: 400, Reviews: 300, Orders: 3000));
+        await using var host = await StartSeededAsync(output);
 
         var engine = host.Host.App.Services.GetRequiredService<DagEngine>();
-        Assert.Equal(DemoSeeder.UserBehaviourDays, engine.Store.Runs("user_behaviour").Count);
-        Assert.Equal(2, engine.Store.Runs("seller_catalog").Count);
-        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        foreach (var run in engine.Store.Runs("user_behaviour").Concat(engine.Store.Runs("seller_catalog")))
-        {
-            var done = await engine.WaitForRunAsync(run.Key, guard.Token);
-            Assert.True(done.State == RunState.Success, $"{run.Key}: {done.State}\n{output}");
-        }
         Assert.Contains("user_behaviour queued for", output.ToString(), StringComparison.Ordinal);
         // The review classifier is the ML model, trained once on the demo's reviews and loaded by the other days.
         var models = engine.Store.Runs("user_behaviour").Select(r => engine.Store.XComs(r.Key, "classify_movie_reviews")).ToList();
@@ -94,5 +84,31 @@ public sealed class DemoSeederTests
         Assert.NotEmpty(gone);
         Assert.Equal(priceChanges, (await Rows("SELECT asin FROM alerts WHERE kind = 'price_change' ORDER BY asin")).Select(r => (string)r[0]!));
         Assert.Equal(gone, (await Rows("SELECT asin FROM alerts WHERE kind = 'out_of_stock' ORDER BY asin")).Select(r => (string)r[0]!));
+    }
+
+    /// <summary>An embedded server in demo mode, seeded with a small demo, once every DAG run the demo queued has
+    /// succeeded (asserted).</summary>
+    internal static async Task<TestHost> StartSeededAsync(StringWriter output)
+    {
+        var host = await TestHost.StartEmbeddedAsync(flags: new Dictionary<string, string?> { ["Demo"] = "true" });
+        try
+        {
+            await DemoSeeder.SeedIfEmptyAsync(host.Host, output, CancellationToken.None, new DemoSeeder.Sizes(Products: 400, Reviews: 300, Orders: 3000));
+            var engine = host.Host.App.Services.GetRequiredService<DagEngine>();
+            Assert.Equal(DemoSeeder.UserBehaviourDays, engine.Store.Runs("user_behaviour").Count);
+            Assert.Equal(2, engine.Store.Runs("seller_catalog").Count);
+            using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            foreach (var run in engine.Store.Runs("user_behaviour").Concat(engine.Store.Runs("seller_catalog")))
+            {
+                var done = await engine.WaitForRunAsync(run.Key, guard.Token);
+                Assert.True(done.State == RunState.Success, $"{run.Key}: {done.State}\n{output}");
+            }
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
     }
 }

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Emporium.Tests.Cli.Hosting;
+using Microsoft.Playwright;
+
+namespace Emporium.Tests.Web.Dashboard;
+
+/// <summary>What <c>emporium up --demo</c> shows in the browser: every page with data, nothing empty, no error.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DemoDashboardTests(DashboardFixture f)
+{
+    [Fact]
+    public async Task Every_page_of_a_demo_server_shows_data_and_the_customers_bars_of_several_days_name_their_day()
+    {
+        var output = new StringWriter();
+        await using var host = await DemoSeederTests.StartSeededAsync(output);
+        var server = new Uri(host.Host.Url);
+
+        foreach (var route in new[] { "/", "/products", "/sales", "/reviews", "/customers", "/sellers", "/pipelines", "/catalog", "/sql" })
+        {
+            await using var p = await DashboardPage.OpenAsync(f, server, route);
+            var empty = await p.Page.GetByTestId("empty-state").AllInnerTextsAsync();
+            Assert.True(empty.Count == 0, $"{route} shows an empty state: {string.Join(" | ", empty)}");
+            var errors = await p.Page.GetByTestId("error").AllInnerTextsAsync();
+            Assert.True(errors.Count == 0, $"{route} shows an error: {string.Join(" | ", errors)}");
+            foreach (var chart in await p.Page.Locator(".chart[data-testid]").AllAsync())
+            {
+                await p.AssertChartDrawnAsync((await chart.GetAttributeAsync("data-testid"))!);
+            }
+            p.AssertNoErrors();
+        }
+
+        // The demo's days have fewer customers than the metric's top 20, so its bars come from several days: each names
+        // its day, or one customer's two days would read as two customers of one ranking.
+        using var http = new HttpClient { BaseAddress = server };
+        var metric = (await MartTable.GetAsync(http, "api/v1/marts/user_behavior_metric?limit=20"))!;
+        var days = metric.Texts("insert_date").Select(d => DateOnly.ParseExact(d[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        Assert.True(days.Distinct().Count() > 1, string.Join(", ", days));
+        await using var customers = await DashboardPage.OpenAsync(f, server, "/customers");
+        var amounts = await customers.ChartAsync("chart-user_behavior_metric");
+        var expected = metric.Texts("customer_id").Zip(days, (c, d) => $"{c} · {d.ToString("MMM d, yyyy", CultureInfo.InvariantCulture)}");
+        Assert.Equal(expected, amounts.Labels);
+        Assert.Equal(metric.Numbers("amount_spent"), amounts.Series[0].Values);
+        Assert.Equal(amounts.Labels, (await customers.ChartAsync("chart-review-score")).Labels);
+    }
+}
