@@ -31,6 +31,10 @@ public sealed class BatchEndpoints : IEndpointModule
                 {
                     return ApiErrors.Problem(400, "missing fields", "paths and dataset are required", [ApiErrors.Field("dataset", "required"), ApiErrors.Field("paths", "required")]);
                 }
+                if (ServerPaths.Problem(spec.Paths) is { } relative)
+                {
+                    return ApiErrors.Problem(400, "relative path", relative, [ApiErrors.Field("paths", relative)]);
+                }
                 if (services.GetService<BatchLoader>() is not { } loader)
                 {
                     var why = services.GetRequiredService<Backends>().Unavailable;

@@ -63,6 +63,10 @@ public sealed class CatalogEndpoints : IEndpointModule
                 {
                     return ApiErrors.Problem(400, "missing path", "expected {\"path\": \"...\", \"name\"?: \"...\"}", [ApiErrors.Field("path", "required")]);
                 }
+                if (ServerPaths.Problem([request.Path]) is { } relative)
+                {
+                    return ApiErrors.Problem(400, "relative path", relative, [ApiErrors.Field("path", relative)]);
+                }
                 try
                 {
                     var tables = await new Crawler(backends.RequireWarehouse(), time).CrawlAsync(request.Path, request.Name, ct);

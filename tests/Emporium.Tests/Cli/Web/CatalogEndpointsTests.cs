@@ -24,6 +24,11 @@ public sealed class CatalogEndpointsTests
             ["Auth:Keys:0:Scopes:1"] = Scopes.Read,
             ["Auth:Keys:1:Name"] = "analyst", ["Auth:Keys:1:Hash"] = ApiKeyHash.Of(ReadKey), ["Auth:Keys:1:Scopes:0"] = Scopes.Read,
         });
+        using (var relative = await Send(host, HttpMethod.Post, "/api/v1/crawl", AdminKey, JsonContent.Create(new { path = "files/prices" })))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, relative.StatusCode);
+            Assert.Contains("'files/prices' is a relative path: give an absolute path on the server", await relative.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         using var crawl = await Send(host, HttpMethod.Post, "/api/v1/crawl", AdminKey, JsonContent.Create(new { path = crawled }));
         Assert.Equal(HttpStatusCode.OK, crawl.StatusCode);
 
