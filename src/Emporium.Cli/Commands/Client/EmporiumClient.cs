@@ -62,17 +62,8 @@ public sealed class EmporiumClient : IDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>The most useful line of an error body: problem details' detail or title, else the text. A 401 adds how
-    /// to give this CLI a key: the server's own words are about HTTP headers.</summary>
+    /// <summary>The most useful line of an error body: problem details' detail or title, else the text.</summary>
     public static string Describe(string body, HttpResponseMessage response)
-    {
-        var text = Detail(body, response);
-        return response.StatusCode == System.Net.HttpStatusCode.Unauthorized
-            ? $"{text} (the server has API keys: pass --api-key KEY or set EMPORIUM_API_KEY; emporium keys add makes one)"
-            : text;
-    }
-
-    private static string Detail(string body, HttpResponseMessage response)
     {
         try
         {

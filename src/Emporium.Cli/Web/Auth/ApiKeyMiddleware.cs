@@ -25,7 +25,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
         if (presented is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await ApiErrors.Problem(401, "API key required", "send the key as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'",
+            await ApiErrors.Problem(401, "API key required", "send the key as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY' (the emporium CLI: --api-key KEY or EMPORIUM_API_KEY)",
                 [ApiErrors.Field("Authorization", "missing")]).ExecuteAsync(context);
             return;
         }

@@ -20,7 +20,7 @@ public sealed class EmporiumClientTests
 
         var (code, text) = await BatchCli.RunAsync("query", "SELECT 42", "--data", server.Data.Path);
         Assert.NotEqual(0, code);
-        Assert.Contains("pass --api-key KEY or set EMPORIUM_API_KEY", text, StringComparison.Ordinal);
+        Assert.Contains("(the emporium CLI: --api-key KEY or EMPORIUM_API_KEY)", text, StringComparison.Ordinal);
 
         (code, text) = await BatchCli.RunAsync("query", "SELECT 42", "--data", server.Data.Path, "--api-key", readKey);
         Assert.True(code == 0, text);
