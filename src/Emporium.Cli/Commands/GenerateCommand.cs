@@ -36,12 +36,12 @@ public sealed class GenerateCommand : ICliCommand
     {
         if (rows < 0)
         {
-            Console.Error.WriteLine($"--rows must be 0 or more, got {rows}");
+            Console.Error.WriteLine($"emporium generate: --rows must be 0 or more, got {rows}");
             return 2;
         }
         if (options.Days < 1)
         {
-            Console.Error.WriteLine($"--days must be 1 or more, got {options.Days}");
+            Console.Error.WriteLine($"emporium generate: --days must be 1 or more, got {options.Days}");
             return 2;
         }
         IDemoGenerator generator;
@@ -51,7 +51,7 @@ public sealed class GenerateCommand : ICliCommand
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine($"emporium generate: {e.Message}");
             return 2;
         }
         if (generator.MaxRows is { } max && rows > max)
@@ -68,22 +68,22 @@ public sealed class GenerateCommand : ICliCommand
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine($"emporium generate: {e.Message}");
             return 2;
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("cancelled; nothing written");
+            Console.Error.WriteLine("emporium generate: cancelled; nothing written");
             return 130;
         }
         catch (IOException e)
         {
-            Console.Error.WriteLine($"cannot write {output.FullName}: {e.Message}");
+            Console.Error.WriteLine($"emporium generate: cannot write {output.FullName}: {e.Message}");
             return 1;
         }
         catch (UnauthorizedAccessException e)
         {
-            Console.Error.WriteLine($"cannot write {output.FullName}: {e.Message}");
+            Console.Error.WriteLine($"emporium generate: cannot write {output.FullName}: {e.Message}");
             return 1;
         }
         var size = new FileInfo(output.FullName).Length;

@@ -27,6 +27,11 @@ public sealed class QueryCommand : ICliCommand
                 await Console.Error.WriteLineAsync("emporium query: --max-rows must be at least 1");
                 return 2;
             }
+            if (string.IsNullOrWhiteSpace(parse.GetValue(sql)))
+            {
+                await Console.Error.WriteLineAsync("emporium query: the SQL is empty; give one SELECT or WITH statement");
+                return 2;
+            }
             try
             {
                 var result = await RunAsync(parse.GetValue(sql)!, parse.GetValue(maxRows), parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct);

@@ -65,4 +65,19 @@ public sealed class ProgramTests
         Assert.Contains("emporium.json", text, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("query", "  ", "emporium query: the SQL is empty")]
+    [InlineData("generate", "nope", "emporium generate: unknown dataset 'nope'")]
+    public async Task Bad_arguments_are_refused_by_the_command_naming_itself(string command, string argument, string expected)
+    {
+        using var dir = new TestSupport.TempDir("bad-arguments");
+        string[] args = command == "query" ? [command, argument, "--data", dir.Path] : [command, argument, "--rows", "1", "--out", dir.Combine("x.csv")];
+
+        var (code, text) = await BatchCli.RunAsync(args);
+
+        Assert.True(code == 2, text);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
 }
