@@ -228,6 +228,7 @@ public sealed class EmporiumHost : IAsyncDisposable
             // A client's bad request (a value that does not bind, a body over the limit) is answered, not a server fault.
             SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
+        app.UseStatusCodePages(MethodNotAllowed.WriteAsync);
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();
         var roles = options.RolesOf();

@@ -28,6 +28,8 @@ public static class UnhandledExceptionResponder
     private static IResult BadRequest(BadHttpRequestException error)
     {
         var (field, reason) = BindingFailure.Describe(error);
-        return ApiErrors.Problem(error.StatusCode, "bad request", error.Message, [ApiErrors.Field(field, reason)]);
+        // The framework's own message speaks of parameter types ("Nullable<int> limit"); the field and reason do not.
+        var detail = field is "request" ? error.Message : $"{field}: {reason}{(BindingFailure.ValueOf(error) is { } value ? $", got \"{value}\"" : "")}";
+        return ApiErrors.Problem(error.StatusCode, "bad request", detail, [ApiErrors.Field(field, reason)]);
     }
 }

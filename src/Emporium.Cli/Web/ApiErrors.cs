@@ -34,6 +34,15 @@ public static class ApiErrors
         return JsonSerializer.Serialize(body, Json);
     }
 
+    /// <summary>The 404 for a name that is not a dataset, listing the datasets (also as <c>known</c>) under
+    /// <paramref name="field"/>.</summary>
+    public static IResult UnknownDataset(string? name, string field = "dataset")
+    {
+        var known = Datasets.DatasetCatalog.All.Select(d => d.Name).ToList();
+        return Problem(404, "unknown dataset", $"'{name}' is not a dataset; known datasets: {string.Join(", ", known)}",
+            [Field(field, "unknown")], new Dictionary<string, object?> { ["known"] = known });
+    }
+
     /// <summary>One field error.</summary>
     public static object Field(string field, string error) => new { field, error };
 }

@@ -32,6 +32,10 @@ public static partial class BindingFailure
             : (name, $"expected {Describe(match.Groups["type"].Value)}");
     }
 
+    /// <summary>The value that did not bind, when the message gives it (<c>from "abc"</c>).</summary>
+    public static string? ValueOf(BadHttpRequestException error) =>
+        ValuePattern().Match(error.Message) is { Success: true } m ? m.Groups["value"].Value : null;
+
     /// <summary>"$.fromOffset" → "fromOffset"; "$.items[2].price" → "items[2].price".</summary>
     private static string MemberOf(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
 
@@ -52,4 +56,7 @@ public static partial class BindingFailure
     // Required parameter "string name" was not provided from query string.
     [GeneratedRegex(@"parameter ""(?<type>[^""]*) (?<name>[^"" ]+)""", RegexOptions.CultureInvariant)]
     private static partial Regex ParameterPattern();
+
+    [GeneratedRegex(@"\bfrom ""(?<value>[^""]*)""", RegexOptions.CultureInvariant)]
+    private static partial Regex ValuePattern();
 }

@@ -26,8 +26,7 @@ public sealed class ReplayEndpoints : IEndpointModule
                 var schema = request.Dataset is null ? null : DatasetCatalog.Find(request.Dataset);
                 if (schema is null)
                 {
-                    return ApiErrors.Problem(404, "unknown dataset", $"'{request.Dataset}' is not a dataset; known: {string.Join(", ", DatasetCatalog.All.Select(d => d.Name))}",
-                        [ApiErrors.Field("dataset", "unknown")]);
+                    return ApiErrors.UnknownDataset(request.Dataset);
                 }
                 if (request.FromOffset is not >= 0 || request.Partition is < 0)
                 {

@@ -21,6 +21,11 @@ public sealed class DeadLetterEndpoints : IEndpointModule
                 {
                     return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{MaxLimit}")]);
                 }
+                if (dataset is not null && Datasets.DatasetCatalog.Find(dataset) is null)
+                {
+                    // A misspelt name would otherwise read as "no dead letters".
+                    return ApiErrors.UnknownDataset(dataset);
+                }
                 if (backends.Warehouse is not { } warehouse)
                 {
                     return ApiErrors.Problem(503, "dead letters unavailable",

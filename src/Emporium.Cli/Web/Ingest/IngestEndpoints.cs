@@ -17,10 +17,7 @@ public sealed class IngestEndpoints : IEndpointModule
                 var schema = DatasetCatalog.Find(dataset);
                 if (schema is null)
                 {
-                    return Task.FromResult(ApiErrors.Problem(404, "unknown dataset",
-                        $"'{dataset}' is not a dataset; known datasets: {string.Join(", ", DatasetCatalog.All.Select(d => d.Name))}",
-                        [ApiErrors.Field("dataset", "unknown")],
-                        new Dictionary<string, object?> { ["known"] = DatasetCatalog.All.Select(d => d.Name).ToList() }));
+                    return Task.FromResult(ApiErrors.UnknownDataset(dataset));
                 }
                 var format = BodyFormats.FromContentType(context.Request.ContentType) ?? BodyFormat.Json;
                 var source = $"http:{context.Request.Path}";

@@ -9,12 +9,12 @@ namespace Emporium.Tests.Cli.Hosting;
 public sealed class UnhandledExceptionResponderTests
 {
     [Theory]
-    [InlineData("GET", "/api/v1/marts/top_customers?limit=abc", null, "limit", "expected an integer")]
-    [InlineData("GET", "/api/v1/alerts?limit=zz", null, "limit", "expected an integer")]
-    [InlineData("GET", "/api/v1/dags/retail_lake/runs?limit=1e3", null, "limit", "expected an integer")]
-    [InlineData("POST", "/api/v1/replay", """{"dataset":"orders","fromOffset":"x"}""", "fromOffset", "has the wrong type for this field")]
-    [InlineData("POST", "/api/v1/replay", """{"dataset":"orders","fromOffset":""", "body", "not valid JSON")]
-    public async Task A_value_that_does_not_bind_is_a_400_naming_the_field(string method, string path, string? body, string field, string error)
+    [InlineData("GET", "/api/v1/marts/top_customers?limit=abc", null, "limit", "expected an integer", "limit: expected an integer, got \"abc\"")]
+    [InlineData("GET", "/api/v1/alerts?limit=zz", null, "limit", "expected an integer", "limit: expected an integer, got \"zz\"")]
+    [InlineData("GET", "/api/v1/dags/retail_lake/runs?limit=1e3", null, "limit", "expected an integer", "limit: expected an integer, got \"1e3\"")]
+    [InlineData("POST", "/api/v1/replay", """{"dataset":"orders","fromOffset":"x"}""", "fromOffset", "has the wrong type for this field", "fromOffset: has the wrong type for this field")]
+    [InlineData("POST", "/api/v1/replay", """{"dataset":"orders","fromOffset":""", "body", "not valid JSON", "body: not valid JSON")]
+    public async Task A_value_that_does_not_bind_is_a_400_naming_the_field(string method, string path, string? body, string field, string error, string detail)
     {
         using var dir = new TempDir("binding");
         await using var host = await TestHost.StartEmbeddedAsync(dir.Path);
@@ -29,5 +29,24 @@ public sealed class UnhandledExceptionResponderTests
         Assert.Equal(field, first.GetProperty("field").GetString());
         Assert.Equal(error, first.GetProperty("error").GetString());
         Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal(detail, problem.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/v1/marts", "GET")]
+    [InlineData("DELETE", "/api/v1/dags", "GET")]
+    public async Task A_path_asked_with_a_method_it_does_not_take_is_a_405_naming_the_ones_it_takes(string method, string path, string allowed)
+    {
+        using var dir = new TempDir("method");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Path);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(405, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal($"{method} is not served at {path}; it takes {allowed}", problem.RootElement.GetProperty("detail").GetString());
+        Assert.Equal("method", problem.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
     }
 }

@@ -43,6 +43,9 @@ public class DeadLetterEndpointsTests
         Assert.Equal("[[\"orders\",1,\"Quantity\"],[\"orders\",2,\"$\"]]", rows.GetRawText().Replace(" ", "", StringComparison.Ordinal));
         Assert.Empty((await PollAsync(host, "/api/v1/deadletters?dataset=products", 0)).GetProperty("deadletters").EnumerateArray());
         Assert.Single((await PollAsync(host, "/api/v1/deadletters?limit=1", 1)).GetProperty("deadletters").EnumerateArray());
+        var misspelt = await host.Client.GetAsync("/api/v1/deadletters?dataset=order");
+        Assert.Equal(HttpStatusCode.NotFound, misspelt.StatusCode);
+        Assert.Contains("'order' is not a dataset; known datasets: categories, products, reviews, orders", await misspelt.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         foreach (var limit in new[] { "0", "-5", "10001", "many" })
         {
             var refused = await host.Client.GetAsync($"/api/v1/deadletters?limit={limit}");
