@@ -33,16 +33,18 @@ public sealed class MartEndpoints : IEndpointModule
                     return ApiErrors.Problem(404, "unknown mart", $"'{name}' is not a mart; marts: {string.Join(", ", marts)}", [ApiErrors.Field("name", "unknown")],
                         new Dictionary<string, object?> { ["known"] = marts });
                 }
-                if (limit is <= 0)
+                if (limit is <= 0 or > MaxLimit)
                 {
-                    return ApiErrors.Problem(400, "invalid limit", "limit must be a positive integer", [ApiErrors.Field("limit", "must be > 0")]);
+                    // Refused rather than cut, as the dead letters' and alerts' limits are: a client asking for more
+                    // rows than it gets would not know.
+                    return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{MaxLimit}")]);
                 }
                 if (MartCatalog.Find(name) is not null)
                 {
                     // Catalog marts carry their presentation order (highest first for the rankings) and default limit.
-                    return ResultJson.Table(await new MartService(warehouse).QueryAsync(name, limit is null ? null : Math.Min(limit.Value, MaxLimit), ct), name);
+                    return ResultJson.Table(await new MartService(warehouse).QueryAsync(name, limit, ct), name);
                 }
-                var n = Math.Min(limit ?? (TopTen.Contains(name) ? 10 : MaxLimit), MaxLimit);
+                var n = limit ?? (TopTen.Contains(name) ? 10 : MaxLimit);
                 // The name was matched against the catalog above, so quoting it is safe.
                 var result = await warehouse.QueryAsync($"SELECT * FROM \"{name}\" LIMIT {n}", ct);
                 return ResultJson.Table(result, name);

@@ -1,0 +1,32 @@
+using System.Net;
+using System.Text.Json;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Cli.Web;
+
+/// <summary><c>GET /api/v1/marts/{name}?limit=N</c>: what it refuses, and why.</summary>
+public sealed class MartEndpointsTests
+{
+    [Fact]
+    public async Task A_limit_outside_1_to_100000_is_refused_not_cut_and_an_unknown_mart_lists_the_marts()
+    {
+        using var dir = new TempDir("mart-endpoints");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Path);
+
+        foreach (var limit in new[] { "0", "-1", "100001" })
+        {
+            using var refused = await host.Client.GetAsync($"/api/v1/marts/daily_sales?limit={limit}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("limit must be between 1 and 100000", problem.GetProperty("detail").GetString());
+            Assert.Equal("limit", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+        using var most = await host.Client.GetAsync("/api/v1/marts/daily_sales?limit=100000");
+        Assert.Equal(HttpStatusCode.OK, most.StatusCode);
+
+        using var unknown = await host.Client.GetAsync("/api/v1/marts/daily_sale");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var known = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement.GetProperty("known").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("daily_sales", known);
+    }
+}
