@@ -54,6 +54,8 @@ public sealed class BatchEndpoints : IEndpointModule
                 var summary = await loader.LoadAsync(resolved.Files, resolved.Request, null, ct);
                 return Results.Text(JsonSerializer.Serialize(summary, BatchJson.Options), "application/json");
             })
-            .RequireScope(Scopes.Admin);
+            .RequireScope(Scopes.Admin)
+            .WithName("Load")
+            .WithSummary("Load files on the server into a dataset (raw copy, clean Parquet, warehouse, quarantine)");
     }
 }

@@ -19,7 +19,9 @@ public sealed class CatalogEndpoints : IEndpointModule
                 var tables = await new CatalogReport(backends.RequireWarehouse(), backends.Lake).ListAsync(ct);
                 return Results.Text(JsonSerializer.Serialize(new { tables }, BatchJson.Options), "application/json");
             })
-            .RequireScope(Scopes.Read);
+            .RequireScope(Scopes.Read)
+            .WithName("Catalog")
+            .WithSummary("Every dataset and crawled table: schema, partitions, files, rows, last load");
 
         app.MapGet("/api/v1/catalog/{name}", async (string name, Backends backends, CancellationToken ct) =>
             {
@@ -28,7 +30,9 @@ public sealed class CatalogEndpoints : IEndpointModule
                     ? Results.Text(JsonSerializer.Serialize(table, BatchJson.Options), "application/json")
                     : ApiErrors.Problem(404, "unknown table", $"'{name}' is not catalogued (known: {string.Join(", ", tables.Select(t => t.Name))})");
             })
-            .RequireScope(Scopes.Read);
+            .RequireScope(Scopes.Read)
+            .WithName("CatalogTable")
+            .WithSummary("One dataset or crawled table of the catalog");
 
         app.MapDelete("/api/v1/catalog/{name}", async (string name, Backends backends, CancellationToken ct) =>
             {
@@ -46,7 +50,9 @@ public sealed class CatalogEndpoints : IEndpointModule
                 }
                 return ApiErrors.Problem(404, "unknown table", await store.UnknownTableMessageAsync(name, ct), [ApiErrors.Field("name", "not a crawled table")]);
             })
-            .RequireScope(Scopes.Admin);
+            .RequireScope(Scopes.Admin)
+            .WithName("DropCrawledTable")
+            .WithSummary("Drop a crawled table and its catalog entry");
 
         app.MapPost("/api/v1/crawl", async (HttpContext context, Backends backends, TimeProvider time, CancellationToken ct) =>
             {
@@ -77,7 +83,9 @@ public sealed class CatalogEndpoints : IEndpointModule
                     return ApiErrors.Problem(400, "cannot crawl", e.Message, [ApiErrors.Field("path", e.Message)]);
                 }
             })
-            .RequireScope(Scopes.Admin);
+            .RequireScope(Scopes.Admin)
+            .WithName("Crawl")
+            .WithSummary("Infer a schema for files on the server and make them a queryable table (or one per group of unrelated schemas)");
     }
 }
 

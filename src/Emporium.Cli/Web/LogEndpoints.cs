@@ -26,6 +26,8 @@ public sealed class LogEndpoints : IEndpointModule
                     return ApiErrors.Problem(501, "log stats not available", e.Message);
                 }
             })
-            .RequireScope(Scopes.Read);
+            .RequireScope(Scopes.Read)
+            .WithName("Log")
+            .WithSummary("The log's topics, partition offsets (bytes and segments on the embedded log) and consumer lag");
     }
 }

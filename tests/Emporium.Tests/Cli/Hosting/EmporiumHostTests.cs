@@ -96,6 +96,20 @@ public class EmporiumHostTests
     }
 
     [Fact]
+    public async Task Every_operation_of_the_openapi_document_says_what_it_does()
+    {
+        await using var host = await TestHost.StartAsync(new InMemoryEventLog());
+        var paths = JsonDocument.Parse(await host.Client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+
+        var operations = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => (Name: $"{o.Name.ToUpperInvariant()} {p.Name}", Operation: o.Value))).ToList();
+
+        Assert.Contains(operations, o => o.Name == "DELETE /api/v1/catalog/{name}");
+        Assert.Contains(operations, o => o.Name == "GET /api/v1/log");
+        var bare = operations.Where(o => !o.Operation.TryGetProperty("summary", out var s) || string.IsNullOrWhiteSpace(s.GetString())).Select(o => o.Name).ToList();
+        Assert.True(bare.Count == 0, "no summary: " + string.Join(", ", bare));
+    }
+
+    [Fact]
     public void ConfigurationLayersFileThenEnvironmentThenFlags()
     {
         using var dir = new TempDir("config");
