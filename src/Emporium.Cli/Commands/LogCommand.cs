@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Emporium.Cli.Commands.Client;
 using Emporium.Cli.Hosting;
 using Emporium.Configuration;
-using Emporium.Datasets;
 using Emporium.Log;
 using Emporium.Log.Embedded;
 using Emporium.Log.Kafka;
@@ -72,13 +70,7 @@ public sealed class LogCommand : ICliCommand
             try
             {
                 var query = string.Join("&", groups.Select(g => $"group={Uri.EscapeDataString(g)}"));
-                using var response = await client.Http.GetAsync($"api/v1/log{(query.Length > 0 ? "?" + query : "")}", ct);
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new ApiException((int)response.StatusCode, EmporiumClient.Describe(text, response));
-                }
-                Write(JsonSerializer.Deserialize<LogReport>(text, JsonSerializerOptions.Web)!);
+                Write(await client.GetAsync<LogReport>($"api/v1/log{(query.Length > 0 ? "?" + query : "")}", ct));
                 return 0;
             }
             catch (Exception e) when (e is ApiException or HttpRequestException)

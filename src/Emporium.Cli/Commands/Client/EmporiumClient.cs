@@ -38,6 +38,14 @@ public sealed class EmporiumClient : IDisposable
         return await ReadTableAsync(response, ct);
     }
 
+    /// <summary>A GET whose JSON answer is read as <typeparamref name="T"/>; an error answer is an <see cref="ApiException"/>.</summary>
+    public async Task<T> GetAsync<T>(string path, CancellationToken ct)
+    {
+        using var response = await Http.GetAsync(path, ct);
+        return (await ReadJsonAsync(response, ct)).Deserialize<T>(JsonSerializerOptions.Web)
+            ?? throw new ApiException((int)response.StatusCode, $"empty answer from {path}");
+    }
+
     public void Dispose() => Http.Dispose();
 
     /// <summary>Reads the API's table shape back into a <see cref="QueryResult"/> (values as JSON scalars).</summary>
@@ -52,7 +60,8 @@ public sealed class EmporiumClient : IDisposable
         return new QueryResult(columns, rows, truncated);
     }
 
-    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>The JSON of a 2xx answer; any other is an <see cref="ApiException"/> with the server's explanation.</summary>
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)

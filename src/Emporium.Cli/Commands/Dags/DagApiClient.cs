@@ -73,15 +73,7 @@ public sealed class DagApiClient(EmporiumClient client)
         return await ReadAsync(response, ct);
     }
 
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var text = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new ApiException((int)response.StatusCode, EmporiumClient.Describe(text, response));
-        }
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    private static Task<JsonElement> ReadAsync(HttpResponseMessage response, CancellationToken ct) => EmporiumClient.ReadJsonAsync(response, ct);
 
     private static string Esc(string value) => Uri.EscapeDataString(value);
 }

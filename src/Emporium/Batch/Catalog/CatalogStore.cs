@@ -66,8 +66,30 @@ public sealed class CatalogStore(IWarehouse warehouse)
     }
 
     /// <summary>Drops crawled tables and their catalog entries, all or none.</summary>
-    internal Task DropTablesAsync(IReadOnlyCollection<string> names, CancellationToken ct) =>
-        names.Count == 0 ? Task.CompletedTask : warehouse.ExecuteAsync($"BEGIN TRANSACTION;\n{string.Concat(names.Select(DropSql))}COMMIT;", ct);
+    internal async Task DropTablesAsync(IReadOnlyCollection<string> names, CancellationToken ct)
+    {
+        if (names.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await warehouse.ExecuteAsync($"BEGIN TRANSACTION;\n{string.Concat(names.Select(DropSql))}COMMIT;", ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A statement that failed leaves the shared connection inside the transaction; end it before the error goes on.
+            try
+            {
+                await warehouse.ExecuteAsync("ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception rollback) when (rollback is not OperationCanceledException)
+            {
+                // No transaction was open any more.
+            }
+            throw;
+        }
+    }
 
     /// <summary>SQL that replaces a table's catalog entry; the caller runs it in the transaction that (re)creates the
     /// table. The row count is taken from the new table in the same transaction.</summary>
