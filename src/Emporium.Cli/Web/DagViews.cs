@@ -9,7 +9,8 @@ public static class DagViews
     /// (<see cref="OrchestratorOptions.DagsArePausedAtCreation"/>).</param>
     public static object Dag(Dag dag, OrchestratorStore store, bool pausedByDefault)
     {
-        var last = store.Runs(dag.Name).LastOrDefault();
+        var runs = store.Runs(dag.Name);
+        var last = runs.LastOrDefault();
         return new
         {
             name = dag.Name,
@@ -35,7 +36,7 @@ public static class DagViews
             }),
             lastRun = last is null ? null : new { ds = last.Key.DateText, state = State(last.State) },
             // The run started most recently, whatever its date (a backfill's old days start after today's run).
-            lastStartedAt = store.Runs(dag.Name).Max(r => r.StartedAt),
+            lastStartedAt = runs.Max(r => r.StartedAt),
         };
     }
 

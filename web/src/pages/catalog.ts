@@ -16,8 +16,6 @@ interface CatalogTable {
   rows: number;
   lastLoad: string | null;
   version: number;
-  /** The name the crawl that made it was asked for (several NAME_… tables share it when files split). */
-  crawl?: string | null;
 }
 
 export const catalog: Page = {
