@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Net.Http.Headers;
 
 namespace Emporium.Cli.Web;
@@ -14,8 +15,32 @@ public static class MethodNotAllowed
         {
             return;
         }
-        var allowed = http.Response.Headers[HeaderNames.Allow].ToString();
+        await Problem(http, http.Response.Headers[HeaderNames.Allow].ToString()).ExecuteAsync(http);
+    }
+
+    /// <summary>The 405 for a path that takes only <paramref name="allowed"/> (comma-separated).</summary>
+    public static IResult Problem(HttpContext http, string allowed)
+    {
         var detail = $"{http.Request.Method} is not served at {http.Request.Path}{(allowed.Length > 0 ? $"; it takes {allowed}" : "")}";
-        await ApiErrors.Problem(StatusCodes.Status405MethodNotAllowed, "method not allowed", detail, [ApiErrors.Field("method", detail)]).ExecuteAsync(http);
+        return ApiErrors.Problem(StatusCodes.Status405MethodNotAllowed, "method not allowed", detail, [ApiErrors.Field("method", detail)]);
+    }
+
+    /// <summary>The methods the endpoints at the request's path take. A GET to a POST-only path is taken by the
+    /// dashboard's catch-all route rather than answered 405 by routing; this finds what the path does take.
+    /// Catch-all routes (the dashboard's, another role's) say nothing about a path and are left out.</summary>
+    public static IReadOnlyList<string> MethodsAt(HttpContext http)
+    {
+        var methods = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var endpoint in http.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.RoutePattern.Parameters.Any(p => p.IsCatchAll)
+                || endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not { } accepted
+                || !new TemplateMatcher(new RouteTemplate(endpoint.RoutePattern), new RouteValueDictionary()).TryMatch(http.Request.Path, new RouteValueDictionary()))
+            {
+                continue;
+            }
+            methods.UnionWith(accepted.HttpMethods);
+        }
+        return [.. methods];
     }
 }

@@ -31,6 +31,11 @@ public sealed class DashboardEndpoints : IEndpointModule
     {
         if (ServerPrefixes.Any(p => path.Equals(p.TrimEnd('/'), StringComparison.OrdinalIgnoreCase) || path.StartsWith(p.EndsWith('/') ? p : p + "/", StringComparison.OrdinalIgnoreCase)))
         {
+            if (MethodNotAllowed.MethodsAt(http) is { Count: > 0 } methods)
+            {
+                http.Response.Headers.Allow = string.Join(", ", methods);
+                return MethodNotAllowed.Problem(http, string.Join(", ", methods));
+            }
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No endpoint at /{path}.");
         }
         SecurityHeaders.Apply(http.Response);
