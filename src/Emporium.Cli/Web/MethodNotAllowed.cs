@@ -18,9 +18,10 @@ public static class MethodNotAllowed
         await Problem(http, http.Response.Headers[HeaderNames.Allow].ToString()).ExecuteAsync(http);
     }
 
-    /// <summary>The 405 for a path that takes only <paramref name="allowed"/> (comma-separated).</summary>
+    /// <summary>The 405 for a path that takes only <paramref name="allowed"/> (comma-separated), with its Allow header.</summary>
     public static IResult Problem(HttpContext http, string allowed)
     {
+        http.Response.Headers.Allow = allowed;
         var detail = $"{http.Request.Method} is not served at {http.Request.Path}{(allowed.Length > 0 ? $"; it takes {allowed}" : "")}";
         return ApiErrors.Problem(StatusCodes.Status405MethodNotAllowed, "method not allowed", detail, [ApiErrors.Field("method", detail)]);
     }

@@ -33,7 +33,6 @@ public sealed class DashboardEndpoints : IEndpointModule
         {
             if (MethodNotAllowed.MethodsAt(http) is { Count: > 0 } methods)
             {
-                http.Response.Headers.Allow = string.Join(", ", methods);
                 return MethodNotAllowed.Problem(http, string.Join(", ", methods));
             }
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No endpoint at /{path}.");
