@@ -94,11 +94,17 @@ public sealed class DagCommand : ICliCommand
         var name = new Argument<string>("name") { Description = "DAG name" };
         var from = new Option<string>("--from") { Description = "First day YYYY-MM-DD", Required = true };
         var to = new Option<string>("--to") { Description = "Last day YYYY-MM-DD (inclusive)", Required = true };
+        var reprocess = new Option<string>("--reprocess")
+        {
+            Description = "Days that already ran: missing (leave them), failed (re-run failed ones) or all (re-run every one); an active run is never touched",
+            DefaultValueFactory = _ => BackfillReprocessNames.Name(BackfillReprocess.Failed),
+        };
+        reprocess.AcceptOnlyFromAmong([.. Enum.GetValues<BackfillReprocess>().Select(BackfillReprocessNames.Name)]);
         var param = ParamOption();
         var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
         var command = new Command("backfill", "One run per scheduled day in [--from, --to], oldest first within max_active_runs")
         {
-            name, from, to, param, data, url, key,
+            name, from, to, reprocess, param, data, url, key,
         };
         command.SetAction((parse, ct) => Guard("dag backfill", async () =>
         {
@@ -106,23 +112,24 @@ public sealed class DagCommand : ICliCommand
             var first = DateOnly.FromDateTime(RunKey.ParseDate(parse.GetValue(from)!));
             var last = DateOnly.FromDateTime(RunKey.ParseDate(parse.GetValue(to)!));
             var runParams = ParseParams(parse.GetValue(param));
+            BackfillReprocessNames.TryParse(parse.GetValue(reprocess), out var days);
             if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
             {
                 using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
                 var api = new DagApiClient(client);
-                var body = await api.BackfillAsync(dag, first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), runParams, ct);
-                var days = body.GetProperty("created").EnumerateArray().Select(r => r.GetProperty("ds").GetString()!).ToList();
-                PrintSkipped(body.GetProperty("skipped").EnumerateArray().Select(s => s.GetProperty("ds").GetString()!));
+                var body = await api.BackfillAsync(dag, first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), runParams, days, ct);
+                var created = body.GetProperty("created").EnumerateArray().Select(r => r.GetProperty("ds").GetString()!).ToList();
+                PrintSkipped(body.GetProperty("skipped").EnumerateArray().Select(s => (s.GetProperty("ds").GetString()!, s.GetProperty("reason").GetString()!)));
                 var states = new List<string>();
-                foreach (var ds in days)
+                foreach (var ds in created)
                 {
                     states.Add(await api.WaitAsync(dag, ds, Console.Out, ct));
                 }
                 return Summary(dag, states);
             }
             await using var local = await LocalOrchestrator.OpenAsync(EmporiumConfiguration.ResolveDataDir(parse.GetValue(data)), ct);
-            var result = local.Engine.Backfill(dag, first, last, runParams);
-            PrintSkipped(result.Skipped.Select(r => r.Key.DateText));
+            var result = local.Engine.Backfill(dag, first, last, runParams, days);
+            PrintSkipped(result.Skipped.Select(s => (s.Run.Key.DateText, s.Reason)));
             var ended = await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
             {
                 var bar = progress.AddTask($"{dag} backfill", maxValue: Math.Max(1, result.Created.Count));
@@ -206,7 +213,13 @@ public sealed class DagCommand : ICliCommand
                 var api = new DagApiClient(client);
                 var tasks = parse.GetValue(task) is { } one
                     ? [one]
-                    : (await api.RunAsync(dag, key2.DateText, ct)).GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("task").GetString()!).ToList();
+                    : (await api.RunAsync(dag, key2.DateText, ct)).GetProperty("tasks").EnumerateArray()
+                        .Where(t => parse.GetValue(attempt) is not { } n || t.GetProperty("tries").GetInt32() >= n)
+                        .Select(t => t.GetProperty("task").GetString()!).ToList();
+                if (tasks.Count == 0)
+                {
+                    throw new KeyNotFoundException(NoTaskMadeTry(key2, parse.GetValue(attempt)));
+                }
                 foreach (var t in tasks)
                 {
                     var body = await api.LogsAsync(dag, key2.DateText, t, parse.GetValue(attempt), ct);
@@ -223,7 +236,29 @@ public sealed class DagCommand : ICliCommand
             {
                 throw new KeyNotFoundException($"DAG '{dag}' has no run for {key2.DateText}");
             }
-            var names = parse.GetValue(task) is { } single ? [single] : store.Tasks(key2).Select(t => t.Task).ToList();
+            var known = store.Tasks(key2).Select(t => t.Task).ToList();
+            var number = parse.GetValue(attempt);
+            List<string> names;
+            if (parse.GetValue(task) is { } single)
+            {
+                if (!known.Contains(single, StringComparer.Ordinal))
+                {
+                    throw new KeyNotFoundException($"DAG '{dag}' has no task '{single}' in its run for {key2.DateText} (its tasks: {string.Join(", ", known)})");
+                }
+                if (number is { } n && store.MissingTry(key2, single, n) is { } why)
+                {
+                    throw new KeyNotFoundException(why);
+                }
+                names = [single];
+            }
+            else
+            {
+                names = known.Where(t => number is not { } n || store.MissingTry(key2, t, n) is null).ToList();
+                if (names.Count == 0)
+                {
+                    throw new KeyNotFoundException(NoTaskMadeTry(key2, number));
+                }
+            }
             foreach (var t in names)
             {
                 Console.Out.Write(store.ReadLog(key2, t, parse.GetValue(attempt)));
@@ -232,6 +267,9 @@ public sealed class DagCommand : ICliCommand
         }));
         return command;
     }
+
+    private static string NoTaskMadeTry(RunKey run, int? number) =>
+        number is { } n ? $"no task of {run} has made try {n}" : $"{run} has no tasks yet";
 
     private static Command Clear()
     {
@@ -325,11 +363,11 @@ public sealed class DagCommand : ICliCommand
         return failed == 0 ? 0 : 1;
     }
 
-    private static void PrintSkipped(IEnumerable<string> days)
+    private static void PrintSkipped(IEnumerable<(string Ds, string Reason)> days)
     {
-        foreach (var ds in days)
+        foreach (var (ds, reason) in days)
         {
-            Console.Out.WriteLine($"{ds}  skipped: a run of this day is active");
+            Console.Out.WriteLine($"{ds}  skipped: {reason}");
         }
     }
 

@@ -117,19 +117,23 @@ public sealed class DagEndpoints : IEndpointModule
                 {
                     return error!;
                 }
+                if (!TryReprocess(body, out var reprocess, out error))
+                {
+                    return error!;
+                }
                 if (to < from)
                 {
                     return ApiErrors.Problem(400, "invalid range", "'to' is before 'from'", [ApiErrors.Field("to", "must not be before from")]);
                 }
-                var result = engine.Backfill(name, DateOnly.FromDateTime(from!.Value), DateOnly.FromDateTime(to!.Value), runParams);
+                var result = engine.Backfill(name, DateOnly.FromDateTime(from!.Value), DateOnly.FromDateTime(to!.Value), runParams, reprocess);
                 return Results.Json(new
                 {
                     dag = name,
                     created = result.Created.Select(r => DagViews.Run(r, dag, engine.Store)),
-                    skipped = result.Skipped.Select(r => new { ds = r.Key.DateText, state = DagViews.State(r.State), reason = "a run of this day is active" }),
+                    skipped = result.Skipped.Select(s => new { ds = s.Run.Key.DateText, state = DagViews.State(s.Run.State), reason = s.Reason }),
                 }, ApiErrors.Json, statusCode: 202);
             })
-            .RequireScope(Scopes.Admin).AddEndpointFilter(ActiveSchedulerOnly).WithName("BackfillDag").WithSummary("One run per scheduled day in [from, to]");
+            .RequireScope(Scopes.Admin).AddEndpointFilter(ActiveSchedulerOnly).WithName("BackfillDag").WithSummary("One run per scheduled day in [from, to]; days that already ran are re-run by reprocess (missing, failed or all)");
 
         group.MapPost("/{name}/runs/{date}/clear", async (string name, string date, HttpRequest request, DagEngine engine, CancellationToken ct) =>
             {
@@ -145,9 +149,13 @@ public sealed class DagEndpoints : IEndpointModule
                 string? task = null;
                 if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("task", out var t) && t.ValueKind != JsonValueKind.Null)
                 {
-                    if (t.ValueKind != JsonValueKind.String || !dag!.HasTask(t.GetString()!))
+                    if (t.ValueKind != JsonValueKind.String)
                     {
-                        return ApiErrors.Problem(400, "unknown task", $"DAG '{name}' has no task {t}", [ApiErrors.Field("task", "unknown")]);
+                        return ApiErrors.Problem(400, "invalid task", $"'task' must be a task's name (a string), got {t.GetRawText()}", [ApiErrors.Field("task", "not a string")]);
+                    }
+                    if (!dag!.HasTask(t.GetString()!))
+                    {
+                        return ApiErrors.Problem(400, "unknown task", $"DAG '{name}' has no task '{t.GetString()}' (its tasks: {string.Join(", ", dag.Tasks.Select(x => x.Name))})", [ApiErrors.Field("task", "unknown")]);
                     }
                     task = t.GetString();
                 }
@@ -172,6 +180,10 @@ public sealed class DagEndpoints : IEndpointModule
                 if (!dag!.HasTask(task))
                 {
                     return ApiErrors.Problem(404, "unknown task", $"DAG '{name}' has no task '{task}'", [ApiErrors.Field("task", "unknown")]);
+                }
+                if (@try is { } number && engine.Store.MissingTry(run!.Key, task, number) is { } why)
+                {
+                    return ApiErrors.Problem(404, "no such try", why, [ApiErrors.Field("try", "not made")]);
                 }
                 var text = engine.Store.ReadLog(run!.Key, task, @try);
                 var lines = text.Split('\n');
@@ -258,6 +270,22 @@ public sealed class DagEndpoints : IEndpointModule
             error = ApiErrors.Problem(400, $"invalid {field}", e.Message, [ApiErrors.Field(field, "expected YYYY-MM-DD")]);
             return false;
         }
+    }
+
+    private static bool TryReprocess(JsonElement body, out BackfillReprocess reprocess, out IResult? error)
+    {
+        reprocess = BackfillReprocess.Failed;
+        error = null;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("reprocess", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+        if (value.ValueKind == JsonValueKind.String && BackfillReprocessNames.TryParse(value.GetString(), out reprocess))
+        {
+            return true;
+        }
+        error = ApiErrors.Problem(400, "invalid reprocess", $"'reprocess' must be {BackfillReprocessNames.Choices}, got {value.GetRawText()}", [ApiErrors.Field("reprocess", $"expected {BackfillReprocessNames.Choices}")]);
+        return false;
     }
 
     private static bool TryParams(JsonElement body, out Dictionary<string, string?> runParams, out IResult? error)

@@ -19,8 +19,9 @@ public sealed partial class DagEngine
     }
 
     /// <summary>One run per logical date of the DAG's schedule in [<paramref name="from"/>, <paramref name="to"/>]
-    /// (one per day for DAGs without a cron schedule). Days with an active run are left as they are and reported.</summary>
-    public BackfillResult Backfill(string dag, DateOnly from, DateOnly to, IReadOnlyDictionary<string, string?>? runParams = null)
+    /// (one per day for DAGs without a cron schedule). Days that already have a run are re-run or left as they are by
+    /// <paramref name="reprocess"/>; days with an active run are always left as they are. Each day left is reported.</summary>
+    public BackfillResult Backfill(string dag, DateOnly from, DateOnly to, IReadOnlyDictionary<string, string?>? runParams = null, BackfillReprocess reprocess = BackfillReprocess.Failed)
     {
         if (to < from)
         {
@@ -28,7 +29,7 @@ public sealed partial class DagEngine
         }
         var definition = Registry.Get(dag);
         var created = new List<DagRunInfo>();
-        var skipped = new List<DagRunInfo>();
+        var skipped = new List<BackfillSkip>();
         lock (gate)
         {
             var dates = definition.ScheduleInterval.LogicalDatesBetween(
@@ -36,9 +37,9 @@ public sealed partial class DagEngine
             foreach (var date in dates)
             {
                 var existing = Store.GetRun(new RunKey(dag, date));
-                if (existing is { State: RunState.Queued or RunState.Running } && !(Options.OnlyOwnRuns && !own.Contains(existing.Key)))
+                if (existing is not null && SkipReason(existing, reprocess) is { } reason)
                 {
-                    skipped.Add(existing);
+                    skipped.Add(new BackfillSkip(existing, reason));
                     continue;
                 }
                 created.Add(TriggerLocked(definition, date, runParams ?? new Dictionary<string, string?>(), RunTypes.Backfill));
@@ -47,6 +48,14 @@ public sealed partial class DagEngine
         Wake();
         return new BackfillResult(created, skipped);
     }
+
+    private string? SkipReason(DagRunInfo existing, BackfillReprocess reprocess) => existing.State switch
+    {
+        RunState.Queued or RunState.Running when !(Options.OnlyOwnRuns && !own.Contains(existing.Key)) => "a run of this day is active",
+        RunState.Success when reprocess != BackfillReprocess.All => "this day's run succeeded (reprocess all runs it again)",
+        RunState.Failed when reprocess == BackfillReprocess.Missing => "this day's run failed (reprocess failed runs it again)",
+        _ => null,
+    };
 
     /// <summary>Clear <paramref name="task"/> and everything downstream of it (every task when null) in one run, so they
     /// run again; their outputs are dropped and their retry budget restored. The run becomes active again.</summary>

@@ -52,6 +52,16 @@ public sealed partial class OrchestratorStore
     }
 
     /// <summary>The log of one try, or of every try in order when <paramref name="tryNumber"/> is null.</summary>
+    /// <summary>Why <paramref name="task"/> of <paramref name="run"/> has no log for <paramref name="tryNumber"/> (a try it
+    /// has not made), or null when it has one.</summary>
+    public string? MissingTry(RunKey run, string task, int tryNumber)
+    {
+        var tries = Tries(run, task).Select(t => t.Try).ToList();
+        return tries.Contains(tryNumber) ? null
+            : tries.Count == 0 ? $"task '{task}' of {run} has not run yet"
+            : $"task '{task}' of {run} has no try {tryNumber} (its tries: {string.Join(", ", tries)})";
+    }
+
     public string ReadLog(RunKey run, string task, int? tryNumber = null)
     {
         var numbers = tryNumber is { } n ? [n] : Tries(run, task).Select(t => t.Try).ToList();

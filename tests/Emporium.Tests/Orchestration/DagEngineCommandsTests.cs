@@ -30,6 +30,57 @@ public class DagEngineCommandsTests
         Assert.Equal(expected.Select(d => $"stage/b/ds={d}"), seen.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>A backfill over days that already ran fills the holes and, by default, re-runs the failed days only: a
+    /// succeeded day keeps its run (and the parameters it ran with) unless every day is asked for.</summary>
+    [Fact]
+    public async Task Backfill_reruns_failed_days_by_default_and_succeeded_ones_only_when_asked()
+    {
+        var runs = new List<string>();
+        var dag = Dag.Create("r").Schedule("@daily").Task("t", ctx =>
+        {
+            lock (runs)
+            {
+                runs.Add($"{ctx.DsString} {ctx.Params.GetValueOrDefault("mode")}");
+            }
+            return ctx.Params.GetValueOrDefault("mode") == "broken" && ctx.DsString == "2024-01-02" ? throw new InvalidDataException("bad day") : Task.CompletedTask;
+        });
+        await using var h = new EngineHarness([dag]).Start();
+        var (first, second, third) = (new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 3));
+        async Task<BackfillResult> BackfillAndWait(DateOnly from, DateOnly to, string mode, BackfillReprocess? reprocess = null)
+        {
+            var p = new Dictionary<string, string?> { ["mode"] = mode };
+            var result = reprocess is { } r ? h.Engine.Backfill("r", from, to, p, r) : h.Engine.Backfill("r", from, to, p);
+            foreach (var run in result.Created)
+            {
+                await h.RunToEnd(run.Key);
+            }
+            return result;
+        }
+
+        await BackfillAndWait(first, second, "broken");
+        Assert.Equal([RunState.Success, RunState.Failed], h.Store.Runs("r").OrderBy(r => r.Key.Ds).Select(r => r.State));
+
+        var missing = await BackfillAndWait(first, third, "fixed", BackfillReprocess.Missing);
+        Assert.Equal(["2024-01-03"], missing.Created.Select(r => r.Key.Ds));
+        Assert.Equal([("2024-01-01", "this day's run succeeded (reprocess all runs it again)"), ("2024-01-02", "this day's run failed (reprocess failed runs it again)")],
+            missing.Skipped.Select(s => (s.Run.Key.Ds, s.Reason)));
+
+        var failed = await BackfillAndWait(first, third, "fixed");
+        Assert.Equal(["2024-01-02"], failed.Created.Select(r => r.Key.Ds));
+        Assert.Equal(["2024-01-01", "2024-01-03"], failed.Skipped.Select(s => s.Run.Key.Ds));
+        Assert.All(h.Store.Runs("r"), r => Assert.Equal(RunState.Success, r.State));
+
+        var all = await BackfillAndWait(first, third, "again", BackfillReprocess.All);
+        Assert.Equal(["2024-01-01", "2024-01-02", "2024-01-03"], all.Created.Select(r => r.Key.Ds));
+        Assert.Empty(all.Skipped);
+        lock (runs)
+        {
+            Assert.Equal(["2024-01-01 broken", "2024-01-02 broken", "2024-01-02 fixed", "2024-01-03 fixed", "2024-01-01 again", "2024-01-02 again", "2024-01-03 again"],
+                runs.OrderBy(r => r.Split(' ')[1] switch { "broken" => 0, "fixed" => 1, _ => 2 }).ThenBy(r => r, StringComparer.Ordinal));
+        }
+        Assert.Equal([2, 3, 2], h.Store.Runs("r").OrderBy(r => r.Key.Ds).Select(r => r.Attempt));
+    }
+
     /// <summary>A clear in the moment a try's failure is recorded but its thread has not yet let the task go (the run
     /// can already be seen ended then) is not refused as "running now", and the task runs again.</summary>
     [Fact]

@@ -74,9 +74,13 @@ function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLEl
   const date = h('input', { type: 'date', name: 'date', value: today, required: true });
   const to = h('input', { type: 'date', name: 'to' });
   const params = h('textarea', { name: 'params', rows: 2, placeholder: 'key=value, one per line' });
+  const reprocess = h('select', { name: 'reprocess' },
+    h('option', { value: 'failed' }, 'Days without a run, and failed runs'),
+    h('option', { value: 'missing' }, 'Only days without a run'),
+    h('option', { value: 'all' }, 'Every day, succeeded runs too'));
   const status = h('div', { role: 'status', 'aria-live': 'polite', 'data-testid': 'trigger-status' });
   const form = h('form', { class: 'stack', 'aria-label': `Trigger ${dag}` },
-    field('Date (ds), or first day of a backfill', date), field('Backfill to (optional, inclusive)', to), field('Parameters', params),
+    field('Date (ds), or first day of a backfill', date), field('Backfill to (optional, inclusive)', to), field('Backfill runs', reprocess), field('Parameters', params),
     h('button', { type: 'submit' }, 'Trigger'), status);
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
@@ -85,9 +89,15 @@ function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLEl
       if (to.value) {
         if (to.value < date.value) throw new Error('The backfill end is before its start.');
         status.replaceChildren('Starting the backfill…');
-        const res = await postJson<Obj>(`/api/v1/dags/${encodeURIComponent(dag)}/backfill`, { from: date.value, to: to.value, params: p }, ctx.signal);
-        const created = listOf(pick(res, 'created')).length, skipped = listOf(pick(res, 'skipped')).length;
-        status.replaceChildren(`Backfill of ${dag}: ${fmt.count(created)} run${created === 1 ? '' : 's'} started${skipped ? `, ${fmt.count(skipped)} day${skipped === 1 ? '' : 's'} skipped (a run is active)` : ''}.`);
+        const res = await postJson<Obj>(`/api/v1/dags/${encodeURIComponent(dag)}/backfill`, { from: date.value, to: to.value, params: p, reprocess: reprocess.value }, ctx.signal);
+        const created = listOf(pick(res, 'created')).length;
+        const reasons = new Map<string, number>();
+        for (const s of listOf(pick(res, 'skipped'))) {
+          const reason = String(pick(s, 'reason'));
+          reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+        }
+        const skipped = [...reasons].map(([reason, n]) => `, ${fmt.count(n)} day${n === 1 ? '' : 's'} skipped (${reason})`).join('');
+        status.replaceChildren(`Backfill of ${dag}: ${fmt.count(created)} run${created === 1 ? '' : 's'} started${skipped}.`);
       } else {
         status.replaceChildren('Starting the run…');
         await postJson(`/api/v1/dags/${encodeURIComponent(dag)}/runs`, { date: date.value, params: p }, ctx.signal);

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Emporium.Cli.Commands.Client;
+using Emporium.Orchestration;
 
 namespace Emporium.Cli.Commands.Dags;
 
@@ -19,8 +20,8 @@ public sealed class DagApiClient(EmporiumClient client)
     public Task<JsonElement> TriggerAsync(string dag, string? date, IReadOnlyDictionary<string, string?> runParams, CancellationToken ct) =>
         PostAsync($"api/v1/dags/{Esc(dag)}/runs", new { date, @params = runParams }, ct);
 
-    public Task<JsonElement> BackfillAsync(string dag, string from, string to, IReadOnlyDictionary<string, string?> runParams, CancellationToken ct) =>
-        PostAsync($"api/v1/dags/{Esc(dag)}/backfill", new { from, to, @params = runParams }, ct);
+    public Task<JsonElement> BackfillAsync(string dag, string from, string to, IReadOnlyDictionary<string, string?> runParams, BackfillReprocess reprocess, CancellationToken ct) =>
+        PostAsync($"api/v1/dags/{Esc(dag)}/backfill", new { from, to, @params = runParams, reprocess = BackfillReprocessNames.Name(reprocess) }, ct);
 
     public Task<JsonElement> ClearAsync(string dag, string date, string? task, CancellationToken ct) =>
         PostAsync($"api/v1/dags/{Esc(dag)}/runs/{Esc(date)}/clear", new { task }, ct);

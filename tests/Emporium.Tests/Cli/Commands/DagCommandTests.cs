@@ -62,6 +62,17 @@ public class DagCommandTests
         var (logsCode, logs) = await RunAsync(["dag", "logs", ProbeDag.Name, "--date", "2024-01-01", "--task", "load", "--data", data.Path]);
         Assert.Equal(0, logsCode);
         Assert.Contains("loaded 3 rows for 2024-01-01", logs);
+        // Try 2 of every task is the load's alone (the extract made one try); a try or task the run lacks is an error.
+        var (secondCode, second) = await RunAsync(["dag", "logs", ProbeDag.Name, "--date", "2024-01-01", "--try", "2", "--data", data.Path]);
+        Assert.True(secondCode == 0, second);
+        Assert.Contains("--- load try 2 ---", second);
+        Assert.DoesNotContain("--- extract", second);
+        var (thirdCode, third) = await RunAsync(["dag", "logs", ProbeDag.Name, "--date", "2024-01-01", "--task", "load", "--try", "3", "--data", data.Path]);
+        Assert.Equal(2, thirdCode);
+        Assert.Contains($"task 'load' of {key} has no try 3 (its tries: 1, 2)", third);
+        var (noTaskCode, noTask) = await RunAsync(["dag", "logs", ProbeDag.Name, "--date", "2024-01-01", "--task", "nope", "--data", data.Path]);
+        Assert.Equal(2, noTaskCode);
+        Assert.Contains("has no task 'nope'", noTask);
     }
 
     [Fact]
@@ -76,6 +87,17 @@ public class DagCommandTests
         var key = new RunKey(ProbeDag.Name, new DateTime(2024, 1, 2, 0, 0, 0, DateTimeKind.Utc));
         Assert.Equal(RunState.Success, engine.Store.GetRun(key)!.State);
         Assert.Equal("11", engine.Store.XComs(key, "extract")["rows"]);
+
+        // A backfill over that day leaves its succeeded run (and its parameters) alone and says so.
+        var (backfillCode, backfill) = await RunAsync(["dag", "backfill", ProbeDag.Name, "--from", "2024-01-01", "--to", "2024-01-02", "--data", host.DataDir]);
+        Assert.True(backfillCode == 0, backfill);
+        Assert.Contains("2024-01-02  skipped: this day's run succeeded (reprocess all runs it again)", backfill);
+        Assert.Equal(RunState.Success, engine.Store.GetRun(key with { LogicalDate = key.LogicalDate.AddDays(-1) })!.State);
+        Assert.Equal(1, engine.Store.GetRun(key)!.Attempt);
+        Assert.Equal("11", engine.Store.XComs(key, "extract")["rows"]);
+        var (badCode, bad) = await RunAsync(["dag", "backfill", ProbeDag.Name, "--from", "2024-01-01", "--to", "2024-01-02", "--reprocess", "sometimes", "--data", host.DataDir]);
+        Assert.NotEqual(0, badCode);
+        Assert.Contains("sometimes", bad);
 
         var (unknownCode, unknown) = await RunAsync(["dag", "run", "no_such_dag", "--data", host.DataDir]);
         Assert.Equal(2, unknownCode);

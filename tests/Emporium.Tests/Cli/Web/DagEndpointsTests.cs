@@ -38,11 +38,26 @@ public class DagEndpointsTests
         var logs = await JsonAsync(await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/tasks/load/logs"));
         Assert.Contains(logs.GetProperty("lines").EnumerateArray(), l => l.GetString()!.Contains("loaded 7 rows for 2024-01-01"));
 
+        using var notAName = await host.Client.PostAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/clear", TestHost.Json("{\"task\":5}"));
+        Assert.Equal(HttpStatusCode.BadRequest, notAName.StatusCode);
+        Assert.Contains("'task' must be a task's name (a string), got 5", await notAName.Content.ReadAsStringAsync());
+        using var unknownTask = await host.Client.PostAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/clear", TestHost.Json("{\"task\":\"lode\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknownTask.StatusCode);
+        Assert.Contains($"DAG '{ProbeDag.Name}' has no task 'lode' (its tasks: extract, load)", await unknownTask.Content.ReadAsStringAsync());
+        Assert.Equal(1, Engine(host).Store.GetRun(Day)!.Attempt);
+
         using var cleared = await host.Client.PostAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/clear", TestHost.Json("{\"task\":\"load\"}"));
         Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
         await Engine(host).WaitForRunAsync(Day, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         Assert.Equal(2, Engine(host).Store.GetTask(Day, "load")!.TryNumber);
         Assert.Equal(1, Engine(host).Store.GetTask(Day, "extract")!.TryNumber);
+
+        using var noSuchTry = await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/tasks/load/logs?try=3");
+        Assert.Equal(HttpStatusCode.NotFound, noSuchTry.StatusCode);
+        Assert.Contains($"task 'load' of {Day} has no try 3 (its tries: 1, 2)", await noSuchTry.Content.ReadAsStringAsync());
+        var second = await JsonAsync(await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/tasks/load/logs?try=2"));
+        Assert.Equal("--- load try 2 ---", second.GetProperty("lines")[0].GetString());
+        Assert.DoesNotContain(second.GetProperty("lines").EnumerateArray(), l => l.GetString() == "--- load try 1 ---");
     }
 
     [Fact]
@@ -92,6 +107,38 @@ public class DagEndpointsTests
         (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/backfill", "{\"from\":\"2024-01-05\",\"to\":\"2024-01-01\"}");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("\"field\":\"to\"", text);
+        (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/backfill", "{\"from\":\"2024-01-01\",\"to\":\"2024-01-02\",\"reprocess\":\"1\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("\"field\":\"reprocess\"", text);
+        Assert.Contains("missing, failed or all", text);
+        Assert.Empty(Engine(host).Store.Runs(ProbeDag.Name));
+    }
+
+    [Fact]
+    public async Task Backfill_reports_each_day_it_left_with_the_reason_and_reruns_all_when_asked()
+    {
+        await using var host = await TestHost.StartAsync();
+        using var created = await host.Client.PostAsync($"/api/v1/dags/{ProbeDag.Name}/runs", TestHost.Json("{\"date\":\"2024-01-01\"}"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await Engine(host).WaitForRunAsync(Day, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        using var backfill = await host.Client.PostAsync($"/api/v1/dags/{ProbeDag.Name}/backfill", TestHost.Json("{\"from\":\"2024-01-01\",\"to\":\"2024-01-02\"}"));
+        Assert.Equal(HttpStatusCode.Accepted, backfill.StatusCode);
+        var body = await JsonAsync(backfill);
+        Assert.Equal(["2024-01-02"], body.GetProperty("created").EnumerateArray().Select(r => r.GetProperty("ds").GetString()));
+        var skipped = Assert.Single(body.GetProperty("skipped").EnumerateArray());
+        Assert.Equal("2024-01-01", skipped.GetProperty("ds").GetString());
+        Assert.Equal("success", skipped.GetProperty("state").GetString());
+        Assert.Equal("this day's run succeeded (reprocess all runs it again)", skipped.GetProperty("reason").GetString());
+        await Engine(host).WaitForRunAsync(Day with { LogicalDate = Day.LogicalDate.AddDays(1) }, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        Assert.Equal(1, Engine(host).Store.GetRun(Day)!.Attempt);
+
+        using var all = await host.Client.PostAsync($"/api/v1/dags/{ProbeDag.Name}/backfill", TestHost.Json("{\"from\":\"2024-01-01\",\"to\":\"2024-01-02\",\"reprocess\":\"all\"}"));
+        body = await JsonAsync(all);
+        Assert.Equal(["2024-01-01", "2024-01-02"], body.GetProperty("created").EnumerateArray().Select(r => r.GetProperty("ds").GetString()));
+        Assert.Empty(body.GetProperty("skipped").EnumerateArray());
+        await Engine(host).WaitForRunAsync(Day, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        Assert.Equal(2, Engine(host).Store.GetRun(Day)!.Attempt);
     }
 
     [Fact]

@@ -26,6 +26,20 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         return output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(ApiKeyHash.Prefix, StringComparison.Ordinal));
     }
 
+    private static async Task<string> EndedStateAsync(HttpClient admin, string day)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var state = JsonDocument.Parse(await admin.GetStringAsync($"api/v1/dags/{Dag}/runs/{day}", guard.Token)).RootElement.GetProperty("state").GetString()!;
+            if (state is "success" or "failed")
+            {
+                return state;
+            }
+            await Task.Delay(100, guard.Token);
+        }
+    }
+
     [Fact]
     public async Task Triggering_a_run_with_keys_on_needs_an_admin_key_and_says_so()
     {
@@ -88,6 +102,24 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         Assert.True(await RunExists(BackfillFrom));
         Assert.True(await RunExists(BackfillTo));
         await p.AssertAccessibleAsync();
+
+        // Once those runs ended, a backfill of only the days without a run over all three starts none, and says why
+        // it left each day.
+        var ended = new List<string>();
+        foreach (var day in new[] { Day, BackfillFrom, BackfillTo })
+        {
+            ended.Add(await EndedStateAsync(admin, day));
+        }
+        await p.Page.GetByLabel("Date (ds), or first day of a backfill").FillAsync(Day);
+        await p.Page.GetByLabel("Backfill to (optional, inclusive)").FillAsync(BackfillTo);
+        await p.Page.GetByLabel("Backfill runs").SelectOptionAsync("missing");
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Trigger", Exact = true }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync($"Backfill of {Dag}: 0 runs started");
+        foreach (var group in ended.GroupBy(s => s))
+        {
+            var verb = group.Key == "success" ? "succeeded (reprocess all" : "failed (reprocess failed";
+            await Assertions.Expect(status).ToContainTextAsync($"{group.Count()} day{(group.Count() == 1 ? "" : "s")} skipped (this day's run {verb} runs it again)");
+        }
 
         // With the key, every page over data of this empty server says how to fill it, and draws no chart.
         foreach (var (link, route, command) in new[]
