@@ -83,7 +83,8 @@ function defaultFormat(type: string): CellFormat {
   const t = type.toLowerCase();
   // Arrays, lists, structs and maps arrive as JSON values whatever their element type.
   if (/\[\]$|^(list|struct|map|union)/.test(t)) return 'text';
-  if (/^(u?(tiny|small|big|hug)?int(eger)?[248]?|long)$/.test(t)) return 'count';
+  // DuckDB's SUM of integers is a HUGEINT; unsigned types start with u (ubigint, uinteger).
+  if (/^(u?(tiny|small|big|huge)?int(eger)?[248]?|long|varint|bignum)$/.test(t)) return 'count';
   if (/^(double|float|real|decimal|numeric)/.test(t)) return 'number';
   if (/^(date|timestamp)/.test(t)) return 'date';
   return 'text';

@@ -11,17 +11,21 @@ namespace Emporium.Warehouse;
 /// warehouses can never disagree on column naming, truncation or value mapping.</summary>
 internal static class QueryResultReader
 {
-    public static async ValueTask<QueryResult> ReadAsync(DbDataReader reader, int maxRows, bool async, CancellationToken ct)
+    public static async ValueTask<QueryResult> ReadAsync(DbDataReader reader, EngineValues engine, int maxRows, bool async, CancellationToken ct)
     {
         var columns = new QueryColumn[reader.FieldCount];
-        for (var i = 0; i < columns.Length; i++)
-        {
-            columns[i] = new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i).ToLowerInvariant());
-        }
         var readers = new Func<DbDataReader, int, object>[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
-            readers[i] = ValueReader(reader.GetFieldType(i));
+            columns[i] = new QueryColumn(reader.GetName(i), engine.TypeName(reader, i));
+            try
+            {
+                readers[i] = engine.Reader(reader, i) ?? ValueReader(reader.GetFieldType(i));
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidCastException)
+            {
+                throw Unreadable(columns[i], e);
+            }
         }
         var rows = new List<object?[]>();
         var truncated = false;
@@ -35,12 +39,25 @@ internal static class QueryResultReader
             var row = new object?[columns.Length];
             for (var i = 0; i < row.Length; i++)
             {
-                row[i] = reader.IsDBNull(i) ? null : Normalize(readers[i](reader, i));
+                try
+                {
+                    row[i] = reader.IsDBNull(i) ? null : Normalize(readers[i](reader, i));
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidCastException or OverflowException or NotSupportedException
+                                              or TargetInvocationException)
+                {
+                    throw Unreadable(columns[i], e is TargetInvocationException { InnerException: { } inner } ? inner : e);
+                }
             }
             rows.Add(row);
         }
         return new QueryResult(columns, rows, truncated);
     }
+
+    /// <summary>A value the driver cannot hand out (a DuckDB UNION, an interval with months inside a list…) is the
+    /// query's problem, not the server's: say which column and how to get it anyway.</summary>
+    private static QueryRejectedException Unreadable(QueryColumn column, Exception e) =>
+        new($"column '{column.Name}' ({column.Type}) cannot be returned: {e.Message}. Cast it in the query, e.g. CAST(\"{column.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AS VARCHAR)", e);
 
     private static readonly MethodInfo GetFieldValue = typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetFieldValue))!;
 
@@ -96,7 +113,7 @@ internal static class QueryResultReader
         BigInteger b => b.ToString(CultureInfo.InvariantCulture),
         decimal or double or float or long or int or short or byte or sbyte or ushort or uint or ulong => value,
         string or bool or DateTime or DateTimeOffset or DateOnly or TimeOnly or Guid or byte[] => value,
-        TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+        TimeSpan t => TemporalText.IsoDuration(0, t.Days, (t.Ticks % TimeSpan.TicksPerDay) / TimeSpan.TicksPerMicrosecond),
         IDictionary map => Object(map),
         // DuckDB hands out a BLOB as a stream over its own memory, valid only while the row is current.
         Stream blob => ReadAll(blob),

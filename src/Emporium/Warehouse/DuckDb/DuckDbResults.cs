@@ -15,7 +15,7 @@ internal static class DuckDbResults
             using var reader = cmd.ExecuteReader();
             // Synchronous on purpose: cancellation goes through cmd.Cancel (DuckDB's interrupt), registered above.
             // With async: false the ValueTask has already completed.
-            return QueryResultReader.ReadAsync(reader, maxRows, async: false, ct).GetAwaiter().GetResult();
+            return QueryResultReader.ReadAsync(reader, DuckDbValues.Instance, maxRows, async: false, ct).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -8,6 +8,6 @@ internal static class PostgresResults
     public static async Task<QueryResult> ReadAsync(NpgsqlCommand cmd, int maxRows, CancellationToken ct)
     {
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await QueryResultReader.ReadAsync(reader, maxRows, async: true, ct).ConfigureAwait(false);
+        return await QueryResultReader.ReadAsync(reader, PostgresValues.Instance, maxRows, async: true, ct).ConfigureAwait(false);
     }
 }

@@ -52,7 +52,32 @@ public sealed class DuckDbReadOnlyQueryTests(ReadOnlyWarehouseFixture fixture) :
             + "'\\xCA\\xFE'::BLOB AS b, INTERVAL 90 MINUTE AS gap FROM categories WHERE id = 1");
 
         var json = JsonSerializer.Serialize(result.Rows[0]);
-        Assert.Equal("[{\"id\":1,\"tags\":[\"c1\",null]},{\"1\":\"c1\",\"2\":null},\"yv4=\",\"01:30:00\"]", json);
+        Assert.Equal("[{\"id\":1,\"tags\":[\"c1\",null]},{\"1\":\"c1\",\"2\":null},\"yv4=\",\"PT1H30M\"]", json);
+    }
+
+    /// <summary>Values DuckDB.NET throws on when read plainly (infinite dates and timestamps, a DECIMAL(38) wider than
+    /// .NET's decimal) come out as text, and types whose enum name differs from DuckDB's are named as DuckDB names them.</summary>
+    [Fact]
+    public async Task Infinite_dates_wide_decimals_and_precise_timestamps_come_out_as_values()
+    {
+        var result = await Query("SELECT DATE 'infinity' AS d, TIMESTAMP '-infinity' AS t, CAST('infinity' AS TIMESTAMPTZ) AS tz, "
+            + "CAST('-12345678901234567890123456789012.125' AS DECIMAL(38,3)) AS wide, CAST('0.05' AS DECIMAL(38,3)) AS small, "
+            + "CAST('2024-01-01 10:00:00.123456' AS TIMESTAMP_NS) AS ns, CAST(1 AS UBIGINT) AS u, SUM(id) AS total FROM categories");
+
+        Assert.Equal("[\"infinity\",\"-infinity\",\"infinity\",\"-12345678901234567890123456789012.125\",0.05,\"2024-01-01T10:00:00.123456\",1,1275]",
+            JsonSerializer.Serialize(result.Rows[0], Wire));
+        Assert.Equal(["date", "timestamp", "timestamptz", "decimal", "decimal", "timestamp_ns", "ubigint", "hugeint"], result.Columns.Select(c => c.Type));
+    }
+
+    /// <summary>A value the driver cannot hand out at all is the query's 400, naming the column and the cast that reads it.</summary>
+    [Theory]
+    [InlineData("SELECT union_value(k := 1) AS u", "u")]
+    [InlineData("SELECT [INTERVAL 1 MONTH] AS spans", "spans")]
+    public async Task A_value_the_driver_cannot_read_is_refused_with_the_cast_that_reads_it(string sql, string column)
+    {
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query(sql));
+        Assert.StartsWith($"column '{column}' (", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"CAST(\"{column}\" AS VARCHAR)", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -334,14 +334,20 @@ public sealed class DashboardTests(DashboardFixture f)
         Assert.StartsWith("rating,reviews\r\n", csv, StringComparison.Ordinal);
         await p.ScreenshotAsync("sql-explorer");
 
-        // Lists, structs and intervals read as JSON and text, not as numbers or a runtime type name.
-        await input.FillAsync("SELECT rating, [rating, rating * 2] AS pair, {'r': rating} AS s, INTERVAL 90 MINUTE AS gap FROM reviews GROUP BY rating ORDER BY rating");
+        // Lists, structs and intervals read as JSON and text, not as numbers or a runtime type name; an interval of
+        // months and an infinite date are values too. A SUM of integers (DuckDB's HUGEINT) is a number to chart.
+        await input.FillAsync("SELECT rating, [rating, rating * 2] AS pair, {'r': rating} AS s, INTERVAL 90 MINUTE AS gap, "
+                              + "INTERVAL 1 MONTH + INTERVAL 2 DAY AS span, DATE 'infinity' AS open_end, SUM(rating) AS points FROM reviews GROUP BY rating ORDER BY rating");
         await p.Page.GetByTestId("run-sql").ClickAsync();
         var first = (long)expected.Numbers("rating")[0]!.Value;
         var cells = p.Page.Locator("[data-testid='result-table'] tbody tr").First.Locator("td");
         await Assertions.Expect(cells.Nth(1)).ToHaveTextAsync($"[{first},{first * 2}]");
         await Assertions.Expect(cells.Nth(2)).ToHaveTextAsync($"{{\"r\":{first}}}");
-        await Assertions.Expect(cells.Nth(3)).ToHaveTextAsync("01:30:00");
+        await Assertions.Expect(cells.Nth(3)).ToHaveTextAsync("PT1H30M");
+        await Assertions.Expect(cells.Nth(4)).ToHaveTextAsync("P1M2D");
+        await Assertions.Expect(cells.Nth(5)).ToHaveTextAsync("infinity");
+        await Assertions.Expect(p.Page.Locator("[data-testid='result-table'] thead th").Nth(6)).ToHaveClassAsync("num");
+        await Assertions.Expect(p.Page.GetByRole(AriaRole.Combobox, new() { Name = "Values", Exact = true }).Locator("option")).ToHaveTextAsync(["rating", "points"]);
 
         // The table list holds what GET /api/v1/tables lists; a table's button runs a first look at it.
         var listed = (await f.Http.GetFromJsonAsync<JsonElement>("api/v1/tables")).GetProperty("tables").EnumerateArray().ToList();
