@@ -43,6 +43,14 @@ public static class ApiErrors
             [Field(field, "unknown")], new Dictionary<string, object?> { ["known"] = known });
     }
 
+    /// <summary>The 400 for a JSON body that does not parse (where it breaks) or holds a value of the wrong type (which
+    /// member, and what it should be); <paramref name="expected"/> shows the body's shape.</summary>
+    public static IResult InvalidJson(JsonException error, string expected)
+    {
+        var (field, reason) = Diagnostics.JsonErrorText.Describe(error);
+        return Problem(400, "invalid JSON", $"{(field == "body" ? "" : field + ": ")}{reason}; the body must be {expected}", [Field(field, reason)]);
+    }
+
     /// <summary>One field error.</summary>
     public static object Field(string field, string error) => new { field, error };
 }

@@ -25,7 +25,7 @@ public sealed class BatchEndpoints : IEndpointModule
                 }
                 catch (JsonException e)
                 {
-                    return ApiErrors.Problem(400, "unreadable body", $"expected {{\"paths\": [...], \"dataset\": \"...\"}}: {e.Message}", [ApiErrors.Field("body", e.Message)]);
+                    return ApiErrors.InvalidJson(e, "{\"paths\": [\"/absolute/path\", …], \"dataset\": \"name\", …}");
                 }
                 if (spec is null || string.IsNullOrWhiteSpace(spec.Dataset) || spec.Paths is null)
                 {

@@ -63,7 +63,7 @@ public sealed class CatalogEndpoints : IEndpointModule
                 }
                 catch (JsonException e)
                 {
-                    return ApiErrors.Problem(400, "unreadable body", e.Message, [ApiErrors.Field("body", e.Message)]);
+                    return ApiErrors.InvalidJson(e, "{\"path\": \"/absolute/path\", \"name\"?: \"table\"}");
                 }
                 if (string.IsNullOrWhiteSpace(request?.Path))
                 {

@@ -244,7 +244,7 @@ public sealed class DagEndpoints : IEndpointModule
         }
         catch (JsonException e)
         {
-            return (default, ApiErrors.Problem(400, "invalid JSON", e.Message, [ApiErrors.Field("body", "not JSON")]));
+            return (default, ApiErrors.InvalidJson(e, "a JSON object"));
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class QueryEndpoints : IEndpointModule
                 }
                 catch (JsonException e)
                 {
-                    return ApiErrors.Problem(400, "unreadable body", $"expected {{\"sql\": \"SELECT …\"}}: {e.Message}", [ApiErrors.Field("body", "not JSON")]);
+                    return ApiErrors.InvalidJson(e, "{\"sql\": \"SELECT …\", \"maxRows\"?: N}");
                 }
                 if (string.IsNullOrWhiteSpace(sql))
                 {

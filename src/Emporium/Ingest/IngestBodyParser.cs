@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Emporium.Datasets;
+using Emporium.Diagnostics;
 
 namespace Emporium.Ingest;
 
@@ -69,7 +70,7 @@ public static class IngestBodyParser
         catch (JsonException e) when (input.Line > 0)
         {
             var where = e.BytePositionInLine is { } b ? $", byte {b + 1}" : "";
-            unreadable = $"line {input.Line}{where}: not valid JSON: {FirstSentence(e.Message)}";
+            unreadable = $"line {input.Line}{where}: not valid JSON: {JsonErrorText.FirstSentence(e.Message)}";
             return null;
         }
     }
@@ -123,7 +124,7 @@ public static class IngestBodyParser
         catch (JsonException e)
         {
             throw new BodyParseException(
-                $"body is not valid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}", e);
+                $"body is not valid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {JsonErrorText.FirstSentence(e.Message)}", e);
         }
         if (records.Count == 0)
         {
@@ -235,10 +236,4 @@ public static class IngestBodyParser
         JsonTokenType.Null => "null",
         _ => kind.ToString().ToLowerInvariant(),
     };
-
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim();
-    }
 }

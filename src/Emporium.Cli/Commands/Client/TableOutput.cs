@@ -77,7 +77,9 @@ public static class TableOutput
     private static string Text(object? value) => value switch
     {
         null => "",
-        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        // Dates and times as the API writes them (ISO 8601, a UTC instant with its Z), so a query prints the same with or
+        // without a server; the invariant culture would write a DateOnly as 01/02/2024.
+        DateTime or DateOnly or TimeOnly or DateTimeOffset => JsonSerializer.Serialize(value, Web.ResultJson.Options).Trim('"'),
         bool b => b ? "true" : "false",
         byte[] bytes => "\\x" + Convert.ToHexStringLower(bytes),
         // Lists, structs and maps read as the JSON the API answers with.

@@ -41,6 +41,19 @@ public sealed class TableOutputTests
     }
 
     [Fact]
+    public void Dates_and_times_print_as_the_api_writes_them()
+    {
+        var result = new QueryResult(
+            [new QueryColumn("day", "date"), new QueryColumn("at", "timestamp"), new QueryColumn("utc", "timestamptz"), new QueryColumn("time", "time")],
+            [[new DateOnly(2024, 1, 2), new DateTime(2024, 1, 2, 3, 4, 5, 600, DateTimeKind.Unspecified), new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc), new TimeOnly(10, 30)]]);
+        using var text = new StringWriter();
+
+        TableOutput.Write(result, "csv", text);
+
+        Assert.Equal(["day,at,utc,time", "2024-01-02,2024-01-02T03:04:05.6,2024-01-02T03:04:05Z,10:30:00"], text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public void Json_is_the_api_shape()
     {
         Assert.Equal(
