@@ -31,8 +31,14 @@ public sealed class KeysCommand : ICliCommand
             var file = ConfigFile(parse.GetValue(data));
             var root = Load(file);
             var keys = Keys(root);
-            var label = parse.GetValue(name) ?? $"key-{keys.Count + 1}";
-            if (keys.Any(k => k?["Name"]?.GetValue<string>() == label))
+            var taken = keys.Select(k => k?["Name"]?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+            var label = parse.GetValue(name) ?? Enumerable.Range(1, keys.Count + 1).Select(n => $"key-{n}").First(n => !taken.Contains(n));
+            if (string.IsNullOrWhiteSpace(label) || label != label.Trim())
+            {
+                Console.Error.WriteLine($"emporium keys add: --name must be a label without leading or trailing spaces, got '{label}'");
+                return 1;
+            }
+            if (taken.Contains(label))
             {
                 Console.Error.WriteLine($"emporium keys add: a key named '{label}' exists; remove it first or pick another --name");
                 return 1;

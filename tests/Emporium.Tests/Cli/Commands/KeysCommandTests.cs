@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Emporium.Cli.Web.Auth;
+using Emporium.Tests.Batch;
+using Emporium.Tests.TestSupport;
+
+namespace Emporium.Tests.Cli.Commands;
+
+/// <summary><c>emporium keys</c> as an operator runs it: a key is printed once and stored only as its hash, names are
+/// labels people can type back, and a default name never collides with one left after a removal.</summary>
+public sealed class KeysCommandTests
+{
+    private static IReadOnlyList<(string Name, string Hash, string[] Scopes)> Stored(string dataDir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dataDir, "emporium.json")));
+        return doc.RootElement.GetProperty("Auth").GetProperty("Keys").EnumerateArray()
+            .Select(k => (k.GetProperty("Name").GetString()!, k.GetProperty("Hash").GetString()!, k.GetProperty("Scopes").EnumerateArray().Select(s => s.GetString()!).ToArray()))
+            .ToList();
+    }
+
+    private static string KeyOf(string output) =>
+        output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(ApiKeyHash.Prefix, StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Keys_are_stored_hashed_named_and_removed_by_name()
+    {
+        using var data = new TempDir("keys");
+        var (code, output) = await BatchCli.RunAsync("keys", "add", "--scope", "read", "--data", data.Path);
+        Assert.True(code == 0, output);
+        var first = KeyOf(output);
+        (code, output) = await BatchCli.RunAsync("keys", "add", "--scope", "ingest", "--scope", "read", "--data", data.Path);
+        Assert.True(code == 0, output);
+        Assert.Equal([("key-1", ApiKeyHash.Of(first), ["read"]), ("key-2", ApiKeyHash.Of(KeyOf(output)), ["ingest", "read"])],
+            Stored(data.Path).Select(k => (k.Name, k.Hash, k.Scopes)));
+        Assert.DoesNotContain(first, File.ReadAllText(Path.Combine(data.Path, "emporium.json")), StringComparison.Ordinal);
+
+        // After key-1 is removed, the next default name is key-1 again, not key-2 (taken) as a count would give.
+        (code, output) = await BatchCli.RunAsync("keys", "remove", "key-1", "--data", data.Path);
+        Assert.True(code == 0, output);
+        (code, output) = await BatchCli.RunAsync("keys", "add", "--scope", "admin", "--data", data.Path);
+        Assert.True(code == 0, output);
+        Assert.Equal(["key-2", "key-1"], Stored(data.Path).Select(k => k.Name));
+
+        foreach (var (args, message) in new[]
+                 {
+                     (new[] { "keys", "add", "--scope", "read", "--name", "" }, "--name must be a label"),
+                     (new[] { "keys", "add", "--scope", "read", "--name", " ops" }, "--name must be a label"),
+                     (new[] { "keys", "add", "--scope", "read", "--name", "key-2" }, "a key named 'key-2' exists"),
+                     (new[] { "keys", "remove", "nope" }, "no key named 'nope'"),
+                 })
+        {
+            (code, output) = await BatchCli.RunAsync([.. args, "--data", data.Path]);
+            Assert.Equal(1, code);
+            Assert.Contains(message, output, StringComparison.Ordinal);
+        }
+        Assert.Equal(2, Stored(data.Path).Count);
+        (code, output) = await BatchCli.RunAsync("keys", "list", "--data", data.Path);
+        Assert.True(code == 0, output);
+        Assert.Contains("key-1", output, StringComparison.Ordinal);
+        Assert.Contains("admin", output, StringComparison.Ordinal);
+    }
+}
