@@ -50,6 +50,17 @@ public sealed class SendCommand : ICliCommand
                     // Counted above as first answered: say so, or a resend reads as if the records had gone in twice.
                     Console.WriteLine($"  {(summary.Replayed == summary.Batches ? "every batch" : $"{summary.Replayed} of the batches")} had been sent before (same file, same --batch): answered from that send, nothing appended again");
                 }
+                if (summary.Reasons.Sum(r => r.Records) > summary.FirstErrors.Count)
+                {
+                    // More problems than the first records show: how many records had each, so a wrong file (every
+                    // record missing the dataset's required fields) reads as such at a glance.
+                    Console.WriteLine("  by field and reason:");
+                    foreach (var (field, error, records) in summary.Reasons.Take(10))
+                    {
+                        Console.WriteLine($"    {records,9:N0} record(s)  {(field.Length > 0 ? field + ": " : "")}{error}");
+                    }
+                    Console.WriteLine("  first ones:");
+                }
                 foreach (var (record, field, error) in summary.FirstErrors)
                 {
                     Console.WriteLine($"  record {record}: {(field.Length > 0 ? field + ": " : "")}{error}");
@@ -80,8 +91,12 @@ public sealed class SendCommand : ICliCommand
     }
 
     /// <summary>Totals of one send; <see cref="FirstErrors"/> holds up to 20 (1-based record number in the file, field,
-    /// reason). <see cref="Unreadable"/> rows never reached the server (a ragged CSV row, a broken JSON line).</summary>
-    public sealed record Summary(long Accepted, long Rejected, int Batches, IReadOnlyList<(long Record, string Field, string Error)> FirstErrors, long Unreadable = 0, int Replayed = 0);
+    /// reason), <see cref="Reasons"/> every distinct field and reason with how many records had it, most first.
+    /// <see cref="Unreadable"/> rows never reached the server (a ragged CSV row, a broken JSON line).</summary>
+    public sealed record Summary(long Accepted, long Rejected, int Batches, IReadOnlyList<(long Record, string Field, string Error)> FirstErrors, long Unreadable = 0, int Replayed = 0)
+    {
+        public IReadOnlyList<(string Field, string Error, long Records)> Reasons { get; init; } = [];
+    }
 
     public static async Task<Summary> SendAsync(HttpClient http, SendFileReader file, string dataset, int batchSize, TextWriter status, CancellationToken ct)
     {
@@ -89,8 +104,12 @@ public sealed class SendCommand : ICliCommand
         long accepted = 0, rejected = 0, unreadable = 0;
         int batches = 0, replayed = 0;
         var errors = new List<(long, string, string)>();
+        var reasons = new Dictionary<(string, string), long>();
         void Error(long record, string field, string error)
         {
+            // A row's line is in its own message for unreadable rows; tally them by what is wrong, not where.
+            var key = (field, error.StartsWith("unreadable (line ", StringComparison.Ordinal) ? "unreadable" : error);
+            reasons[key] = reasons.GetValueOrDefault(key) + 1;
             if (errors.Count < 20)
             {
                 errors.Add((record, field, error));
@@ -163,6 +182,9 @@ public sealed class SendCommand : ICliCommand
         {
             await status.WriteLineAsync($"warning: {warning}");
         }
-        return new Summary(accepted, rejected, batches, errors, unreadable, replayed);
+        return new Summary(accepted, rejected, batches, errors, unreadable, replayed)
+        {
+            Reasons = reasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key.Item1, StringComparer.Ordinal).Select(r => (r.Key.Item1, r.Key.Item2, r.Value)).ToList(),
+        };
     }
 }

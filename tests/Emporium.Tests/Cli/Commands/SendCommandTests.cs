@@ -23,7 +23,7 @@ public class SendCommandTests
         var second = await SendCommand.SendAsync(host.Client, await Open(path), "categories", 50, TextWriter.Null, CancellationToken.None);
 
         Assert.Equal(expectedIds.Count, first.Accepted);
-        Assert.Equal(first, second with { FirstErrors = first.FirstErrors, Replayed = 0 });
+        Assert.Equal(first, second with { FirstErrors = first.FirstErrors, Replayed = 0, Reasons = first.Reasons });
         Assert.Equal((expectedIds.Count + 49) / 50, first.Batches);
         // The second send is told that the server answered every batch from the first one.
         Assert.Equal((0, first.Batches), (first.Replayed, second.Replayed));
@@ -49,6 +49,26 @@ public class SendCommandTests
         Assert.Contains("every batch had been sent before (same file, same --batch): answered from that send, nothing appended again", second, StringComparison.Ordinal);
     }
 
+    /// <summary>The categories file sent as orders: every record lacks the order fields, and the summary says so in a
+    /// few lines (how many records had each problem) before the first records.</summary>
+    [Fact]
+    public async Task A_wrong_file_is_summed_up_by_field_and_reason()
+    {
+        await using var server = await Emporium.Tests.Web.Dashboard.EmporiumProcess.StartAsync();
+        var path = SampleData.CategoriesJsonLines;
+        var records = File.ReadLines(path).Count(l => l.Length > 0);
+
+        var (code, output) = await Emporium.Tests.Batch.BatchCli.RunAsync("send", path, "--dataset", "orders", "--data", server.Data.Path);
+
+        Assert.True(code == 3, output);
+        Assert.Contains($"0 accepted, {records} rejected", output, StringComparison.Ordinal);
+        foreach (var field in new[] { "invoice_no", "quantity", "unit_price" })
+        {
+            Assert.Matches($@"\s{records:N0} record\(s\)  {field}: required field is missing", output);
+        }
+        Assert.Contains("  record 1: invoice_no: required field is missing", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RejectedRecordsAreCountedWithTheirFileRecordNumber()
     {
@@ -61,6 +81,7 @@ public class SendCommandTests
         Assert.Equal(2, summary.Accepted);
         Assert.Equal(1, summary.Rejected);
         Assert.Equal((2L, "quantity"), (summary.FirstErrors[0].Record, summary.FirstErrors[0].Field));
+        Assert.Equal([("quantity", summary.FirstErrors[0].Error, 1L)], summary.Reasons);
         Assert.Equal(2, log.Messages("orders").Count);
     }
 
