@@ -108,6 +108,10 @@ public sealed class EmporiumHost : IAsyncDisposable
 
     private static void CheckBinding(EmporiumOptions options)
     {
+        if (options.Port is < 0 or > IPEndPoint.MaxPort)
+        {
+            throw new StartupException($"port {options.Port} is not a TCP port: give 1 to {IPEndPoint.MaxPort} (--port or Port in emporium.json), or 0 for any free one");
+        }
         if (!IsLoopback(options.Bind) && !IPAddress.TryParse(options.Bind, out _))
         {
             throw new StartupException($"cannot bind to '{options.Bind}': give an IP address (e.g. 127.0.0.1 or 0.0.0.0) or 'localhost'");

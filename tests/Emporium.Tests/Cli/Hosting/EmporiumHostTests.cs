@@ -19,6 +19,19 @@ public class EmporiumHostTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "server.json")));
     }
 
+    [Theory]
+    [InlineData("99999")]
+    [InlineData("-1")]
+    public async Task A_port_outside_tcp_is_refused_with_a_message_before_anything_opens(string port)
+    {
+        using var dir = new TempDir("badport");
+        var configuration = EmporiumConfiguration.Build(dir.Path, new Dictionary<string, string?> { ["Port"] = port });
+        var e = await Assert.ThrowsAsync<StartupException>(() =>
+            EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None));
+        Assert.Equal($"port {port} is not a TCP port: give 1 to 65535 (--port or Port in emporium.json), or 0 for any free one", e.Message);
+        Assert.Null(DataDirLock.FindOwner(dir.Path));
+    }
+
     [Fact]
     public async Task APortInUseIsRefusedWithAMessageBeforeAnythingOpens()
     {
