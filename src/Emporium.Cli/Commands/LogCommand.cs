@@ -97,7 +97,7 @@ public sealed class LogCommand : ICliCommand
     {
         if (!Directory.Exists(Path.Combine(path, "topics")))
         {
-            await Console.Error.WriteLineAsync($"'{path}' is not an embedded log directory (no topics/ folder).");
+            await Console.Error.WriteLineAsync($"emporium log stats: '{path}' is not an embedded log directory (no topics/ folder).");
             return 2;
         }
 

@@ -119,6 +119,11 @@ public sealed partial class LogCommandTests
         (code, text) = await BatchCli.RunAsync("log", "stats", "--log", "redpanda://somewhere");
         Assert.Equal(1, code);
         Assert.Contains("kafka://", text, StringComparison.Ordinal);
+
+        using var empty = new TempDir("notalog");
+        (code, text) = await BatchCli.RunAsync("log", "stats", "--dir", empty.Path);
+        Assert.Equal(2, code);
+        Assert.Contains($"emporium log stats: '{empty.Path}' is not an embedded log directory (no topics/ folder).", text, StringComparison.Ordinal);
     }
 
     [Fact]
