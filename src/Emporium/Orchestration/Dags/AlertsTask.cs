@@ -31,9 +31,25 @@ internal static class AlertsTask
             DemandJumpFactor = ctx.Param("demand_jump_factor", defaults.DemandJumpFactor),
             DeliveryRetries = ctx.Param("webhook_retries", defaults.DeliveryRetries),
             DeliveryRetryDelay = ctx.Param("webhook_retry_delay", defaults.DeliveryRetryDelay),
-            Webhooks = (ctx.Param<string?>("webhooks", null) ?? "")
-                .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Webhooks = Webhooks(ctx),
         };
+    }
+
+    /// <summary>The webhook URLs, each an absolute http(s) URL. A typo would otherwise be stored with every alert and
+    /// only given up after <see cref="AlertOptions.MaxDispatches"/> runs; it is the configuration that is wrong, so
+    /// the task fails at once and says which one.</summary>
+    private static string[] Webhooks(TaskContext ctx)
+    {
+        var hooks = (ctx.Param<string?>("webhooks", null) ?? "")
+            .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var hook in hooks)
+        {
+            if (!Uri.TryCreate(hook, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new DagParameterException($"DAG '{ctx.DagName}' task '{ctx.TaskName}': parameter 'webhooks': '{hook}' is not an http:// or https:// URL (separate several with commas)");
+            }
+        }
+        return hooks;
     }
 
     /// <summary>The whole alert task: detect with <paramref name="detect"/> (given the warehouse, the options and now),

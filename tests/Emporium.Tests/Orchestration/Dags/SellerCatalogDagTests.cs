@@ -204,6 +204,23 @@ public sealed class SellerCatalogDagTests
         Assert.Contains("pending", harness.Log(Day2, "alerts"));
     }
 
+    [Fact]
+    public async Task A_webhook_that_is_not_an_http_url_fails_the_alerts_task_at_once_and_stores_no_alert()
+    {
+        await using var api = await SellerCatalogStub.StartAsync((_, products) => products, failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var parameters = new Dictionary<string, string?>(Parameters(api.BaseUrl, null)) { ["webhooks"] = "https://hooks.example/ok, hooks.example/typo" };
+
+        var failed = await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync(Day1, parameters));
+
+        Assert.Contains("ended Failed", failed.Message, StringComparison.Ordinal);
+        var run = harness.Store.Runs(harness.Dag.Name).Single();
+        var alerts = harness.Store.GetTask(run.Key, "alerts")!;
+        Assert.Equal((Emporium.Orchestration.TaskState.Failed, 1), (alerts.State, alerts.TryNumber));
+        Assert.Contains("parameter 'webhooks': 'hooks.example/typo' is not an http:// or https:// URL", alerts.Error, StringComparison.Ordinal);
+        Assert.Equal(0L, (await harness.QueryAsync("SELECT COUNT(*) FROM alert_deliveries"))[0][0]);
+    }
+
     internal static Dictionary<string, string?> Parameters(Uri api, string? supplierFile) => new()
     {
         ["api_url"] = api.ToString(),
