@@ -18,17 +18,21 @@ public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
     public async ValueTask<ILakeStore> CreateAsync(BackendAddress address, EmporiumOptions options, CancellationToken ct)
     {
         var s3 = Parse(address.Value);
-        var store = new S3LakeStore(s3);
+        S3LakeStore? store = null;
         try
         {
+            store = new S3LakeStore(s3);
             await store.CheckBucketAsync(ct).ConfigureAwait(false);
             return store;
         }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException)
         {
-            store.Dispose();
+            store?.Dispose();
             var reason = e switch
             {
+                // The client refuses to exist without a region or an endpoint (no AWS_REGION, no profile).
+                AmazonClientException c when c.Message.Contains("No RegionEndpoint or ServiceURL", StringComparison.Ordinal) =>
+                    "no AWS region: add ?region=REGION to the address or set AWS_REGION (for an S3-compatible store, ?endpoint=http://host:port)",
                 AmazonS3Exception { ErrorCode: "NoSuchBucket" } => $"bucket '{s3.Bucket}' does not exist",
                 AmazonS3Exception { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied" } x => $"access refused ({x.ErrorCode})",
                 AmazonClientException c when c.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
@@ -58,7 +62,9 @@ public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
             Prefix = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/')),
             ServiceUrl = endpoint,
             Region = query.GetValueOrDefault("region"),
-            ForcePathStyle = query.TryGetValue("path_style", out var ps) ? bool.Parse(ps) : null,
+            ForcePathStyle = query.TryGetValue("path_style", out var ps)
+                ? bool.TryParse(ps, out var pathStyle) ? pathStyle : throw new BackendConfigurationException(BackendKind.Lake, $"'{value}': path_style must be true or false, got '{ps}'")
+                : null,
         };
     }
 

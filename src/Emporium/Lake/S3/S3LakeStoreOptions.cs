@@ -11,7 +11,8 @@ public sealed record S3LakeStoreOptions
     /// <summary>Endpoint of an S3-compatible store (MinIO, moto…). Null uses AWS (or <c>AWS_ENDPOINT_URL_S3</c>).</summary>
     public string? ServiceUrl { get; init; }
 
-    /// <summary>Region; null uses the standard chain (<c>AWS_REGION</c>, profile), falling back to us-east-1.</summary>
+    /// <summary>Region; null uses the standard chain (<c>AWS_REGION</c>, profile). Without any region, AWS itself
+    /// (no <see cref="ServiceUrl"/>) cannot be used: start-up says so.</summary>
     public string? Region { get; init; }
 
     /// <summary>Path-style addressing (bucket in the path), which most S3-compatible stores need. Default: on when

@@ -108,6 +108,30 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
         Assert.Contains("'no-such-bucket-here' does not exist", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>AWS itself with no region anywhere (no ?region, no AWS_REGION, no profile): the SDK refuses to build a
+    /// client, which start-up turns into the setting to add, not a stack trace. Path style takes only true or false.</summary>
+    [Fact]
+    public async Task No_region_and_a_bad_path_style_stop_start_up_with_a_message_naming_the_setting()
+    {
+        if (Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } || Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") is { Length: > 0 }
+            || Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") is { Length: > 0 } || Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL") is { Length: > 0 }
+            || File.Exists(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "config")))
+        {
+            Assert.Fail("this test needs a machine with no AWS region configured; unset AWS_REGION / AWS_DEFAULT_REGION / AWS_ENDPOINT_URL*");
+        }
+        // On a cloud VM the SDK would ask the instance metadata service for a region; this test means "none anywhere".
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        var address = BackendAddresses.Parse(BackendKind.Lake, "s3://some-bucket/p", "file", "/unused");
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
+            await new S3LakeBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
+        Assert.Equal("--lake (Emporium:Lake): cannot use 's3://some-bucket/p': no AWS region: add ?region=REGION to the address or set AWS_REGION (for an S3-compatible store, ?endpoint=http://host:port)", e.Message);
+
+        var style = BackendAddresses.Parse(BackendKind.Lake, "s3://b/p?path_style=yes&region=us-east-1", "file", "/unused");
+        e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
+            await new S3LakeBackendFactory().CreateAsync(style, new EmporiumOptions(), CancellationToken.None));
+        Assert.Contains("path_style must be true or false, got 'yes'", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unreachable_endpoint_stops_start_up_with_a_message_naming_the_setting()
     {
