@@ -30,6 +30,15 @@ public sealed class LandingZone(string root, BatchLoader loader, TimeProvider ti
         Directory.CreateDirectory(Root);
         var outcomes = new List<LandingOutcome>();
         var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stray in Directory.EnumerateFiles(Root).Where(f => !PathExpander.IsIgnored(f)).Order(StringComparer.Ordinal))
+        {
+            // A file dropped at the top names no dataset; say where it belongs instead of leaving it without a word.
+            if (warned.Add(stray))
+            {
+                logger.LogWarning("landing file {File} is not in a dataset's folder; move it into {Root}/<dataset>/ (datasets: {Known}); ignored",
+                    Path.GetFileName(stray), Root, string.Join(", ", DatasetCatalog.All.Select(d => d.Name)));
+            }
+        }
         foreach (var folder in Directory.EnumerateDirectories(Root).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(folder);

@@ -2,6 +2,8 @@ using Emporium.Batch.Landing;
 using Emporium.Batch.Loading;
 using Emporium.Lake;
 using Emporium.Tests.TestSupport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Emporium.Tests.Batch.Landing;
@@ -45,6 +47,32 @@ public sealed class LandingZoneTests
         Assert.Equal(FileLoadStatus.Skipped, again.Result!.Status);
         Assert.False(File.Exists(Path.Combine(folder, "again.csv")));
         Assert.Equal(loadedAt, (await h.RowsAsync("SELECT max(_loaded_at) FROM categories"))[0][0]);
+    }
+
+    /// <summary>A file dropped at the top of the landing zone, or into a folder that names no dataset, is left where it
+    /// is and the log says once where it belongs.</summary>
+    [Fact]
+    public async Task A_file_outside_a_dataset_folder_is_left_and_named_once()
+    {
+        var time = new FakeTimeProvider();
+        await using var h = await BatchHarness.StartAsync(time: time);
+        var logger = new FakeLogger();
+        var zone = new LandingZone(h.Combine("landing"), h.Loader, time, new LandingOptions { StableFor = TimeSpan.Zero }, logger);
+        Directory.CreateDirectory(h.Combine("landing", "order"));
+        File.Copy(SampleData.CategoriesCsv, h.Combine("landing", "amazon_categories.csv"));
+        File.Copy(SampleData.CategoriesCsv, h.Combine("landing", "order", "amazon_categories.csv"));
+
+        Assert.Empty(await zone.ScanAsync(default));
+        Assert.Empty(await zone.ScanAsync(default));
+
+        Assert.True(File.Exists(h.Combine("landing", "amazon_categories.csv")));
+        Assert.True(File.Exists(h.Combine("landing", "order", "amazon_categories.csv")));
+        var warnings = logger.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, w => w.StartsWith("landing file amazon_categories.csv is not in a dataset's folder; move it into ", StringComparison.Ordinal)
+                                       && w.EndsWith("/<dataset>/ (datasets: categories, products, reviews, orders); ignored", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("landing folder order is not a dataset", StringComparison.Ordinal));
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM categories"));
     }
 
     [Fact]
