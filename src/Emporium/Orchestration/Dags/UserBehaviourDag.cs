@@ -48,11 +48,16 @@ public sealed class UserBehaviourDag : IDagDefinition
         }
         if (!string.Equals(from, "postgres", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ArgumentException($"DAG 'user_behaviour': purchases_from must be 'postgres' or 'orders', not '{from}'");
+            throw new DagParameterException($"DAG 'user_behaviour': purchases_from must be 'postgres' or 'orders', not '{from}'");
         }
+        var connection = ctx.Param<string?>("pg_connection", null) is { Length: > 0 } set
+            ? set
+            : throw new DagParameterException("DAG 'user_behaviour' task 'extract_user_purchase': parameter 'pg_connection' is not set: the purchases come from PostgreSQL "
+                + "(purchases_from=postgres, the default). Set it (emporium.json Dags:user_behaviour:pg_connection, EMPORIUM__DAGS__USER_BEHAVIOUR__PG_CONNECTION or --param pg_connection=Host=…;Database=…), "
+                + "or read the warehouse's orders dataset instead with --param purchases_from=orders");
         var options = new PostgresSourceOptions
         {
-            ConnectionString = ctx.Param("pg_connection"),
+            ConnectionString = connection,
             Table = ctx.Param("pg_table", new PostgresSourceOptions().Table),
             DateColumn = ctx.Param("pg_date_column", new PostgresSourceOptions().DateColumn),
             Query = ctx.Param<string?>("pg_query", null),

@@ -93,21 +93,32 @@ public sealed class UserBehaviourDagTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task An_unknown_purchase_source_fails_the_extract_and_names_both_choices() =>
-        Assert.Contains("purchases_from must be 'postgres' or 'orders', not 'mysql'", await FirstExtractLogAsync(new() { ["purchases_from"] = "mysql" }), StringComparison.Ordinal);
+    public async Task An_unknown_purchase_source_fails_the_extract_at_once_and_names_both_choices()
+    {
+        var (log, state) = await FirstExtractAsync(new() { ["purchases_from"] = "mysql" });
+        Assert.Contains("purchases_from must be 'postgres' or 'orders', not 'mysql'", log, StringComparison.Ordinal);
+        Assert.Equal(TaskState.Failed, state);
+    }
 
     [Fact]
-    public async Task A_missing_connection_string_fails_the_extract_with_its_name() =>
-        Assert.Contains("pg_connection", await FirstExtractLogAsync(new() { ["pg_connection"] = "" }), StringComparison.Ordinal);
+    public async Task A_missing_connection_string_fails_the_extract_at_once_naming_it_and_the_other_source()
+    {
+        var (log, state) = await FirstExtractAsync(new() { ["pg_connection"] = "" });
+        Assert.Contains("parameter 'pg_connection' is not set", log, StringComparison.Ordinal);
+        Assert.Contains("--param purchases_from=orders", log, StringComparison.Ordinal);
+        // A setting, not the moment, is wrong: no retries spent on it (the task has two, a minute apart).
+        Assert.Equal(TaskState.Failed, state);
+    }
 
-    /// <summary>The log of the extract's first try. It has 2 retries with a 1 minute delay: wait only for its first failure.</summary>
-    private static async Task<string> FirstExtractLogAsync(Dictionary<string, string?> parameters)
+    /// <summary>The log of the extract's first try and the task's state once that try ended.</summary>
+    private static async Task<(string Log, TaskState State)> FirstExtractAsync(Dictionary<string, string?> parameters)
     {
         await using var harness = new SeedDagHarness(new UserBehaviourDag());
         var run = harness.Engine.Trigger("user_behaviour", Ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), parameters);
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await harness.Engine.WaitUntilAsync(() => harness.Store.Tries(run.Key, "extract_user_purchase").Count >= 1
-            && harness.Store.Tries(run.Key, "extract_user_purchase")[0].EndedAt is not null, guard.Token);
-        return harness.Log(Ds, "extract_user_purchase");
+            && harness.Store.Tries(run.Key, "extract_user_purchase")[0].EndedAt is not null
+            && harness.Store.GetTask(run.Key, "extract_user_purchase")?.State is not TaskState.Running, guard.Token);
+        return (harness.Log(Ds, "extract_user_purchase"), harness.Store.GetTask(run.Key, "extract_user_purchase")!.State);
     }
 }
