@@ -62,7 +62,16 @@ public sealed class UserBehaviourDag : IDagDefinition
             DateColumn = ctx.Param("pg_date_column", new PostgresSourceOptions().DateColumn),
             Query = ctx.Param<string?>("pg_query", null),
         };
-        var extract = await new PostgresExtractor(DagServices.Lake(ctx)).ExtractAsync(options, ctx.Ds, ctx.CancellationToken);
+        PostgresExtract extract;
+        try
+        {
+            extract = await new PostgresExtractor(DagServices.Lake(ctx)).ExtractAsync(options, ctx.Ds, ctx.CancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            // The extractor refuses a table or column that is not a plain identifier: a setting, not worth a retry.
+            throw new DagParameterException($"DAG 'user_behaviour' task 'extract_user_purchase': {e.Message}", e);
+        }
         ctx.Log.LogInformation("extracted {Rows} row(s) to {Path}", extract.Rows, extract.Path);
         ctx.Push("path", extract.Path);
     }

@@ -110,6 +110,14 @@ public sealed class UserBehaviourDagTests(PostgresServer server)
         Assert.Equal(TaskState.Failed, state);
     }
 
+    [Fact]
+    public async Task A_table_name_that_is_not_an_identifier_fails_the_extract_at_once()
+    {
+        var (log, state) = await FirstExtractAsync(new() { ["pg_connection"] = "Host=127.0.0.1;Port=1;Database=x", ["pg_table"] = "purchases; DROP TABLE x" });
+        Assert.Contains("'purchases; DROP TABLE x' is not a plain [schema.]name identifier", log, StringComparison.Ordinal);
+        Assert.Equal(TaskState.Failed, state);
+    }
+
     /// <summary>The log of the extract's first try and the task's state once that try ended.</summary>
     private static async Task<(string Log, TaskState State)> FirstExtractAsync(Dictionary<string, string?> parameters)
     {
