@@ -150,7 +150,11 @@ internal sealed class DuckDbQueryGuard(IReadOnlySet<string> relations, IReadOnly
         var catalog = element.TryGetProperty("catalog_name", out var c) ? c.GetString() ?? "" : "";
         if (catalog.Length > 0 || (schema.Length > 0 && !schema.Equals("main", StringComparison.OrdinalIgnoreCase)))
         {
-            return $"'{string.Join('.', new[] { catalog, schema, name }.Where(x => x.Length > 0))}' is outside the warehouse";
+            var outside = $"'{string.Join('.', new[] { catalog, schema, name }.Where(x => x.Length > 0))}' is outside the warehouse";
+            // Whoever reaches for the catalog views wants the tables and their columns: say what gives them here.
+            return schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase) || schema.Equals("pg_catalog", StringComparison.OrdinalIgnoreCase)
+                ? $"{outside}; list the tables with SHOW TABLES and a table's columns with DESCRIBE name (or GET /api/v1/tables)"
+                : outside;
         }
         if (schema.Length == 0 && ctes.Contains(name))
         {

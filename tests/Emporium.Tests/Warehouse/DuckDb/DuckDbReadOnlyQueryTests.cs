@@ -69,6 +69,17 @@ public sealed class DuckDbReadOnlyQueryTests(ReadOnlyWarehouseFixture fixture) :
         Assert.Equal(["date", "timestamp", "timestamptz", "decimal", "decimal", "timestamp_ns", "ubigint", "hugeint"], result.Columns.Select(c => c.Type));
     }
 
+    /// <summary>The catalog views are refused, naming what lists tables and columns instead, and those work.</summary>
+    [Fact]
+    public async Task The_catalog_views_are_refused_pointing_to_show_tables_and_describe()
+    {
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query("SELECT table_name FROM information_schema.tables"));
+        Assert.Contains("'information_schema.tables' is outside the warehouse; list the tables with SHOW TABLES and a table's columns with DESCRIBE name", e.Message, StringComparison.Ordinal);
+
+        Assert.Contains("categories", (await Query("SHOW TABLES")).Rows.Select(r => (string)r[0]!));
+        Assert.Equal(["id", "category_name", "_source", "_loaded_at"], (await Query("DESCRIBE categories")).Rows.Select(r => (string)r[0]!));
+    }
+
     /// <summary>A value the driver cannot hand out at all is the query's 400, naming the column and the cast that reads it.</summary>
     [Theory]
     [InlineData("SELECT union_value(k := 1) AS u", "u")]
