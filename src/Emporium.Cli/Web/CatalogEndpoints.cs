@@ -28,7 +28,7 @@ public sealed class CatalogEndpoints : IEndpointModule
                 var tables = await new CatalogReport(backends.RequireWarehouse(), backends.Lake).ListAsync(ct);
                 return tables.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } table
                     ? Results.Text(JsonSerializer.Serialize(table, BatchJson.Options), "application/json")
-                    : ApiErrors.Problem(404, "unknown table", $"'{name}' is not catalogued (known: {string.Join(", ", tables.Select(t => t.Name))})");
+                    : ApiErrors.Problem(404, "unknown table", $"'{name}' is not catalogued (known: {string.Join(", ", tables.Select(t => t.Name))})", [ApiErrors.Field("name", "not catalogued")]);
             })
             .RequireScope(Scopes.Read)
             .WithName("CatalogTable")

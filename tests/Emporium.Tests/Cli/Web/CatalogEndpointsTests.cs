@@ -55,6 +55,9 @@ public sealed class CatalogEndpointsTests
         Assert.Equal("prices", JsonDocument.Parse(await dropped.Content.ReadAsStringAsync()).RootElement.GetProperty("dropped").GetString());
         using var catalog = await Send(host, HttpMethod.Get, "/api/v1/catalog/prices", ReadKey);
         Assert.Equal(HttpStatusCode.NotFound, catalog.StatusCode);
+        var problem = JsonDocument.Parse(await catalog.Content.ReadAsStringAsync()).RootElement;
+        Assert.StartsWith("'prices' is not catalogued (known: categories, products, reviews, orders", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("name", problem.GetProperty("errors")[0].GetProperty("field").GetString());
         using var query = await Send(host, HttpMethod.Post, "/api/v1/query", ReadKey, JsonContent.Create(new { sql = "SELECT count(*) FROM prices" }));
         Assert.Equal(HttpStatusCode.BadRequest, query.StatusCode);
     }
