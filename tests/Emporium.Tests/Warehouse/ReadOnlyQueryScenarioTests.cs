@@ -106,12 +106,14 @@ public abstract class ReadOnlyQueryScenarioTests
     /// <summary>Values with no plain JSON form read the same from every engine: intervals as ISO 8601 durations (months
     /// kept apart from days and time), a timestamp with time zone as a UTC instant, a time with time zone as a time.</summary>
     [Fact]
-    public async Task Intervals_and_zoned_times_come_out_the_same_from_every_engine()
+    public async Task Intervals_zoned_times_and_infinities_come_out_the_same_from_every_engine()
     {
         var result = await Query("SELECT INTERVAL '1 year 2 months 3 days 04:05:06.5' AS a, INTERVAL '-1 day' AS b, INTERVAL '0 seconds' AS c, "
-            + "CAST('2024-01-01 10:00:00+02' AS TIMESTAMPTZ) AS d, CAST('10:00:00+02' AS TIMETZ) AS e");
+            + "CAST('2024-01-01 10:00:00+02' AS TIMESTAMPTZ) AS d, CAST('10:00:00+02' AS TIMETZ) AS e, "
+            + "CAST('infinity' AS DATE) AS f, CAST('-infinity' AS TIMESTAMP) AS g, CAST('infinity' AS TIMESTAMPTZ) AS h");
 
-        Assert.Equal("[\"P1Y2M3DT4H5M6.5S\",\"P-1D\",\"PT0S\",\"2024-01-01T08:00:00Z\",\"10:00:00+02:00\"]", JsonSerializer.Serialize(result.Rows[0], Wire));
+        Assert.Equal("[\"P1Y2M3DT4H5M6.5S\",\"P-1D\",\"PT0S\",\"2024-01-01T08:00:00Z\",\"10:00:00+02:00\",\"infinity\",\"-infinity\",\"infinity\"]",
+            JsonSerializer.Serialize(result.Rows[0], Wire));
     }
 
     [Fact]
