@@ -24,9 +24,15 @@ public static partial class BindingFailure
         }
 
         var name = match.Groups["name"].Value;
-        return error.Message.StartsWith("Required", StringComparison.Ordinal)
-            ? (name, "required")
-            : (name, $"expected {JsonErrorText.Expected(match.Groups["type"].Value)}");
+        if (error.Message.StartsWith("Required", StringComparison.Ordinal))
+        {
+            return (name, "required");
+        }
+        var expected = JsonErrorText.Expected(match.Groups["type"].Value);
+        // "99999999999" is an integer, only not one that fits: "expected an integer" would puzzle.
+        return expected == "an integer" && ValueOf(error)?.TrimStart('-') is { Length: > 0 } digits && digits.All(char.IsAsciiDigit)
+            ? (name, "out of range for an integer")
+            : (name, $"expected {expected}");
     }
 
     /// <summary>The value that did not bind, when the message gives it (<c>from "abc"</c>).</summary>
