@@ -28,6 +28,13 @@ catch (Emporium.Cli.Hosting.ConfigurationException e)
     await Console.Error.WriteLineAsync($"emporium: cannot read the settings: {e.Message}");
     return 2;
 }
+catch (Emporium.Configuration.BackendConfigurationException e)
+{
+    // A configured log, lake or warehouse that a command cannot use (unreachable, locked, misaddressed): the setting
+    // and the reason, as `up` prints it, from whichever command met it.
+    await Console.Error.WriteLineAsync($"{(args is [var command, ..] && !command.StartsWith('-') ? $"emporium {command}" : "emporium")}: {e.Message}");
+    return 2;
+}
 catch (OperationCanceledException)
 {
     // Ctrl+C: the command was told to stop, as the default handler treats it.

@@ -98,5 +98,11 @@ public sealed class ReplayCommand : ICliCommand
         {
             AnsiConsole.WriteLine("Batches commit atomically, so an offset inside a committed batch replays that whole batch.");
         }
+        if (results.All(r => !r.Rewound))
+        {
+            // An offset at or past where the processor stands (a typo, or a partition not processed that far) replays
+            // nothing; say so, or the table reads like a replay that happened.
+            AnsiConsole.WriteLine($"Nothing to replay: no partition was processed past offset {results.Min(r => r.RequestedOffset)}.");
+        }
     }
 }

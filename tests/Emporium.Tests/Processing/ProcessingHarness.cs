@@ -50,7 +50,10 @@ public sealed class ProcessingHarness : IAsyncDisposable
         Lake = new LocalLakeStore(_dir.Combine("lake"));
         Processor = new StreamProcessor(Log, Warehouse, Lake, _options with { TempDirectory = _dir.Combine("tmp") });
         await Processor.InitializeAsync(CancellationToken.None);
+        _open = true;
     }
+
+    private bool _open;
 
     /// <summary>Closes everything without any cleanup of the processor's work and opens it again.</summary>
     public async Task RestartAsync()
@@ -59,8 +62,17 @@ public sealed class ProcessingHarness : IAsyncDisposable
         await OpenAsync();
     }
 
+    /// <summary>Closes the log, warehouse and processor (as a stopped server would leave the data dir), for commands
+    /// run in other processes; disposing the harness afterwards only removes the folder.</summary>
+    public Task StopAsync() => CloseAsync();
+
     private async Task CloseAsync()
     {
+        if (!_open)
+        {
+            return;
+        }
+        _open = false;
         await Processor.DisposeAsync();
         await Warehouse.DisposeAsync();
         await Log.DisposeAsync();

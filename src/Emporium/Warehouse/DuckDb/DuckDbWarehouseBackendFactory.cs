@@ -39,6 +39,14 @@ public sealed class DuckDbWarehouseBackendFactory : IBackendFactory<IWarehouse>
         {
             return ValueTask.FromResult<IWarehouse>(new DuckDbWarehouse(settings));
         }
+        catch (DuckDB.NET.Data.DuckDBException e) when (e.Message.Contains("Could not set lock", StringComparison.Ordinal))
+        {
+            // DuckDB allows one writing process per file; another (a second server, a DuckDB shell) holds it.
+            var holder = e.Message.IndexOf("Conflicting lock is held in ", StringComparison.Ordinal) is var at and >= 0
+                ? $" ({e.Message[(at + 28)..].Split(". See", 2)[0].Trim().TrimEnd('.')})" : "";
+            throw new BackendConfigurationException(BackendKind.Warehouse,
+                $"'{settings.Path}' is open in another process{holder}: DuckDB lets one process write a warehouse file; stop that process, or go through the server that owns the data dir (--url)", e);
+        }
         catch (DuckDB.NET.Data.DuckDBException e) when (query >= 0)
         {
             // A size DuckDB cannot parse fails at the SET; name the setting rather than surface DuckDB's parser.

@@ -34,6 +34,28 @@ public sealed class ReplayAndMartsCommandTests
         Assert.Equal(orders.Count, (long)(await h.QueryAsync("SELECT count(*) FROM orders"))[0][0]!);
         Assert.Equal(orders.Count, (await h.LakeRowsAsync("orders")).Count);
         Assert.Equal(0, await Run("marts", "popular_products", "--limit", "3", "--format", "csv", "--data", h.DataDir));
+
+        // Another process (here the harness's processor) holds the warehouse file: a replay from a second process
+        // names the file and what to do, not DuckDB's stack trace.
+        var (code, text) = await Emporium.Tests.Batch.BatchCli.RunAsync("replay", "orders", "--from-offset", "0", "--data", h.DataDir);
+        Assert.Equal(2, code);
+        Assert.Contains("emporium replay: --warehouse (Emporium:Warehouse): '", text, StringComparison.Ordinal);
+        Assert.Contains("warehouse.duckdb' is open in another process (", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_replay_from_past_what_was_processed_says_there_is_nothing_to_replay()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { MaxBatchRecords = 40, Datasets = [DatasetCatalog.Orders] });
+        await h.AppendAsync(Enumerable.Range(0, 60).Select(TestRecords.Order).ToList());
+        await h.DrainAsync();
+        await h.StopAsync();
+
+        var (code, text) = await Emporium.Tests.Batch.BatchCli.RunAsync("replay", "orders", "--from-offset", "999999", "--data", h.DataDir);
+
+        Assert.True(code == 0, text);
+        Assert.Contains("Nothing to replay: no partition was processed past offset 999999.", text, StringComparison.Ordinal);
     }
 
     [Theory]
