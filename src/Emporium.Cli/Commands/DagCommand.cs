@@ -207,6 +207,7 @@ public sealed class DagCommand : ICliCommand
         {
             var dag = parse.GetValue(name)!;
             var key2 = new RunKey(dag, RunKey.ParseDate(parse.GetValue(date)!));
+            var number = parse.GetValue(attempt);
             if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
             {
                 using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
@@ -214,15 +215,15 @@ public sealed class DagCommand : ICliCommand
                 var tasks = parse.GetValue(task) is { } one
                     ? [one]
                     : (await api.RunAsync(dag, key2.DateText, ct)).GetProperty("tasks").EnumerateArray()
-                        .Where(t => parse.GetValue(attempt) is not { } n || t.GetProperty("tries").GetInt32() >= n)
+                        .Where(t => number is not { } n || t.GetProperty("tries").GetInt32() >= n)
                         .Select(t => t.GetProperty("task").GetString()!).ToList();
                 if (tasks.Count == 0)
                 {
-                    throw new KeyNotFoundException(NoTaskMadeTry(key2, parse.GetValue(attempt)));
+                    throw new KeyNotFoundException(NoTaskMadeTry(key2, number));
                 }
                 foreach (var t in tasks)
                 {
-                    var body = await api.LogsAsync(dag, key2.DateText, t, parse.GetValue(attempt), ct);
+                    var body = await api.LogsAsync(dag, key2.DateText, t, number, ct);
                     foreach (var line in body.GetProperty("lines").EnumerateArray())
                     {
                         Console.Out.WriteLine(line.GetString());
@@ -237,7 +238,6 @@ public sealed class DagCommand : ICliCommand
                 throw new KeyNotFoundException($"DAG '{dag}' has no run for {key2.DateText}");
             }
             var known = store.Tasks(key2).Select(t => t.Task).ToList();
-            var number = parse.GetValue(attempt);
             List<string> names;
             if (parse.GetValue(task) is { } single)
             {
@@ -261,7 +261,7 @@ public sealed class DagCommand : ICliCommand
             }
             foreach (var t in names)
             {
-                Console.Out.Write(store.ReadLog(key2, t, parse.GetValue(attempt)));
+                Console.Out.Write(store.ReadLog(key2, t, number));
             }
             return 0;
         }));

@@ -105,10 +105,10 @@ public sealed class SendCommand : ICliCommand
         int batches = 0, replayed = 0;
         var errors = new List<(long, string, string)>();
         var reasons = new Dictionary<(string, string), long>();
-        void Error(long record, string field, string error)
+        // reason: what the tally counts, when the message also says where (an unreadable row's line).
+        void Error(long record, string field, string error, string? reason = null)
         {
-            // A row's line is in its own message for unreadable rows; tally them by what is wrong, not where.
-            var key = (field, error.StartsWith("unreadable (line ", StringComparison.Ordinal) ? "unreadable" : error);
+            var key = (field, reason ?? error);
             reasons[key] = reasons.GetValueOrDefault(key) + 1;
             if (errors.Count < 20)
             {
@@ -141,7 +141,7 @@ public sealed class SendCommand : ICliCommand
                     if (row.Json is null)
                     {
                         unreadable++;
-                        Error(row.Position.Record, row.Column ?? "", $"unreadable (line {row.Position.Line}): {row.Error}");
+                        Error(row.Position.Record, row.Column ?? "", $"unreadable (line {row.Position.Line}): {row.Error}", $"unreadable: {row.Error}");
                         continue;
                     }
                     batch.Add(row.Json);

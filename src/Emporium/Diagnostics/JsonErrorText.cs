@@ -18,7 +18,7 @@ public static class JsonErrorText
 
     /// <summary>The member a value of the wrong type sits in (<c>$.fromOffset</c> → <c>fromOffset</c>) and what it should
     /// be (null when it cannot be told), or null when the body itself does not parse.</summary>
-    public static (string Member, string? Expected)? WrongTypeOf(JsonException error)
+    private static (string Member, string? Expected)? WrongTypeOf(JsonException error)
     {
         if (!error.Message.StartsWith(WrongType, StringComparison.Ordinal) || error.Path is not { Length: > 1 } path)
         {

@@ -100,7 +100,7 @@ public sealed class NdjsonFormatReader : IFormatReader
                 }
                 catch (JsonException e)
                 {
-                    error = $"invalid JSON: {e.Message}";
+                    error = $"invalid JSON at byte {(e.BytePositionInLine ?? 0) + 1}: {Diagnostics.JsonErrorText.FirstSentence(e.Message)}";
                 }
                 if (error is not null)
                 {

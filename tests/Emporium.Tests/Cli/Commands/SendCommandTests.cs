@@ -85,6 +85,23 @@ public class SendCommandTests
         Assert.Equal(2, log.Messages("orders").Count);
     }
 
+    /// <summary>Unreadable rows are tallied by what is wrong with them; where (their line) is in the first ones listed.</summary>
+    [Fact]
+    public async Task Unreadable_rows_are_tallied_by_reason_not_by_line()
+    {
+        using var dir = new TempDir("send");
+        var file = dir.Combine("orders.ndjson");
+        File.WriteAllLines(file, ["""{"invoice_no":"1","quantity":1,"unit_price":2.0}""", "{broken", "{broken too", """{"invoice_no":"2","quantity":1,"unit_price":2.0}"""]);
+        await using var host = await TestHost.StartAsync(new InMemoryEventLog(), new StrictTestNormalizer());
+
+        var summary = await SendCommand.SendAsync(host.Client, await Open(file), "orders", 10, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal((2L, 2L), (summary.Accepted, summary.Unreadable));
+        Assert.Equal(["unreadable (line 2): ", "unreadable (line 3): "], summary.FirstErrors.Select(e => e.Error[..21]));
+        var reason = Assert.Single(summary.Reasons);
+        Assert.Equal(("unreadable: invalid JSON at byte 2: 'b' is an invalid start of a property name. Expected a '\"'.", 2L), (reason.Error, reason.Records));
+    }
+
     [Fact]
     public async Task CsvRowsBecomeObjectsWithNullForEmptyFields()
     {
