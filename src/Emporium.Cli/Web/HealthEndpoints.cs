@@ -11,23 +11,30 @@ public sealed class HealthEndpoints : IEndpointModule
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (Backends backends, EmporiumOptions options, ApiKeyRing keys, HostClock clock, TimeProvider time) =>
+        app.MapGet("/health", (HttpRequest request, Backends backends, EmporiumOptions options, ApiKeyRing keys, HostClock clock, TimeProvider time) =>
             {
                 var ok = backends.Unavailable.Count == 0;
+                // A probe without a key, on a server that needs keys (reachable from the network), learns the kind of
+                // each backend and whether it is up, not its paths, hosts or failure details.
+                var detailed = !keys.Required || ApiKeyMiddleware.Authenticated(request, keys.Current) is not null;
+                string Show(string piece) => detailed ? backends.Describe(piece) : Kind(backends.Describe(piece));
                 return Results.Json(new
                 {
                     status = ok ? "ok" : "degraded",
                     role = ProcessRoleSetting.Describe(options.RolesOf()),
                     uptimeSeconds = Math.Round((time.GetUtcNow() - clock.StartedAt).TotalSeconds, 1),
                     auth = keys.Required,
-                    backends = new { log = backends.Describe("log"), lake = backends.Describe("lake"), warehouse = backends.Describe("warehouse") },
-                    unavailable = backends.Unavailable,
+                    backends = new { log = Show("log"), lake = Show("lake"), warehouse = Show("warehouse") },
+                    unavailable = detailed ? backends.Unavailable : backends.Unavailable.ToDictionary(u => u.Key, _ => "unavailable"),
                 }, ApiErrors.Json);
             })
             .AllowWithoutKey()
             .WithName("Health")
-            .WithSummary("Liveness and backends");
+            .WithSummary("Liveness and backends (their addresses only with a key, when keys are on)");
     }
+
+    /// <summary>"embedded:/srv/data/log" → "embedded"; "unavailable (reason)" → "unavailable".</summary>
+    private static string Kind(string description) => description.Split([':', ' '], 2)[0];
 }
 
 /// <summary>When this host started.</summary>

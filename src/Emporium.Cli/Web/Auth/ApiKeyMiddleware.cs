@@ -1,3 +1,5 @@
+using Emporium.Configuration;
+
 namespace Emporium.Cli.Web.Auth;
 
 /// <summary>Checks the API key (<c>Authorization: Bearer KEY</c> or <c>X-Api-Key: KEY</c>) against the endpoint's
@@ -29,8 +31,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
                 [ApiErrors.Field("Authorization", "missing")]).ExecuteAsync(context);
             return;
         }
-        var hash = ApiKeyHash.Of(presented);
-        var entry = options.Keys.FirstOrDefault(k => ApiKeyHash.Matches(k.Hash, hash));
+        var entry = Find(options, presented);
         if (entry is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
@@ -47,6 +48,16 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
             return;
         }
         await next(context);
+    }
+
+    /// <summary>The configured key the request presents, or null (none presented, or not one of <paramref name="options"/>).</summary>
+    public static ApiKeyEntry? Authenticated(HttpRequest request, AuthOptions options) =>
+        PresentedKey(request) is { } presented ? Find(options, presented) : null;
+
+    private static ApiKeyEntry? Find(AuthOptions options, string presented)
+    {
+        var hash = ApiKeyHash.Of(presented);
+        return options.Keys.FirstOrDefault(k => ApiKeyHash.Matches(k.Hash, hash));
     }
 
     private static string? PresentedKey(HttpRequest request)

@@ -61,6 +61,38 @@ public class ApiKeyMiddlewareTests
         Assert.Equal(2, log.Messages("orders").Count);
     }
 
+    /// <summary>With keys on, a probe without a key learns whether the server and each backend are up, not where
+    /// they are; any configured key (an ingest-only one too) sees the addresses.</summary>
+    [Fact]
+    public async Task Health_names_backend_addresses_only_to_a_caller_with_a_key()
+    {
+        using var dir = new TempDir("healthkeys");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Path, new Dictionary<string, string?>
+        {
+            ["Auth:Keys:0:Name"] = "loader", ["Auth:Keys:0:Hash"] = ApiKeyHash.Of(IngestKey), ["Auth:Keys:0:Scopes:0"] = Scopes.Ingest,
+        });
+        async Task<System.Text.Json.JsonElement> Health(string? key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/health");
+            if (key is not null)
+            {
+                request.Headers.Authorization = new("Bearer", key);
+            }
+            using var response = await host.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        }
+
+        var anonymous = (await Health(null)).GetProperty("backends");
+        Assert.Equal(("embedded", "file", "duckdb"), (anonymous.GetProperty("log").GetString(), anonymous.GetProperty("lake").GetString(), anonymous.GetProperty("warehouse").GetString()));
+        Assert.DoesNotContain(dir.Path, anonymous.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("file", (await Health("emp_not-a-key")).GetProperty("backends").GetProperty("lake").GetString());
+
+        var keyed = (await Health(IngestKey)).GetProperty("backends");
+        Assert.StartsWith("embedded:", keyed.GetProperty("log").GetString(), StringComparison.Ordinal);
+        Assert.Contains(dir.Path, keyed.GetProperty("warehouse").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ReadEndpointsNeedReadScopeAndHealthNeedsNoKey()
     {
