@@ -50,11 +50,16 @@ public sealed class UserBehaviourDag : IDagDefinition
         {
             throw new DagParameterException($"DAG 'user_behaviour': purchases_from must be 'postgres' or 'orders', not '{from}'");
         }
-        var connection = ctx.Param<string?>("pg_connection", null) is { Length: > 0 } set
-            ? set
-            : throw new DagParameterException("DAG 'user_behaviour' task 'extract_user_purchase': parameter 'pg_connection' is not set: the purchases come from PostgreSQL "
-                + "(purchases_from=postgres, the default). Set it (emporium.json Dags:user_behaviour:pg_connection, EMPORIUM__DAGS__USER_BEHAVIOUR__PG_CONNECTION or --param pg_connection=Host=…;Database=…), "
-                + "or read the warehouse's orders dataset instead with --param purchases_from=orders");
+        string connection;
+        try
+        {
+            connection = ctx.Param("pg_connection");
+        }
+        catch (DagParameterException e)
+        {
+            // The purchases come from PostgreSQL by default; the other source needs no connection at all.
+            throw new DagParameterException($"{e.Message}; or read the warehouse's orders dataset instead with --param purchases_from=orders", e);
+        }
         var options = new PostgresSourceOptions
         {
             ConnectionString = connection,

@@ -66,8 +66,9 @@ internal sealed class DuckDbValues : EngineValues
         catch (OverflowException)
         {
             var value = reader.GetFieldValue<DuckDBDecimal>(ordinal);
-            var digits = BigInteger.Abs(value.Value.ToBigInteger()).ToString(CultureInfo.InvariantCulture).PadLeft(value.Scale + 1, '0');
-            var sign = value.Value.ToBigInteger().Sign < 0 ? "-" : "";
+            var unscaled = value.Value.ToBigInteger();
+            var digits = BigInteger.Abs(unscaled).ToString(CultureInfo.InvariantCulture).PadLeft(value.Scale + 1, '0');
+            var sign = unscaled.Sign < 0 ? "-" : "";
             return value.Scale == 0 ? sign + digits : $"{sign}{digits[..^value.Scale]}.{digits[^value.Scale..]}";
         }
     }
