@@ -49,10 +49,20 @@ public static class EmporiumConfiguration
         }
     }
 
+    private static string SettingsOrigin => $"Settings come from {FileName} in the data dir, {EnvironmentPrefix}… environment variables and the command's flags.";
+
     /// <summary>The options, with file loads' scratch in the data dir (<see cref="BatchScratch"/>) unless configured.</summary>
     public static EmporiumOptions Bind(IConfiguration configuration)
     {
         var options = Get<EmporiumOptions>(configuration);
+        try
+        {
+            options.Processor.Compaction.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"{e.Message}. {SettingsOrigin}");
+        }
         return options.Batch.TempDirectory is null
             ? options with { Batch = options.Batch with { TempDirectory = BatchScratch.Folder(BackendAddresses.FullDataDir(options)) } }
             : options;
@@ -71,7 +81,7 @@ public static class EmporiumConfiguration
         {
             // "Failed to convert configuration value 'abc' at 'Port' to type 'System.Int32'": the key and the value,
             // but not where they came from.
-            throw new ConfigurationException($"{e.Message} Settings come from {FileName} in the data dir, {EnvironmentPrefix}… environment variables and the command's flags.");
+            throw new ConfigurationException($"{e.Message} {SettingsOrigin}");
         }
     }
 

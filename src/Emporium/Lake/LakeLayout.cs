@@ -70,6 +70,11 @@ public static class LakeLayout
     public static string OffsetRange(int partition, long first, long last) =>
         string.Create(CultureInfo.InvariantCulture, $"p{partition}-{first:D12}-{last:D12}");
 
+    /// <summary>Id (and file stem) of the merge of a partition's offsets [first, last] at a compaction level, e.g.
+    /// <c>p0-000000000100-000000009999.c1</c>: it parses as that range, and never names what a flush writes.</summary>
+    public static string CompactedRange(int partition, long first, long last, int level) =>
+        string.Create(CultureInfo.InvariantCulture, $"{OffsetRange(partition, first, last)}.c{level}");
+
     /// <summary>Parses a name starting with an <see cref="OffsetRange"/> stem (any extension).</summary>
     public static bool TryParseOffsetRange(string fileName, out int partition, out long first, out long last)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Emporium.Lake;
 
 /// <summary>The commit record of one batch of lake files. A file is visible to readers only once a published
@@ -9,7 +11,18 @@ namespace Emporium.Lake;
 /// <param name="Source">Lineage, the same string as the warehouse rows' <c>_source</c>.</param>
 /// <param name="Files">Every object of the batch.</param>
 /// <param name="CreatedAt">When the batch was written.</param>
-public sealed record LakeManifest(string Dataset, string Id, string Source, IReadOnlyList<LakeManifestFile> Files, DateTimeOffset CreatedAt);
+public sealed record LakeManifest(string Dataset, string Id, string Source, IReadOnlyList<LakeManifestFile> Files, DateTimeOffset CreatedAt)
+{
+    /// <summary>Ids of the manifests whose files this one merged (compaction). While any of them is still stored (the
+    /// compaction is finishing), readers skip it, so no row is seen twice. Null for a batch written once.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Replaces { get; init; }
+
+    /// <summary>How many compactions the rows went through: 0 for a flush, one more than its inputs for a merge. Only
+    /// manifests of one level are merged together, so a row is rewritten once per level, not once per compaction.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Level { get; init; }
+}
 
 /// <summary>One object of a manifest: its path, zone ("raw"/"clean"/"stage"), rows and bytes.</summary>
 public sealed record LakeManifestFile(string Path, string Zone, long Rows, long Bytes);

@@ -27,9 +27,25 @@ public sealed class LakeManifestStore(ILakeStore lake)
     /// <summary>One published manifest, or null when there is none under that id.</summary>
     public Task<LakeManifest?> ReadPublishedAsync(string dataset, string id, CancellationToken ct) => ReadAsync(PublishedPath(dataset, id), ct);
 
-    /// <summary>Published manifests of a dataset: the batches readers may see.</summary>
-    public IAsyncEnumerable<LakeManifest> ListPublishedAsync(string dataset, CancellationToken ct) =>
-        ReadAllAsync($"{LakeLayout.Manifests}/{dataset}/", ct);
+    /// <summary>Published manifests of a dataset: the batches readers may see. A manifest that a published compaction
+    /// replaced (<see cref="LakeManifest.Replaces"/>) and that is still stored, because the compaction is finishing or
+    /// died before it finished, is left out: its rows are in the merged files.</summary>
+    public async IAsyncEnumerable<LakeManifest> ListPublishedAsync(string dataset, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var all = new List<LakeManifest>();
+        await foreach (var manifest in ReadAllAsync($"{LakeLayout.Manifests}/{dataset}/", ct).ConfigureAwait(false))
+        {
+            all.Add(manifest);
+        }
+        var replaced = all.SelectMany(m => m.Replaces ?? []).ToHashSet(StringComparer.Ordinal);
+        foreach (var manifest in all.Where(m => !replaced.Contains(m.Id)))
+        {
+            yield return manifest;
+        }
+    }
+
+    /// <summary>One pending manifest, or null when there is none under that id.</summary>
+    public Task<LakeManifest?> ReadPendingAsync(string dataset, string id, CancellationToken ct) => ReadAsync(PendingPath(dataset, id), ct);
 
     public IAsyncEnumerable<LakeManifest> ListPendingAsync(string dataset, CancellationToken ct) =>
         ReadAllAsync($"{LakeLayout.Manifests}/{PendingFolder}/{dataset}/", ct);

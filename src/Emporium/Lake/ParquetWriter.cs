@@ -128,6 +128,27 @@ public sealed class ParquetWriter : IDisposable
         }
     }
 
+    /// <summary>Writes the rows of local Parquet files, in the order given, to one local Parquet file (columns matched
+    /// by name, so files written before a column was added merge with later ones; the missing values are null).</summary>
+    /// <returns>Rows written.</returns>
+    public async Task<long> MergeLocalAsync(IReadOnlyList<string> inputs, string localPath, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(inputs.Count);
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var list = "[" + string.Join(", ", inputs.Select(DuckDbSql.Literal)) + "]";
+            Execute($"COPY (SELECT * FROM read_parquet({list}, union_by_name = true)) TO {DuckDbSql.Literal(localPath)} (FORMAT parquet, COMPRESSION zstd)");
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = $"SELECT count(*) FROM read_parquet({DuckDbSql.Literal(localPath)})";
+            return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     private void Execute(string sql)
     {
         using var cmd = _connection.CreateCommand();

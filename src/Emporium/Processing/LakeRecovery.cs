@@ -9,9 +9,12 @@ namespace Emporium.Processing;
 /// crash, a failed flush or a replay. The warehouse is the single source of truth: a range is committed iff its last
 /// offset is below the partition's committed next offset. Committed ranges whose manifest was not yet published get it (from the pending manifest
 /// written before the commit); everything of uncommitted ranges (pending manifests, files, and published manifests
-/// a replay rewound past) is deleted, so re-processing writes it again exactly once.</summary>
+/// a replay rewound past) is deleted, so re-processing writes it again exactly once. A compaction that died is finished
+/// or undone (<see cref="MergedManifests"/>) before anything else, so no replaced manifest outlives its merge.</summary>
 internal sealed class LakeRecovery(ILakeStore lake, LakeManifestStore manifests, ILogger logger)
 {
+    private readonly MergedManifests _merged = new(lake, manifests);
+
     public async Task<RecoveryReport> RecoverAsync(
         DatasetSchema schema, IReadOnlySet<int> partitions, IReadOnlyDictionary<TopicPartition, long> committed, CancellationToken ct)
     {
@@ -25,6 +28,19 @@ internal sealed class LakeRecovery(ILakeStore lake, LakeManifestStore manifests,
         {
             if (!LakeLayout.TryParseOffsetRange(pending.Id, out var p, out _, out var last) || !partitions.Contains(p))
             {
+                continue;
+            }
+            if (pending.Replaces is not null)
+            {
+                // A compaction: its inputs were committed long ago, so it is finished if it was published, else undone.
+                if (await _merged.RecoverAsync(pending, ct).ConfigureAwait(false))
+                {
+                    published++;
+                }
+                else
+                {
+                    deletedFiles += pending.Files.Count;
+                }
                 continue;
             }
             if (last < Committed(p))

@@ -24,6 +24,8 @@ public sealed class ProcessorMetrics(StreamProcessor processor) : IMetricsSource
         }
         writer.Counter("emporium_processor_lake_flushes_total", "Lake flushes committed (raw and clean files of what the warehouse committed meanwhile)", s.LakeFlushes);
         writer.Counter("emporium_processor_lake_records_total", "Log entries written to the lake", s.LakeRecords);
+        writer.Counter("emporium_processor_lake_compactions_total", "Merged lake manifests published by compaction", s.LakeCompactions);
+        writer.Counter("emporium_processor_lake_files_compacted_total", "Small lake files replaced by compaction's merges", s.LakeFilesCompacted);
         writer.Gauge("emporium_processor_lake_pending_records", "Entries committed to the warehouse that wait for the next lake flush", s.LakePending);
         foreach (var (tp, next) in s.LakePositions.OrderBy(kv => kv.Key.Topic, StringComparer.Ordinal).ThenBy(kv => kv.Key.Partition))
         {

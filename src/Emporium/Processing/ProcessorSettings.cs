@@ -22,6 +22,10 @@ public sealed record ProcessorSettings
     /// <summary>See <see cref="StreamProcessorOptions.LakeMaxBufferedRecords"/>. Default 100 000.</summary>
     public int LakeMaxBufferedRecords { get; init; } = Defaults.LakeMaxBufferedRecords;
 
+    /// <summary>See <see cref="StreamProcessorOptions.Compaction"/> (section <c>Processor:Compaction</c>). Default on.</summary>
+    /// <remarks>A fresh instance, not the defaults' one: the configuration binder sets properties on the object it finds.</remarks>
+    public LakeCompactionOptions Compaction { get; init; } = new();
+
     /// <summary>The processor's options with these settings applied.</summary>
     public StreamProcessorOptions ApplyTo(StreamProcessorOptions options) =>
         options with
@@ -31,5 +35,6 @@ public sealed record ProcessorSettings
             MinBatchInterval = MinBatchInterval,
             LakeFlushInterval = LakeFlushInterval,
             LakeMaxBufferedRecords = LakeMaxBufferedRecords,
+            Compaction = Compaction,
         };
 }

@@ -19,6 +19,8 @@ namespace Emporium.Processing;
 /// <param name="LakeRecords">Log entries written to the lake since start.</param>
 /// <param name="LakePending">Entries committed to the warehouse that wait for the next lake flush.</param>
 /// <param name="LakePositions">The lake's committed next offset per partition.</param>
+/// <param name="LakeCompactions">Merged manifests published by lake compaction since start.</param>
+/// <param name="LakeFilesCompacted">Lake files those merges replaced.</param>
 public sealed record ProcessorStats(
     long Batches,
     long Records,
@@ -36,4 +38,6 @@ public sealed record ProcessorStats(
     long LakeFlushes,
     long LakeRecords,
     int LakePending,
-    IReadOnlyDictionary<Log.TopicPartition, long> LakePositions);
+    IReadOnlyDictionary<Log.TopicPartition, long> LakePositions,
+    long LakeCompactions,
+    long LakeFilesCompacted);

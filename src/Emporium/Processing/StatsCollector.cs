@@ -11,7 +11,7 @@ internal sealed class StatsCollector
     private readonly double[] _freshnessMs = new double[Window];
     private int _samples;
     private int _next;
-    private long _batches, _records, _rows, _failures, _poison, _retried, _lakeFlushes, _lakeRecords;
+    private long _batches, _records, _rows, _failures, _poison, _retried, _lakeFlushes, _lakeRecords, _compactions, _filesCompacted;
     private int _lakePending;
     private IReadOnlyDictionary<TopicPartition, long> _lakePositions = new Dictionary<TopicPartition, long>();
     private TimeSpan _lastLatency, _lastFreshness;
@@ -67,6 +67,15 @@ internal sealed class StatsCollector
         }
     }
 
+    public void Compacted(CompactionReport report)
+    {
+        lock (_gate)
+        {
+            _compactions += report.Merges;
+            _filesCompacted += report.FilesBefore;
+        }
+    }
+
     public void Failed(string error)
     {
         lock (_gate)
@@ -100,7 +109,7 @@ internal sealed class StatsCollector
             Array.Sort(sorted);
             return new ProcessorStats(_batches, _records, _rows, _failures, _poison, _retried, _lastLatency, _lastFreshness,
                 Percentile(sorted, 0.50), Percentile(sorted, 0.99), _lastCommit, _positions, _lastError,
-                _lakeFlushes, _lakeRecords, Volatile.Read(ref _lakePending), _lakePositions);
+                _lakeFlushes, _lakeRecords, Volatile.Read(ref _lakePending), _lakePositions, _compactions, _filesCompacted);
         }
     }
 

@@ -59,6 +59,7 @@ public sealed partial class StreamProcessor
             {
                 await FlushLakeAsync(consumer, ct).ConfigureAwait(false);
             }
+            StartCompactionIfDue(ct);
             return count;
         }
         finally

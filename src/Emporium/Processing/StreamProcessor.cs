@@ -34,6 +34,11 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     private readonly StatsCollector _stats = new();
     private readonly LakeBuffer _lakeBuffer;
     private readonly RetriedRecords? _retried;
+    private readonly LakeCompactor? _compactor;
+    private readonly ParquetWriter? _compactionParquet;
+    private long _lastCompaction;
+    private Task _compaction = Task.CompletedTask;
+    private readonly SemaphoreSlim _compactionGate = new(1, 1);
     private Dictionary<TopicPartition, long> _positions = [];
     private ILogConsumer? _consumer;
     private CancellationTokenSource? _stopping;
@@ -64,6 +69,14 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         _lakeWriter = new StreamLakeWriter(lake, _parquet, tempDirectory, _time);
         _lakeBuffer = new LakeBuffer(_options.LakeFlushInterval, _options.LakeMaxBufferedRecords, _time);
         _retried = (_options.DropRetriedRecords ?? log.MayRepeatTaggedAppends) ? new RetriedRecords(warehouse, _options.RetriedRecordWindow, _time) : null;
+        if (_options.WriteLake && _options.Compaction.Enabled)
+        {
+            _options.Compaction.Validate();
+            // Its own DuckDB, so a merge never waits for (or holds up) the flush's Parquet encoding.
+            _compactionParquet = new ParquetWriter(tempDirectory);
+            _compactor = new LakeCompactor(lake, _manifests, _compactionParquet, tempDirectory, _options.Compaction, _time);
+        }
+        _lastCompaction = _time.GetTimestamp();
     }
 
     /// <summary>The enrich/filter hooks; add to it before or while running.</summary>
@@ -74,7 +87,8 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     /// <summary>Test seam: called with "committed" (a micro-batch committed to the warehouse, nothing of it in the lake
     /// yet), and, while the lake is written, "files" (files written, no pending manifest yet), "lake" (files and
     /// pending manifests written, the lake's positions not committed) and "lake-committed" (committed, manifests not
-    /// yet published). Throwing there simulates a crash.</summary>
+    /// yet published); while compacting, "compaction-merged" (merged files and pending manifest written) and
+    /// "compaction-published" (the merge published, its inputs not yet deleted). Throwing there simulates a crash.</summary>
     internal Action<string>? FaultInjection { get; set; }
 
     /// <summary>Prepares topics, tables and positions, recovers the lake, and starts the consuming loop.</summary>
@@ -121,6 +135,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         _loop = null;
         _stopping.Dispose();
         _stopping = null;
+        await _compaction.ConfigureAwait(false); // (it ends on the loop's token, and logs its own failures)
         try
         {
             await FlushLakeAsync(ct).ConfigureAwait(false);
@@ -300,11 +315,14 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        // A pass started by batches run outside the loop (tests) is not cancelled by a stop; it ends by itself.
+        await _compaction.ConfigureAwait(false);
         if (_consumer is not null)
         {
             await _consumer.DisposeAsync().ConfigureAwait(false);
             _consumer = null;
         }
         _parquet.Dispose();
+        _compactionParquet?.Dispose();
     }
 }

@@ -55,6 +55,9 @@ public sealed record StreamProcessorOptions
     /// of a backlog held for the lake and the size of its files). Default 100 000.</summary>
     public int LakeMaxBufferedRecords { get; init; } = 100_000;
 
+    /// <summary>Merging of the lake's small files (<see cref="LakeCompactionOptions"/>). Default on, every 30 s.</summary>
+    public LakeCompactionOptions Compaction { get; init; } = new();
+
     /// <summary>Group under which the lake's committed positions are stored in the warehouse, beside the processor's.</summary>
     public string LakeGroup => LakeGroupOf(Group);
 

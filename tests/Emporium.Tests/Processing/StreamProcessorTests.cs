@@ -235,10 +235,10 @@ public sealed class StreamProcessorTests
         Assert.True(h.Processor.Stats.FreshnessP99 > TimeSpan.Zero);
     }
 
-    private static async Task<IReadOnlyList<string>> VisibleAsync(ProcessingHarness h) =>
+    internal static async Task<IReadOnlyList<string>> VisibleAsync(ProcessingHarness h) =>
         await new LakeManifestStore(h.Lake).VisibleFilesAsync("orders", LakeLayout.Clean, CancellationToken.None);
 
-    private static async Task<List<string>> ListAsync(ProcessingHarness h, string prefix)
+    internal static async Task<List<string>> ListAsync(ProcessingHarness h, string prefix)
     {
         var list = new List<string>();
         await foreach (var o in h.Lake.ListAsync(prefix, CancellationToken.None))

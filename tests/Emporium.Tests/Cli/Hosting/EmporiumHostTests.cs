@@ -64,6 +64,8 @@ public class EmporiumHostTests
             ["Processor:MinBatchInterval"] = "00:00:00.300",
             ["Processor:MaxBatchRecords"] = "777",
             ["Processor:MaxCatchUpBatchRecords"] = "7777",
+            ["Processor:Compaction:Fanout"] = "5",
+            ["Processor:Compaction:Interval"] = "00:05:00",
         });
         await using var host = await EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None);
         var processor = Assert.IsType<Emporium.Processing.StreamProcessor>(host.App.Services.GetService(typeof(Emporium.Processing.StreamProcessor)));
@@ -71,7 +73,19 @@ public class EmporiumHostTests
         Assert.Equal(777, processor.Options.MaxBatchRecords);
         Assert.Equal(7777, processor.Options.MaxCatchUpBatchRecords);
         Assert.Equal(3, processor.Options.Partitions);
+        Assert.Equal((5, TimeSpan.FromMinutes(5), true), (processor.Options.Compaction.Fanout, processor.Options.Compaction.Interval, processor.Options.Compaction.Enabled));
         Assert.Equal(TimeSpan.FromMilliseconds(100), EmporiumConfiguration.Load(dir.Path).Processor.MinBatchInterval);
+    }
+
+    [Theory]
+    [InlineData("Processor:Compaction:Fanout", "1", "Processor:Compaction:Fanout must be at least 2, not 1.")]
+    [InlineData("Processor:Compaction:Interval", "00:00:00", "Processor:Compaction:Interval must be positive, not 00:00:00.")]
+    [InlineData("Processor:Compaction:TargetBytes", "-5", "Processor:Compaction:TargetBytes must be positive, not -5.")]
+    public void A_compaction_setting_out_of_range_is_refused_by_name(string key, string value, string message)
+    {
+        using var dir = new TempDir("compaction-config");
+        var e = Assert.Throws<ConfigurationException>(() => EmporiumConfiguration.Load(dir.Path, new Dictionary<string, string?> { [key] = value }));
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
