@@ -28,7 +28,7 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
         using var logDir = new TempDir("scaleout");
         await using var log = await EmbeddedEventLog.OpenAsync(new EmbeddedLogOptions { Directory = logDir.Combine("log"), DefaultPartitions = 2 });
         await log.EnsureTopicAsync("orders", 2, CancellationToken.None);
-        await LandOnceAsync(log);
+        await LandOnceAsync(log, compact: true);
     }
 
     [Fact]
@@ -151,12 +151,20 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
         }
     }
 
-    private async Task LandOnceAsync(IEventLog log)
+    /// <param name="compact">Land in small batches, each written to the lake, then merge them (compaction on S3).</param>
+    private async Task LandOnceAsync(IEventLog log, bool compact = false)
     {
         await AppendOrdersAsync(log);
         await using var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = await postgres.CreateDatabaseAsync("e2e") });
         using var lake = Lake(await moto.CreateBucketAsync("e2e"));
-        await using (var processor = new StreamProcessor(log, warehouse, lake, new StreamProcessorOptions { Partitions = 2 }))
+        var options = compact
+            ? new StreamProcessorOptions
+            {
+                Partitions = 2, MaxBatchRecords = 400, MaxCatchUpBatchRecords = 400, LakeFlushInterval = TimeSpan.Zero,
+                Compaction = new LakeCompactionOptions { Fanout = 3, Interval = TimeSpan.FromHours(1) },
+            }
+            : new StreamProcessorOptions { Partitions = 2 };
+        await using (var processor = new StreamProcessor(log, warehouse, lake, options))
         {
             await processor.InitializeAsync(CancellationToken.None);
             // A Kafka member first joins its group, so empty fetches are expected until it owns the partitions.
@@ -168,6 +176,13 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
             }
             Assert.Equal(0, await processor.RunOnceAsync(CancellationToken.None));
             await processor.FlushLakeAsync(CancellationToken.None);
+            if (compact)
+            {
+                var manifests = (await new LakeManifestStore(lake).VisibleFilesAsync("orders", LakeLayout.Raw, CancellationToken.None)).Count;
+                Assert.True((await processor.CompactLakeAsync(CancellationToken.None)).Merges > 0);
+                var after = (await new LakeManifestStore(lake).VisibleFilesAsync("orders", LakeLayout.Raw, CancellationToken.None)).Count;
+                Assert.True(after < manifests, $"{manifests} raw files became {after}");
+            }
         }
         await AssertLandedOnceAsync(warehouse, lake);
     }
