@@ -41,6 +41,20 @@ public static class LakeLayout
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>The Hive partitions (<c>key=value</c> folders) of a lake path, values decoded, in path order.</summary>
+    public static IEnumerable<(string Key, string Value)> PartitionsOf(string path)
+    {
+        var segments = path.Split('/');
+        foreach (var segment in segments.Take(segments.Length - 1))
+        {
+            var equals = segment.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                yield return (segment[..equals], Uri.UnescapeDataString(segment[(equals + 1)..]));
+            }
+        }
+    }
+
     /// <summary>A partition value safe in any object store path: characters outside [A-Za-z0-9 ._-] are
     /// percent-encoded (as Hive does), null and empty become Hive's default partition name.</summary>
     public static string PartitionValue(string? value)

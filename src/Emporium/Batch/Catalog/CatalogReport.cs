@@ -6,10 +6,14 @@ using static Emporium.Warehouse.DuckDb.DuckDbSql;
 
 namespace Emporium.Batch.Catalog;
 
-/// <summary>Everything the catalog shows: each canonical dataset (schema, clean-zone partitions, files loaded from
-/// the lake manifests, rows, last load) and each crawled table.</summary>
+/// <summary>Everything the catalog shows: each canonical dataset (schema, clean-zone partitions and files loaded, from
+/// the lake manifests; rows and last load from the warehouse) and each crawled table. With the lake unavailable a
+/// dataset shows neither partitions nor files.</summary>
 public sealed class CatalogReport(IWarehouse warehouse, ILakeStore? lake)
 {
+    /// <summary>Most values listed per partition key.</summary>
+    public const int MaxPartitionValues = 1000;
+
     public async Task<IReadOnlyList<CatalogTable>> ListAsync(CancellationToken ct)
     {
         var tables = new List<CatalogTable>();
@@ -26,28 +30,32 @@ public sealed class CatalogReport(IWarehouse warehouse, ILakeStore? lake)
         var stats = await warehouse.QueryAsync($"SELECT count(*), max(_loaded_at) FROM {Quote(schema.Name)}", ct).ConfigureAwait(false);
         var rows = Convert.ToInt64(stats.Rows[0][0], CultureInfo.InvariantCulture);
         DateTimeOffset? last = stats.Rows[0][1] is DateTime t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
-        var partitions = new List<CatalogPartition>();
-        if (!string.IsNullOrEmpty(schema.PartitionColumn))
-        {
-            var dates = await warehouse.QueryAsync(
-                $"SELECT DISTINCT strftime(CAST({Quote(schema.PartitionColumn)} AS DATE), '%Y-%m-%d') AS d FROM {Quote(schema.Name)} WHERE {Quote(schema.PartitionColumn)} IS NOT NULL ORDER BY d LIMIT 1000", ct).ConfigureAwait(false);
-            partitions.Add(new CatalogPartition("date", dates.Rows.Select(r => (string)r[0]!).ToList()));
-        }
-        foreach (var extra in LakeLayout.CleanPartitionColumns(schema))
-        {
-            var values = await warehouse.QueryAsync($"SELECT DISTINCT {Quote(extra)} AS v FROM {Quote(schema.Name)} WHERE {Quote(extra)} IS NOT NULL ORDER BY v LIMIT 1000", ct).ConfigureAwait(false);
-            partitions.Add(new CatalogPartition(extra, values.Rows.Select(r => Convert.ToString(r[0], CultureInfo.InvariantCulture)!).ToList()));
-        }
         var files = new List<string>();
+        var partitions = new List<CatalogPartition>();
         if (lake is not null)
         {
+            // Partitions are the clean zone's folders as the published manifests name them (a dataset without a date
+            // column is filed by arrival day), files are the source files loaded.
+            var values = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
             await foreach (var manifest in new LakeManifestStore(lake).ListPublishedAsync(schema.Name, ct).ConfigureAwait(false))
             {
                 if (manifest.Id.StartsWith("file-", StringComparison.Ordinal))
                 {
                     files.AddRange(manifest.Files.Where(f => f.Zone == LakeLayout.Raw).Select(f => f.Path));
                 }
+                foreach (var file in manifest.Files.Where(f => f.Zone == LakeLayout.Clean))
+                {
+                    foreach (var (key, value) in LakeLayout.PartitionsOf(file.Path))
+                    {
+                        if (!values.TryGetValue(key, out var set))
+                        {
+                            values[key] = set = new SortedSet<string>(StringComparer.Ordinal);
+                        }
+                        set.Add(value);
+                    }
+                }
             }
+            partitions.AddRange(values.Select(kv => new CatalogPartition(kv.Key, kv.Value.Take(MaxPartitionValues).ToList())));
         }
         var columns = schema.Columns.Select(c => new CatalogColumn(c.Name, TypeOf(c.Type), 1)).ToList();
         return new CatalogTable(schema.Name, "dataset", $"{LakeLayout.Clean}/{schema.Name}", "parquet", columns, partitions, files, rows, last, 1);
