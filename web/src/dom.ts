@@ -58,7 +58,7 @@ export function loading(): HTMLElement {
   return h('p', { class: 'muted', 'aria-live': 'polite' }, 'Loading…');
 }
 
-export type CellFormat = 'count' | 'number' | 'date' | 'text' | `money:${string}`;
+export type CellFormat = 'count' | 'number' | 'date' | 'interval' | 'text' | `money:${string}`;
 
 /** How one cell reads: by explicit format, else by the warehouse column type. */
 export function formatCell(v: unknown, type: string, f?: CellFormat): string {
@@ -69,6 +69,7 @@ export function formatCell(v: unknown, type: string, f?: CellFormat): string {
     case 'count': return fmt.count(v);
     case 'number': return fmt.number(v);
     case 'date': return fmt.date(v);
+    case 'interval': return fmt.duration(v);
     default: return typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
 }
@@ -87,6 +88,7 @@ function defaultFormat(type: string): CellFormat {
   if (/^(u?(tiny|small|big|huge)?int(eger)?[248]?|long|varint|bignum)$/.test(t)) return 'count';
   if (/^(double|float|real|decimal|numeric)/.test(t)) return 'number';
   if (/^(date|timestamp)/.test(t)) return 'date';
+  if (/^interval/.test(t)) return 'interval';
   return 'text';
 }
 

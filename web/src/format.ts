@@ -47,6 +47,23 @@ export function date(v: unknown): string {
   return isDateOnly(s) ? day.format(d) : dayTime.format(d);
 }
 
+const durationParts = /^P(?:(-?\d+)Y)?(?:(-?\d+)M)?(?:(-?\d+)D)?(?:T(?:(-?\d+)H)?(?:(-?\d+)M)?(?:(-?\d+(?:\.\d+)?)S)?)?$/;
+const durationUnits = ['year', 'month', 'day', 'hour', 'minute', 'second'];
+
+/** An interval, sent as an ISO 8601 duration (P1Y2M3DT4H5M6.5S, each part signed), in words: "1 year 2 months 3 days
+ * 4 hours 5 minutes 6.5 seconds". Anything else is shown as it came. */
+export function duration(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  const m = durationParts.exec(String(v));
+  if (!m || String(v) === 'P' || String(v).endsWith('T')) return String(v);
+  const parts = durationUnits.flatMap((unit, i) => {
+    const n = m[i + 1];
+    if (n === undefined || Number(n) === 0) return [];
+    return [`${number(Number(n))} ${unit}${Math.abs(Number(n)) === 1 ? '' : 's'}`];
+  });
+  return parts.length === 0 ? '0 seconds' : parts.join(' ');
+}
+
 /** "3 seconds ago" for a timestamp, or for an age given in seconds. */
 export function ago(v: unknown, ageSeconds = false): string {
   let seconds: number | null;

@@ -337,14 +337,20 @@ public sealed class DashboardTests(DashboardFixture f)
         // Lists, structs and intervals read as JSON and text, not as numbers or a runtime type name; an interval of
         // months and an infinite date are values too. A SUM of integers (DuckDB's HUGEINT) is a number to chart.
         await input.FillAsync("SELECT rating, [rating, rating * 2] AS pair, {'r': rating} AS s, INTERVAL 90 MINUTE AS gap, "
-                              + "INTERVAL 1 MONTH + INTERVAL 2 DAY AS span, DATE 'infinity' AS open_end, SUM(rating) AS points FROM reviews GROUP BY rating ORDER BY rating");
+                              + "INTERVAL 1 MONTH + INTERVAL 2 DAY AS span, DATE 'infinity' AS open_end, SUM(rating) AS points, "
+                              + "INTERVAL '-1 year 2.5 seconds' AS back FROM reviews GROUP BY rating ORDER BY rating");
         await p.Page.GetByTestId("run-sql").ClickAsync();
         var first = (long)expected.Numbers("rating")[0]!.Value;
         var cells = p.Page.Locator("[data-testid='result-table'] tbody tr").First.Locator("td");
         await Assertions.Expect(cells.Nth(1)).ToHaveTextAsync($"[{first},{first * 2}]");
         await Assertions.Expect(cells.Nth(2)).ToHaveTextAsync($"{{\"r\":{first}}}");
-        await Assertions.Expect(cells.Nth(3)).ToHaveTextAsync("PT1H30M");
-        await Assertions.Expect(cells.Nth(4)).ToHaveTextAsync("P1M2D");
+        // Intervals read as words; the cell keeps the ISO 8601 duration the API sent.
+        await Assertions.Expect(cells.Nth(3)).ToHaveTextAsync("1 hour 30 minutes");
+        await Assertions.Expect(cells.Nth(3)).ToHaveAttributeAsync("data-value", "PT1H30M");
+        await Assertions.Expect(cells.Nth(4)).ToHaveTextAsync("1 month 2 days");
+        await Assertions.Expect(cells.Nth(4)).ToHaveAttributeAsync("data-value", "P1M2D");
+        await Assertions.Expect(cells.Nth(7)).ToHaveTextAsync("-1 year 2.5 seconds");
+        await Assertions.Expect(cells.Nth(7)).ToHaveAttributeAsync("data-value", "P-1YT2.5S");
         await Assertions.Expect(cells.Nth(5)).ToHaveTextAsync("infinity");
         await Assertions.Expect(p.Page.Locator("[data-testid='result-table'] thead th").Nth(6)).ToHaveClassAsync("num");
         await Assertions.Expect(p.Page.GetByRole(AriaRole.Combobox, new() { Name = "Values", Exact = true }).Locator("option")).ToHaveTextAsync(["rating", "points"]);
