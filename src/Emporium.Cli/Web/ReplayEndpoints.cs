@@ -16,22 +16,43 @@ public sealed class ReplayEndpoints : IEndpointModule
 
     public sealed record ReplayRow(string Topic, int Partition, long RequestedOffset, long EffectiveOffset, long PreviousOffset, int DeletedSources);
 
-    public ProcessRoles Roles => ProcessRoles.Processor;
+    private const string Expected = "{\"dataset\": \"orders\", \"fromOffset\": N, \"partition\"?: P}";
 
+    public ProcessRoles Roles => ProcessRoles.Processor;
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/replay", async (ReplayRequest request, IServiceProvider services, CancellationToken ct) =>
+        app.MapPost("/api/v1/replay", async (HttpContext context, IServiceProvider services, Backends backends, CancellationToken ct) =>
             {
-                var schema = request.Dataset is null ? null : DatasetCatalog.Find(request.Dataset);
+                ReplayRequest? request;
+                try
+                {
+                    // Read whatever the content type says, as the other JSON endpoints do (a body binding answers a
+                    // bare 415 to curl's default form type).
+                    request = await System.Text.Json.JsonSerializer.DeserializeAsync<ReplayRequest>(context.Request.Body, ApiErrors.Json, ct);
+                }
+                catch (System.Text.Json.JsonException e)
+                {
+                    return ApiErrors.InvalidJson(e, Expected);
+                }
+                var schema = request?.Dataset is null ? null : DatasetCatalog.Find(request.Dataset);
                 if (schema is null)
                 {
-                    return ApiErrors.UnknownDataset(request.Dataset);
+                    return ApiErrors.UnknownDataset(request?.Dataset);
                 }
-                if (request.FromOffset is not >= 0 || request.Partition is < 0)
+                if (request!.FromOffset is not >= 0 || request.Partition is < 0)
                 {
                     return ApiErrors.Problem(400, "invalid offset", "fromOffset is required and must be >= 0; partition, when given, >= 0",
                         [ApiErrors.Field("fromOffset", "must be >= 0")]);
+                }
+                if (request.Partition is { } asked && backends.Log is { } log)
+                {
+                    var partitions = (await log.GetEndOffsetsAsync(schema.Name, ct)).Keys.Select(tp => tp.Partition).Order().ToList();
+                    if (partitions.Count > 0 && !partitions.Contains(asked))
+                    {
+                        return ApiErrors.Problem(400, "unknown partition", $"{schema.Name} has no partition {asked}; its partitions are {string.Join(", ", partitions)}",
+                            [ApiErrors.Field("partition", "no such partition")]);
+                    }
                 }
                 if (services.GetService<StreamProcessor>() is not { } processor)
                 {

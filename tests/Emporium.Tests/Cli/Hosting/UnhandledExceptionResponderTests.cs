@@ -4,8 +4,8 @@ using Emporium.Warehouse.DuckDb;
 
 namespace Emporium.Tests.Cli.Hosting;
 
-/// <summary>Values ASP.NET Core cannot bind to an endpoint's parameters (a query value that is no number, a JSON member
-/// of the wrong type) get the same problem body as every other 400, with the field named, instead of an empty 400.</summary>
+/// <summary>Values ASP.NET Core cannot bind to an endpoint's parameters (a query value that is no number) get the same
+/// problem body as every other 400, with the field named, instead of an empty 400.</summary>
 public sealed class UnhandledExceptionResponderTests
 {
     [Theory]
@@ -13,8 +13,6 @@ public sealed class UnhandledExceptionResponderTests
     [InlineData("GET", "/api/v1/alerts?limit=zz", null, "limit", "expected an integer", "limit: expected an integer, got \"zz\"")]
     [InlineData("GET", "/api/v1/dags/retail_lake/runs?limit=1e3", null, "limit", "expected an integer", "limit: expected an integer, got \"1e3\"")]
     [InlineData("GET", "/api/v1/deadletters?limit=99999999999", null, "limit", "out of range for an integer", "limit: out of range for an integer, got \"99999999999\"")]
-    [InlineData("POST", "/api/v1/replay", """{"dataset":"orders","fromOffset":"x"}""", "fromOffset", "expected a number", "fromOffset: expected a number")]
-    [InlineData("POST", "/api/v1/replay", """{"dataset":"orders","fromOffset":""", "body", "not valid JSON at line 1, byte 34: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed.", "body: not valid JSON at line 1, byte 34: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed.")]
     public async Task A_value_that_does_not_bind_is_a_400_naming_the_field(string method, string path, string? body, string field, string error, string detail)
     {
         using var dir = new TempDir("binding");
