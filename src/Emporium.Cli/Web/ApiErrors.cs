@@ -48,7 +48,8 @@ public static class ApiErrors
     public static IResult InvalidJson(JsonException error, string expected)
     {
         var (field, reason) = Diagnostics.JsonErrorText.Describe(error);
-        return Problem(400, "invalid JSON", $"{(field == "body" ? "" : field + ": ")}{reason}; the body must be {expected}", [Field(field, reason)]);
+        // The parser's sentences end in a period, which would stand before the semicolon.
+        return Problem(400, "invalid JSON", $"{(field == "body" ? "" : field + ": ")}{reason.TrimEnd('.')}; the body must be {expected}", [Field(field, reason)]);
     }
 
     /// <summary>One field error.</summary>

@@ -11,7 +11,7 @@ public sealed class ApiErrorsTests
     [InlineData("POST", "/api/v1/query", """{"sql": "SELECT 1",""", "body", "not valid JSON at line 1, byte ", null)]
     [InlineData("POST", "/api/v1/load", """{"paths": "/tmp/x.csv", "dataset": "orders"}""", "paths", "expected a list", null)]
     [InlineData("POST", "/api/v1/crawl", """{"path": ["/tmp"]}""", "path", "expected a string", null)]
-    [InlineData("PATCH", "/api/v1/dags/retail_lake", "notjson", "body", "not valid JSON at line 1, byte 2: 'notjson' is an invalid JSON literal. Expected the literal 'null'.", "not valid JSON at line 1, byte 2: 'notjson' is an invalid JSON literal. Expected the literal 'null'.; the body must be a JSON object")]
+    [InlineData("PATCH", "/api/v1/dags/retail_lake", "notjson", "body", "not valid JSON at line 1, byte 2: 'notjson' is an invalid JSON literal. Expected the literal 'null'.", "not valid JSON at line 1, byte 2: 'notjson' is an invalid JSON literal. Expected the literal 'null'; the body must be a JSON object")]
     public async Task A_body_that_is_not_the_json_expected_is_a_400_saying_where(string method, string path, string body, string field, string error, string? detail)
     {
         using var dir = new TempDir("badjson");
