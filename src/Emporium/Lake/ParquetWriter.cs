@@ -14,12 +14,17 @@ public sealed class ParquetWriter : IDisposable
     private readonly string _tempDirectory;
 
     /// <param name="tempDirectory">Where Parquet files are written before the upload; default the OS temp folder.</param>
-    public ParquetWriter(string? tempDirectory = null)
+    /// <param name="threads">DuckDB threads for the encoding; default one per core.</param>
+    public ParquetWriter(string? tempDirectory = null, int? threads = null)
     {
         _tempDirectory = tempDirectory ?? Path.GetTempPath();
         Directory.CreateDirectory(_tempDirectory);
         _connection = new DuckDBConnection("Data Source=:memory:");
         _connection.Open();
+        if (threads is { } n)
+        {
+            Execute($"SET threads = {n}");
+        }
     }
 
     /// <summary>Writes the rows (values aligned with <paramref name="columns"/>) to a local Parquet file.</summary>

@@ -72,8 +72,9 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         if (_options.WriteLake && _options.Compaction.Enabled)
         {
             _options.Compaction.Validate();
-            // Its own DuckDB, so a merge never waits for (or holds up) the flush's Parquet encoding.
-            _compactionParquet = new ParquetWriter(tempDirectory);
+            // Its own DuckDB, so a merge never waits for (or holds up) the flush's Parquet encoding; one thread, so a
+            // background merge leaves the other cores to the batches.
+            _compactionParquet = new ParquetWriter(tempDirectory, threads: 1);
             _compactor = new LakeCompactor(lake, _manifests, _compactionParquet, tempDirectory, _options.Compaction, _time);
         }
         _lastCompaction = _time.GetTimestamp();

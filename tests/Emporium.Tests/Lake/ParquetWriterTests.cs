@@ -49,4 +49,31 @@ public sealed class ParquetWriterTests
         Assert.Equal("ZSTD", codec.ExecuteScalar());
         Assert.Empty(Directory.GetFiles(dir.Combine("tmp")));
     }
+    [Fact]
+    public async Task Merged_files_keep_every_row_in_order_and_match_columns_by_name()
+    {
+        using var dir = new TempDir("parquet-merge");
+        using var writer = new ParquetWriter(dir.Combine("tmp"), threads: 1);
+        ColumnSchema[] before = [new("asin", ColumnType.Text), new("price", ColumnType.Double)];
+        ColumnSchema[] after = [new("asin", ColumnType.Text), new("price", ColumnType.Double), new("stars", ColumnType.Double)];
+        var first = dir.Combine("a.parquet");
+        var second = dir.Combine("b.parquet");
+        await writer.WriteLocalAsync(first, before, Enumerable.Range(0, 300).Select(i => new object?[] { $"A{i:D4}", i * 1.5 }), CancellationToken.None);
+        await writer.WriteLocalAsync(second, after, Enumerable.Range(300, 200).Select(i => new object?[] { $"A{i:D4}", i * 1.5, 4.5 }), CancellationToken.None);
+
+        var rows = await writer.MergeLocalAsync([first, second], dir.Combine("merged.parquet"), CancellationToken.None);
+
+        Assert.Equal(500, rows);
+        using var duck = new DuckDBConnection("Data Source=:memory:");
+        duck.Open();
+        using var cmd = duck.CreateCommand();
+        cmd.CommandText = $"SELECT asin, price, stars FROM read_parquet('{dir.Combine("merged.parquet")}')";
+        using var reader = cmd.ExecuteReader();
+        var read = new List<(string Asin, double Price, double? Stars)>();
+        while (reader.Read())
+        {
+            read.Add((reader.GetString(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetDouble(2)));
+        }
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => ($"A{i:D4}", i * 1.5, i < 300 ? (double?)null : 4.5)), read);
+    }
 }
