@@ -49,6 +49,7 @@ public sealed class ParquetWriterTests
         Assert.Equal("ZSTD", codec.ExecuteScalar());
         Assert.Empty(Directory.GetFiles(dir.Combine("tmp")));
     }
+
     [Fact]
     public async Task Merged_files_keep_every_row_in_order_and_match_columns_by_name()
     {
