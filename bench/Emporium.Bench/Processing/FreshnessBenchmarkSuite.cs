@@ -13,13 +13,15 @@ using Emporium.Warehouse.DuckDb;
 
 namespace Emporium.Bench.Processing;
 
-/// <summary><c>freshness [--seconds N] [--rate N] [--max-batch N] [--tagged] [--out FILE]</c>: the stream processor alone (default options, embedded
+/// <summary><c>freshness [--seconds N] [--rate N] [--max-batch N] [--tagged] [--compaction-interval S] [--out FILE]</c>: the stream processor alone (default options, embedded
 /// log, DuckDB, local lake; no HTTP, no ingest pipeline in the process) while orders are appended to the log at a fixed
 /// rate in batches of 1 000 and a keyed categories probe every 25 ms. Reports each probe's append → visible in the
 /// warehouse time, the processor's own append → commit quantiles over its last 8 192 records, and the rate it
 /// committed. Isolates the processor's share of the ingest suite's freshness. <c>--tagged</c> gives every order its own
 /// ingest tag, as if every request had an Idempotency-Key, and turns the claims on (the cost of
-/// <see cref="RetriedRecords"/>, which the embedded log does not need but Kafka does).</summary>
+/// <see cref="RetriedRecords"/>, which the embedded log does not need but Kafka does). <c>--compaction-interval</c> sets how
+/// often lake compaction passes start (seconds; 0 turns it off; default the processor's own), to see what the merges
+/// running beside the batches cost the freshness.</summary>
 public sealed class FreshnessBenchmarkSuite : IBenchmarkSuite
 {
     private const int BatchSize = 1000;
@@ -37,13 +39,18 @@ public sealed class FreshnessBenchmarkSuite : IBenchmarkSuite
         var defaults = new StreamProcessorOptions();
         var maxBatch = int.Parse(BenchStats.Arg(args, "--max-batch") ?? defaults.MaxBatchRecords.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         var tagged = args.Contains("--tagged");
+        var compaction = BenchStats.Arg(args, "--compaction-interval") is { } every
+            ? double.Parse(every, CultureInfo.InvariantCulture) is var s and > 0
+                ? defaults.Compaction with { Interval = TimeSpan.FromSeconds(s) }
+                : defaults.Compaction with { Enabled = false }
+            : defaults.Compaction;
         var dir = Path.Combine(Path.GetTempPath(), $"emporium-bench-freshness-{Guid.NewGuid():N}");
         try
         {
             await using var log = await EmbeddedEventLog.OpenAsync(new EmbeddedLogOptions { Directory = Path.Combine(dir, "log") }, ct: ct);
             await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = Path.Combine(dir, "warehouse.duckdb") });
             var lake = new LocalLakeStore(Path.Combine(dir, "lake"));
-            await using var processor = new StreamProcessor(log, warehouse, lake, defaults with { TempDirectory = Path.Combine(dir, "tmp"), MaxBatchRecords = maxBatch, DropRetriedRecords = tagged });
+            await using var processor = new StreamProcessor(log, warehouse, lake, defaults with { TempDirectory = Path.Combine(dir, "tmp"), MaxBatchRecords = maxBatch, DropRetriedRecords = tagged, Compaction = compaction });
             await processor.StartAsync(ct);
 
             // Tagged orders are never appended twice: every append of the run has its own batch (and tags).
@@ -97,13 +104,14 @@ public sealed class FreshnessBenchmarkSuite : IBenchmarkSuite
             var report = new StringBuilder();
             report.AppendLine(CultureInfo.InvariantCulture, $"## Processor freshness ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
             report.AppendLine();
-            report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {BenchStats.DescribeMachine()}; 1-minute load average at the end {BenchStats.LoadAverage().Split(' ')[0]}. {seconds}s at {rate:N0} orders/s offered (batches of {BatchSize}) + a categories probe every {ProbeInterval.TotalMilliseconds:F0} ms, appended straight to the embedded log; processor with default options{(tagged ? "; every order with its own ingest tag" : "")}.");
+            report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {BenchStats.DescribeMachine()}; 1-minute load average at the end {BenchStats.LoadAverage().Split(' ')[0]}. {seconds}s at {rate:N0} orders/s offered (batches of {BatchSize}) + a categories probe every {ProbeInterval.TotalMilliseconds:F0} ms, appended straight to the embedded log; processor with default options{(tagged ? "; every order with its own ingest tag" : "")}; lake compaction {(compaction.Enabled ? $"every {compaction.Interval.TotalSeconds:0.#} s" : "off")}.");
             report.AppendLine();
             report.AppendLine("| measure | value |");
             report.AppendLine("|---|---|");
             report.AppendLine(CultureInfo.InvariantCulture, $"| entries committed per s | {result.ProcessedPerSecond:N0} |");
             report.AppendLine(CultureInfo.InvariantCulture, $"| probe append → visible p50 / p99 ms ({result.Samples.Count} seen, {result.Lost} not within 5 s) | {result.Percentile(50):F0} / {result.Percentile(99):F0} |");
             report.AppendLine(CultureInfo.InvariantCulture, $"| processor's own append → commit p50 / p99 ms (last 8 192 records) | {stats.FreshnessP50.TotalMilliseconds:F0} / {stats.FreshnessP99.TotalMilliseconds:F0} |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| lake merges published / files they replaced | {stats.LakeCompactions:N0} / {stats.LakeFilesCompacted:N0} |");
             Console.WriteLine(report);
             if (output is not null)
             {
