@@ -75,6 +75,8 @@ public sealed class Backends : IAsyncDisposable
 
     public IEventLog RequireLog() => Log ?? throw new PieceUnavailableException("log", _unavailable.GetValueOrDefault("log"));
 
+    public ILakeStore RequireLake() => Lake ?? throw new PieceUnavailableException("lake", _unavailable.GetValueOrDefault("lake"));
+
     public IWarehouse RequireWarehouse() => Warehouse ?? throw new PieceUnavailableException("warehouse", _unavailable.GetValueOrDefault("warehouse"));
 
     public IRecordNormalizer RequireNormalizer() => Normalizer ?? throw new PieceUnavailableException("normalizer", _unavailable.GetValueOrDefault("normalizer"));

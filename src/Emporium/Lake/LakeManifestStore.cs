@@ -9,7 +9,8 @@ namespace Emporium.Lake;
 /// scheme needs no read-modify-write and works on object stores without rename.</summary>
 public sealed class LakeManifestStore(ILakeStore lake)
 {
-    private const string PendingFolder = "_pending";
+    /// <summary>Folder of the pending manifests under <c>_manifests/</c>.</summary>
+    public const string PendingFolder = "_pending";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static string PublishedPath(string dataset, string id) => $"{LakeLayout.Manifests}/{dataset}/{id}.json";
