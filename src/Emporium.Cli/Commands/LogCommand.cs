@@ -148,7 +148,11 @@ public sealed class LogCommand : ICliCommand
             }
             foreach (var g in topic.Groups)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  group {g.Group}: lag {g.Lag}"));
+                // The ingest's own group has a generated name; say what it is, or it reads like a stray consumer.
+                var role = g.Group.StartsWith(Emporium.Ingest.IdempotencyStore.GroupPrefix, StringComparison.Ordinal)
+                    ? " (ingest's Idempotency-Key checkpoint)"
+                    : "";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  group {g.Group}: lag {g.Lag}{role}"));
             }
         }
         if (report.Bytes is { } total)

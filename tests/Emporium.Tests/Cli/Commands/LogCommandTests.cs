@@ -86,6 +86,7 @@ public sealed partial class LogCommandTests
         Assert.Equal(30, Partitions(orders).Values.Sum(p => p.End - p.Start));
         Assert.Matches(@"partition \d+: offsets \d+\.\.\d+, \d+ bytes in \d+ segment\(s\)", orders);
         Assert.Contains("group stream: lag 0", orders, StringComparison.Ordinal);
+        Assert.Matches(@"group _idempotency-[0-9a-f]{32}: lag \d+ \(ingest's Idempotency-Key checkpoint\)", orders);
         Assert.Matches(@"total \d+ bytes; truncated on open 0 bytes", text);
     }
 
