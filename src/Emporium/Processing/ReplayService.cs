@@ -37,8 +37,14 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, ILogger
                 continue;
             }
             var partitionRanges = ranges.Where(r => r.Partition == tp).ToList();
-            var effective = partitionRanges.Where(r => r.First < fromOffset && fromOffset <= r.Last)
-                .Select(r => r.First).DefaultIfEmpty(fromOffset).Min();
+            // Back to a point no range straddles: the warehouse's batches and the lake's files need not share
+            // boundaries (the lake re-reads what it lacked after a restart in batches of its own, and compaction
+            // merges its ranges), and moving to one range's start can land inside another.
+            var effective = fromOffset;
+            for (var earlier = Start(partitionRanges, effective); earlier < effective; earlier = Start(partitionRanges, effective))
+            {
+                effective = earlier;
+            }
             var sources = schema.Mode == WriteMode.Append
                 ? partitionRanges.Where(r => r.First >= effective && r.IsWarehouseSource).Select(r => r.ToString()).Distinct().ToList()
                 : [];
@@ -74,6 +80,10 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, ILogger
         await recovery.RecoverAsync(schema, moved.Keys.Select(k => k.Partition).ToHashSet(), lakeAfter, ct).ConfigureAwait(false);
         return results;
     }
+
+    /// <summary>The start of the earliest range that holds <paramref name="offset"/> past its own start, or the offset.</summary>
+    private static long Start(IEnumerable<RangeRef> ranges, long offset) =>
+        ranges.Where(r => r.First < offset && offset <= r.Last).Select(r => r.First).DefaultIfEmpty(offset).Min();
 
     /// <summary>Committed offset ranges known from the warehouse's <c>_source</c> values (append datasets) and the
     /// lake's manifests (all datasets).</summary>
