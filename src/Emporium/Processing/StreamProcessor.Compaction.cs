@@ -68,7 +68,16 @@ public sealed partial class StreamProcessor
                     var merged = await compactor.MergeAsync(plan, ct).ConfigureAwait(false);
                     FaultInjection?.Invoke("compaction-merged");
                     var published = false;
-                    await _gate.WaitAsync(ct).ConfigureAwait(false);
+                    try
+                    {
+                        await _gate.WaitAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // A stop while waiting: the merge is not published, so it goes now rather than at the next start.
+                        await compactor.AbortAsync(merged, CancellationToken.None).ConfigureAwait(false);
+                        throw;
+                    }
                     try
                     {
                         // A partition that moved to another member, or was recovered again (a replay), is not ours to
