@@ -48,7 +48,8 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
     [Fact]
     public async Task Two_processors_share_the_kafka_partitions_and_one_leaving_neither_loses_nor_duplicates()
     {
-        await using var pair = await StartPairAsync("pair", maxBatchRecords: 150);
+        // Both members also flush the lake often and merge its files while one leaves.
+        await using var pair = await StartPairAsync("pair", maxBatchRecords: 150, compact: true);
         var (connection, bucket, options, log, first, second) = (pair.Connection, pair.Bucket, pair.Options, pair.Log, pair.First, pair.Second);
         var acknowledged = await AppendOrdersAsync(log);
         Assert.Equal(Orders.Value.Count, acknowledged.Count);
@@ -63,6 +64,7 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
         // Stopping writes what the lake has not got yet.
         await second.DisposeAsync();
         await AssertLandedOnceAsync(warehouse, Lake(bucket));
+        Assert.True(first.Processor.Stats.LakeCompactions + second.Processor.Stats.LakeCompactions > 0, "no merge ran");
         var positions = await warehouse.GetOffsetsAsync(options.Group, CancellationToken.None);
         var ends = await log.GetEndOffsetsAsync("orders", CancellationToken.None);
         Assert.All(ends, end => Assert.Equal(end.Value, positions[end.Key]));
@@ -107,8 +109,17 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
 
     /// <summary>Two processors (each with its own clients, as two processes) in one group over four Kafka partitions of
     /// orders, sharing a PostgreSQL database and an S3 bucket, both owning partitions already.</summary>
-    private async Task<Pair> StartPairAsync(string name, int maxBatchRecords)
+    private async Task<Pair> StartPairAsync(string name, int maxBatchRecords, bool compact = false)
     {
+        var options = new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], Partitions = 4, MaxBatchRecords = maxBatchRecords, MaxWait = TimeSpan.FromMilliseconds(100) };
+        if (compact)
+        {
+            options = options with
+            {
+                LakeFlushInterval = TimeSpan.Zero,
+                Compaction = new LakeCompactionOptions { Fanout = 2, Interval = TimeSpan.FromMilliseconds(100) },
+            };
+        }
         var kafka = await KafkaMockCluster.StartAsync();
         kafka.CreateTopic("orders", 4);
         var pair = new Pair
@@ -116,7 +127,7 @@ public sealed class ScaleOutProcessorTests(PostgresServer postgres, MotoServer m
             Kafka = kafka,
             Connection = await postgres.CreateDatabaseAsync(name),
             Bucket = await moto.CreateBucketAsync(name),
-            Options = new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], Partitions = 4, MaxBatchRecords = maxBatchRecords, MaxWait = TimeSpan.FromMilliseconds(100) },
+            Options = options,
             Log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = kafka.BootstrapServers }),
         };
         pair.First = await Member.StartAsync(kafka, pair.Connection, Lake(pair.Bucket), pair.Options);
