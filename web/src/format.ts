@@ -64,6 +64,17 @@ export function duration(v: unknown): string {
   return parts.length === 0 ? '0 seconds' : parts.join(' ');
 }
 
+const byteUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** A size in bytes, in binary units: "527.4 KiB". */
+export function bytes(v: unknown): string {
+  let n = num(v);
+  if (n === null) return '—';
+  let unit = 0;
+  while (Math.abs(n) >= 1024 && unit < byteUnits.length - 1) { n /= 1024; unit++; }
+  return `${unit === 0 ? integer.format(n) : decimal.format(n)} ${byteUnits[unit]}`;
+}
+
 /** "3 seconds ago" for a timestamp, or for an age given in seconds. */
 export function ago(v: unknown, ageSeconds = false): string {
   let seconds: number | null;

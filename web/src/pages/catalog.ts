@@ -18,6 +18,15 @@ interface CatalogTable {
   version: number;
 }
 
+/** One dataset of `GET /api/v1/lake`: published manifests by compaction level and the visible files per zone. */
+interface LakeDataset {
+  dataset: string;
+  manifests: number;
+  manifestsByLevel: Record<string, number>;
+  pending: number;
+  zones: { zone: string; files: number; rows: number; bytes: number }[];
+}
+
 export const catalog: Page = {
   path: '/catalog',
   title: 'Catalog',
@@ -27,9 +36,11 @@ export const catalog: Page = {
     const status = h('div', { role: 'status', 'aria-live': 'polite', 'data-testid': 'catalog-status' });
     const grid = h('div', { class: 'grid' });
     const refresh = async () => {
-      const entries = listOf<CatalogTable>(await optional<unknown>('/api/v1/catalog', ctx.signal), 'tables');
+      const [catalogBody, lakeBody] = await Promise.all([optional<unknown>('/api/v1/catalog', ctx.signal), optional<unknown>('/api/v1/lake', ctx.signal)]);
+      const entries = listOf<CatalogTable>(catalogBody, 'tables');
+      const lake = new Map(listOf<LakeDataset>(lakeBody, 'datasets').map(d => [d.dataset, d]));
       grid.replaceChildren(...(entries.length
-        ? entries.map(e => entry(e, () => drop(e.name)))
+        ? entries.map(e => entry(e, e.kind === 'dataset' ? lake.get(e.name) : undefined, () => drop(e.name)))
         : [card('Catalog', { wide: true, id: 'catalog' }, emptyState('The catalog is empty.', 'Load files with `emporium load PATH --dataset NAME` or crawl a folder with `emporium crawl PATH --name NAME`.'))]));
     };
     const act = async (working: string, work: () => Promise<string>) => {
@@ -75,7 +86,16 @@ function crawlForm(crawl: (path: string, name: string) => Promise<void>): HTMLEl
     form);
 }
 
-function entry(e: CatalogTable, drop: () => void): HTMLElement {
+/** A dataset's clean zone in the lake: files, size and how far compaction merged its manifests. */
+function lakeSummary(name: string, d: LakeDataset | undefined): HTMLElement | string {
+  const clean = d?.zones.find(z => z.zone === 'clean');
+  if (!d || !clean) return '—';
+  const levels = Object.entries(d.manifestsByLevel).map(([level, n]) => `L${level} ${fmt.count(n)}`).join(', ');
+  return h('span', { 'data-testid': `lake-${name}`, 'data-files': String(clean.files), 'data-bytes': String(clean.bytes), 'data-manifests': String(d.manifests) },
+    `${fmt.count(clean.files)} files, ${fmt.bytes(clean.bytes)}; ${fmt.count(d.manifests)} manifests (${levels})`);
+}
+
+function entry(e: CatalogTable, lake: LakeDataset | undefined, drop: () => void): HTMLElement {
   const columns = e.columns ?? [];
   const partitions = e.partitions ?? [];
   const files = e.files ?? [];
@@ -87,6 +107,7 @@ function entry(e: CatalogTable, drop: () => void): HTMLElement {
       ['Last load', e.lastLoad ? fmt.date(e.lastLoad) : '—'],
       ['Location', e.location ?? '—'],
       ['Schema version', String(e.version ?? '—')],
+      ...(e.kind === 'dataset' ? [['Lake (clean)', lakeSummary(e.name, lake)] as [string, HTMLElement | string]] : []),
     ]),
     columns.length
       ? table(objectsToTable(columns.map(c => ({ column: c.name, type: c.type, since: `v${c.since}`, present: c.present === false ? 'no (files gone)' : 'yes' })), ['column', 'type', 'since', 'present']),

@@ -467,6 +467,14 @@ public sealed class DashboardTests(DashboardFixture f)
             Assert.Equal(apiColumns, await cardOf.Locator("td[data-col='column']").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.value)"));
             var shownPartitions = await cardOf.Locator($"[data-testid='partitions-{DashboardFixture.CrawledTable}'] li").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.key + '=' + e.dataset.value)");
             Assert.Equal(apiPartitions, shownPartitions);
+            // Each dataset's card says what its clean zone holds in the lake, as GET /api/v1/lake reports it (read before
+            // and after, since a lake flush or a merge may land in between).
+            var lakeBefore = CleanZones(await f.Http.GetFromJsonAsync<JsonElement>("api/v1/lake"));
+            var orders = p.Page.GetByTestId("lake-orders");
+            await Assertions.Expect(orders).ToContainTextAsync("files");
+            var shown = (await orders.GetAttributeAsync("data-files"), await orders.GetAttributeAsync("data-bytes"), await orders.GetAttributeAsync("data-manifests"));
+            var lakeAfter = CleanZones(await f.Http.GetFromJsonAsync<JsonElement>("api/v1/lake"));
+            Assert.Contains(shown, new[] { lakeBefore["orders"], lakeAfter["orders"] });
             await p.ScreenshotAsync("catalog");
             await p.AssertAccessibleAsync();
             p.AssertNoErrors();
@@ -589,4 +597,14 @@ public sealed class DashboardTests(DashboardFixture f)
         }
         return [];
     }
+
+    /// <summary>Per dataset of a <c>GET /api/v1/lake</c> answer: its clean files, their bytes and its manifests, as the
+    /// catalog page's data attributes hold them.</summary>
+    private static Dictionary<string, (string?, string?, string?)> CleanZones(JsonElement lake) =>
+        lake.GetProperty("datasets").EnumerateArray()
+            .Select(d => (Dataset: d.GetProperty("dataset").GetString()!, Manifests: d.GetProperty("manifests").GetInt32(),
+                Clean: d.GetProperty("zones").EnumerateArray().Where(z => z.GetProperty("zone").GetString() == "clean").ToList()))
+            .Where(d => d.Clean.Count == 1)
+            .ToDictionary(d => d.Dataset, d => ((string?)d.Clean[0].GetProperty("files").GetInt32().ToString(CultureInfo.InvariantCulture),
+                (string?)d.Clean[0].GetProperty("bytes").GetInt64().ToString(CultureInfo.InvariantCulture), (string?)d.Manifests.ToString(CultureInfo.InvariantCulture)));
 }
