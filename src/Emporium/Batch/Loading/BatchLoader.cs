@@ -297,8 +297,10 @@ public sealed partial class BatchLoader
 
         private async Task<FileLoadResult> CompleteAsync(string? error, CancellationToken ct)
         {
-            // Publish, then mark done: a crash in between re-publishes the same manifest on the next run.
-            var manifest = new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow());
+            // Publish, then mark done: a crash in between re-publishes the same manifest on the next run. The raw copy
+            // was stored before its rows were read; now they are known.
+            var manifest = new LakeManifest(schema.Name, id, marker.Source,
+                files.Select(f => f.Zone == LakeLayout.Raw && f.Path == rawPath ? f with { Rows = read } : f).ToList(), owner.time.GetUtcNow());
             await owner.manifests.PublishAsync(manifest, ct).ConfigureAwait(false);
             var offsets = new Dictionary<TopicPartition, long>(error is null ? marker.Done(read) : marker.Failed(read));
             foreach (var old in superseded)

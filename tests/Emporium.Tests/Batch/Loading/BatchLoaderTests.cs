@@ -45,6 +45,9 @@ public sealed class BatchLoaderTests
         Assert.NotEmpty(clean);
         var list = string.Join(", ", clean.Select(c => Sql(h.LakeStore.Resolve(c))));
         Assert.Equal(rows.Count, DuckScalar<long>($"SELECT count(*) FROM read_parquet([{list}])"));
+        // The manifest counts the raw copy's rows too (it is stored before they are read).
+        var lake = Assert.Single((await LakeReport.ReadAsync(h.LakeStore, CancellationToken.None)).Datasets, d => d.Dataset == "products");
+        Assert.Equal([(LakeLayout.Clean, (long)rows.Count), (LakeLayout.Raw, (long)rows.Count)], lake.Zones.Select(z => (z.Zone, z.Rows)));
     }
 
     [Fact]
