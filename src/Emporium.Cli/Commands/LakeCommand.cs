@@ -81,7 +81,8 @@ public sealed class LakeCommand : ICliCommand
             return;
         }
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"lake {report.Lake}"));
-        table.AddColumns("dataset", "manifests (by level)", "pending", "zone", "files", "rows", "bytes");
+        table.AddColumns("dataset", "manifests", "pending", "zone", "files", "rows", "bytes");
+        table.Columns[0].NoWrap();
         foreach (var c in new[] { 4, 5, 6 })
         {
             table.Columns[c].RightAligned();
