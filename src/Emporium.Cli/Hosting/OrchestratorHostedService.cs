@@ -35,12 +35,11 @@ public sealed class OrchestratorHostedService(DagEngine engine, ILogger<Orchestr
     {
         try
         {
-            var acquire = held.AcquireAsync(ct);
-            if (!acquire.IsCompleted)
+            if (!await held.TryAcquireAsync(ct).ConfigureAwait(false))
             {
-                log.LogWarning("another scheduler holds the scheduler lease; this one stands by until it is released");
+                log.LogWarning("another scheduler holds the scheduler lease (or its database cannot be reached); this one stands by until it can take it");
+                await held.AcquireAsync(ct).ConfigureAwait(false);
             }
-            await acquire.ConfigureAwait(false);
             StartEngine();
             await held.Lost.WaitAsync(ct).ConfigureAwait(false);
             log.LogCritical("the scheduler lease was lost (its database connection broke); stopping so that no two schedulers run DAGs at once");

@@ -21,30 +21,39 @@ public sealed class PostgresSchedulerLease(string connectionString, TimeProvider
 
     public async Task AcquireAsync(CancellationToken ct)
     {
-        // Pooling off: the lock belongs to this physical connection for the life of the lease.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "emporium scheduler lease" };
-        while (true)
+        while (!await TryAcquireAsync(ct).ConfigureAwait(false))
         {
-            var connection = new NpgsqlConnection(builder.ConnectionString);
-            try
-            {
-                await connection.OpenAsync(ct).ConfigureAwait(false);
-                await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", connection);
-                cmd.Parameters.Add(new NpgsqlParameter { Value = LockName });
-                if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
-                {
-                    _connection = connection;
-                    _watch = WatchAsync(connection, _stop.Token);
-                    return;
-                }
-            }
-            catch (NpgsqlException)
-            {
-                // The server is unreachable for now: a standby keeps trying.
-            }
-            await connection.DisposeAsync().ConfigureAwait(false);
             await Task.Delay(PollInterval, time, ct).ConfigureAwait(false);
         }
+    }
+
+    public async Task<bool> TryAcquireAsync(CancellationToken ct)
+    {
+        if (_connection is not null)
+        {
+            return true;
+        }
+        // Pooling off: the lock belongs to this physical connection for the life of the lease.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "emporium scheduler lease" };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = LockName });
+            if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
+            {
+                _connection = connection;
+                _watch = WatchAsync(connection, _stop.Token);
+                return true;
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // The server is unreachable for now: a standby keeps trying.
+        }
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return false;
     }
 
     private async Task WatchAsync(NpgsqlConnection connection, CancellationToken ct)

@@ -64,8 +64,7 @@ public sealed partial class PostgresWarehouse
                     }
                 }
             }
-            await ExecuteAsync(connection, $"GRANT USAGE ON SCHEMA {Quote(await CurrentSchemaAsync(connection, ct).ConfigureAwait(false))} TO {role}", ct).ConfigureAwait(false);
-            await ExecuteAsync(connection, $"GRANT SELECT ON ALL TABLES IN SCHEMA {Quote(await CurrentSchemaAsync(connection, ct).ConfigureAwait(false))} TO {role}", ct).ConfigureAwait(false);
+            await GrantReadsAsync(connection, role, ct).ConfigureAwait(false);
             await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await ExecuteAsync(connection, $"SET LOCAL ROLE {role}", ct).ConfigureAwait(false);
             await tx.RollbackAsync(ct).ConfigureAwait(false);
@@ -75,6 +74,32 @@ public sealed partial class PostgresWarehouse
         {
             return null;
         }
+    }
+
+    /// <summary>Grants the role what it lacks, under the schema lock: two sessions granting on the same table at once
+    /// fail with "tuple concurrently updated", and a grant rewrites the table's catalog row even when nothing changes.</summary>
+    private async Task GrantReadsAsync(NpgsqlConnection connection, string role, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, SchemaLock, ct).ConfigureAwait(false);
+        await using (var granted = new NpgsqlCommand("""
+            SELECT has_schema_privilege($1, current_schema(), 'USAGE') AND NOT EXISTS (
+                SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+                  AND NOT has_table_privilege($1, c.oid, 'SELECT'))
+            """, connection))
+        {
+            granted.Parameters.Add(new NpgsqlParameter { Value = _options.ReaderRole });
+            if (await granted.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
+            {
+                await tx.RollbackAsync(ct).ConfigureAwait(false);
+                return;
+            }
+        }
+        var schema = Quote(await CurrentSchemaAsync(connection, ct).ConfigureAwait(false));
+        await ExecuteAsync(connection, $"GRANT USAGE ON SCHEMA {schema} TO {role}", ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}", ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
     private static async Task<string> CurrentSchemaAsync(NpgsqlConnection connection, CancellationToken ct)

@@ -47,4 +47,19 @@ public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
         await first.Lost.WaitAsync(TimeSpan.FromSeconds(10));
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task One_attempt_says_whether_this_process_now_holds_the_lease()
+    {
+        var db = await server.CreateDatabaseAsync("lease");
+        var first = new PostgresSchedulerLease(db, TimeProvider.System, Poll);
+        await using var second = new PostgresSchedulerLease(db, TimeProvider.System, Poll);
+
+        Assert.True(await first.TryAcquireAsync(CancellationToken.None));
+        Assert.True(await first.TryAcquireAsync(CancellationToken.None));
+        Assert.False(await second.TryAcquireAsync(CancellationToken.None));
+
+        await first.DisposeAsync();
+        Assert.True(await second.TryAcquireAsync(CancellationToken.None));
+    }
 }
