@@ -30,7 +30,15 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
         }
         var dialect = DialectOf(input, format, encoding);
 
-        using var text = new StreamReader(input.OpenRead(), encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var stream = input.OpenRead();
+        // Text that is not UTF-8 behind a UTF-8 BOM (some exporters write one before Windows-1252 bytes): honouring the
+        // BOM would decode as UTF-8 and turn each such byte into U+FFFD, so the BOM is skipped and Latin-1 kept.
+        var latin1 = ReferenceEquals(encoding, Encoding.Latin1);
+        if (latin1)
+        {
+            stream.Position = probe.BomLength;
+        }
+        using var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: !latin1, bufferSize: 1 << 16);
         var options = new CsvDataReaderOptions
         {
             Delimiter = dialect.Delimiter,

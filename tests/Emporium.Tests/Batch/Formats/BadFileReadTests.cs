@@ -82,6 +82,22 @@ public sealed class BadFileReadTests
     }
 
     [Fact]
+    public async Task Latin1TextBehindAUtf8BomIsStillReadAsLatin1()
+    {
+        // Some exporters write a UTF-8 BOM and then Windows-1252 bytes; the BOM must not switch the reader back to
+        // UTF-8, which would turn every accented letter into U+FFFD while the warning claims Latin-1.
+        using var dir = new TempDir("batch");
+        var path = dir.Combine("bom-latin1.csv");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. Encoding.Latin1.GetBytes("id,category_name\n1,Caf\u00e9 & Cr\u00e8me\n")]);
+
+        var outcome = await ReadAllAsync(path);
+
+        Assert.Contains(outcome.Warnings, w => w.Contains("Latin-1"));
+        Assert.Equal(["id", "category_name"], outcome.Rows[0].Fields!.Keys);
+        Assert.Equal("Caf\u00e9 & Cr\u00e8me", outcome.Rows[0].Text("category_name"));
+    }
+
+    [Fact]
     public async Task BomAndCrlfDoNotLeakIntoNamesOrValues()
     {
         using var dir = new TempDir("batch");
