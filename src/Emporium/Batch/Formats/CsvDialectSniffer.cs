@@ -2,8 +2,8 @@ namespace Emporium.Batch.Formats;
 
 /// <summary>Guesses the dialect of delimited text from its first lines, as spreadsheet tools and DuckDB's sniffer
 /// do: the delimiter is the candidate that splits the sampled lines into the same, largest number of fields
-/// (counted outside quotes); the first record is a header when none of its fields is empty or numeric while the
-/// data rows below hold numbers, or when every field is distinct text.</summary>
+/// (counted outside quotes); the first record is a header when none of its fields is numeric while the data rows
+/// below hold numbers under its named fields, or when every field is distinct, non-empty text.</summary>
 public static class CsvDialectSniffer
 {
     private static readonly char[] Candidates = [',', '\t', ';', '|'];
@@ -72,23 +72,28 @@ public static class CsvDialectSniffer
     private static bool LooksLikeHeader(List<string> lines, char delimiter, char quote)
     {
         var first = SplitFields(lines[0], delimiter, quote);
-        if (first.Any(f => f.Length == 0 || IsNumeric(f)))
+        var blanks = first.Count(f => f.Length == 0);
+        if (blanks == first.Count || first.Any(IsNumeric))
         {
             return false;
         }
         if (lines.Count == 1)
         {
-            return true;
+            return blanks == 0;
         }
+        // A blank name does not rule a header out: pandas' to_csv writes its index column with an empty name
+        // (",InvoiceNo,StockCode…"). Only the named columns count as evidence, so a data row with a missing value
+        // still is not mistaken for a header.
         var rows = lines.Skip(1).Select(l => SplitFields(l, delimiter, quote)).ToList();
         for (var i = 0; i < first.Count; i++)
         {
-            if (rows.Any(r => i < r.Count && IsNumeric(r[i])))
+            if (first[i].Length > 0 && rows.Any(r => i < r.Count && IsNumeric(r[i])))
             {
                 return true;
             }
         }
-        return first.Distinct(StringComparer.OrdinalIgnoreCase).Count() == first.Count
+        return blanks == 0
+            && first.Distinct(StringComparer.OrdinalIgnoreCase).Count() == first.Count
             && rows.All(r => !r.SequenceEqual(first));
     }
 
