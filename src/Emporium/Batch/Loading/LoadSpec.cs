@@ -34,12 +34,21 @@ public sealed record LoadSpec(
 
     public sealed record Resolved(IReadOnlyList<string> Files, BatchLoadRequest Request);
 
-    /// <summary>Resolves the spec or explains what is wrong (unknown dataset or format, paths matching nothing).</summary>
+    /// <summary>Resolves the spec or explains what is wrong (unknown dataset, format or <c>--set</c> column, paths
+    /// matching nothing).</summary>
     public Resolved Resolve(Func<string, DatasetSchema?>? findDataset = null)
     {
         var schema = (findDataset ?? Find)(Dataset)
             ?? throw new LoadSpecException($"unknown dataset '{Dataset}' (known: {string.Join(", ", Loadable.Select(d => d.Name))})");
         var format = ParseFormat(Format);
+        // A misspelt --set column would otherwise be dropped like any column the dataset lacks, and the load would
+        // succeed without the value the caller asked for.
+        var matcher = FieldNameMatcher.For(schema);
+        var unknown = (Set?.Keys ?? []).Where(name => !matcher.TryMatch(name, out _)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new LoadSpecException($"--set {string.Join(", ", unknown)}: no such column in dataset '{schema.Name}' (columns: {string.Join(", ", schema.Columns.Select(c => c.Name))})");
+        }
         if (Paths.Count == 0)
         {
             throw new LoadSpecException("no file, folder or glob given");
