@@ -132,12 +132,29 @@ public sealed class LandingZone(string root, BatchLoader loader, TimeProvider ti
         return now - before.Since >= options.StableFor;
     }
 
+    /// <summary>A name in the rejected folder that no earlier rejected file holds (<c>orders.2.csv</c>…): a daily file
+    /// refused again under the same name must not replace the earlier one, which is often its only copy (a file refused
+    /// for its format never reaches the raw zone).</summary>
+    private static string FreeName(string folder, string name)
+    {
+        var target = Path.Combine(folder, name);
+        var stem = Path.GetFileNameWithoutExtension(name);
+        var extension = Path.GetExtension(name);
+        for (var n = 2; Taken(target); n++)
+        {
+            target = Path.Combine(folder, $"{stem}.{n}{extension}");
+        }
+        return target;
+
+        static bool Taken(string path) => Path.Exists(path) || new FileInfo(path).LinkTarget is not null || Path.Exists(path + ".reason.txt");
+    }
+
     private async Task<LandingOutcome> RejectAsync(DatasetSchema schema, string file, string reason, FileLoadResult? result, CancellationToken ct)
     {
         var folder = Path.Combine(Root, RejectedFolder, schema.Name);
         Directory.CreateDirectory(folder);
-        var target = Path.Combine(folder, Path.GetFileName(file));
-        File.Move(file, target, overwrite: true);
+        var target = FreeName(folder, Path.GetFileName(file));
+        File.Move(file, target);
         await File.WriteAllTextAsync(target + ".reason.txt", reason + Environment.NewLine, ct).ConfigureAwait(false);
         seen.Remove(file);
         logger.LogWarning("landing {File} rejected: {Reason}", file, reason);

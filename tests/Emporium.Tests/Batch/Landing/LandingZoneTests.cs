@@ -105,6 +105,29 @@ public sealed class LandingZoneTests
         Assert.Empty(Directory.EnumerateFiles(folder));
     }
 
+    [Fact]
+    public async Task ARejectedFileDoesNotReplaceAnEarlierRejectedFileOfTheSameName()
+    {
+        var time = new FakeTimeProvider();
+        await using var h = await BatchHarness.StartAsync(time: time);
+        var zone = new LandingZone(h.Combine("landing"), h.Loader, time, new LandingOptions { StableFor = TimeSpan.Zero });
+        var folder = Directory.CreateDirectory(h.Combine("landing", "orders")).FullName;
+        var landed = Path.Combine(folder, "daily.parquet");
+
+        // Refused for its format, so the raw zone never gets a copy: the rejected folder holds the only one.
+        File.WriteAllText(landed, "InvoiceNo,Quantity\n1,1\n");
+        await zone.ScanAsync(default);
+        Assert.Single(await zone.ScanAsync(default));
+        File.WriteAllText(landed, "InvoiceNo,Quantity\n2,2\n");
+        await zone.ScanAsync(default);
+        Assert.Single(await zone.ScanAsync(default));
+
+        var rejected = Path.Combine(zone.Root, LandingZone.RejectedFolder, "orders");
+        Assert.Equal("InvoiceNo,Quantity\n1,1\n", File.ReadAllText(Path.Combine(rejected, "daily.parquet")));
+        Assert.Equal("InvoiceNo,Quantity\n2,2\n", File.ReadAllText(Path.Combine(rejected, "daily.2.parquet")));
+        Assert.Contains("named as parquet", File.ReadAllText(Path.Combine(rejected, "daily.2.parquet.reason.txt")));
+    }
+
     [Theory]
     [InlineData("../etc/passwd")]
     [InlineData("/etc/passwd")]
