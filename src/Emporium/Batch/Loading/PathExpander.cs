@@ -4,9 +4,9 @@ namespace Emporium.Batch.Loading;
 
 /// <summary>Turns the paths given to <c>load</c> and <c>crawl</c> into files: a file as is, a folder recursively, a glob
 /// (<c>data/*.csv</c>, <c>in/**/*.json</c>) by matching. Hidden files, temp names (<c>.part</c>, <c>.tmp</c>, <c>~$</c>
-/// lock files) and Spark's or Hadoop's markers (<c>_SUCCESS</c>, <c>_metadata</c>) are skipped in folders and globs,
-/// and a folder's documentation, code and images too (<see cref="NotData"/>); a path that matches nothing is
-/// reported.</summary>
+/// lock files) and Spark's or Hadoop's markers (<c>_SUCCESS</c>, <c>_metadata</c>) are skipped in folders and globs, so
+/// is everything under a hidden or <c>_</c> folder below the given path (as Hadoop's input formats skip them), and a
+/// folder's documentation, code and images too (<see cref="NotData"/>); a path that matches nothing is reported.</summary>
 public static class PathExpander
 {
     /// <summary>Extensions of files that live beside data without being data (a dataset folder's README.md or
@@ -35,7 +35,8 @@ public static class PathExpander
             IEnumerable<string> found;
             if (Directory.Exists(full))
             {
-                found = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Where(f => !NotData.Contains(Path.GetExtension(f)));
+                found = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
+                    .Where(f => !NotData.Contains(Path.GetExtension(f)) && !InIgnoredFolder(full, f));
             }
             else if (given.IndexOfAny(['*', '?', '[']) >= 0)
             {
@@ -83,6 +84,17 @@ public static class PathExpander
         }
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddInclude(string.Join('/', parts[fixedCount..]));
-        return matcher.GetResultsInFullPath(root);
+        return matcher.GetResultsInFullPath(root).Where(f => !InIgnoredFolder(root, f));
+    }
+
+    /// <summary>True when a folder between <paramref name="root"/> and the file is hidden or a writer's own
+    /// (<c>.git</c>, <c>.ipynb_checkpoints</c>, Spark's <c>_temporary</c> with its uncommitted task output, Delta's
+    /// <c>_delta_log</c>): what lies there is not the folder's data, and loading it would add rows twice or rows that
+    /// were never committed.</summary>
+    private static bool InIgnoredFolder(string root, string file)
+    {
+        var folder = Path.GetDirectoryName(Path.GetRelativePath(root, file));
+        return !string.IsNullOrEmpty(folder)
+            && folder.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') || part.StartsWith('_'));
     }
 }

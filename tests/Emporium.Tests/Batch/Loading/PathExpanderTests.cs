@@ -30,4 +30,24 @@ public sealed class PathExpanderTests
         File.WriteAllText(Path.Combine(docs, "README.md"), "# nothing here");
         Assert.Equal([docs], PathExpander.Expand([docs]).Missing);
     }
+
+    [Fact]
+    public void Hidden_and_underscore_folders_below_the_path_are_not_data()
+    {
+        using var dir = new TempDir("expand");
+        string[] data = ["out/part-00000.csv", "out/year=2010/part-00001.csv"];
+        string[] left = ["out/_temporary/0/task_1/part-00002.csv", "out/.ipynb_checkpoints/part-00000-checkpoint.csv", "out/_delta_log/00000.json"];
+        foreach (var file in data.Concat(left))
+        {
+            var path = dir.Combine(file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "x");
+        }
+        var expected = data.Select(f => Path.GetFullPath(dir.Combine(f))).Order(StringComparer.Ordinal);
+
+        Assert.Equal(expected, PathExpander.Expand([dir.Combine("out")]).Files);
+        Assert.Equal(expected, PathExpander.Expand([dir.Combine("out/**/*.csv")]).Files);
+        // Only folders below the given path count: a hidden folder the user names is theirs to load.
+        Assert.Single(PathExpander.Expand([dir.Combine("out/_temporary")]).Files);
+    }
 }
