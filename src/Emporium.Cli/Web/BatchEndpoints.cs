@@ -47,9 +47,9 @@ public sealed class BatchEndpoints : IEndpointModule
                 }
                 catch (LoadSpecException e)
                 {
-                    var unknown = e.Message.StartsWith("unknown dataset", StringComparison.Ordinal);
+                    var unknown = e.Field == "dataset";
                     return ApiErrors.Problem(unknown ? 404 : 400, unknown ? "unknown dataset" : "bad load request", e.Message,
-                        [ApiErrors.Field(unknown ? "dataset" : "paths", e.Message)]);
+                        [ApiErrors.Field(e.Field, e.Message)]);
                 }
                 var summary = await loader.LoadAsync(resolved.Files, resolved.Request, null, ct);
                 return Results.Text(JsonSerializer.Serialize(summary, BatchJson.Options), "application/json");

@@ -27,7 +27,7 @@ public sealed record LoadSpec(
         var format = FileFormat.Auto;
         if (!string.IsNullOrWhiteSpace(name) && (!Enum.TryParse(name, ignoreCase: true, out format) || !Enum.IsDefined(format)))
         {
-            throw new LoadSpecException($"unknown format '{name}' (auto, csv, tsv, json, ndjson, xlsx, parquet)");
+            throw new LoadSpecException($"unknown format '{name}' (auto, csv, tsv, json, ndjson, xlsx, parquet)", "format");
         }
         return format;
     }
@@ -39,7 +39,7 @@ public sealed record LoadSpec(
     public Resolved Resolve(Func<string, DatasetSchema?>? findDataset = null)
     {
         var schema = (findDataset ?? Find)(Dataset)
-            ?? throw new LoadSpecException($"unknown dataset '{Dataset}' (known: {string.Join(", ", Loadable.Select(d => d.Name))})");
+            ?? throw new LoadSpecException($"unknown dataset '{Dataset}' (known: {string.Join(", ", Loadable.Select(d => d.Name))})", "dataset");
         var format = ParseFormat(Format);
         // A misspelt --set column would otherwise be dropped like any column the dataset lacks, and the load would
         // succeed without the value the caller asked for.
@@ -47,7 +47,7 @@ public sealed record LoadSpec(
         var unknown = (Set?.Keys ?? []).Where(name => !matcher.TryMatch(name, out _)).ToList();
         if (unknown.Count > 0)
         {
-            throw new LoadSpecException($"--set {string.Join(", ", unknown)}: no such column in dataset '{schema.Name}' (columns: {string.Join(", ", schema.Columns.Select(c => c.Name))})");
+            throw new LoadSpecException($"--set {string.Join(", ", unknown)}: no such column in dataset '{schema.Name}' (columns: {string.Join(", ", schema.Columns.Select(c => c.Name))})", "set");
         }
         if (Paths.Count == 0)
         {
@@ -62,5 +62,9 @@ public sealed record LoadSpec(
     }
 }
 
-/// <summary>A load request that cannot start; the message says why.</summary>
-public sealed class LoadSpecException(string message) : Exception(message);
+/// <summary>A load request that cannot start; the message says why and <see cref="Field"/> names the request field at
+/// fault (<c>paths</c>, <c>dataset</c>, <c>format</c>, <c>set</c>), so the API's error points at it.</summary>
+public sealed class LoadSpecException(string message, string field = "paths") : Exception(message)
+{
+    public string Field { get; } = field;
+}

@@ -28,4 +28,25 @@ public sealed class BatchEndpointsTests
         var summary = JsonDocument.Parse(await absolute.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(File.ReadLines(SampleData.CategoriesCsv).Count() - 1, summary.GetProperty("rowsLoaded").GetInt64());
     }
+
+    [Fact]
+    public async Task A_bad_request_names_the_field_at_fault()
+    {
+        using var dir = new TempDir("batch-endpoints");
+        var file = dir.Combine("categories.csv");
+        File.Copy(SampleData.CategoriesCsv, file);
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Combine("data"));
+
+        async Task<(HttpStatusCode Status, string? Field)> PostAsync(object body)
+        {
+            using var response = await host.Client.PostAsJsonAsync("/api/v1/load", body);
+            var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            return (response.StatusCode, error.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+
+        Assert.Equal((HttpStatusCode.BadRequest, "format"), await PostAsync(new { paths = new[] { file }, dataset = "categories", format = "xml" }));
+        Assert.Equal((HttpStatusCode.BadRequest, "set"), await PostAsync(new { paths = new[] { file }, dataset = "categories", set = new { categry_name = "x" } }));
+        Assert.Equal((HttpStatusCode.NotFound, "dataset"), await PostAsync(new { paths = new[] { file }, dataset = "category" }));
+        Assert.Equal((HttpStatusCode.BadRequest, "paths"), await PostAsync(new { paths = new[] { dir.Combine("missing.csv") }, dataset = "categories" }));
+    }
 }
