@@ -36,6 +36,24 @@ public static class LoadSummaryOutput
             });
     }
 
+    /// <summary>How each file is named in the summary: its file name, or, when two loaded files share one (Spark's
+    /// <c>part-00000.csv</c> in every partition folder), its path below the folder they have in common, so each row and
+    /// each reject line says which file it is.</summary>
+    internal static IReadOnlyList<string> DisplayNames(IReadOnlyList<string> paths)
+    {
+        var names = paths.Select(Path.GetFileName).ToList();
+        if (names.Distinct(StringComparer.Ordinal).Count() == names.Count)
+        {
+            return names!;
+        }
+        var common = Path.GetDirectoryName(paths[0]) ?? "";
+        while (common.Length > 0 && !paths.All(p => p.StartsWith(common + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            common = Path.GetDirectoryName(common) ?? "";
+        }
+        return paths.Select(p => common.Length > 0 ? Path.GetRelativePath(common, p) : p).ToList();
+    }
+
     public static void Write(LoadSummary summary)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"load into {summary.Dataset}"));
@@ -45,10 +63,11 @@ public static class LoadSummaryOutput
         table.AddColumn(new TableColumn("rows read").RightAligned());
         table.AddColumn(new TableColumn("loaded").RightAligned());
         table.AddColumn(new TableColumn("rejected").RightAligned());
-        foreach (var file in summary.Files)
+        var names = DisplayNames(summary.Files.Select(f => f.Path).ToList());
+        foreach (var (file, name) in summary.Files.Zip(names))
         {
             table.AddRow(
-                Markup.Escape(Path.GetFileName(file.Path)),
+                Markup.Escape(name),
                 file.Status switch
                 {
                     FileLoadStatus.Loaded => "[green]loaded[/]",
@@ -65,9 +84,8 @@ public static class LoadSummaryOutput
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         console.Write(table);
         // Paths and reasons go below the table, unwrapped, so they can be copied.
-        foreach (var file in summary.Files)
+        foreach (var (file, name) in summary.Files.Zip(names))
         {
-            var name = Path.GetFileName(file.Path);
             if (file.Error is not null)
             {
                 Console.Out.WriteLine($"{name}: {file.Status.ToString().ToLowerInvariant()}: {file.Error}");
