@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 
 namespace Emporium.Warehouse.DuckDb;
@@ -38,41 +39,10 @@ internal sealed class DuckDbQueryGuard(IReadOnlySet<string> relations, IReadOnly
         {
             return "exactly one statement is allowed";
         }
-        var ctes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        CollectCtes(statements, ctes);
-        return Walk(statements, ctes);
+        return Walk(statements, ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase));
     }
 
-    private static void CollectCtes(JsonElement element, HashSet<string> ctes)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                if (element.TryGetProperty("cte_map", out var map) && map.TryGetProperty("map", out var entries))
-                {
-                    foreach (var entry in entries.EnumerateArray())
-                    {
-                        if (entry.TryGetProperty("key", out var key) && key.GetString() is { } name)
-                        {
-                            ctes.Add(name);
-                        }
-                    }
-                }
-                foreach (var property in element.EnumerateObject())
-                {
-                    CollectCtes(property.Value, ctes);
-                }
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    CollectCtes(item, ctes);
-                }
-                break;
-        }
-    }
-
-    private string? Walk(JsonElement element, HashSet<string> ctes)
+    private string? Walk(JsonElement element, ImmutableHashSet<string> ctes)
     {
         if (element.ValueKind == JsonValueKind.Array)
         {
@@ -109,6 +79,35 @@ internal sealed class DuckDbQueryGuard(IReadOnlySet<string> relations, IReadOnly
             case "COLUMN_DATA_REF" or "DELIM_GET":
                 return $"'{type}' is not allowed";
         }
+        // A CTE's name is a table only where DuckDB binds it to the CTE: in its query's body, in the CTEs after it and,
+        // for a recursive one, in its recursive part. Anywhere else (a sibling subquery, an earlier CTE, its own
+        // non-recursive body) the same name is a replacement scan, which reads a file of that path.
+        if (element.TryGetProperty("cte_map", out var cteMap) && cteMap.TryGetProperty("map", out var entries))
+        {
+            foreach (var entry in entries.EnumerateArray())
+            {
+                if (entry.TryGetProperty("value", out var definition) && Walk(definition, ctes) is { } cteReason)
+                {
+                    return cteReason;
+                }
+                if (entry.TryGetProperty("key", out var key) && key.GetString() is { } name)
+                {
+                    ctes = ctes.Add(name);
+                }
+            }
+        }
+        var recursiveName = type == "RECURSIVE_CTE_NODE" && element.TryGetProperty("cte_name", out var cteName) ? cteName.GetString() : null;
+        if (recursiveName is not null)
+        {
+            if ((element.TryGetProperty("left", out var anchor) ? Walk(anchor, ctes) : null) is { } anchorReason)
+            {
+                return anchorReason;
+            }
+            if ((element.TryGetProperty("right", out var step) ? Walk(step, ctes.Add(recursiveName)) : null) is { } stepReason)
+            {
+                return stepReason;
+            }
+        }
         // Ranking window functions (row_number, rank, lag…) are identified by their node type; windowed aggregates
         // carry the aggregate's name and are checked like any other function.
         var rankingWindow = type is not null && type.StartsWith("WINDOW_", StringComparison.Ordinal) && type != "WINDOW_AGGREGATE";
@@ -126,6 +125,10 @@ internal sealed class DuckDbQueryGuard(IReadOnlySet<string> relations, IReadOnly
         }
         foreach (var property in element.EnumerateObject())
         {
+            if (property.NameEquals("cte_map") || (recursiveName is not null && (property.NameEquals("left") || property.NameEquals("right"))))
+            {
+                continue;
+            }
             if (type == "TABLE_FUNCTION" && property.NameEquals("function"))
             {
                 // Arguments of an allowed generator are plain expressions; walk them, not the name again.
@@ -143,7 +146,7 @@ internal sealed class DuckDbQueryGuard(IReadOnlySet<string> relations, IReadOnly
         return null;
     }
 
-    private string? CheckTable(JsonElement element, HashSet<string> ctes)
+    private string? CheckTable(JsonElement element, ImmutableHashSet<string> ctes)
     {
         var name = element.GetProperty("table_name").GetString() ?? "";
         var schema = element.TryGetProperty("schema_name", out var s) ? s.GetString() ?? "" : "";

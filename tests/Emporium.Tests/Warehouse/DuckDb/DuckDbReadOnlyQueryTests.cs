@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Log;
@@ -124,6 +125,28 @@ public sealed class DuckDbReadOnlyQueryTests(ReadOnlyWarehouseFixture fixture) :
         Assert.False(File.Exists(target));
         await AssertIntact();
     }
+
+    /// <summary>A CTE named like a file only stands for the CTE where DuckDB binds it so; the same name anywhere else
+    /// is a replacement scan that reads the file.</summary>
+    [Theory]
+    [InlineData("SELECT * FROM (WITH \"{0}\" AS (SELECT 1) SELECT 1), \"{0}\"")]
+    [InlineData("SELECT (WITH \"{0}\" AS (SELECT 1) SELECT 1), * FROM \"{0}\"")]
+    [InlineData("WITH \"{0}\" AS (SELECT * FROM \"{0}\") SELECT * FROM \"{0}\"")]
+    [InlineData("WITH a AS (SELECT * FROM \"{0}\"), \"{0}\" AS (SELECT 1) SELECT * FROM a")]
+    [InlineData("WITH RECURSIVE \"{0}\" AS (SELECT * FROM \"{0}\") SELECT * FROM \"{0}\"")]
+    [InlineData("WITH RECURSIVE \"{0}\" AS (SELECT * FROM \"{0}\" UNION ALL SELECT 1, 2) SELECT * FROM \"{0}\"")]
+    public async Task A_cte_named_like_a_file_reads_no_file_outside_its_scope(string template)
+    {
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query(string.Format(CultureInfo.InvariantCulture, template, _dir.Combine("secret.csv"))));
+        Assert.StartsWith("query refused:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("WITH a AS (SELECT 1 AS x), b AS (SELECT x + 1 AS x FROM a) SELECT * FROM b, a")]
+    [InlineData("WITH RECURSIVE t AS (SELECT 1 AS x UNION ALL SELECT x + 1 FROM t WHERE x < 3) SELECT sum(x) FROM t")]
+    [InlineData("WITH a AS (SELECT 1 AS x) SELECT * FROM (SELECT * FROM a) s WHERE x IN (SELECT x FROM a)")]
+    [InlineData("WITH categories AS (SELECT * FROM categories WHERE id < 3) SELECT count(*) FROM categories")]
+    public async Task Ctes_are_tables_where_they_are_in_scope(string sql) => Assert.NotEmpty((await Query(sql)).Rows);
 
     [Fact]
     public async Task Reading_a_local_file_is_refused_in_every_spelling()
