@@ -16,10 +16,12 @@ internal sealed class DuckDbQueryGuard(IReadOnlySet<string> relations, IReadOnly
         "range", "generate_series", "unnest",
     };
 
-    /// <summary>Built-in scalars that read the environment, settings or logs, or write logs.</summary>
+    /// <summary>Built-in scalars that read the environment, settings or logs, or write logs, and those that run or
+    /// bind SQL given as text, which this check never sees: binding alone globs paths and opens files
+    /// (<c>json_serialize_plan('SELECT * FROM read_parquet(''/etc/*'')')</c> names the files it finds).</summary>
     public static readonly IReadOnlySet<string> DeniedFunctions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "getenv", "current_setting", "write_log", "json_execute_serialized_sql", "current_query",
+        "getenv", "current_setting", "write_log", "json_execute_serialized_sql", "json_serialize_plan", "current_query",
     };
 
     /// <summary>Returns null when the query is acceptable, otherwise the reason.</summary>

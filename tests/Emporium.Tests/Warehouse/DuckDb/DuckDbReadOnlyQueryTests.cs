@@ -113,6 +113,8 @@ public sealed class DuckDbReadOnlyQueryTests(ReadOnlyWarehouseFixture fixture) :
     [InlineData("WITH x AS (SELECT * FROM read_csv('/etc/passwd')) SELECT * FROM x")]
     [InlineData("SELECT (SELECT count(*) FROM read_csv_auto('/etc/passwd'))")]
     [InlineData("SELECT * FROM categories WHERE id IN (SELECT 1 FROM query('SELECT 1'))")]
+    [InlineData("SELECT json_serialize_plan('SELECT * FROM glob(''/etc/*'')')")]
+    [InlineData("SELECT json_serialize_plan('SELECT * FROM read_parquet(''/etc/*'')')")]
     public Task DuckDb_file_extension_and_database_access_is_refused(string sql) => AssertRefused(sql);
 
     [Fact]
