@@ -46,8 +46,8 @@ public sealed class MartEndpoints : IEndpointModule
                 }
                 var n = limit ?? (TopTen.Contains(name) ? 10 : MaxLimit);
                 // The name was matched against the catalog above, so quoting it is safe.
-                var result = await warehouse.QueryAsync($"SELECT * FROM \"{name}\" LIMIT {n}", ct);
-                return ResultJson.Table(result, name);
+                var result = await warehouse.QueryAsync($"SELECT * FROM \"{name}\" LIMIT {n + 1}", ct);
+                return ResultJson.Table(result.Cut(n), name);
             })
             .RequireScope(Scopes.Read)
             .WithName("Mart")

@@ -73,6 +73,12 @@ public sealed class MartsOnSampleDataTests(SampleWarehouseFixture fixture) : ICl
         var top = await Mart("daily_sales");
         Assert.Equal(10, top.Rows.Count);
         Assert.Equal(expected.Take(10).Select(e => e.Key), top.Rows.Select(r => ((DateOnly)r[0]!, (string)r[1]!)));
+        // The default top 10 says that there is more; every row, or a limit of exactly every row, says there is not.
+        Assert.True(top.Truncated);
+        Assert.False(all.Truncated);
+        Assert.False((await Mart("daily_sales", expected.Count)).Truncated);
+        Assert.True((await Mart("daily_sales", expected.Count - 1)).Truncated);
+        Assert.False((await Mart("price_distribution")).Truncated);
     }
 
     [Fact]

@@ -29,4 +29,21 @@ public sealed class MartEndpointsTests
         var known = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement.GetProperty("known").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Contains("daily_sales", known);
     }
+
+    /// <summary>A view of the warehouse outside the mart catalog is served as a mart too, cut at the limit like the
+    /// others, and says so.</summary>
+    [Fact]
+    public async Task A_view_outside_the_catalog_says_when_the_limit_cut_it()
+    {
+        using var dir = new TempDir("mart-endpoints-view");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Path);
+        await host.Host.Backends.Warehouse!.ExecuteAsync("CREATE VIEW twelve AS SELECT i FROM range(12) t(i)", CancellationToken.None);
+
+        foreach (var (limit, rows, truncated) in new[] { (5, 5, true), (12, 12, false), (13, 12, false) })
+        {
+            var table = JsonDocument.Parse(await host.Client.GetStringAsync($"/api/v1/marts/twelve?limit={limit}")).RootElement;
+            Assert.Equal(rows, table.GetProperty("rows").GetArrayLength());
+            Assert.Equal(truncated, table.GetProperty("truncated").GetBoolean());
+        }
+    }
 }
