@@ -51,7 +51,8 @@ public sealed class MartEndpoints : IEndpointModule
             })
             .RequireScope(Scopes.Read)
             .WithName("Mart")
-            .WithSummary("Rows of one mart");
+            .WithSummary("Rows of one mart")
+            .Produces(200).ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
     }
 
     /// <summary>Mart names: the views of the warehouse's current schema, plus the table-backed marts whose table exists.</summary>

@@ -60,7 +60,9 @@ public sealed class QueryEndpoints : IEndpointModule
             })
             .RequireScope(Scopes.Read)
             .WithName("Query")
-            .WithSummary("Run one read-only SQL query against the warehouse");
+            .WithSummary("Run one read-only SQL query against the warehouse")
+            .DescribesBody(typeof(QueryRequest), "application/json")
+            .Produces(200).ProducesProblem(400).ProducesProblem(503);
 
         app.MapGet("/api/v1/tables", async (Backends backends, CancellationToken ct) =>
                 Results.Json(new { tables = await WarehouseRelations.ListAsync(backends.RequireWarehouse(), ct) }, ApiErrors.Json))
@@ -70,5 +72,6 @@ public sealed class QueryEndpoints : IEndpointModule
     }
 }
 
-/// <summary>Body of <c>POST /api/v1/query</c>.</summary>
+/// <summary>Body of <c>POST /api/v1/query</c>, as the OpenAPI document describes it (the endpoint reads the JSON
+/// itself, to name a field of the wrong type).</summary>
 public sealed record QueryRequest(string Sql, int? MaxRows);

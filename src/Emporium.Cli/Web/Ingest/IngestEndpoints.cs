@@ -31,6 +31,8 @@ public sealed class IngestEndpoints : IEndpointModule
             .WithName("Ingest")
             .WithSummary("Append records to a dataset's log")
             .WithDescription("Body: one JSON object, a JSON array of objects, or NDJSON (application/x-ndjson). Answers 202 with accepted/rejected counts once the accepted records are durable; invalid records go to the dead letters. Honors Idempotency-Key.")
-            .Produces(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429).ProducesProblem(503);
+            .DescribesBody(null, [.. BodyFormats.Accepted])
+            .Produces(202).ProducesProblem(404)
+            .ProducesIngestProblems();
     }
 }

@@ -25,12 +25,18 @@ public sealed class SeedEndpoints : IEndpointModule
                 handler.HandleAsync(context, (body, pipeline, tag, ct) => IngestOneAsync(DatasetCatalog.Products, body, pipeline, context.Request.Path, withDate: true, tag, ct)))
             .RequireScope(Scopes.Ingest)
             .WithName("SeedAmazonProduct")
-            .WithSummary("Seed-compatible: one product, date as DD/MM/YYYY HH:MM; 201 with the item");
+            .WithSummary("Seed-compatible: one product, date as DD/MM/YYYY HH:MM; 201 with the item")
+            .DescribesBody(null, "application/json")
+            .Produces<JsonElement>(201)
+            .ProducesIngestProblems();
         app.MapPost("/Category", (HttpContext context, IngestHandler handler) =>
                 handler.HandleAsync(context, (body, pipeline, tag, ct) => IngestOneAsync(DatasetCatalog.Categories, body, pipeline, context.Request.Path, withDate: false, tag, ct)))
             .RequireScope(Scopes.Ingest)
             .WithName("SeedCategory")
-            .WithSummary("Seed-compatible: one category; 201 with the item");
+            .WithSummary("Seed-compatible: one category; 201 with the item")
+            .DescribesBody(null, "application/json")
+            .Produces<JsonElement>(201)
+            .ProducesIngestProblems();
     }
 
     private static async Task<IngestResponse> IngestOneAsync(DatasetSchema schema, ReadOnlyMemory<byte> body, IngestPipeline pipeline, string path, bool withDate, IngestTag? tag, CancellationToken ct)

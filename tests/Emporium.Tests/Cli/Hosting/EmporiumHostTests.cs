@@ -136,6 +136,33 @@ public class EmporiumHostTests
         Assert.True(bare.Count == 0, "no summary: " + string.Join(", ", bare));
     }
 
+    /// <summary>The statuses the document lists are the ones the endpoints answer: the seed routes' 201, the ingest
+    /// routes' 422 for a reused Idempotency-Key, the query's 400 for a refused statement, and the query's body.</summary>
+    [Fact]
+    public async Task The_openapi_document_lists_the_statuses_and_bodies_the_endpoints_answer()
+    {
+        await using var host = await TestHost.StartAsync(new InMemoryEventLog());
+        var document = JsonDocument.Parse(await host.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = document.GetProperty("paths");
+        List<string> Statuses(string path, string method) =>
+            paths.GetProperty(path).GetProperty(method).GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+
+        foreach (var seed in new[] { "/AmazonProduct", "/Category" })
+        {
+            Assert.Equal(["201", "400", "413", "415", "422", "429", "503"], Statuses(seed, "post"));
+        }
+        Assert.Equal(["202", "400", "404", "413", "415", "422", "429", "503"], Statuses("/api/v1/ingest/{dataset}", "post").Order(StringComparer.Ordinal));
+        Assert.Contains("application/x-ndjson", paths.GetProperty("/api/v1/ingest/{dataset}").GetProperty("post").GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name));
+        Assert.Equal(["200", "400", "503"], Statuses("/api/v1/query", "post"));
+        var query = paths.GetProperty("/api/v1/query").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        if (query.TryGetProperty("$ref", out var reference))
+        {
+            query = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+        }
+        Assert.Equal(["sql", "maxRows"], query.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["200", "400", "404", "503"], Statuses("/api/v1/marts/{name}", "get"));
+    }
+
     [Fact]
     public void ConfigurationLayersFileThenEnvironmentThenFlags()
     {
