@@ -118,7 +118,7 @@ public static class FormatDetector
         {
             if (Compatible(requested, actual))
             {
-                return requested is FileFormat.Json or FileFormat.Ndjson ? actual : requested;
+                return requested is FileFormat.Json or FileFormat.Ndjson ? OneObjectAsLines(requested, actual, probe) : requested;
             }
             throw new FileReadException($"--format {Name(requested)} was given but the content is {Describe(actual)}");
         }
@@ -130,8 +130,16 @@ public static class FormatDetector
             }
             warn($"named as {Name(claimed)} but the content is {Describe(actual)}; read as {Name(actual)}");
         }
-        return byName is FileFormat.Csv or FileFormat.Tsv && Compatible(byName.Value, actual) ? byName.Value : actual;
+        return byName is FileFormat.Csv or FileFormat.Tsv && Compatible(byName.Value, actual) ? byName.Value : OneObjectAsLines(byName, actual, probe);
     }
+
+    /// <summary>A file of one object is a JSON document to the content check (no second value follows) and also JSON
+    /// lines with one line; the JSON reader looks for an array of records in it and finds none. When the name or
+    /// <c>--format</c> says JSON lines, that one object is the one record (an array stays a JSON document).</summary>
+    private static FileFormat OneObjectAsLines(FileFormat? declared, FileFormat actual, FileProbe probe) =>
+        declared == FileFormat.Ndjson && actual == FileFormat.Json && probe.Head.AsSpan(probe.BomLength).TrimStart(" \t\r\n"u8) is [(byte)'{', ..]
+            ? FileFormat.Ndjson
+            : actual;
 
     private static bool Compatible(FileFormat claimed, FileFormat actual) => (claimed, actual) switch
     {

@@ -102,6 +102,27 @@ public class SendCommandTests
         Assert.Equal(("unreadable: invalid JSON at byte 2: 'b' is an invalid start of a property name. Expected a '\"'.", 2L), (reason.Error, reason.Records));
     }
 
+    /// <summary>A JSON lines file of one line is one record, whether its name or --format says so (the content alone
+    /// reads like a JSON document holding no array of records).</summary>
+    [Fact]
+    public async Task A_json_lines_file_of_one_record_sends_that_record()
+    {
+        using var dir = new TempDir("one-line");
+        var named = dir.Combine("one.ndjson");
+        var unnamed = dir.Combine("one.txt");
+        File.WriteAllText(named, "{\"id\": 7, \"category_name\": \"Luggage\"}\n");
+        File.Copy(named, unnamed);
+
+        foreach (var reader in new[] { await Open(named), await SendFileReader.OpenAsync(unnamed, ReadSettings.Default with { Format = FileFormat.Ndjson }, CancellationToken.None) })
+        {
+            using (reader)
+            {
+                var row = System.Text.Json.JsonDocument.Parse(Assert.Single(await reader.ReadAsync(CancellationToken.None).ToListAsync()).Json!).RootElement;
+                Assert.Equal(7, row.GetProperty("id").GetInt32());
+            }
+        }
+    }
+
     [Fact]
     public async Task CsvRowsBecomeObjectsWithNullForEmptyFields()
     {
