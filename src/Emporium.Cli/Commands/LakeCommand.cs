@@ -58,8 +58,16 @@ public sealed class LakeCommand : ICliCommand
             using var client = new EmporiumClient(server, ServerLocator.ApiKey(apiKey));
             return await client.GetAsync<LakeReport>("api/v1/lake", ct);
         }
-        var options = EmporiumConfiguration.Load(EmporiumConfiguration.ResolveDataDir(dataFlag));
-        var lake = await BackendRegistry.CreateAsync<ILakeStore>(BackendAddresses.ForLake(options), options, ct);
+        var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
+        var options = EmporiumConfiguration.Load(dataDir);
+        var address = BackendAddresses.ForLake(options);
+        // Opening a file lake creates its folder: a mistyped --data would leave a new data dir behind and be
+        // reported as an empty lake.
+        if (address.Scheme == "file" && (address.Path is null || !Directory.Exists(address.Path)))
+        {
+            throw new BackendUnavailableException(address, $"no lake in {dataDir} yet ({address}): emporium up creates it");
+        }
+        var lake = await BackendRegistry.CreateAsync<ILakeStore>(address, options, ct);
         try
         {
             return await LakeReport.ReadAsync(lake, ct);

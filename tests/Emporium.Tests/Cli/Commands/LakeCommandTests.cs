@@ -54,6 +54,19 @@ public sealed class LakeCommandTests
     }
 
     [Fact]
+    public async Task Stats_of_a_data_dir_without_a_lake_fail_and_create_nothing()
+    {
+        using var dir = new Emporium.Tests.TestSupport.TempDir("no-lake");
+        var missing = dir.Combine("mistyped");
+
+        var (code, text) = await BatchCli.RunAsync("lake", "stats", "--data", missing);
+
+        Assert.True(code == 2, text);
+        Assert.Contains($"emporium lake stats: no lake in {missing} yet", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
     public async Task Stats_of_a_running_server_come_through_it()
     {
         await using var server = await EmporiumProcess.StartAsync();
