@@ -44,8 +44,8 @@ public sealed class SeedEndpoints : IEndpointModule
         var records = IngestBodyParser.Parse(body, BodyFormat.Json);
         if (records is not [{ Error: null } only] || only.ToElement() is not { } item)
         {
-            return new IngestResponse(400, ApiErrors.ProblemJson(400, "expected one JSON object",
-                records.Count == 1 ? records[0].Error : $"got {records.Count} values; this route takes one item per request (use /api/v1/ingest/{schema.Name} for batches)"));
+            var reason = records.Count == 1 ? records[0].Error ?? "expected a JSON object" : $"got {records.Count} values; this route takes one item per request (use /api/v1/ingest/{schema.Name} for batches)";
+            return new IngestResponse(400, ApiErrors.ProblemJson(400, "expected one JSON object", reason, [ApiErrors.Field("body", reason)]));
         }
         var input = only;
         if (withDate && item.TryGetProperty("date", out var date) && date.ValueKind != JsonValueKind.Null)

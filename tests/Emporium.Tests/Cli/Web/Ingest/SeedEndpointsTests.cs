@@ -33,6 +33,23 @@ public class SeedEndpointsTests
         Assert.Empty(log.Messages("products"));
     }
 
+    /// <summary>A body that is not one object is refused naming the body, like every other problem, and appends nothing.</summary>
+    [Theory]
+    [InlineData("[{\"id\":1,\"category_name\":\"a\"},{\"id\":2,\"category_name\":\"b\"}]", "got 2 values; this route takes one item per request (use /api/v1/ingest/categories for batches)")]
+    [InlineData("\"Luggage\"", "expected a JSON object, got a string")]
+    public async Task A_body_that_is_not_one_object_is_400_naming_the_body(string body, string reason)
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        var response = await host.Client.PostAsync("/Category", TestHost.Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(reason, json.GetProperty("detail").GetString());
+        var error = Assert.Single(json.GetProperty("errors").EnumerateArray());
+        Assert.Equal("body", error.GetProperty("field").GetString());
+        Assert.Empty(log.Messages("categories"));
+    }
+
     [Fact]
     public async Task CategoryAnswers201()
     {
