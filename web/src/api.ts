@@ -32,8 +32,11 @@ async function errorMessage(res: Response): Promise<string> {
   const text = await res.text();
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
-    // Problem details: "API key required: send the key as …" reads better than either part alone.
-    if (typeof body.title === 'string' && typeof body.detail === 'string' && body.title && body.detail) return `${body.title}: ${body.detail}`;
+    // Problem details: "API key required: send the key as …" reads better than either part alone, unless the detail
+    // already starts with the title ("query refused: …").
+    if (typeof body.title === 'string' && typeof body.detail === 'string' && body.title && body.detail) {
+      return body.detail.startsWith(body.title) ? body.detail : `${body.title}: ${body.detail}`;
+    }
     for (const k of ['detail', 'error', 'message', 'title']) {
       const v = body[k];
       if (typeof v === 'string' && v) return v;

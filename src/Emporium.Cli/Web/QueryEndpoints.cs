@@ -55,7 +55,7 @@ public sealed class QueryEndpoints : IEndpointModule
                 }
                 catch (QueryRejectedException e)
                 {
-                    return ApiErrors.Problem(400, "query refused", e.Message, [ApiErrors.Field("sql", e.Message)]);
+                    return ApiErrors.Problem(400, e.Refused ? "query refused" : "query failed", e.Message, [ApiErrors.Field("sql", e.Message)]);
                 }
             })
             .RequireScope(Scopes.Read)

@@ -1,4 +1,12 @@
 namespace Emporium.Warehouse;
 
 /// <summary>A user query was refused (a write, file or network access) or failed; the message is safe to show.</summary>
-public sealed class QueryRejectedException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class QueryRejectedException(string message, Exception? inner = null, bool refused = false) : Exception(message, inner)
+{
+    /// <summary>True when the query was refused before it ran (empty, or not a single read-only statement); false when
+    /// the database failed it (a wrong column, a type error, the time limit), so the caller can say which.</summary>
+    public bool Refused { get; } = refused;
+
+    /// <summary>A query refused before it ran, for <paramref name="reason"/>.</summary>
+    public static QueryRejectedException Refusal(string reason) => new($"query refused: {reason}", refused: true);
+}

@@ -8,7 +8,7 @@ public sealed partial class DuckDbWarehouse
     {
         if (string.IsNullOrWhiteSpace(sql))
         {
-            throw new QueryRejectedException("the query is empty");
+            throw QueryRejectedException.Refusal("the query is empty");
         }
         var limit = maxRows > 0 ? maxRows : _options.DefaultMaxRows;
         using var parallel = _threads.Enter();
@@ -23,7 +23,7 @@ public sealed partial class DuckDbWarehouse
         }
         if (guard.Check(tree) is { } reason)
         {
-            throw new QueryRejectedException($"query refused: {reason}");
+            throw QueryRejectedException.Refusal(reason);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -10,11 +10,11 @@ public sealed partial class PostgresWarehouse
     {
         if (string.IsNullOrWhiteSpace(sql))
         {
-            throw new QueryRejectedException("the query is empty");
+            throw QueryRejectedException.Refusal("the query is empty");
         }
         if (PostgresQueryGuard.Check(sql, out var statement) is { } reason)
         {
-            throw new QueryRejectedException($"query refused: {reason}");
+            throw QueryRejectedException.Refusal(reason);
         }
         var limit = maxRows > 0 ? maxRows : _options.DefaultMaxRows;
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);

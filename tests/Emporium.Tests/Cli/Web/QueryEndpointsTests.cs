@@ -41,4 +41,23 @@ public sealed class QueryEndpointsTests
         Assert.Equal(3, table.RootElement.GetProperty("rows").GetArrayLength());
         Assert.True(table.RootElement.GetProperty("truncated").GetBoolean());
     }
+
+    [Theory]
+    [InlineData("DELETE FROM range_table", "query refused", "query refused: ")]
+    [InlineData("   ", "missing sql", "expected")]
+    [InlineData("SELECT no_such_column FROM range(3)", "query failed", "Binder Error")]
+    [InlineData("SELECT CAST('x' AS INTEGER)", "query failed", "Conversion Error")]
+    public async Task A_refused_query_and_a_failed_one_are_told_apart(string sql, string title, string detail)
+    {
+        using var dir = new TempDir("query-api");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        var response = await host.Client.PostAsync("/api/v1/query", TestHost.Json(JsonSerializer.Serialize(new { sql })));
+
+        Assert.Equal(400, (int)response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(title, problem.RootElement.GetProperty("title").GetString());
+        Assert.StartsWith(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -381,6 +381,7 @@ public sealed class DashboardTests(DashboardFixture f)
             var error = p.Page.GetByTestId("sql-result").GetByRole(AriaRole.Alert);
             await Assertions.Expect(error).ToContainTextAsync(detail);
             Assert.DoesNotContain("   at ", await error.InnerTextAsync(), StringComparison.Ordinal);
+            Assert.DoesNotContain("query refused: query refused", await error.InnerTextAsync(), StringComparison.Ordinal);
         }
         await p.ScreenshotAsync("sql-explorer-refused");
         await p.AssertAccessibleAsync();
