@@ -33,9 +33,10 @@ public sealed class KeysCommand : ICliCommand
             var keys = Keys(root);
             var taken = keys.Select(k => k?["Name"]?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
             var label = parse.GetValue(name) ?? Enumerable.Range(1, keys.Count + 1).Select(n => $"key-{n}").First(n => !taken.Contains(n));
-            if (string.IsNullOrWhiteSpace(label) || label != label.Trim())
+            // A tab or line break would split the name across `keys list`'s columns or lines.
+            if (string.IsNullOrWhiteSpace(label) || label != label.Trim() || label.Any(char.IsControl))
             {
-                Console.Error.WriteLine($"emporium keys add: --name must be a label without leading or trailing spaces, got '{label}'");
+                Console.Error.WriteLine($"emporium keys add: --name must be a label without leading or trailing spaces or control characters (tabs, line breaks), got '{label.ReplaceLineEndings(" ").Replace('\t', ' ')}'");
                 return 1;
             }
             if (taken.Contains(label))

@@ -28,11 +28,14 @@ public sealed class MartEndpoints : IEndpointModule
             {
                 var warehouse = backends.RequireWarehouse();
                 var marts = await ListAsync(warehouse, ct);
-                if (!marts.Contains(name, StringComparer.Ordinal))
+                // Names match case-insensitively, as dataset names do (SQL folds unquoted names too); the answer
+                // carries the mart's own spelling.
+                if (marts.FirstOrDefault(m => string.Equals(m, name, StringComparison.OrdinalIgnoreCase)) is not { } known)
                 {
                     return ApiErrors.Problem(404, "unknown mart", $"'{name}' is not a mart; marts: {string.Join(", ", marts)}", [ApiErrors.Field("name", "unknown")],
                         new Dictionary<string, object?> { ["known"] = marts });
                 }
+                name = known;
                 if (limit is <= 0 or > MaxLimit)
                 {
                     // Refused rather than cut, as the dead letters' and alerts' limits are: a client asking for more

@@ -44,6 +44,8 @@ public sealed class KeysCommandTests
                  {
                      (new[] { "keys", "add", "--scope", "read", "--name", "" }, "--name must be a label"),
                      (new[] { "keys", "add", "--scope", "read", "--name", " ops" }, "--name must be a label"),
+                     (new[] { "keys", "add", "--scope", "read", "--name", "a\tb" }, "--name must be a label"),
+                     (new[] { "keys", "add", "--scope", "read", "--name", "a\nb" }, "--name must be a label"),
                      (new[] { "keys", "add", "--scope", "read", "--name", "key-2" }, "a key named 'key-2' exists"),
                      (new[] { "keys", "remove", "nope" }, "no key named 'nope'"),
                  })

@@ -46,4 +46,20 @@ public sealed class MartEndpointsTests
             Assert.Equal(truncated, table.GetProperty("truncated").GetBoolean());
         }
     }
+
+    /// <summary>Mart names match whatever their case, as dataset names do; the answer names the mart as it is.</summary>
+    [Fact]
+    public async Task A_mart_name_matches_in_any_case()
+    {
+        using var dir = new TempDir("mart-endpoints-case");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Path);
+        await host.Host.Backends.Warehouse!.ExecuteAsync("CREATE VIEW twelve AS SELECT i FROM range(12) t(i)", CancellationToken.None);
+
+        foreach (var (asked, name) in new[] { ("DAILY_SALES", "daily_sales"), ("Price_Distribution", "price_distribution"), ("TWELVE", "twelve") })
+        {
+            using var response = await host.Client.GetAsync($"/api/v1/marts/{asked}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(name, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("name").GetString());
+        }
+    }
 }
