@@ -125,7 +125,15 @@ public sealed class DagEndpoints : IEndpointModule
                 {
                     return ApiErrors.Problem(400, "invalid range", "'to' is before 'from'", [ApiErrors.Field("to", "must not be before from")]);
                 }
-                var result = engine.Backfill(name, DateOnly.FromDateTime(from!.Value), DateOnly.FromDateTime(to!.Value), runParams, reprocess);
+                BackfillResult result;
+                try
+                {
+                    result = engine.Backfill(name, DateOnly.FromDateTime(from!.Value), DateOnly.FromDateTime(to!.Value), runParams, reprocess);
+                }
+                catch (ArgumentException e)
+                {
+                    return ApiErrors.Problem(400, "invalid range", e.Message, [ApiErrors.Field("to", "reaches an interval that has not ended")]);
+                }
                 return Results.Json(new
                 {
                     dag = name,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace Emporium.Orchestration;
@@ -33,7 +34,8 @@ public sealed partial class DagEngine
         lock (gate)
         {
             var dates = definition.ScheduleInterval.LogicalDatesBetween(
-                from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+                from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)).ToList();
+            RefuseUnendedIntervals(definition, dates, Now);
             foreach (var date in dates)
             {
                 var existing = Store.GetRun(new RunKey(dag, date));
@@ -47,6 +49,27 @@ public sealed partial class DagEngine
         }
         Wake();
         return new BackfillResult(created, skipped);
+    }
+
+    /// <summary>A backfill is for intervals that have ended. A run of one still under way would read incomplete data, and
+    /// the scheduler would then never run that day (a day with a run is not scheduled again): the day would stay
+    /// incomplete for good. Refused as a whole, as Airflow refuses future backfills, rather than quietly cut short.</summary>
+    private static void RefuseUnendedIntervals(Dag dag, List<DateTime> dates, DateTime now)
+    {
+        var open = dates.FindIndex(d => dag.ScheduleInterval.IntervalEnd(d) > now);
+        if (open < 0)
+        {
+            return;
+        }
+        var key = new RunKey(dag.Name, dates[open]);
+        var ends = dag.ScheduleInterval.IntervalEnd(dates[open]).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var advice = open == 0
+            ? "no interval of the range has ended yet"
+            // The range is in days (--to is inclusive): the day before the open interval's is the last one whole.
+            : $"end the range at {DateOnly.FromDateTime(dates[open]).AddDays(-1):yyyy-MM-dd} or earlier";
+        throw new ArgumentException(
+            $"backfill range reaches {key.DateText}, whose interval has not ended (it ends {ends}); a backfill covers ended intervals only " +
+            $"(the scheduler runs the others once they end, or `dag run --date` runs one now on purpose): {advice}");
     }
 
     private string? SkipReason(DagRunInfo existing, BackfillReprocess reprocess) => existing.State switch

@@ -54,6 +54,11 @@ public sealed class DagSchedule
     /// <summary>Next interval boundary strictly after <paramref name="utc"/>.</summary>
     public DateTime? NextAfter(DateTime utc) => cron?.GetNextOccurrence(Utc(utc), inclusive: false);
 
+    /// <summary>When the interval starting at <paramref name="logicalDate"/> ends: the next cron occurrence, or the next
+    /// day for schedules without one (as <see cref="LogicalDatesBetween"/> counts their days).</summary>
+    public DateTime IntervalEnd(DateTime logicalDate) =>
+        NextAfter(logicalDate) ?? DateTime.SpecifyKind(Utc(logicalDate).Date.AddDays(1), DateTimeKind.Utc);
+
     /// <summary>Logical dates (interval starts) in [from, to) — for cron, the occurrences; otherwise one per day.</summary>
     public IEnumerable<DateTime> LogicalDatesBetween(DateTime fromUtc, DateTime toUtc)
     {

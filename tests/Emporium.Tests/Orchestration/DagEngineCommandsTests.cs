@@ -16,7 +16,7 @@ public class DagEngineCommandsTests
             }
             return Task.CompletedTask;
         });
-        await using var h = new EngineHarness([dag]).Start();
+        await using var h = new EngineHarness([dag], now: new DateTimeOffset(2024, 4, 2, 0, 0, 0, TimeSpan.Zero)).Start();
         var from = new DateOnly(2024, 3, 28);
         var to = new DateOnly(2024, 4, 1);
         var result = h.Engine.Backfill("b", from, to);
@@ -28,6 +28,36 @@ public class DagEngineCommandsTests
         Assert.Equal(expected, h.Store.Runs("b").Select(r => r.Key.Ds));
         Assert.All(h.Store.Runs("b"), r => Assert.Equal(RunTypes.Backfill, r.RunType));
         Assert.Equal(expected.Select(d => $"stage/b/ds={d}"), seen.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A run of an interval still under way would read part of its data, and the scheduler would not run that day
+    /// again once it ended (the day has a run): the backfill is refused, saying where the range must end.</summary>
+    [Fact]
+    public async Task Backfill_reaching_an_interval_that_has_not_ended_is_refused_and_creates_no_run()
+    {
+        var daily = Dag.Create("d").Schedule("@daily").Task("t", _ => Task.CompletedTask);
+        var hourly = Dag.Create("h").Schedule("@hourly").Task("t", _ => Task.CompletedTask);
+        // 2024-01-10T05:30Z: the daily interval of 01-09 has ended, the one of 01-10 has not; hourly, 05:00 has not.
+        await using var h = new EngineHarness([daily, hourly], now: new DateTimeOffset(2024, 1, 10, 5, 30, 0, TimeSpan.Zero)).Start();
+
+        var today = Assert.Throws<ArgumentException>(() => h.Engine.Backfill("d", new DateOnly(2024, 1, 8), new DateOnly(2024, 1, 10)));
+        Assert.Contains("reaches 2024-01-10, whose interval has not ended (it ends 2024-01-11T00:00:00Z)", today.Message);
+        Assert.Contains("end the range at 2024-01-09 or earlier", today.Message);
+        var future = Assert.Throws<ArgumentException>(() => h.Engine.Backfill("d", new DateOnly(2030, 1, 1), new DateOnly(2030, 12, 31)));
+        Assert.Contains("no interval of the range has ended yet", future.Message);
+        var hour = Assert.Throws<ArgumentException>(() => h.Engine.Backfill("h", new DateOnly(2024, 1, 9), new DateOnly(2024, 1, 10)));
+        Assert.Contains("reaches 2024-01-10T05:00:00Z", hour.Message);
+        Assert.Contains("end the range at 2024-01-09 or earlier", hour.Message);
+        Assert.Empty(h.Store.Runs("d"));
+        Assert.Empty(h.Store.Runs("h"));
+
+        // Up to the last ended interval, the same backfill runs (01-09 ended at midnight).
+        var ended = h.Engine.Backfill("d", new DateOnly(2024, 1, 8), new DateOnly(2024, 1, 9));
+        Assert.Equal(["2024-01-08", "2024-01-09"], ended.Created.Select(r => r.Key.Ds));
+        foreach (var run in ended.Created)
+        {
+            Assert.Equal(RunState.Success, (await h.RunToEnd(run.Key)).State);
+        }
     }
 
     /// <summary>A backfill over days that already ran fills the holes and, by default, re-runs the failed days only: a

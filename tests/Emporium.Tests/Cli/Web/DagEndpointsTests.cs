@@ -107,6 +107,10 @@ public class DagEndpointsTests
         (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/backfill", "{\"from\":\"2024-01-05\",\"to\":\"2024-01-01\"}");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("\"field\":\"to\"", text);
+        (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/backfill", "{\"from\":\"2024-01-01\",\"to\":\"2099-01-01\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("\"field\":\"to\"", text);
+        Assert.Contains("whose interval has not ended", text);
         (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/backfill", "{\"from\":\"2024-01-01\",\"to\":\"2024-01-02\",\"reprocess\":\"1\"}");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("\"field\":\"reprocess\"", text);
