@@ -52,7 +52,9 @@ public sealed partial class DagEngine
                 catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
                     var reason = ex is OperationCanceledException && task.Timeout is { } limit ? $"timed out after {limit}" : ex.Message;
-                    taskLog.LogError(ex, "try {Try} failed: {Reason}", current.TryNumber, reason);
+                    // A failure no retry can mend (a parameter to set, a sensor that waited out) is fully said by its
+                    // message; its stack trace would only bury that message in the task log and on the console.
+                    taskLog.LogError(TaskPipelines.IsFinal(ex) ? null : ex, "try {Try} failed: {Reason}", current.TryNumber, reason);
                     current = EndTry(current, task, reason, TaskPipelines.IsFinal(ex), cancel);
                     throw;
                 }

@@ -66,6 +66,8 @@ public class DagEngineExecutionTests
         Assert.Equal(TaskState.Failed, h.Task(Day1, "always_fails")!.State);
         Assert.Equal(TaskState.UpstreamFailed, h.Task(Day1, "after")!.State);
         Assert.Empty(h.Tries(Day1, "after"));
+        // An ordinary failure keeps its stack trace in the log: where it was thrown is what one needs to fix it.
+        Assert.Contains("   at ", h.Store.ReadLog(Day1, "always_fails", 1), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -93,6 +95,11 @@ public class DagEngineExecutionTests
         Assert.Equal(1, attempts);
         Assert.Equal(TaskState.Failed, h.Task(Day1, "extract")!.State);
         Assert.Equal(TaskState.UpstreamFailed, h.Task(Day1, "after")!.State);
+        // The log says what to set, without a stack trace around it (the message is the whole story).
+        var log = h.Store.ReadLog(Day1, "extract");
+        Assert.Contains(message, log, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(DagParameterException), log, StringComparison.Ordinal);
     }
 
     [Fact]
