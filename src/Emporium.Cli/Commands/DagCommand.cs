@@ -160,6 +160,11 @@ public sealed class DagCommand : ICliCommand
         command.SetAction((parse, ct) => Guard("dag runs", async () =>
         {
             var dag = parse.GetValue(name)!;
+            // Checked here for both paths: the server refuses it, and the store read alone printed an empty table.
+            if (parse.GetValue(limit) <= 0)
+            {
+                throw new ArgumentException($"--limit must be a positive integer, got {parse.GetValue(limit)}");
+            }
             JsonElement body;
             if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
             {

@@ -143,6 +143,21 @@ public class DagCommandTests
         Assert.Contains("no_such_dag", text);
     }
 
+    /// <summary>Without a server, runs are read from the store; a limit the server would refuse is refused there too
+    /// (it printed an empty table and exited 0).</summary>
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public async Task Dag_runs_refuses_a_limit_below_one_without_a_server(string limit)
+    {
+        using var data = new TempDir("dagcli");
+
+        var (code, text) = await RunAsync(["dag", "runs", "retail_lake", "--limit", limit, "--data", data.Path]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"emporium dag runs: --limit must be a positive integer, got {limit}", text, StringComparison.Ordinal);
+    }
+
     /// <summary>As a user adds a DAG without touching the core: an assembly with the definition in &lt;data&gt;/dags.</summary>
     private static void InstallProbe(string dataDir)
     {
