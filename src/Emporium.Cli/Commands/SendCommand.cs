@@ -19,7 +19,7 @@ public sealed class SendCommand : ICliCommand
         var batch = new Option<int>("--batch") { Description = "Records per request (default 1000)", DefaultValueFactory = _ => 1000 };
         var format = CommonOptions.Format();
         var jsonPath = CommonOptions.JsonPath();
-        var url = CommonOptions.Url();
+        var url = CommonOptions.Url(ServerLocator.DefaultUrl);
         var data = CommonOptions.Data();
         var apiKey = CommonOptions.ApiKey();
         var command = new Command("send", "Send a file's records to a running server's ingest API") { file, dataset, batch, format, jsonPath, url, data, apiKey };

@@ -27,6 +27,30 @@ public sealed class ProgramTests
         Assert.Contains("emporium load <paths>... [options]", text, StringComparison.Ordinal);
     }
 
+    /// <summary>Only send falls back to the default port; the others work on the data dir when no server owns it, so
+    /// their help must not send people looking for a server on 5080.</summary>
+    [Theory]
+    [InlineData("dag", "runs")]
+    [InlineData("dag", "backfill")]
+    [InlineData("query", null)]
+    [InlineData("send", null)]
+    public async Task Url_help_says_what_happens_without_a_server(string command, string? subcommand)
+    {
+        var (code, text) = await BatchCli.RunAsync(subcommand is null ? [command, "--help"] : [command, subcommand, "--help"]);
+
+        Assert.True(code == 0, text);
+        var flat = string.Join(' ', text.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries));
+        if (command == "send")
+        {
+            Assert.Contains("the server that owns the data dir, else http://127.0.0.1:5080", flat, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("without one, the command works on the data dir itself", flat, StringComparison.Ordinal);
+            Assert.DoesNotContain("5080", flat, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task An_unknown_command_fails_with_a_suggestion()
     {
