@@ -52,21 +52,19 @@ public sealed class AlertDispatcher
         var pending = await _store.PendingAsync(ct);
         var outcomes = new List<DeliveryOutcome>();
         // A webhook that failed every retry once in this dispatch is not tried again until the next one, so a dead
-        // receiver costs one backoff sequence per dispatch, not one per alert.
-        var down = new HashSet<string>(StringComparer.Ordinal);
+        // receiver costs one backoff sequence per dispatch, not one per alert. Its other deliveries still count this
+        // dispatch as failed: otherwise only the oldest one advanced towards MaxDispatches, and a dead webhook with N
+        // alerts took MaxDispatches × N dispatches (each with its backoff sequence) to be given up.
+        var down = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var delivery in pending)
         {
-            if (down.Contains(delivery.Webhook))
-            {
-                continue;
-            }
             var attempts = delivery.Attempts + 1;
-            var error = await TrySendAsync(delivery, ct);
+            var error = down.TryGetValue(delivery.Webhook, out var downError) ? downError : await TrySendAsync(delivery, ct);
             var state = error is null ? AlertStore.Delivered : attempts >= _options.MaxDispatches ? AlertStore.Failed : AlertStore.Pending;
-            if (error is not null)
+            if (error is not null && down.TryAdd(delivery.Webhook, error))
             {
-                down.Add(delivery.Webhook);
-                _log.LogWarning("alert {Alert} to {Webhook}: {Error} ({State} after {Attempts} dispatches)", delivery.Alert.Id, delivery.Webhook, error, state, attempts);
+                _log.LogWarning("alert {Alert} to {Webhook}: {Error} ({State} after {Attempts} dispatches; the webhook's other deliveries wait for the next dispatch)",
+                    delivery.Alert.Id, delivery.Webhook, error, state, attempts);
             }
             outcomes.Add(new DeliveryOutcome(delivery.Alert.Id, delivery.Webhook, state, attempts, error));
         }

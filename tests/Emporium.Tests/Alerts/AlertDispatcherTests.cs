@@ -1,0 +1,48 @@
+using Emporium.Alerts;
+using Emporium.Sources;
+using Emporium.Tests.TestSupport;
+using Emporium.Warehouse.DuckDb;
+
+namespace Emporium.Tests.Alerts;
+
+public sealed class AlertDispatcherTests
+{
+    private static Alert NewAlert(string asin) => new(
+        $"id-{asin}", AlertKind.PriceChange, "products", asin, null, 10, 20, 100, $"{asin} doubled",
+        new DateOnly(2024, 3, 1), new DateTimeOffset(2024, 3, 2, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>A dead webhook is tried once per dispatch, yet every one of its deliveries counts that dispatch: all are
+    /// given up after MaxDispatches, not one alert per MaxDispatches dispatches.</summary>
+    [Fact]
+    public async Task Every_delivery_to_a_dead_webhook_is_given_up_after_max_dispatches()
+    {
+        using var dir = new TempDir("alert-dispatch");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var dead = await StubHttpServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        });
+        var webhook = new Uri(dead.BaseUrl, "hook").ToString();
+        var store = new AlertStore(warehouse);
+        await store.SaveNewAsync([NewAlert("A1"), NewAlert("A2"), NewAlert("A3")], [webhook], CancellationToken.None);
+        using var http = new HttpClient();
+        var dispatcher = new AlertDispatcher(http, store, new AlertOptions { DeliveryRetries = 1, DeliveryRetryDelay = TimeSpan.FromMilliseconds(1), MaxDispatches = 2 });
+
+        var first = await dispatcher.DispatchAsync(CancellationToken.None);
+        Assert.Equal(new DispatchSummary(0, 3, 0), first);
+        var second = await dispatcher.DispatchAsync(CancellationToken.None);
+        Assert.Equal(new DispatchSummary(0, 0, 3), second);
+
+        Assert.Equal(4, dead.Requests.Count); // one try and its retry per dispatch, not per alert
+        Assert.Empty(await store.PendingAsync(CancellationToken.None));
+        var rows = await warehouse.QueryAsync($"SELECT state, attempts, last_error FROM {SeedDatasets.AlertDeliveries.Name} ORDER BY alert_id", CancellationToken.None);
+        Assert.All(rows.Rows, r =>
+        {
+            Assert.Equal(AlertStore.Failed, r[0]);
+            Assert.Equal(2L, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal("HTTP 503", r[2]);
+        });
+        Assert.Equal(3, rows.Rows.Count);
+    }
+}
