@@ -26,14 +26,17 @@ public sealed class AlertDispatcher
         _store = store;
         _options = options;
         _log = log ?? NullLogger.Instance;
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System };
+        // Polly refuses a retry strategy of 0 attempts, and webhook_retries=0 ("post once") is a fair setting.
+        if (options.DeliveryRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(r => !r.IsSuccessStatusCode),
-                MaxRetryAttempts = Math.Max(0, options.DeliveryRetries),
+                MaxRetryAttempts = options.DeliveryRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.DeliveryRetryDelay,
@@ -42,9 +45,9 @@ public sealed class AlertDispatcher
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
-            })
-            .AddTimeout(options.DeliveryTimeout)
-            .Build();
+            });
+        }
+        _pipeline = builder.AddTimeout(options.DeliveryTimeout).Build();
     }
 
     public async Task<DispatchSummary> DispatchAsync(CancellationToken ct)

@@ -11,6 +11,30 @@ public sealed class AlertDispatcherTests
         $"id-{asin}", AlertKind.PriceChange, "products", asin, null, 10, 20, 100, $"{asin} doubled",
         new DateOnly(2024, 3, 1), new DateTimeOffset(2024, 3, 2, 0, 0, 0, TimeSpan.Zero));
 
+    /// <summary>webhook_retries=0 posts each delivery once (Polly refuses a retry strategy of 0 attempts, so building the
+    /// dispatcher threw and the alerts task failed).</summary>
+    [Fact]
+    public async Task With_no_retries_each_delivery_is_posted_once()
+    {
+        using var dir = new TempDir("alert-dispatch");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var ok = await StubHttpServer.StartAsync((context, _) => Task.CompletedTask);
+        await using var dead = await StubHttpServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        });
+        var store = new AlertStore(warehouse);
+        await store.SaveNewAsync([NewAlert("A1")], [new Uri(ok.BaseUrl, "ok").ToString(), new Uri(dead.BaseUrl, "dead").ToString()], CancellationToken.None);
+        using var http = new HttpClient();
+
+        var summary = await new AlertDispatcher(http, store, new AlertOptions { DeliveryRetries = 0 }).DispatchAsync(CancellationToken.None);
+
+        Assert.Equal(new DispatchSummary(1, 1, 0), summary);
+        Assert.Single(ok.Requests);
+        Assert.Single(dead.Requests);
+    }
+
     /// <summary>A dead webhook is tried once per dispatch, yet every one of its deliveries counts that dispatch: all are
     /// given up after MaxDispatches, not one alert per MaxDispatches dispatches.</summary>
     [Fact]
