@@ -18,6 +18,8 @@ public sealed class AlertEndpoints : IEndpointModule
     {
         app.MapGet("/api/v1/alerts", async (int? limit, string? kind, string? asin, string? source, string? since, Backends backends, CancellationToken ct) =>
             {
+                // An empty filter (a form's blank field: `?asin=`) is no filter, not a match for the empty value.
+                (kind, asin, source, since) = (Given(kind), Given(asin), Given(source), Given(since));
                 if (limit is { } n && (n <= 0 || n > AlertQuery.MaxLimit))
                 {
                     return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {AlertQuery.MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{AlertQuery.MaxLimit}")]);
@@ -42,4 +44,6 @@ public sealed class AlertEndpoints : IEndpointModule
             .WithName("Alerts")
             .WithSummary("Price, stock and demand alerts, newest first");
     }
+
+    private static string? Given(string? filter) => string.IsNullOrWhiteSpace(filter) ? null : filter.Trim();
 }

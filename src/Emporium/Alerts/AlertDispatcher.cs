@@ -35,7 +35,7 @@ public sealed class AlertDispatcher
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => !r.IsSuccessStatusCode),
+                    .HandleResult(r => !r.IsSuccessStatusCode && !Refused(r)),
                 MaxRetryAttempts = options.DeliveryRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -49,6 +49,12 @@ public sealed class AlertDispatcher
         }
         _pipeline = builder.AddTimeout(options.DeliveryTimeout).Build();
     }
+
+    /// <summary>A 4xx other than 408 (timeout) and 429 (slow down) is the receiver refusing the request: the same POST
+    /// a moment later gets the same answer, so it is not retried within a dispatch (the next dispatch tries again, in
+    /// case the receiver was being redeployed or reconfigured).</summary>
+    private static bool Refused(HttpResponseMessage response) =>
+        (int)response.StatusCode is >= 400 and < 500 and not 408 and not 429;
 
     public async Task<DispatchSummary> DispatchAsync(CancellationToken ct)
     {

@@ -69,4 +69,33 @@ public sealed class AlertDispatcherTests
         });
         Assert.Equal(3, rows.Rows.Count);
     }
+
+    /// <summary>A receiver that refuses the request (4xx) is not retried within a dispatch; one that is unavailable
+    /// (5xx), timing out (408) or throttling (429) is.</summary>
+    [Theory]
+    [InlineData(400, 1)]
+    [InlineData(404, 1)]
+    [InlineData(410, 1)]
+    [InlineData(408, 3)]
+    [InlineData(429, 3)]
+    [InlineData(503, 3)]
+    public async Task Only_answers_that_may_change_are_retried(int status, int posts)
+    {
+        using var dir = new TempDir("alert-dispatch");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var hook = await StubHttpServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        });
+        var store = new AlertStore(warehouse);
+        await store.SaveNewAsync([NewAlert("A1")], [new Uri(hook.BaseUrl, "hook").ToString()], CancellationToken.None);
+        using var http = new HttpClient();
+
+        var summary = await new AlertDispatcher(http, store, new AlertOptions { DeliveryRetries = 2, DeliveryRetryDelay = TimeSpan.FromMilliseconds(1) })
+            .DispatchAsync(CancellationToken.None);
+
+        Assert.Equal(new DispatchSummary(0, 1, 0), summary);
+        Assert.Equal(posts, hook.Requests.Count);
+    }
 }

@@ -28,6 +28,12 @@ public sealed class AlertEndpointsTests
         Assert.Equal("A", price.GetProperty("asin").GetString());
         Assert.Equal(50, price.GetProperty("changePct").GetDouble());
 
+        // Blank filters, as a form sends them, filter nothing; the source is the detector's `seller:<id>`.
+        using var blank = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/alerts?kind=&asin=&source=%20&since="));
+        Assert.Equal(alerts.Count, blank.RootElement.GetProperty("alerts").GetArrayLength());
+        using var bySource = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/alerts?source=seller:S&asin=A"));
+        Assert.Equal("A", Assert.Single(bySource.RootElement.GetProperty("alerts").EnumerateArray()).GetProperty("asin").GetString());
+
         var bad = await host.Client.GetAsync("/api/v1/alerts?kind=nonsense");
         Assert.Equal(400, (int)bad.StatusCode);
         Assert.Contains("kind", await bad.Content.ReadAsStringAsync());
