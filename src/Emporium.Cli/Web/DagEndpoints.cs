@@ -95,6 +95,10 @@ public sealed class DagEndpoints : IEndpointModule
                 {
                     return ApiErrors.Problem(409, "run already active", e.Message, [ApiErrors.Field("date", "a run of this day is active")]);
                 }
+                catch (UnknownDagParamException e)
+                {
+                    return UnknownParams(e);
+                }
             })
             .RequireScope(Scopes.Admin).AddEndpointFilter(ActiveSchedulerOnly).WithName("TriggerDag").WithSummary("Start (or re-run) the run of one day");
 
@@ -129,6 +133,10 @@ public sealed class DagEndpoints : IEndpointModule
                 try
                 {
                     result = engine.Backfill(name, DateOnly.FromDateTime(from!.Value), DateOnly.FromDateTime(to!.Value), runParams, reprocess);
+                }
+                catch (UnknownDagParamException e)
+                {
+                    return UnknownParams(e);
                 }
                 catch (ArgumentException e)
                 {
@@ -295,6 +303,9 @@ public sealed class DagEndpoints : IEndpointModule
         error = ApiErrors.Problem(400, "invalid reprocess", $"'reprocess' must be {BackfillReprocessNames.Choices}, got {value.GetRawText()}", [ApiErrors.Field("reprocess", $"expected {BackfillReprocessNames.Choices}")]);
         return false;
     }
+
+    private static IResult UnknownParams(UnknownDagParamException e) =>
+        ApiErrors.Problem(400, "unknown params", e.Message, [.. e.Unknown.Select(name => ApiErrors.Field($"params.{name}", "the DAG has no such parameter"))]);
 
     private static bool TryParams(JsonElement body, out Dictionary<string, string?> runParams, out IResult? error)
     {

@@ -7,13 +7,16 @@ public sealed partial class DagEngine
 {
     /// <summary>Start a run of <paramref name="dag"/> for <paramref name="logicalDate"/> (default: today, UTC). A day
     /// that already ran is re-run in place (its tasks cleared, attempt + 1) — never a second run beside it; a day whose
-    /// run is still active is a <see cref="RunConflictException"/>.</summary>
+    /// run is still active is a <see cref="RunConflictException"/>, a parameter the DAG does not declare an
+    /// <see cref="UnknownDagParamException"/>.</summary>
     public DagRunInfo Trigger(string dag, DateTime? logicalDate = null, IReadOnlyDictionary<string, string?>? runParams = null, string runType = RunTypes.Manual)
     {
+        var definition = Registry.Get(dag);
+        UnknownDagParamException.ThrowIfAny(definition, runParams);
         DagRunInfo run;
         lock (gate)
         {
-            run = TriggerLocked(Registry.Get(dag), logicalDate ?? Now.Date, runParams ?? new Dictionary<string, string?>(), runType);
+            run = TriggerLocked(definition, logicalDate ?? Now.Date, runParams ?? new Dictionary<string, string?>(), runType);
         }
         Wake();
         return run;
@@ -29,6 +32,7 @@ public sealed partial class DagEngine
             throw new ArgumentException($"backfill range is empty: {from:yyyy-MM-dd} is after {to:yyyy-MM-dd}");
         }
         var definition = Registry.Get(dag);
+        UnknownDagParamException.ThrowIfAny(definition, runParams);
         var created = new List<DagRunInfo>();
         var skipped = new List<BackfillSkip>();
         lock (gate)

@@ -30,6 +30,27 @@ public class DagEngineCommandsTests
         Assert.Equal(expected.Select(d => $"stage/b/ds={d}"), seen.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>Parameters are checked against the DAG's declared ones, whatever their case, before any run exists.</summary>
+    [Fact]
+    public async Task A_parameter_the_dag_does_not_declare_is_refused_before_any_run_is_created()
+    {
+        var dag = Dag.Create("p").Param("max_pages", 5).Param("seller_id", null).Task("t", _ => Task.CompletedTask);
+        var bare = Dag.Create("bare").Task("t", _ => Task.CompletedTask);
+        await using var h = new EngineHarness([dag, bare]).Start();
+        var day = EngineHarness.Day(2024, 1, 1);
+
+        var trigger = Assert.Throws<UnknownDagParamException>(() => h.Engine.Trigger("p", day, new Dictionary<string, string?> { ["max_page"] = "3", ["seller_id"] = "A" }));
+        Assert.Equal("DAG 'p' has no parameter 'max_page'; it takes: max_pages, seller_id", trigger.Message);
+        Assert.Equal(["max_page"], trigger.Unknown);
+        var backfill = Assert.Throws<UnknownDagParamException>(() => h.Engine.Backfill("bare", new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 2), new Dictionary<string, string?> { ["x"] = "1" }));
+        Assert.Contains("it takes none", backfill.Message);
+        Assert.Empty(h.Store.Runs("p"));
+        Assert.Empty(h.Store.Runs("bare"));
+
+        var run = h.Engine.Trigger("p", day, new Dictionary<string, string?> { ["MAX_PAGES"] = "3" });
+        Assert.Equal(RunState.Success, (await h.RunToEnd(run.Key)).State);
+    }
+
     /// <summary>A run of an interval still under way would read part of its data, and the scheduler would not run that day
     /// again once it ended (the day has a run): the backfill is refused, saying where the range must end.</summary>
     [Fact]
@@ -66,7 +87,7 @@ public class DagEngineCommandsTests
     public async Task Backfill_reruns_failed_days_by_default_and_succeeded_ones_only_when_asked()
     {
         var runs = new List<string>();
-        var dag = Dag.Create("r").Schedule("@daily").Task("t", ctx =>
+        var dag = Dag.Create("r").Schedule("@daily").Param("mode", null).Task("t", ctx =>
         {
             lock (runs)
             {
@@ -196,7 +217,7 @@ public class DagEngineCommandsTests
     public async Task Re_running_a_day_replaces_its_run_and_an_active_day_cannot_be_started_twice()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var dag = Dag.Create("r").Task("t", async ctx =>
+        var dag = Dag.Create("r").Param("x", null).Task("t", async ctx =>
         {
             await gate.Task.WaitAsync(ctx.CancellationToken);
             ctx.Push("attempt", ctx.TryNumber);

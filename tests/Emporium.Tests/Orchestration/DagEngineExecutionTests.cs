@@ -76,7 +76,7 @@ public class DagEngineExecutionTests
     public async Task A_missing_or_malformed_parameter_fails_the_task_at_once_without_spending_its_retries(string key, string? value, string message)
     {
         var attempts = 0;
-        var dag = Dag.Create("d").Task("extract", ctx =>
+        var dag = Dag.Create("d").Param(key, null).Task("extract", ctx =>
             {
                 Interlocked.Increment(ref attempts);
                 _ = key == "seller_id" ? ctx.Param(key) : ctx.Param(key, 1).ToString(System.Globalization.CultureInfo.InvariantCulture);

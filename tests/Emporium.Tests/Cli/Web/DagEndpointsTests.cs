@@ -115,6 +115,14 @@ public class DagEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("\"field\":\"reprocess\"", text);
         Assert.Contains("missing, failed or all", text);
+        // A misspelt parameter ("row" for "rows") would be stored and ignored, the run using the default.
+        foreach (var path in new[] { $"/api/v1/dags/{ProbeDag.Name}/runs", $"/api/v1/dags/{ProbeDag.Name}/backfill" })
+        {
+            (status, text) = await Post(path, "{\"date\":\"2024-01-01\",\"from\":\"2024-01-01\",\"to\":\"2024-01-02\",\"params\":{\"rows\":2,\"row\":5}}");
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains("\"field\":\"params.row\"", text);
+            Assert.Contains("it takes: dir, rows", text);
+        }
         Assert.Empty(Engine(host).Store.Runs(ProbeDag.Name));
     }
 
