@@ -140,7 +140,7 @@ public sealed class DagEndpoints : IEndpointModule
                 }
                 catch (ArgumentException e)
                 {
-                    return ApiErrors.Problem(400, "invalid range", e.Message, [ApiErrors.Field("to", "reaches an interval that has not ended")]);
+                    return ApiErrors.Problem(400, "invalid range", e.Message, [ApiErrors.Field("to", e.Message)]);
                 }
                 return Results.Json(new
                 {

@@ -40,6 +40,11 @@ public sealed partial class DagEngine
             var dates = definition.ScheduleInterval.LogicalDatesBetween(
                 from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)).ToList();
             RefuseUnendedIntervals(definition, dates, Now);
+            if (dates.Count > Options.MaxBackfillRuns)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"backfill of {dates.Count:N0} runs ({from:yyyy-MM-dd} to {to:yyyy-MM-dd}) is over Orchestrator:MaxBackfillRuns ({Options.MaxBackfillRuns:N0}): split the range, or raise the setting"));
+            }
             foreach (var date in dates)
             {
                 var existing = Store.GetRun(new RunKey(dag, date));

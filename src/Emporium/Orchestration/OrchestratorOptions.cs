@@ -20,4 +20,9 @@ public sealed record OrchestratorOptions
     /// process is adopted when it is triggered again). Used by <c>emporium dag run</c> without a server so a one-off
     /// process does not pick up unrelated work. Default false.</summary>
     public bool OnlyOwnRuns { get; init; }
+
+    /// <summary>Most runs one backfill may create. A range typed wrong (<c>--from 1900-01-01</c>) would otherwise queue
+    /// tens of thousands of runs at once, which nothing can cancel but clearing them one by one. Default 5,000 (13 years
+    /// of a daily DAG); a larger range is split into several backfills.</summary>
+    public int MaxBackfillRuns { get; init; } = 5_000;
 }

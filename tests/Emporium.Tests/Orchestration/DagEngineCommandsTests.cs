@@ -30,6 +30,21 @@ public class DagEngineCommandsTests
         Assert.Equal(expected.Select(d => $"stage/b/ds={d}"), seen.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>A range typed wrong must not queue thousands of runs nothing can cancel: over the cap, nothing is created.</summary>
+    [Fact]
+    public async Task A_backfill_over_the_run_cap_is_refused_whole()
+    {
+        var dag = Dag.Create("b").Schedule("@daily").Task("t", _ => Task.CompletedTask);
+        await using var h = new EngineHarness([dag], new OrchestratorOptions { Scheduling = false, MaxBackfillRuns = 10 }, now: new DateTimeOffset(2024, 4, 2, 0, 0, 0, TimeSpan.Zero)).Start();
+
+        var over = Assert.Throws<ArgumentException>(() => h.Engine.Backfill("b", new DateOnly(2024, 3, 1), new DateOnly(2024, 3, 11)));
+        Assert.Equal("backfill of 11 runs (2024-03-01 to 2024-03-11) is over Orchestrator:MaxBackfillRuns (10): split the range, or raise the setting", over.Message);
+        Assert.Empty(h.Store.Runs("b"));
+
+        Assert.Equal(10, h.Engine.Backfill("b", new DateOnly(2024, 3, 1), new DateOnly(2024, 3, 10)).Created.Count);
+        await h.Until(() => h.Store.Runs("b").Count(r => r.State == RunState.Success) == 10);
+    }
+
     /// <summary>Parameters are checked against the DAG's declared ones, whatever their case, before any run exists.</summary>
     [Fact]
     public async Task A_parameter_the_dag_does_not_declare_is_refused_before_any_run_is_created()

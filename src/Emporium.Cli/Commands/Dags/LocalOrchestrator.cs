@@ -44,7 +44,7 @@ public sealed class LocalOrchestrator : IAsyncDisposable
             provider = BuildServices(options, configuration, backends);
             var registry = DagRegistry.Discover(provider, Path.Combine(dataDir, "dags"));
             store = OrchestratorStore.Open(OrchestratorStore.DirectoryFor(dataDir));
-            var engine = new DagEngine(registry, store, new OrchestratorOptions { Scheduling = false, OnlyOwnRuns = true }, provider,
+            var engine = new DagEngine(registry, store, OrchestratorServiceModule.Settings(configuration) with { Scheduling = false, OnlyOwnRuns = true }, provider,
                 TimeProvider.System, new DagParamResolver(configuration), provider.GetRequiredService<ILoggerFactory>());
             engine.Start();
             return new LocalOrchestrator(dirLock, backends, provider, store, engine);
