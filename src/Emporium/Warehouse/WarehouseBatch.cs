@@ -9,7 +9,7 @@ namespace Emporium.Warehouse;
 /// a batch). Append datasets: every record is inserted.</param>
 /// <param name="Group">Consumer group whose positions are stored; "batch" for file loads.</param>
 /// <param name="NextOffsets">Next offset to read per partition after this batch. File loads use the topic
-/// "file:&lt;sha256&gt;" so a file is never loaded twice.</param>
+/// "file:&lt;dataset&gt;:&lt;sha256&gt;" so a file is never loaded twice into a dataset.</param>
 /// <param name="ReplaceSource">When set, rows whose <c>_source</c> equals it are deleted first (a forced reload).</param>
 /// <param name="ExpectedOffsets">When set, the commit only proceeds if the stored positions of these partitions
 /// still equal the given values (a partition never committed counts as 0); otherwise it throws

@@ -12,7 +12,7 @@ namespace Emporium.Batch.Loading;
 
 /// <summary>Loads files into a dataset: the raw bytes to the raw zone, good rows (cleaned by the shared normalizer)
 /// to the warehouse and as clean Parquet, bad rows to the quarantine zone with file, line, column and reason.
-/// <para>Exactly once per content: a file is identified by its SHA-256 and its progress is stored in the warehouse
+/// <para>Exactly once per content and dataset: a file is identified by its SHA-256 and its progress is stored in the warehouse
 /// offsets table in the same transaction as its rows (<see cref="FileLoadMarker"/>). On DuckDB a file commits in one
 /// transaction: read by DuckDB itself (CSV/TSV, Parquet) or staged row by row (the other formats), with its clean
 /// Parquet written beside the insert. On PostgreSQL rows commit in chunks of <see cref="BatchLoaderOptions.ChunkRows"/>.
@@ -86,13 +86,13 @@ public sealed partial class BatchLoader
     {
         var schema = request.Dataset;
         var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
-        var marker = new FileLoadMarker(probe.Sha256);
         var offsets = await warehouse.GetOffsetsAsync(options.Group, ct).ConfigureAwait(false);
+        var marker = await FileLoadMarker.FindAsync(schema.Name, probe.Sha256, offsets, manifests, ct).ConfigureAwait(false);
         var (done, nextRow, failed) = marker.Read(offsets);
         if (done && !request.Force)
         {
             return new FileLoadResult(path, FileLoadStatus.Skipped, probe.Sha256, null, 0, 0, 0, [], null,
-                ["already loaded (same content); use --force to reload it"], null);
+                [$"already loaded into '{schema.Name}' (same content); use --force to reload it"], null);
         }
         var warnings = new List<string>();
         if (failed)
@@ -170,7 +170,7 @@ public sealed partial class BatchLoader
         private readonly List<FileLoadMarker> superseded = [];
         private readonly DatasetSchema schema = request.Dataset;
         private readonly string name = Path.GetFileName(path);
-        private readonly string id = ManifestId(marker);
+        private readonly string id = marker.ManifestId;
         private readonly string stem = $"file-{probe.Sha256[..16]}";
         private readonly List<string> quarantine = [];
         private readonly List<LakeManifestFile> files = [];
@@ -312,7 +312,7 @@ public sealed partial class BatchLoader
                 DeleteSources: superseded.Count > 0 ? superseded.Select(s => s.Source).ToList() : null, DeleteFrom: [schema]), ct).ConfigureAwait(false);
             foreach (var old in superseded)
             {
-                await owner.manifests.DeletePublishedAsync(schema.Name, ManifestId(old), ct).ConfigureAwait(false);
+                await owner.manifests.DeletePublishedAsync(schema.Name, old.ManifestId, ct).ConfigureAwait(false);
             }
             await owner.manifests.DeletePendingAsync(schema.Name, id, ct).ConfigureAwait(false);
             return Result(error is null ? FileLoadStatus.Loaded : FileLoadStatus.Failed, error);
@@ -324,19 +324,19 @@ public sealed partial class BatchLoader
         public async Task FindSupersededAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken ct)
         {
             var own = LakeSafeName(name);
-            foreach (var topic in offsets.Keys.Select(k => k.Topic).Distinct(StringComparer.Ordinal))
+            foreach (var other in FileLoadMarker.Candidates(schema.Name, offsets))
             {
-                if (!FileLoadMarker.TryParse(topic, out var sha) || sha == probe.Sha256)
+                var sha = other.Sha256;
+                if (sha == probe.Sha256)
                 {
                     continue;
                 }
-                var other = new FileLoadMarker(sha);
                 var (failed, replaced) = other.State(offsets);
                 if (replaced)
                 {
-                    await owner.manifests.DeletePublishedAsync(schema.Name, ManifestId(other), ct).ConfigureAwait(false);
+                    await owner.manifests.DeletePublishedAsync(schema.Name, other.ManifestId, ct).ConfigureAwait(false);
                 }
-                else if (failed && await owner.manifests.ReadPublishedAsync(schema.Name, ManifestId(other), ct).ConfigureAwait(false) is { } manifest
+                else if (failed && await owner.manifests.ReadPublishedAsync(schema.Name, other.ManifestId, ct).ConfigureAwait(false) is { } manifest
                     && manifest.Files.FirstOrDefault(f => f.Zone == LakeLayout.Raw) is { } raw && RawNameOf(raw.Path, sha) == own)
                 {
                     superseded.Add(other);
@@ -344,9 +344,6 @@ public sealed partial class BatchLoader
                 }
             }
         }
-
-        /// <summary>The lake manifest of one file's load.</summary>
-        private static string ManifestId(FileLoadMarker marker) => $"file-{marker.Sha256}";
 
         /// <summary>The original (lake-safe) name of a raw file, without the content hash a name clash adds.</summary>
         private static string RawNameOf(string rawPath, string sha)

@@ -1,21 +1,34 @@
+using Emporium.Lake;
 using Emporium.Log;
 
 namespace Emporium.Batch.Loading;
 
 /// <summary>How a file load is recorded in the warehouse offsets table (group "batch"), so the record commits in
-/// the same transaction as the rows: topic <c>file:&lt;sha256&gt;</c>, partition 0 = the next source row to read
-/// (rows before it are committed), partition 1 = 1 once the whole file, its lake files and manifest are done
-/// (0 while a load is in progress, 2 when the file could only be read up to a break such as an unbalanced quote, 3
-/// when a later file of the same name replaced its rows). A file with partition 1 = 1 is skipped; one with only
+/// the same transaction as the rows: topic <c>file:&lt;dataset&gt;:&lt;sha256&gt;</c>, partition 0 = the next source
+/// row to read (rows before it are committed), partition 1 = 1 once the whole file, its lake files and manifest are
+/// done (0 while a load is in progress, 2 when the file could only be read up to a break such as an unbalanced quote,
+/// 3 when a later file of the same name replaced its rows). A file with partition 1 = 1 is skipped; one with only
 /// partition 0 resumes there; a failed or replaced one (2, 3) is loaded again from the start, replacing its earlier
-/// rows, so a reload reports its error again instead of "already loaded".</summary>
-public readonly record struct FileLoadMarker(string Sha256)
+/// rows, so a reload reports its error again instead of "already loaded".
+/// <para>The record is per dataset because the same content can feed several datasets (a seller search response is
+/// both products and seller offers). The rows' <see cref="Source"/> stays <c>file:&lt;sha256&gt;</c>: it is only
+/// ever matched within one dataset's table or manifest folder.</para></summary>
+public readonly record struct FileLoadMarker(string Sha256, string Topic)
 {
-    public string Source => $"file:{Sha256}";
+    private const string Prefix = "file:";
 
-    public TopicPartition Progress => new(Source, 0);
+    /// <summary>The record of <paramref name="sha256"/>'s load into <paramref name="dataset"/>.</summary>
+    public static FileLoadMarker For(string dataset, string sha256) => new(sha256, $"{Prefix}{dataset}:{sha256}");
 
-    public TopicPartition Completion => new(Source, 1);
+    /// <summary>The record earlier versions wrote, keyed by content only (<c>file:&lt;sha256&gt;</c>).</summary>
+    private static FileLoadMarker Legacy(string sha256) => new(sha256, Prefix + sha256);
+
+    /// <summary>The warehouse rows' <c>_source</c> and the lake manifest's source.</summary>
+    public string Source => Prefix + Sha256;
+
+    public TopicPartition Progress => new(Topic, 0);
+
+    public TopicPartition Completion => new(Topic, 1);
 
     public IReadOnlyDictionary<TopicPartition, long> InProgress(long nextRow) =>
         new Dictionary<TopicPartition, long> { [Progress] = nextRow, [Completion] = 0 };
@@ -27,16 +40,6 @@ public readonly record struct FileLoadMarker(string Sha256)
     public IReadOnlyDictionary<TopicPartition, long> Failed(long rows) =>
         new Dictionary<TopicPartition, long> { [Progress] = rows, [Completion] = 2 };
 
-    /// <summary>A later file of the same name replaced this failed one's rows.</summary>
-    public IReadOnlyDictionary<TopicPartition, long> Superseded() =>
-        new Dictionary<TopicPartition, long> { [Completion] = 3 };
-
-    public static bool TryParse(string topic, out string sha)
-    {
-        sha = topic.StartsWith("file:", StringComparison.Ordinal) ? topic[5..] : "";
-        return sha.Length == 64;
-    }
-
     /// <summary>Where a previous run left this file.</summary>
     public (bool Done, long NextRow, bool Failed) Read(IReadOnlyDictionary<TopicPartition, long> offsets) =>
         (offsets.GetValueOrDefault(Completion) == 1, offsets.GetValueOrDefault(Progress), offsets.GetValueOrDefault(Completion) is 2 or 3);
@@ -44,4 +47,52 @@ public readonly record struct FileLoadMarker(string Sha256)
     /// <summary>Whether this file's load ended at a break (2), or was replaced after it (3).</summary>
     public (bool Failed, bool Superseded) State(IReadOnlyDictionary<TopicPartition, long> offsets) =>
         (offsets.GetValueOrDefault(Completion) == 2, offsets.GetValueOrDefault(Completion) == 3);
+
+    /// <summary>The record of <paramref name="sha256"/>'s load into <paramref name="dataset"/> as it stands in
+    /// <paramref name="offsets"/>. A data dir written before records were per dataset holds <c>file:&lt;sha256&gt;</c>,
+    /// which does not say which dataset it was for. Rather than migrate every such record up front, it is read where
+    /// it is found: it is this dataset's when the dataset has a lake manifest of the content (published once loaded,
+    /// pending while a load is in progress), and is then kept and updated under its old topic, so a file loaded before
+    /// is still skipped and an interrupted one still resumes. Other datasets ignore it and start their own record.</summary>
+    public static async Task<FileLoadMarker> FindAsync(string dataset, string sha256, IReadOnlyDictionary<TopicPartition, long> offsets,
+        LakeManifestStore manifests, CancellationToken ct)
+    {
+        var current = For(dataset, sha256);
+        var legacy = Legacy(sha256);
+        if (offsets.ContainsKey(current.Completion) || offsets.ContainsKey(current.Progress)
+            || !(offsets.ContainsKey(legacy.Completion) || offsets.ContainsKey(legacy.Progress)))
+        {
+            return current;
+        }
+        return await legacy.HasManifestAsync(dataset, manifests, ct).ConfigureAwait(false) ? legacy : current;
+    }
+
+    /// <summary>The load records in <paramref name="offsets"/> that may belong to <paramref name="dataset"/>: its own,
+    /// and content-only ones of older data dirs (whose dataset only their manifests tell) for content the dataset has
+    /// no record of its own for.</summary>
+    public static IEnumerable<FileLoadMarker> Candidates(string dataset, IReadOnlyDictionary<TopicPartition, long> offsets)
+    {
+        var own = $"{Prefix}{dataset}:";
+        var topics = offsets.Keys.Select(k => k.Topic).ToHashSet(StringComparer.Ordinal);
+        foreach (var topic in topics)
+        {
+            if (topic.StartsWith(own, StringComparison.Ordinal) && IsSha(topic[own.Length..]))
+            {
+                yield return new FileLoadMarker(topic[own.Length..], topic);
+            }
+            else if (topic.StartsWith(Prefix, StringComparison.Ordinal) && IsSha(topic[Prefix.Length..]) && !topics.Contains(own + topic[Prefix.Length..]))
+            {
+                yield return Legacy(topic[Prefix.Length..]);
+            }
+        }
+    }
+
+    private static bool IsSha(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>The lake manifest of this content's load (one per dataset).</summary>
+    public string ManifestId => $"file-{Sha256}";
+
+    private async Task<bool> HasManifestAsync(string dataset, LakeManifestStore manifests, CancellationToken ct) =>
+        await manifests.ReadPublishedAsync(dataset, ManifestId, ct).ConfigureAwait(false) is not null
+        || await manifests.ReadPendingAsync(dataset, ManifestId, ct).ConfigureAwait(false) is not null;
 }

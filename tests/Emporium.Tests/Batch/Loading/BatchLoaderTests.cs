@@ -248,4 +248,53 @@ public sealed class BatchLoaderTests
         Assert.Equal(expected, Convert.ToDouble((await h.RowsAsync("SELECT sum(product_price) FROM seller_offers"))[0][0]), 6);
         Assert.Equal(products.Count, await h.CountAsync("SELECT count(*) FROM seller_offers WHERE seller_id = 'A02211013Q5HP3OMSZC7W'"));
     }
+
+    private static BatchLoadRequest SellerOffers(bool force = false) =>
+        new LoadSpec([SampleData.SellerSearchResponse], "seller_offers", Force: force,
+            Set: new Dictionary<string, string> { ["seller_id"] = "A1", ["snapshot_date"] = "2024-01-10" }).Resolve().Request;
+
+    [Fact]
+    public async Task ContentLoadedIntoOneDatasetStillLoadsIntoAnotherAndForceReplacesOnlyThatDatasetsRows()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var products = await h.LoadAsync(DatasetCatalog.Products, SampleData.SellerSearchResponse);
+        var loaded = Assert.Single(products.Files);
+        Assert.Equal(FileLoadStatus.Loaded, loaded.Status);
+        Assert.True(loaded.RowsLoaded > 0);
+
+        var offers = await h.LoadAsync(SellerOffers(), SampleData.SellerSearchResponse);
+        Assert.Equal(FileLoadStatus.Loaded, offers.Files[0].Status);
+        Assert.Equal(loaded.RowsRead, offers.Files[0].RowsLoaded);
+        Assert.Equal(loaded.RowsRead, await h.CountAsync("SELECT count(*) FROM seller_offers WHERE seller_id = 'A1'"));
+        Assert.Single(await h.VisibleAsync("seller_offers", LakeLayout.Raw));
+
+        // Each dataset now skips the content on its own record.
+        Assert.Equal(FileLoadStatus.Skipped, (await h.LoadAsync(DatasetCatalog.Products, SampleData.SellerSearchResponse)).Files[0].Status);
+        var skipped = (await h.LoadAsync(SellerOffers(), SampleData.SellerSearchResponse)).Files[0];
+        Assert.Equal(FileLoadStatus.Skipped, skipped.Status);
+        Assert.Contains(skipped.Warnings, w => w.Contains("'seller_offers'", StringComparison.Ordinal));
+
+        // --force replaces the rows of the dataset it names, and leaves the other dataset's rows of the same content.
+        var productsLoadedAt = (await h.RowsAsync("SELECT max(_loaded_at) FROM products"))[0][0];
+        Assert.Equal(FileLoadStatus.Loaded, (await h.LoadAsync(SellerOffers(force: true), SampleData.SellerSearchResponse)).Files[0].Status);
+        Assert.Equal(loaded.RowsRead, await h.CountAsync("SELECT count(*) FROM seller_offers"));
+        Assert.Equal(loaded.RowsLoaded, await h.CountAsync("SELECT count(*) FROM products"));
+        Assert.Equal(productsLoadedAt, (await h.RowsAsync("SELECT max(_loaded_at) FROM products"))[0][0]);
+    }
+
+    [Fact]
+    public async Task AContentOnlyRecordOfAnOlderDataDirStillSkipsTheFileForItsDatasetOnly()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var first = (await h.LoadAsync(DatasetCatalog.Products, SampleData.SellerSearchResponse)).Files[0];
+        // Older versions recorded a load under file:<sha256>, without the dataset.
+        var moved = await h.CountAsync($"SELECT count(*) FROM _emporium_offsets WHERE topic = 'file:products:{first.Sha256}'");
+        Assert.Equal(2, moved);
+        await h.Warehouse.ExecuteAsync($"UPDATE _emporium_offsets SET topic = 'file:{first.Sha256}' WHERE topic = 'file:products:{first.Sha256}'", CancellationToken.None);
+
+        Assert.Equal(FileLoadStatus.Skipped, (await h.LoadAsync(DatasetCatalog.Products, SampleData.SellerSearchResponse)).Files[0].Status);
+        Assert.Equal(first.RowsLoaded, await h.CountAsync("SELECT count(*) FROM products"));
+        Assert.Equal(FileLoadStatus.Loaded, (await h.LoadAsync(SellerOffers(), SampleData.SellerSearchResponse)).Files[0].Status);
+        Assert.Equal(first.RowsRead, await h.CountAsync("SELECT count(*) FROM seller_offers"));
+    }
 }
