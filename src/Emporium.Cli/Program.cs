@@ -1,12 +1,11 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 using Emporium.Cli.Commands;
 
 // A plain command named after the ./emporium launcher: a RootCommand takes its name from the entry assembly, so help
 // would print "Emporium.Cli" as the usage.
 var root = new Command("emporium", "Emporium: stream and batch e-commerce data into a Parquet lake and a SQL warehouse, with marts, alerts and a dashboard.")
 {
-    new HelpOption(),
+    Emporium.Cli.Commands.CliHelp.Option(),
     new VersionOption(),
 };
 foreach (var type in typeof(ICliCommand).Assembly.GetTypes()

@@ -52,6 +52,24 @@ public sealed class ProgramTests
     }
 
     [Fact]
+    public async Task A_subcommands_help_shows_its_own_arguments_not_its_parents()
+    {
+        var (code, text) = await BatchCli.RunAsync("catalog", "drop", "--help");
+
+        Assert.True(code == 0, text);
+        Assert.Contains("emporium catalog drop <name> [options]", text, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, "<name>  "));
+        Assert.Contains("The crawled table to drop", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("One table to show in detail", text, StringComparison.Ordinal);
+
+        // The parent keeps its own.
+        (code, text) = await BatchCli.RunAsync("catalog", "--help");
+        Assert.True(code == 0, text);
+        Assert.Contains("emporium catalog [<name>] [command] [options]", text, StringComparison.Ordinal);
+        Assert.Contains("One table to show in detail", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_command_fails_with_a_suggestion()
     {
         var (code, text) = await BatchCli.RunAsync("lod");
