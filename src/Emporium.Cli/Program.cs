@@ -5,7 +5,7 @@ using Emporium.Cli.Commands;
 // would print "Emporium.Cli" as the usage.
 var root = new Command("emporium", "Emporium: stream and batch e-commerce data into a Parquet lake and a SQL warehouse, with marts, alerts and a dashboard.")
 {
-    Emporium.Cli.Commands.CliHelp.Option(),
+    CliHelp.Option(),
     new VersionOption(),
 };
 foreach (var type in typeof(ICliCommand).Assembly.GetTypes()
@@ -19,8 +19,13 @@ foreach (var type in typeof(ICliCommand).Assembly.GetTypes()
 Emporium.Lake.ScratchFolder.ClearOrphans(Path.GetTempPath());
 try
 {
+    var parse = root.Parse(args);
+    if (parse.Action is System.CommandLine.Invocation.ParseErrorAction)
+    {
+        return await CliUsageErrors.ReportAsync(parse);
+    }
     // The default handler would print a configuration mistake as an unhandled exception's stack trace.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Emporium.Cli.Hosting.ConfigurationException e)
 {

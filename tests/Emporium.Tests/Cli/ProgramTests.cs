@@ -74,7 +74,7 @@ public sealed class ProgramTests
     {
         var (code, text) = await BatchCli.RunAsync("lod");
 
-        Assert.NotEqual(0, code);
+        Assert.True(code == 2, text);
         Assert.Contains("Unrecognized command or argument 'lod'", text, StringComparison.Ordinal);
         Assert.Contains("load", text, StringComparison.Ordinal);
     }
@@ -121,5 +121,21 @@ public sealed class ProgramTests
         Assert.True(code == 2, text);
         Assert.Contains(expected, text, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Theory]
+    [InlineData(new[] { "load", "f.csv", "-d", "orders", "--format", "xml" }, "emporium load: --format: Argument 'xml' not recognized. Must be one of: 'auto', 'csv'")]
+    [InlineData(new[] { "load", "f.csv" }, "emporium load: Option '--dataset' is required.")]
+    [InlineData(new[] { "catalog", "drop" }, "emporium catalog drop: <name>: Required argument missing")]
+    [InlineData(new[] { "generate", "orders", "--rows", "many", "--out", "x.csv" }, "emporium generate: Cannot parse argument 'many' for option '--rows'")]
+    [InlineData(new[] { "dag", "lst" }, "emporium dag: Required command was not provided. Unrecognized command or argument 'lst'. Commands: list, run,")]
+    public async Task A_command_line_that_does_not_parse_exits_2_with_one_line_per_error_and_no_help(string[] args, string expected)
+    {
+        var (code, text) = await BatchCli.RunAsync(args);
+
+        Assert.True(code == 2, text);
+        var line = Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Usage:", text, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace Emporium.Cli.Commands;
+
+/// <summary>Command lines that do not parse (an unknown option, command or value; a missing argument) are usage
+/// errors: exit code 2, as a command's own refusal of bad input, with one line per error naming the option and why.
+/// System.CommandLine's default would print every error then the whole help, and exit 1, the code of a failed
+/// run.</summary>
+internal static class CliUsageErrors
+{
+    private const int ExitCode = 2;
+
+    public static async Task<int> ReportAsync(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var name = string.Join(' ', Path(command));
+        // Errors about the command itself (no subcommand given, a word it does not know) share one line, which says
+        // what it does take once.
+        var commandErrors = parse.Errors.Where(e => e.SymbolResult is CommandResult or null).Select(e => OneLine(e.Message)).Distinct().ToList();
+        foreach (var error in parse.Errors.Where(e => e.SymbolResult is not (CommandResult or null)))
+        {
+            await Console.Error.WriteLineAsync($"{name}: {Describe(error)}").ConfigureAwait(false);
+        }
+        if (commandErrors.Count > 0)
+        {
+            var subcommands = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+            var hint = subcommands.Count > 0 ? $"Commands: {string.Join(", ", subcommands)}." : $"See '{name} --help'.";
+            await Console.Error.WriteLineAsync($"{name}: {string.Join(' ', commandErrors)} {hint}").ConfigureAwait(false);
+        }
+        return ExitCode;
+    }
+
+    /// <summary>The error, prefixed with its option's (or argument's) name when the message does not say it.</summary>
+    private static string Describe(ParseError error)
+    {
+        var message = OneLine(error.Message);
+        var option = error.SymbolResult switch
+        {
+            OptionResult o => o.Option,
+            ArgumentResult { Parent: OptionResult o } => o.Option,
+            _ => null,
+        };
+        if (option is not null)
+        {
+            return message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
+        }
+        return error.SymbolResult is ArgumentResult argument ? $"<{argument.Argument.Name}>: {message}" : message;
+    }
+
+    /// <summary>Messages such as "Argument 'xml' not recognized. Must be one of:" list the choices one per line.</summary>
+    private static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return lines.Length > 1 ? $"{lines[0]} {string.Join(", ", lines[1..])}" : lines.FirstOrDefault() ?? "invalid command line";
+    }
+
+    private static IEnumerable<string> Path(Command command)
+    {
+        var names = new Stack<string>();
+        for (Symbol? symbol = command; symbol is not null; symbol = symbol.Parents.FirstOrDefault())
+        {
+            names.Push(symbol.Name);
+        }
+        return names;
+    }
+}
