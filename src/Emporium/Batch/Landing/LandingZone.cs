@@ -10,7 +10,9 @@ namespace Emporium.Batch.Landing;
 /// was renamed into place from a temp name, which is ignored meanwhile), then removed from the landing folder (the
 /// loader keeps its bytes in the raw zone). Content already loaded is skipped by its hash, never loaded twice. Files
 /// that fail (unreadable, conflicting, strict rejects) move to <c>landing/.rejected/&lt;dataset&gt;/</c> with a
-/// <c>.reason.txt</c> beside them. Names with <c>..</c>, links leaving the zone, and unknown dataset folders are refused.</summary>
+/// <c>.reason.txt</c> beside them. Names with <c>..</c>, links leaving the zone, and unknown dataset folders are refused.
+/// Every dataset <c>emporium load</c> takes has a folder, the seed jobs' tables (seller_offers…) too; a landed file
+/// gets no <c>--set</c> values, so it must carry the dataset's required columns itself.</summary>
 public sealed class LandingZone(string root, BatchLoader loader, TimeProvider time, LandingOptions? options = null, ILogger? logger = null)
 {
     public const string RejectedFolder = ".rejected";
@@ -36,7 +38,7 @@ public sealed class LandingZone(string root, BatchLoader loader, TimeProvider ti
             if (warned.Add(stray))
             {
                 logger.LogWarning("landing file {File} is not in a dataset's folder; move it into {Root}/<dataset>/ (datasets: {Known}); ignored",
-                    Path.GetFileName(stray), Root, string.Join(", ", DatasetCatalog.All.Select(d => d.Name)));
+                    Path.GetFileName(stray), Root, Known);
             }
         }
         foreach (var folder in Directory.EnumerateDirectories(Root).Order(StringComparer.Ordinal))
@@ -46,11 +48,11 @@ public sealed class LandingZone(string root, BatchLoader loader, TimeProvider ti
             {
                 continue;
             }
-            if (DatasetCatalog.Find(name) is not { } schema)
+            if (LoadSpec.Find(name) is not { } schema)
             {
                 if (warned.Add(name))
                 {
-                    logger.LogWarning("landing folder {Folder} is not a dataset (known: {Known}); ignored", name, string.Join(", ", DatasetCatalog.All.Select(d => d.Name)));
+                    logger.LogWarning("landing folder {Folder} is not a dataset (known: {Known}); ignored", name, Known);
                 }
                 continue;
             }
@@ -81,7 +83,7 @@ public sealed class LandingZone(string root, BatchLoader loader, TimeProvider ti
                 }
                 else
                 {
-                    outcomes.Add(await RejectAsync(schema, file, result.Error ?? result.Status.ToString(), result, ct).ConfigureAwait(false));
+                    outcomes.Add(await RejectAsync(schema, file, WhyRejected(result), result, ct).ConfigureAwait(false));
                 }
             }
         }
@@ -91,6 +93,15 @@ public sealed class LandingZone(string root, BatchLoader loader, TimeProvider ti
         }
         return outcomes;
     }
+
+    private static string Known => string.Join(", ", LoadSpec.Loadable.Select(d => d.Name));
+
+    /// <summary>A failed load's reason. A file lacking required columns may be one <c>emporium load</c> takes with
+    /// <c>--set</c> (a seller search response has no seller_id or snapshot_date), which a landed file cannot have.</summary>
+    private static string WhyRejected(FileLoadResult result) =>
+        result.Error is { } error && error.Contains(SchemaConformance.MissingRequired, StringComparison.Ordinal)
+            ? $"{error}; a landed file gets no --set values, so it must carry these columns (or load it with emporium load … --set COLUMN=VALUE)"
+            : result.Error ?? result.Status.ToString();
 
     /// <summary>Why a landed entry is refused outright, or null.</summary>
     public string? Refusal(string path)

@@ -9,6 +9,9 @@ public static class SchemaConformance
 {
     public sealed record Outcome(string? Conflict, IReadOnlyList<string> Unmapped);
 
+    /// <summary>How a conflict over missing required columns starts, so a caller can add how to supply them.</summary>
+    public const string MissingRequired = "missing required column";
+
     public static Outcome Check(DatasetSchema schema, IEnumerable<string> names, IEnumerable<string>? constants = null)
     {
         var matcher = FieldNameMatcher.For(schema);
@@ -34,7 +37,7 @@ public static class SchemaConformance
             .Select(x => x.c.Name)
             .ToList();
         return missing.Count > 0
-            ? new($"missing required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} of dataset '{schema.Name}'", unmapped)
+            ? new($"{MissingRequired}{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} of dataset '{schema.Name}'", unmapped)
             : new(null, unmapped);
     }
 

@@ -70,9 +70,34 @@ public sealed class LandingZoneTests
         var warnings = logger.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message).ToList();
         Assert.Equal(2, warnings.Count);
         Assert.Contains(warnings, w => w.StartsWith("landing file amazon_categories.csv is not in a dataset's folder; move it into ", StringComparison.Ordinal)
-                                       && w.EndsWith("/<dataset>/ (datasets: categories, products, reviews, orders); ignored", StringComparison.Ordinal));
+                                       && w.EndsWith($"/<dataset>/ (datasets: {string.Join(", ", LoadSpec.Loadable.Select(d => d.Name))}); ignored", StringComparison.Ordinal)
+                                       && w.Contains("orders, user_behavior_metric, seller_offers", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.StartsWith("landing folder order is not a dataset", StringComparison.Ordinal));
         Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM categories"));
+    }
+
+    /// <summary>Every dataset load takes has a landing folder. A seed table's file loads when it carries the required
+    /// columns; one that would need --set values is set aside with a reason that says so.</summary>
+    [Fact]
+    public async Task A_seed_dataset_folder_loads_files_that_carry_its_required_columns_and_says_why_others_need_load_with_set()
+    {
+        var time = new FakeTimeProvider();
+        await using var h = await BatchHarness.StartAsync(time: time);
+        var logger = new FakeLogger();
+        var zone = new LandingZone(h.Combine("landing"), h.Loader, time, new LandingOptions { StableFor = TimeSpan.Zero }, logger);
+        var folder = Directory.CreateDirectory(h.Combine("landing", "seller_offers")).FullName;
+        File.WriteAllText(Path.Combine(folder, "offers.csv"), "seller_id,asin,product_price,snapshot_date\nA1,B0001,12.5,2024-01-10\nA1,B0002,3,2024-01-10\n");
+        File.Copy(SampleData.SellerSearchResponse, Path.Combine(folder, "search.json"));
+
+        await zone.ScanAsync(default);
+        var outcomes = await zone.ScanAsync(default);
+
+        Assert.Equal(FileLoadStatus.Loaded, Assert.Single(outcomes, o => o.File.EndsWith("offers.csv", StringComparison.Ordinal)).Result!.Status);
+        Assert.Equal(15.5, Convert.ToDouble((await h.RowsAsync("SELECT sum(product_price) FROM seller_offers WHERE seller_id = 'A1'"))[0][0]));
+        var reason = File.ReadAllText(Path.Combine(zone.Root, LandingZone.RejectedFolder, "seller_offers", "search.json.reason.txt"));
+        Assert.Contains("missing required columns seller_id, snapshot_date", reason, StringComparison.Ordinal);
+        Assert.Contains("a landed file gets no --set values", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Message.Contains("not a dataset", StringComparison.Ordinal));
     }
 
     [Fact]
