@@ -92,8 +92,9 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         }
     }
 
-    /// <summary>A file to crawl: its reader family and the path DuckDB reads (a workbook's scratch CSV).</summary>
-    private sealed record CrawledFile(string Path, string Family, string ReadAs);
+    /// <summary>A file to crawl: its reader family, the path DuckDB reads (a workbook's scratch CSV) and, for delimited
+    /// text, the reader options that Emporium's own reading of the file found (files with the same ones share a read).</summary>
+    private sealed record CrawledFile(string Path, string Family, string ReadAs, string Options = "");
 
     private static async Task<CrawledFile> ProbeAsync(string file, string root, string scratch, CancellationToken ct)
     {
@@ -111,37 +112,71 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
                 throw new CrawlException($"{file}: {e.Message}");
             }
         }
-        var (family, readAs) = FormatDetector.FromContent(probe) switch
+        var format = FormatDetector.FromContent(probe);
+        return format switch
         {
             FileFormat.Parquet or FileFormat.Xlsx when gzip => throw new CrawlException($"{file}: a gzip-compressed workbook or Parquet file; decompress it first"),
-            FileFormat.Csv or FileFormat.Tsv => (probe.IsValidUtf8 ? "csv" : "csv-latin1", file),
-            FileFormat.Json or FileFormat.Ndjson => ("json", file),
-            FileFormat.Parquet => ("parquet", file),
+            FileFormat.Csv or FileFormat.Tsv => new CrawledFile(file, probe.IsValidUtf8 ? "csv" : "csv-latin1", file,
+                await DelimitedOptionsAsync(file, probe, format.Value, gzip, ct).ConfigureAwait(false)),
+            FileFormat.Json or FileFormat.Ndjson => new CrawledFile(file, "json", file),
+            FileFormat.Parquet => new CrawledFile(file, "parquet", file),
             // Read as CSV through the shared workbook reader, a group of its own (it has no partitions of the
             // scratch folder's own, only those copied from the workbook's path).
-            FileFormat.Xlsx => ("xlsx", await WorkbookAsCsv.WriteAsync(file, root, scratch, ct).ConfigureAwait(false)),
+            FileFormat.Xlsx => new CrawledFile(file, "xlsx", await WorkbookAsCsv.WriteAsync(file, root, scratch, ct).ConfigureAwait(false)),
             _ => throw new CrawlException($"{file}: not a CSV, JSON, Parquet or Excel file"),
         };
-        return new CrawledFile(file, family, readAs);
+    }
+
+    /// <summary>DuckDB's <c>read_csv</c> options for a delimited file, so the crawl reads it as <c>load</c> does.
+    /// DuckDB's own sniffer gives up on a file with one ragged row and reads every line as one column named after the
+    /// whole header; the dialect Emporium's sniffer finds is passed instead, and short or long rows are padded
+    /// (<c>null_padding</c>: a long row's extra fields land in <c>column&lt;N&gt;</c>, nothing is dropped). DuckDB's
+    /// latin-1 decoding keeps a UTF-8 BOM before Windows-1252 text as "ï»¿" in the first column's name, so such a
+    /// file's header names are the ones Emporium's reader reads (it skips that BOM).</summary>
+    private static async Task<string> DelimitedOptionsAsync(string file, FileProbe probe, FileFormat format, bool gzip, CancellationToken ct)
+    {
+        var input = new FormatInput(file, probe, ReadSettings.Default);
+        var dialect = CsvFormatReader.DialectOf(input, format, probe.TextEncoding(out _));
+        var quote = Literal(dialect.Quote.ToString());
+        var options = $"delim = {Literal(dialect.Delimiter.ToString())}, quote = {quote}, escape = {quote}, header = {(dialect.HasHeader ? "true" : "false")}, null_padding = true";
+        // A gzip file's content is read by DuckDB only; its probe sees the decompressed head, the reader would not.
+        if (probe.BomLength == 0 || probe.IsValidUtf8 || !dialect.HasHeader || gzip)
+        {
+            return options;
+        }
+        await using var rows = FormatDetector.ReaderFor(format).ReadAsync(input, ct).GetAsyncEnumerator(ct);
+        try
+        {
+            if (await rows.MoveNextAsync().ConfigureAwait(false) && rows.Current.Fields is { } fields)
+            {
+                options += $", names = [{string.Join(", ", fields.Keys.Select(Literal))}]";
+            }
+        }
+        catch (FileReadException e)
+        {
+            throw new CrawlException($"{file}: {e.Message}");
+        }
+        return options;
     }
 
     /// <summary>One file's own columns, without the partition columns its folders add (shared by every dataset laid
     /// out the same way, they say nothing about whether two schemas are related).</summary>
     private static IReadOnlyCollection<string> Columns(DuckDBConnection connection, CrawledFile file) =>
-        DescribeTopLevel(connection, $"SELECT * FROM {Reader(file.Family, [file.ReadAs], hive: false)}", file.Path).Select(c => c.Name).ToList();
+        DescribeTopLevel(connection, $"SELECT * FROM {Reader(file.Family, [file.ReadAs], file.Options, hive: false)}", file.Path).Select(c => c.Name).ToList();
 
     private async Task<CatalogTable> CrawlFilesAsync(string root, string table, string crawl, IReadOnlyList<CrawledFile> crawled,
         CatalogTable? previous, CancellationToken ct)
     {
         var files = crawled.Select(f => f.Path).ToList();
-        var groups = crawled.GroupBy(f => f.Family, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(f => f.ReadAs).ToList(), StringComparer.Ordinal);
-        var source = string.Join("\nUNION ALL BY NAME\n", groups.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"SELECT * FROM {Reader(g.Key, g.Value)}"));
+        var reads = crawled.GroupBy(f => (f.Family, f.Options)).OrderBy(g => g.Key.Family, StringComparer.Ordinal).ThenBy(g => g.Key.Options, StringComparer.Ordinal).ToList();
+        var source = string.Join("\nUNION ALL BY NAME\n", reads.Select(g => $"SELECT * FROM {Reader(g.Key.Family, g.Select(f => f.ReadAs).ToList(), g.Key.Options)}"));
+        var families = reads.Select(g => g.Key.Family).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
         var inferred = Describe(source);
         var (columns, version) = Evolve(previous, inferred);
         var select = string.Join(",\n    ", columns.Select(c =>
             c.Present ? $"CAST({inferred.First(i => i.Name == c.Name).Expression} AS {c.Type}) AS {Quote(c.Name)}" : $"CAST(NULL AS {c.Type}) AS {Quote(c.Name)}"));
-        var entry = new CatalogTable(table, "crawled", root, string.Join("+", groups.Keys.Order(StringComparer.Ordinal)), columns,
+        var entry = new CatalogTable(table, "crawled", root, string.Join("+", families), columns,
             Partitions(root, files), files, 0, time.GetUtcNow(), version, crawl);
 
         try
@@ -191,14 +226,15 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         return name;
     }
 
-    private static string Reader(string family, IReadOnlyList<string> files, bool hive = true)
+    private static string Reader(string family, IReadOnlyList<string> files, string options, bool hive = true)
     {
         var list = "[" + string.Join(", ", files.Select(Literal)) + "]";
         var partitions = hive ? "true" : "false";
+        var extra = options.Length > 0 ? ", " + options : "";
         return family switch
         {
-            "csv" or "xlsx" => $"read_csv({list}, union_by_name = true, hive_partitioning = {partitions})",
-            "csv-latin1" => $"read_csv({list}, union_by_name = true, hive_partitioning = {partitions}, encoding = 'latin-1')",
+            "csv" or "xlsx" => $"read_csv({list}, union_by_name = true, hive_partitioning = {partitions}{extra})",
+            "csv-latin1" => $"read_csv({list}, union_by_name = true, hive_partitioning = {partitions}, encoding = 'latin-1'{extra})",
             "json" => $"read_json({list}, union_by_name = true, hive_partitioning = {partitions}, format = 'auto')",
             _ => $"read_parquet({list}, union_by_name = true, hive_partitioning = {partitions})",
         };

@@ -6,6 +6,42 @@ namespace Emporium.Tests.Batch.Catalog;
 
 public sealed class CrawlerTests
 {
+    private static readonly string[] OrderColumns = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"];
+
+    /// <summary>DuckDB's own sniffer reads a CSV with one ragged row as a single column named after the whole header;
+    /// load reads it fine, and so does the crawl now, keeping every row.</summary>
+    [Fact]
+    public async Task A_ragged_csv_is_crawled_into_its_header_columns_with_every_row()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var lines = File.ReadAllLines(SampleData.OnlineRetail);
+        lines[3] += ",EXTRA";
+        lines[8] = string.Join(',', lines[8].Split(',')[..5]);
+        Write(h.Combine("ragged"), "orders.csv", string.Join('\n', lines) + "\n");
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(h.Combine("ragged"), null, default));
+
+        Assert.Equal(OrderColumns, table.Columns.Select(c => c.Name).Take(OrderColumns.Length));
+        Assert.Equal(lines.Length - 1, table.Rows);
+        Assert.Equal(lines.Length - 2, await h.CountAsync("SELECT count(Country) FROM ragged"));
+    }
+
+    [Fact]
+    public async Task A_latin1_csv_behind_a_utf8_bom_keeps_its_first_columns_name()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var text = File.ReadAllText(SampleData.OnlineRetail).Replace("WHITE HANGING", "WHITÉ HANGING", StringComparison.Ordinal);
+        var folder = Directory.CreateDirectory(h.Combine("latin")).FullName;
+        File.WriteAllBytes(Path.Combine(folder, "orders.csv"), [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.Latin1.GetBytes(text)]);
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(folder, null, default));
+
+        Assert.Equal(OrderColumns, table.Columns.Select(c => c.Name));
+        var accented = File.ReadLines(SampleData.OnlineRetail).Count(l => l.Contains("WHITE HANGING", StringComparison.Ordinal));
+        Assert.True(accented > 0);
+        Assert.Equal(accented, await h.CountAsync("SELECT count(InvoiceNo) FROM latin WHERE Description LIKE 'WHITÉ HANGING%'"));
+    }
+
     [Fact]
     public async Task HivePartitionsAreFoundAndANewColumnEvolvesTheSchema()
     {
