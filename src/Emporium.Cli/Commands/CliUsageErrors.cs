@@ -15,6 +15,12 @@ internal static class CliUsageErrors
     {
         var command = parse.CommandResult.Command;
         var name = string.Join(' ', Path(command));
+        // `emporium` or `emporium dag` alone asks what there is to run: its help answers that better than one line.
+        if (command.Subcommands.Count > 0 && parse.Tokens.All(t => t.Type == TokenType.Command) && parse.UnmatchedTokens.Count == 0)
+        {
+            await parse.RootCommandResult.Command.Parse([.. Path(command).Skip(1), "--help"]).InvokeAsync().ConfigureAwait(false);
+            return ExitCode;
+        }
         // Errors about the command itself (no subcommand given, a word it does not know) share one line, which says
         // what it does take once.
         var commandErrors = parse.Errors.Where(e => e.SymbolResult is CommandResult or null).Select(e => OneLine(e.Message)).Distinct().ToList();

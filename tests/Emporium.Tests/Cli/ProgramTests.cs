@@ -138,4 +138,18 @@ public sealed class ProgramTests
         Assert.StartsWith(expected, line, StringComparison.Ordinal);
         Assert.DoesNotContain("Usage:", text, StringComparison.Ordinal);
     }
+
+    /// <summary>A command of commands given alone (<c>emporium</c>, <c>emporium dag</c>) asks what there is to run: its
+    /// help says so, with exit code 2 as any incomplete command line.</summary>
+    [Theory]
+    [InlineData(new string[0], "emporium [command] [options]", "load")]
+    [InlineData(new[] { "dag" }, "emporium dag [command] [options]", "backfill")]
+    public async Task A_command_of_commands_alone_shows_its_help(string[] args, string usage, string listed)
+    {
+        var (code, text) = await BatchCli.RunAsync(args);
+
+        Assert.True(code == 2, text);
+        Assert.Contains(usage, text, StringComparison.Ordinal);
+        Assert.Contains(listed, text, StringComparison.Ordinal);
+    }
 }
