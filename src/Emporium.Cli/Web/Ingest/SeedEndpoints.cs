@@ -42,14 +42,19 @@ public sealed class SeedEndpoints : IEndpointModule
     private static async Task<IngestResponse> IngestOneAsync(DatasetSchema schema, ReadOnlyMemory<byte> body, IngestPipeline pipeline, string path, bool withDate, IngestTag? tag, CancellationToken ct)
     {
         var records = IngestBodyParser.Parse(body, BodyFormat.Json);
-        if (records is not [{ Error: null } only] || only.ToElement() is not { } item)
+        // The seed's routes take one object; an array, even of one, is a batch, which /api/v1/ingest takes.
+        var array = body.Span.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];
+        if (array || records is not [{ Error: null } only] || only.ToElement() is not { } item)
         {
-            var reason = records.Count == 1 ? records[0].Error ?? "expected a JSON object" : $"got {records.Count} values; this route takes one item per request (use /api/v1/ingest/{schema.Name} for batches)";
+            var reason = records.Count == 1 && !array ? records[0].Error ?? "expected a JSON object"
+                : $"got {(array ? "an array of " : "")}{records.Count} value{(records.Count == 1 ? "" : "s")}; this route takes one item per request (use /api/v1/ingest/{schema.Name} for batches)";
             return new IngestResponse(400, ApiErrors.ProblemJson(400, "expected one JSON object", reason, [ApiErrors.Field("body", reason)]));
         }
         var input = only;
-        if (withDate && item.TryGetProperty("date", out var date) && date.ValueKind != JsonValueKind.Null)
+        // Field names match in any case here as everywhere else in ingest ("Date" is the seed's date too).
+        if (withDate && item.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, "date", StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } dateField)
         {
+            var date = dateField.Value;
             if (date.ValueKind != JsonValueKind.String ||
                 !DateTime.TryParseExact(date.GetString(), SeedDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
             {
@@ -60,7 +65,7 @@ public sealed class SeedEndpoints : IEndpointModule
             var node = JsonNode.Parse(item.GetRawText())!.AsObject();
             // Hand the normalizer an unambiguous instant under the canonical name: the seed's day-first format is
             // this route's contract, not something to guess at elsewhere.
-            node.Remove("date");
+            node.Remove(dateField.Name);
             node["observed_at"] = parsed.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             input = InputRecord.Parsed(only.Index, JsonSerializer.SerializeToUtf8Bytes(node));
         }

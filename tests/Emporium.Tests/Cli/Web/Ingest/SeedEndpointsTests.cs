@@ -33,9 +33,29 @@ public class SeedEndpointsTests
         Assert.Empty(log.Messages("products"));
     }
 
+    /// <summary>The seed's date is found whatever the case of its name, as every field name is: checked, and stored as
+    /// the observation time.</summary>
+    [Fact]
+    public async Task The_seed_date_is_checked_whatever_the_case_of_its_name()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+
+        var bad = await host.Client.PostAsync("/AmazonProduct", TestHost.Json("{\"asin\":\"X1\",\"Date\":\"2023-12-31\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("date", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Empty(log.Messages("products"));
+
+        var good = await host.Client.PostAsync("/AmazonProduct", TestHost.Json("{\"asin\":\"X2\",\"DATE\":\"30\\/12\\/2023 18:05\"}"));
+        Assert.Equal(HttpStatusCode.Created, good.StatusCode);
+        var record = CanonicalJson.Deserialize(DatasetCatalog.Products, Assert.Single(log.Messages("products")).Value.Span);
+        Assert.Equal(new DateTime(2023, 12, 30, 18, 5, 0, DateTimeKind.Utc), record["observed_at"]);
+    }
+
     /// <summary>A body that is not one object is refused naming the body, like every other problem, and appends nothing.</summary>
     [Theory]
-    [InlineData("[{\"id\":1,\"category_name\":\"a\"},{\"id\":2,\"category_name\":\"b\"}]", "got 2 values; this route takes one item per request (use /api/v1/ingest/categories for batches)")]
+    [InlineData("[{\"id\":1,\"category_name\":\"a\"},{\"id\":2,\"category_name\":\"b\"}]", "got an array of 2 values; this route takes one item per request (use /api/v1/ingest/categories for batches)")]
+    [InlineData(" [{\"id\":1,\"category_name\":\"a\"}]", "got an array of 1 value; this route takes one item per request (use /api/v1/ingest/categories for batches)")]
     [InlineData("\"Luggage\"", "expected a JSON object, got a string")]
     public async Task A_body_that_is_not_one_object_is_400_naming_the_body(string body, string reason)
     {
