@@ -18,7 +18,7 @@ public sealed class ReplayCommand : ICliCommand
 {
     public Command Build()
     {
-        var dataset = new Argument<string>("dataset") { Description = $"Dataset: {string.Join(", ", DatasetCatalog.All.Select(d => d.Name))}" };
+        var dataset = new Argument<string>("dataset") { Description = $"Dataset: {string.Join(", ", DatasetCatalog.Streamed.Select(d => d.Name))}" };
         var from = new Option<long>("--from-offset") { Description = "First log offset to process again", Required = true };
         var partition = new Option<int?>("--partition") { Description = "Only this partition (default: all)" };
         var data = CommonOptions.Data();
@@ -27,10 +27,10 @@ public sealed class ReplayCommand : ICliCommand
         var command = new Command("replay", "Re-process a dataset from a log offset (idempotent: rows are never doubled)") { dataset, from, partition, data, url, apiKey };
         command.SetAction(async (parse, ct) =>
         {
-            var schema = DatasetCatalog.Find(parse.GetValue(dataset)!);
+            var schema = DatasetCatalog.FindStreamed(parse.GetValue(dataset)!);
             if (schema is null)
             {
-                await Console.Error.WriteLineAsync($"emporium replay: unknown dataset '{parse.GetValue(dataset)}'; known: {string.Join(", ", DatasetCatalog.All.Select(d => d.Name))}");
+                await Console.Error.WriteLineAsync($"emporium replay: unknown dataset '{parse.GetValue(dataset)}'; known: {string.Join(", ", DatasetCatalog.Streamed.Select(d => d.Name))}");
                 return 1;
             }
             if (parse.GetValue(from) < 0 || parse.GetValue(partition) is < 0)

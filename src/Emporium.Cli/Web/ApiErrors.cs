@@ -36,9 +36,10 @@ public static class ApiErrors
 
     /// <summary>The 404 for a name that is not a dataset, listing the datasets (also as <c>known</c>) under
     /// <paramref name="field"/>.</summary>
-    public static IResult UnknownDataset(string? name, string field = "dataset")
+    /// <param name="among">The datasets the route takes (default: the canonical ones).</param>
+    public static IResult UnknownDataset(string? name, string field = "dataset", IReadOnlyList<Datasets.DatasetSchema>? among = null)
     {
-        var known = Datasets.DatasetCatalog.All.Select(d => d.Name).ToList();
+        var known = (among ?? Datasets.DatasetCatalog.All).Select(d => d.Name).ToList();
         return Problem(404, "unknown dataset", $"'{name}' is not a dataset; known datasets: {string.Join(", ", known)}",
             [Field(field, "unknown")], new Dictionary<string, object?> { ["known"] = known });
     }

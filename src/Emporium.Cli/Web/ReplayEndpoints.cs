@@ -35,10 +35,11 @@ public sealed class ReplayEndpoints : IEndpointModule
                 {
                     return ApiErrors.InvalidJson(e, Expected);
                 }
-                var schema = request?.Dataset is null ? null : DatasetCatalog.Find(request.Dataset);
+                // Dead letters are landed by the processor like any dataset, so they replay like one.
+                var schema = request?.Dataset is null ? null : DatasetCatalog.FindStreamed(request.Dataset);
                 if (schema is null)
                 {
-                    return ApiErrors.UnknownDataset(request?.Dataset);
+                    return ApiErrors.UnknownDataset(request?.Dataset, among: DatasetCatalog.Streamed);
                 }
                 if (request!.FromOffset is not >= 0 || request.Partition is < 0)
                 {

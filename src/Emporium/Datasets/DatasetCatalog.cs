@@ -105,4 +105,8 @@ public static class DatasetCatalog
     /// <summary>Finds a dataset by name (case-insensitive).</summary>
     public static DatasetSchema? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Finds a topic the stream processor lands by name (case-insensitive): a dataset or <see cref="DeadLetters"/>.</summary>
+    public static DatasetSchema? FindStreamed(string name) =>
+        Streamed.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 }
