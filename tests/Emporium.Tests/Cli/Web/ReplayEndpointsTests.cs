@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Emporium.Tests.TestSupport;
+using Emporium.Tests.Web.Dashboard;
 
 namespace Emporium.Tests.Cli.Web;
 
@@ -74,23 +75,16 @@ public sealed class ReplayEndpointsTests
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var position = await ScalarAsync(host, "SELECT coalesce(sum(next_offset), 0) FROM _emporium_offsets WHERE group_name = 'stream' AND topic = 'dead_letters'");
+            var position = await CountAsync(host, "SELECT coalesce(sum(next_offset), 0) AS n FROM _emporium_offsets WHERE group_name = 'stream' AND topic = 'dead_letters'");
             if (position == expected || DateTime.UtcNow > deadline)
             {
                 Assert.Equal(expected, position);
-                Assert.Equal(expected, await ScalarAsync(host, "SELECT count(*) FROM dead_letters"));
+                Assert.Equal(expected, await CountAsync(host, "SELECT count(*) AS n FROM dead_letters"));
                 return;
             }
             await Task.Delay(50);
         }
     }
 
-    private static async Task<long> ScalarAsync(TestHost host, string sql)
-    {
-        using var response = await host.Client.PostAsync("/api/v1/query", TestHost.Json(JsonSerializer.Serialize(new { sql })));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.GetProperty("rows")[0][0].GetInt64();
-    }
+    private static async Task<long> CountAsync(TestHost host, string sql) => (long)(await MartTable.QueryAsync(host.Client, sql)).Numbers("n")[0]!;
 }
