@@ -58,7 +58,7 @@ public sealed class DagCommand : ICliCommand
     private static Command Run()
     {
         var name = new Argument<string>("name") { Description = "DAG name" };
-        var date = new Option<string?>("--date") { Description = "Logical date YYYY-MM-DD (default: today, UTC)" };
+        var date = new Option<string?>("--date") { Description = "Logical date YYYY-MM-DD (default: the latest interval that has ended, e.g. yesterday for @daily; today for a DAG without a schedule)" };
         var param = ParamOption();
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the run is queued (server only)" };
         var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());

@@ -5,7 +5,8 @@ namespace Emporium.Orchestration;
 
 public sealed partial class DagEngine
 {
-    /// <summary>Start a run of <paramref name="dag"/> for <paramref name="logicalDate"/> (default: today, UTC). A day
+    /// <summary>Start a run of <paramref name="dag"/> for <paramref name="logicalDate"/> (default: the latest interval that
+    /// has ended, <see cref="DagSchedule.DefaultLogicalDate"/>; today for a DAG without a cron schedule). A day
     /// that already ran is re-run in place (its tasks cleared, attempt + 1) — never a second run beside it; a day whose
     /// run is still active is a <see cref="RunConflictException"/>, a parameter the DAG does not declare an
     /// <see cref="UnknownDagParamException"/>.</summary>
@@ -16,7 +17,7 @@ public sealed partial class DagEngine
         DagRunInfo run;
         lock (gate)
         {
-            run = TriggerLocked(definition, logicalDate ?? Now.Date, runParams ?? new Dictionary<string, string?>(), runType);
+            run = TriggerLocked(definition, logicalDate ?? definition.ScheduleInterval.DefaultLogicalDate(Now), runParams ?? new Dictionary<string, string?>(), runType);
         }
         Wake();
         return run;

@@ -9,21 +9,26 @@ public sealed partial class DagEngine
     private DateTime? Evaluate()
     {
         var now = Now;
-        DateTime? wakeAt = null;
-        if (Options.Scheduling)
+        DateTime? wakeAt;
+        // A run that finishes frees a max_active_runs slot, a finished day may unblock depends_on_past, and a run
+        // triggered early may now be re-run by the schedule: go again until a pass finishes nothing.
+        do
         {
-            foreach (var dag in Registry.Dags)
-            {
-                if (ScheduleDag(dag, now) is { } next && (wakeAt is null || next < wakeAt))
-                {
-                    wakeAt = next;
-                }
-            }
+            wakeAt = Options.Scheduling ? ScheduleAll(now) : null;
         }
-        // A run that finishes frees a max_active_runs slot, and a finished day may unblock depends_on_past: go again
-        // until a pass finishes nothing.
-        while (AdvanceActiveRuns(now))
+        while (AdvanceActiveRuns(now));
+        return wakeAt;
+    }
+
+    private DateTime? ScheduleAll(DateTime now)
+    {
+        DateTime? wakeAt = null;
+        foreach (var dag in Registry.Dags)
         {
+            if (ScheduleDag(dag, now) is { } next && (wakeAt is null || next < wakeAt))
+            {
+                wakeAt = next;
+            }
         }
         return wakeAt;
     }
@@ -98,6 +103,8 @@ public sealed partial class DagEngine
             Store.Save(run with { State = failed ? RunState.Failed : RunState.Success, EndedAt = now });
             active.Remove(run.Key);
             own.Remove(run.Key);
+            // A run triggered before its interval ended may be due for its re-run now (ScheduleDag).
+            nextScheduleCheck.Remove(dag.Name);
             log.LogInformation("DAG run {Run} {State}", run.Key, failed ? "failed" : "succeeded");
         }
         return finished;
@@ -177,9 +184,18 @@ public sealed partial class DagEngine
         foreach (var logicalDate in due)
         {
             var key = new RunKey(dag.Name, logicalDate);
-            if (Store.GetRun(key) is null)
+            var existing = Store.GetRun(key);
+            if (existing is null)
             {
                 CreateRun(dag, key, RunTypes.Scheduled, new Dictionary<string, string?>(), previous: null, now);
+            }
+            else if (existing.QueuedAt < schedule.IntervalEnd(logicalDate) && existing.State.IsTerminal())
+            {
+                // Run by hand before its interval ended, it read part of the interval's data: the scheduler's run
+                // re-runs it in place now that the data is whole (with the parameters it was given), or the day would
+                // keep its partial result for good. One still active is re-run once it ends (Advance asks again).
+                ResetTasks(key, dag.Tasks.Select(t => t.Name));
+                CreateRun(dag, key, RunTypes.Scheduled, existing.Params, existing, now);
             }
         }
         nextScheduleCheck[dag.Name] = wakeAt;

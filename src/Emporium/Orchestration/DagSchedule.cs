@@ -59,6 +59,29 @@ public sealed class DagSchedule
     public DateTime IntervalEnd(DateTime logicalDate) =>
         NextAfter(logicalDate) ?? DateTime.SpecifyKind(Utc(logicalDate).Date.AddDays(1), DateTimeKind.Utc);
 
+    /// <summary>The logical date a run asked for without one covers: for a cron schedule the latest interval that has
+    /// ended at <paramref name="utc"/> (yesterday for <c>@daily</c>, as Airflow infers a manual run's interval), so it
+    /// reads whole data and the scheduler's run of the interval under way is not pre-empted; without one, today.</summary>
+    public DateTime DefaultLogicalDate(DateTime utc)
+    {
+        var now = Utc(utc);
+        if (cron is null)
+        {
+            return DateTime.SpecifyKind(now.Date, DateTimeKind.Utc);
+        }
+        // Cronos walks forwards only: widen a window back from now until it holds the two boundaries that close the
+        // latest ended interval (its start, then its end at or before now).
+        for (var back = TimeSpan.FromHours(1); back <= TimeSpan.FromDays(366 * 8); back *= 2)
+        {
+            var boundaries = cron.GetOccurrences(now - back, now, fromInclusive: true, toInclusive: true).TakeLast(2).ToList();
+            if (boundaries.Count == 2)
+            {
+                return boundaries[0];
+            }
+        }
+        return DateTime.SpecifyKind(now.Date, DateTimeKind.Utc);
+    }
+
     /// <summary>Logical dates (interval starts) in [from, to) — for cron, the occurrences; otherwise one per day.</summary>
     public IEnumerable<DateTime> LogicalDatesBetween(DateTime fromUtc, DateTime toUtc)
     {

@@ -37,6 +37,61 @@ public class DagEngineSchedulingTests
         Assert.Equal(6, h.Store.Runs("daily").Count);
     }
 
+    /// <summary>A run without a date used to take today, whose interval is under way: it read part of the day, and the
+    /// scheduler then never ran that day (it had a run). It now takes the latest ended interval.</summary>
+    [Fact]
+    public async Task A_run_without_a_date_covers_the_latest_ended_interval()
+    {
+        var seen = new List<string>();
+        await using var h = new EngineHarness([Daily("daily", catchup: false, seen)], now: new DateTimeOffset(2024, 1, 10, 5, 30, 0, TimeSpan.Zero)).Start();
+
+        var run = h.Engine.Trigger("daily");
+
+        Assert.Equal("2024-01-09", run.Key.Ds);
+        Assert.Equal(RunState.Success, (await h.RunToEnd(run.Key)).State);
+        Assert.Equal(["2024-01-09"], seen);
+    }
+
+    /// <summary>A day run by hand before its interval ended read part of its data; once the interval ends the scheduler
+    /// re-runs it in place with the parameters it was given, while a day run by hand after its end is left as it is.</summary>
+    [Fact]
+    public async Task A_day_run_by_hand_before_its_interval_ended_is_rerun_by_the_schedule_when_it_ends()
+    {
+        var seen = new List<string>();
+        var dag = Dag.Create("d").Schedule("@daily").StartDate(new DateOnly(2024, 1, 10)).Catchup().Param("mode", "plain")
+            .Task("work", ctx =>
+            {
+                lock (seen)
+                {
+                    seen.Add($"{ctx.DsString} {ctx.Params.GetValueOrDefault("mode")}");
+                }
+                return Task.CompletedTask;
+            });
+        await using var h = new EngineHarness([dag], new OrchestratorOptions { DagsArePausedAtCreation = false }, new DateTimeOffset(2024, 1, 10, 5, 30, 0, TimeSpan.Zero)).Start();
+        var today = new RunKey("d", EngineHarness.Day(2024, 1, 10));
+
+        var early = h.Engine.Trigger("d", today.LogicalDate, new Dictionary<string, string?> { ["mode"] = "early" });
+        Assert.Equal(RunState.Success, (await h.RunToEnd(early.Key)).State);
+        Assert.Equal(["2024-01-10 early"], seen);
+
+        h.Clock.SetUtcNow(new DateTimeOffset(2024, 1, 11, 0, 0, 0, TimeSpan.Zero));
+        await h.Until(() => h.Store.GetRun(today) is { Attempt: 2, State: RunState.Success });
+
+        var rerun = h.Store.GetRun(today)!;
+        Assert.Equal(RunTypes.Scheduled, rerun.RunType);
+        Assert.Equal("early", rerun.Params["mode"]);
+        Assert.Equal(["2024-01-10 early", "2024-01-10 early"], seen);
+
+        // Run again by hand now that the day has ended: the schedule has no reason to touch it.
+        var late = h.Engine.Trigger("d", today.LogicalDate);
+        await h.Until(() => h.Store.GetRun(today) is { Attempt: 3, State: RunState.Success });
+        h.Clock.SetUtcNow(new DateTimeOffset(2024, 1, 12, 0, 0, 0, TimeSpan.Zero));
+        await h.Until(() => h.Store.GetRun(new RunKey("d", EngineHarness.Day(2024, 1, 11))) is { State: RunState.Success });
+        Assert.Equal(3, h.Store.GetRun(today)!.Attempt);
+        Assert.Equal(RunTypes.Manual, h.Store.GetRun(today)!.RunType);
+        Assert.Equal(late.QueuedAt, h.Store.GetRun(today)!.QueuedAt);
+    }
+
     [Fact]
     public async Task Without_catchup_only_the_latest_interval_runs()
     {
