@@ -25,6 +25,7 @@ public sealed class DagCommand : ICliCommand
         command.Subcommands.Add(Runs());
         command.Subcommands.Add(Logs());
         command.Subcommands.Add(Clear());
+        command.Subcommands.Add(Cancel());
         command.Subcommands.Add(Pause(paused: true));
         command.Subcommands.Add(Pause(paused: false));
         return command;
@@ -302,6 +303,49 @@ public sealed class DagCommand : ICliCommand
             Console.Out.WriteLine($"{dag} {ds}: cleared {parse.GetValue(task) ?? "every task"}; running it again in this process");
             var ended = await RunWatcher.WatchAsync(local.Engine, [run.Key], Console.Out, ct);
             return ended[0].State == RunState.Success ? 0 : 1;
+        }));
+        return command;
+    }
+
+    private static Command Cancel()
+    {
+        var name = new Argument<string>("name") { Description = "DAG name" };
+        var date = new Option<string?>("--date") { Description = "Logical date YYYY-MM-DD of the run to cancel" };
+        var all = new Option<bool>("--all") { Description = "Cancel every active (queued or running) run of the DAG" };
+        var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
+        var command = new Command("cancel", "Cancel an active run (--date) or all of them (--all): running tries are stopped, tasks not ended fail as cancelled; clear the day to run it again")
+        {
+            name, date, all, data, url, key,
+        };
+        command.SetAction((parse, ct) => Guard("dag cancel", async () =>
+        {
+            var dag = parse.GetValue(name)!;
+            var day = parse.GetValue(date);
+            if ((day is null) == !parse.GetValue(all))
+            {
+                throw new ArgumentException("give either --date D (one run) or --all (every active run)");
+            }
+            var logical = day is null ? (DateTime?)null : RunKey.ParseDate(day);
+            List<string> cancelled;
+            if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
+            {
+                using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
+                var api = new DagApiClient(client);
+                cancelled = logical is { } one
+                    ? [(await api.CancelAsync(dag, new RunKey(dag, one).DateText, ct)).GetProperty("ds").GetString()!]
+                    : [.. (await api.CancelActiveAsync(dag, ct)).GetProperty("cancelled").EnumerateArray().Select(d => d.GetString()!)];
+            }
+            else
+            {
+                await using var local = await LocalOrchestrator.OpenAsync(EmporiumConfiguration.ResolveDataDir(parse.GetValue(data)), ct);
+                cancelled = logical is { } one
+                    ? [local.Engine.Cancel(dag, one).Key.DateText]
+                    : [.. local.Engine.CancelActive(dag).Select(r => r.Key.DateText)];
+            }
+            Console.Out.WriteLine(cancelled.Count == 0
+                ? $"{dag}: no active run to cancel"
+                : $"{dag}: cancelled {cancelled.Count} run{(cancelled.Count == 1 ? "" : "s")} ({string.Join(", ", cancelled)})");
+            return 0;
         }));
         return command;
     }

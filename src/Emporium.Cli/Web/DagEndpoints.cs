@@ -6,7 +6,8 @@ using Emporium.Orchestration;
 namespace Emporium.Cli.Web;
 
 /// <summary>The orchestrator's HTTP API under <c>/api/v1/dags</c>: list DAGs, pause/unpause one (<c>PATCH
-/// {"paused"}</c>), list/get runs, trigger a run (<c>{"date","params"}</c>), backfill, clear, and read task logs.
+/// {"paused"}</c>), list/get runs, trigger a run (<c>{"date","params"}</c>), backfill, clear, and read task logs
+/// (cancelling runs: <see cref="DagCancelEndpoints"/>).
 /// Pausing, triggering, backfilling and clearing need the
 /// <c>admin</c> scope when API keys are configured; reading needs <c>read</c>. A scheduler standing by for the
 /// scheduler lease answers reads but refuses those commands with 503.</summary>
@@ -215,13 +216,13 @@ public sealed class DagEndpoints : IEndpointModule
             .RequireScope(Scopes.Read).WithName("DagTaskLogs").WithSummary("Log lines of a task in one run (every try, or ?try=N)");
     }
 
-    private static IResult UnknownDag(string name, DagEngine engine)
+    internal static IResult UnknownDag(string name, DagEngine engine)
     {
         var known = engine.Registry.Dags.Select(d => d.Name).ToList();
         return ApiErrors.Problem(404, "unknown DAG", $"no DAG named '{name}'", [ApiErrors.Field("name", "unknown")], new Dictionary<string, object?> { ["known"] = known });
     }
 
-    private static IResult? Find(string name, string date, DagEngine engine, out Dag? dag, out DagRunInfo? run)
+    internal static IResult? Find(string name, string date, DagEngine engine, out Dag? dag, out DagRunInfo? run)
     {
         run = null;
         if (!engine.Registry.TryGet(name, out dag))
@@ -341,7 +342,7 @@ public sealed class DagEndpoints : IEndpointModule
     /// <summary>A scheduler standing by (another process holds the scheduler lease) keeps a run history of its own that
     /// no engine works on: a command it accepted would wait there, unseen by the active scheduler, until this one took
     /// over. It refuses instead, and says where to send the command.</summary>
-    private static async ValueTask<object?> ActiveSchedulerOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> ActiveSchedulerOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         if (context.HttpContext.RequestServices.GetRequiredService<DagEngine>().IsStarted)
         {

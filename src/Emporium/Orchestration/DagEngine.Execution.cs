@@ -33,7 +33,7 @@ public sealed partial class DagEngine
             var pipeline = TaskPipelines.ForTask(task, Math.Max(0, task.Retry.Retries - current.Failures), () => current.Failures, Time);
             await pipeline.ExecuteAsync(async token =>
             {
-                current = BeginTry(current);
+                current = BeginTry(current, cancel);
                 var taskLog = new TaskLog(Store, run.Key, task.Name, current.TryNumber, Time, loggers.CreateLogger($"Emporium.Orchestration.{dag.Name}.{task.Name}"));
                 taskLog.LogInformation("{Dag} {Task} try {Try} for {Date} ({RunId})", dag.Name, task.Name, current.TryNumber, run.Key.DateText, run.RunId);
                 var context = new TaskContext(run.Key, run.RunId, task.Name, current.TryNumber, runParams, taskLog, Store, Services, Time, token);
@@ -61,14 +61,18 @@ public sealed partial class DagEngine
                 // The success is recorded (and the downstream dispatched) before the log line: a log write can block
                 // behind other processes' dirty pages on a busy disk, and it is not part of the hand-off.
                 current = EndTry(current, task, error: null, final: true, cancel);
-                taskLog.LogInformation("try {Try} succeeded", current.TryNumber);
+                if (current.State == TaskState.Success)
+                {
+                    taskLog.LogInformation("try {Try} succeeded", current.TryNumber);
+                }
             }, ct).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested || IsWithdrawn(cancel))
         {
-            // Stopping: leave the try as running; the next start records it as interrupted and tries again.
+            // Stopping: leave the try as running; the next start records it as interrupted and tries again. Cancelled by
+            // hand: Cancel recorded the end already.
         }
-        catch (Exception ex) when (current.State != TaskState.Failed)
+        catch (Exception ex) when (current.State != TaskState.Failed && !IsWithdrawn(cancel))
         {
             // Failed before any try could start (e.g. a parameter could not be resolved).
             log.LogError(ex, "task {Task} of {Run} failed", task.Name, run.Key);
@@ -89,6 +93,7 @@ public sealed partial class DagEngine
                 slots.Release();
             }
             Release(run.Key, task.Name, cancel);
+            Forget(cancel);
             cancel.Dispose();
             Wake();
         }
@@ -98,7 +103,7 @@ public sealed partial class DagEngine
     /// window in which the run can already be seen ended while the task still counts as executing.</summary>
     internal Action<RunKey, string>? AfterTerminalTrySaved { get; set; }
 
-    private TaskInstanceInfo BeginTry(TaskInstanceInfo instance)
+    private TaskInstanceInfo BeginTry(TaskInstanceInfo instance, CancellationTokenSource owner)
     {
         var now = Now;
         var next = instance with
@@ -110,8 +115,16 @@ public sealed partial class DagEngine
             NextTryAt = null,
             Error = null,
         };
-        // Not fsynced: on the hand-off's critical path, and a lost start only means the try runs again as the same number.
-        Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, next.TryNumber, TryStates.Running, now, null, null), durable: false);
+        lock (tryGate)
+        {
+            if (withdrawn.Contains(owner))
+            {
+                // Its run was cancelled while the try waited for its start: a start recorded now would outlive the run.
+                throw new RunCancelledException();
+            }
+            // Not fsynced: on the hand-off's critical path, and a lost start only means the try runs again as the same number.
+            Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, next.TryNumber, TryStates.Running, now, null, null), durable: false);
+        }
         NotifyChanged();
         return next;
     }
@@ -154,7 +167,14 @@ public sealed partial class DagEngine
                 Error = error,
             };
         }
-        Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, instance.TryNumber, error is null ? TryStates.Success : TryStates.Failed, tryStart, now, error));
+        lock (tryGate)
+        {
+            if (withdrawn.Contains(owner))
+            {
+                return Store.GetTask(instance.Run, instance.Task) ?? instance;
+            }
+            Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, instance.TryNumber, error is null ? TryStates.Success : TryStates.Failed, tryStart, now, error));
+        }
         if (next.State.IsTerminal())
         {
             AfterTerminalTrySaved?.Invoke(instance.Run, instance.Task);

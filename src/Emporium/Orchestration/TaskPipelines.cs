@@ -33,9 +33,9 @@ internal static class TaskPipelines
         return builder.Build();
     }
 
-    /// <summary>Failures a retry cannot mend: a sensor's timeout (waiting was its retry) and a missing or malformed
-    /// parameter.</summary>
-    public static bool IsFinal(Exception ex) => ex is SensorTimeoutException or DagParameterException;
+    /// <summary>Failures a retry cannot mend: a sensor's timeout (waiting was its retry), a missing or malformed
+    /// parameter, and a run cancelled by hand.</summary>
+    public static bool IsFinal(Exception ex) => ex is SensorTimeoutException or DagParameterException or RunCancelledException;
 
     /// <summary>Pokes until the condition holds; a <see cref="TimeoutRejectedException"/> after the sensor timeout.</summary>
     public static ResiliencePipeline<bool> ForSensor(DagTask task, TimeProvider time) =>

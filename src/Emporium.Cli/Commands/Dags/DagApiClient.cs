@@ -26,6 +26,12 @@ public sealed class DagApiClient(EmporiumClient client)
     public Task<JsonElement> ClearAsync(string dag, string date, string? task, CancellationToken ct) =>
         PostAsync($"api/v1/dags/{Esc(dag)}/runs/{Esc(date)}/clear", new { task }, ct);
 
+    public Task<JsonElement> CancelAsync(string dag, string date, CancellationToken ct) =>
+        PostAsync($"api/v1/dags/{Esc(dag)}/runs/{Esc(date)}/cancel", new { }, ct);
+
+    public Task<JsonElement> CancelActiveAsync(string dag, CancellationToken ct) =>
+        PostAsync($"api/v1/dags/{Esc(dag)}/cancel", new { }, ct);
+
     public async Task<JsonElement> SetPausedAsync(string dag, bool paused, CancellationToken ct)
     {
         using var response = await client.Http.PatchAsJsonAsync($"api/v1/dags/{Esc(dag)}", new { paused }, ct);

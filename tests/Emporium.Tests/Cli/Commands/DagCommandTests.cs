@@ -105,6 +105,32 @@ public class DagCommandTests
     }
 
     [Fact]
+    public async Task Dag_cancel_ends_the_active_runs_through_the_server_and_refuses_an_ended_one()
+    {
+        using var release = new TempDir("dagcancel");
+        await using var host = await TestHost.StartAsync();
+        var engine = host.Host.App.Services.GetRequiredService<DagEngine>();
+        var key = new RunKey(ProbeDag.Name, new DateTime(2024, 1, 3, 0, 0, 0, DateTimeKind.Utc));
+        engine.Trigger(ProbeDag.Name, key.LogicalDate, new Dictionary<string, string?> { ["dir"] = release.Path });
+        await engine.WaitUntilAsync(() => engine.Store.GetTask(key, "load") is { State: TaskState.Running }, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        var (neitherCode, neither) = await RunAsync(["dag", "cancel", ProbeDag.Name, "--data", host.DataDir]);
+        Assert.Equal(2, neitherCode);
+        Assert.Contains("emporium dag cancel: give either --date D (one run) or --all (every active run)", neither);
+        Assert.Equal(RunState.Running, engine.Store.GetRun(key)!.State);
+
+        var (code, text) = await RunAsync(["dag", "cancel", ProbeDag.Name, "--all", "--data", host.DataDir]);
+        Assert.True(code == 0, text);
+        Assert.Contains($"{ProbeDag.Name}: cancelled 1 run (2024-01-03)", text);
+        Assert.Equal(RunState.Failed, engine.Store.GetRun(key)!.State);
+        Assert.Equal(DagEngine.CancelledByHand, engine.Store.GetTask(key, "load")!.Error);
+
+        var (againCode, again) = await RunAsync(["dag", "cancel", ProbeDag.Name, "--date", "2024-01-03", "--data", host.DataDir]);
+        Assert.Equal(2, againCode);
+        Assert.Contains("is not active (it failed)", again);
+    }
+
+    [Fact]
     public async Task Dag_pause_and_unpause_work_with_and_without_a_server()
     {
         using var data = new TempDir("dagpause");
