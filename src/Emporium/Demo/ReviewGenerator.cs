@@ -4,8 +4,8 @@ using Emporium.Datasets;
 namespace Emporium.Demo;
 
 /// <summary>Reviews skewed positive as marketplace ratings are (about 58% five stars, a J-shaped tail of one-star
-/// reviews), concentrated on popular products of the demo catalog, with titles and texts whose tone follows the
-/// rating, mostly verified purchases, and helpful votes that are usually zero.</summary>
+/// reviews), concentrated on popular products of the demo catalog, with titles that follow the rating and texts whose
+/// tone mostly does (some sentences mixed, a few texts contradicting the stars), mostly verified purchases, and helpful votes that are usually zero.</summary>
 public sealed class ReviewGenerator : IDemoGenerator
 {
     private static readonly double[] RatingWeights = DemoRandom.Cumulative(8, 5, 9, 20, 58);
@@ -50,8 +50,11 @@ public sealed class ReviewGenerator : IDemoGenerator
 
     private string Text(DemoRandom r, int tone)
     {
+        // Real reviews are not one-note: a happy buyer mentions a flaw, an unhappy one something that worked, and a
+        // few texts contradict their stars outright (a slip of the rating, sarcasm). With texts that always followed
+        // the stars, the demo's sentiment model scored a held-out accuracy of 100 %, which no real data gives.
+        var overall = r.Chance(0.03) ? 2 - tone : tone;
         var t = _text.Clear();
-        var sentences = Vocabulary.ReviewSentences[tone];
         var count = 1 + r.Next(4);
         for (var i = 0; i < count; i++)
         {
@@ -59,7 +62,8 @@ public sealed class ReviewGenerator : IDemoGenerator
             {
                 t.Append(' ');
             }
-            t.AppendFormat(System.Globalization.CultureInfo.InvariantCulture, r.Pick(sentences), "item");
+            var sentenceTone = !r.Chance(0.15) ? overall : overall == 1 ? (r.Chance(0.5) ? 0 : 2) : 1;
+            t.AppendFormat(System.Globalization.CultureInfo.InvariantCulture, r.Pick(Vocabulary.ReviewSentences[sentenceTone]), "item");
         }
         return t.ToString();
     }
