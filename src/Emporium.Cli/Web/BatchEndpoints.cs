@@ -51,7 +51,7 @@ public sealed class BatchEndpoints : IEndpointModule
                     return ApiErrors.Problem(unknown ? 404 : 400, unknown ? "unknown dataset" : "bad load request", e.Message,
                         [ApiErrors.Field(e.Field, e.Message)]);
                 }
-                var summary = await loader.LoadAsync(resolved.Files, resolved.Request, null, ct);
+                var summary = await loader.LoadAsync(resolved, null, ct);
                 return Results.Text(JsonSerializer.Serialize(summary, BatchJson.Options), "application/json");
             })
             .RequireScope(Scopes.Admin)

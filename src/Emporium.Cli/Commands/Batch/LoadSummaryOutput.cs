@@ -9,7 +9,7 @@ public static class LoadSummaryOutput
     public static async Task<LoadSummary> WithProgressAsync(LoadSpec.Resolved resolved, BatchLoader loader, CancellationToken ct)
     {
         var progress = new LoadProgress();
-        var load = loader.LoadAsync(resolved.Files, resolved.Request, progress, ct);
+        var load = loader.LoadAsync(resolved, progress, ct);
         if (Console.IsErrorRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             Console.Error.WriteLine($"loading {resolved.Files.Count} file(s) into {resolved.Request.Dataset.Name}");

@@ -48,7 +48,14 @@ public sealed partial class BatchLoader
     /// <summary>Test seam: called after each chunk commit with the number of rows committed so far.</summary>
     internal Action<long>? AfterChunk { get; set; }
 
-    public async Task<LoadSummary> LoadAsync(IReadOnlyList<string> files, BatchLoadRequest request, LoadProgress? progress, CancellationToken ct)
+    public Task<LoadSummary> LoadAsync(IReadOnlyList<string> files, BatchLoadRequest request, LoadProgress? progress, CancellationToken ct) =>
+        LoadAsync(files, request.Dataset, _ => request, progress, ct);
+
+    /// <summary>The files of a resolved <see cref="LoadSpec"/>, each with its own request (its partition folders).</summary>
+    public Task<LoadSummary> LoadAsync(LoadSpec.Resolved resolved, LoadProgress? progress, CancellationToken ct) =>
+        LoadAsync(resolved.Files, resolved.Request.Dataset, resolved.RequestFor, progress, ct);
+
+    private async Task<LoadSummary> LoadAsync(IReadOnlyList<string> files, DatasetSchema dataset, Func<string, BatchLoadRequest> requestFor, LoadProgress? progress, CancellationToken ct)
     {
         progress ??= new LoadProgress();
         progress.TotalBytes = files.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0);
@@ -56,9 +63,9 @@ public sealed partial class BatchLoader
         foreach (var file in files)
         {
             ct.ThrowIfCancellationRequested();
-            results.Add(await LoadFileAsync(file, request, progress, ct).ConfigureAwait(false));
+            results.Add(await LoadFileAsync(file, requestFor(file), progress, ct).ConfigureAwait(false));
         }
-        return new LoadSummary(request.Dataset.Name, results);
+        return new LoadSummary(dataset.Name, results);
     }
 
     public async Task<FileLoadResult> LoadFileAsync(string path, BatchLoadRequest request, LoadProgress? progress, CancellationToken ct)

@@ -32,7 +32,16 @@ public sealed record LoadSpec(
         return format;
     }
 
-    public sealed record Resolved(IReadOnlyList<string> Files, BatchLoadRequest Request);
+    /// <param name="Roots">The folder each file was found under (<see cref="PathExpander.Expansion.Roots"/>).</param>
+    public sealed record Resolved(IReadOnlyList<string> Files, BatchLoadRequest Request, IReadOnlyDictionary<string, string> Roots)
+    {
+        /// <summary>The request for one file: the <c>key=value</c> folders between its given folder and it fill the
+        /// dataset's columns the file lacks (<see cref="HivePartitions"/>), under the explicit <c>--set</c> values.</summary>
+        public BatchLoadRequest RequestFor(string file) =>
+            HivePartitions.Constants(Request.Dataset, Roots.GetValueOrDefault(file), file, Request.Constants) is var constants && ReferenceEquals(constants, Request.Constants)
+                ? Request
+                : Request with { Constants = constants };
+    }
 
     /// <summary>Resolves the spec or explains what is wrong (unknown dataset, format or <c>--set</c> column, paths
     /// matching nothing).</summary>
@@ -58,7 +67,7 @@ public sealed record LoadSpec(
         {
             throw new LoadSpecException($"nothing found at {string.Join(", ", expansion.Missing)}");
         }
-        return new Resolved(expansion.Files, new BatchLoadRequest(schema, new ReadSettings(format, JsonPath), Strict, Force, Set));
+        return new Resolved(expansion.Files, new BatchLoadRequest(schema, new ReadSettings(format, JsonPath), Strict, Force, Set), expansion.Roots);
     }
 }
 

@@ -18,12 +18,15 @@ public static class PathExpander
         ".py", ".ipynb", ".sh", ".yml", ".yaml", ".toml", ".ini", ".cfg", ".sql",
     };
 
-    public sealed record Expansion(IReadOnlyList<string> Files, IReadOnlyList<string> Missing);
+    /// <param name="Roots">For each file found in a folder or by a glob, that folder (the glob's fixed part): where its
+    /// <see cref="HivePartitions"/> start. A file named on its own has none.</param>
+    public sealed record Expansion(IReadOnlyList<string> Files, IReadOnlyList<string> Missing, IReadOnlyDictionary<string, string> Roots);
 
     public static Expansion Expand(IEnumerable<string> paths)
     {
         var files = new List<string>();
         var missing = new List<string>();
+        var roots = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var given in paths)
         {
             var full = Path.GetFullPath(given);
@@ -33,14 +36,17 @@ public static class PathExpander
                 continue;
             }
             IEnumerable<string> found;
+            string root;
             if (Directory.Exists(full))
             {
+                root = full;
                 found = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
                     .Where(f => !NotData.Contains(Path.GetExtension(f)) && !InIgnoredFolder(full, f));
             }
             else if (given.IndexOfAny(['*', '?', '[']) >= 0)
             {
-                found = Glob(full);
+                root = GlobRoot(full);
+                found = Glob(root, full);
             }
             else
             {
@@ -53,8 +59,12 @@ public static class PathExpander
                 missing.Add(given);
             }
             files.AddRange(matched);
+            foreach (var file in matched)
+            {
+                roots.TryAdd(file, root);
+            }
         }
-        return new Expansion(files.Distinct(StringComparer.Ordinal).ToList(), missing);
+        return new Expansion(files.Distinct(StringComparer.Ordinal).ToList(), missing, roots);
     }
 
     /// <summary>Names a writer uses while a file is still arriving, or that are not data: dotfiles, temp names, and what
@@ -68,22 +78,26 @@ public static class PathExpander
             || name.EndsWith(".swp", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static IEnumerable<string> Glob(string pattern)
+    /// <summary>The fixed part of a glob: the folder to search.</summary>
+    private static string GlobRoot(string pattern)
     {
-        // The fixed part of the pattern is the root to search; the rest is matched relative to it.
         var parts = pattern.Split(Path.DirectorySeparatorChar);
-        var fixedCount = Array.FindIndex(parts, p => p.IndexOfAny(['*', '?', '[']) >= 0);
-        var root = string.Join(Path.DirectorySeparatorChar, parts[..fixedCount]);
-        if (root.Length == 0)
-        {
-            root = Path.DirectorySeparatorChar.ToString();
-        }
+        var root = string.Join(Path.DirectorySeparatorChar, parts[..Wildcard(parts)]);
+        return root.Length == 0 ? Path.DirectorySeparatorChar.ToString() : root;
+    }
+
+    private static int Wildcard(string[] parts) => Array.FindIndex(parts, p => p.IndexOfAny(['*', '?', '[']) >= 0);
+
+    private static IEnumerable<string> Glob(string root, string pattern)
+    {
         if (!Directory.Exists(root))
         {
             return [];
         }
+        // The rest of the pattern is matched relative to the root.
+        var parts = pattern.Split(Path.DirectorySeparatorChar);
         var matcher = new Matcher(StringComparison.Ordinal);
-        matcher.AddInclude(string.Join('/', parts[fixedCount..]));
+        matcher.AddInclude(string.Join('/', parts[Wildcard(parts)..]));
         return matcher.GetResultsInFullPath(root).Where(f => !InIgnoredFolder(root, f));
     }
 

@@ -8,6 +8,8 @@ namespace Emporium.Batch.Loading;
 /// adding the request's constant fields where a row lacks them.</summary>
 internal sealed class RowNormalizer(IRecordNormalizer normalizer, DatasetSchema schema, IReadOnlyDictionary<string, string>? constants)
 {
+    private readonly FieldNameMatcher matcher = FieldNameMatcher.For(schema);
+
     public NormalizeResult Normalize(SourceRow row)
     {
         if (constants is not { Count: > 0 })
@@ -17,9 +19,10 @@ internal sealed class RowNormalizer(IRecordNormalizer normalizer, DatasetSchema 
         if (row.Fields is { } f)
         {
             var merged = new Dictionary<string, string?>(f, StringComparer.Ordinal);
+            var present = Present(f.Where(p => p.Value is not null).Select(p => p.Key));
             foreach (var (name, value) in constants)
             {
-                if (!merged.TryGetValue(name, out var existing) || existing is null)
+                if (!present.Contains(Column(name)))
                 {
                     merged[name] = value;
                 }
@@ -34,9 +37,10 @@ internal sealed class RowNormalizer(IRecordNormalizer normalizer, DatasetSchema 
             {
                 property.WriteTo(writer);
             }
+            var present = Present(row.Json.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).Select(p => p.Name));
             foreach (var (name, value) in constants)
             {
-                if (!row.Json.TryGetProperty(name, out var existing) || existing.ValueKind == JsonValueKind.Null)
+                if (!present.Contains(Column(name)))
                 {
                     writer.WriteString(name, value);
                 }
@@ -46,4 +50,21 @@ internal sealed class RowNormalizer(IRecordNormalizer normalizer, DatasetSchema 
         using var doc = JsonDocument.Parse(buffer.ToArray());
         return normalizer.Normalize(schema, doc.RootElement);
     }
+
+    /// <summary>The dataset columns the row carries a value for, however its fields spell them (<c>Country</c> for a
+    /// constant named <c>country</c>): a constant fills a column only where the row has none.</summary>
+    private HashSet<int> Present(IEnumerable<string> names)
+    {
+        var columns = new HashSet<int>();
+        foreach (var name in names)
+        {
+            if (matcher.TryMatch(name, out var match))
+            {
+                columns.Add(match.Column);
+            }
+        }
+        return columns;
+    }
+
+    private int Column(string name) => matcher.TryMatch(name, out var match) ? match.Column : -1;
 }
