@@ -61,6 +61,9 @@ internal static class BatchTestFiles
 
     public static string Sql(string path) => "'" + path.Replace("'", "''") + "'";
 
+    /// <summary>One CSV field, quoted when it must be (a null is an empty field).</summary>
+    public static string Csv(string? v) => v is null ? "" : v.Contains(',') || v.Contains('"') ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
+
     /// <summary>Writes rows to the first sheet of a new workbook. Numeric-looking cells become numbers and
     /// <paramref name="dateColumns"/> become real Excel dates, as a spreadsheet saved by Excel would hold them.</summary>
     public static void WriteXlsx(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows, ISet<string>? dateColumns = null)

@@ -83,8 +83,6 @@ public sealed class BatchLoaderTests
         Assert.Equal(new DateTime(2010, 12, 1, 8, 26, 0), (DateTime)perFile[0][6]!);
     }
 
-    private static string Csv(string? v) => v is null ? "" : v.Contains(',') || v.Contains('"') ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
-
     [Fact]
     public async Task BadRowsAreQuarantinedWithLineColumnAndReasonAndGoodRowsLoad()
     {

@@ -68,6 +68,4 @@ public sealed class HivePartitionsTests
         // The cleaner lower-cases and trims a country, whichever way it arrived.
         Assert.Equal(byCountry.Select(g => ((string?)g.Key.Trim().ToLowerInvariant(), (long)g.Count())).OrderBy(p => p.Item1, StringComparer.Ordinal), loaded);
     }
-
-    private static string Csv(string? v) => v is null ? "" : v.Contains(',') || v.Contains('"') ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
 }
