@@ -26,7 +26,7 @@ public sealed class RecordNormalizer : IRecordNormalizer
     {
         if (input.ValueKind != JsonValueKind.Object)
         {
-            return NormalizeResult.Fail(new FieldError("$", $"expected a JSON object, got {Describe(input.ValueKind)}"));
+            return NormalizeResult.Fail(new FieldError("$", $"expected a JSON object, got {DescribeKind(input.ValueKind)}"));
         }
         var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(input));
         reader.Read();
@@ -75,8 +75,10 @@ public sealed class RecordNormalizer : IRecordNormalizer
         return acc.Finish();
     }
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    /// <summary>A JSON value's kind as error messages name it ("expected a JSON object, got an array").</summary>
+    internal static string DescribeKind(JsonValueKind kind) => kind switch
     {
+        JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",
         JsonValueKind.Number => "a number",

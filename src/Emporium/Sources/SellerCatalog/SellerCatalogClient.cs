@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Emporium.Datasets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -134,25 +135,42 @@ public sealed class SellerCatalogClient
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
+    /// <summary>Products on a page. Only an explicit empty <c>products</c> array ends the catalog: an error status or
+    /// a page without a products array is a failed page, not the last one. Taking it for the end would snapshot part of
+    /// the catalog, and the alerts would call every product after it out of stock.</summary>
     private static int CountProducts(byte[] body, int page)
     {
         try
         {
             using var doc = JsonDocument.Parse(body);
-            if (!doc.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                var status = doc.RootElement.TryGetProperty("status", out var s) ? s.ToString() : "?";
-                throw new SellerCatalogException($"seller catalog page {page}: no 'data' object in the response (status {status})");
+                throw new SellerCatalogException($"seller catalog page {page}: expected a JSON object, got {RecordNormalizer.DescribeKind(root.ValueKind)}");
             }
-            return data.TryGetProperty("products", out var products) && products.ValueKind == JsonValueKind.Array
-                ? products.GetArrayLength()
-                : 0;
+            var status = root.TryGetProperty("status", out var s) ? s.ToString() : null;
+            if (status is not null && !string.Equals(status, "OK", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SellerCatalogException($"seller catalog page {page}: status {status}: {Truncate(body)}");
+            }
+            if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            {
+                throw new SellerCatalogException($"seller catalog page {page}: no 'data' object in the response (status {status ?? "?"})");
+            }
+            if (!data.TryGetProperty("products", out var products) || products.ValueKind != JsonValueKind.Array)
+            {
+                var got = data.TryGetProperty("products", out var p) ? RecordNormalizer.DescribeKind(p.ValueKind) : "nothing";
+                throw new SellerCatalogException($"seller catalog page {page}: expected a 'data.products' array, got {got}");
+            }
+            return products.GetArrayLength();
         }
         catch (JsonException ex)
         {
             throw new SellerCatalogException($"seller catalog page {page}: body is not JSON ({ex.Message})", ex);
         }
     }
+
+    private static string Truncate(byte[] body) => Truncate(System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400)));
 
     private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

@@ -1,5 +1,6 @@
 using Emporium.Sources.SellerCatalog;
 using Emporium.Tests.TestSupport;
+using Microsoft.AspNetCore.Http;
 
 namespace Emporium.Tests.Sources.SellerCatalog;
 
@@ -111,5 +112,44 @@ public sealed class SellerCatalogClientTests
 
         Assert.Contains("503", error.Message);
         Assert.Equal(3, server.Requests.Count);
+    }
+    [Theory]
+    [InlineData("""{"status":"ERROR","request_id":"r2","data":{"message":"upstream timeout"}}""", "status ERROR")]
+    [InlineData("""{"status":"OK","request_id":"r2","data":{"total_products":4,"products":null}}""", "expected a 'data.products' array, got null")]
+    [InlineData("""{"status":"OK","request_id":"r2","data":{"total_products":4}}""", "expected a 'data.products' array, got nothing")]
+    [InlineData("""[{"asin":"B000MIDROQ"}]""", "expected a JSON object, got an array")]
+    public async Task A_failed_page_fails_the_extract_instead_of_ending_the_catalog(string pageTwo, string reason)
+    {
+        // Page 1 holds two of the sample's four products; page 2 answers 200 with an error. Taken as the catalog's end
+        // (as it was), the snapshot held two products and the alerts called the other two out of stock.
+        await using var server = await StubHttpServer.StartAsync(async (context, request) =>
+        {
+            var page = request.Query["page"];
+            var products = SellerCatalogStub.SampleProducts();
+            var body = page == "1"
+                ? new System.Text.Json.Nodes.JsonObject
+                {
+                    ["status"] = "OK",
+                    ["data"] = new System.Text.Json.Nodes.JsonObject { ["products"] = new System.Text.Json.Nodes.JsonArray(products[0]!.DeepClone(), products[1]!.DeepClone()) },
+                }.ToJsonString()
+                : pageTwo;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(body);
+        });
+        using var http = new HttpClient();
+        var client = new SellerCatalogClient(http, Options(server.BaseUrl));
+
+        var pages = new List<SellerCatalogPage>();
+        var error = await Assert.ThrowsAsync<SellerCatalogException>(async () =>
+        {
+            await foreach (var page in client.FetchPagesAsync(CancellationToken.None))
+            {
+                pages.Add(page);
+            }
+        });
+
+        Assert.Equal([2], pages.Select(p => p.ProductCount));
+        Assert.StartsWith("seller catalog page 2: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 }
