@@ -111,7 +111,7 @@ public sealed class UserBehaviourDag : IDagDefinition
     private static async Task Metric(TaskContext ctx)
     {
         var lake = DagServices.Lake(ctx);
-        IReadOnlyList<CustomerPurchase> purchases;
+        PurchaseLines purchases;
         await using (var stream = await lake.OpenReadAsync(StageZone.File("user_purchase", ctx.Ds, "user_purchase.csv"), ctx.CancellationToken)
                      ?? throw new FileNotFoundException("stage file of user_purchase missing; run extract_user_purchase"))
         {
@@ -123,7 +123,12 @@ public sealed class UserBehaviourDag : IDagDefinition
         {
             reviews = await UserBehaviourStageReader.ReadReviewsAsync(stream, ctx.CancellationToken);
         }
-        var rows = UserBehaviorMetric.Compute(purchases, reviews, ctx.Ds);
+        if (purchases.WithoutCustomer + purchases.WithoutAmount > 0)
+        {
+            ctx.Log.LogWarning("user_purchase: {WithoutCustomer} line(s) without a customer id left out; {WithoutAmount} line(s) without quantity or unit price add nothing to the amount",
+                purchases.WithoutCustomer, purchases.WithoutAmount);
+        }
+        var rows = UserBehaviorMetric.Compute(purchases.Lines, reviews, ctx.Ds);
         await UserBehaviorMetricWriter.WriteAsync(DagServices.Warehouse(ctx), rows, ctx.Ds, ctx.CancellationToken);
         ctx.Log.LogInformation("user_behavior_metric for {Ds}: {Rows} customer(s), {Amount} spent in total", ctx.DsString, rows.Count, rows.Sum(r => r.AmountSpent));
     }
@@ -156,6 +161,6 @@ public sealed class UserBehaviourDag : IDagDefinition
         await using var stream = await DagServices.Lake(ctx).OpenReadAsync(StageZone.File("user_purchase", ctx.Ds, "user_purchase.csv"), ctx.CancellationToken)
             ?? throw new FileNotFoundException("stage file of user_purchase missing");
         var purchases = await UserBehaviourStageReader.ReadPurchasesAsync(stream, ctx.CancellationToken);
-        return purchases.Select(p => p.CustomerId).Distinct().Order().ToList();
+        return purchases.Lines.Select(p => p.CustomerId).Distinct().Order().ToList();
     }
 }
