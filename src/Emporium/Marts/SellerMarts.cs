@@ -50,13 +50,21 @@ public static class SellerMarts
         "Per distributor: products listed, how many are offered by a seller, by how many sellers, and the stock behind them",
         [new("distributor", "varchar"), new("products", "bigint"), new("matched_asins", "bigint"), new("sellers", "bigint"), new("matched_stock", "bigint")],
         ["seller_offers", "supplier_products"],
+        // The stock is summed over the distributor's rows joined to the offered ASINs once each; joined to every
+        // (asin, seller) pair, an ASIN two sellers offer counted its stock twice. The sellers come from that join.
         sql => $"""
-            SELECT s.distributor, {sql.BigInt("COUNT(DISTINCT s.asin)")} AS products, {sql.BigInt("COUNT(DISTINCT l.asin)")} AS matched_asins,
-                   {sql.BigInt("COUNT(DISTINCT l.seller_id)")} AS sellers,
-                   {sql.BigInt("SUM(CASE WHEN l.asin IS NOT NULL THEN s.stock ELSE 0 END)")} AS matched_stock
-            FROM supplier_products AS s
-            LEFT JOIN (SELECT DISTINCT asin, seller_id FROM {LatestOffers}) AS l ON l.asin = s.asin
-            GROUP BY s.distributor
+            SELECT a.distributor, a.products, a.matched_asins, {sql.BigInt("COALESCE(b.sellers, 0)")} AS sellers, a.matched_stock
+            FROM (
+                SELECT s.distributor, {sql.BigInt("COUNT(DISTINCT s.asin)")} AS products, {sql.BigInt("COUNT(DISTINCT o.asin)")} AS matched_asins,
+                       {sql.BigInt("SUM(CASE WHEN o.asin IS NOT NULL THEN s.stock ELSE 0 END)")} AS matched_stock
+                FROM supplier_products AS s
+                LEFT JOIN (SELECT DISTINCT asin FROM {LatestOffers}) AS o ON o.asin = s.asin
+                GROUP BY s.distributor) AS a
+            LEFT JOIN (
+                SELECT s.distributor, COUNT(DISTINCT l.seller_id) AS sellers
+                FROM supplier_products AS s
+                JOIN (SELECT DISTINCT asin, seller_id FROM {LatestOffers}) AS l ON l.asin = s.asin
+                GROUP BY s.distributor) AS b ON b.distributor = a.distributor
             """,
         "matched_asins DESC, distributor",
         null);

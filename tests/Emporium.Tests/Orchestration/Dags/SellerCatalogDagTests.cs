@@ -83,6 +83,27 @@ public sealed class SellerCatalogDagTests
     }
 
     [Fact]
+    public async Task Distributor_stock_counts_once_when_several_sellers_offer_the_asin()
+    {
+        await using var api = await SellerCatalogStub.StartAsync(failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var suppliers = WriteSuppliers(harness.DataDir);
+        // Two sellers listing the same real catalog, each on its own day (both are then their seller's latest snapshot).
+        await harness.RunAsync(Day1, Parameters(api.BaseUrl, suppliers));
+        await harness.RunAsync(Day2, new Dictionary<string, string?>(Parameters(api.BaseUrl, suppliers)) { ["seller_id"] = "A2SECONDSELLER" });
+
+        var offered = SellerCatalogStub.SampleProducts().Select(p => (string)p!["asin"]!).ToHashSet();
+        var expected = Suppliers.GroupBy(s => s.Distributor).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var matched = g.Where(s => offered.Contains(s.Asin)).ToList();
+            return new object?[] { g.Key, (long)g.Count(), (long)matched.Count, matched.Count > 0 ? 2L : 0L, matched.Sum(s => s.Stock) };
+        }).ToList();
+        var distributors = await harness.QueryAsync("SELECT distributor, products, matched_asins, sellers, matched_stock FROM distributors_by_matches ORDER BY distributor");
+
+        Assert.Equal(expected, distributors);
+    }
+
+    [Fact]
     public async Task Alerts_fire_once_per_change_and_reach_the_webhook()
     {
         var received = new List<JsonElement>();
