@@ -77,6 +77,19 @@ public sealed class UserBehaviourDag : IDagDefinition
             // The extractor refuses a table or column that is not a plain identifier: a setting, not worth a retry.
             throw new DagParameterException($"DAG 'user_behaviour' task 'extract_user_purchase': {e.Message}", e);
         }
+        await using (var staged = await DagServices.Lake(ctx).OpenReadAsync(extract.Path, ctx.CancellationToken)
+                           ?? throw new FileNotFoundException($"stage file missing right after the extract: {extract.Path}"))
+        {
+            try
+            {
+                await UserBehaviourStageReader.CheckPurchaseColumnsAsync(staged, ctx.CancellationToken);
+            }
+            catch (InvalidDataException e)
+            {
+                // The table or query is a setting: no retry would give it the column.
+                throw new DagParameterException($"DAG 'user_behaviour' task 'extract_user_purchase': {e.Message}; set pg_table or pg_query to give them", e);
+            }
+        }
         ctx.Log.LogInformation("extracted {Rows} row(s) to {Path}", extract.Rows, extract.Path);
         ctx.Push("path", extract.Path);
     }

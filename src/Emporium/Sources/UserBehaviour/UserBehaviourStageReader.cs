@@ -17,7 +17,7 @@ public static class UserBehaviourStageReader
         int withoutCustomer = 0, withoutAmount = 0;
         using var text = new StreamReader(csv);
         await using var reader = await CsvDataReader.CreateAsync(text);
-        int customer = reader.GetOrdinal("customer_id"), quantity = reader.GetOrdinal("quantity"), price = reader.GetOrdinal("unit_price");
+        int customer = Ordinal(reader, "customer_id"), quantity = Ordinal(reader, "quantity"), price = Ordinal(reader, "unit_price");
         var row = 0;
         while (await reader.ReadAsync(ct))
         {
@@ -38,6 +38,31 @@ public static class UserBehaviourStageReader
             result.Add(new CustomerPurchase(Integer(reader, customer, id.Value, row), Integer(reader, quantity, q.Value, row), p.Value));
         }
         return new PurchaseLines(result, withoutCustomer, withoutAmount);
+    }
+
+    /// <summary>The columns of <c>user_purchase</c> the metric reads; a <c>pg_query</c> must return them by these names.</summary>
+    public static IReadOnlyList<string> PurchaseColumns { get; } = ["customer_id", "quantity", "unit_price"];
+
+    /// <summary>Fails when the stage file lacks a column the metric reads, naming it and the columns it has: the
+    /// extract checks this at once, rather than the metric failing two tasks later.</summary>
+    public static async Task CheckPurchaseColumnsAsync(Stream csv, CancellationToken ct)
+    {
+        using var text = new StreamReader(csv);
+        await using var reader = await CsvDataReader.CreateAsync(text, cancel: ct);
+        foreach (var name in PurchaseColumns)
+        {
+            Ordinal(reader, name);
+        }
+    }
+
+    private static int Ordinal(CsvDataReader reader, string name)
+    {
+        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var ordinal = names.FindIndex(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        return ordinal >= 0
+            ? ordinal
+            : throw new InvalidDataException(
+                $"user_purchase has no column '{name}' (its columns: {string.Join(", ", names)}); the metric reads {string.Join(", ", PurchaseColumns)}");
     }
 
     private static decimal? Number(CsvDataReader reader, int column, int row)

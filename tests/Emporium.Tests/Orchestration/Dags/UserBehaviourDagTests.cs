@@ -118,6 +118,22 @@ public sealed class UserBehaviourDagTests(PostgresServer server)
         Assert.Equal(TaskState.Failed, state);
     }
 
+    [Fact]
+    public async Task A_query_without_a_column_the_metric_reads_fails_the_extract_at_once_naming_it()
+    {
+        // It failed two tasks later, in classify, with "Index was outside the bounds of the array".
+        var db = await server.CreateDatabaseAsync("behaviour_columns");
+        await UserPurchaseTable.LoadSampleAsync(db);
+        var (log, state) = await FirstExtractAsync(new()
+        {
+            ["pg_connection"] = db,
+            ["pg_query"] = "SELECT quantity, unit_price, customer_id AS cust FROM retail.user_purchase WHERE CAST(invoice_date AS date) = {ds}",
+        });
+
+        Assert.Contains("user_purchase has no column 'customer_id' (its columns: quantity, unit_price, cust); the metric reads customer_id, quantity, unit_price", log, StringComparison.Ordinal);
+        Assert.Equal(TaskState.Failed, state);
+    }
+
     /// <summary>The log of the extract's first try and the task's state once that try ended.</summary>
     private static async Task<(string Log, TaskState State)> FirstExtractAsync(Dictionary<string, string?> parameters)
     {
