@@ -83,7 +83,7 @@ public static class SellerMarts
             FROM {LatestOffers}
             WHERE l.sales_volume IS NOT NULL
             """,
-        "sales_volume DESC, product_num_ratings DESC NULLS LAST, asin",
+        "sales_volume DESC, product_num_ratings DESC NULLS LAST, asin, seller_id",
         10);
 
     public static IReadOnlyList<MartDefinition> All { get; } = [AsinMatches, SellersByMatches, DistributorsByMatches, BestSellers];

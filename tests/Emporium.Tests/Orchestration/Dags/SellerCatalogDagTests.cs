@@ -104,6 +104,24 @@ public sealed class SellerCatalogDagTests
     }
 
     [Fact]
+    public async Task Best_sellers_order_two_sellers_of_one_asin_by_seller()
+    {
+        await using var api = await SellerCatalogStub.StartAsync(failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        // Two sellers list the same catalog, so every offer ties with the other seller's; the later id is loaded first.
+        await harness.RunAsync(Day1, new Dictionary<string, string?>(Parameters(api.BaseUrl, null)) { ["seller_id"] = "SELLER-B" });
+        await harness.RunAsync(Day2, new Dictionary<string, string?>(Parameters(api.BaseUrl, null)) { ["seller_id"] = "SELLER-A" });
+
+        var offers = SellerCatalogStub.SampleProducts().Select(p => p!).Select(p => (Asin: (string)p["asin"]!, Volume: Volume((string?)p["sales_volume"]), Ratings: (long)p["product_num_ratings"]!)).ToList();
+        var expected = offers.SelectMany(o => new[] { "SELLER-A", "SELLER-B" }.Select(s => (o.Asin, o.Volume, o.Ratings, Seller: s)))
+            .OrderByDescending(o => o.Volume).ThenByDescending(o => o.Ratings).ThenBy(o => o.Asin, StringComparer.Ordinal).ThenBy(o => o.Seller, StringComparer.Ordinal)
+            .Select(o => $"{o.Asin} {o.Seller}").ToList();
+        var best = await new Emporium.Marts.MartService(harness.Warehouse).QueryAsync("best_sellers", 100, CancellationToken.None);
+
+        Assert.Equal(expected, best.Rows.Select(r => $"{r[0]} {r[2]}"));
+    }
+
+    [Fact]
     public async Task Alerts_fire_once_per_change_and_reach_the_webhook()
     {
         var received = new List<JsonElement>();
