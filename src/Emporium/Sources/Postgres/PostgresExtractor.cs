@@ -26,6 +26,13 @@ public sealed partial class PostgresExtractor(ILakeStore lake)
             await using (var conn = new NpgsqlConnection(options.ConnectionString))
             {
                 await conn.OpenAsync(ct);
+                // Days are UTC days in Emporium (timestamps are stored in UTC; the orders source cuts them so). A
+                // timestamptz column cast to date follows the session's time zone, which is the server's unless set:
+                // on a New York server a line at 02:00 UTC would land on the day before.
+                await using (var utc = new NpgsqlCommand("SET TIME ZONE 'UTC'", conn))
+                {
+                    await utc.ExecuteNonQueryAsync(ct);
+                }
                 using var reader = await conn.BeginTextExportAsync($"COPY ({select}) TO STDOUT WITH (FORMAT CSV, HEADER)", ct);
                 await using var file = new StreamWriter(temp, false, new UTF8Encoding(false));
                 var buffer = new char[64 * 1024];

@@ -72,6 +72,36 @@ public sealed class PostgresExtractorTests(PostgresServer server)
         Assert.Contains("identifier", error.Message);
     }
 
+    [Fact]
+    public async Task A_timestamptz_column_is_cut_at_utc_midnight_whatever_the_server_time_zone()
+    {
+        var db = await server.CreateDatabaseAsync("extract_tz");
+        await UserPurchaseTable.LoadSampleAsync(db);
+        var database = new NpgsqlConnectionStringBuilder(db).Database;
+        // A server (or database) whose time zone is not UTC, and a timestamptz column holding the sample's UTC times.
+        await Exec(db, $"""
+            SET TIME ZONE 'UTC';
+            ALTER TABLE retail.user_purchase ALTER COLUMN invoice_date TYPE timestamptz USING invoice_date AT TIME ZONE 'UTC';
+            ALTER DATABASE "{database}" SET timezone TO 'America/New_York';
+            """);
+        // 02:00 UTC on the next day is still 2010-12-02 in New York.
+        await Exec(db, "INSERT INTO retail.user_purchase VALUES ('999999', '85123A', 'AFTER UTC MIDNIGHT', 6, TIMESTAMPTZ '2010-12-03 02:00:00+00', 2.55, 17850, 'United Kingdom')");
+        using var dir = new TempDir("pg-extract-tz");
+        var extractor = new PostgresExtractor(new LocalLakeStore(dir.Path));
+        var options = new PostgresSourceOptions { ConnectionString = db };
+
+        var day = await extractor.ExtractAsync(options, new DateOnly(2010, 12, 2), CancellationToken.None);
+        var next = await extractor.ExtractAsync(options, new DateOnly(2010, 12, 3), CancellationToken.None);
+
+        // Every sample line is of 2010-12-02 in UTC (the export's times); the extra line is of the 3rd, as Emporium's
+        // own timestamps (stored in UTC) and the orders source cut days.
+        var sample = ReadCsv(SampleData.UserPurchase);
+        Assert.All(sample, r => Assert.StartsWith("2010-12-02 ", r["invoice_date"], StringComparison.Ordinal));
+        Assert.Equal(sample.Count, day.Rows);
+        Assert.Equal(1, next.Rows);
+        Assert.Equal(["999999"], ReadCsv(new LocalLakeStore(dir.Path).Resolve(next.Path)).Select(r => r["invoice_number"]));
+    }
+
     internal static List<Dictionary<string, string?>> ReadCsv(string path)
     {
         using var reader = CsvDataReader.Create(path);
