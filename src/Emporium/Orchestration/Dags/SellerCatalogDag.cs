@@ -44,18 +44,41 @@ public sealed class SellerCatalogDag : IDagDefinition
         .Task("marts", Marts, t => t.DependsOn("asin_matches"))
         .Task("alerts", RaiseAlerts, t => t.DependsOn("snapshot"));
 
-    internal static SellerCatalogOptions ClientOptions(TaskContext ctx) => new()
+    /// <summary>The client's settings from the parameters. A value the client cannot use is a setting no retry mends,
+    /// so it fails the task at once naming the parameter.</summary>
+    internal static SellerCatalogOptions ClientOptions(TaskContext ctx)
     {
-        BaseUrl = new Uri(ctx.Param("api_url")),
-        ApiKey = ctx.Param<string?>("api_key", null),
-        ApiKeyHeader = ctx.Param("api_key_header", "X-RapidAPI-Key"),
-        SellerId = Seller(ctx),
-        Query = ctx.Params.TryGetValue("query", out var q) && q is not null ? q : " ",
-        Country = ctx.Param("country", "US"),
-        ProductCondition = ctx.Param("product_condition", "NEW"),
-        MaxPages = ctx.Param("max_pages", 50),
-        RequestsPerSecond = ctx.Param("requests_per_second", 5d),
-    };
+        var url = ctx.Param("api_url");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            throw Invalid(ctx, $"parameter 'api_url': '{url}' is not an http:// or https:// URL");
+        }
+        var maxPages = ctx.Param("max_pages", 50);
+        if (maxPages < 1)
+        {
+            throw Invalid(ctx, $"parameter 'max_pages' must be at least 1, not {maxPages}");
+        }
+        var rate = ctx.Param("requests_per_second", 5d);
+        if (!(rate >= 0) || double.IsInfinity(rate))
+        {
+            throw Invalid(ctx, $"parameter 'requests_per_second' must be 0 (no pacing) or more, not {rate.ToString(CultureInfo.InvariantCulture)}");
+        }
+        return new()
+        {
+            BaseUrl = baseUrl,
+            ApiKey = ctx.Param<string?>("api_key", null),
+            ApiKeyHeader = ctx.Param("api_key_header", "X-RapidAPI-Key"),
+            SellerId = Seller(ctx),
+            Query = ctx.Params.TryGetValue("query", out var q) && q is not null ? q : " ",
+            Country = ctx.Param("country", "US"),
+            ProductCondition = ctx.Param("product_condition", "NEW"),
+            MaxPages = maxPages,
+            RequestsPerSecond = rate,
+        };
+    }
+
+    private static DagParameterException Invalid(TaskContext ctx, string reason) =>
+        new($"DAG '{ctx.DagName}' task '{ctx.TaskName}': {reason}");
 
     private static string Seller(TaskContext ctx) => ctx.Param("seller_id");
 

@@ -70,6 +70,18 @@ public sealed class SeedDagHarness : IAsyncDisposable
         return done;
     }
 
+    /// <summary>Triggers a run and returns the log of <paramref name="task"/>'s first try and the task's state once that
+    /// try ended: <see cref="TaskState.Failed"/> for an error no retry can mend, up for retry otherwise.</summary>
+    public async Task<(string Log, TaskState State)> FirstTryAsync(DateOnly ds, IReadOnlyDictionary<string, string?> parameters, string task)
+    {
+        var run = Engine.Trigger(Dag.Name, ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), parameters);
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await Engine.WaitUntilAsync(() => Store.Tries(run.Key, task).Count >= 1
+            && Store.Tries(run.Key, task)[0].EndedAt is not null
+            && Store.GetTask(run.Key, task)?.State is not TaskState.Running, guard.Token);
+        return (Log(ds, task), Store.GetTask(run.Key, task)!.State);
+    }
+
     public string Log(DateOnly ds, string task) => Store.ReadLog(new RunKey(Dag.Name, ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)), task);
 
     public async Task<List<object?[]>> QueryAsync(string sql) => (await Warehouse.QueryAsync(sql, CancellationToken.None)).Rows.ToList();

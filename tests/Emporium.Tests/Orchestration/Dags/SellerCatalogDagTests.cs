@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Emporium.Orchestration;
 using Emporium.Orchestration.Dags;
 using Emporium.Tests.Sources.SellerCatalog;
 using Emporium.Tests.TestSupport;
@@ -119,6 +120,23 @@ public sealed class SellerCatalogDagTests
         var best = await new Emporium.Marts.MartService(harness.Warehouse).QueryAsync("best_sellers", 100, CancellationToken.None);
 
         Assert.Equal(expected, best.Rows.Select(r => $"{r[0]} {r[2]}"));
+    }
+
+    [Theory]
+    [InlineData("max_pages", "0", "parameter 'max_pages' must be at least 1, not 0")]
+    [InlineData("requests_per_second", "-2", "parameter 'requests_per_second' must be 0 (no pacing) or more, not -2")]
+    [InlineData("api_url", "api.example.com", "parameter 'api_url': 'api.example.com' is not an http:// or https:// URL")]
+    public async Task A_bad_client_setting_fails_the_extract_at_once_naming_the_parameter(string name, string value, string message)
+    {
+        await using var api = await SellerCatalogStub.StartAsync(failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+
+        var (log, state) = await harness.FirstTryAsync(Day1, new Dictionary<string, string?>(Parameters(api.BaseUrl, null)) { [name] = value }, "extract");
+
+        // It was retried twice, a minute and more apart, with "options.MaxPages ('0') must be greater than or equal to '1'".
+        Assert.Contains(message, log, StringComparison.Ordinal);
+        Assert.Equal(TaskState.Failed, state);
+        Assert.Empty(api.Requests);
     }
 
     [Fact]

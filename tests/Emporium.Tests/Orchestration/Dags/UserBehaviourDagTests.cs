@@ -134,15 +134,9 @@ public sealed class UserBehaviourDagTests(PostgresServer server)
         Assert.Equal(TaskState.Failed, state);
     }
 
-    /// <summary>The log of the extract's first try and the task's state once that try ended.</summary>
     private static async Task<(string Log, TaskState State)> FirstExtractAsync(Dictionary<string, string?> parameters)
     {
         await using var harness = new SeedDagHarness(new UserBehaviourDag());
-        var run = harness.Engine.Trigger("user_behaviour", Ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), parameters);
-        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await harness.Engine.WaitUntilAsync(() => harness.Store.Tries(run.Key, "extract_user_purchase").Count >= 1
-            && harness.Store.Tries(run.Key, "extract_user_purchase")[0].EndedAt is not null
-            && harness.Store.GetTask(run.Key, "extract_user_purchase")?.State is not TaskState.Running, guard.Token);
-        return (harness.Log(Ds, "extract_user_purchase"), harness.Store.GetTask(run.Key, "extract_user_purchase")!.State);
+        return await harness.FirstTryAsync(Ds, parameters, "extract_user_purchase");
     }
 }
