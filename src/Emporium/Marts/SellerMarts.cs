@@ -5,12 +5,17 @@ namespace Emporium.Marts;
 /// and the best sellers by monthly demand.</summary>
 public static class SellerMarts
 {
-    /// <summary>Each seller's most recent snapshot (older snapshots stay in the table as history for alerts).</summary>
+    /// <summary>Each seller's most recent snapshot (older snapshots stay in the table as history for alerts). The latest
+    /// day comes from <c>seller_snapshots</c> too, so an empty latest catalog shows no offers rather than the day
+    /// before's; <c>seller_offers</c> still counts for days snapshotted before that table existed.</summary>
     private const string LatestOffers = """
         (SELECT o.seller_id, o.asin, o.product_title, o.product_price, o.product_star_rating, o.product_num_ratings,
                 o.sales_volume, o.is_best_seller, o.snapshot_date
          FROM seller_offers AS o
-         WHERE o.snapshot_date = (SELECT MAX(m.snapshot_date) FROM seller_offers AS m WHERE m.seller_id = o.seller_id)) AS l
+         WHERE o.snapshot_date = (SELECT MAX(m.snapshot_date)
+                                  FROM (SELECT seller_id, snapshot_date FROM seller_snapshots
+                                        UNION ALL SELECT seller_id, snapshot_date FROM seller_offers) AS m
+                                  WHERE m.seller_id = o.seller_id)) AS l
         """;
 
     public static readonly MartDefinition AsinMatches = new(
@@ -20,7 +25,7 @@ public static class SellerMarts
             new("asin", "varchar"), new("product_title", "varchar"), new("distributor", "varchar"), new("seller_id", "varchar"),
             new("product_price", "double"), new("cost", "double"), new("margin", "double"), new("stock", "bigint"), new("snapshot_date", "date"),
         ],
-        ["seller_offers", "supplier_products"],
+        ["seller_offers", "seller_snapshots", "supplier_products"],
         sql => $"""
             SELECT l.asin, l.product_title, s.distributor, l.seller_id, l.product_price, s.cost,
                    {sql.Round2("l.product_price - s.cost")} AS margin, s.stock, {sql.Date("l.snapshot_date")} AS snapshot_date
@@ -34,7 +39,7 @@ public static class SellerMarts
         "sellers_by_matches",
         "Per seller: ASINs offered in the latest snapshot and how many of them a distributor carries",
         [new("seller_id", "varchar"), new("offers", "bigint"), new("matched_asins", "bigint"), new("match_pct", "double")],
-        ["seller_offers", "supplier_products"],
+        ["seller_offers", "seller_snapshots", "supplier_products"],
         sql => $"""
             SELECT l.seller_id, {sql.BigInt("COUNT(DISTINCT l.asin)")} AS offers, {sql.BigInt("COUNT(DISTINCT s.asin)")} AS matched_asins,
                    {sql.Round2("COUNT(DISTINCT s.asin) * 100.0 / COUNT(DISTINCT l.asin)")} AS match_pct
@@ -49,7 +54,7 @@ public static class SellerMarts
         "distributors_by_matches",
         "Per distributor: products listed, how many are offered by a seller, by how many sellers, and the stock behind them",
         [new("distributor", "varchar"), new("products", "bigint"), new("matched_asins", "bigint"), new("sellers", "bigint"), new("matched_stock", "bigint")],
-        ["seller_offers", "supplier_products"],
+        ["seller_offers", "seller_snapshots", "supplier_products"],
         // The stock is summed over the distributor's rows joined to the offered ASINs once each; joined to every
         // (asin, seller) pair, an ASIN two sellers offer counted its stock twice. The sellers come from that join.
         sql => $"""
@@ -76,7 +81,7 @@ public static class SellerMarts
             new("asin", "varchar"), new("product_title", "varchar"), new("seller_id", "varchar"), new("sales_volume", "bigint"),
             new("product_price", "double"), new("product_star_rating", "double"), new("product_num_ratings", "bigint"), new("is_best_seller", "boolean"),
         ],
-        ["seller_offers"],
+        ["seller_offers", "seller_snapshots"],
         sql => $"""
             SELECT l.asin, l.product_title, l.seller_id, l.sales_volume, l.product_price, l.product_star_rating,
                    l.product_num_ratings, l.is_best_seller

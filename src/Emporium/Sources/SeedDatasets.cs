@@ -52,6 +52,20 @@ public static class SeedDatasets
         WriteMode.Upsert,
         "snapshot_date");
 
+    /// <summary>One row per seller and snapshot day, written with that day's <see cref="SellerOffers"/> (in the same
+    /// transaction), so a day whose catalog came back empty is still the seller's latest snapshot: without it the
+    /// seller marts, which read each seller's latest day of offers, kept showing the day before's offers.</summary>
+    public static readonly DatasetSchema SellerSnapshots = new(
+        "seller_snapshots",
+        [
+            new("seller_id", ColumnType.Text, Required: true),
+            new("snapshot_date", ColumnType.Timestamp, Required: true),
+            new("offers", ColumnType.Integer) { Min = 0 },
+        ],
+        ["seller_id", "snapshot_date"],
+        WriteMode.Upsert,
+        "snapshot_date");
+
     /// <summary>A distributor's catalog (loaded from a file): what a reseller could buy each ASIN for.</summary>
     public static readonly DatasetSchema SupplierProducts = new(
         "supplier_products",
@@ -116,7 +130,7 @@ public static class SeedDatasets
         "snapshot_date");
 
     /// <summary>Every table of the seeds' DAGs, for warehouse initialisation.</summary>
-    public static IReadOnlyList<DatasetSchema> All { get; } = [UserBehaviorMetric, SellerOffers, SupplierProducts, Alerts, AlertDeliveries, ProductObservations];
+    public static IReadOnlyList<DatasetSchema> All { get; } = [UserBehaviorMetric, SellerOffers, SellerSnapshots, SupplierProducts, Alerts, AlertDeliveries, ProductObservations];
 
     /// <summary>Lineage tag of the rows a DAG task wrote for one day.</summary>
     public static string DaySource(string dag, string table, DateOnly ds) =>

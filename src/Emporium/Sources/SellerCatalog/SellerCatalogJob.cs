@@ -68,8 +68,10 @@ public sealed class SellerCatalogJob(ILakeStore lake)
             var rows = ParquetTable.Read(schema, temp);
             await warehouse.InitializeAsync(SeedDatasets.All, ct);
             var lineage = SeedDatasets.DaySource("seller_catalog", $"{schema.Name}/{SellerCatalogPaths.Safe(sellerId)}", ds);
+            var snapshot = new CanonicalRecord(SeedDatasets.SellerSnapshots, [sellerId, ds.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), (long)rows.Count]);
             await warehouse.CommitAsync(
-                new WarehouseBatch([new DatasetRows(schema, rows, lineage)], "dag:seller_catalog", new Dictionary<TopicPartition, long>(), ReplaceSource: lineage),
+                new WarehouseBatch([new DatasetRows(schema, rows, lineage), new DatasetRows(SeedDatasets.SellerSnapshots, [snapshot], lineage)],
+                    "dag:seller_catalog", new Dictionary<TopicPartition, long>(), ReplaceSource: lineage),
                 ct);
             return rows.Count;
         }

@@ -104,6 +104,33 @@ public sealed class SellerCatalogDagTests
         Assert.Equal(expected, distributors);
     }
 
+    /// <summary>A day whose catalog came back empty wrote no offers, so the seller marts (each seller's latest day of
+    /// offers) kept showing the day before's while the alerts said every product was out of stock.</summary>
+    [Fact]
+    public async Task An_empty_catalog_is_the_sellers_latest_snapshot_and_the_marts_show_no_offers_of_it()
+    {
+        var empty = false;
+        await using var api = await SellerCatalogStub.StartAsync((_, products) => Volatile.Read(ref empty) ? [] : products, failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var suppliers = WriteSuppliers(harness.DataDir);
+        Assert.Equal(RunState.Success, (await harness.RunAsync(Day1, Parameters(api.BaseUrl, suppliers))).State);
+        var offered = SellerCatalogStub.SampleProducts().Count;
+        Assert.NotEmpty(await harness.QueryAsync("SELECT asin FROM asin_matches"));
+
+        Volatile.Write(ref empty, true);
+        Assert.Equal(RunState.Success, (await harness.RunAsync(Day2, Parameters(api.BaseUrl, suppliers))).State);
+
+        Assert.Empty(await harness.QueryAsync("SELECT asin FROM asin_matches"));
+        Assert.Empty(await harness.QueryAsync("SELECT seller_id FROM sellers_by_matches"));
+        Assert.Empty(await harness.QueryAsync("SELECT asin FROM best_sellers"));
+        Assert.All(await harness.QueryAsync("SELECT matched_asins, sellers FROM distributors_by_matches"), r => Assert.Equal(new object?[] { 0L, 0L }, r));
+        Assert.Equal(
+            [[Seller, Day1.ToDateTime(TimeOnly.MinValue), (long)offered], [Seller, Day2.ToDateTime(TimeOnly.MinValue), 0L]],
+            await harness.QueryAsync("SELECT seller_id, snapshot_date, offers FROM seller_snapshots ORDER BY snapshot_date"));
+        // The day before's offers stay as history.
+        Assert.Equal([[(long)offered]], await harness.QueryAsync($"SELECT count(*) FROM seller_offers WHERE snapshot_date = DATE '{Day1:yyyy-MM-dd}'"));
+    }
+
     [Fact]
     public async Task Best_sellers_order_two_sellers_of_one_asin_by_seller()
     {
