@@ -53,7 +53,16 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
   const res = await fetch(path, { ...init, headers: headers(init.headers) });
   if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
   const type = res.headers.get('Content-Type') ?? '';
-  return (type.includes('json') ? await res.json() : await res.text()) as T;
+  return (type.includes('json') ? parseJson(await res.text()) : await res.text()) as T;
+}
+
+/** JSON with integers beyond 2^53 kept as their digits: JSON.parse rounds them to the nearest double, so a BIGINT
+ * key or a UBIGINT hash (9007199254740993) would be shown, compared and downloaded as a neighbour (…992). The
+ * reviver's source text (Chromium 114+, Firefox 135+) has the digits; a browser without it keeps the rounded number. */
+export function parseJson(text: string): unknown {
+  return JSON.parse(text, (_key: string, value: unknown, context?: { source?: string }) =>
+    typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source)
+      ? context.source : value);
 }
 
 export const getJson = <T>(path: string, signal?: AbortSignal) => request<T>(path, { signal });

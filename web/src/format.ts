@@ -15,12 +15,23 @@ export const num = (v: unknown): number | null => {
   return null;
 };
 
+/** An integer beyond a double's precision (sent as its digits, or kept so by the API client) as a BigInt, so that
+ * formatting it changes no digit; null for anything else. */
+function bigInteger(v: unknown): bigint | null {
+  if (typeof v === 'bigint') return v;
+  return typeof v === 'string' && /^-?\d{16,}$/.test(v) && !Number.isSafeInteger(Number(v)) ? BigInt(v) : null;
+}
+
 export function count(v: unknown): string {
+  const big = bigInteger(v);
+  if (big !== null) return integer.format(big);
   const n = num(v);
   return n === null ? '—' : integer.format(n);
 }
 
 export function number(v: unknown): string {
+  const big = bigInteger(v);
+  if (big !== null) return integer.format(big);
   const n = num(v);
   if (n === null) return v === null || v === undefined ? '—' : String(v);
   return Number.isInteger(n) ? integer.format(n) : decimal.format(n);
@@ -32,7 +43,7 @@ export function money(v: unknown, currency: string): string {
   if (n === null) return '—';
   let f = currencies.get(currency);
   if (!f) currencies.set(currency, f = new Intl.NumberFormat(locale, { style: 'currency', currency }));
-  return f.format(n);
+  return f.format(bigInteger(v) ?? n);
 }
 
 const isDateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);

@@ -390,6 +390,35 @@ public sealed class DashboardTests(DashboardFixture f)
     }
 
     [Fact]
+    public async Task Explorer_shows_integers_beyond_a_doubles_precision_digit_for_digit()
+    {
+        // A BIGINT key or a UBIGINT hash past 2^53: JSON.parse rounds 9007199254740993 to …992, and the grid, its
+        // data-value and the CSV showed the neighbour; a HUGEINT (sent as digits) lost its last four digits to Number().
+        const string sql = "SELECT 9007199254740993::BIGINT AS id, 18446744073709551615::UBIGINT AS top, "
+                           + "12345678901234567890::HUGEINT AS total, -9223372036854775807::BIGINT AS low";
+        var api = await MartTable.QueryAsync(f.Http, sql);
+        var digits = api.Columns.Select(c => api.Texts(c)[0]).ToList();
+        Assert.Equal(["9007199254740993", "18446744073709551615", "12345678901234567890", "-9223372036854775807"], digits);
+
+        await using var p = await DashboardPage.OpenAsync(f, "/sql");
+        await p.Page.GetByRole(AriaRole.Textbox, new() { Name = "SQL", Exact = true }).FillAsync(sql);
+        await p.Page.GetByTestId("run-sql").ClickAsync();
+        var cells = p.Page.Locator("[data-testid='result-table'] tbody tr").First.Locator("td");
+        await Assertions.Expect(cells).ToHaveCountAsync(digits.Count);
+        for (var i = 0; i < digits.Count; i++)
+        {
+            await Assertions.Expect(cells.Nth(i)).ToHaveAttributeAsync("data-value", digits[i]);
+            // Grouped as the browser's locale writes numbers; every digit the API sent, none changed.
+            var shown = await cells.Nth(i).InnerTextAsync();
+            Assert.Equal(digits[i], new string(shown.Where(c => char.IsDigit(c) || c == '-').ToArray()));
+        }
+        var download = await p.Page.RunAndWaitForDownloadAsync(() => p.Page.GetByTestId("download-csv").ClickAsync());
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!, Encoding.UTF8);
+        Assert.Equal($"id,top,total,low\r\n{string.Join(',', digits)}\r\n", csv);
+        p.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Pipelines_and_catalog_pages_list_what_the_API_lists()
     {
         await using (var p = await DashboardPage.OpenAsync(f, "/pipelines"))
