@@ -344,6 +344,9 @@ public sealed class DashboardTests(DashboardFixture f)
         var cells = p.Page.Locator("[data-testid='result-table'] tbody tr").First.Locator("td");
         await Assertions.Expect(cells.Nth(1)).ToHaveTextAsync($"[{first},{first * 2}]");
         await Assertions.Expect(cells.Nth(2)).ToHaveTextAsync($"{{\"r\":{first}}}");
+        // The raw value a cell keeps is the JSON the API sent, not JavaScript's "1,2" or "[object Object]".
+        await Assertions.Expect(cells.Nth(1)).ToHaveAttributeAsync("data-value", $"[{first},{first * 2}]");
+        await Assertions.Expect(cells.Nth(2)).ToHaveAttributeAsync("data-value", $"{{\"r\":{first}}}");
         // Intervals read as words; the cell keeps the ISO 8601 duration the API sent.
         await Assertions.Expect(cells.Nth(3)).ToHaveTextAsync("1 hour 30 minutes");
         await Assertions.Expect(cells.Nth(3)).ToHaveAttributeAsync("data-value", "PT1H30M");
