@@ -31,24 +31,33 @@ export const explorer: Page = {
         ...examples.map(([label, text]) => h('button', { type: 'button', class: 'secondary', onclick: () => { sql.value = text; sql.focus(); } }, label))),
       status);
     sql.addEventListener('keydown', ev => { if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit(); } });
+    // Ctrl+Enter, an example or a table's button submit while a query runs: the newer query replaces the running one,
+    // whose answer (often the slower) would otherwise arrive last and be shown under the newer query's text.
+    let running: AbortController | null = null;
+    ctx.signal.addEventListener('abort', () => running?.abort());
     form.addEventListener('submit', async ev => {
       ev.preventDefault();
       const text = sql.value.trim();
       if (!text) return;
       sessionStorage.setItem(storageKey, text);
+      running?.abort();
+      const mine = new AbortController();
+      running = mine;
       run.disabled = true;
       status.textContent = 'Running…';
       result.replaceChildren(loading());
       const started = performance.now();
       try {
-        const t = await query(text, ctx.signal);
+        const t = await query(text, mine.signal);
+        if (running !== mine) return;
         status.textContent = `${fmt.count(t.rows.length)} row${t.rows.length === 1 ? '' : 's'} in ${fmt.number(Math.round(performance.now() - started))} ms${t.truncated ? ' (truncated by the server)' : ''}.`;
         showResult(result, t);
       } catch (e) {
+        if (mine.signal.aborted) return;
         status.textContent = 'The query failed.';
         result.replaceChildren(errorBox(e));
       } finally {
-        run.disabled = false;
+        if (running === mine) { running = null; run.disabled = false; }
       }
     });
     const tables = card('Tables and views', { wide: true, id: 'tables' }, loading());

@@ -422,6 +422,52 @@ public sealed class DashboardTests(DashboardFixture f)
     }
 
     [Fact]
+    public async Task Explorer_shows_the_latest_query_when_an_earlier_one_answers_after_it()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/sql");
+        // The first query's answer is held back until the second has been shown: a slow query overtaken by a quick
+        // one. Its answer used to arrive last and replace the quick one's rows under the quick one's text.
+        var held = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await p.Page.RouteAsync("**/api/v1/query", async route =>
+        {
+            if (!held.Task.IsCompleted)
+            {
+                held.SetResult(route);
+                return;
+            }
+            await route.ContinueAsync();
+        });
+        var input = p.Page.GetByRole(AriaRole.Textbox, new() { Name = "SQL", Exact = true });
+        await input.FillAsync("SELECT 'first' AS which");
+        await p.Page.GetByTestId("run-sql").ClickAsync();
+        var first = (await held.Task).Request;
+        var outcome = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        p.Page.RequestFailed += (_, r) => { if (r == first) outcome.TrySetResult($"failed: {r.Failure}"); };
+        p.Page.RequestFinished += (_, r) => { if (r == first) outcome.TrySetResult("finished"); };
+
+        await input.FillAsync("SELECT 'second' AS which");
+        await input.PressAsync("Control+Enter");
+        var cell = p.Page.Locator("[data-testid='result-table'] tbody td");
+        await Assertions.Expect(cell).ToHaveTextAsync("second");
+
+        // The overtaken query is given up (its request aborted, so the server stops it too), not shown late.
+        try
+        {
+            await (await held.Task).FulfillAsync(new() { Status = 200, ContentType = "application/json",
+                Body = """{"columns":[{"name":"which","type":"varchar"}],"rows":[["first"]],"truncated":false}""" });
+        }
+        catch (PlaywrightException)
+        {
+            // Already aborted by the page: nothing left to answer.
+        }
+        Assert.StartsWith("failed", await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+        await Assertions.Expect(cell).ToHaveTextAsync("second");
+        await Assertions.Expect(p.Page.GetByTestId("run-sql")).ToBeEnabledAsync();
+        await Assertions.Expect(p.Page.GetByTestId("sql-status")).ToContainTextAsync("1 row");
+        p.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Pipelines_and_catalog_pages_list_what_the_API_lists()
     {
         await using (var p = await DashboardPage.OpenAsync(f, "/pipelines"))
