@@ -2,6 +2,7 @@
 import { mart, query, type Table } from './api';
 import { chart, type ChartSpec } from './charts';
 import { append, card, emptyState, errorBox, field, h, loading, table, type CellFormat } from './dom';
+import * as fmt from './format';
 
 export interface MartCardOptions {
   mart: string;
@@ -36,6 +37,12 @@ export function martCard(parent: HTMLElement, o: MartCardOptions): Promise<Table
     }
     if (o.chart) body.append(chart({ testId: `chart-${o.mart}`, ...o.chart(t) }));
     body.append(table(t, { formats: o.formats, caption: o.title, testId: `table-${o.mart}`, maxRows: o.maxRows }));
+    // The API cut the mart at the card's limit: say so, or the first rows read as the whole mart.
+    if (t.truncated) {
+      const all = `SELECT * FROM ${o.mart}`;
+      body.append(h('p', { class: 'muted', 'data-testid': `truncated-${o.mart}` }, `The first ${fmt.count(t.rows.length)} rows of the mart. `,
+        h('a', { href: `#/sql?q=${encodeURIComponent(all)}` }, `All of ${o.mart} in the SQL explorer`), '.'));
+    }
     return t;
   }, e => {
     body.replaceChildren(errorBox(e));

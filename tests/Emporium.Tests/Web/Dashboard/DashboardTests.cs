@@ -127,6 +127,45 @@ public sealed class DashboardTests(DashboardFixture f)
     }
 
     [Fact]
+    public async Task A_mart_card_cut_at_its_limit_says_so_and_links_to_the_whole_mart()
+    {
+        // The top 10 countries of many read as every country when nothing on the card says rows were left out.
+        using var res = await f.Http.GetAsync("api/v1/marts/sales_by_country?limit=10");
+        var body = await res.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(body.GetProperty("truncated").GetBoolean(), "the sample has more than 10 countries");
+        var all = (await MartTable.QueryAsync(f.Http, "SELECT * FROM sales_by_country")).Rows.Count;
+
+        await using var p = await DashboardPage.OpenAsync(f, "/sales");
+        var note = p.Page.GetByTestId("truncated-sales_by_country");
+        await Assertions.Expect(note).ToContainTextAsync("The first 10 rows of the mart.");
+        // Marts the API sent whole carry no such line.
+        await Assertions.Expect(p.Page.Locator("[data-testid^='truncated-']")).ToHaveCountAsync(await CountTruncatedAsync("popular_products", "top_customers"));
+        await note.GetByRole(AriaRole.Link).ClickAsync();
+        await p.WaitReadyAsync("/sql");
+        await Assertions.Expect(p.Page.GetByRole(AriaRole.Textbox, new() { Name = "SQL", Exact = true })).ToHaveValueAsync("SELECT * FROM sales_by_country");
+        await Assertions.Expect(p.Page.Locator("[data-testid='result-table'] tbody tr")).ToHaveCountAsync(all);
+
+        await using var reviews = await DashboardPage.OpenAsync(f, "/reviews");
+        using var ratings = await f.Http.GetAsync("api/v1/marts/review_ratings");
+        Assert.False((await ratings.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("truncated").GetBoolean());
+        await Assertions.Expect(reviews.Page.GetByTestId("truncated-review_ratings")).ToHaveCountAsync(0);
+        p.AssertNoErrors();
+        reviews.AssertNoErrors();
+    }
+
+    /// <summary>How many of the marts the API cuts at the sales page's limit of 10, counting sales_by_country.</summary>
+    private async Task<int> CountTruncatedAsync(params string[] marts)
+    {
+        var n = 1;
+        foreach (var mart in marts)
+        {
+            using var res = await f.Http.GetAsync($"api/v1/marts/{mart}?limit=10");
+            n += (await res.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("truncated").GetBoolean() ? 1 : 0;
+        }
+        return n;
+    }
+
+    [Fact]
     public async Task Reviews_page_charts_hold_the_review_marts()
     {
         await using var p = await DashboardPage.OpenAsync(f, "/reviews");
