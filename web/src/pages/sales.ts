@@ -5,6 +5,8 @@ import * as fmt from '../format';
 import type { Page } from '../page';
 import { demoHint, martCard } from '../views';
 
+/** What to do when filters leave nothing: sending more orders is not the answer. */
+const widen = 'Widen the date range or choose another country.';
 const fill = `Send orders: \`emporium send online_retail.csv --dataset orders\` or \`emporium load "Online Retail.xlsx" --dataset orders\`, ${demoHint}`;
 // Online Retail is a UK shop: its unit prices are pounds sterling.
 const currency = 'GBP';
@@ -23,7 +25,8 @@ function where(f: Filters, dateColumn: string): string {
   const c: string[] = [];
   if (f.from) c.push(`CAST(${dateColumn} AS DATE) >= DATE ${sqlString(f.from)}`);
   if (f.to) c.push(`CAST(${dateColumn} AS DATE) <= DATE ${sqlString(f.to)}`);
-  if (f.country) c.push(`country = ${sqlString(f.country)}`);
+  // The marts hold countries in lower case; a hand-typed link (?country=France) means the same country.
+  if (f.country) c.push(`LOWER(country) = LOWER(${sqlString(f.country)})`);
   return c.length ? `WHERE ${c.join(' AND ')}` : '';
 }
 
@@ -52,7 +55,7 @@ export const sales: Page = {
     const dailySql = `SELECT sales_date, ROUND(SUM(total_sales), 2) AS total_sales FROM daily_sales ${where(f, 'sales_date')} GROUP BY sales_date ORDER BY sales_date`;
     const daily = query(dailySql, ctx.signal).then(t => {
       line.replaceChildren(line.firstElementChild!);
-      if (!t.rows.length) { line.append(emptyState(filtered ? 'No sales match these filters.' : 'No sales yet.', fill)); return; }
+      if (!t.rows.length) { line.append(filtered ? emptyState('No sales match these filters.', widen) : emptyState('No sales yet.', fill)); return; }
       const d = colIndex(t, 'sales_date'), v = colIndex(t, 'total_sales');
       line.append(
         chart({ kind: 'line', testId: 'chart-daily-sales', title: 'Total sales per day', currency, labels: labels(t.rows, d, x => String(x).slice(0, 10)), series: [{ name: 'Sales', values: values(t.rows, v) }] }),
@@ -95,7 +98,7 @@ async function queryCard(grid: HTMLElement, title: string, id: string, sql: stri
   try {
     const t = await query(sql, signal);
     el.replaceChildren(el.firstElementChild!);
-    if (!t.rows.length) { el.append(emptyState('No sales match these filters.', fill)); return; }
+    if (!t.rows.length) { el.append(emptyState('No sales match these filters.', widen)); return; }
     el.append(chart({ testId: `chart-${id}`, ...spec(t) }), table(t, { formats, caption: title }), h('p', { class: 'source' }, 'Source: ', h('code', {}, sql)));
   } catch (e) {
     el.append(errorBox(e));
@@ -107,7 +110,10 @@ function filters(f: Filters, setParams: (p: Record<string, string | undefined>) 
   const to = h('input', { type: 'date', name: 'to', value: f.to ?? '' });
   const country = h('select', { name: 'country' }, h('option', { value: '' }, 'All countries'));
   martNames().then(names => names.has('daily_sales') ? query('SELECT DISTINCT country FROM daily_sales WHERE country IS NOT NULL ORDER BY country') : null).then(t => {
-    for (const [c] of t?.rows ?? []) country.append(h('option', { value: String(c), selected: String(c) === f.country }, String(c)));
+    const wanted = f.country?.toLowerCase();
+    for (const [c] of t?.rows ?? []) country.append(h('option', { value: String(c), selected: String(c).toLowerCase() === wanted }, String(c)));
+    // A country from the URL that no order names stays visible as the filter in force, not as "All countries".
+    if (f.country && !country.value) country.append(h('option', { value: f.country, selected: true }, `${f.country} (no orders)`));
   }, () => { /* no orders yet: the empty states say so */ });
   const form = h('form', { class: 'filters', 'aria-label': 'Sales filters' },
     field('From', from), field('To', to), field('Country', country),

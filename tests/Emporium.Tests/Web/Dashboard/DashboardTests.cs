@@ -127,6 +127,35 @@ public sealed class DashboardTests(DashboardFixture f)
     }
 
     [Fact]
+    public async Task Sales_country_in_a_link_matches_in_any_case_and_an_unknown_one_stays_the_shown_filter()
+    {
+        var daily = (await MartTable.GetAsync(f.Http, "api/v1/marts/daily_sales?limit=100000"))!;
+        var country = daily.Texts("country").First(c => c != "(none)");
+        var expectedDays = daily.Rows.Where(r => r[daily.Index("country")].GetString() == country)
+            .Select(r => r[daily.Index("sales_date")].GetString()![..10]).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        // A hand-typed link spells the country as people do (?country=FRANCE); the marts hold it in lower case.
+        var upper = country.ToUpperInvariant();
+        await using var p = await DashboardPage.OpenAsync(f, $"/sales?country={Uri.EscapeDataString(upper)}");
+        Assert.Equal(expectedDays, (await p.ChartAsync("chart-daily-sales")).Labels);
+        await Assertions.Expect(p.Page.GetByRole(AriaRole.Combobox, new() { Name = "Country" })).ToHaveValueAsync(country);
+
+        // A country no order names: the form shows that filter (not "All countries") and the cards say to widen it.
+        await p.Page.GotoAsync("/#/sales?country=Atlantis");
+        await p.WaitReadyAsync("/sales");
+        var select = p.Page.GetByRole(AriaRole.Combobox, new() { Name = "Country" });
+        await Assertions.Expect(select).ToHaveValueAsync("Atlantis");
+        await Assertions.Expect(select.Locator("option:checked")).ToHaveTextAsync("Atlantis (no orders)");
+        var empty = p.Page.GetByTestId("empty-state");
+        await Assertions.Expect(empty).ToHaveCountAsync(4);
+        foreach (var text in await empty.AllInnerTextsAsync())
+        {
+            Assert.Equal("No sales match these filters. Widen the date range or choose another country.", text);
+        }
+        p.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task A_mart_card_cut_at_its_limit_says_so_and_links_to_the_whole_mart()
     {
         // The top 10 countries of many read as every country when nothing on the card says rows were left out.
