@@ -26,3 +26,18 @@ export function poll(ctx: PageContext, intervalMs: number, fn: () => Promise<voi
   ctx.signal.addEventListener('abort', () => window.clearTimeout(timer));
   void tick();
 }
+
+/** One request at a time for a form: starting another aborts the one still running, whose answer (often the slower)
+ * would otherwise arrive last and be shown under the newer request's input. Ends with the page when given its signal. */
+export function latestRequest(pageSignal?: AbortSignal): { start(): AbortSignal; isCurrent(signal: AbortSignal): boolean } {
+  let current: AbortController | null = null;
+  pageSignal?.addEventListener('abort', () => current?.abort());
+  return {
+    start() {
+      current?.abort();
+      current = new AbortController();
+      return current.signal;
+    },
+    isCurrent: signal => current?.signal === signal && !signal.aborted,
+  };
+}

@@ -3,6 +3,7 @@ import { mart, query, type Table } from './api';
 import { chart, type ChartSpec } from './charts';
 import { append, card, emptyState, errorBox, field, h, loading, table, type CellFormat } from './dom';
 import * as fmt from './format';
+import { latestRequest } from './page';
 
 export interface MartCardOptions {
   mart: string;
@@ -77,15 +78,19 @@ export interface LookupOptions {
 export function lookupCard(o: LookupOptions): HTMLElement {
   const result = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'inline' }, field(o.label, o.input), h('button', { type: 'submit' }, o.button));
+  const latest = latestRequest();
   form.addEventListener('submit', ev => {
     ev.preventDefault();
     const value = o.input.value.trim();
     const sql = o.sql(value);
+    const mine = latest.start();
     if (sql instanceof Error) { result.replaceChildren(errorBox(sql)); return; }
     result.replaceChildren(loading());
-    query(sql).then(t => result.replaceChildren(t.rows.length
-      ? table(t, { formats: o.formats, caption: o.caption(value), testId: o.testId })
-      : emptyState(o.none(value), o.howToFill)), e => result.replaceChildren(errorBox(e)));
+    query(sql, mine).then(t => {
+      if (latest.isCurrent(mine)) result.replaceChildren(t.rows.length
+        ? table(t, { formats: o.formats, caption: o.caption(value), testId: o.testId })
+        : emptyState(o.none(value), o.howToFill));
+    }, e => { if (latest.isCurrent(mine)) result.replaceChildren(errorBox(e)); });
   });
   if (o.input.value) queueMicrotask(() => form.requestSubmit());
   return formCard(o.title, o.id, form, result, o.wide);

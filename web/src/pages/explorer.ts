@@ -3,7 +3,7 @@ import { chart, disposeCharts, type ChartKind } from '../charts';
 import { download, toCsv } from '../csv';
 import { card, errorBox, field, h, isNumericType, loading, table } from '../dom';
 import * as fmt from '../format';
-import type { Page } from '../page';
+import { latestRequest, type Page } from '../page';
 
 const examples: [string, string][] = [
   ['Sales by country', 'SELECT * FROM sales_by_country ORDER BY total_sales DESC LIMIT 10'],
@@ -31,33 +31,29 @@ export const explorer: Page = {
         ...examples.map(([label, text]) => h('button', { type: 'button', class: 'secondary', onclick: () => { sql.value = text; sql.focus(); } }, label))),
       status);
     sql.addEventListener('keydown', ev => { if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit(); } });
-    // Ctrl+Enter, an example or a table's button submit while a query runs: the newer query replaces the running one,
-    // whose answer (often the slower) would otherwise arrive last and be shown under the newer query's text.
-    let running: AbortController | null = null;
-    ctx.signal.addEventListener('abort', () => running?.abort());
+    // Ctrl+Enter, an example or a table's button submit while a query runs: the newer query replaces the running one.
+    const latest = latestRequest(ctx.signal);
     form.addEventListener('submit', async ev => {
       ev.preventDefault();
       const text = sql.value.trim();
       if (!text) return;
       sessionStorage.setItem(storageKey, text);
-      running?.abort();
-      const mine = new AbortController();
-      running = mine;
+      const mine = latest.start();
       run.disabled = true;
       status.textContent = 'Running…';
       result.replaceChildren(loading());
       const started = performance.now();
       try {
-        const t = await query(text, mine.signal);
-        if (running !== mine) return;
+        const t = await query(text, mine);
+        if (!latest.isCurrent(mine)) return;
         status.textContent = `${fmt.count(t.rows.length)} row${t.rows.length === 1 ? '' : 's'} in ${fmt.number(Math.round(performance.now() - started))} ms${t.truncated ? ' (truncated by the server)' : ''}.`;
         showResult(result, t);
       } catch (e) {
-        if (mine.signal.aborted) return;
+        if (mine.aborted) return;
         status.textContent = 'The query failed.';
         result.replaceChildren(errorBox(e));
       } finally {
-        if (running === mine) { running = null; run.disabled = false; }
+        if (latest.isCurrent(mine)) run.disabled = false;
       }
     });
     const tables = card('Tables and views', { wide: true, id: 'tables' }, loading());

@@ -536,6 +536,49 @@ public sealed class DashboardTests(DashboardFixture f)
     }
 
     [Fact]
+    public async Task A_lookup_shows_the_latest_value_when_an_earlier_lookup_answers_after_it()
+    {
+        var asins = (await MartTable.QueryAsync(f.Http, "SELECT asin FROM products ORDER BY asin LIMIT 2")).Texts("asin");
+        await using var p = await DashboardPage.OpenAsync(f, "/products");
+        // The first lookup's answer is held back until the second has been shown, as a slow answer overtaken.
+        var held = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await p.Page.RouteAsync("**/api/v1/query", async route =>
+        {
+            if (!held.Task.IsCompleted)
+            {
+                held.SetResult(route);
+                return;
+            }
+            await route.ContinueAsync();
+        });
+        var input = p.Page.GetByRole(AriaRole.Searchbox, new() { Name = "ASIN", Exact = true });
+        await input.FillAsync(asins[0]);
+        await input.PressAsync("Enter");
+        var first = (await held.Task).Request;
+        var outcome = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        p.Page.RequestFailed += (_, r) => { if (r == first) outcome.TrySetResult($"failed: {r.Failure}"); };
+        p.Page.RequestFinished += (_, r) => { if (r == first) outcome.TrySetResult("finished"); };
+
+        await input.FillAsync(asins[1]);
+        await input.PressAsync("Enter");
+        var asinCell = p.Page.Locator("[data-testid='asin-result'] td[data-col='asin']");
+        await Assertions.Expect(asinCell).ToHaveTextAsync(asins[1]);
+
+        // The overtaken lookup is given up, not shown late under the second ASIN.
+        try
+        {
+            await (await held.Task).ContinueAsync();
+        }
+        catch (PlaywrightException)
+        {
+            // Already aborted by the page.
+        }
+        Assert.StartsWith("failed", await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+        await Assertions.Expect(asinCell).ToHaveTextAsync(asins[1]);
+        p.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Pipelines_and_catalog_pages_list_what_the_API_lists()
     {
         await using (var p = await DashboardPage.OpenAsync(f, "/pipelines"))
