@@ -70,8 +70,9 @@ function parseParams(text: string): Record<string, string> {
 }
 
 function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLElement {
-  const today = new Date().toISOString().slice(0, 10);
-  const date = h('input', { type: 'date', name: 'date', value: today, required: true });
+  // Empty: the server picks the latest interval that has ended (yesterday for @daily), as `emporium dag run` does; a
+  // run of today's interval would read part of its data.
+  const date = h('input', { type: 'date', name: 'date' });
   const to = h('input', { type: 'date', name: 'to' });
   const params = h('textarea', { name: 'params', rows: 2, placeholder: 'key=value, one per line' });
   const reprocess = h('select', { name: 'reprocess' },
@@ -80,13 +81,14 @@ function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLEl
     h('option', { value: 'all' }, 'Every day, succeeded runs too'));
   const status = h('div', { role: 'status', 'aria-live': 'polite', 'data-testid': 'trigger-status' });
   const form = h('form', { class: 'stack', 'aria-label': `Trigger ${dag}` },
-    field('Date (ds), or first day of a backfill', date), field('Backfill to (optional, inclusive)', to), field('Backfill runs', reprocess), field('Parameters', params),
+    field('Date (ds), or first day of a backfill (empty: the latest ended interval)', date), field('Backfill to (optional, inclusive)', to), field('Backfill runs', reprocess), field('Parameters', params),
     h('button', { type: 'submit' }, 'Trigger'), status);
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
     try {
       const p = parseParams(params.value);
       if (to.value) {
+        if (!date.value) throw new Error('A backfill needs its first day in the date field.');
         if (to.value < date.value) throw new Error('The backfill end is before its start.');
         status.replaceChildren('Starting the backfill…');
         const res = await postJson<Obj>(`/api/v1/dags/${encodeURIComponent(dag)}/backfill`, { from: date.value, to: to.value, params: p, reprocess: reprocess.value }, ctx.signal);
@@ -100,8 +102,8 @@ function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLEl
         status.replaceChildren(`Backfill of ${dag}: ${fmt.count(created)} run${created === 1 ? '' : 's'} started${skipped}.`);
       } else {
         status.replaceChildren('Starting the run…');
-        await postJson(`/api/v1/dags/${encodeURIComponent(dag)}/runs`, { date: date.value, params: p }, ctx.signal);
-        status.replaceChildren(`Started ${dag} for ${fmt.date(date.value)}.`);
+        const run = await postJson<Obj>(`/api/v1/dags/${encodeURIComponent(dag)}/runs`, { ...(date.value ? { date: date.value } : {}), params: p }, ctx.signal);
+        status.replaceChildren(`Started ${dag} for ${fmt.date(dsOf(run))}.`);
       }
       refresh();
     } catch (e) {
@@ -133,11 +135,30 @@ async function showRuns(el: HTMLElement, dag: string, ctx: PageContext): Promise
     runsTable.querySelectorAll('td[data-col="state"]').forEach(td => td.classList.add(`state-${(td.textContent ?? '').toLowerCase()}`));
     const open = list.find(r => dsOf(r) === openDs);
     const tasks = listOf<Obj>(open ? pick(open, 'tasks', 'taskInstances', 'task_instances') : null);
+    const active = ['queued', 'running'].includes(String(pick(open ?? {}, 'state', 'status') ?? '').toLowerCase());
     el.replaceChildren(title, runsTable, h('h3', {}, `Tasks on ${fmt.date(openDs)}`),
+      ...(active ? [cancelForm(dag, openDs, ctx, () => { lastShown.delete(el); void showRuns(el, dag, ctx); })] : []),
       tasks.length ? taskTable(dag, openDs, tasks, ctx) : h('p', { class: 'muted' }, 'No task instances recorded for this run.'));
   } catch (e) {
     el.replaceChildren(title, errorBox(e));
   }
+}
+
+/** Ends the shown run as failed (POST …/cancel): its running tries stop and its tasks not ended fail as cancelled. */
+function cancelForm(dag: string, ds: string, ctx: PageContext, refresh: () => void): HTMLElement {
+  const status = h('span', { role: 'status', 'aria-live': 'polite', 'data-testid': 'cancel-status' });
+  const button = h('button', { type: 'button', class: 'secondary' }, 'Cancel run');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await postJson(`/api/v1/dags/${encodeURIComponent(dag)}/runs/${encodeURIComponent(ds)}/cancel`, {}, ctx.signal);
+      refresh();
+    } catch (e) {
+      button.disabled = false;
+      status.replaceChildren(errorBox(e));
+    }
+  });
+  return h('div', { class: 'filters' }, button, status);
 }
 
 function taskTable(dag: string, ds: string, tasks: Obj[], ctx: PageContext): HTMLElement {

@@ -578,6 +578,53 @@ public sealed class DashboardTests(DashboardFixture f)
         p.AssertNoErrors();
     }
 
+    /// <summary>A run stuck on a source that never answers is ended from its page: the run shows failed and its
+    /// tasks say they were cancelled, as the API has them.</summary>
+    [Fact]
+    public async Task A_running_run_is_cancelled_from_the_pipelines_page()
+    {
+        // Accepts connections and never answers: the extract waits on it for its whole request timeout.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.TcpClient>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var client = await silent.AcceptTcpClientAsync();
+                lock (held)
+                {
+                    held.Add(client);
+                }
+            }
+        });
+        const string day = "2024-03-01";
+        var url = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
+        using (var created = await f.Http.PostAsJsonAsync("api/v1/dags/seller_catalog/runs",
+                   new { date = day, @params = new Dictionary<string, string> { ["seller_id"] = "SILENT-SELLER", ["api_url"] = url, ["api_key"] = "k" } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        await using var p = await DashboardPage.OpenAsync(f, $"/pipelines?dag=seller_catalog&ds={day}");
+        await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] tr:has(td[data-value='{day}']) td[data-col='state']")).ToHaveTextAsync("running", new() { Timeout = 15_000 });
+
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel run", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] tr:has(td[data-value='{day}']) td[data-col='state']")).ToHaveTextAsync("failed", new() { Timeout = 15_000 });
+        var run = await f.Http.GetFromJsonAsync<JsonElement>($"api/v1/dags/seller_catalog/runs/{day}");
+        Assert.Equal("failed", run.GetProperty("state").GetString());
+        var cancelled = run.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("error").GetString() == "cancelled by hand").Select(t => t.GetProperty("task").GetString()).ToList();
+        Assert.Contains("extract", cancelled);
+        await Assertions.Expect(p.Page.Locator("[data-testid='tasks-table'] td.task-error", new() { HasText = "cancelled by hand" })).ToHaveCountAsync(cancelled.Count);
+        await Assertions.Expect(p.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel run", Exact = true })).ToHaveCountAsync(0);
+        p.AssertNoErrors();
+        silent.Stop();
+        lock (held)
+        {
+            held.ForEach(c => c.Dispose());
+        }
+    }
+
     [Fact]
     public async Task Pipelines_and_catalog_pages_list_what_the_API_lists()
     {
