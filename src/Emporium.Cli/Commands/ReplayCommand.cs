@@ -5,6 +5,7 @@ using Emporium.Cli.Web;
 using Emporium.Configuration;
 using Emporium.Datasets;
 using Emporium.Lake;
+using Emporium.Log;
 using Emporium.Processing;
 using Emporium.Warehouse;
 using Spectre.Console;
@@ -44,7 +45,7 @@ public sealed class ReplayCommand : ICliCommand
                 Print(schema, results);
                 return 0;
             }
-            catch (Exception e) when (e is OffsetConflictException or ApiException or StartupException or BackendUnavailableException or HttpRequestException)
+            catch (Exception e) when (e is OffsetConflictException or ApiException or StartupException or BackendUnavailableException or HttpRequestException or IOException)
             {
                 await Console.Error.WriteLineAsync($"emporium replay: {e.Message}");
                 return 2;
@@ -64,11 +65,13 @@ public sealed class ReplayCommand : ICliCommand
         var options = EmporiumConfiguration.Load(dataDir);
         using var dirLock = DataDirLock.Acquire(dataDir);
         await using var warehouse = await BackendRegistry.CreateAsync<IWarehouse>(BackendAddresses.ForWarehouse(options), options, ct);
+        // The log says where it starts: a replay must not withdraw rows from before it, which retention deleted.
+        await using var log = await BackendRegistry.CreateAsync<IEventLog>(BackendAddresses.ForLog(options), options, ct);
         var lake = await BackendRegistry.CreateAsync<ILakeStore>(BackendAddresses.ForLake(options), options, ct);
         try
         {
             await warehouse.InitializeAsync(DatasetCatalog.All, ct);
-            return await new ReplayService(warehouse, lake).ReplayAsync(options.Ingest.ProcessorGroup, schema, from, partition, ct);
+            return await new ReplayService(warehouse, lake, log).ReplayAsync(options.Ingest.ProcessorGroup, schema, from, partition, ct);
         }
         finally
         {
@@ -94,9 +97,13 @@ public sealed class ReplayCommand : ICliCommand
                 r.Rewound ? $"{r.EffectiveOffset}" : $"{r.EffectiveOffset} (unchanged)", $"{r.DeletedSources}");
         }
         AnsiConsole.Write(table);
-        if (results.Any(r => r.Rewound && r.EffectiveOffset != r.RequestedOffset))
+        if (results.Any(r => r.Rewound && r.EffectiveOffset < r.RequestedOffset))
         {
             AnsiConsole.WriteLine("Batches commit atomically, so an offset inside a committed batch replays that whole batch.");
+        }
+        foreach (var r in results.Where(r => r.RequestedOffset < r.LogStartOffset))
+        {
+            AnsiConsole.WriteLine($"Partition {r.Partition.Partition}: the log starts at offset {r.LogStartOffset} (retention deleted the offsets before it), so the replay starts there and the rows of earlier offsets stay as they are.");
         }
         if (results.All(r => !r.Rewound))
         {

@@ -14,7 +14,7 @@ public sealed class ReplayEndpoints : IEndpointModule
 {
     public sealed record ReplayRequest(string? Dataset, long? FromOffset, int? Partition);
 
-    public sealed record ReplayRow(string Topic, int Partition, long RequestedOffset, long EffectiveOffset, long PreviousOffset, int DeletedSources);
+    public sealed record ReplayRow(string Topic, int Partition, long RequestedOffset, long EffectiveOffset, long PreviousOffset, int DeletedSources, long LogStartOffset);
 
     private const string Expected = "{\"dataset\": \"orders\", \"fromOffset\": N, \"partition\"?: P}";
 
@@ -63,7 +63,7 @@ public sealed class ReplayEndpoints : IEndpointModule
                 return Results.Json(new
                 {
                     dataset = schema.Name,
-                    partitions = results.Select(r => new ReplayRow(r.Partition.Topic, r.Partition.Partition, r.RequestedOffset, r.EffectiveOffset, r.PreviousOffset, r.DeletedSources)),
+                    partitions = results.Select(r => new ReplayRow(r.Partition.Topic, r.Partition.Partition, r.RequestedOffset, r.EffectiveOffset, r.PreviousOffset, r.DeletedSources, r.LogStartOffset)),
                 }, ApiErrors.Json);
             })
             .RequireScope(Scopes.Admin)
@@ -84,6 +84,7 @@ public sealed class ReplayEndpoints : IEndpointModule
         return doc.RootElement.GetProperty("partitions").EnumerateArray().Select(p => new ReplayResult(
             new TopicPartition(p.GetProperty("topic").GetString()!, p.GetProperty("partition").GetInt32()),
             p.GetProperty("requestedOffset").GetInt64(), p.GetProperty("effectiveOffset").GetInt64(),
-            p.GetProperty("previousOffset").GetInt64(), p.GetProperty("deletedSources").GetInt32())).ToList();
+            p.GetProperty("previousOffset").GetInt64(), p.GetProperty("deletedSources").GetInt32(),
+            p.TryGetProperty("logStartOffset", out var start) ? start.GetInt64() : 0)).ToList();
     }
 }

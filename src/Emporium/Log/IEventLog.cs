@@ -16,6 +16,12 @@ public interface IEventLog : IAsyncDisposable
     /// <summary>End offset (next offset to be written) of every partition of a topic.</summary>
     ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetEndOffsetsAsync(string topic, CancellationToken ct);
 
+    /// <summary>Oldest offset still stored in every partition of a topic: retention moves it forward, and what lies
+    /// before it can no longer be read (a replay must not withdraw rows it cannot read again). Default 0 everywhere,
+    /// for a log that deletes nothing.</summary>
+    async ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetStartOffsetsAsync(string topic, CancellationToken ct) =>
+        (await GetEndOffsetsAsync(topic, ct).ConfigureAwait(false)).ToDictionary(e => e.Key, _ => 0L);
+
     /// <summary>Whether a record sent with an Idempotency-Key can reach this log twice although every ingest process
     /// honours the key: when several ingest processes may share the log (a retry that reaches another one appends
     /// again), or when an append can fail after the backend persisted it (a Kafka delivery that timed out). The stream

@@ -11,8 +11,9 @@ namespace Emporium.Processing;
 /// Upsert datasets are idempotent under replay (the same keys get the same latest values). For append datasets
 /// (orders) the rows of every offset range at or after the new position are deleted in the same transaction that
 /// moves the offsets, so re-reading them cannot count a line twice. Batches are atomic units, so a position inside
-/// a committed range is moved back to the start of that range (reported as the effective offset).</summary>
-public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, ILogger? logger = null)
+/// a committed range is moved back to the start of that range (reported as the effective offset). Nothing before the
+/// log's start offset (where retention deleted segments) is withdrawn: its rows could not be read again.</summary>
+public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, IEventLog log, ILogger? logger = null)
 {
     private readonly LakeManifestStore _manifests = new(lake);
 
@@ -29,21 +30,34 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, ILogger
         var deleteSources = new List<string>();
 
         var ranges = await CommittedRangesAsync(schema, ct).ConfigureAwait(false);
+        var logStarts = committed.Count == 0 ? new Dictionary<TopicPartition, long>() : await log.GetStartOffsetsAsync(schema.Name, ct).ConfigureAwait(false);
         foreach (var (tp, current) in committed.OrderBy(kv => kv.Key.Partition))
         {
-            if (fromOffset >= current)
-            {
-                results.Add(new ReplayResult(tp, fromOffset, current, current, 0));
-                continue;
-            }
+            // Retention deleted what lies before the log's start: rows withdrawn from there could never come back.
+            var logStart = logStarts.GetValueOrDefault(tp);
+            var readable = Math.Max(fromOffset, logStart);
             var partitionRanges = ranges.Where(r => r.Partition == tp).ToList();
             // Back to a point no range straddles: the warehouse's batches and the lake's files need not share
             // boundaries (the lake re-reads what it lacked after a restart in batches of its own, and compaction
             // merges its ranges), and moving to one range's start can land inside another.
-            var effective = fromOffset;
+            var effective = readable;
             for (var earlier = Start(partitionRanges, effective); earlier < effective; earlier = Start(partitionRanges, effective))
             {
                 effective = earlier;
+            }
+            if (effective < logStart)
+            {
+                // A range holds offsets on both sides of the log's start: replay from past the end of such ranges.
+                effective = readable;
+                for (var later = End(partitionRanges, effective); later > effective; later = End(partitionRanges, effective))
+                {
+                    effective = later;
+                }
+            }
+            if (effective >= current)
+            {
+                results.Add(new ReplayResult(tp, fromOffset, current, current, 0, logStart));
+                continue;
             }
             var sources = schema.Mode == WriteMode.Append
                 ? partitionRanges.Where(r => r.First >= effective && r.IsWarehouseSource).Select(r => r.ToString()).Distinct().ToList()
@@ -51,7 +65,7 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, ILogger
             deleteSources.AddRange(sources);
             moved[tp] = effective;
             expected[tp] = current;
-            results.Add(new ReplayResult(tp, fromOffset, effective, current, sources.Count));
+            results.Add(new ReplayResult(tp, fromOffset, effective, current, sources.Count, logStart));
         }
         if (moved.Count == 0)
         {
@@ -84,6 +98,10 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, ILogger
     /// <summary>The start of the earliest range that holds <paramref name="offset"/> past its own start, or the offset.</summary>
     private static long Start(IEnumerable<RangeRef> ranges, long offset) =>
         ranges.Where(r => r.First < offset && offset <= r.Last).Select(r => r.First).DefaultIfEmpty(offset).Min();
+
+    /// <summary>The end (exclusive) of the latest range that holds <paramref name="offset"/> past its own start, or the offset.</summary>
+    private static long End(IEnumerable<RangeRef> ranges, long offset) =>
+        ranges.Where(r => r.First < offset && offset <= r.Last).Select(r => r.Last + 1).DefaultIfEmpty(offset).Max();
 
     /// <summary>Committed offset ranges known from the warehouse's <c>_source</c> values (append datasets) and the
     /// lake's manifests (all datasets).</summary>
@@ -125,7 +143,9 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, ILogger
 /// offset), or the unchanged position when there was nothing to replay.</param>
 /// <param name="PreviousOffset">The committed position before the replay.</param>
 /// <param name="DeletedSources">Append-dataset offset ranges whose rows were deleted for re-reading.</param>
-public sealed record ReplayResult(TopicPartition Partition, long RequestedOffset, long EffectiveOffset, long PreviousOffset, int DeletedSources)
+/// <param name="LogStartOffset">The oldest offset the log still holds in the partition; a replay never starts before
+/// it (retention deleted what lies before, so those rows stay as they are).</param>
+public sealed record ReplayResult(TopicPartition Partition, long RequestedOffset, long EffectiveOffset, long PreviousOffset, int DeletedSources, long LogStartOffset = 0)
 {
     public bool Rewound => EffectiveOffset < PreviousOffset;
 }

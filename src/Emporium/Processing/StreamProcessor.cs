@@ -302,7 +302,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var results = await new ReplayService(_warehouse, _lake, _logger)
+            var results = await new ReplayService(_warehouse, _lake, _log, _logger)
                 .ReplayAsync(_options.Group, schema, fromOffset, partition, ct).ConfigureAwait(false);
             await ResyncAsync(ct).ConfigureAwait(false);
             return results;

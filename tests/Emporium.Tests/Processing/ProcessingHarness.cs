@@ -16,8 +16,13 @@ public sealed class ProcessingHarness : IAsyncDisposable
 {
     private readonly TempDir _dir = new("processing");
     private readonly StreamProcessorOptions _options;
+    private readonly Func<EmbeddedLogOptions, EmbeddedLogOptions> _logOptions;
 
-    private ProcessingHarness(StreamProcessorOptions options) => _options = options;
+    private ProcessingHarness(StreamProcessorOptions options, Func<EmbeddedLogOptions, EmbeddedLogOptions>? logOptions)
+    {
+        _options = options;
+        _logOptions = logOptions ?? (o => o);
+    }
 
     public EmbeddedEventLog Log { get; private set; } = null!;
 
@@ -31,21 +36,23 @@ public sealed class ProcessingHarness : IAsyncDisposable
 
     /// <param name="lakeFlushInterval">The processor's <see cref="StreamProcessorOptions.LakeFlushInterval"/>; default zero,
     /// so the lake is written after every batch and a test sees it at once.</param>
-    public static async Task<ProcessingHarness> StartAsync(StreamProcessorOptions? options = null, TimeSpan? lakeFlushInterval = null)
+    /// <param name="logOptions">Changes to the embedded log's options (segment size, retention).</param>
+    public static async Task<ProcessingHarness> StartAsync(StreamProcessorOptions? options = null, TimeSpan? lakeFlushInterval = null,
+        Func<EmbeddedLogOptions, EmbeddedLogOptions>? logOptions = null)
     {
         var harness = new ProcessingHarness((options ?? new StreamProcessorOptions()) with
         {
             Partitions = 2,
             MaxWait = TimeSpan.FromMilliseconds(20),
             LakeFlushInterval = lakeFlushInterval ?? TimeSpan.Zero,
-        });
+        }, logOptions);
         await harness.OpenAsync();
         return harness;
     }
 
     private async Task OpenAsync()
     {
-        Log = await EmbeddedEventLog.OpenAsync(new EmbeddedLogOptions { Directory = _dir.Combine("log"), DefaultPartitions = 2 });
+        Log = await EmbeddedEventLog.OpenAsync(_logOptions(new EmbeddedLogOptions { Directory = _dir.Combine("log"), DefaultPartitions = 2 }));
         Warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = _dir.Combine("warehouse.duckdb") });
         Lake = new LocalLakeStore(_dir.Combine("lake"));
         Processor = new StreamProcessor(Log, Warehouse, Lake, _options with { TempDirectory = _dir.Combine("tmp") });

@@ -207,7 +207,7 @@ public sealed class StreamProcessorTests
         await h.DrainAsync();
 
         var partition = (await h.Warehouse.GetOffsetsAsync("stream", CancellationToken.None)).Keys.Max(k => k.Partition);
-        var results = await new ReplayService(h.Warehouse, h.Lake).ReplayAsync("stream", DatasetCatalog.Orders, 10, partition, CancellationToken.None);
+        var results = await new ReplayService(h.Warehouse, h.Lake, h.Log).ReplayAsync("stream", DatasetCatalog.Orders, 10, partition, CancellationToken.None);
         Assert.Equal([new TopicPartition("orders", partition)], results.Select(r => r.Partition));
         Assert.Equal(0, results[0].EffectiveOffset);
         Assert.True(results[0].DeletedSources > 1);

@@ -82,6 +82,12 @@ public sealed partial class EmbeddedEventLog : IEventLog
     public IReadOnlyDictionary<TopicPartition, long> GetStartOffsets(string topic) =>
         GetTopic(topic).Partitions.ToDictionary(p => p.Id, p => p.StartOffset);
 
+    public ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetStartOffsetsAsync(string topic, CancellationToken ct)
+    {
+        ThrowIfDisposed();
+        return ValueTask.FromResult(GetStartOffsets(topic));
+    }
+
     /// <summary>The segments of a partition, oldest first (for stats, lag and retention views).</summary>
     public IReadOnlyList<LogSegmentInfo> GetSegments(TopicPartition partition)
     {
