@@ -85,12 +85,14 @@ public sealed class LogCommand : ICliCommand
         {
             return await KafkaStatsAsync(address.Value, groups, ct);
         }
-        if (address.Path is null || !Directory.Exists(address.Path))
+        // An embedded address may carry retention parameters after '?'; they are not part of the folder.
+        var path = address.Path?.Split('?', 2)[0];
+        if (path is null || !Directory.Exists(path))
         {
             await Console.Error.WriteLineAsync($"emporium log stats: no log in {dataDir} yet ({address}): emporium up creates it; or give --dir or --log.");
             return 2;
         }
-        return await EmbeddedStatsAsync(address.Path, ct);
+        return await EmbeddedStatsAsync(path, ct);
     }
 
     private static async Task<int> EmbeddedStatsAsync(string path, CancellationToken ct)
