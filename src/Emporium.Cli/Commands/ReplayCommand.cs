@@ -32,12 +32,12 @@ public sealed class ReplayCommand : ICliCommand
             if (schema is null)
             {
                 await Console.Error.WriteLineAsync($"emporium replay: unknown dataset '{parse.GetValue(dataset)}'; known: {string.Join(", ", DatasetCatalog.Streamed.Select(d => d.Name))}");
-                return 1;
+                return 2;
             }
             if (parse.GetValue(from) < 0 || parse.GetValue(partition) is < 0)
             {
                 await Console.Error.WriteLineAsync("emporium replay: --from-offset and --partition must not be negative");
-                return 1;
+                return 2;
             }
             try
             {

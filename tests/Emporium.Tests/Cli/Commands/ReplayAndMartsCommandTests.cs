@@ -71,4 +71,18 @@ public sealed class ReplayAndMartsCommandTests
         await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });
         Assert.NotEqual(0, await Run([.. args, "--data", h.DataDir]));
     }
+
+    [Theory]
+    [InlineData("customers", "0", "emporium replay: unknown dataset 'customers'; known: categories, products, reviews, orders, dead_letters")]
+    [InlineData("orders", "-1", "emporium replay: --from-offset and --partition must not be negative")]
+    public async Task A_bad_dataset_or_offset_is_a_usage_error_like_load_and_send(string dataset, string offset, string message)
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });
+        await h.StopAsync();
+
+        var (code, text) = await Emporium.Tests.Batch.BatchCli.RunAsync("replay", dataset, "--from-offset", offset, "--data", h.DataDir);
+
+        Assert.Equal(2, code);
+        Assert.Equal(message, text.Trim());
+    }
 }
