@@ -40,6 +40,20 @@ public abstract class EventLogContract
         Assert.Equal(4, (await log.GetEndOffsetsAsync("reviews", CancellationToken.None))[new TopicPartition("reviews", 0)]);
     }
 
+    /// <summary>A replay reads where the log starts: a log that deleted nothing starts every partition at 0.</summary>
+    [Fact]
+    public async Task StartOffsetsAreZeroWhileNothingWasDeleted()
+    {
+        await using var log = await OpenAsync();
+        await CreateTopicAsync(log, "categories", 2);
+        await log.AppendAsync("categories", [Message("a", "1"), Message("b", "2"), Message("c", "3")], CancellationToken.None);
+
+        var starts = await log.GetStartOffsetsAsync("categories", CancellationToken.None);
+
+        Assert.Equal([new TopicPartition("categories", 0), new TopicPartition("categories", 1)], starts.Keys.OrderBy(k => k.Partition));
+        Assert.All(starts.Values, s => Assert.Equal(0, s));
+    }
+
     /// <summary>Also the acknowledgement check: every position an append returned is where that message is read.</summary>
     [Fact]
     public async Task EachPartitionHasDenseOffsetsAndKeepsPerKeyOrder()
