@@ -21,13 +21,19 @@ public sealed record DeadLetter(string RequestId, string Dataset, int Index, str
     /// (what most queries group by), all of them as a JSON array in <c>errors</c>.</summary>
     public CanonicalRecord ToRecord()
     {
-        var first = Errors.Count > 0 ? Errors[0] : new FieldError("", "rejected");
+        var errors = Errors.Select(e => new FieldError(Printable(e.Field), Printable(e.Error))).ToList();
+        var first = errors.Count > 0 ? errors[0] : new FieldError("", "rejected");
         return new CanonicalRecord(DatasetCatalog.DeadLetters,
         [
             RequestId, Dataset, (long)Index, first.Field.Length == 0 ? null : first.Field, first.Error,
-            JsonSerializer.Serialize(Errors, Json), Raw, Source, ReceivedAt.UtcDateTime,
+            JsonSerializer.Serialize(errors, Json), Printable(Raw), Source, ReceivedAt.UtcDateTime,
         ]);
     }
+
+    /// <summary>The text with each NUL character (U+0000) as U+FFFD: PostgreSQL's text cannot hold a NUL, and a dead
+    /// letter carrying one (a broken NDJSON line, a CSV field, the value quoted in a reason) failed every commit of
+    /// its batch, stopping the stream behind it.</summary>
+    private static string Printable(string text) => text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text;
 
     /// <summary>Reads back a row selected as <see cref="DeadLetterQuery.Columns"/>.</summary>
     public static DeadLetter FromRow(object?[] row) => new(

@@ -165,6 +165,12 @@ public static class ValueConverter
     private static ConvertedValue CleanText(ColumnSchema column, string text)
     {
         var span = text.AsSpan();
+        if (span.Contains('\0'))
+        {
+            // PostgreSQL's text cannot hold it: accepted, it failed every commit of the batch it was in, and the
+            // stream stopped behind it.
+            return ConvertedValue.Fail("contains a NUL character (U+0000), which text cannot hold");
+        }
         var trimmed = span.Trim();
         if (trimmed.IsEmpty)
         {
