@@ -71,6 +71,28 @@ public class IngestEndpointsTests
         Assert.Equal("quantity", letters[0]["field"]);
     }
 
+    [Theory]
+    [InlineData("application/x-ndjson", "\n")]
+    [InlineData("application/json", ",")]
+    public async Task A_lone_surrogate_escape_rejects_its_record_only(string contentType, string separator)
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, RecordNormalizer.Instance);
+        var records = new[] { OrderJson("S1"), OrderJson("S2\\ud800"), "{\"invoice_no\":\"S3\",\"quantity\":2,\"unit_price\":1.5,\"country\":\"\\udc00x\"}", OrderJson("S4") };
+        var body = string.Join(separator, records);
+
+        var response = await host.Client.PostAsync("/api/v1/ingest/orders", TestHost.Json(contentType == "application/json" ? $"[{body}]" : body, contentType));
+
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var json = await JsonOf(response);
+        Assert.Equal((2, 2), (json.GetProperty("accepted").GetInt32(), json.GetProperty("rejected").GetInt32()));
+        var errors = json.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal([1, 2], errors.Select(e => e.GetProperty("index").GetInt32()));
+        Assert.All(errors, e => Assert.Contains("not valid text: a \\u escape is half of a UTF-16 surrogate pair", e.GetProperty("error").GetString(), StringComparison.Ordinal));
+        Assert.Equal(["S1", "S4"], log.Messages("orders").Select(m => CanonicalJson.Deserialize(DatasetCatalog.Orders, m.Value.Span)["invoice_no"]));
+        Assert.Equal([1L, 2L], log.Messages(DatasetCatalog.DeadLetters.Name).Select(m => CanonicalJson.Deserialize(DatasetCatalog.DeadLetters, m.Value.Span)["record_index"]));
+    }
+
     [Fact]
     public async Task JsonArrayAndSingleObjectAreAccepted()
     {
