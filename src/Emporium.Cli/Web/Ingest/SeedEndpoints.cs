@@ -51,6 +51,13 @@ public sealed class SeedEndpoints : IEndpointModule
             return new IngestResponse(400, ApiErrors.ProblemJson(400, "expected one JSON object", reason, [ApiErrors.Field("body", reason)]));
         }
         var input = only;
+        if (HoldsBrokenText(item))
+        {
+            // The bulk route's reason; the item cannot be echoed (no text can hold it), and answering with it was a 500.
+            const string reason = "not valid text: a \\u escape is half of a UTF-16 surrogate pair";
+            await pipeline.RejectAsync(schema, only, new FieldError("$", reason), $"http:{path}", tag, ct);
+            return new IngestResponse(400, ApiErrors.ProblemJson(400, "invalid item", reason, [ApiErrors.Field("$", reason)]));
+        }
         // Field names match in any case here as everywhere else in ingest ("Date" is the seed's date too).
         if (withDate && item.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, "date", StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } dateField)
         {
@@ -76,6 +83,39 @@ public sealed class SeedEndpoints : IEndpointModule
             return ItemError(string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Error}")), first?.Field ?? "", item);
         }
         return new IngestResponse(201, item.GetRawText());
+    }
+
+    /// <summary>Whether a name or string in the item has a lone UTF-16 surrogate escape (<c>"\ud800"</c>): valid JSON
+    /// syntax, but reading it as text throws.</summary>
+    private static bool HoldsBrokenText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name; // decodes the name, which throws for a broken escape
+                        if (HoldsBrokenText(property.Value))
+                        {
+                            return true;
+                        }
+                    }
+                    return false;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().Any(HoldsBrokenText);
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return false;
+                default:
+                    return false;
+            }
+        }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(JsonElement).Assembly)
+        {
+            return true;
+        }
     }
 
     private static IngestResponse ItemError(string detail, string field, JsonElement item) =>

@@ -20,6 +20,24 @@ public class SeedEndpointsTests
         Assert.Equal(new DateTime(2023, 12, 31, 0, 0, 0, DateTimeKind.Utc), record["observed_at"]);
     }
 
+    [Theory]
+    [InlineData("/AmazonProduct", "{\"asin\":\"S\\ud800\",\"date\":\"31\\/12\\/2023 00:00\"}")]
+    [InlineData("/Category", "{\"id\":5,\"category_name\\udc00\":\"a\"}")]
+    public async Task A_lone_surrogate_escape_is_400_and_a_dead_letter(string path, string item)
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, RecordNormalizer.Instance);
+
+        var response = await host.Client.PostAsync(path, TestHost.Json(item));
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("not valid text: a \\u escape is half of a UTF-16 surrogate pair", json.GetProperty("detail").GetString());
+        Assert.Empty(log.Messages(path == "/Category" ? "categories" : "products"));
+        var letter = CanonicalJson.Deserialize(DatasetCatalog.DeadLetters, Assert.Single(log.Messages(DatasetCatalog.DeadLetters.Name)).Value.Span);
+        Assert.Equal(item, letter["raw"]);
+    }
+
     [Fact]
     public async Task BadDateIs400WithTheItemAndNothingAppended()
     {
