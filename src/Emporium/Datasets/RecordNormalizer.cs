@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Emporium.Datasets.Values;
+using Emporium.Diagnostics;
 
 namespace Emporium.Datasets;
 
@@ -44,18 +45,32 @@ public sealed class RecordNormalizer : IRecordNormalizer
         var matcher = FieldNameMatcher.For(schema);
         var count = schema.Columns.Count;
         var acc = new Accumulator(schema, count <= StackColumns ? stackalloc Slot[count] : new Slot[count]);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        var name = ReadOnlySpan<byte>.Empty;
+        var depth = reader.CurrentDepth;
+        try
         {
-            var name = reader.ValueSpan;
-            reader.Read();
-            if (matcher.TryMatchUtf8(name, out var match))
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                acc.Offer(match, ValueConverter.Convert(schema.Columns[match.Column], ref reader), name);
+                name = reader.ValueSpan;
+                reader.Read();
+                if (matcher.TryMatchUtf8(name, out var match))
+                {
+                    acc.Offer(match, ValueConverter.Convert(schema.Columns[match.Column], ref reader), name);
+                }
+                else
+                {
+                    reader.Skip();
+                }
             }
-            else
+        }
+        catch (Exception e) when (JsonErrorText.IsInvalidText(e))
+        {
+            // Only this record is refused (a dead letter, a quarantined row); it used to fail the request or the file.
+            // The reader is left at the record's end, as after a normal pass, so the caller reads on after it.
+            while (!(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth) && reader.Read())
             {
-                reader.Skip();
             }
+            return NormalizeResult.Fail(new FieldError(name.IsEmpty ? "$" : System.Text.Encoding.UTF8.GetString(name), JsonErrorText.InvalidTextReason(e)));
         }
         return acc.Finish();
     }

@@ -9,6 +9,26 @@ public static class JsonErrorText
     private const string WrongType = "The JSON value could not be converted to ";
     private const string Unknown = "a value of type ";
 
+    /// <summary>Whether System.Text.Json refused to turn a string into text: its syntax was valid, but a <c>\u</c>
+    /// escape is half of a UTF-16 surrogate pair (<c>\ud800</c> alone), which no text can hold. The reader throws only
+    /// when the string is read, as an <see cref="InvalidOperationException"/>, not a <see cref="JsonException"/>.</summary>
+    public static bool IsInvalidText(Exception error)
+    {
+        // Reading says "… missing low surrogate", writing wraps "Invalid surrogate value" in "could not be serialized".
+        for (var e = (Exception?)error; e is not null; e = e.InnerException)
+        {
+            if (e is InvalidOperationException or ArgumentException && e.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The reason given for a string <see cref="IsInvalidText"/> refused.</summary>
+    public static string InvalidTextReason(Exception error) =>
+        $"not valid text: a \\u escape is half of a UTF-16 surrogate pair ({FirstSentence(error.Message)})";
+
     /// <summary>The message up to the reader's position tail.</summary>
     public static string FirstSentence(string message)
     {

@@ -73,14 +73,6 @@ public static class IngestBodyParser
             unreadable = $"line {input.Line}{where}: not valid JSON: {JsonErrorText.FirstSentence(e.Message)}";
             return null;
         }
-        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(Utf8JsonReader).Assembly)
-        {
-            // The syntax is valid, but a string's \u escape is half of a UTF-16 surrogate pair (\ud800 alone), which
-            // no text can hold; the reader throws only when the string is read. It failed the whole request with a 500.
-            var line = input.Line > 0 ? $"line {input.Line}: " : "";
-            unreadable = $"{line}not valid text: a \\u escape is half of a UTF-16 surrogate pair ({JsonErrorText.FirstSentence(e.Message)})";
-            return null;
-        }
     }
 
     private static List<InputRecord> ParseJson(ReadOnlyMemory<byte> memory)

@@ -92,7 +92,18 @@ public sealed class SendFileReader : IDisposable
             if (row.Fields is not { } fields)
             {
                 // A JSON row borrows the reader's document, which the next step disposes: serialize it now.
-                yield return new Row(row.Position, JsonSerializer.SerializeToUtf8Bytes(row.Json), null, null);
+                byte[]? json = null;
+                string? invalid = null;
+                try
+                {
+                    json = JsonSerializer.SerializeToUtf8Bytes(row.Json);
+                }
+                catch (Exception e) when (Emporium.Diagnostics.JsonErrorText.IsInvalidText(e))
+                {
+                    // The row is refused here, as the server would refuse it; the rows around it are still sent.
+                    invalid = Emporium.Diagnostics.JsonErrorText.InvalidTextReason(e);
+                }
+                yield return new Row(row.Position, json, invalid, null);
                 continue;
             }
             buffer.SetLength(0);

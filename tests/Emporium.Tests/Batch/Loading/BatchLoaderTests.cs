@@ -108,6 +108,25 @@ public sealed class BatchLoaderTests
         Assert.All(entries, e => Assert.False(string.IsNullOrEmpty(e.GetProperty("reason").GetString())));
     }
 
+    /// <summary>A JSON string whose \u escape is half a surrogate pair is valid syntax that no text can hold: it
+    /// crashed the load with an unhandled exception; now only its row is quarantined, naming the field.</summary>
+    [Fact]
+    public async Task A_row_with_a_lone_surrogate_escape_is_quarantined_and_the_others_load()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("categories.ndjson");
+        File.WriteAllText(path, "{\"id\":801,\"category_name\":\"good one\"}\n{\"id\":802,\"category_name\":\"bad\\ud800\"}\n{\"id\":803,\"category_name\":\"good two\"}\n");
+
+        var file = (await h.LoadAsync(DatasetCatalog.Categories, path)).Files[0];
+
+        Assert.Equal((FileLoadStatus.Loaded, 2L, 1L), (file.Status, file.RowsLoaded, file.RowsRejected));
+        Assert.Equal([801L, 803L], (await h.RowsAsync("SELECT id FROM categories ORDER BY id")).Select(r => (long)r[0]!));
+        var entry = JsonDocument.Parse(File.ReadAllLines(h.LakeStore.Resolve(Assert.Single(file.Quarantine)))[0]).RootElement;
+        Assert.Equal(2L, entry.GetProperty("line").GetInt64());
+        Assert.Equal("category_name", entry.GetProperty("column").GetString());
+        Assert.StartsWith("category_name: not valid text: a \\u escape is half of a UTF-16 surrogate pair", entry.GetProperty("reason").GetString());
+    }
+
     [Fact]
     public async Task AFileThatBrokeOffIsRecordedAsFailedSoAReloadReportsItAgainWithoutDoublingRows()
     {

@@ -123,6 +123,25 @@ public class SendCommandTests
         }
     }
 
+    /// <summary>A row the client cannot serialize (a lone surrogate escape) stopped the whole send with
+    /// "could not be serialized"; it is now refused on its own and the rows around it are sent.</summary>
+    [Fact]
+    public async Task A_row_with_a_lone_surrogate_escape_is_refused_alone()
+    {
+        using var dir = new TempDir("surrogate");
+        var path = dir.Combine("categories.ndjson");
+        File.WriteAllText(path, "{\"id\":801,\"category_name\":\"good\"}\n{\"id\":802,\"category_name\":\"bad\\ud800\"}\n{\"id\":803,\"category_name\":\"also good\"}\n");
+
+        using var reader = await Open(path);
+        var rows = await reader.ReadAsync(CancellationToken.None).ToListAsync();
+
+        Assert.Equal(3, rows.Count);
+        Assert.NotNull(rows[0].Json);
+        Assert.Null(rows[1].Json);
+        Assert.StartsWith("not valid text: a \\u escape is half of a UTF-16 surrogate pair", rows[1].Error);
+        Assert.Equal(803, System.Text.Json.JsonDocument.Parse(rows[2].Json!).RootElement.GetProperty("id").GetInt32());
+    }
+
     [Fact]
     public async Task CsvRowsBecomeObjectsWithNullForEmptyFields()
     {
