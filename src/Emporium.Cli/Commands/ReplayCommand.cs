@@ -45,7 +45,7 @@ public sealed class ReplayCommand : ICliCommand
                 Print(schema, results);
                 return 0;
             }
-            catch (Exception e) when (e is OffsetConflictException or ApiException or StartupException or BackendUnavailableException or HttpRequestException or IOException)
+            catch (Exception e) when (e is OffsetConflictException or UnknownPartitionException or ApiException or StartupException or BackendUnavailableException or HttpRequestException or IOException)
             {
                 await Console.Error.WriteLineAsync($"emporium replay: {e.Message}");
                 return 2;

@@ -46,20 +46,19 @@ public sealed class ReplayEndpoints : IEndpointModule
                     return ApiErrors.Problem(400, "invalid offset", "fromOffset is required and must be >= 0; partition, when given, >= 0",
                         [ApiErrors.Field("fromOffset", "must be >= 0")]);
                 }
-                if (request.Partition is { } asked && backends.Log is { } log)
-                {
-                    var partitions = (await log.GetEndOffsetsAsync(schema.Name, ct)).Keys.Select(tp => tp.Partition).Order().ToList();
-                    if (partitions.Count > 0 && !partitions.Contains(asked))
-                    {
-                        return ApiErrors.Problem(400, "unknown partition", $"{schema.Name} has no partition {asked}; its partitions are {string.Join(", ", partitions)}",
-                            [ApiErrors.Field("partition", "no such partition")]);
-                    }
-                }
                 if (services.GetService<StreamProcessor>() is not { } processor)
                 {
                     return ApiErrors.Problem(503, "processor not running", "this server runs no stream processor", []);
                 }
-                var results = await processor.ReplayAsync(schema, request.FromOffset.Value, request.Partition, ct);
+                IReadOnlyList<ReplayResult> results;
+                try
+                {
+                    results = await processor.ReplayAsync(schema, request.FromOffset.Value, request.Partition, ct);
+                }
+                catch (UnknownPartitionException e)
+                {
+                    return ApiErrors.Problem(400, "unknown partition", e.Message, [ApiErrors.Field("partition", "no such partition")]);
+                }
                 return Results.Json(new
                 {
                     dataset = schema.Name,

@@ -17,10 +17,17 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, IEventL
 {
     private readonly LakeManifestStore _manifests = new(lake);
 
+    /// <exception cref="UnknownPartitionException">The topic has partitions and <paramref name="partition"/> is none of them.</exception>
     public async Task<IReadOnlyList<ReplayResult>> ReplayAsync(
         string group, DatasetSchema schema, long fromOffset, int? partition, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fromOffset);
+        if (partition is { } asked
+            && (await log.GetEndOffsetsAsync(schema.Name, ct).ConfigureAwait(false)).Keys.Select(tp => tp.Partition).Order().ToList() is { Count: > 0 } partitions
+            && !partitions.Contains(asked))
+        {
+            throw new UnknownPartitionException(schema.Name, asked, partitions);
+        }
         var committed = (await warehouse.GetOffsetsAsync(group, ct).ConfigureAwait(false))
             .Where(kv => kv.Key.Topic == schema.Name && (partition is null || kv.Key.Partition == partition))
             .ToDictionary(kv => kv.Key, kv => kv.Value);

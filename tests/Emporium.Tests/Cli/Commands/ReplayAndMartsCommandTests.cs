@@ -57,6 +57,11 @@ public sealed class ReplayAndMartsCommandTests
 
         Assert.True(code == 0, text);
         Assert.Contains("Nothing to replay: no partition was processed past offset 999999.", text, StringComparison.Ordinal);
+
+        // A partition the topic does not have is a typo, refused as through a server (it said "Nothing to replay").
+        var (badCode, bad) = await Emporium.Tests.Batch.BatchCli.RunAsync("replay", "orders", "--from-offset", "0", "--partition", "9", "--data", h.DataDir);
+        Assert.Equal(2, badCode);
+        Assert.Contains("emporium replay: orders has no partition 9; its partitions are 0", bad, StringComparison.Ordinal);
     }
 
     [Theory]
