@@ -19,6 +19,10 @@ public sealed record FileProbe(
 {
     public const int HeadSize = 64 * 1024;
 
+    /// <summary>Whether a 0x00 byte occurs anywhere: a text file holding one (U+0000) must take the path whose
+    /// normalizer refuses such values, since PostgreSQL's text cannot hold them.</summary>
+    public bool HasNul { get; init; }
+
     public static async Task<FileProbe> RunAsync(string path, CancellationToken ct)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
@@ -38,12 +42,14 @@ public sealed record FileProbe(
         var chars = ArrayPool<char>.Shared.Rent((1 << 20) + 8);
         long offset = 0;
         long firstInvalid = -1;
+        var hasNul = false;
         try
         {
             int read;
             while ((read = await stream.ReadAsync(buffer.AsMemory(0, buffer.Length), ct)) > 0)
             {
                 sha?.AppendData(buffer, 0, read);
+                hasNul = hasNul || buffer.AsSpan(0, read).Contains((byte)0);
                 if (head.Length < HeadSize)
                 {
                     head.Write(buffer, 0, (int)Math.Min(read, HeadSize - head.Length));
@@ -79,7 +85,7 @@ public sealed record FileProbe(
             ArrayPool<char>.Shared.Return(chars);
         }
         var headBytes = head.ToArray();
-        return new FileProbe(sha is null ? "" : Convert.ToHexStringLower(sha.GetHashAndReset()), offset, headBytes, firstInvalid < 0, firstInvalid, BomOf(headBytes));
+        return new FileProbe(sha is null ? "" : Convert.ToHexStringLower(sha.GetHashAndReset()), offset, headBytes, firstInvalid < 0, firstInvalid, BomOf(headBytes)) { HasNul = hasNul };
     }
 
     private static int BomOf(ReadOnlySpan<byte> head) => head switch

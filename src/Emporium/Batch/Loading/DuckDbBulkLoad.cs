@@ -50,6 +50,8 @@ internal static class DuckDbBulkLoad
         (format is FileFormat.Parquet
             || (format is FileFormat.Csv or FileFormat.Tsv
                 && probe.IsValidUtf8
+                // DuckDB keeps a NUL inside a value, which the normalizer refuses: such a file takes the normalizer's path.
+                && !probe.HasNul
                 && probe.Head is not ([0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
                 && !HasBareCarriageReturn(probe.Head)))
         && request.Constants is not { Count: > 0 }

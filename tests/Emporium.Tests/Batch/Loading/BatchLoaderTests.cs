@@ -127,6 +127,24 @@ public sealed class BatchLoaderTests
         Assert.StartsWith("category_name: not valid text: a \\u escape is half of a UTF-16 surrogate pair", entry.GetProperty("reason").GetString());
     }
 
+    /// <summary>A CSV value holding U+0000 took DuckDB's bulk path, which keeps it, while every other path refuses it
+    /// (PostgreSQL's text cannot hold it): such a file now takes the normalizer's path and only that row is refused.</summary>
+    [Fact]
+    public async Task A_csv_row_with_a_nul_character_is_quarantined_as_on_every_other_path()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("categories.csv");
+        // Past the head the format is sniffed from (a NUL there makes the file binary and refused whole).
+        File.WriteAllLines(path, ["id,category_name", .. Enumerable.Range(1, 5000).Select(i => $"{i},Category number {i}"), "5001,Fab\0ric", "5002,Crafts"]);
+
+        var file = (await h.LoadAsync(DatasetCatalog.Categories, path)).Files[0];
+
+        Assert.Equal((FileLoadStatus.Loaded, 5001L, 1L, false), (file.Status, file.RowsLoaded, file.RowsRejected, file.Bulk));
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM categories WHERE id = 5001"));
+        var entry = JsonDocument.Parse(File.ReadAllLines(h.LakeStore.Resolve(Assert.Single(file.Quarantine)))[0]).RootElement;
+        Assert.Contains("contains a NUL character (U+0000)", entry.GetProperty("reason").GetString());
+    }
+
     [Fact]
     public async Task AFileThatBrokeOffIsRecordedAsFailedSoAReloadReportsItAgainWithoutDoublingRows()
     {
