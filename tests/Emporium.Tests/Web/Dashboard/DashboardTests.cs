@@ -495,23 +495,11 @@ public sealed class DashboardTests(DashboardFixture f)
         await using var p = await DashboardPage.OpenAsync(f, "/sql");
         // The first query's answer is held back until the second has been shown: a slow query overtaken by a quick
         // one. Its answer used to arrive last and replace the quick one's rows under the quick one's text.
-        var held = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await p.Page.RouteAsync("**/api/v1/query", async route =>
-        {
-            if (!held.Task.IsCompleted)
-            {
-                held.SetResult(route);
-                return;
-            }
-            await route.ContinueAsync();
-        });
+        var held = await HeldFirstQuery.StartAsync(p.Page);
         var input = p.Page.GetByRole(AriaRole.Textbox, new() { Name = "SQL", Exact = true });
         await input.FillAsync("SELECT 'first' AS which");
         await p.Page.GetByTestId("run-sql").ClickAsync();
-        var first = (await held.Task).Request;
-        var outcome = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        p.Page.RequestFailed += (_, r) => { if (r == first) outcome.TrySetResult($"failed: {r.Failure}"); };
-        p.Page.RequestFinished += (_, r) => { if (r == first) outcome.TrySetResult("finished"); };
+        await held.Route;
 
         await input.FillAsync("SELECT 'second' AS which");
         await input.PressAsync("Control+Enter");
@@ -521,14 +509,14 @@ public sealed class DashboardTests(DashboardFixture f)
         // The overtaken query is given up (its request aborted, so the server stops it too), not shown late.
         try
         {
-            await (await held.Task).FulfillAsync(new() { Status = 200, ContentType = "application/json",
+            await (await held.Route).FulfillAsync(new() { Status = 200, ContentType = "application/json",
                 Body = """{"columns":[{"name":"which","type":"varchar"}],"rows":[["first"]],"truncated":false}""" });
         }
         catch (PlaywrightException)
         {
             // Already aborted by the page: nothing left to answer.
         }
-        Assert.StartsWith("failed", await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+        Assert.StartsWith("failed", await held.Outcome.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
         await Assertions.Expect(cell).ToHaveTextAsync("second");
         await Assertions.Expect(p.Page.GetByTestId("run-sql")).ToBeEnabledAsync();
         await Assertions.Expect(p.Page.GetByTestId("sql-status")).ToContainTextAsync("1 row");
@@ -541,23 +529,11 @@ public sealed class DashboardTests(DashboardFixture f)
         var asins = (await MartTable.QueryAsync(f.Http, "SELECT asin FROM products ORDER BY asin LIMIT 2")).Texts("asin");
         await using var p = await DashboardPage.OpenAsync(f, "/products");
         // The first lookup's answer is held back until the second has been shown, as a slow answer overtaken.
-        var held = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await p.Page.RouteAsync("**/api/v1/query", async route =>
-        {
-            if (!held.Task.IsCompleted)
-            {
-                held.SetResult(route);
-                return;
-            }
-            await route.ContinueAsync();
-        });
+        var held = await HeldFirstQuery.StartAsync(p.Page);
         var input = p.Page.GetByRole(AriaRole.Searchbox, new() { Name = "ASIN", Exact = true });
         await input.FillAsync(asins[0]);
         await input.PressAsync("Enter");
-        var first = (await held.Task).Request;
-        var outcome = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        p.Page.RequestFailed += (_, r) => { if (r == first) outcome.TrySetResult($"failed: {r.Failure}"); };
-        p.Page.RequestFinished += (_, r) => { if (r == first) outcome.TrySetResult("finished"); };
+        await held.Route;
 
         await input.FillAsync(asins[1]);
         await input.PressAsync("Enter");
@@ -567,13 +543,13 @@ public sealed class DashboardTests(DashboardFixture f)
         // The overtaken lookup is given up, not shown late under the second ASIN.
         try
         {
-            await (await held.Task).ContinueAsync();
+            await (await held.Route).ContinueAsync();
         }
         catch (PlaywrightException)
         {
             // Already aborted by the page.
         }
-        Assert.StartsWith("failed", await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+        Assert.StartsWith("failed", await held.Outcome.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
         await Assertions.Expect(asinCell).ToHaveTextAsync(asins[1]);
         p.AssertNoErrors();
     }
