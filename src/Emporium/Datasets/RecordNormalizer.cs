@@ -102,6 +102,9 @@ public sealed class RecordNormalizer : IRecordNormalizer
         _ => "nothing",
     };
 
+    /// <summary>The error of a field given twice in one object with different values.</summary>
+    public const string DuplicateField = "given twice in the record with different values";
+
     private enum SlotState : byte
     {
         Absent,
@@ -131,7 +134,19 @@ public sealed class RecordNormalizer : IRecordNormalizer
                 var needsName = converted.Error is not null || (converted.IsEmpty && schema.Columns[match.Column].Required);
                 SetError(match.Column, converted, needsName ? FieldNameMatcher.DecodeJsonName(rawName) : null);
             }
+            else if (Conflicts(match, converted))
+            {
+                (_errors ??= new FieldError?[schema.Columns.Count])[match.Column] = new FieldError(FieldNameMatcher.DecodeJsonName(rawName), DuplicateField);
+            }
         }
+
+        /// <summary>The same field twice in one object (<c>{"asin":"A","asin":"B"}</c>) with two values: which one the
+        /// sender meant cannot be told, so the record is refused rather than the first value silently kept. The same
+        /// value twice is harmless.</summary>
+        private readonly bool Conflicts(FieldNameMatcher.Match match, ConvertedValue converted) =>
+            !converted.IsEmpty && converted.Error is null
+            && _slots[match.Column] is { State: SlotState.Filled } slot && slot.Rank == match.Rank
+            && !Equals(_values[match.Column], converted.Value);
 
         public void Offer(FieldNameMatcher.Match match, ConvertedValue converted, string name)
         {

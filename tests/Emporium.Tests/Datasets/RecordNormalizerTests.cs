@@ -36,6 +36,19 @@ public sealed class RecordNormalizerTests
         Assert.Equal(12.5, result.Record!["list_price"]);
     }
 
+    /// <summary>One field twice with two values used to keep the first silently; which one the sender meant cannot be
+    /// told. Twice with one value (however the name is spelled) is harmless, and an alias does not count as a repeat.</summary>
+    [Fact]
+    public void A_field_given_twice_with_different_values_is_refused()
+    {
+        var twice = SingleError(Json(DatasetCatalog.Categories, """{"id":1,"category_name":"Bedding","Category_Name":"Toys"}"""));
+        Assert.Equal(new FieldError("Category_Name", RecordNormalizer.DuplicateField), twice);
+
+        var same = Json(DatasetCatalog.Categories, """{"id":1,"category_name":"Bedding","categoryName":"Bedding","id":1.0}""");
+        Assert.True(same.IsValid, string.Join("; ", same.Errors));
+        Assert.Equal([1L, "Bedding"], same.Record!.Values);
+    }
+
     [Fact]
     public void IgnoresUnknownFields()
     {
