@@ -103,8 +103,11 @@ public sealed partial class DagEngine
             Store.Save(run with { State = failed ? RunState.Failed : RunState.Success, EndedAt = now });
             active.Remove(run.Key);
             own.Remove(run.Key);
-            // A run triggered before its interval ended may be due for its re-run now (ScheduleDag).
-            nextScheduleCheck.Remove(dag.Name);
+            if (StartedEarly(dag.ScheduleInterval, run))
+            {
+                // Its re-run may be due now (ScheduleDag); any other run leaves the schedule as it was.
+                nextScheduleCheck.Remove(dag.Name);
+            }
             log.LogInformation("DAG run {Run} {State}", run.Key, failed ? "failed" : "succeeded");
         }
         return finished;
@@ -189,7 +192,7 @@ public sealed partial class DagEngine
             {
                 CreateRun(dag, key, RunTypes.Scheduled, new Dictionary<string, string?>(), previous: null, now);
             }
-            else if (existing.QueuedAt < schedule.IntervalEnd(logicalDate) && existing.State.IsTerminal())
+            else if (StartedEarly(schedule, existing) && existing.State.IsTerminal())
             {
                 // Run by hand before its interval ended, it read part of the interval's data: the scheduler's run
                 // re-runs it in place now that the data is whole (with the parameters it was given), or the day would
@@ -201,6 +204,10 @@ public sealed partial class DagEngine
         nextScheduleCheck[dag.Name] = wakeAt;
         return wakeAt;
     }
+
+    /// <summary>Queued before its interval ended (by hand: the scheduler and backfills wait for the end), so it read
+    /// part of the interval's data.</summary>
+    private static bool StartedEarly(DagSchedule schedule, DagRunInfo run) => run.QueuedAt < schedule.IntervalEnd(run.LogicalDate);
 
     private DagRunInfo CreateRun(Dag dag, RunKey key, string runType, IReadOnlyDictionary<string, string?> runParams, DagRunInfo? previous, DateTime now)
     {

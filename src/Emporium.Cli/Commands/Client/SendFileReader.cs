@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Emporium.Batch.Formats;
+using Emporium.Diagnostics;
 
 namespace Emporium.Cli.Commands.Client;
 
@@ -98,10 +99,10 @@ public sealed class SendFileReader : IDisposable
                 {
                     json = JsonSerializer.SerializeToUtf8Bytes(row.Json);
                 }
-                catch (Exception e) when (Emporium.Diagnostics.JsonErrorText.IsInvalidText(e))
+                catch (Exception e) when (JsonErrorText.IsInvalidText(e))
                 {
                     // The row is refused here, as the server would refuse it; the rows around it are still sent.
-                    invalid = Emporium.Diagnostics.JsonErrorText.InvalidTextReason(e);
+                    invalid = JsonErrorText.InvalidTextReason(e);
                 }
                 yield return new Row(row.Position, json, invalid, null);
                 continue;
