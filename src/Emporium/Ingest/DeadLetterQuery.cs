@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Warehouse;
 
@@ -9,7 +10,7 @@ namespace Emporium.Ingest;
 /// before it).</summary>
 public sealed class DeadLetterQuery(IWarehouse warehouse)
 {
-    /// <summary>The columns <see cref="DeadLetter.FromRow"/> expects, in order.</summary>
+    /// <summary>The columns <see cref="FromRow"/> expects, in order.</summary>
     public const string Columns = "request_id, dataset, record_index, errors, raw, source, received_at";
 
     private static readonly string Table = "\"" + DatasetCatalog.DeadLetters.Name + "\"";
@@ -21,7 +22,7 @@ public sealed class DeadLetterQuery(IWarehouse warehouse)
         var sql = string.Create(CultureInfo.InvariantCulture,
             $"SELECT {Columns} FROM {Table}{Where(dataset)} ORDER BY received_at DESC, request_id DESC, record_index DESC LIMIT {limit}");
         var result = await warehouse.QueryAsync(sql, ct).ConfigureAwait(false);
-        return result.Rows.Select(DeadLetter.FromRow).ToList();
+        return result.Rows.Select(FromRow).ToList();
     }
 
     /// <summary>Dead letters stored, optionally of one dataset.</summary>
@@ -33,4 +34,14 @@ public sealed class DeadLetterQuery(IWarehouse warehouse)
 
     private static string Where(string? dataset) =>
         dataset is null ? "" : $" WHERE lower(dataset) = {SqlLiteral.Text(dataset.ToLowerInvariant())}";
+
+    /// <summary>Reads back a row selected as <see cref="Columns"/>.</summary>
+    private static DeadLetter FromRow(object?[] row) => new(
+        (string)row[0]!,
+        (string)row[1]!,
+        (int)WarehouseValues.Long(row[2]),
+        row[5] as string ?? "",
+        new DateTimeOffset(WarehouseValues.Utc(row[6])),
+        row[3] is string errors ? JsonSerializer.Deserialize<List<FieldError>>(errors, DeadLetter.Json) ?? [] : [],
+        row[4] as string ?? "");
 }

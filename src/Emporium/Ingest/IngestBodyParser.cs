@@ -13,9 +13,6 @@ namespace Emporium.Ingest;
 /// same reader pass that normalizes it (<see cref="Normalize"/>).</summary>
 public static class IngestBodyParser
 {
-    /// <summary>Dead letters keep at most this many characters of the original record.</summary>
-    public const int MaxRawChars = 8192;
-
     private static readonly JsonReaderOptions ReaderOptions = new() { AllowMultipleValues = true, MaxDepth = 64 };
 
     /// <summary>The records of a body. They are slices of <paramref name="body"/>, which must stay unchanged while
@@ -164,7 +161,7 @@ public static class IngestBodyParser
             {
                 records.Add(InputRecord.Broken(records.Count,
                     $"line {lineNumber}: not valid UTF-8 (invalid byte sequence at byte {bad + 1} of the line, byte {lineStart + bad} of the body)",
-                    Encoding.UTF8.GetString(line[..Math.Min(line.Length, MaxRawChars)])));
+                    Encoding.UTF8.GetString(line[..Math.Min(line.Length, DeadLetter.MaxRawChars)])));
                 continue;
             }
             records.Add(InputRecord.FromLine(records.Count, lineNumber, memory.Slice(lineStart, length)));
@@ -211,8 +208,7 @@ public static class IngestBodyParser
 
     private static string Raw(ReadOnlySpan<byte> utf8)
     {
-        var text = Encoding.UTF8.GetString(utf8);
-        return text.Length <= MaxRawChars ? text : text[..MaxRawChars];
+        return DeadLetter.Cut(Encoding.UTF8.GetString(utf8));
     }
 
     private static string Describe(JsonTokenType kind) => kind switch

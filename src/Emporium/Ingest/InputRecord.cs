@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Emporium.Datasets;
 
 namespace Emporium.Ingest;
 
@@ -38,8 +39,7 @@ public sealed class InputRecord
     {
         get
         {
-            var text = _raw ?? Encoding.UTF8.GetString(Json.Span.Trim(" \t\r\n"u8));
-            return text.Length <= IngestBodyParser.MaxRawChars ? text : text[..IngestBodyParser.MaxRawChars];
+            return DeadLetter.Cut(_raw ?? Encoding.UTF8.GetString(Json.Span.Trim(" \t\r\n"u8)));
         }
     }
 

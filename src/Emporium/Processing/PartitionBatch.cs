@@ -41,6 +41,24 @@ internal sealed record PartitionBatch(
         };
     }
 
+    /// <summary>The part before <paramref name="offset"/>; null when nothing is.</summary>
+    public PartitionBatch? Before(long offset)
+    {
+        if (offset > Last)
+        {
+            return this;
+        }
+        if (offset <= First)
+        {
+            return null;
+        }
+        return this with
+        {
+            Entries = Entries.Where(e => e.Offset < offset).ToList(),
+            Records = Records.Where(r => r.Offset < offset).ToList(),
+        };
+    }
+
     /// <summary>Consecutive batches of one partition as one (the lake writes what several warehouse batches committed).</summary>
     public static PartitionBatch Concat(IReadOnlyList<PartitionBatch> batches) =>
         batches.Count == 1

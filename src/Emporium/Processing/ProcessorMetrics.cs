@@ -13,6 +13,7 @@ public sealed class ProcessorMetrics(StreamProcessor processor) : IMetricsSource
         writer.Counter("emporium_processor_rows_total", "Warehouse rows written after hooks and dedupe", s.Rows);
         writer.Counter("emporium_processor_failures_total", "Batches that failed and were retried", s.Failures);
         writer.Counter("emporium_processor_poison_records_total", "Entries that were not canonical JSON", s.PoisonRecords);
+        writer.Counter("emporium_processor_refused_records_total", "Records the warehouse refused, kept as dead letters", s.RefusedRecords);
         writer.Counter("emporium_processor_retried_records_total", "Entries dropped as a second copy of a record sent with an Idempotency-Key", s.RetriedRecords);
         writer.Gauge("emporium_processor_batch_latency_seconds", "Fetch-to-commit time of the last batch", s.LastBatchLatency.TotalSeconds);
         writer.Gauge("emporium_processor_freshness_seconds", "Append-to-commit time of recent records", s.FreshnessP50.TotalSeconds, ("quantile", "0.5"));

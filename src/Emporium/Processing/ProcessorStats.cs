@@ -6,6 +6,7 @@ namespace Emporium.Processing;
 /// <param name="Rows">Rows written to the warehouse since start (after hooks and in-batch dedupe).</param>
 /// <param name="Failures">Batches that failed and were retried.</param>
 /// <param name="PoisonRecords">Entries that could not be decoded as canonical JSON (kept in the raw zone only).</param>
+/// <param name="RefusedRecords">Records the warehouse refused (kept as dead letters, and in the lake).</param>
 /// <param name="RetriedRecords">Entries dropped because an earlier entry carried the same ingest tag (a request sent
 /// again under its Idempotency-Key that reached another ingest process, or a Kafka message appended twice).</param>
 /// <param name="LastBatchLatency">Fetch-to-commit time of the last batch.</param>
@@ -27,6 +28,7 @@ public sealed record ProcessorStats(
     long Rows,
     long Failures,
     long PoisonRecords,
+    long RefusedRecords,
     long RetriedRecords,
     TimeSpan LastBatchLatency,
     TimeSpan LastFreshness,

@@ -11,7 +11,7 @@ internal sealed class StatsCollector
     private readonly double[] _freshnessMs = new double[Window];
     private int _samples;
     private int _next;
-    private long _batches, _records, _rows, _failures, _poison, _retried, _lakeFlushes, _lakeRecords, _compactions, _filesCompacted;
+    private long _batches, _records, _rows, _failures, _poison, _refused, _retried, _lakeFlushes, _lakeRecords, _compactions, _filesCompacted;
     private int _lakePending;
     private IReadOnlyDictionary<TopicPartition, long> _lakePositions = new Dictionary<TopicPartition, long>();
     private TimeSpan _lastLatency, _lastFreshness;
@@ -93,6 +93,14 @@ internal sealed class StatsCollector
         }
     }
 
+    public void Refused()
+    {
+        lock (_gate)
+        {
+            _refused++;
+        }
+    }
+
     public void Retried(int records)
     {
         lock (_gate)
@@ -107,7 +115,7 @@ internal sealed class StatsCollector
         {
             var sorted = _freshnessMs.AsSpan(0, _samples).ToArray();
             Array.Sort(sorted);
-            return new ProcessorStats(_batches, _records, _rows, _failures, _poison, _retried, _lastLatency, _lastFreshness,
+            return new ProcessorStats(_batches, _records, _rows, _failures, _poison, _refused, _retried, _lastLatency, _lastFreshness,
                 Percentile(sorted, 0.50), Percentile(sorted, 0.99), _lastCommit, _positions, _lastError,
                 _lakeFlushes, _lakeRecords, Volatile.Read(ref _lakePending), _lakePositions, _compactions, _filesCompacted);
         }

@@ -36,7 +36,7 @@ public sealed partial class StreamProcessor
                     .OfType<PartitionBatch>().ToList();
                 if (batches.Count > 0)
                 {
-                    await CommitAsync(consumer, batches, ct).ConfigureAwait(false);
+                    await CommitOrIsolateAsync(consumer, batches, ct).ConfigureAwait(false);
                     _stats.Retried(retried);
                     count = batches.Sum(b => b.Entries.Count);
                     var committedAt = _time.GetUtcNow();

@@ -112,7 +112,10 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         {
             await _log.EnsureTopicAsync(schema.Name, _options.Partitions, ct).ConfigureAwait(false);
         }
-        await _warehouse.InitializeAsync(_options.Datasets, ct).ConfigureAwait(false);
+        // The dead letters' table too, even when this processor does not land their topic: records the warehouse
+        // refuses are kept there.
+        var tables = _options.Datasets.Any(d => d.Name == DatasetCatalog.DeadLetters.Name) ? _options.Datasets : [.. _options.Datasets, DatasetCatalog.DeadLetters];
+        await _warehouse.InitializeAsync(tables, ct).ConfigureAwait(false);
         _consumer ??= _log.OpenConsumer(_options.Group, _options.Datasets.Select(d => d.Name).ToArray());
         await ResyncAsync(ct).ConfigureAwait(false);
     }

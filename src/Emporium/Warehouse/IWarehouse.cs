@@ -18,7 +18,8 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>Stored next-offsets of a consumer group.</summary>
     Task<IReadOnlyDictionary<TopicPartition, long>> GetOffsetsAsync(string group, CancellationToken ct);
 
-    /// <summary>Writes rows and offsets in one transaction.</summary>
+    /// <summary>Writes rows and offsets in one transaction. Throws <see cref="RowsRefusedException"/> when the
+    /// warehouse refuses the rows themselves (nothing is written then).</summary>
     Task CommitAsync(WarehouseBatch batch, CancellationToken ct);
 
     /// <summary>Claims ingest tags for log entries, in a transaction of its own, and returns the entry holding each

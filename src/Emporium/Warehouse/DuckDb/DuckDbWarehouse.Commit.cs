@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using Emporium.Datasets;
 using static Emporium.Warehouse.DuckDb.DuckDbSql;
 
@@ -18,6 +19,20 @@ public sealed partial class DuckDbWarehouse
     public async Task CommitAsync(WarehouseBatch batch, CancellationToken ct)
     {
         using var parallel = batch.Rows.Sum(r => r.Records.Count) >= ParallelCommitRows ? _threads.Enter() : default;
+        try
+        {
+            await CommitRowsAsync(batch, ct).ConfigureAwait(false);
+        }
+        // The rows' own fault (a constraint, a value its types cannot hold); I/O, memory and transaction errors are
+        // not, and those batches are retried as they are.
+        catch (DuckDBException e) when (e.ErrorType is DuckDBErrorType.Constraint or DuckDBErrorType.Conversion or DuckDBErrorType.OutOfRange or DuckDBErrorType.Decimal)
+        {
+            throw new RowsRefusedException(e.Message, null, e);
+        }
+    }
+
+    private async Task CommitRowsAsync(WarehouseBatch batch, CancellationToken ct)
+    {
         await InWriteTransactionAsync((tx, loadedAt) =>
         {
             CheckExpectedOffsets(batch);

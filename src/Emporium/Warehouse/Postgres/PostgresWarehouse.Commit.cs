@@ -11,6 +11,26 @@ public sealed partial class PostgresWarehouse
 
     public async Task CommitAsync(WarehouseBatch batch, CancellationToken ct)
     {
+        try
+        {
+            await CommitRowsAsync(batch, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (IsRefusal(e))
+        {
+            throw new RowsRefusedException(e.MessageText, e.ColumnName, e);
+        }
+    }
+
+    /// <summary>Errors of the data itself: class 22 (data exception: a value out of range, a character the encoding
+    /// cannot hold), class 23 (a constraint, e.g. one an operator added) and class 54 (a limit, e.g. a key too long
+    /// for its index). Connection, lock and server errors are not: those batches are retried as they are.</summary>
+    private static bool IsRefusal(PostgresException e) =>
+        e.SqlState.StartsWith("22", StringComparison.Ordinal)
+        || e.SqlState.StartsWith("23", StringComparison.Ordinal)
+        || e.SqlState.StartsWith("54", StringComparison.Ordinal);
+
+    private async Task CommitRowsAsync(WarehouseBatch batch, CancellationToken ct)
+    {
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         // One writer per consumer group at a time, across processes: the fence check and the offset write cannot
