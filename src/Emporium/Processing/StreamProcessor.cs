@@ -154,12 +154,18 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     private async Task RunAsync(CancellationToken ct)
     {
         var limit = _options.MaxBatchRecords;
+        var failing = new FailureStreak();
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 var started = _time.GetTimestamp();
                 var landed = await RunOnceAsync(limit, ct).ConfigureAwait(false);
+                if (failing.Count > 0)
+                {
+                    _logger.LogInformation("processor batches commit again after {Failures} failed attempts", failing.Count);
+                    failing = new FailureStreak();
+                }
                 // A full batch means a backlog: the next one may be twice as large, up to the catch-up limit; any
                 // batch that is not full returns to the normal size (and, while caught up, to the batch interval).
                 var behind = landed >= limit;
@@ -184,10 +190,19 @@ public sealed partial class StreamProcessor : IAsyncDisposable
             catch (Exception e)
             {
                 _stats.Failed(e.Message);
-                _logger.LogError(e, "processor batch failed; retrying in {Delay}", _options.RetryDelay);
+                var delay = failing.Next(_options.RetryDelay, _options.MaxRetryDelay);
+                // The stack trace once per kind of failure: a warehouse down for an hour is one error, not thousands.
+                if (failing.IsNew(e.Message))
+                {
+                    _logger.LogError(e, "processor batch failed; retrying in {Delay}", delay);
+                }
+                else
+                {
+                    _logger.LogWarning("processor batch failed again ({Failures} in a row): {Error}; retrying in {Delay}", failing.Count, e.Message, delay);
+                }
                 try
                 {
-                    await Task.Delay(_options.RetryDelay, _time, ct).ConfigureAwait(false);
+                    await Task.Delay(delay, _time, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

@@ -38,8 +38,13 @@ public sealed record StreamProcessorOptions
     /// much to the time a record takes to become visible. Default 100 ms; zero lands every fetch at once.</summary>
     public TimeSpan MinBatchInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Pause after a failed batch before retrying it. Default 1 s.</summary>
+    /// <summary>Pause after a failed batch before retrying it; doubled after each further failure in a row, up to
+    /// <see cref="MaxRetryDelay"/>. Default 1 s.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest pause between retries while batches keep failing (a warehouse down for an hour is tried every
+    /// this often, not every second), and so the longest a record waits after the warehouse is back. Default 10 s.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Write raw NDJSON and clean Parquet to the lake. Default true.</summary>
     public bool WriteLake { get; init; } = true;

@@ -7,6 +7,7 @@ using Emporium.Processing;
 using Emporium.Tests.TestSupport;
 using Emporium.Warehouse;
 using Emporium.Warehouse.DuckDb;
+using Microsoft.Extensions.Logging;
 
 namespace Emporium.Tests.Processing;
 
@@ -17,11 +18,13 @@ public sealed class ProcessingHarness : IAsyncDisposable
     private readonly TempDir _dir = new("processing");
     private readonly StreamProcessorOptions _options;
     private readonly Func<EmbeddedLogOptions, EmbeddedLogOptions> _logOptions;
+    private readonly ILogger<StreamProcessor>? _logger;
 
-    private ProcessingHarness(StreamProcessorOptions options, Func<EmbeddedLogOptions, EmbeddedLogOptions>? logOptions)
+    private ProcessingHarness(StreamProcessorOptions options, Func<EmbeddedLogOptions, EmbeddedLogOptions>? logOptions, ILogger<StreamProcessor>? logger)
     {
         _options = options;
         _logOptions = logOptions ?? (o => o);
+        _logger = logger;
     }
 
     public EmbeddedEventLog Log { get; private set; } = null!;
@@ -37,15 +40,16 @@ public sealed class ProcessingHarness : IAsyncDisposable
     /// <param name="lakeFlushInterval">The processor's <see cref="StreamProcessorOptions.LakeFlushInterval"/>; default zero,
     /// so the lake is written after every batch and a test sees it at once.</param>
     /// <param name="logOptions">Changes to the embedded log's options (segment size, retention).</param>
+    /// <param name="logger">The processor's logger.</param>
     public static async Task<ProcessingHarness> StartAsync(StreamProcessorOptions? options = null, TimeSpan? lakeFlushInterval = null,
-        Func<EmbeddedLogOptions, EmbeddedLogOptions>? logOptions = null)
+        Func<EmbeddedLogOptions, EmbeddedLogOptions>? logOptions = null, ILogger<StreamProcessor>? logger = null)
     {
         var harness = new ProcessingHarness((options ?? new StreamProcessorOptions()) with
         {
             Partitions = 2,
             MaxWait = TimeSpan.FromMilliseconds(20),
             LakeFlushInterval = lakeFlushInterval ?? TimeSpan.Zero,
-        }, logOptions);
+        }, logOptions, logger);
         await harness.OpenAsync();
         return harness;
     }
@@ -55,7 +59,7 @@ public sealed class ProcessingHarness : IAsyncDisposable
         Log = await EmbeddedEventLog.OpenAsync(_logOptions(new EmbeddedLogOptions { Directory = _dir.Combine("log"), DefaultPartitions = 2 }));
         Warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = _dir.Combine("warehouse.duckdb") });
         Lake = new LocalLakeStore(_dir.Combine("lake"));
-        Processor = new StreamProcessor(Log, Warehouse, Lake, _options with { TempDirectory = _dir.Combine("tmp") });
+        Processor = new StreamProcessor(Log, Warehouse, Lake, _options with { TempDirectory = _dir.Combine("tmp") }, logger: _logger);
         await Processor.InitializeAsync(CancellationToken.None);
         _open = true;
     }

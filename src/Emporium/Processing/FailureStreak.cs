@@ -1,0 +1,27 @@
+namespace Emporium.Processing;
+
+/// <summary>Failed batches in a row: how long to wait before the next try (doubling up to a cap), and whether a
+/// failure's message is new to the streak (logged with its stack trace) or a repeat (one line).</summary>
+internal sealed class FailureStreak
+{
+    private string? _lastMessage;
+
+    public int Count { get; private set; }
+
+    /// <summary>Counts a failure and returns the pause before the next try: <paramref name="first"/>, then doubled per
+    /// failure, never more than <paramref name="max"/> (unless that is below <paramref name="first"/>).</summary>
+    public TimeSpan Next(TimeSpan first, TimeSpan max)
+    {
+        Count++;
+        var cap = Math.Max(max.Ticks, first.Ticks);
+        return TimeSpan.FromTicks((long)Math.Min(first.Ticks * Math.Pow(2, Count - 1), cap));
+    }
+
+    /// <summary>True when <paramref name="message"/> differs from the previous failure's.</summary>
+    public bool IsNew(string message)
+    {
+        var isNew = !string.Equals(message, _lastMessage, StringComparison.Ordinal);
+        _lastMessage = message;
+        return isNew;
+    }
+}
