@@ -75,9 +75,9 @@ public static class DatasetCatalog
         "invoice_date");
 
     /// <summary>Records ingest rejected, one row per record: which request and record, the first failing field and its
-    /// reason (all of them as a JSON array in <c>errors</c>), the original text. Written only by ingest (through the
-    /// log and the stream processor, like accepted records), so it is not in <see cref="All"/>: clients cannot post to
-    /// it, load files into it or replay it as a source dataset.</summary>
+    /// reason (all of them as a JSON array in <c>errors</c>), the original text. Written by ingest (through the log and
+    /// the stream processor, like accepted records) and by the processor for a record the warehouse refuses, so it is
+    /// not in <see cref="All"/>: clients cannot post to it, load files into it or replay it as a source dataset.</summary>
     public static readonly DatasetSchema DeadLetters = new(
         "dead_letters",
         [
