@@ -6,7 +6,9 @@ using Emporium.Ingest;
 namespace Emporium.Cli.Web;
 
 /// <summary><c>GET /api/v1/datasets</c>: per dataset its schema, warehouse row count, log end offsets, consumer lag and
-/// freshness (time since the last row was loaded).</summary>
+/// freshness (time since the last row was loaded). The dead letters are listed too, marked by their <c>kind</c>: they
+/// pass through the log and the processor like a dataset, and their count, lag and freshness are what a reader of this
+/// list looks for when records go missing.</summary>
 public sealed class DatasetEndpoints : IEndpointModule
 {
     public ProcessRoles Roles => ProcessRoles.Ingest;
@@ -17,7 +19,7 @@ public sealed class DatasetEndpoints : IEndpointModule
             {
                 var snapshot = services.GetService<LagMonitor>() is { } lag ? await lag.GetAsync(ct) : null;
                 var list = new List<object>();
-                foreach (var schema in DatasetCatalog.All)
+                foreach (var schema in DatasetCatalog.Streamed)
                 {
                     list.Add(await DescribeAsync(schema, snapshot, backends, stats, time.GetUtcNow(), ct));
                 }
@@ -29,9 +31,9 @@ public sealed class DatasetEndpoints : IEndpointModule
 
         app.MapGet("/api/v1/datasets/{name}", async (string name, IServiceProvider services, Backends backends, IngestStats stats, TimeProvider time, CancellationToken ct) =>
             {
-                if (DatasetCatalog.Find(name) is not { } schema)
+                if (DatasetCatalog.FindStreamed(name) is not { } schema)
                 {
-                    return ApiErrors.UnknownDataset(name, "name");
+                    return ApiErrors.UnknownDataset(name, "name", DatasetCatalog.Streamed);
                 }
                 var snapshot = services.GetService<LagMonitor>() is { } lag ? await lag.GetAsync(ct) : null;
                 return Results.Json(await DescribeAsync(schema, snapshot, backends, stats, time.GetUtcNow(), ct), ApiErrors.Json);
@@ -63,6 +65,7 @@ public sealed class DatasetEndpoints : IEndpointModule
         return new
         {
             name = schema.Name,
+            kind = schema == DatasetCatalog.DeadLetters ? "dead_letters" : "dataset",
             key = schema.Key,
             mode = schema.Mode.ToString().ToLowerInvariant(),
             columns = schema.Columns.Select(c => new { name = c.Name, type = c.Type.ToString().ToLowerInvariant(), required = c.Required, aliases = c.Aliases }),

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Emporium.Datasets;
 
 namespace Emporium.Ingest;
 
@@ -28,7 +29,8 @@ public sealed class IngestStats(IngestOptions options, TimeProvider time)
     /// <summary>Accepted records per second over the last <see cref="RateWindowSeconds"/>, all datasets.</summary>
     public double AcceptedPerSecond => _rate.PerSecond();
 
-    /// <summary>Accepted records per second of one dataset (0 when nothing was accepted for it).</summary>
+    /// <summary>Accepted records per second of one dataset (0 when nothing was accepted for it); for
+    /// <see cref="DatasetCatalog.DeadLetters"/>, the records rejected per second, which is the rate they land there.</summary>
     public double AcceptedPerSecondOf(string dataset) => _rates.TryGetValue(dataset, out var w) ? w.PerSecond() : 0;
 
     public void Record(IngestResult result)
@@ -38,6 +40,10 @@ public sealed class IngestStats(IngestOptions options, TimeProvider time)
         Interlocked.Add(ref _rejected, result.Rejected);
         _rate.Add(result.Accepted);
         _rates.GetOrAdd(result.Dataset, _ => new EventRateWindow(options.RateWindow, time)).Add(result.Accepted);
+        if (result.Rejected > 0)
+        {
+            _rates.GetOrAdd(DatasetCatalog.DeadLetters.Name, _ => new EventRateWindow(options.RateWindow, time)).Add(result.Rejected);
+        }
     }
 
     public void RecordRefused() => Interlocked.Increment(ref _refused);

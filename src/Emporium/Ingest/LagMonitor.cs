@@ -41,7 +41,8 @@ public sealed class LagMonitor(IEventLog log, IWarehouse? warehouse, IngestOptio
                 }
             }
             var partitions = new List<PartitionLag>();
-            foreach (var dataset in DatasetCatalog.All)
+            // The dead letters too: the processor lands them like the datasets, so they are part of how far behind it is.
+            foreach (var dataset in DatasetCatalog.Streamed)
             {
                 var ends = await log.GetEndOffsetsAsync(dataset.Name, ct);
                 var fromLog = processedKnown ? null : await GroupOffsetsAsync(dataset.Name, ct);

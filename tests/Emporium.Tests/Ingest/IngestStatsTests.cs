@@ -1,3 +1,4 @@
+using Emporium.Datasets;
 using Emporium.Ingest;
 using Microsoft.Extensions.Time.Testing;
 
@@ -28,5 +29,21 @@ public class IngestStatsTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(0, stats.AcceptedPerSecond);
         Assert.Equal(400, stats.Accepted); // the counter keeps counting
+    }
+
+    [Fact]
+    public void Rejected_records_are_the_rate_of_the_dead_letters_not_of_their_dataset()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-22T10:00:00Z"));
+        var stats = new IngestStats(new IngestOptions { RateWindow = TimeSpan.FromSeconds(10) }, time);
+
+        stats.Record(new IngestResult("orders", 30, 20, []));
+        stats.Record(new IngestResult("reviews", 0, 50, []));
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(7, stats.AcceptedPerSecondOf(DatasetCatalog.DeadLetters.Name)); // 70 rejected over 10 s
+        Assert.Equal(3, stats.AcceptedPerSecondOf("orders"));
+        Assert.Equal(0, stats.AcceptedPerSecondOf("reviews"));
+        Assert.Equal(3, stats.AcceptedPerSecond); // the total stays the accepted records
     }
 }

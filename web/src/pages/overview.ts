@@ -5,7 +5,7 @@ import { poll, type Page } from '../page';
 import { objectsToTable } from '../views';
 
 /** One dataset as the overview shows it, read from GET /api/v1/datasets whatever its exact spelling. */
-interface DatasetStatus { name: string; rows: number | null; endOffset: number | null; lag: number | null; freshness: unknown; freshnessSeconds: number | null; rate: number | null }
+interface DatasetStatus { name: string; deadLetters: boolean; rows: number | null; endOffset: number | null; lag: number | null; freshness: unknown; freshnessSeconds: number | null; rate: number | null }
 
 function sumIfMap(v: unknown): number | null {
   if (v && typeof v === 'object') {
@@ -22,6 +22,7 @@ function datasetStatus(o: Record<string, unknown>): DatasetStatus {
   const fresh = (typeof o.freshness === 'object' && o.freshness ? o.freshness : o) as Record<string, unknown>;
   return {
     name: String(pick(o, 'name', 'dataset') ?? '?'),
+    deadLetters: pick(o, 'kind') === 'dead_letters',
     rows: fmt.num(pick(o, 'rows', 'rowCount', 'row_count', 'count')),
     endOffset: sumIfMap(pick(log, 'endOffsets', 'end_offsets', 'logEndOffset', 'log_end_offset', 'endOffset')),
     lag: sumIfMap(pick(log, 'lag', 'consumerLag', 'consumer_lag')),
@@ -48,8 +49,7 @@ export const overview: Page = {
     let first = true;
     await new Promise<void>(resolve => {
       poll(ctx, 2000, async () => {
-        const [body, dead] = await Promise.all([getJson<unknown>('/api/v1/datasets', ctx.signal), optional<unknown>('/api/v1/deadletters?limit=1', ctx.signal).catch(() => null)]);
-        const list = listOf<Record<string, unknown>>(body, 'datasets').map(datasetStatus);
+        const list = listOf<Record<string, unknown>>(await getJson<unknown>('/api/v1/datasets', ctx.signal), 'datasets').map(datasetStatus);
         const now = performance.now();
         const offsets = new Map(list.filter(d => d.endOffset !== null).map(d => [d.name, d.endOffset!]));
         const rates = new Map<string, number>();
@@ -59,10 +59,12 @@ export const overview: Page = {
         }
         previous = { at: now, offsets };
         const rateOf = (d: DatasetStatus) => d.rate ?? rates.get(d.name) ?? null;
-        const totalRows = list.reduce((a, d) => a + (d.rows ?? 0), 0);
+        // Rows and rate are the data's: the dead letters have their own tile. The lag is the processor's, theirs included.
+        const data = list.filter(d => !d.deadLetters);
+        const totalRows = data.reduce((a, d) => a + (d.rows ?? 0), 0);
         const totalLag = list.reduce((a, d) => a + (d.lag ?? 0), 0);
-        const totalRate = list.some(d => rateOf(d) !== null) ? list.reduce((a, d) => a + (rateOf(d) ?? 0), 0) : null;
-        const deadCount = dead === null ? null : fmt.num(pick(dead as Record<string, unknown>, 'total', 'count')) ?? listOf(dead, 'deadLetters', 'deadletters', 'records').length;
+        const totalRate = data.some(d => rateOf(d) !== null) ? data.reduce((a, d) => a + (rateOf(d) ?? 0), 0) : null;
+        const deadCount = list.find(d => d.deadLetters)?.rows ?? null;
         tiles.replaceChildren(
           tile('Rows in the warehouse', fmt.count(totalRows), 'total-rows'),
           tile('Ingest rate', totalRate === null ? '—' : `${fmt.number(Math.round(totalRate))} events/s`, 'ingest-rate'),
@@ -88,9 +90,14 @@ function tile(label: string, value: string, id: string): HTMLElement {
   return h('div', { class: 'tile', 'data-testid': `tile-${id}` }, h('span', { class: 'tile-label' }, label), h('strong', { class: 'tile-value' }, value));
 }
 
+/** The newest dead letters, for the link of their row: the reasons are in the rows. */
+const deadLettersSql = 'SELECT received_at, dataset, record_index, field, error, raw FROM dead_letters ORDER BY received_at DESC LIMIT 100';
+
 function datasetTable(list: DatasetStatus[], rateOf: (d: DatasetStatus) => number | null): HTMLElement {
-  const row = (d: DatasetStatus) => h('tr', { 'data-dataset': d.name },
-    h('th', { scope: 'row' }, d.name),
+  const row = (d: DatasetStatus) => h('tr', { 'data-dataset': d.name, 'data-kind': d.deadLetters ? 'dead_letters' : 'dataset' },
+    h('th', { scope: 'row' }, d.name, d.deadLetters
+      ? h('span', { class: 'muted' }, ' (', h('a', { href: `#/sql?q=${encodeURIComponent(deadLettersSql)}` }, 'rejected records'), ')')
+      : null),
     h('td', { class: 'num', 'data-testid': `rows-${d.name}`, 'data-value': d.rows ?? '' }, fmt.count(d.rows)),
     h('td', { class: 'num', 'data-value': d.endOffset ?? '' }, fmt.count(d.endOffset)),
     h('td', { class: 'num', 'data-testid': `lag-${d.name}`, 'data-value': d.lag ?? '' }, fmt.count(d.lag)),
@@ -98,7 +105,7 @@ function datasetTable(list: DatasetStatus[], rateOf: (d: DatasetStatus) => numbe
     h('td', {}, d.freshnessSeconds !== null ? fmt.ago(d.freshnessSeconds, true) : d.freshness ? fmt.ago(d.freshness) : '—'));
   return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Datasets' },
     h('table', { 'data-testid': 'datasets-table' },
-      h('caption', {}, 'Per dataset: warehouse rows, log end offset, consumer lag, ingest rate and freshness'),
+      h('caption', {}, 'Per dataset, and for the dead letters: warehouse rows, log end offset, consumer lag, ingest rate and freshness'),
       h('thead', {}, h('tr', {}, ...['Dataset', 'Rows', 'Log end offset', 'Consumer lag', 'Events/s', 'Last load'].map((c, i) => h('th', { scope: 'col', class: i > 0 && i < 5 ? 'num' : undefined }, c)))),
       h('tbody', {}, ...list.map(row))));
 }

@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace Emporium.Tests.Cli.Web;
 
 /// <summary><c>GET /api/v1/datasets</c> and <c>/api/v1/datasets/{name}</c> on the real embedded stack: the rows, log
-/// offsets, lag and freshness of what was just sent, the same in the list and alone, and a 404 naming the datasets.</summary>
+/// offsets, lag and freshness of what was just sent, the same in the list and alone, and a 404 naming the datasets; the
+/// dead letters listed with the datasets, marked as such.</summary>
 public sealed class DatasetEndpointsTests
 {
     [Fact]
@@ -52,5 +53,51 @@ public sealed class DatasetEndpointsTests
         var problem = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("name", problem.GetProperty("errors")[0].GetProperty("field").GetString());
         Assert.Contains("orders", problem.GetProperty("known").EnumerateArray().Select(k => k.GetString()));
+    }
+
+    [Fact]
+    public async Task The_list_shows_the_dead_letters_with_their_rows_lag_rate_and_freshness()
+    {
+        await using var host = await TestHost.StartEmbeddedAsync();
+        // Three records ingest rejects (no invoice, a quantity that is no number, a line that is no JSON) and one it keeps.
+        const string body = "{\"quantity\":1,\"unit_price\":1}\n{\"invoice_no\":\"1\",\"quantity\":\"x\",\"unit_price\":1}\nnot json\n"
+                            + "{\"invoice_no\":\"2\",\"quantity\":1,\"unit_price\":1}";
+        var sent = await host.Client.PostAsync("/api/v1/ingest/orders", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        Assert.Equal(3, JsonDocument.Parse(await sent.Content.ReadAsStringAsync()).RootElement.GetProperty("rejected").GetInt32());
+
+        JsonElement list = default, dead = default;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            list = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/datasets")).RootElement.GetProperty("datasets");
+            dead = list.EnumerateArray().FirstOrDefault(d => d.GetProperty("name").GetString() == "dead_letters");
+            // The rate leaves out the second in progress, so it shows once the post's second has passed.
+            if (dead.ValueKind == JsonValueKind.Object && dead.GetProperty("rows").GetInt64() == 3
+                && dead.GetProperty("log").GetProperty("lag").ValueKind == JsonValueKind.Number && dead.GetProperty("log").GetProperty("lag").GetInt64() == 0
+                && dead.GetProperty("ingestRate").GetDouble() > 0)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+
+        Assert.True(dead.ValueKind == JsonValueKind.Object, $"dead_letters not listed: {list}");
+        Assert.Equal("dead_letters", dead.GetProperty("kind").GetString());
+        Assert.All(list.EnumerateArray().Where(d => d.GetProperty("name").GetString() != "dead_letters"), d => Assert.Equal("dataset", d.GetProperty("kind").GetString()));
+        Assert.Equal(3, dead.GetProperty("rows").GetInt64());
+        Assert.Equal(3, dead.GetProperty("log").GetProperty("endOffsets").EnumerateObject().Sum(p => p.Value.GetInt64()));
+        Assert.Equal(3, dead.GetProperty("log").GetProperty("processed").EnumerateObject().Sum(p => p.Value.GetInt64()));
+        Assert.Equal(0, dead.GetProperty("log").GetProperty("lag").GetInt64());
+        Assert.Equal(0.3, dead.GetProperty("ingestRate").GetDouble()); // 3 records over the 10 s window
+        Assert.InRange(dead.GetProperty("freshness").GetProperty("secondsSinceLastLoad").GetDouble(), 0, 60);
+        Assert.Contains(dead.GetProperty("columns").EnumerateArray(), c => c.GetProperty("name").GetString() == "raw");
+
+        // Alone, the same answer; the 404 of an unknown name lists it among the datasets.
+        var one = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/datasets/dead_letters")).RootElement;
+        Assert.Equal("dead_letters", one.GetProperty("kind").GetString());
+        Assert.Equal(3, one.GetProperty("rows").GetInt64());
+        var unknown = JsonDocument.Parse(await (await host.Client.GetAsync("/api/v1/datasets/invoices")).Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("dead_letters", unknown.GetProperty("known").EnumerateArray().Select(k => k.GetString()));
     }
 }

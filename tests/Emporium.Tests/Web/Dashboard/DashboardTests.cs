@@ -381,6 +381,55 @@ public sealed class DashboardTests(DashboardFixture f)
     }
 
     [Fact]
+    public async Task Overview_lists_the_dead_letters_with_the_datasets()
+    {
+        // Two reviews ingest rejects (no rating; a rating of 9): they land in dead_letters, through the log.
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var body = $$"""{"review_id":"dead-{{marker}}-1","asin":"B000DEAD01"}""" + "\n" + $$"""{"review_id":"dead-{{marker}}-2","asin":"B000DEAD01","rating":9}""";
+        using (var sent = await f.Http.PostAsync("api/v1/ingest/reviews", new StringContent(body, Encoding.UTF8, "application/x-ndjson")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, sent.StatusCode); // no valid record
+        }
+        async Task<JsonElement[]> DatasetsAsync() =>
+            (await f.Http.GetFromJsonAsync<JsonElement>("api/v1/datasets")).GetProperty("datasets").EnumerateArray().ToArray();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        JsonElement[] api;
+        while (true)
+        {
+            // Landed first, then the list: read the other way round, the list could predate them.
+            var landed = await MartTable.QueryAsync(f.Http, $"SELECT count(*) AS n FROM dead_letters WHERE raw LIKE '%dead-{marker}-%'");
+            api = await DatasetsAsync();
+            if (landed.Texts("n")[0] == "2" && api.All(d => d.GetProperty("log").GetProperty("lag").GetInt64() == 0))
+            {
+                break;
+            }
+            await Task.Delay(200, guard.Token);
+        }
+        var dead = api.Single(d => d.GetProperty("kind").GetString() == "dead_letters");
+        var deadRows = dead.GetProperty("rows").GetInt64();
+        var dataRows = api.Where(d => d.GetProperty("kind").GetString() == "dataset").Sum(d => d.GetProperty("rows").GetInt64());
+
+        await using var p = await DashboardPage.OpenAsync(f, "/");
+        var row = p.Page.Locator("[data-testid='datasets-table'] tr[data-dataset='dead_letters']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-kind", "dead_letters");
+        await Assertions.Expect(row.GetByRole(AriaRole.Rowheader)).ToContainTextAsync("rejected records");
+        await Assertions.Expect(p.Page.GetByTestId("rows-dead_letters")).ToHaveAttributeAsync("data-value", deadRows.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(p.Page.GetByTestId("lag-dead_letters")).ToHaveAttributeAsync("data-value", "0");
+        // Its tile counts them; the rows tile counts the datasets' rows only, not the dead letters again.
+        Assert.Equal(deadRows, ParseShown(await p.Page.GetByTestId("tile-dead-letters").Locator(".tile-value").InnerTextAsync()));
+        Assert.Equal(dataRows, ParseShown(await p.Page.GetByTestId("tile-total-rows").Locator(".tile-value").InnerTextAsync()));
+        await p.AssertAccessibleAsync();
+
+        // Its link opens the newest dead letters in the explorer, with the reasons.
+        await row.GetByRole(AriaRole.Link, new() { Name = "rejected records" }).ClickAsync();
+        await p.WaitReadyAsync("/sql");
+        var raws = p.Page.Locator("[data-testid='result-table'] td[data-col='raw']").Filter(new() { HasText = $"dead-{marker}-" });
+        await Assertions.Expect(raws).ToHaveCountAsync(2);
+        await Assertions.Expect(p.Page.Locator("[data-testid='result-table'] td[data-col='field']").Filter(new() { HasText = "rating" }).First).ToBeVisibleAsync();
+        p.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Explorer_runs_a_query_and_refuses_writes_and_file_reads()
     {
         await using var p = await DashboardPage.OpenAsync(f, "/sql");
