@@ -8,6 +8,10 @@ export class ApiError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
 }
 
+/** A 401 or 403: the server has API keys and this tab's key (none, unknown, or without the scope) is refused. Every
+ * read of the page is refused the same way until the reader enters another key, which draws the page again. */
+export const isKeyRefusal = (e: unknown): e is ApiError => e instanceof ApiError && (e.status === 401 || e.status === 403);
+
 const keyStorage = 'emporium.apiKey';
 
 /** The admin/read key typed on the Pipelines page, kept for this tab only. */

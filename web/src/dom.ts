@@ -1,7 +1,7 @@
 // A few DOM helpers: no framework, just elements built with textContent (never innerHTML, so data can't inject markup).
 
 import type { Table } from './api';
-import { ApiError } from './api';
+import { ApiError, isKeyRefusal } from './api';
 import * as fmt from './format';
 
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
@@ -45,11 +45,11 @@ export function emptyState(what: string, howTo: string): HTMLElement {
 export function errorBox(e: unknown): HTMLElement {
   const message = e instanceof ApiError ? `${e.message} (HTTP ${e.status})` : e instanceof Error ? e.message : String(e);
   const box = h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, message);
-  // With API keys configured every call needs one: say where to enter it.
-  if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+  // With API keys configured every call needs one: say which and where to enter it.
+  if (isKeyRefusal(e)) {
     append(box, ' ', location.hash.startsWith('#/pipelines')
-      ? 'Enter an API key (admin scope for runs and backfills) in the API key field of this page.'
-      : h('a', { href: '#/pipelines' }, 'Enter an API key on the Pipelines page.'));
+      ? 'Enter an API key with the read scope (admin for runs and backfills) in the API key field of this page.'
+      : h('a', { href: '#/pipelines' }, 'Enter an API key with the read scope on the Pipelines page.'));
   }
   return box;
 }

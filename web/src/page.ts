@@ -1,3 +1,5 @@
+import { isKeyRefusal } from './api';
+
 /** What a page gets while it is shown. */
 export interface PageContext {
   /** Query part of the hash URL (#/sales?country=france). */
@@ -16,12 +18,14 @@ export interface Page {
   render(root: HTMLElement, ctx: PageContext): Promise<void>;
 }
 
-/** Runs fn now and every intervalMs until the page is left; errors are reported to onError, polling goes on. */
+/** Runs fn now and every intervalMs until the page is left; errors are reported to onError, polling goes on, except
+ * after a refused API key: every next try would be refused the same way until a key is entered (which redraws the page). */
 export function poll(ctx: PageContext, intervalMs: number, fn: () => Promise<void>, onError: (e: unknown) => void): void {
   let timer = 0;
   const tick = async () => {
-    try { await fn(); } catch (e) { if (!ctx.signal.aborted) onError(e); }
-    if (!ctx.signal.aborted) timer = window.setTimeout(tick, intervalMs);
+    let refused = false;
+    try { await fn(); } catch (e) { refused = isKeyRefusal(e); if (!ctx.signal.aborted) onError(e); }
+    if (!ctx.signal.aborted && !refused) timer = window.setTimeout(tick, intervalMs);
   };
   ctx.signal.addEventListener('abort', () => window.clearTimeout(timer));
   void tick();

@@ -1,4 +1,4 @@
-import { getJson, listOf, optional, pick } from '../api';
+import { ApiError, getJson, isKeyRefusal, listOf, optional, pick } from '../api';
 import { card, dl, emptyState, errorBox, h, table } from '../dom';
 import * as fmt from '../format';
 import { poll, type Page } from '../page';
@@ -47,6 +47,7 @@ export const overview: Page = {
     // The ingest rate is the growth of the log between two polls, unless the server states it.
     let previous: { at: number; offsets: Map<string, number> } | null = null;
     let first = true;
+    let refused: ApiError | null = null;
     await new Promise<void>(resolve => {
       poll(ctx, 2000, async () => {
         const list = listOf<Record<string, unknown>>(await getJson<unknown>('/api/v1/datasets', ctx.signal), 'datasets').map(datasetStatus);
@@ -76,13 +77,17 @@ export const overview: Page = {
         else datasets.append(datasetTable(list, rateOf));
         if (first) { first = false; resolve(); }
       }, e => {
-        datasets.replaceChildren(datasets.firstElementChild!, errorBox(e));
+        // A refused key fails every card alike: one message for the page, in place of the cards.
+        if (isKeyRefusal(e)) { refused = e; tiles.remove(); grid.replaceWith(errorBox(e)); }
+        else datasets.replaceChildren(datasets.firstElementChild!, errorBox(e));
         if (first) { first = false; resolve(); }
       });
     });
+    if (refused) return;
     poll(ctx, 5000, async () => {
+      if (refused) throw refused;
       await Promise.all([recentRuns(runs, ctx.signal), recentAlerts(alerts, ctx.signal)]);
-    }, () => { /* shown inside each card */ });
+    }, () => { /* shown inside each card, or once for the page */ });
   },
 };
 

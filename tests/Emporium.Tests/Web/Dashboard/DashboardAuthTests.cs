@@ -136,4 +136,52 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         }
         p.AssertNoErrorsBut((401, "/api/v1/dags", 1), (403, $"/api/v1/dags/{Dag}/runs", 1));
     }
+
+    [Fact]
+    public async Task Overview_without_a_usable_key_says_once_which_key_to_enter()
+    {
+        string readKey = "";
+        await using var server = await EmporiumProcess.StartAsync(
+            new Dictionary<string, string> { ["EMPORIUM__ORCHESTRATOR__SCHEDULING"] = "false" },
+            async dir => readKey = await AddKeyAsync(dir, Scopes.Read));
+
+        // No key: every card's request would be refused alike; the page says so once, with the scope to ask for.
+        await using var p = await DashboardPage.OpenAsync(f, server.BaseAddress, "/");
+        var alerts = p.Page.Locator("main").GetByRole(AriaRole.Alert);
+        await Assertions.Expect(alerts).ToHaveCountAsync(1);
+        await Assertions.Expect(alerts).ToContainTextAsync("API key required");
+        await Assertions.Expect(alerts).ToContainTextAsync("read scope");
+        await Assertions.Expect(alerts.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", "#/pipelines");
+        await Assertions.Expect(p.Page.GetByTestId("datasets-table")).ToHaveCountAsync(0);
+        await p.AssertAccessibleAsync();
+        // And it does not ask again every two seconds: the answer would be the same until a key is entered.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Assertions.Expect(alerts).ToHaveCountAsync(1);
+        p.AssertNoErrorsBut((401, "/api/v1/datasets", 1));
+
+        // A key the server does not know: the same single message, with the server's reason.
+        await p.Page.GetByRole(AriaRole.Link, new() { Name = "Pipelines", Exact = true }).ClickAsync();
+        await p.WaitReadyAsync("/pipelines");
+        await p.Page.GetByLabel("API key (kept for this tab only)").FillAsync(ApiKeyHash.Prefix + "not-a-key-of-this-server");
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await p.WaitReadyAsync("/pipelines");
+        await p.Page.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true }).ClickAsync();
+        await p.WaitReadyAsync("/");
+        await Assertions.Expect(alerts).ToHaveCountAsync(1);
+        await Assertions.Expect(alerts).ToContainTextAsync("unknown API key");
+        await Assertions.Expect(alerts).ToContainTextAsync("read scope");
+
+        // A read key: the datasets, and no message.
+        await p.Page.GetByRole(AriaRole.Link, new() { Name = "Pipelines", Exact = true }).ClickAsync();
+        await p.WaitReadyAsync("/pipelines");
+        await p.Page.GetByLabel("API key (kept for this tab only)").FillAsync(readKey);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await p.WaitReadyAsync("/pipelines");
+        await p.Page.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true }).ClickAsync();
+        await p.WaitReadyAsync("/");
+        await Assertions.Expect(p.Page.GetByTestId("datasets-table")).ToBeVisibleAsync();
+        await Assertions.Expect(alerts).ToHaveCountAsync(0);
+        // Refused: the overview twice (no key, unknown key), the Pipelines page three times (no key, unknown key twice).
+        p.AssertNoErrorsBut((401, "/api/v1/datasets", 2), (401, "/api/v1/dags", 3));
+    }
 }
