@@ -60,14 +60,31 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
   return (type.includes('json') ? parseJson(await res.text()) : await res.text()) as T;
 }
 
-/** JSON with integers beyond 2^53 kept as their digits: JSON.parse rounds them to the nearest double, so a BIGINT
- * key or a UBIGINT hash (9007199254740993) would be shown, compared and downloaded as a neighbour (…992). The
- * reviver's source text (Chromium 114+, Firefox 135+) has the digits; a browser without it keeps the rounded number. */
+/** JSON with numbers a double cannot hold kept as their digits: JSON.parse rounds them to the nearest double, so a
+ * BIGINT key or a UBIGINT hash (9007199254740993) would be shown, compared and downloaded as a neighbour (…992), and
+ * a DECIMAL(38,10) 1234567.1234567891 as 1234567.123456789. The reviver's source text (Chromium 114+, Firefox 135+)
+ * has the digits; a browser without it keeps the rounded number. */
 export function parseJson(text: string): unknown {
   return JSON.parse(text, (_key: string, value: unknown, context?: { source?: string }) =>
-    typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source)
+    typeof value === 'number' && context?.source !== undefined &&
+    (/^-?\d+$/.test(context.source) ? !Number.isSafeInteger(value) : !holdsExactly(context.source, value))
       ? context.source : value);
 }
+
+/** A number's significant digits and the power of ten of its first one ("1.50" and "1.5" both "15e0", "1E+300" and
+ * "1e+300" both "1e300"), or null for text that is no plain JSON number. */
+function digitsOf(text: string): string | null {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return null;
+  const all = m[2] + (m[3] ?? '');
+  const lead = /^0*/.exec(all)![0].length;
+  const digits = all.slice(lead).replace(/0+$/, '');
+  return digits ? `${m[1]}${digits}e${Number(m[4] ?? 0) + m[2].length - lead - 1}` : '0';
+}
+
+/** Whether a double is the very number its JSON text wrote: the shortest text of the double (what String writes)
+ * has the same digits. Any text of at most 15 significant digits does; a longer one only by chance. */
+export const holdsExactly = (text: string, value: number): boolean => digitsOf(text) === digitsOf(String(value));
 
 export const getJson = <T>(path: string, signal?: AbortSignal) => request<T>(path, { signal });
 

@@ -1,4 +1,5 @@
 // Formatting for people: Intl with the browser's locale.
+import { holdsExactly } from './api';
 
 const locale = navigator.language || 'en';
 const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
@@ -22,6 +23,18 @@ function bigInteger(v: unknown): bigint | null {
   return typeof v === 'string' && /^-?\d{16,}$/.test(v) && !Number.isSafeInteger(Number(v)) ? BigInt(v) : null;
 }
 
+const point = decimal.formatToParts(1.5).find(p => p.type === 'decimal')?.value ?? '.';
+
+/** A decimal sent (or kept by the API client) as its digits because a double cannot hold it (a DECIMAL(38,10), a
+ * PostgreSQL numeric), written with every digit: the integer part grouped as the locale does, then all the fraction
+ * digits the warehouse gave. Null for anything else. */
+function exactDecimal(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const m = /^(-?)(\d+)\.(\d+)$/.exec(v);
+  if (!m || holdsExactly(v, Number(v))) return null;
+  return `${m[1]}${integer.format(BigInt(m[2]))}${point}${m[3]}`;
+}
+
 export function count(v: unknown): string {
   const big = bigInteger(v);
   if (big !== null) return integer.format(big);
@@ -32,6 +45,8 @@ export function count(v: unknown): string {
 export function number(v: unknown): string {
   const big = bigInteger(v);
   if (big !== null) return integer.format(big);
+  const exact = exactDecimal(v);
+  if (exact !== null) return exact;
   const n = num(v);
   if (n === null) return v === null || v === undefined ? '—' : String(v);
   return Number.isInteger(n) ? integer.format(n) : decimal.format(n);

@@ -539,6 +539,37 @@ public sealed class DashboardTests(DashboardFixture f)
     }
 
     [Fact]
+    public async Task Explorer_shows_decimals_beyond_a_doubles_precision_digit_for_digit()
+    {
+        // DECIMAL(38,s) values of more than 15 significant digits: a double holds 1234567.1234567891 as …892 and the
+        // wide one as 12345678901234567000; the grid, its data-value and the CSV showed that, and the grid cut every
+        // decimal to two fraction digits. The widest (beyond .NET's decimal) the API sends as text.
+        const string sql = "SELECT 1234567.1234567891::DECIMAL(38,10) AS fits, 12345678901234567890.123456789::DECIMAL(38,9) AS wide, "
+                           + "99999999999999999999999999999.9::DECIMAL(38,1) AS huge, -0.1234567890123456789::DECIMAL(38,19) AS small";
+        var api = await MartTable.QueryAsync(f.Http, sql);
+        var exact = api.Columns.Select(c => api.Texts(c)[0]).ToList();
+        Assert.Equal(["1234567.1234567891", "12345678901234567890.123456789", "99999999999999999999999999999.9", "-0.1234567890123456789"], exact);
+
+        await using var p = await DashboardPage.OpenAsync(f, "/sql");
+        await p.Page.GetByRole(AriaRole.Textbox, new() { Name = "SQL", Exact = true }).FillAsync(sql);
+        await p.Page.GetByTestId("run-sql").ClickAsync();
+        var cells = p.Page.Locator("[data-testid='result-table'] tbody tr").First.Locator("td");
+        await Assertions.Expect(cells).ToHaveCountAsync(exact.Count);
+        for (var i = 0; i < exact.Count; i++)
+        {
+            await Assertions.Expect(cells.Nth(i)).ToHaveAttributeAsync("data-value", exact[i]);
+            // Grouped as the browser's locale writes numbers, with every fraction digit the API sent.
+            var shown = await cells.Nth(i).InnerTextAsync();
+            Assert.Equal(exact[i].Replace(".", "", StringComparison.Ordinal), new string(shown.Where(c => char.IsDigit(c) || c == '-').ToArray()));
+            Assert.EndsWith(exact[i].Split('.')[1], shown, StringComparison.Ordinal);
+        }
+        var download = await p.Page.RunAndWaitForDownloadAsync(() => p.Page.GetByTestId("download-csv").ClickAsync());
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!, Encoding.UTF8);
+        Assert.Equal($"fits,wide,huge,small\r\n{string.Join(',', exact)}\r\n", csv);
+        p.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Explorer_shows_the_latest_query_when_an_earlier_one_answers_after_it()
     {
         await using var p = await DashboardPage.OpenAsync(f, "/sql");
