@@ -56,20 +56,38 @@ internal sealed class DuckDbValues : EngineValues
     private static object Timestamp(DuckDBTimestamp value, DateTimeKind kind) =>
         value.IsInfinity ? TemporalText.Infinity(value.IsPositiveInfinity) : DateTime.SpecifyKind(value.ToDateTime(), kind);
 
-    /// <summary>A DECIMAL(38, s) can exceed <see cref="decimal"/>; such a value is exact text, as a HUGEINT's is.</summary>
+    /// <summary>Digits below which a <see cref="decimal"/> (28 or 29 significant digits) cannot have been rounded.</summary>
+    private const int DecimalDigits = 28;
+
+    /// <summary>A DECIMAL(38, s) can exceed <see cref="decimal"/>: DuckDB.NET throws when its integer part does not fit,
+    /// and rounds the fraction silently when all its digits do not (12345678901234567890.1234567891 read …123456789).
+    /// Such a value is exact text, as a HUGEINT's is.</summary>
     private static object WideDecimal(DbDataReader reader, int ordinal)
     {
+        decimal value;
         try
         {
-            return reader.GetDecimal(ordinal);
+            value = reader.GetDecimal(ordinal);
         }
         catch (OverflowException)
         {
-            var value = reader.GetFieldValue<DuckDBDecimal>(ordinal);
-            var unscaled = value.Value.ToBigInteger();
-            var digits = BigInteger.Abs(unscaled).ToString(CultureInfo.InvariantCulture).PadLeft(value.Scale + 1, '0');
-            var sign = unscaled.Sign < 0 ? "-" : "";
-            return value.Scale == 0 ? sign + digits : $"{sign}{digits[..^value.Scale]}.{digits[^value.Scale..]}";
+            return ExactDecimal(reader, ordinal);
         }
+        var text = value.ToString(CultureInfo.InvariantCulture);
+        if (text.TrimStart('-').Replace(".", "", StringComparison.Ordinal).TrimStart('0').Length < DecimalDigits)
+        {
+            return value;
+        }
+        var exact = ExactDecimal(reader, ordinal);
+        return exact == text ? value : exact;
+    }
+
+    private static string ExactDecimal(DbDataReader reader, int ordinal)
+    {
+        var value = reader.GetFieldValue<DuckDBDecimal>(ordinal);
+        var unscaled = value.Value.ToBigInteger();
+        var digits = BigInteger.Abs(unscaled).ToString(CultureInfo.InvariantCulture).PadLeft(value.Scale + 1, '0');
+        var sign = unscaled.Sign < 0 ? "-" : "";
+        return value.Scale == 0 ? sign + digits : $"{sign}{digits[..^value.Scale]}.{digits[^value.Scale..]}";
     }
 }

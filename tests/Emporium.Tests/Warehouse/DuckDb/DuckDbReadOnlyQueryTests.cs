@@ -70,6 +70,20 @@ public sealed class DuckDbReadOnlyQueryTests(ReadOnlyWarehouseFixture fixture) :
         Assert.Equal(["date", "timestamp", "timestamptz", "decimal", "decimal", "timestamp_ns", "ubigint", "hugeint"], result.Columns.Select(c => c.Type));
     }
 
+    /// <summary>A DECIMAL(38,s) whose digits fit .NET's decimal's range but not its 28–29 digits of precision: DuckDB.NET
+    /// rounded the fraction silently (…567890.1234567891 read …567890.123456789), so the API sent another number than
+    /// the warehouse held. Such a value is exact text; one decimal holds whole stays a number.</summary>
+    [Fact]
+    public async Task Decimals_with_more_digits_than_dotnets_decimal_keeps_come_out_whole()
+    {
+        var result = await Query("SELECT CAST('12345678901234567890.1234567891' AS DECIMAL(38,10)) AS a, "
+            + "CAST('-1234567890123456789012345678.1234567891' AS DECIMAL(38,10)) AS b, CAST('0.12345678901234567890123456789' AS DECIMAL(38,29)) AS c, "
+            + "CAST('1234567.1234567891' AS DECIMAL(38,10)) AS fits, CAST('1234567890123456789.123456789' AS DECIMAL(38,9)) AS full");
+
+        Assert.Equal("[\"12345678901234567890.1234567891\",\"-1234567890123456789012345678.1234567891\",\"0.12345678901234567890123456789\",1234567.1234567891,1234567890123456789.123456789]",
+            JsonSerializer.Serialize(result.Rows[0], Wire));
+    }
+
     /// <summary>The catalog views are refused, naming what lists tables and columns instead, and those work.</summary>
     [Fact]
     public async Task The_catalog_views_are_refused_pointing_to_show_tables_and_describe()
