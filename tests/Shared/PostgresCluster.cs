@@ -57,13 +57,20 @@ public class PostgresCluster : IAsyncDisposable
         $"postgres://{SuperUser}@{Host}:{Port}/{new NpgsqlConnectionStringBuilder(connectionString).Database}";
 
     /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string prefix = "t", CancellationToken ct = default)
+    public Task<string> CreateDatabaseAsync(string prefix = "t", CancellationToken ct = default) => CreateDatabaseAsync(prefix, null, ct);
+
+    /// <summary>Creates an empty database with a unique name and returns its connection string. The cluster is
+    /// initdb'd with the C locale, which sorts text by bytes as DuckDB does; <paramref name="icuLocale"/> (e.g.
+    /// <c>en-US</c>) makes the database's default collation that ICU locale instead, as a server initdb'd with a
+    /// linguistic locale has, for tests of what must not depend on it.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix, string? icuLocale, CancellationToken ct = default)
     {
         var name = $"{Sanitize(prefix)}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}";
         name = name[..Math.Min(name.Length, 63)];
         await using var conn = new NpgsqlConnection(AdminConnectionString);
         await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
+        var locale = icuLocale is null ? "" : $" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{icuLocale.Replace("'", "''", StringComparison.Ordinal)}'";
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"{locale}", conn);
         await cmd.ExecuteNonQueryAsync(ct);
         return ConnectionStringFor(name);
     }

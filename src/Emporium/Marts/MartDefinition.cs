@@ -25,8 +25,19 @@ public sealed record MartDefinition(
     /// <summary>The view body in the given dialect.</summary>
     public string ViewSql(SqlDialect dialect) => Body(new MartSql(dialect));
 
-    /// <summary>The statement that reads the mart with its order and a row limit.</summary>
-    public string ReadSql(int? limit) =>
-        $"SELECT {string.Join(", ", Columns.Select(c => c.Name))} FROM {Name} ORDER BY {OrderBy}" +
+    /// <summary>The statement that reads the mart with its order and a row limit, in the warehouse's dialect: the text
+    /// columns of <see cref="OrderBy"/> sort by code point on every warehouse (<see cref="MartSql.ByteOrder"/>), so
+    /// the same rows come in the same order from each.</summary>
+    public string ReadSql(SqlDialect dialect, int? limit) =>
+        $"SELECT {string.Join(", ", Columns.Select(c => c.Name))} FROM {Name} ORDER BY {OrderTerms(new MartSql(dialect))}" +
         (limit is { } n ? $" LIMIT {n}" : "");
+
+    /// <summary><see cref="OrderBy"/> with each term that starts with a text column's name sorted by code point.</summary>
+    private string OrderTerms(MartSql sql) => string.Join(", ", OrderBy.Split(',').Select(term =>
+    {
+        var parts = term.Trim().Split(' ', 2);
+        return Columns.Any(c => c.Name == parts[0] && c.Type == "varchar")
+            ? string.Join(' ', [sql.ByteOrder(parts[0]), .. parts.Skip(1)])
+            : term.Trim();
+    }));
 }

@@ -22,6 +22,17 @@ public sealed class MartSql(SqlDialect dialect)
         _ => $"CAST({expression} AS DOUBLE PRECISION)",
     };
 
+    /// <summary>A text sort key compared by code point, as DuckDB compares text. PostgreSQL would sort by the
+    /// database's collation (en_US puts <c>b-1</c> before <c>B2</c>), so the same mart would list its ties in another
+    /// order on each warehouse; the collation is given here, at the sort, rather than on the columns: it needs no
+    /// migration of existing tables, and <c>LOWER</c> in the views keeps the database's Unicode case rules (under
+    /// <c>"C"</c> PostgreSQL lower-cases ASCII only).</summary>
+    public string ByteOrder(string expression) => Dialect switch
+    {
+        SqlDialect.DuckDb => expression,
+        _ => $"{expression} COLLATE \"C\"",
+    };
+
     public string BigInt(string expression) => $"CAST({expression} AS BIGINT)";
 
     public string Date(string expression) => $"CAST({expression} AS DATE)";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Emporium.Datasets;
 using Emporium.Log;
 using Emporium.Marts;
@@ -73,9 +72,8 @@ public sealed class MartDialectParityTests(PostgresServer server) : IAsyncLifeti
     public async Task A_mart_gives_the_same_rows_on_duckdb_and_postgres(string name)
     {
         var mart = MartCatalog.Find(name)!;
-        var sql = mart.ReadSql(null);
-        var duck = await _duck.QueryAsync(sql, CancellationToken.None);
-        var pg = await _pg.QueryAsync(sql, CancellationToken.None);
+        var duck = await _duck.QueryAsync(mart.ReadSql(SqlDialect.DuckDb, null), CancellationToken.None);
+        var pg = await _pg.QueryAsync(mart.ReadSql(SqlDialect.Postgres, null), CancellationToken.None);
 
         Assert.NotEmpty(duck.Rows);
         Assert.Equal(duck.Columns.Select(c => c.Name), pg.Columns.Select(c => c.Name));
@@ -84,22 +82,5 @@ public sealed class MartDialectParityTests(PostgresServer server) : IAsyncLifeti
         Assert.Equal(Canonical(duck), Canonical(pg));
     }
 
-    private static List<string> Canonical(QueryResult result) =>
-        result.Rows.Select(r => string.Join(" | ", r.Select(Text))).Order(StringComparer.Ordinal).ToList();
-
-    /// <summary>One spelling per value whatever the engine's CLR type: DATE is DateOnly in DuckDB and DateTime in
-    /// Npgsql, integers may be long or decimal, doubles are compared to 9 significant digits.</summary>
-    private static string Text(object? value) => value switch
-    {
-        null => "null",
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime t when t.TimeOfDay == TimeSpan.Zero => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        double d => d.ToString("G9", CultureInfo.InvariantCulture),
-        float f => ((double)f).ToString("G9", CultureInfo.InvariantCulture),
-        decimal m when m == decimal.Truncate(m) => m.ToString("0", CultureInfo.InvariantCulture),
-        decimal m => ((double)m).ToString("G9", CultureInfo.InvariantCulture),
-        long or int or short => Convert.ToString(value, CultureInfo.InvariantCulture)!,
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture)!,
-    };
+    private static List<string> Canonical(QueryResult result) => MartRowText.Rows(result).Order(StringComparer.Ordinal).ToList();
 }

@@ -70,9 +70,9 @@ public sealed class MartDialectsTests(SampleWarehouseFixture duck, PostgresServe
             {
                 await view.ExecuteNonQueryAsync();
             }
-            var expected = (await duck.Harness.Warehouse.QueryAsync(mart.ReadSql(MartService.MaxLimit), CancellationToken.None)).Rows;
+            var expected = (await duck.Harness.Warehouse.QueryAsync(mart.ReadSql(SqlDialect.DuckDb, MartService.MaxLimit), CancellationToken.None)).Rows;
             var actual = new List<object?[]>();
-            await using (var read = new NpgsqlCommand(mart.ReadSql(MartService.MaxLimit), pg))
+            await using (var read = new NpgsqlCommand(mart.ReadSql(SqlDialect.Postgres, MartService.MaxLimit), pg))
             await using (var reader = await read.ExecuteReaderAsync())
             {
                 while (await reader.ReadAsync())

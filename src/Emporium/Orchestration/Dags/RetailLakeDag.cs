@@ -26,7 +26,7 @@ public sealed class RetailLakeDag : IDagDefinition
             await warehouse.InitializeAsync(DatasetCatalog.All, ctx.CancellationToken);
             foreach (var mart in MartCatalog.All.Where(m => m.DependsOn.SequenceEqual(["orders"])))
             {
-                var top = await warehouse.QueryAsync(mart.ReadSql(1), ctx.CancellationToken);
+                var top = await warehouse.QueryAsync(mart.ReadSql(warehouse.Dialect, 1), ctx.CancellationToken);
                 ctx.Log.LogInformation("mart {Mart}: top row {Row}", mart.Name, top.Rows.Count == 0 ? "(empty)" : string.Join(", ", top.Rows[0]));
             }
         }, t => t.DependsOn("load_orders"));
