@@ -12,7 +12,8 @@ namespace Emporium.Batch.Loading;
 
 /// <summary>Loads files into a dataset: the raw bytes to the raw zone, good rows (cleaned by the shared normalizer)
 /// to the warehouse and as clean Parquet, bad rows to the quarantine zone with file, line, column and reason.
-/// <para>Exactly once per content and dataset: a file is identified by its SHA-256 and its progress is stored in the warehouse
+/// <para>Exactly once per content and dataset: a file is identified by its SHA-256 (and the values partition folders
+/// and <c>--set</c> add to its rows) and its progress is stored in the warehouse
 /// offsets table in the same transaction as its rows (<see cref="FileLoadMarker"/>). On DuckDB a file commits in one
 /// transaction: read by DuckDB itself (CSV/TSV, Parquet) or staged row by row (the other formats), with its clean
 /// Parquet written beside the insert. On PostgreSQL rows commit in chunks of <see cref="BatchLoaderOptions.ChunkRows"/>.
@@ -94,12 +95,23 @@ public sealed partial class BatchLoader
         var schema = request.Dataset;
         var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
         var offsets = await warehouse.GetOffsetsAsync(options.Group, ct).ConfigureAwait(false);
-        var marker = await FileLoadMarker.FindAsync(schema.Name, probe.Sha256, offsets, manifests, ct).ConfigureAwait(false);
+        var variant = FileLoadMarker.VariantOf(schema, request.Constants);
+        var marker = await FileLoadMarker.FindAsync(schema.Name, probe.Sha256, variant, offsets, manifests, ct).ConfigureAwait(false);
         var (done, nextRow, failed) = marker.Read(offsets);
         if (done && !request.Force)
         {
             return new FileLoadResult(path, FileLoadStatus.Skipped, probe.Sha256, null, 0, 0, 0, [], null,
-                [$"already loaded into '{schema.Name}' (same content); use --force to reload it"], null);
+                [$"already loaded into '{schema.Name}' (same content{(variant is null ? "" : $" with {Values(request.Constants!)}")}); use --force to reload it"], null);
+        }
+        if (variant is not null && !request.Force && nextRow == 0 && !failed
+            && (await FileLoadMarker.FindAsync(schema.Name, probe.Sha256, null, offsets, manifests, ct).ConfigureAwait(false)).Read(offsets).Done)
+        {
+            // Recorded by content only: loaded as a file on its own, or by a version that left the folder and --set
+            // values out of a load's identity (and so skipped the second of two identical partition files). Which values
+            // its rows got is not recorded; loading it again could add the same rows twice, so it is not done unasked.
+            return new FileLoadResult(path, FileLoadStatus.Skipped, probe.Sha256, null, 0, 0, 0, [], null,
+                [$"already loaded into '{schema.Name}' (same content) by a load that did not record its partition folder or --set values; " +
+                 $"if its rows with {Values(request.Constants!)} are missing, load it with --force"], null);
         }
         var warnings = new List<string>();
         if (failed)
@@ -136,6 +148,9 @@ public sealed partial class BatchLoader
             }
         }
     }
+
+    private static string Values(IReadOnlyDictionary<string, string> constants) =>
+        string.Join(", ", constants.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}"));
 
     private async Task<FileLoadResult> LoadContentAsync(string path, FileProbe probe, FileContent content, FileFormat format, FileLoadMarker marker,
         IReadOnlyDictionary<TopicPartition, long> offsets, long nextRow, bool replace, BatchLoadRequest request, LoadProgress progress, List<string> warnings,
@@ -178,7 +193,7 @@ public sealed partial class BatchLoader
         private readonly DatasetSchema schema = request.Dataset;
         private readonly string name = Path.GetFileName(path);
         private readonly string id = marker.ManifestId;
-        private readonly string stem = $"file-{probe.Sha256[..16]}";
+        private readonly string stem = marker.ObjectStem;
         private readonly List<string> quarantine = [];
         private readonly List<LakeManifestFile> files = [];
         private readonly RowNormalizer rows = new(owner.normalizer, request.Dataset, request.Constants);
@@ -334,7 +349,9 @@ public sealed partial class BatchLoader
             foreach (var other in FileLoadMarker.Candidates(schema.Name, offsets))
             {
                 var sha = other.Sha256;
-                if (sha == probe.Sha256)
+                // Only an earlier load of other content with the same added values is this file's broken version: the
+                // part-0.csv of another partition folder is another file.
+                if (sha == probe.Sha256 || other.Variant != marker.Variant)
                 {
                     continue;
                 }

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using Emporium.Datasets;
 using Emporium.Lake;
 using Emporium.Log;
 
@@ -12,19 +15,49 @@ namespace Emporium.Batch.Loading;
 /// rows, so a reload reports its error again instead of "already loaded".
 /// <para>The record is per dataset because the same content can feed several datasets (a seller search response is
 /// both products and seller offers). The rows' <see cref="Source"/> stays <c>file:&lt;sha256&gt;</c>: it is only
-/// ever matched within one dataset's table or manifest folder.</para></summary>
-public readonly record struct FileLoadMarker(string Sha256, string Topic)
+/// ever matched within one dataset's table or manifest folder.</para>
+/// <para>A load that adds values to the rows (Hive partition folders, <c>--set</c>) is another load of the same bytes
+/// for each set of values: <c>Country=France/part-0.csv</c> and an identical <c>Country=Spain/part-0.csv</c> give
+/// different rows. Such a load's identity carries the <see cref="Variant"/>, a hash of those values, in its topic
+/// (<c>file:&lt;dataset&gt;:&lt;sha256&gt;:&lt;variant&gt;</c>), its rows' source, its manifest and its lake object
+/// names, so neither skips, replaces nor overwrites the other.</para></summary>
+public readonly record struct FileLoadMarker(string Sha256, string Topic, string? Variant = null)
 {
     private const string Prefix = "file:";
 
-    /// <summary>The record of <paramref name="sha256"/>'s load into <paramref name="dataset"/>.</summary>
-    public static FileLoadMarker For(string dataset, string sha256) => new(sha256, $"{Prefix}{dataset}:{sha256}");
+    /// <summary>Hex digits of the variant hash: 64 bits, no collision among the value sets of one content.</summary>
+    private const int VariantLength = 16;
+
+    /// <summary>The record of <paramref name="sha256"/>'s load into <paramref name="dataset"/>, with the rows'
+    /// added values summed up by <paramref name="variant"/> (<see cref="VariantOf"/>; null when none are added).</summary>
+    public static FileLoadMarker For(string dataset, string sha256, string? variant = null) =>
+        new(sha256, $"{Prefix}{dataset}:{sha256}{(variant is null ? "" : ":" + variant)}", variant);
 
     /// <summary>The record earlier versions wrote, keyed by content only (<c>file:&lt;sha256&gt;</c>).</summary>
     private static FileLoadMarker Legacy(string sha256) => new(sha256, Prefix + sha256);
 
+    /// <summary>A hash of the values a load adds to the rows, by column (however the folder or <c>--set</c> spelled the
+    /// name) in name order; null when it adds none, so a plain load keeps the content-only identity
+    /// it always had.</summary>
+    public static string? VariantOf(DatasetSchema schema, IReadOnlyDictionary<string, string>? constants)
+    {
+        if (constants is not { Count: > 0 })
+        {
+            return null;
+        }
+        var matcher = FieldNameMatcher.For(schema);
+        var text = string.Concat(constants
+            .Select(c => (Column: matcher.TryMatch(c.Key, out var match) ? schema.Columns[match.Column].Name : c.Key, c.Value))
+            .OrderBy(c => c.Column, StringComparer.Ordinal)
+            .Select(c => $"{c.Column}\u001f{c.Value}\u001e"));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..VariantLength];
+    }
+
     /// <summary>The warehouse rows' <c>_source</c> and the lake manifest's source.</summary>
-    public string Source => Prefix + Sha256;
+    public string Source => Prefix + Sha256 + (Variant is null ? "" : ":" + Variant);
+
+    /// <summary>The start of the names of this load's lake objects (clean Parquet, quarantine).</summary>
+    public string ObjectStem => $"file-{Sha256[..16]}{(Variant is null ? "" : "-" + Variant)}";
 
     public TopicPartition Progress => new(Topic, 0);
 
@@ -53,13 +86,14 @@ public readonly record struct FileLoadMarker(string Sha256, string Topic)
     /// which does not say which dataset it was for. Rather than migrate every such record up front, it is read where
     /// it is found: it is this dataset's when the dataset has a lake manifest of the content (published once loaded,
     /// pending while a load is in progress), and is then kept and updated under its old topic, so a file loaded before
-    /// is still skipped and an interrupted one still resumes. Other datasets ignore it and start their own record.</summary>
-    public static async Task<FileLoadMarker> FindAsync(string dataset, string sha256, IReadOnlyDictionary<TopicPartition, long> offsets,
+    /// is still skipped and an interrupted one still resumes. Other datasets ignore it and start their own record. A
+    /// load with a <paramref name="variant"/> has only its own record: earlier versions wrote none with values.</summary>
+    public static async Task<FileLoadMarker> FindAsync(string dataset, string sha256, string? variant, IReadOnlyDictionary<TopicPartition, long> offsets,
         LakeManifestStore manifests, CancellationToken ct)
     {
-        var current = For(dataset, sha256);
+        var current = For(dataset, sha256, variant);
         var legacy = Legacy(sha256);
-        if (offsets.ContainsKey(current.Completion) || offsets.ContainsKey(current.Progress)
+        if (variant is not null || offsets.ContainsKey(current.Completion) || offsets.ContainsKey(current.Progress)
             || !(offsets.ContainsKey(legacy.Completion) || offsets.ContainsKey(legacy.Progress)))
         {
             return current;
@@ -80,6 +114,11 @@ public readonly record struct FileLoadMarker(string Sha256, string Topic)
             {
                 yield return new FileLoadMarker(topic[own.Length..], topic);
             }
+            else if (topic.StartsWith(own, StringComparison.Ordinal) && topic[own.Length..].Split(':') is [var sha, var variant]
+                && IsSha(sha) && variant.Length == VariantLength && variant.All(char.IsAsciiHexDigitLower))
+            {
+                yield return new FileLoadMarker(sha, topic, variant);
+            }
             else if (topic.StartsWith(Prefix, StringComparison.Ordinal) && IsSha(topic[Prefix.Length..]) && !topics.Contains(own + topic[Prefix.Length..]))
             {
                 yield return Legacy(topic[Prefix.Length..]);
@@ -89,8 +128,8 @@ public readonly record struct FileLoadMarker(string Sha256, string Topic)
 
     private static bool IsSha(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
 
-    /// <summary>The lake manifest of this content's load (one per dataset).</summary>
-    public string ManifestId => $"file-{Sha256}";
+    /// <summary>The lake manifest of this content's load (one per dataset and variant).</summary>
+    public string ManifestId => $"file-{Sha256}{(Variant is null ? "" : "-" + Variant)}";
 
     private async Task<bool> HasManifestAsync(string dataset, LakeManifestStore manifests, CancellationToken ct) =>
         await manifests.ReadPublishedAsync(dataset, ManifestId, ct).ConfigureAwait(false) is not null

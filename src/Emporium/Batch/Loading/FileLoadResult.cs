@@ -4,7 +4,8 @@ namespace Emporium.Batch.Loading;
 
 /// <summary>What happened to one file.</summary>
 /// <param name="Path">The file as given.</param>
-/// <param name="Sha256">Content hash (the load identity), null when the file could not be opened.</param>
+/// <param name="Sha256">Content hash (the load identity, with the values partition folders and <c>--set</c> add to
+/// the rows: <see cref="FileLoadMarker"/>), null when the file could not be opened.</param>
 /// <param name="Format">Format it was read as.</param>
 /// <param name="RowsRead">Data rows read (good and bad), including rows of an earlier interrupted run.</param>
 /// <param name="RowsLoaded">Rows written to the warehouse and the clean zone.</param>
