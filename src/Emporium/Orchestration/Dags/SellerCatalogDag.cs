@@ -13,7 +13,7 @@ namespace Emporium.Orchestration.Dags;
 /// clean file (every 5 s, 60 s timeout) → the day's <c>seller_offers</c> snapshot → ASIN matches against the
 /// distributors' <c>supplier_products</c> → marts → alerts. Parameters (also <c>EMPORIUM__DAGS__SELLER_CATALOG__…</c>):
 /// <c>seller_id</c> (required), <c>api_url</c>, <c>api_key</c>, <c>api_key_header</c>, <c>query</c>, <c>country</c>,
-/// <c>product_condition</c>, <c>max_pages</c>, <c>requests_per_second</c>, <c>supplier_file</c> (CSV/XLSX/JSON of
+/// <c>product_condition</c>, <c>max_pages</c>, <c>requests_per_second</c>, <c>max_retry_after</c>, <c>supplier_file</c> (CSV/XLSX/JSON of
 /// asin, distributor, cost, stock), <c>price_change_pct</c>, <c>demand_jump_factor</c>, <c>webhooks</c> (comma-separated), <c>webhook_retries</c>, <c>webhook_retry_delay</c>.</summary>
 public sealed class SellerCatalogDag : IDagDefinition
 {
@@ -33,6 +33,7 @@ public sealed class SellerCatalogDag : IDagDefinition
         .Param("product_condition", "NEW")
         .Param("max_pages", new SellerCatalogOptions().MaxPages)
         .Param("requests_per_second", new SellerCatalogOptions().RequestsPerSecond)
+        .Param("max_retry_after", new SellerCatalogOptions().MaxRetryAfter)
         .Param("supplier_file", null))
         .Task("extract", Extract, t => t.Retries(2, TimeSpan.FromMinutes(1)).ExponentialBackoff())
         .Task("clean", Clean, t => t.DependsOn("extract"))
@@ -63,6 +64,11 @@ public sealed class SellerCatalogDag : IDagDefinition
         {
             throw Invalid(ctx, $"parameter 'requests_per_second' must be 0 (no pacing) or more, not {rate.ToString(CultureInfo.InvariantCulture)}");
         }
+        var maxRetryAfter = ctx.Param("max_retry_after", new SellerCatalogOptions().MaxRetryAfter);
+        if (maxRetryAfter < TimeSpan.Zero)
+        {
+            throw Invalid(ctx, $"parameter 'max_retry_after' must be 0 (never wait for Retry-After) or more, not {maxRetryAfter}");
+        }
         return new()
         {
             BaseUrl = baseUrl,
@@ -74,6 +80,7 @@ public sealed class SellerCatalogDag : IDagDefinition
             ProductCondition = ctx.Param("product_condition", "NEW"),
             MaxPages = maxPages,
             RequestsPerSecond = rate,
+            MaxRetryAfter = maxRetryAfter,
         };
     }
 

@@ -13,7 +13,8 @@ namespace Emporium.Sources.SellerCatalog;
 /// <summary>Pages through a seller's catalog: <c>GET /search?query&amp;country&amp;seller_id&amp;product_condition&amp;page</c>
 /// from page 1 until a page lists no products (or <see cref="SellerCatalogOptions.MaxPages"/>). Each attempt is paced
 /// by the rate limit; 429 and 5xx answers and network errors are retried with exponential backoff, honouring
-/// <c>Retry-After</c> when the server sends one.</summary>
+/// <c>Retry-After</c> when the server sends one, up to <see cref="SellerCatalogOptions.MaxRetryAfter"/>: a longer wait
+/// fails the page at once, naming the wait, rather than holding the DAG's worker (its task retries come later).</summary>
 public sealed class SellerCatalogClient
 {
     private readonly HttpClient _http;
@@ -42,12 +43,15 @@ public sealed class SellerCatalogClient
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
                     .Handle<HttpRequestException>()
                     .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
+                    // A server asking for a longer wait than the cap is not retried here: the response comes back
+                    // to FetchPageAsync, which fails the try naming the wait, and the DAG task's retry takes over.
+                    .HandleResult(r => (r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500) && !(RetryAfter(r) > _options.MaxRetryAfter)),
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryDelay,
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                // Null (no Retry-After) leaves Polly's exponential backoff in place; a date already passed waits nothing.
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result) is { } wait && wait < TimeSpan.Zero ? TimeSpan.Zero : RetryAfter(args.Outcome.Result)),
                 OnRetry = args =>
                 {
                     _log.LogWarning("seller catalog: attempt {Attempt} failed ({Reason}); retrying in {Delay}",
@@ -113,27 +117,25 @@ public sealed class SellerCatalogClient
             if (!response.IsSuccessStatusCode)
             {
                 var detail = await response.Content.ReadAsStringAsync(ct);
+                var wait = RetryAfter(response) is { } asked && asked > _options.MaxRetryAfter
+                    ? $" (Retry-After asks for {Seconds(asked)}, more than the {Seconds(_options.MaxRetryAfter)} max_retry_after; not waited, the task's retry takes over)"
+                    : "";
                 throw new SellerCatalogException(
-                    $"seller catalog page {page}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(detail)}");
+                    $"seller catalog page {page}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}{wait}: {Truncate(detail)}");
             }
             return await response.Content.ReadAsByteArrayAsync(ct);
         }
     }
 
+    /// <summary>The wait a response's <c>Retry-After</c> asks for (seconds, or an HTTP date taken against the injected
+    /// clock; negative when that date has passed), or null without one.</summary>
     private TimeSpan? RetryAfter(HttpResponseMessage? response)
     {
         var header = response?.Headers.RetryAfter;
-        var wait = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
-        if (wait is null)
-        {
-            return null; // Polly's exponential backoff applies
-        }
-        if (wait > _options.MaxRetryAfter)
-        {
-            throw new SellerCatalogException($"seller catalog: server asked to wait {wait}, more than MaxRetryAfter {_options.MaxRetryAfter}");
-        }
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        return header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
     }
+
+    private static string Seconds(TimeSpan wait) => $"{Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)} s";
 
     /// <summary>Products on a page. Only an explicit empty <c>products</c> array ends the catalog: an error status or
     /// a page without a products array is a failed page, not the last one. Taking it for the end would snapshot part of

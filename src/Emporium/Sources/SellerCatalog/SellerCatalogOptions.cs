@@ -37,8 +37,9 @@ public sealed record SellerCatalogOptions
     /// <summary>First backoff delay, doubled on each retry (with jitter) unless the server sends Retry-After. Default 1 s.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Longest Retry-After honoured; a server asking for more fails the page instead of stalling the DAG. Default 60 s.</summary>
-    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Longest Retry-After waited for (a 429 or 503 asking for one or two minutes is common). A server asking
+    /// for more fails the page at once, naming the wait, and the DAG task's own retries take over. Default 5 min.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Limit of one HTTP attempt. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);

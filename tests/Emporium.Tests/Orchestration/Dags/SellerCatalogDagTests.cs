@@ -5,6 +5,7 @@ using Emporium.Orchestration;
 using Emporium.Orchestration.Dags;
 using Emporium.Tests.Sources.SellerCatalog;
 using Emporium.Tests.TestSupport;
+using Microsoft.AspNetCore.Http;
 
 namespace Emporium.Tests.Orchestration.Dags;
 
@@ -153,6 +154,7 @@ public sealed class SellerCatalogDagTests
     [InlineData("max_pages", "0", "parameter 'max_pages' must be at least 1, not 0")]
     [InlineData("requests_per_second", "-2", "parameter 'requests_per_second' must be 0 (no pacing) or more, not -2")]
     [InlineData("api_url", "api.example.com", "parameter 'api_url': 'api.example.com' is not an http:// or https:// URL")]
+    [InlineData("max_retry_after", "-00:00:01", "parameter 'max_retry_after' must be 0 (never wait for Retry-After) or more, not -00:00:01")]
     public async Task A_bad_client_setting_fails_the_extract_at_once_naming_the_parameter(string name, string value, string message)
     {
         await using var api = await SellerCatalogStub.StartAsync(failures: false);
@@ -164,6 +166,24 @@ public sealed class SellerCatalogDagTests
         Assert.Contains(message, log, StringComparison.Ordinal);
         Assert.Equal(TaskState.Failed, state);
         Assert.Empty(api.Requests);
+    }
+
+    [Fact]
+    public async Task A_Retry_After_beyond_max_retry_after_fails_the_extract_try_at_once_naming_the_wait()
+    {
+        await using var api = await StubHttpServer.StartAsync(async (context, _) =>
+        {
+            context.Response.StatusCode = 429;
+            context.Response.Headers.RetryAfter = "120";
+            await context.Response.WriteAsync("{\"message\":\"Too many requests\"}");
+        });
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+
+        var (log, state) = await harness.FirstTryAsync(Day1, new Dictionary<string, string?>(Parameters(api.BaseUrl, null)) { ["max_retry_after"] = "00:00:30" }, "extract");
+
+        Assert.Contains("seller catalog page 1: HTTP 429 Too Many Requests (Retry-After asks for 120 s, more than the 30 s max_retry_after", log, StringComparison.Ordinal);
+        Assert.Equal(TaskState.UpForRetry, state);
+        Assert.Single(api.Requests);
     }
 
     [Fact]
