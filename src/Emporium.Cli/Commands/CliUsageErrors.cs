@@ -47,11 +47,37 @@ internal static class CliUsageErrors
             ArgumentResult { Parent: OptionResult o } => o.Option,
             _ => null,
         };
+        if (NotAnInteger(error, message, option) is { } notAnInteger)
+        {
+            return notAnInteger;
+        }
         if (option is not null)
         {
             return message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
         }
         return error.SymbolResult is ArgumentResult argument ? $"<{argument.Argument.Name}>: {message}" : message;
+    }
+
+    /// <summary>System.CommandLine names the .NET type a value did not convert to ("as expected type
+    /// 'System.Nullable`1[System.Int32]'"), which says nothing to the person typing; say what the option takes, as the
+    /// HTTP API does for a query parameter.</summary>
+    private static string? NotAnInteger(ParseError error, string message, Option? option)
+    {
+        const string prefix = "Cannot parse argument '";
+        var argument = (error.SymbolResult as ArgumentResult)?.Argument;
+        var valueType = option?.ValueType ?? argument?.ValueType;
+        if (valueType is null || !message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var type = Nullable.GetUnderlyingType(valueType) ?? valueType;
+        var end = message.IndexOf("' for ", prefix.Length, StringComparison.Ordinal);
+        if (end < 0 || (type != typeof(int) && type != typeof(long)))
+        {
+            return null;
+        }
+        var name = option?.Name ?? $"<{argument!.Name}>";
+        return $"{name}: expected an integer, got '{message[prefix.Length..end]}'";
     }
 
     /// <summary>Messages such as "Argument 'xml' not recognized. Must be one of:" list the choices one per line.</summary>

@@ -127,7 +127,8 @@ public sealed class ProgramTests
     [InlineData(new[] { "load", "f.csv", "-d", "orders", "--format", "xml" }, "emporium load: --format: Argument 'xml' not recognized. Must be one of: 'auto', 'csv'")]
     [InlineData(new[] { "load", "f.csv" }, "emporium load: Option '--dataset' is required.")]
     [InlineData(new[] { "catalog", "drop" }, "emporium catalog drop: <name>: Required argument missing")]
-    [InlineData(new[] { "generate", "orders", "--rows", "many", "--out", "x.csv" }, "emporium generate: Cannot parse argument 'many' for option '--rows'")]
+    [InlineData(new[] { "generate", "orders", "--rows", "many", "--out", "x.csv" }, "emporium generate: --rows: expected an integer, got 'many'")]
+    [InlineData(new[] { "marts", "daily_sales", "--limit", "ten" }, "emporium marts: --limit: expected an integer, got 'ten'")]
     [InlineData(new[] { "dag", "lst" }, "emporium dag: Required command was not provided. Unrecognized command or argument 'lst'. Commands: list, run,")]
     public async Task A_command_line_that_does_not_parse_exits_2_with_one_line_per_error_and_no_help(string[] args, string expected)
     {
