@@ -21,6 +21,7 @@ public sealed class LandingZone(string root, BatchLoader loader, TimeProvider ti
     private readonly ILogger logger = logger ?? NullLogger.Instance;
     private readonly Dictionary<string, Observation> seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> warned = new(StringComparer.Ordinal);
+    private bool foldersMade;
 
     private sealed record Observation(long Size, DateTime Modified, DateTimeOffset Since);
 
@@ -29,6 +30,15 @@ public sealed class LandingZone(string root, BatchLoader loader, TimeProvider ti
     /// <summary>One pass: loads every complete file; returns what was done to each file handled in this pass.</summary>
     public async Task<IReadOnlyList<LandingOutcome>> ScanAsync(CancellationToken ct)
     {
+        if (!foldersMade)
+        {
+            // The folders show where each dataset's files go; made once, so a folder removed on purpose stays removed.
+            foreach (var dataset in LoadSpec.Loadable)
+            {
+                Directory.CreateDirectory(Path.Combine(Root, dataset.Name));
+            }
+            foldersMade = true;
+        }
         Directory.CreateDirectory(Root);
         var outcomes = new List<LandingOutcome>();
         var present = new HashSet<string>(StringComparer.Ordinal);

@@ -49,6 +49,21 @@ public sealed class LandingZoneTests
         Assert.Equal(loadedAt, (await h.RowsAsync("SELECT max(_loaded_at) FROM categories"))[0][0]);
     }
 
+    /// <summary>The first scan makes a folder for every dataset load takes, so the zone shows where files go.</summary>
+    [Fact]
+    public async Task The_first_scan_makes_a_folder_per_dataset()
+    {
+        var time = new FakeTimeProvider();
+        await using var h = await BatchHarness.StartAsync(time: time);
+        var zone = new LandingZone(h.Combine("landing"), h.Loader, time);
+
+        Assert.Empty(await zone.ScanAsync(default));
+
+        var folders = Directory.GetDirectories(h.Combine("landing")).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(LoadSpec.Loadable.Select(d => d.Name).Order(StringComparer.Ordinal), folders);
+        Assert.Contains("seller_offers", folders);
+    }
+
     /// <summary>A file dropped at the top of the landing zone, or into a folder that names no dataset, is left where it
     /// is and the log says once where it belongs.</summary>
     [Fact]
