@@ -67,7 +67,7 @@ public sealed class SeedEndpoints : IEndpointModule
             {
                 var reason = $"invalid date {date.GetRawText()}: expected DD/MM/YYYY HH:MM";
                 await pipeline.RejectAsync(schema, only, new FieldError("date", reason), $"http:{path}", tag, ct);
-                return ItemError(reason, "date", item);
+                return ItemError([new FieldError("date", reason)], item);
             }
             var node = JsonNode.Parse(item.GetRawText())!.AsObject();
             // Hand the normalizer an unambiguous instant under the canonical name: the seed's day-first format is
@@ -79,8 +79,7 @@ public sealed class SeedEndpoints : IEndpointModule
         var result = await pipeline.IngestAsync(schema, [input], $"http:{path}", tag, ct);
         if (result.Accepted == 0)
         {
-            var first = result.Errors.FirstOrDefault();
-            return ItemError(string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Error}")), first?.Field ?? "", item);
+            return ItemError(result.Errors.Select(e => new FieldError(e.Field, e.Error)).ToList(), item);
         }
         return new IngestResponse(201, item.GetRawText());
     }
@@ -118,7 +117,9 @@ public sealed class SeedEndpoints : IEndpointModule
         }
     }
 
-    private static IngestResponse ItemError(string detail, string field, JsonElement item) =>
-        new(400, ApiErrors.ProblemJson(400, "invalid item", detail, [ApiErrors.Field(field, detail)],
+    /// <summary>One entry per bad field, worded as /api/v1/ingest words it; the detail names each field.</summary>
+    private static IngestResponse ItemError(IReadOnlyList<FieldError> errors, JsonElement item) =>
+        new(400, ApiErrors.ProblemJson(400, "invalid item", string.Join("; ", errors.Select(e => $"{e.Field}: {e.Error}")),
+            [.. errors.Select(e => ApiErrors.Field(e.Field, e.Error))],
             new Dictionary<string, object?> { ["item"] = item }));
 }

@@ -88,6 +88,26 @@ public class SeedEndpointsTests
         Assert.Empty(log.Messages("categories"));
     }
 
+    /// <summary>An invalid item's <c>errors</c> hold one entry per bad field, each error as /api/v1/ingest words it
+    /// (not every reason joined under the first field's name); <c>detail</c> joins them.</summary>
+    [Fact]
+    public async Task An_invalid_item_lists_each_bad_field_on_its_own()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, RecordNormalizer.Instance);
+
+        var response = await host.Client.PostAsync("/AmazonProduct", TestHost.Json("{\"title\":\"T\",\"price\":\"abc\"}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var errors = json.GetProperty("errors").EnumerateArray()
+            .Select(e => (e.GetProperty("field").GetString(), e.GetProperty("error").GetString())).ToList();
+        Assert.Equal([("asin", "required field is missing"), ("price", "expected a number, got \"abc\"")], errors);
+        Assert.Equal("asin: required field is missing; price: expected a number, got \"abc\"", json.GetProperty("detail").GetString());
+        Assert.Equal("T", json.GetProperty("item").GetProperty("title").GetString());
+        Assert.Empty(log.Messages("products"));
+    }
+
     [Fact]
     public async Task CategoryAnswers201()
     {
