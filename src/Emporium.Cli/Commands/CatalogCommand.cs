@@ -27,12 +27,14 @@ public sealed class CatalogCommand : ICliCommand
             var wanted = parse.GetValue(name);
             if (wanted is not null)
             {
-                tables = tables.Where(t => string.Equals(t.Name, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
-                if (tables.Count == 0)
+                var matching = tables.Where(t => string.Equals(t.Name, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (matching.Count == 0)
                 {
-                    await Console.Error.WriteLineAsync($"emporium catalog: '{wanted}' is not catalogued");
+                    // As GET /api/v1/catalog/{name} answers: a typo is fixed faster with the names at hand.
+                    await Console.Error.WriteLineAsync($"emporium catalog: '{wanted}' is not catalogued (known: {string.Join(", ", tables.Select(t => t.Name))})");
                     return 1;
                 }
+                tables = matching;
             }
             if (parse.GetValue(format) == "json")
             {

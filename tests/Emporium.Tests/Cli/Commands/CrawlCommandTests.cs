@@ -67,7 +67,7 @@ public sealed class CrawlCommandTests
         Assert.Contains("Dropped stock.", text, StringComparison.Ordinal);
         (code, text) = await BatchCli.RunAsync("catalog", "stock", "--data", data);
         Assert.Equal(1, code);
-        Assert.Contains("'stock' is not catalogued", text, StringComparison.Ordinal);
+        Assert.Contains("emporium catalog: 'stock' is not catalogued (known: categories, products, reviews, orders", text, StringComparison.Ordinal);
         (code, text) = await BatchCli.RunAsync("catalog", "drop", "stock", "--data", data);
         Assert.Equal(1, code);
         Assert.Contains("emporium catalog drop: 'stock' is not a crawled table (crawled: none)", text, StringComparison.Ordinal);
