@@ -43,8 +43,18 @@ export function emptyState(what: string, howTo: string): HTMLElement {
 }
 
 export function errorBox(e: unknown): HTMLElement {
+  const unauthorized = e instanceof ApiError && e.status === 401;
+  // Without a key the server refuses every card's request alike: the page says so once (its first such message, once
+  // the box is in place, which may have replaced an earlier one), the other cards in a word.
+  if (unauthorized) {
+    queueMicrotask(() => {
+      for (const other of [...document.querySelectorAll('main [data-unauthorized]')].slice(1)) {
+        other.replaceWith(h('p', { class: 'muted', 'data-testid': 'needs-key' }, 'Not shown: the server needs an API key.'));
+      }
+    });
+  }
   const message = e instanceof ApiError ? `${e.message} (HTTP ${e.status})` : e instanceof Error ? e.message : String(e);
-  const box = h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, message);
+  const box = h('p', { class: 'error', role: 'alert', 'data-testid': 'error', 'data-unauthorized': unauthorized }, message);
   // With API keys configured every call needs one: say which and where to enter it.
   if (isKeyRefusal(e)) {
     append(box, ' ', location.hash.startsWith('#/pipelines')

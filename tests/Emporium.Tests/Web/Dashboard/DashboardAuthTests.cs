@@ -159,6 +159,15 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         await Assertions.Expect(alerts).ToHaveCountAsync(1);
         p.AssertNoErrorsBut((401, "/api/v1/datasets", 1));
 
+        // A page of several cards, each refused alike: the message once, the other cards say in a word why they are empty.
+        await p.Page.GetByRole(AriaRole.Link, new() { Name = "Products", Exact = true }).ClickAsync();
+        await p.WaitReadyAsync("/products");
+        await Assertions.Expect(alerts).ToHaveCountAsync(1);
+        await Assertions.Expect(alerts).ToContainTextAsync("API key required");
+        await Assertions.Expect(alerts).ToContainTextAsync("read scope");
+        await Assertions.Expect(p.Page.Locator("main [data-testid='needs-key']")).ToHaveCountAsync(2);
+        await p.AssertAccessibleAsync();
+
         // A key the server does not know: the same single message, with the server's reason.
         await p.Page.GetByRole(AriaRole.Link, new() { Name = "Pipelines", Exact = true }).ClickAsync();
         await p.WaitReadyAsync("/pipelines");
@@ -181,7 +190,8 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         await p.WaitReadyAsync("/");
         await Assertions.Expect(p.Page.GetByTestId("datasets-table")).ToBeVisibleAsync();
         await Assertions.Expect(alerts).ToHaveCountAsync(0);
-        // Refused: the overview twice (no key, unknown key), the Pipelines page three times (no key, unknown key twice).
-        p.AssertNoErrorsBut((401, "/api/v1/datasets", 2), (401, "/api/v1/dags", 3));
+        // Refused: the overview twice (no key, unknown key), the Products page's mart list once (its three cards share
+        // it), the Pipelines page three times (no key, unknown key twice).
+        p.AssertNoErrorsBut((401, "/api/v1/datasets", 2), (401, "/api/v1/marts", 1), (401, "/api/v1/dags", 3));
     }
 }
