@@ -54,6 +54,13 @@ public static class LoadSummaryOutput
         return paths.Select(p => common.Length > 0 ? Path.GetRelativePath(common, p) : p).ToList();
     }
 
+    /// <summary>The totals under the table. Rows whose key a later row of their file repeats are named when there are
+    /// any, so that read = loaded + those + rejected adds up for a keyed dataset too.</summary>
+    internal static string Caption(LoadSummary summary) =>
+        $"{summary.Files.Count} file(s), {summary.RowsRead:N0} rows read, {summary.RowsLoaded:N0} loaded, " +
+        (summary.RowsDuplicateKey > 0 ? $"{summary.RowsDuplicateKey:N0} not loaded for a repeated key, " : "") +
+        $"{summary.RowsRejected:N0} rejected";
+
     public static void Write(LoadSummary summary)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"load into {summary.Dataset}"));
@@ -62,11 +69,18 @@ public static class LoadSummaryOutput
         table.AddColumn("format");
         table.AddColumn(new TableColumn("rows read").RightAligned());
         table.AddColumn(new TableColumn("loaded").RightAligned());
+        // Only a keyed dataset can have them; an appended one keeps the table as it was.
+        var duplicates = summary.RowsDuplicateKey > 0;
+        if (duplicates)
+        {
+            table.AddColumn(new TableColumn("dup. key").RightAligned());
+        }
         table.AddColumn(new TableColumn("rejected").RightAligned());
         var names = DisplayNames(summary.Files.Select(f => f.Path).ToList());
         foreach (var (file, name) in summary.Files.Zip(names))
         {
-            table.AddRow(
+            string[] cells =
+            [
                 Markup.Escape(name),
                 file.Status switch
                 {
@@ -78,9 +92,12 @@ public static class LoadSummaryOutput
                 file.Format?.ToString().ToLowerInvariant() ?? "-",
                 file.RowsRead.ToString("N0"),
                 file.RowsLoaded.ToString("N0"),
-                file.RowsRejected.ToString("N0"));
+                .. duplicates ? [file.RowsDuplicateKey.ToString("N0")] : Array.Empty<string>(),
+                file.RowsRejected.ToString("N0"),
+            ];
+            table.AddRow(cells);
         }
-        table.Caption(Markup.Escape($"{summary.Files.Count} file(s), {summary.RowsLoaded:N0} rows loaded, {summary.RowsRejected:N0} rejected"));
+        table.Caption(Markup.Escape(Caption(summary)));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         console.Write(table);
         // Paths and reasons go below the table, unwrapped, so they can be copied.

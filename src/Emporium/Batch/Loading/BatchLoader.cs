@@ -337,7 +337,31 @@ public sealed partial class BatchLoader
                 await owner.manifests.DeletePublishedAsync(schema.Name, old.ManifestId, ct).ConfigureAwait(false);
             }
             await owner.manifests.DeletePendingAsync(schema.Name, id, ct).ConfigureAwait(false);
-            return Result(error is null ? FileLoadStatus.Loaded : FileLoadStatus.Failed, error);
+            var duplicates = await CountDuplicateKeysAsync(ct).ConfigureAwait(false);
+            return Result(error is null ? FileLoadStatus.Loaded : FileLoadStatus.Failed, error) with { RowsDuplicateKey = duplicates };
+        }
+
+        /// <summary>A keyed dataset keeps the file's last row of each key, so fewer rows land than were good when a key
+        /// repeats: <see cref="loaded"/> becomes the rows of this load in the table, once it has committed (every path
+        /// writes them under <see cref="FileLoadMarker.Source"/>), and the difference is returned and warned about. An
+        /// appended dataset keeps every good row and is not counted again.</summary>
+        private async Task<long> CountDuplicateKeysAsync(CancellationToken ct)
+        {
+            if (schema.Mode != WriteMode.Upsert || schema.Key.Count == 0 || loaded == 0)
+            {
+                return 0;
+            }
+            var landed = Convert.ToInt64((await owner.warehouse.QueryAsync(
+                $"SELECT count(*) FROM {DuckDbSql.Quote(schema.Name)} WHERE _source = {SqlLiteral.Text(marker.Source)}", ct).ConfigureAwait(false)).Rows[0][0],
+                System.Globalization.CultureInfo.InvariantCulture);
+            var duplicates = Math.Max(0, loaded - landed);
+            loaded = landed;
+            if (duplicates > 0)
+            {
+                warnings.Add($"{duplicates:N0} row(s) not loaded: a later row of the file has the same key ({string.Join(", ", schema.Key)}), " +
+                    $"and the last row of each key wins; {landed:N0} distinct key(s) loaded");
+            }
+            return duplicates;
         }
 
         /// <summary>Finds the failed loads this one replaces: failed loads (by their markers) of this dataset whose raw

@@ -100,4 +100,20 @@ public sealed class BatchLoaderPostgresTests(PostgresServer server)
         Assert.Equal(FileLoadStatus.Loaded, again.Files.Single().Status);
         Assert.Equal(before, await one.ReviewsAsync());
     }
+
+    /// <summary>A key repeated across chunks of one file counts once as loaded on PostgreSQL too (each chunk's upsert
+    /// keeps its last row of a key, and a later chunk replaces an earlier one's).</summary>
+    [Fact]
+    public async Task Rows_whose_key_a_later_row_repeats_across_chunks_count_as_duplicates()
+    {
+        await using var setup = await Setup.StartAsync(server, new BatchLoaderOptions { ChunkRows = 2 });
+        using var dir = new TempDir("batch-pg-dup");
+        var file = dir.Combine("reviews.ndjson");
+        File.WriteAllLines(file, new[] { "r1", "r2", "r1", "r3", "r1" }.Select((id, i) => $"{{\"review_id\":\"{id}\",\"asin\":\"A\",\"rating\":{i + 1},\"text\":\"t\"}}"));
+
+        var result = await setup.LoadAsync(file);
+
+        Assert.Equal((5L, 3L, 2L, 0L), (result.RowsRead, result.RowsLoaded, result.RowsDuplicateKey, result.RowsRejected));
+        Assert.Equal(["r1|5|t", "r2|2|t", "r3|4|t"], await setup.ReviewsAsync());
+    }
 }

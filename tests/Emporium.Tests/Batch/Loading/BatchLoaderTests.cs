@@ -332,4 +332,40 @@ public sealed class BatchLoaderTests
         Assert.Equal(FileLoadStatus.Loaded, (await h.LoadAsync(SellerOffers(), SampleData.SellerSearchResponse)).Files[0].Status);
         Assert.Equal(first.RowsRead, await h.CountAsync("SELECT count(*) FROM seller_offers"));
     }
+
+    /// <summary>A keyed dataset keeps one row per key, the file's last: "loaded" used to count every good row (6 here)
+    /// though 3 landed. It now says what landed, and the rows whose key a later row of the file repeats are counted apart,
+    /// so read = loaded + duplicate-key + rejected, on every path (DuckDB's CSV reader, staged rows, chunked commits).</summary>
+    [Theory]
+    [InlineData("csv", true, true)]
+    [InlineData("ndjson", true, true)]
+    [InlineData("csv", false, false)]
+    public async Task Rows_whose_key_a_later_row_repeats_count_as_duplicates_not_loaded(string format, bool bulk, bool oneTransaction)
+    {
+        await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { Bulk = bulk, OneTransactionPerFile = oneTransaction });
+        string[][] rows = [["A1", "1"], ["A1", "2"], ["B1", "3"], ["A1", "4"], ["C1", "5"], ["B1", "6"], ["D1", "-1"]];
+        var file = h.Combine($"products.{format}");
+        File.WriteAllLines(file, format == "csv"
+            ? ["asin,title,price", .. rows.Select(r => $"{r[0]},mug,{r[1]}")]
+            : rows.Select(r => $"{{\"asin\":\"{r[0]}\",\"title\":\"mug\",\"price\":{r[1]}}}"));
+
+        var summary = await h.LoadAsync(DatasetCatalog.Products, file);
+
+        var result = Assert.Single(summary.Files);
+        Assert.Equal(FileLoadStatus.Loaded, result.Status);
+        Assert.Equal((7L, 3L, 3L, 1L), (result.RowsRead, result.RowsLoaded, result.RowsDuplicateKey, result.RowsRejected));
+        Assert.Equal((7L, 3L, 3L), (summary.RowsRead, summary.RowsLoaded, summary.RowsDuplicateKey));
+        Assert.Contains(result.Warnings, w => w.Contains("3 row(s)", StringComparison.Ordinal) && w.Contains("same key", StringComparison.Ordinal));
+        Assert.Equal(result.RowsLoaded, await h.CountAsync("SELECT count(*) FROM products"));
+        Assert.Equal([("A1", 4.0), ("B1", 6.0), ("C1", 5.0)], (await h.RowsAsync("SELECT asin, price FROM products ORDER BY asin")).Select(r => ((string)r[0]!, (double)r[1]!)));
+        // The clean zone keeps every good row, as the raw file does.
+        var clean = await h.VisibleAsync("products", LakeLayout.Clean);
+        Assert.Equal(6L, (long)(await LakeParquet.QueryAsync(h.LakeStore, clean, "count(*)"))[0][0]!);
+
+        // Appended datasets keep every row: none is a duplicate.
+        var orders = h.Combine("orders.csv");
+        File.WriteAllLines(orders, ["InvoiceNo,StockCode,Quantity,UnitPrice", "1,A,1,1.0", "1,A,1,1.0"]);
+        var appended = Assert.Single((await h.LoadAsync(DatasetCatalog.Orders, orders)).Files);
+        Assert.Equal((2L, 2L, 0L), (appended.RowsRead, appended.RowsLoaded, appended.RowsDuplicateKey));
+    }
 }
