@@ -109,9 +109,9 @@ public static class DemoSeeder
         {
             var from = to.AddDays(1 - UserBehaviourDays);
             var training = Path.Combine(demoDir, "training_reviews.json");
-            await WriteTrainingReviewsAsync(warehouse, training, ct);
+            await WriteTrainingReviewsAsync(training, ct);
             engine.Backfill("user_behaviour", from, to, new Dictionary<string, string?> { ["purchases_from"] = "orders", ["training_reviews"] = training });
-            output.WriteLine($"  demo:      user_behaviour queued for {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, from the orders dataset, its classifier trained on the demo reviews");
+            output.WriteLine($"  demo:      user_behaviour queued for {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, from the orders dataset, its classifier trained on rated demo movie reviews");
         }
         if (options.Demo)
         {
@@ -132,18 +132,18 @@ public static class DemoSeeder
         }
     }
 
-    /// <summary>The demo's rated reviews as the training file of the review classifier (McAuley's JSON lines:
-    /// <c>overall</c>, <c>reviewText</c>), so the demo classifies with the ML model instead of the seed's rule.</summary>
-    private static async Task WriteTrainingReviewsAsync(IWarehouse warehouse, string path, CancellationToken ct)
+    /// <summary>Rated movie reviews, composed like the ones the DAG generates and classifies, as the classifier's
+    /// training file (McAuley's JSON lines). The demo's product reviews share no wording with movie reviews: trained on
+    /// them, the model met only words it had not learned and labelled the movie reviews by its prior, mostly positive.</summary>
+    private static async Task WriteTrainingReviewsAsync(string path, CancellationToken ct)
     {
-        var reviews = await warehouse.QueryAsync("SELECT rating, text FROM reviews WHERE rating IS NOT NULL AND text IS NOT NULL ORDER BY review_id", ct);
-        await using var file = File.Create(path);
-        foreach (var row in reviews.Rows)
-        {
-            await JsonSerializer.SerializeAsync(file, new { overall = row[0], reviewText = row[1] }, cancellationToken: ct);
-            file.WriteByte((byte)'\n');
-        }
+        var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        MovieReviewGenerator.WriteRated(text, TrainingReviews);
+        await File.WriteAllTextAsync(path, text.ToString(), ct);
     }
+
+    /// <summary>Rated movie reviews the demo's classifier trains on.</summary>
+    private const int TrainingReviews = 2000;
 
     private static async Task<IngestResult> IngestAsync(IngestPipeline pipeline, DatasetSchema schema, CanonicalRecord[] batch, CancellationToken ct)
     {

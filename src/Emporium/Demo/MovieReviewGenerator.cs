@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace Emporium.Demo;
 
@@ -43,29 +44,62 @@ public static class MovieReviewGenerator
     /// <summary>Writes the CSV (header <c>cid,review_str</c>) for <paramref name="customerIds"/>; returns rows written.</summary>
     public static int Write(TextWriter writer, IEnumerable<long> customerIds, int seed = 4)
     {
-        var random = new Random(seed);
         var rows = 0;
         writer.Write("cid,review_str\n");
+        foreach (var review in Generate(customerIds, seed))
+        {
+            writer.Write(review.Cid.ToString(CultureInfo.InvariantCulture));
+            writer.Write(",\"");
+            writer.Write(review.Text.Replace("\"", "\"\"", StringComparison.Ordinal));
+            writer.Write("\"\n");
+            rows++;
+        }
+        return rows;
+    }
+
+    /// <summary>The reviews <see cref="Write"/> writes, in its order, each with the polarity it was composed with.</summary>
+    public static IEnumerable<GeneratedMovieReview> Generate(IEnumerable<long> customerIds, int seed = 4)
+    {
+        var random = new Random(seed);
         foreach (var cid in customerIds.Distinct().Order())
         {
             var reviews = random.Next(0, 5);
             for (var i = 0; i < reviews; i++)
             {
-                var positive = random.NextDouble() < 0.6;
-                var text = new StringBuilder()
-                    .Append(Openings[random.Next(Openings.Length)]).Append(' ')
-                    .Append((positive ? Positive : Negative)[random.Next(Positive.Length)]);
-                if (random.NextDouble() < 0.5)
-                {
-                    text.Append(' ').Append(Details[random.Next(Details.Length)]);
-                }
-                writer.Write(cid.ToString(CultureInfo.InvariantCulture));
-                writer.Write(",\"");
-                writer.Write(text.ToString().Replace("\"", "\"\"", StringComparison.Ordinal));
-                writer.Write("\"\n");
-                rows++;
+                yield return Review(random, cid);
             }
         }
-        return rows;
+    }
+
+    /// <summary>Rated reviews composed the same way (positive ones rated 4–5 stars, negative ones 1–2), as McAuley JSON
+    /// lines (<c>overall</c>, <c>reviewText</c>): training data for the sentiment model that classifies the generated
+    /// file. Returns rows written.</summary>
+    public static int WriteRated(TextWriter writer, int count, int seed = 1004)
+    {
+        var random = new Random(seed);
+        for (var i = 0; i < count; i++)
+        {
+            var review = Review(random, i);
+            var stars = review.Positive ? 4 + random.Next(2) : 1 + random.Next(2);
+            writer.Write(JsonSerializer.Serialize(new { overall = stars, reviewText = review.Text }));
+            writer.Write('\n');
+        }
+        return count;
+    }
+
+    private static GeneratedMovieReview Review(Random random, long cid)
+    {
+        var positive = random.NextDouble() < 0.6;
+        var text = new StringBuilder()
+            .Append(Openings[random.Next(Openings.Length)]).Append(' ')
+            .Append((positive ? Positive : Negative)[random.Next(Positive.Length)]);
+        if (random.NextDouble() < 0.5)
+        {
+            text.Append(' ').Append(Details[random.Next(Details.Length)]);
+        }
+        return new GeneratedMovieReview(cid, text.ToString(), positive);
     }
 }
+
+/// <summary>One generated movie review and the polarity it was composed with.</summary>
+public sealed record GeneratedMovieReview(long Cid, string Text, bool Positive);

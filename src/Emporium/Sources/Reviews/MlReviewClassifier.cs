@@ -4,7 +4,8 @@ using Microsoft.ML.Data;
 namespace Emporium.Sources.Reviews;
 
 /// <summary>An ML.NET sentiment model: <c>FeaturizeText</c> (word and character n-grams, normalised) into an SDCA
-/// logistic regression. Trains in seconds on a few thousand reviews; the seed makes training reproducible.</summary>
+/// logistic regression with the two classes weighted equally. Trains in seconds on a few thousand reviews; the seed
+/// makes training reproducible.</summary>
 public sealed class MlReviewClassifier : IReviewClassifier
 {
     private readonly MLContext _ml;
@@ -19,20 +20,34 @@ public sealed class MlReviewClassifier : IReviewClassifier
         _engine = ml.Model.CreatePredictionEngine<Input, Output>(model);
     }
 
+    /// <summary>Weaker than SDCA's automatic choice, which on a few hundred reviews shrank the word weights until
+    /// hardly any review scored negative; picked by 4-fold cross-validation on the McAuley sample (balanced accuracy
+    /// 62 % automatic, 70 % at this value).</summary>
+    private const float L2Regularization = 1e-3f;
+
     public string Name => "mlnet-sdca";
 
     public static MlReviewClassifier Train(IEnumerable<RatedReview> reviews, int seed = 42)
     {
         var rows = reviews.Select(r => new Input { Text = r.Text, Label = r.Positive }).ToList();
-        if (rows.Select(r => r.Label).Distinct().Count() < 2)
+        var positives = rows.Count(r => r.Label);
+        if (positives == 0 || positives == rows.Count)
         {
             throw new ArgumentException("training needs both positive and negative reviews", nameof(reviews));
+        }
+        // Rated reviews are mostly positive (about 9 in 10 in the real samples). Unweighted, the intercept carries that
+        // prior and the model calls positive every review whose words it has not learned — nearly all negatives among
+        // them. Weighting each class to half the total makes the words decide.
+        foreach (var row in rows)
+        {
+            row.Weight = rows.Count / (2f * (row.Label ? positives : rows.Count - positives));
         }
         var ml = new MLContext(seed);
         var data = ml.Data.LoadFromEnumerable(rows);
         var pipeline = ml.Transforms.Text.FeaturizeText("Features", nameof(Input.Text))
             .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(
-                labelColumnName: nameof(Input.Label), featureColumnName: "Features"));
+                labelColumnName: nameof(Input.Label), featureColumnName: "Features", exampleWeightColumnName: nameof(Input.Weight),
+                l2Regularization: L2Regularization));
         return new MlReviewClassifier(ml, pipeline.Fit(data));
     }
 
@@ -69,6 +84,9 @@ public sealed class MlReviewClassifier : IReviewClassifier
         public string Text { get; set; } = "";
 
         public bool Label { get; set; }
+
+        /// <summary>Training weight balancing the classes; unused when predicting.</summary>
+        public float Weight { get; set; } = 1;
     }
 
     public sealed class Output

@@ -53,6 +53,25 @@ public sealed class DemoSeederTests
         var warehouse = host.Host.Backends.Warehouse!;
         async Task<IReadOnlyList<object?[]>> Rows(string sql) => (await warehouse.QueryAsync(sql, CancellationToken.None)).Rows;
 
+        // The model's verdicts on the week's generated movie reviews, against the polarity each was composed with.
+        var verdicts = new List<(bool Model, bool Composed)>();
+        foreach (var run in engine.Store.Runs("user_behaviour"))
+        {
+            var day = DateOnly.FromDateTime(run.Key.LogicalDate);
+            var customers = (await Rows($"SELECT DISTINCT customer_id FROM orders WHERE customer_id IS NOT NULL AND CAST(invoice_date AS DATE) = DATE '{day:yyyy-MM-dd}'"))
+                .Select(r => Convert.ToInt64(r[0], CultureInfo.InvariantCulture)).ToList();
+            var composed = MovieReviewGenerator.Generate(customers, day.DayNumber).ToList();
+            var path = System.Text.Json.JsonSerializer.Deserialize<string>(engine.Store.XComs(run.Key, "classify_movie_reviews")["path"])!;
+            var staged = Emporium.Tests.Sources.Postgres.PostgresExtractorTests.ReadCsv(Path.Combine(host.DataDir, "lake", path));
+            Assert.Equal(composed.Select(r => r.Cid.ToString(CultureInfo.InvariantCulture)), staged.Select(r => r["cid"]));
+            verdicts.AddRange(staged.Zip(composed, (s, c) => (s["positive_review"] == "true", c.Positive)));
+        }
+        var agreement = verdicts.Count(v => v.Model == v.Composed) / (double)verdicts.Count;
+        Assert.True(verdicts.Count(v => v.Composed) >= 3 && verdicts.Count(v => !v.Composed) >= 3, $"{verdicts.Count} reviews of both kinds");
+        // So the share of positive reviews in the staged file is within 5 points of the share composed.
+        Assert.True(agreement >= 0.95, $"the model agrees with the composed polarity on {agreement:P1} of {verdicts.Count} reviews "
+            + $"({verdicts.Count(v => v.Model)} called positive, {verdicts.Count(v => v.Composed)} composed positive)");
+
         var expected = await Rows("""
             SELECT CAST(invoice_date AS DATE) AS d, customer_id, sum(CAST(quantity AS DECIMAL(18,3)) * CAST(unit_price AS DECIMAL(18,3))) AS spent
             FROM orders WHERE customer_id IS NOT NULL AND CAST(invoice_date AS DATE) >= (SELECT max(CAST(invoice_date AS DATE)) - 6 FROM orders)
