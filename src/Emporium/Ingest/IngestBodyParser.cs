@@ -60,7 +60,7 @@ public static class IngestBodyParser
             }
             if (result is null)
             {
-                unreadable = $"line {input.Line}: expected a JSON object, got {Name(kind)}";
+                unreadable = $"line {input.Line}: expected a JSON object, got {Describe(kind)}";
             }
             return result;
         }
@@ -211,6 +211,7 @@ public static class IngestBodyParser
         return DeadLetter.Cut(Encoding.UTF8.GetString(utf8));
     }
 
+    /// <summary>A value's kind as errors name it, in a JSON array and on an NDJSON line alike ("got an array").</summary>
     private static string Describe(JsonTokenType kind) => kind switch
     {
         JsonTokenType.StartArray => "an array",
@@ -219,17 +220,5 @@ public static class IngestBodyParser
         JsonTokenType.True or JsonTokenType.False => "a boolean",
         JsonTokenType.Null => "null",
         _ => kind.ToString(),
-    };
-
-    /// <summary>A top-level value's kind as NDJSON errors name it.</summary>
-    private static string Name(JsonTokenType kind) => kind switch
-    {
-        JsonTokenType.StartArray => "array",
-        JsonTokenType.String => "string",
-        JsonTokenType.Number => "number",
-        JsonTokenType.True => "true",
-        JsonTokenType.False => "false",
-        JsonTokenType.Null => "null",
-        _ => kind.ToString().ToLowerInvariant(),
     };
 }

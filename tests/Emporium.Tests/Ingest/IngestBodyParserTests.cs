@@ -59,7 +59,7 @@ public class IngestBodyParserTests
         Assert.StartsWith("line 3, byte 2: not valid JSON", bad);
         Assert.Equal("{bad json}", records[1].RawText);
         Assert.Null(Read(records[2], out var array));
-        Assert.Equal("line 4: expected a JSON object, got array", array);
+        Assert.Equal("line 4: expected a JSON object, got an array", array);
         Assert.Contains("not valid UTF-8", records[3].Error);
         Assert.Null(Read(records[3], out var utf8));
         Assert.Equal(records[3].Error, utf8);
