@@ -24,6 +24,13 @@ internal static class CliUsageErrors
         // Errors about the command itself (no subcommand given, a word it does not know) share one line, which says
         // what it does take once.
         var commandErrors = parse.Errors.Where(e => e.SymbolResult is CommandResult or null).Select(e => OneLine(e.Message)).Distinct().ToList();
+        // "Required command was not provided" beside "Unrecognized command or argument 'lod'" reads as if nothing had
+        // been typed; the word it did not know is the error.
+        var aboutTyped = commandErrors.Where(m => parse.UnmatchedTokens.Any(t => m.Contains($"'{t}'", StringComparison.Ordinal))).ToList();
+        if (aboutTyped.Count > 0)
+        {
+            commandErrors = aboutTyped;
+        }
         foreach (var error in parse.Errors.Where(e => e.SymbolResult is not (CommandResult or null)))
         {
             await Console.Error.WriteLineAsync($"{name}: {Describe(error)}").ConfigureAwait(false);

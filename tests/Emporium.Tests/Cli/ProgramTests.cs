@@ -129,7 +129,8 @@ public sealed class ProgramTests
     [InlineData(new[] { "catalog", "drop" }, "emporium catalog drop: <name>: Required argument missing")]
     [InlineData(new[] { "generate", "orders", "--rows", "many", "--out", "x.csv" }, "emporium generate: --rows: expected an integer, got 'many'")]
     [InlineData(new[] { "marts", "daily_sales", "--limit", "ten" }, "emporium marts: --limit: expected an integer, got 'ten'")]
-    [InlineData(new[] { "dag", "lst" }, "emporium dag: Required command was not provided. Unrecognized command or argument 'lst'. Commands: list, run,")]
+    [InlineData(new[] { "dag", "lst" }, "emporium dag: Unrecognized command or argument 'lst'. Commands: list, run,")]
+    [InlineData(new[] { "lod" }, "emporium: Unrecognized command or argument 'lod'. Commands: catalog, crawl,")]
     public async Task A_command_line_that_does_not_parse_exits_2_with_one_line_per_error_and_no_help(string[] args, string expected)
     {
         var (code, text) = await BatchCli.RunAsync(args);
