@@ -211,7 +211,8 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         }
     }
 
-    /// <summary>A safe, unreserved table name: lower-case letters, digits and '_'; not a dataset, mart or system table.</summary>
+    /// <summary>A safe, unreserved table name: lower-case letters, digits and '_'; not a dataset (<c>dead_letters</c>
+    /// included: the processor writes that table), mart or system table.</summary>
     public static string TableName(string raw)
     {
         var name = new string(raw.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray()).Trim('_');
@@ -219,7 +220,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         {
             name = "t_" + name;
         }
-        if (DatasetCatalog.Find(name) is not null || MartCatalog.All.Any(m => m.Name == name))
+        if (DatasetCatalog.FindStreamed(name) is not null || MartCatalog.All.Any(m => m.Name == name))
         {
             throw new CrawlException($"'{name}' is a dataset or mart name; pick another with --name");
         }

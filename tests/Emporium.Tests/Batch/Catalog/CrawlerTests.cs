@@ -1,4 +1,5 @@
 using Emporium.Batch.Catalog;
+using Emporium.Datasets;
 using Emporium.Tests.TestSupport;
 using static Emporium.Tests.Batch.BatchTestFiles;
 
@@ -317,6 +318,27 @@ public sealed class CrawlerTests
         var refused = await Assert.ThrowsAsync<CrawlException>(() => store.DropAsync("orders", default));
         Assert.Contains("'orders' is a dataset or mart", refused.Message, StringComparison.Ordinal);
         Assert.Single(await h.RowsAsync("SELECT table_name FROM information_schema.tables WHERE table_name = 'orders'"));
+    }
+
+    /// <summary>The dead letters are not in the loadable datasets, but their table is the processor's: a crawl named
+    /// after it replaced it with the crawled file, its rows were lost and every later batch of the processor failed
+    /// on the missing columns, stalling ingest. Neither a crawl nor a drop may touch it.</summary>
+    [Fact]
+    public async Task The_dead_letters_table_is_neither_taken_by_a_crawl_nor_dropped()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        await h.Warehouse.InitializeAsync([DatasetCatalog.DeadLetters], default);
+        var columns = "SELECT column_name FROM information_schema.columns WHERE table_name = 'dead_letters' ORDER BY ordinal_position";
+        var before = await h.RowsAsync(columns);
+        var root = h.Combine("letters");
+        Write(root, "a.csv", "x\n1\n");
+
+        var refused = await Assert.ThrowsAsync<CrawlException>(() => new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, "Dead_Letters", default));
+        Assert.Contains("'dead_letters' is a dataset or mart", refused.Message, StringComparison.Ordinal);
+        refused = await Assert.ThrowsAsync<CrawlException>(() => new CatalogStore(h.Warehouse).DropAsync("dead_letters", default));
+        Assert.Contains("'dead_letters' is a dataset or mart", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await h.RowsAsync(columns));
+        Assert.Contains(before, r => (string)r[0]! == "request_id");
     }
 
     [Fact]
