@@ -46,7 +46,7 @@ public sealed class CatalogStore(IWarehouse warehouse)
     public async Task<string?> DropAsync(string name, CancellationToken ct)
     {
         var key = name.Trim().ToLowerInvariant();
-        if (Datasets.DatasetCatalog.FindStreamed(key) is not null || Marts.MartCatalog.All.Any(m => m.Name == key))
+        if (Crawler.IsReserved(key))
         {
             throw new CrawlException($"'{key}' is a dataset or mart, not a crawled table: only crawled tables can be dropped");
         }

@@ -211,8 +211,8 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         }
     }
 
-    /// <summary>A safe, unreserved table name: lower-case letters, digits and '_'; not a dataset (<c>dead_letters</c>
-    /// included: the processor writes that table), mart or system table.</summary>
+    /// <summary>A safe, unreserved table name: lower-case letters, digits and '_' (never a leading '_', which the
+    /// system tables have); not a dataset, mart or DAG table (<see cref="IsReserved"/>).</summary>
     public static string TableName(string raw)
     {
         var name = new string(raw.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray()).Trim('_');
@@ -220,12 +220,19 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         {
             name = "t_" + name;
         }
-        if (DatasetCatalog.FindStreamed(name) is not null || MartCatalog.All.Any(m => m.Name == name))
+        if (IsReserved(name))
         {
             throw new CrawlException($"'{name}' is a dataset or mart name; pick another with --name");
         }
         return name;
     }
+
+    /// <summary>A table Emporium itself writes: a dataset (the dead letters included: the processor writes them), a
+    /// table a DAG fills (<c>supplier_products</c>, <c>alerts</c>…) or a mart. A crawl named after one replaced it with
+    /// the crawled file, losing its rows and failing every later write to it.</summary>
+    public static bool IsReserved(string name) =>
+        LoadSpec.Find(name) is not null || DatasetCatalog.FindStreamed(name) is not null
+        || MartCatalog.All.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 
     private static string Reader(string family, IReadOnlyList<string> files, string options, bool hive = true)
     {

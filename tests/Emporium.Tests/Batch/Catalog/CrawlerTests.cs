@@ -341,6 +341,24 @@ public sealed class CrawlerTests
         Assert.Contains(before, r => (string)r[0]! == "request_id");
     }
 
+    /// <summary>The tables the DAGs fill are datasets too (loadable by name): a crawl named after one replaced it.</summary>
+    [Theory]
+    [InlineData("supplier_products")]
+    [InlineData("Seller-Offers")]
+    [InlineData("alerts")]
+    public async Task Dag_tables_are_neither_taken_by_a_crawl_nor_dropped(string name)
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("dag");
+        Write(root, "a.csv", "x\n1\n");
+        var table = name.ToLowerInvariant().Replace('-', '_');
+
+        var refused = await Assert.ThrowsAsync<CrawlException>(() => new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, name, default));
+        Assert.Contains($"'{table}' is a dataset or mart", refused.Message, StringComparison.Ordinal);
+        refused = await Assert.ThrowsAsync<CrawlException>(() => new CatalogStore(h.Warehouse).DropAsync(table, default));
+        Assert.Contains($"'{table}' is a dataset or mart", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task DatasetNamesAreNotTakenByCrawls()
     {
