@@ -73,13 +73,20 @@ public class DagEngineExecutionTests
     [Theory]
     [InlineData("seller_id", null, "parameter 'seller_id' is not set")]
     [InlineData("max_pages", "many", "parameter 'max_pages'='many' is not a valid Int32")]
+    // TimeSpan.Parse reads "30" as 30 days: a retry delay meant as seconds would have held the task for a month.
+    [InlineData("retry_delay", "30", "parameter 'retry_delay'='30' is not a valid TimeSpan (hh:mm:ss, e.g. 00:00:30; a bare number would be read as days)")]
     public async Task A_missing_or_malformed_parameter_fails_the_task_at_once_without_spending_its_retries(string key, string? value, string message)
     {
         var attempts = 0;
         var dag = Dag.Create("d").Param(key, null).Task("extract", ctx =>
             {
                 Interlocked.Increment(ref attempts);
-                _ = key == "seller_id" ? ctx.Param(key) : ctx.Param(key, 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                _ = key switch
+                {
+                    "seller_id" => ctx.Param(key),
+                    "retry_delay" => ctx.Param(key, TimeSpan.Zero).ToString(),
+                    _ => ctx.Param(key, 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
                 return Task.CompletedTask;
             }, t => t.Retries(3, TimeSpan.FromMinutes(5)))
             .Task("after", _ => Task.CompletedTask).DependsOn("extract");
