@@ -3,15 +3,16 @@ using NpgsqlTypes;
 
 namespace Emporium.Warehouse.Postgres;
 
-/// <summary>PostgreSQL's values that Npgsql's <c>GetValue</c> cannot map as the DuckDB warehouse does: an interval
-/// with months (not a <see cref="TimeSpan"/>), a <c>timetz</c> handed out as a date-time on day one, and infinite
-/// dates and timestamps.</summary>
+/// <summary>PostgreSQL's values that Npgsql's <c>GetValue</c> cannot map as the DuckDB warehouse does: a numeric
+/// beyond <see cref="decimal"/>, an interval with months (not a <see cref="TimeSpan"/>), a <c>timetz</c> handed out
+/// as a date-time on day one, and infinite dates and timestamps.</summary>
 internal sealed class PostgresValues : EngineValues
 {
     public static readonly PostgresValues Instance = new();
 
     public override Func<DbDataReader, int, object>? Reader(DbDataReader reader, int ordinal) => reader.GetDataTypeName(ordinal) switch
     {
+        "numeric" or ['n', 'u', 'm', 'e', 'r', 'i', 'c', '(', ..] => PostgresNumeric.Read,
         "interval" => static (r, i) =>
         {
             var value = r.GetFieldValue<NpgsqlInterval>(i);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Log;
 using Emporium.Tests.TestSupport;
@@ -29,6 +30,21 @@ public sealed class PostgresReadOnlyQueryTests(PostgresServer server) : ReadOnly
 
     [Fact]
     public void The_superuser_test_cluster_gets_a_reader_role() => Assert.Equal("emporium_reader", _warehouse.ReaderRole);
+
+    /// <summary>Npgsql reads numeric into .NET's decimal only and threw for a value beyond its 28–29 digits, failing
+    /// the whole query; such a value (and NaN, the infinities) is exact text, as on DuckDB, and one a decimal holds
+    /// stays a number with its scale.</summary>
+    [Fact]
+    public async Task Numerics_beyond_dotnets_decimal_come_out_whole()
+    {
+        var result = await Query("SELECT 12345678901234567890.1234567891::numeric(38,10) AS a, -1234567890123456789012345678.1234567891::numeric AS b, "
+            + "0.000012345678901234567890123456789::numeric AS c, 1e40::numeric AS d, 'NaN'::numeric AS e, '-Infinity'::numeric AS f, "
+            + "1234567.1234567891::numeric(38,10) AS fits, 1.50::numeric(10,2) AS scaled, 0::numeric(5,3) AS zero, -0.5::numeric AS half, 10000::numeric AS round");
+
+        Assert.Equal("[\"12345678901234567890.1234567891\",\"-1234567890123456789012345678.1234567891\",\"0.000012345678901234567890123456789\","
+            + "\"10000000000000000000000000000000000000000\",\"NaN\",\"-Infinity\",1234567.1234567891,1.50,0.000,-0.5,10000]",
+            JsonSerializer.Serialize(result.Rows[0], Wire));
+    }
 
     [Theory]
     [InlineData("select $$pg_read_file$$ as y;")]
