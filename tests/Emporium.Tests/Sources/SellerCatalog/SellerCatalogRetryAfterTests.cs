@@ -1,5 +1,4 @@
 using Emporium.Sources.SellerCatalog;
-using Emporium.Tests.Orchestration;
 using Emporium.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace Emporium.Tests.Orchestration;
+namespace Emporium.Tests.TestSupport;
 
 /// <summary>A fake clock that also tells when someone starts waiting on it, so a test advances time only after the
 /// timer it means to fire exists (no sleeping, no racing the engine).</summary>
