@@ -10,7 +10,8 @@ public sealed class EmporiumClient : IDisposable
 {
     public EmporiumClient(string baseUrl, string? apiKey, TimeSpan? timeout = null)
     {
-        Http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromMinutes(5) };
+        var server = new Uri(baseUrl.TrimEnd('/') + "/");
+        Http = new HttpClient(new ServerUnreachableHandler(server)) { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromMinutes(5) };
         if (!string.IsNullOrWhiteSpace(apiKey))
         {
             Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

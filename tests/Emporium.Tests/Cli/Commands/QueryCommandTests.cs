@@ -20,4 +20,16 @@ public sealed class QueryCommandTests
         Assert.Contains($"emporium {command}: no warehouse in {missing} yet", text, StringComparison.Ordinal);
         Assert.False(Directory.Exists(missing));
     }
+
+    /// <summary>A server that cannot be reached is named, so the message says what the command was trying to do.</summary>
+    [Fact]
+    public async Task A_server_that_cannot_be_reached_is_named()
+    {
+        var url = $"http://127.0.0.1:{Emporium.Testing.FreePort.Next()}";
+
+        var (code, text) = await BatchCli.RunAsync("query", "SELECT 1", "--url", url);
+
+        Assert.True(code == 2, text);
+        Assert.Contains($"emporium query: cannot reach the Emporium server at {url}/: Connection refused", text, StringComparison.Ordinal);
+    }
 }
