@@ -31,7 +31,7 @@ public sealed class LogCommand : ICliCommand
         var kafka = new Option<string?>("--log") { Description = "A Kafka log instead of the data dir's: kafka://host:9092[,host2:9092][?property=value…]." };
         var groups = new Option<string[]>("--group")
         {
-            Description = "Consumer groups whose lag is shown on Kafka (repeatable; default: stream, the processor's).",
+            Description = "Consumer groups whose lag is shown on Kafka (repeatable; stream is the processor's).",
             DefaultValueFactory = _ => [new Emporium.Ingest.IngestOptions().ProcessorGroup],
         };
         var data = CommonOptions.Data();

@@ -16,7 +16,7 @@ public sealed class SendCommand : ICliCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "CSV, TSV, JSON, NDJSON, XLSX or Parquet file" };
         var dataset = new Option<string>("--dataset") { Description = "Target dataset (products, categories, reviews, orders)", Required = true };
-        var batch = new Option<int>("--batch") { Description = "Records per request (default 1000)", DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int>("--batch") { Description = "Records per request", DefaultValueFactory = _ => 1000 };
         var format = CommonOptions.Format();
         var jsonPath = CommonOptions.JsonPath();
         var url = CommonOptions.Url(ServerLocator.DefaultUrl);

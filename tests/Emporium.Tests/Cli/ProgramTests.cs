@@ -69,6 +69,24 @@ public sealed class ProgramTests
         Assert.Contains("One table to show in detail", text, StringComparison.Ordinal);
     }
 
+    /// <summary>An option with a default shows it once, as "[default: N]"; a description that says it again reads as
+    /// two settings.</summary>
+    [Theory]
+    [InlineData("send")]
+    [InlineData("log", "stats")]
+    [InlineData("log", "append")]
+    [InlineData("query")]
+    [InlineData("generate")]
+    public async Task Each_option_names_its_default_once(params string[] command)
+    {
+        var (code, text) = await BatchCli.RunAsync([.. command, "--help"]);
+
+        Assert.True(code == 0, text);
+        var twice = text.Split('\n').Where(line => line.Contains("[default: ", StringComparison.Ordinal)
+                                                   && line.IndexOf("default", StringComparison.OrdinalIgnoreCase) < line.IndexOf("[default: ", StringComparison.Ordinal)).ToList();
+        Assert.Empty(twice);
+    }
+
     [Fact]
     public async Task An_unknown_command_fails_with_a_suggestion()
     {
