@@ -2,6 +2,7 @@ using System.CommandLine;
 using Emporium.Batch.Formats;
 using Emporium.Batch.Loading;
 using Emporium.Cli.Commands.Client;
+using Emporium.Datasets;
 using Spectre.Console;
 
 namespace Emporium.Cli.Commands;
@@ -35,6 +36,12 @@ public sealed class SendCommand : ICliCommand
             if (size <= 0)
             {
                 await Console.Error.WriteLineAsync("emporium send: --batch must be positive");
+                return 2;
+            }
+            if (DatasetCatalog.Find(parse.GetValue(dataset)!) is null)
+            {
+                // Said before the file is read or a server asked, as load and replay say it ("batch 0: 404" was the server's).
+                await Console.Error.WriteLineAsync($"emporium send: unknown dataset '{parse.GetValue(dataset)}'; known: {string.Join(", ", DatasetCatalog.All.Select(d => d.Name))}");
                 return 2;
             }
             var server = ServerLocator.Find(parse.GetValue(url), parse.GetValue(data)) ?? ServerLocator.DefaultUrl;

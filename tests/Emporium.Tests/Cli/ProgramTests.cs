@@ -129,10 +129,20 @@ public sealed class ProgramTests
     [Theory]
     [InlineData("query", "  ", "emporium query: the SQL is empty")]
     [InlineData("generate", "nope", "emporium generate: unknown dataset 'nope'")]
+    [InlineData("send", "invoices", "emporium send: unknown dataset 'invoices'; known: categories, products, reviews, orders")]
     public async Task Bad_arguments_are_refused_by_the_command_naming_itself(string command, string argument, string expected)
     {
         using var dir = new TestSupport.TempDir("bad-arguments");
-        string[] args = command == "query" ? [command, argument, "--data", dir.Path] : [command, argument, "--rows", "1", "--out", dir.Combine("x.csv")];
+        using var source = new TestSupport.TempDir("bad-arguments-source");
+        var file = source.Combine("categories.csv");
+        await File.WriteAllTextAsync(file, "id,category_name\n1,a\n");
+        string[] args = command switch
+        {
+            "query" => [command, argument, "--data", dir.Path],
+            // No server listens at the URL: the dataset is refused before anything is sent.
+            "send" => [command, file, "--dataset", argument, "--url", $"http://127.0.0.1:{Emporium.Testing.FreePort.Next()}"],
+            _ => [command, argument, "--rows", "1", "--out", dir.Combine("x.csv")],
+        };
 
         var (code, text) = await BatchCli.RunAsync(args);
 
