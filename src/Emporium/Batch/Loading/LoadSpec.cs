@@ -56,7 +56,8 @@ public sealed record LoadSpec(
         var unknown = (Set?.Keys ?? []).Where(name => !matcher.TryMatch(name, out _)).ToList();
         if (unknown.Count > 0)
         {
-            throw new LoadSpecException($"--set {string.Join(", ", unknown)}: no such column in dataset '{schema.Name}' (columns: {string.Join(", ", schema.Columns.Select(c => c.Name))})", "set");
+            // Worded for both callers: the CLI's --set and the API's "set".
+            throw new LoadSpecException($"cannot set {string.Join(", ", unknown)}: no such column in dataset '{schema.Name}' (columns: {string.Join(", ", schema.Columns.Select(c => c.Name))})", "set");
         }
         if (Paths.Count == 0)
         {

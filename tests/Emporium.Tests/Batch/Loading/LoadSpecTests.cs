@@ -15,7 +15,8 @@ public sealed class LoadSpecTests
 
         var e = Assert.Throws<LoadSpecException>(() => spec.Resolve());
 
-        Assert.Contains("--set sellr_id", e.Message);
+        Assert.StartsWith("cannot set sellr_id: no such column in dataset 'seller_offers'", e.Message, StringComparison.Ordinal);
+        Assert.Equal("set", e.Field);
         Assert.DoesNotContain("snapshot_date:", e.Message);
         Assert.Contains("seller_id", e.Message); // the columns it could have meant
     }
