@@ -58,7 +58,7 @@ public static class LoadSummaryOutput
     /// any, so that read = loaded + those + rejected adds up for a keyed dataset too.</summary>
     internal static string Caption(LoadSummary summary) =>
         $"{summary.Files.Count} file(s), {summary.RowsRead:N0} rows read, {summary.RowsLoaded:N0} loaded, " +
-        (summary.RowsDuplicateKey > 0 ? $"{summary.RowsDuplicateKey:N0} not loaded for a repeated key, " : "") +
+        (summary.RowsDuplicateKey > 0 ? $"{summary.RowsDuplicateKey:N0} dup. key, " : "") +
         $"{summary.RowsRejected:N0} rejected";
 
     public static void Write(LoadSummary summary)

@@ -25,7 +25,7 @@ public sealed class LoadSummaryOutputTests
         var keyed = new FileLoadResult("/in/p.csv", FileLoadStatus.Loaded, null, null, 7, 3, 1, [], null, [], null) { RowsDuplicateKey = 3 };
         var appended = new FileLoadResult("/in/o.csv", FileLoadStatus.Loaded, null, null, 2, 2, 0, [], null, [], null);
 
-        Assert.Equal("1 file(s), 7 rows read, 3 loaded, 3 not loaded for a repeated key, 1 rejected", LoadSummaryOutput.Caption(new LoadSummary("products", [keyed])));
+        Assert.Equal("1 file(s), 7 rows read, 3 loaded, 3 dup. key, 1 rejected", LoadSummaryOutput.Caption(new LoadSummary("products", [keyed])));
         Assert.Equal("1 file(s), 2 rows read, 2 loaded, 0 rejected", LoadSummaryOutput.Caption(new LoadSummary("orders", [appended])));
     }
 }
