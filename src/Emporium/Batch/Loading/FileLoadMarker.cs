@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Emporium.Datasets;
@@ -37,8 +38,9 @@ public readonly record struct FileLoadMarker(string Sha256, string Topic, string
     private static FileLoadMarker Legacy(string sha256) => new(sha256, Prefix + sha256);
 
     /// <summary>A hash of the values a load adds to the rows, by column (however the folder or <c>--set</c> spelled the
-    /// name) in name order; null when it adds none, so a plain load keeps the content-only identity
-    /// it always had.</summary>
+    /// name) in name order, each as the column's cleaning makes it (<c>Country=France</c> and <c>--set
+    /// country=FRANCE</c> give the same rows, so the same identity); null when it adds none, so a plain load keeps the
+    /// content-only identity it always had.</summary>
     public static string? VariantOf(DatasetSchema schema, IReadOnlyDictionary<string, string>? constants)
     {
         if (constants is not { Count: > 0 })
@@ -47,11 +49,25 @@ public readonly record struct FileLoadMarker(string Sha256, string Topic, string
         }
         var matcher = FieldNameMatcher.For(schema);
         var text = string.Concat(constants
-            .Select(c => (Column: matcher.TryMatch(c.Key, out var match) ? schema.Columns[match.Column].Name : c.Key, c.Value))
+            .Select(c => matcher.TryMatch(c.Key, out var match)
+                ? (Column: schema.Columns[match.Column].Name, Value: Cleaned(schema.Columns[match.Column], c.Value))
+                : (Column: c.Key, c.Value))
             .OrderBy(c => c.Column, StringComparer.Ordinal)
             .Select(c => $"{c.Column}\u001f{c.Value}\u001e"));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..VariantLength];
     }
+
+    /// <summary>The value as stored (invariant text), or as given when the column refuses it (every row is rejected
+    /// then, whatever the identity).</summary>
+    private static string Cleaned(ColumnSchema column, string value) =>
+        Emporium.Datasets.Values.ValueConverter.Convert(column, value).Value switch
+        {
+            null => value,
+            DateTime t => t.ToString("O", CultureInfo.InvariantCulture),
+            DateTimeOffset t => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            var v => v.ToString() ?? value,
+        };
 
     /// <summary>The warehouse rows' <c>_source</c> and the lake manifest's source.</summary>
     public string Source => Prefix + Sha256 + (Variant is null ? "" : ":" + Variant);
