@@ -351,9 +351,8 @@ public sealed partial class BatchLoader
             {
                 return 0;
             }
-            var landed = Convert.ToInt64((await owner.warehouse.QueryAsync(
-                $"SELECT count(*) FROM {DuckDbSql.Quote(schema.Name)} WHERE _source = {SqlLiteral.Text(marker.Source)}", ct).ConfigureAwait(false)).Rows[0][0],
-                System.Globalization.CultureInfo.InvariantCulture);
+            var landed = WarehouseValues.Long((await owner.warehouse.QueryAsync(
+                $"SELECT count(*) FROM {DuckDbSql.Quote(schema.Name)} WHERE _source = {SqlLiteral.Text(marker.Source)}", ct).ConfigureAwait(false)).Rows[0][0]);
             var duplicates = Math.Max(0, loaded - landed);
             loaded = landed;
             if (duplicates > 0)
