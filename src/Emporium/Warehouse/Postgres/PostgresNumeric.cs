@@ -29,15 +29,13 @@ internal static class PostgresNumeric
         }
     }
 
-    private static object Exact(DbDataReader reader, int ordinal)
+    /// <summary>The value's exact text, read from its binary form. Only a value <see cref="decimal"/> cannot hold gets
+    /// here, so it is never a decimal.</summary>
+    private static string Exact(DbDataReader reader, int ordinal)
     {
         var raw = new byte[reader.GetBytes(ordinal, 0, null, 0, 0)];
         reader.GetBytes(ordinal, 0, raw, 0, raw.Length);
-        var text = Text(raw);
-        return decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
-               && value.ToString(CultureInfo.InvariantCulture) == text
-            ? value
-            : text;
+        return Text(raw);
     }
 
     /// <summary>The value of PostgreSQL's binary numeric (int16 digit count, int16 weight, uint16 sign, int16 display
