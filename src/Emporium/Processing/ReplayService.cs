@@ -10,7 +10,8 @@ namespace Emporium.Processing;
 /// <summary>Rewinds the processor group of one dataset to an earlier offset so the processor reads the log again.
 /// Upsert datasets are idempotent under replay (the same keys get the same latest values). For append datasets
 /// (orders) the rows of every offset range at or after the new position are deleted in the same transaction that
-/// moves the offsets, so re-reading them cannot count a line twice. Batches are atomic units, so a position inside
+/// moves the offsets, so re-reading them cannot count a line twice; so are the dead letters of the topic's records the
+/// warehouse refused, which the replay reads (and has refused) again. Batches are atomic units, so a position inside
 /// a committed range is moved back to the start of that range (reported as the effective offset). Nothing before the
 /// log's start offset (where retention deleted segments) is withdrawn: its rows could not be read again.</summary>
 public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, IEventLog log, ILogger? logger = null)
@@ -66,9 +67,9 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, IEventL
                 results.Add(new ReplayResult(tp, fromOffset, current, current, 0, logStart));
                 continue;
             }
-            var sources = schema.Mode == WriteMode.Append
-                ? partitionRanges.Where(r => r.First >= effective && r.IsWarehouseSource).Select(r => r.ToString()).Distinct().ToList()
-                : [];
+            var sources = partitionRanges
+                .Where(r => r.First >= effective && (r.Table == Rows.DeadLetters || (r.Table == Rows.Dataset && schema.Mode == WriteMode.Append)))
+                .Select(r => r.ToString()).Distinct().ToList();
             deleteSources.AddRange(sources);
             moved[tp] = effective;
             expected[tp] = current;
@@ -80,7 +81,8 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, IEventL
         }
 
         await warehouse.CommitAsync(
-            new WarehouseBatch([], group, moved, ExpectedOffsets: expected, DeleteSources: deleteSources, DeleteFrom: [schema]),
+            new WarehouseBatch([], group, moved, ExpectedOffsets: expected, DeleteSources: deleteSources,
+                DeleteFrom: ranges.Any(r => r.Table == Rows.DeadLetters) ? [schema, DatasetCatalog.DeadLetters] : [schema]),
             ct).ConfigureAwait(false);
 
         // The lake follows the warehouse: its positions move back too (a partition without one stood where the
@@ -110,34 +112,54 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, IEventL
     private static long End(IEnumerable<RangeRef> ranges, long offset) =>
         ranges.Where(r => r.First < offset && offset <= r.Last).Select(r => r.Last + 1).DefaultIfEmpty(offset).Max();
 
-    /// <summary>Committed offset ranges known from the warehouse's <c>_source</c> values (append datasets) and the
-    /// lake's manifests (all datasets).</summary>
+    /// <summary>Committed offset ranges known from the warehouse's <c>_source</c> values (append datasets, and the dead
+    /// letters of records of this topic the warehouse refused) and the lake's manifests (all datasets).</summary>
     private async Task<List<RangeRef>> CommittedRangesAsync(DatasetSchema schema, CancellationToken ct)
     {
         var ranges = new List<RangeRef>();
         if (schema.Mode == WriteMode.Append)
         {
-            var result = await warehouse.QueryAsync(
-                $"SELECT DISTINCT _source FROM \"{schema.Name}\" WHERE _source LIKE '{LogSource.Prefix}{schema.Name}/%'", ct).ConfigureAwait(false);
-            foreach (var row in result.Rows)
-            {
-                if (LogSource.TryParse(row[0] as string, out var source))
-                {
-                    ranges.Add(new RangeRef(source.Partition, source.First, source.Last, true));
-                }
-            }
+            await AddSourcesAsync(ranges, schema.Name, schema.Name, Rows.Dataset, ct).ConfigureAwait(false);
+        }
+        if (schema.Name != DatasetCatalog.DeadLetters.Name
+            && await WarehouseRelations.ExistsAsync(warehouse, DatasetCatalog.DeadLetters.Name, ct).ConfigureAwait(false))
+        {
+            // A refused record is read again by the replay and refused again: its old dead letter goes, as an append
+            // dataset's rows do, or every replay would keep one more copy of it.
+            await AddSourcesAsync(ranges, DatasetCatalog.DeadLetters.Name, schema.Name, Rows.DeadLetters, ct).ConfigureAwait(false);
         }
         await foreach (var manifest in _manifests.ListPublishedAsync(schema.Name, ct).ConfigureAwait(false))
         {
             if (LakeLayout.TryParseOffsetRange(manifest.Id, out var p, out var first, out var last))
             {
-                ranges.Add(new RangeRef(new TopicPartition(schema.Name, p), first, last, false));
+                ranges.Add(new RangeRef(new TopicPartition(schema.Name, p), first, last, Rows.Lake));
             }
         }
         return ranges;
     }
 
-    private sealed record RangeRef(TopicPartition Partition, long First, long Last, bool IsWarehouseSource)
+    private async Task AddSourcesAsync(List<RangeRef> ranges, string table, string topic, Rows rows, CancellationToken ct)
+    {
+        var result = await warehouse.QueryAsync(
+            $"SELECT DISTINCT _source FROM \"{table}\" WHERE _source LIKE '{LogSource.Prefix}{topic}/%'", ct).ConfigureAwait(false);
+        foreach (var row in result.Rows)
+        {
+            if (LogSource.TryParse(row[0] as string, out var source) && source.Partition.Topic == topic)
+            {
+                ranges.Add(new RangeRef(source.Partition, source.First, source.Last, rows));
+            }
+        }
+    }
+
+    /// <summary>Where a committed range's rows are: the dataset's table, <c>dead_letters</c>, or only the lake.</summary>
+    private enum Rows
+    {
+        Dataset,
+        DeadLetters,
+        Lake,
+    }
+
+    private sealed record RangeRef(TopicPartition Partition, long First, long Last, Rows Table)
     {
         public override string ToString() => new LogSource(Partition, First, Last).ToString();
     }

@@ -23,4 +23,13 @@ public static class WarehouseRelations
                 g.Select(r => new QueryColumn((string)r[2]!, ((string)r[3]!).ToLowerInvariant())).ToList()))
             .ToList();
     }
+
+    /// <summary>Whether the warehouse's own schema has a table or view of this name.</summary>
+    public static async Task<bool> ExistsAsync(IWarehouse warehouse, string name, CancellationToken ct)
+    {
+        var result = await warehouse.QueryAsync(
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = "
+            + SqlLiteral.Text(name), ct).ConfigureAwait(false);
+        return WarehouseValues.Long(result.Rows[0][0]) > 0;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Processing;
@@ -45,6 +46,31 @@ public sealed class StreamProcessorRefusalTests
         Assert.Equal(197L, (await h.QueryAsync("SELECT count(*) FROM products"))[0][0]);
         // The log and the raw zone keep every entry as it arrived.
         Assert.Equal(201, (await h.RawLinesAsync("products")).Count);
+    }
+
+    [Fact]
+    public async Task A_replay_reads_refused_records_again_without_keeping_their_dead_letters_twice()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { MaxBatchRecords = 16 });
+        var refused = new HashSet<string> { "B0000003", "B0000040" };
+        h.Processor.Hooks.Add("products", r => refused.Contains((string)r["asin"]!) ? new CanonicalRecord(r.Schema, [null, .. r.Values.Skip(1)]) : r);
+        await h.AppendAsync(Enumerable.Range(0, 50).Select(i => TestRecords.Product($"B{i:D7}", 10 + i, 1)));
+        await h.DrainAsync();
+        var before = await h.QueryAsync("SELECT source, raw FROM dead_letters ORDER BY source");
+        Assert.Equal(2, before.Count);
+
+        // A replay from past one refused record keeps that record's dead letter and re-reads only the other.
+        var later = before.Select(l => ((string)l[0]!).Split('/', '@')).Select(p => (Partition: int.Parse(p[1], CultureInfo.InvariantCulture), Offset: long.Parse(p[2], CultureInfo.InvariantCulture)))
+            .MaxBy(p => p.Offset);
+        await h.Processor.ReplayAsync(DatasetCatalog.Products, later.Offset, later.Partition, CancellationToken.None);
+        await h.DrainAsync();
+        Assert.Equal(before, await h.QueryAsync("SELECT source, raw FROM dead_letters ORDER BY source"));
+
+        // A replay of everything refuses both again: still one dead letter each, and every other product once.
+        await h.Processor.ReplayAsync(DatasetCatalog.Products, 0, partition: null, CancellationToken.None);
+        await h.DrainAsync();
+        Assert.Equal(before, await h.QueryAsync("SELECT source, raw FROM dead_letters ORDER BY source"));
+        Assert.Equal(48L, (await h.QueryAsync("SELECT count(*) FROM products"))[0][0]);
     }
 
     [Fact]

@@ -43,6 +43,13 @@ public sealed class PostgresRefusalTests(PostgresServer server)
             letters[longAsin].GetProperty("errors")[0].GetProperty("error").GetString());
         Assert.All(letters.Values, l => Assert.StartsWith("log:products/0@", l.GetProperty("source").GetString(), StringComparison.Ordinal));
         Assert.Contains("\nemporium_processor_refused_records_total 2\n", await host.Client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+        // A replay refuses both again and keeps one dead letter each, not a second copy.
+        response = await host.Client.PostAsync("/api/v1/replay", TestHost.Json("""{"dataset":"products","fromOffset":0}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await WaitAsync(async () => (await host.Client.GetStringAsync("/metrics")).Contains("\nemporium_processor_refused_records_total 4\n", StringComparison.Ordinal));
+        Assert.Equal(2, await CountAsync(warehouse, "dead_letters"));
+        Assert.Equal(21, await CountAsync(warehouse, "products"));
     }
 
     private static string Product(string asin, double price) =>
