@@ -171,7 +171,8 @@ public sealed class ReplayService(IWarehouse warehouse, ILakeStore lake, IEventL
 /// <param name="EffectiveOffset">Where the group now stands (the start of the batch containing the requested
 /// offset), or the unchanged position when there was nothing to replay.</param>
 /// <param name="PreviousOffset">The committed position before the replay.</param>
-/// <param name="DeletedSources">Append-dataset offset ranges whose rows were deleted for re-reading.</param>
+/// <param name="DeletedSources">Offset ranges whose rows were deleted for re-reading: an append dataset's, and the dead
+/// letters of records the warehouse refused.</param>
 /// <param name="LogStartOffset">The oldest offset the log still holds in the partition; a replay never starts before
 /// it (retention deleted what lies before, so those rows stay as they are).</param>
 public sealed record ReplayResult(TopicPartition Partition, long RequestedOffset, long EffectiveOffset, long PreviousOffset, int DeletedSources, long LogStartOffset = 0)
