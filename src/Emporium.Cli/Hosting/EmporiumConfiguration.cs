@@ -69,18 +69,19 @@ public static class EmporiumConfiguration
     }
 
     /// <summary>Binds a section (or the whole configuration) to its options record; a value of the wrong type is a
-    /// <see cref="ConfigurationException"/>.</summary>
-    public static T Get<T>(IConfiguration configuration)
+    /// <see cref="ConfigurationException"/> naming the setting, the value, its source and what it should be.</summary>
+    public static T Get<T>(IConfiguration configuration, string? section = null)
         where T : new()
     {
+        IConfiguration bound = section is null ? configuration : configuration.GetSection(section);
+        SettingValues.Check(typeof(T), bound, configuration);
         try
         {
-            return configuration.Get<T>(o => o.ErrorOnUnknownConfiguration = false) ?? new T();
+            return bound.Get<T>(o => o.ErrorOnUnknownConfiguration = false) ?? new T();
         }
         catch (InvalidOperationException e)
         {
-            // "Failed to convert configuration value 'abc' at 'Port' to type 'System.Int32'": the key and the value,
-            // but not where they came from.
+            // A value the check above let through yet the binder refuses: its own message still has key and value.
             throw new ConfigurationException($"{e.Message} {SettingsOrigin}");
         }
     }

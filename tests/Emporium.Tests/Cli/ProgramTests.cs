@@ -107,10 +107,10 @@ public sealed class ProgramTests
     }
 
     [Theory]
-    [InlineData("{\"Port\": \"abc\"}", "up", "Failed to convert configuration value 'abc' at 'Port' to type 'System.Int32'")]
-    [InlineData("{\"Processor\": {\"MaxBatchRecords\": \"many\"}}", "query", "'many' at 'Processor:MaxBatchRecords'")]
+    [InlineData("{\"Port\": \"abc\"}", "up", "Port is 'abc' (in ")]
+    [InlineData("{\"Processor\": {\"MaxBatchRecords\": \"many\"}}", "query", "Processor:MaxBatchRecords is 'many' (in ")]
     [InlineData("{ \"Port\": ", "query", "LineNumber: ")]
-    [InlineData("{\"Orchestrator\": {\"Scheduling\": \"maybe\"}}", "up", "'maybe' at 'Orchestrator:Scheduling'")]
+    [InlineData("{\"Orchestrator\": {\"Scheduling\": \"maybe\"}}", "up", "Orchestrator:Scheduling is 'maybe' (in ")]
     public async Task Unreadable_settings_exit_2_with_what_is_wrong_and_no_stack_trace(string json, string command, string expected)
     {
         using var dir = new TestSupport.TempDir("bad-settings");
@@ -123,6 +123,22 @@ public sealed class ProgramTests
         Assert.Contains("emporium: cannot read the settings: ", text, StringComparison.Ordinal);
         Assert.Contains(expected, text, StringComparison.Ordinal);
         Assert.Contains("emporium.json", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("EMPORIUM__BATCH__CHUNKROWS", "abc", "Batch:ChunkRows is 'abc' (from environment variable EMPORIUM__BATCH__CHUNKROWS): expected a whole number")]
+    [InlineData("EMPORIUM__INGEST__IDEMPOTENCYTTL", "5 minutes", "Ingest:IdempotencyTtl is '5 minutes' (from environment variable EMPORIUM__INGEST__IDEMPOTENCYTTL): expected a duration like 00:05:00")]
+    public async Task A_bad_environment_setting_names_the_setting_the_variable_and_what_is_expected(string variable, string value, string expected)
+    {
+        using var dir = new TestSupport.TempDir("bad-env-settings");
+
+        var (code, text) = await BatchCli.RunAsync(new Dictionary<string, string> { [variable] = value }, "catalog", "--data", dir.Path);
+
+        Assert.True(code == 2, text);
+        Assert.Contains($"emporium: cannot read the settings: {expected}", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
     }
 
