@@ -69,8 +69,19 @@ public sealed class QueryCommand : ICliCommand
         {
             throw new BackendUnavailableException(address, $"no warehouse in {dataDir} yet ({address}): emporium up or emporium load creates it");
         }
+        BackendRegistry.EnsureServed(options, BackendKind.Warehouse);
         using var dirLock = DataDirLock.Acquire(dataDir);
-        await using var warehouse = await BackendRegistry.CreateAsync<IWarehouse>(address, options, ct);
+        IWarehouse opened;
+        try
+        {
+            opened = await BackendRegistry.CreateAsync<IWarehouse>(address, options, ct);
+        }
+        catch
+        {
+            dirLock.Abandon();
+            throw;
+        }
+        await using var warehouse = opened;
         return await action(warehouse);
     }
 }

@@ -63,11 +63,24 @@ public sealed class ReplayCommand : ICliCommand
         }
         var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
         var options = EmporiumConfiguration.Load(dataDir);
+        BackendRegistry.EnsureServed(options, BackendKind.Warehouse, BackendKind.Log, BackendKind.Lake);
         using var dirLock = DataDirLock.Acquire(dataDir);
-        await using var warehouse = await BackendRegistry.CreateAsync<IWarehouse>(BackendAddresses.ForWarehouse(options), options, ct);
-        // The log says where it starts: a replay must not withdraw rows from before it, which retention deleted.
-        await using var log = await BackendRegistry.CreateAsync<IEventLog>(BackendAddresses.ForLog(options), options, ct);
-        var lake = await BackendRegistry.CreateAsync<ILakeStore>(BackendAddresses.ForLake(options), options, ct);
+        IWarehouse? warehouse = null;
+        IEventLog? log = null;
+        ILakeStore? lake = null;
+        try
+        {
+            warehouse = await BackendRegistry.CreateAsync<IWarehouse>(BackendAddresses.ForWarehouse(options), options, ct);
+            // The log says where it starts: a replay must not withdraw rows from before it, which retention deleted.
+            log = await BackendRegistry.CreateAsync<IEventLog>(BackendAddresses.ForLog(options), options, ct);
+            lake = await BackendRegistry.CreateAsync<ILakeStore>(BackendAddresses.ForLake(options), options, ct);
+        }
+        catch
+        {
+            await CloseAsync(warehouse, log, lake);
+            dirLock.Abandon();
+            throw;
+        }
         try
         {
             await warehouse.InitializeAsync(DatasetCatalog.All, ct);
@@ -75,10 +88,23 @@ public sealed class ReplayCommand : ICliCommand
         }
         finally
         {
-            if (lake is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync();
-            }
+            await CloseAsync(warehouse, log, lake);
+        }
+    }
+
+    private static async Task CloseAsync(IWarehouse? warehouse, IEventLog? log, ILakeStore? lake)
+    {
+        if (lake is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+        if (log is not null)
+        {
+            await log.DisposeAsync();
+        }
+        if (warehouse is not null)
+        {
+            await warehouse.DisposeAsync();
         }
     }
 

@@ -19,17 +19,36 @@ public static class BackendRegistry
         Find<TBackend>(address)?.SharedByProcesses ?? false;
 
     /// <summary>Creates the backend for an address or throws <see cref="BackendUnavailableException"/>.</summary>
-    public static ValueTask<TBackend> CreateAsync<TBackend>(BackendAddress address, EmporiumOptions options, CancellationToken ct) where TBackend : class
+    public static ValueTask<TBackend> CreateAsync<TBackend>(BackendAddress address, EmporiumOptions options, CancellationToken ct) where TBackend : class =>
+        Require<TBackend>(address).CreateAsync(address, options, ct);
+
+    /// <summary>Throws <see cref="BackendUnavailableException"/> for a configured address of <paramref name="kinds"/>
+    /// that no factory serves: called before a command creates anything (the data dir, its lock), so a mistyped
+    /// scheme leaves nothing behind. Unset addresses are the built-in defaults.</summary>
+    public static void EnsureServed(EmporiumOptions options, params BackendKind[] kinds)
     {
-        var factory = Find<TBackend>(address);
-        if (factory is null)
+        foreach (var kind in kinds)
         {
-            var known = SchemesFor<TBackend>();
-            throw new BackendUnavailableException(address,
-                $"{address.Kind.ToString().ToLowerInvariant()} backend '{address.Scheme}' not available" +
-                (known.Count == 0 ? " (none is built in yet)" : $" (available: {string.Join(", ", known)})"));
+            _ = kind switch
+            {
+                BackendKind.Log when !string.IsNullOrWhiteSpace(options.Log) => Require<Emporium.Log.IEventLog>(BackendAddresses.ForLog(options)),
+                BackendKind.Lake when !string.IsNullOrWhiteSpace(options.Lake) => Require<Emporium.Lake.ILakeStore>(BackendAddresses.ForLake(options)),
+                BackendKind.Warehouse when !string.IsNullOrWhiteSpace(options.Warehouse) => Require<Emporium.Warehouse.IWarehouse>(BackendAddresses.ForWarehouse(options)),
+                _ => (object?)null,
+            };
         }
-        return factory.CreateAsync(address, options, ct);
+    }
+
+    private static IBackendFactory<TBackend> Require<TBackend>(BackendAddress address) where TBackend : class
+    {
+        if (Find<TBackend>(address) is { } factory)
+        {
+            return factory;
+        }
+        var known = SchemesFor<TBackend>();
+        throw new BackendUnavailableException(address,
+            $"{address.Kind.ToString().ToLowerInvariant()} backend '{address.Scheme}' not available" +
+            (known.Count == 0 ? " (none is built in yet)" : $" (available: {string.Join(", ", known)})"));
     }
 
     private static IBackendFactory<TBackend>? Find<TBackend>(BackendAddress address) where TBackend : class =>

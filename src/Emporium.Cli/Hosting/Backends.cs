@@ -37,6 +37,20 @@ public sealed class Backends : IAsyncDisposable
 
     private readonly Dictionary<string, string> _unavailable = new(StringComparer.Ordinal);
 
+    /// <summary>Refuses a configured address no backend serves before anything is created (see
+    /// <see cref="BackendRegistry.EnsureServed"/>), with the message creating it would give.</summary>
+    public static void EnsureServed(EmporiumOptions options)
+    {
+        try
+        {
+            BackendRegistry.EnsureServed(options, BackendKind.Log, BackendKind.Lake, BackendKind.Warehouse);
+        }
+        catch (BackendUnavailableException e)
+        {
+            throw new StartupException(e.Message);
+        }
+    }
+
     public static async Task<Backends> CreateAsync(EmporiumOptions options, CancellationToken ct)
     {
         var backends = new Backends(options);

@@ -13,15 +13,20 @@ public sealed class DataDirLock : IDisposable
     private readonly FileStream _handle;
     private readonly string _dataDir;
 
-    private DataDirLock(string dataDir, FileStream handle)
+    /// <summary>The data dir's entries before it was locked; null when locking created the data dir.</summary>
+    private readonly HashSet<string>? _before;
+
+    private DataDirLock(string dataDir, FileStream handle, HashSet<string>? before)
     {
         _dataDir = dataDir;
         _handle = handle;
+        _before = before;
     }
 
     /// <summary>Takes the lock or throws <see cref="StartupException"/> naming the current owner.</summary>
     public static DataDirLock Acquire(string dataDir)
     {
+        var before = Directory.Exists(dataDir) ? Directory.GetFileSystemEntries(dataDir).ToHashSet(StringComparer.Ordinal) : null;
         Directory.CreateDirectory(dataDir);
         try
         {
@@ -30,7 +35,7 @@ public sealed class DataDirLock : IDisposable
             handle.Write(System.Text.Encoding.UTF8.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             handle.Flush();
             File.Delete(Path.Combine(dataDir, InfoName));
-            return new DataDirLock(dataDir, handle);
+            return new DataDirLock(dataDir, handle, before);
         }
         catch (IOException)
         {
@@ -78,6 +83,44 @@ public sealed class DataDirLock : IDisposable
         var temp = path + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(info, Json));
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Releases the lock after opening the data dir failed (a backend refused its address, a server was
+    /// unreachable, the port was taken), removing what the attempt created: the data dir itself when locking created
+    /// it, else the entries that were not there before (a new log/, lake/, the lock file). Nothing in them was
+    /// acknowledged, and the lock kept every other Emporium process out meanwhile.</summary>
+    public void Abandon()
+    {
+        try
+        {
+            // Unlinked while still held, so no process can take the lock on this file after it is gone.
+            foreach (var entry in Directory.GetFileSystemEntries(_dataDir).Where(e => _before?.Contains(e) != true))
+            {
+                if (Directory.Exists(entry))
+                {
+                    Directory.Delete(entry, recursive: true);
+                }
+                else
+                {
+                    File.Delete(entry);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the error that made the open fail is what the user needs to see.
+        }
+        Dispose();
+        if (_before is null)
+        {
+            try
+            {
+                Directory.Delete(_dataDir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     public void Dispose()

@@ -42,6 +42,7 @@ public sealed class EmporiumHost : IAsyncDisposable
         _ = OrchestratorServiceModule.Settings(configuration);
         if (backends is null)
         {
+            Backends.EnsureServed(options);
             SplitDeployment.EnsureBackendsShared(options);
         }
         var dataDir = BackendAddresses.FullDataDir(options);
@@ -73,7 +74,7 @@ public sealed class EmporiumHost : IAsyncDisposable
             {
                 await backends.DisposeAsync();
             }
-            dirLock.Dispose();
+            dirLock.Abandon();
             throw;
         }
     }

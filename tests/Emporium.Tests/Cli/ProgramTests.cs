@@ -128,6 +128,54 @@ public sealed class ProgramTests
     }
 
     [Theory]
+    [InlineData("up", "EMPORIUM__WAREHOUSE", "nosuch://x", "warehouse backend 'nosuch' not available")]
+    [InlineData("up", "EMPORIUM__LAKE", "ftp://x/y", "lake backend 'ftp' not available")]
+    [InlineData("up", "EMPORIUM__LOG", "zzz://x", "log backend 'zzz' not available")]
+    [InlineData("up", "EMPORIUM__WAREHOUSE", "duckdb:{dir}/w.duckdb?memory_limit=lots", "memory_limit")]
+    [InlineData("up", "EMPORIUM__LOG", "embedded:{dir}/log?retention=5 minutes", "retention must be a duration")]
+    [InlineData("query", "EMPORIUM__WAREHOUSE", "nosuch://x", "warehouse backend 'nosuch' not available")]
+    [InlineData("load", "EMPORIUM__LAKE", "ftp://x/y", "lake backend 'ftp' not available")]
+    [InlineData("load", "EMPORIUM__WAREHOUSE", "duckdb:{dir}/w.duckdb?threads=many", "threads must be a whole number")]
+    [InlineData("catalog", "EMPORIUM__WAREHOUSE", "nosuch://x", "warehouse backend 'nosuch' not available")]
+    [InlineData("replay", "EMPORIUM__LOG", "zzz://x", "log backend 'zzz' not available")]
+    [InlineData("dag", "EMPORIUM__LAKE", "ftp://x/y", "lake backend 'ftp' not available")]
+    public async Task A_bad_backend_address_fails_without_leaving_a_data_dir_behind(string command, string variable, string value, string expected)
+    {
+        using var parent = new TestSupport.TempDir("bad-backend");
+        var data = parent.Combine("data");
+        var csv = parent.Combine("categories.csv");
+        await File.WriteAllTextAsync(csv, "id,category_name\n1,a\n");
+        string[] args = command switch
+        {
+            "up" => ["up", "--port", "0"],
+            "query" => ["query", "SELECT 1"],
+            "load" => ["load", csv, "--dataset", "categories"],
+            "replay" => ["replay", "products", "--from-offset", "0"],
+            "dag" => ["dag", "run", "retail_lake"],
+            _ => [command],
+        };
+
+        var (code, text) = await BatchCli.RunAsync(new Dictionary<string, string> { [variable] = value.Replace("{dir}", data, StringComparison.Ordinal) }, [.. args, "--data", data]);
+
+        Assert.True(code == 2, text);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data), $"{data} was left behind: {string.Join(", ", Directory.Exists(data) ? Directory.GetFileSystemEntries(data) : [])}");
+    }
+
+    [Fact]
+    public async Task A_failed_start_in_an_existing_data_dir_leaves_only_what_was_there()
+    {
+        using var dir = new TestSupport.TempDir("bad-backend-existing");
+        await File.WriteAllTextAsync(dir.Combine("emporium.json"), $$"""{"Warehouse": "duckdb:{{dir.Combine("w.duckdb")}}?memory_limit=lots"}""");
+
+        var (code, text) = await BatchCli.RunAsync("up", "--port", "0", "--data", dir.Path);
+
+        Assert.True(code == 2, text);
+        Assert.Equal([dir.Combine("emporium.json")], Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Theory]
     [InlineData("EMPORIUM__BATCH__CHUNKROWS", "abc", "Batch:ChunkRows is 'abc' (from environment variable EMPORIUM__BATCH__CHUNKROWS): expected a whole number")]
     [InlineData("EMPORIUM__INGEST__IDEMPOTENCYTTL", "5 minutes", "Ingest:IdempotencyTtl is '5 minutes' (from environment variable EMPORIUM__INGEST__IDEMPOTENCYTTL): expected a duration like 00:05:00")]
     public async Task A_bad_environment_setting_names_the_setting_the_variable_and_what_is_expected(string variable, string value, string expected)

@@ -35,6 +35,7 @@ public sealed class LocalDataDir : IAsyncDisposable
     {
         var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
         var options = EmporiumConfiguration.Load(dataDir);
+        BackendRegistry.EnsureServed(options, BackendKind.Warehouse, BackendKind.Lake);
         var dirLock = DataDirLock.Acquire(dataDir);
         IWarehouse? warehouse = null;
         try
@@ -50,7 +51,7 @@ public sealed class LocalDataDir : IAsyncDisposable
             {
                 await warehouse.DisposeAsync();
             }
-            dirLock.Dispose();
+            dirLock.Abandon();
             throw;
         }
     }

@@ -28,14 +28,15 @@ public sealed class LocalOrchestrator : IAsyncDisposable
 
     public static async Task<LocalOrchestrator> OpenAsync(string dataDir, CancellationToken ct)
     {
+        var configuration = EmporiumConfiguration.Build(dataDir);
+        var options = EmporiumConfiguration.Bind(configuration);
+        Backends.EnsureServed(options);
         var dirLock = DataDirLock.Acquire(dataDir);
         Backends? backends = null;
         ServiceProvider? provider = null;
         OrchestratorStore? store = null;
         try
         {
-            var configuration = EmporiumConfiguration.Build(dataDir);
-            var options = EmporiumConfiguration.Bind(configuration);
             backends = await Backends.CreateAsync(options, ct);
             if (backends.Warehouse is { } warehouse)
             {
@@ -60,7 +61,7 @@ public sealed class LocalOrchestrator : IAsyncDisposable
             {
                 await backends.DisposeAsync();
             }
-            dirLock.Dispose();
+            dirLock.Abandon();
             throw;
         }
     }
