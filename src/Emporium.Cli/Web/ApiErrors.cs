@@ -6,7 +6,7 @@ namespace Emporium.Cli.Web;
 /// <c>{"type","title","status","detail","errors":[{"field","error"}]}</c>.</summary>
 public static class ApiErrors
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = WireJson.Encoder };
+    public static readonly JsonSerializerOptions Json = WireJson.CreateOptions();
 
     public static IResult Problem(int status, string title, string? detail = null, IEnumerable<object>? errors = null, IReadOnlyDictionary<string, object?>? extra = null) =>
         Results.Text(ProblemJson(status, title, detail, errors, extra), "application/problem+json", statusCode: status);

@@ -26,12 +26,8 @@ public static class ResultJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            Encoder = WireJson.Encoder,
-        };
-        options.Converters.Add(new BigIntegerConverter());
+        var options = WireJson.CreateOptions(new BigIntegerConverter());
+        options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         return options;
     }
 

@@ -6,9 +6,5 @@ namespace Emporium.Cli.Commands.Batch;
 /// <summary>JSON shape of batch requests and summaries on the wire (camelCase, enums as names).</summary>
 public static class BatchJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        Encoder = Web.WireJson.Encoder,
-    };
+    public static readonly JsonSerializerOptions Options = Web.WireJson.CreateOptions(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
 }
