@@ -22,7 +22,7 @@ public sealed class CatalogReport(IWarehouse warehouse, ILakeStore? lake)
             tables.Add(await DatasetAsync(schema, ct).ConfigureAwait(false));
         }
         tables.AddRange(await new CatalogStore(warehouse).ListAsync(ct).ConfigureAwait(false));
-        return tables;
+        return tables.Select(t => t.Shown()).ToList();
     }
 
     private async Task<CatalogTable> DatasetAsync(DatasetSchema schema, CancellationToken ct)

@@ -25,7 +25,13 @@ public sealed record CatalogTable(
     long Rows,
     DateTimeOffset? LastLoad,
     int Version,
-    string? Crawl = null);
+    string? Crawl = null)
+{
+    /// <summary>The table as the catalog shows it (API, CLI, dashboard): column types lower-cased, as
+    /// <c>/api/v1/tables</c> and query results name them. The catalog keeps DuckDB's own spelling, which widening
+    /// between crawls compares.</summary>
+    public CatalogTable Shown() => this with { Columns = Columns.Select(c => c with { Type = c.Type.ToLowerInvariant() }).ToList() };
+}
 
 /// <summary>A column: name (nested fields flattened with dots), type, and the schema version that introduced it.
 /// <paramref name="Present"/> is false for a column kept from an earlier crawl whose files are gone (kept, as null,

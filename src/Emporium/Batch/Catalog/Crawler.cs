@@ -68,7 +68,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             // The tables an earlier crawl of this path and name made that this one did not: the single table before
             // the files split, or a group that has since merged or gone.
             await store.DropTablesAsync(earlier.Where(t => t.Location == root && t.Crawl == table && !names.Contains(t.Name)).Select(t => t.Name).ToList(), ct).ConfigureAwait(false);
-            return tables;
+            return tables.Select(t => t.Shown()).ToList();
         }
         finally
         {

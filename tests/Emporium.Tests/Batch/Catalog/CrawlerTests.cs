@@ -59,7 +59,7 @@ public sealed class CrawlerTests
         Assert.Equal(3, first.Rows);
         Assert.Equal(["year", "month"], first.Partitions.Select(p => p.Key));
         Assert.Equal(["01", "02"], first.Partitions[1].Values);
-        Assert.Equal("BIGINT", first.Columns.Single(c => c.Name == "amount").Type);
+        Assert.Equal("bigint", first.Columns.Single(c => c.Name == "amount").Type);
         Assert.Equal(60L, Convert.ToInt64((await h.RowsAsync("SELECT sum(amount) FROM events WHERE month IN ('01', '02')"))[0][0]));
 
         // A later file adds a column and a fractional amount: the table keeps one schema, evolved.
@@ -68,7 +68,7 @@ public sealed class CrawlerTests
 
         Assert.Equal(2, second.Version);
         Assert.Equal(4, second.Rows);
-        Assert.Equal("DOUBLE", second.Columns.Single(c => c.Name == "amount").Type);
+        Assert.Equal("double", second.Columns.Single(c => c.Name == "amount").Type);
         var note = second.Columns.Single(c => c.Name == "note");
         Assert.Equal(2, note.Since);
         Assert.Equal(1, second.Columns.Single(c => c.Name == "id").Since);
@@ -79,7 +79,7 @@ public sealed class CrawlerTests
         Write(root, "year=2024/month=04/d.csv", "id,amount\n5,n/a\n");
         File.Delete(Path.Combine(root, "year=2024/month=03/c.csv"));
         var third = Assert.Single(await crawler.CrawlAsync(root, null, default));
-        Assert.Equal("VARCHAR", third.Columns.Single(c => c.Name == "amount").Type);
+        Assert.Equal("varchar", third.Columns.Single(c => c.Name == "amount").Type);
         var kept = third.Columns.Single(c => c.Name == "note");
         Assert.False(kept.Present);
         Assert.Equal(4, third.Rows);
@@ -100,7 +100,7 @@ public sealed class CrawlerTests
         var table = Assert.Single(await crawler.CrawlAsync(root, "orders_dump", default));
 
         Assert.Equal(orders.Count, table.Rows);
-        Assert.Equal("BIGINT", table.Columns.Single(c => c.Name == "Quantity").Type);
+        Assert.Equal("bigint", table.Columns.Single(c => c.Name == "Quantity").Type);
         Assert.Equal(orders.Sum(r => long.Parse(r[quantity]!, System.Globalization.CultureInfo.InvariantCulture)),
             Convert.ToInt64((await h.RowsAsync("SELECT sum(Quantity) FROM orders_dump WHERE day = '2010-12-01'"))[0][0]));
 

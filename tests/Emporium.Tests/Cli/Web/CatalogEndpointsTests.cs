@@ -13,6 +13,31 @@ public sealed class CatalogEndpointsTests
     private const string ReadKey = "emp_catalog-reader";
 
     [Fact]
+    public async Task The_catalog_names_column_types_as_the_tables_and_query_answers_do()
+    {
+        using var dir = new TempDir("catalog-types");
+        var crawled = Directory.CreateDirectory(dir.Combine("files", "prices")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(crawled, "a.csv"), "sku,price,qty,seen\nA,1.5,3,2024-01-02 10:00:00\nB,2,4,2024-01-03 11:00:00\n");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Combine("data"));
+        using var crawl = await host.Client.PostAsync("/api/v1/crawl", JsonContent.Create(new { path = crawled }));
+        Assert.Equal(HttpStatusCode.OK, crawl.StatusCode);
+        using var crawlBody = JsonDocument.Parse(await crawl.Content.ReadAsStringAsync());
+        using var relations = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/tables"));
+
+        foreach (var name in new[] { "prices", "orders" })
+        {
+            using var catalog = JsonDocument.Parse(await host.Client.GetStringAsync($"/api/v1/catalog/{name}"));
+            var relation = relations.RootElement.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == name);
+            var queried = relation.GetProperty("columns").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("type").GetString());
+            var catalogued = catalog.RootElement.GetProperty("columns").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("type").GetString());
+            Assert.NotEmpty(catalogued);
+            Assert.All(catalogued, c => Assert.Equal(queried[c.Key], c.Value));
+        }
+        var crawledTypes = crawlBody.RootElement.GetProperty("tables")[0].GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("type").GetString()).ToList();
+        Assert.Equal(["varchar", "double", "bigint", "timestamp"], crawledTypes);
+    }
+
+    [Fact]
     public async Task Dropping_a_crawled_table_needs_admin_and_unknown_tables_and_datasets_are_refused_with_the_reason()
     {
         using var dir = new TempDir("catalog-endpoints");
