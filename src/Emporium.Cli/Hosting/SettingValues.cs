@@ -19,7 +19,9 @@ internal static class SettingValues
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (property.GetIndexParameters().Length > 0 || !property.CanRead)
+            // The binder sets simple values through public setters only; a value for any other property is ignored.
+            if (property.GetIndexParameters().Length > 0 || !property.CanRead ||
+                (property.SetMethod is not { IsPublic: true } && IsScalar(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType)))
             {
                 continue;
             }
