@@ -16,7 +16,9 @@ public interface IFileLoadWarehouse
 /// <summary>One file's load in progress (see <see cref="IFileLoadWarehouse"/>).</summary>
 public interface IFileLoad : IAsyncDisposable
 {
-    /// <summary>Writes the next rows, in file order; later rows of a key win over earlier ones, as in one batch.</summary>
+    /// <summary>Writes the next rows, in file order; later rows of a key win over earlier ones, as in one batch. Throws
+    /// <see cref="RowsRefusedException"/> when the warehouse refuses them for the rows themselves: nothing of this
+    /// write is kept, the earlier writes are, and the load can go on.</summary>
     Task WriteAsync(DatasetRows rows, CancellationToken ct);
 
     /// <summary>Stores the offsets and commits every row written.</summary>

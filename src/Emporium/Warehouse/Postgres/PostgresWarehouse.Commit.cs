@@ -17,9 +17,11 @@ public sealed partial class PostgresWarehouse
         }
         catch (PostgresException e) when (IsRefusal(e))
         {
-            throw new RowsRefusedException(e.MessageText, e.ColumnName, e);
+            throw Refused(e);
         }
     }
+
+    private static RowsRefusedException Refused(PostgresException e) => new(e.MessageText, e.ColumnName, e);
 
     /// <summary>Errors of the data itself: class 22 (data exception: a value out of range, a character the encoding
     /// cannot hold), class 23 (a constraint, e.g. one an operator added) and class 54 (a limit, e.g. a key too long

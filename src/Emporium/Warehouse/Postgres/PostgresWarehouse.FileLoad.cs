@@ -38,8 +38,27 @@ public sealed partial class PostgresWarehouse : IFileLoadWarehouse
     {
         private readonly DateTime _loadedAt = DateTime.SpecifyKind(owner._time.GetUtcNow().UtcDateTime, DateTimeKind.Unspecified);
 
-        public Task WriteAsync(DatasetRows rows, CancellationToken ct) =>
-            owner.WriteRowsAsync(connection, schema, [rows], _loadedAt, ct);
+        /// <summary>Each write runs under a savepoint: a write the server refuses for its rows is undone alone and
+        /// the file's transaction goes on with the writes before it, at two statements per write when nothing is
+        /// refused.</summary>
+        public async Task WriteAsync(DatasetRows rows, CancellationToken ct)
+        {
+            if (rows.Records.Count == 0)
+            {
+                return;
+            }
+            await ExecuteAsync(connection, "SAVEPOINT file_rows", ct).ConfigureAwait(false);
+            try
+            {
+                await owner.WriteRowsAsync(connection, schema, [rows], _loadedAt, ct).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (IsRefusal(e))
+            {
+                await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT file_rows", ct).ConfigureAwait(false);
+                throw Refused(e);
+            }
+            await ExecuteAsync(connection, "RELEASE SAVEPOINT file_rows", ct).ConfigureAwait(false);
+        }
 
         public async Task CommitAsync(IReadOnlyDictionary<TopicPartition, long> offsets, CancellationToken ct)
         {
