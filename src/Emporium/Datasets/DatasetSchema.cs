@@ -14,6 +14,12 @@ public sealed record DatasetSchema(
     WriteMode Mode,
     string? PartitionColumn = null)
 {
+    /// <summary>Most bytes of UTF-8 a value of a text key column may have: 1 024 (1 024 ASCII characters, 341 of three
+    /// bytes). A warehouse indexes the key, and PostgreSQL cannot index an entry over 2 704 bytes (SQLSTATE 54000);
+    /// the widest key of a dataset, two text columns, stays under that at 1 024 each. The normalizer rejects a longer
+    /// key naming its field, so ingest answers 400 and a load quarantines the row alike on every warehouse.</summary>
+    public const int MaxKeyBytes = 1_024;
+
     /// <summary>Index of a canonical column, or -1.</summary>
     public int IndexOf(string column)
     {

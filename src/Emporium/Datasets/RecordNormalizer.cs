@@ -102,6 +102,12 @@ public sealed class RecordNormalizer : IRecordNormalizer
         _ => "nothing",
     };
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DatasetSchema, int[]> TextKeys = new();
+
+    /// <summary>The text columns of the schema's key (limited to <see cref="DatasetSchema.MaxKeyBytes"/>).</summary>
+    private static int[] TextKeyColumns(DatasetSchema schema) =>
+        TextKeys.GetValue(schema, static s => s.Key.Select(s.IndexOf).Where(i => i >= 0 && s.Columns[i].Type == ColumnType.Text).ToArray());
+
     /// <summary>The error of a field given twice in one object with different values.</summary>
     public const string DuplicateField = "given twice in the record with different values";
 
@@ -164,6 +170,16 @@ public sealed class RecordNormalizer : IRecordNormalizer
                 if (columns[i].Required && _slots[i].State == SlotState.Absent)
                 {
                     (_errors ??= new FieldError?[columns.Count])[i] = new FieldError(columns[i].Name, "required field is missing");
+                }
+            }
+            foreach (var i in TextKeyColumns(schema))
+            {
+                // A UTF-16 unit takes at most three bytes of UTF-8, so a short key is not measured.
+                if (_values[i] is string key && key.Length > DatasetSchema.MaxKeyBytes / 3
+                    && System.Text.Encoding.UTF8.GetByteCount(key) is var bytes && bytes > DatasetSchema.MaxKeyBytes)
+                {
+                    (_errors ??= new FieldError?[columns.Count])[i] =
+                        new FieldError(columns[i].Name, $"a key may have at most {DatasetSchema.MaxKeyBytes} bytes of UTF-8, this one has {bytes}");
                 }
             }
             if (_errors is not null)

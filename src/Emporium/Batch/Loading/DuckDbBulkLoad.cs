@@ -193,7 +193,7 @@ internal static class DuckDbBulkLoad
             var field = Array.IndexOf(plan.ColumnOf, schema.IndexOf(column.Name));
             return field < 0
                 ? (Typed: null, Fast: column.Required ? "false" : "true", Value: "NULL")
-                : SqlValueRules.For(column, Quote(names[field]), $"_t{i}");
+                : SqlValueRules.For(column, Quote(names[field]), $"_t{i}", schema.Key.Contains(column.Name));
         }).ToList();
         var allFast = string.Join(" AND ", rules.Select(r => $"({r.Fast})"));
         // One pass over the file: each number or timestamp is cast once (_t…, a TRY_CAST, which cannot fail), the rule

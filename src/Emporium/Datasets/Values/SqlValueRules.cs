@@ -23,7 +23,9 @@ public static class SqlValueRules
     /// when the type needs none). <c>Fast</c>: a boolean expression, true when SQL converts the value exactly as the
     /// normalizer would and the normalizer would accept it. <c>Value</c>: the converted value, meaningful only where
     /// <c>Fast</c> holds (it may fail elsewhere).</returns>
-    public static (string? Typed, string Fast, string Value) For(ColumnSchema column, string raw, string typed)
+    /// <param name="key">The column is part of the dataset's key: a text longer than <see cref="DatasetSchema.MaxKeyBytes"/>
+    /// is left to the normalizer, which rejects it.</param>
+    public static (string? Typed, string Fast, string Value) For(ColumnSchema column, string raw, string typed, bool key = false)
     {
         var value = $"nullif({raw}, '')";
         // Shapes are checked with the cheapest functions measured (on 1.4M values: a character-class regexp_full_match
@@ -32,7 +34,8 @@ public static class SqlValueRules
         // value.
         var (cast, shape, converted) = column.Type switch
         {
-            ColumnType.Text => Text(column, value),
+            // strlen counts bytes, as the limit does.
+            ColumnType.Text => Text(column, value) is var text && key ? text with { Shape = $"{text.Shape} AND strlen({value}) <= {DatasetSchema.MaxKeyBytes}" } : text,
             ColumnType.Integer => Integer(column, value, typed),
             // Digits, one optional '-' and '.': both sides round such text to the nearest double. (Text of that shape is
             // ASCII, so strlen, which does not scan the text, counts its characters; AND with the regexp covers the rest.)

@@ -116,6 +116,24 @@ public class IngestEndpointsTests
         Assert.Empty(log.Messages("orders"));
     }
 
+    /// <summary>A key no warehouse can index is refused at the door, naming the field, instead of being accepted and
+    /// then refused by PostgreSQL alone (a dead letter there, a stored row on DuckDB).</summary>
+    [Fact]
+    public async Task A_key_over_the_key_limit_is_400_naming_the_field()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, RecordNormalizer.Instance);
+        var product = JsonSerializer.Serialize(new { asin = new string('B', 6_000), title = "Lamp", price = 12.5 });
+
+        var response = await host.Client.PostAsync("/api/v1/ingest/products", TestHost.Json(product));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await JsonOf(response)).GetProperty("errors")[0];
+        Assert.Equal("asin", error.GetProperty("field").GetString());
+        Assert.Equal("a key may have at most 1024 bytes of UTF-8, this one has 6000", error.GetProperty("error").GetString());
+        Assert.Empty(log.Messages("products"));
+    }
+
     [Fact]
     public async Task UnparseableJsonSaysWhere()
     {
