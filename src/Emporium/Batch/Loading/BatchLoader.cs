@@ -171,7 +171,16 @@ public sealed partial class BatchLoader
                 return run.Result(FileLoadStatus.Rejected, $"--strict: {rejected.Count} row(s) rejected, nothing loaded");
             }
         }
-        return await run.LoadAsync(nextRow, replace, ct).ConfigureAwait(false);
+        try
+        {
+            return await run.LoadAsync(nextRow, replace, ct).ConfigureAwait(false);
+        }
+        catch (RowsRefusedException e)
+        {
+            // Only a warehouse without savepoints lets a refusal through (PostgreSQL's rows are found and quarantined one
+            // by one): its transaction rolled back, and the file fails alone; the load goes on with the next file.
+            return run.Result(FileLoadStatus.Failed, $"the warehouse refused a row of the file: {e.Reason}");
+        }
     }
 
     /// <summary>One file's load: state shared by its chunks.</summary>
@@ -204,9 +213,11 @@ public sealed partial class BatchLoader
         private long read;
         private long loaded;
         private long rejectedCount;
+        // The file is on the bulk path (DuckDB's own reader), once it has started its transaction.
+        private bool bulk;
 
         public FileLoadResult Result(FileLoadStatus status, string? error) =>
-            new(path, status, probe.Sha256, format, read, loaded, rejectedCount, quarantine, rawPath, warnings, error);
+            new(path, status, probe.Sha256, format, read, loaded, rejectedCount, quarantine, rawPath, warnings, error) { Bulk = bulk };
 
         private FormatInput NewInput()
         {
@@ -427,6 +438,7 @@ public sealed partial class BatchLoader
             try
             {
                 DuckDbBulkLoad.Parsed? staged = null;
+                bulk = true;
                 var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, loadedAt) =>
                 {
                     staged = await DuckDbBulkLoad.ParseAsync(db, content.Path, name, probe.Sha256, content.Probe, plan, schema, marker.Source, loadedAt,
@@ -447,6 +459,7 @@ public sealed partial class BatchLoader
                 }, DuckDbBulkLoad.Clean, ct).ConfigureAwait(false);
                 if (parsed is null)
                 {
+                    bulk = false;
                     warnings.RemoveRange(warned, warnings.Count - warned);
                     files.RemoveAll(f => f.Zone != LakeLayout.Raw);
                     quarantine.Clear();
@@ -458,7 +471,7 @@ public sealed partial class BatchLoader
                 progress.AddRows(loaded, rejectedCount);
                 input.ReportBytes(content.Probe.Size);
                 warnings.AddRange(input.Warnings);
-                return await CompleteAsync(null, ct).ConfigureAwait(false) with { Bulk = true };
+                return await CompleteAsync(null, ct).ConfigureAwait(false);
             }
             finally
             {

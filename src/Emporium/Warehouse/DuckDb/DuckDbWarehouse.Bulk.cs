@@ -25,6 +25,8 @@ public sealed partial class DuckDbWarehouse
     /// visible at once or not at all. Other commits wait for it, since DuckDB has one writer.</summary>
     /// <param name="replaceSource">Rows of this <c>_source</c> are deleted first (a forced reload).</param>
     /// <param name="cleanup">Drops the scratch tables, committed or not.</param>
+    /// <exception cref="RowsRefusedException">The table refused a staged row (a constraint an operator added): nothing
+    /// was written.</exception>
     internal async Task<T> BulkLoadAsync<T>(DatasetSchema schema, string? replaceSource, Func<DuckDBConnection, DateTime, Task> stage,
         Func<DuckDBConnection, DateTime, Task<BulkOutcome<T>>> body, Action<DuckDBConnection> cleanup, CancellationToken ct)
     {
@@ -47,6 +49,15 @@ public sealed partial class DuckDbWarehouse
                 {
                     MergeInto(schema, staged, outcome.StagedRows, outcome.InSeqOrder);
                 }
+            }
+            catch (DuckDBException e) when (IsRefusal(e))
+            {
+                // DuckDB has no savepoints to find the refused rows by: the whole load is refused (and rolled back).
+                if (outcome.Alongside is { } running)
+                {
+                    await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                throw new RowsRefusedException(e.Message, null, e);
             }
             catch when (outcome.Alongside is { } running)
             {

@@ -25,11 +25,14 @@ public sealed partial class DuckDbWarehouse
         }
         // The rows' own fault (a constraint, a value its types cannot hold); I/O, memory and transaction errors are
         // not, and those batches are retried as they are.
-        catch (DuckDBException e) when (e.ErrorType is DuckDBErrorType.Constraint or DuckDBErrorType.Conversion or DuckDBErrorType.OutOfRange or DuckDBErrorType.Decimal)
+        catch (DuckDBException e) when (IsRefusal(e))
         {
             throw new RowsRefusedException(e.Message, null, e);
         }
     }
+
+    private static bool IsRefusal(DuckDBException e) =>
+        e.ErrorType is DuckDBErrorType.Constraint or DuckDBErrorType.Conversion or DuckDBErrorType.OutOfRange or DuckDBErrorType.Decimal;
 
     private async Task CommitRowsAsync(WarehouseBatch batch, CancellationToken ct)
     {
