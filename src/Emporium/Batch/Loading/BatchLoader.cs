@@ -181,6 +181,17 @@ public sealed partial class BatchLoader
             // by one): its transaction rolled back, and the file fails alone; the load goes on with the next file.
             return run.Result(FileLoadStatus.Failed, $"the warehouse refused a row of the file: {e.Reason}");
         }
+        catch (StrictRefusalException e)
+        {
+            return run.StrictlyRefused(e.Rows);
+        }
+    }
+
+    /// <summary>Under <c>--strict</c>, the warehouse refused rows of the file (quarantined already): the load stops, and
+    /// the file's transaction rolls back.</summary>
+    private sealed class StrictRefusalException(long rows) : Exception($"--strict: {rows} row(s) refused by the warehouse")
+    {
+        public long Rows { get; } = rows;
     }
 
     /// <summary>One file's load: state shared by its chunks.</summary>
@@ -215,6 +226,18 @@ public sealed partial class BatchLoader
         private long rejectedCount;
         // The file is on the bulk path (DuckDB's own reader), once it has started its transaction.
         private bool bulk;
+
+        /// <summary>The result of a load stopped under <c>--strict</c> by <paramref name="rows"/> rows the warehouse
+        /// refused: the file's transaction rolled back, and only chunks committed on their own stay.</summary>
+        public FileLoadResult StrictlyRefused(long rows)
+        {
+            if (fileLoad is not null)
+            {
+                loaded = 0;
+            }
+            return Result(FileLoadStatus.Rejected, $"--strict: {rows} row(s) refused by the warehouse, " +
+                (loaded == 0 ? "nothing loaded" : $"the {loaded} row(s) of the chunks committed before stay loaded"));
+        }
 
         public FileLoadResult Result(FileLoadStatus status, string? error) =>
             new(path, status, probe.Sha256, format, read, loaded, rejectedCount, quarantine, rawPath, warnings, error) { Bulk = bulk };
@@ -619,7 +642,16 @@ public sealed partial class BatchLoader
                 : null;
             if ((fileLoad ?? own) is { } load)
             {
+                var ruled = rejects.Count;
                 chunk = await WriteKeepingRefusedAsync(load, chunk, rejects, ct).ConfigureAwait(false);
+                if (request.Strict && rejects.Count > ruled)
+                {
+                    // Nothing of a file with a bad row loads under --strict (its rule rejects were refused up front).
+                    var refused = rejects.GetRange(ruled, rejects.Count - ruled);
+                    await WriteQuarantineAsync($"{stem}-strict", refused, ct).ConfigureAwait(false);
+                    rejectedCount += refused.Count;
+                    throw new StrictRefusalException(refused.Count);
+                }
             }
             var columns = schema.Columns.Concat(StreamLakeWriter.SystemColumns).ToArray();
             foreach (var group in chunk.GroupBy(r => partitions.FolderOf(r.Record)).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -657,7 +689,7 @@ public sealed partial class BatchLoader
         /// (<see cref="RowsRefusedException"/>), halves them while it does, so the rows around a refused one are written
         /// in file order and each row refused alone is quarantined (added to <paramref name="rejects"/>) with the
         /// warehouse's reason. Returns the rows written. One refused row among <c>n</c> costs about 2 log₂ <c>n</c>
-        /// extra writes; none costs nothing.</summary>
+        /// extra writes; when none is refused the chunk is written once, as before.</summary>
         private async Task<List<ChunkRow>> WriteKeepingRefusedAsync(IFileLoad load, List<ChunkRow> rows, List<QuarantineEntry> rejects, CancellationToken ct)
         {
             var refused = new List<QuarantineEntry>();

@@ -76,6 +76,30 @@ public sealed class BatchLoaderPostgresRefusalTests(PostgresServer server)
         Assert.Equal(1_166L, await CountAsync(warehouse, "SELECT count(*) FROM products"));
     }
 
+    /// <summary>--strict loads nothing from a file with a bad row: a row the warehouse refuses is found only while
+    /// loading, and then rolls the file's transaction back.</summary>
+    [Fact]
+    public async Task Under_strict_a_row_postgres_refuses_rejects_the_file_and_nothing_loads()
+    {
+        using var dir = new TempDir("batch-pg-refused-strict");
+        await using var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = await server.CreateDatabaseAsync("refused") });
+        await warehouse.InitializeAsync(LoadSpec.Loadable, CancellationToken.None);
+        await warehouse.ExecuteAsync("ALTER TABLE products ADD CONSTRAINT price_cap CHECK (price < 5000)", CancellationToken.None);
+        var lake = new LocalLakeStore(dir.Combine("lake"));
+        using var parquet = new ParquetWriter(dir.Combine("tmp"));
+        var loader = new BatchLoader(warehouse, lake, parquet, RecordNormalizer.Instance, TimeProvider.System, new BatchLoaderOptions { ChunkRows = 2 });
+        var file = dir.Combine("products.csv");
+        File.WriteAllLines(file, [Header, Product("B01", 10), Product("B02", 20), Product("B0PRICECAP", 9_999), Product("B04", 40)]);
+
+        var result = (await loader.LoadAsync([file], new BatchLoadRequest(DatasetCatalog.Products, Strict: true), null, CancellationToken.None)).Files.Single();
+
+        Assert.Equal((FileLoadStatus.Rejected, "--strict: 1 row(s) refused by the warehouse, nothing loaded"), (result.Status, result.Error));
+        Assert.Equal(0L, await CountAsync(warehouse, "SELECT count(*) FROM products"));
+        var entry = JsonDocument.Parse(File.ReadAllLines(lake.Resolve(Assert.Single(result.Quarantine)))[0]).RootElement;
+        Assert.Equal(3L, entry.GetProperty("record").GetInt64());
+        Assert.StartsWith("the warehouse refused the row: ", entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
     private static async Task<FileLoadResult> LoadAsync(BatchLoader loader, string file) =>
         (await loader.LoadAsync([file], new BatchLoadRequest(DatasetCatalog.Products), null, CancellationToken.None)).Files.Single();
 
