@@ -16,7 +16,8 @@ namespace Emporium.Batch.Loading;
 /// and <c>--set</c> add to its rows) and its progress is stored in the warehouse
 /// offsets table in the same transaction as its rows (<see cref="FileLoadMarker"/>). On DuckDB a file commits in one
 /// transaction: read by DuckDB itself (CSV/TSV, Parquet) or staged row by row (the other formats), with its clean
-/// Parquet written beside the insert. On PostgreSQL rows commit in chunks of <see cref="BatchLoaderOptions.ChunkRows"/>.
+/// Parquet written beside the insert. On PostgreSQL rows are written in chunks of <see cref="BatchLoaderOptions.ChunkRows"/>
+/// into one transaction, each under a savepoint, so rows the server refuses are quarantined and the others load.
 /// Lake files have deterministic names and are listed in a pending manifest before the rows commit, and the published
 /// manifest (which makes them visible) is written once the whole file is in, just before the completion marker. A
 /// crash therefore leaves: nothing of the file, or committed chunks (recorded); no half-written object (the lake
