@@ -42,26 +42,65 @@ export function emptyState(what: string, howTo: string): HTMLElement {
   return p;
 }
 
+/** The error of a card's data. A refused key (401, 403) refuses every read of the page alike: the page says once, at
+ * its top, what the server refused and why and which key to enter, and the card says in a word that it is not shown. */
 export function errorBox(e: unknown): HTMLElement {
-  const unauthorized = e instanceof ApiError && e.status === 401;
-  // Without a key the server refuses every card's request alike: the page says so once (its first such message, once
-  // the box is in place, which may have replaced an earlier one), the other cards in a word.
-  if (unauthorized) {
-    queueMicrotask(() => {
-      for (const other of [...document.querySelectorAll('main [data-unauthorized]')].slice(1)) {
-        other.replaceWith(h('p', { class: 'muted', 'data-testid': 'needs-key' }, 'Not shown: the server needs an API key.'));
-      }
-    });
-  }
+  if (!isKeyRefusal(e)) return actionError(e);
+  const placeholder = h('p', { class: 'muted', 'data-testid': 'needs-key', 'data-status': e.status },
+    e.status === 401 ? 'Not shown: the server needs an API key.' : 'Not shown: this API key may not read it.');
+  // Once the caller has put the placeholder in its card, the card's title names what was refused; one that is gone by
+  // then belonged to a page already left.
+  queueMicrotask(() => {
+    if (placeholder.isConnected) keyRefusalNotice(e, placeholder.closest('section')?.querySelector('h2')?.textContent ?? undefined);
+  });
+  return placeholder;
+}
+
+/** The error of something the reader asked for (a trigger, a crawl, a query): the server's whole message where it was
+ * asked, with which key to enter for a refused one. */
+export function actionError(e: unknown): HTMLElement {
   const message = e instanceof ApiError ? `${e.message} (HTTP ${e.status})` : e instanceof Error ? e.message : String(e);
-  const box = h('p', { class: 'error', role: 'alert', 'data-testid': 'error', 'data-unauthorized': unauthorized }, message);
-  // With API keys configured every call needs one: say which and where to enter it.
-  if (isKeyRefusal(e)) {
-    append(box, ' ', location.hash.startsWith('#/pipelines')
-      ? 'Enter an API key with the read scope (admin for runs and backfills) in the API key field of this page.'
-      : h('a', { href: '#/pipelines' }, 'Enter an API key with the read scope on the Pipelines page.'));
-  }
+  const box = h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, message);
+  if (isKeyRefusal(e)) append(box, ' ', keyHint());
   return box;
+}
+
+/** With API keys configured every call needs one: which to enter, and where. */
+function keyHint(): Node | string {
+  return location.hash.startsWith('#/pipelines')
+    ? 'Enter an API key with the read scope (admin for runs and backfills) in the API key field of this page.'
+    : h('a', { href: '#/pipelines' }, 'Enter an API key with the read scope on the Pipelines page.');
+}
+
+/** What the current page's notice lists per refusal (status and message): the line and the titles it names. */
+const refusals = new WeakMap<HTMLElement, Map<string, { what: HTMLElement; titles: string[] }>>();
+
+/** The page's one notice of refused reads, under its heading: each distinct refusal once (the server's reason and the
+ * cards it left empty), then which key to enter. */
+export function keyRefusalNotice(e: ApiError, what?: string): void {
+  const main = document.getElementById('main');
+  if (!main) return;
+  let notice = main.querySelector<HTMLElement>(':scope > [data-testid="key-notice"]');
+  if (!notice) {
+    notice = h('div', { class: 'error', role: 'alert', 'data-testid': 'key-notice' }, h('p', {}, keyHint()));
+    refusals.set(notice, new Map());
+    const heading = main.querySelector(':scope > h1');
+    if (heading) heading.after(notice); else main.prepend(notice);
+  }
+  const lines = refusals.get(notice)!;
+  const reason = `${e.status} ${e.message}`;
+  let line = lines.get(reason);
+  if (!line) {
+    line = { what: h('span', { 'data-testid': 'refused-cards' }), titles: [] };
+    lines.set(reason, line);
+    notice.lastElementChild!.before(h('p', { 'data-status': e.status },
+      h('strong', {}, e.status === 401 ? 'The server needs an API key: ' : 'This API key may not read this page: '),
+      `${e.message} (HTTP ${e.status}).`, line.what));
+  }
+  if (what && !line.titles.includes(what)) {
+    line.titles.push(what);
+    line.what.textContent = ` Not shown: ${line.titles.join(', ')}.`;
+  }
 }
 
 export function loading(): HTMLElement {

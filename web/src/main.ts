@@ -1,6 +1,7 @@
 import './style.css';
 import { disposeCharts } from './charts';
-import { errorBox, h } from './dom';
+import { isKeyRefusal } from './api';
+import { actionError, h, keyRefusalNotice } from './dom';
 import type { Page } from './page';
 import { overview } from './pages/overview';
 import { products } from './pages/products';
@@ -51,7 +52,8 @@ async function route(): Promise<void> {
       reload() { void route(); },
     });
   } catch (e) {
-    if (!controller.signal.aborted) main.append(errorBox(e));
+    // A refused key: the page's one notice says what and why (the page drew nothing to name).
+    if (!controller.signal.aborted) { if (isKeyRefusal(e)) keyRefusalNotice(e); else main.append(actionError(e)); }
   }
   // Tests and screen readers wait for this: the page's first data is on screen.
   if (!controller.signal.aborted) main.dataset.ready = 'true';

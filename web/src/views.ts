@@ -1,7 +1,7 @@
 // Building blocks shared by the pages: a mart shown as chart + table, with its empty state.
 import { mart, query, type Table } from './api';
 import { chart, type ChartSpec } from './charts';
-import { append, card, emptyState, errorBox, field, h, loading, table, type CellFormat } from './dom';
+import { actionError, append, card, emptyState, errorBox, field, h, loading, table, type CellFormat } from './dom';
 import * as fmt from './format';
 import { latestRequest } from './page';
 
@@ -84,13 +84,13 @@ export function lookupCard(o: LookupOptions): HTMLElement {
     const value = o.input.value.trim();
     const sql = o.sql(value);
     const mine = latest.start();
-    if (sql instanceof Error) { result.replaceChildren(errorBox(sql)); return; }
+    if (sql instanceof Error) { result.replaceChildren(actionError(sql)); return; }
     result.replaceChildren(loading());
     query(sql, mine).then(t => {
       if (latest.isCurrent(mine)) result.replaceChildren(t.rows.length
         ? table(t, { formats: o.formats, caption: o.caption(value), testId: o.testId })
         : emptyState(o.none(value), o.howToFill));
-    }, e => { if (latest.isCurrent(mine)) result.replaceChildren(errorBox(e)); });
+    }, e => { if (latest.isCurrent(mine)) result.replaceChildren(actionError(e)); });
   });
   if (o.input.value) queueMicrotask(() => form.requestSubmit());
   return formCard(o.title, o.id, form, result, o.wide);

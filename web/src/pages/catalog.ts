@@ -1,5 +1,5 @@
 import { deleteJson, listOf, optional, postJson } from '../api';
-import { card, dl, emptyState, errorBox, field, h, table } from '../dom';
+import { actionError, card, dl, emptyState, field, h, table } from '../dom';
 import * as fmt from '../format';
 import type { Page } from '../page';
 import { objectsToTable } from '../views';
@@ -50,7 +50,7 @@ export const catalog: Page = {
         await refresh();
         status.replaceChildren(done);
       } catch (e) {
-        status.replaceChildren(errorBox(e));
+        status.replaceChildren(actionError(e));
       }
     };
     const drop = (name: string) => {

@@ -1,7 +1,7 @@
 import { getJson, query, type Table } from '../api';
 import { chart, disposeCharts, type ChartKind } from '../charts';
 import { download, toCsv } from '../csv';
-import { card, errorBox, field, h, isNumericType, loading, table } from '../dom';
+import { actionError, card, errorBox, field, h, isNumericType, loading, table } from '../dom';
 import * as fmt from '../format';
 import { latestRequest, type Page } from '../page';
 
@@ -51,7 +51,7 @@ export const explorer: Page = {
       } catch (e) {
         if (mine.aborted) return;
         status.textContent = 'The query failed.';
-        result.replaceChildren(errorBox(e));
+        result.replaceChildren(actionError(e));
       } finally {
         if (latest.isCurrent(mine)) run.disabled = false;
       }

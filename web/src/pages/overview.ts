@@ -1,5 +1,5 @@
 import { ApiError, getJson, isKeyRefusal, listOf, optional, pick } from '../api';
-import { card, dl, emptyState, errorBox, h, table } from '../dom';
+import { card, dl, emptyState, errorBox, h, keyRefusalNotice, table } from '../dom';
 import * as fmt from '../format';
 import { poll, type Page } from '../page';
 import { objectsToTable } from '../views';
@@ -78,7 +78,7 @@ export const overview: Page = {
         if (first) { first = false; resolve(); }
       }, e => {
         // A refused key fails every card alike: one message for the page, in place of the cards.
-        if (isKeyRefusal(e)) { refused = e; tiles.remove(); grid.replaceWith(errorBox(e)); }
+        if (isKeyRefusal(e)) { refused = e; tiles.remove(); grid.remove(); keyRefusalNotice(e, 'Datasets, Recent DAG runs, Recent alerts'); }
         else datasets.replaceChildren(datasets.firstElementChild!, errorBox(e));
         if (first) { first = false; resolve(); }
       });

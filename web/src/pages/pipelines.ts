@@ -1,5 +1,5 @@
 import { ApiError, apiKey, getJson, listOf, optional, pick, postJson, setApiKey } from '../api';
-import { card, emptyState, errorBox, field, h, loading, table } from '../dom';
+import { actionError, card, emptyState, errorBox, field, h, loading, table } from '../dom';
 import * as fmt from '../format';
 import { poll, type Page, type PageContext } from '../page';
 import { objectsToTable } from '../views';
@@ -107,7 +107,7 @@ function triggerForm(dag: string, ctx: PageContext, refresh: () => void): HTMLEl
       }
       refresh();
     } catch (e) {
-      status.replaceChildren(errorBox(e));
+      status.replaceChildren(actionError(e));
     }
   });
   return card(`Trigger ${dag}`, { id: 'trigger' }, form);
@@ -155,7 +155,7 @@ function cancelForm(dag: string, ds: string, ctx: PageContext, refresh: () => vo
       refresh();
     } catch (e) {
       button.disabled = false;
-      status.replaceChildren(errorBox(e));
+      status.replaceChildren(actionError(e));
     }
   });
   return h('div', { class: 'filters' }, button, status);

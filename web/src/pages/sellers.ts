@@ -1,4 +1,4 @@
-import { colIndex, listOf, martNames, optional, sqlString } from '../api';
+import { colIndex, listOf, optional, sqlString } from '../api';
 import { labels, values } from '../charts';
 import { card, emptyState, errorBox, h, loading, table } from '../dom';
 import type { Page } from '../page';
@@ -14,7 +14,7 @@ export const sellers: Page = {
     const grid = h('div', { class: 'grid' });
     root.append(grid);
     const alerts = card('Alerts', { wide: true, id: 'alerts' }, loading());
-    await Promise.all([
+    const [, , , matches] = await Promise.all([
       martCard(grid, { mart: 'sellers_by_matches', title: 'Sellers with most matches', params: { limit: 10 }, howToFill: fill, signal: ctx.signal,
         chart: t => ({ kind: 'hbar', title: 'Offered ASINs and ASINs a distributor carries, per seller', labels: labels(t.rows, colIndex(t, 'seller_id')),
           series: [{ name: 'Matched ASINs', values: values(t.rows, colIndex(t, 'matched_asins')) }, { name: 'Offers', values: values(t.rows, colIndex(t, 'offers')) }] }) }),
@@ -28,7 +28,9 @@ export const sellers: Page = {
       martCard(grid, { mart: 'asin_matches', title: 'ASIN matches', params: { limit: 100 }, howToFill: fill, signal: ctx.signal, wide: true, maxRows: 100,
         formats: { product_price: 'money:USD', cost: 'money:USD', margin: 'money:USD', stock: 'count', snapshot_date: 'date' } }),
     ]);
-    if ((await martNames(ctx.signal)).has('asin_matches')) grid.append(asinLookup(ctx.params.get('asin') ?? ''));
+    // The lookup reads asin_matches: offered once the mart exists (its card got it; a refused or failed read got null,
+    // shown on the card, and the alerts below still get their own answer).
+    if (matches) grid.append(asinLookup(ctx.params.get('asin') ?? ''));
     grid.append(alerts);
     try {
       const body = await optional<unknown>('/api/v1/alerts?limit=50', ctx.signal);

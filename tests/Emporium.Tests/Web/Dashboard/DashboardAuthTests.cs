@@ -159,13 +159,13 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         await Assertions.Expect(alerts).ToHaveCountAsync(1);
         p.AssertNoErrorsBut((401, "/api/v1/datasets", 1));
 
-        // A page of several cards, each refused alike: the message once, the other cards say in a word why they are empty.
+        // A page of several cards, each refused alike: the message once, the cards say in a word why they are empty.
         await p.Page.GetByRole(AriaRole.Link, new() { Name = "Products", Exact = true }).ClickAsync();
         await p.WaitReadyAsync("/products");
         await Assertions.Expect(alerts).ToHaveCountAsync(1);
         await Assertions.Expect(alerts).ToContainTextAsync("API key required");
         await Assertions.Expect(alerts).ToContainTextAsync("read scope");
-        await Assertions.Expect(p.Page.Locator("main [data-testid='needs-key']")).ToHaveCountAsync(2);
+        await Assertions.Expect(p.Page.Locator("main [data-testid='needs-key']")).ToHaveCountAsync(3);
         await p.AssertAccessibleAsync();
 
         // A key the server does not know: the same single message, with the server's reason.
@@ -193,5 +193,52 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         // Refused: the overview twice (no key, unknown key), the Products page's mart list once (its three cards share
         // it), the Pipelines page three times (no key, unknown key twice).
         p.AssertNoErrorsBut((401, "/api/v1/datasets", 2), (401, "/api/v1/marts", 1), (401, "/api/v1/dags", 3));
+    }
+
+    [Fact]
+    public async Task A_key_without_the_read_scope_is_refused_once_per_page_naming_what_is_not_shown()
+    {
+        string ingestKey = "";
+        await using var server = await EmporiumProcess.StartAsync(
+            new Dictionary<string, string> { ["EMPORIUM__ORCHESTRATOR__SCHEDULING"] = "false" },
+            async dir => ingestKey = await AddKeyAsync(dir, Scopes.Ingest));
+
+        await using var p = await DashboardPage.OpenAsync(f, server.BaseAddress, "/pipelines");
+        await p.Page.GetByLabel("API key (kept for this tab only)").FillAsync(ingestKey);
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await p.WaitReadyAsync("/pipelines");
+
+        // The Sellers page reads four marts and the alerts; an ingest key may read none of them (403). The page says
+        // once what is refused and why, and which key to enter; each card says in a word that it is not shown.
+        var alerts = p.Page.Locator("main").GetByRole(AriaRole.Alert);
+        await p.Page.GetByRole(AriaRole.Link, new() { Name = "Sellers", Exact = true }).ClickAsync();
+        await p.WaitReadyAsync("/sellers");
+        await Assertions.Expect(alerts).ToHaveCountAsync(1);
+        await Assertions.Expect(alerts).ToContainTextAsync("insufficient scope");
+        await Assertions.Expect(alerts).ToContainTextAsync("HTTP 403");
+        await Assertions.Expect(alerts).ToContainTextAsync("read scope");
+        var notShown = alerts.GetByTestId("refused-cards");
+        foreach (var title in new[] { "Sellers with most matches", "Distributors with most matches", "Best sellers", "ASIN matches", "Alerts" })
+        {
+            await Assertions.Expect(notShown).ToContainTextAsync(title);
+        }
+        var placeholders = p.Page.Locator("main section.card [data-testid='needs-key']");
+        await Assertions.Expect(placeholders).ToHaveCountAsync(5);
+        foreach (var text in await placeholders.AllInnerTextsAsync())
+        {
+            Assert.DoesNotContain("insufficient scope", text, StringComparison.Ordinal);
+        }
+        await p.AssertAccessibleAsync();
+
+        // The same on a page of three mart cards: one notice, three placeholders.
+        await p.Page.GetByRole(AriaRole.Link, new() { Name = "Products", Exact = true }).ClickAsync();
+        await p.WaitReadyAsync("/products");
+        await Assertions.Expect(alerts).ToHaveCountAsync(1);
+        await Assertions.Expect(alerts).ToContainTextAsync("insufficient scope");
+        await Assertions.Expect(placeholders).ToHaveCountAsync(3);
+        await Assertions.Expect(notShown).ToContainTextAsync("Price distribution");
+        // Refused: the Pipelines page before the key (401) and with it (403), the mart list once per page (its cards
+        // share it), the alerts once.
+        p.AssertNoErrorsBut((401, "/api/v1/dags", 1), (403, "/api/v1/dags", 1), (403, "/api/v1/marts", 2), (403, "/api/v1/alerts", 1));
     }
 }
