@@ -102,6 +102,11 @@ export function wholeNumber(v: string, what: string): number | Error {
   return v !== '' && Number.isSafeInteger(n) ? n : new Error(`${what} must be a whole number.`);
 }
 
+/** The newest dead letters in the SQL explorer: the reasons are in the rows. */
+const deadLettersSql = 'SELECT received_at, dataset, record_index, field, error, raw FROM dead_letters ORDER BY received_at DESC LIMIT 100';
+
+export const deadLettersLink = (): HTMLElement => h('a', { href: `#/sql?q=${encodeURIComponent(deadLettersSql)}` }, 'rejected records');
+
 /** Text of the command that fills the demo data set. */
 export const demoHint = 'or start with `./emporium up --demo`.';
 

@@ -65,7 +65,7 @@ public sealed class DatasetEndpoints : IEndpointModule
         return new
         {
             name = schema.Name,
-            kind = schema == DatasetCatalog.DeadLetters ? "dead_letters" : "dataset",
+            kind = schema == DatasetCatalog.DeadLetters ? Emporium.Batch.Catalog.CatalogReport.DeadLettersKind : "dataset",
             key = schema.Key,
             mode = schema.Mode.ToString().ToLowerInvariant(),
             columns = schema.Columns.Select(c => new { name = c.Name, type = c.Type.ToString().ToLowerInvariant(), required = c.Required, aliases = c.Aliases }),

@@ -2,7 +2,7 @@ import { deleteJson, listOf, optional, postJson } from '../api';
 import { actionError, card, dl, emptyState, field, h, table } from '../dom';
 import * as fmt from '../format';
 import type { Page } from '../page';
-import { objectsToTable } from '../views';
+import { deadLettersLink, objectsToTable } from '../views';
 
 /** One entry of `GET /api/v1/catalog` (`{ tables: [...] }`, camelCase). */
 interface CatalogTable {
@@ -40,7 +40,7 @@ export const catalog: Page = {
       const entries = listOf<CatalogTable>(catalogBody, 'tables');
       const lake = new Map(listOf<LakeDataset>(lakeBody, 'datasets').map(d => [d.dataset, d]));
       grid.replaceChildren(...(entries.length
-        ? entries.map(e => entry(e, e.kind === 'dataset' ? lake.get(e.name) : undefined, () => drop(e.name)))
+        ? entries.map(e => entry(e, e.kind !== 'crawled' ? lake.get(e.name) : undefined, () => drop(e.name)))
         : [card('Catalog', { wide: true, id: 'catalog' }, emptyState('The catalog is empty.', 'Load files with `emporium load PATH --dataset NAME` or crawl a folder with `emporium crawl PATH --name NAME`.'))]));
     };
     const act = async (working: string, work: () => Promise<string>) => {
@@ -99,15 +99,17 @@ function entry(e: CatalogTable, lake: LakeDataset | undefined, drop: () => void)
   const columns = e.columns ?? [];
   const partitions = e.partitions ?? [];
   const files = e.files ?? [];
-  return card(e.name, { id: `catalog-${e.name}` },
+  const deadLetters = e.kind === 'dead_letters';
+  const el = card(e.name, { id: `catalog-${e.name}` },
     dl([
-      ['Kind', e.kind ?? '—'],
+      // The dead letters are no dataset to load or query for sales: say what they are, and where their reasons are.
+      ['Kind', deadLetters ? h('span', {}, 'dead letters: records ingest rejected or the warehouse refused (', deadLettersLink(), ')') : e.kind ?? '—'],
       ['Format', e.format ?? '—'],
-      ['Rows', fmt.count(e.rows)],
+      ['Rows', h('span', { 'data-testid': `rows-${e.name}`, 'data-value': e.rows ?? '' }, fmt.count(e.rows))],
       ['Last load', e.lastLoad ? fmt.date(e.lastLoad) : '—'],
       ['Location', e.location ?? '—'],
       ['Schema version', String(e.version ?? '—')],
-      ...(e.kind === 'dataset' ? [['Lake (clean)', lakeSummary(e.name, lake)] as [string, HTMLElement | string]] : []),
+      ...(e.kind !== 'crawled' ? [['Lake (clean)', lakeSummary(e.name, lake)] as [string, HTMLElement | string]] : []),
     ]),
     columns.length
       ? table(objectsToTable(columns.map(c => ({ column: c.name, type: c.type, since: `v${c.since}`, present: c.present === false ? 'no (files gone)' : 'yes' })), ['column', 'type', 'since', 'present']),
@@ -124,4 +126,6 @@ function entry(e: CatalogTable, lake: LakeDataset | undefined, drop: () => void)
     e.kind === 'crawled'
       ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: drop, 'aria-label': `Drop table ${e.name}` }, 'Drop table'))
       : null);
+  el.dataset.kind = e.kind;
+  return el;
 }

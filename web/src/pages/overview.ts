@@ -2,7 +2,7 @@ import { ApiError, getJson, isKeyRefusal, listOf, optional, pick } from '../api'
 import { card, dl, emptyState, errorBox, h, keyRefusalNotice, table } from '../dom';
 import * as fmt from '../format';
 import { poll, type Page } from '../page';
-import { objectsToTable } from '../views';
+import { deadLettersLink, objectsToTable } from '../views';
 
 /** One dataset as the overview shows it, read from GET /api/v1/datasets whatever its exact spelling. */
 interface DatasetStatus { name: string; deadLetters: boolean; rows: number | null; endOffset: number | null; lag: number | null; freshness: unknown; freshnessSeconds: number | null; rate: number | null }
@@ -95,13 +95,10 @@ function tile(label: string, value: string, id: string): HTMLElement {
   return h('div', { class: 'tile', 'data-testid': `tile-${id}` }, h('span', { class: 'tile-label' }, label), h('strong', { class: 'tile-value' }, value));
 }
 
-/** The newest dead letters, for the link of their row: the reasons are in the rows. */
-const deadLettersSql = 'SELECT received_at, dataset, record_index, field, error, raw FROM dead_letters ORDER BY received_at DESC LIMIT 100';
-
 function datasetTable(list: DatasetStatus[], rateOf: (d: DatasetStatus) => number | null): HTMLElement {
   const row = (d: DatasetStatus) => h('tr', { 'data-dataset': d.name, 'data-kind': d.deadLetters ? 'dead_letters' : 'dataset' },
     h('th', { scope: 'row' }, d.name, d.deadLetters
-      ? h('span', { class: 'muted' }, ' (', h('a', { href: `#/sql?q=${encodeURIComponent(deadLettersSql)}` }, 'rejected records'), ')')
+      ? h('span', { class: 'muted' }, ' (', deadLettersLink(), ')')
       : null),
     h('td', { class: 'num', 'data-testid': `rows-${d.name}`, 'data-value': d.rows ?? '' }, fmt.count(d.rows)),
     h('td', { class: 'num', 'data-value': d.endOffset ?? '' }, fmt.count(d.endOffset)),

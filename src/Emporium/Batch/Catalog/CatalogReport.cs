@@ -7,17 +7,24 @@ using static Emporium.Warehouse.DuckDb.DuckDbSql;
 namespace Emporium.Batch.Catalog;
 
 /// <summary>Everything the catalog shows: each canonical dataset (schema, clean-zone partitions and files loaded, from
-/// the lake manifests; rows and last load from the warehouse) and each crawled table. With the lake unavailable a
-/// dataset shows neither partitions nor files.</summary>
+/// the lake manifests; rows and last load from the warehouse), the dead letters (kind <c>dead_letters</c>: the records
+/// ingest rejected or the warehouse refused, which an operator looks for beside the data) and each crawled table. With
+/// the lake unavailable a dataset shows neither partitions nor files.</summary>
 public sealed class CatalogReport(IWarehouse warehouse, ILakeStore? lake)
 {
     /// <summary>Most values listed per partition key.</summary>
     public const int MaxPartitionValues = 1000;
 
+    /// <summary>The kind of the dead letters' entry, as <c>GET /api/v1/datasets</c> names it too.</summary>
+    public const string DeadLettersKind = "dead_letters";
+
     public async Task<IReadOnlyList<CatalogTable>> ListAsync(CancellationToken ct)
     {
+        // The processor makes the dead letters' table when it starts; a data dir no server ran on yet (read by the CLI
+        // on its own) has the datasets' tables only, and its dead letters are an empty table, not a failed list.
+        await warehouse.InitializeAsync([DatasetCatalog.DeadLetters], ct).ConfigureAwait(false);
         var tables = new List<CatalogTable>();
-        foreach (var schema in DatasetCatalog.All)
+        foreach (var schema in DatasetCatalog.Streamed)
         {
             tables.Add(await DatasetAsync(schema, ct).ConfigureAwait(false));
         }
@@ -58,6 +65,6 @@ public sealed class CatalogReport(IWarehouse warehouse, ILakeStore? lake)
             partitions.AddRange(values.Select(kv => new CatalogPartition(kv.Key, kv.Value.Take(MaxPartitionValues).ToList())));
         }
         var columns = schema.Columns.Select(c => new CatalogColumn(c.Name, TypeOf(c.Type), 1)).ToList();
-        return new CatalogTable(schema.Name, "dataset", $"{LakeLayout.Clean}/{schema.Name}", "parquet", columns, partitions, files, rows, last, 1);
+        return new CatalogTable(schema.Name, schema == DatasetCatalog.DeadLetters ? DeadLettersKind : "dataset", $"{LakeLayout.Clean}/{schema.Name}", "parquet", columns, partitions, files, rows, last, 1);
     }
 }

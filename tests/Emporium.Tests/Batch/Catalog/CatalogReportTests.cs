@@ -38,6 +38,25 @@ public sealed class CatalogReportTests
         await AssertAsync(h, expectedOrders, arrival, orders.Count, categories.Count);
     }
 
+    [Fact]
+    public async Task The_dead_letters_are_listed_with_their_own_kind_and_rows()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { MinBatchInterval = TimeSpan.Zero });
+        var rejected = Enumerable.Range(0, 3)
+            .Select(i => new DeadLetter("req-1", "reviews", i, "http:/api/v1/ingest/reviews", DateTimeOffset.UtcNow, [new FieldError("rating", "must be 1 to 5")], $"{{\"rating\":{9 + i}}}").ToRecord())
+            .ToList();
+        await h.AppendAsync([.. rejected, TestRecords.Order(0)]);
+        await h.DrainAsync();
+
+        var tables = await new CatalogReport(h.Warehouse, h.Lake).ListAsync(CancellationToken.None);
+        var dead = tables.Single(t => t.Name == "dead_letters");
+        Assert.Equal(CatalogReport.DeadLettersKind, dead.Kind);
+        Assert.Equal(rejected.Count, dead.Rows);
+        Assert.Equal(DatasetCatalog.DeadLetters.Columns.Select(c => c.Name), dead.Columns.Select(c => c.Name));
+        Assert.Equal("dataset", tables.Single(t => t.Name == "orders").Kind);
+        Assert.Equal(1, tables.Single(t => t.Name == "orders").Rows);
+    }
+
     private static async Task AssertAsync(ProcessingHarness h, (string, List<string>)[] orders, List<string> arrival, long orderRows, long categoryRows)
     {
         var tables = await new CatalogReport(h.Warehouse, h.Lake).ListAsync(CancellationToken.None);

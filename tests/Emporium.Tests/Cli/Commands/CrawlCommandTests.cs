@@ -28,15 +28,15 @@ public sealed class CrawlCommandTests
         Assert.Equal(File.ReadLines(SampleData.CategoriesCsv).Count() - 1 + File.ReadLines(SampleData.CategoriesJsonLines).Count(), row[0].GetInt64());
         Assert.Equal(Emporium.Tests.Datasets.SampleRows.Csv(SampleData.ProductsCsv).Select(r => r["asin"]).Distinct().Count(), row[1].GetInt64());
 
-        // The catalog lists the datasets and both crawled tables, readable at 80 columns.
+        // The catalog lists the datasets, the dead letters and both crawled tables, readable at 80 columns.
         (code, text) = await BatchCli.RunAsync("catalog", "--data", server.Data.Path);
         Assert.True(code == 0, text);
         var lines = TerminalText.Lines(text);
-        foreach (var name in new[] { "orders", "asaniczka_amazon_categories", "asaniczka_amazon_products_small" })
+        foreach (var name in new[] { "orders", "dead_letters", "asaniczka_amazon_categories", "asaniczka_amazon_products_small" })
         {
             Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^│ name\s+│ {name}\s+│"));
         }
-        Assert.Contains("6 row(s)", text, StringComparison.Ordinal);
+        Assert.Contains("7 row(s)", text, StringComparison.Ordinal);
     }
 
     [Fact]

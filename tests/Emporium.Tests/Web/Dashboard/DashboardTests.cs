@@ -775,6 +775,37 @@ public sealed class DashboardTests(DashboardFixture f)
     }
 
     [Fact]
+    public async Task Catalog_page_lists_the_dead_letters_apart_from_the_datasets_with_their_rows()
+    {
+        // One review ingest rejects (a rating of 9), landed in dead_letters through the log.
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        using (var sent = await f.Http.PostAsync("api/v1/ingest/reviews", new StringContent($$"""{"review_id":"dead-{{marker}}","asin":"B000DEAD02","rating":9}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, sent.StatusCode);
+        }
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while ((await MartTable.QueryAsync(f.Http, $"SELECT count(*) AS n FROM dead_letters WHERE raw LIKE '%dead-{marker}%'")).Texts("n")[0] != "1")
+        {
+            await Task.Delay(200, guard.Token);
+        }
+        var rows = (await MartTable.QueryAsync(f.Http, "SELECT count(*) AS n FROM dead_letters")).Texts("n")[0];
+
+        await using var p = await DashboardPage.OpenAsync(f, "/catalog");
+        var dead = p.Page.GetByTestId("catalog-dead_letters");
+        await Assertions.Expect(dead).ToHaveAttributeAsync("data-kind", "dead_letters");
+        await Assertions.Expect(dead.Locator("dd").First).ToContainTextAsync("dead letters");
+        await Assertions.Expect(p.Page.GetByTestId("rows-dead_letters")).ToHaveAttributeAsync("data-value", rows);
+        // Not a dataset's card: no drop button, and its link lists the refused records with their reasons.
+        await Assertions.Expect(p.Page.GetByTestId("catalog-orders")).ToHaveAttributeAsync("data-kind", "dataset");
+        await Assertions.Expect(dead.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await p.AssertAccessibleAsync();
+        await dead.GetByRole(AriaRole.Link, new() { Name = "rejected records" }).ClickAsync();
+        await p.WaitReadyAsync("/sql");
+        await Assertions.Expect(p.Page.Locator("[data-testid='result-table'] td[data-col='raw']").Filter(new() { HasText = $"dead-{marker}" })).ToHaveCountAsync(1);
+        p.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Catalog_page_crawls_a_folder_into_a_table_and_drops_it_again()
     {
         using var files = new TempDir("dashboard-page-crawl");
