@@ -1,4 +1,5 @@
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -14,6 +15,9 @@ namespace Emporium.Alerts;
 /// repeat after a crash between its 2xx and the outbox update.</summary>
 public sealed class AlertDispatcher
 {
+    /// <summary>What <c>JsonContent</c> wrote before: web defaults (the payload's names are already snake_case).</summary>
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
     private readonly HttpClient _http;
     private readonly AlertStore _store;
     private readonly AlertOptions _options;
@@ -88,12 +92,15 @@ public sealed class AlertDispatcher
     {
         try
         {
+            // Bytes, not a JSON stream: a body of unknown length goes chunked, which receivers reading Content-Length
+            // only (Python's http.server, some gateways) take for an empty post and answer 200 all the same.
+            var payload = JsonSerializer.SerializeToUtf8Bytes(AlertPayload.From(delivery.Alert), PayloadJson);
             using var response = await _pipeline.ExecuteAsync(async token =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Webhook)
-                {
-                    Content = JsonContent.Create(AlertPayload.From(delivery.Alert)),
-                };
+                // A try's request (and its content) is disposed with it: each retry sends a new one.
+                var body = new ByteArrayContent(payload);
+                body.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Webhook) { Content = body };
                 request.Headers.TryAddWithoutValidation("Idempotency-Key", delivery.Alert.Id);
                 return await _http.SendAsync(request, token);
             }, ct);

@@ -1,6 +1,7 @@
 namespace Emporium.Alerts;
 
-/// <summary>The JSON body POSTed to webhooks and returned by <c>GET /api/v1/alerts</c> (snake_case names).</summary>
+/// <summary>The JSON body POSTed to webhooks (snake_case names; <c>GET /api/v1/alerts</c> gives the same fields in
+/// camelCase, with the delivery counts).</summary>
 public sealed record AlertPayload(
     string id,
     string kind,

@@ -35,6 +35,32 @@ public sealed class AlertDispatcherTests
         Assert.Single(dead.Requests);
     }
 
+    /// <summary>The alert is posted with its length: a chunked body (what a JSON content of unknown length is sent as)
+    /// reads as empty to receivers that only honour Content-Length, e.g. Python's http.server, and they then got
+    /// nothing but the Idempotency-Key while the delivery was counted as delivered.</summary>
+    [Fact]
+    public async Task The_alert_is_posted_as_json_with_its_content_length()
+    {
+        using var dir = new TempDir("alert-dispatch");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var hook = await StubHttpServer.StartAsync((context, _) => Task.CompletedTask);
+        var store = new AlertStore(warehouse);
+        await store.SaveNewAsync([NewAlert("A1")], [new Uri(hook.BaseUrl, "hook").ToString()], CancellationToken.None);
+        using var http = new HttpClient();
+
+        await new AlertDispatcher(http, store, new AlertOptions()).DispatchAsync(CancellationToken.None);
+
+        var posted = Assert.Single(hook.Requests);
+        Assert.True(posted.Headers.TryGetValue("Content-Length", out var length), "no Content-Length: " + string.Join(", ", posted.Headers.Keys));
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(posted.Body), int.Parse(length, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.False(posted.Headers.ContainsKey("Transfer-Encoding"));
+        Assert.StartsWith("application/json", posted.Headers["Content-Type"], StringComparison.Ordinal);
+        using var body = System.Text.Json.JsonDocument.Parse(posted.Body);
+        Assert.Equal("A1", body.RootElement.GetProperty("asin").GetString());
+        Assert.Equal("id-A1", body.RootElement.GetProperty("id").GetString());
+        Assert.Equal("id-A1", posted.Headers["Idempotency-Key"]);
+    }
+
     /// <summary>A dead webhook is tried once per dispatch, yet every one of its deliveries counts that dispatch: all are
     /// given up after MaxDispatches, not one alert per MaxDispatches dispatches.</summary>
     [Fact]
