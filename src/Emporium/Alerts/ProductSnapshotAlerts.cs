@@ -9,33 +9,36 @@ namespace Emporium.Alerts;
 /// latest row per ASIN, so the table itself keeps no history). <see cref="SnapshotAsync"/> records what changed since
 /// the previous snapshot in <c>product_observations</c>; <see cref="DetectAsync"/> compares each ASIN observed in a
 /// snapshot with its latest earlier observation through the one <see cref="AlertDetector"/>. Both compare against
-/// observations strictly before the snapshot day, so re-running a day rewrites the same rows and yields the same
-/// alerts (which the store then ignores as known).</summary>
+/// observations strictly before the snapshot day, and a re-run keeps what the day observed, so re-running a day
+/// yields the same alerts (which the store then ignores as known).</summary>
 public static class ProductSnapshotAlerts
 {
     public const string Source = "products";
 
     private static readonly string Table = SeedDatasets.ProductObservations.Name;
 
-    /// <summary>Replaces the day's observations with the products whose price, availability or demand differ from
-    /// their latest earlier observation (all of them on the first snapshot). Set-based SQL, so a large catalog never
-    /// passes through this process. Returns the number of rows written.</summary>
+    /// <summary>Adds to the day's observations the products whose price, availability or demand differ from their
+    /// latest earlier observation (all of them on the first snapshot). An ASIN already observed on that day or later
+    /// keeps its observations: the table holds only the current row, so a re-run after a price change would otherwise
+    /// overwrite the day's price with the new one, and the change would never be compared with anything (the next
+    /// day's snapshot sees it instead). Set-based SQL, so a large catalog never passes through this process. Returns
+    /// the number of rows written.</summary>
     public static async Task<int> SnapshotAsync(IWarehouse warehouse, DateOnly ds, DateTimeOffset now, CancellationToken ct)
     {
         // products too: a snapshot before anything was loaded is an empty one, not a missing table.
         await warehouse.InitializeAsync([DatasetCatalog.Products, .. SeedDatasets.All], ct);
         var day = SqlLiteral.Day(ds);
         var lineage = SqlLiteral.Text(SeedDatasets.DaySource("products_snapshot", Table, ds));
-        await warehouse.ExecuteAsync($"DELETE FROM {Table} WHERE snapshot_date = {day}", ct);
         // No IS DISTINCT FROM: Redshift lacks it; Same() spells it out.
         return await warehouse.ExecuteAsync($"""
             INSERT INTO {Table} (asin, title, price, in_stock, bought_in_last_month, snapshot_date, _source, _loaded_at)
             SELECT p.asin, p.title, p.price, {InStock("p.price")}, p.bought_in_last_month, {day}, {lineage}, {SqlLiteral.Timestamp(now.UtcDateTime)}
             FROM products AS p
             LEFT JOIN ({Latest(day)}) AS l ON l.asin = p.asin
-            WHERE l.asin IS NULL
-               OR NOT ({Same("p.price", "l.price")})
-               OR NOT ({Same("p.bought_in_last_month", "l.bought_in_last_month")})
+            WHERE (l.asin IS NULL
+                   OR NOT ({Same("p.price", "l.price")})
+                   OR NOT ({Same("p.bought_in_last_month", "l.bought_in_last_month")}))
+              AND NOT EXISTS (SELECT 1 FROM {Table} AS seen WHERE seen.asin = p.asin AND seen.snapshot_date >= {day})
             """, ct);
     }
 

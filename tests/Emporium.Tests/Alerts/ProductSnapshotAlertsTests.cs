@@ -50,8 +50,38 @@ public sealed class ProductSnapshotAlertsTests(PostgresServer server)
             alerts.Select(a => ((string?)a.Asin, a.Kind)).OrderBy(a => a.Kind == AlertKind.PriceChange ? 0 : 1));
         Assert.True(alerts.Single(a => a.Kind == AlertKind.PriceChange).ChangePct < 0);
 
-        // The same day again: the same two rows, the same alert ids.
-        Assert.Equal(2, await ProductSnapshotAlerts.SnapshotAsync(pg, day2, Now, CancellationToken.None));
+        // The same day again: nothing new written, the same alert ids.
+        Assert.Equal(0, await ProductSnapshotAlerts.SnapshotAsync(pg, day2, Now, CancellationToken.None));
         Assert.Equal(alerts.Select(a => a.Id), (await ProductSnapshotAlerts.DetectAsync(pg, day2, new AlertOptions(), Now, CancellationToken.None)).Select(a => a.Id));
+    }
+
+    /// <summary>A price change that arrives after its day's snapshot ran, followed by a re-run of that day (a second
+    /// `emporium dag run products_snapshot` the same day takes the same day): the day keeps the price it observed, and
+    /// the next day's snapshot raises the change. Before, the re-run replaced the day's price with the new one, and
+    /// the change was compared with nothing, then or ever.</summary>
+    [Fact]
+    public async Task A_change_after_its_day_ran_is_not_lost_by_a_rerun_of_that_day()
+    {
+        await using var pg = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = await server.CreateDatabaseAsync("product_alerts_rerun") });
+        await pg.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
+        Dictionary<string, string?> Kettle(string price) => new() { ["asin"] = "B0KETTLE01", ["title"] = "Kettle", ["price"] = price };
+        var day1 = new DateOnly(2024, 3, 1);
+        var day2 = new DateOnly(2024, 3, 2);
+        await CommitAsync(pg, [Kettle("20.00")], "stream:products");
+        Assert.Equal(1, await ProductSnapshotAlerts.SnapshotAsync(pg, day1, Now, CancellationToken.None));
+
+        await CommitAsync(pg, [Kettle("25.00")], "stream:products");
+        Assert.Equal(0, await ProductSnapshotAlerts.SnapshotAsync(pg, day1, Now, CancellationToken.None));
+        Assert.Empty(await ProductSnapshotAlerts.DetectAsync(pg, day1, new AlertOptions(), Now, CancellationToken.None));
+
+        Assert.Equal(1, await ProductSnapshotAlerts.SnapshotAsync(pg, day2, Now, CancellationToken.None));
+        var alert = Assert.Single(await ProductSnapshotAlerts.DetectAsync(pg, day2, new AlertOptions(), Now, CancellationToken.None));
+        Assert.Equal((AlertKind.PriceChange, 20.0, 25.0, 25.0), (alert.Kind, alert.OldValue, alert.NewValue, alert.ChangePct));
+
+        // A day before ones already observed takes nothing from today's table: it would put today's price before them.
+        await CommitAsync(pg, [Kettle("30.00")], "stream:products");
+        Assert.Equal(0, await ProductSnapshotAlerts.SnapshotAsync(pg, day1, Now, CancellationToken.None));
+        var observed = await pg.QueryAsync("SELECT snapshot_date, price FROM product_observations ORDER BY snapshot_date", CancellationToken.None);
+        Assert.Equal([20.0, 25.0], observed.Rows.Select(r => WarehouseValues.Double(r[1])));
     }
 }
