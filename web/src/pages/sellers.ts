@@ -10,7 +10,7 @@ export const sellers: Page = {
   path: '/sellers',
   title: 'Sellers',
   async render(root, ctx) {
-    root.append(h('p', { class: 'lead' }, 'Seller offers matched by ASIN against distributor catalogs, and the alerts raised on each snapshot.'));
+    root.append(h('p', { class: 'lead' }, 'Seller offers matched by ASIN against distributor catalogs, and the alerts raised by the seller and products snapshots.'));
     const grid = h('div', { class: 'grid' });
     root.append(grid);
     const alerts = card('Alerts', { wide: true, id: 'alerts' }, loading());
@@ -39,7 +39,7 @@ export const sellers: Page = {
       alerts.append(list.length
         ? table(objectsToTable(list.map(alertRow), alertColumns), { caption: 'Latest alerts, newest first', testId: 'table-alerts',
           formats: { detected_at: 'date', observed_for: 'date', old_value: 'number', new_value: 'number', change_pct: 'number' } })
-        : emptyState('No alerts yet.', 'Alerts are raised by the `seller_catalog` DAG when a price, stock or demand changes between two snapshots of a seller.'));
+        : emptyState('No alerts yet.', 'Alerts are raised when a price, stock or demand changes between two snapshots: of a seller by the `seller_catalog` DAG, of the products dataset by `products_snapshot` (`emporium dag run products_snapshot --date D`, then the next day).'));
     } catch (e) {
       alerts.replaceChildren(alerts.firstElementChild!, errorBox(e));
     }
@@ -48,17 +48,18 @@ export const sellers: Page = {
 
 /** One alert of `GET /api/v1/alerts` (camelCase). */
 interface AlertItem {
-  kind: string; asin: string; title: string | null; oldValue: number | null; newValue: number | null; changePct: number | null;
+  kind: string; source: string; asin: string; title: string | null; oldValue: number | null; newValue: number | null; changePct: number | null;
   message: string; observedFor: string; detectedAt: string; deliveries?: { delivered: number; pending: number; failed: number };
 }
 
-const alertColumns = ['detected_at', 'observed_for', 'kind', 'asin', 'title', 'old_value', 'new_value', 'change_pct', 'message', 'webhooks'];
+const alertColumns = ['detected_at', 'observed_for', 'kind', 'source', 'asin', 'title', 'old_value', 'new_value', 'change_pct', 'message', 'webhooks'];
 
-/** The fields a reader scans first, in that order; webhook deliveries as one line. */
+/** The fields a reader scans first, in that order (the source tells a seller's alert, `seller:<id>`, from the products
+ * snapshot's, `products`); webhook deliveries as one line. */
 function alertRow(a: AlertItem): Record<string, unknown> {
   const d = a.deliveries;
   return {
-    detected_at: a.detectedAt, observed_for: a.observedFor, kind: a.kind, asin: a.asin, title: a.title,
+    detected_at: a.detectedAt, observed_for: a.observedFor, kind: a.kind, source: a.source, asin: a.asin, title: a.title,
     old_value: a.oldValue, new_value: a.newValue, change_pct: a.changePct, message: a.message,
     webhooks: d ? `${d.delivered} delivered, ${d.pending} pending, ${d.failed} failed` : null,
   };

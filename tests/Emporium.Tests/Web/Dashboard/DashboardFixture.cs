@@ -136,7 +136,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         await behaviour;
     }
 
-    private async Task RunDagAsync(string dag, string date, IReadOnlyDictionary<string, string?> parameters)
+    /// <summary>Runs a DAG for one day through the API and waits for it to succeed.</summary>
+    public async Task RunDagAsync(string dag, string date, IReadOnlyDictionary<string, string?> parameters)
     {
         using (var created = await Http.PostAsJsonAsync($"api/v1/dags/{dag}/runs", new { date, @params = parameters }))
         {
