@@ -82,7 +82,7 @@ export function keyRefusalNotice(e: ApiError, what?: string): void {
   if (!main) return;
   let notice = main.querySelector<HTMLElement>(':scope > [data-testid="key-notice"]');
   if (!notice) {
-    notice = h('div', { class: 'error', role: 'alert', 'data-testid': 'key-notice' }, h('p', {}, keyHint()));
+    notice = h('div', { class: 'error notice', role: 'alert', 'data-testid': 'key-notice' }, h('p', {}, keyHint()));
     refusals.set(notice, new Map());
     const heading = main.querySelector(':scope > h1');
     if (heading) heading.after(notice); else main.prepend(notice);
@@ -94,8 +94,7 @@ export function keyRefusalNotice(e: ApiError, what?: string): void {
     line = { what: h('span', { 'data-testid': 'refused-cards' }), titles: [] };
     lines.set(reason, line);
     notice.lastElementChild!.before(h('p', { 'data-status': e.status },
-      h('strong', {}, e.status === 401 ? 'The server needs an API key: ' : 'This API key may not read this page: '),
-      `${e.message} (HTTP ${e.status}).`, line.what));
+      h('strong', {}, `Refused (HTTP ${e.status}): `), `${e.message}.`, line.what));
   }
   if (what && !line.titles.includes(what)) {
     line.titles.push(what);

@@ -31,7 +31,7 @@ export const catalog: Page = {
   path: '/catalog',
   title: 'Catalog',
   async render(root, ctx) {
-    root.append(h('p', { class: 'lead' }, 'Datasets and crawled tables: schemas, partitions, files, rows and last load.'));
+    root.append(h('p', { class: 'lead' }, 'Datasets, the dead letters and crawled tables: schemas, partitions, files, rows and last load.'));
     // What the last crawl or drop did; it outlives the grid, which is drawn again from the API after each.
     const status = h('div', { role: 'status', 'aria-live': 'polite', 'data-testid': 'catalog-status' });
     const grid = h('div', { class: 'grid' });
