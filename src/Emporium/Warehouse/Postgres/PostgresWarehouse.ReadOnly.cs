@@ -26,7 +26,10 @@ public sealed partial class PostgresWarehouse
                         (_readerRole is { } role ? $"; SET LOCAL ROLE {Quote(role)}" : "");
             await ExecuteAsync(connection, setup, ct).ConfigureAwait(false);
             // The row cap is applied by the server, so a huge result is never streamed just to be dropped.
-            await using var cmd = new NpgsqlCommand($"SELECT * FROM ({statement}\n) AS _q LIMIT {limit + 1}", connection);
+            await using var cmd = new NpgsqlCommand($"SELECT * FROM ({statement}\n) AS _q LIMIT {limit + 1}", connection)
+            {
+                CommandTimeout = ClientTimeoutSeconds(_options.QueryTimeout),
+            };
             var result = await PostgresResults.ReadAsync(cmd, limit, ct).ConfigureAwait(false);
             await tx.RollbackAsync(ct).ConfigureAwait(false);
             return result;
@@ -40,6 +43,15 @@ public sealed partial class PostgresWarehouse
             throw new QueryRejectedException(e.MessageText + (e.Hint is { Length: > 0 } hint ? $" ({hint})" : ""), e);
         }
     }
+
+    /// <summary>The time limit is the server's <c>statement_timeout</c>, which cancels the query and leaves the
+    /// connection usable. Npgsql's own command timeout (30 s by default, the same as the limit) must fire only when the
+    /// server itself stops answering, or it races the server and the caller gets a broken read instead of the
+    /// time-limit refusal.</summary>
+    private static int ClientTimeoutSeconds(TimeSpan queryTimeout) =>
+        queryTimeout <= TimeSpan.Zero ? 0 : (int)Math.Ceiling(queryTimeout.TotalSeconds) + ClientTimeoutGraceSeconds;
+
+    private const int ClientTimeoutGraceSeconds = 10;
 
     /// <summary>Creates (once per cluster) the NOLOGIN role user queries assume, grants it SELECT on this schema's
     /// tables and views, and proves the configured user can switch to it. Returns null when any step is not

@@ -46,6 +46,29 @@ public sealed class PostgresReadOnlyQueryTests(PostgresServer server) : ReadOnly
             JsonSerializer.Serialize(result.Rows[0], Wire));
     }
 
+    /// <summary>Npgsql's own command timeout (30 s by default, as the query limit) raced the server's
+    /// statement_timeout: when the client gave up first, the query API answered 500 "Exception while reading from
+    /// stream" instead of the time-limit refusal. A short client timeout makes the client side win every time.</summary>
+    [Fact]
+    public async Task The_time_limit_is_the_servers_not_the_clients_command_timeout()
+    {
+        var cs = await server.CreateDatabaseAsync("rotimeout");
+        await using var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions
+        {
+            ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(cs) { CommandTimeout = 1 }.ConnectionString,
+            QueryTimeout = TimeSpan.FromSeconds(2),
+        });
+        await warehouse.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => warehouse.QueryReadOnlyAsync("SELECT pg_sleep(10)", 10, CancellationToken.None));
+
+        Assert.Equal("query cancelled after the 2 s time limit", e.Message);
+        Assert.InRange(started.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(9));
+        // The connection went back to the pool usable.
+        Assert.Single((await warehouse.QueryReadOnlyAsync("SELECT 1", 10, CancellationToken.None)).Rows);
+    }
+
     [Theory]
     [InlineData("select $$pg_read_file$$ as y;")]
     public async Task Postgres_reads_are_allowed(string sql) => Assert.NotEmpty((await Query(sql)).Columns);
