@@ -21,6 +21,52 @@ public sealed partial class PostgresWarehouse
 
     public async Task InitializeAsync(IReadOnlyList<DatasetSchema> datasets, CancellationToken ct)
     {
+        try
+        {
+            await EnsureSchemaAsync(datasets, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ReadOnlySqlTransaction)
+        {
+            throw new Configuration.BackendConfigurationException(Configuration.BackendKind.Warehouse,
+                $"cannot set up the warehouse in PostgreSQL at '{Describe}': {await RefusalAsync(e, ct).ConfigureAwait(false)}", e);
+        }
+    }
+
+    /// <summary>What the operator must change when the server refuses the set-up itself (the user's privileges, a
+    /// read-only server): the factory's connection check cannot see these, and they would otherwise end start-up
+    /// with a client stack trace.</summary>
+    private async Task<string> RefusalAsync(PostgresException e, CancellationToken ct)
+    {
+        var user = new NpgsqlConnectionStringBuilder(_options.ConnectionString).Username;
+        switch (e.SqlState)
+        {
+            case PostgresErrorCodes.InsufficientPrivilege when e.MessageText.StartsWith("permission denied for schema", StringComparison.Ordinal):
+                var schema = await SchemaNameAsync(ct).ConfigureAwait(false);
+                return $"{e.MessageText}; user '{user}' needs CREATE on the schema (GRANT CREATE ON SCHEMA {Quote(schema)} TO {Quote(user ?? "")}; "
+                    + "PostgreSQL 15 no longer grants it to every user) or to own the database";
+            case PostgresErrorCodes.InsufficientPrivilege:
+                return $"{e.MessageText}; user '{user}' must own the warehouse's tables and views, which start-up creates and extends";
+            default:
+                return $"{e.MessageText}; the address must name a server that accepts writes (a primary, not a standby)";
+        }
+    }
+
+    private async Task<string> SchemaNameAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand("SELECT coalesce(current_schema(), 'public')", connection);
+            return (string)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }
+        catch (NpgsqlException)
+        {
+            return "public";
+        }
+    }
+
+    private async Task EnsureSchemaAsync(IReadOnlyList<DatasetSchema> datasets, CancellationToken ct)
+    {
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using (var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false))
         {

@@ -40,6 +40,31 @@ public sealed class PostgresWarehouseBackendFactoryTests(PostgresServer server)
         Assert.Contains("authentication failed", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>PostgreSQL 15 no longer lets every user create in schema public: a service user that can log in but
+    /// not create tables passed the factory's connection check, and the tables' set-up then ended start-up with an
+    /// unhandled exception and its stack trace.</summary>
+    [Fact]
+    public async Task A_user_who_may_not_create_tables_is_told_which_grant_it_lacks()
+    {
+        var cs = await server.CreateDatabaseAsync("nocreate");
+        var user = $"plain_{Guid.NewGuid():N}"[..20];
+        await using (var admin = new Npgsql.NpgsqlConnection(cs))
+        {
+            await admin.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE ROLE {user} LOGIN", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(cs).Database;
+        var address = BackendAddresses.Parse(BackendKind.Warehouse, $"postgres://{user}:secret@{server.Host}:{server.Port}/{database}", "duckdb", "/unused");
+        await using var warehouse = await new PostgresWarehouseBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => warehouse.InitializeAsync(Emporium.Datasets.DatasetCatalog.Streamed, CancellationToken.None));
+
+        Assert.Equal($"--warehouse (Emporium:Warehouse): cannot set up the warehouse in PostgreSQL at 'postgres://{user}@{server.Host}:{server.Port}/{database}': "
+            + $"permission denied for schema public; user '{user}' needs CREATE on the schema (GRANT CREATE ON SCHEMA \"public\" TO \"{user}\"; "
+            + "PostgreSQL 15 no longer grants it to every user) or to own the database", e.Message);
+    }
+
     [Fact]
     public async Task A_good_address_yields_a_postgres_warehouse()
     {
