@@ -3,6 +3,7 @@ using Emporium.Cli.Web;
 using Emporium.Cli.Web.Auth;
 using Emporium.Configuration;
 using Emporium.Datasets;
+using Emporium.Log;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Json;
@@ -257,7 +258,15 @@ public sealed class EmporiumHost : IAsyncDisposable
         {
             foreach (var dataset in DatasetCatalog.Streamed)
             {
-                await log.EnsureTopicAsync(dataset.Name, options.Partitions, ct);
+                try
+                {
+                    await log.EnsureTopicAsync(dataset.Name, options.Partitions, ct);
+                }
+                catch (LogUnavailableException e)
+                {
+                    // A cluster that does not create the topics is a setting to fix, not a crash.
+                    throw new BackendConfigurationException(BackendKind.Log, e.Message, e);
+                }
             }
             // Before the server accepts requests: find requests appended by a previous run whose answer was never recorded.
             await services.GetRequiredService<Emporium.Ingest.IdempotencyStore>().AttachLogAsync(log, DatasetCatalog.Streamed.Select(d => d.Name).ToList(), ct);

@@ -74,6 +74,16 @@ public sealed partial class KafkaEventLog : IEventLog
             {
                 // Another process created it first; an existing topic keeps its partition count.
             }
+            catch (KafkaException e)
+            {
+                // No rights to create topics, no controller, a replication factor above the broker count…: the
+                // operator creates the topic or grants the right, so say which topic and how large.
+                var reason = e is CreateTopicsException c
+                    ? string.Join("; ", c.Results.Where(r => r.Error.IsError).Select(r => r.Error.Reason))
+                    : e.Error.Reason;
+                throw new LogUnavailableException(
+                    $"cannot create topic '{topic}' ({partitions} partitions) on {Describe}: {reason}; create it on the cluster yourself, or let this client create topics", e);
+            }
         }
         finally
         {

@@ -79,6 +79,8 @@ public sealed class KafkaEventLogFactory : IBackendFactory<IEventLog>
                         ? r
                         : throw Invalid(value, $"replication must be a whole number ≥ 1 (or -1 for the broker default), got '{text}'");
                     break;
+                case var mock when mock.StartsWith("test.mock.", StringComparison.Ordinal):
+                    throw Invalid(value, $"{key} would start a private mock cluster inside each of Emporium's Kafka clients, which share no data; give the address of a running cluster");
                 default:
                     settings[key] = text;
                     break;

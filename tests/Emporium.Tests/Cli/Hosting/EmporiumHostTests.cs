@@ -19,6 +19,25 @@ public class EmporiumHostTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "server.json")));
     }
 
+    /// <summary>A Kafka cluster that does not create the dataset topics (no rights, no controller) ended start-up
+    /// with librdkafka's exception and a stack trace; it is a setting the operator must fix, named as such.</summary>
+    [Fact]
+    public async Task Topics_the_log_cannot_create_stop_start_up_naming_the_setting()
+    {
+        using var cluster = await KafkaMockCluster.StartAsync(1);
+        var log = await Emporium.Log.Kafka.KafkaEventLog.ConnectAsync(new Emporium.Log.Kafka.KafkaLogOptions
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            RequestTimeout = TimeSpan.FromSeconds(1),
+        });
+        using var dir = new TempDir("notopics");
+
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => Emporium.Tests.Cli.TestHost.StartAsync(log, dataDir: dir.Path));
+
+        Assert.StartsWith($"--log (Emporium:Log): cannot create topic '{Emporium.Datasets.DatasetCatalog.Streamed[0].Name}' (4 partitions) on {cluster.Address}: ", e.Message);
+        Assert.Null(DataDirLock.FindOwner(dir.Path));
+    }
+
     [Theory]
     [InlineData("99999")]
     [InlineData("-1")]

@@ -143,6 +143,32 @@ public sealed class KafkaEventLogTests : IDisposable
         Assert.Contains(reason, e.Message);
     }
 
+    /// <summary>The mock cluster has no controller to create topics, as a cluster that refuses this client
+    /// CreateTopics: the failure names the topic and what to do instead of surfacing librdkafka's error alone.</summary>
+    [Fact]
+    public async Task ATopicTheClusterDoesNotCreateFailsNamingTheTopicAndTheWayOut()
+    {
+        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = _cluster.BootstrapServers, RequestTimeout = TimeSpan.FromSeconds(1) });
+
+        var e = await Assert.ThrowsAsync<LogUnavailableException>(() => log.EnsureTopicAsync("orders", 3, CancellationToken.None).AsTask());
+
+        Assert.StartsWith($"cannot create topic 'orders' (3 partitions) on kafka://{_cluster.BootstrapServers}: ", e.Message);
+        Assert.EndsWith("; create it on the cluster yourself, or let this client create topics", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    /// <summary><c>test.mock.num.brokers</c> passed through starts a separate private cluster inside each client
+    /// (producer, consumers, admin), so nothing appended would ever be read.</summary>
+    [Fact]
+    public void LibrdkafkasMockClusterPropertiesAreRefused()
+    {
+        var e = Assert.Throws<BackendConfigurationException>(() => KafkaEventLogFactory.Parse("kafka://127.0.0.1:9092?test.mock.num.brokers=3"));
+
+        Assert.Equal("--log (Emporium:Log): 'kafka://127.0.0.1:9092?test.mock.num.brokers=3' is not a kafka://host:port[,host:port][?partitions=N] address: "
+            + "test.mock.num.brokers would start a private mock cluster inside each of Emporium's Kafka clients, which share no data; "
+            + "give the address of a running cluster", e.Message);
+    }
+
     [Fact]
     public async Task AnUnknownClientPropertyIsRefusedAtStartUp()
     {
