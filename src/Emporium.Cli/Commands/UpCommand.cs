@@ -59,6 +59,7 @@ public sealed class UpCommand : ICliCommand
                 await Console.Error.WriteLineAsync($"emporium up: {e.Message}");
                 return 2;
             }
+            string? failure;
             await using (host)
             {
                 if (parse.GetValue(demo))
@@ -67,6 +68,12 @@ public sealed class UpCommand : ICliCommand
                 }
                 await host.WaitForShutdownAsync(ct);
                 Console.Out.WriteLine("Emporium: stopping (draining requests and the processor)…");
+                failure = host.FailureReason;
+            }
+            if (failure is not null)
+            {
+                await Console.Error.WriteLineAsync($"emporium up: stopped: {failure}");
+                return 1;
             }
             return 0;
         });

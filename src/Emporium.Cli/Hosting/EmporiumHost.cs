@@ -87,6 +87,10 @@ public sealed class EmporiumHost : IAsyncDisposable
         await App.WaitForShutdownAsync(ct);
     }
 
+    /// <summary>Why the host stopped itself rather than being asked to (a lost scheduler lease), or null.</summary>
+    public string? FailureReason =>
+        App.Services.GetServices<IHostedService>().OfType<OrchestratorHostedService>().Select(s => s.StopReason).FirstOrDefault(r => r is not null);
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

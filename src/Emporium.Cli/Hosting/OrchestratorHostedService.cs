@@ -4,8 +4,9 @@ namespace Emporium.Cli.Hosting;
 
 /// <summary>Starts the DAG engine with the host (resuming what a previous process left) and stops it first on
 /// shutdown; tries cut short are resumed by the next start. With a <see cref="ISchedulerLease"/> (backends shared by
-/// several processes) the engine starts only once this process holds the lease, and losing it stops the process, so
-/// two schedulers never run DAGs at once; a supervisor restarting it puts it in standby.</summary>
+/// several processes) the engine starts only once this process holds the lease, and losing it stops the process (with
+/// <see cref="StopReason"/>, a failure exit code), so two schedulers never run DAGs at once; a supervisor restarting
+/// it puts it in standby.</summary>
 public sealed class OrchestratorHostedService(DagEngine engine, ILogger<OrchestratorHostedService> log, IHostApplicationLifetime lifetime,
     ISchedulerLease? lease = null) : IHostedService
 {
@@ -25,6 +26,10 @@ public sealed class OrchestratorHostedService(DagEngine engine, ILogger<Orchestr
         return Task.CompletedTask;
     }
 
+    /// <summary>Why this service stopped the process (the lease was lost), or null: the process then ends as a
+    /// failure, so a supervisor restarts it (in standby).</summary>
+    public string? StopReason { get; private set; }
+
     private void StartEngine()
     {
         engine.Start();
@@ -42,7 +47,8 @@ public sealed class OrchestratorHostedService(DagEngine engine, ILogger<Orchestr
             }
             StartEngine();
             await held.Lost.WaitAsync(ct).ConfigureAwait(false);
-            log.LogCritical("the scheduler lease was lost (its database connection broke); stopping so that no two schedulers run DAGs at once");
+            StopReason = "the scheduler lease was lost (its database connection broke); stopping so that no two schedulers run DAGs at once";
+            log.LogCritical("{Reason}", StopReason);
             lifetime.StopApplication();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
