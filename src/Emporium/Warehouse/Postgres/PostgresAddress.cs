@@ -51,7 +51,17 @@ public static class PostgresAddress
                 loadMethod = ParseLoadMethod(value);
                 continue;
             }
-            builder[key] = value;
+            try
+            {
+                builder[key] = value;
+            }
+            catch (ArgumentException e)
+            {
+                var reason = builder.ContainsKey(key)
+                    ? $"query parameter '{key}' has a value Npgsql does not accept ({e.GetBaseException().Message.Split('\n', 2)[0].Trim()})"
+                    : $"query parameter '{key}' is not an Npgsql connection-string keyword";
+                throw new FormatException($"'{Redact(uri)}': {reason} (query parameters are Npgsql keywords such as sslmode or timeout, and {LoadMethodParameter})", e);
+            }
         }
         return new PostgresWarehouseOptions { ConnectionString = builder.ConnectionString, LoadMethod = loadMethod };
     }

@@ -43,6 +43,19 @@ public sealed class PostgresAddressTests
         Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Npgsql's own words ("Couldn't set nosuchkeyword (Parameter 'nosuchkeyword')") did not say that the
+    /// address's query parameters are Npgsql keywords, nor which parameter of the address was at fault.</summary>
+    [Theory]
+    [InlineData("postgres://u:hunter2@h/d?sslmod=require", "query parameter 'sslmod' is not an Npgsql connection-string keyword")]
+    [InlineData("postgres://u:hunter2@h/d?sslmode=sometimes", "query parameter 'sslmode' has a value Npgsql does not accept")]
+    public void A_parameter_npgsql_does_not_take_is_refused_naming_it(string uri, string reason)
+    {
+        var e = Assert.Throws<FormatException>(() => PostgresAddress.ToOptions(uri));
+        Assert.StartsWith($"'postgres://u:***@h/d?{uri.Split('?')[1]}': {reason}", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(query parameters are Npgsql keywords such as sslmode or timeout, and load_method)", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Redact_masks_only_the_password() =>
         Assert.Equal("postgres://u:***@h:1/d", PostgresAddress.Redact("postgres://u:secret@h:1/d"));
