@@ -45,6 +45,8 @@ public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
         }
     }
 
+    private static readonly string[] Parameters = ["endpoint", "region", "path_style"];
+
     public static S3LakeStoreOptions Parse(string value)
     {
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != "s3" || string.IsNullOrEmpty(uri.Host))
@@ -54,6 +56,10 @@ public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
         var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2))
             .ToDictionary(p => Uri.UnescapeDataString(p[0]).ToLowerInvariant(), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "true");
+        if (query.Keys.FirstOrDefault(k => !Parameters.Contains(k)) is { } unknown)
+        {
+            throw new BackendConfigurationException(BackendKind.Lake, $"'{value}': unknown parameter '{unknown}' (the parameters are endpoint, region and path_style)");
+        }
         var endpoint = query.GetValueOrDefault("endpoint") ?? EnvironmentValue("AWS_ENDPOINT_URL_S3") ?? EnvironmentValue("AWS_ENDPOINT_URL");
         return new S3LakeStoreOptions
         {

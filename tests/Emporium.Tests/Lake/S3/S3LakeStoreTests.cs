@@ -132,6 +132,16 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
         Assert.Contains("path_style must be true or false, got 'yes'", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A misspelt parameter was dropped without a word: <c>?path_styl=false</c> left path style on, and
+    /// <c>?regoin=…</c> left the region to the environment.</summary>
+    [Fact]
+    public void An_unknown_address_parameter_is_refused_naming_the_ones_there_are()
+    {
+        var e = Assert.Throws<BackendConfigurationException>(() => S3LakeBackendFactory.Parse("s3://b/p?endpoint=http://h:9000&regoin=eu-west-1"));
+
+        Assert.Equal("--lake (Emporium:Lake): 's3://b/p?endpoint=http://h:9000&regoin=eu-west-1': unknown parameter 'regoin' (the parameters are endpoint, region and path_style)", e.Message);
+    }
+
     [Fact]
     public async Task An_unreachable_endpoint_stops_start_up_with_a_message_naming_the_setting()
     {
