@@ -16,7 +16,8 @@ public static class PostgresAddress
     {
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("postgres" or "postgresql"))
         {
-            throw new FormatException($"'{Redact(uri)}' is not a postgres://user:pass@host:port/database address");
+            throw new FormatException($"'{Redact(uri)}' is not a postgres://user:pass@host:port/database address"
+                + (uri.Contains('@', StringComparison.Ordinal) ? " (URL-escape @ : / ? # % in the user name and password: %40 %3A %2F %3F %23 %25)" : ""));
         }
         var database = Uri.UnescapeDataString(parsed.AbsolutePath.Trim('/'));
         if (string.IsNullOrEmpty(parsed.Host) || string.IsNullOrEmpty(database))
@@ -74,7 +75,9 @@ public static class PostgresAddress
     /// <summary>The address with its password masked, for messages and <c>Describe</c>.</summary>
     public static string Redact(string uri)
     {
-        var at = uri.IndexOf('@');
+        // The last '@': a password with an unescaped '@' (or '?', '#', '/') must not show its tail. An '@' in the
+        // query string masks the host too, the safe side.
+        var at = uri.LastIndexOf('@');
         var start = uri.IndexOf("://", StringComparison.Ordinal);
         if (at < 0 || start < 0 || at < start)
         {

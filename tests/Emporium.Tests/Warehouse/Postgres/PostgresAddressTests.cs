@@ -56,6 +56,19 @@ public sealed class PostgresAddressTests
         Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A password with an unescaped <c>@</c> or <c>#</c> makes the address unreadable; the refusal masked
+    /// only up to the first <c>@</c>, printing the rest of the password, and did not say what to escape.</summary>
+    [Theory]
+    [InlineData("postgres://app:hun@ter2@db:5432/shop", "postgres://app:***@db:5432/shop")]
+    [InlineData("postgres://app:hun#ter2@db:5432/shop", "postgres://app:***@db:5432/shop")]
+    public void A_password_with_unescaped_characters_is_refused_without_any_of_it_and_says_to_escape(string uri, string shown)
+    {
+        var e = Assert.Throws<FormatException>(() => PostgresAddress.ToConnectionString(uri));
+
+        Assert.Equal($"'{shown}' is not a postgres://user:pass@host:port/database address "
+            + "(URL-escape @ : / ? # % in the user name and password: %40 %3A %2F %3F %23 %25)", e.Message);
+    }
+
     [Fact]
     public void Redact_masks_only_the_password() =>
         Assert.Equal("postgres://u:***@h:1/d", PostgresAddress.Redact("postgres://u:secret@h:1/d"));
