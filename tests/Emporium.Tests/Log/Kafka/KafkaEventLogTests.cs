@@ -131,6 +131,25 @@ public sealed class KafkaEventLogTests : IDisposable
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    /// <summary>Client properties carry credentials (<c>sasl.password</c>…); start-up refusals printed the address
+    /// as given, password and all, to the terminal and the service's log.</summary>
+    [Fact]
+    public async Task Refusals_mask_the_secrets_among_the_client_properties()
+    {
+        var secrets = "sasl.password=hunter2&sasl.oauthbearer.client.secret=hunter3&ssl.key.password=hunter4&sasl.jaas.config=hunter5";
+        var unreachable = new EmporiumOptions { DataDir = "/unused", Log = $"kafka://127.0.0.1:{FreePort.Next()}?security.protocol=SASL_PLAINTEXT&sasl.mechanism=PLAIN&sasl.username=u&{secrets}" };
+
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => BackendRegistry.CreateAsync<IEventLog>(BackendAddresses.ForLog(unreachable), unreachable, CancellationToken.None).AsTask());
+        var invalid = Assert.Throws<BackendConfigurationException>(() => KafkaEventLogFactory.Parse($"kafka://h:9092?partitions=0&{secrets}"));
+
+        foreach (var message in new[] { e.Message, invalid.Message })
+        {
+            Assert.DoesNotContain("hunter", message, StringComparison.Ordinal);
+            Assert.Contains("sasl.password=***&sasl.oauthbearer.client.secret=***&ssl.key.password=***&sasl.jaas.config=***", message, StringComparison.Ordinal);
+        }
+        Assert.Contains("sasl.username=u&", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("kafka://", "names no broker")]
     [InlineData("kafka://host:port", "'host:port' is not host:port")]
