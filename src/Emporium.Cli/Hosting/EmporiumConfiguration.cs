@@ -1,5 +1,6 @@
 using Emporium.Batch.Loading;
 using Emporium.Configuration;
+using Emporium.Orchestration;
 
 namespace Emporium.Cli.Hosting;
 
@@ -10,6 +11,7 @@ public static class EmporiumConfiguration
 {
     public const string FileName = "emporium.json";
     public const string EnvironmentPrefix = "EMPORIUM__";
+    public const string OrchestratorSection = "Orchestrator";
 
     /// <summary>The data dir from the flag, else <c>EMPORIUM__DATADIR</c>, else the default; made absolute.</summary>
     public static string ResolveDataDir(string? flag)
@@ -51,18 +53,13 @@ public static class EmporiumConfiguration
 
     private static string SettingsOrigin => $"Settings come from {FileName} in the data dir, {EnvironmentPrefix}… environment variables and the command's flags.";
 
-    /// <summary>The options, with file loads' scratch in the data dir (<see cref="BatchScratch"/>) unless configured.</summary>
+    /// <summary>The options, every configured value checked (<see cref="SettingValues"/>, the <c>Orchestrator</c> section
+    /// too), with file loads' scratch in the data dir (<see cref="BatchScratch"/>) unless configured.</summary>
     public static EmporiumOptions Bind(IConfiguration configuration)
     {
         var options = Get<EmporiumOptions>(configuration);
-        try
-        {
-            options.Processor.Compaction.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new ConfigurationException($"{e.Message}. {SettingsOrigin}");
-        }
+        // Bound later by the scheduler, after the data dir is opened: a value out of range must stop start-up before.
+        SettingValues.Check(typeof(OrchestratorOptions), configuration.GetSection(OrchestratorSection), configuration);
         return options.Batch.TempDirectory is null
             ? options with { Batch = options.Batch with { TempDirectory = BatchScratch.Folder(BackendAddresses.FullDataDir(options)) } }
             : options;

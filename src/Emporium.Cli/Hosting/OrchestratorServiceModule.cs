@@ -39,5 +39,5 @@ public sealed class OrchestratorServiceModule : IServiceModule
 
     /// <summary>Section <c>Orchestrator</c> of the configuration, defaults where absent.</summary>
     public static OrchestratorOptions Settings(IConfiguration configuration) =>
-        EmporiumConfiguration.Get<OrchestratorOptions>(configuration, "Orchestrator");
+        EmporiumConfiguration.Get<OrchestratorOptions>(configuration, EmporiumConfiguration.OrchestratorSection);
 }

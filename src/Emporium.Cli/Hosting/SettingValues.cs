@@ -2,15 +2,17 @@ using System.Collections;
 using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
+using Emporium.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace Emporium.Cli.Hosting;
 
-/// <summary>Checks every configured value against the type of the option it binds to, before the binder does, so a
-/// wrong one is reported as the setting's path, the value, where it came from and what it should look like in plain
-/// words — the binder's own message names .NET types ("to type 'System.Int32'").</summary>
+/// <summary>Checks every configured value against the type of the option it binds to, before the binder does, and
+/// against its <see cref="SettingRangeAttribute"/>, so a wrong one is reported as the setting's path, the value, where
+/// it came from and what it should look like in plain words — the binder's own message names .NET types
+/// ("to type 'System.Int32'"), and a value out of range would otherwise be taken as it is.</summary>
 internal static class SettingValues
 {
     /// <summary>Throws <see cref="ConfigurationException"/> for the first value under <paramref name="section"/> that
@@ -25,11 +27,11 @@ internal static class SettingValues
             {
                 continue;
             }
-            CheckValue(property.PropertyType, section.GetSection(property.Name), root);
+            CheckValue(property.PropertyType, section.GetSection(property.Name), root, property.GetCustomAttribute<SettingRangeAttribute>());
         }
     }
 
-    private static void CheckValue(Type type, IConfigurationSection section, IConfiguration root)
+    private static void CheckValue(Type type, IConfigurationSection section, IConfiguration root, SettingRangeAttribute? range = null)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
         if (target == typeof(string) || target == typeof(object))
@@ -41,6 +43,10 @@ internal static class SettingValues
             if (section.Value is { } value && !Converts(target, value))
             {
                 throw new ConfigurationException($"{section.Path} is '{value}'{Origin(root, section.Path)}: expected {Expected(target)}.");
+            }
+            if (range is not null && section.Value is { Length: > 0 } set && !InRange(target, set, range))
+            {
+                throw new ConfigurationException($"{section.Path} is '{set}'{Origin(root, section.Path)}: expected {Allowed(target, range)}.");
             }
             return;
         }
@@ -72,6 +78,35 @@ internal static class SettingValues
         {
             return false;
         }
+    }
+
+    private static bool InRange(Type type, string value, SettingRangeAttribute range)
+    {
+        var converter = TypeDescriptor.GetConverter(type);
+        var given = (IComparable)converter.ConvertFromInvariantString(value)!;
+        var below = given.CompareTo(converter.ConvertFromInvariantString(range.Minimum));
+        return (range.AboveMinimum ? below > 0 : below >= 0)
+            && (range.Maximum is null || given.CompareTo(converter.ConvertFromInvariantString(range.Maximum)) <= 0);
+    }
+
+    /// <summary>The range in words: "a whole number of at least 1", "a duration above zero, like 00:00:30".</summary>
+    private static string Allowed(Type type, SettingRangeAttribute range)
+    {
+        if (type == typeof(TimeSpan))
+        {
+            var zero = TimeSpan.Parse(range.Minimum, CultureInfo.InvariantCulture) == TimeSpan.Zero;
+            var from = range.AboveMinimum ? (zero ? "above zero" : $"above {range.Minimum}") : (zero ? "of zero or more" : $"of at least {range.Minimum}");
+            var to = range.Maximum is null ? "" : $" and at most {range.Maximum}";
+            return $"a duration {from}{to}, like 00:00:30";
+        }
+        var kind = Type.GetTypeCode(type) is TypeCode.Single or TypeCode.Double or TypeCode.Decimal ? "a number" : "a whole number";
+        return (range.Maximum, range.AboveMinimum) switch
+        {
+            (null, false) => $"{kind} of at least {range.Minimum}",
+            (null, true) => $"{kind} above {range.Minimum}",
+            (_, false) => $"{kind} from {range.Minimum} to {range.Maximum}",
+            (_, true) => $"{kind} above {range.Minimum} and at most {range.Maximum}",
+        };
     }
 
     private static Type? ElementType(Type type)

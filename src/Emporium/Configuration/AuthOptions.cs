@@ -10,6 +10,7 @@ public sealed record AuthOptions
 
     /// <summary>How often a running server looks for changed keys in <c>emporium.json</c> (added or removed with
     /// <c>emporium keys</c>, or edited). Zero turns reloading off. Default: 2 seconds.</summary>
+    [SettingRange("00:00:00")]
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(2);
 }
 

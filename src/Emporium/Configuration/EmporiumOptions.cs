@@ -8,6 +8,7 @@ public sealed record EmporiumOptions
     public string DataDir { get; init; } = "emporium-data";
 
     /// <summary>HTTP port. Default 5080.</summary>
+    [SettingRange("0", Maximum = "65535")]
     public int Port { get; init; } = 5080;
 
     /// <summary>Address to bind. Default 127.0.0.1; any other address requires API keys.</summary>
@@ -27,6 +28,7 @@ public sealed record EmporiumOptions
     public string Role { get; init; } = "all";
 
     /// <summary>Partitions per topic when a topic is created. Default 4.</summary>
+    [SettingRange("1")]
     public int Partitions { get; init; } = 4;
 
     /// <summary>HTTP ingest limits and back-pressure (section <c>Ingest</c>).</summary>

@@ -1,9 +1,11 @@
+using Emporium.Configuration;
 namespace Emporium.Orchestration;
 
 /// <summary>Engine settings.</summary>
 public sealed record OrchestratorOptions
 {
     /// <summary>Tries executing at once across all DAGs (sensors included). Default 8.</summary>
+    [SettingRange("1")]
     public int Parallelism { get; init; } = 8;
 
     /// <summary>Create runs from DAG schedules (false in a one-off CLI process that only executes the runs it was asked
@@ -24,5 +26,6 @@ public sealed record OrchestratorOptions
     /// <summary>Most runs one backfill may create. A range typed wrong (<c>--from 1900-01-01</c>) would otherwise queue
     /// tens of thousands of runs at once, which nothing can cancel but clearing them one by one. Default 5,000 (13 years
     /// of a daily DAG); a larger range is split into several backfills.</summary>
+    [SettingRange("1")]
     public int MaxBackfillRuns { get; init; } = 5_000;
 }

@@ -176,6 +176,39 @@ public sealed class ProgramTests
     }
 
     [Theory]
+    [InlineData("up", "EMPORIUM__BATCH__CHUNKROWS", "-5", "Batch:ChunkRows is '-5' (from environment variable EMPORIUM__BATCH__CHUNKROWS): expected a whole number of at least 1")]
+    [InlineData("up", "EMPORIUM__PARTITIONS", "0", "Partitions is '0' (from environment variable EMPORIUM__PARTITIONS): expected a whole number of at least 1")]
+    [InlineData("up", "EMPORIUM__PROCESSOR__MINBATCHINTERVAL", "-00:00:01", "Processor:MinBatchInterval is '-00:00:01' (from environment variable EMPORIUM__PROCESSOR__MINBATCHINTERVAL): expected a duration of zero or more")]
+    [InlineData("up", "EMPORIUM__ORCHESTRATOR__MAXBACKFILLRUNS", "0", "Orchestrator:MaxBackfillRuns is '0' (from environment variable EMPORIUM__ORCHESTRATOR__MAXBACKFILLRUNS): expected a whole number of at least 1")]
+    [InlineData("load", "EMPORIUM__BATCH__LAKEWRITECONCURRENCY", "0", "Batch:LakeWriteConcurrency is '0' (from environment variable EMPORIUM__BATCH__LAKEWRITECONCURRENCY): expected a whole number of at least 1")]
+    public async Task A_setting_out_of_range_exits_2_before_the_data_dir_is_created(string command, string variable, string value, string expected)
+    {
+        using var parent = new TestSupport.TempDir("range-settings");
+        var data = parent.Combine("data");
+        var csv = parent.Combine("categories.csv");
+        await File.WriteAllTextAsync(csv, "id,category_name\n1,a\n");
+        string[] args = command == "up" ? ["up", "--port", "0"] : ["load", csv, "--dataset", "categories"];
+
+        var (code, text) = await BatchCli.RunAsync(new Dictionary<string, string> { [variable] = value }, [.. args, "--data", data]);
+
+        Assert.True(code == 2, text);
+        Assert.Contains($"emporium: cannot read the settings: {expected}", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data), $"{data} was created");
+    }
+
+    [Fact]
+    public async Task A_port_out_of_range_from_the_flag_says_so()
+    {
+        using var dir = new TestSupport.TempDir("range-port");
+
+        var (code, text) = await BatchCli.RunAsync("up", "--port", "-3", "--data", dir.Path);
+
+        Assert.True(code == 2, text);
+        Assert.Contains("Port is '-3' (from the command line): expected a whole number from 0 to 65535", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("EMPORIUM__BATCH__CHUNKROWS", "abc", "Batch:ChunkRows is 'abc' (from environment variable EMPORIUM__BATCH__CHUNKROWS): expected a whole number")]
     [InlineData("EMPORIUM__INGEST__IDEMPOTENCYTTL", "5 minutes", "Ingest:IdempotencyTtl is '5 minutes' (from environment variable EMPORIUM__INGEST__IDEMPOTENCYTTL): expected a duration like 00:05:00")]
     public async Task A_bad_environment_setting_names_the_setting_the_variable_and_what_is_expected(string variable, string value, string expected)

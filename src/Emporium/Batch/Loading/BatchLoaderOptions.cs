@@ -1,3 +1,4 @@
+using Emporium.Configuration;
 namespace Emporium.Batch.Loading;
 
 /// <summary>Settings of the batch loader.</summary>
@@ -6,6 +7,7 @@ public sealed record BatchLoaderOptions
     /// <summary>Source rows per chunk of the streaming path (rows held in memory, one clean Parquet file set) outside
     /// DuckDB's staging. With <see cref="OneTransactionPerFile"/> off, each chunk is a transaction recording how far it
     /// got, and a crash resumes at the last chunk. Default 100 000.</summary>
+    [SettingRange("1")]
     public int ChunkRows { get; init; } = 100_000;
 
     /// <summary>Local scratch folder for Parquet and quarantine files before they are moved into the lake.
@@ -15,6 +17,7 @@ public sealed record BatchLoaderOptions
     /// <summary>Clean Parquet files of one bulk load moved into the lake at once. A move waits mostly on the store (two
     /// fsyncs on a local lake, a PUT on S3), and a dataset partitioned by date and country makes thousands of small
     /// files. Default 8.</summary>
+    [SettingRange("1")]
     public int LakeWriteConcurrency { get; init; } = 8;
 
     /// <summary>Consumer group under which file loads are recorded in the warehouse offsets table. Default "batch".</summary>

@@ -25,6 +25,68 @@ public class EmporiumConfigurationTests
         Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"Batch\": {\"ChunkRows\": -5}}", "Batch:ChunkRows is '-5'", "expected a whole number of at least 1")]
+    [InlineData("{\"Port\": 70000}", "Port is '70000'", "expected a whole number from 0 to 65535")]
+    [InlineData("{\"Port\": -1}", "Port is '-1'", "expected a whole number from 0 to 65535")]
+    [InlineData("{\"Partitions\": 0}", "Partitions is '0'", "expected a whole number of at least 1")]
+    [InlineData("{\"Ingest\": {\"IdempotencyTtl\": \"00:00:00\"}}", "Ingest:IdempotencyTtl is '00:00:00'", "expected a duration above zero, like 00:00:30")]
+    [InlineData("{\"Ingest\": {\"MaxLag\": -1}}", "Ingest:MaxLag is '-1'", "expected a whole number of at least 0")]
+    [InlineData("{\"Auth\": {\"ReloadInterval\": \"-00:00:01\"}}", "Auth:ReloadInterval is '-00:00:01'", "expected a duration of zero or more, like 00:00:30")]
+    [InlineData("{\"Processor\": {\"Compaction\": {\"Fanout\": 1}}}", "Processor:Compaction:Fanout is '1'", "expected a whole number of at least 2")]
+    [InlineData("{\"Processor\": {\"Compaction\": {\"Interval\": \"00:00:00\"}}}", "Processor:Compaction:Interval is '00:00:00'", "expected a duration above zero")]
+    [InlineData("{\"Orchestrator\": {\"Parallelism\": 0}}", "Orchestrator:Parallelism is '0'", "expected a whole number of at least 1")]
+    public void A_value_out_of_range_names_the_setting_the_value_its_source_and_what_is_allowed(string json, string setting, string expected)
+    {
+        using var dir = new TempDir("settings-range");
+        File.WriteAllText(dir.Combine("emporium.json"), json);
+
+        var e = Assert.Throws<ConfigurationException>(() => EmporiumConfiguration.Load(dir.Path));
+
+        Assert.StartsWith($"{setting} (in {dir.Combine("emporium.json")}): {expected}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Values_at_the_edges_of_their_ranges_are_accepted()
+    {
+        using var dir = new TempDir("settings-range-edges");
+        File.WriteAllText(dir.Combine("emporium.json"),
+            "{\"Port\": 0, \"Ingest\": {\"MaxLag\": 0}, \"Auth\": {\"ReloadInterval\": \"00:00:00\"}, \"Processor\": {\"LakeFlushInterval\": \"00:00:00\", \"Compaction\": {\"Fanout\": 2}}, \"Orchestrator\": {\"Parallelism\": 1}}");
+
+        var options = EmporiumConfiguration.Load(dir.Path);
+
+        Assert.Equal((0, 0L, TimeSpan.Zero, 2), (options.Port, options.Ingest.MaxLag, options.Auth.ReloadInterval, options.Processor.Compaction.Fanout));
+    }
+
+    [Theory]
+    [InlineData(typeof(Emporium.Configuration.EmporiumOptions))]
+    [InlineData(typeof(OrchestratorOptions))]
+    public void Every_number_and_duration_a_setting_binds_has_a_range(Type type)
+    {
+        var missing = Settings(type, "").Where(p => p.Property.PropertyType is var t && (Nullable.GetUnderlyingType(t) ?? t) is var u
+                && (u == typeof(int) || u == typeof(long) || u == typeof(double) || u == typeof(TimeSpan))
+                && p.Property.GetCustomAttributes(typeof(Emporium.Configuration.SettingRangeAttribute), false).Length == 0)
+            .Select(p => p.Path).ToList();
+
+        Assert.Empty(missing);
+    }
+
+    private static IEnumerable<(string Path, System.Reflection.PropertyInfo Property)> Settings(Type type, string prefix)
+    {
+        foreach (var property in type.GetProperties().Where(p => p.SetMethod is { IsPublic: true }))
+        {
+            var path = prefix + property.Name;
+            yield return (path, property);
+            if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && property.PropertyType.Namespace?.StartsWith("Emporium", StringComparison.Ordinal) == true)
+            {
+                foreach (var inner in Settings(property.PropertyType, path + ":"))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
     [Fact]
     public void A_flag_value_of_the_wrong_kind_says_it_came_from_the_command_line()
     {

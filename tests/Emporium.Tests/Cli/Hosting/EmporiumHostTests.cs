@@ -97,9 +97,9 @@ public class EmporiumHostTests
     }
 
     [Theory]
-    [InlineData("Processor:Compaction:Fanout", "1", "Processor:Compaction:Fanout must be at least 2, not 1.")]
-    [InlineData("Processor:Compaction:Interval", "00:00:00", "Processor:Compaction:Interval must be positive, not 00:00:00.")]
-    [InlineData("Processor:Compaction:TargetBytes", "-5", "Processor:Compaction:TargetBytes must be positive, not -5.")]
+    [InlineData("Processor:Compaction:Fanout", "1", "Processor:Compaction:Fanout is '1' (from the command line): expected a whole number of at least 2.")]
+    [InlineData("Processor:Compaction:Interval", "00:00:00", "Processor:Compaction:Interval is '00:00:00' (from the command line): expected a duration above zero, like 00:00:30.")]
+    [InlineData("Processor:Compaction:TargetBytes", "-5", "Processor:Compaction:TargetBytes is '-5' (from the command line): expected a whole number of at least 1.")]
     public void A_compaction_setting_out_of_range_is_refused_by_name(string key, string value, string message)
     {
         using var dir = new TempDir("compaction-config");
