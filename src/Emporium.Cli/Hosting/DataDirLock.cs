@@ -7,7 +7,7 @@ namespace Emporium.Cli.Hosting;
 /// the log, lake and warehouse; other processes find it here and use its API.</summary>
 public sealed class DataDirLock : IDisposable
 {
-    private const string LockName = "emporium.lock";
+    private const string LockName = Emporium.Configuration.DataDirFiles.Lock;
     private const string InfoName = "server.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly FileStream _handle;

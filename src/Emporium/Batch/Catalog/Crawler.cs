@@ -42,7 +42,15 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             var files = new List<CrawledFile>();
             foreach (var file in expansion.Files)
             {
-                files.Add(await ProbeAsync(file, root, scratch, ct).ConfigureAwait(false));
+                try
+                {
+                    files.Add(await ProbeAsync(file, root, scratch, ct).ConfigureAwait(false));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Refused rather than left out: a table built without one of the folder's files would look whole.
+                    throw new CrawlException($"{file} cannot be read ({e.Message})");
+                }
             }
             IReadOnlyList<IReadOnlyList<string>> groups;
             if (files.Count == 1)

@@ -1,3 +1,4 @@
+using Emporium.Configuration;
 using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace Emporium.Batch.Loading;
@@ -6,7 +7,9 @@ namespace Emporium.Batch.Loading;
 /// (<c>data/*.csv</c>, <c>in/**/*.json</c>) by matching. Hidden files, temp names (<c>.part</c>, <c>.tmp</c>, <c>~$</c>
 /// lock files) and Spark's or Hadoop's markers (<c>_SUCCESS</c>, <c>_metadata</c>) are skipped in folders and globs, so
 /// is everything under a hidden or <c>_</c> folder below the given path (as Hadoop's input formats skip them), and a
-/// folder's documentation, code and images too (<see cref="NotData"/>); a path that matches nothing is reported.</summary>
+/// folder's documentation, code and images too (<see cref="NotData"/>), and an Emporium data dir below the path (its
+/// log segments, lake and lock are Emporium's own, and a running server holds its lock open); a path that matches
+/// nothing is reported.</summary>
 public static class PathExpander
 {
     /// <summary>Extensions of files that live beside data without being data (a dataset folder's README.md or
@@ -27,6 +30,7 @@ public static class PathExpander
         var files = new List<string>();
         var missing = new List<string>();
         var roots = new Dictionary<string, string>(StringComparer.Ordinal);
+        var dataDirs = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var given in paths)
         {
             var full = Path.GetFullPath(given);
@@ -41,12 +45,12 @@ public static class PathExpander
             {
                 root = full;
                 found = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
-                    .Where(f => !NotData.Contains(Path.GetExtension(f)) && !InIgnoredFolder(full, f));
+                    .Where(f => !NotData.Contains(Path.GetExtension(f)) && !InIgnoredFolder(full, f, dataDirs));
             }
             else if (given.IndexOfAny(['*', '?', '[']) >= 0)
             {
                 root = GlobRoot(full);
-                found = Glob(root, full);
+                found = Glob(root, full).Where(f => !InIgnoredFolder(root, f, dataDirs));
             }
             else
             {
@@ -98,17 +102,33 @@ public static class PathExpander
         var parts = pattern.Split(Path.DirectorySeparatorChar);
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddInclude(string.Join('/', parts[Wildcard(parts)..]));
-        return matcher.GetResultsInFullPath(root).Where(f => !InIgnoredFolder(root, f));
+        return matcher.GetResultsInFullPath(root);
     }
 
     /// <summary>True when a folder between <paramref name="root"/> and the file is hidden or a writer's own
     /// (<c>.git</c>, <c>.ipynb_checkpoints</c>, Spark's <c>_temporary</c> with its uncommitted task output, Delta's
     /// <c>_delta_log</c>): what lies there is not the folder's data, and loading it would add rows twice or rows that
-    /// were never committed.</summary>
-    private static bool InIgnoredFolder(string root, string file)
+    /// were never committed. So is an Emporium data dir (a folder holding <see cref="DataDirFiles.Lock"/>), the root
+    /// included; <paramref name="dataDirs"/> remembers which folders were looked at.</summary>
+    private static bool InIgnoredFolder(string root, string file, Dictionary<string, bool> dataDirs)
     {
         var folder = Path.GetDirectoryName(Path.GetRelativePath(root, file));
-        return !string.IsNullOrEmpty(folder)
-            && folder.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') || part.StartsWith('_'));
+        if (!string.IsNullOrEmpty(folder)
+            && folder.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') || part.StartsWith('_')))
+        {
+            return true;
+        }
+        for (var dir = Path.GetDirectoryName(file); dir is not null && dir.Length >= root.Length; dir = Path.GetDirectoryName(dir))
+        {
+            if (!dataDirs.TryGetValue(dir, out var isDataDir))
+            {
+                dataDirs[dir] = isDataDir = File.Exists(Path.Combine(dir, DataDirFiles.Lock));
+            }
+            if (isDataDir)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

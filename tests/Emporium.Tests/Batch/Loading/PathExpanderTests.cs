@@ -50,4 +50,25 @@ public sealed class PathExpanderTests
         // Only folders below the given path count: a hidden folder the user names is theirs to load.
         Assert.Single(PathExpander.Expand([dir.Combine("out/_temporary")]).Files);
     }
+
+    [Fact]
+    public void An_emporium_data_dir_below_the_path_is_not_data()
+    {
+        using var dir = new TempDir("expand");
+        string[] data = ["files/stock.csv"];
+        string[] left = ["files/emporium-data/emporium.lock", "files/emporium-data/deadletters/deadletters.ndjson", "files/emporium-data/lake/clean/orders/part-0.parquet"];
+        foreach (var file in data.Concat(left))
+        {
+            var path = dir.Combine(file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "x");
+        }
+        var expected = data.Select(f => Path.GetFullPath(dir.Combine(f)));
+
+        Assert.Equal(expected, PathExpander.Expand([dir.Combine("files")]).Files);
+        Assert.Equal(expected, PathExpander.Expand([dir.Path]).Files);
+        Assert.Equal(expected, PathExpander.Expand([dir.Combine("files/**/*.csv"), dir.Combine("files/**/*.ndjson")]).Files);
+        // A folder inside the data dir, named on its own, is the user's choice (the lake's files are data).
+        Assert.Single(PathExpander.Expand([dir.Combine("files/emporium-data/lake")]).Files);
+    }
 }

@@ -52,6 +52,42 @@ public sealed class CrawlCommandTests
     }
 
     [Fact]
+    public async Task A_folder_holding_a_data_dir_a_server_owns_is_crawled_without_it()
+    {
+        using var dir = new TempDir("crawl-data-dir-cli");
+        var folder = Directory.CreateDirectory(dir.Combine("files")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "stock.csv"), "sku,qty\nA,1\n");
+        var owned = Path.Combine(folder, "emporium-data");
+        using var owner = Emporium.Cli.Hosting.DataDirLock.Acquire(owned);
+        Directory.CreateDirectory(Path.Combine(owned, "deadletters"));
+        await File.WriteAllTextAsync(Path.Combine(owned, "deadletters", "deadletters.ndjson"), "{\"reason\":\"x\"}\n");
+
+        var (code, text) = await BatchCli.RunAsync("crawl", folder, "--data", dir.Combine("data"));
+
+        Assert.True(code == 0, text);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.Contains("sku", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("reason", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_another_process_holds_is_named_without_a_stack_trace()
+    {
+        using var dir = new TempDir("crawl-held-file-cli");
+        var folder = Directory.CreateDirectory(dir.Combine("files")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "a.csv"), "sku,qty\nA,1\n");
+        var held = Path.Combine(folder, "b.csv");
+        await File.WriteAllTextAsync(held, "sku,qty\nB,2\n");
+        await using var holder = new FileStream(held, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        var (code, text) = await BatchCli.RunAsync("crawl", folder, "--data", dir.Combine("data"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"emporium crawl: {held} cannot be read (", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Catalog_drop_removes_a_crawled_table_and_refuses_unknown_tables_and_datasets()
     {
         using var dir = new TempDir("crawl-drop-cli");
