@@ -80,7 +80,19 @@ public sealed class LogCommand : ICliCommand
             }
         }
         var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
-        var address = BackendAddresses.ForLog(EmporiumConfiguration.Load(dataDir));
+        var options = EmporiumConfiguration.Load(dataDir);
+        try
+        {
+            // A scheme no backend serves has no folder either: "no log yet" would send the user to start a server
+            // that refuses the same address.
+            BackendRegistry.EnsureServed(options, BackendKind.Log);
+        }
+        catch (BackendUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"emporium log stats: {e.Message}");
+            return 2;
+        }
+        var address = BackendAddresses.ForLog(options);
         if (address.Scheme == "kafka")
         {
             return await KafkaStatsAsync(address.Value, groups, ct);

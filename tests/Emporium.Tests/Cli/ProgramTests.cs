@@ -139,6 +139,9 @@ public sealed class ProgramTests
     [InlineData("catalog", "EMPORIUM__WAREHOUSE", "nosuch://x", "warehouse backend 'nosuch' not available")]
     [InlineData("replay", "EMPORIUM__LOG", "zzz://x", "log backend 'zzz' not available")]
     [InlineData("dag", "EMPORIUM__LAKE", "ftp://x/y", "lake backend 'ftp' not available")]
+    [InlineData("log", "EMPORIUM__LOG", "zzz://x", "emporium log stats: log backend 'zzz' not available")]
+    [InlineData("lake", "EMPORIUM__LAKE", "ftp://x/y", "emporium lake stats: lake backend 'ftp' not available")]
+    [InlineData("marts", "EMPORIUM__WAREHOUSE", "nosuch://x", "warehouse backend 'nosuch' not available")]
     public async Task A_bad_backend_address_fails_without_leaving_a_data_dir_behind(string command, string variable, string value, string expected)
     {
         using var parent = new TestSupport.TempDir("bad-backend");
@@ -152,6 +155,8 @@ public sealed class ProgramTests
             "load" => ["load", csv, "--dataset", "categories"],
             "replay" => ["replay", "products", "--from-offset", "0"],
             "dag" => ["dag", "run", "retail_lake"],
+            "log" or "lake" => [command, "stats"],
+            "marts" => ["marts", "daily_sales"],
             _ => [command],
         };
 
