@@ -44,9 +44,9 @@ internal static class SettingValues
             {
                 throw new ConfigurationException($"{section.Path} is '{value}'{Origin(root, section.Path)}: expected {Expected(target)}.");
             }
-            if (range is not null && section.Value is { Length: > 0 } set && !InRange(target, set, range))
+            if (range is not null && section.Value is { Length: > 0 } set && !range.Allows(target, TypeDescriptor.GetConverter(target).ConvertFromInvariantString(set)!))
             {
-                throw new ConfigurationException($"{section.Path} is '{set}'{Origin(root, section.Path)}: expected {Allowed(target, range)}.");
+                throw new ConfigurationException($"{section.Path} is '{set}'{Origin(root, section.Path)}: expected {range.Describe(target)}.");
             }
             return;
         }
@@ -78,35 +78,6 @@ internal static class SettingValues
         {
             return false;
         }
-    }
-
-    private static bool InRange(Type type, string value, SettingRangeAttribute range)
-    {
-        var converter = TypeDescriptor.GetConverter(type);
-        var given = (IComparable)converter.ConvertFromInvariantString(value)!;
-        var below = given.CompareTo(converter.ConvertFromInvariantString(range.Minimum));
-        return (range.AboveMinimum ? below > 0 : below >= 0)
-            && (range.Maximum is null || given.CompareTo(converter.ConvertFromInvariantString(range.Maximum)) <= 0);
-    }
-
-    /// <summary>The range in words: "a whole number of at least 1", "a duration above zero, like 00:00:30".</summary>
-    private static string Allowed(Type type, SettingRangeAttribute range)
-    {
-        if (type == typeof(TimeSpan))
-        {
-            var zero = TimeSpan.Parse(range.Minimum, CultureInfo.InvariantCulture) == TimeSpan.Zero;
-            var from = range.AboveMinimum ? (zero ? "above zero" : $"above {range.Minimum}") : (zero ? "of zero or more" : $"of at least {range.Minimum}");
-            var to = range.Maximum is null ? "" : $" and at most {range.Maximum}";
-            return $"a duration {from}{to}, like 00:00:30";
-        }
-        var kind = Type.GetTypeCode(type) is TypeCode.Single or TypeCode.Double or TypeCode.Decimal ? "a number" : "a whole number";
-        return (range.Maximum, range.AboveMinimum) switch
-        {
-            (null, false) => $"{kind} of at least {range.Minimum}",
-            (null, true) => $"{kind} above {range.Minimum}",
-            (_, false) => $"{kind} from {range.Minimum} to {range.Maximum}",
-            (_, true) => $"{kind} above {range.Minimum} and at most {range.Maximum}",
-        };
     }
 
     private static Type? ElementType(Type type)

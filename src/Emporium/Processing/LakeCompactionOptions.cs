@@ -27,15 +27,5 @@ public sealed record LakeCompactionOptions
 
     /// <summary>Checks the values; the message names the setting that is wrong (section <c>Processor:Compaction</c>).</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
-    public void Validate()
-    {
-        var problem = Interval <= TimeSpan.Zero ? $"Processor:Compaction:Interval must be positive, not {Interval}"
-            : Fanout < 2 ? $"Processor:Compaction:Fanout must be at least 2, not {Fanout}"
-            : TargetBytes < 1 ? $"Processor:Compaction:TargetBytes must be positive, not {TargetBytes}"
-            : null;
-        if (problem is not null)
-        {
-            throw new ArgumentException(problem);
-        }
-    }
+    public void Validate() => SettingRangeAttribute.Check(this, "Processor:Compaction");
 }

@@ -45,8 +45,11 @@ public class EmporiumHostTests
     {
         using var dir = new TempDir("badport");
         var configuration = EmporiumConfiguration.Build(dir.Path, new Dictionary<string, string?> { ["Port"] = port });
-        var e = await Assert.ThrowsAsync<StartupException>(() =>
-            EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None));
+        // Settings are checked when bound; options built in code, when the host starts.
+        Assert.Equal($"Port is '{port}' (from the command line): expected a whole number from 0 to 65535.",
+            Assert.Throws<ConfigurationException>(() => EmporiumConfiguration.Bind(configuration)).Message);
+        var options = new EmporiumOptions { DataDir = dir.Path, Port = int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) };
+        var e = await Assert.ThrowsAsync<StartupException>(() => EmporiumHost.StartAsync(options, configuration, TextWriter.Null, CancellationToken.None));
         Assert.Equal($"port {port} is not a TCP port: give 1 to 65535 (--port or Port in emporium.json), or 0 for any free one", e.Message);
         Assert.Null(DataDirLock.FindOwner(dir.Path));
     }
