@@ -1,3 +1,4 @@
+using Emporium.Configuration;
 using Emporium.Orchestration;
 
 namespace Emporium.Cli.Web;
@@ -21,7 +22,8 @@ public static class DagViews
             catchup = dag.CatchupEnabled,
             maxActiveRuns = dag.MaxActive,
             dependsOnPast = dag.PastDependency,
-            @params = dag.Params,
+            // Defaults are shown as any parameter is: masked (see SecretMask).
+            @params = SecretMask.Values(dag.Params),
             tasks = dag.Tasks.Select(t => new
             {
                 name = t.Name,
@@ -53,7 +55,8 @@ public static class DagViews
             runType = run.RunType,
             state = State(run.State),
             attempt = run.Attempt,
-            @params = run.Params,
+            // The store keeps what the run was given (its tasks need it); readers see credentials masked.
+            @params = SecretMask.Values(run.Params),
             queuedAt = run.QueuedAt,
             startedAt = run.StartedAt,
             endedAt = run.EndedAt,

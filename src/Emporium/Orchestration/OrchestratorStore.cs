@@ -56,7 +56,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
             new StoreOwner(Environment.ProcessId, ownerUrl).Write(Path.Combine(directory, "owner.json"));
             store.Replay(truncateTornTail: true);
             store.CompactIfWorthIt();
-            store.journal = new FileStream(store.JournalPath, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.None);
+            store.journal = OwnerOnly(store.JournalPath, FileMode.Append, FileShare.Read);
         }
         catch
         {
@@ -229,6 +229,23 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         }
     }
 
+    /// <summary>The journal keeps run parameters as given, a connection string's password included (a retry after a
+    /// restart needs it): only its owner may read it. A file an older version left readable is tightened too.</summary>
+    private static FileStream OwnerOnly(string path, FileMode mode, FileShare share)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        var stream = new FileStream(path, options);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return stream;
+    }
+
     private void Append(JournalLine line, bool durable = true)
     {
         if (journal is null)
@@ -355,7 +372,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
             return;
         }
         var tmp = JournalPath + ".tmp";
-        using (var output = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var output = OwnerOnly(tmp, FileMode.Create, FileShare.None))
         {
             void Write(JournalLine line)
             {

@@ -114,4 +114,27 @@ public class OrchestratorStoreTests
 
         Assert.Equal("--- t try 1 ---\nold line\n", store.ReadLog(Key, "t"));
     }
+
+    /// <summary>Run parameters are kept as given (a retry after a restart needs them), so a connection string's
+    /// password is in the journal: only its owner may read it, including a journal an older version left readable.</summary>
+    [Fact]
+    public void The_journal_is_readable_by_its_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        using var dir = new TempDir("store");
+        using (var store = OrchestratorStore.Open(dir.Path))
+        {
+            store.Save(Run(RunState.Queued));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.JournalPath));
+        }
+        var journal = Path.Combine(dir.Path, "journal.jsonl");
+        File.SetUnixFileMode(journal, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        using (OrchestratorStore.Open(dir.Path))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(journal));
+        }
+    }
 }

@@ -118,27 +118,5 @@ public sealed class KafkaEventLogFactory : IBackendFactory<IEventLog>
     /// <summary>The address with the values of client properties that carry credentials (<c>sasl.password</c>,
     /// <c>sasl.jaas.config</c>, <c>*.secret</c>, <c>ssl.key.*</c>, OAuth settings…) replaced by <c>***</c>, for
     /// messages.</summary>
-    public static string Redact(string address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        var question = address.IndexOf('?', StringComparison.Ordinal);
-        if (question < 0)
-        {
-            return address;
-        }
-        var pairs = address[(question + 1)..].Split('&').Select(pair =>
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            return eq >= 0 && IsSecret(Uri.UnescapeDataString(pair[..eq])) ? pair[..(eq + 1)] + "***" : pair;
-        });
-        return address[..(question + 1)] + string.Join('&', pairs);
-    }
-
-    private static bool IsSecret(string key)
-    {
-        key = key.ToLowerInvariant();
-        return key.Contains("password", StringComparison.Ordinal) || key.Contains("secret", StringComparison.Ordinal)
-            || key.Contains("jaas", StringComparison.Ordinal) || key.Contains("oauthbearer", StringComparison.Ordinal)
-            || key.StartsWith("ssl.key", StringComparison.Ordinal) || key.Contains("token", StringComparison.Ordinal);
-    }
+    public static string Redact(string address) => SecretMask.QueryParameters(address);
 }

@@ -1,3 +1,4 @@
+using Emporium.Configuration;
 using Npgsql;
 
 namespace Emporium.Warehouse.Postgres;
@@ -73,17 +74,5 @@ public static class PostgresAddress
             : throw new FormatException($"{LoadMethodParameter}='{value}' is not one of binary_copy, multi_row_insert, single_row_insert");
 
     /// <summary>The address with its password masked, for messages and <c>Describe</c>.</summary>
-    public static string Redact(string uri)
-    {
-        // The last '@': a password with an unescaped '@' (or '?', '#', '/') must not show its tail. An '@' in the
-        // query string masks the host too, the safe side.
-        var at = uri.LastIndexOf('@');
-        var start = uri.IndexOf("://", StringComparison.Ordinal);
-        if (at < 0 || start < 0 || at < start)
-        {
-            return uri;
-        }
-        var colon = uri.IndexOf(':', start + 3);
-        return colon > 0 && colon < at ? uri[..(colon + 1)] + "***" + uri[at..] : uri;
-    }
+    public static string Redact(string uri) => SecretMask.UriPassword(uri);
 }

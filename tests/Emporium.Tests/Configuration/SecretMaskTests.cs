@@ -1,0 +1,43 @@
+using Emporium.Configuration;
+
+namespace Emporium.Tests.Configuration;
+
+public class SecretMaskTests
+{
+    [Theory]
+    [InlineData("Host=db;Username=app;Password=hunter2;Database=shop", "Password=***")]
+    [InlineData("Host=db;PWD=hunter2", "PWD=***")]
+    [InlineData("Host=db;Password='hun;ter2';Database=shop", "Password=***")]
+    [InlineData("postgres://app:hunter2@db:5432/shop", "postgres://app:***@db:5432/shop")]
+    [InlineData("postgres://app:hun@ter2@db/shop", "postgres://app:***@db/shop")]
+    [InlineData("kafka://h:9092?sasl.username=u&sasl.password=hunter2", "kafka://h:9092?sasl.username=u&sasl.password=***")]
+    [InlineData("Host=db;Password='hunter2", "***")]
+    public void Credentials_in_addresses_and_connection_strings_are_masked(string value, string shown)
+    {
+        var masked = SecretMask.Text(value);
+
+        Assert.DoesNotContain("hunter2", masked, StringComparison.Ordinal);
+        Assert.DoesNotContain("ter2", masked, StringComparison.Ordinal);
+        // Keywords may come back in another case: they are case-insensitive.
+        Assert.Contains(shown, masked, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void The_rest_of_a_connection_string_stays_readable()
+    {
+        var masked = SecretMask.Text("Host=db;Username=app;Password=hunter2;Database=shop");
+
+        Assert.Contains("Host=db", masked, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Database=shop", masked, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Username=app", masked, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("rows", "7", "7")]
+    [InlineData("pg_table", "public.user_purchase", "public.user_purchase")]
+    [InlineData("api_token", "abc", "***")]
+    [InlineData("pg_password", "hunter2", "***")]
+    [InlineData("pg_query", "select * from t where ds = '{ds}'", "select * from t where ds = '{ds}'")]
+    public void A_setting_named_for_a_credential_is_masked_whole_and_others_are_kept(string key, string value, string shown) =>
+        Assert.Equal(shown, SecretMask.Value(key, value));
+}
