@@ -53,6 +53,15 @@ public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
         {
             throw new BackendConfigurationException(BackendKind.Lake, $"'{value}' is not an s3://bucket/prefix address");
         }
+        // Uri lower-cases the host: read the bucket as written, so a name S3 would refuse is not silently replaced by
+        // another bucket's.
+        var written = value[(value.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        var bucket = written[..(written.IndexOfAny(['/', '?', '#']) is var end and >= 0 ? end : written.Length)];
+        if (bucket.Any(char.IsUpper))
+        {
+            throw new BackendConfigurationException(BackendKind.Lake,
+                $"'{value}': bucket '{bucket}' has upper-case letters; S3 bucket names are lower-case letters, digits, dots and hyphens");
+        }
         var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2))
             .ToDictionary(p => Uri.UnescapeDataString(p[0]).ToLowerInvariant(), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "true");
@@ -63,7 +72,6 @@ public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
         var endpoint = query.GetValueOrDefault("endpoint") ?? EnvironmentValue("AWS_ENDPOINT_URL_S3") ?? EnvironmentValue("AWS_ENDPOINT_URL");
         return new S3LakeStoreOptions
         {
-            // Bucket names are lower-case; Uri keeps the host as written but lower-cases it, which is what S3 wants.
             Bucket = uri.Host,
             Prefix = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/')),
             ServiceUrl = endpoint,

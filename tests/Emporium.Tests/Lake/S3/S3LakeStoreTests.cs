@@ -142,6 +142,27 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
         Assert.Equal("--lake (Emporium:Lake): 's3://b/p?endpoint=http://h:9000&regoin=eu-west-1': unknown parameter 'regoin' (the parameters are endpoint, region and path_style)", e.Message);
     }
 
+    /// <summary>Uri lower-cases the host, so <c>s3://MyBucket/…</c> became bucket <c>mybucket</c> without a word and
+    /// later errors named a bucket the operator never wrote.</summary>
+    [Theory]
+    [InlineData("s3://MyBucket/prefix", "MyBucket")]
+    [InlineData("s3://my-Bucket?region=eu-west-1", "my-Bucket")]
+    public void A_bucket_with_upper_case_letters_is_refused_as_written(string address, string bucket)
+    {
+        var e = Assert.Throws<BackendConfigurationException>(() => S3LakeBackendFactory.Parse(address));
+
+        Assert.Equal($"--lake (Emporium:Lake): '{address}': bucket '{bucket}' has upper-case letters; S3 bucket names are lower-case letters, digits, dots and hyphens", e.Message);
+    }
+
+    [Fact]
+    public void A_lower_case_bucket_is_kept_with_its_prefix()
+    {
+        var options = S3LakeBackendFactory.Parse("s3://my-bucket.eu/Some/Prefix");
+
+        Assert.Equal("my-bucket.eu", options.Bucket);
+        Assert.Equal("Some/Prefix", options.Prefix);
+    }
+
     [Fact]
     public async Task An_unreachable_endpoint_stops_start_up_with_a_message_naming_the_setting()
     {
