@@ -80,7 +80,10 @@ public sealed class EmporiumClient : IDisposable
             var json = JsonDocument.Parse(body).RootElement;
             if (json.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
             {
-                return d.GetString()!;
+                // In a split deployment the command reached a process of another role: say what to change.
+                return json.TryGetProperty("title", out var title) && title.ValueEquals(Web.OtherRolesEndpoints.NotServedTitle)
+                    ? $"{d.GetString()} Aim --url at a process with that role."
+                    : d.GetString()!;
             }
             if (json.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String)
             {

@@ -68,8 +68,8 @@ public class ProcessRolesTests
         if (!roles.HasFlag(ProcessRoles.Ingest))
         {
             var problem = JsonDocument.Parse(await ingest.Content.ReadAsStringAsync()).RootElement;
-            Assert.Equal($"No endpoint at POST /api/v1/ingest/orders in this process (role {role}); ingest and read APIs are served by --role ingest, " +
-                "replay by --role processor, the DAG API by --role scheduler.", problem.GetProperty("detail").GetString());
+            Assert.Equal($"No endpoint at POST /api/v1/ingest/orders in this process (role {role}): ingest, batch loads and the read APIs are served by --role ingest.",
+                problem.GetProperty("detail").GetString());
         }
 
         // Health and metrics everywhere, saying which role answers; ingest counters only where ingest runs.
