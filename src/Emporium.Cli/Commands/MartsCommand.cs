@@ -36,7 +36,7 @@ public sealed class MartsCommand : ICliCommand
             {
                 var message = e is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter")[0] : e.Message;
                 await Console.Error.WriteLineAsync($"emporium marts: {message}");
-                return e is UnknownMartException or ArgumentOutOfRangeException or ApiException { Status: 400 or 404 } ? 1 : 2;
+                return e is UnknownMartException or ArgumentOutOfRangeException or ApiException { Status: 400 or 404, NotServed: false } ? 1 : 2;
             }
         });
         return command;

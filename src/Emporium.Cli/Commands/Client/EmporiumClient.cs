@@ -67,7 +67,7 @@ public sealed class EmporiumClient : IDisposable
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
-            throw new ApiException((int)response.StatusCode, Describe(text, response));
+            throw new ApiException((int)response.StatusCode, Describe(text, response), IsNotServed(text));
         }
         return JsonDocument.Parse(text).RootElement.Clone();
     }
@@ -81,7 +81,7 @@ public sealed class EmporiumClient : IDisposable
             if (json.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
             {
                 // In a split deployment the command reached a process of another role: say what to change.
-                return json.TryGetProperty("title", out var title) && title.ValueEquals(Web.OtherRolesEndpoints.NotServedTitle)
+                return IsNotServed(json)
                     ? $"{d.GetString()} Aim --url at a process with that role."
                     : d.GetString()!;
             }
@@ -96,6 +96,22 @@ public sealed class EmporiumClient : IDisposable
         return string.IsNullOrWhiteSpace(body) ? $"{(int)response.StatusCode} {response.ReasonPhrase}" : body;
     }
 
+    /// <summary>Whether the body says the command reached a process of another role (a split deployment).</summary>
+    private static bool IsNotServed(string body)
+    {
+        try
+        {
+            return IsNotServed(JsonDocument.Parse(body).RootElement);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsNotServed(JsonElement json) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty("title", out var title) && title.ValueEquals(Web.OtherRolesEndpoints.NotServedTitle);
+
     private static object? Scalar(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.Null => null,
@@ -109,7 +125,11 @@ public sealed class EmporiumClient : IDisposable
 }
 
 /// <summary>The server answered with an error; <see cref="Exception.Message"/> is its explanation.</summary>
-public sealed class ApiException(int status, string message) : Exception(message)
+public sealed class ApiException(int status, string message, bool notServed = false) : Exception(message)
 {
     public int Status { get; } = status;
+
+    /// <summary>The process reached does not serve the path: another role's process does (the command's target is
+    /// wrong, not its arguments).</summary>
+    public bool NotServed { get; } = notServed;
 }

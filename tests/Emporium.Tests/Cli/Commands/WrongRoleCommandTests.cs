@@ -33,4 +33,16 @@ public sealed class WrongRoleCommandTests
         Assert.True(code == 2, text);
         Assert.Contains("emporium load: No endpoint at POST /api/v1/load in this process (role scheduler): ingest, batch loads and the read APIs are served by --role ingest. Aim --url at a process with that role.", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Marts_aimed_at_the_scheduler_fail_as_a_wrong_target_not_as_an_unknown_mart()
+    {
+        await using var scheduler = await TestHost.StartAsync(configure: o => o with { Role = "scheduler" });
+
+        var (code, text) = await BatchCli.RunAsync("marts", "daily_sales", "--url", scheduler.Host.Url);
+
+        // 1 is for a mart that does not exist; this one does, on another process.
+        Assert.True(code == 2, text);
+        Assert.Contains("served by --role ingest. Aim --url at a process with that role.", text, StringComparison.Ordinal);
+    }
 }
