@@ -4,7 +4,6 @@ using Emporium.Batch.Formats;
 using Emporium.Datasets;
 using Emporium.Lake;
 using Emporium.Log;
-using Emporium.Processing;
 using Emporium.Warehouse;
 using Emporium.Warehouse.DuckDb;
 
@@ -434,110 +433,6 @@ public sealed partial class BatchLoader
             return file.Replace($".{sha[..12]}", "", StringComparison.Ordinal);
         }
 
-        /// <summary>The whole file through DuckDB's CSV or Parquet reader in one transaction (<see cref="DuckDbBulkLoad"/>); null
-        /// when the file turns out not to fit it, with nothing written, so the streaming path loads it. <paramref name="rawCopy"/>, the raw
-        /// zone copy running meanwhile, completes before the transaction writes anything.</summary>
-        private async Task<FileLoadResult?> TryBulkAsync(DuckDbWarehouse duck, bool replace, Task rawCopy, CancellationToken ct)
-        {
-            var input = NewInput();
-            SourceRow? first = null;
-            try
-            {
-                await using var rows = FormatDetector.ReaderFor(format).ReadAsync(input, ct).GetAsyncEnumerator(ct);
-                first = await rows.MoveNextAsync().ConfigureAwait(false) ? rows.Current : null;
-            }
-            catch (FileReadException)
-            {
-                return null; // the streaming path reports it
-            }
-            var warned = warnings.Count;
-            if (first is null || first.Error is not null || Conform(first) is not null
-                || DuckDbBulkLoad.PlanFor(input, format, first, schema) is not { } plan)
-            {
-                warnings.RemoveRange(warned, warnings.Count - warned);
-                return null;
-            }
-            var chunkId = $"{stem}-r{0:D12}";
-            var scratch = Lake.ScratchFolder.NewPath(owner.options.TempDirectory, "bulk");
-            try
-            {
-                DuckDbBulkLoad.Parsed? staged = null;
-                bulk = true;
-                var parsed = await duck.BulkLoadAsync(schema, replace ? marker.Source : null, async (db, loadedAt) =>
-                {
-                    staged = await DuckDbBulkLoad.ParseAsync(db, content.Path, name, probe.Sha256, content.Probe, plan, schema, marker.Source, loadedAt,
-                        row => (Check(row, out var record), record), ct).ConfigureAwait(false);
-                }, async (db, loadedAt) =>
-                {
-                    await rawCopy.ConfigureAwait(false);
-                    if (staged is not { } parsed)
-                    {
-                        return new BulkOutcome<DuckDbBulkLoad.Parsed?>(null, null, null);
-                    }
-                    // The clean Parquet is written from the staged rows on a second connection while the writer inserts
-                    // them into the warehouse; the transaction commits once both are done (and the pending manifest,
-                    // naming the lake files, is written).
-                    var clean = Task.Run(() => WriteCleanAsync(duck, parsed, chunkId, scratch, ct), ct);
-                    return new BulkOutcome<DuckDbBulkLoad.Parsed?>(parsed, DuckDbBulkLoad.StagedTable,
-                        new WarehouseBatch([], owner.options.Group, marker.InProgress(parsed.Read)), parsed.Good, clean, parsed.InSeqOrder);
-                }, DuckDbBulkLoad.Clean, ct).ConfigureAwait(false);
-                if (parsed is null)
-                {
-                    bulk = false;
-                    warnings.RemoveRange(warned, warnings.Count - warned);
-                    files.RemoveAll(f => f.Zone != LakeLayout.Raw);
-                    quarantine.Clear();
-                    return null;
-                }
-                read = parsed.Read;
-                loaded = parsed.Good;
-                rejectedCount = parsed.Rejects.Count;
-                progress.AddRows(loaded, rejectedCount);
-                input.ReportBytes(content.Probe.Size);
-                warnings.AddRange(input.Warnings);
-                return await CompleteAsync(null, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (Directory.Exists(scratch))
-                {
-                    Directory.Delete(scratch, recursive: true);
-                }
-            }
-        }
-
-        /// <summary>The bulk path's lake side: the staged rows as clean Parquet (written by DuckDB on a connection of
-        /// its own), moved into the lake, the rejects quarantined, and the pending manifest naming them all.</summary>
-        private async Task WriteCleanAsync(DuckDbWarehouse duck, DuckDbBulkLoad.Parsed parsed, string chunkId, string scratch, CancellationToken ct)
-        {
-            var moves = new List<(LakeManifestFile File, string Local)>();
-            await using (var side = await duck.OpenSideConnectionAsync(ct).ConfigureAwait(false))
-            {
-                foreach (var (folder, locals, rowCount) in DuckDbBulkLoad.WriteParquet(side, parsed, schema, partitions, scratch))
-                {
-                    for (var i = 0; i < locals.Count; i++)
-                    {
-                        var target = $"{folder}/{chunkId}{(i == 0 ? "" : $"-{i}")}.parquet";
-                        // A folder's rows are counted already; only a folder DuckDB split into several files needs
-                        // each file's footer.
-                        var fileRows = locals.Count == 1 ? rowCount : DuckDbBulkLoad.ParquetRows(side, locals[i]);
-                        moves.Add((new LakeManifestFile(target, LakeLayout.Clean, fileRows, new FileInfo(locals[i]).Length), locals[i]));
-                    }
-                }
-            }
-            await Parallel.ForEachAsync(moves, new ParallelOptions { MaxDegreeOfParallelism = owner.options.LakeWriteConcurrency, CancellationToken = ct },
-                async (move, token) => await owner.lake.WriteFileAsync(move.File.Path, move.Local, token).ConfigureAwait(false)).ConfigureAwait(false);
-            foreach (var (file, _) in moves)
-            {
-                AddFile(file);
-            }
-            if (parsed.Rejects.Count > 0)
-            {
-                await WriteQuarantineAsync(chunkId, parsed.Rejects, ct).ConfigureAwait(false);
-            }
-            await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
-        }
-
         /// <summary>How reading a file's rows ended: the first row's conflict with the dataset's schema (no row was handed
         /// over then), or the error that broke the file off (the rows before it were).</summary>
         private readonly record struct RowsEnd(string? Conflict, string? Error);
@@ -628,104 +523,6 @@ public sealed partial class BatchLoader
                 string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Error}")), raw);
         }
 
-        /// <summary>A good row of the chunk being read: its record, source ordinal and line.</summary>
-        private readonly record struct ChunkRow(CanonicalRecord Record, long Ordinal, long Line);
-
-        private async Task CommitChunkAsync(long start, long next, List<ChunkRow> chunk, List<QuarantineEntry> rejects, bool replace, CancellationToken ct)
-        {
-            var chunkId = $"{stem}-r{start:D12}";
-            // A warehouse that takes a file's rows in a transaction (IFileLoadWarehouse) gets the rows before the lake
-            // does: the rows it refuses are then known, and quarantined rather than written to the clean zone. A
-            // chunk committed on its own (a resumed load, OneTransactionPerFile off) gets a transaction of its own;
-            // either commits after the pending manifest names the chunk's objects, as before.
-            await using var own = fileLoad is null && owner.warehouse is IFileLoadWarehouse sessions
-                ? await sessions.BeginFileLoadAsync(schema, owner.options.Group, replace ? marker.Source : null, ct).ConfigureAwait(false)
-                : null;
-            if ((fileLoad ?? own) is { } load)
-            {
-                var ruled = rejects.Count;
-                chunk = await WriteKeepingRefusedAsync(load, chunk, rejects, ct).ConfigureAwait(false);
-                if (request.Strict && rejects.Count > ruled)
-                {
-                    // Nothing of a file with a bad row loads under --strict (its rule rejects were refused up front).
-                    var refused = rejects.GetRange(ruled, rejects.Count - ruled);
-                    await WriteQuarantineAsync($"{stem}-strict", refused, ct).ConfigureAwait(false);
-                    rejectedCount += refused.Count;
-                    throw new StrictRefusalException(refused.Count);
-                }
-            }
-            var columns = schema.Columns.Concat(StreamLakeWriter.SystemColumns).ToArray();
-            foreach (var group in chunk.GroupBy(r => partitions.FolderOf(r.Record)).OrderBy(g => g.Key, StringComparer.Ordinal))
-            {
-                var filePath = $"{group.Key}/{chunkId}.parquet";
-                var values = group.Select(r => (object?[])[.. r.Record.Values, marker.Source, r.Ordinal]);
-                var (count, bytes) = await owner.parquet.WriteAsync(owner.lake, filePath, columns, values, ct).ConfigureAwait(false);
-                AddFile(new LakeManifestFile(filePath, LakeLayout.Clean, count, bytes));
-            }
-            if (rejects.Count > 0)
-            {
-                await WriteQuarantineAsync(chunkId, rejects, ct).ConfigureAwait(false);
-            }
-            // The pending manifest names every object written so far, so a resumed run can publish them all.
-            await owner.manifests.WritePendingAsync(new LakeManifest(schema.Name, id, marker.Source, files.ToList(), owner.time.GetUtcNow()), ct).ConfigureAwait(false);
-            if (own is not null)
-            {
-                await own.CommitAsync(marker.InProgress(next), ct).ConfigureAwait(false);
-            }
-            else if (fileLoad is null)
-            {
-                await owner.warehouse.CommitAsync(new WarehouseBatch([RowsOf(chunk)], owner.options.Group, marker.InProgress(next),
-                    ReplaceSource: replace ? marker.Source : null), ct).ConfigureAwait(false);
-            }
-            // else: written already, committed with the file
-            loaded += chunk.Count;
-            rejectedCount += rejects.Count;
-            progress.AddRows(chunk.Count, rejects.Count);
-            owner.AfterChunk?.Invoke(next);
-        }
-
-        private DatasetRows RowsOf(List<ChunkRow> rows) => new(schema, rows.Select(r => r.Record).ToList(), marker.Source);
-
-        /// <summary>Writes the chunk's rows into the load; when the warehouse refuses them for their rows
-        /// (<see cref="RowsRefusedException"/>), halves them while it does, so the rows around a refused one are written
-        /// in file order and each row refused alone is quarantined (added to <paramref name="rejects"/>) with the
-        /// warehouse's reason. Returns the rows written. One refused row among <c>n</c> costs about 2 log₂ <c>n</c>
-        /// extra writes; when none is refused the chunk is written once, as before.</summary>
-        private async Task<List<ChunkRow>> WriteKeepingRefusedAsync(IFileLoad load, List<ChunkRow> rows, List<QuarantineEntry> rejects, CancellationToken ct)
-        {
-            var refused = new List<QuarantineEntry>();
-            await WriteOrHalveAsync(rows).ConfigureAwait(false);
-            if (refused.Count == 0)
-            {
-                return rows;
-            }
-            rejects.AddRange(refused);
-            var records = refused.Select(r => r.Record).ToHashSet();
-            return rows.Where(r => !records.Contains(r.Ordinal)).ToList();
-
-            async Task WriteOrHalveAsync(List<ChunkRow> part)
-            {
-                try
-                {
-                    await load.WriteAsync(RowsOf(part), ct).ConfigureAwait(false);
-                    return;
-                }
-                catch (RowsRefusedException e) when (part.Count == 1)
-                {
-                    var row = part[0];
-                    refused.Add(new QuarantineEntry(name, probe.Sha256, schema.Name, row.Ordinal, row.Line, e.Column,
-                        "the warehouse refused the row: " + e.Reason, System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(row.Record))));
-                    return;
-                }
-                catch (RowsRefusedException) when (part.Count > 1)
-                {
-                }
-                var half = part.Count / 2;
-                await WriteOrHalveAsync(part.GetRange(0, half)).ConfigureAwait(false);
-                await WriteOrHalveAsync(part.GetRange(half, part.Count - half)).ConfigureAwait(false);
-            }
-        }
-
         private async Task WriteQuarantineAsync(string chunkId, List<QuarantineEntry> rejects, CancellationToken ct)
         {
             var target = $"{QuarantineWriter.Folder(schema.Name, day)}/{chunkId}.ndjson";
@@ -746,27 +543,6 @@ public sealed partial class BatchLoader
         {
             files.RemoveAll(f => f.Path == file.Path);
             files.Add(file);
-        }
-
-        /// <summary>Picks up the objects an interrupted run wrote (from its pending manifest).</summary>
-        private async Task RecoverChunkFilesAsync(CancellationToken ct)
-        {
-            await foreach (var pending in owner.manifests.ListPendingAsync(schema.Name, ct).ConfigureAwait(false))
-            {
-                if (pending.Id == id)
-                {
-                    foreach (var file in pending.Files)
-                    {
-                        AddFile(file);
-                        if (file.Zone == QuarantineWriter.Zone && !quarantine.Contains(file.Path))
-                        {
-                            quarantine.Add(file.Path);
-                        }
-                    }
-                }
-            }
-            var raw = files.FirstOrDefault(f => f.Zone == LakeLayout.Raw);
-            rawPath ??= raw?.Path;
         }
 
         /// <summary>The bytes as received, under <c>raw/&lt;dataset&gt;/year=/month=/day=/&lt;original name&gt;</c>. A
