@@ -5,10 +5,17 @@ namespace Emporium.Warehouse.Postgres;
 
 /// <summary>The scheduler lease as a PostgreSQL session-level advisory lock, held by a connection of its own (not a
 /// pooled one: returning it to the pool would keep the lock without an owner). The server releases it when that
-/// connection ends, also when the process dies, so a standby takes over within one <see cref="PollInterval"/>.</summary>
+/// connection ends, also when the process dies, so a standby takes over within one <see cref="PollInterval"/>.
+/// A graceful release unlocks explicitly before closing: closing alone only asks the server to end the session, which
+/// it does a moment later, so a standby trying at once could still find the lock held.</summary>
 public sealed class PostgresSchedulerLease(string connectionString, TimeProvider time, TimeSpan? pollInterval = null) : ISchedulerLease
 {
     private const string LockName = "emporium:scheduler";
+
+    /// <summary>How long a graceful release waits for the server to confirm the unlock; past it (the server does not
+    /// answer) closing the connection still releases the lock once the server ends the session.</summary>
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
+
     private readonly TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private NpgsqlConnection? _connection;
@@ -39,8 +46,7 @@ public sealed class PostgresSchedulerLease(string connectionString, TimeProvider
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", connection);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = LockName });
+            await using var cmd = LockCommand("pg_try_advisory_lock", connection);
             if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
             {
                 _connection = connection;
@@ -54,6 +60,13 @@ public sealed class PostgresSchedulerLease(string connectionString, TimeProvider
         }
         await connection.DisposeAsync().ConfigureAwait(false);
         return false;
+    }
+
+    private static NpgsqlCommand LockCommand(string function, NpgsqlConnection connection)
+    {
+        var cmd = new NpgsqlCommand($"SELECT {function}(hashtext($1))", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = LockName });
+        return cmd;
     }
 
     private async Task WatchAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -85,8 +98,25 @@ public sealed class PostgresSchedulerLease(string connectionString, TimeProvider
         }
         if (_connection is { } connection)
         {
-            await connection.DisposeAsync().ConfigureAwait(false); // ends the session, which releases the lock
+            await UnlockAsync(connection).ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
         _stop.Dispose();
+    }
+
+    /// <summary>Releases the lock and waits for the server to confirm, so that once disposal returns a standby's next
+    /// attempt gets the lease. A connection already broken (or a server that does not answer in time) is left to the
+    /// close that follows: the server releases the lock when the session ends.</summary>
+    private async Task UnlockAsync(NpgsqlConnection connection)
+    {
+        using var timeout = new CancellationTokenSource(ReleaseTimeout, time);
+        try
+        {
+            await using var cmd = LockCommand("pg_advisory_unlock", connection);
+            await cmd.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or OperationCanceledException)
+        {
+        }
     }
 }

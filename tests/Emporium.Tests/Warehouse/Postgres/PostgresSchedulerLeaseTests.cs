@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Emporium.Tests.TestSupport;
 using Emporium.Warehouse.Postgres;
 using Npgsql;
@@ -7,7 +8,7 @@ namespace Emporium.Tests.Warehouse.Postgres;
 /// <summary>One scheduler among processes sharing a PostgreSQL warehouse holds the lease; a second stands by until the
 /// first releases it or its connection dies.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
+public sealed partial class PostgresSchedulerLeaseTests(PostgresServer server)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
@@ -62,4 +63,52 @@ public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
         await first.DisposeAsync();
         Assert.True(await second.TryAcquireAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Once_disposal_returns_a_standby_gets_the_lease_even_from_a_server_slow_to_end_the_session()
+    {
+        var db = await server.CreateDatabaseAsync("lease");
+        var first = new PostgresSchedulerLease(db, TimeProvider.System, Poll);
+        await using var second = new PostgresSchedulerLease(db, TimeProvider.System, Poll);
+        Assert.True(await first.TryAcquireAsync(CancellationToken.None));
+        var holder = await LeaseBackendPidAsync(db);
+
+        // The server process of the holder's session is suspended, as one starved of CPU would be: a close it has not
+        // yet acted on leaves the lock held, while an unlock is only confirmed once it is done.
+        Signal(holder, Sigstop);
+        try
+        {
+            var disposing = first.DisposeAsync().AsTask();
+            if (await Task.WhenAny(disposing, Task.Delay(TimeSpan.FromSeconds(1))) == disposing)
+            {
+                Assert.True(await second.TryAcquireAsync(CancellationToken.None), "disposal returned while the server still held the lock");
+                return;
+            }
+            Signal(holder, Sigcont);
+            await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Signal(holder, Sigcont);
+        }
+        Assert.True(await second.TryAcquireAsync(CancellationToken.None), "disposal returned while the server still held the lock");
+    }
+
+    private const int Sigcont = 18;
+    private const int Sigstop = 19;
+
+    private static async Task<int> LeaseBackendPidAsync(string db)
+    {
+        await using var admin = new NpgsqlConnection(db);
+        await admin.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE application_name = 'emporium scheduler lease' AND datname = current_database()", admin);
+        return (int)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static void Signal(int pid, int signal) =>
+        Assert.True(Kill(pid, signal) == 0, $"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+
+    // DllImport rather than LibraryImport: the latter needs unsafe code enabled for the whole project.
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int sig);
 }
