@@ -92,7 +92,7 @@ public sealed class DashboardAuthTests(DashboardFixture f)
         await p.Page.GetByLabel("Date (ds), or first day of a backfill").FillAsync(Day);
         await p.Page.GetByRole(AriaRole.Button, new() { Name = "Trigger", Exact = true }).ClickAsync();
         await Assertions.Expect(status).ToContainTextAsync($"Started {Dag}");
-        await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] td[data-col='ds'][data-value='{Day}']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] td[data-col='ds'][data-value='{Day}']")).ToHaveCountAsync(1);
         Assert.True(await RunExists(Day));
         // And a backfill: one run per day of the range.
         await p.Page.GetByLabel("Date (ds), or first day of a backfill").FillAsync(BackfillFrom);

@@ -62,6 +62,10 @@ public sealed class DashboardFixture : IAsyncLifetime
         await dags;
 
         playwright = await Playwright.CreateAsync();
+        // An expectation retries until it holds, so its timeout only bounds a failure. Playwright's 5 s default is
+        // shorter than a page's poll, the server's answer and the render take on a loaded 2-core machine (the stream
+        // processor and DAG runs behind some of them longer still): expectations get the 30 s a page gets to be ready.
+        Assertions.SetDefaultExpectTimeout(30_000);
         Browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = "/usr/bin/chromium",

@@ -374,7 +374,7 @@ public sealed class DashboardTests(DashboardFixture f)
                 reviewer_id = $"r{i}", reviewed_at = "2024-05-01T10:00:00Z",
             })).ToList();
             await SampleLoader.SendLinesAsync(f.Http, "reviews", lines);
-            await Assertions.Expect(cell).ToHaveAttributeAsync("data-value", (before + batch * perBatch).ToString(CultureInfo.InvariantCulture), new() { Timeout = 10_000 });
+            await Assertions.Expect(cell).ToHaveAttributeAsync("data-value", (before + batch * perBatch).ToString(CultureInfo.InvariantCulture));
         }
         // The tiles are redrawn by the same poll as the table, so they moved too (other datasets only grow).
         Assert.True(ParseShown(await total.InnerTextAsync()) >= totalBefore + 3 * perBatch);
@@ -664,11 +664,11 @@ public sealed class DashboardTests(DashboardFixture f)
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
         await using var p = await DashboardPage.OpenAsync(f, $"/pipelines?dag=seller_catalog&ds={day}");
-        await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] tr:has(td[data-value='{day}']) td[data-col='state']")).ToHaveTextAsync("running", new() { Timeout = 15_000 });
+        await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] tr:has(td[data-value='{day}']) td[data-col='state']")).ToHaveTextAsync("running");
 
         await p.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel run", Exact = true }).ClickAsync();
 
-        await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] tr:has(td[data-value='{day}']) td[data-col='state']")).ToHaveTextAsync("failed", new() { Timeout = 15_000 });
+        await Assertions.Expect(p.Page.Locator($"[data-testid='runs-table'] tr:has(td[data-value='{day}']) td[data-col='state']")).ToHaveTextAsync("failed");
         var run = await f.Http.GetFromJsonAsync<JsonElement>($"api/v1/dags/seller_catalog/runs/{day}");
         Assert.Equal("failed", run.GetProperty("state").GetString());
         var cancelled = run.GetProperty("tasks").EnumerateArray().Where(t => t.GetProperty("error").GetString() == "cancelled by hand").Select(t => t.GetProperty("task").GetString()).ToList();
@@ -712,7 +712,7 @@ public sealed class DashboardTests(DashboardFixture f)
                 await p.Page.GetByLabel("Date (ds), or first day of a backfill").FillAsync("2024-01-02");
                 await p.Page.GetByRole(AriaRole.Button, new() { Name = "Trigger", Exact = true }).ClickAsync();
                 await Assertions.Expect(p.Page.GetByTestId("trigger-status")).ToContainTextAsync($"Started {dag}");
-                await Assertions.Expect(p.Page.Locator("[data-testid='runs-table'] td[data-col='ds'][data-value='2024-01-02']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+                await Assertions.Expect(p.Page.Locator("[data-testid='runs-table'] td[data-col='ds'][data-value='2024-01-02']")).ToHaveCountAsync(1);
                 using var runs = await f.Http.GetAsync($"api/v1/dags/{dag}/runs");
                 Assert.Contains((await runs.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray(), r => r.GetProperty("ds").GetString() == "2024-01-02");
             }
