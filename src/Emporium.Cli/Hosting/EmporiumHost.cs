@@ -202,6 +202,7 @@ public sealed class EmporiumHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new HostClock(DateTimeOffset.UtcNow));
         builder.Services.AddSingleton(backends);
+        builder.Services.AddSingleton<BackendHealth>();
         if (backends.Log is { } log)
         {
             builder.Services.AddSingleton(log);

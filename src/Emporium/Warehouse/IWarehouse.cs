@@ -39,4 +39,8 @@ public interface IWarehouse : IAsyncDisposable
 
     /// <summary>Runs trusted SQL that returns rows.</summary>
     Task<QueryResult> QueryAsync(string sql, CancellationToken ct);
+
+    /// <summary>Null when the warehouse answers now, else a one-line reason (for <c>/health</c>). An embedded warehouse
+    /// lives in this process, so it is up while the process is; a server warehouse must answer a trivial query.</summary>
+    Task<string?> PingAsync(CancellationToken ct) => Task.FromResult<string?>(null);
 }

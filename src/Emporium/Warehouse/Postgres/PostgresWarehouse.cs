@@ -42,6 +42,21 @@ public sealed partial class PostgresWarehouse : IWarehouse
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
     }
 
+    public async Task<string?> PingAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand("SELECT 1", connection);
+            await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (PostgresWarehouseBackendFactory.Explain(e) is { } reason)
+        {
+            return $"{Describe} does not answer: {reason}";
+        }
+    }
+
     public async Task<IReadOnlyDictionary<TopicPartition, long>> GetOffsetsAsync(string group, CancellationToken ct)
     {
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);

@@ -63,7 +63,7 @@ public class ApiKeyReloaderTests
     {
         using var dir = new TempDir("keys-reload");
         WriteConfig(dir.Path, ("first", First, ["read"]));
-        await using var host = await TestHost.StartAsync(new InMemoryEventLog(), dataDir: dir.Path, configure: o => o with { Bind = "0.0.0.0" });
+        await using var host = await TestHost.StartAsync(new InMemoryEventLog(), new StrictTestNormalizer(), dataDir: dir.Path, configure: o => o with { Bind = "0.0.0.0" });
         WriteConfig(dir.Path);
         await EventuallyAsync(host, First, HttpStatusCode.Unauthorized);
         var anonymous = await host.Client.GetAsync("/api/v1/datasets");

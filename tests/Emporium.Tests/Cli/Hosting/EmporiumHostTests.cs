@@ -136,8 +136,11 @@ public class EmporiumHostTests
     public async Task HealthReportsBackendsAndMissingPieces()
     {
         await using var host = await TestHost.StartAsync(new InMemoryEventLog());
-        var health = JsonDocument.Parse(await host.Client.GetStringAsync("/health")).RootElement;
-        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        // Without a normalizer this process cannot ingest, its role: a load balancer must route around it.
+        using var response = await host.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("unavailable", health.GetProperty("status").GetString());
         Assert.Equal("memory", health.GetProperty("backends").GetProperty("log").GetString());
         Assert.True(health.GetProperty("unavailable").TryGetProperty("normalizer", out _));
         Assert.False(health.GetProperty("auth").GetBoolean());

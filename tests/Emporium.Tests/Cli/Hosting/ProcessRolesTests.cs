@@ -72,9 +72,13 @@ public class ProcessRolesTests
                 problem.GetProperty("detail").GetString());
         }
 
-        // Health and metrics everywhere, saying which role answers; ingest counters only where ingest runs.
-        var health = JsonDocument.Parse(await host.Client.GetStringAsync("/health")).RootElement;
+        // Health and metrics everywhere, saying which role answers; ingest counters only where ingest runs. Without a
+        // lake or warehouse only ingest can work, so a processor or scheduler alone says it cannot do its role.
+        using var healthResponse = await host.Client.GetAsync("/health");
+        var health = JsonDocument.Parse(await healthResponse.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(role, health.GetProperty("role").GetString());
+        Assert.Equal(roles.HasFlag(ProcessRoles.Ingest) ? (HttpStatusCode.OK, "degraded") : (HttpStatusCode.ServiceUnavailable, "unavailable"),
+            (healthResponse.StatusCode, health.GetProperty("status").GetString()));
         var metrics = await host.Client.GetStringAsync("/metrics");
         Assert.Equal(roles.HasFlag(ProcessRoles.Ingest), metrics.Contains("emporium_ingest_records_accepted_total 3", StringComparison.Ordinal));
 
