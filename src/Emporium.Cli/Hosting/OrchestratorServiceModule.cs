@@ -19,14 +19,21 @@ public sealed class OrchestratorServiceModule : IServiceModule
         {
             var configuration = sp.GetRequiredService<IConfiguration>();
             var settings = Settings(configuration);
-            return new DagEngine(
-                sp.GetRequiredService<DagRegistry>(),
-                sp.GetRequiredService<OrchestratorStore>(),
-                settings with { OnlyOwnRuns = false },
-                sp,
-                sp.GetRequiredService<TimeProvider>(),
-                new DagParamResolver(configuration),
-                sp.GetRequiredService<ILoggerFactory>());
+            try
+            {
+                return new DagEngine(
+                    sp.GetRequiredService<DagRegistry>(),
+                    sp.GetRequiredService<OrchestratorStore>(),
+                    settings with { OnlyOwnRuns = false },
+                    sp,
+                    sp.GetRequiredService<TimeProvider>(),
+                    new DagParamResolver(configuration),
+                    sp.GetRequiredService<ILoggerFactory>());
+            }
+            catch (InvalidDagParamException e)
+            {
+                throw new StartupException(e.Message);
+            }
         });
         if (options.Runs(ProcessRoles.Scheduler))
         {

@@ -100,6 +100,10 @@ public sealed class DagEndpoints : IEndpointModule
                 {
                     return UnknownParams(e);
                 }
+                catch (InvalidDagParamException e)
+                {
+                    return InvalidParam(e);
+                }
             })
             .RequireScope(Scopes.Admin).AddEndpointFilter(ActiveSchedulerOnly).WithName("TriggerDag").WithSummary("Start (or re-run) the run of one day");
 
@@ -138,6 +142,10 @@ public sealed class DagEndpoints : IEndpointModule
                 catch (UnknownDagParamException e)
                 {
                     return UnknownParams(e);
+                }
+                catch (InvalidDagParamException e)
+                {
+                    return InvalidParam(e);
                 }
                 catch (ArgumentException e)
                 {
@@ -304,6 +312,9 @@ public sealed class DagEndpoints : IEndpointModule
         error = ApiErrors.Problem(400, "invalid reprocess", $"'reprocess' must be {BackfillReprocessNames.Choices}, got {value.GetRawText()}", [ApiErrors.Field("reprocess", $"expected {BackfillReprocessNames.Choices}")]);
         return false;
     }
+
+    private static IResult InvalidParam(InvalidDagParamException e) =>
+        ApiErrors.Problem(400, "invalid params", e.Message, [ApiErrors.Field($"params.{e.Param}", "out of range or not of its type")]);
 
     private static IResult UnknownParams(UnknownDagParamException e) =>
         ApiErrors.Problem(400, "unknown params", e.Message, [.. e.Unknown.Select(name => ApiErrors.Field($"params.{name}", "the DAG has no such parameter"))]);

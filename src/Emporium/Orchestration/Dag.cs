@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Emporium.Configuration;
 
 namespace Emporium.Orchestration;
 
@@ -15,6 +16,7 @@ public sealed partial class Dag
 {
     private readonly List<DagTask> tasks = [];
     private readonly Dictionary<string, string?> parameters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (Type Type, SettingRangeAttribute Range)> ranges = new(StringComparer.OrdinalIgnoreCase);
 
     private Dag(string name)
     {
@@ -96,9 +98,19 @@ public sealed partial class Dag
         return this;
     }
 
-    /// <summary>Declare a parameter with its default. Tasks read it with <see cref="TaskContext.Param(string)"/>.</summary>
-    public Dag Param(string key, object? defaultValue)
+    /// <summary>The parameters declared with a range, with the type of their default: a run or setting giving one a value
+    /// outside it is refused (<see cref="DagParamValue.Check"/>).</summary>
+    public IReadOnlyDictionary<string, (Type Type, SettingRangeAttribute Range)> ParamRanges => ranges;
+
+    /// <summary>Declare a parameter with its default. Tasks read it with <see cref="TaskContext.Param(string)"/>. With a
+    /// <paramref name="range"/> (of the default's type), values outside it are refused when a run is triggered and
+    /// when settings give them at start-up.</summary>
+    public Dag Param(string key, object? defaultValue, SettingRangeAttribute? range = null)
     {
+        if (range is not null)
+        {
+            ranges[key] = (defaultValue?.GetType() ?? throw new DagDefinitionException(Name, $"parameter '{key}' has a range but no default to give its type"), range);
+        }
         parameters[key] = defaultValue switch
         {
             null => null,

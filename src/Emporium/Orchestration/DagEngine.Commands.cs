@@ -14,6 +14,7 @@ public sealed partial class DagEngine
     {
         var definition = Registry.Get(dag);
         UnknownDagParamException.ThrowIfAny(definition, runParams);
+        CheckParams(definition, runParams);
         DagRunInfo run;
         lock (gate)
         {
@@ -34,6 +35,7 @@ public sealed partial class DagEngine
         }
         var definition = Registry.Get(dag);
         UnknownDagParamException.ThrowIfAny(definition, runParams);
+        CheckParams(definition, runParams);
         var created = new List<DagRunInfo>();
         var skipped = new List<BackfillSkip>();
         lock (gate)
@@ -161,4 +163,9 @@ public sealed partial class DagEngine
             }
         }
     }
+
+    /// <summary>Refuses a run given a parameter out of range before it is stored, so the caller hears it instead of the
+    /// run failing later (the settings' values were checked when the engine was made).</summary>
+    private static void CheckParams(Dag definition, IReadOnlyDictionary<string, string?>? runParams) =>
+        DagParamValue.Check(definition, runParams ?? new Dictionary<string, string?>(), "given to the run");
 }

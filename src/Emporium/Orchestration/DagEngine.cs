@@ -46,6 +46,11 @@ public sealed partial class DagEngine : IAsyncDisposable
         Services = services ?? EmptyServices.Instance;
         Time = time ?? TimeProvider.System;
         this.parameters = parameters ?? DagParamResolver.Empty;
+        foreach (var dag in registry.Dags)
+        {
+            // Settings are read once, so a value out of range is refused now rather than by the first run.
+            DagParamValue.Check(dag, this.parameters.Resolve(dag, null), $"settings Dags:{dag.Name}");
+        }
         this.loggers = loggers ?? NullLoggerFactory.Instance;
         log = this.loggers.CreateLogger("Emporium.Orchestration");
         slots = new SemaphoreSlim(Math.Max(1, Options.Parallelism));

@@ -84,28 +84,8 @@ public sealed class TaskContext
         {
             return fallback;
         }
-        var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-        try
-        {
-            return target == typeof(TimeSpan)
-                ? (T)(object)ParseDuration(value)
-                : target == typeof(DateOnly)
-                    ? (T)(object)DateOnly.Parse(value, CultureInfo.InvariantCulture)
-                    : (T)Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
-        {
-            var form = target == typeof(TimeSpan) ? " (hh:mm:ss, e.g. 00:00:30; a bare number would be read as days)" : "";
-            throw new DagParameterException($"DAG '{DagName}': parameter '{key}'='{value}' is not a valid {target.Name}{form}", ex);
-        }
+        return (T)DagParamValue.Parse(DagName, key, value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
     }
-
-    /// <summary>A duration as <c>[d.]hh:mm[:ss]</c>. <see cref="TimeSpan.Parse(string, IFormatProvider)"/> also takes a
-    /// bare number, as days: <c>webhook_retry_delay=30</c>, meant as seconds, would wait a month.</summary>
-    private static TimeSpan ParseDuration(string value) =>
-        value.Contains(':', StringComparison.Ordinal)
-            ? TimeSpan.Parse(value, CultureInfo.InvariantCulture)
-            : throw new FormatException($"'{value}' has no ':'");
 
     /// <summary>Path of this run's partition in a lake zone: <c>&lt;zone&gt;/&lt;dataset&gt;/ds=yyyy-MM-dd</c>.</summary>
     public string PartitionPath(string zone, string dataset) => $"{zone}/{dataset}/ds={DsString}";

@@ -1,3 +1,5 @@
+using System.Reflection;
+using Emporium.Configuration;
 using Emporium.Alerts;
 using Emporium.Warehouse;
 using Microsoft.Extensions.Logging;
@@ -15,12 +17,16 @@ internal static class AlertsTask
     {
         var defaults = new AlertOptions();
         return dag
-            .Param("price_change_pct", defaults.PriceChangePercent)
-            .Param("demand_jump_factor", defaults.DemandJumpFactor)
+            .Param("price_change_pct", defaults.PriceChangePercent, Range(nameof(AlertOptions.PriceChangePercent)))
+            .Param("demand_jump_factor", defaults.DemandJumpFactor, Range(nameof(AlertOptions.DemandJumpFactor)))
             .Param("webhooks", null)
-            .Param("webhook_retries", defaults.DeliveryRetries)
-            .Param("webhook_retry_delay", defaults.DeliveryRetryDelay);
+            .Param("webhook_retries", defaults.DeliveryRetries, Range(nameof(AlertOptions.DeliveryRetries)))
+            .Param("webhook_retry_delay", defaults.DeliveryRetryDelay, Range(nameof(AlertOptions.DeliveryRetryDelay)));
     }
+
+    /// <summary>The range an alert option declares, so a DAG parameter feeding it takes what the setting takes.</summary>
+    private static SettingRangeAttribute Range(string option) =>
+        typeof(AlertOptions).GetProperty(option)!.GetCustomAttribute<SettingRangeAttribute>()!;
 
     public static AlertOptions Options(TaskContext ctx)
     {

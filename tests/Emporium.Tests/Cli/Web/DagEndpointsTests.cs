@@ -124,6 +124,15 @@ public class DagEndpointsTests
             Assert.Contains("it takes: dir, rows", text);
         }
         Assert.Empty(Engine(host).Store.Runs(ProbeDag.Name));
+        // A parameter out of its range (alert DAGs declare theirs) is refused by name, with what it takes.
+        foreach (var path in new[] { "/api/v1/dags/products_snapshot/runs", "/api/v1/dags/products_snapshot/backfill" })
+        {
+            (status, text) = await Post(path, "{\"date\":\"2024-01-01\",\"from\":\"2024-01-01\",\"to\":\"2024-01-02\",\"params\":{\"webhook_retries\":-1}}");
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains("\"field\":\"params.webhook_retries\"", text);
+            Assert.Contains("expected a whole number of at least 0", text);
+        }
+        Assert.Empty(Engine(host).Store.Runs("products_snapshot"));
     }
 
     [Fact]
