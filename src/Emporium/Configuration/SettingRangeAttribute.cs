@@ -51,6 +51,12 @@ public sealed class SettingRangeAttribute(string minimum) : Attribute
         };
     }
 
+    /// <summary>The range <typeparamref name="TOptions"/> declares on <paramref name="property"/>, for a value given
+    /// elsewhere (a DAG parameter) that feeds that setting and so takes what it takes.</summary>
+    public static SettingRangeAttribute Of<TOptions>(string property) =>
+        typeof(TOptions).GetProperty(property)?.GetCustomAttribute<SettingRangeAttribute>()
+        ?? throw new InvalidOperationException($"{typeof(TOptions).Name}.{property} declares no range");
+
     /// <summary>Checks every ranged property of <paramref name="options"/> (for a library user who builds options in
     /// code, where no settings check ran).</summary>
     /// <param name="options">The options record.</param>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Emporium.Configuration;
 using Emporium.Alerts;
 using Emporium.Warehouse;
@@ -24,9 +23,7 @@ internal static class AlertsTask
             .Param("webhook_retry_delay", defaults.DeliveryRetryDelay, Range(nameof(AlertOptions.DeliveryRetryDelay)));
     }
 
-    /// <summary>The range an alert option declares, so a DAG parameter feeding it takes what the setting takes.</summary>
-    private static SettingRangeAttribute Range(string option) =>
-        typeof(AlertOptions).GetProperty(option)!.GetCustomAttribute<SettingRangeAttribute>()!;
+    private static SettingRangeAttribute Range(string option) => SettingRangeAttribute.Of<AlertOptions>(option);
 
     public static AlertOptions Options(TaskContext ctx)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Emporium.Alerts;
 using Emporium.Batch.Loading;
+using Emporium.Configuration;
 using Emporium.Lake;
 using Emporium.Marts;
 using Emporium.Sources;
@@ -31,9 +32,9 @@ public sealed class SellerCatalogDag : IDagDefinition
         .Param("query", " ")
         .Param("country", "US")
         .Param("product_condition", "NEW")
-        .Param("max_pages", new SellerCatalogOptions().MaxPages)
-        .Param("requests_per_second", new SellerCatalogOptions().RequestsPerSecond)
-        .Param("max_retry_after", new SellerCatalogOptions().MaxRetryAfter)
+        .Param("max_pages", new SellerCatalogOptions().MaxPages, SettingRangeAttribute.Of<SellerCatalogOptions>(nameof(SellerCatalogOptions.MaxPages)))
+        .Param("requests_per_second", new SellerCatalogOptions().RequestsPerSecond, SettingRangeAttribute.Of<SellerCatalogOptions>(nameof(SellerCatalogOptions.RequestsPerSecond)))
+        .Param("max_retry_after", new SellerCatalogOptions().MaxRetryAfter, SettingRangeAttribute.Of<SellerCatalogOptions>(nameof(SellerCatalogOptions.MaxRetryAfter)))
         .Param("supplier_file", null))
         .Task("extract", Extract, t => t.Retries(2, TimeSpan.FromMinutes(1)).ExponentialBackoff())
         .Task("clean", Clean, t => t.DependsOn("extract"))
@@ -54,21 +55,14 @@ public sealed class SellerCatalogDag : IDagDefinition
         {
             throw Invalid(ctx, $"parameter 'api_url': '{url}' is not an http:// or https:// URL");
         }
+        // max_pages, requests_per_second and max_retry_after declare their ranges, checked when the run was triggered.
         var maxPages = ctx.Param("max_pages", 50);
-        if (maxPages < 1)
-        {
-            throw Invalid(ctx, $"parameter 'max_pages' must be at least 1, not {maxPages}");
-        }
         var rate = ctx.Param("requests_per_second", 5d);
-        if (!(rate >= 0) || double.IsInfinity(rate))
+        if (double.IsInfinity(rate))
         {
-            throw Invalid(ctx, $"parameter 'requests_per_second' must be 0 (no pacing) or more, not {rate.ToString(CultureInfo.InvariantCulture)}");
+            throw Invalid(ctx, "parameter 'requests_per_second' must be a finite number (0 for no pacing)");
         }
         var maxRetryAfter = ctx.Param("max_retry_after", new SellerCatalogOptions().MaxRetryAfter);
-        if (maxRetryAfter < TimeSpan.Zero)
-        {
-            throw Invalid(ctx, $"parameter 'max_retry_after' must be 0 (never wait for Retry-After) or more, not {maxRetryAfter}");
-        }
         return new()
         {
             BaseUrl = baseUrl,

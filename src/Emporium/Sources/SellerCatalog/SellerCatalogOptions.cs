@@ -1,3 +1,5 @@
+using Emporium.Configuration;
+
 namespace Emporium.Sources.SellerCatalog;
 
 /// <summary>Settings of the seller catalog API (RapidAPI "Real-Time Amazon Data" <c>/search</c> shape, seed 002).
@@ -26,9 +28,11 @@ public sealed record SellerCatalogOptions
     public string ProductCondition { get; init; } = "NEW";
 
     /// <summary>Stop after this many pages even if they still hold products (the seed's loop never ended). Default 50.</summary>
+    [SettingRange("1")]
     public int MaxPages { get; init; } = 50;
 
     /// <summary>Most requests per second sent to the API (RapidAPI plans are rate limited). Default 5.</summary>
+    [SettingRange("0")]
     public double RequestsPerSecond { get; init; } = 5;
 
     /// <summary>Retries of one page after a 429, a 5xx or a network error. Default 5.</summary>
@@ -39,6 +43,7 @@ public sealed record SellerCatalogOptions
 
     /// <summary>Longest Retry-After waited for (a 429 or 503 asking for one or two minutes is common). A server asking
     /// for more fails the page at once, naming the wait, and the DAG task's own retries take over. Default 5 min.</summary>
+    [SettingRange("00:00:00")]
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Limit of one HTTP attempt. Default 30 s.</summary>

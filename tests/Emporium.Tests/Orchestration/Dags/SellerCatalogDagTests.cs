@@ -151,10 +151,21 @@ public sealed class SellerCatalogDagTests
     }
 
     [Theory]
-    [InlineData("max_pages", "0", "parameter 'max_pages' must be at least 1, not 0")]
-    [InlineData("requests_per_second", "-2", "parameter 'requests_per_second' must be 0 (no pacing) or more, not -2")]
+    [InlineData("max_pages", "0", "DAG 'seller_catalog': parameter 'max_pages' is '0' (given to the run): expected a whole number of at least 1")]
+    [InlineData("requests_per_second", "-2", "DAG 'seller_catalog': parameter 'requests_per_second' is '-2' (given to the run): expected a number of at least 0")]
+    [InlineData("max_retry_after", "-00:00:01", "DAG 'seller_catalog': parameter 'max_retry_after' is '-00:00:01' (given to the run): expected a duration of zero or more, like 00:00:30")]
+    public async Task A_client_setting_out_of_range_is_refused_before_the_run_exists(string name, string value, string message)
+    {
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var e = Assert.Throws<InvalidDagParamException>(() => harness.Engine.Trigger("seller_catalog", Day1.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            new Dictionary<string, string?>(Parameters(new Uri("http://127.0.0.1:9/"), null)) { [name] = value }));
+        Assert.Equal(message, e.Message);
+        Assert.Empty(harness.Store.Runs("seller_catalog"));
+    }
+
+    [Theory]
     [InlineData("api_url", "api.example.com", "parameter 'api_url': 'api.example.com' is not an http:// or https:// URL")]
-    [InlineData("max_retry_after", "-00:00:01", "parameter 'max_retry_after' must be 0 (never wait for Retry-After) or more, not -00:00:01")]
+    [InlineData("requests_per_second", "Infinity", "parameter 'requests_per_second' must be a finite number (0 for no pacing)")]
     public async Task A_bad_client_setting_fails_the_extract_at_once_naming_the_parameter(string name, string value, string message)
     {
         await using var api = await SellerCatalogStub.StartAsync(failures: false);
