@@ -29,6 +29,8 @@ public sealed partial class TimestampFormatTests
         using var run = await host.Client.PostAsync("/api/v1/dags/retail_lake/runs", TestHost.Json("{\"date\":\"2024-01-01\"}"));
         Assert.Equal(HttpStatusCode.Created, run.StatusCode);
         await WaitForAsync(host, "/api/v1/datasets/categories", d => d.GetProperty("freshness").GetProperty("lastLoadedAt").ValueKind == JsonValueKind.String);
+        // The rejected record reaches dead_letters through its own topic, on the processor's time, not the load's.
+        await WaitForAsync(host, "/api/v1/deadletters", d => d.GetProperty("deadletters").GetArrayLength() > 0);
 
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in new[]

@@ -76,6 +76,7 @@ public sealed partial class PostgresSchedulerLeaseTests(PostgresServer server)
         // The server process of the holder's session is suspended, as one starved of CPU would be: a close it has not
         // yet acted on leaves the lock held, while an unlock is only confirmed once it is done.
         Signal(holder, Sigstop);
+        var stopped = true;
         try
         {
             var disposing = first.DisposeAsync().AsTask();
@@ -84,12 +85,17 @@ public sealed partial class PostgresSchedulerLeaseTests(PostgresServer server)
                 Assert.True(await second.TryAcquireAsync(CancellationToken.None), "disposal returned while the server still held the lock");
                 return;
             }
+            // Once continued, the server process ends the closed session and exits: it cannot be signalled again.
             Signal(holder, Sigcont);
+            stopped = false;
             await disposing.WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
-            Signal(holder, Sigcont);
+            if (stopped)
+            {
+                Signal(holder, Sigcont);
+            }
         }
         Assert.True(await second.TryAcquireAsync(CancellationToken.None), "disposal returned while the server still held the lock");
     }
