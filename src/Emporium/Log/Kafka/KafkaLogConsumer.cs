@@ -132,7 +132,7 @@ internal sealed class KafkaLogConsumer : ILogConsumer
             _disposed = true;
             // Close leaves the group at once, so the other members take over the partitions without waiting for
             // the session timeout.
-            await Task.Run(() =>
+            var closing = Task.Run(() =>
             {
                 try
                 {
@@ -143,7 +143,15 @@ internal sealed class KafkaLogConsumer : ILogConsumer
                     _log.Logger.LogWarning("kafka consumer of group {Group} did not leave cleanly: {Reason}", Group, e.Error.Reason);
                 }
                 _consumer.Dispose();
-            }).ConfigureAwait(false);
+            });
+            var timeout = _log.Options.CloseTimeout;
+            if (await Task.WhenAny(closing, Task.Delay(timeout, _log.Time)).ConfigureAwait(false) != closing)
+            {
+                // Disposing the handle while Close still runs on it would crash in native code: it is left to the
+                // process's exit, and the group drops this member after its session timeout.
+                _log.Logger.LogWarning("kafka consumer of group {Group} did not close within {Timeout}; abandoned (the group drops it after the session timeout)",
+                    Group, timeout);
+            }
         }
         finally
         {

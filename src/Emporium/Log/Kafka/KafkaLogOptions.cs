@@ -37,6 +37,11 @@ public sealed record KafkaLogOptions
     /// the broker's <c>message.max.bytes</c> (1 MiB by default). Default 1 000 000 bytes.</summary>
     public int MaxRecordBytes { get; init; } = 1_000_000;
 
+    /// <summary>How long closing a consumer may take before it is abandoned: librdkafka's close can block for good in
+    /// its rebalance callback (librdkafka issue 4041), and a stop must not hang behind it. The group then drops the
+    /// abandoned member after <see cref="SessionTimeout"/>, as if the process had died. Default 10 s.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a silent group member keeps its partitions (<c>session.timeout.ms</c>): a killed processor's
     /// partitions move to the others after at most this. Default 10 s.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
