@@ -145,6 +145,18 @@ public sealed class ProgramTests
     public async Task A_bad_backend_address_fails_without_leaving_a_data_dir_behind(string command, string variable, string value, string expected)
     {
         using var parent = new TestSupport.TempDir("bad-backend");
+        var (code, text, data) = await RunInNewDataDirAsync(parent, command, variable, value);
+
+        Assert.True(code == 2, text);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data), $"{data} was left behind: {string.Join(", ", Directory.Exists(data) ? Directory.GetFileSystemEntries(data) : [])}");
+    }
+
+    /// <summary>Runs a command (its usual arguments) with one environment variable set (<c>{dir}</c> in it is the
+    /// data dir) against a data dir below <paramref name="parent"/> that does not exist yet.</summary>
+    private static async Task<(int Code, string Text, string Data)> RunInNewDataDirAsync(TestSupport.TempDir parent, string command, string variable, string value)
+    {
         var data = parent.Combine("data");
         var csv = parent.Combine("categories.csv");
         await File.WriteAllTextAsync(csv, "id,category_name\n1,a\n");
@@ -159,13 +171,8 @@ public sealed class ProgramTests
             "marts" => ["marts", "daily_sales"],
             _ => [command],
         };
-
         var (code, text) = await BatchCli.RunAsync(new Dictionary<string, string> { [variable] = value.Replace("{dir}", data, StringComparison.Ordinal) }, [.. args, "--data", data]);
-
-        Assert.True(code == 2, text);
-        Assert.Contains(expected, text, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(data), $"{data} was left behind: {string.Join(", ", Directory.Exists(data) ? Directory.GetFileSystemEntries(data) : [])}");
+        return (code, text, data);
     }
 
     [Fact]
@@ -189,12 +196,7 @@ public sealed class ProgramTests
     public async Task A_setting_out_of_range_exits_2_before_the_data_dir_is_created(string command, string variable, string value, string expected)
     {
         using var parent = new TestSupport.TempDir("range-settings");
-        var data = parent.Combine("data");
-        var csv = parent.Combine("categories.csv");
-        await File.WriteAllTextAsync(csv, "id,category_name\n1,a\n");
-        string[] args = command == "up" ? ["up", "--port", "0"] : ["load", csv, "--dataset", "categories"];
-
-        var (code, text) = await BatchCli.RunAsync(new Dictionary<string, string> { [variable] = value }, [.. args, "--data", data]);
+        var (code, text, data) = await RunInNewDataDirAsync(parent, command, variable, value);
 
         Assert.True(code == 2, text);
         Assert.Contains($"emporium: cannot read the settings: {expected}", text, StringComparison.Ordinal);

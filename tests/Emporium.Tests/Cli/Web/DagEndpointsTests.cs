@@ -162,34 +162,38 @@ public class DagEndpointsTests
         Assert.Equal(2, Engine(host).Store.GetRun(Day)!.Attempt);
     }
 
+    private const string ReadKey = "emp_read-only";
+    private const string AdminKey = "emp_admin";
+
+    /// <summary>A host that needs keys: <see cref="ReadKey"/> may read, <see cref="AdminKey"/> may trigger.</summary>
+    private static Task<TestHost> StartWithKeysAsync() => TestHost.StartAsync(configure: o => o with
+    {
+        Auth = new AuthOptions
+        {
+            Keys =
+            [
+                new ApiKeyEntry { Name = "analyst", Hash = ApiKeyHash.Of(ReadKey), Scopes = [Scopes.Read] },
+                new ApiKeyEntry { Name = "ops", Hash = ApiKeyHash.Of(AdminKey), Scopes = [Scopes.Admin] },
+            ],
+        },
+    });
+
     [Fact]
     public async Task Triggering_needs_the_admin_scope_when_keys_are_configured()
     {
-        const string readKey = "emp_read-only";
-        const string adminKey = "emp_admin";
-        await using var host = await TestHost.StartAsync(configure: o => o with
-        {
-            Auth = new AuthOptions
-            {
-                Keys =
-                [
-                    new ApiKeyEntry { Name = "analyst", Hash = ApiKeyHash.Of(readKey), Scopes = [Scopes.Read] },
-                    new ApiKeyEntry { Name = "ops", Hash = ApiKeyHash.Of(adminKey), Scopes = [Scopes.Admin] },
-                ],
-            },
-        });
+        await using var host = await StartWithKeysAsync();
         HttpRequestMessage Trigger(string key) => new(HttpMethod.Post, $"/api/v1/dags/{ProbeDag.Name}/runs")
         {
             Content = TestHost.Json("{\"date\":\"2024-01-01\"}"),
             Headers = { Authorization = new("Bearer", key) },
         };
-        using var asReader = await host.Client.SendAsync(Trigger(readKey));
+        using var asReader = await host.Client.SendAsync(Trigger(ReadKey));
         Assert.Equal(HttpStatusCode.Forbidden, asReader.StatusCode);
-        using var listAsReader = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/dags") { Headers = { Authorization = new("Bearer", readKey) } });
+        using var listAsReader = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/dags") { Headers = { Authorization = new("Bearer", ReadKey) } });
         Assert.Equal(HttpStatusCode.OK, listAsReader.StatusCode);
         Assert.Null(Engine(host).Store.GetRun(Day));
 
-        using var asAdmin = await host.Client.SendAsync(Trigger(adminKey));
+        using var asAdmin = await host.Client.SendAsync(Trigger(AdminKey));
         Assert.Equal(HttpStatusCode.Created, asAdmin.StatusCode);
     }
 
@@ -198,25 +202,13 @@ public class DagEndpointsTests
     [Fact]
     public async Task A_password_in_a_run_parameter_is_masked_for_readers_but_the_run_uses_it()
     {
-        const string readKey = "emp_read-only";
-        const string adminKey = "emp_admin";
-        await using var host = await TestHost.StartAsync(configure: o => o with
-        {
-            Auth = new AuthOptions
-            {
-                Keys =
-                [
-                    new ApiKeyEntry { Name = "analyst", Hash = ApiKeyHash.Of(readKey), Scopes = [Scopes.Read] },
-                    new ApiKeyEntry { Name = "ops", Hash = ApiKeyHash.Of(adminKey), Scopes = [Scopes.Admin] },
-                ],
-            },
-        });
+        await using var host = await StartWithKeysAsync();
         var connection = $"Host=127.0.0.1;Port={FreePort.Next()};Username=app;Password=hunter2;Database=shop;Timeout=2";
         var body = JsonSerializer.Serialize(new { date = "2024-01-01", @params = new { pg_connection = connection, pg_query = "select 1 where 'x' = 'x'" } });
         using var created = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/dags/user_behaviour/runs")
         {
             Content = TestHost.Json(body),
-            Headers = { Authorization = new("Bearer", adminKey) },
+            Headers = { Authorization = new("Bearer", AdminKey) },
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var createdText = await created.Content.ReadAsStringAsync();
@@ -230,7 +222,7 @@ public class DagEndpointsTests
 
         async Task<string> Read(string path)
         {
-            using var response = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Authorization = new("Bearer", readKey) } });
+            using var response = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Authorization = new("Bearer", ReadKey) } });
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return await response.Content.ReadAsStringAsync();
         }
