@@ -4,8 +4,9 @@ namespace Emporium.Warehouse.Postgres;
 
 /// <summary>Lexical checks on a user's SQL before it reaches PostgreSQL. PostgreSQL has no parse-tree export to the
 /// client, so the guard tokenizes (skipping comments, string, escape and dollar-quoted literals, unquoting quoted
-/// identifiers) and refuses: more than one statement, anything not starting with SELECT/WITH/VALUES/(, and calls of
-/// functions that read files or settings, change the session, run SQL from strings, or take session locks. It is
+/// identifiers) and refuses: more than one statement, anything not starting with SELECT/WITH/VALUES/(, Unicode-escaped
+/// identifiers (which would hide a name from these checks), and calls of functions that read files or settings,
+/// change the session, run SQL from strings (query_to_xml, ts_stat, ts_rewrite…), or take session locks. It is
 /// the second line: the query also runs in a READ ONLY transaction under a role without superuser or file
 /// privileges, with a statement timeout.</summary>
 internal static class PostgresQueryGuard
@@ -21,7 +22,7 @@ internal static class PostgresQueryGuard
         // SQL from strings and other databases.
         "query_to_xml", "query_to_xml_and_xmlschema", "query_to_xmlschema", "cursor_to_xml", "cursor_to_xmlschema",
         "table_to_xml", "table_to_xml_and_xmlschema", "schema_to_xml", "database_to_xml", "dblink", "dblink_exec",
-        "dblink_connect", "dblink_send_query",
+        "dblink_connect", "dblink_send_query", "ts_stat", "ts_rewrite",
         // Other sessions, the server, and locks that outlive the query on a pooled connection.
         "pg_terminate_backend", "pg_cancel_backend", "pg_promote", "pg_switch_wal", "pg_create_restore_point",
         "pg_backup_start", "pg_backup_stop", "pg_start_backup", "pg_stop_backup", "pg_notify",
@@ -149,6 +150,12 @@ internal static class PostgresQueryGuard
                 var name = new StringBuilder();
                 while (true)
                 {
+                    if (sql[i] is 'u' or 'U' && At(sql, i + 1, '&') && At(sql, i + 2, '"'))
+                    {
+                        // PostgreSQL reads U&"set\005fconfig" (escape character of the query's choosing) as set_config,
+                        // also after a schema's dot; refused rather than decoded, as no name needs spelling that way.
+                        throw new FormatException("Unicode-escaped identifiers (U&\"…\") are not allowed; write the name itself");
+                    }
                     if (i < sql.Length && sql[i] == '"')
                     {
                         i++;

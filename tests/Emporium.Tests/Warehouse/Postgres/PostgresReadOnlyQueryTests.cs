@@ -71,6 +71,7 @@ public sealed class PostgresReadOnlyQueryTests(PostgresServer server) : ReadOnly
 
     [Theory]
     [InlineData("select $$pg_read_file$$ as y;")]
+    [InlineData("SELECT U&'d\\0061t\\+000061' AS unicode_escaped_text, 6 & 3 AS bits")]
     public async Task Postgres_reads_are_allowed(string sql) => Assert.NotEmpty((await Query(sql)).Columns);
 
     [Theory]
@@ -86,6 +87,24 @@ public sealed class PostgresReadOnlyQueryTests(PostgresServer server) : ReadOnly
     [InlineData("SELECT pg_advisory_lock(1)")]
     [InlineData("SELECT pg_terminate_backend(1)")]
     public Task Postgres_server_file_setting_and_session_functions_are_refused(string sql) => AssertRefused(sql);
+
+    /// <summary>The test cluster's user is a superuser, so a query that leaves the reader role (set_config('role', …),
+    /// which PostgreSQL lets any role of the session's user take) and then runs SQL given as text reads the server's
+    /// files. The checks read names as the server does: a Unicode-escaped identifier (<c>U&amp;"set\005fconfig"</c>) is
+    /// set_config, and ts_stat/ts_rewrite run the SQL text they are given, which no check sees.</summary>
+    [Theory]
+    [InlineData("SELECT U&\"set\\005fconfig\"('role', session_user::text, true) AS r, U&\"query\\005fto\\005fxml\"('SELECT pg_read_file(''/etc/hostname'') AS f', true, false, '') AS x")]
+    [InlineData("SELECT u&\"set!005fconfig\" UESCAPE '!' ('role', session_user::text, true) AS r, U&\"query\\005fto\\005fxml\"('SELECT pg_read_file(''/etc/hostname'') AS f', true, false, '') AS x")]
+    [InlineData("SELECT pg_catalog.U&\"set\\005fconfig\"('role', session_user::text, true) AS r, U&\"query\\005fto\\005fxml\"('SELECT pg_read_file(''/etc/hostname'') AS f', true, false, '') AS x")]
+    [InlineData("SELECT * FROM ts_stat('SELECT to_tsvector(set_config(''role'', session_user::text, true)) UNION ALL SELECT to_tsvector(x::text) FROM query_to_xml(''SELECT pg_read_file(''''/etc/hostname'''') AS f'', true, false, '''') x')")]
+    [InlineData("SELECT ts_rewrite('a'::tsquery, 'SELECT ''a''::tsquery, to_tsquery(quote_literal(set_config(''role'', session_user::text, true)))')")]
+    public async Task Server_files_stay_out_of_reach_of_escaped_names_and_sql_in_strings(string sql)
+    {
+        var hostname = (await File.ReadAllTextAsync("/etc/hostname")).Trim();
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query(sql));
+        Assert.True(e.Refused, e.Message);
+        Assert.DoesNotContain(hostname, e.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task The_reader_role_itself_cannot_read_server_files_even_past_the_statement_checks()
