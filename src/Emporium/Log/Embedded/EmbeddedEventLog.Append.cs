@@ -81,11 +81,12 @@ public sealed partial class EmbeddedEventLog
         {
             await Task.WhenAll(pending.Select(x => x.Request.Completion.Task)).WaitAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && pending.Any(p => p.Request.Completion.Task.IsCompletedSuccessfully))
+        catch (Exception e) when (!ct.IsCancellationRequested && pending.Any(p => DurableOf(p.Request, p.Indexes).Any()))
         {
-            // Each partition commits on its own: the shares that did are durable and will be read, so say which.
+            // Each partition commits on its own: the shares that did are durable and will be read, so say which (a
+            // share a failed write cut across names its own durable messages).
             var failed = pending.First(p => p.Request.Completion.Task.IsFaulted).Request.Completion.Task.Exception!.InnerException ?? e;
-            var durable = pending.Where(p => p.Request.Completion.Task.IsCompletedSuccessfully).SelectMany(p => p.Indexes).Order().ToList();
+            var durable = pending.SelectMany(p => DurableOf(p.Request, p.Indexes)).Order().ToList();
             throw new PartialAppendException(
                 $"{durable.Count} of {messages.Count} message(s) for topic '{topic}' were appended before a partition failed: {failed.Message}", durable, failed);
         }
@@ -100,6 +101,15 @@ public sealed partial class EmbeddedEventLog
 
         return positions;
     }
+
+    /// <summary>The call's indexes of a share's messages that are in the log: all of a committed share, the named ones
+    /// of a share that failed part way.</summary>
+    private static IEnumerable<int> DurableOf(AppendRequest request, List<int> indexes) => request.Completion.Task switch
+    {
+        { IsCompletedSuccessfully: true } => indexes,
+        { Exception.InnerException: PartialAppendException partial } => partial.Durable.Select(i => indexes[i]),
+        _ => [],
+    };
 
     private async ValueTask<EmbeddedTopic> CreateOnAppendAsync(string topic, CancellationToken ct)
     {

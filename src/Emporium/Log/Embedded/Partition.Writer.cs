@@ -22,13 +22,12 @@ internal sealed partial class Partition
     /// batch written, the partition refusing appends until the log is reopened).</summary>
     internal Func<Exception?>? CommitFault { get; set; }
 
+    /// <summary>Test seam: an exception returned here fails the growth of the active segment's file that follows a
+    /// write of records, as a full disk does: the records reached the file, the append fails.</summary>
+    internal Func<Exception?>? GrowFault { get; set; }
+
     public void Enqueue(AppendRequest request)
     {
-        if (_fault is { } fault)
-        {
-            throw new IOException($"Partition {Id} stopped accepting appends after a write failure; reopen the log.", fault);
-        }
-
         if (!_queue.TryEnqueue(request))
         {
             throw new ObjectDisposedException(nameof(EmbeddedEventLog), $"The log is closed; partition {Id} accepts no more appends.");
@@ -61,19 +60,21 @@ internal sealed partial class Partition
             {
                 batch.Clear();
                 Gather(batch);
-                if (_fault is not null)
+                if (_fault is { } fault && !TryDiscardUnsynced())
                 {
-                    Fail(batch, _fault);
+                    Fail(batch, new IOException($"Partition {Id} cannot take appends since a write failed and its segment could not be cut back to its last fsync'd record.", fault));
                     continue;
                 }
 
+                var firstOffsets = new long[batch.Count];
+                var durable = 0;
                 try
                 {
                     if (CommitFault?.Invoke() is { } injected)
                     {
                         throw injected;
                     }
-                    var firstOffsets = Commit(batch);
+                    Commit(batch, firstOffsets, ref durable);
                     for (var i = 0; i < batch.Count; i++)
                     {
                         batch[i].Completion.TrySetResult(firstOffsets[i]);
@@ -81,16 +82,69 @@ internal sealed partial class Partition
                 }
                 catch (Exception ex)
                 {
-                    // After a failed write or fsync the file's durable state is unknown (the kernel may have dropped
-                    // dirty pages), so the partition refuses further appends until the log is reopened and rescanned.
                     _fault = ex;
-                    Fail(batch, ex);
+                    Settle(batch, firstOffsets, durable, ex);
+                    TryDiscardUnsynced();
                 }
             }
         }
         finally
         {
             _writerDone.TrySetResult();
+        }
+    }
+
+    /// <summary>Cuts the active segment back to its last fsync'd record after a failed write or fsync. The bytes past it
+    /// belong to appends that were refused, and their state is unknown (written in part on a full disk, or dropped by
+    /// the kernel after a failed fsync): left there, the scan at the next open would find whole records among them and
+    /// serve appends whose callers were told they failed. Once cut, the file is in a known state again, so the
+    /// partition goes on with the next append (a full disk that has room again needs no restart). When the cut fails
+    /// too, the partition refuses appends and tries again before the next batch.</summary>
+    private bool TryDiscardUnsynced()
+    {
+        var segment = Segments[^1];
+        try
+        {
+            RandomAccess.SetLength(segment.Handle, segment.VisibleLength);
+            RandomAccess.FlushToDisk(segment.Handle);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        segment.DiscardUnpublished();
+        _buffered = 0;
+        _fault = null;
+        return true;
+    }
+
+    /// <summary>Completes the requests of a batch whose commit failed after its first <paramref name="durable"/>
+    /// messages were fsync'd (a segment sealed on the way): those requests succeed, one cut across is a partial
+    /// append naming its durable messages, the rest fail.</summary>
+    private static void Settle(List<AppendRequest> batch, long[] firstOffsets, int durable, Exception ex)
+    {
+        var start = 0;
+        for (var r = 0; r < batch.Count; r++)
+        {
+            var request = batch[r];
+            var count = request.Messages.Count;
+            var done = Math.Clamp(durable - start, 0, count);
+            if (done == count)
+            {
+                request.Completion.TrySetResult(firstOffsets[r]);
+            }
+            else if (done > 0)
+            {
+                request.Completion.TrySetException(new PartialAppendException(
+                    $"{done} of {count} message(s) were appended before a write failed: {ex.Message}", [.. Enumerable.Range(0, done)], ex));
+            }
+            else
+            {
+                request.Completion.TrySetException(new IOException("Append failed; the records are not acknowledged.", ex));
+            }
+
+            start += count;
         }
     }
 
@@ -123,13 +177,13 @@ internal sealed partial class Partition
         }
     }
 
-    /// <summary>Frames, writes and fsyncs a batch, rolling segments as they fill; returns each request's first offset.</summary>
-    private long[] Commit(List<AppendRequest> batch)
+    /// <summary>Frames, writes and fsyncs a batch, rolling segments as they fill; fills in each request's first offset
+    /// and keeps <paramref name="durable"/> at the number of the batch's messages fsync'd so far.</summary>
+    private void Commit(List<AppendRequest> batch, long[] firstOffsets, ref int durable)
     {
         var timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var segment = Segments[^1];
-        var firstOffsets = new long[batch.Count];
-        long records = 0;
+        var records = 0;
         for (var r = 0; r < batch.Count; r++)
         {
             firstOffsets[r] = segment.WrittenNextOffset;
@@ -141,6 +195,7 @@ internal sealed partial class Partition
                 if (segmentHasData && segment.WrittenLength + _buffered + frameBytes > _options.SegmentBytes)
                 {
                     Sync(segment);
+                    durable = records;
                     segment = Roll(segment);
                 }
                 else if (_buffered + frameBytes > WriteChunkBytes && _buffered > 0)
@@ -160,6 +215,7 @@ internal sealed partial class Partition
         }
 
         Sync(segment);
+        durable = records;
         _stats.AddCommitBatch();
         _stats.AddCommit(records);
         for (var i = 0; i < batch.Count; i++)
@@ -171,8 +227,6 @@ internal sealed partial class Partition
         {
             _buffer = new byte[64 * 1024];
         }
-
-        return firstOffsets;
     }
 
     private void EnsureBuffer(int frameBytes)
@@ -209,6 +263,11 @@ internal sealed partial class Partition
     /// segment's size: the fsync that follows commits the new size once for the many appends that overwrite them.</summary>
     private void Pad(Segment segment)
     {
+        if (GrowFault?.Invoke() is { } fault)
+        {
+            throw fault;
+        }
+
         var end = Math.Min(segment.WrittenLength + _options.PreallocateBytes, Math.Max(_options.SegmentBytes, segment.WrittenLength));
         for (var at = segment.WrittenLength; at < end;)
         {

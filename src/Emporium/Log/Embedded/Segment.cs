@@ -153,6 +153,22 @@ internal sealed class Segment : IDisposable
         Volatile.Write(ref _nextOffset, WrittenNextOffset);
     }
 
+    /// <summary>Forgets what was written after the last <see cref="Publish"/> (a write that failed): the writer goes on
+    /// from the last fsync'd record, and index entries of records that are not in the file any more go.</summary>
+    public void DiscardUnpublished()
+    {
+        WrittenLength = VisibleLength;
+        WrittenNextOffset = NextOffset;
+        WrittenMaxTimestampMs = MaxTimestampMs;
+        PaddedLength = VisibleLength;
+        lock (_indexLock)
+        {
+            var next = NextOffset;
+            _index.RemoveAll(e => e.Offset >= next);
+            _lastIndexedPosition = _index.Count > 0 ? _index[^1].Position : long.MinValue;
+        }
+    }
+
     public void Dispose() => Handle.Dispose();
 }
 
