@@ -1,7 +1,7 @@
 // Thin client for the Emporium HTTP API. Every number the dashboard shows comes from here.
 
 export interface Column { name: string; type: string }
-export interface Table { name?: string; columns: Column[]; rows: unknown[][]; truncated?: boolean }
+export interface Table { name?: string; columns: Column[]; rows: unknown[][]; truncated?: boolean; truncatedBy?: 'maxRows' | 'maxResultBytes' | null }
 
 /** An API answer that was not 2xx, carrying the server's own message. */
 export class ApiError extends Error {

@@ -5,7 +5,7 @@ using Emporium.Warehouse;
 
 namespace Emporium.Cli.Web;
 
-/// <summary>The tabular answer shape shared by marts and queries: <c>{"name"?,"columns":[{"name","type"}],"rows":[[...]],"truncated"}</c>.
+/// <summary>The tabular answer shape shared by marts and queries: <c>{"name"?,"columns":[{"name","type"}],"rows":[[...]],"truncated","truncatedBy"}</c>.
 /// Warehouse values may be 128-bit integers or non-finite doubles, which plain JSON options refuse.</summary>
 public static class ResultJson
 {
@@ -21,6 +21,7 @@ public static class ResultJson
         body["columns"] = result.Columns.Select(c => new { name = c.Name, type = c.Type }).ToList();
         body["rows"] = result.Rows;
         body["truncated"] = result.Truncated;
+        body["truncatedBy"] = result.TruncatedBy;
         return Results.Json(body, Options);
     }
 

@@ -11,7 +11,10 @@ namespace Emporium.Warehouse;
 /// warehouses can never disagree on column naming, truncation or value mapping.</summary>
 internal static class QueryResultReader
 {
-    public static async ValueTask<QueryResult> ReadAsync(DbDataReader reader, EngineValues engine, int maxRows, bool async, CancellationToken ct)
+    /// <param name="maxBytes">Budget for the rows as the API writes them (JSON, estimated from each value's size, on
+    /// the high side): reading stops before the row that would pass it, so a query asking for a million wide rows holds
+    /// at most this much in the process instead of all of them. The first row is kept whatever its size.</param>
+    public static async ValueTask<QueryResult> ReadAsync(DbDataReader reader, EngineValues engine, int maxRows, long maxBytes, bool async, CancellationToken ct)
     {
         var columns = new QueryColumn[reader.FieldCount];
         var readers = new Func<DbDataReader, int, object>[columns.Length];
@@ -28,12 +31,13 @@ internal static class QueryResultReader
             }
         }
         var rows = new List<object?[]>();
-        var truncated = false;
+        string? truncatedBy = null;
+        long bytes = 2;
         while (async ? await reader.ReadAsync(ct).ConfigureAwait(false) : reader.Read())
         {
             if (rows.Count >= maxRows)
             {
-                truncated = true;
+                truncatedBy = QueryResult.ByRows;
                 break;
             }
             var row = new object?[columns.Length];
@@ -49,9 +53,18 @@ internal static class QueryResultReader
                     throw Unreadable(columns[i], e is TargetInvocationException { InnerException: { } inner } ? inner : e);
                 }
             }
+            if (maxBytes != long.MaxValue)
+            {
+                bytes += JsonSize.Row(row);
+                if (bytes > maxBytes && rows.Count > 0)
+                {
+                    truncatedBy = QueryResult.ByBytes;
+                    break;
+                }
+            }
             rows.Add(row);
         }
-        return new QueryResult(columns, rows, truncated);
+        return new QueryResult(columns, rows, truncatedBy is not null, truncatedBy);
     }
 
     /// <summary>A value the driver cannot hand out (a DuckDB UNION, an interval with months inside a list…) is the

@@ -46,7 +46,7 @@ export const explorer: Page = {
       try {
         const t = await query(text, mine);
         if (!latest.isCurrent(mine)) return;
-        status.textContent = `${fmt.count(t.rows.length)} row${t.rows.length === 1 ? '' : 's'} in ${fmt.number(Math.round(performance.now() - started))} ms${t.truncated ? ' (truncated by the server)' : ''}.`;
+        status.textContent = `${fmt.count(t.rows.length)} row${t.rows.length === 1 ? '' : 's'} in ${fmt.number(Math.round(performance.now() - started))} ms${truncation(t)}.`;
         showResult(result, t);
       } catch (e) {
         if (mine.aborted) return;
@@ -75,6 +75,13 @@ export const explorer: Page = {
     }
   },
 };
+
+function truncation(t: Table): string {
+  if (!t.truncated) return '';
+  return t.truncatedBy === 'maxResultBytes'
+    ? ' (truncated: the result reached the server\'s size limit; add a LIMIT, a filter or fewer columns)'
+    : ' (truncated by the server)';
+}
 
 function showResult(result: HTMLElement, t: Table): void {
   disposeCharts();

@@ -58,7 +58,8 @@ public sealed class EmporiumClient : IDisposable
         var rows = json.GetProperty("rows").EnumerateArray()
             .Select(r => r.EnumerateArray().Select(Scalar).ToArray()).ToList();
         var truncated = json.TryGetProperty("truncated", out var t) && t.ValueKind == JsonValueKind.True;
-        return new QueryResult(columns, rows, truncated);
+        var by = json.TryGetProperty("truncatedBy", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
+        return new QueryResult(columns, rows, truncated, by);
     }
 
     /// <summary>The JSON of a 2xx answer; any other is an <see cref="ApiException"/> with the server's explanation.</summary>

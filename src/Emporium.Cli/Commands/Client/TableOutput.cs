@@ -31,6 +31,7 @@ public static class TableOutput
                 body["columns"] = result.Columns.Select(c => new { name = c.Name, type = c.Type });
                 body["rows"] = result.Rows;
                 body["truncated"] = result.Truncated;
+                body["truncatedBy"] = result.TruncatedBy;
                 output.WriteLine(JsonSerializer.Serialize(body, Web.ResultJson.Options));
                 break;
             default:
@@ -69,10 +70,17 @@ public static class TableOutput
                         console.Write(record);
                     }
                 }
-                output.WriteLine($"{result.Rows.Count} row(s){(result.Truncated ? " (truncated)" : "")}");
+                output.WriteLine($"{result.Rows.Count} row(s){Truncation(result)}");
                 break;
         }
     }
+
+    private static string Truncation(QueryResult result) => result switch
+    {
+        { Truncated: false } => "",
+        { TruncatedBy: QueryResult.ByBytes } => " (truncated: the result reached the server's size limit; add a LIMIT, a filter or fewer columns)",
+        _ => " (truncated)",
+    };
 
     private static string Text(object? value) => value switch
     {

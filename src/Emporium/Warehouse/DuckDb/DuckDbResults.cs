@@ -6,7 +6,7 @@ namespace Emporium.Warehouse.DuckDb;
 /// interrupting the query when the token fires.</summary>
 internal static class DuckDbResults
 {
-    public static QueryResult Read(DuckDBCommand cmd, int maxRows, CancellationToken ct)
+    public static QueryResult Read(DuckDBCommand cmd, int maxRows, CancellationToken ct, long maxBytes = long.MaxValue)
     {
         cmd.UseStreamingMode = true;
         using var reg = ct.Register(cmd.Cancel);
@@ -15,7 +15,7 @@ internal static class DuckDbResults
             using var reader = cmd.ExecuteReader();
             // Synchronous on purpose: cancellation goes through cmd.Cancel (DuckDB's interrupt), registered above.
             // With async: false the ValueTask has already completed.
-            return QueryResultReader.ReadAsync(reader, DuckDbValues.Instance, maxRows, async: false, ct).GetAwaiter().GetResult();
+            return QueryResultReader.ReadAsync(reader, DuckDbValues.Instance, maxRows, maxBytes, async: false, ct).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -39,7 +39,7 @@ public sealed partial class DuckDbWarehouse
                 begin.CommandText = "BEGIN TRANSACTION READ ONLY";
                 begin.ExecuteNonQuery();
             }
-            return DuckDbResults.Read(cmd, limit, timeout.Token);
+            return DuckDbResults.Read(cmd, limit, timeout.Token, _options.MaxResultBytes);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

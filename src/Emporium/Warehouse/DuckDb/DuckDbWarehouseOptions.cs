@@ -12,6 +12,12 @@ public sealed record DuckDbWarehouseOptions
     /// <summary>Row cap for user queries when the caller passes no positive limit. Default 10 000.</summary>
     public int DefaultMaxRows { get; init; } = 10_000;
 
+    /// <summary>Budget of a user query's result, in bytes of the JSON the API writes for its rows (estimated per value):
+    /// reading stops at the first of this and the row cap, and the result says which cut it (<c>truncatedBy</c>). It
+    /// bounds what one query holds in the process, whatever <c>maxRows</c> asked: a million rows of products were
+    /// 353 MB of JSON and grew the server by over 1 GB. Default 64 MiB (about 140 000 rows of generated products).</summary>
+    public long MaxResultBytes { get; init; } = 64L << 20;
+
     /// <summary>DuckDB's <c>memory_limit</c> (its buffer pool: tables, sorts, joins, CSV buffers), e.g. "512MB" or
     /// "2GB"; past it DuckDB spills to a temp folder beside the database file. Default "512MB", which keeps a whole
     /// process under 1 GiB while it loads files far larger than memory; DuckDB's own default (80 % of RAM) would let

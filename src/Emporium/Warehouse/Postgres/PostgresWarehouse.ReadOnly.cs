@@ -30,7 +30,7 @@ public sealed partial class PostgresWarehouse
             {
                 CommandTimeout = ClientTimeoutSeconds(_options.QueryTimeout),
             };
-            var result = await PostgresResults.ReadAsync(cmd, limit, ct).ConfigureAwait(false);
+            var result = await PostgresResults.ReadAsync(cmd, limit, ct, _options.MaxResultBytes).ConfigureAwait(false);
             await tx.RollbackAsync(ct).ConfigureAwait(false);
             return result;
         }

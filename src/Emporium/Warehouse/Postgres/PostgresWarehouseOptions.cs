@@ -12,6 +12,12 @@ public sealed record PostgresWarehouseOptions
     /// <summary>Row cap for user queries when the caller passes no positive limit. Default 10 000.</summary>
     public int DefaultMaxRows { get; init; } = 10_000;
 
+    /// <summary>Budget of a user query's result, in bytes of the JSON the API writes for its rows (estimated per value):
+    /// reading stops at the first of this and the row cap, and the result says which cut it (<c>truncatedBy</c>). It
+    /// bounds what one query holds in the process, whatever <c>maxRows</c> asked: a million rows of products were
+    /// 353 MB of JSON and grew the server by over 1 GB. Default 64 MiB (about 140 000 rows of generated products).</summary>
+    public long MaxResultBytes { get; init; } = 64L << 20;
+
     /// <summary>Role user queries run as (<c>SET LOCAL ROLE</c>): created NOLOGIN, NOSUPERUSER, with SELECT on the
     /// warehouse tables only. When the configured user may not create or assume it, queries run as the configured
     /// user and only the statement checks apply. Default <c>emporium_reader</c>.</summary>

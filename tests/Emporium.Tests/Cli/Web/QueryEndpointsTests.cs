@@ -40,6 +40,39 @@ public sealed class QueryEndpointsTests
         using var table = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(3, table.RootElement.GetProperty("rows").GetArrayLength());
         Assert.True(table.RootElement.GetProperty("truncated").GetBoolean());
+        Assert.Equal("maxRows", table.RootElement.GetProperty("truncatedBy").GetString());
+    }
+
+    [Fact]
+    public async Task A_result_past_the_byte_budget_is_cut_there_and_says_which_limit_cut_it()
+    {
+        using var dir = new TempDir("query-api");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb"), MaxResultBytes = 50_000 });
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        var response = await host.Client.PostAsync("/api/v1/query", TestHost.Json("""{"sql":"SELECT repeat('x', 1000) FROM range(1000)","maxRows":1000000}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        using var table = JsonDocument.Parse(text);
+        Assert.InRange(table.RootElement.GetProperty("rows").GetArrayLength(), 1, 49);
+        Assert.True(text.Length <= 50_000 + 200, $"{text.Length} characters for a 50 000-byte budget");
+        Assert.True(table.RootElement.GetProperty("truncated").GetBoolean());
+        Assert.Equal("maxResultBytes", table.RootElement.GetProperty("truncatedBy").GetString());
+    }
+
+    [Fact]
+    public async Task A_whole_result_names_no_limit()
+    {
+        using var dir = new TempDir("query-api");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        var response = await host.Client.PostAsync("/api/v1/query", TestHost.Json("""{"sql":"SELECT * FROM range(10)"}"""));
+
+        using var table = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(table.RootElement.GetProperty("truncated").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, table.RootElement.GetProperty("truncatedBy").ValueKind);
     }
 
     [Theory]

@@ -58,7 +58,7 @@ public sealed class TableOutputTests
     {
         Assert.Equal(
             "{\"columns\":[{\"name\":\"asin\",\"type\":\"varchar\"},{\"name\":\"tags\",\"type\":\"varchar[]\"},{\"name\":\"meta\",\"type\":\"struct\"},{\"name\":\"raw\",\"type\":\"blob\"},{\"name\":\"price\",\"type\":\"double\"}],"
-            + "\"rows\":[[\"B01, \\\"x\\\"\",[\"a\",null],{\"n\":1},\"yv4=\",1.5],[\"B02\",null,null,null,null]],\"truncated\":false}",
+            + "\"rows\":[[\"B01, \\\"x\\\"\",[\"a\",null],{\"n\":1},\"yv4=\",1.5],[\"B02\",null,null,null,null]],\"truncated\":false,\"truncatedBy\":null}",
             Write("json").Trim());
     }
 
