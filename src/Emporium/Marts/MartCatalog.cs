@@ -91,7 +91,7 @@ public static class MartCatalog
         [new("sales_date", "date"), new("country", "varchar"), new("total_sales", "double")],
         ["orders"],
         sql => $"""
-            SELECT sales_date, country, {sql.Round2("SUM(quantity * unit_price)")} AS total_sales
+            SELECT sales_date, country, {sql.Round2($"SUM(quantity * {sql.Decimal("unit_price")})")} AS total_sales
             FROM clean_orders
             GROUP BY sales_date, country
             """,
@@ -117,7 +117,7 @@ public static class MartCatalog
         [new("country", "varchar"), new("total_sales", "double")],
         ["orders"],
         sql => $"""
-            SELECT country, {sql.Round2("SUM(quantity * unit_price)")} AS total_sales
+            SELECT country, {sql.Round2($"SUM(quantity * {sql.Decimal("unit_price")})")} AS total_sales
             FROM clean_orders
             GROUP BY country
             """,
@@ -130,7 +130,7 @@ public static class MartCatalog
         [new("customer_id", "bigint"), new("total_sales", "double")],
         ["orders"],
         sql => $"""
-            SELECT customer_id, {sql.Round2("SUM(quantity * unit_price)")} AS total_sales
+            SELECT customer_id, {sql.Round2($"SUM(quantity * {sql.Decimal("unit_price")})")} AS total_sales
             FROM clean_orders
             GROUP BY customer_id
             """,

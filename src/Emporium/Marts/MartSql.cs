@@ -8,13 +8,16 @@ public sealed class MartSql(SqlDialect dialect)
 {
     public SqlDialect Dialect { get; } = dialect;
 
-    /// <summary>Rounds a double to 2 decimals and keeps it a double. PostgreSQL has no round(double, int), so it
-    /// rounds through numeric.</summary>
-    public string Round2(string expression) => Dialect switch
-    {
-        SqlDialect.DuckDb => $"CAST(ROUND({expression}, 2) AS DOUBLE)",
-        _ => $"CAST(ROUND(CAST({expression} AS NUMERIC), 2) AS DOUBLE PRECISION)",
-    };
+    /// <summary>Rounds to 2 decimals, half away from zero, and returns a double. The value is taken as an exact
+    /// decimal of 6 places first (<see cref="Decimal"/>): a double amount such as 1.005 is really 1.00499999…, which
+    /// DuckDB's <c>ROUND(DOUBLE, 2)</c> took down to 1.00 while PostgreSQL, rounding through <c>numeric</c>, gave 1.01.
+    /// Rounding the same decimal on both gives the source's half-way rule on both.</summary>
+    public string Round2(string expression) => Double($"ROUND({Decimal(expression)}, 2)");
+
+    /// <summary>A money amount as an exact decimal of 6 places (up to 10^32). Sums of these are exact and the same
+    /// on every warehouse, where a sum of doubles depends on the order the engine adds them in; each engine turns the
+    /// double into the nearest 6-place decimal (the amounts' own digits, for amounts written with up to 6 decimals).</summary>
+    public string Decimal(string expression) => $"CAST({expression} AS DECIMAL(38, 6))";
 
     public string Double(string expression) => Dialect switch
     {

@@ -28,7 +28,7 @@ public static class SellerMarts
         ["seller_offers", "seller_snapshots", "supplier_products"],
         sql => $"""
             SELECT l.asin, l.product_title, s.distributor, l.seller_id, l.product_price, s.cost,
-                   {sql.Round2("l.product_price - s.cost")} AS margin, s.stock, {sql.Date("l.snapshot_date")} AS snapshot_date
+                   {sql.Round2($"{sql.Decimal("l.product_price")} - {sql.Decimal("s.cost")}")} AS margin, s.stock, {sql.Date("l.snapshot_date")} AS snapshot_date
             FROM {LatestOffers}
             JOIN supplier_products AS s ON s.asin = l.asin
             """,
