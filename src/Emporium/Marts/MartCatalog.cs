@@ -78,7 +78,7 @@ public static class MartCatalog
         [new("category_id", "bigint"), new("category_name", "varchar"), new("products", "bigint"), new("avg_price", "double")],
         ["products", "categories"],
         sql => $"""
-            SELECT p.category_id, c.category_name, {sql.BigInt("COUNT(*)")} AS products, {sql.Double("AVG(p.price)")} AS avg_price
+            SELECT p.category_id, c.category_name, {sql.BigInt("COUNT(*)")} AS products, {sql.Mean("p.price")} AS avg_price
             FROM products AS p LEFT JOIN categories AS c ON c.id = p.category_id
             GROUP BY p.category_id, c.category_name
             """,

@@ -19,6 +19,12 @@ public sealed class MartSql(SqlDialect dialect)
     /// double into the nearest 6-place decimal (the amounts' own digits, for amounts written with up to 6 decimals).</summary>
     public string Decimal(string expression) => $"CAST({expression} AS DECIMAL(38, 6))";
 
+    /// <summary>The mean of a double column (nulls ignored, as AVG): the exact decimal sum (<see cref="Decimal"/>) as a
+    /// double, divided by the count. <c>AVG(DOUBLE)</c> adds in the engine's own order and way, so the same prices
+    /// averaged to 165.2526052104213 on DuckDB and 165.25260521042142 on PostgreSQL; a decimal sum read as a double
+    /// and one division are the same on both.</summary>
+    public string Mean(string expression) => $"{Double($"SUM({Decimal(expression)})")} / COUNT({expression})";
+
     public string Double(string expression) => Dialect switch
     {
         SqlDialect.DuckDb => $"CAST({expression} AS DOUBLE)",
