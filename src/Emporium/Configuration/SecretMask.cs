@@ -6,7 +6,8 @@ namespace Emporium.Configuration;
 /// <summary>Credentials replaced by <c>***</c> in values shown to people (API answers, CLI output, messages): the
 /// password of a <c>scheme://user:pass@host</c> address, the value of each query parameter or connection-string
 /// keyword that names a credential (<c>password</c>, <c>pwd</c>, <c>*secret*</c>, <c>*token*</c>, <c>ssl.key*</c>,
-/// JAAS and OAuth settings), and the whole value of a setting whose own name does.</summary>
+/// <c>key</c>, <c>*_key</c>, <c>*-key</c>, <c>*apikey</c>, <c>*credential*</c>, JAAS and OAuth settings), and the
+/// whole value of a setting whose own name does.</summary>
 public static class SecretMask
 {
     public const string Masked = "***";
@@ -19,7 +20,10 @@ public static class SecretMask
         return key.Contains("password", StringComparison.Ordinal) || key.Contains("secret", StringComparison.Ordinal)
             || key.Contains("jaas", StringComparison.Ordinal) || key.Contains("oauthbearer", StringComparison.Ordinal)
             || key.StartsWith("ssl.key", StringComparison.Ordinal) || key.Contains("token", StringComparison.Ordinal)
-            || key is "pwd" or "psw" || key.EndsWith("_pwd", StringComparison.Ordinal);
+            || key is "pwd" or "psw" || key.EndsWith("_pwd", StringComparison.Ordinal)
+            // API keys: seller_catalog's api_key, a URL's ?key= or ?apikey=, an X-Api-Key header; not api_key_header.
+            || key is "key" || key.EndsWith("apikey", StringComparison.Ordinal) || key.EndsWith("_key", StringComparison.Ordinal)
+            || key.EndsWith("-key", StringComparison.Ordinal) || key.Contains("credential", StringComparison.Ordinal);
     }
 
     /// <summary>The value of setting <paramref name="key"/> as it may be shown.</summary>

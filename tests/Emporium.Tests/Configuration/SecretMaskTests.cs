@@ -12,6 +12,8 @@ public class SecretMaskTests
     [InlineData("postgres://app:hun@ter2@db/shop", "postgres://app:***@db/shop")]
     [InlineData("kafka://h:9092?sasl.username=u&sasl.password=hunter2", "kafka://h:9092?sasl.username=u&sasl.password=***")]
     [InlineData("Host=db;Password='hunter2", "***")]
+    [InlineData("https://api.example.com/v1/search?api_key=hunter2&country=US", "?api_key=***&country=US")]
+    [InlineData("https://api.example.com/v1/search?key=hunter2", "?key=***")]
     public void Credentials_in_addresses_and_connection_strings_are_masked(string value, string shown)
     {
         var masked = SecretMask.Text(value);
@@ -38,6 +40,13 @@ public class SecretMaskTests
     [InlineData("api_token", "abc", "***")]
     [InlineData("pg_password", "hunter2", "***")]
     [InlineData("pg_query", "select * from t where ds = '{ds}'", "select * from t where ds = '{ds}'")]
+    // seller_catalog's own credential, shown to every read-scope key in its runs' params.
+    [InlineData("api_key", "hunter2", "***")]
+    [InlineData("apikey", "hunter2", "***")]
+    [InlineData("X-Api-Key", "hunter2", "***")]
+    [InlineData("access_key", "hunter2", "***")]
+    [InlineData("api_key_header", "X-RapidAPI-Key", "X-RapidAPI-Key")]
+    [InlineData("monkey", "banana", "banana")]
     public void A_setting_named_for_a_credential_is_masked_whole_and_others_are_kept(string key, string value, string shown) =>
         Assert.Equal(shown, SecretMask.Value(key, value));
 }
