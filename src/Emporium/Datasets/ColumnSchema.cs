@@ -25,6 +25,10 @@ public sealed record ColumnSchema(string Name, ColumnType Type, bool Required = 
     /// <summary>When true a numeric 0 means "no value" in the sources and is stored as null.</summary>
     public bool ZeroMeansMissing { get; init; }
 
+    /// <summary>Most bytes of UTF-8 a text value may have (<see cref="DatasetSchema.MaxPartitionValueBytes"/> for a
+    /// column that names a lake folder); null = no limit but the key's (<see cref="DatasetSchema.MaxKeyBytes"/>).</summary>
+    public int? MaxBytes { get; init; }
+
     /// <summary>Extra textual shapes an Integer column accepts. Default <see cref="NumberFormat.Plain"/>.</summary>
     public NumberFormat Format { get; init; } = NumberFormat.Plain;
 }

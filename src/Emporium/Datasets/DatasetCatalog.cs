@@ -68,7 +68,8 @@ public static class DatasetCatalog
             // No lower bound: UCI books bad-debt adjustments with negative unit prices.
             new("unit_price", ColumnType.Double, Required: true, "UnitPrice"),
             new("customer_id", ColumnType.Integer, false, "CustomerID") { Min = 0 },
-            new("country", ColumnType.Text, false, "Country") { Text = TextStyle.TrimLower },
+            // Names the clean zone's country=… folder.
+            new("country", ColumnType.Text, false, "Country") { Text = TextStyle.TrimLower, MaxBytes = DatasetSchema.MaxPartitionValueBytes },
         ],
         [],
         WriteMode.Append,

@@ -20,6 +20,12 @@ public sealed record DatasetSchema(
     /// key naming its field, so ingest answers 400 and a load quarantines the row alike on every warehouse.</summary>
     public const int MaxKeyBytes = 1_024;
 
+    /// <summary>Most bytes of UTF-8 a value of a column that names a lake folder (orders' <c>country</c>) may have: 80.
+    /// The folder is <c>column=value</c> with the value percent-encoded, three characters per byte at worst, and a file
+    /// system refuses a name past 255 bytes; one order with a longer country made the stream processor's lake write
+    /// fail every second for good. The normalizer rejects a longer value naming its field.</summary>
+    public const int MaxPartitionValueBytes = 80;
+
     /// <summary>Index of a canonical column, or -1.</summary>
     public int IndexOf(string column)
     {

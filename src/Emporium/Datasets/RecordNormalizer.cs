@@ -102,11 +102,15 @@ public sealed class RecordNormalizer : IRecordNormalizer
         _ => "nothing",
     };
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DatasetSchema, int[]> TextKeys = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DatasetSchema, (int Column, int MaxBytes, string What)[]> Limited = new();
 
-    /// <summary>The text columns of the schema's key (limited to <see cref="DatasetSchema.MaxKeyBytes"/>).</summary>
-    private static int[] TextKeyColumns(DatasetSchema schema) =>
-        TextKeys.GetValue(schema, static s => s.Key.Select(s.IndexOf).Where(i => i >= 0 && s.Columns[i].Type == ColumnType.Text).ToArray());
+    /// <summary>The text columns with a byte limit: those of the schema's key (<see cref="DatasetSchema.MaxKeyBytes"/>)
+    /// and those declaring <see cref="ColumnSchema.MaxBytes"/>.</summary>
+    private static (int Column, int MaxBytes, string What)[] LimitedColumns(DatasetSchema schema) =>
+        Limited.GetValue(schema, static s => s.Columns.Select((c, i) => (c, i))
+            .Where(x => x.c.Type == ColumnType.Text && (x.c.MaxBytes is not null || s.Key.Contains(x.c.Name)))
+            .Select(x => x.c.MaxBytes is { } max ? (x.i, max, "a lake partition value") : (x.i, DatasetSchema.MaxKeyBytes, "a key"))
+            .ToArray());
 
     /// <summary>The error of a field given twice in one object with different values.</summary>
     public const string DuplicateField = "given twice in the record with different values";
@@ -172,14 +176,14 @@ public sealed class RecordNormalizer : IRecordNormalizer
                     (_errors ??= new FieldError?[columns.Count])[i] = new FieldError(columns[i].Name, "required field is missing");
                 }
             }
-            foreach (var i in TextKeyColumns(schema))
+            foreach (var (i, max, what) in LimitedColumns(schema))
             {
-                // A UTF-16 unit takes at most three bytes of UTF-8, so a short key is not measured.
-                if (_values[i] is string key && key.Length > DatasetSchema.MaxKeyBytes / 3
-                    && System.Text.Encoding.UTF8.GetByteCount(key) is var bytes && bytes > DatasetSchema.MaxKeyBytes)
+                // A UTF-16 unit takes at most three bytes of UTF-8, so a short value is not measured.
+                if (_values[i] is string text && text.Length > max / 3
+                    && System.Text.Encoding.UTF8.GetByteCount(text) is var bytes && bytes > max)
                 {
                     (_errors ??= new FieldError?[columns.Count])[i] =
-                        new FieldError(columns[i].Name, $"a key may have at most {DatasetSchema.MaxKeyBytes} bytes of UTF-8, this one has {bytes}");
+                        new FieldError(columns[i].Name, $"{what} may have at most {max} bytes of UTF-8, this one has {bytes}");
                 }
             }
             if (_errors is not null)

@@ -293,6 +293,37 @@ public sealed class RecordNormalizerTests
         }
     }
 
+    /// <summary>orders' country names a lake folder (<c>country=…</c>, percent-encoded, three characters a byte outside
+    /// ASCII letters and digits): past 255 bytes the file system refuses the folder, and one such order, accepted, made
+    /// the stream processor fail its lake write every second for good. A country is at most
+    /// <see cref="DatasetSchema.MaxPartitionValueBytes"/> bytes of UTF-8, whose folder always fits.</summary>
+    [Theory]
+    [InlineData('e', 80, true)]
+    [InlineData('e', 81, false)]
+    [InlineData('\u00E9', 40, true)]
+    [InlineData('\u00E9', 41, false)]
+    public void A_country_too_long_for_its_lake_folder_is_rejected_naming_the_field(char c, int length, bool valid)
+    {
+        var country = new string(c, length);
+
+        var fromJson = Json(DatasetCatalog.Orders, JsonSerializer.Serialize(new { InvoiceNo = "1", StockCode = "S", Quantity = 1, InvoiceDate = "2024-01-02 10:00", UnitPrice = 1.5, Country = country }));
+        var fromRow = Row(DatasetCatalog.Orders, ("InvoiceNo", "1"), ("StockCode", "S"), ("Quantity", "1"), ("InvoiceDate", "2024-01-02 10:00"), ("UnitPrice", "1.5"), ("Country", country));
+
+        Assert.Equal(valid, fromJson.IsValid);
+        Assert.Equal(valid, fromRow.IsValid);
+        if (!valid)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(country);
+            Assert.Equal(new FieldError("country", $"a lake partition value may have at most 80 bytes of UTF-8, this one has {bytes}"), SingleError(fromJson));
+            Assert.Equal(SingleError(fromJson), SingleError(fromRow));
+        }
+        else
+        {
+            var folder = Emporium.Lake.LakeLayout.CleanFolder("orders", new DateOnly(2024, 1, 2), [("country", (string?)fromJson.Record!["country"])]);
+            Assert.InRange(folder.Split('/').Max(s => System.Text.Encoding.UTF8.GetByteCount(s)), 1, 255);
+        }
+    }
+
     /// <summary>Only key columns are limited: a long title is fine.</summary>
     [Fact]
     public void A_long_text_that_is_no_key_is_kept()

@@ -24,7 +24,7 @@ public static class SqlValueRules
     /// normalizer would and the normalizer would accept it. <c>Value</c>: the converted value, meaningful only where
     /// <c>Fast</c> holds (it may fail elsewhere).</returns>
     /// <param name="key">The column is part of the dataset's key: a text longer than <see cref="DatasetSchema.MaxKeyBytes"/>
-    /// is left to the normalizer, which rejects it.</param>
+    /// (or than the column's own <see cref="ColumnSchema.MaxBytes"/>) is left to the normalizer, which rejects it.</param>
     public static (string? Typed, string Fast, string Value) For(ColumnSchema column, string raw, string typed, bool key = false)
     {
         var value = $"nullif({raw}, '')";
@@ -35,7 +35,8 @@ public static class SqlValueRules
         var (cast, shape, converted) = column.Type switch
         {
             // strlen counts bytes, as the limit does.
-            ColumnType.Text => Text(column, value) is var text && key ? text with { Shape = $"{text.Shape} AND strlen({value}) <= {DatasetSchema.MaxKeyBytes}" } : text,
+            ColumnType.Text => Text(column, value) is var text && (column.MaxBytes ?? (key ? DatasetSchema.MaxKeyBytes : null)) is { } max
+                ? text with { Shape = $"{text.Shape} AND strlen({value}) <= {max}" } : text,
             ColumnType.Integer => Integer(column, value, typed),
             // Digits, one optional '-' and '.': both sides round such text to the nearest double. (Text of that shape is
             // ASCII, so strlen, which does not scan the text, counts its characters; AND with the regexp covers the rest.)

@@ -133,6 +133,29 @@ public sealed class BatchLoaderTests
         Assert.Equal("asin: a key may have at most 1024 bytes of UTF-8, this one has 1025", entry.GetProperty("reason").GetString());
     }
 
+    /// <summary>A country too long for its lake folder is quarantined on every path, as ingest refuses it, so the
+    /// stream processor never gets a partition value the file system refuses.</summary>
+    [Theory]
+    [InlineData("csv", true)]
+    [InlineData("ndjson", false)]
+    public async Task A_country_too_long_for_its_lake_folder_is_quarantined_and_the_others_load(string extension, bool bulk)
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine($"orders.{extension}");
+        var countries = new[] { "France", new string('\u00E9', 41), "Spain" };
+        File.WriteAllLines(path, extension == "csv"
+            ? ["InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country", .. countries.Select((c, i) => $"{i + 1},S{i},Mug,2,2024-01-02 10:00,1.5,7,{c}")]
+            : countries.Select((c, i) => JsonSerializer.Serialize(new { InvoiceNo = $"{i + 1}", StockCode = $"S{i}", Description = "Mug", Quantity = 2, InvoiceDate = "2024-01-02 10:00", UnitPrice = 1.5, CustomerID = 7, Country = c })));
+
+        var file = (await h.LoadAsync(DatasetCatalog.Orders, path)).Files[0];
+
+        Assert.Equal((FileLoadStatus.Loaded, bulk, 2L, 1L), (file.Status, file.Bulk, file.RowsLoaded, file.RowsRejected));
+        Assert.Equal(["france", "spain"], (await h.RowsAsync("SELECT country FROM orders ORDER BY country")).Select(r => (string)r[0]!));
+        var entry = JsonDocument.Parse(File.ReadAllLines(h.LakeStore.Resolve(Assert.Single(file.Quarantine)))[0]).RootElement;
+        Assert.Equal("country", entry.GetProperty("column").GetString());
+        Assert.Equal("country: a lake partition value may have at most 80 bytes of UTF-8, this one has 82", entry.GetProperty("reason").GetString());
+    }
+
     /// <summary>A JSON string whose \u escape is half a surrogate pair is valid syntax that no text can hold: it
     /// crashed the load with an unhandled exception; now only its row is quarantined, naming the field.</summary>
     [Fact]
