@@ -202,6 +202,10 @@ public sealed class EmporiumHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new HostClock(DateTimeOffset.UtcNow));
         builder.Services.AddSingleton(backends);
+        if (backends.Lake is Emporium.Lake.Local.LocalLakeStore localLake)
+        {
+            builder.Services.AddHostedService(sp => new LakeTempSweeper(localLake, sp.GetRequiredService<ILogger<LakeTempSweeper>>()));
+        }
         builder.Services.AddSingleton<BackendHealth>();
         if (backends.Log is { } log)
         {

@@ -69,7 +69,7 @@ public static partial class ScratchFolder
             ? pid
             : null;
 
-    private static bool IsRunning(int pid)
+    internal static bool IsRunning(int pid)
     {
         if (OperatingSystem.IsLinux())
         {

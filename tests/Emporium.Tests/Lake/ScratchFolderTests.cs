@@ -31,6 +31,29 @@ public sealed class ScratchFolderTests
     }
 
     [Fact]
+    public async Task A_server_opening_the_data_dir_deletes_the_lake_temp_files_killed_writers_left()
+    {
+        using var dir = new TempDir("lake-temp");
+        using var ended = System.Diagnostics.Process.Start("true")!;
+        await ended.WaitForExitAsync();
+        // As a processor SIGKILLed mid-flush leaves it: hidden, skipped by listings, never renamed into place.
+        var folder = dir.Combine("lake", "clean", "orders", "date=2010-12-01", "country=france");
+        Directory.CreateDirectory(folder);
+        var leftover = Path.Combine(folder, $".p0-000000000000-000000000099.parquet.tmp-{ended.Id}-{Guid.NewGuid():N}");
+        File.WriteAllText(leftover, "half a Parquet file");
+
+        await using (await TestHost.StartEmbeddedAsync(dir.Path))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (File.Exists(leftover) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+            Assert.False(File.Exists(leftover), "the killed writer's temp file is still in the lake");
+        }
+    }
+
+    [Fact]
     public async Task Orphans_in_a_shared_folder_are_only_what_ended_processes_left()
     {
         using var dir = new TempDir("orphans");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Emporium.Log.Embedded;
 
@@ -26,7 +27,9 @@ public sealed class LocalLakeStore : ILakeStore
         var target = Resolve(path);
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, "." + Path.GetFileName(target) + TempMarker + Guid.NewGuid().ToString("N"));
+        // The writer's process id in the name tells a killed writer's leftover from a running one's (DeleteAbandonedTempFiles).
+        var temp = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture,
+            $".{Path.GetFileName(target)}{TempMarker}{Environment.ProcessId}-{Guid.NewGuid():N}"));
         try
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
@@ -40,7 +43,7 @@ public sealed class LocalLakeStore : ILakeStore
         }
         catch
         {
-            TryDelete(temp);
+            _ = TryDelete(temp);
             throw;
         }
     }
@@ -122,15 +125,47 @@ public sealed class LocalLakeStore : ILakeStore
         return full;
     }
 
-    private static void TryDelete(string file)
+    /// <summary>Deletes the temp files that writers killed mid-write left: a process killed between creating one and
+    /// renaming it into place cannot delete it, and listings skip it, so it used to stay for good (up to a whole
+    /// merged or loaded Parquet file per kill). A temp file is abandoned when the process named in it has ended, or,
+    /// when it names this process or none (written by an earlier version), when it was last written before
+    /// <paramref name="before"/>, the moment this process began to use the lake. A running process's stays. Returns
+    /// how many went.</summary>
+    public int DeleteAbandonedTempFiles(DateTime before)
+    {
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(Root, ".*" + TempMarker + "*", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileName(file);
+            var owner = TempOwner(name.AsSpan(name.LastIndexOf(TempMarker, StringComparison.Ordinal) + TempMarker.Length));
+            var abandoned = owner is { } pid && pid != Environment.ProcessId
+                ? !ScratchFolder.IsRunning(pid)
+                : File.GetLastWriteTimeUtc(file) < before;
+            if (abandoned && TryDelete(file))
+            {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>The process id in the part of a temp name after <see cref="TempMarker"/> (<c>PID-GUID</c>), or null.</summary>
+    private static int? TempOwner(ReadOnlySpan<char> suffix) =>
+        suffix.IndexOf('-') is > 0 and var dash && int.TryParse(suffix[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            ? pid
+            : null;
+
+    private static bool TryDelete(string file)
     {
         try
         {
             File.Delete(file);
+            return true;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Best effort: leftovers are hidden temp files that listings skip.
+            return false;
         }
     }
 }
