@@ -16,11 +16,14 @@ public sealed class DeadLetterQuery(IWarehouse warehouse)
     private static readonly string Table = "\"" + DatasetCatalog.DeadLetters.Name + "\"";
 
     /// <summary>Most recent first (by receive time, then position in the request, last first), optionally of one
-    /// dataset (case-insensitive).</summary>
-    public async Task<IReadOnlyList<DeadLetter>> LatestAsync(string? dataset, int limit, CancellationToken ct)
+    /// dataset (case-insensitive), skipping the <paramref name="offset"/> most recent: the pages of a table far larger
+    /// than one answer. The order is total, so consecutive pages neither repeat nor skip a row (as long as no newer
+    /// dead letter arrived in between, which shifts them by that many).</summary>
+    public async Task<IReadOnlyList<DeadLetter>> LatestAsync(string? dataset, int limit, long offset, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
         var sql = string.Create(CultureInfo.InvariantCulture,
-            $"SELECT {Columns} FROM {Table}{Where(dataset)} ORDER BY received_at DESC, request_id DESC, record_index DESC LIMIT {limit}");
+            $"SELECT {Columns} FROM {Table}{Where(dataset)} ORDER BY received_at DESC, request_id DESC, record_index DESC LIMIT {limit} OFFSET {offset}");
         var result = await warehouse.QueryAsync(sql, ct).ConfigureAwait(false);
         return result.Rows.Select(FromRow).ToList();
     }

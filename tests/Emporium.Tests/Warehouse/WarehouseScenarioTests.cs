@@ -143,15 +143,15 @@ public abstract class WarehouseScenarioTests
             "processor", new Dictionary<TopicPartition, long> { [new TopicPartition("dead_letters", 0)] = 3 }), CancellationToken.None);
 
         var query = new DeadLetterQuery(Warehouse);
-        var latest = await query.LatestAsync(null, 10, CancellationToken.None);
+        var latest = await query.LatestAsync(null, 10, 0, CancellationToken.None);
         Assert.Equal(["products", "orders", "orders"], latest.Select(l => l.Dataset));
-        var orders = await query.LatestAsync("ORDERS", 10, CancellationToken.None);
+        var orders = await query.LatestAsync("ORDERS", 10, 0, CancellationToken.None);
         Assert.Equal([3, 0], orders.Select(l => l.Index));
         Assert.Equal(letters[0].Errors, orders[1].Errors);
         Assert.Equal((letters[0].RequestId, letters[0].Source, letters[0].ReceivedAt, raw), (orders[1].RequestId, orders[1].Source, orders[1].ReceivedAt, orders[1].Raw));
         Assert.Equal(letters[1].Errors, orders[0].Errors);
         Assert.Equal(2, await query.CountAsync("orders", CancellationToken.None));
-        Assert.Single(await query.LatestAsync("orders", 1, CancellationToken.None));
+        Assert.Single(await query.LatestAsync("orders", 1, 0, CancellationToken.None));
 
         var byField = await Warehouse.QueryReadOnlyAsync(
             "SELECT field, count(*) AS n FROM dead_letters WHERE field IS NOT NULL GROUP BY field ORDER BY field", 100, CancellationToken.None);

@@ -4,7 +4,7 @@ using Emporium.Ingest;
 
 namespace Emporium.Cli.Web.Ingest;
 
-/// <summary><c>GET /api/v1/deadletters[?dataset=NAME&amp;limit=N]</c>: rejected records with their reasons, newest first,
+/// <summary><c>GET /api/v1/deadletters[?dataset=NAME&amp;limit=N&amp;offset=K]</c>: rejected records with their reasons, newest first,
 /// read from the warehouse's <c>dead_letters</c> table (the same rows the SQL explorer sees).</summary>
 public sealed class DeadLetterEndpoints : IEndpointModule
 {
@@ -15,11 +15,15 @@ public sealed class DeadLetterEndpoints : IEndpointModule
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/deadletters", async (string? dataset, int? limit, Backends backends, CancellationToken ct) =>
+        app.MapGet("/api/v1/deadletters", async (string? dataset, int? limit, long? offset, Backends backends, CancellationToken ct) =>
             {
                 if (limit is < 1 or > MaxLimit)
                 {
                     return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{MaxLimit}")]);
+                }
+                if (offset is < 0)
+                {
+                    return ApiErrors.Problem(400, "invalid offset", "offset must be 0 or more (the number of newer dead letters to skip)", [ApiErrors.Field("offset", "must be >= 0")]);
                 }
                 if (dataset is not null && Datasets.DatasetCatalog.Find(dataset) is null)
                 {
@@ -32,11 +36,11 @@ public sealed class DeadLetterEndpoints : IEndpointModule
                         $"dead letters are a warehouse table and the warehouse is unavailable: {backends.Describe("warehouse")}");
                 }
                 var query = new DeadLetterQuery(warehouse);
-                var letters = await query.LatestAsync(dataset, limit ?? 100, ct);
+                var letters = await query.LatestAsync(dataset, limit ?? 100, offset ?? 0, ct);
                 return Results.Json(new { total = await query.CountAsync(dataset, ct), deadletters = letters }, ApiErrors.Json);
             })
             .RequireScope(Scopes.Read)
             .WithName("DeadLetters")
-            .WithSummary("Rejected records with field and reason, newest first (the dead_letters table)");
+            .WithSummary("Rejected records with field and reason, newest first (the dead_letters table), a page at a time (limit, offset)");
     }
 }

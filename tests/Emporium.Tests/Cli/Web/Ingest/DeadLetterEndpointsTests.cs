@@ -59,6 +59,31 @@ public class DeadLetterEndpointsTests
         Assert.Contains("emporium_ingest_dataset_records_per_second{dataset=\"orders\"}", metrics);
     }
 
+    [Fact]
+    public async Task Dead_letters_are_read_page_by_page_with_offset()
+    {
+        await using var host = await TestHost.StartEmbeddedAsync();
+        var body = string.Join('\n', Enumerable.Range(0, 5).Select(i => $"{{\"asin\":\"B{i:D9}\",\"rating\":\"bad-{i}\"}}"));
+        var response = await host.Client.PostAsync("/api/v1/ingest/reviews", TestHost.Json(body, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await PollAsync(host, "/api/v1/deadletters", 5);
+
+        var pages = new List<List<int>>();
+        foreach (var offset in new[] { 0, 2, 4, 5 })
+        {
+            var page = await PollAsync(host, $"/api/v1/deadletters?limit=2&offset={offset}", offset >= 5 ? 0 : Math.Min(2, 5 - offset));
+            Assert.Equal(5, page.GetProperty("total").GetInt64());
+            pages.Add(page.GetProperty("deadletters").EnumerateArray().Select(l => l.GetProperty("index").GetInt32()).ToList());
+        }
+        Assert.Equal([[4, 3], [2, 1], [0], []], pages);
+        foreach (var offset in new[] { "-1", "many" })
+        {
+            var refused = await host.Client.GetAsync($"/api/v1/deadletters?offset={offset}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("offset", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+    }
+
     /// <summary>The UCI CSV line as the JSON object the seed's CSV→JSON client posts (all values as text).</summary>
     private static string OrderJson(string csvLine)
     {
