@@ -16,13 +16,17 @@ public sealed class AlertEndpoints : IEndpointModule
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", async (int? limit, string? kind, string? asin, string? source, string? since, Backends backends, CancellationToken ct) =>
+        app.MapGet("/api/v1/alerts", async (int? limit, long? offset, string? kind, string? asin, string? source, string? since, Backends backends, CancellationToken ct) =>
             {
                 // An empty filter (a form's blank field: `?asin=`) is no filter, not a match for the empty value.
                 (kind, asin, source, since) = (Given(kind), Given(asin), Given(source), Given(since));
                 if (limit is { } n && (n <= 0 || n > AlertQuery.MaxLimit))
                 {
                     return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {AlertQuery.MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{AlertQuery.MaxLimit}")]);
+                }
+                if (offset is < 0)
+                {
+                    return ApiErrors.Problem(400, "invalid offset", "offset must be 0 or more (the number of newer alerts to skip)", [ApiErrors.Field("offset", "must be >= 0")]);
                 }
                 if (kind is not null && !Kinds.Contains(kind))
                 {
@@ -37,12 +41,12 @@ public sealed class AlertEndpoints : IEndpointModule
                     }
                     from = day;
                 }
-                var alerts = await new AlertQuery(limit ?? 100, kind, asin, source, from).RunAsync(backends.RequireWarehouse(), ct);
+                var alerts = await new AlertQuery(limit ?? 100, kind, asin, source, from, offset ?? 0).RunAsync(backends.RequireWarehouse(), ct);
                 return Results.Json(new { alerts }, ApiErrors.Json);
             })
             .RequireScope(Scopes.Read)
             .WithName("Alerts")
-            .WithSummary("Price, stock and demand alerts, newest first");
+            .WithSummary("Price, stock and demand alerts, newest first, a page at a time (limit, offset)");
     }
 
     private static string? Given(string? filter) => string.IsNullOrWhiteSpace(filter) ? null : filter.Trim();

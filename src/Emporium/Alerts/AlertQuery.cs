@@ -4,8 +4,9 @@ using Emporium.Warehouse;
 
 namespace Emporium.Alerts;
 
-/// <summary>Filters of the alerts feed (<c>GET /api/v1/alerts</c>). All optional; newest first.</summary>
-public sealed record AlertQuery(int Limit = 100, string? Kind = null, string? Asin = null, string? Source = null, DateOnly? Since = null)
+/// <summary>Filters of the alerts feed (<c>GET /api/v1/alerts</c>). All optional; newest first, a page of
+/// <paramref name="Limit"/> after skipping the <paramref name="Offset"/> newest.</summary>
+public sealed record AlertQuery(int Limit = 100, string? Kind = null, string? Asin = null, string? Source = null, DateOnly? Since = null, long Offset = 0)
 {
     public const int MaxLimit = 1000;
 
@@ -30,16 +31,22 @@ public sealed record AlertQuery(int Limit = 100, string? Kind = null, string? As
         {
             where.Add($"a.observed_for >= {SqlLiteral.Day(since)}");
         }
+        ArgumentOutOfRangeException.ThrowIfNegative(Offset);
+        // The page is chosen first and only its alerts are joined with their deliveries: joining and grouping every
+        // alert before the LIMIT took 0.6 s per request with 200,000 alerts, for a page of 100.
         var result = await warehouse.QueryAsync($"""
             SELECT a.alert_id, a.kind, a.source, a.asin, a.title, a.old_value, a.new_value, a.change_pct, a.message,
                    a.observed_for, a.detected_at,
                    SUM(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END), SUM(CASE WHEN d.state = 'pending' THEN 1 ELSE 0 END),
                    SUM(CASE WHEN d.state = 'failed' THEN 1 ELSE 0 END)
-            FROM alerts AS a LEFT JOIN alert_deliveries AS d ON d.alert_id = a.alert_id
-            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+            FROM (
+                SELECT a.* FROM alerts AS a
+                {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+                ORDER BY a.detected_at DESC, a.alert_id
+                LIMIT {Math.Clamp(Limit, 1, MaxLimit)} OFFSET {Offset.ToString(CultureInfo.InvariantCulture)}
+            ) AS a LEFT JOIN alert_deliveries AS d ON d.alert_id = a.alert_id
             GROUP BY a.alert_id, a.kind, a.source, a.asin, a.title, a.old_value, a.new_value, a.change_pct, a.message, a.observed_for, a.detected_at
             ORDER BY a.detected_at DESC, a.alert_id
-            LIMIT {Math.Clamp(Limit, 1, MaxLimit)}
             """, ct);
         return result.Rows.Select(r => new AlertFeedItem(
             (string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, r[4] as string,

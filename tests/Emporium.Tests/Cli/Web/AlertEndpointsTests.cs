@@ -40,4 +40,38 @@ public sealed class AlertEndpointsTests
         Assert.Equal(400, (int)(await host.Client.GetAsync("/api/v1/alerts?since=16/09/2024")).StatusCode);
         Assert.Equal(400, (int)(await host.Client.GetAsync("/api/v1/alerts?limit=0")).StatusCode);
     }
+
+    [Fact]
+    public async Task Alerts_are_read_page_by_page_with_offset_and_keep_their_delivery_counts()
+    {
+        using var dir = new TempDir("alerts-api");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        var asins = Enumerable.Range(0, 5).Select(i => $"P{i}").ToList();
+        var before = asins.ToDictionary(a => a, a => new ProductObservation(a, a, 10, true, 10));
+        var after = asins.ToDictionary(a => a, a => new ProductObservation(a, a, 20, true, 10));
+        var detected = AlertDetector.Detect("seller:S", before, after, true, new DateOnly(2024, 9, 16), DateTimeOffset.UtcNow, new AlertOptions());
+        Assert.Equal(5, detected.Count);
+        await new AlertStore(warehouse).SaveNewAsync(detected, ["http://127.0.0.1:9/hook", "http://127.0.0.1:9/other"], CancellationToken.None);
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        using var all = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/alerts"));
+        var whole = all.RootElement.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("id").GetString()).ToList();
+        var paged = new List<string?>();
+        foreach (var offset in new[] { 0, 2, 4, 6 })
+        {
+            using var page = JsonDocument.Parse(await host.Client.GetStringAsync($"/api/v1/alerts?limit=2&offset={offset}"));
+            var alerts = page.RootElement.GetProperty("alerts").EnumerateArray().ToList();
+            Assert.All(alerts, a => Assert.Equal(2, a.GetProperty("deliveries").GetProperty("pending").GetInt64()));
+            paged.AddRange(alerts.Select(a => a.GetProperty("id").GetString()));
+        }
+        Assert.Equal(whole, paged);
+
+        foreach (var offset in new[] { "-1", "x" })
+        {
+            var refused = await host.Client.GetAsync($"/api/v1/alerts?offset={offset}");
+            Assert.Equal(400, (int)refused.StatusCode);
+            using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal("offset", problem.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+    }
 }
