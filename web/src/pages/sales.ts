@@ -17,6 +17,13 @@ const money = `money:${currency}` as const;
  * customers cannot be applied to them. */
 const cleanOrders = 'clean_orders';
 
+/** An amount as an exact 6-place decimal, and a sum of those rounded to cents half away from zero and read back as a
+ * double: how the sales marts round (MartSql.Round2), spelt so that DuckDB and PostgreSQL both take it. PostgreSQL
+ * has no ROUND(double, int), so a plain ROUND(SUM(...), 2) failed there. */
+const exact = (x: string) => `CAST(${x} AS DECIMAL(38, 6))`;
+const cents = (x: string) => `CAST(ROUND(${x}, 2) AS DOUBLE PRECISION)`;
+const salesSum = `${cents(`SUM(quantity * ${exact('unit_price')})`)} AS total_sales`;
+
 interface Filters { from?: string; to?: string; country?: string }
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
@@ -52,7 +59,7 @@ export const sales: Page = {
       line.replaceChildren(line.firstElementChild!, emptyState('No sales marts yet.', fill));
       return;
     }
-    const dailySql = `SELECT sales_date, ROUND(SUM(total_sales), 2) AS total_sales FROM daily_sales ${where(f, 'sales_date')} GROUP BY sales_date ORDER BY sales_date`;
+    const dailySql = `SELECT sales_date, ${cents(`SUM(${exact('total_sales')})`)} AS total_sales FROM daily_sales ${where(f, 'sales_date')} GROUP BY sales_date ORDER BY sales_date`;
     const daily = query(dailySql, ctx.signal).then(t => {
       line.replaceChildren(line.firstElementChild!);
       if (!t.rows.length) { line.append(filtered ? emptyState('No sales match these filters.', widen) : emptyState('No sales yet.', fill)); return; }
@@ -79,17 +86,19 @@ export const sales: Page = {
     const w = where(f, 'sales_date');
     await Promise.all([
       daily,
-      queryCard(grid, 'Sales by country', 'sales-by-country', `SELECT country, ROUND(SUM(quantity * unit_price), 2) AS total_sales FROM ${cleanOrders} ${w} GROUP BY country ORDER BY total_sales DESC, country LIMIT 10`, ctx.signal,
+      queryCard(grid, 'Sales by country', 'sales-by-country', `SELECT country, ${salesSum} FROM ${cleanOrders} ${w} GROUP BY country ORDER BY total_sales DESC, country LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Sales by country', currency, labels: labels(t.rows, 0), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money }),
       queryCard(grid, 'Popular products', 'popular-products', `SELECT stock_code, SUM(quantity) AS total_quantity FROM ${cleanOrders} ${w} GROUP BY stock_code ORDER BY total_quantity DESC, stock_code LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Quantity sold per stock code', labels: labels(t.rows, 0), series: [{ name: 'Quantity', values: values(t.rows, 1) }] }), { total_quantity: 'count' }),
-      queryCard(grid, 'Top customers', 'top-customers', `SELECT customer_id, ROUND(SUM(quantity * unit_price), 2) AS total_sales FROM ${cleanOrders} ${w} GROUP BY customer_id ORDER BY total_sales DESC, customer_id LIMIT 10`, ctx.signal,
+      queryCard(grid, 'Top customers', 'top-customers', `SELECT customer_id, ${salesSum} FROM ${cleanOrders} ${w} GROUP BY customer_id ORDER BY total_sales DESC, customer_id LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Sales per customer', currency, labels: labels(t.rows, 0), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money, customer_id: 'text' }),
     ]);
   },
 };
 
-const isMissing = (e: unknown) => e instanceof Error && /does not exist|not found|catalog error/i.test(e.message);
+// A missing view (DuckDB: "Table with name daily_sales does not exist", PostgreSQL: 'relation "daily_sales" does not
+// exist'), not any error that says "does not exist": a missing function is an error to show, not an empty state.
+const isMissing = (e: unknown) => e instanceof Error && /(table with name \S+|relation "[^"]+") does not exist|not found/i.test(e.message);
 
 async function queryCard(grid: HTMLElement, title: string, id: string, sql: string, signal: AbortSignal,
   spec: (t: Table) => Parameters<typeof chart>[0], formats: Record<string, `money:${string}` | 'count' | 'text'>): Promise<void> {

@@ -107,9 +107,15 @@ public sealed class DemoSeederTests
 
     /// <summary>An embedded server in demo mode, seeded with a small demo, once every DAG run the demo queued has
     /// succeeded (asserted).</summary>
-    internal static async Task<TestHost> StartSeededAsync(StringWriter output)
+    /// <param name="warehouse">A warehouse address (<c>--warehouse</c>), or null for the embedded DuckDB.</param>
+    internal static async Task<TestHost> StartSeededAsync(StringWriter output, string? warehouse = null)
     {
-        var host = await TestHost.StartEmbeddedAsync(flags: new Dictionary<string, string?> { ["Demo"] = "true" });
+        var flags = new Dictionary<string, string?> { ["Demo"] = "true" };
+        if (warehouse is not null)
+        {
+            flags["Warehouse"] = warehouse;
+        }
+        var host = await TestHost.StartEmbeddedAsync(flags: flags);
         try
         {
             await DemoSeeder.SeedIfEmptyAsync(host.Host, output, CancellationToken.None, new DemoSeeder.Sizes(Products: 400, Reviews: 300, Orders: 3000));

@@ -40,6 +40,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>A table crawled once from a Hive-partitioned folder of a real sample file, for the Catalog page.</summary>
     public const string CrawledTable = "crawled_reviews";
 
+    /// <summary>The PostgreSQL server of the fixture (started with it), for tests that need a database of their own.</summary>
+    public PostgresServer Postgres => postgres;
+
     public EmporiumProcess Server { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;

@@ -4,15 +4,20 @@ using Microsoft.Playwright;
 
 namespace Emporium.Tests.Web.Dashboard;
 
-/// <summary>What <c>emporium up --demo</c> shows in the browser: every page with data, nothing empty, no error.</summary>
+/// <summary>What <c>emporium up --demo</c> shows in the browser: every page with data, nothing empty, no error, on the
+/// embedded DuckDB warehouse and on PostgreSQL (the pages' own SQL runs on whichever warehouse the server has).</summary>
 [Collection(DashboardCollection.Name)]
 public sealed class DemoDashboardTests(DashboardFixture f)
 {
-    [Fact]
-    public async Task Every_page_of_a_demo_server_shows_data_and_the_customers_bars_of_several_days_name_their_day()
+    public static TheoryData<string> Warehouses() => ["duckdb", "postgres"];
+
+    [Theory]
+    [MemberData(nameof(Warehouses))]
+    public async Task Every_page_of_a_demo_server_shows_data_and_the_customers_bars_of_several_days_name_their_day(string warehouse)
     {
         var output = new StringWriter();
-        await using var host = await DemoSeederTests.StartSeededAsync(output);
+        var address = warehouse == "postgres" ? f.Postgres.AddressFor(await f.Postgres.CreateDatabaseAsync("demo")) : null;
+        await using var host = await DemoSeederTests.StartSeededAsync(output, address);
         var server = new Uri(host.Host.Url);
 
         foreach (var route in new[] { "/", "/products", "/sales", "/reviews", "/customers", "/sellers", "/pipelines", "/catalog", "/sql" })
