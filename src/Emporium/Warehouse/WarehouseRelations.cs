@@ -4,9 +4,18 @@ namespace Emporium.Warehouse;
 public sealed record WarehouseRelation(string Name, string Kind, IReadOnlyList<QueryColumn> Columns);
 
 /// <summary>The tables and views of the warehouse's own schema, from the SQL-standard <c>information_schema</c> that
-/// both DuckDB and PostgreSQL answer the same way, for the SQL explorer's table list.</summary>
+/// both DuckDB and PostgreSQL answer the same way, for the SQL explorer's table list (without <see cref="Private"/>).</summary>
 public static class WarehouseRelations
 {
+    /// <summary>Tables of the warehouse no user query may read, and the tables list leaves out: the alerts outbox
+    /// holds each webhook's URL, which is a credential (a chat webhook's URL is all it takes to post there).
+    /// <c>GET /api/v1/alerts</c> gives each alert's delivery counts.</summary>
+    public static readonly IReadOnlySet<string> Private = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "alert_deliveries" };
+
+    /// <summary>Why a query may not read <paramref name="name"/>, one of <see cref="Private"/>.</summary>
+    public static string PrivateReason(string name) =>
+        $"'{name}' is not open to queries: it holds the alert webhooks' URLs, which are credentials (GET /api/v1/alerts gives each alert's deliveries)";
+
     public static async Task<IReadOnlyList<WarehouseRelation>> ListAsync(IWarehouse warehouse, CancellationToken ct)
     {
         var result = await warehouse.QueryAsync("""
@@ -18,6 +27,7 @@ public static class WarehouseRelations
             ORDER BY c.table_name, c.ordinal_position
             """, ct).ConfigureAwait(false);
         return result.Rows
+            .Where(r => !Private.Contains((string)r[0]!))
             .GroupBy(r => (Name: (string)r[0]!, Kind: (string)r[1]!))
             .Select(g => new WarehouseRelation(g.Key.Name, g.Key.Kind == "VIEW" ? "view" : "table",
                 g.Select(r => new QueryColumn((string)r[2]!, ((string)r[3]!).ToLowerInvariant())).ToList()))

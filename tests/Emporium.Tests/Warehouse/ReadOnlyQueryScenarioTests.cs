@@ -135,6 +135,24 @@ public abstract class ReadOnlyQueryScenarioTests
         }
     }
 
+    /// <summary>The alerts outbox holds each webhook's URL, a credential (a chat webhook's URL is all it takes to post
+    /// there): every read-scope key could list them with one query. It is neither readable nor listed, however named.</summary>
+    [Theory]
+    [InlineData("SELECT webhook FROM alert_deliveries")]
+    [InlineData("SELECT * FROM \"ALERT_DELIVERIES\"")]
+    [InlineData("SELECT count(*) FROM categories WHERE id IN (SELECT 1 FROM alert_deliveries)")]
+    public async Task The_alert_outbox_and_its_webhook_urls_are_out_of_reach(string sql)
+    {
+        await Warehouse.ExecuteAsync("CREATE TABLE IF NOT EXISTS alert_deliveries (alert_id VARCHAR, webhook VARCHAR)", CancellationToken.None);
+        await Warehouse.ExecuteAsync("DELETE FROM alert_deliveries", CancellationToken.None);
+        await Warehouse.ExecuteAsync("INSERT INTO alert_deliveries VALUES ('a1', 'https://hooks.example.com/services/T0/B0/s3cr3t')", CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query(sql));
+        Assert.True(e.Refused, e.Message);
+        Assert.Contains("alert_deliveries", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("alert_deliveries", (await WarehouseRelations.ListAsync(Warehouse, CancellationToken.None)).Select(r => r.Name));
+    }
+
     [Fact]
     public async Task Errors_carry_the_engines_message()
     {

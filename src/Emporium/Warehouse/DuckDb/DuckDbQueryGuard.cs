@@ -165,6 +165,10 @@ internal sealed class DuckDbQueryGuard(IReadOnlySet<string> relations, IReadOnly
         {
             return null;
         }
+        if (WarehouseRelations.Private.Contains(name))
+        {
+            return WarehouseRelations.PrivateReason(name);
+        }
         return relations.Contains(name)
             ? null
             : $"unknown table '{name}': queries may read warehouse tables and views only (no files)";

@@ -5,7 +5,8 @@ namespace Emporium.Warehouse.Postgres;
 /// <summary>Lexical checks on a user's SQL before it reaches PostgreSQL. PostgreSQL has no parse-tree export to the
 /// client, so the guard tokenizes (skipping comments, string, escape and dollar-quoted literals, unquoting quoted
 /// identifiers) and refuses: more than one statement, anything not starting with SELECT/WITH/VALUES/(, Unicode-escaped
-/// identifiers (which would hide a name from these checks), and calls of functions that read files or settings,
+/// identifiers (which would hide a name from these checks), the tables no query may read
+/// (<see cref="WarehouseRelations.Private"/>), and calls of functions that read files or settings,
 /// change the session, run SQL from strings (query_to_xml, ts_stat, ts_rewrite…), or take session locks. It is
 /// the second line: the query also runs in a READ ONLY transaction under a role without superuser or file
 /// privileges, with a statement timeout.</summary>
@@ -70,6 +71,12 @@ internal static class PostgresQueryGuard
             if (DeniedFunctions.Contains(bare) || bare.StartsWith("dblink", StringComparison.OrdinalIgnoreCase))
             {
                 return $"function '{bare}' is not allowed in read-only queries";
+            }
+            // By name, quoted or not, in any case: the reader role has SELECT on the whole schema, and a configured
+            // user without one reads what it may.
+            if (WarehouseRelations.Private.Contains(bare))
+            {
+                return WarehouseRelations.PrivateReason(bare);
             }
         }
         return null;
