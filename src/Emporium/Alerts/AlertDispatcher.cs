@@ -77,7 +77,8 @@ public sealed class AlertDispatcher
             if (error is not null && down.TryAdd(delivery.Webhook, error))
             {
                 _log.LogWarning("alert {Alert} to {Webhook}: {Error} ({State} after {Attempts} dispatches; the webhook's other deliveries wait for the next dispatch)",
-                    delivery.Alert.Id, delivery.Webhook, error, state, attempts);
+                    // The task's log is open to every read-scope key; the URL's path is the webhook's secret.
+                    delivery.Alert.Id, Emporium.Configuration.SecretMask.Origin(delivery.Webhook), error, state, attempts);
             }
             outcomes.Add(new DeliveryOutcome(delivery.Alert.Id, delivery.Webhook, state, attempts, error));
         }

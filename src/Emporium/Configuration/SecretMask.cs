@@ -6,8 +6,8 @@ namespace Emporium.Configuration;
 /// <summary>Credentials replaced by <c>***</c> in values shown to people (API answers, CLI output, messages): the
 /// password of a <c>scheme://user:pass@host</c> address, the value of each query parameter or connection-string
 /// keyword that names a credential (<c>password</c>, <c>pwd</c>, <c>*secret*</c>, <c>*token*</c>, <c>ssl.key*</c>,
-/// <c>key</c>, <c>*_key</c>, <c>*-key</c>, <c>*apikey</c>, <c>*credential*</c>, JAAS and OAuth settings), and the
-/// whole value of a setting whose own name does.</summary>
+/// <c>key</c>, <c>*_key</c>, <c>*-key</c>, <c>*apikey</c>, <c>*credential*</c>, <c>*webhook*</c>, JAAS and OAuth
+/// settings), and the whole value of a setting whose own name does.</summary>
 public static class SecretMask
 {
     public const string Masked = "***";
@@ -23,7 +23,9 @@ public static class SecretMask
             || key is "pwd" or "psw" || key.EndsWith("_pwd", StringComparison.Ordinal)
             // API keys: seller_catalog's api_key, a URL's ?key= or ?apikey=, an X-Api-Key header; not api_key_header.
             || key is "key" || key.EndsWith("apikey", StringComparison.Ordinal) || key.EndsWith("_key", StringComparison.Ordinal)
-            || key.EndsWith("-key", StringComparison.Ordinal) || key.Contains("credential", StringComparison.Ordinal);
+            || key.EndsWith("-key", StringComparison.Ordinal) || key.Contains("credential", StringComparison.Ordinal)
+            // A webhook's URL is all it takes to post there (chat webhooks carry their secret in the path).
+            || key.Contains("webhook", StringComparison.Ordinal);
     }
 
     /// <summary>The value of setting <paramref name="key"/> as it may be shown.</summary>
@@ -35,6 +37,19 @@ public static class SecretMask
     /// <summary>Settings as they may be shown (see <see cref="Value"/>).</summary>
     public static IReadOnlyDictionary<string, string?> Values(IReadOnlyDictionary<string, string?> settings) =>
         settings.ToDictionary(kv => kv.Key, kv => Value(kv.Key, kv.Value), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A URL whose path or query may be its credential (a webhook's) as its origin only:
+    /// <c>https://hooks.example.com/…</c>; text that is no absolute URL is masked whole.</summary>
+    public static string Origin(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile)
+        {
+            return Masked;
+        }
+        var origin = $"{uri.Scheme}://{uri.Authority}";
+        return uri.PathAndQuery is "/" or "" && uri.Fragment.Length == 0 ? origin + "/" : origin + "/…";
+    }
 
     /// <summary>An address or a connection string with its credentials masked; any other text as it is.</summary>
     public static string Text(string value)

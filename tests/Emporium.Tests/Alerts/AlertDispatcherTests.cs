@@ -96,6 +96,32 @@ public sealed class AlertDispatcherTests
         Assert.Equal(3, rows.Rows.Count);
     }
 
+    /// <summary>A webhook's URL is a credential, and the dispatcher logs into the alerts task's log, which every
+    /// read-scope key may read: a failed delivery names the webhook by its origin only.</summary>
+    [Fact]
+    public async Task A_failed_delivery_is_logged_without_the_webhooks_secret_path()
+    {
+        using var dir = new TempDir("alert-dispatch");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var dead = await StubHttpServer.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        });
+        var webhook = new Uri(dead.BaseUrl, "services/T0/B0/s3cr3t?token=t0k3n").ToString();
+        var store = new AlertStore(warehouse);
+        await store.SaveNewAsync([NewAlert("A1")], [webhook], CancellationToken.None);
+        using var http = new HttpClient();
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger();
+
+        await new AlertDispatcher(http, store, new AlertOptions { DeliveryRetries = 0 }, log: logger).DispatchAsync(CancellationToken.None);
+
+        var warning = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Message;
+        Assert.Contains($"{dead.BaseUrl.Scheme}://{dead.BaseUrl.Authority}/…", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("t0k3n", warning, StringComparison.Ordinal);
+    }
+
     /// <summary>A receiver that refuses the request (4xx) is not retried within a dispatch; one that is unavailable
     /// (5xx), timing out (408) or throttling (429) is.</summary>
     [Theory]

@@ -47,6 +47,8 @@ public class SecretMaskTests
     [InlineData("access_key", "hunter2", "***")]
     [InlineData("api_key_header", "X-RapidAPI-Key", "X-RapidAPI-Key")]
     [InlineData("monkey", "banana", "banana")]
+    // A webhook's URL is all it takes to post there.
+    [InlineData("webhooks", "https://hooks.example.com/services/T0/B0/s3cr3t", "***")]
     public void A_setting_named_for_a_credential_is_masked_whole_and_others_are_kept(string key, string value, string shown) =>
         Assert.Equal(shown, SecretMask.Value(key, value));
 }
