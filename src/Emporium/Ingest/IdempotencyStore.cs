@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Emporium.Log;
@@ -33,6 +34,8 @@ public sealed class IdempotencyStore : IDisposable
     private readonly string _path;
     private readonly string _checkpointPath;
     private readonly FileStream _stream;
+    private readonly List<Entry> _unwritten = [];
+    private bool _writeFailed;
     private IEventLog? _log;
     private IReadOnlyCollection<string> _topics = [];
     private ILogConsumer? _consumer;
@@ -47,10 +50,14 @@ public sealed class IdempotencyStore : IDisposable
         _checkpointPath = Path.Combine(directory, "idempotency.checkpoint.json");
         Group = LoadGroup(Path.Combine(directory, "idempotency.group"));
         Load();
-        _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        // Unbuffered: an entry whose write failed stays queued in _unwritten, and a stream buffer would keep a copy too.
+        _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
     }
 
     public int Count => _done.Count;
+
+    /// <summary>Test seam: an exception returned here fails the next write of the store's file, as a full disk does.</summary>
+    internal Func<Exception?>? WriteFault { get; set; }
 
     /// <summary>This store's consumer group. Several ingest processes on one shared log (Kafka) must each read every
     /// partition, so the name is unique per store and kept in its directory (a moved data dir keeps its group, so a
@@ -109,7 +116,17 @@ public sealed class IdempotencyStore : IDisposable
                 BeforeRemember?.Invoke();
                 if (response.IsFinal)
                 {
-                    await RememberAsync(key, tag.RequestId, response, ct).ConfigureAwait(false);
+                    try
+                    {
+                        await RememberAsync(key, tag.RequestId, response, ct).ConfigureAwait(false);
+                    }
+                    catch (IOException)
+                    {
+                        // The disk is full where the log still had room (its segments are padded): the records are in the
+                        // log, so this is the answer. A 503 would have the client retry with the same key and append
+                        // them again. The answer is remembered in memory and written with the next entry; the
+                        // checkpoint does not pass the request before that, so a restart meanwhile finds it in the log.
+                    }
                 }
                 mine.SetResult(response);
                 return (response, IdempotencyOutcome.Executed);
@@ -132,8 +149,15 @@ public sealed class IdempotencyStore : IDisposable
     public async Task RecordDurableAsync(IngestTag tag, IReadOnlyCollection<int> records, CancellationToken ct)
     {
         var doubt = new InDoubt(tag.BodyHash, [.. tag.AlreadyDurable, .. records], NewExpiry());
-        await AppendEntryAsync(new Entry(tag.RequestId, null, doubt), ct).ConfigureAwait(false);
         _inDoubt[tag.RequestId] = doubt;
+        try
+        {
+            await AppendEntryAsync(new Entry(tag.RequestId, null, doubt), ct).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Queued and written with the next entry, as a response is (see RunAsync).
+        }
     }
 
     /// <summary>The expiry to give a response created now.</summary>
@@ -214,11 +238,30 @@ public sealed class IdempotencyStore : IDisposable
                 // A failed request recorded nothing; see the limits in docs/http-api.md.
             }
         }
+        // An answer not yet written (a full disk) is known only from the log until it is: the checkpoint must not pass
+        // its records first. Throws while the disk is still full.
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            WriteUnwritten();
+        }
+        finally
+        {
+            _gate.Release();
+        }
         await WriteCheckpointAsync(ends, ct).ConfigureAwait(false);
     }
 
     public void Dispose()
     {
+        try
+        {
+            WriteUnwritten();
+        }
+        catch (IOException)
+        {
+            // Still full: the log holds what the unwritten answers were about, and the checkpoint stayed before it.
+        }
         _stream.Dispose();
         _gate.Dispose();
         if (_consumer is not null)
@@ -289,27 +332,65 @@ public sealed class IdempotencyStore : IDisposable
         }
     }
 
+    /// <summary>Remembers the answer in memory, then writes it; throws when the write failed (the entry stays queued).</summary>
     private async Task RememberAsync(string key, string requestId, IdempotentResponse response, CancellationToken ct)
     {
-        await AppendEntryAsync(new Entry(key, response, null), ct).ConfigureAwait(false);
         _done[key] = response;
         _inDoubt.TryRemove(requestId, out _);
+        await AppendEntryAsync(new Entry(key, response, null), ct).ConfigureAwait(false);
     }
 
+    /// <summary>Queues the entry and writes every queued one; throws when the write failed, leaving them queued for
+    /// the next write.</summary>
     private async Task AppendEntryAsync(Entry entry, CancellationToken ct)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(entry, Json);
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await _stream.WriteAsync(line, CancellationToken.None).ConfigureAwait(false);
-            _stream.WriteByte((byte)'\n');
-            _stream.Flush(flushToDisk: true);
+            _unwritten.Add(entry);
+            WriteUnwritten();
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Writes and fsyncs the queued entries (under <see cref="_gate"/>).</summary>
+    private void WriteUnwritten()
+    {
+        if (_unwritten.Count == 0)
+        {
+            return;
+        }
+        var buffer = new ArrayBufferWriter<byte>();
+        if (_writeFailed)
+        {
+            // A failed write may have left part of a line; this write starts where that one did, and a line break
+            // first keeps whatever it does not cover a line of its own (one that does not parse is skipped at load).
+            buffer.Write("\n"u8);
+        }
+        foreach (var entry in _unwritten)
+        {
+            buffer.Write(JsonSerializer.SerializeToUtf8Bytes(entry, Json));
+            buffer.Write("\n"u8);
+        }
+        try
+        {
+            if (WriteFault?.Invoke() is { } fault)
+            {
+                throw fault;
+            }
+            _stream.Write(buffer.WrittenSpan);
+            _stream.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            _writeFailed = true;
+            throw;
+        }
+        _writeFailed = false;
+        _unwritten.Clear();
     }
 
     private void Load()

@@ -99,6 +99,53 @@ public class IdempotencyCrashTests
         }
     }
 
+    /// <summary>A full disk where the log still has room (its segments are padded ahead of their records) but the
+    /// store's file has none: the request's records are in the log, so it is answered as appended, never as a 503
+    /// whose retry with the same key would append it again; the answer is written once the disk has room, and the
+    /// checkpoint stays before the request until then, so a restart meanwhile still finds it in the log.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_request_appended_while_the_store_cannot_write_is_answered_and_its_retry_appends_nothing(bool restartBeforeTheDiskHasRoom)
+    {
+        using var dir = new TempDir("idem-full");
+        var body = Encoding.UTF8.GetBytes(string.Join('\n', File.ReadLines(SampleData.McAuleyReviews).Skip(20).Take(4)));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(body));
+        IdempotentResponse first;
+        Dictionary<string, long> appended;
+        await using (var log = await OpenLogAsync(dir))
+        {
+            var store = new IdempotencyStore(dir.Combine("ingest"), TimeSpan.FromHours(1), TimeProvider.System);
+            await store.AttachLogAsync(log, Topics, CancellationToken.None);
+            store.WriteFault = () => new IOException("No space left on device", 28);
+
+            (first, var outcome) = await store.RunAsync(Key, hash, (tag, ct) => IngestAsync(log, body, hash, tag, ct), CancellationToken.None);
+            Assert.Equal((202, IdempotencyOutcome.Executed), (first.Status, outcome));
+            appended = await EndsAsync(log);
+            Assert.Equal(4, appended[DatasetCatalog.Reviews.Name]);
+            var (retry, retried) = await store.RunAsync(Key, hash, (_, _) => throw new InvalidOperationException("must not run"), CancellationToken.None);
+            Assert.Equal((first.Body, IdempotencyOutcome.Replayed), (retry.Body, retried));
+            await Assert.ThrowsAnyAsync<IOException>(() => store.CheckpointAsync(CancellationToken.None));
+
+            if (!restartBeforeTheDiskHasRoom)
+            {
+                store.WriteFault = null;
+                await store.CheckpointAsync(CancellationToken.None);
+                store.Dispose();
+            }
+            // Otherwise the process dies here with the answer unwritten.
+        }
+
+        await using (var log = await OpenLogAsync(dir))
+        {
+            using var store = new IdempotencyStore(dir.Combine("ingest"), TimeSpan.FromHours(1), TimeProvider.System);
+            await store.AttachLogAsync(log, Topics, CancellationToken.None);
+            var (retry, _) = await store.RunAsync(Key, hash, (tag, ct) => IngestAsync(log, body, hash, tag, ct), CancellationToken.None);
+            Assert.Equal(first.Body, retry.Body);
+            Assert.Equal(appended, await EndsAsync(log));
+        }
+    }
+
     private static readonly string[] Topics = [.. DatasetCatalog.Streamed.Select(d => d.Name)];
 
     private static async Task<IdempotentResponse> IngestAsync(IEventLog log, byte[] body, string hash, IngestTag tag, CancellationToken ct)
