@@ -189,9 +189,10 @@ public sealed partial class DuckDbWarehouse
             Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}{(inSeqOrder ? "" : " ORDER BY _seq")}");
             return;
         }
-        // Checking that every key is new costs a scan of the table, as the delete below does: worth it only for a
-        // large batch (a first bulk load), where it saves the window over the batch.
-        if (rows > NewKeysCheckRows && IsNewKeys(schema, source))
+        // Checking the batch's keys costs a scan of it and of the table, as the delete below does: worth it only for
+        // a large batch (a bulk load), where it saves the window over the batch.
+        var (unique, fresh) = rows > NewKeysCheckRows ? Keys(schema, source) : (false, false);
+        if (unique && fresh)
         {
             // Every key is new and appears once (a first load): a plain insert, with no window over the batch.
             Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}");
@@ -200,22 +201,29 @@ public sealed partial class DuckDbWarehouse
         var key = string.Join(", ", schema.Key.Select(Quote));
         var on = string.Join(" AND ", schema.Key.Select(k => $"{target}.{Quote(k)} = s.{Quote(k)}"));
         Execute(_writer, $"DELETE FROM {target} USING (SELECT DISTINCT {key} FROM {source}) s WHERE {on}");
-        // Latest in the batch wins: one row per key, the one appended last.
-        Execute(_writer, $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _seq DESC) = 1");
+        // Latest in the batch wins: one row per key, the one appended last. A batch whose keys appear once each (a
+        // file loaded again, a catalog refresh) needs no window: over 1.4M products it held every row with all its
+        // columns and ran out of the 512 MB buffer pool, where the plain insert streams.
+        Execute(_writer, unique
+            ? $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source}"
+            : $"INSERT INTO {target} ({columns}) SELECT {columns} FROM {source} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _seq DESC) = 1");
     }
 
     private const long NewKeysCheckRows = 50_000;
 
-    private bool IsNewKeys(DatasetSchema schema, string source)
+    /// <summary>Whether each key of the batch appears once in it, and whether none is in the table yet.</summary>
+    private (bool Unique, bool Fresh) Keys(DatasetSchema schema, string source)
     {
         var key = string.Join(", ", schema.Key.Select(Quote));
         var on = string.Join(" AND ", schema.Key.Select(k => $"t.{Quote(k)} = s.{Quote(k)}"));
         using var cmd = _writer.CreateCommand();
         cmd.CommandText = $"""
-            SELECT (SELECT count(*) FROM {source}) = (SELECT count(*) FROM (SELECT DISTINCT {key} FROM {source}))
-               AND NOT EXISTS (SELECT 1 FROM {source} s JOIN {Quote(schema.Name)} t ON {on})
+            SELECT (SELECT count(*) FROM {source}) = (SELECT count(*) FROM (SELECT DISTINCT {key} FROM {source})),
+                   NOT EXISTS (SELECT 1 FROM {source} s JOIN {Quote(schema.Name)} t ON {on})
             """;
-        return cmd.ExecuteScalar() is true;
+        using var reader = cmd.ExecuteReader();
+        reader.Read();
+        return (reader.GetBoolean(0), reader.GetBoolean(1));
     }
 
     /// <summary>A fresh staging table for one commit's rows. Made anew each time rather than emptied: DuckDB never
