@@ -73,9 +73,16 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         };
     }
 
+    /// <summary>Most errors an answer lists (1 000); the others are counted in <c>errorsOmitted</c>.</summary>
+    public const int MaxListedErrors = 1_000;
+
     /// <summary>Maps an ingest outcome to 202, or 400 when nothing was valid.</summary>
     public static IngestResponse Outcome(IngestResult result)
     {
+        // Each error costs the answer about 140 bytes: unlisted, a body of empty objects was answered (and, under an
+        // Idempotency-Key, stored) at fifty times its size. The dead letters keep every record's reasons.
+        var listed = result.Errors.Count > MaxListedErrors ? result.Errors.Take(MaxListedErrors).ToList() : result.Errors;
+        var omitted = result.Errors.Count - listed.Count;
         if (result.Accepted == 0)
         {
             var body = new Dictionary<string, object?>
@@ -83,17 +90,21 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
                 ["dataset"] = result.Dataset,
                 ["accepted"] = result.Accepted,
                 ["rejected"] = result.Rejected,
-                ["errors"] = result.Errors,
-                ["type"] = "https://httpstatuses.io/400",
-                ["title"] = "no valid record",
-                ["status"] = 400,
-                ["detail"] = $"all {result.Rejected} record(s) were rejected; they are kept in the dead letters",
+                ["errors"] = listed,
             };
+            if (omitted > 0)
+            {
+                body["errorsOmitted"] = omitted;
+            }
+            body["type"] = "https://httpstatuses.io/400";
+            body["title"] = "no valid record";
+            body["status"] = 400;
+            body["detail"] = $"all {result.Rejected} record(s) were rejected; they are kept in the dead letters";
             return new IngestResponse(400, JsonSerializer.Serialize(body, ApiErrors.Json));
         }
         // Written directly: this answers every accepted request, and the serializer's dictionary path costs more than
         // the rest of a one-record request's work outside the log.
-        var buffer = new ArrayBufferWriter<byte>(128 + 96 * result.Errors.Count);
+        var buffer = new ArrayBufferWriter<byte>(128 + 96 * listed.Count);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = WireJson.Encoder }))
         {
             writer.WriteStartObject();
@@ -101,7 +112,7 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
             writer.WriteNumber(AcceptedName, result.Accepted);
             writer.WriteNumber(RejectedName, result.Rejected);
             writer.WriteStartArray(ErrorsName);
-            foreach (var error in result.Errors)
+            foreach (var error in listed)
             {
                 writer.WriteStartObject();
                 writer.WriteNumber(IndexName, error.Index);
@@ -110,6 +121,10 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            if (omitted > 0)
+            {
+                writer.WriteNumber(ErrorsOmittedName, omitted);
+            }
             writer.WriteEndObject();
         }
         return new IngestResponse(202, Encoding.UTF8.GetString(buffer.WrittenSpan));
@@ -119,6 +134,7 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
     private static readonly JsonEncodedText AcceptedName = JsonEncodedText.Encode("accepted");
     private static readonly JsonEncodedText RejectedName = JsonEncodedText.Encode("rejected");
     private static readonly JsonEncodedText ErrorsName = JsonEncodedText.Encode("errors");
+    private static readonly JsonEncodedText ErrorsOmittedName = JsonEncodedText.Encode("errorsOmitted");
     private static readonly JsonEncodedText IndexName = JsonEncodedText.Encode("index");
     private static readonly JsonEncodedText FieldName = JsonEncodedText.Encode("field");
     private static readonly JsonEncodedText ErrorName = JsonEncodedText.Encode("error");
