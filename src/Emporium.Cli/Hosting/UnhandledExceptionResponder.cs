@@ -1,5 +1,5 @@
 using Emporium.Cli.Web;
-using Emporium.Cli.Web.Ingest;
+using Emporium.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Emporium.Cli.Hosting;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Emporium.Configuration;
 using Emporium.Datasets;
+using Emporium.Diagnostics;
 using Emporium.Ingest;
 using Emporium.Log;
 using Emporium.Cli.Hosting;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Emporium.Batch.Formats;
 using Emporium.Datasets;
+using Emporium.Diagnostics;
 using Emporium.Lake;
 using Emporium.Log;
 using Emporium.Warehouse;
@@ -79,7 +80,7 @@ public sealed partial class BatchLoader
             size = new FileInfo(path).Length;
             return await LoadCoreAsync(path, request, progress, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !DiskFull.Is(e))
         {
             return FileLoadResult.Failure(path, null, null, $"cannot open: {e.Message}");
         }

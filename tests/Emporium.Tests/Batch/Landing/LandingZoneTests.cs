@@ -49,6 +49,57 @@ public sealed class LandingZoneTests
         Assert.Equal(loadedAt, (await h.RowsAsync("SELECT max(_loaded_at) FROM categories"))[0][0]);
     }
 
+    /// <summary>A full disk is not the file's fault: the file stays in landing (not set aside as a bad file, where
+    /// nothing would load it again) and loads once, by itself, when the disk has room again.</summary>
+    [Fact]
+    public async Task A_file_that_meets_a_full_disk_stays_in_landing_and_loads_once_when_there_is_room()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var h = await BatchHarness.StartAsync(time: time);
+        var lake = new FullDiskLake(h.LakeStore) { Full = true };
+        var loader = new BatchLoader(h.Warehouse, lake, h.Parquet, Emporium.Datasets.RecordNormalizer.Instance, time);
+        var zone = new LandingZone(h.Combine("landing"), loader, time, new LandingOptions { StableFor = TimeSpan.FromSeconds(2) });
+        var folder = Directory.CreateDirectory(h.Combine("landing", "categories")).FullName;
+        var file = Path.Combine(folder, "amazon_categories.csv");
+        File.Copy(SampleData.CategoriesCsv, file);
+        await zone.ScanAsync(default);
+        time.Advance(TimeSpan.FromSeconds(3));
+
+        await Assert.ThrowsAnyAsync<IOException>(() => zone.ScanAsync(default));
+        Assert.True(File.Exists(file), "the file was moved out of landing");
+        Assert.False(Directory.Exists(h.Combine("landing", LandingZone.RejectedFolder)), "a file set aside for a full disk");
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM categories"));
+
+        lake.Full = false;
+        var outcome = Assert.Single(await zone.ScanAsync(default));
+        Assert.Equal(FileLoadStatus.Loaded, outcome.Result!.Status);
+        Assert.False(File.Exists(file));
+        Assert.Equal(File.ReadLines(SampleData.CategoriesCsv).Count() - 1, await h.CountAsync("SELECT count(*) FROM categories"));
+        Assert.Equal(await h.CountAsync("SELECT count(DISTINCT id) FROM categories"), await h.CountAsync("SELECT count(*) FROM categories"));
+    }
+
+    /// <summary>A lake on a disk that is full while <see cref="Full"/> is set: writes fail as the kernel fails them.</summary>
+    private sealed class FullDiskLake(ILakeStore inner) : ILakeStore
+    {
+        public bool Full { get; set; }
+
+        public string Describe => inner.Describe;
+
+        public Task WriteAsync(string path, Stream content, CancellationToken ct) =>
+            Full ? throw new IOException("No space left on device", 28) : inner.WriteAsync(path, content, ct);
+
+        public Task WriteFileAsync(string path, string localFile, CancellationToken ct) =>
+            Full ? throw new IOException("No space left on device", 28) : inner.WriteFileAsync(path, localFile, ct);
+
+        public Task<Stream?> OpenReadAsync(string path, CancellationToken ct) => inner.OpenReadAsync(path, ct);
+
+        public IAsyncEnumerable<LakeObject> ListAsync(string prefix, CancellationToken ct) => inner.ListAsync(prefix, ct);
+
+        public Task DeleteAsync(string path, CancellationToken ct) => inner.DeleteAsync(path, ct);
+
+        public Task<bool> ExistsAsync(string path, CancellationToken ct) => inner.ExistsAsync(path, ct);
+    }
+
     /// <summary>The first scan makes a folder for every dataset load takes, so the zone shows where files go.</summary>
     [Fact]
     public async Task The_first_scan_makes_a_folder_per_dataset()

@@ -1,4 +1,4 @@
-namespace Emporium.Cli.Web.Ingest;
+namespace Emporium.Diagnostics;
 
 /// <summary>Recognises "no space left on device" (ENOSPC) however deep it is wrapped.</summary>
 public static class DiskFull
