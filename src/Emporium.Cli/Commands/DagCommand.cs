@@ -230,6 +230,11 @@ public sealed class DagCommand : ICliCommand
                 foreach (var t in tasks)
                 {
                     var body = await api.LogsAsync(dag, key2.DateText, t, number, ct);
+                    if (body.TryGetProperty("truncated", out var cut) && cut.ValueKind == JsonValueKind.True)
+                    {
+                        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                            $"emporium dag logs: the log of {t} has {body.GetProperty("totalLines").GetInt32():N0} lines; the server sends the last {DagEndpoints.MaxLogTail:N0}"));
+                    }
                     foreach (var line in body.GetProperty("lines").EnumerateArray())
                     {
                         Console.Out.WriteLine(line.GetString());

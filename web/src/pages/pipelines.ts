@@ -168,7 +168,12 @@ function taskTable(dag: string, ds: string, tasks: Obj[], ctx: PageContext): HTM
     logs.textContent = 'Loading…';
     try {
       const body = await getJson<unknown>(`/api/v1/dags/${encodeURIComponent(dag)}/runs/${ds}/tasks/${encodeURIComponent(task)}/logs`, ctx.signal);
-      logs.textContent = typeof body === 'string' ? body : listOf<unknown>(body, 'logs', 'lines').map(l => typeof l === 'string' ? l : JSON.stringify(l)).join('\n') || 'The log is empty.';
+      const text = typeof body === 'string' ? body : listOf<unknown>(body, 'logs', 'lines').map(l => typeof l === 'string' ? l : JSON.stringify(l)).join('\n') || 'The log is empty.';
+      // The server answers the last lines of a long log (a line per alert makes hundreds of thousands); say so first.
+      const cut = typeof body === 'object' && body !== null && (body as Obj).truncated === true;
+      logs.textContent = cut
+        ? `The last ${fmt.count((body as Obj).lines instanceof Array ? ((body as Obj).lines as unknown[]).length : 0)} of ${fmt.count((body as Obj).totalLines)} lines (emporium dag logs ${dag} --date ${ds} --task ${task} prints them all).\n${text}`
+        : text;
     } catch (e) {
       logs.textContent = e instanceof ApiError && e.status === 404 ? 'No log for this task.' : String(e instanceof Error ? e.message : e);
     }

@@ -15,7 +15,7 @@ public sealed class DagApiClient(EmporiumClient client)
     public Task<JsonElement> RunAsync(string dag, string date, CancellationToken ct) => GetAsync($"api/v1/dags/{Esc(dag)}/runs/{Esc(date)}", ct);
 
     public Task<JsonElement> LogsAsync(string dag, string date, string task, int? attempt, CancellationToken ct) =>
-        GetAsync($"api/v1/dags/{Esc(dag)}/runs/{Esc(date)}/tasks/{Esc(task)}/logs{(attempt is { } n ? $"?try={n}" : "")}", ct);
+        GetAsync($"api/v1/dags/{Esc(dag)}/runs/{Esc(date)}/tasks/{Esc(task)}/logs?tail={Web.DagEndpoints.MaxLogTail}{(attempt is { } n ? $"&try={n}" : "")}", ct);
 
     public Task<JsonElement> TriggerAsync(string dag, string? date, IReadOnlyDictionary<string, string?> runParams, CancellationToken ct) =>
         PostAsync($"api/v1/dags/{Esc(dag)}/runs", new { date, @params = runParams }, ct);

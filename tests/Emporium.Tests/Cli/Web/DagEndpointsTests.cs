@@ -58,6 +58,23 @@ public class DagEndpointsTests
         var second = await JsonAsync(await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/tasks/load/logs?try=2"));
         Assert.Equal("--- load try 2 ---", second.GetProperty("lines")[0].GetString());
         Assert.DoesNotContain(second.GetProperty("lines").EnumerateArray(), l => l.GetString() == "--- load try 1 ---");
+
+        // A log of any size is answered a tail at a time: its last lines, how many it has, and whether some were left out.
+        var whole = await JsonAsync(await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/tasks/load/logs"));
+        var all = whole.GetProperty("lines").EnumerateArray().Select(l => l.GetString()).ToList();
+        Assert.True(all.Count > 2);
+        Assert.Equal(all.Count, whole.GetProperty("totalLines").GetInt32());
+        Assert.False(whole.GetProperty("truncated").GetBoolean());
+        var tail = await JsonAsync(await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/tasks/load/logs?tail=2"));
+        Assert.Equal(all[^2..], tail.GetProperty("lines").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(all.Count, tail.GetProperty("totalLines").GetInt32());
+        Assert.True(tail.GetProperty("truncated").GetBoolean());
+        foreach (var bad in new[] { "0", "-3", "1000001", "many" })
+        {
+            using var refused = await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs/2024-01-01/tasks/load/logs?tail={bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("tail", (await JsonAsync(refused)).GetProperty("errors")[0].GetProperty("field").GetString());
+        }
     }
 
     [Fact]
