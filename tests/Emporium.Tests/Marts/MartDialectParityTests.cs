@@ -11,6 +11,7 @@ using Emporium.Tests.TestSupport;
 using Emporium.Warehouse;
 using Emporium.Warehouse.DuckDb;
 using Emporium.Warehouse.Postgres;
+using Npgsql;
 
 namespace Emporium.Tests.Marts;
 
@@ -20,6 +21,17 @@ namespace Emporium.Tests.Marts;
 public sealed class MartDialectParityTests(PostgresServer server) : IAsyncLifetime
 {
     private readonly TempDir _dir = new("parity");
+    private const string ServerTimeZone = "Pacific/Kiritimati";
+
+    /// <summary>Late orders written with and without an offset (invoice, invoice date, the UTC day they belong to):
+    /// near midnight a session time zone of UTC+14 would move them to another day.</summary>
+    private static readonly (string Invoice, string Date, string Day)[] LateOrders =
+    [
+        ("TZ1", "2010-12-01 23:30:00", "2010-12-01"),
+        ("TZ2", "2010-12-01T23:30:00-05:00", "2010-12-02"),
+        ("TZ3", "2010-12-02T00:30:00+02:00", "2010-12-01"),
+    ];
+
     private DuckDbWarehouse _duck = null!;
     private PostgresWarehouse _pg = null!;
     private Dictionary<string, int> _loaded = [];
@@ -27,9 +39,17 @@ public sealed class MartDialectParityTests(PostgresServer server) : IAsyncLifeti
     public async Task InitializeAsync()
     {
         _duck = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = _dir.Combine("w.duckdb") });
-        _pg = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = await server.CreateDatabaseAsync("parity") });
+        var database = await server.CreateDatabaseAsync("parity");
+        // A session time zone far from UTC: timestamps and the dates cut from them must not depend on it.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"ALTER DATABASE \"{connection.Database}\" SET timezone TO '{ServerTimeZone}'", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        _pg = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = database });
         var batch = SampleBatch();
-        _loaded = batch.Rows.ToDictionary(r => r.Schema.Name, r => r.Records.Count);
+        _loaded = batch.Rows.GroupBy(r => r.Schema.Name).ToDictionary(g => g.Key, g => g.Sum(r => r.Records.Count));
         foreach (var warehouse in new IWarehouse[] { _duck, _pg })
         {
             await warehouse.InitializeAsync([.. DatasetCatalog.All, .. SeedDatasets.All], CancellationToken.None);
@@ -66,6 +86,11 @@ public sealed class MartDialectParityTests(PostgresServer server) : IAsyncLifeti
             new(DatasetCatalog.Products, Valid(DatasetCatalog.Products, SampleRows.Csv(SampleData.ProductsCsv).Select(r => normalizer.Normalize(DatasetCatalog.Products, r))), "sample:products"),
             new(DatasetCatalog.Reviews, Valid(DatasetCatalog.Reviews, SampleRows.JsonLines(SampleData.McAuleyReviews).Select(e => normalizer.Normalize(DatasetCatalog.Reviews, e))), "sample:reviews"),
             new(DatasetCatalog.Orders, Valid(DatasetCatalog.Orders, SampleRows.Csv(SampleData.OnlineRetail).Select(r => normalizer.Normalize(DatasetCatalog.Orders, r))), "sample:orders"),
+            new(DatasetCatalog.Orders, Valid(DatasetCatalog.Orders, LateOrders.Select(o => normalizer.Normalize(DatasetCatalog.Orders, new Dictionary<string, string?>
+            {
+                ["InvoiceNo"] = o.Invoice, ["StockCode"] = "LATE", ["Description"] = "late order", ["Quantity"] = "1", ["InvoiceDate"] = o.Date,
+                ["UnitPrice"] = "2.5", ["CustomerID"] = "99999", ["Country"] = " ÉIRE ",
+            }))), "test:late_orders"),
             new(SeedDatasets.SellerOffers, offers.SelectMany(o => o.Rows).ToList(), "sample:seller_offers"),
             new(SeedDatasets.SellerSnapshots, Valid(SeedDatasets.SellerSnapshots, offers.Select(o => normalizer.Normalize(SeedDatasets.SellerSnapshots, new Dictionary<string, string?>
             {
@@ -95,6 +120,20 @@ public sealed class MartDialectParityTests(PostgresServer server) : IAsyncLifeti
         Assert.All(DatasetCatalog.All, s => Assert.True(_loaded[s.Name] > 100, $"{s.Name}: {_loaded[s.Name]} rows"));
         Assert.All(new[] { SeedDatasets.SellerOffers, SeedDatasets.SellerSnapshots, SeedDatasets.SupplierProducts, SeedDatasets.UserBehaviorMetric },
             s => Assert.True(_loaded[s.Name] > 2, $"{s.Name}: {_loaded[s.Name]} rows"));
+    }
+
+    /// <summary>Timestamps are UTC wall-clock times on both warehouses, so the day of a late order is its UTC day on
+    /// PostgreSQL whatever the session's time zone; a non-ASCII country is lower-cased and trimmed alike.</summary>
+    [Fact]
+    public async Task Late_orders_fall_on_their_utc_day_whatever_the_postgres_session_time_zone()
+    {
+        var zone = await _pg.QueryAsync("SELECT current_setting('TimeZone')", CancellationToken.None);
+        Assert.Equal(ServerTimeZone, zone.Rows[0][0]);
+        const string Sql = "SELECT sales_date, country FROM clean_orders WHERE stock_code = 'LATE' ORDER BY sales_date";
+        var expected = LateOrders.Select(o => $"{o.Day} | éire").Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(expected, MartRowText.Rows(await _duck.QueryAsync(Sql, CancellationToken.None)));
+        Assert.Equal(expected, MartRowText.Rows(await _pg.QueryAsync(Sql, CancellationToken.None)));
     }
 
     public static TheoryData<string, int?> MartsAndLimits()
