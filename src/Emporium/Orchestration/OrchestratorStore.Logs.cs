@@ -35,19 +35,44 @@ public sealed partial class OrchestratorStore
             {
                 return; // closed (a try still logging while the process stops): nothing to write to
             }
-            if (!logFiles.TryGetValue(path, out var stream))
+            FileStream? stream = null;
+            try
             {
-                if (logFiles.Count >= 64)
+                if (!logFiles.TryGetValue(path, out stream))
                 {
-                    // Runs are short-lived; a bounded set of open files is enough (reopening appends).
-                    CloseLogs();
+                    if (logFiles.Count >= 64)
+                    {
+                        // Runs are short-lived; a bounded set of open files is enough (reopening appends).
+                        CloseLogs();
+                    }
+                    System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+                    logFiles[path] = stream;
                 }
-                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-                logFiles[path] = stream;
+                stream.Write(bytes);
+                stream.Flush();
             }
-            stream.Write(bytes);
-            stream.Flush();
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A log is diagnostics: a line its file cannot take (a full disk) is dropped from the file (the host's
+                // logger still gets it) rather than failing the try, whose exception escaped before the try's end was
+                // recorded and kept the task "running", without a word, for a whole retry delay. The stream goes with
+                // the bytes it could not write; the next line reopens the file.
+                logFiles.Remove(path);
+                DisposeQuietly(stream);
+            }
+        }
+    }
+
+    private static void DisposeQuietly(FileStream? stream)
+    {
+        try
+        {
+            stream?.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Disposing flushes what the failed write left buffered, which fails the same way.
         }
     }
 
@@ -122,7 +147,7 @@ public sealed partial class OrchestratorStore
     {
         foreach (var stream in logFiles.Values)
         {
-            stream.Dispose();
+            DisposeQuietly(stream);
         }
         logFiles.Clear();
     }
