@@ -18,8 +18,8 @@ internal sealed partial class Partition
     private int _buffered;
     private Exception? _fault;
 
-    /// <summary>Test seam: an exception returned here fails the next commit as a failed write would (nothing of the
-    /// batch written, the partition refusing appends until the log is reopened).</summary>
+    /// <summary>Test seam: an exception returned here fails the next commit as a failed write would, before anything of
+    /// the batch is written.</summary>
     internal Func<Exception?>? CommitFault { get; set; }
 
     /// <summary>Test seam: an exception returned here fails the growth of the active segment's file that follows a
