@@ -68,7 +68,10 @@ internal sealed class Segment : IDisposable
     public static Segment Create(string directory, long baseOffset)
     {
         var path = Path.Combine(directory, FileName(baseOffset));
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        // Create, not CreateNew: a new segment starts past every record, so a file already there can only be one a roll
+        // created before its directory fsync failed (empty, untracked); refusing it failed every roll, and so every
+        // append, until the log was reopened.
+        var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         DurableFiles.SyncDirectory(directory);
         return new Segment(directory, baseOffset, handle);
     }

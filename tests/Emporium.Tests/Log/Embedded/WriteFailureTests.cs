@@ -91,4 +91,30 @@ public sealed class WriteFailureTests
             Assert.Equal([.. error.Durable.Select(i => values[i]), "after"], (await ReadAllAsync(log, "t")).Select(Text));
         }
     }
+
+    /// <summary>A roll whose new segment file was created but whose directory fsync failed leaves that empty file
+    /// behind, untracked; the next roll to the same offset must take it over rather than fail every append after.</summary>
+    [Fact]
+    public async Task A_segment_file_a_failed_roll_left_is_taken_over_by_the_next_roll()
+    {
+        using var dir = new TempDir("log");
+        var value = new string('v', 200);
+        var perSegment = (int)(4096 / RecordFrame.FrameBytes(RecordFrame.KeyByteCount(null), value.Length));
+        var options = Growing(dir.Path) with { SegmentBytes = 4096 };
+        await using (var log = await EmbeddedEventLog.OpenAsync(options))
+        {
+            await log.EnsureTopicAsync("t", 1, CancellationToken.None);
+            File.WriteAllBytes(Path.Combine(log.FindTopic("t")!.Partitions[0].Directory, Segment.FileName(perSegment)), []);
+
+            for (var i = 0; i <= perSegment; i++)
+            {
+                await log.AppendAsync("t", [Message(null, $"{i:D3}{value[3..]}")], CancellationToken.None);
+            }
+        }
+
+        await using (var log = await EmbeddedEventLog.OpenAsync(options))
+        {
+            Assert.Equal(Enumerable.Range(0, perSegment + 1).Select(i => $"{i:D3}"), (await ReadAllAsync(log, "t")).Select(e => Text(e)[..3]));
+        }
+    }
 }
