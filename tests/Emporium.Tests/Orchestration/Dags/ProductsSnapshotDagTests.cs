@@ -75,6 +75,30 @@ public sealed class ProductsSnapshotDagTests
         Assert.Contains("0 new alert(s)", h.Log(Day2, "alerts"));
     }
 
+    [Fact]
+    public async Task A_day_of_many_alerts_logs_the_first_of_them_and_counts_the_rest()
+    {
+        await using var h = new SeedDagHarness(new ProductsSnapshotDag());
+        await h.Warehouse.InitializeAsync(LoadSpec.Loadable, CancellationToken.None);
+        var loader = new BatchLoader(h.Warehouse, h.Lake, new ParquetWriter(Path.Combine(h.DataDir, "tmp")), RecordNormalizer.Instance, TimeProvider.System);
+        await loader.LoadAsync([SampleData.ProductsCsv], new BatchLoadRequest(DatasetCatalog.Products), null, CancellationToken.None);
+        await h.RunAsync(Day1, new Dictionary<string, string?>());
+        // Every in-stock product of the sample at half its price again: one price alert each.
+        var dearer = SampleRows.Csv(SampleData.ProductsCsv).Where(r => Price(r) > 0).DistinctBy(r => r["asin"]).Select(r => With(r, "price", Price(r) * 1.5)).ToList();
+        Assert.True(dearer.Count > AlertsTask.LoggedAlerts, $"the sample has {dearer.Count} products in stock");
+        var file = Path.Combine(h.DataDir, "dearer.ndjson");
+        await File.WriteAllLinesAsync(file, dearer.Select(c => JsonSerializer.Serialize(c)));
+        await loader.LoadAsync([file], new BatchLoadRequest(DatasetCatalog.Products), null, CancellationToken.None);
+
+        await h.RunAsync(Day2, new Dictionary<string, string?>());
+
+        var stored = (await AlertsAsync(h)).Count;
+        Assert.True(stored > AlertsTask.LoggedAlerts);
+        var log = h.Log(Day2, "alerts").Split('\n');
+        Assert.Equal(AlertsTask.LoggedAlerts, log.Count(l => l.Contains(" alert price_change: ", StringComparison.Ordinal)));
+        Assert.Contains(log, l => l.EndsWith($"… and {stored - AlertsTask.LoggedAlerts} more new alert(s): GET /api/v1/alerts or the alerts table", StringComparison.Ordinal));
+    }
+
     private static Dictionary<string, string?> With(Dictionary<string, string?> row, string field, double value) =>
         new(row) { [field] = value.ToString("0.##", CultureInfo.InvariantCulture) };
 
