@@ -24,7 +24,7 @@ public sealed class IngestEndpoints : IEndpointModule
                 return handler.HandleAsync(context, async (body, pipeline, tag, ct) =>
                 {
                     var records = IngestBodyParser.Parse(body, format);
-                    return IngestHandler.Outcome(await pipeline.IngestAsync(schema, records, source, tag, ct));
+                    return handler.RefuseTooMany(records.Count) ?? IngestHandler.Outcome(await pipeline.IngestAsync(schema, records, source, tag, ct));
                 });
             })
             .RequireScope(Scopes.Ingest)

@@ -74,6 +74,19 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         };
     }
 
+    /// <summary>The 413 for a body of more records than <c>Ingest:MaxRecordsPerRequest</c>, or null: each one, when
+    /// rejected, becomes a dead letter several times its size, so bytes alone do not bound a request.</summary>
+    public IngestResponse? RefuseTooMany(int records)
+    {
+        var max = options.Ingest.MaxRecordsPerRequest;
+        if (records <= max)
+        {
+            return null;
+        }
+        var detail = $"the body holds {records} records, at most {max} per request (Ingest:MaxRecordsPerRequest): send them in batches";
+        return new IngestResponse(413, ApiErrors.ProblemJson(413, "too many records", detail, [ApiErrors.Field("body", $"at most {max} records")]));
+    }
+
     /// <summary>Most errors an answer lists (1 000); the others are counted in <c>errorsOmitted</c>.</summary>
     public const int MaxListedErrors = 1_000;
 

@@ -142,6 +142,32 @@ public class IngestEndpointsTests
         Assert.Equal(3_000, log.Messages("dead_letters").Count);
     }
 
+    /// <summary>A request's records are bounded as its bytes are: every rejected one becomes a dead letter of some
+    /// 450 bytes in the log, so a 1 MB body of 350 000 empty objects appended 157 MB and held half a gigabyte while
+    /// doing it (a 16 MB body, sixteen times that). More than <c>Ingest:MaxRecordsPerRequest</c> is a 413 that appends
+    /// nothing.</summary>
+    [Fact]
+    public async Task A_body_of_more_records_than_a_request_may_hold_is_413_and_appends_nothing()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, RecordNormalizer.Instance,
+            configure: o => o with { Ingest = o.Ingest with { MaxRecordsPerRequest = 100 } });
+
+        var refused = await host.Client.PostAsync("/api/v1/ingest/categories",
+            new StringContent(string.Concat(Enumerable.Repeat("{}\n", 101)), System.Text.Encoding.UTF8, "application/x-ndjson"));
+        var accepted = await host.Client.PostAsync("/api/v1/ingest/categories",
+            TestHost.Json("[" + string.Join(",", Enumerable.Range(1, 100).Select(i => $"{{\"id\":{i},\"category_name\":\"c{i}\"}}")) + "]"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        var problem = await JsonOf(refused);
+        Assert.Equal("body", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Contains("101 records", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("at most 100", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Empty(log.Messages("dead_letters"));
+        Assert.Equal(100, log.Messages("categories").Count);
+    }
+
     /// <summary>A key no warehouse can index is refused at the door, naming the field, instead of being accepted and
     /// then refused by PostgreSQL alone (a dead letter there, a stored row on DuckDB).</summary>
     [Fact]
