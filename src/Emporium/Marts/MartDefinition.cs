@@ -32,12 +32,15 @@ public sealed record MartDefinition(
         $"SELECT {string.Join(", ", Columns.Select(c => c.Name))} FROM {Name} ORDER BY {OrderTerms(new MartSql(dialect))}" +
         (limit is { } n ? $" LIMIT {n}" : "");
 
-    /// <summary><see cref="OrderBy"/> with each term that starts with a text column's name sorted by code point.</summary>
+    /// <summary><see cref="OrderBy"/> with each term that starts with a text column's name sorted by code point, and
+    /// every term that does not say where nulls go given <c>NULLS LAST</c>: PostgreSQL puts nulls first in a descending
+    /// sort and DuckDB last, so a nullable descending key listed its rows in another order on each warehouse.</summary>
     private string OrderTerms(MartSql sql) => string.Join(", ", OrderBy.Split(',').Select(term =>
     {
         var parts = term.Trim().Split(' ', 2);
-        return Columns.Any(c => c.Name == parts[0] && c.Type == "varchar")
-            ? string.Join(' ', [sql.ByteOrder(parts[0]), .. parts.Skip(1)])
-            : term.Trim();
+        var key = Columns.Any(c => c.Name == parts[0] && c.Type == "varchar") ? sql.ByteOrder(parts[0]) : parts[0];
+        var rest = parts.Length > 1 ? parts[1] : "";
+        var nulls = rest.Contains("NULLS", StringComparison.OrdinalIgnoreCase) ? "" : "NULLS LAST";
+        return string.Join(' ', new[] { key, rest, nulls }.Where(p => p.Length > 0));
     }));
 }

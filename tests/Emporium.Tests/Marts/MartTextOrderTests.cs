@@ -32,7 +32,8 @@ public sealed class MartTextOrderTests(PostgresServer server) : IAsyncLifetime
         var batch = new WarehouseBatch(
         [
             Rows(DatasetCatalog.Categories, Texts.Select((t, i) => Row(("id", $"{i + 1}"), ("category_name", t)))),
-            Rows(DatasetCatalog.Products, Texts.Select((t, i) => Row(("asin", t), ("title", t), ("price", "10"), ("category_id", $"{i + 1}")))),
+            // Every third product has no list price (0 means none), for the null order of a descending key.
+            Rows(DatasetCatalog.Products, Texts.Select((t, i) => Row(("asin", t), ("title", t), ("price", "10"), ("list_price", i % 3 == 0 ? "0" : $"{i % 2 + 11}"), ("category_id", $"{i + 1}")))),
             Rows(DatasetCatalog.Orders, Texts.Select((t, i) => Row(
                 ("InvoiceNo", $"5{i}"), ("StockCode", t), ("Description", "mug"), ("Quantity", "5"), ("InvoiceDate", "2024-01-02 10:00:00"),
                 ("UnitPrice", "2"), ("CustomerID", $"{17000 + i}"), ("Country", t)))),
@@ -73,6 +74,22 @@ public sealed class MartTextOrderTests(PostgresServer server) : IAsyncLifetime
         var pg = await new MartService(_pg).QueryAsync(name, MartService.MaxLimit, CancellationToken.None);
 
         Assert.True(duck.Rows.Count > 1, $"{name}: {duck.Rows.Count} row(s)");
+        Assert.Equal(MartRowText.Rows(duck), MartRowText.Rows(pg));
+    }
+
+    /// <summary>A mart whose descending sort key can be null lists those rows last on both warehouses: PostgreSQL puts
+    /// nulls first in a descending sort unless told otherwise, DuckDB last. The products table stands in for such a
+    /// mart (read as a table-backed one), its missing list prices for the nulls.</summary>
+    [Fact]
+    public async Task A_nullable_descending_key_lists_its_nulls_last_on_both_warehouses()
+    {
+        var mart = new MartDefinition("products", "test", [new("asin", "varchar"), new("list_price", "double")], ["products"], _ => "",
+            "list_price DESC, asin", null, BackedByTable: true);
+        var duck = await _duck.QueryAsync(mart.ReadSql(SqlDialect.DuckDb, null), CancellationToken.None);
+        var pg = await _pg.QueryAsync(mart.ReadSql(SqlDialect.Postgres, null), CancellationToken.None);
+
+        Assert.Contains(duck.Rows, r => r[1] is null);
+        Assert.Null(duck.Rows[^1][1]);
         Assert.Equal(MartRowText.Rows(duck), MartRowText.Rows(pg));
     }
 
