@@ -6,7 +6,8 @@ namespace Emporium.Tests.Cli.Hosting;
 
 /// <summary>Two demo servers, one on the embedded DuckDB and one on PostgreSQL, seeded alike: the whole path — ingest,
 /// stream processor, the DAGs (the user_behaviour metric with its trained review model, the seller catalog and its
-/// alerts) and the marts — publishes the same answers on both, as the HTTP API writes them.</summary>
+/// alerts) and the marts — publishes the same answers on both, as the HTTP API writes them. The PostgreSQL database
+/// sorts text linguistically (ICU en-US), as a server initdb'd with such a locale does.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class DemoSeederParityTests(PostgresServer server)
 {
@@ -14,7 +15,7 @@ public sealed class DemoSeederParityTests(PostgresServer server)
     public async Task Demo_servers_on_duckdb_and_on_postgres_publish_the_same_marts_and_alerts()
     {
         await using var duck = await DemoSeederTests.StartSeededAsync(new StringWriter());
-        await using var pg = await DemoSeederTests.StartSeededAsync(new StringWriter(), server.AddressFor(await server.CreateDatabaseAsync("demo_parity")));
+        await using var pg = await DemoSeederTests.StartSeededAsync(new StringWriter(), server.AddressFor(await server.CreateDatabaseAsync("demo_parity", "en-US")));
         using var duckHttp = new HttpClient { BaseAddress = new Uri(duck.Host.Url) };
         using var pgHttp = new HttpClient { BaseAddress = new Uri(pg.Host.Url) };
 
