@@ -81,6 +81,21 @@ public sealed class MartRoundingTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(expected, await Column(warehouse, "asin_matches", "asin", Offers.Select(o => o.Asin), "margin"));
     }
 
+    /// <summary>Amounts are exact below 10^32: a larger one (no real amount of money) fails the read on both
+    /// warehouses, each naming the overflow in its own words, rather than coming back as a double.</summary>
+    [Theory]
+    [MemberData(nameof(Warehouses))]
+    public async Task A_sum_beyond_ten_to_the_32_fails_the_read_on_every_warehouse(string warehouse)
+    {
+        var huge = RecordNormalizer.Instance.Normalize(DatasetCatalog.Orders, Row(
+            ("InvoiceNo", "599999"), ("StockCode", "HUGE"), ("Description", "mug"), ("Quantity", "1"), ("InvoiceDate", "2024-02-01 10:00:00"),
+            ("UnitPrice", "1e33"), ("CustomerID", "17999"), ("Country", "c9"))).Record!;
+        await _warehouses[warehouse].CommitAsync(new WarehouseBatch([new DatasetRows(DatasetCatalog.Orders, [huge], "test:huge")], "rounding", new Dictionary<TopicPartition, long>()), CancellationToken.None);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => new MartService(_warehouses[warehouse]).QueryAsync("top_customers", null, CancellationToken.None));
+        Assert.True(error.Message.Contains("numeric field overflow", StringComparison.Ordinal) || error.Message.Contains("to DECIMAL(38,6)", StringComparison.Ordinal), error.Message);
+    }
+
     /// <summary>The mart's <paramref name="value"/> column for each key, in the keys' order, as decimals of the doubles read.</summary>
     private async Task<List<decimal>> Column<T>(string warehouse, string mart, string key, IEnumerable<T> keys, string value)
     {
