@@ -14,9 +14,9 @@ public static class DatasetCatalog
             new("product_url", ColumnType.Text, false, "productURL"),
             new("stars", ColumnType.Double, false, "product_star_rating") { Min = 0, Max = 5 },
             new("reviews", ColumnType.Integer, false, "product_num_ratings") { Min = 0 },
-            new("price", ColumnType.Double, false, "product_price") { Min = 0 },
+            new("price", ColumnType.Double, false, "product_price") { Min = 0, Max = DatasetSchema.MaxAmount },
             // asaniczka writes listPrice 0.0 for "not discounted": stored as null so it cannot pass for a free product.
-            new("list_price", ColumnType.Double, false, "listPrice", "product_original_price") { Min = 0, ZeroMeansMissing = true },
+            new("list_price", ColumnType.Double, false, "listPrice", "product_original_price") { Min = 0, Max = DatasetSchema.MaxAmount, ZeroMeansMissing = true },
             new("category_id", ColumnType.Integer),
             new("is_best_seller", ColumnType.Boolean, false, "isBestSeller"),
             new("bought_in_last_month", ColumnType.Integer, false, "boughtInLastMonth", "sales_volume")
@@ -63,10 +63,10 @@ public static class DatasetCatalog
             // Kept as the source wrote it (UCI descriptions carry trailing spaces); marts group by stock_code.
             new("description", ColumnType.Text, false, "Description", "detail") { Text = TextStyle.Verbatim },
             // Negative quantities are cancellations and stay.
-            new("quantity", ColumnType.Integer, Required: true, "Quantity"),
+            new("quantity", ColumnType.Integer, Required: true, "Quantity") { Min = -DatasetSchema.MaxQuantity, Max = DatasetSchema.MaxQuantity },
             new("invoice_date", ColumnType.Timestamp, false, "InvoiceDate"),
             // No lower bound: UCI books bad-debt adjustments with negative unit prices.
-            new("unit_price", ColumnType.Double, Required: true, "UnitPrice"),
+            new("unit_price", ColumnType.Double, Required: true, "UnitPrice") { Min = -DatasetSchema.MaxAmount, Max = DatasetSchema.MaxAmount },
             new("customer_id", ColumnType.Integer, false, "CustomerID") { Min = 0 },
             // Names the clean zone's country=… folder.
             new("country", ColumnType.Text, false, "Country") { Text = TextStyle.TrimLower, MaxBytes = DatasetSchema.MaxPartitionValueBytes },

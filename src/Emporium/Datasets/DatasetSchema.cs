@@ -26,6 +26,15 @@ public sealed record DatasetSchema(
     /// fail every second for good. The normalizer rejects a longer value naming its field.</summary>
     public const int MaxPartitionValueBytes = 80;
 
+    /// <summary>Largest amount of money a price or cost column accepts, either sign: 10^12. Marts sum amounts as exact
+    /// <c>DECIMAL(38, 6)</c> (the same totals on every warehouse), which holds less than 10^32: one record with a price
+    /// of 10^33 made every read of its mart fail for everyone until the record was removed. With these bounds a sum
+    /// needs 10^11 order lines to come near that.</summary>
+    public const double MaxAmount = 1e12;
+
+    /// <summary>Largest quantity of an order line, either sign: 10^9 (see <see cref="MaxAmount"/>).</summary>
+    public const double MaxQuantity = 1e9;
+
     /// <summary>Index of a canonical column, or -1.</summary>
     public int IndexOf(string column)
     {
