@@ -30,6 +30,8 @@ public static class UnhandledExceptionResponder
         var (field, reason) = BindingFailure.Describe(error);
         // The framework's own message speaks of parameter types ("Nullable<int> limit"); the field and reason do not.
         var detail = field is "request" ? error.Message : $"{field}: {reason}{(BindingFailure.ValueOf(error) is { } value ? $", got \"{value}\"" : "")}";
-        return ApiErrors.Problem(error.StatusCode, "bad request", detail, [ApiErrors.Field(field, reason)]);
+        // Kestrel's body limit arrives as the same exception with 413: titled as ingest titles its own limit.
+        var title = error.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body too large" : "bad request";
+        return ApiErrors.Problem(error.StatusCode, title, detail, [ApiErrors.Field(field, reason)]);
     }
 }

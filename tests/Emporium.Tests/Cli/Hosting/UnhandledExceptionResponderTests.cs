@@ -30,4 +30,24 @@ public sealed class UnhandledExceptionResponderTests
         Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
         Assert.Equal(detail, problem.RootElement.GetProperty("detail").GetString());
     }
+
+    /// <summary>A body over the server's request limit is a 413 titled for what it is, not "bad request".</summary>
+    [Fact]
+    public async Task A_body_over_the_server_limit_is_a_413_titled_body_too_large()
+    {
+        using var dir = new TempDir("binding");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Path);
+        var sql = new string('x', 18 << 20);
+
+        // Asking to continue first lets the server answer before the client has sent a body it will not read.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/query") { Content = TestHost.Json($"{{\"sql\":\"{sql}\"}}") };
+        request.Headers.ExpectContinue = true;
+
+        var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(413, (int)response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("body too large", problem.RootElement.GetProperty("title").GetString());
+        Assert.Equal(413, problem.RootElement.GetProperty("status").GetInt32());
+    }
 }
