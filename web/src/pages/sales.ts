@@ -32,8 +32,9 @@ function where(f: Filters, dateColumn: string): string {
   const c: string[] = [];
   if (f.from) c.push(`CAST(${dateColumn} AS DATE) >= DATE ${sqlString(f.from)}`);
   if (f.to) c.push(`CAST(${dateColumn} AS DATE) <= DATE ${sqlString(f.to)}`);
-  // The marts hold countries in lower case; a hand-typed link (?country=France) means the same country.
-  if (f.country) c.push(`LOWER(country) = LOWER(${sqlString(f.country)})`);
+  // The marts hold countries trimmed and in lower case; a hand-typed link (?country=France) means the same country.
+  // Folded here, not by the warehouse's LOWER, which folds ASCII only on PostgreSQL under the C locale (ÉIRE).
+  if (f.country) c.push(`country = ${sqlString(f.country.trim().toLowerCase())}`);
   return c.length ? `WHERE ${c.join(' AND ')}` : '';
 }
 
