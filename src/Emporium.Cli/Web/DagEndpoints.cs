@@ -214,19 +214,16 @@ public sealed class DagEndpoints : IEndpointModule
                 {
                     return ApiErrors.Problem(404, "no such try", why, [ApiErrors.Field("try", "not made")]);
                 }
-                var text = engine.Store.ReadLog(run!.Key, task, @try);
-                var lines = text.Split('\n');
-                var all = lines.Length > 0 && lines[^1].Length == 0 ? lines[..^1] : lines;
-                var shown = tail ?? DefaultLogTail;
+                var log = engine.Store.TailLog(run!.Key, task, @try, tail ?? DefaultLogTail);
                 return Results.Json(new
                 {
                     dag = name,
                     ds = run.Key.DateText,
                     task,
                     tries = engine.Store.Tries(run.Key, task).Select(t => new { @try = t.Try, state = t.State, startedAt = t.StartedAt, endedAt = t.EndedAt, error = t.Error }),
-                    totalLines = all.Length,
-                    truncated = all.Length > shown,
-                    lines = all.Length > shown ? all[^shown..] : all,
+                    totalLines = log.TotalLines,
+                    truncated = log.TotalLines > log.Lines.Count,
+                    lines = log.Lines,
                 }, ApiErrors.Json);
             })
             .RequireScope(Scopes.Read).WithName("DagTaskLogs").WithSummary("The last lines (tail, default 5000) of a task's log in one run (every try, or ?try=N)");

@@ -76,7 +76,6 @@ public sealed partial class OrchestratorStore
         }
     }
 
-    /// <summary>The log of one try, or of every try in order when <paramref name="tryNumber"/> is null.</summary>
     /// <summary>Why <paramref name="task"/> of <paramref name="run"/> has no log for <paramref name="tryNumber"/> (a try it
     /// has not made), or null when it has one.</summary>
     public string? MissingTry(RunKey run, string task, int tryNumber)
@@ -87,60 +86,91 @@ public sealed partial class OrchestratorStore
             : $"task '{task}' of {run} has no try {tryNumber} (its tries: {string.Join(", ", tries)})";
     }
 
+    /// <summary>The last <paramref name="tail"/> lines of what <see cref="ReadLog"/> answers, and how many lines that
+    /// has: the log is streamed, holding only those lines (a task that logged a line per changed product wrote 197,000, and
+    /// reading the whole log to take its tail took the server to 823 MiB).</summary>
+    public LogTail TailLog(RunKey run, string task, int? tryNumber, int tail)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tail, 1);
+        var last = new Queue<string>(Math.Min(tail, 1024));
+        var total = 0;
+        foreach (var line in LogLines(run, task, tryNumber))
+        {
+            total++;
+            if (last.Count == tail)
+            {
+                last.Dequeue();
+            }
+            last.Enqueue(line);
+        }
+        return new LogTail([.. last], total);
+    }
+
+    /// <summary>The log of one try, or of every try in order when <paramref name="tryNumber"/> is null.</summary>
     public string ReadLog(RunKey run, string task, int? tryNumber = null)
     {
-        var numbers = tryNumber is { } n ? [n] : Tries(run, task).Select(t => t.Try).ToList();
-        var byTry = ReadRunLog(run, task);
         var text = new StringBuilder();
+        foreach (var line in LogLines(run, task, tryNumber))
+        {
+            text.Append(line).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The lines of the log of one try, or of every try in order, each try after a header line; streamed from
+    /// the files, so a caller holds only what it keeps.</summary>
+    public IEnumerable<string> LogLines(RunKey run, string task, int? tryNumber = null)
+    {
+        var numbers = tryNumber is { } n ? [n] : Tries(run, task).Select(t => t.Try).ToList();
         foreach (var number in numbers)
         {
-            if (byTry.TryGetValue(number, out var lines))
+            var header = string.Format(System.Globalization.CultureInfo.InvariantCulture, TryHeader, task, number).TrimEnd('\n');
+            var found = false;
+            foreach (var line in RunLogLines(run, task, number))
             {
-                text.AppendFormat(System.Globalization.CultureInfo.InvariantCulture, TryHeader, task, number).Append(lines);
+                if (!found)
+                {
+                    found = true;
+                    yield return header;
+                }
+                yield return line;
+            }
+            if (found)
+            {
                 continue;
             }
             var legacy = LegacyLogPath(run, task, number);
             if (File.Exists(legacy))
             {
-                text.AppendFormat(System.Globalization.CultureInfo.InvariantCulture, TryHeader, task, number);
+                yield return header;
                 using var stream = new FileStream(legacy, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
                 using var reader = new StreamReader(stream, Encoding.UTF8);
-                text.Append(reader.ReadToEnd());
+                while (reader.ReadLine() is { } line)
+                {
+                    yield return line;
+                }
             }
         }
-        return text.ToString();
     }
 
-    /// <summary>The lines of <paramref name="task"/> in the run's log, by try, without their prefix.</summary>
-    private Dictionary<int, StringBuilder> ReadRunLog(RunKey run, string task)
+    /// <summary>The lines of one try of <paramref name="task"/> in the run's log, without their prefix.</summary>
+    private IEnumerable<string> RunLogLines(RunKey run, string task, int tryNumber)
     {
-        var result = new Dictionary<int, StringBuilder>();
         var path = LogPath(run);
         if (!File.Exists(path))
         {
-            return result;
+            yield break;
         }
-        var prefix = task + " ";
+        var prefix = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{task} {tryNumber} ");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         while (reader.ReadLine() is { } line)
         {
-            if (!line.StartsWith(prefix, StringComparison.Ordinal))
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
             {
-                continue;
+                yield return line[prefix.Length..];
             }
-            var space = line.IndexOf(' ', prefix.Length);
-            if (space < 0 || !int.TryParse(line.AsSpan(prefix.Length, space - prefix.Length), System.Globalization.CultureInfo.InvariantCulture, out var number))
-            {
-                continue;
-            }
-            if (!result.TryGetValue(number, out var lines))
-            {
-                result[number] = lines = new StringBuilder();
-            }
-            lines.Append(line, space + 1, line.Length - space - 1).Append('\n');
         }
-        return result;
     }
 
     private void CloseLogs()
@@ -152,3 +182,6 @@ public sealed partial class OrchestratorStore
         logFiles.Clear();
     }
 }
+
+/// <summary>The last lines of a task's log and how many lines it has in all.</summary>
+public sealed record LogTail(IReadOnlyList<string> Lines, int TotalLines);

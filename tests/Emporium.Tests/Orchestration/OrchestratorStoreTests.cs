@@ -101,6 +101,42 @@ public class OrchestratorStoreTests
         Assert.Contains("other task", reader.ReadLog(Key, "ab"));
     }
 
+    /// <summary>A log's tail is read in one pass that keeps only the lines it answers with, and counts the others: a
+    /// task that logs a line per changed product (197,000 lines) was read whole into memory to answer its last 5,000.</summary>
+    [Fact]
+    public void A_tail_is_the_last_lines_of_the_log_read_whole_with_the_count_of_all_its_lines()
+    {
+        using var dir = new TempDir("store");
+        using var store = OrchestratorStore.Open(dir.Path);
+        foreach (var (task, number) in new[] { ("a", 1), ("ab", 1), ("a", 2) })
+        {
+            store.Save(TaskInstanceInfo.Fresh(Key, task) with { State = TaskState.Running, TryNumber = number },
+                new TaskTryInfo("s", Key.LogicalDate, task, number, TryStates.Running, Key.LogicalDate, null, null));
+        }
+        for (var i = 0; i < 5; i++)
+        {
+            store.AppendLog(Key, "a", 1, $"first {i}");
+            store.AppendLog(Key, "ab", 1, $"other {i}");
+        }
+        for (var i = 0; i < 300; i++)
+        {
+            store.AppendLog(Key, "a", 2, i % 100 == 0 ? $"second {i}\n   at Somewhere()" : $"second {i}");
+            store.AppendLog(Key, "ab", 1, $"other late {i}");
+        }
+
+        foreach (var tryNumber in new int?[] { null, 1, 2 })
+        {
+            var whole = store.ReadLog(Key, "a", tryNumber).Split('\n')[..^1];
+            foreach (var tail in new[] { 1, 4, 6, 250, whole.Length, whole.Length + 10 })
+            {
+                var read = store.TailLog(Key, "a", tryNumber, tail);
+                Assert.Equal(whole[^Math.Min(tail, whole.Length)..], read.Lines);
+                Assert.Equal(whole.Length, read.TotalLines);
+            }
+        }
+        Assert.Equal(5 + 300 + 3 + 2, store.TailLog(Key, "a", null, 1).TotalLines);
+    }
+
     [Fact]
     public void Logs_written_one_file_per_try_by_earlier_versions_are_still_read()
     {
@@ -113,6 +149,7 @@ public class OrchestratorStoreTests
             new TaskTryInfo("s", Key.LogicalDate, "t", 1, TryStates.Success, Key.LogicalDate, Key.LogicalDate, null));
 
         Assert.Equal("--- t try 1 ---\nold line\n", store.ReadLog(Key, "t"));
+        Assert.Equal(["--- t try 1 ---", "old line"], store.TailLog(Key, "t", null, 10).Lines);
     }
 
     /// <summary>Run parameters are kept as given (a retry after a restart needs them), so a connection string's
