@@ -28,7 +28,7 @@ public sealed class MartsCommand : ICliCommand
                 var result = mart is null
                     ? Catalog()
                     : await RowsAsync(mart, parse.GetValue(limit), parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct);
-                TableOutput.Write(result, parse.GetValue(format)!, Console.Out, mart ?? "marts");
+                TableOutput.Write(result, parse.GetValue(format)!, Console.Out, mart ?? "marts", Console.Error);
                 return 0;
             }
             catch (Exception e) when (e is UnknownMartException or ArgumentOutOfRangeException or QueryRejectedException or ApiException

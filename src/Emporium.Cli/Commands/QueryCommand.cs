@@ -35,7 +35,7 @@ public sealed class QueryCommand : ICliCommand
             try
             {
                 var result = await RunAsync(parse.GetValue(sql)!, parse.GetValue(maxRows), parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct);
-                TableOutput.Write(result, parse.GetValue(format)!, Console.Out);
+                TableOutput.Write(result, parse.GetValue(format)!, Console.Out, notices: Console.Error);
                 return 0;
             }
             catch (Exception e) when (e is QueryRejectedException or ApiException or StartupException or BackendUnavailableException or HttpRequestException)

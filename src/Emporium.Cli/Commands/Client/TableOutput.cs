@@ -11,7 +11,9 @@ public static class TableOutput
 {
     public static readonly IReadOnlyList<string> Formats = ["table", "csv", "json"];
 
-    public static void Write(QueryResult result, string format, TextWriter output, string? name = null)
+    /// <param name="notices">Where CSV says that the result was cut (stderr: the output stays pure data); the table
+    /// format says it under the table, JSON in <c>truncatedBy</c>.</param>
+    public static void Write(QueryResult result, string format, TextWriter output, string? name = null, TextWriter? notices = null)
     {
         switch (format)
         {
@@ -20,6 +22,10 @@ public static class TableOutput
                 foreach (var row in result.Rows)
                 {
                     output.WriteLine(string.Join(',', row.Select(v => Csv(Text(v)))));
+                }
+                if (result.Truncated)
+                {
+                    notices?.WriteLine($"{result.Rows.Count} row(s){Truncation(result)}");
                 }
                 break;
             case "json":

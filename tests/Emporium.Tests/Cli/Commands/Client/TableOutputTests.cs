@@ -19,6 +19,25 @@ public sealed class TableOutputTests
         return text.ToString();
     }
 
+    /// <summary>CSV is data for another program, so a cut result says so on the notices writer (stderr), as the table
+    /// format says it under the table: a script reading only stdout would otherwise take the first rows for all.</summary>
+    [Fact]
+    public void Csv_of_a_cut_result_says_so_on_the_notices_writer_and_keeps_the_data_pure()
+    {
+        var cut = new QueryResult([new QueryColumn("n", "bigint")], [[1L], [2L]], Truncated: true, TruncatedBy: QueryResult.ByBytes);
+        using var data = new StringWriter();
+        using var notices = new StringWriter();
+
+        TableOutput.Write(cut, "csv", data, notices: notices);
+
+        Assert.Equal(["n", "1", "2"], data.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"2 row(s) (truncated: the result reached the server's size limit; add a LIMIT, a filter or fewer columns){Environment.NewLine}", notices.ToString());
+
+        using var whole = new StringWriter();
+        TableOutput.Write(cut with { Truncated = false, TruncatedBy = null }, "csv", data, notices: whole);
+        Assert.Equal("", whole.ToString());
+    }
+
     [Fact]
     public void Csv_quotes_what_needs_it_and_writes_nested_values_as_json()
     {
