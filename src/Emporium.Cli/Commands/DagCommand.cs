@@ -154,23 +154,28 @@ public sealed class DagCommand : ICliCommand
     private static Command Runs()
     {
         var name = new Argument<string>("name") { Description = "DAG name" };
-        var limit = new Option<int>("--limit") { Description = "Newest N runs", DefaultValueFactory = _ => 30 };
+        var limit = new Option<int>("--limit") { Description = $"Newest N runs (1 to {DagEndpoints.MaxRunsLimit})", DefaultValueFactory = _ => 30 };
+        var offset = new Option<int>("--offset") { Description = "Skip the K newest runs first (the next page)", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the API's JSON" };
         var (data, url, key) = (CommonOptions.Data(), CommonOptions.Url(), CommonOptions.ApiKey());
-        var command = new Command("runs", "Runs of a DAG, newest first, with task states") { name, limit, json, data, url, key };
+        var command = new Command("runs", "Runs of a DAG, newest first, with task states") { name, limit, offset, json, data, url, key };
         command.SetAction((parse, ct) => Guard("dag runs", async () =>
         {
             var dag = parse.GetValue(name)!;
             // Checked here for both paths: the server refuses it, and the store read alone printed an empty table.
-            if (parse.GetValue(limit) <= 0)
+            if (parse.GetValue(limit) is < 1 or > DagEndpoints.MaxRunsLimit)
             {
-                throw new ArgumentException($"--limit must be a positive integer, got {parse.GetValue(limit)}");
+                throw new ArgumentException($"--limit must be between 1 and {DagEndpoints.MaxRunsLimit}, got {parse.GetValue(limit)}");
+            }
+            if (parse.GetValue(offset) < 0)
+            {
+                throw new ArgumentException($"--offset must be 0 or more (the number of newer runs to skip), got {parse.GetValue(offset)}");
             }
             JsonElement body;
             if (Server(parse.GetValue(url), parse.GetValue(data)) is { } server)
             {
                 using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(key)));
-                body = await new DagApiClient(client).RunsAsync(dag, parse.GetValue(limit), ct);
+                body = await new DagApiClient(client).RunsAsync(dag, parse.GetValue(limit), parse.GetValue(offset), ct);
             }
             else
             {
@@ -181,7 +186,7 @@ public sealed class DagCommand : ICliCommand
                 body = JsonSerializer.SerializeToElement(new
                 {
                     dag,
-                    runs = store.Runs(dag).Reverse().Take(parse.GetValue(limit)).Select(r => DagViews.Run(r, definition, store)),
+                    runs = store.Runs(dag).Reverse().Skip(parse.GetValue(offset)).Take(parse.GetValue(limit)).Select(r => DagViews.Run(r, definition, store)),
                 }, ApiErrors.Json);
             }
             if (parse.GetValue(json))

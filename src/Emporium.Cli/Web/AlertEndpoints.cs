@@ -20,13 +20,9 @@ public sealed class AlertEndpoints : IEndpointModule
             {
                 // An empty filter (a form's blank field: `?asin=`) is no filter, not a match for the empty value.
                 (kind, asin, source, since) = (Given(kind), Given(asin), Given(source), Given(since));
-                if (limit is { } n && (n <= 0 || n > AlertQuery.MaxLimit))
+                if (ApiErrors.InvalidPage(limit, offset, AlertQuery.MaxLimit, "newer alerts") is { } badPage)
                 {
-                    return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {AlertQuery.MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{AlertQuery.MaxLimit}")]);
-                }
-                if (offset is < 0)
-                {
-                    return ApiErrors.Problem(400, "invalid offset", "offset must be 0 or more (the number of newer alerts to skip)", [ApiErrors.Field("offset", "must be >= 0")]);
+                    return badPage;
                 }
                 if (kind is not null && !Kinds.Contains(kind))
                 {

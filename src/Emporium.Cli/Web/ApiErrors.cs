@@ -55,4 +55,18 @@ public static class ApiErrors
 
     /// <summary>One field error.</summary>
     public static object Field(string field, string error) => new { field, error };
+
+    /// <summary>The 400 for a page whose <paramref name="limit"/> is not 1..<paramref name="maxLimit"/> or whose
+    /// <paramref name="offset"/> is negative, or null when both are fine (absent is fine). <paramref name="skipped"/> says
+    /// what offset skips ("newer alerts").</summary>
+    public static IResult? InvalidPage(int? limit, long? offset, int maxLimit, string skipped)
+    {
+        if (limit is { } n && (n < 1 || n > maxLimit))
+        {
+            return Problem(400, "invalid limit", $"limit must be between 1 and {maxLimit}", [Field("limit", $"must be 1..{maxLimit}")]);
+        }
+        return offset is < 0
+            ? Problem(400, "invalid offset", $"offset must be 0 or more (the number of {skipped} to skip)", [Field("offset", "must be >= 0")])
+            : null;
+    }
 }

@@ -49,20 +49,21 @@ public sealed class DagEndpoints : IEndpointModule
             })
             .RequireScope(Scopes.Admin).AddEndpointFilter(ActiveSchedulerOnly).WithName("PatchDag").WithSummary("Pause or unpause a DAG's schedule: {\"paused\": true|false}");
 
-        group.MapGet("/{name}/runs", (string name, int? limit, DagEngine engine) =>
+        group.MapGet("/{name}/runs", (string name, int? limit, long? offset, DagEngine engine) =>
             {
                 if (!engine.Registry.TryGet(name, out var dag))
                 {
                     return UnknownDag(name, engine);
                 }
-                if (limit is <= 0)
+                if (ApiErrors.InvalidPage(limit, offset, MaxRunsLimit, "newer runs") is { } badPage)
                 {
-                    return ApiErrors.Problem(400, "invalid limit", "limit must be a positive integer", [ApiErrors.Field("limit", "must be > 0")]);
+                    return badPage;
                 }
-                var runs = engine.Store.Runs(name).Reverse().Take(limit ?? 100).Select(r => DagViews.Run(r, dag, engine.Store));
+                var runs = engine.Store.Runs(name).Reverse().Skip((int)Math.Min(offset ?? 0, int.MaxValue)).Take(limit ?? DefaultRunsLimit)
+                    .Select(r => DagViews.Run(r, dag, engine.Store));
                 return Results.Json(new { dag = name, runs }, ApiErrors.Json);
             })
-            .RequireScope(Scopes.Read).WithName("DagRuns").WithSummary("Runs of a DAG, newest first, with their task states");
+            .RequireScope(Scopes.Read).WithName("DagRuns").WithSummary("Runs of a DAG, newest first, with their task states, a page at a time (limit, offset)");
 
         group.MapGet("/{name}/runs/{date}", (string name, string date, DagEngine engine) =>
                 Find(name, date, engine, out var dag, out var run) ?? Results.Json(DagViews.Run(run!, dag, engine.Store, withTries: true), ApiErrors.Json))
@@ -232,6 +233,13 @@ public sealed class DagEndpoints : IEndpointModule
     /// <summary>Lines of a task log answered when <c>tail</c> is not given: a task that logs a line per item (an alert
     /// per changed product: 197,000 lines, 37 MB) would otherwise be one answer of that size for the dashboard.</summary>
     public const int DefaultLogTail = 5_000;
+
+    /// <summary>Runs answered when <c>limit</c> is not given.</summary>
+    public const int DefaultRunsLimit = 100;
+
+    /// <summary>Most runs one answer lists: a DAG that ran daily for years, each run with its tasks, would otherwise be
+    /// one answer of all of them.</summary>
+    public const int MaxRunsLimit = 1_000;
 
     /// <summary>Most lines one answer may ask for.</summary>
     public const int MaxLogTail = 1_000_000;

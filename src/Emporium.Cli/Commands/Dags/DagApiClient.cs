@@ -10,7 +10,8 @@ public sealed class DagApiClient(EmporiumClient client)
 {
     public Task<JsonElement> ListAsync(CancellationToken ct) => GetAsync("api/v1/dags", ct);
 
-    public Task<JsonElement> RunsAsync(string dag, int limit, CancellationToken ct) => GetAsync($"api/v1/dags/{Esc(dag)}/runs?limit={limit}", ct);
+    public Task<JsonElement> RunsAsync(string dag, int limit, int offset, CancellationToken ct) =>
+        GetAsync($"api/v1/dags/{Esc(dag)}/runs?limit={limit}&offset={offset}", ct);
 
     public Task<JsonElement> RunAsync(string dag, string date, CancellationToken ct) => GetAsync($"api/v1/dags/{Esc(dag)}/runs/{Esc(date)}", ct);
 

@@ -17,13 +17,9 @@ public sealed class DeadLetterEndpoints : IEndpointModule
     {
         app.MapGet("/api/v1/deadletters", async (string? dataset, int? limit, long? offset, Backends backends, CancellationToken ct) =>
             {
-                if (limit is < 1 or > MaxLimit)
+                if (ApiErrors.InvalidPage(limit, offset, MaxLimit, "newer dead letters") is { } badPage)
                 {
-                    return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{MaxLimit}")]);
-                }
-                if (offset is < 0)
-                {
-                    return ApiErrors.Problem(400, "invalid offset", "offset must be 0 or more (the number of newer dead letters to skip)", [ApiErrors.Field("offset", "must be >= 0")]);
+                    return badPage;
                 }
                 if (dataset is not null && Datasets.DatasetCatalog.Find(dataset) is null)
                 {

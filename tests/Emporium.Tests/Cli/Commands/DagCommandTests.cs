@@ -172,16 +172,18 @@ public class DagCommandTests
     /// <summary>Without a server, runs are read from the store; a limit the server would refuse is refused there too
     /// (it printed an empty table and exited 0).</summary>
     [Theory]
-    [InlineData("0")]
-    [InlineData("-3")]
-    public async Task Dag_runs_refuses_a_limit_below_one_without_a_server(string limit)
+    [InlineData("--limit", "0", "--limit must be between 1 and 1000, got 0")]
+    [InlineData("--limit", "-3", "--limit must be between 1 and 1000, got -3")]
+    [InlineData("--limit", "1001", "--limit must be between 1 and 1000, got 1001")]
+    [InlineData("--offset", "-1", "--offset must be 0 or more (the number of newer runs to skip), got -1")]
+    public async Task Dag_runs_refuses_a_page_out_of_range_without_a_server(string option, string value, string message)
     {
         using var data = new TempDir("dagcli");
 
-        var (code, text) = await RunAsync(["dag", "runs", "retail_lake", "--limit", limit, "--data", data.Path]);
+        var (code, text) = await RunAsync(["dag", "runs", "retail_lake", option, value, "--data", data.Path]);
 
         Assert.Equal(2, code);
-        Assert.Contains($"emporium dag runs: --limit must be a positive integer, got {limit}", text, StringComparison.Ordinal);
+        Assert.Contains($"emporium dag runs: {message}", text, StringComparison.Ordinal);
     }
 
     /// <summary>As a user adds a DAG without touching the core: an assembly with the definition in &lt;data&gt;/dags.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
+using Emporium.Cli.Web;
 using Emporium.Cli.Web.Auth;
 using Emporium.Configuration;
 using Emporium.Orchestration;
@@ -177,6 +178,30 @@ public class DagEndpointsTests
         Assert.Empty(body.GetProperty("skipped").EnumerateArray());
         await Engine(host).WaitForRunAsync(Day, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         Assert.Equal(2, Engine(host).Store.GetRun(Day)!.Attempt);
+    }
+
+    /// <summary>Runs are answered a page at a time, newest first, as dead letters and alerts are: a DAG that ran every
+    /// day for years would otherwise be one answer of every run with its tasks.</summary>
+    [Fact]
+    public async Task Runs_are_paged_by_limit_and_offset_and_a_limit_past_the_bound_is_refused()
+    {
+        await using var host = await TestHost.StartAsync();
+        using var backfill = await host.Client.PostAsync($"/api/v1/dags/{ProbeDag.Name}/backfill", TestHost.Json("{\"from\":\"2024-01-01\",\"to\":\"2024-01-04\"}"));
+        Assert.Equal(HttpStatusCode.Accepted, backfill.StatusCode);
+
+        async Task<List<string?>> Page(string query) =>
+            (await JsonAsync(await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs?{query}"))).GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("ds").GetString()).ToList();
+
+        Assert.Equal(["2024-01-04", "2024-01-03", "2024-01-02", "2024-01-01"], await Page(""));
+        Assert.Equal(["2024-01-03", "2024-01-02"], await Page("limit=2&offset=1"));
+        Assert.Equal(["2024-01-01"], await Page("limit=2&offset=3"));
+        Assert.Empty(await Page("offset=4"));
+        foreach (var (query, field) in new[] { ("limit=0", "limit"), ($"limit={DagEndpoints.MaxRunsLimit + 1}", "limit"), ("offset=-1", "offset") })
+        {
+            using var refused = await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal(field, (await JsonAsync(refused)).GetProperty("errors")[0].GetProperty("field").GetString());
+        }
     }
 
     private const string ReadKey = "emp_read-only";
