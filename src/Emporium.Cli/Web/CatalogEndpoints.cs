@@ -6,28 +6,40 @@ using Emporium.Cli.Web.Auth;
 
 namespace Emporium.Cli.Web;
 
-/// <summary><c>GET /api/v1/catalog</c> (every dataset and crawled table: schema, partitions, files, rows, last load),
-/// <c>GET /api/v1/catalog/{name}</c>, <c>DELETE /api/v1/catalog/{name}</c> (admin: drops a crawled table), and <c>POST /api/v1/crawl {"path","name"?}</c> (admin: reads the server's files).</summary>
+/// <summary><c>GET /api/v1/catalog[?files=all]</c> (every dataset and crawled table: schema, partitions, files, rows, last load;
+/// the first <see cref="ListedFiles"/> files of a table with <c>filesTotal</c> and <c>filesOmitted</c> unless <c>files=all</c>),
+/// <c>GET /api/v1/catalog/{name}[?files=all]</c>, <c>DELETE /api/v1/catalog/{name}</c> (admin: drops a crawled table), and <c>POST /api/v1/crawl {"path","name"?}</c> (admin: reads the server's files).</summary>
 public sealed class CatalogEndpoints : IEndpointModule
 {
     public ProcessRoles Roles => ProcessRoles.Ingest;
 
+    /// <summary>Files listed per table unless <c>files=all</c> is asked for (the dashboard shows as many).</summary>
+    public const int ListedFiles = 200;
+
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/catalog", async (Backends backends, CancellationToken ct) =>
+        app.MapGet("/api/v1/catalog", async (string? files, Backends backends, CancellationToken ct) =>
             {
-                var tables = await new CatalogReport(backends.RequireWarehouse(), backends.Lake).ListAsync(ct);
+                if (FilesProblem(files) is { } problem)
+                {
+                    return problem;
+                }
+                var tables = (await new CatalogReport(backends.RequireWarehouse(), backends.Lake).ListAsync(ct)).Select(t => Listed(t, files));
                 return Results.Text(JsonSerializer.Serialize(new { tables }, BatchJson.Options), "application/json");
             })
             .RequireScope(Scopes.Read)
             .WithName("Catalog")
-            .WithSummary("Every dataset and crawled table: schema, partitions, files, rows, last load");
+            .WithSummary("Every dataset and crawled table: schema, partitions, files (the first 200 unless files=all), rows, last load");
 
-        app.MapGet("/api/v1/catalog/{name}", async (string name, Backends backends, CancellationToken ct) =>
+        app.MapGet("/api/v1/catalog/{name}", async (string name, string? files, Backends backends, CancellationToken ct) =>
             {
+                if (FilesProblem(files) is { } problem)
+                {
+                    return problem;
+                }
                 var tables = await new CatalogReport(backends.RequireWarehouse(), backends.Lake).ListAsync(ct);
                 return tables.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } table
-                    ? Results.Text(JsonSerializer.Serialize(table, BatchJson.Options), "application/json")
+                    ? Results.Text(JsonSerializer.Serialize(Listed(table, files), BatchJson.Options), "application/json")
                     : ApiErrors.Problem(404, "unknown table", $"'{name}' is not catalogued (known: {string.Join(", ", tables.Select(t => t.Name))})", [ApiErrors.Field("name", "not catalogued")]);
             })
             .RequireScope(Scopes.Read)
@@ -87,6 +99,14 @@ public sealed class CatalogEndpoints : IEndpointModule
             .WithName("Crawl")
             .WithSummary("Infer a schema for files on the server and make them a queryable table (or one per group of unrelated schemas)");
     }
+
+    /// <summary>The value of <c>files</c> that lists every file of a table.</summary>
+    public const string AllFiles = "all";
+
+    private static CatalogTable Listed(CatalogTable table, string? files) => files == AllFiles ? table : table.Capped(ListedFiles);
+
+    private static IResult? FilesProblem(string? files) => files is null or AllFiles ? null
+        : ApiErrors.Problem(400, "invalid files", $"files must be '{AllFiles}' (every file of each table) or absent (the first {ListedFiles})", [ApiErrors.Field("files", $"expected '{AllFiles}'")]);
 }
 
 /// <summary>Body of <c>POST /api/v1/crawl</c>.</summary>

@@ -12,7 +12,10 @@ interface CatalogTable {
   format: string;
   columns: { name: string; type: string; since: number; present: boolean }[];
   partitions: { key: string; values: string[] }[];
+  /** The first 200 files (the API lists no more unless asked for `files=all`). */
   files: string[];
+  filesTotal?: number;
+  filesOmitted?: number;
   rows: number;
   lastLoad: string | null;
   version: number;
@@ -120,8 +123,11 @@ function entry(e: CatalogTable, lake: LakeDataset | undefined, drop: () => void)
         h('ul', { class: 'files' }, ...partitions.flatMap(p => p.values.slice(0, 200).map(v => h('li', { 'data-key': p.key, 'data-value': v }, `${p.key}=${v}`)))))
       : null,
     files.length
-      ? h('details', { 'data-testid': `files-${e.name}` }, h('summary', {}, `Files (${fmt.count(files.length)})`),
-        h('ul', { class: 'files' }, ...files.slice(0, 200).map(f => h('li', {}, f))))
+      ? h('details', { 'data-testid': `files-${e.name}` }, h('summary', {}, `Files (${fmt.count(e.filesTotal ?? files.length)})`),
+        h('ul', { class: 'files' }, ...files.slice(0, 200).map(f => h('li', {}, f))),
+        (e.filesOmitted ?? 0) > 0
+          ? h('p', { class: 'muted' }, `… and ${fmt.count(e.filesOmitted)} more files (emporium catalog ${e.name} --format json lists them all)`)
+          : null)
       : null,
     e.kind === 'crawled'
       ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: drop, 'aria-label': `Drop table ${e.name}` }, 'Drop table'))

@@ -18,7 +18,8 @@ public static class CatalogCommandRunner
         RunAsync("catalog", dataFlag, url, apiKey,
             async client =>
             {
-                using var response = await client.Http.GetAsync("api/v1/catalog", ct);
+                // Every file: --format json lists them all, and the detailed print counts them.
+                using var response = await client.Http.GetAsync($"api/v1/catalog?files={Web.CatalogEndpoints.AllFiles}", ct);
                 var text = await Read(response, ct);
                 using var doc = JsonDocument.Parse(text);
                 return (IReadOnlyList<CatalogTable>)(doc.RootElement.GetProperty("tables").Deserialize<List<CatalogTable>>(BatchJson.Options) ?? []);

@@ -31,6 +31,22 @@ public sealed record CatalogTable(
     /// <c>/api/v1/tables</c> and query results name them. The catalog keeps DuckDB's own spelling, which widening
     /// between crawls compares.</summary>
     public CatalogTable Shown() => this with { Columns = Columns.Select(c => c with { Type = c.Type.ToLowerInvariant() }).ToList() };
+
+    private readonly int? filesTotal;
+
+    /// <summary>How many files the table has: more than <see cref="Files"/> lists when it was <see cref="Capped"/>.</summary>
+    public int FilesTotal { get => filesTotal ?? Files.Count; init => filesTotal = value; }
+
+    /// <summary>Files counted in <see cref="FilesTotal"/> but not listed.</summary>
+    public int FilesOmitted => FilesTotal - Files.Count;
+
+    /// <summary>The table listing only its first <paramref name="max"/> files (and counting them all): a crawl of
+    /// 100,000 files would otherwise make each catalog answer megabytes.</summary>
+    public CatalogTable Capped(int max)
+    {
+        var all = Files;
+        return all.Count <= max ? this : this with { Files = all.Take(max).ToList(), FilesTotal = all.Count };
+    }
 }
 
 /// <summary>A column: name (nested fields flattened with dots), type, and the schema version that introduced it.

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Emporium.Cli.Web;
 using Emporium.Cli.Web.Auth;
 using Emporium.Tests.TestSupport;
 
@@ -35,6 +36,59 @@ public sealed class CatalogEndpointsTests
         }
         var crawledTypes = crawlBody.RootElement.GetProperty("tables")[0].GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("type").GetString()).ToList();
         Assert.Equal(["varchar", "double", "bigint", "timestamp"], crawledTypes);
+    }
+
+    /// <summary>The catalog lists the first files of a table and counts the rest: it is read on each visit of the
+    /// dashboard's catalog page, and a crawl of 100,000 files would make it megabytes. <c>files=all</c> lists them all,
+    /// and the CLI asks for that, so <c>emporium catalog --format json</c> stays complete.</summary>
+    [Fact]
+    public async Task The_files_of_a_table_are_capped_with_their_count_unless_all_are_asked_for()
+    {
+        using var dir = new TempDir("catalog-files");
+        var crawled = Directory.CreateDirectory(dir.Combine("files", "many")).FullName;
+        var count = CatalogEndpoints.ListedFiles + 3;
+        for (var i = 0; i < count; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(crawled, $"f{i:D4}.csv"), $"sku,price\nS{i},{i}\n");
+        }
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Combine("data"));
+        using (var crawl = await host.Client.PostAsync("/api/v1/crawl", JsonContent.Create(new { path = crawled })))
+        {
+            Assert.Equal(HttpStatusCode.OK, crawl.StatusCode);
+        }
+
+        static JsonElement Many(JsonElement catalog) => catalog.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "many");
+        var capped = new[]
+        {
+            Many(JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/catalog")).RootElement),
+            JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/catalog/many")).RootElement,
+        };
+        foreach (var table in capped)
+        {
+            Assert.Equal(CatalogEndpoints.ListedFiles, table.GetProperty("files").GetArrayLength());
+            Assert.Equal(count, table.GetProperty("filesTotal").GetInt32());
+            Assert.Equal(3, table.GetProperty("filesOmitted").GetInt32());
+        }
+        var all = new[]
+        {
+            Many(JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/catalog?files=all")).RootElement),
+            JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/catalog/many?files=all")).RootElement,
+        };
+        foreach (var table in all)
+        {
+            Assert.Equal(count, table.GetProperty("files").EnumerateArray().Select(f => f.GetString()).Distinct().Count());
+            Assert.Equal(count, table.GetProperty("filesTotal").GetInt32());
+            Assert.Equal(0, table.GetProperty("filesOmitted").GetInt32());
+        }
+        using (var refused = await host.Client.GetAsync("/api/v1/catalog?files=some"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("files", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+
+        var (code, output) = await Emporium.Tests.Batch.BatchCli.RunAsync("catalog", "many", "--format", "json", "--url", host.Client.BaseAddress!.ToString().TrimEnd('/'));
+        Assert.True(code == 0, output);
+        Assert.Equal(count, JsonDocument.Parse(output).RootElement.GetProperty("tables")[0].GetProperty("files").GetArrayLength());
     }
 
     [Fact]
