@@ -172,6 +172,10 @@ public sealed partial class DuckDbWarehouse
         {
             return;
         }
+        if (seq > NewKeysCheckRows && schema.Mode == WriteMode.Upsert && schema.Key.Count > 0)
+        {
+            KeepLatestStaged(schema, stage);
+        }
         MergeInto(schema, $"temp.main.{Quote(stage)}", seq);
     }
 
@@ -210,6 +214,23 @@ public sealed partial class DuckDbWarehouse
     }
 
     private const long NewKeysCheckRows = 50_000;
+
+    /// <summary>Deletes from a large batch's own stage every row a later row of its key replaces (latest in batch wins),
+    /// so that <see cref="MergeInto"/> finds its keys distinct and inserts without the window, which held every row
+    /// with all its columns: 100 000 wide products with repeated keys ran a 32 MB pool out of memory, as 1.4M did the
+    /// default 512 MB. The delete reads only the key and <c>_seq</c>. So does a join of the staged rows to their key's
+    /// latest <c>_seq</c> in an INSERT in principle, but its scan takes every column and, on two threads, ran out of the
+    /// 32 MB pool too.</summary>
+    private void KeepLatestStaged(DatasetSchema schema, string stage)
+    {
+        var key = string.Join(", ", schema.Key.Select(Quote));
+        var on = string.Join(" AND ", schema.Key.Select(k => $"s.{Quote(k)} IS NOT DISTINCT FROM l.{Quote(k)}"));
+        Execute(_writer, $"""
+            DELETE FROM temp.main.{Quote(stage)} s
+            USING (SELECT {key}, max(_seq) AS _latest FROM temp.main.{Quote(stage)} GROUP BY {key}) l
+            WHERE {on} AND s._seq < l._latest
+            """);
+    }
 
     /// <summary>Whether each key of the batch appears once in it, and whether none is in the table yet.</summary>
     private (bool Unique, bool Fresh) Keys(DatasetSchema schema, string source)
