@@ -33,7 +33,7 @@ public sealed partial class DagEngine
             var pipeline = TaskPipelines.ForTask(task, Math.Max(0, task.Retry.Retries - current.Failures), () => current.Failures, Time);
             await pipeline.ExecuteAsync(async token =>
             {
-                current = BeginTry(current, cancel);
+                current = await BeginTryAsync(current, cancel, ct).ConfigureAwait(false);
                 var taskLog = new TaskLog(Store, run.Key, task.Name, current.TryNumber, Time, loggers.CreateLogger($"Emporium.Orchestration.{dag.Name}.{task.Name}"));
                 taskLog.LogInformation("{Dag} {Task} try {Try} for {Date} ({RunId})", dag.Name, task.Name, current.TryNumber, run.Key.DateText, run.RunId);
                 var context = new TaskContext(run.Key, run.RunId, task.Name, current.TryNumber, runParams, taskLog, Store, Services, Time, token);
@@ -55,12 +55,12 @@ public sealed partial class DagEngine
                     // A failure no retry can mend (a parameter to set, a sensor that waited out) is fully said by its
                     // message; its stack trace would only bury that message in the task log and on the console.
                     taskLog.LogError(TaskPipelines.IsFinal(ex) ? null : ex, "try {Try} failed: {Reason}", current.TryNumber, reason);
-                    current = EndTry(current, task, reason, TaskPipelines.IsFinal(ex), cancel);
+                    current = await EndTryAsync(current, task, reason, TaskPipelines.IsFinal(ex), cancel, ct).ConfigureAwait(false);
                     throw;
                 }
                 // The success is recorded (and the downstream dispatched) before the log line: a log write can block
                 // behind other processes' dirty pages on a busy disk, and it is not part of the hand-off.
-                current = EndTry(current, task, error: null, final: true, cancel);
+                current = await EndTryAsync(current, task, error: null, final: true, cancel, ct).ConfigureAwait(false);
                 if (current.State == TaskState.Success)
                 {
                     taskLog.LogInformation("try {Try} succeeded", current.TryNumber);
@@ -76,7 +76,8 @@ public sealed partial class DagEngine
         {
             // Failed before any try could start (e.g. a parameter could not be resolved).
             log.LogError(ex, "task {Task} of {Run} failed", task.Name, run.Key);
-            Store.Save(current with { State = TaskState.Failed, EndedAt = Now, Error = ex.Message });
+            var failed = current with { State = TaskState.Failed, EndedAt = Now, Error = ex.Message };
+            await WriteJournalAsync($"the failure of {task.Name} in {run.Key}", () => Store.Save(failed), ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not TimeoutRejectedException)
         {
@@ -103,7 +104,7 @@ public sealed partial class DagEngine
     /// window in which the run can already be seen ended while the task still counts as executing.</summary>
     internal Action<RunKey, string>? AfterTerminalTrySaved { get; set; }
 
-    private TaskInstanceInfo BeginTry(TaskInstanceInfo instance, CancellationTokenSource owner)
+    private async Task<TaskInstanceInfo> BeginTryAsync(TaskInstanceInfo instance, CancellationTokenSource owner, CancellationToken cancellationToken)
     {
         var now = Now;
         var next = instance with
@@ -115,16 +116,19 @@ public sealed partial class DagEngine
             NextTryAt = null,
             Error = null,
         };
-        lock (tryGate)
+        await WriteJournalAsync($"the start of {next.Task} in {next.Run}", () =>
         {
-            if (withdrawn.Contains(owner))
+            lock (tryGate)
             {
-                // Its run was cancelled while the try waited for its start: a start recorded now would outlive the run.
-                throw new RunCancelledException();
+                if (withdrawn.Contains(owner))
+                {
+                    // Its run was cancelled while the try waited for its start: a start recorded now would outlive the run.
+                    throw new RunCancelledException();
+                }
+                // Not fsynced: on the hand-off's critical path, and a lost start only means the try runs again as the same number.
+                Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, next.TryNumber, TryStates.Running, now, null, null), durable: false);
             }
-            // Not fsynced: on the hand-off's critical path, and a lost start only means the try runs again as the same number.
-            Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, next.TryNumber, TryStates.Running, now, null, null), durable: false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
         NotifyChanged();
         return next;
     }
@@ -144,7 +148,8 @@ public sealed partial class DagEngine
         }
     }
 
-    private TaskInstanceInfo EndTry(TaskInstanceInfo instance, DagTask task, string? error, bool final, CancellationTokenSource owner)
+    private async Task<TaskInstanceInfo> EndTryAsync(TaskInstanceInfo instance, DagTask task, string? error, bool final, CancellationTokenSource owner,
+        CancellationToken cancellationToken)
     {
         var now = Now;
         var openTry = Store.Tries(instance.Run, instance.Task).LastOrDefault(t => t.Try == instance.TryNumber);
@@ -167,13 +172,22 @@ public sealed partial class DagEngine
                 Error = error,
             };
         }
-        lock (tryGate)
+        TaskInstanceInfo? superseded = null;
+        await WriteJournalAsync($"the end of {next.Task} in {next.Run}", () =>
         {
-            if (withdrawn.Contains(owner))
+            lock (tryGate)
             {
-                return Store.GetTask(instance.Run, instance.Task) ?? instance;
+                if (withdrawn.Contains(owner))
+                {
+                    superseded = Store.GetTask(instance.Run, instance.Task) ?? instance;
+                    return;
+                }
+                Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, instance.TryNumber, error is null ? TryStates.Success : TryStates.Failed, tryStart, now, error));
             }
-            Store.Save(next, new TaskTryInfo(next.Dag, next.LogicalDate, next.Task, instance.TryNumber, error is null ? TryStates.Success : TryStates.Failed, tryStart, now, error));
+        }, cancellationToken).ConfigureAwait(false);
+        if (superseded is not null)
+        {
+            return superseded;
         }
         if (next.State.IsTerminal())
         {

@@ -178,8 +178,10 @@ public sealed partial class DagEngine : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                // A bug in one evaluation must not stop scheduling for good; the next event retries it.
+                // A bug in one evaluation must not stop scheduling for good; the next event retries it, and so does a
+                // timer: a run's end the journal could not take (a full disk) has no other event to come.
                 log.LogError(ex, "scheduler evaluation failed");
+                wakeAt = Now + JournalRetryDelay;
             }
             NotifyChanged();
             try

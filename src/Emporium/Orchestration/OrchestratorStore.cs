@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Emporium.Log.Embedded;
 
 namespace Emporium.Orchestration;
 
@@ -18,6 +19,8 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
     private readonly Dictionary<string, DagStateInfo> dagStates = new(StringComparer.Ordinal);
     private readonly FileStream? lockFile;
     private FileStream? journal;
+    private long journalLength;
+    private bool journalTorn;
     private int lines;
 
     private OrchestratorStore(string directory, FileStream? lockFile)
@@ -56,7 +59,10 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
             new StoreOwner(Environment.ProcessId, ownerUrl).Write(Path.Combine(directory, "owner.json"));
             store.Replay(truncateTornTail: true);
             store.CompactIfWorthIt();
-            store.journal = OwnerOnly(store.JournalPath, FileMode.Append, FileShare.Read);
+            // Unbuffered, so a failed write leaves no bytes behind in the stream to be written by a later one; not
+            // Append mode, so a failed write's part line can be cut off again (SetLength).
+            store.journal = OwnerOnly(store.JournalPath, FileMode.OpenOrCreate, FileShare.Read, bufferSize: 0);
+            store.journalLength = store.journal.Seek(0, SeekOrigin.End);
         }
         catch
         {
@@ -231,9 +237,9 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
 
     /// <summary>The journal keeps run parameters as given, a connection string's password included (a retry after a
     /// restart needs it): only its owner may read it. A file an older version left readable is tightened too.</summary>
-    private static FileStream OwnerOnly(string path, FileMode mode, FileShare share)
+    private static FileStream OwnerOnly(string path, FileMode mode, FileShare share, int bufferSize = 4096)
     {
-        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share };
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share, BufferSize = bufferSize };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -246,18 +252,60 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         return stream;
     }
 
+    /// <summary>Test seam: an exception returned here fails the next journal write after half its line is written, as
+    /// a disk that fills up during the write does.</summary>
+    internal Func<Exception?>? WriteFault { get; set; }
+
+    /// <summary>Writes one line, or throws <see cref="JournalWriteException"/> with the journal as it was before: the
+    /// change is not applied (callers apply it only after this returns), and the part of the line a full disk took
+    /// is cut off, so the next line does not run into it and get lost with it at the next start.</summary>
     private void Append(JournalLine line, bool durable = true)
     {
         if (journal is null)
         {
             throw new InvalidOperationException(IsReadOnly ? "the metadata store was opened read-only" : "the metadata store is closed");
         }
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(line, JournalLine.Json);
-        journal.Write(bytes);
-        journal.WriteByte((byte)'\n');
-        // Durable before the change is acted on: a task never starts on the strength of an unsaved upstream success.
-        journal.Flush(flushToDisk: durable);
+        var json = JsonSerializer.SerializeToUtf8Bytes(line, JournalLine.Json);
+        // A part line that could not be cut off is ended by a line break of its own: it is then skipped at replay.
+        var lead = journalTorn ? 1 : 0;
+        var bytes = new byte[lead + json.Length + 1];
+        bytes[0] = (byte)'\n';
+        json.CopyTo(bytes, lead);
+        bytes[^1] = (byte)'\n';
+        try
+        {
+            if (WriteFault?.Invoke() is { } fault)
+            {
+                journal.Write(bytes, 0, bytes.Length / 2);
+                throw fault;
+            }
+            journal.Write(bytes);
+            // Durable before the change is acted on: a task never starts on the strength of an unsaved upstream success.
+            journal.Flush(flushToDisk: durable);
+        }
+        catch (IOException e)
+        {
+            CutBackJournal();
+            throw new JournalWriteException(JournalPath, e);
+        }
+        journalLength += bytes.Length;
+        journalTorn = false;
         lines++;
+    }
+
+    private void CutBackJournal()
+    {
+        try
+        {
+            journal!.SetLength(journalLength);
+            journal.Position = journalLength;
+            journalTorn = false;
+        }
+        catch (IOException)
+        {
+            journalTorn = true;
+            journal!.Position = journal.Length;
+        }
     }
 
     private void Apply(JournalLine line)
@@ -402,6 +450,8 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
             output.Flush(flushToDisk: true);
         }
         File.Move(tmp, JournalPath, overwrite: true);
+        // The rename itself survives a crash only once the directory is synced; until then the old journal may return.
+        DurableFiles.SyncDirectory(Directory);
         lines = live;
     }
 }

@@ -38,6 +38,33 @@ public class DagEngineExecutionTests
     }
 
     [Fact]
+    public async Task A_try_end_the_journal_cannot_take_is_written_again_and_the_task_is_not_run_again()
+    {
+        var attempts = 0;
+        EngineHarness? harness = null;
+        var dag = Dag.Create("d").Task("t", _ =>
+        {
+            Interlocked.Increment(ref attempts);
+            // The disk fills up while the task runs: the next journal write is the try's end.
+            var faults = 1;
+            harness!.Store.WriteFault = () => Interlocked.Decrement(ref faults) >= 0 ? new IOException("No space left on device", 28) : null;
+            return Task.CompletedTask;
+        }, t => t.Retries(2, TimeSpan.FromMinutes(30)));
+        await using var h = harness = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+
+        var due = h.Clock.GetUtcNow() + DagEngine.JournalRetryDelay;
+        await h.Clock.WaitForTimerAsync(due, h.Guard);
+        Assert.Equal(TaskState.Running, h.Task(Day1, "t")!.State);
+        h.Clock.Advance(DagEngine.JournalRetryDelay);
+
+        var run = await h.RunToEnd(Day1);
+        Assert.Equal(RunState.Success, run.State);
+        Assert.Equal(1, Volatile.Read(ref attempts));
+        Assert.Equal([TryStates.Success], h.Tries(Day1, "t").Select(t => t.State));
+    }
+
+    [Fact]
     public async Task Exponential_backoff_doubles_each_delay_and_gives_up_after_the_last_retry()
     {
         var dag = Dag.Create("d").Task("always_fails", _ => throw new InvalidOperationException("boom"),

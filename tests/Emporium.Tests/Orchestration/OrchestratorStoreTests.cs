@@ -39,6 +39,29 @@ public class OrchestratorStoreTests
     }
 
     [Fact]
+    public void A_write_the_disk_cannot_take_is_not_applied_and_leaves_no_part_line_for_the_next_to_run_into()
+    {
+        using var dir = new TempDir("store");
+        using (var store = OrchestratorStore.Open(dir.Path))
+        {
+            store.Save(Run(RunState.Queued));
+            store.WriteFault = () => new IOException("No space left on device", 28);
+
+            var failed = Assert.Throws<JournalWriteException>(() => store.Save(Run(RunState.Running)));
+
+            Assert.True(Emporium.Diagnostics.DiskFull.Is(failed));
+            Assert.Contains(store.JournalPath, failed.Message, StringComparison.Ordinal);
+            Assert.Equal(RunState.Queued, store.GetRun(Key)!.State);
+            store.WriteFault = null;
+            store.Save(TaskInstanceInfo.Fresh(Key, "t") with { State = TaskState.Success, TryNumber = 1 });
+        }
+        using var reopened = OrchestratorStore.Open(dir.Path);
+        Assert.Equal(RunState.Queued, reopened.GetRun(Key)!.State);
+        Assert.Equal(TaskState.Success, reopened.GetTask(Key, "t")!.State);
+        Assert.Equal(2, File.ReadAllLines(reopened.JournalPath).Length);
+    }
+
+    [Fact]
     public void Only_one_writer_at_a_time_while_readers_see_its_state()
     {
         using var dir = new TempDir("store");
