@@ -36,8 +36,13 @@ catch (Emporium.Configuration.BackendConfigurationException e)
 {
     // A configured log, lake or warehouse that a command cannot use (unreachable, locked, misaddressed): the setting
     // and the reason, as `up` prints it, from whichever command met it.
-    await Console.Error.WriteLineAsync($"{(args is [var command, ..] && !command.StartsWith('-') ? $"emporium {command}" : "emporium")}: {e.Message}");
+    await Console.Error.WriteLineAsync($"{CommandName(args)}: {e.Message}");
     return 2;
+}
+catch (Exception e) when (Emporium.Cli.Commands.DiskFullReport.Line(CommandName(args), e) is { } line)
+{
+    await Console.Error.WriteLineAsync(line);
+    return 1;
 }
 catch (OperationCanceledException)
 {
@@ -49,3 +54,5 @@ catch (Exception e)
     await Console.Error.WriteLineAsync($"Unhandled exception: {e}");
     return 1;
 }
+
+static string CommandName(string[] args) => args is [var command, ..] && !command.StartsWith('-') ? $"emporium {command}" : "emporium";

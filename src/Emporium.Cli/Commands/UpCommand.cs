@@ -53,6 +53,11 @@ public sealed class UpCommand : ICliCommand
                 await Console.Error.WriteLineAsync($"emporium up: {e.Message}");
                 return 2;
             }
+            catch (Exception e) when (DiskFullReport.Line("emporium up", e) is { } line)
+            {
+                await Console.Error.WriteLineAsync(line);
+                return 1;
+            }
             catch (IOException e)
             {
                 // Typically the port is taken ("address already in use").

@@ -28,14 +28,27 @@ public sealed class DataDirLock : IDisposable
     {
         var before = Directory.Exists(dataDir) ? Directory.GetFileSystemEntries(dataDir).ToHashSet(StringComparer.Ordinal) : null;
         Directory.CreateDirectory(dataDir);
+        FileStream? handle = null;
         try
         {
-            var handle = new FileStream(Path.Combine(dataDir, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            handle = new FileStream(Path.Combine(dataDir, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             handle.SetLength(0);
             handle.Write(System.Text.Encoding.UTF8.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             handle.Flush();
             File.Delete(Path.Combine(dataDir, InfoName));
             return new DataDirLock(dataDir, handle, before);
+        }
+        catch (IOException e) when (Emporium.Diagnostics.DiskFull.Is(e))
+        {
+            // Not "in use": the lock file could not be created or written. Closing it tries the unwritten pid again.
+            try
+            {
+                handle?.Dispose();
+            }
+            catch (IOException)
+            {
+            }
+            throw new IOException($"cannot lock data dir {dataDir}: no space left on device", e);
         }
         catch (IOException)
         {

@@ -65,7 +65,7 @@ public sealed class EmporiumHost : IAsyncDisposable
             host.PrintBanner(options, output);
             return host;
         }
-        catch
+        catch (Exception e)
         {
             if (app is not null)
             {
@@ -76,6 +76,10 @@ public sealed class EmporiumHost : IAsyncDisposable
                 await backends.DisposeAsync();
             }
             dirLock.Abandon();
+            if (Commands.DiskFullReport.OpeningDataDir(dataDir, e) is var wrapped && wrapped != e)
+            {
+                throw wrapped;
+            }
             throw;
         }
     }

@@ -5,16 +5,24 @@ public static class DiskFull
 {
     private const int Enospc = 28;
 
-    public static bool Is(Exception? e)
+    public static bool Is(Exception? e) => Find(e) is not null;
+
+    /// <summary>The innermost words of the failure that met the full disk: they name the file it could not write.</summary>
+    public static string? Describe(Exception? e) => Find(e)?.Message;
+
+    private static Exception? Find(Exception? e)
     {
+        Exception? found = null;
         for (; e is not null; e = e.InnerException)
         {
-            if (e is IOException io && (io.HResult == Enospc || io.HResult == unchecked((int)0x80070070) ||
-                                        io.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)))
+            // DuckDB says it only in its message ("Could not write file …: No space left on device"), as a
+            // DuckDBException that is no IOException.
+            if (e is IOException { HResult: Enospc or unchecked((int)0x80070070) } ||
+                e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase))
             {
-                return true;
+                found = e;
             }
         }
-        return false;
+        return found;
     }
 }

@@ -45,13 +45,17 @@ public sealed class LocalDataDir : IAsyncDisposable
             await warehouse.InitializeAsync(DatasetCatalog.All.Concat(extraDatasets).DistinctBy(d => d.Name).ToList(), ct);
             return new LocalDataDir(dirLock, BackendAddresses.FullDataDir(options), warehouse, lake, options);
         }
-        catch
+        catch (Exception e)
         {
             if (warehouse is not null)
             {
                 await warehouse.DisposeAsync();
             }
             dirLock.Abandon();
+            if (DiskFullReport.OpeningDataDir(dataDir, e) is var wrapped && wrapped != e)
+            {
+                throw wrapped;
+            }
             throw;
         }
     }

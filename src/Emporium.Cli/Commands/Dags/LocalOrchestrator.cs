@@ -50,7 +50,7 @@ public sealed class LocalOrchestrator : IAsyncDisposable
             engine.Start();
             return new LocalOrchestrator(dirLock, backends, provider, store, engine);
         }
-        catch
+        catch (Exception e)
         {
             store?.Dispose();
             if (provider is not null)
@@ -62,6 +62,10 @@ public sealed class LocalOrchestrator : IAsyncDisposable
                 await backends.DisposeAsync();
             }
             dirLock.Abandon();
+            if (DiskFullReport.OpeningDataDir(dataDir, e) is var wrapped && wrapped != e)
+            {
+                throw wrapped;
+            }
             throw;
         }
     }
