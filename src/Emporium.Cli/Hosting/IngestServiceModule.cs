@@ -45,12 +45,14 @@ public sealed class IdempotencyCheckpointService(IdempotencyStore store, IngestO
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failures = new Emporium.Diagnostics.RecurringFailureLog(logger, "idempotency checkpoint", time);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(options.IdempotencyCheckpointInterval, time, stoppingToken);
                 await store.CheckpointAsync(stoppingToken);
+                failures.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -58,7 +60,7 @@ public sealed class IdempotencyCheckpointService(IdempotencyStore store, IngestO
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "idempotency checkpoint failed; the next start reads a longer log tail");
+                failures.Failed(e, "the next start reads a longer log tail");
             }
         }
     }

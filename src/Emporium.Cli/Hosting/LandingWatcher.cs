@@ -13,11 +13,13 @@ public sealed class LandingWatcher(LandingZone? zone, LandingOptions options, Ti
             return;
         }
         logger.LogInformation("watching landing zone {Root}", zone.Root);
+        var failures = new Emporium.Diagnostics.RecurringFailureLog(logger, "landing scan", time);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await zone.ScanAsync(stoppingToken);
+                failures.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -26,7 +28,7 @@ public sealed class LandingWatcher(LandingZone? zone, LandingOptions options, Ti
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // A file moved or locked mid-scan: the next scan sees the new state.
-                logger.LogWarning(e, "landing scan failed; retrying");
+                failures.Failed(e, $"retrying every {options.ScanInterval}");
             }
             try
             {

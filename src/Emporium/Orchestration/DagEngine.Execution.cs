@@ -225,7 +225,7 @@ public sealed partial class DagEngine
         }
         catch (Exception ex)
         {
-            log.LogError(ex, "scheduler evaluation after a task ended failed; the loop retries it");
+            evaluationFailures.Failed(ex, "the loop retries it", LogLevel.Error);
         }
         NotifyChanged();
     }

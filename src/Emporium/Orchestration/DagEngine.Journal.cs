@@ -14,25 +14,17 @@ public sealed partial class DagEngine
     /// interrupted.</summary>
     private async Task WriteJournalAsync(string what, Action write, CancellationToken cancellationToken)
     {
-        var failed = false;
         while (true)
         {
             try
             {
                 write();
-                if (failed)
-                {
-                    log.LogInformation("the orchestrator journal recorded {What} again", what);
-                }
+                journalFailures.Succeeded();
                 return;
             }
             catch (JournalWriteException e)
             {
-                if (!failed)
-                {
-                    log.LogWarning("{Error}; {What} is written again every {Delay} until the journal takes it", e.Message, what, JournalRetryDelay);
-                }
-                failed = true;
+                journalFailures.Failed(e, $"{what} is written again every {JournalRetryDelay} until the journal takes it");
             }
             await Task.Delay(JournalRetryDelay, Time, cancellationToken).ConfigureAwait(false);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Emporium.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -21,6 +22,8 @@ public sealed partial class DagEngine : IAsyncDisposable
     private readonly SemaphoreSlim slots;
     private readonly CancellationTokenSource stopping = new();
     private readonly ILogger log;
+    private readonly RecurringFailureLog evaluationFailures;
+    private readonly RecurringFailureLog journalFailures;
     private readonly ILoggerFactory loggers;
     private readonly DagParamResolver parameters;
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,6 +56,8 @@ public sealed partial class DagEngine : IAsyncDisposable
         }
         this.loggers = loggers ?? NullLoggerFactory.Instance;
         log = this.loggers.CreateLogger("Emporium.Orchestration");
+        evaluationFailures = new RecurringFailureLog(log, "scheduler evaluation", Time);
+        journalFailures = new RecurringFailureLog(log, "orchestrator journal write", Time);
         slots = new SemaphoreSlim(Math.Max(1, Options.Parallelism));
         foreach (var error in registry.Errors)
         {
@@ -175,12 +180,13 @@ public sealed partial class DagEngine : IAsyncDisposable
                 {
                     wakeAt = Evaluate();
                 }
+                evaluationFailures.Succeeded();
             }
             catch (Exception ex)
             {
                 // A bug in one evaluation must not stop scheduling for good; the next event retries it, and so does a
                 // timer: a run's end the journal could not take (a full disk) has no other event to come.
-                log.LogError(ex, "scheduler evaluation failed");
+                evaluationFailures.Failed(ex, $"retried at the next event or in {JournalRetryDelay}", LogLevel.Error);
                 wakeAt = Now + JournalRetryDelay;
             }
             NotifyChanged();

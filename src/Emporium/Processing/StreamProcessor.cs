@@ -24,6 +24,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     private readonly RecordHookRegistry _hooks;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Diagnostics.RecurringFailureLog _resyncFailures;
     private readonly Dictionary<string, DatasetSchema> _schemas;
     private readonly LakeManifestStore _manifests;
     private readonly LakeRecovery _recovery;
@@ -60,6 +61,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         _hooks = hooks ?? new RecordHookRegistry();
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _resyncFailures = new Diagnostics.RecurringFailureLog(_logger, "processor resynchronisation", _time);
         _schemas = _options.Datasets.ToDictionary(d => d.Name, StringComparer.Ordinal);
         _manifests = new LakeManifestStore(lake);
         _recovery = new LakeRecovery(lake, _manifests, _logger);
@@ -221,6 +223,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
             try
             {
                 await ResyncAsync(ct).ConfigureAwait(false);
+                _resyncFailures.Succeeded();
             }
             finally
             {
@@ -229,7 +232,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogError(e, "processor resynchronisation failed; will retry");
+            _resyncFailures.Failed(e, "will retry", LogLevel.Error);
         }
     }
 

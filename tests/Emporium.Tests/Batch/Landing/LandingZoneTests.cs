@@ -79,7 +79,7 @@ public sealed class LandingZoneTests
     }
 
     /// <summary>A lake on a disk that is full while <see cref="Full"/> is set: writes fail as the kernel fails them.</summary>
-    private sealed class FullDiskLake(ILakeStore inner) : ILakeStore
+    internal sealed class FullDiskLake(ILakeStore inner) : ILakeStore
     {
         public bool Full { get; set; }
 
