@@ -4,8 +4,9 @@ namespace Emporium.Diagnostics;
 
 /// <summary>The log of an operation retried until it works (a landing scan, a checkpoint, a journal write): while the
 /// disk is full it fails on every retry, and a stack trace per retry filled a console with hundreds of lines. The
-/// first failure is logged with its exception (so is a failure with a different message: a new problem); repeats
-/// of the same one are a one-line reminder at most every <see cref="ReminderInterval"/>; the first success after
+/// first failure is logged with its exception (so is a failure of another kind: a new problem); repeats of the same
+/// kind (exception type and error code, whatever file its message names: a full disk's temporary files have new
+/// names every time) are a one-line reminder at most every <see cref="ReminderInterval"/>; the first success after
 /// failures logs that the operation recovered. Thread-safe.</summary>
 public sealed class RecurringFailureLog(ILogger logger, string operation, TimeProvider? time = null, TimeSpan? reminderInterval = null)
 {
@@ -14,7 +15,7 @@ public sealed class RecurringFailureLog(ILogger logger, string operation, TimePr
 
     private readonly object sync = new();
     private readonly TimeProvider clock = time ?? TimeProvider.System;
-    private string? lastMessage;
+    private (Type Type, int Code)? lastKind;
     private DateTimeOffset firstAt;
     private DateTimeOffset remindedAt;
     private int failures;
@@ -44,9 +45,9 @@ public sealed class RecurringFailureLog(ILogger logger, string operation, TimePr
             {
                 firstAt = now;
             }
-            if (!string.Equals(e.Message, lastMessage, StringComparison.Ordinal))
+            if (lastKind != (e.GetType(), e.HResult))
             {
-                lastMessage = e.Message;
+                lastKind = (e.GetType(), e.HResult);
                 remindedAt = now;
                 logger.Log(level, e, "{Operation} failed: {Error}; {Consequence}", operation, e.Message, consequence);
                 return;
@@ -72,7 +73,7 @@ public sealed class RecurringFailureLog(ILogger logger, string operation, TimePr
             }
             logger.LogInformation("{Operation} recovered after {Failures} failures over {Duration}", operation, failures, now - firstAt);
             failures = 0;
-            lastMessage = null;
+            lastKind = null;
         }
     }
 }

@@ -18,7 +18,8 @@ public sealed class RecurringFailureLogTests
 
         for (var second = 0; second < 300; second++)
         {
-            log.Failed(Full, "retrying");
+            // As seen on a full disk: each try's temporary file has a name of its own.
+            log.Failed(second == 0 ? Full : new IOException($"No space left on device : '/d/.tmp-{second}'", 28), "retrying");
             clock.Advance(TimeSpan.FromSeconds(1));
         }
         log.Succeeded();
@@ -30,7 +31,7 @@ public sealed class RecurringFailureLogTests
         Assert.Equal(LogLevel.Warning, records[0].Level);
         Assert.Contains("landing scan failed: No space left on device", records[0].Message, StringComparison.Ordinal);
         Assert.All(records.Skip(1), r => Assert.Null(r.Exception));
-        Assert.Equal("landing scan still failing (61 failures since 2024-01-01T00:00:00.0000000+00:00): No space left on device : '/d/landing'; retrying", records[1].Message);
+        Assert.Equal("landing scan still failing (61 failures since 2024-01-01T00:00:00.0000000+00:00): No space left on device : '/d/.tmp-60'; retrying", records[1].Message);
         Assert.Equal("landing scan recovered after 300 failures over 00:05:00", records[^1].Message);
         Assert.Equal(LogLevel.Information, records[^1].Level);
         Assert.Equal(0, log.Failures);
