@@ -36,11 +36,11 @@ public sealed class MartEndpoints : IEndpointModule
                         new Dictionary<string, object?> { ["known"] = marts });
                 }
                 name = known;
-                if (limit is <= 0 or > MaxLimit)
+                // Refused rather than cut, as the dead letters' and alerts' limits are: a client asking for more rows
+                // than it gets would not know. Marts have no offset.
+                if (ApiErrors.InvalidPage(limit, null, MaxLimit, "rows") is { } badLimit)
                 {
-                    // Refused rather than cut, as the dead letters' and alerts' limits are: a client asking for more
-                    // rows than it gets would not know.
-                    return ApiErrors.Problem(400, "invalid limit", $"limit must be between 1 and {MaxLimit}", [ApiErrors.Field("limit", $"must be 1..{MaxLimit}")]);
+                    return badLimit;
                 }
                 if (MartCatalog.Find(name) is not null)
                 {
