@@ -8,7 +8,8 @@ namespace Emporium.Cli.Web;
 
 /// <summary><c>GET /api/v1/catalog[?files=all]</c> (every dataset and crawled table: schema, partitions, files, rows, last load;
 /// the first <see cref="ListedFiles"/> files of a table with <c>filesTotal</c> and <c>filesOmitted</c> unless <c>files=all</c>),
-/// <c>GET /api/v1/catalog/{name}[?files=all]</c>, <c>DELETE /api/v1/catalog/{name}</c> (admin: drops a crawled table), and <c>POST /api/v1/crawl {"path","name"?}</c> (admin: reads the server's files).</summary>
+/// <c>GET /api/v1/catalog/{name}[?files=all]</c>, <c>DELETE /api/v1/catalog/{name}</c> (admin: drops a crawled table), and <c>POST /api/v1/crawl[?files=all] {"path","name"?}</c> (admin: reads the server's files; answers the tables it
+/// made, their files listed as the catalog lists them).</summary>
 public sealed class CatalogEndpoints : IEndpointModule
 {
     public ProcessRoles Roles => ProcessRoles.Ingest;
@@ -66,8 +67,12 @@ public sealed class CatalogEndpoints : IEndpointModule
             .WithName("DropCrawledTable")
             .WithSummary("Drop a crawled table and its catalog entry");
 
-        app.MapPost("/api/v1/crawl", async (HttpContext context, Backends backends, TimeProvider time, CancellationToken ct) =>
+        app.MapPost("/api/v1/crawl", async (HttpContext context, string? files, Backends backends, TimeProvider time, CancellationToken ct) =>
             {
+                if (FilesProblem(files) is { } problem)
+                {
+                    return problem;
+                }
                 CrawlRequest? request;
                 try
                 {
@@ -87,7 +92,7 @@ public sealed class CatalogEndpoints : IEndpointModule
                 }
                 try
                 {
-                    var tables = await new Crawler(backends.RequireWarehouse(), time).CrawlAsync(request.Path, request.Name, ct);
+                    var tables = (await new Crawler(backends.RequireWarehouse(), time).CrawlAsync(request.Path, request.Name, ct)).Select(t => Listed(t, files));
                     return Results.Text(JsonSerializer.Serialize(new { tables }, BatchJson.Options), "application/json");
                 }
                 catch (CrawlException e)

@@ -31,7 +31,7 @@ public static class CatalogCommandRunner
         RunAsync<IReadOnlyList<CatalogTable>?>("crawl", dataFlag, url, apiKey,
             async client =>
             {
-                using var response = await client.Http.PostAsJsonAsync("api/v1/crawl", new { path, name }, BatchJson.Options, ct);
+                using var response = await client.Http.PostAsJsonAsync($"api/v1/crawl?files={Web.CatalogEndpoints.AllFiles}", new { path, name }, BatchJson.Options, ct);
                 using var doc = JsonDocument.Parse(await Read(response, ct));
                 return doc.RootElement.GetProperty("tables").Deserialize<List<CatalogTable>>(BatchJson.Options) ?? [];
             },

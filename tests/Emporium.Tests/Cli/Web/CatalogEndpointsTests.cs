@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Emporium.Cli.Commands.Batch;
 using Emporium.Cli.Web;
 using Emporium.Cli.Web.Auth;
 using Emporium.Tests.TestSupport;
@@ -52,14 +53,23 @@ public sealed class CatalogEndpointsTests
             await File.WriteAllTextAsync(Path.Combine(crawled, $"f{i:D4}.csv"), $"sku,price\nS{i},{i}\n");
         }
         await using var host = await TestHost.StartEmbeddedAsync(dir.Combine("data"));
+        static JsonElement Many(JsonElement catalog) => catalog.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "many");
+        JsonElement crawledAnswer, crawledAgain;
         using (var crawl = await host.Client.PostAsync("/api/v1/crawl", JsonContent.Create(new { path = crawled })))
         {
             Assert.Equal(HttpStatusCode.OK, crawl.StatusCode);
+            crawledAnswer = Many(JsonDocument.Parse(await crawl.Content.ReadAsStringAsync()).RootElement);
         }
+        using (var crawl = await host.Client.PostAsync("/api/v1/crawl?files=all", JsonContent.Create(new { path = crawled })))
+        {
+            Assert.Equal(HttpStatusCode.OK, crawl.StatusCode);
+            crawledAgain = Many(JsonDocument.Parse(await crawl.Content.ReadAsStringAsync()).RootElement);
+        }
+        Assert.Equal(count, crawledAgain.GetProperty("files").GetArrayLength());
 
-        static JsonElement Many(JsonElement catalog) => catalog.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "many");
         var capped = new[]
         {
+            crawledAnswer,
             Many(JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/catalog")).RootElement),
             JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/catalog/many")).RootElement,
         };
@@ -80,15 +90,22 @@ public sealed class CatalogEndpointsTests
             Assert.Equal(count, table.GetProperty("filesTotal").GetInt32());
             Assert.Equal(0, table.GetProperty("filesOmitted").GetInt32());
         }
-        using (var refused = await host.Client.GetAsync("/api/v1/catalog?files=some"))
+        foreach (var refused in new[] { await host.Client.GetAsync("/api/v1/catalog?files=some"), await host.Client.PostAsync("/api/v1/crawl?files=some", JsonContent.Create(new { path = crawled })) })
         {
-            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-            Assert.Equal("files", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+            using (refused)
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Equal("files", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+            }
         }
 
         var (code, output) = await Emporium.Tests.Batch.BatchCli.RunAsync("catalog", "many", "--format", "json", "--url", host.Client.BaseAddress!.ToString().TrimEnd('/'));
         Assert.True(code == 0, output);
         Assert.Equal(count, JsonDocument.Parse(output).RootElement.GetProperty("tables")[0].GetProperty("files").GetArrayLength());
+        // The crawl's print counts every file it left out, so it asks the server for all of them.
+        (code, output) = await Emporium.Tests.Batch.BatchCli.RunAsync("crawl", crawled, "--url", host.Client.BaseAddress!.ToString().TrimEnd('/'));
+        Assert.True(code == 0, output);
+        Assert.Contains($"… and {count - CatalogOutput.ShownFiles} more files", output, StringComparison.Ordinal);
     }
 
     [Fact]
