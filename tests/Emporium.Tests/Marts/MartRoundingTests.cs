@@ -120,14 +120,7 @@ public sealed class MartRoundingTests(PostgresServer server) : IAsyncLifetime
 
     private static decimal Round2(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 
-    private static DatasetRows Rows(DatasetSchema schema, IEnumerable<Dictionary<string, string?>> rows)
-    {
-        var records = rows.Select(r => RecordNormalizer.Instance.Normalize(schema, r))
-            .Select(r => r.Record ?? throw new InvalidOperationException(string.Join("; ", r.Errors.Select(e => $"{e.Field}: {e.Error}"))))
-            .ToList();
-        return new DatasetRows(schema, records, "test:rounding");
-    }
+    private static DatasetRows Rows(DatasetSchema schema, IEnumerable<Dictionary<string, string?>> rows) => NormalizedRows.Of(schema, "test:rounding", rows);
 
-    private static Dictionary<string, string?> Row(params (string Field, string Value)[] fields) =>
-        fields.ToDictionary(f => f.Field, f => (string?)f.Value, StringComparer.Ordinal);
+    private static Dictionary<string, string?> Row(params (string Field, string Value)[] fields) => NormalizedRows.Row(fields);
 }

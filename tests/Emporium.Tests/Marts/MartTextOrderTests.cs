@@ -101,14 +101,7 @@ public sealed class MartTextOrderTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(["b-1", "B2"], sorted.Rows.Select(r => (string)r[0]!));
     }
 
-    private static DatasetRows Rows(DatasetSchema schema, IEnumerable<Dictionary<string, string?>> rows)
-    {
-        var records = rows.Select(r => RecordNormalizer.Instance.Normalize(schema, r))
-            .Select(r => r.Record ?? throw new InvalidOperationException(string.Join("; ", r.Errors.Select(e => $"{e.Field}: {e.Error}"))))
-            .ToList();
-        return new DatasetRows(schema, records, "test:text-order");
-    }
+    private static DatasetRows Rows(DatasetSchema schema, IEnumerable<Dictionary<string, string?>> rows) => NormalizedRows.Of(schema, "test:text-order", rows);
 
-    private static Dictionary<string, string?> Row(params (string Field, string Value)[] fields) =>
-        fields.ToDictionary(f => f.Field, f => (string?)f.Value, StringComparer.Ordinal);
+    private static Dictionary<string, string?> Row(params (string Field, string Value)[] fields) => NormalizedRows.Row(fields);
 }
