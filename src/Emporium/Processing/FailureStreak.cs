@@ -1,11 +1,9 @@
 namespace Emporium.Processing;
 
-/// <summary>Failed batches in a row: how long to wait before the next try (doubling up to a cap), and whether a
-/// failure's message is new to the streak (logged with its stack trace) or a repeat (one line).</summary>
+/// <summary>Failed batches in a row: how long to wait before the next try, doubling up to a cap. What is logged of
+/// them is <see cref="Diagnostics.RecurringFailureLog"/>'s.</summary>
 internal sealed class FailureStreak
 {
-    private string? _lastMessage;
-
     public int Count { get; private set; }
 
     /// <summary>Counts a failure and returns the pause before the next try: <paramref name="first"/>, then doubled per
@@ -15,13 +13,5 @@ internal sealed class FailureStreak
         Count++;
         var cap = Math.Max(max.Ticks, first.Ticks);
         return TimeSpan.FromTicks((long)Math.Min(first.Ticks * Math.Pow(2, Count - 1), cap));
-    }
-
-    /// <summary>True when <paramref name="message"/> differs from the previous failure's.</summary>
-    public bool IsNew(string message)
-    {
-        var isNew = !string.Equals(message, _lastMessage, StringComparison.Ordinal);
-        _lastMessage = message;
-        return isNew;
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Diagnostics.RecurringFailureLog _resyncFailures;
+    private readonly Diagnostics.RecurringFailureLog _batchFailures;
     private readonly Dictionary<string, DatasetSchema> _schemas;
     private readonly LakeManifestStore _manifests;
     private readonly LakeRecovery _recovery;
@@ -62,6 +63,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _resyncFailures = new Diagnostics.RecurringFailureLog(_logger, "processor resynchronisation", _time);
+        _batchFailures = new Diagnostics.RecurringFailureLog(_logger, "processor batch", _time);
         _schemas = _options.Datasets.ToDictionary(d => d.Name, StringComparer.Ordinal);
         _manifests = new LakeManifestStore(lake);
         _recovery = new LakeRecovery(lake, _manifests, _logger);
@@ -165,7 +167,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
                 var landed = await RunOnceAsync(limit, ct).ConfigureAwait(false);
                 if (failing.Count > 0)
                 {
-                    _logger.LogInformation("processor batches commit again after {Failures} failed attempts", failing.Count);
+                    _batchFailures.Succeeded();
                     failing = new FailureStreak();
                 }
                 // A full batch means a backlog: the next one may be twice as large, up to the catch-up limit; any
@@ -194,14 +196,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
                 _stats.Failed(e.Message);
                 var delay = failing.Next(_options.RetryDelay, _options.MaxRetryDelay);
                 // The stack trace once per kind of failure: a warehouse down for an hour is one error, not thousands.
-                if (failing.IsNew(e.Message))
-                {
-                    _logger.LogError(e, "processor batch failed; retrying in {Delay}", delay);
-                }
-                else
-                {
-                    _logger.LogWarning("processor batch failed again ({Failures} in a row): {Error}; retrying in {Delay}", failing.Count, e.Message, delay);
-                }
+                _batchFailures.Failed(e, $"retrying in {delay}", LogLevel.Error);
                 try
                 {
                     await Task.Delay(delay, _time, ct).ConfigureAwait(false);
