@@ -11,7 +11,7 @@ public static class CsvDialectSniffer
     public static CsvDialect Sniff(string sample)
     {
         var lines = SplitLogicalLines(sample, '"').Take(30).Where(l => l.Length > 0).ToList();
-        if (lines.Count > 1 && !sample.EndsWith('\n'))
+        if (lines.Count > 1 && !sample.EndsWith('\n') && !sample.EndsWith('\r'))
         {
             lines.RemoveAt(lines.Count - 1); // the sample may cut the last line short
         }
@@ -143,7 +143,8 @@ public static class CsvDialectSniffer
         return fields;
     }
 
-    /// <summary>Lines, with quoted line breaks kept inside their record and CR dropped.</summary>
+    /// <summary>Lines, with quoted line breaks kept inside their record. LF, CRLF and a lone CR (old Mac exports) all
+    /// end a line: taking a CR-only file for one long line made its header look like data as soon as a number followed.</summary>
     private static IEnumerable<string> SplitLogicalLines(string text, char quote)
     {
         var start = 0;
@@ -155,15 +156,19 @@ public static class CsvDialectSniffer
             {
                 inQuotes = !inQuotes;
             }
-            else if (ch == '\n' && !inQuotes)
+            else if (ch is '\n' or '\r' && !inQuotes)
             {
-                yield return text[start..i].TrimEnd('\r');
+                yield return text[start..i];
+                if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
                 start = i + 1;
             }
         }
         if (start < text.Length)
         {
-            yield return text[start..].TrimEnd('\r');
+            yield return text[start..];
         }
     }
 }

@@ -18,4 +18,13 @@ public sealed class CsvDialectSnifferTests
         Assert.False(CsvDialectSniffer.Sniff("Beading,,Craft\nFabric,,Craft\n").HasHeader);
         Assert.False(CsvDialectSniffer.Sniff("536365,,6\n536366,,2\n").HasHeader);
     }
+
+    [Fact]
+    public void ALoneCrEndsALineSoTheHeaderAboveNumbersIsFound()
+    {
+        var dialect = CsvDialectSniffer.Sniff("InvoiceNo,Quantity,Country\r536365,6,United Kingdom\r536366,2,France\r");
+
+        Assert.True(dialect.HasHeader);
+        Assert.Equal(',', dialect.Delimiter);
+    }
 }
