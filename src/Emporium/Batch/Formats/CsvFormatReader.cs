@@ -6,7 +6,7 @@ namespace Emporium.Batch.Formats;
 
 /// <summary>Delimited text (CSV, TSV, semicolon, pipe) through Sylvan's CsvDataReader. The dialect is sniffed from
 /// the first 64 KiB unless given; BOM and CRLF are handled by the text reader; text that is not valid UTF-8 is read
-/// as Latin-1 with a warning (decided up front by <see cref="FileProbe"/>, so a bad byte deep in a file never
+/// as Windows-1252 with a warning (decided up front by <see cref="FileProbe"/>, so a bad byte deep in a file never
 /// fails the load half way). Ragged rows come back as failed rows; a malformed quote stops the file at that record
 /// (everything after it would be mis-split) with a <see cref="FileReadException"/> naming the line.</summary>
 public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IFormatReader
@@ -32,13 +32,13 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
 
         var stream = input.OpenRead();
         // Text that is not UTF-8 behind a UTF-8 BOM (some exporters write one before Windows-1252 bytes): honouring the
-        // BOM would decode as UTF-8 and turn each such byte into U+FFFD, so the BOM is skipped and Latin-1 kept.
-        var latin1 = ReferenceEquals(encoding, Encoding.Latin1);
-        if (latin1)
+        // BOM would decode as UTF-8 and turn each such byte into U+FFFD, so the BOM is skipped and Windows-1252 kept.
+        var legacy = ReferenceEquals(encoding, FileProbe.Windows1252);
+        if (legacy)
         {
             stream.Position = probe.BomLength;
         }
-        using var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: !latin1, bufferSize: 1 << 16);
+        using var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: !legacy, bufferSize: 1 << 16);
         var options = new CsvDataReaderOptions
         {
             Delimiter = dialect.Delimiter,

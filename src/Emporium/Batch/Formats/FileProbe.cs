@@ -95,8 +95,20 @@ public sealed record FileProbe(
         _ => 0,
     };
 
+    /// <summary>Windows-1252, the code page of Excel's and Windows tools' "CSV" exports: Latin-1 except that
+    /// 0x80-0x9F are printable (€ ‚ „ … ‘ ’ “ ” – — ™ Š Ž œ…) where Latin-1 has invisible C1 controls. The five bytes
+    /// it leaves undefined keep their Latin-1 meaning, so every byte is still a character and nothing is lost.</summary>
+    public static Encoding Windows1252 { get; } = LoadWindows1252();
+
+    private static Encoding LoadWindows1252()
+    {
+        // .NET ships the Windows code pages but does not register them.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(1252);
+    }
+
     /// <summary>The encoding to read this file's text with. Valid UTF-8 (with or without BOM) stays UTF-8; a UTF-16
-    /// BOM is honoured; anything else is read as Latin-1 (every byte is a character, so nothing is lost or
+    /// BOM is honoured; anything else is read as Windows-1252 (every byte is a character, so nothing is lost or
     /// rejected) and <paramref name="warning"/> says so.</summary>
     public Encoding TextEncoding(out string? warning)
     {
@@ -113,7 +125,7 @@ public sealed record FileProbe(
         {
             return new UTF8Encoding(false, throwOnInvalidBytes: true);
         }
-        warning = $"not valid UTF-8 (first invalid byte at offset {FirstInvalidUtf8Offset}); read as Latin-1 (ISO-8859-1)";
-        return Encoding.Latin1;
+        warning = $"not valid UTF-8 (first invalid byte at offset {FirstInvalidUtf8Offset}); read as Windows-1252 (Latin-1 with € and curly quotes)";
+        return Windows1252;
     }
 }

@@ -82,6 +82,30 @@ public sealed class BadFileReadTests
     }
 
     [Fact]
+    public async Task WindowsExportsKeepTheirEuroSignsAndCurlyQuotes()
+    {
+        // Excel's "CSV" on Windows writes Windows-1252, whose 0x80-0x9F are printable (€ ’ “ ” – …) where Latin-1 has
+        // invisible C1 controls: read as Latin-1, "€5 ‘gift’ card" became "\u00805 \u0091gift\u0092 card".
+        using var dir = new TempDir("batch");
+        var path = dir.Combine("windows.csv");
+        var text = "id,category_name\n1,\u20ac5 \u2018gift\u2019 card \u2013 \u201cCaf\u00e9\u201d\u2026\n2,Plain\n";
+        File.WriteAllBytes(path, [.. CodePages(1252).GetBytes(text), .. "3,odd "u8.ToArray(), 0x81, .. " byte\n"u8.ToArray()]);
+
+        var outcome = await ReadAllAsync(path);
+
+        Assert.Equal("\u20ac5 \u2018gift\u2019 card \u2013 \u201cCaf\u00e9\u201d\u2026", outcome.Rows[0].Text("category_name"));
+        // A byte Windows-1252 leaves undefined keeps its Latin-1 meaning: nothing is lost.
+        Assert.Equal("odd \u0081 byte", outcome.Rows[2].Text("category_name"));
+        Assert.Contains(outcome.Warnings, w => w.Contains("Windows-1252") && w.Contains("offset 19"));
+    }
+
+    private static Encoding CodePages(int codePage)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(codePage);
+    }
+
+    [Fact]
     public async Task Latin1TextBehindAUtf8BomIsStillReadAsLatin1()
     {
         // Some exporters write a UTF-8 BOM and then Windows-1252 bytes; the BOM must not switch the reader back to
