@@ -64,10 +64,15 @@ internal static class BatchTestFiles
     /// <summary>One CSV field, quoted when it must be (a null is an empty field).</summary>
     public static string Csv(string? v) => v is null ? "" : v.Contains(',') || v.Contains('"') ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
 
-    /// <summary>Writes rows to the first sheet of a new workbook. Numeric-looking cells become numbers and
-    /// <paramref name="dateColumns"/> become real Excel dates, as a spreadsheet saved by Excel would hold them.</summary>
-    public static void WriteXlsx(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows, ISet<string>? dateColumns = null)
+    /// <summary>A sheet of text cells written before the data sheet (a lookup table, a cover note).</summary>
+    public sealed record Sheet(string Name, bool Hidden, string[][] Rows);
+
+    /// <summary>Writes rows to a sheet of a new workbook, after <paramref name="sheetsBefore"/> (none: the data sheet is
+    /// the first). Numeric-looking cells become numbers and <paramref name="dateColumns"/> become real Excel dates, as a
+    /// spreadsheet saved by Excel would hold them.</summary>
+    public static void WriteXlsx(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows, ISet<string>? dateColumns = null, IReadOnlyList<Sheet>? sheetsBefore = null)
     {
+        File.Delete(path);
         using var document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
         var workbook = document.AddWorkbookPart();
         workbook.Workbook = new Workbook();
@@ -78,6 +83,27 @@ internal static class BatchTestFiles
             new Fills(new Fill(new PatternFill { PatternType = PatternValues.None }), new Fill(new PatternFill { PatternType = PatternValues.Gray125 })) { Count = 2 },
             new Borders(new Border()) { Count = 1 },
             new CellFormats(new CellFormat(), new CellFormat { NumberFormatId = 164, ApplyNumberFormat = true }) { Count = 2 });
+        var sheets = new Sheets();
+        foreach (var before in sheetsBefore ?? [])
+        {
+            var part = workbook.AddNewPart<WorksheetPart>();
+            using (var writer = OpenXmlWriter.Create(part))
+            {
+                writer.WriteStartElement(new Worksheet());
+                writer.WriteStartElement(new SheetData());
+                foreach (var row in before.Rows)
+                {
+                    WriteRow(writer, row, row, null, isHeader: true);
+                }
+                writer.WriteEndElement();
+                writer.WriteEndElement();
+            }
+            sheets.AppendChild(new DocumentFormat.OpenXml.Spreadsheet.Sheet
+            {
+                Id = workbook.GetIdOfPart(part), SheetId = (uint)sheets.ChildElements.Count + 1, Name = before.Name,
+                State = before.Hidden ? SheetStateValues.Hidden : null,
+            });
+        }
         var sheetPart = workbook.AddNewPart<WorksheetPart>();
         using (var writer = OpenXmlWriter.Create(sheetPart))
         {
@@ -91,7 +117,8 @@ internal static class BatchTestFiles
             writer.WriteEndElement();
             writer.WriteEndElement();
         }
-        workbook.Workbook.AppendChild(new Sheets(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = "Online Retail" }));
+        sheets.AppendChild(new DocumentFormat.OpenXml.Spreadsheet.Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = (uint)sheets.ChildElements.Count + 1, Name = "Online Retail" });
+        workbook.Workbook.AppendChild(sheets);
         workbook.Workbook.Save();
     }
 

@@ -64,6 +64,10 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
         var header = new HeaderIndex(dialect.HasHeader
             ? Enumerable.Range(0, csv.FieldCount).Select(csv.GetName)
             : Enumerable.Range(0, csv.FieldCount).Select(i => $"column{i}"));
+        if (dialect.HasHeader)
+        {
+            input.Columns = header.Names;
+        }
         var width = header.Names.Count;
         long line = dialect.HasHeader ? 2 : 1;
         long record = 0;

@@ -15,6 +15,10 @@ public sealed class FormatInput(string path, FileProbe probe, ReadSettings setti
 
     public IReadOnlyList<string> Warnings => warnings;
 
+    /// <summary>The header's column names, once a reader of a tabular format has read them (null for JSON): a file
+    /// with a header and no rows is still checked against its dataset by them.</summary>
+    public IReadOnlyList<string>? Columns { get; set; }
+
     /// <summary>Bytes of the file consumed so far (approximate for parquet).</summary>
     public long BytesRead => Interlocked.Read(ref bytesRead);
 

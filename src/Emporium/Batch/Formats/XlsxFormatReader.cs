@@ -66,6 +66,7 @@ public sealed class XlsxFormatReader : IFormatReader
             if (header is null)
             {
                 header = new HeaderIndex(cells);
+                input.Columns = header.Names;
                 continue;
             }
             record++;

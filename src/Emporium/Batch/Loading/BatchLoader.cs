@@ -460,7 +460,9 @@ public sealed partial class BatchLoader
                         await onRow(row, reject, record).ConfigureAwait(false);
                     }
                 }
-                return default;
+                // A header with no row under it is judged by its names alone: a sheet or file of another table is a
+                // mistake to report, not an empty load to record as done.
+                return read == 0 && input.Columns is { } columns ? new RowsEnd(Conform(columns, tabular: true), null) : default;
             }
             catch (FileReadException e)
             {
@@ -497,8 +499,15 @@ public sealed partial class BatchLoader
             {
                 return null; // judged by the rows that can be read
             }
+            return Conform(names, tabular: row.Fields is not null);
+        }
+
+        /// <summary>Null when <paramref name="names"/> fit the dataset, else why not. Warns about the extra columns of a
+        /// tabular file (a JSON record's other fields are its own business).</summary>
+        private string? Conform(IEnumerable<string> names, bool tabular)
+        {
             var outcome = SchemaConformance.Check(schema, names, request.Constants?.Keys);
-            if (outcome.Unmapped.Count > 0 && row.Fields is not null)
+            if (outcome.Unmapped.Count > 0 && tabular)
             {
                 warnings.Add($"columns not in dataset '{schema.Name}', kept in the raw zone only: {string.Join(", ", outcome.Unmapped)}");
             }

@@ -28,4 +28,45 @@ public sealed class OddFileLoadTests
         Assert.Equal(rows.Count, file.RowsLoaded);
         Assert.Equal(rows.Sum(r => long.Parse(r[quantity]!, CultureInfo.InvariantCulture)), await h.CountAsync("SELECT sum(quantity) FROM orders"));
     }
+
+    [Fact]
+    public async Task A_header_only_file_of_another_dataset_is_refused_not_recorded_as_loaded()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var foreign = h.Combine("categories_header.csv");
+        File.WriteAllText(foreign, "id,category_name\n");
+        var own = h.Combine("orders_header.csv");
+        File.WriteAllText(own, "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
+
+        var summary = await h.LoadAsync(DatasetCatalog.Orders, foreign, own);
+
+        Assert.Equal(FileLoadStatus.Failed, summary.Files[0].Status);
+        Assert.Contains("dataset 'orders'", summary.Files[0].Error);
+        Assert.Single(summary.Files[0].Quarantine);
+        // A header of the dataset with no rows under it is an empty export, not a mistake.
+        Assert.Equal(FileLoadStatus.Loaded, summary.Files[1].Status);
+        Assert.Contains(summary.Files[1].Warnings, w => w.Contains("no data rows"));
+    }
+
+    [Fact]
+    public async Task A_workbook_whose_first_sheet_is_a_cover_note_is_refused_naming_the_sheets()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var rows = ParseCsv(SampleData.OnlineRetail, out var header);
+        var path = h.Combine("orders_report.xlsx");
+        WriteXlsx(path, header, rows, null, sheetsBefore: [new("Read me", Hidden: false, [["Orders exported for the finance team"]])]);
+
+        var summary = await h.LoadAsync(DatasetCatalog.Orders, path);
+
+        var file = Assert.Single(summary.Files);
+        Assert.True(summary.HasErrors);
+        Assert.Equal(FileLoadStatus.Failed, file.Status);
+        Assert.Contains("no column matches", file.Error);
+        Assert.Contains(file.Warnings, w => w.Contains("'Read me'"));
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM orders"));
+
+        // Not recorded as done: once the sheets are fixed the same name loads.
+        WriteXlsx(path, header, rows, null);
+        Assert.Equal(rows.Count, (await h.LoadAsync(DatasetCatalog.Orders, path)).Files[0].RowsLoaded);
+    }
 }
