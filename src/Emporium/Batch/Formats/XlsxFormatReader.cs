@@ -6,7 +6,7 @@ using ExcelDataReader;
 namespace Emporium.Batch.Formats;
 
 /// <summary>Excel workbooks (.xlsx, and legacy .xls) through ExcelDataReader, which streams sheet rows from the zip
-/// instead of loading the workbook. Reads the first sheet; row 1 is the header. Cells become invariant text the
+/// instead of loading the workbook. Reads the first visible sheet; its first non-empty row is the header. Cells become invariant text the
 /// normalizer parses like CSV: whole numbers without ".0" (Excel stores every number as a double, so a customer id
 /// 17850 must not become "17850.0"), dates as ISO <c>yyyy-MM-dd HH:mm:ss</c>.</summary>
 public sealed class XlsxFormatReader : IFormatReader
@@ -33,9 +33,9 @@ public sealed class XlsxFormatReader : IFormatReader
             throw new FileReadException($"not a readable Excel workbook: {e.Message}", e);
         }
         using var _ = excel;
-        if (excel.ResultsCount > 1)
+        if (excel.ResultsCount > 1 && SelectSheet(excel) is { } warning)
         {
-            input.Warn($"workbook has {excel.ResultsCount} sheets; only the first ('{excel.Name}') is read");
+            input.Warn(warning);
         }
         HeaderIndex? header = null;
         long record = 0;
@@ -86,9 +86,30 @@ public sealed class XlsxFormatReader : IFormatReader
         }
         if (header is null)
         {
-            throw new FileReadException("the workbook's first sheet is empty");
+            throw new FileReadException($"the workbook's sheet '{excel.Name}' is empty");
         }
         input.ReportBytes(input.Probe.Size);
+    }
+
+    /// <summary>Moves to the first visible sheet and says which one is read and which are not. A hidden sheet (a lookup
+    /// table, a pivot's source) is never what the workbook shows its reader, so it is skipped; the first visible one is
+    /// read, as Excel opens on it.</summary>
+    private static string? SelectSheet(IExcelDataReader excel)
+    {
+        var sheets = new List<(string Name, bool Visible)>();
+        do
+        {
+            sheets.Add((excel.Name, excel.VisibleState is null or "visible"));
+        }
+        while (excel.NextResult());
+        excel.Reset();
+        var chosen = Math.Max(0, sheets.FindIndex(s => s.Visible));
+        for (var i = 0; i < chosen; i++)
+        {
+            excel.NextResult();
+        }
+        var others = sheets.Where((_, i) => i != chosen).Select(s => $"'{s.Name}'{(s.Visible ? "" : " (hidden)")}");
+        return $"workbook has {sheets.Count} sheets; only '{sheets[chosen].Name}', the first visible one, is read (not {string.Join(", ", others)})";
     }
 
     private static string?[] ReadCells(IExcelDataReader excel)

@@ -49,6 +49,23 @@ public sealed class OddFileLoadTests
     }
 
     [Fact]
+    public async Task A_workbook_whose_first_sheet_is_hidden_loads_its_visible_sheet()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var rows = ParseCsv(SampleData.OnlineRetail, out var header);
+        var path = h.Combine("orders_with_lookup.xlsx");
+        WriteXlsx(path, header, rows, new HashSet<string> { "InvoiceDate" },
+            sheetsBefore: [new("Lookup", Hidden: true, [["code", "name"], ["GB", "United Kingdom"]])]);
+
+        var summary = await h.LoadAsync(DatasetCatalog.Orders, path);
+
+        var file = Assert.Single(summary.Files);
+        Assert.Null(file.Error);
+        Assert.Equal(rows.Count, file.RowsLoaded);
+        Assert.Equal(rows.Count, await h.CountAsync("SELECT count(*) FROM orders"));
+    }
+
+    [Fact]
     public async Task A_workbook_whose_first_sheet_is_a_cover_note_is_refused_naming_the_sheets()
     {
         await using var h = await BatchHarness.StartAsync();
