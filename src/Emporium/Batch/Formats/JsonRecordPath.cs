@@ -27,7 +27,10 @@ public sealed record JsonRecordPath(IReadOnlyList<string> Segments)
     }
 
     /// <summary>Finds the first array of objects in the head of a document that is reachable through property
-    /// names only (a top-level array, or e.g. RapidAPI's <c>data.products</c>). Null when the head holds none.</summary>
+    /// names only (a top-level array, or e.g. RapidAPI's <c>data.products</c>). When the head is the whole document
+    /// and has none, its first empty array so reachable: an empty result page (<c>[]</c>,
+    /// <c>{"data":{"products":[]}}</c>) holds no records, it is not a document without a place for them. Null when
+    /// there is neither.</summary>
     public static JsonRecordPath? Detect(ReadOnlySpan<byte> head, bool complete)
     {
         var reader = new Utf8JsonReader(head, complete, default);
@@ -36,6 +39,8 @@ public sealed record JsonRecordPath(IReadOnlyList<string> Segments)
         var stack = new List<string?>();
         string? pendingName = null;
         var afterArrayStart = false;
+        List<string>? openedArray = null; // the path of the array opened by the previous token, when reachable
+        JsonRecordPath? firstEmpty = null;
         try
         {
             while (reader.Read())
@@ -49,7 +54,12 @@ public sealed record JsonRecordPath(IReadOnlyList<string> Segments)
                         return new JsonRecordPath(names.Select(n => n!).ToList());
                     }
                 }
+                if (token == JsonTokenType.EndArray && afterArrayStart && openedArray is not null)
+                {
+                    firstEmpty ??= new JsonRecordPath(openedArray);
+                }
                 afterArrayStart = token == JsonTokenType.StartArray;
+                openedArray = afterArrayStart ? PathOfNewContainer(stack, pendingName) : null;
                 switch (token)
                 {
                     case JsonTokenType.StartObject:
@@ -74,6 +84,17 @@ public sealed record JsonRecordPath(IReadOnlyList<string> Segments)
         {
             return null;
         }
-        return null;
+        return complete ? firstEmpty : null;
+    }
+
+    /// <summary>The property names leading to a container about to open, or null when an array lies on the way.</summary>
+    private static List<string>? PathOfNewContainer(List<string?> stack, string? name)
+    {
+        if (stack.Count == 0)
+        {
+            return []; // the root itself
+        }
+        var names = stack.Skip(1).Append(name).ToList();
+        return names.All(n => n is not null) ? names.Select(n => n!).ToList() : null;
     }
 }

@@ -86,4 +86,24 @@ public sealed class OddFileLoadTests
         WriteXlsx(path, header, rows, null);
         Assert.Equal(rows.Count, (await h.LoadAsync(DatasetCatalog.Orders, path)).Files[0].RowsLoaded);
     }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("[ ]\n")]
+    [InlineData("{\"status\":\"OK\",\"data\":{\"total_products\":0,\"products\":[]}}")]
+    public async Task An_empty_result_page_loads_no_rows_with_a_warning_instead_of_failing(string json)
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("page.json");
+        File.WriteAllText(path, json);
+
+        var summary = await h.LoadAsync(DatasetCatalog.Products, path);
+
+        var file = Assert.Single(summary.Files);
+        Assert.Null(file.Error);
+        Assert.False(summary.HasErrors);
+        Assert.Equal(FileLoadStatus.Loaded, file.Status);
+        Assert.Equal(0, file.RowsRead);
+        Assert.Contains(file.Warnings, w => w.Contains("no data rows"));
+    }
 }
