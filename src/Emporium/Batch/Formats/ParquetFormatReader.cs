@@ -7,7 +7,7 @@ namespace Emporium.Batch.Formats;
 
 /// <summary>Parquet through DuckDB's <c>read_parquet</c> on a private in-memory connection; DuckDB streams row
 /// groups, so a large file is never materialised. Values become invariant text for the shared normalizer
-/// (timestamps ISO-8601, nested values as DuckDB prints them).</summary>
+/// (timestamps ISO-8601; nested and binary values as DuckDB's CAST to VARCHAR prints them).</summary>
 public sealed class ParquetFormatReader : IFormatReader
 {
     public FileFormat Format => FileFormat.Parquet;
@@ -31,7 +31,7 @@ public sealed class ParquetFormatReader : IFormatReader
             }
         }
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT * FROM read_parquet({DuckDbSql.Literal(input.Path)})";
+        command.CommandText = $"SELECT {SelectList(connection, input.Path)} FROM read_parquet({DuckDbSql.Literal(input.Path)})";
         using var reader = command.ExecuteReader();
         var header = new HeaderIndex(Enumerable.Range(0, reader.FieldCount).Select(reader.GetName));
         long record = 0;
@@ -65,6 +65,28 @@ public sealed class ParquetFormatReader : IFormatReader
         }
         input.ReportBytes(input.Probe.Size);
     }
+
+    /// <summary>The file's columns, the nested and binary ones cast to DuckDB's text of them (<c>[a, b]</c>,
+    /// <c>{'k': 1}</c>): .NET would get a List, a Dictionary or a byte array, whose ToString is the name of its type.</summary>
+    private static string SelectList(DuckDBConnection connection, string path)
+    {
+        using var describe = connection.CreateCommand();
+        describe.CommandText = $"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet({DuckDbSql.Literal(path)}))";
+        using var reader = describe.ExecuteReader();
+        var columns = new List<string>();
+        while (reader.Read())
+        {
+            var name = DuckDbSql.Quote(reader.GetString(0));
+            columns.Add(PrintedByDuckDb(reader.GetString(1)) ? $"CAST({name} AS VARCHAR) AS {name}" : name);
+        }
+        return string.Join(", ", columns);
+    }
+
+    private static bool PrintedByDuckDb(string type) =>
+        type.EndsWith(']') // LIST (T[]) and ARRAY (T[n])
+        || type.StartsWith("STRUCT(", StringComparison.Ordinal) || type.StartsWith("MAP(", StringComparison.Ordinal)
+        || type.StartsWith("UNION(", StringComparison.Ordinal)
+        || type is "BLOB" or "BIT" or "INTERVAL";
 
     private static string FirstLine(string message) => message.Split('\n')[0];
 
