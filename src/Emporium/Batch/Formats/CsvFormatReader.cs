@@ -7,8 +7,9 @@ namespace Emporium.Batch.Formats;
 /// <summary>Delimited text (CSV, TSV, semicolon, pipe) through Sylvan's CsvDataReader. The dialect is sniffed from
 /// the first 64 KiB unless given; BOM and CRLF are handled by the text reader; text that is not valid UTF-8 is read
 /// as Windows-1252 with a warning (decided up front by <see cref="FileProbe"/>, so a bad byte deep in a file never
-/// fails the load half way). Ragged rows come back as failed rows; a malformed quote stops the file at that record
-/// (everything after it would be mis-split) with a <see cref="FileReadException"/> naming the line.</summary>
+/// fails the load half way). Ragged rows and fields with text after their closing quote come back as failed rows; an
+/// unterminated quote stops the file at that record (everything after it would be mis-split) with a
+/// <see cref="FileReadException"/> naming the line.</summary>
 public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IFormatReader
 {
     /// <summary>A single record larger than this is treated as an unterminated quote rather than buffered forever.</summary>
@@ -49,6 +50,9 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
             Comment = '\0',
             BufferSize = 1 << 16,
             MaxBufferSize = MaxRecordChars,
+            // A quoted field followed by more text ("Best" Sellers) is read on to its delimiter instead of throwing,
+            // so the record's end is still known: the row is quarantined below and the rows after it load.
+            CsvStyle = CsvStyle.Lax,
         };
         CsvDataReader csv;
         try
@@ -101,6 +105,17 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
             }
             record++;
             var position = new RowPosition(record, startLine);
+            var quoting = raw.Contains(dialect.Quote) ? CheckQuotes(raw, dialect) : (Field: -1, Unterminated: false);
+            if (quoting.Unterminated)
+            {
+                throw new FileReadException($"malformed CSV at line {startLine} (record {record}): unbalanced quote in field {quoting.Field + 1}; the rest of the file cannot be split reliably");
+            }
+            if (quoting.Field >= 0)
+            {
+                var column = quoting.Field < width ? header.Names[quoting.Field] : $"field {quoting.Field + 1}";
+                yield return SourceRow.Failed(position, "text after the closing quote of a quoted field (a quote inside a quoted value must be doubled)", column, raw.TrimEnd("\r\n").ToString());
+                continue;
+            }
             if (count != width)
             {
                 var column = count > width ? $"field {width + 1}" : header.Names[count];
@@ -116,6 +131,53 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
             yield return SourceRow.FromFields(position, new FieldRow(header, values));
         }
         input.ReportBytes(probe.Size);
+    }
+
+    /// <summary>Where a record breaks the quoting rules that lax parsing lets through: the first field whose closing quote
+    /// is followed by something other than a delimiter or the line end, or a quote still open at the record's end (the
+    /// file ended inside it).</summary>
+    internal static (int Field, bool Unterminated) CheckQuotes(ReadOnlySpan<char> raw, CsvDialect dialect)
+    {
+        var field = 0;
+        var fieldStart = true;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var c = raw[i];
+            if (fieldStart && c == dialect.Quote)
+            {
+                for (i++; ; i++)
+                {
+                    if (i >= raw.Length)
+                    {
+                        return (field, true);
+                    }
+                    if (raw[i] == dialect.Quote)
+                    {
+                        if (i + 1 < raw.Length && raw[i + 1] == dialect.Quote)
+                        {
+                            i++;
+                            continue;
+                        }
+                        break;
+                    }
+                }
+                if (i + 1 < raw.Length && raw[i + 1] != dialect.Delimiter && raw[i + 1] is not ('\r' or '\n'))
+                {
+                    return (field, false);
+                }
+                fieldStart = false;
+            }
+            else if (c == dialect.Delimiter)
+            {
+                field++;
+                fieldStart = true;
+            }
+            else
+            {
+                fieldStart = false;
+            }
+        }
+        return (-1, false);
     }
 
     /// <summary>The dialect a file is read with: the one given, else sniffed from its head (TSV forces a tab).</summary>

@@ -106,4 +106,26 @@ public sealed class OddFileLoadTests
         Assert.Equal(0, file.RowsRead);
         Assert.Contains(file.Warnings, w => w.Contains("no data rows"));
     }
+
+    [Fact]
+    public async Task A_field_with_text_after_its_closing_quote_is_quarantined_and_the_rows_after_it_load()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("categories.csv");
+        File.WriteAllText(path, "id,category_name\n1,Beading\n2,\"Best\" Sellers\n3,\"Multi\nline\"\n4,12\" Pizza Pans\n5,Last\n");
+
+        var summary = await h.LoadAsync(DatasetCatalog.Categories, path);
+
+        var file = Assert.Single(summary.Files);
+        Assert.Null(file.Error);
+        Assert.Equal(FileLoadStatus.Loaded, file.Status);
+        Assert.Equal((5, 4, 1), (file.RowsRead, file.RowsLoaded, file.RowsRejected));
+        Assert.Equal(["Beading", "Multi\nline", "12\" Pizza Pans", "Last"],
+            (await h.RowsAsync("SELECT category_name FROM categories ORDER BY id")).Select(r => (string)r[0]!));
+        var reject = System.Text.Json.JsonDocument.Parse(File.ReadAllLines(h.LakeStore.Resolve(Assert.Single(file.Quarantine)))[0]).RootElement;
+        Assert.Equal(3, reject.GetProperty("line").GetInt64());
+        Assert.Equal("category_name", reject.GetProperty("column").GetString());
+        Assert.Contains("closing quote", reject.GetProperty("reason").GetString());
+        Assert.Equal("2,\"Best\" Sellers", reject.GetProperty("raw").GetString());
+    }
 }
