@@ -134,8 +134,8 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
     }
 
     /// <summary>Where a record breaks the quoting rules that lax parsing lets through: the first field whose closing quote
-    /// is followed by something other than a delimiter or the line end, or a quote still open at the record's end (the
-    /// file ended inside it).</summary>
+    /// is followed by something other than a delimiter or the line end (unterminated when the quote spans lines), or a
+    /// quote still open at the record's end (the file ended inside it).</summary>
     internal static (int Field, bool Unterminated) CheckQuotes(ReadOnlySpan<char> raw, CsvDialect dialect)
     {
         var field = 0;
@@ -145,6 +145,7 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
             var c = raw[i];
             if (fieldStart && c == dialect.Quote)
             {
+                var opened = i;
                 for (i++; ; i++)
                 {
                     if (i >= raw.Length)
@@ -163,7 +164,9 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
                 }
                 if (i + 1 < raw.Length && raw[i + 1] != dialect.Delimiter && raw[i + 1] is not ('\r' or '\n'))
                 {
-                    return (field, false);
+                    // Closed on a later line, the quote was most likely never meant to close there: it is an unterminated
+                    // quote that swallowed the lines up to the next quote of the file, whose rows are not this record's.
+                    return (field, raw[opened..i].ContainsAny('\r', '\n'));
                 }
                 fieldStart = false;
             }
