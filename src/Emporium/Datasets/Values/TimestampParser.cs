@@ -6,7 +6,11 @@ namespace Emporium.Datasets.Values;
 /// result is UTC; a value without a zone is taken as UTC.
 /// <list type="bullet">
 /// <item>Unix time as a number or digits: seconds (McAuley <c>unixReviewTime</c>); magnitudes ≥ 10^11 are
-/// milliseconds (10^11 seconds would be the year 5138).</item>
+/// milliseconds (10^11 seconds would be the year 5138). Below 10^8 (1973-03-03) a number is not taken for unix time:
+/// such numbers are spreadsheet serial dates (40148), years or counts, and read as seconds they landed silently in
+/// 1970.</item>
+/// <item>Eight digits that make a date, <c>yyyyMMdd</c> (ISO-8601's basic form, as SAP and database exports write
+/// it): <c>20101201</c> is that day, not unix second 20,101,201.</item>
 /// <item>Year first, ISO-8601 style: <c>2017-06-03T00:00:00.000Z</c>, <c>2017-07-03T23:33:15Z</c>,
 /// <c>2010-12-01 08:26:00</c>, <c>2010-12-01</c>, <c>2023/12/31</c>, with optional fraction and <c>Z</c> or
 /// <c>±HH:mm</c> offset (converted to UTC).</item>
@@ -20,6 +24,7 @@ public static class TimestampParser
     private const double MillisecondThreshold = 1e11;
     private const double MinUnixSeconds = -62135596800; // 0001-01-01
     private const double MaxUnixSeconds = 253402300799; // 9999-12-31T23:59:59
+    private const double MinPlausibleUnixSeconds = 1e8; // 1973-03-03T09:46:40Z
 
     public static ParseStatus TryParse(ReadOnlySpan<char> text, SlashDateOrder slashOrder, out DateTime value)
     {
@@ -28,6 +33,10 @@ public static class TimestampParser
         if (NullTokens.IsNull(s))
         {
             return ParseStatus.Empty;
+        }
+        if (s.Length == 8 && BasicDate(s, out value))
+        {
+            return ParseStatus.Ok;
         }
         if (LooksNumeric(s))
         {
@@ -61,7 +70,7 @@ public static class TimestampParser
             return ParseStatus.Invalid;
         }
         var seconds = Math.Abs(unix) >= MillisecondThreshold ? unix / 1000 : unix;
-        if (seconds < MinUnixSeconds || seconds > MaxUnixSeconds)
+        if (Math.Abs(seconds) < MinPlausibleUnixSeconds || seconds < MinUnixSeconds || seconds > MaxUnixSeconds)
         {
             return ParseStatus.Invalid;
         }
@@ -69,10 +78,32 @@ public static class TimestampParser
         return ParseStatus.Ok;
     }
 
+    /// <summary><c>yyyyMMdd</c> with a year from 1900 to 2099 and a real month and day.</summary>
+    private static bool BasicDate(ReadOnlySpan<char> s, out DateTime value)
+    {
+        value = default;
+        foreach (var ch in s)
+        {
+            if (!char.IsAsciiDigit(ch))
+            {
+                return false;
+            }
+        }
+        var year = int.Parse(s[..4], CultureInfo.InvariantCulture);
+        var month = int.Parse(s[4..6], CultureInfo.InvariantCulture);
+        var day = int.Parse(s[6..], CultureInfo.InvariantCulture);
+        if (year is < 1900 or > 2099 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+        value = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Utc);
+        return true;
+    }
+
     /// <summary>How the accepted shapes are described in error messages.</summary>
     public static string Describe(SlashDateOrder order) => order == SlashDateOrder.DayFirst
-        ? "ISO-8601, unix seconds, d/M/yyyy [H:mm] (day first) or \"MM d, yyyy\""
-        : "ISO-8601, unix seconds, M/d/yyyy [H:mm] (month first) or \"MM d, yyyy\"";
+        ? "ISO-8601 or yyyyMMdd, unix seconds from 1973, d/M/yyyy [H:mm] (day first) or \"MM d, yyyy\""
+        : "ISO-8601 or yyyyMMdd, unix seconds from 1973, M/d/yyyy [H:mm] (month first) or \"MM d, yyyy\"";
 
     private static bool LooksNumeric(ReadOnlySpan<char> s)
     {

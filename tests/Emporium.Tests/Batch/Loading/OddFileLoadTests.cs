@@ -128,4 +128,27 @@ public sealed class OddFileLoadTests
         Assert.Contains("closing quote", reject.GetProperty("reason").GetString());
         Assert.Equal("2,\"Best\" Sellers", reject.GetProperty("raw").GetString());
     }
+
+    [Fact]
+    public async Task A_compact_date_loads_as_its_day_and_a_spreadsheet_serial_is_quarantined_not_read_as_1970()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("orders.csv");
+        File.WriteAllText(path, """
+            InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+            1,A,Compact,1,20101201,1.5,17850,UK
+            2,B,Serial,1,40148,1.5,17850,UK
+            3,C,Unix,1,1291191960,1.5,17850,UK
+            """);
+
+        var summary = await h.LoadAsync(DatasetCatalog.Orders, path);
+
+        var file = Assert.Single(summary.Files);
+        Assert.Equal((2L, 1L), (file.RowsLoaded, file.RowsRejected));
+        Assert.Equal([new DateTime(2010, 12, 1), new DateTime(2010, 12, 1, 8, 26, 0)],
+            (await h.RowsAsync("SELECT invoice_date FROM orders ORDER BY invoice_no")).Select(r => (DateTime)r[0]!));
+        var reject = System.Text.Json.JsonDocument.Parse(File.ReadAllLines(h.LakeStore.Resolve(Assert.Single(file.Quarantine)))[0]).RootElement;
+        Assert.Equal("InvoiceDate", reject.GetProperty("column").GetString());
+        Assert.Contains("40148", reject.GetProperty("reason").GetString());
+    }
 }

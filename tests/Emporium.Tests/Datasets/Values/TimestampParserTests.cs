@@ -27,6 +27,9 @@ public sealed class TimestampParserTests
         { "12/1/2010 12:05 AM", SlashDateOrder.MonthFirst, Utc(2010, 12, 1, 0, 5) },
         { "09 4, 2015", SlashDateOrder.DayFirst, Utc(2015, 9, 4) },
         { "  12 25, 2013 ", SlashDateOrder.MonthFirst, Utc(2013, 12, 25) },
+        // ISO-8601's basic form, as SAP and many database exports write a date; it once read as unix seconds (1970-08-21).
+        { "20101201", SlashDateOrder.MonthFirst, Utc(2010, 12, 1) },
+        { "100000000", SlashDateOrder.MonthFirst, Utc(1973, 3, 3, 9, 46, 40) },
     };
 
     [Theory]
@@ -49,6 +52,12 @@ public sealed class TimestampParserTests
     [InlineData("2010-12-01 08:26:00 garbage")]
     [InlineData("1e400")]
     [InlineData("99999999999999999999")]
+    [InlineData("40148")] // an Excel serial date saved as a number: not 1970-01-01T11:09:08
+    [InlineData("40148.35")]
+    [InlineData("2010")] // a year
+    [InlineData("20101301")] // eight digits that are no date, and too small for unix time
+    [InlineData("0")]
+    [InlineData("-86400")]
     public void RejectsWhatItCannotReadUnambiguously(string text, SlashDateOrder order = SlashDateOrder.MonthFirst)
     {
         Assert.Equal(ParseStatus.Invalid, TimestampParser.TryParse(text, order, out _));
