@@ -61,7 +61,12 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
         }
         catch (Exception e) when (e is CsvFormatException or CsvRecordTooLargeException or CsvMissingHeadersException)
         {
-            throw new FileReadException($"cannot read the header: {e.Message}", e);
+            // Opening the reader reads the first record too: an oversized one fails here, and Sylvan's own message
+            // ("Row 1 was too large. Try increasing the MaxBufferSize setting") blames the header and names a setting
+            // the user cannot change.
+            throw new FileReadException(e is CsvRecordTooLargeException
+                ? $"malformed CSV at the header or the record below it: {Describe(e)}; the rest of the file cannot be split reliably"
+                : $"cannot read the header: {e.Message}", e);
         }
         await using var _ = csv;
 

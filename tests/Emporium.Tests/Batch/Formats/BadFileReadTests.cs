@@ -69,6 +69,19 @@ public sealed class BadFileReadTests
     }
 
     [Fact]
+    public async Task AnOversizedFirstRecordIsExplainedByTheLimitNotByAnInternalSetting()
+    {
+        using var dir = new TempDir("batch");
+        var path = dir.Combine("huge.csv");
+        File.WriteAllText(path, "id,category_name\n1," + new string('x', CsvFormatReader.MaxRecordChars + 1024) + "\n2,B\n");
+
+        var e = await Assert.ThrowsAsync<FileReadException>(() => ReadAllAsync(path));
+
+        Assert.Contains("exceeds 8 MiB", e.Message);
+        Assert.DoesNotContain("MaxBufferSize", e.Message);
+    }
+
+    [Fact]
     public async Task InvalidUtf8IsReadAsLatin1WithAWarning()
     {
         using var dir = new TempDir("batch");
