@@ -25,9 +25,11 @@ public sealed class LandingWatcher(LandingZone? zone, LandingOptions options, Ti
             {
                 break;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
-                // A file moved or locked mid-scan: the next scan sees the new state.
+                // A file moved or locked mid-scan, or a backend down (S3 unreachable, PostgreSQL restarting): the file
+                // stays in landing and the next scan tries again. Letting the failure end this loop would stop the
+                // whole server, as a background service's failure stops its host.
                 failures.Failed(e, $"retrying every {options.ScanInterval}");
             }
             try
