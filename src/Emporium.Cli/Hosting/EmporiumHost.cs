@@ -244,8 +244,10 @@ public sealed class EmporiumHost : IAsyncDisposable
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = UnhandledExceptionResponder.WriteAsync,
-            // A client's bad request (a value that does not bind, a body over the limit) is answered, not a server fault.
-            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
+            // A client's bad request (a value that does not bind, a body over the limit) is answered, not a server fault;
+            // so is a backend down (named in the answer and in /health), whose stack trace per request would flood the log.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException
+                || BackendOutage.Describe(c.Exception, c.HttpContext.RequestServices.GetRequiredService<Backends>()) is not null,
         });
         app.UseStatusCodePages(MethodNotAllowed.WriteAsync);
         app.UseRouting();

@@ -10,15 +10,17 @@ public static class UnhandledExceptionResponder
     public static async Task WriteAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var outage = BackendOutage.Describe(error, context.RequestServices.GetRequiredService<Backends>());
         var result = error switch
         {
             PieceUnavailableException e => ApiErrors.Problem(503, "not available", e.Message),
             BadHttpRequestException e => BadRequest(e),
             _ when DiskFull.Is(error) => ApiErrors.Problem(503, "disk full", "the server's disk is full; retry later"),
+            _ when outage is { } down => ApiErrors.Problem(503, down.Title, down.Detail + "; retry later"),
             OperationCanceledException => ApiErrors.Problem(499, "cancelled", "the request was cancelled"),
             _ => ApiErrors.Problem(500, "internal error", error?.Message),
         };
-        if (DiskFull.Is(error) || error is PieceUnavailableException)
+        if (DiskFull.Is(error) || error is PieceUnavailableException || outage is not null)
         {
             context.Response.Headers.RetryAfter = "5";
         }

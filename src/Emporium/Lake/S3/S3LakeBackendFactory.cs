@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-using Amazon.S3;
 using Emporium.Configuration;
 
 namespace Emporium.Lake.S3;
@@ -25,21 +23,10 @@ public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
             await store.CheckBucketAsync(ct).ConfigureAwait(false);
             return store;
         }
-        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException)
+        catch (Exception e) when (S3Errors.IsStoreFailure(e))
         {
             store?.Dispose();
-            var reason = e switch
-            {
-                // The client refuses to exist without a region or an endpoint (no AWS_REGION, no profile).
-                AmazonClientException c when c.Message.Contains("No RegionEndpoint or ServiceURL", StringComparison.Ordinal) =>
-                    "no AWS region: add ?region=REGION to the address or set AWS_REGION (for an S3-compatible store, ?endpoint=http://host:port)",
-                AmazonS3Exception { ErrorCode: "NoSuchBucket" } => $"bucket '{s3.Bucket}' does not exist",
-                AmazonS3Exception { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied" } x => $"access refused ({x.ErrorCode})",
-                AmazonClientException c when c.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
-                    "no AWS credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or an instance role)",
-                // Client messages can span lines (one per provider tried); the first line carries the cause.
-                _ => e.Message.Split('\n', 2)[0].Trim(),
-            };
+            var reason = S3Errors.Explain(e, s3.Bucket);
             throw new BackendConfigurationException(BackendKind.Lake, $"cannot use '{address.Value}'" +
                 (s3.ServiceUrl is { } url ? $" at {url}" : "") + $": {reason}", e);
         }

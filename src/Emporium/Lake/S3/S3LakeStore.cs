@@ -55,6 +55,29 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
     public async Task CheckBucketAsync(CancellationToken ct) =>
         await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _root, MaxKeys = 1 }, ct).ConfigureAwait(false);
 
+    /// <summary>A failure of the store itself, named: the SDK's own exceptions say neither which store nor which
+    /// bucket ("Connection refused (10.0.0.5:9000)"), and reached the user as such.</summary>
+    private LakeUnavailableException Unavailable(Exception e) =>
+        new($"lake {Describe}{(_options.ServiceUrl is { } url ? $" at {url}" : "")}: {S3Errors.Explain(e, _options.Bucket)}", e);
+
+    private async Task<T> CallAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (S3Errors.IsStoreFailure(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private Task CallAsync(Func<Task> call) => CallAsync(async () =>
+    {
+        await call().ConfigureAwait(false);
+        return true;
+    });
+
     public async Task WriteAsync(string path, Stream content, CancellationToken ct)
     {
         var key = Key(path);
@@ -65,7 +88,7 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
             var buffer = new MemoryStream();
             await content.CopyToAsync(buffer, ct).ConfigureAwait(false);
             buffer.Position = 0;
-            await _client.PutObjectAsync(new PutObjectRequest { BucketName = _options.Bucket, Key = key, InputStream = buffer, AutoCloseStream = true }, ct).ConfigureAwait(false);
+            await CallAsync(() => _client.PutObjectAsync(new PutObjectRequest { BucketName = _options.Bucket, Key = key, InputStream = buffer, AutoCloseStream = true }, ct)).ConfigureAwait(false);
             return;
         }
         var temp = ScratchFolder.NewPath(null, "s3");
@@ -87,14 +110,14 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
 
     /// <summary>TransferUtility does a single PUT below the threshold and a multipart upload (parallel parts,
     /// aborted on failure) above it; S3 shows the object only once the upload completes.</summary>
-    private Task UploadAsync(string key, string localFile, CancellationToken ct) =>
+    private Task UploadAsync(string key, string localFile, CancellationToken ct) => CallAsync(() =>
         _transfer.UploadAsync(new TransferUtilityUploadRequest
         {
             BucketName = _options.Bucket,
             Key = key,
             FilePath = localFile,
             PartSize = Math.Max(5L << 20, _options.MultipartThreshold / 2),
-        }, ct);
+        }, ct));
 
     public async Task<Stream?> OpenReadAsync(string path, CancellationToken ct)
     {
@@ -104,9 +127,13 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
             var response = await _client.GetObjectAsync(_options.Bucket, key, ct).ConfigureAwait(false);
             return response.ResponseStream;
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
             return null;
+        }
+        catch (Exception e) when (S3Errors.IsStoreFailure(e))
+        {
+            throw Unavailable(e);
         }
     }
 
@@ -115,7 +142,7 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
         var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _root + prefix };
         while (true)
         {
-            var response = await _client.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+            var response = await CallAsync(() => _client.ListObjectsV2Async(request, ct)).ConfigureAwait(false);
             foreach (var o in response.S3Objects ?? [])
             {
                 yield return new LakeObject(o.Key[_root.Length..], o.Size ?? 0, o.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime()) : DateTimeOffset.MinValue);
@@ -129,7 +156,7 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
     }
 
     public Task DeleteAsync(string path, CancellationToken ct) =>
-        _client.DeleteObjectAsync(_options.Bucket, Key(path), ct);
+        CallAsync(() => _client.DeleteObjectAsync(_options.Bucket, Key(path), ct));
 
     public async Task<bool> ExistsAsync(string path, CancellationToken ct)
     {
@@ -138,9 +165,13 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
             await _client.GetObjectMetadataAsync(_options.Bucket, Key(path), ct).ConfigureAwait(false);
             return true;
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
             return false;
+        }
+        catch (Exception e) when (S3Errors.IsStoreFailure(e))
+        {
+            throw Unavailable(e);
         }
     }
 

@@ -38,8 +38,9 @@ public sealed partial class PostgresWarehouse
         {
             throw new QueryRejectedException($"query cancelled after the {_options.QueryTimeout.TotalSeconds:0.#} s time limit", e);
         }
-        catch (PostgresException e)
+        catch (PostgresException e) when (PostgresOutage.Explain(e) is null)
         {
+            // The query's own error (a typo, a missing table); a server going down is not the query's fault.
             throw new QueryRejectedException(e.MessageText + (e.Hint is { Length: > 0 } hint ? $" ({hint})" : ""), e);
         }
     }

@@ -44,7 +44,7 @@ public sealed class LandingWatcherOutageTests(MotoServer moto) : IClassFixture<M
         Assert.False(watcher.ExecuteTask!.IsCompleted, $"the watcher ended: {watcher.ExecuteTask.Exception?.InnerException?.Message}");
         Assert.True(File.Exists(landed), "the file left landing while S3 was down");
         var failure = logger.Collector.GetSnapshot().First(r => r.Level >= LogLevel.Warning);
-        Assert.StartsWith("landing scan failed", failure.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"landing scan failed: lake {lake.Describe} at http://127.0.0.1:{proxy.Port}: cannot reach the endpoint (", failure.Message, StringComparison.Ordinal);
 
         proxy.Restore();
         await WaitAsync(() => !File.Exists(landed), "the file to load once S3 is back");

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Emporium.Datasets;
+using Emporium.Lake.S3;
+using Emporium.Tests.TestSupport;
+using Emporium.Warehouse.Postgres;
+using Npgsql;
+
+namespace Emporium.Tests.Cli.Web;
+
+/// <summary>Requests that need a backend while it is down (PostgreSQL and moto S3 behind a proxy the test cuts): a 503
+/// with Retry-After naming the backend and the reason, and the request works again once the backend is back. Before,
+/// they were a 500 "internal error" carrying the client library's words ("Connection refused (127.0.0.1:41817)"), and a
+/// query meeting a terminated PostgreSQL backend was a 400 "query failed", blaming the query.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class BackendOutageEndpointsTests(PostgresServer postgres, MotoServer moto) : IClassFixture<MotoServer>
+{
+    [Fact]
+    public async Task A_load_while_S3_is_down_is_a_503_naming_the_lake_and_loads_once_S3_is_back()
+    {
+        await using var stack = await StackAsync("s3-down");
+        var file = SampleData.CategoriesCsv;
+
+        stack.S3.Cut();
+        using (var down = await stack.Host.Client.PostAsJsonAsync("/api/v1/load", new { paths = new[] { file }, dataset = "categories" }))
+        {
+            var (title, detail) = await ProblemAsync(down, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("lake unavailable", title);
+            Assert.StartsWith($"lake s3://{stack.Bucket}/lake at http://127.0.0.1:{stack.S3.Port}: cannot reach the endpoint (", detail, StringComparison.Ordinal);
+            Assert.NotNull(down.Headers.RetryAfter);
+        }
+
+        stack.S3.Restore();
+        using var up = await stack.Host.Client.PostAsJsonAsync("/api/v1/load", new { paths = new[] { file }, dataset = "categories" });
+        Assert.Equal(HttpStatusCode.OK, up.StatusCode);
+        var expected = File.ReadLines(file).Count() - 1;
+        Assert.Equal(expected, JsonDocument.Parse(await up.Content.ReadAsStringAsync()).RootElement.GetProperty("rowsLoaded").GetInt64());
+        Assert.Equal(expected, Convert.ToInt64((await stack.Warehouse.QueryAsync("SELECT count(*) FROM categories", CancellationToken.None)).Rows[0][0]));
+    }
+
+    [Fact]
+    public async Task Reads_while_PostgreSQL_is_down_are_a_503_naming_the_warehouse_and_work_once_it_is_back()
+    {
+        await using var stack = await StackAsync("pg-down");
+
+        stack.Postgres.Cut();
+        foreach (var request in new Func<Task<HttpResponseMessage>>[]
+                 {
+                     () => stack.Host.Client.GetAsync("/api/v1/marts/sales_by_country"),
+                     () => stack.Host.Client.PostAsJsonAsync("/api/v1/query", new { sql = "SELECT count(*) FROM categories" }),
+                     () => stack.Host.Client.PostAsJsonAsync("/api/v1/load", new { paths = new[] { SampleData.CategoriesCsv }, dataset = "categories" }),
+                 })
+        {
+            using var down = await request();
+            var (title, detail) = await ProblemAsync(down, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("warehouse unavailable", title);
+            Assert.StartsWith($"{stack.Warehouse.Describe} does not answer: cannot reach the server (", detail, StringComparison.Ordinal);
+            Assert.NotNull(down.Headers.RetryAfter);
+        }
+
+        stack.Postgres.Restore();
+        using var up = await stack.Host.Client.PostAsJsonAsync("/api/v1/query", new { sql = "SELECT count(*) FROM categories" });
+        Assert.Equal(HttpStatusCode.OK, up.StatusCode);
+    }
+
+    /// <summary>PostgreSQL ends the backend serving a query (an operator's <c>pg_terminate_backend</c>, a failover):
+    /// the server's state, not the query's fault.</summary>
+    [Fact]
+    public async Task A_query_whose_PostgreSQL_backend_is_terminated_is_a_503_not_a_refused_query()
+    {
+        await using var stack = await StackAsync("pg-terminated");
+        var query = stack.Host.Client.PostAsJsonAsync("/api/v1/query", new { sql = "SELECT count(*) FROM pg_sleep(20)" });
+        await using (var admin = new NpgsqlConnection(postgres.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()", admin);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            while ((long)(await kill.ExecuteScalarAsync())! == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the query never reached the server");
+                await Task.Delay(100);
+            }
+        }
+        using var terminated = await query;
+        var (title, detail) = await ProblemAsync(terminated, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("warehouse unavailable", title);
+        Assert.Contains("terminating connection due to administrator command", detail, StringComparison.Ordinal);
+    }
+
+    private static async Task<(string? Title, string? Detail)> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {text}");
+        var body = JsonDocument.Parse(text).RootElement;
+        return (body.GetProperty("title").GetString(), body.GetProperty("detail").GetString());
+    }
+
+    private async Task<Stack> StackAsync(string name)
+    {
+        var database = await postgres.CreateDatabaseAsync(name);
+        var pgProxy = new OutageProxy(postgres.Host, postgres.Port);
+        var s3Proxy = new OutageProxy("127.0.0.1", moto.Port);
+        var bucket = await moto.CreateBucketAsync(name);
+        var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions
+        {
+            ConnectionString = new NpgsqlConnectionStringBuilder(database) { Port = pgProxy.Port, Timeout = 5 }.ConnectionString,
+        });
+        var lake = new S3LakeStore(new S3LakeStoreOptions
+        {
+            Bucket = bucket, Prefix = "lake", ServiceUrl = $"http://127.0.0.1:{s3Proxy.Port}",
+            Region = MotoServer.Region, AccessKey = MotoServer.AccessKey, SecretKey = MotoServer.SecretKey,
+        });
+        var host = await TestHost.StartAsync(null, RecordNormalizer.Instance, warehouse, lake);
+        return new Stack(host, pgProxy, s3Proxy, warehouse, bucket);
+    }
+
+    private sealed record Stack(TestHost Host, OutageProxy Postgres, OutageProxy S3, PostgresWarehouse Warehouse, string Bucket) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await Postgres.DisposeAsync();
+            await S3.DisposeAsync();
+        }
+    }
+}
