@@ -5,7 +5,7 @@ namespace Emporium.Cli.Hosting;
 /// <summary>What <c>/health</c> reports: the pieces missing since start-up plus a live ping of the warehouse, and
 /// whether this process can still do its role. A ping's answer is kept for <see cref="CacheFor"/> and only one ping
 /// runs at a time, so a scraper polling <c>/health</c> cannot hammer the database.</summary>
-public sealed class BackendHealth(Backends backends, EmporiumOptions options, TimeProvider time)
+public sealed class BackendHealth(Backends backends, EmporiumOptions options, TimeProvider time, Processing.StreamProcessor? processor = null)
 {
     /// <summary>How long one ping's answer stands for every probe.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
@@ -36,6 +36,12 @@ public sealed class BackendHealth(Backends backends, EmporiumOptions options, Ti
             {
                 unavailable["warehouse"] = why;
             }
+            // The log and lake are judged at start-up, but a processor whose batches fail (S3 unreachable, the
+            // warehouse refusing its commits) lands nothing, whatever opened then.
+            if (processor?.Failure is { } failing)
+            {
+                unavailable["processor"] = failing;
+            }
             _last = new HealthReport(unavailable, Judge(options.RolesOf(), unavailable.Keys.ToHashSet(StringComparer.Ordinal)));
             _lastAt = time.GetUtcNow();
             return _last;
@@ -52,7 +58,7 @@ public sealed class BackendHealth(Backends backends, EmporiumOptions options, Ti
     public static IReadOnlyList<string> Needs(ProcessRoles role) => role switch
     {
         ProcessRoles.Ingest => ["log", "normalizer"],
-        ProcessRoles.Processor => ["log", "lake", "warehouse"],
+        ProcessRoles.Processor => ["log", "lake", "warehouse", "processor"],
         ProcessRoles.Scheduler => ["warehouse"],
         _ => [],
     };

@@ -1,5 +1,4 @@
 using Emporium.Lake;
-using Emporium.Warehouse.Postgres;
 
 namespace Emporium.Cli.Hosting;
 
@@ -17,9 +16,9 @@ public static class BackendOutage
                 return ("lake unavailable", lake.Message);
             }
         }
-        if (error is not null && backends.Warehouse is PostgresWarehouse warehouse && PostgresOutage.Explain(error) is { } why)
+        if (error is not null && backends.Warehouse?.DescribeOutage(error) is { } why)
         {
-            return ("warehouse unavailable", $"{warehouse.Describe} does not answer: {why}");
+            return ("warehouse unavailable", why);
         }
         return null;
     }

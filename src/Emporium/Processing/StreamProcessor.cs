@@ -45,6 +45,8 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     private ILogConsumer? _consumer;
     private CancellationTokenSource? _stopping;
     private Task? _loop;
+    private volatile string? _failure;
+    private DateTimeOffset _failingSince;
 
     public StreamProcessor(
         IEventLog log,
@@ -167,6 +169,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
                 var landed = await RunOnceAsync(limit, ct).ConfigureAwait(false);
                 if (failing.Count > 0)
                 {
+                    _failure = null;
                     _batchFailures.Succeeded();
                     failing = new FailureStreak();
                 }
@@ -193,8 +196,15 @@ public sealed partial class StreamProcessor : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _stats.Failed(e.Message);
+                // The warehouse's own words name it ("postgres://… does not answer: …"); the lake's failures name it already.
+                var reason = _warehouse.DescribeOutage(e) ?? e.Message;
+                _stats.Failed(reason);
                 var delay = failing.Next(_options.RetryDelay, _options.MaxRetryDelay);
+                if (failing.Count == 1)
+                {
+                    _failingSince = _time.GetUtcNow();
+                }
+                _failure = $"batches failing since {_failingSince:O} ({failing.Count} in a row), retrying: {reason}";
                 // The stack trace once per kind of failure: a warehouse down for an hour is one error, not thousands.
                 _batchFailures.Failed(e, $"retrying in {delay}", LogLevel.Error);
                 try
@@ -292,6 +302,10 @@ public sealed partial class StreamProcessor : IAsyncDisposable
     /// <summary>Partitions this processor owns now: all of them on the embedded log; with Kafka its share of the
     /// group's, which moves on rebalance (e.g. to the survivors when a processor dies).</summary>
     public IReadOnlyCollection<TopicPartition> Assignment => _consumer?.Assignment ?? [];
+
+    /// <summary>Why batches fail now (since when, how many in a row, the last reason, naming the backend), or null
+    /// while they land: a processor retrying against a backend that is down does no work, which <c>/health</c> says.</summary>
+    public string? Failure => _failure;
 
     /// <summary>Current statistics.</summary>
     public ProcessorStats Stats => _stats.Snapshot();

@@ -43,4 +43,9 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>Null when the warehouse answers now, else a one-line reason (for <c>/health</c>). An embedded warehouse
     /// lives in this process, so it is up while the process is; a server warehouse must answer a trivial query.</summary>
     Task<string?> PingAsync(CancellationToken ct) => Task.FromResult<string?>(null);
+
+    /// <summary>When <paramref name="error"/> says the warehouse is down or refusing this client (not that a statement
+    /// or its data was wrong), one line naming the warehouse and the reason, as <see cref="PingAsync"/> words it; else
+    /// null. An embedded warehouse has no such state.</summary>
+    string? DescribeOutage(Exception error) => null;
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Emporium.Warehouse.Postgres;
@@ -17,7 +16,9 @@ public static class PostgresOutage
             {
                 return IsServerState(p.SqlState) ? PostgresWarehouseBackendFactory.Explain(p) : null;
             }
-            if (current is NpgsqlException or SocketException or TimeoutException)
+            // Only Npgsql's own: a socket error inside another client's failure (S3's "Connection refused") is not the
+            // warehouse's.
+            if (current is NpgsqlException)
             {
                 return PostgresWarehouseBackendFactory.Explain(current);
             }

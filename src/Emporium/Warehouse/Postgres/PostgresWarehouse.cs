@@ -57,6 +57,8 @@ public sealed partial class PostgresWarehouse : IWarehouse
         }
     }
 
+    public string? DescribeOutage(Exception error) => PostgresOutage.Explain(error) is { } reason ? $"{Describe} does not answer: {reason}" : null;
+
     public async Task<IReadOnlyDictionary<TopicPartition, long>> GetOffsetsAsync(string group, CancellationToken ct)
     {
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);

@@ -88,6 +88,49 @@ public sealed class BackendOutageEndpointsTests(PostgresServer postgres, MotoSer
         Assert.Contains("terminating connection due to administrator command", detail, StringComparison.Ordinal);
     }
 
+    /// <summary>A processor's log and lake were judged by whether they opened at start-up: with S3 unreachable since,
+    /// its batches failed every few seconds and <c>/health</c> still said ok, so nothing took it out of rotation or
+    /// told its operator.</summary>
+    [Fact]
+    public async Task A_processor_whose_lake_is_down_is_unavailable_in_health_naming_the_lake_and_ok_again_once_it_is_back()
+    {
+        var log = new InMemoryEventLog();
+        await using var stack = await StackAsync("processor-s3-down", log, "processor");
+        var order = RecordNormalizer.Instance.Normalize(DatasetCatalog.Orders, JsonDocument.Parse("""
+            {"InvoiceNo": "536365", "StockCode": "85123A", "Description": "WHITE HANGING HEART T-LIGHT HOLDER", "Quantity": 6,
+             "InvoiceDate": "2010-12-01T08:26:00Z", "UnitPrice": 2.55, "CustomerID": "17850", "Country": "United Kingdom"}
+            """).RootElement).Record!;
+
+        stack.S3.Cut();
+        await log.AppendAsync("orders", [new Emporium.Log.LogMessage("536365", CanonicalJson.Serialize(order))], CancellationToken.None);
+        var (status, body) = await HealthUntilAsync(stack.Host, b => b.GetProperty("unavailable").TryGetProperty("processor", out _));
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "unavailable"), (status, body.GetProperty("status").GetString()));
+        var reason = body.GetProperty("unavailable").GetProperty("processor").GetString()!;
+        Assert.StartsWith("batches failing since ", reason, StringComparison.Ordinal);
+        Assert.True(reason.Contains($"lake s3://{stack.Bucket}/lake at http://127.0.0.1:{stack.S3.Port}: cannot reach the endpoint (", StringComparison.Ordinal), reason);
+
+        stack.S3.Restore();
+        (status, body) = await HealthUntilAsync(stack.Host, b => b.GetProperty("status").GetString() == "ok");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1L, Convert.ToInt64((await stack.Warehouse.QueryAsync("SELECT count(*) FROM orders", CancellationToken.None)).Rows[0][0]));
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> HealthUntilAsync(TestHost host, Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            using var response = await host.Client.GetAsync("/health");
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            if (condition(body))
+            {
+                return (response.StatusCode, body);
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"/health never changed: {body}");
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task<(string? Title, string? Detail)> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         var text = await response.Content.ReadAsStringAsync();
@@ -96,7 +139,7 @@ public sealed class BackendOutageEndpointsTests(PostgresServer postgres, MotoSer
         return (body.GetProperty("title").GetString(), body.GetProperty("detail").GetString());
     }
 
-    private async Task<Stack> StackAsync(string name)
+    private async Task<Stack> StackAsync(string name, Emporium.Log.IEventLog? log = null, string role = "all")
     {
         var database = await postgres.CreateDatabaseAsync(name);
         var pgProxy = new OutageProxy(postgres.Host, postgres.Port);
@@ -111,7 +154,7 @@ public sealed class BackendOutageEndpointsTests(PostgresServer postgres, MotoSer
             Bucket = bucket, Prefix = "lake", ServiceUrl = $"http://127.0.0.1:{s3Proxy.Port}",
             Region = MotoServer.Region, AccessKey = MotoServer.AccessKey, SecretKey = MotoServer.SecretKey,
         });
-        var host = await TestHost.StartAsync(null, RecordNormalizer.Instance, warehouse, lake);
+        var host = await TestHost.StartAsync(log, RecordNormalizer.Instance, warehouse, lake, configure: o => o with { Role = role });
         return new Stack(host, pgProxy, s3Proxy, warehouse, bucket);
     }
 
