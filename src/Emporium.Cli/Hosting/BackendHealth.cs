@@ -2,9 +2,10 @@ using Emporium.Configuration;
 
 namespace Emporium.Cli.Hosting;
 
-/// <summary>What <c>/health</c> reports: the pieces missing since start-up plus a live ping of the warehouse, and
-/// whether this process can still do its role. A ping's answer is kept for <see cref="CacheFor"/> and only one ping
-/// runs at a time, so a scraper polling <c>/health</c> cannot hammer the database.</summary>
+/// <summary>What <c>/health</c> reports: the pieces missing since start-up plus a live ping of the warehouse and of the
+/// log (a cluster), a processor whose batches fail, and whether this process can still do its role. A ping's answer is
+/// kept for <see cref="CacheFor"/> and only one ping runs at a time, so a scraper polling <c>/health</c> cannot hammer
+/// the database or the brokers.</summary>
 public sealed class BackendHealth(Backends backends, EmporiumOptions options, TimeProvider time, Processing.StreamProcessor? processor = null)
 {
     /// <summary>How long one ping's answer stands for every probe.</summary>
@@ -32,9 +33,16 @@ public sealed class BackendHealth(Backends backends, EmporiumOptions options, Ti
                 return again;
             }
             var unavailable = new Dictionary<string, string>(backends.Unavailable, StringComparer.Ordinal);
-            if (backends.Warehouse is { } warehouse && await PingAsync(warehouse, ct).ConfigureAwait(false) is { } why)
+            // Side by side: a probe waits for the slower of the two, not their sum.
+            var warehousePing = backends.Warehouse is { } warehouse ? PingAsync(warehouse.PingAsync, ct) : Task.FromResult<string?>(null);
+            var logPing = backends.Log is { } log ? PingAsync(log.PingAsync, ct) : Task.FromResult<string?>(null);
+            if (await warehousePing.ConfigureAwait(false) is { } why)
             {
                 unavailable["warehouse"] = why;
+            }
+            if (await logPing.ConfigureAwait(false) is { } logDown)
+            {
+                unavailable["log"] = logDown;
             }
             // The log and lake are judged at start-up, but a processor whose batches fail (S3 unreachable, the
             // warehouse refusing its commits) lands nothing, whatever opened then.
@@ -81,13 +89,13 @@ public sealed class BackendHealth(Backends backends, EmporiumOptions options, Ti
 
     private HealthReport? Fresh() => _last is { } last && time.GetUtcNow() - _lastAt < CacheFor ? last : null;
 
-    private async Task<string?> PingAsync(Warehouse.IWarehouse warehouse, CancellationToken ct)
+    private async Task<string?> PingAsync(Func<CancellationToken, Task<string?>> ping, CancellationToken ct)
     {
         using var timeout = new CancellationTokenSource(PingTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            return await warehouse.PingAsync(linked.Token).ConfigureAwait(false);
+            return await ping(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -29,6 +29,10 @@ public interface IEventLog : IAsyncDisposable
     /// a stored claim per tagged record. Default true.</summary>
     bool MayRepeatTaggedAppends => true;
 
+    /// <summary>Null when the log answers now, else a one-line reason naming it (for <c>/health</c>). An embedded log
+    /// lives in this process, so it is up while the process is; a cluster must answer a metadata request.</summary>
+    Task<string?> PingAsync(CancellationToken ct) => Task.FromResult<string?>(null);
+
     /// <summary>Opens a consumer that is a member of <paramref name="group"/>. Members of one group share the
     /// partitions of the topics between them.</summary>
     ILogConsumer OpenConsumer(string group, IReadOnlyCollection<string> topics);

@@ -74,6 +74,15 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
         }
     }
 
+    /// <summary>Brings every broker back up after <see cref="StopAllBrokers"/>, with what they held.</summary>
+    public void StartAllBrokers()
+    {
+        for (var id = 1; id <= Brokers; id++)
+        {
+            Native.Value.BrokerSetUp(MockCluster(), id);
+        }
+    }
+
     public void CreateTopics(IEnumerable<string> topics, int partitions)
     {
         foreach (var topic in topics)
@@ -100,6 +109,8 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
 
     private delegate int BrokerSetDownFn(IntPtr cluster, int brokerId);
 
+    private delegate int BrokerSetUpFn(IntPtr cluster, int brokerId);
+
     private delegate void InitialRebalanceDelayFn(IntPtr cluster, int delayMs);
 
     private delegate int MockTopicCreateFn(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitions, int replicationFactor);
@@ -107,7 +118,7 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
     /// <summary>The mock functions of the librdkafka copy Confluent.Kafka loaded. It picks one of several builds
     /// shipped in its package (by which system libraries exist), so the library is found in this process's
     /// mappings rather than by name — a second copy would not know the first one's clusters.</summary>
-    private sealed record MockApi(HandleMockClusterFn HandleMockCluster, MockTopicCreateFn TopicCreate, InitialRebalanceDelayFn InitialRebalanceDelay, BrokerSetDownFn BrokerSetDown)
+    private sealed record MockApi(HandleMockClusterFn HandleMockCluster, MockTopicCreateFn TopicCreate, InitialRebalanceDelayFn InitialRebalanceDelay, BrokerSetDownFn BrokerSetDown, BrokerSetUpFn BrokerSetUp)
     {
         public static MockApi Load()
         {
@@ -122,7 +133,8 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
                 Marshal.GetDelegateForFunctionPointer<HandleMockClusterFn>(NativeLibrary.GetExport(library, "rd_kafka_handle_mock_cluster")),
                 Marshal.GetDelegateForFunctionPointer<MockTopicCreateFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_topic_create")),
                 Marshal.GetDelegateForFunctionPointer<InitialRebalanceDelayFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_group_initial_rebalance_delay_ms")),
-                Marshal.GetDelegateForFunctionPointer<BrokerSetDownFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_broker_set_down")));
+                Marshal.GetDelegateForFunctionPointer<BrokerSetDownFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_broker_set_down")),
+                Marshal.GetDelegateForFunctionPointer<BrokerSetUpFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_broker_set_up")));
         }
     }
 

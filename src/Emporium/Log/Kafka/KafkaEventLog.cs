@@ -52,6 +52,26 @@ public sealed partial class KafkaEventLog : IEventLog
         return await EventLogOpening.CheckOrDisposeAsync(log, l => l._admin.GetMetadata(options.ConnectTimeout), ct).ConfigureAwait(false);
     }
 
+    /// <summary>How long a health ping waits for the cluster's metadata: below the health check's own limit, so the
+    /// blocking request ends by itself rather than being abandoned.</summary>
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>Asks a broker for the cluster's metadata: with every broker down an append only fails after
+    /// <see cref="KafkaLogOptions.DeliveryTimeout"/> (30 s), which <c>/health</c> must not wait for.</summary>
+    public async Task<string?> PingAsync(CancellationToken ct)
+    {
+        ThrowIfDisposed();
+        try
+        {
+            await Task.Run(() => _admin.GetMetadata(PingTimeout), CancellationToken.None).WaitAsync(ct).ConfigureAwait(false);
+            return null;
+        }
+        catch (KafkaException e)
+        {
+            return $"{Describe} does not answer: {e.Error.Reason}";
+        }
+    }
+
     public async ValueTask EnsureTopicAsync(string topic, int partitions, CancellationToken ct)
     {
         ThrowIfDisposed();

@@ -64,6 +64,28 @@ public sealed class BackendOutageEndpointsTests(PostgresServer postgres, MotoSer
         Assert.Equal(HttpStatusCode.OK, up.StatusCode);
     }
 
+    /// <summary>PostgreSQL restarted while nothing used it: the pooled connections it had are dead. Once it is back,
+    /// the next requests and health probes must work, not fail one per stale pooled connection.</summary>
+    [Fact]
+    public async Task Requests_after_PostgreSQL_came_back_while_idle_work_at_once()
+    {
+        await using var stack = await StackAsync("pg-bounced");
+        // Several requests at once leave several connections in the pool.
+        var warm = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => stack.Host.Client.PostAsJsonAsync("/api/v1/query", new { sql = "SELECT count(*) FROM pg_sleep(0.2)" })));
+        Assert.All(warm, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        stack.Postgres.Cut();
+        await Task.Delay(200);
+        stack.Postgres.Restore();
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await stack.Host.Client.PostAsJsonAsync("/api/v1/query", new { sql = "SELECT count(*) FROM categories" });
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i + 1} after the restart: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        Assert.Null(await stack.Warehouse.PingAsync(CancellationToken.None));
+    }
+
     /// <summary>PostgreSQL ends the backend serving a query (an operator's <c>pg_terminate_backend</c>, a failover):
     /// the server's state, not the query's fault.</summary>
     [Fact]

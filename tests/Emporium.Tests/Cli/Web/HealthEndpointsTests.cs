@@ -52,6 +52,44 @@ public sealed class HealthEndpointsTests
         Assert.True(schedulerBody.GetProperty("unavailable").TryGetProperty("warehouse", out _));
     }
 
+    /// <summary>The log was judged by whether it opened at start-up: with every Kafka broker down, an ingest process
+    /// answered ok while each append waited its 30 s delivery timeout before failing.</summary>
+    [Fact]
+    public async Task A_kafka_cluster_that_goes_down_makes_ingest_unavailable_and_ok_again_once_it_is_back()
+    {
+        using var kafka = await KafkaMockCluster.StartAsync();
+        kafka.CreateTopics(DatasetCatalog.Streamed.Select(d => d.Name), 1);
+        var log = await Emporium.Log.Kafka.KafkaEventLog.ConnectAsync(new Emporium.Log.Kafka.KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
+        await using var ingest = await TestHost.StartAsync(log, RecordNormalizer.Instance, configure: o => o with { Role = "ingest" });
+        // (No warehouse or lake was given: "degraded", which keeps an ingest process in rotation.)
+        var (status, body) = await HealthAsync(ingest);
+        Assert.Equal((HttpStatusCode.OK, "degraded"), (status, body.GetProperty("status").GetString()));
+        Assert.False(body.GetProperty("unavailable").TryGetProperty("log", out _));
+
+        kafka.StopAllBrokers();
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            (status, body) = await HealthAsync(ingest);
+            if (body.GetProperty("unavailable").TryGetProperty("log", out _))
+            {
+                break;
+            }
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "/health did not notice the brokers were down");
+            await Task.Delay(200);
+        }
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "unavailable"), (status, body.GetProperty("status").GetString()));
+        Assert.StartsWith($"{log.Describe} does not answer: ", body.GetProperty("unavailable").GetProperty("log").GetString(), StringComparison.Ordinal);
+
+        kafka.StartAllBrokers();
+        waited.Restart();
+        while ((await HealthAsync(ingest)).Body.GetProperty("unavailable").TryGetProperty("log", out _))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "/health stayed unavailable after the brokers came back");
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task<(HttpStatusCode Status, JsonElement Body)> WaitForDownAsync(TestHost host)
     {
         // The answer of a ping stands for a couple of seconds; the outage shows once it expires.
