@@ -44,6 +44,11 @@ catch (Exception e) when (Emporium.Cli.Commands.DiskFullReport.Line(CommandName(
     await Console.Error.WriteLineAsync(line);
     return 1;
 }
+catch (Exception e) when (Emporium.Cli.Commands.BackendOutageReport.Line(CommandName(args), e) is { } line)
+{
+    await Console.Error.WriteLineAsync(line);
+    return 1;
+}
 catch (OperationCanceledException)
 {
     // Ctrl+C: the command was told to stop, as the default handler treats it.
