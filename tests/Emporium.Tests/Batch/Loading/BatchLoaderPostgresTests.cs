@@ -32,9 +32,10 @@ public sealed class BatchLoaderPostgresTests(PostgresServer server)
 
         public BatchLoader Loader { get; }
 
-        public static async Task<Setup> StartAsync(PostgresServer server, BatchLoaderOptions options)
+        public static async Task<Setup> StartAsync(PostgresServer server, BatchLoaderOptions options, string applicationName = "emporium")
         {
-            var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = await server.CreateDatabaseAsync("batch") });
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync("batch")) { ApplicationName = applicationName }.ConnectionString;
+            var warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = connection });
             await warehouse.InitializeAsync(LoadSpec.Loadable, CancellationToken.None);
             return new Setup(warehouse, options);
         }
@@ -88,6 +89,41 @@ public sealed class BatchLoaderPostgresTests(PostgresServer server)
         Assert.Equal(rows.Count, loaded.RowsLoaded);
         Assert.Equal(await chunked.ReviewsAsync(), rows);
         Assert.NotEmpty(await one.VisibleCleanAsync());
+    }
+
+    /// <summary>PostgreSQL ends the load's session part way (an operator's <c>pg_terminate_backend</c>, a failover):
+    /// the load fails as a warehouse outage (which the API answers 503 and the CLI names), nothing of the file is in the
+    /// warehouse or visible in the lake, and loading it again lands it once.</summary>
+    [Fact]
+    public async Task A_load_whose_PostgreSQL_session_is_terminated_part_way_leaves_nothing_and_then_loads_once()
+    {
+        await using var one = await Setup.StartAsync(server, new BatchLoaderOptions { ChunkRows = 500 }, "emporium batch load");
+        await using var chunked = await Setup.StartAsync(server, new BatchLoaderOptions { ChunkRows = 500, OneTransactionPerFile = false });
+        one.Loader.AfterChunk = rows =>
+        {
+            if (rows >= 1_500)
+            {
+                using var admin = new Npgsql.NpgsqlConnection(server.AdminConnectionString);
+                admin.Open();
+                using var kill = new Npgsql.NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'emporium batch load' AND state <> 'idle'", admin);
+                Assert.Equal(1L, (long)kill.ExecuteScalar()!);
+                one.Loader.AfterChunk = null;
+            }
+        };
+
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => one.LoadAsync(SampleData.McAuleyReviews));
+        Assert.NotNull(PostgresOutage.Explain(e));
+        Assert.Empty(await one.ReviewsAsync());
+        Assert.Empty(await one.VisibleCleanAsync());
+
+        var loaded = await one.LoadAsync(SampleData.McAuleyReviews);
+        var reference = await chunked.LoadAsync(SampleData.McAuleyReviews);
+        Assert.Equal(FileLoadStatus.Loaded, loaded.Status);
+        Assert.Equal((reference.RowsRead, reference.RowsLoaded, reference.RowsDuplicateKey, reference.RowsRejected),
+            (loaded.RowsRead, loaded.RowsLoaded, loaded.RowsDuplicateKey, loaded.RowsRejected));
+        Assert.Equal(await chunked.ReviewsAsync(), await one.ReviewsAsync());
+        var clean = await one.VisibleCleanAsync();
+        Assert.Equal(loaded.RowsRead - loaded.RowsRejected, Convert.ToInt64(Assert.Single(await LakeParquet.QueryAsync(one.Lake, clean, "count(*)"))[0]));
     }
 
     [Fact]
