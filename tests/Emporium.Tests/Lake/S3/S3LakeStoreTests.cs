@@ -55,6 +55,30 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
         Assert.Equal(1, listed[0].Size);
     }
 
+    /// <summary>A bucket removed under a running lake: reading a manifest answered "no such object" (null), as if
+    /// that manifest had never been written, and other calls failed with the SDK's words only.</summary>
+    [Fact]
+    public async Task A_bucket_deleted_under_the_lake_is_named_as_such_not_read_as_a_missing_object()
+    {
+        await _lake.WriteAsync("_manifests/orders/p0-1.json", Text("{}"), CancellationToken.None);
+        using (var client = moto.CreateClient())
+        {
+            await client.DeleteObjectAsync(_bucket, "lake/_manifests/orders/p0-1.json");
+            await client.DeleteBucketAsync(_bucket);
+        }
+
+        var read = await Assert.ThrowsAsync<LakeUnavailableException>(() => _lake.OpenReadAsync("_manifests/orders/p0-1.json", CancellationToken.None));
+        Assert.Equal($"lake s3://{_bucket}/lake at {moto.Endpoint}: bucket '{_bucket}' does not exist", read.Message);
+        var write = await Assert.ThrowsAsync<LakeUnavailableException>(() => _lake.WriteAsync("raw/a.txt", Text("a"), CancellationToken.None));
+        Assert.EndsWith($": bucket '{_bucket}' does not exist", write.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<LakeUnavailableException>(async () =>
+        {
+            await foreach (var _ in _lake.ListAsync("_manifests/", CancellationToken.None))
+            {
+            }
+        });
+    }
+
     [Fact]
     public async Task A_large_file_goes_up_in_parts_and_reads_back_byte_for_byte()
     {
