@@ -10,8 +10,9 @@ public static class DagViews
     /// (<see cref="OrchestratorOptions.DagsArePausedAtCreation"/>).</param>
     public static object Dag(Dag dag, OrchestratorStore store, bool pausedByDefault)
     {
-        var runs = store.Runs(dag.Name);
-        var last = runs.LastOrDefault();
+        // The store's tally, not the runs: a list of DAGs that ran daily for years would read every run to show one.
+        var summary = store.RunSummary(dag.Name);
+        var last = summary.Latest;
         return new
         {
             name = dag.Name,
@@ -38,7 +39,9 @@ public static class DagViews
             }),
             lastRun = last is null ? null : new { ds = last.Key.DateText, state = State(last.State) },
             // The run started most recently, whatever its date (a backfill's old days start after today's run).
-            lastStartedAt = runs.Max(r => r.StartedAt),
+            lastStartedAt = summary.LastStartedAt,
+            runCounts = summary.ByState.Select(kv => KeyValuePair.Create(State(kv.Key), kv.Value))
+                .Prepend(KeyValuePair.Create("total", summary.Total)).ToDictionary(),
         };
     }
 

@@ -107,7 +107,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         lock (sync)
         {
             Append(new JournalLine { Run = run });
-            runs[run.Key] = run;
+            SetRun(run);
         }
     }
 
@@ -312,7 +312,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
     {
         if (line.Run is { } run)
         {
-            runs[run.Key] = run;
+            SetRun(run);
         }
         if (line.Task is { } task)
         {

@@ -197,4 +197,44 @@ public class OrchestratorStoreTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(journal));
         }
     }
+
+    [Fact]
+    public void The_run_summary_of_a_dag_follows_its_runs_as_they_change_and_after_reopening()
+    {
+        using var dir = new TempDir("store");
+        var t0 = new DateTime(2024, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        DagRunInfo RunOf(string dag, int day, RunState state, DateTime? started) =>
+            new(dag, new DateTime(2024, 1, day, 0, 0, 0, DateTimeKind.Utc), $"manual__{day}", RunTypes.Manual, state, new Dictionary<string, string?>(), t0, started, null, 1);
+        void AssertMatchesRuns(OrchestratorStore store, string dag)
+        {
+            var runs = store.Runs(dag);
+            var summary = store.RunSummary(dag);
+            Assert.Equal(runs.LastOrDefault(), summary.Latest);
+            Assert.Equal(runs.Max(r => r.StartedAt), summary.LastStartedAt);
+            Assert.Equal(runs.Count, summary.Total);
+            Assert.All(Enum.GetValues<RunState>(), s => Assert.Equal(runs.Count(r => r.State == s), summary.ByState[s]));
+        }
+
+        using (var store = OrchestratorStore.Open(dir.Path))
+        {
+            Assert.Equal(0, store.RunSummary("a").Total);
+            Assert.Null(store.RunSummary("a").Latest);
+            store.Save(RunOf("a", 5, RunState.Queued, null));
+            store.Save(RunOf("a", 5, RunState.Running, t0));
+            // A backfill's older day starts later than the latest day's run.
+            store.Save(RunOf("a", 2, RunState.Running, t0.AddHours(1)));
+            store.Save(RunOf("a", 2, RunState.Failed, t0.AddHours(1)));
+            store.Save(RunOf("a", 5, RunState.Success, t0));
+            store.Save(RunOf("b", 9, RunState.Queued, null));
+            AssertMatchesRuns(store, "a");
+            AssertMatchesRuns(store, "b");
+            Assert.Equal(5, store.RunSummary("a").Latest!.LogicalDate.Day);
+            Assert.Equal(t0.AddHours(1), store.RunSummary("a").LastStartedAt);
+            Assert.Equal(1, store.RunSummary("a").ByState[RunState.Failed]);
+            Assert.Equal(0, store.RunSummary("a").ByState[RunState.Running]);
+        }
+        using var reopened = OrchestratorStore.OpenReadOnly(dir.Path);
+        AssertMatchesRuns(reopened, "a");
+        AssertMatchesRuns(reopened, "b");
+    }
 }

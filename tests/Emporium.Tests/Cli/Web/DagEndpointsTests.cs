@@ -30,6 +30,15 @@ public class DagEndpointsTests
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         await Engine(host).WaitForRunAsync(Day, new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
 
+        // The list shows each DAG's latest run, last start and counts by state (from the store's tally, not its runs).
+        var listed = (await JsonAsync(await host.Client.GetAsync("/api/v1/dags"))).GetProperty("dags").EnumerateArray().Single(d => d.GetProperty("name").GetString() == ProbeDag.Name);
+        Assert.Equal("2024-01-01", listed.GetProperty("lastRun").GetProperty("ds").GetString());
+        Assert.Equal("success", listed.GetProperty("lastRun").GetProperty("state").GetString());
+        Assert.Equal(Engine(host).Store.GetRun(Day)!.StartedAt, listed.GetProperty("lastStartedAt").GetDateTime());
+        Assert.Equal(1, listed.GetProperty("runCounts").GetProperty("total").GetInt32());
+        Assert.Equal(1, listed.GetProperty("runCounts").GetProperty("success").GetInt32());
+        Assert.Equal(0, listed.GetProperty("runCounts").GetProperty("failed").GetInt32());
+
         var runs = await JsonAsync(await host.Client.GetAsync($"/api/v1/dags/{ProbeDag.Name}/runs?limit=5"));
         var run = Assert.Single(runs.GetProperty("runs").EnumerateArray());
         Assert.Equal("2024-01-01", run.GetProperty("ds").GetString());
