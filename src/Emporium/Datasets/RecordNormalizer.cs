@@ -112,6 +112,22 @@ public sealed class RecordNormalizer : IRecordNormalizer
             .Select(x => x.c.MaxBytes is { } max ? (x.i, max, "a lake partition value") : (x.i, DatasetSchema.MaxKeyBytes, "a key"))
             .ToArray());
 
+    /// <summary>The text values of a record over their column's byte limit (<see cref="LimitedColumns"/>), each with
+    /// its column's index and the error the normalizer gives it. Also what the stream processor checks a record of the
+    /// log against: one written before a limit existed is refused as ingest would refuse it now.</summary>
+    internal static IEnumerable<(int Column, FieldError Error)> LimitErrors(DatasetSchema schema, IReadOnlyList<object?> values)
+    {
+        foreach (var (i, max, what) in LimitedColumns(schema))
+        {
+            // A UTF-16 unit takes at most three bytes of UTF-8, so a short value is not measured.
+            if (values[i] is string text && text.Length > max / 3
+                && System.Text.Encoding.UTF8.GetByteCount(text) is var bytes && bytes > max)
+            {
+                yield return (i, new FieldError(schema.Columns[i].Name, $"{what} may have at most {max} bytes of UTF-8, this one has {bytes}"));
+            }
+        }
+    }
+
     /// <summary>The error of a field given twice in one object with different values.</summary>
     public const string DuplicateField = "given twice in the record with different values";
 
@@ -176,15 +192,9 @@ public sealed class RecordNormalizer : IRecordNormalizer
                     (_errors ??= new FieldError?[columns.Count])[i] = new FieldError(columns[i].Name, "required field is missing");
                 }
             }
-            foreach (var (i, max, what) in LimitedColumns(schema))
+            foreach (var (i, error) in LimitErrors(schema, _values))
             {
-                // A UTF-16 unit takes at most three bytes of UTF-8, so a short value is not measured.
-                if (_values[i] is string text && text.Length > max / 3
-                    && System.Text.Encoding.UTF8.GetByteCount(text) is var bytes && bytes > max)
-                {
-                    (_errors ??= new FieldError?[columns.Count])[i] =
-                        new FieldError(columns[i].Name, $"{what} may have at most {max} bytes of UTF-8, this one has {bytes}");
-                }
+                (_errors ??= new FieldError?[columns.Count])[i] = error;
             }
             if (_errors is not null)
             {

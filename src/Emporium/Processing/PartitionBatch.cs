@@ -59,6 +59,12 @@ internal sealed record PartitionBatch(
         };
     }
 
+    /// <summary>True when a record is refused (<see cref="BatchRecord.Refusal"/>).</summary>
+    public bool HasRefused => Records.Any(r => r.Refusal is not null);
+
+    /// <summary>The batch without its refused records (its entries and so its positions unchanged).</summary>
+    public PartitionBatch WithoutRefused() => HasRefused ? this with { Records = Records.Where(r => r.Refusal is null).ToList() } : this;
+
     /// <summary>Consecutive batches of one partition as one (the lake writes what several warehouse batches committed).</summary>
     public static PartitionBatch Concat(IReadOnlyList<PartitionBatch> batches) =>
         batches.Count == 1
@@ -75,7 +81,8 @@ internal sealed record PartitionBatch(
         var last = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < Records.Count; i++)
         {
-            if (Records[i].Record.Key is { } key)
+            // A refused record replaces no version of its key: it is kept aside for its dead letter.
+            if (Records[i].Refusal is null && Records[i].Record.Key is { } key)
             {
                 last[key] = i;
             }
@@ -87,7 +94,7 @@ internal sealed record PartitionBatch(
         var kept = new List<BatchRecord>(last.Count);
         for (var i = 0; i < Records.Count; i++)
         {
-            if (Records[i].Record.Key is not { } key || last[key] == i)
+            if (Records[i].Refusal is not null || Records[i].Record.Key is not { } key || last[key] == i)
             {
                 kept.Add(Records[i]);
             }
@@ -98,4 +105,6 @@ internal sealed record PartitionBatch(
 
 /// <summary>A decoded record with the offset and append time of its log entry, and the hash of its ingest tag when it
 /// was sent with an Idempotency-Key (<see cref="RetriedRecords"/>).</summary>
-internal readonly record struct BatchRecord(long Offset, DateTimeOffset Appended, CanonicalRecord Record, long? TagHash = null);
+/// <param name="Refusal">Why the record is kept as a dead letter instead of landing: a value ingest refuses now but
+/// accepted when the record was written (a lake partition value past <see cref="DatasetSchema.MaxPartitionValueBytes"/>).</param>
+internal readonly record struct BatchRecord(long Offset, DateTimeOffset Appended, CanonicalRecord Record, long? TagHash = null, FieldError? Refusal = null);

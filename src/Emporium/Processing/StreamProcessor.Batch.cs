@@ -32,8 +32,10 @@ public sealed partial class StreamProcessor
                 var (decoded, retried) = _retried is null
                     ? (Decode(entries, from), 0)
                     : await _retried.DropAsync(Decode(entries, from), _positions, ct).ConfigureAwait(false);
+                // Refused records: with a lake, its flush keeps them as dead letters (fenced on its own positions, as it
+                // also meets those the warehouse took before the limit existed); without, the warehouse commit does.
                 var batches = decoded.Select(b => b.From(_positions.GetValueOrDefault(b.Partition, 0))?.LatestPerKey())
-                    .OfType<PartitionBatch>().ToList();
+                    .OfType<PartitionBatch>().Select(b => _options.WriteLake ? b.WithoutRefused() : b).ToList();
                 if (batches.Count > 0)
                 {
                     await CommitOrIsolateAsync(consumer, batches, ct).ConfigureAwait(false);
@@ -144,7 +146,10 @@ public sealed partial class StreamProcessor
                 }
                 if (_hooks.Apply(record) is { } kept)
                 {
-                    records.Add(new BatchRecord(entry.Offset, entry.Timestamp, kept, tag is null || _retried is null ? null : RetriedRecords.HashOf(tag)));
+                    // A log written before a limit existed may hold a value ingest refuses now; one order with a country
+                    // too long for a lake folder name made every lake write fail.
+                    var refusal = RecordNormalizer.LimitErrors(kept.Schema, kept.Values).Select(e => e.Error).FirstOrDefault();
+                    records.Add(new BatchRecord(entry.Offset, entry.Timestamp, kept, tag is null || _retried is null ? null : RetriedRecords.HashOf(tag), refusal));
                 }
             }
             result.Add(new PartitionBatch(group.Key, schema, ordered, records));

@@ -1,3 +1,4 @@
+using Emporium.Datasets;
 using Emporium.Lake;
 using Emporium.Log;
 using Emporium.Warehouse;
@@ -13,11 +14,16 @@ public sealed partial class StreamProcessor
     /// fenced on where the lake stood (the commit point), then the published manifests.</summary>
     private async Task FlushLakeAsync(ILogConsumer consumer, CancellationToken ct)
     {
-        var batches = _lakeBuffer.Pending();
-        if (batches.Count == 0)
+        var pending = _lakeBuffer.Pending();
+        if (pending.Count == 0)
         {
             return;
         }
+        // A refused record (a value ingest refuses now, written before the limit existed) is left out of the files and
+        // kept as a dead letter in the commit of the lake's positions: exactly once, and the lake goes on past it.
+        var batches = pending.Select(b => b.WithoutRefused()).ToList();
+        var letters = pending.Where(b => b.HasRefused).Select(b => new DatasetRows(DatasetCatalog.DeadLetters,
+            b.Records.Where(r => r.Refusal is not null).Select(r => Lettered(b, r, r.Refusal!).Record).ToList(), b.Source.ToString())).ToList();
         // Files are written concurrently: each write waits on fsyncs, and a flush usually spans every partition of a
         // topic, so waiting for them one after another multiplied the time the flush holds the processor.
         var manifests = await _lakeWriter.WriteAsync(batches, ct).ConfigureAwait(false);
@@ -27,8 +33,15 @@ public sealed partial class StreamProcessor
 
         var next = batches.ToDictionary(b => b.Partition, b => b.Last + 1);
         var expected = batches.ToDictionary(b => b.Partition, b => _lakeBuffer.Committed.GetValueOrDefault(b.Partition, 0));
-        await _warehouse.CommitAsync(new WarehouseBatch([], _options.LakeGroup, next, ExpectedOffsets: expected), ct).ConfigureAwait(false);
+        await _warehouse.CommitAsync(new WarehouseBatch(letters, _options.LakeGroup, next, ExpectedOffsets: expected), ct).ConfigureAwait(false);
         _lakeBuffer.Flushed(next);
+        foreach (var batch in pending.Where(b => b.HasRefused))
+        {
+            foreach (var record in batch.Records.Where(r => r.Refusal is not null))
+            {
+                NoteRefused(batch, record, record.Refusal!);
+            }
+        }
         _stats.Lake(batches.Sum(b => b.Entries.Count), _lakeBuffer.Count, _lakeBuffer.Committed);
         FaultInjection?.Invoke("lake-committed");
 

@@ -14,6 +14,14 @@ public sealed partial class StreamProcessor
     /// stopped its whole dataset behind it.</summary>
     private async Task CommitOrIsolateAsync(ILogConsumer consumer, IReadOnlyList<PartitionBatch> batches, CancellationToken ct)
     {
+        if (batches.Any(b => b.HasRefused))
+        {
+            foreach (var batch in batches)
+            {
+                await CommitAroundRefusedAsync(consumer, batch, ct).ConfigureAwait(false);
+            }
+            return;
+        }
         try
         {
             await CommitAsync(consumer, batches, ct).ConfigureAwait(false);
@@ -51,17 +59,54 @@ public sealed partial class StreamProcessor
         await IsolateAsync(consumer, batch.From(middle)!, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Commits a batch holding refused records (<see cref="BatchRecord.Refusal"/>) in order: the part before
+    /// each (<see cref="IsolateAsync"/>), then the refused record as a dead letter with the position after it.</summary>
+    private async Task CommitAroundRefusedAsync(ILogConsumer consumer, PartitionBatch batch, CancellationToken ct)
+    {
+        var rest = batch;
+        foreach (var record in batch.Records.Where(r => r.Refusal is not null).ToList())
+        {
+            if (rest.Before(record.Offset) is { } before)
+            {
+                await IsolateAsync(consumer, before, ct).ConfigureAwait(false);
+            }
+            var alone = rest.From(record.Offset)!.Before(record.Offset + 1)!;
+            await CommitAsync(consumer, [alone with { Schema = DatasetCatalog.DeadLetters, Records = [Lettered(alone, record, record.Refusal!)] }], ct).ConfigureAwait(false);
+            NoteRefused(alone, record, record.Refusal!);
+            if (rest.From(record.Offset + 1) is not { } after)
+            {
+                return;
+            }
+            rest = after;
+        }
+        await IsolateAsync(consumer, rest, ct).ConfigureAwait(false);
+    }
+
     private async Task DeadLetterAsync(ILogConsumer consumer, PartitionBatch batch, RowsRefusedException refusal, CancellationToken ct)
     {
-        var record = batch.Records[0];
-        var at = $"{batch.Partition}@{record.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-        var raw = batch.Entries.First(e => e.Offset == record.Offset).Value;
-        var letter = new DeadLetter(at, batch.Schema.Name, 0, "log:" + at, _time.GetUtcNow(),
-            [new FieldError(refusal.Column ?? "", "the warehouse refused the record: " + refusal.Reason)], DeadLetter.Cut(Encoding.UTF8.GetString(raw.Span)));
-        var lettered = batch with { Schema = DatasetCatalog.DeadLetters, Records = [record with { Record = letter.ToRecord() }] };
+        var error = new FieldError(refusal.Column ?? "", "the warehouse refused the record: " + refusal.Reason);
+        var lettered = batch with { Schema = DatasetCatalog.DeadLetters, Records = [Lettered(batch, batch.Records[0], error)] };
         await CommitAsync(consumer, [lettered], ct).ConfigureAwait(false);
-        _stats.Refused();
-        _logger.LogWarning("{Position}: the warehouse refused the {Dataset} record ({Reason}); kept as a dead letter",
-            at, batch.Schema.Name, refusal.Reason);
+        NoteRefused(batch, batch.Records[0], error);
     }
+
+    /// <summary>The dead letter of a record of <paramref name="batch"/>, named by its log position.</summary>
+    private BatchRecord Lettered(PartitionBatch batch, BatchRecord record, FieldError error)
+    {
+        var at = Position(batch, record);
+        var raw = batch.Entries.First(e => e.Offset == record.Offset).Value;
+        var letter = new DeadLetter(at, batch.Schema.Name, 0, "log:" + at, _time.GetUtcNow(), [error], DeadLetter.Cut(Encoding.UTF8.GetString(raw.Span)));
+        return record with { Record = letter.ToRecord(), Refusal = null };
+    }
+
+    /// <summary>Counts and logs a dead letter once it is committed (a failed commit is tried again).</summary>
+    private void NoteRefused(PartitionBatch batch, BatchRecord record, FieldError error)
+    {
+        _stats.Refused();
+        _logger.LogWarning("{Position}: the {Dataset} record is refused ({Field}: {Reason}); kept as a dead letter",
+            Position(batch, record), batch.Schema.Name, error.Field, error.Error);
+    }
+
+    private static string Position(PartitionBatch batch, BatchRecord record) =>
+        $"{batch.Partition}@{record.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -96,4 +96,86 @@ public sealed class StreamProcessorRefusalTests
         Assert.Equal(0L, (await h.QueryAsync("SELECT count(*) FROM dead_letters"))[0][0]);
         Assert.Equal(0, h.Processor.Stats.RefusedRecords);
     }
+
+    /// <summary>An order of a log written before <see cref="DatasetSchema.MaxPartitionValueBytes"/> existed, whose
+    /// country no lake folder can be named after (ingest refuses it now; the log still holds it).</summary>
+    private static CanonicalRecord OrderWithLongCountry(int i)
+    {
+        var values = TestRecords.Order(i).Values.ToArray();
+        values[DatasetCatalog.Orders.IndexOf("country")] = new string('x', 200);
+        return new CanonicalRecord(DatasetCatalog.Orders, values);
+    }
+
+    private const string LongCountryError = "a lake partition value may have at most 80 bytes of UTF-8, this one has 200";
+
+    [Fact]
+    public async Task An_old_log_record_with_a_country_too_long_for_the_lake_is_a_dead_letter_and_the_lake_goes_on()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });
+        await h.AppendAsync([.. Enumerable.Range(0, 10).Select(TestRecords.Order), OrderWithLongCountry(10), .. Enumerable.Range(11, 10).Select(TestRecords.Order)]);
+        await h.DrainAsync();
+        await h.Processor.FlushLakeAsync(CancellationToken.None);
+
+        Assert.Equal(0, h.Processor.Stats.Failures);
+        Assert.Equal(20L, (await h.QueryAsync("SELECT count(*) FROM orders"))[0][0]);
+        Assert.Equal(20, (await h.LakeRowsAsync("orders")).Count);
+        var letter = Assert.Single(await h.QueryAsync("SELECT dataset, field, error, raw, source FROM dead_letters"));
+        Assert.Equal(["orders", "country", LongCountryError], letter[..3]);
+        Assert.Contains(new string('x', 200), (string)letter[3]!);
+        Assert.Matches(@"^log:orders/[01]@\d+$", (string)letter[4]!);
+        Assert.Equal(1, h.Processor.Stats.RefusedRecords);
+
+        // Exactly once: a restart and later records write it again nowhere.
+        await h.RestartAsync();
+        await h.AppendAsync([TestRecords.Order(30)]);
+        await h.DrainAsync();
+        await h.Processor.FlushLakeAsync(CancellationToken.None);
+        Assert.Equal(1L, (await h.QueryAsync("SELECT count(*) FROM dead_letters"))[0][0]);
+        Assert.Equal(21, (await h.LakeRowsAsync("orders")).Count);
+        Assert.Equal(22, (await h.RawLinesAsync("orders")).Count);
+    }
+
+    [Fact]
+    public async Task Without_a_lake_the_warehouse_commit_keeps_the_refused_record_as_a_dead_letter_once()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders], WriteLake = false, MaxBatchRecords = 8 });
+        await h.AppendAsync([.. Enumerable.Range(0, 5).Select(TestRecords.Order), OrderWithLongCountry(5), OrderWithLongCountry(6), .. Enumerable.Range(7, 10).Select(TestRecords.Order)]);
+        await h.DrainAsync();
+        Assert.Equal(15L, (await h.QueryAsync("SELECT count(*) FROM orders"))[0][0]);
+        Assert.Equal(0L, (await h.QueryAsync("SELECT count(*) FROM orders WHERE length(country) > 80"))[0][0]);
+        Assert.Equal([[2L, "country", LongCountryError]], await h.QueryAsync("SELECT count(*), min(field), min(error) FROM dead_letters"));
+        await h.RestartAsync();
+        await h.DrainAsync();
+        Assert.Equal(2L, (await h.QueryAsync("SELECT count(*) FROM dead_letters"))[0][0]);
+        Assert.Equal(15L, (await h.QueryAsync("SELECT count(*) FROM orders"))[0][0]);
+    }
+
+    [Fact]
+    public async Task A_lake_stalled_behind_a_record_the_warehouse_took_before_the_limit_skips_it_as_a_dead_letter()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });
+        await h.AppendAsync(Enumerable.Range(0, 5).Select(TestRecords.Order));
+        await h.DrainAsync();
+        await h.Processor.FlushLakeAsync(CancellationToken.None);
+
+        // As a version without the limit left it: the warehouse committed the order, the lake never got past it.
+        var old = new[] { OrderWithLongCountry(5) }.Concat(Enumerable.Range(6, 5).Select(TestRecords.Order)).ToList();
+        await h.AppendAsync(old);
+        var expected = await h.Warehouse.GetOffsetsAsync("stream", CancellationToken.None);
+        var end = await h.Log.GetEndOffsetsAsync("orders", CancellationToken.None);
+        await h.Warehouse.CommitAsync(new Emporium.Warehouse.WarehouseBatch(
+            [new Emporium.Warehouse.DatasetRows(DatasetCatalog.Orders, old, "log:orders/0:0-0")], "stream", end,
+            ExpectedOffsets: end.Keys.ToDictionary(tp => tp, tp => expected.GetValueOrDefault(tp, 0))), CancellationToken.None);
+        await h.RestartAsync();
+        await h.DrainAsync();
+        await h.Processor.FlushLakeAsync(CancellationToken.None);
+
+        Assert.Equal(0, h.Processor.Stats.Failures);
+        Assert.Equal(10, (await h.LakeRowsAsync("orders")).Count);
+        Assert.Equal([["country", LongCountryError]], await h.QueryAsync("SELECT field, error FROM dead_letters"));
+        await h.RestartAsync();
+        await h.DrainAsync();
+        await h.Processor.FlushLakeAsync(CancellationToken.None);
+        Assert.Equal(1L, (await h.QueryAsync("SELECT count(*) FROM dead_letters"))[0][0]);
+    }
 }
