@@ -19,6 +19,7 @@ public sealed class MartEndpoints : IEndpointModule
 
     public void Map(IEndpointRouteBuilder app)
     {
+        var failures = new MartReadFailures(app.ServiceProvider.GetRequiredService<ILoggerFactory>());
         app.MapGet("/api/v1/marts", async (Backends backends, CancellationToken ct) =>
                 Results.Json(new { marts = await ListAsync(backends.RequireWarehouse(), ct) }, ApiErrors.Json))
             .RequireScope(Scopes.Read)
@@ -42,20 +43,34 @@ public sealed class MartEndpoints : IEndpointModule
                 {
                     return badLimit;
                 }
-                if (MartCatalog.Find(name) is not null)
+                QueryResult result;
+                try
                 {
-                    // Catalog marts carry their presentation order (highest first for the rankings) and default limit.
-                    return ResultJson.Table(await new MartService(warehouse).QueryAsync(name, limit, ct), name);
+                    result = await ReadAsync(warehouse, name, limit, ct);
                 }
-                var n = limit ?? (TopTen.Contains(name) ? 10 : MaxLimit);
-                // The name was matched against the catalog above, so quoting it is safe.
-                var result = await warehouse.QueryAsync($"SELECT * FROM \"{name}\" LIMIT {n + 1}", ct);
-                return ResultJson.Table(result.Cut(n), name);
+                catch (Exception e) when (MartReadFailures.IsReadFailure(e) && !ct.IsCancellationRequested)
+                {
+                    return failures.Failed(name, e);
+                }
+                failures.Succeeded(name);
+                return ResultJson.Table(result, name);
             })
             .RequireScope(Scopes.Read)
             .WithName("Mart")
             .WithSummary("Rows of one mart")
-            .Produces(200).ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
+            .Produces(200).ProducesProblem(400).ProducesProblem(404).ProducesProblem(500).ProducesProblem(503);
+    }
+
+    private static async Task<QueryResult> ReadAsync(IWarehouse warehouse, string name, int? limit, CancellationToken ct)
+    {
+        if (MartCatalog.Find(name) is not null)
+        {
+            // Catalog marts carry their presentation order (highest first for the rankings) and default limit.
+            return await new MartService(warehouse).QueryAsync(name, limit, ct);
+        }
+        var n = limit ?? (TopTen.Contains(name) ? 10 : MaxLimit);
+        // The name was matched against the catalog above, so quoting it is safe.
+        return (await warehouse.QueryAsync($"SELECT * FROM \"{name}\" LIMIT {n + 1}", ct)).Cut(n);
     }
 
     /// <summary>Mart names: the views of the warehouse's current schema, plus the table-backed marts whose table exists.</summary>

@@ -62,4 +62,32 @@ public sealed class MartEndpointsTests
             Assert.Equal(name, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("name").GetString());
         }
     }
+
+    /// <summary>A mart the warehouse cannot compute (its view broken, or its data past what the engine holds) is the
+    /// server's fault, not the caller's: a 500 naming the mart and the engine's reason, not an unhandled exception.</summary>
+    [Fact]
+    public async Task A_mart_the_warehouse_fails_to_read_is_a_500_naming_the_mart_and_why()
+    {
+        using var dir = new TempDir("mart-endpoints-broken");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Path);
+        var warehouse = host.Host.Backends.Warehouse!;
+        await warehouse.ExecuteAsync("CREATE VIEW broken AS SELECT CAST(s AS INTEGER) AS i FROM (VALUES ('x')) t(s)", CancellationToken.None);
+        // An amount written before amounts were bounded: the exact decimal sum of the sales marts overflows.
+        await warehouse.ExecuteAsync("INSERT INTO orders (invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country) VALUES ('536365', '85123A', 'WHITE HANGING HEART', 1, TIMESTAMP '2010-12-01 08:00:00', 1e33, 17850, 'france')", CancellationToken.None);
+
+        foreach (var (mart, reason) in new[] { ("broken", "Conversion Error"), ("daily_sales", "Error") })
+        {
+            using var response = await host.Client.GetAsync($"/api/v1/marts/{mart}");
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("mart unreadable", problem.GetProperty("title").GetString());
+            Assert.StartsWith($"the warehouse could not read mart '{mart}': ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Contains(reason, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("\n", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Equal(mart, problem.GetProperty("mart").GetString());
+        }
+        // The other marts still answer.
+        using var fine = await host.Client.GetAsync("/api/v1/marts/price_distribution");
+        Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
+    }
 }
