@@ -31,10 +31,17 @@ public sealed class MartsCommand : ICliCommand
                 TableOutput.Write(result, parse.GetValue(format)!, Console.Out, mart ?? "marts", Console.Error);
                 return 0;
             }
-            catch (Exception e) when (e is UnknownMartException or ArgumentOutOfRangeException or QueryRejectedException or ApiException
-                                          or StartupException or BackendUnavailableException or HttpRequestException)
+            catch (Exception e) when (e is UnknownMartException or ArgumentOutOfRangeException or ApiException
+                                          or StartupException or BackendUnavailableException or HttpRequestException
+                                          || Web.MartReadFailures.IsReadFailure(e))
             {
-                var message = e is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter")[0] : e.Message;
+                var message = e switch
+                {
+                    ArgumentOutOfRangeException range => range.Message.Split(" (Parameter")[0],
+                    // Read from the data dir: the engine's failure, named as the server names it (not a stack trace).
+                    _ when Web.MartReadFailures.IsReadFailure(e) => Web.MartReadFailures.Describe(parse.GetValue(name)!, e),
+                    _ => e.Message,
+                };
                 await Console.Error.WriteLineAsync($"emporium marts: {message}");
                 return e is UnknownMartException or ArgumentOutOfRangeException or ApiException { Status: 400 or 404, NotServed: false } ? 1 : 2;
             }

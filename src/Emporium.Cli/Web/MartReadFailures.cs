@@ -31,7 +31,7 @@ public sealed class MartReadFailures(ILoggerFactory loggers, TimeProvider? time 
     public IResult Failed(string mart, Exception e)
     {
         logs.GetOrAdd(mart, m => new RecurringFailureLog(logger, $"reading mart '{m}'", time)).Failed(e, "answered 500", LogLevel.Error);
-        return ApiErrors.Problem(500, "mart unreadable", $"the warehouse could not read mart '{mart}': {Reason(e)}",
+        return ApiErrors.Problem(500, "mart unreadable", Describe(mart, e),
             extra: new Dictionary<string, object?> { ["mart"] = mart });
     }
 
@@ -42,6 +42,9 @@ public sealed class MartReadFailures(ILoggerFactory loggers, TimeProvider? time 
             log.Succeeded();
         }
     }
+
+    /// <summary>What the HTTP answer and <c>emporium marts</c> say of the failure.</summary>
+    public static string Describe(string mart, Exception e) => $"the warehouse could not read mart '{mart}': {Reason(e)}";
 
     /// <summary>The engine's message without the SQL it quotes (DuckDB adds the statement and a caret below).</summary>
     private static string Reason(Exception e) => e switch

@@ -90,4 +90,20 @@ public sealed class ReplayAndMartsCommandTests
         Assert.Equal(2, code);
         Assert.Equal(message, text.Trim());
     }
+
+    /// <summary>A mart the warehouse cannot compute, read from the data dir: the engine's reason naming the mart and
+    /// exit 2 (not the caller's fault), not a stack trace.</summary>
+    [Fact]
+    public async Task A_mart_the_warehouse_fails_to_read_is_named_with_the_engines_reason()
+    {
+        await using var h = await ProcessingHarness.StartAsync(new StreamProcessorOptions { Datasets = [DatasetCatalog.Orders] });
+        await h.Warehouse.ExecuteAsync("INSERT INTO orders (invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country) VALUES ('536365', '85123A', 'WHITE HANGING HEART', 1, TIMESTAMP '2010-12-01 08:00:00', 1e33, 17850, 'france')", CancellationToken.None);
+        await h.StopAsync();
+
+        var (code, text) = await Emporium.Tests.Batch.BatchCli.RunAsync("marts", "daily_sales", "--data", h.DataDir);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("emporium marts: the warehouse could not read mart 'daily_sales': ", text.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+    }
 }
