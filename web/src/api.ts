@@ -130,6 +130,14 @@ export async function optional<T>(path: string, signal?: AbortSignal): Promise<T
   }
 }
 
+/**
+ * A text sort key compared by code point, as the marts' reads sort theirs (MartSql.ByteOrder): PostgreSQL would sort
+ * by the database's collation (en_US puts `b-1` before `B2`), DuckDB by code point, so a table's ties came in another
+ * order on each warehouse. Both accept `COLLATE "C"`; PostgreSQL not in the ORDER BY of a SELECT DISTINCT (group
+ * instead).
+ */
+export const byteOrder = (column: string) => `${column} COLLATE "C"`;
+
 /** A SQL string literal, quotes doubled. */
 export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 

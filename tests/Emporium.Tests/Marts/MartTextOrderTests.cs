@@ -93,6 +93,26 @@ public sealed class MartTextOrderTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(MartRowText.Rows(duck), MartRowText.Rows(pg));
     }
 
+    /// <summary>How the dashboard sorts a text tie-break in the SQL it sends itself (<c>byteOrder</c> in web/src/api.ts).</summary>
+    private const string ByteOrder = " COLLATE \"C\"";
+
+    /// <summary>The statements the dashboard's Sales page sends through the SQL explorer's endpoint (its filtered
+    /// tables and its country list), whose rows tie on every number: they list their text ties alike on both warehouses,
+    /// and the read-only guard of each lets the collation through.</summary>
+    [Theory]
+    [InlineData("SELECT country, CAST(ROUND(SUM(quantity * CAST(unit_price AS DECIMAL(38, 6))), 2) AS DOUBLE PRECISION) AS total_sales FROM clean_orders GROUP BY country ORDER BY total_sales DESC, country" + ByteOrder + " LIMIT 10")]
+    [InlineData("SELECT stock_code, SUM(quantity) AS total_quantity FROM clean_orders GROUP BY stock_code ORDER BY total_quantity DESC, stock_code" + ByteOrder + " LIMIT 10")]
+    // GROUP BY, not DISTINCT: PostgreSQL refuses an ORDER BY expression (the collation) outside a DISTINCT's select list.
+    [InlineData("SELECT country FROM daily_sales WHERE country IS NOT NULL GROUP BY country ORDER BY country" + ByteOrder)]
+    public async Task The_dashboards_own_queries_order_text_ties_alike_on_both_warehouses(string sql)
+    {
+        var duck = await _duck.QueryReadOnlyAsync(sql, 100, CancellationToken.None);
+        var pg = await _pg.QueryReadOnlyAsync(sql, 100, CancellationToken.None);
+
+        Assert.True(duck.Rows.Count > 1, $"{duck.Rows.Count} row(s)");
+        Assert.Equal(MartRowText.Rows(duck), MartRowText.Rows(pg));
+    }
+
     [Fact]
     public async Task The_database_really_sorts_text_linguistically()
     {

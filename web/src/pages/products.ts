@@ -1,4 +1,4 @@
-import { colIndex, sqlString } from '../api';
+import { byteOrder, colIndex, sqlString } from '../api';
 import { labels, values } from '../charts';
 import { h } from '../dom';
 import * as fmt from '../format';
@@ -74,7 +74,7 @@ function categoryLookup(initial: string): HTMLElement {
     sql: v => {
       const id = wholeNumber(v, 'Category id');
       return id instanceof Error ? id : `SELECT p.asin, p.title, p.price, p.stars, p.reviews, c.category_name FROM products p LEFT JOIN categories c ON c.id = p.category_id ` +
-        `WHERE p.category_id = ${id} ORDER BY p.reviews DESC NULLS LAST, p.asin LIMIT 100`;
+        `WHERE p.category_id = ${id} ORDER BY p.reviews DESC NULLS LAST, ${byteOrder('p.asin')} LIMIT 100`;
     },
     caption: v => `Products in category ${v} (most reviewed first, at most 100)`,
     none: v => `No products in category ${v}.`,

@@ -1,4 +1,4 @@
-import { colIndex, martNames, query, sqlString, type Table } from '../api';
+import { byteOrder, colIndex, martNames, query, sqlString, type Table } from '../api';
 import { chart, labels, values } from '../charts';
 import { card, emptyState, errorBox, field, h, loading, table } from '../dom';
 import * as fmt from '../format';
@@ -87,9 +87,9 @@ export const sales: Page = {
     const w = where(f, 'sales_date');
     await Promise.all([
       daily,
-      queryCard(grid, 'Sales by country', 'sales-by-country', `SELECT country, ${salesSum} FROM ${cleanOrders} ${w} GROUP BY country ORDER BY total_sales DESC, country LIMIT 10`, ctx.signal,
+      queryCard(grid, 'Sales by country', 'sales-by-country', `SELECT country, ${salesSum} FROM ${cleanOrders} ${w} GROUP BY country ORDER BY total_sales DESC, ${byteOrder('country')} LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Sales by country', currency, labels: labels(t.rows, 0), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money }),
-      queryCard(grid, 'Popular products', 'popular-products', `SELECT stock_code, SUM(quantity) AS total_quantity FROM ${cleanOrders} ${w} GROUP BY stock_code ORDER BY total_quantity DESC, stock_code LIMIT 10`, ctx.signal,
+      queryCard(grid, 'Popular products', 'popular-products', `SELECT stock_code, SUM(quantity) AS total_quantity FROM ${cleanOrders} ${w} GROUP BY stock_code ORDER BY total_quantity DESC, ${byteOrder('stock_code')} LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Quantity sold per stock code', labels: labels(t.rows, 0), series: [{ name: 'Quantity', values: values(t.rows, 1) }] }), { total_quantity: 'count' }),
       queryCard(grid, 'Top customers', 'top-customers', `SELECT customer_id, ${salesSum} FROM ${cleanOrders} ${w} GROUP BY customer_id ORDER BY total_sales DESC, customer_id LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Sales per customer', currency, labels: labels(t.rows, 0), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money, customer_id: 'text' }),
@@ -119,7 +119,7 @@ function filters(f: Filters, setParams: (p: Record<string, string | undefined>) 
   const from = h('input', { type: 'date', name: 'from', value: f.from ?? '' });
   const to = h('input', { type: 'date', name: 'to', value: f.to ?? '' });
   const country = h('select', { name: 'country' }, h('option', { value: '' }, 'All countries'));
-  martNames().then(names => names.has('daily_sales') ? query('SELECT DISTINCT country FROM daily_sales WHERE country IS NOT NULL ORDER BY country') : null).then(t => {
+  martNames().then(names => names.has('daily_sales') ? query(`SELECT country FROM daily_sales WHERE country IS NOT NULL GROUP BY country ORDER BY ${byteOrder('country')}`) : null).then(t => {
     const wanted = f.country?.toLowerCase();
     for (const [c] of t?.rows ?? []) country.append(h('option', { value: String(c), selected: String(c).toLowerCase() === wanted }, String(c)));
     // A country from the URL that no order names stays visible as the filter in force, not as "All countries".

@@ -1,4 +1,4 @@
-import { colIndex, listOf, optional, sqlString } from '../api';
+import { byteOrder, colIndex, listOf, optional, sqlString } from '../api';
 import { labels, values } from '../charts';
 import { card, emptyState, errorBox, h, loading, table } from '../dom';
 import type { Page } from '../page';
@@ -71,7 +71,7 @@ function asinLookup(initial: string): HTMLElement {
     title: 'Look up an ASIN', id: 'lookup-asin-match', label: 'Matched ASIN', button: 'Find distributors', testId: 'asin-match-result', wide: true,
     formats: { product_price: 'money:USD', cost: 'money:USD', margin: 'money:USD', stock: 'count', snapshot_date: 'date' },
     input: h('input', { type: 'search', name: 'asin', value: initial, placeholder: 'e.g. B00DOSJ1S2', autocomplete: 'off', required: true, pattern: '[A-Za-z0-9]{10}', title: 'ten letters or digits' }),
-    sql: v => `SELECT distributor, seller_id, product_price, cost, margin, stock, snapshot_date FROM asin_matches WHERE asin = ${sqlString(v.toUpperCase())} ORDER BY margin DESC NULLS LAST, distributor`,
+    sql: v => `SELECT distributor, seller_id, product_price, cost, margin, stock, snapshot_date FROM asin_matches WHERE asin = ${sqlString(v.toUpperCase())} ORDER BY margin DESC NULLS LAST, ${byteOrder('distributor')}`,
     caption: v => `Distributors of ${v.toUpperCase()}, best margin first`,
     none: v => `No distributor carries ${v.toUpperCase()} in the latest snapshots.`,
     howToFill: 'Load the distributor catalogs into `supplier_products` (the `supplier_file` parameter of `seller_catalog`).',
