@@ -13,10 +13,11 @@ internal sealed class BatchHarness : IAsyncDisposable
 {
     private readonly TempDir dir = new("batch");
 
-    private BatchHarness(BatchLoaderOptions? options, TimeProvider time)
+    private BatchHarness(BatchLoaderOptions? options, TimeProvider time, string? memoryLimit)
     {
         DataDir = dir.Path;
-        Warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = Path.Combine(DataDir, "warehouse.duckdb") });
+        var warehouse = new DuckDbWarehouseOptions { Path = Path.Combine(DataDir, "warehouse.duckdb") };
+        Warehouse = new DuckDbWarehouse(memoryLimit is null ? warehouse : warehouse with { MemoryLimit = memoryLimit });
         LakeStore = new LocalLakeStore(Path.Combine(DataDir, "lake"));
         Parquet = new ParquetWriter(Path.Combine(DataDir, "tmp"));
         Loader = new BatchLoader(Warehouse, LakeStore, Parquet, RecordNormalizer.Instance, time, options);
@@ -34,9 +35,10 @@ internal sealed class BatchHarness : IAsyncDisposable
 
     public string Combine(params string[] parts) => dir.Combine(parts);
 
-    public static async Task<BatchHarness> StartAsync(BatchLoaderOptions? options = null, TimeProvider? time = null)
+    /// <param name="memoryLimit">The warehouse's DuckDB buffer pool (default its own default).</param>
+    public static async Task<BatchHarness> StartAsync(BatchLoaderOptions? options = null, TimeProvider? time = null, string? memoryLimit = null)
     {
-        var harness = new BatchHarness(options, time ?? TimeProvider.System);
+        var harness = new BatchHarness(options, time ?? TimeProvider.System, memoryLimit);
         await harness.Warehouse.InitializeAsync(Emporium.Batch.Loading.LoadSpec.Loadable, CancellationToken.None);
         return harness;
     }
