@@ -1,5 +1,7 @@
 // Thin client for the Emporium HTTP API. Every number the dashboard shows comes from here.
 
+import { serverAnswered, serverUnreachable } from './connection';
+
 export interface Column { name: string; type: string }
 export interface Table { name?: string; columns: Column[]; rows: unknown[][]; truncated?: boolean; truncatedBy?: 'maxRows' | 'maxResultBytes' | null }
 
@@ -53,8 +55,22 @@ async function errorMessage(res: Response): Promise<string> {
   return text.trim() || `${res.status} ${res.statusText}`;
 }
 
+/** No answer at all: the server is stopped, restarting or out of reach (fetch's own "Failed to fetch" says none of that). */
+export class NetworkError extends Error {
+  constructor() { super('The Emporium server is not answering: it is stopped, restarting or out of reach.'); }
+}
+
 export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(path, { ...init, headers: headers(init.headers) });
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: headers(init.headers) });
+  } catch (e) {
+    // Leaving a page or a newer query aborts on purpose; anything else means no server answered.
+    if (init.signal?.aborted) throw e;
+    serverUnreachable();
+    throw new NetworkError();
+  }
+  serverAnswered();
   if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
   const type = res.headers.get('Content-Type') ?? '';
   return (type.includes('json') ? parseJson(await res.text()) : await res.text()) as T;

@@ -1,7 +1,7 @@
 // A few DOM helpers: no framework, just elements built with textContent (never innerHTML, so data can't inject markup).
 
 import type { Table } from './api';
-import { ApiError, isKeyRefusal } from './api';
+import { ApiError, isKeyRefusal, NetworkError } from './api';
 import * as fmt from './format';
 
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
@@ -60,7 +60,8 @@ export function errorBox(e: unknown): HTMLElement {
  * asked, with which key to enter for a refused one. */
 export function actionError(e: unknown): HTMLElement {
   const message = e instanceof ApiError ? `${e.message} (HTTP ${e.status})` : e instanceof Error ? e.message : String(e);
-  const box = h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, message);
+  // Marked so the page can draw itself again once the server answers (main.ts).
+  const box = h('p', { class: 'error', role: 'alert', 'data-testid': 'error', 'data-network': e instanceof NetworkError }, message);
   if (isKeyRefusal(e)) append(box, ' ', keyHint());
   return box;
 }

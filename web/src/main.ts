@@ -1,6 +1,7 @@
 import './style.css';
 import { disposeCharts } from './charts';
 import { isKeyRefusal } from './api';
+import { ONLINE_EVENT } from './connection';
 import { actionError, h, keyRefusalNotice } from './dom';
 import type { Page } from './page';
 import { overview } from './pages/overview';
@@ -58,6 +59,12 @@ async function route(): Promise<void> {
   // Tests and screen readers wait for this: the page's first data is on screen.
   if (!controller.signal.aborted) main.dataset.ready = 'true';
 }
+
+// The server answers again: a page that could not load some of its data draws itself again. The explorer is not drawn
+// again (that would run its query again and drop what is typed); it loads its own table list.
+window.addEventListener(ONLINE_EVENT, () => {
+  if (main.dataset.page !== explorer.path && main.querySelector('[data-network]')) void route();
+});
 
 let lastPath = '';
 window.addEventListener('hashchange', () => {
