@@ -144,6 +144,12 @@ function defaultFormat(type: string): CellFormat {
 /** A cell's value as the API sent it: lists and structs as their JSON (String() wrote "1,2" and "[object Object]"). */
 const rawValue = (v: unknown): string => v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
+/** A cell's text; a long one (a review, a description) scrolls in a box of a few lines, focusable so a keyboard
+ * can scroll it too. */
+function cellContent(text: string): Node | string {
+  return text.length > 200 ? h('div', { class: 'long', tabindex: 0 }, text) : text;
+}
+
 /** A result grid. Each cell keeps its raw value in data-value so tests compare numbers, not formatting. */
 export function table(t: Table, opts: { formats?: Record<string, CellFormat>; caption?: string; testId?: string; maxRows?: number } = {}): HTMLElement {
   const numeric = t.columns.map(c => isNumericType(c.type));
@@ -153,7 +159,7 @@ export function table(t: Table, opts: { formats?: Record<string, CellFormat>; ca
     h('thead', {}, h('tr', {}, ...t.columns.map((c, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined }, c.name)))),
     h('tbody', {}, ...shown.map(r => h('tr', {}, ...t.columns.map((c, i) =>
       h('td', { class: numeric[i] ? 'num' : undefined, 'data-col': c.name, 'data-value': rawValue(r[i]) },
-        formatCell(r[i], c.type, opts.formats?.[c.name])))))));
+        cellContent(formatCell(r[i], c.type, opts.formats?.[c.name]))))))));
   const wrap = h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': opts.caption ?? 'Result table' }, tbl);
   if (opts.maxRows && t.rows.length > opts.maxRows) append(wrap, h('p', { class: 'muted' }, `First ${fmt.count(opts.maxRows)} of ${fmt.count(t.rows.length)} rows.`));
   return wrap;

@@ -1,0 +1,35 @@
+using Microsoft.Playwright;
+
+namespace Emporium.Tests.Web.Dashboard;
+
+/// <summary>The tables every page draws (dom.ts <c>table</c>), with a wide and long result of the explorer.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class TableTests(DashboardFixture f)
+{
+    [Fact]
+    public async Task A_wide_result_keeps_words_whole_and_a_long_text_stays_a_few_lines_tall()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/sql");
+        // Forty-odd columns and a 5,000-character text: the grid squeezed every text column to a few letters a line
+        // (an ASIN over four lines) and the long text made its row thousands of pixels tall.
+        await p.Page.GetByRole(AriaRole.Textbox, new() { Name = "SQL", Exact = true }).FillAsync("SELECT p.*, p.*, p.*, repeat('long text ', 500) AS notes FROM products p ORDER BY asin LIMIT 3");
+        await p.Page.GetByTestId("run-sql").ClickAsync();
+        var firstRow = p.Page.Locator("[data-testid='result-table'] tbody tr").First;
+        await Assertions.Expect(firstRow).ToBeVisibleAsync();
+
+        var asinLines = await firstRow.Locator("td[data-col='asin']").First.EvaluateAsync<int>(
+            "td => { const r = document.createRange(); r.selectNodeContents(td); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }");
+        Assert.Equal(1, asinLines);
+
+        var notes = firstRow.Locator("td[data-col='notes']");
+        var rowHeight = await firstRow.EvaluateAsync<double>("tr => tr.getBoundingClientRect().height");
+        Assert.True(rowHeight < 250, $"a row with a long text is {rowHeight}px tall");
+        // Nothing of the text is lost: it scrolls in its cell, and the keyboard reaches it.
+        Assert.Equal(string.Concat(Enumerable.Repeat("long text ", 500)).Trim(), (await notes.InnerTextAsync()).Trim());
+        await notes.Locator("[tabindex='0']").FocusAsync();
+        await p.Page.Keyboard.PressAsync("PageDown");
+        Assert.True(await notes.Locator("[tabindex='0']").EvaluateAsync<double>("el => el.scrollTop") > 0);
+        await p.AssertAccessibleAsync();
+        p.AssertNoErrors();
+    }
+}
