@@ -24,8 +24,10 @@ let current: AbortController | null = null;
 
 function parseHash(): { path: string; params: URLSearchParams } {
   const raw = location.hash.replace(/^#/, '') || '/';
-  const [path, qs] = raw.split('?', 2);
-  return { path: path || '/', params: new URLSearchParams(qs ?? '') };
+  // Split at the first '?' only: a query in a hand-written link (#/sql?q=SELECT '?') may hold more.
+  const at = raw.indexOf('?');
+  const path = at < 0 ? raw : raw.slice(0, at);
+  return { path: path || '/', params: new URLSearchParams(at < 0 ? '' : raw.slice(at + 1)) };
 }
 
 async function route(): Promise<void> {

@@ -3,7 +3,7 @@ import { mart, query, type Table } from './api';
 import { chart, type ChartSpec } from './charts';
 import { actionError, append, card, emptyState, errorBox, field, h, loading, table, type CellFormat } from './dom';
 import * as fmt from './format';
-import { latestRequest } from './page';
+import { keepInUrl, latestRequest } from './page';
 
 export interface MartCardOptions {
   mart: string;
@@ -85,6 +85,8 @@ export function lookupCard(o: LookupOptions): HTMLElement {
     const sql = o.sql(value);
     const mine = latest.start();
     if (sql instanceof Error) { result.replaceChildren(actionError(sql)); return; }
+    // The page's URL opens a lookup by the input's name (#/products?asin=…): it keeps the one asked for.
+    keepInUrl(o.input.name, value);
     result.replaceChildren(loading());
     query(sql, mine).then(t => {
       if (latest.isCurrent(mine)) result.replaceChildren(t.rows.length

@@ -3,7 +3,8 @@ import { chart, disposeCharts, type ChartKind } from '../charts';
 import { download, toCsv } from '../csv';
 import { actionError, card, errorBox, field, h, isNumericType, loading, table } from '../dom';
 import * as fmt from '../format';
-import { latestRequest, type Page } from '../page';
+import { ONLINE_EVENT } from '../connection';
+import { CANCELLED, keepInUrl, latestRequest, type Page } from '../page';
 
 const examples: [string, string][] = [
   ['Sales by country', 'SELECT * FROM sales_by_country ORDER BY total_sales DESC LIMIT 10'],
@@ -24,55 +25,72 @@ export const explorer: Page = {
     const sql = h('textarea', { name: 'sql', rows: 6, spellcheck: 'false', autocapitalize: 'off', class: 'sql', 'data-testid': 'sql-input' });
     sql.value = ctx.params.get('q') ?? sessionStorage.getItem(storageKey) ?? examples[0][1];
     const run = h('button', { type: 'submit', 'data-testid': 'run-sql' }, 'Run query');
+    // A query can run up to the server's time limit (30 s by default): the reader may give up sooner.
+    const cancel = h('button', { type: 'button', class: 'secondary', hidden: true, 'data-testid': 'cancel-sql', onclick: () => latest.cancel() }, 'Cancel');
     const status = h('p', { class: 'muted', role: 'status', 'data-testid': 'sql-status' });
     const result = h('div', { 'data-testid': 'sql-result' });
     const form = h('form', { class: 'explorer', 'aria-label': 'SQL query' }, field('SQL', sql),
-      h('div', { class: 'actions' }, run,
+      h('div', { class: 'actions' }, run, cancel,
         ...examples.map(([label, text]) => h('button', { type: 'button', class: 'secondary', onclick: () => { sql.value = text; sql.focus(); } }, label))),
       status);
     sql.addEventListener('keydown', ev => { if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit(); } });
     // Ctrl+Enter, an example or a table's button submit while a query runs: the newer query replaces the running one.
     const latest = latestRequest(ctx.signal);
+    const running = (on: boolean) => { run.disabled = on; cancel.hidden = !on; };
     form.addEventListener('submit', async ev => {
       ev.preventDefault();
       const text = sql.value.trim();
       if (!text) return;
       sessionStorage.setItem(storageKey, text);
+      keepInUrl('q', text);
       const mine = latest.start();
-      run.disabled = true;
+      running(true);
       status.textContent = 'Running…';
       result.replaceChildren(loading());
       const started = performance.now();
+      const seconds = () => `${fmt.number(Math.round((performance.now() - started) / 1000))} s`;
+      // A long query shows that it is still going, and for how long.
+      const ticker = window.setInterval(() => { if (latest.isCurrent(mine)) status.textContent = `Running… ${seconds()}`; }, 1000);
       try {
         const t = await query(text, mine);
         if (!latest.isCurrent(mine)) return;
         status.textContent = `${fmt.count(t.rows.length)} row${t.rows.length === 1 ? '' : 's'} in ${fmt.number(Math.round(performance.now() - started))} ms${truncation(t)}.`;
         showResult(result, t);
       } catch (e) {
-        if (mine.aborted) return;
-        status.textContent = 'The query failed.';
-        result.replaceChildren(actionError(e));
+        if (mine.reason === CANCELLED) {
+          status.textContent = `Cancelled after ${seconds()}: the server stopped the query.`;
+          result.replaceChildren();
+        } else if (!mine.aborted) {
+          status.textContent = 'The query failed.';
+          result.replaceChildren(actionError(e));
+        }
       } finally {
-        if (latest.isCurrent(mine)) run.disabled = false;
+        window.clearInterval(ticker);
+        if (latest.isCurrent(mine) || mine.reason === CANCELLED) running(false);
       }
     });
     const tables = card('Tables and views', { wide: true, id: 'tables' }, loading());
     root.append(card('Query', { wide: true, id: 'query' }, form), result, tables);
     if (ctx.params.get('q')) form.requestSubmit();
-    try {
-      const body = await getJson<{ tables: Relation[] }>('/api/v1/tables', ctx.signal);
-      tables.replaceChildren(tables.firstElementChild!, relationList(body.tables, name => {
-        sql.value = `SELECT * FROM ${name} LIMIT 100`;
-        form.requestSubmit();
-        sql.scrollIntoView({ block: 'nearest' });
-      }, column => {
-        // Typed where the cursor is, as if the reader had typed it.
-        sql.setRangeText(column, sql.selectionStart, sql.selectionEnd, 'end');
-        sql.focus();
-      }));
-    } catch (e) {
-      tables.replaceChildren(tables.firstElementChild!, errorBox(e));
-    }
+    const listTables = async () => {
+      try {
+        const body = await getJson<{ tables: Relation[] }>('/api/v1/tables', ctx.signal);
+        tables.replaceChildren(tables.firstElementChild!, relationList(body.tables, name => {
+          sql.value = `SELECT * FROM ${name} LIMIT 100`;
+          form.requestSubmit();
+          sql.scrollIntoView({ block: 'nearest' });
+        }, column => {
+          // Typed where the cursor is, as if the reader had typed it.
+          sql.setRangeText(column, sql.selectionStart, sql.selectionEnd, 'end');
+          sql.focus();
+        }));
+      } catch (e) {
+        tables.replaceChildren(tables.firstElementChild!, errorBox(e));
+      }
+    };
+    // The page is not drawn again when the server is back (main.ts): only a list that could not load is asked again.
+    window.addEventListener(ONLINE_EVENT, () => { if (tables.querySelector('[data-network]')) void listTables(); }, { signal: ctx.signal });
+    await listTables();
   },
 };
 
@@ -87,6 +105,7 @@ function showResult(result: HTMLElement, t: Table): void {
   disposeCharts();
   const csv = h('button', { type: 'button', class: 'secondary', 'data-testid': 'download-csv', onclick: () => download('query-result.csv', toCsv(t)) }, 'Download CSV');
   const grid = card('Result', { wide: true, id: 'result' }, h('div', { class: 'actions' }, csv), table(t, { caption: 'Query result', testId: 'result-table', maxRows: 1000 }));
+  if (!t.rows.length) grid.append(h('p', { class: 'empty', 'data-testid': 'no-rows' }, 'The query returned no rows.'));
   result.replaceChildren(grid);
   const numbers = t.columns.map((c, i) => ({ c, i })).filter(x => isNumericType(x.c.type));
   if (!t.rows.length || !numbers.length) return;
