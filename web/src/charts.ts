@@ -14,7 +14,8 @@ export interface ChartSpec {
   kind: ChartKind;
   /** Category axis labels (x for bar/line, slices for pie). */
   labels: string[];
-  series: { name: string; values: (number | null)[] }[];
+  /** A series' colour when it carries a meaning (negative reviews red); else the palette's next. */
+  series: { name: string; values: (number | null)[]; color?: string }[];
   /** ISO currency when the values are money. */
   currency?: string;
   /** Accessible description. */
@@ -56,7 +57,8 @@ function option(spec: ChartSpec): echarts.EChartsCoreOption {
     xAxis: horizontal ? value : category,
     yAxis: horizontal ? category : value,
     dataZoom: spec.kind === 'line' && spec.labels.length > 60 ? [{ type: 'inside' }] : undefined,
-    series: spec.series.map(s => ({ type: horizontal ? 'bar' : spec.kind, name: s.name, data: s.values, showSymbol: spec.labels.length < 60 })),
+    series: spec.series.map(s => ({ type: horizontal ? 'bar' : spec.kind, name: s.name, data: s.values, showSymbol: spec.labels.length < 60,
+      ...(s.color ? { itemStyle: { color: s.color }, lineStyle: { color: s.color } } : {}) })),
   };
 }
 

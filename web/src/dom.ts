@@ -107,7 +107,8 @@ export function loading(): HTMLElement {
   return h('p', { class: 'muted', 'aria-live': 'polite' }, 'Loading…');
 }
 
-export type CellFormat = 'count' | 'number' | 'date' | 'interval' | 'text' | `money:${string}`;
+/** percent: a number that is already a percentage (69.01 for 69.01 %), as the marts' *_pct columns are. */
+export type CellFormat = 'count' | 'number' | 'percent' | 'date' | 'interval' | 'text' | `money:${string}`;
 
 /** How one cell reads: by explicit format, else by the warehouse column type. */
 export function formatCell(v: unknown, type: string, f?: CellFormat): string {
@@ -117,6 +118,7 @@ export function formatCell(v: unknown, type: string, f?: CellFormat): string {
   switch (kind) {
     case 'count': return fmt.count(v);
     case 'number': return fmt.number(v);
+    case 'percent': return `${fmt.number(v)} %`;
     case 'date': return fmt.date(v);
     case 'interval': return fmt.duration(v);
     default: return typeof v === 'object' ? JSON.stringify(v) : String(v);

@@ -12,6 +12,9 @@ const sentimentSql =
   `COUNT(*) FILTER (WHERE rating >= 4) AS positive, COUNT(*) FILTER (WHERE rating = 3) AS neutral, COUNT(*) FILTER (WHERE rating <= 2) AS negative ` +
   `FROM reviews WHERE reviewed_at IS NOT NULL GROUP BY 1 ORDER BY 1`;
 
+/** Each sentiment in the colour it is read in (the palette's order drew the negative reviews green). */
+const sentiments: [string, string][] = [['positive', '#2e7d4f'], ['neutral', '#5b6675'], ['negative', '#a4262c']];
+
 export const reviews: Page = {
   path: '/reviews',
   title: 'Reviews',
@@ -31,7 +34,7 @@ export const reviews: Page = {
         if (!t.rows.length) { sentiment.append(emptyState('No reviews yet.', fill)); return; }
         sentiment.append(
           chart({ kind: 'line', testId: 'chart-sentiment', title: 'Positive, neutral and negative reviews per month', labels: labels(t.rows, 0, v => String(v).slice(0, 7)),
-            series: ['positive', 'neutral', 'negative'].map(s => ({ name: s[0].toUpperCase() + s.slice(1), values: values(t.rows, colIndex(t, s)) })) }),
+            series: sentiments.map(([s, color]) => ({ name: s[0].toUpperCase() + s.slice(1), values: values(t.rows, colIndex(t, s)), color })) }),
           h('p', { class: 'muted' }, 'Positive: 4–5 stars, neutral: 3, negative: 1–2.'),
           h('p', { class: 'source' }, 'Source: ', h('code', {}, sentimentSql)));
       }, e => { sentiment.replaceChildren(sentiment.firstElementChild!, /does not exist|not found/i.test(String(e)) ? emptyState('No reviews table yet.', fill) : errorBox(e)); }),

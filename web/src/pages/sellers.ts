@@ -15,7 +15,7 @@ export const sellers: Page = {
     root.append(grid);
     const alerts = card('Alerts', { wide: true, id: 'alerts' }, loading());
     const [, , , matches] = await Promise.all([
-      martCard(grid, { mart: 'sellers_by_matches', title: 'Sellers with most matches', params: { limit: 10 }, howToFill: fill, signal: ctx.signal,
+      martCard(grid, { mart: 'sellers_by_matches', title: 'Sellers with most matches', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, formats: { match_pct: 'percent' },
         chart: t => ({ kind: 'hbar', title: 'Offered ASINs and ASINs a distributor carries, per seller', labels: labels(t.rows, colIndex(t, 'seller_id')),
           series: [{ name: 'Matched ASINs', values: values(t.rows, colIndex(t, 'matched_asins')) }, { name: 'Offers', values: values(t.rows, colIndex(t, 'offers')) }] }) }),
       martCard(grid, { mart: 'distributors_by_matches', title: 'Distributors with most matches', params: { limit: 10 }, howToFill: fill, signal: ctx.signal,
@@ -38,7 +38,7 @@ export const sellers: Page = {
       alerts.replaceChildren(alerts.firstElementChild!);
       alerts.append(list.length
         ? table(objectsToTable(list.map(alertRow), alertColumns), { caption: 'Latest alerts, newest first', testId: 'table-alerts',
-          formats: { detected_at: 'date', observed_for: 'date', old_value: 'number', new_value: 'number', change_pct: 'number' } })
+          formats: { detected_at: 'date', observed_for: 'date', old_value: 'number', new_value: 'number', change_pct: 'percent' } })
         : emptyState('No alerts yet.', 'Alerts are raised when a price, stock or demand changes between two snapshots: of a seller by the `seller_catalog` DAG, of the products dataset by `products_snapshot` (`emporium dag run products_snapshot --date D`, then the next day).'));
     } catch (e) {
       alerts.replaceChildren(alerts.firstElementChild!, errorBox(e));
