@@ -51,6 +51,13 @@ export const sales: Page = {
     root.append(h('p', { class: 'lead' }, 'Online Retail orders, totals in pounds sterling (quantity × unit price of the cleaned order lines).'));
     const filterForm = filters(f, ctx.setParams);
     root.append(filterForm);
+    // A range that ends before it starts (a hand-made link: the form refuses it) matches nothing, and "widen the date
+    // range" would not tell why.
+    if (f.from && f.to && f.to < f.from) {
+      root.append(h('p', { class: 'error', role: 'alert', 'data-testid': 'filter-error' },
+        `The date range ends (${fmt.date(f.to)}) before it starts (${fmt.date(f.from)}): swap From and To.`));
+      return;
+    }
     const grid = h('div', { class: 'grid' });
     root.append(grid);
 
@@ -118,6 +125,11 @@ async function queryCard(grid: HTMLElement, title: string, id: string, sql: stri
 function filters(f: Filters, setParams: (p: Record<string, string | undefined>) => void): HTMLElement {
   const from = h('input', { type: 'date', name: 'from', value: f.from ?? '' });
   const to = h('input', { type: 'date', name: 'to', value: f.to ?? '' });
+  // The browser refuses a To before the From (and says so at the field) instead of applying a range that is empty.
+  const bound = () => { to.min = from.value; from.max = to.value; };
+  from.addEventListener('input', bound);
+  to.addEventListener('input', bound);
+  bound();
   const country = h('select', { name: 'country' }, h('option', { value: '' }, 'All countries'));
   martNames().then(names => names.has('daily_sales') ? query(`SELECT country FROM daily_sales WHERE country IS NOT NULL GROUP BY country ORDER BY ${byteOrder('country')}`) : null).then(t => {
     const wanted = f.country?.toLowerCase();
