@@ -103,6 +103,27 @@ export function keyRefusalNotice(e: ApiError, what?: string): void {
   }
 }
 
+/** Gives parent the children it would have if replaced by these, changing only what differs: a poll redrawing the
+ * same figures keeps the nodes, so the keyboard focus (a link in a table), the scroll of a table and a screen reader's
+ * live region stay put, and a live region speaks only the values that changed. For content without event handlers:
+ * those of the fresh nodes are not carried over. */
+export function patchChildren(parent: Element, children: Node[]): void {
+  if (parent.childNodes.length !== children.length) { parent.replaceChildren(...children); return; }
+  children.forEach((fresh, i) => patchNode(parent.childNodes[i], fresh));
+}
+
+function patchNode(live: ChildNode, fresh: Node): void {
+  if (live === fresh) return;
+  if (live instanceof Text && fresh instanceof Text) {
+    if (live.data !== fresh.data) live.data = fresh.data;
+    return;
+  }
+  if (!(live instanceof Element) || !(fresh instanceof Element) || live.tagName !== fresh.tagName) { live.replaceWith(fresh); return; }
+  for (const a of [...live.attributes]) if (!fresh.hasAttribute(a.name)) live.removeAttribute(a.name);
+  for (const a of [...fresh.attributes]) if (live.getAttribute(a.name) !== a.value) live.setAttribute(a.name, a.value);
+  patchChildren(live, [...fresh.childNodes]);
+}
+
 export function loading(): HTMLElement {
   return h('p', { class: 'muted', 'aria-live': 'polite' }, 'Loading…');
 }

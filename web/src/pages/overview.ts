@@ -1,5 +1,5 @@
 import { ApiError, getJson, isKeyRefusal, listOf, optional, pick } from '../api';
-import { card, dl, emptyState, errorBox, h, keyRefusalNotice, table } from '../dom';
+import { card, dl, emptyState, errorBox, h, keyRefusalNotice, patchChildren, table } from '../dom';
 import * as fmt from '../format';
 import { poll, type Page } from '../page';
 import { deadLettersLink, objectsToTable } from '../views';
@@ -66,15 +66,15 @@ export const overview: Page = {
         const totalLag = list.reduce((a, d) => a + (d.lag ?? 0), 0);
         const totalRate = data.some(d => rateOf(d) !== null) ? data.reduce((a, d) => a + (rateOf(d) ?? 0), 0) : null;
         const deadCount = list.find(d => d.deadLetters)?.rows ?? null;
-        tiles.replaceChildren(
+        patchChildren(tiles, [
           tile('Rows in the warehouse', fmt.count(totalRows), 'total-rows'),
           tile('Ingest rate', totalRate === null ? '—' : `${fmt.number(Math.round(totalRate))} events/s`, 'ingest-rate'),
           tile('Consumer lag', `${fmt.count(totalLag)} events`, 'consumer-lag'),
           tile('Dead letters', deadCount === null ? '—' : fmt.count(deadCount), 'dead-letters'),
-        );
-        datasets.replaceChildren(datasets.firstElementChild!);
-        if (!list.length) { datasets.append(emptyState('No datasets yet.', 'Send events with `emporium send FILE --dataset NAME`, load files with `emporium load`, or start with `./emporium up --demo`.')); }
-        else datasets.append(datasetTable(list, rateOf));
+        ]);
+        patchChildren(datasets, [datasets.firstElementChild!, list.length
+          ? datasetTable(list, rateOf)
+          : emptyState('No datasets yet.', 'Send events with `emporium send FILE --dataset NAME`, load files with `emporium load`, or start with `./emporium up --demo`.')]);
         if (first) { first = false; resolve(); }
       }, e => {
         // A refused key fails every card alike: one message for the page, in place of the cards.
@@ -122,10 +122,10 @@ async function recentRuns(el: HTMLElement, signal: AbortSignal): Promise<void> {
       for (const r of list.slice(0, 3)) runs.push({ dag: name, ds: pick(r, 'ds', 'date', 'logicalDate', 'logical_date'), state: pick(r, 'state', 'status'), started: pick(r, 'startedAt', 'started_at', 'start', 'createdAt') });
     }));
     runs.sort((a, b) => String(b.started ?? '').localeCompare(String(a.started ?? '')));
-    el.replaceChildren(el.firstElementChild!, runs.length
+    patchChildren(el, [el.firstElementChild!, runs.length
       ? table(objectsToTable(runs.slice(0, 8), ['dag', 'ds', 'state', 'started']), { caption: 'Latest runs', testId: 'recent-runs-table', formats: { ds: 'date', started: 'date' } })
       : emptyState(dags.length ? 'No DAG runs yet.' : 'No DAGs yet.', 'Trigger one on the Pipelines page or with `emporium dag run NAME`.'),
-      h('p', {}, h('a', { href: '#/pipelines' }, 'All pipelines')));
+      h('p', {}, h('a', { href: '#/pipelines' }, 'All pipelines'))]);
   } catch (e) {
     el.replaceChildren(el.firstElementChild!, errorBox(e));
   }
@@ -134,13 +134,13 @@ async function recentRuns(el: HTMLElement, signal: AbortSignal): Promise<void> {
 async function recentAlerts(el: HTMLElement, signal: AbortSignal): Promise<void> {
   try {
     const list = listOf<Record<string, unknown>>(await optional<unknown>('/api/v1/alerts?limit=5', signal), 'alerts').slice(0, 5);
-    el.replaceChildren(el.firstElementChild!, list.length
+    patchChildren(el, [el.firstElementChild!, list.length
       ? h('ul', { class: 'feed' }, ...list.map(a => h('li', {},
           h('strong', {}, String(pick(a, 'kind', 'type') ?? 'alert')), ' ',
           String(pick(a, 'message', 'description', 'asin') ?? ''), ' ',
           h('span', { class: 'muted' }, fmt.date(pick(a, 'createdAt', 'created_at', 'detectedAt', 'detected_at', 'at'))))))
       : dl([['Alerts', 'none yet']]),
-      h('p', {}, h('a', { href: '#/sellers' }, 'Alerts feed')));
+      h('p', {}, h('a', { href: '#/sellers' }, 'Alerts feed'))]);
   } catch (e) {
     el.replaceChildren(el.firstElementChild!, errorBox(e));
   }
