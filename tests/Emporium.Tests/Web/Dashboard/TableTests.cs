@@ -32,4 +32,20 @@ public sealed class TableTests(DashboardFixture f)
         await p.AssertAccessibleAsync();
         p.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task A_text_of_several_lines_keeps_its_line_breaks()
+    {
+        await using var p = await DashboardPage.OpenAsync(f, "/sql");
+        // A raw record or an error of several lines read as one run-on line: the cell folded its line breaks to spaces.
+        await p.Page.GetByRole(AriaRole.Textbox, new() { Name = "SQL", Exact = true }).FillAsync("SELECT 'first line' || chr(10) || 'second line' AS t");
+        await p.Page.GetByTestId("run-sql").ClickAsync();
+        var cell = p.Page.Locator("[data-testid='result-table'] td[data-col='t']");
+        await Assertions.Expect(cell).ToHaveAttributeAsync("data-value", "first line\nsecond line");
+        var lines = await cell.EvaluateAsync<int>(
+            "td => { const r = document.createRange(); r.selectNodeContents(td); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }");
+        Assert.Equal(2, lines);
+        Assert.Equal("first line\nsecond line", await cell.InnerTextAsync());
+        p.AssertNoErrors();
+    }
 }
