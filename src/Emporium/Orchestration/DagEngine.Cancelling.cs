@@ -91,6 +91,11 @@ public sealed partial class DagEngine
         Store.Save(ended);
         active.Remove(run.Key);
         own.Remove(run.Key);
+        if (catchingUp.Contains(dag.Name))
+        {
+            // The room it leaves goes to the next missed interval, as when a run ends: pausing the DAG stops a catch-up.
+            nextScheduleCheck.Remove(dag.Name);
+        }
         log.LogWarning("DAG run {Run} cancelled by hand ({Tries} tries stopped)", run.Key, tries.Count);
         return (ended, tries);
     }

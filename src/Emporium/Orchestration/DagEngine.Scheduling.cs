@@ -103,9 +103,10 @@ public sealed partial class DagEngine
             Store.Save(run with { State = failed ? RunState.Failed : RunState.Success, EndedAt = now });
             active.Remove(run.Key);
             own.Remove(run.Key);
-            if (StartedEarly(dag.ScheduleInterval, run))
+            if (StartedEarly(dag.ScheduleInterval, run) || catchingUp.Contains(dag.Name))
             {
-                // Its re-run may be due now (ScheduleDag); any other run leaves the schedule as it was.
+                // Its re-run may be due now, or the room it leaves lets catching up make the next run (ScheduleDag); any
+                // other run leaves the schedule as it was.
                 nextScheduleCheck.Remove(dag.Name);
             }
             log.LogInformation("DAG run {Run} {State}", run.Key, failed ? "failed" : "succeeded");
@@ -167,6 +168,11 @@ public sealed partial class DagEngine
         }
         else if (schedule.IsCron)
         {
+            // Catching up makes no more runs than max_active_runs leaves room for, oldest first (as Airflow does); the
+            // next ones are made as these end (Advance asks again). Made all at once, a long outage or an early start
+            // date queued one run per missed interval in one pass, each fsynced with the scheduler's lock held.
+            var room = dag.CatchupEnabled ? dag.MaxActive - active.Count(k => k.Dag == dag.Name) : int.MaxValue;
+            catchingUp.Remove(dag.Name);
             var cursor = scheduled.Count == 0 ? schedule.FirstAtOrAfter(start) : schedule.NextAfter(scheduled[^1].LogicalDate);
             while (cursor is { } intervalStart)
             {
@@ -174,6 +180,12 @@ public sealed partial class DagEngine
                 if (intervalEnd is null || intervalEnd > now)
                 {
                     wakeAt = intervalEnd;
+                    break;
+                }
+                if (dag.CatchupEnabled && NeedsScheduledRun(schedule, new RunKey(dag.Name, intervalStart)) && room-- <= 0)
+                {
+                    catchingUp.Add(dag.Name);
+                    wakeAt = null;
                     break;
                 }
                 due.Add(intervalStart);
@@ -192,7 +204,7 @@ public sealed partial class DagEngine
             {
                 CreateRun(dag, key, RunTypes.Scheduled, new Dictionary<string, string?>(), previous: null, now);
             }
-            else if (StartedEarly(schedule, existing) && existing.State.IsTerminal())
+            else if (NeedsScheduledRun(schedule, key))
             {
                 // Run by hand before its interval ended, it read part of the interval's data: the scheduler's run
                 // re-runs it in place now that the data is whole (with the parameters it was given), or the day would
@@ -204,6 +216,11 @@ public sealed partial class DagEngine
         nextScheduleCheck[dag.Name] = wakeAt;
         return wakeAt;
     }
+
+    /// <summary>Whether the schedule makes a run of <paramref name="key"/>: the day has none, or its run was started by
+    /// hand before the interval ended and has ended since.</summary>
+    private bool NeedsScheduledRun(DagSchedule schedule, RunKey key) =>
+        Store.GetRun(key) is not { } existing || (StartedEarly(schedule, existing) && existing.State.IsTerminal());
 
     /// <summary>Queued before its interval ended (by hand: the scheduler and backfills wait for the end), so it read
     /// part of the interval's data.</summary>

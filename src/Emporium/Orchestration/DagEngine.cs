@@ -17,6 +17,8 @@ public sealed partial class DagEngine : IAsyncDisposable
     private readonly Dictionary<(RunKey Run, string Task), CancellationTokenSource> executing = [];
     private readonly ConcurrentDictionary<Task, byte> inflight = new();
     private readonly Dictionary<string, DateTime?> nextScheduleCheck = new(StringComparer.Ordinal);
+    /// <summary>DAGs whose catch-up waits for room under max_active_runs: a run of theirs that ends asks again.</summary>
+    private readonly HashSet<string> catchingUp = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<DagTask>> topological = new(StringComparer.Ordinal);
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim slots;

@@ -124,6 +124,37 @@ public class DagEngineSchedulingTests
         Assert.Equal("2024-01-10T01:00:00Z", h.Store.Runs("hourly")[1].Key.DateText);
     }
 
+    /// <summary>Catching up used to create a run for every missed interval in one pass: an hourly DAG left with the
+    /// default start date queued some 200,000 runs, one fsync each, with the scheduler's lock held. Runs are now made
+    /// oldest first as max_active_runs leaves room, the next ones as earlier ones end.</summary>
+    [Fact]
+    public async Task Catchup_creates_no_more_runs_than_max_active_runs_leaves_room_for_and_the_rest_as_runs_end()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var peak = 0;
+        OrchestratorStore? store = null;
+        var dag = Dag.Create("hourly").Schedule("@hourly").StartDate(new DateOnly(2024, 1, 8)).Catchup().MaxActiveRuns(2)
+            .Task("t", async ctx =>
+            {
+                InterlockedMax(ref peak, store!.Runs("hourly").Count(r => !r.State.IsTerminal()));
+                await release.Task.WaitAsync(ctx.CancellationToken);
+            });
+        await using var h = new EngineHarness([dag], new OrchestratorOptions { DagsArePausedAtCreation = false }, new DateTimeOffset(2024, 1, 10, 0, 30, 0, TimeSpan.Zero));
+        store = h.Store;
+        h.Start();
+
+        // 48 hours have ended since the start date: the first two run, and no others exist yet.
+        await h.Until(() => h.Store.Runs("hourly").Count(r => r.State == RunState.Running) == 2);
+        Assert.Equal([EngineHarness.Day(2024, 1, 8), EngineHarness.Day(2024, 1, 8).AddHours(1)], h.Store.Runs("hourly").Select(r => r.LogicalDate));
+
+        release.SetResult();
+        await h.Until(() => h.Store.Runs("hourly").Count(r => r.State == RunState.Success) == 48);
+        var expected = Enumerable.Range(0, 48).Select(i => EngineHarness.Day(2024, 1, 8).AddHours(i)).ToList();
+        Assert.Equal(expected, h.Store.Runs("hourly").Select(r => r.LogicalDate));
+        Assert.All(h.Store.Runs("hourly"), r => Assert.Equal(RunTypes.Scheduled, r.RunType));
+        Assert.Equal(2, peak);
+    }
+
     [Fact]
     public async Task Max_active_runs_limits_concurrent_runs()
     {
