@@ -234,7 +234,15 @@ public sealed partial class Dag
         {
             throw new DagDefinitionException(Name, $"duplicate task '{task.Name}'");
         }
-        configure?.Invoke(new TaskOptions(task));
+        try
+        {
+            configure?.Invoke(new TaskOptions(task));
+        }
+        catch (ArgumentException ex)
+        {
+            // Said as the other definition errors are, naming the DAG and the task (discovery lists it and goes on).
+            throw new DagDefinitionException(Name, $"task '{task.Name}': {ex.Message}");
+        }
         tasks.Add(task);
         return this;
     }

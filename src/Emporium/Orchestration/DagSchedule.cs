@@ -45,6 +45,11 @@ public sealed class DagSchedule
         {
             throw new FormatException($"schedule '{value}' is not a cron expression (5 or 6 fields), a macro (@daily, @hourly, @weekly, @monthly, @yearly), @once or none");
         }
+        if (expression.GetNextOccurrence(DateTime.UnixEpoch, inclusive: true) is null)
+        {
+            // A day no month has (30 2, 31 4): accepted, the DAG would never run and nothing would say why.
+            throw new FormatException($"schedule '{value}' never fires");
+        }
         return new DagSchedule(value, expression, once: false);
     }
 

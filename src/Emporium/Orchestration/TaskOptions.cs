@@ -10,7 +10,14 @@ public sealed class TaskOptions
     /// <summary>Retry a failed try up to <paramref name="retries"/> times, waiting <paramref name="delay"/> (default 5 min) first.</summary>
     public TaskOptions Retries(int retries, TimeSpan? delay = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(retries);
+        if (retries < 0)
+        {
+            throw new ArgumentException($"retries must be 0 or more, got {retries}");
+        }
+        if (delay < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"the retry delay must not be negative, got {delay}");
+        }
         task.Retry = task.Retry with { Retries = retries, Delay = delay ?? task.Retry.Delay };
         return this;
     }
@@ -18,6 +25,10 @@ public sealed class TaskOptions
     /// <summary>Double the retry delay on each retry, capped by <paramref name="maxDelay"/> when given.</summary>
     public TaskOptions ExponentialBackoff(TimeSpan? maxDelay = null)
     {
+        if (maxDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"the maximum retry delay must not be negative, got {maxDelay}");
+        }
         task.Retry = task.Retry with { Exponential = true, MaxDelay = maxDelay };
         return this;
     }
@@ -25,7 +36,10 @@ public sealed class TaskOptions
     /// <summary>Fail a try that runs longer than <paramref name="timeout"/> (then retried like any failure).</summary>
     public TaskOptions Timeout(TimeSpan timeout)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"the timeout must be positive, got {timeout}");
+        }
         task.Timeout = timeout;
         return this;
     }

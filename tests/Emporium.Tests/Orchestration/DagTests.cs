@@ -42,6 +42,24 @@ public class DagTests
         Assert.Contains("has no tasks", Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Validate()).Message);
     }
 
+    /// <summary>A cron naming a day that never comes was accepted, and the DAG was never scheduled, with nothing said;
+    /// a task setting out of range threw a bare ArgumentOutOfRangeException, naming neither the DAG nor the task.</summary>
+    [Fact]
+    public void A_schedule_that_never_fires_and_task_settings_out_of_range_are_rejected_naming_the_dag_and_task()
+    {
+        var never = Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Schedule("0 0 30 2 *"));
+        Assert.Equal("DAG 'd': schedule '0 0 30 2 *' never fires", never.Message);
+
+        var retries = Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Task("load", Noop, t => t.Retries(-1)));
+        Assert.Equal("DAG 'd': task 'load': retries must be 0 or more, got -1", retries.Message);
+        var delay = Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Task("load", Noop, t => t.Retries(2, TimeSpan.FromMinutes(-5))));
+        Assert.Equal("DAG 'd': task 'load': the retry delay must not be negative, got -00:05:00", delay.Message);
+        var timeout = Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Task("load", Noop, t => t.Timeout(TimeSpan.Zero)));
+        Assert.Equal("DAG 'd': task 'load': the timeout must be positive, got 00:00:00", timeout.Message);
+        var cap = Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Task("load", Noop, t => t.Retries(2).ExponentialBackoff(TimeSpan.FromSeconds(-1))));
+        Assert.Equal("DAG 'd': task 'load': the maximum retry delay must not be negative, got -00:00:01", cap.Message);
+    }
+
     [Fact]
     public void Discovery_finds_a_dag_file_added_outside_the_engine()
     {
