@@ -249,6 +249,11 @@ public sealed class DagCommand : ICliCommand
             }
             var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
             using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
+            if (DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags")).TryGet(dag, out var definition))
+            {
+                // A day names the day's run, as it does for the server (a DAG run at 02:30 is keyed by its time).
+                key2 = store.RunKeyFor(definition, key2.LogicalDate);
+            }
             if (store.GetRun(key2) is null)
             {
                 throw new KeyNotFoundException($"DAG '{dag}' has no run for {key2.DateText}");

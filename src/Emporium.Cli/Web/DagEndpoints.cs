@@ -266,7 +266,7 @@ public sealed class DagEndpoints : IEndpointModule
         {
             return ApiErrors.Problem(400, "invalid date", e.Message, [ApiErrors.Field("date", "expected YYYY-MM-DD")]);
         }
-        run = engine.Store.GetRun(new RunKey(name, logicalDate));
+        run = engine.Store.GetRun(engine.Store.RunKeyFor(dag, logicalDate));
         return run is null
             ? ApiErrors.Problem(404, "no such run", $"DAG '{name}' has no run for {date}", [ApiErrors.Field("date", "no run")])
             : null;

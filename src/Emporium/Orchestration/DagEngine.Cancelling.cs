@@ -20,7 +20,7 @@ public sealed partial class DagEngine
     public DagRunInfo Cancel(string dag, DateTime logicalDate)
     {
         var definition = Registry.Get(dag);
-        var key = new RunKey(dag, DateTime.SpecifyKind(logicalDate, DateTimeKind.Utc));
+        var key = Store.RunKeyFor(definition, logicalDate);
         List<CancellationTokenSource> tries;
         DagRunInfo ended;
         lock (gate)

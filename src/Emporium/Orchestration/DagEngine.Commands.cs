@@ -18,7 +18,8 @@ public sealed partial class DagEngine
         DagRunInfo run;
         lock (gate)
         {
-            run = TriggerLocked(definition, logicalDate ?? definition.ScheduleInterval.DefaultLogicalDate(Now), runParams ?? new Dictionary<string, string?>(), runType);
+            var date = logicalDate is { } given ? Store.RunKeyFor(definition, given).LogicalDate : definition.ScheduleInterval.DefaultLogicalDate(Now);
+            run = TriggerLocked(definition, date, runParams ?? new Dictionary<string, string?>(), runType);
         }
         Wake();
         return run;
@@ -100,7 +101,7 @@ public sealed partial class DagEngine
         lock (gate)
         {
             var definition = Registry.Get(dag);
-            var key = new RunKey(dag, logicalDate);
+            var key = Store.RunKeyFor(definition, logicalDate);
             var run = Store.GetRun(key) ?? throw new KeyNotFoundException($"DAG '{dag}' has no run for {key.DateText}");
             if (task is not null && !definition.HasTask(task))
             {

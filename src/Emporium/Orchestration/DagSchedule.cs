@@ -87,6 +87,20 @@ public sealed class DagSchedule
         return DateTime.SpecifyKind(now.Date, DateTimeKind.Utc);
     }
 
+    /// <summary>The run a date names: a day (midnight) on which a cron schedule fires once, not at midnight, names that
+    /// occurrence (<c>--date 2024-03-10</c> of a <c>30 2 * * *</c> DAG is its run at 02:30, which it has to be: a run at
+    /// midnight beside it would cover [00:00, 02:30) and write the same <c>ds</c>). Any other date is taken as it is.</summary>
+    public DateTime RunOn(DateTime logicalDate)
+    {
+        var at = Utc(logicalDate);
+        if (cron is null || at.TimeOfDay != TimeSpan.Zero)
+        {
+            return at;
+        }
+        var occurrences = cron.GetOccurrences(at, at.AddDays(1), fromInclusive: true, toInclusive: false).Take(2).ToList();
+        return occurrences.Count == 1 ? occurrences[0] : at;
+    }
+
     /// <summary>Logical dates (interval starts) in [from, to) — for cron, the occurrences; otherwise one per day.</summary>
     public IEnumerable<DateTime> LogicalDatesBetween(DateTime fromUtc, DateTime toUtc)
     {

@@ -176,6 +176,14 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         }
     }
 
+    /// <summary>The run of <paramref name="dag"/> a date given by hand names: the run at that very date when there is
+    /// one, otherwise the one its schedule makes that day (<see cref="DagSchedule.RunOn"/>).</summary>
+    public RunKey RunKeyFor(Dag dag, DateTime date)
+    {
+        var exact = new RunKey(dag.Name, DateTime.SpecifyKind(date, DateTimeKind.Utc));
+        return GetRun(exact) is not null ? exact : new RunKey(dag.Name, dag.ScheduleInterval.RunOn(exact.LogicalDate));
+    }
+
     public DagRunInfo? GetRun(RunKey key)
     {
         lock (sync)

@@ -92,6 +92,32 @@ public class DagEngineSchedulingTests
         Assert.Equal(late.QueuedAt, h.Store.GetRun(today)!.QueuedAt);
     }
 
+    /// <summary>A DAG run daily at 02:30 is keyed by 2024-01-09T02:30:00Z. `dag run --date 2024-01-09` made a second
+    /// run beside it, at midnight, covering [00:00, 02:30): both ran at once writing the day's ds=2024-01-09 partition,
+    /// and clear, cancel and logs of the day said it had no run. The day now names its 02:30 run.</summary>
+    [Fact]
+    public async Task A_day_given_for_a_dag_run_at_0230_names_that_days_run()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dag = Dag.Create("nightly").Schedule("30 2 * * *").StartDate(new DateOnly(2024, 1, 9))
+            .Task("load", ctx => release.Task.WaitAsync(ctx.CancellationToken));
+        await using var h = new EngineHarness([dag], new OrchestratorOptions { DagsArePausedAtCreation = false }, new DateTimeOffset(2024, 1, 10, 3, 0, 0, TimeSpan.Zero));
+        h.Start();
+        var scheduled = new RunKey("nightly", EngineHarness.Day(2024, 1, 9).AddHours(2).AddMinutes(30));
+        await h.Until(() => h.Store.GetRun(scheduled) is { State: RunState.Running });
+        var day = EngineHarness.Day(2024, 1, 9);
+
+        Assert.Contains("is already running", Assert.Throws<RunConflictException>(() => h.Engine.Trigger("nightly", day)).Message);
+        Assert.Equal(scheduled, h.Engine.Cancel("nightly", day).Key);
+        release.SetResult();
+        var rerun = h.Engine.Trigger("nightly", day);
+        Assert.Equal((scheduled, 2), (rerun.Key, rerun.Attempt));
+        Assert.Equal(RunState.Success, (await h.RunToEnd(scheduled)).State);
+        Assert.Equal(scheduled, h.Engine.Clear("nightly", day, "load").Key);
+        Assert.Equal(RunState.Success, (await h.RunToEnd(scheduled)).State);
+        Assert.Equal([scheduled], h.Store.Runs("nightly").Select(r => r.Key));
+    }
+
     [Fact]
     public async Task Without_catchup_only_the_latest_interval_runs()
     {

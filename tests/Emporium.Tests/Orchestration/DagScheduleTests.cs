@@ -22,4 +22,24 @@ public class DagScheduleTests
         Assert.Equal(DateTime.Parse(expected, null, System.Globalization.DateTimeStyles.AdjustToUniversal), date);
         Assert.Equal(DateTimeKind.Utc, date.Kind);
     }
+
+    /// <summary>A day names the one run the schedule makes that day: `--date 2024-01-09` of a DAG run at 02:30 is its
+    /// 02:30 run. A day on which the schedule fires at midnight, more than once or not at all, and a time of day, are
+    /// taken as they are.</summary>
+    [Theory]
+    [InlineData("30 2 * * *", "2024-01-09", "2024-01-09T02:30:00Z")]
+    [InlineData("30 2 * * *", "2024-01-09T05:00:00Z", "2024-01-09T05:00:00Z")]
+    [InlineData("@daily", "2024-01-09", "2024-01-09T00:00:00Z")]
+    [InlineData("@hourly", "2024-01-09", "2024-01-09T00:00:00Z")]
+    [InlineData("0 6,18 * * *", "2024-01-09", "2024-01-09T00:00:00Z")]
+    [InlineData("@weekly", "2024-01-10", "2024-01-10T00:00:00Z")]
+    [InlineData("0 9 * * 1", "2024-01-08", "2024-01-08T09:00:00Z")]
+    [InlineData("none", "2024-01-09", "2024-01-09T00:00:00Z")]
+    public void A_day_names_the_single_run_the_schedule_makes_that_day(string schedule, string date, string expected)
+    {
+        var resolved = DagSchedule.Parse(schedule).RunOn(RunKey.ParseDate(date));
+
+        Assert.Equal(RunKey.ParseDate(expected), resolved);
+        Assert.Equal(DateTimeKind.Utc, resolved.Kind);
+    }
 }
