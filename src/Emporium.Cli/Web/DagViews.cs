@@ -19,6 +19,7 @@ public static class DagViews
             description = dag.Description,
             paused = store.GetDagState(dag.Name)?.Paused ?? pausedByDefault,
             schedule = dag.ScheduleInterval.Text,
+            timeZone = dag.ScheduleInterval.TimeZone.Id,
             startDate = dag.Start.ToString("yyyy-MM-dd"),
             catchup = dag.CatchupEnabled,
             maxActiveRuns = dag.MaxActive,

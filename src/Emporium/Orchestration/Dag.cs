@@ -57,11 +57,15 @@ public sealed partial class Dag
     }
 
     /// <summary>A cron expression, <c>@daily</c>/<c>@hourly</c>/…, <c>@once</c>, or <c>none</c>/null (manual only).</summary>
-    public Dag Schedule(string? schedule)
+    public Dag Schedule(string? schedule) => Schedule(schedule, timeZone: null);
+
+    /// <summary>A cron expression or macro read in <paramref name="timeZone"/> (an IANA name, <c>Europe/Berlin</c>):
+    /// <c>Schedule("30 2 * * *", "Europe/Berlin")</c> runs at 02:30 Berlin time in winter and in summer. Null for UTC.</summary>
+    public Dag Schedule(string? schedule, string? timeZone)
     {
         try
         {
-            ScheduleInterval = DagSchedule.Parse(schedule);
+            ScheduleInterval = DagSchedule.Parse(schedule, timeZone);
         }
         catch (FormatException ex)
         {

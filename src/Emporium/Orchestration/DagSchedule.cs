@@ -3,16 +3,20 @@ using Cronos;
 namespace Emporium.Orchestration;
 
 /// <summary>When a DAG runs: a cron expression or macro (<c>@daily</c>, <c>@hourly</c>, <c>@weekly</c>… via Cronos),
-/// <c>@once</c>, or none (manual runs only). All times are UTC. A run's logical date is the START of the interval it
+/// <c>@once</c>, or none (manual runs only). A cron fires in UTC, or in the time zone given with it (wall-clock times
+/// across DST changes: a time the clocks skip fires at the moment they skip to, a time they repeat fires once, at the
+/// first); logical dates are always UTC instants. A run's logical date is the START of the interval it
 /// covers and the run starts after the interval ENDS (Airflow semantics): the <c>@daily</c> run for ds=2024-01-01
 /// covers [2024-01-01, 2024-01-02) and starts at 2024-01-02T00:00Z.</summary>
 public sealed class DagSchedule
 {
     private readonly CronExpression? cron;
+    private readonly TimeZoneInfo zone;
 
-    private DagSchedule(string text, CronExpression? cron, bool once)
+    private DagSchedule(string text, CronExpression? cron, bool once, TimeZoneInfo? zone = null)
     {
-        Text = text;
+        this.zone = zone ?? TimeZoneInfo.Utc;
+        Text = this.zone.HasSameRules(TimeZoneInfo.Utc) ? text : $"{text} ({this.zone.Id})";
         this.cron = cron;
         IsOnce = once;
     }
@@ -21,21 +25,31 @@ public sealed class DagSchedule
 
     public static DagSchedule Once { get; } = new("@once", null, once: true);
 
-    /// <summary>The expression as written (<c>none</c> for manual-only).</summary>
+    /// <summary>The expression as written (<c>none</c> for manual-only), followed by its time zone in brackets when it
+    /// has one other than UTC.</summary>
     public string Text { get; }
 
     public bool IsOnce { get; }
 
     public bool IsCron => cron is not null;
 
-    public static DagSchedule Parse(string? text)
+    /// <summary>The time zone the cron fires in (UTC unless given).</summary>
+    public TimeZoneInfo TimeZone => zone;
+
+    /// <param name="timeZone">An IANA time zone (<c>Europe/Berlin</c>) the cron's times are read in; null for UTC.</param>
+    public static DagSchedule Parse(string? text, string? timeZone = null)
     {
         var value = text?.Trim();
-        if (string.IsNullOrEmpty(value) || value.Equals("none", StringComparison.OrdinalIgnoreCase))
+        var manual = string.IsNullOrEmpty(value) || value.Equals("none", StringComparison.OrdinalIgnoreCase);
+        if (timeZone is not null && (manual || value!.Equals("@once", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new FormatException($"schedule '{(manual ? "none" : value)}' takes no time zone (only a cron schedule does), got '{timeZone}'");
+        }
+        if (manual)
         {
             return None;
         }
-        if (value.Equals("@once", StringComparison.OrdinalIgnoreCase))
+        if (value!.Equals("@once", StringComparison.OrdinalIgnoreCase))
         {
             return Once;
         }
@@ -50,14 +64,26 @@ public sealed class DagSchedule
             // A day no month has (30 2, 31 4): accepted, the DAG would never run and nothing would say why.
             throw new FormatException($"schedule '{value}' never fires");
         }
-        return new DagSchedule(value, expression, once: false);
+        return new DagSchedule(value, expression, once: false, timeZone is null ? null : FindZone(timeZone));
+    }
+
+    private static TimeZoneInfo FindZone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            throw new FormatException($"time zone '{id}' is not known (an IANA name such as Europe/Berlin, or UTC)");
+        }
     }
 
     /// <summary>First interval start at or after <paramref name="utc"/>; null for @once/none or a cron that never fires.</summary>
-    public DateTime? FirstAtOrAfter(DateTime utc) => cron?.GetNextOccurrence(Utc(utc), inclusive: true);
+    public DateTime? FirstAtOrAfter(DateTime utc) => cron?.GetNextOccurrence(Utc(utc), zone, inclusive: true);
 
     /// <summary>Next interval boundary strictly after <paramref name="utc"/>.</summary>
-    public DateTime? NextAfter(DateTime utc) => cron?.GetNextOccurrence(Utc(utc), inclusive: false);
+    public DateTime? NextAfter(DateTime utc) => cron?.GetNextOccurrence(Utc(utc), zone, inclusive: false);
 
     /// <summary>When the interval starting at <paramref name="logicalDate"/> ends: the next cron occurrence, or the next
     /// day for schedules without one (as <see cref="LogicalDatesBetween"/> counts their days).</summary>
@@ -78,7 +104,7 @@ public sealed class DagSchedule
         // latest ended interval (its start, then its end at or before now).
         for (var back = TimeSpan.FromHours(1); back <= TimeSpan.FromDays(366 * 8); back *= 2)
         {
-            var boundaries = cron.GetOccurrences(now - back, now, fromInclusive: true, toInclusive: true).TakeLast(2).ToList();
+            var boundaries = cron.GetOccurrences(now - back, now, zone, fromInclusive: true, toInclusive: true).TakeLast(2).ToList();
             if (boundaries.Count == 2)
             {
                 return boundaries[0];
@@ -97,7 +123,7 @@ public sealed class DagSchedule
         {
             return at;
         }
-        var occurrences = cron.GetOccurrences(at, at.AddDays(1), fromInclusive: true, toInclusive: false).Take(2).ToList();
+        var occurrences = cron.GetOccurrences(at, at.AddDays(1), zone, fromInclusive: true, toInclusive: false).Take(2).ToList();
         return occurrences.Count == 1 ? occurrences[0] : at;
     }
 
@@ -106,7 +132,7 @@ public sealed class DagSchedule
     {
         if (cron is not null)
         {
-            return cron.GetOccurrences(Utc(fromUtc), Utc(toUtc), fromInclusive: true, toInclusive: false);
+            return cron.GetOccurrences(Utc(fromUtc), Utc(toUtc), zone, fromInclusive: true, toInclusive: false);
         }
         return Days(Utc(fromUtc), Utc(toUtc));
     }

@@ -118,6 +118,45 @@ public class DagEngineSchedulingTests
         Assert.Equal([scheduled], h.Store.Runs("nightly").Select(r => r.Key));
     }
 
+    /// <summary>A daily job at 02:30 New York time caught up over the spring-forward day (no 02:30 that night) and
+    /// run on through the fall-back day (02:30 only once, 01:00–02:00 twice): one run per day, none skipped or doubled,
+    /// each started when its interval ended on the clock.</summary>
+    [Fact]
+    public async Task A_daily_job_in_a_time_zone_runs_once_on_each_dst_change_day()
+    {
+        var seen = new List<string>();
+        var dag = Dag.Create("ny").Schedule("30 2 * * *", "America/New_York").StartDate(new DateOnly(2024, 3, 9)).Catchup()
+            .Task("t", ctx =>
+            {
+                lock (seen)
+                {
+                    seen.Add($"{ctx.DsString} {ctx.LogicalDate:HH:mm}");
+                }
+                return Task.CompletedTask;
+            });
+        await using var h = new EngineHarness([dag], new OrchestratorOptions { DagsArePausedAtCreation = false }, new DateTimeOffset(2024, 3, 12, 0, 0, 0, TimeSpan.Zero));
+        h.Start();
+        // 02:30 EST = 07:30Z; 2024-03-10 has no 02:30 and runs at 03:00 EDT = 07:00Z; then 02:30 EDT = 06:30Z.
+        await h.Until(() => h.Store.Runs("ny").Count(r => r.State == RunState.Success) == 2);
+        Assert.Equal(["2024-03-09T07:30:00Z", "2024-03-10T07:00:00Z"], h.Store.Runs("ny").Select(r => r.Key.DateText));
+
+        // The summer by backfill (paused, so the schedule does not race it), then the schedule again.
+        h.Engine.SetPaused("ny", paused: true);
+        h.Clock.SetUtcNow(new DateTimeOffset(2024, 11, 1, 12, 0, 0, TimeSpan.Zero));
+        Assert.Equal(235, h.Engine.Backfill("ny", new DateOnly(2024, 3, 11), new DateOnly(2024, 10, 31)).Created.Count);
+        await h.Until(() => h.Store.Runs("ny").Count(r => r.State == RunState.Success) == 237);
+        h.Engine.SetPaused("ny", paused: false);
+
+        // 2024-11-03: 02:30 EST = 07:30Z, once; its interval [11-02 06:30Z, 11-03 07:30Z) is 25 hours.
+        h.Clock.SetUtcNow(new DateTimeOffset(2024, 11, 4, 7, 30, 0, TimeSpan.Zero));
+        var fallBack = new RunKey("ny", new DateTime(2024, 11, 3, 7, 30, 0, DateTimeKind.Utc));
+        await h.Until(() => h.Store.GetRun(fallBack) is { State: RunState.Success } && h.Store.Runs("ny").All(r => r.State == RunState.Success));
+        Assert.Equal(["2024-11-01T06:30:00Z", "2024-11-02T06:30:00Z", "2024-11-03T07:30:00Z"],
+            h.Store.Runs("ny").Where(r => r.LogicalDate >= new DateTime(2024, 11, 1, 0, 0, 0, DateTimeKind.Utc)).Select(r => r.Key.DateText));
+        Assert.Equal(240, seen.Distinct().Count());
+        Assert.Equal(240, seen.Select(s => s[..10]).Distinct().Count());
+    }
+
     [Fact]
     public async Task Without_catchup_only_the_latest_interval_runs()
     {

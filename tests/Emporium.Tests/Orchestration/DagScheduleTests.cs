@@ -42,4 +42,36 @@ public class DagScheduleTests
         Assert.Equal(RunKey.ParseDate(expected), resolved);
         Assert.Equal(DateTimeKind.Utc, resolved.Kind);
     }
+
+    /// <summary>A job at 02:30 Berlin time: the spring-forward day has no 02:30, so it runs once at 03:00 CEST (the
+    /// moment the clocks skip to); the fall-back day has 02:30 twice, and it runs once, at the first. Every day has
+    /// exactly one run, keyed by the UTC instant.</summary>
+    [Fact]
+    public void A_cron_in_a_time_zone_fires_once_a_day_across_both_dst_changes()
+    {
+        var schedule = DagSchedule.Parse("30 2 * * *", "Europe/Berlin");
+
+        Assert.Equal(
+            ["2024-03-29T01:30:00Z", "2024-03-30T01:30:00Z", "2024-03-31T01:00:00Z", "2024-04-01T00:30:00Z"],
+            schedule.LogicalDatesBetween(RunKey.ParseDate("2024-03-29"), RunKey.ParseDate("2024-04-02")).Select(Text));
+        Assert.Equal(
+            ["2024-10-25T00:30:00Z", "2024-10-26T00:30:00Z", "2024-10-27T00:30:00Z", "2024-10-28T01:30:00Z"],
+            schedule.LogicalDatesBetween(RunKey.ParseDate("2024-10-25"), RunKey.ParseDate("2024-10-29")).Select(Text));
+        // The interval of the day before spring-forward is 23.5 hours; the one of fall-back day 25.
+        Assert.Equal("2024-03-31T01:00:00Z", Text(schedule.IntervalEnd(RunKey.ParseDate("2024-03-30T01:30:00Z"))));
+        Assert.Equal("2024-10-28T01:30:00Z", Text(schedule.IntervalEnd(RunKey.ParseDate("2024-10-27T00:30:00Z"))));
+        Assert.Equal(RunKey.ParseDate("2024-03-31T01:00:00Z"), schedule.RunOn(RunKey.ParseDate("2024-03-31")));
+        Assert.Equal(RunKey.ParseDate("2024-10-27T00:30:00Z"), schedule.DefaultLogicalDate(RunKey.ParseDate("2024-10-28T12:00:00Z")));
+        Assert.Equal("30 2 * * * (Europe/Berlin)", schedule.Text);
+    }
+
+    [Fact]
+    public void An_unknown_time_zone_is_refused_naming_it()
+    {
+        var error = Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Schedule("30 2 * * *", "Europe/Berln"));
+        Assert.Equal("DAG 'd': time zone 'Europe/Berln' is not known (an IANA name such as Europe/Berlin, or UTC)", error.Message);
+        Assert.Contains("no time zone", Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Schedule("@once", "Europe/Berlin")).Message);
+    }
+
+    private static string Text(DateTime utc) => utc.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }
