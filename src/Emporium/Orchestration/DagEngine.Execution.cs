@@ -51,7 +51,11 @@ public sealed partial class DagEngine
                 }
                 catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
-                    var reason = ex is OperationCanceledException && task.Timeout is { } limit ? $"timed out after {limit}" : ex.Message;
+                    // Only the pipeline's own token says the timeout fired: a cancellation the task made itself (an HTTP
+                    // client's timeout) keeps its message, or it would be blamed on the task's limit.
+                    var reason = ex is OperationCanceledException && token.IsCancellationRequested && task.Timeout is { } limit
+                        ? $"timed out after {limit}"
+                        : ex.Message;
                     // A failure no retry can mend (a parameter to set, a sensor that waited out) is fully said by its
                     // message; its stack trace would only bury that message in the task log and on the console.
                     taskLog.LogError(TaskPipelines.IsFinal(ex) ? null : ex, "try {Try} failed: {Reason}", current.TryNumber, reason);

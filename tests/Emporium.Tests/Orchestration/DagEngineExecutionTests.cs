@@ -162,6 +162,23 @@ public class DagEngineExecutionTests
         Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
     }
 
+    /// <summary>A task given a timeout whose own call was cancelled (an HTTP client's timeout, a TaskCanceledException)
+    /// long before the limit was recorded as "timed out after 00:30:00": the error blamed the task's timeout and hid
+    /// what was cancelled.</summary>
+    [Fact]
+    public async Task A_cancellation_of_the_tasks_own_making_is_not_reported_as_the_task_timeout()
+    {
+        const string Http = "The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.";
+        var dag = Dag.Create("d").Task("fetch", _ => Task.FromException(new TaskCanceledException(Http)), t => t.Timeout(TimeSpan.FromMinutes(30)));
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+
+        Assert.Equal(RunState.Failed, (await h.RunToEnd(Day1)).State);
+        var failed = Assert.Single(h.Tries(Day1, "fetch"));
+        Assert.Equal(Http, failed.Error);
+        Assert.Equal(Http, h.Task(Day1, "fetch")!.Error);
+    }
+
     [Fact]
     public async Task A_sensor_that_never_sees_its_file_fails_at_its_timeout_without_retry()
     {
