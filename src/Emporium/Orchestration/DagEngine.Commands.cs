@@ -98,6 +98,7 @@ public sealed partial class DagEngine
     public DagRunInfo Clear(string dag, DateTime logicalDate, string? task = null)
     {
         DagRunInfo result;
+        var waiting = new List<CancellationTokenSource>();
         lock (gate)
         {
             var definition = Registry.Get(dag);
@@ -110,12 +111,36 @@ public sealed partial class DagEngine
             var targets = task is null
                 ? definition.Tasks.Select(t => t.Name).ToHashSet(StringComparer.Ordinal)
                 : [task, .. definition.Downstream(task)];
-            // A try whose end is already recorded is only being released by its thread (the run can be seen ended
-            // first); it is not running, and the cleared task is dispatched again once that release is done.
-            var busy = targets.Where(t => executing.ContainsKey((key, t)) && Store.GetTask(key, t)?.State.IsTerminal() != true).ToList();
-            if (busy.Count > 0)
+            var busy = new List<string>();
+            lock (tryGate)
             {
-                throw new RunConflictException($"cannot clear {string.Join(", ", busy)} of {key}: running now");
+                foreach (var name in targets)
+                {
+                    if (!executing.TryGetValue((key, name), out var owner))
+                    {
+                        continue;
+                    }
+                    switch (Store.GetTask(key, name)?.State)
+                    {
+                        case { } state when state.IsTerminal():
+                            // Its end is recorded and its thread is only letting it go (the run can be seen ended first);
+                            // the cleared task is dispatched again once that is done.
+                            break;
+                        case TaskState.UpForRetry:
+                            // Waiting for its retry: that wait is withdrawn (under tryGate, so the retry either started
+                            // before and the task is running, or finds itself withdrawn) and the task runs at once.
+                            waiting.Add(owner);
+                            break;
+                        default:
+                            busy.Add(name);
+                            break;
+                    }
+                }
+                if (busy.Count > 0)
+                {
+                    throw new RunConflictException($"cannot clear {string.Join(", ", busy)} of {key}: running now");
+                }
+                waiting.ForEach(w => withdrawn.Add(w));
             }
             ResetTasks(key, targets);
             result = run.State.IsTerminal()
@@ -126,6 +151,7 @@ public sealed partial class DagEngine
             own.Add(key);
             log.LogInformation("cleared {Tasks} of {Run}", string.Join(", ", targets), key);
         }
+        Stop(waiting);
         Wake();
         return result;
     }

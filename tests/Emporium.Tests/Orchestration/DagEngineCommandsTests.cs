@@ -186,6 +186,37 @@ public class DagEngineCommandsTests
         Assert.Equal([TryStates.Failed, TryStates.Success], h.Tries(key, "t").Select(t => t.State));
     }
 
+    /// <summary>A task waiting out a 30-minute retry delay (the source is back) was refused with "running now", which it
+    /// was not: the only way to run it sooner was to cancel the whole run. Clearing it now drops the wait and runs it at
+    /// once with a fresh retry budget; the withdrawn retry does not run later.</summary>
+    [Fact]
+    public async Task Clear_of_a_task_waiting_for_its_retry_runs_it_at_once()
+    {
+        var tries = 0;
+        var broken = true;
+        var dag = Dag.Create("r").Task("t", _ =>
+        {
+            Interlocked.Increment(ref tries);
+            return Volatile.Read(ref broken) ? throw new IOException("source unavailable") : Task.CompletedTask;
+        }, t => t.Retries(1, TimeSpan.FromMinutes(30)));
+        await using var h = new EngineHarness([dag]).Start();
+        var key = h.Engine.Trigger("r", EngineHarness.Day(2024, 2, 1)).Key;
+        await h.Until(() => h.Task(key, "t") is { State: TaskState.UpForRetry });
+        await h.Clock.WaitForTimerAsync(h.Clock.GetUtcNow() + TimeSpan.FromMinutes(30), h.Guard);
+
+        Volatile.Write(ref broken, false);
+        var cleared = h.Engine.Clear("r", key.LogicalDate, "t");
+
+        Assert.Equal(RunState.Running, cleared.State);
+        Assert.Equal(RunState.Success, (await h.RunToEnd(key)).State);
+        Assert.Equal([TryStates.Failed, TryStates.Success], h.Tries(key, "t").Select(t => t.State));
+        Assert.Equal(h.Tries(key, "t")[0].EndedAt, h.Tries(key, "t")[1].StartedAt);
+        h.Clock.Advance(TimeSpan.FromMinutes(31));
+        await h.Until(() => !h.Engine.IsExecuting(key, "t"));
+        Assert.Equal(2, Volatile.Read(ref tries));
+        Assert.Equal(2, h.Tries(key, "t").Count);
+    }
+
     [Fact]
     public async Task Clear_of_a_failed_task_reruns_it_and_its_downstream_but_not_its_upstream()
     {
