@@ -225,10 +225,30 @@ public sealed partial class Dag
         }
         if (ordered != tasks.Count)
         {
-            var cyclic = string.Join(", ", indegree.Where(kv => kv.Value > 0).Select(kv => kv.Key));
-            throw new DagDefinitionException(Name, $"dependency cycle among tasks: {cyclic}");
+            throw new DagDefinitionException(Name, $"dependency cycle: {string.Join(" → ", Cycle(indegree.Where(kv => kv.Value > 0).Select(kv => kv.Key).ToHashSet()))}");
         }
         return this;
+    }
+
+    /// <summary>One cycle among the tasks Kahn's algorithm could not order, in run order, its first task repeated at the
+    /// end. Those tasks are the cycles and whatever depends on them; each has an upstream among them, so walking
+    /// upstream from any of them comes back to a task already seen, which closes a cycle.</summary>
+    private List<string> Cycle(HashSet<string> unordered)
+    {
+        var path = new List<string> { unordered.Order(StringComparer.Ordinal).First() };
+        while (true)
+        {
+            var up = GetTask(path[^1]).Upstream.First(unordered.Contains);
+            var seen = path.IndexOf(up);
+            if (seen >= 0)
+            {
+                var cycle = path[seen..];
+                cycle.Reverse();
+                cycle.Add(cycle[0]);
+                return cycle;
+            }
+            path.Add(up);
+        }
     }
 
     private Dag Add(DagTask task, Action<TaskOptions>? configure)

@@ -60,6 +60,22 @@ public class DagTests
         Assert.Equal("DAG 'd': task 'load': the maximum retry delay must not be negative, got -00:00:01", cap.Message);
     }
 
+    /// <summary>The error listed every task that could not be ordered — the downstream of a cycle too — so in a large DAG
+    /// it named dozens of tasks, most of them not on the cycle. It now names the cycle itself, in run order.</summary>
+    [Fact]
+    public void A_cycle_is_named_by_its_tasks_in_order_not_by_everything_downstream_of_it()
+    {
+        var error = Assert.Throws<DagDefinitionException>(() => Dag.Create("d")
+            .Task("extract", Noop)
+            .Task("clean", Noop).DependsOn("extract", "check")
+            .Task("check", Noop).DependsOn("clean")
+            .Task("load", Noop).DependsOn("check")
+            .Task("report", Noop).DependsOn("load")
+            .Validate());
+
+        Assert.Contains(error.Message, new[] { "DAG 'd': dependency cycle: clean → check → clean", "DAG 'd': dependency cycle: check → clean → check" });
+    }
+
     [Fact]
     public void Discovery_finds_a_dag_file_added_outside_the_engine()
     {
