@@ -182,7 +182,7 @@ public sealed partial class DagEngine
         {
             if (Store.GetTask(run, name) is { } instance && instance.State != TaskState.None)
             {
-                Store.Save(instance with { State = TaskState.None, Failures = 0, StartedAt = null, EndedAt = null, NextTryAt = null, Error = null });
+                Store.Save(instance with { State = TaskState.None, Failures = 0, Interruptions = 0, StartedAt = null, EndedAt = null, NextTryAt = null, Error = null });
             }
             if (Store.XComs(run, name).Count > 0)
             {

@@ -161,7 +161,7 @@ public sealed partial class DagEngine
         TaskInstanceInfo next;
         if (error is null)
         {
-            next = instance with { State = TaskState.Success, EndedAt = now };
+            next = instance with { State = TaskState.Success, EndedAt = now, Interruptions = 0 };
         }
         else
         {
@@ -171,6 +171,7 @@ public sealed partial class DagEngine
             {
                 State = retry ? TaskState.UpForRetry : TaskState.Failed,
                 Failures = failures,
+                Interruptions = 0,
                 EndedAt = retry ? null : now,
                 NextTryAt = retry ? now + task.Retry.DelayBefore(failures) : null,
                 Error = error,

@@ -254,7 +254,17 @@ public sealed partial class DagEngine
                 {
                     Store.Save(openTry with { State = TryStates.Interrupted, EndedAt = now, Error = "the process stopped during this try" });
                 }
-                Store.Save(task with { State = TaskState.None, NextTryAt = null });
+                var interrupted = task.State == TaskState.Running ? task.Interruptions + 1 : task.Interruptions;
+                if (interrupted >= Options.MaxTaskInterruptions)
+                {
+                    // Most likely the task itself takes the process down: trying it at every start would take every
+                    // new server down with it. Its downstream becomes upstream_failed and the run fails (Advance).
+                    var error = $"the process stopped during each of its last {interrupted} tries (Orchestrator:MaxTaskInterruptions); clear it to try again";
+                    Store.Save(task with { State = TaskState.Failed, NextTryAt = null, EndedAt = now, Error = error, Interruptions = interrupted });
+                    log.LogError("task {Task} of {Run} failed: {Error}", task.Task, run.Key, error);
+                    continue;
+                }
+                Store.Save(task with { State = TaskState.None, NextTryAt = null, Interruptions = interrupted });
                 log.LogWarning("task {Task} of {Run} was interrupted at try {Try}; it will be tried again", task.Task, run.Key, task.TryNumber);
             }
         }

@@ -28,4 +28,10 @@ public sealed record OrchestratorOptions
     /// of a daily DAG); a larger range is split into several backfills.</summary>
     [SettingRange("1")]
     public int MaxBackfillRuns { get; init; } = 5_000;
+
+    /// <summary>Interruptions in a row (the process stopped during the try) after which a task fails instead of being tried
+    /// again at the next start. An interruption spends no retry, so a task that takes the process down (out of memory
+    /// on a huge partition) would otherwise take every new server down with it, for ever. Default 3.</summary>
+    [SettingRange("1")]
+    public int MaxTaskInterruptions { get; init; } = 3;
 }

@@ -17,6 +17,10 @@ public sealed record TaskInstanceInfo(
     DateTime? NextTryAt,
     string? Error)
 {
+    /// <summary>Tries in a row the process stopped during (since the last try that ended, or the last clear); at
+    /// <see cref="OrchestratorOptions.MaxTaskInterruptions"/> the task fails instead of being tried again.</summary>
+    public int Interruptions { get; init; }
+
     [System.Text.Json.Serialization.JsonIgnore]
     public RunKey Run => new(Dag, LogicalDate);
 

@@ -97,6 +97,52 @@ public class DagEngineRecoveryTests
         Assert.Equal(due + TimeSpan.FromMinutes(2), tries[1].StartedAt);
     }
 
+    /// <summary>A task that takes the process down (out of memory on a huge partition) was tried again at every start,
+    /// for ever: an interruption spends no retry, so the server went down again each time it came up. After
+    /// MaxTaskInterruptions interruptions in a row the task fails, naming them, and its downstream does not run.</summary>
+    [Fact]
+    public async Task A_task_interrupted_at_every_start_fails_after_the_limit_instead_of_looping()
+    {
+        var starts = new Counter();
+        var downstream = new Counter();
+        Dag Crashing() => Dag.Create("p")
+            .Task("huge", async ctx =>
+            {
+                starts.Increment();
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+            }, t => t.Retries(2, TimeSpan.FromMinutes(1)))
+            .Task("after", _ =>
+            {
+                downstream.Increment();
+                return Task.CompletedTask;
+            }).DependsOn("huge");
+        await using var h = new EngineHarness([Crashing()], new OrchestratorOptions { Scheduling = false, MaxTaskInterruptions = 3 }).Start();
+        var key = h.Engine.Trigger("p", EngineHarness.Day(2024, 5, 1)).Key;
+
+        for (var start = 1; start <= 3; start++)
+        {
+            var now = start;
+            await h.Until(() => starts.Value == now && h.Task(key, "huge") is { State: TaskState.Running });
+            await h.RestartAsync();
+        }
+
+        Assert.Equal(RunState.Failed, (await h.RunToEnd(key)).State);
+        Assert.Equal(3, starts.Value);
+        var huge = h.Task(key, "huge")!;
+        Assert.Equal(TaskState.Failed, huge.State);
+        Assert.Equal("the process stopped during each of its last 3 tries (Orchestrator:MaxTaskInterruptions); clear it to try again", huge.Error);
+        Assert.Equal([TryStates.Interrupted, TryStates.Interrupted, TryStates.Interrupted], h.Tries(key, "huge").Select(t => t.State));
+        Assert.Equal(TaskState.UpstreamFailed, h.Task(key, "after")!.State);
+        Assert.Equal(0, downstream.Value);
+
+        // Cleared, it gets the whole allowance again: one more interruption only tries it again.
+        h.Engine.Clear("p", key.LogicalDate);
+        await h.Until(() => starts.Value == 4 && h.Task(key, "huge") is { State: TaskState.Running });
+        await h.RestartAsync();
+        await h.Until(() => starts.Value == 5);
+        Assert.Equal(TaskState.Running, h.Task(key, "huge")!.State);
+    }
+
     public sealed class Counter
     {
         private int value;
