@@ -144,6 +144,11 @@ public sealed partial class Dag
         {
             throw new DagDefinitionException(Name, $"sensor '{name}': poke interval and timeout must be positive");
         }
+        if (poke > TaskPipelines.MaxTimeout || timeout > TaskPipelines.MaxTimeout)
+        {
+            // Polly's bound: a longer one was cut to a day in silence, the sensor failing a day early.
+            throw new DagDefinitionException(Name, $"sensor '{name}': poke interval and timeout must be at most {TaskPipelines.MaxTimeout}, got {poke} and {timeout}");
+        }
         var task = new DagTask(name, TaskKind.Sensor, condition) { PokeInterval = poke, SensorTimeout = timeout };
         return Add(task, configure);
     }

@@ -9,6 +9,10 @@ public sealed record RetryPolicy(int Retries = 0, TimeSpan? Delay = null, bool E
 {
     public static RetryPolicy None { get; } = new();
 
+    /// <summary>Longest wait before a retry: what the engine's timers wait at most (an exponential delay stops growing
+    /// there, and a longer fixed delay is refused when the DAG is defined).</summary>
+    public static TimeSpan MaxRetryDelay => TaskPipelines.MaxTimeout;
+
     public TimeSpan RetryDelay => Delay ?? TimeSpan.FromMinutes(5);
 
     /// <summary>Delay before retry number <paramref name="retry"/> (1-based), as the engine's Polly pipeline computes it.</summary>
@@ -16,10 +20,10 @@ public sealed record RetryPolicy(int Retries = 0, TimeSpan? Delay = null, bool E
     {
         if (!Exponential)
         {
-            return RetryDelay;
+            return RetryDelay > MaxRetryDelay ? MaxRetryDelay : RetryDelay;
         }
         var ticks = RetryDelay.Ticks * Math.Pow(2, retry - 1);
-        var delay = ticks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)ticks);
+        var delay = ticks >= MaxRetryDelay.Ticks ? MaxRetryDelay : TimeSpan.FromTicks((long)ticks);
         return MaxDelay is { } max && delay > max ? max : delay;
     }
 }

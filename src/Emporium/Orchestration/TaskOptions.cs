@@ -18,6 +18,10 @@ public sealed class TaskOptions
         {
             throw new ArgumentException($"the retry delay must not be negative, got {delay}");
         }
+        if (delay > RetryPolicy.MaxRetryDelay)
+        {
+            throw new ArgumentException($"the retry delay must be at most {RetryPolicy.MaxRetryDelay}, got {delay}");
+        }
         task.Retry = task.Retry with { Retries = retries, Delay = delay ?? task.Retry.Delay };
         return this;
     }
@@ -29,6 +33,10 @@ public sealed class TaskOptions
         {
             throw new ArgumentException($"the maximum retry delay must not be negative, got {maxDelay}");
         }
+        if (maxDelay > RetryPolicy.MaxRetryDelay)
+        {
+            throw new ArgumentException($"the maximum retry delay must be at most {RetryPolicy.MaxRetryDelay}, got {maxDelay}");
+        }
         task.Retry = task.Retry with { Exponential = true, MaxDelay = maxDelay };
         return this;
     }
@@ -39,6 +47,10 @@ public sealed class TaskOptions
         if (timeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"the timeout must be positive, got {timeout}");
+        }
+        if (timeout > TaskPipelines.MaxTimeout)
+        {
+            throw new ArgumentException($"the timeout must be at most {TaskPipelines.MaxTimeout}, got {timeout}");
         }
         task.Timeout = timeout;
         return this;

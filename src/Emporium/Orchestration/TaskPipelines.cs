@@ -9,7 +9,9 @@ namespace Emporium.Orchestration;
 internal static class TaskPipelines
 {
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+    /// <summary>Polly's bound on a timeout and on a retry delay: longer ones are refused when the DAG is defined, so no
+    /// limit is cut short here in silence.</summary>
+    internal static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
 
     /// <param name="failuresSoFar">Read when a retry is scheduled: failures counted since the last clear.</param>
     public static ResiliencePipeline ForTask(DagTask task, int remainingRetries, Func<int> failuresSoFar, TimeProvider time)

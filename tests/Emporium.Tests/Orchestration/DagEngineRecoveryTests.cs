@@ -104,11 +104,13 @@ public class DagEngineRecoveryTests
     public async Task A_task_interrupted_at_every_start_fails_after_the_limit_instead_of_looping()
     {
         var starts = new Counter();
+        using var started = new SemaphoreSlim(0);
         var downstream = new Counter();
         Dag Crashing() => Dag.Create("p")
             .Task("huge", async ctx =>
             {
                 starts.Increment();
+                started.Release();
                 await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
             }, t => t.Retries(2, TimeSpan.FromMinutes(1)))
             .Task("after", _ =>
@@ -121,8 +123,7 @@ public class DagEngineRecoveryTests
 
         for (var start = 1; start <= 3; start++)
         {
-            var now = start;
-            await h.Until(() => starts.Value == now && h.Task(key, "huge") is { State: TaskState.Running });
+            await started.WaitAsync(h.Guard);
             await h.RestartAsync();
         }
 
@@ -137,9 +138,10 @@ public class DagEngineRecoveryTests
 
         // Cleared, it gets the whole allowance again: one more interruption only tries it again.
         h.Engine.Clear("p", key.LogicalDate);
-        await h.Until(() => starts.Value == 4 && h.Task(key, "huge") is { State: TaskState.Running });
+        await started.WaitAsync(h.Guard);
         await h.RestartAsync();
-        await h.Until(() => starts.Value == 5);
+        await started.WaitAsync(h.Guard);
+        Assert.Equal(5, starts.Value);
         Assert.Equal(TaskState.Running, h.Task(key, "huge")!.State);
     }
 

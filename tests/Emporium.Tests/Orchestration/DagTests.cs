@@ -76,6 +76,29 @@ public class DagTests
         Assert.Contains(error.Message, new[] { "DAG 'd': dependency cycle: clean → check → clean", "DAG 'd': dependency cycle: check → clean → check" });
     }
 
+    /// <summary>The engine waits at most a day before a retry, but the delay it recorded (the task's nextTryAt) was not
+    /// capped: Retries(12, 5 min) with exponential backoff showed the 10th retry 42.7 hours away while it ran after 24,
+    /// and from the ~30th the time overflowed DateTime. A fixed delay over a day was accepted and cut short in silence.</summary>
+    [Fact]
+    public void Retry_delays_are_capped_at_a_day_as_the_engine_waits_and_longer_delays_and_timeouts_are_refused()
+    {
+        var policy = new RetryPolicy(40, TimeSpan.FromMinutes(5), Exponential: true);
+        Assert.Equal(TimeSpan.FromMinutes(5 * 256), policy.DelayBefore(9));
+        Assert.Equal(TimeSpan.FromDays(1), policy.DelayBefore(10));
+        Assert.Equal(TimeSpan.FromDays(1), policy.DelayBefore(40));
+        _ = DateTime.MaxValue.AddYears(-8000) + policy.DelayBefore(40);
+
+        var error = Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Task("load", Noop, t => t.Retries(1, TimeSpan.FromDays(3))));
+        Assert.Equal("DAG 'd': task 'load': the retry delay must be at most 1.00:00:00, got 3.00:00:00", error.Message);
+        Assert.Contains("at most 1.00:00:00", Assert.Throws<DagDefinitionException>(() =>
+            Dag.Create("d").Task("load", Noop, t => t.Retries(3).ExponentialBackoff(TimeSpan.FromDays(2)))).Message);
+        // Timeouts too were cut to a day in silence: a 36-hour task was killed at 24 "timed out after 1.12:00:00".
+        Assert.Equal("DAG 'd': task 'load': the timeout must be at most 1.00:00:00, got 1.12:00:00", Assert.Throws<DagDefinitionException>(() =>
+            Dag.Create("d").Task("load", Noop, t => t.Timeout(TimeSpan.FromHours(36)))).Message);
+        Assert.Contains("must be at most 1.00:00:00", Assert.Throws<DagDefinitionException>(() =>
+            Dag.Create("d").Sensor("wait", _ => true, TimeSpan.FromMinutes(5), TimeSpan.FromDays(7))).Message);
+    }
+
     [Fact]
     public void Discovery_finds_a_dag_file_added_outside_the_engine()
     {
