@@ -63,12 +63,7 @@ public sealed class QueryCommand : ICliCommand
         var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
         var options = EmporiumConfiguration.Load(dataDir);
         var address = BackendAddresses.ForWarehouse(options);
-        // Opening a DuckDB file creates it, and the lock creates the data dir: a mistyped --data would leave a new
-        // data dir behind and answer from an empty warehouse (a mart "not available yet", a table "not found").
-        if (address.Scheme == "duckdb" && (address.Path is null || !File.Exists(address.Path.Split('?', 2)[0])))
-        {
-            throw new BackendUnavailableException(address, $"no warehouse in {dataDir} yet ({address}): emporium up or emporium load creates it");
-        }
+        ExistingWarehouse.Require(dataDir, options);
         BackendRegistry.EnsureServed(options, BackendKind.Warehouse);
         using var dirLock = DataDirLock.Acquire(dataDir);
         IWarehouse opened;

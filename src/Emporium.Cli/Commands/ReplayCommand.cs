@@ -64,6 +64,8 @@ public sealed class ReplayCommand : ICliCommand
         var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
         var options = EmporiumConfiguration.Load(dataDir);
         BackendRegistry.EnsureServed(options, BackendKind.Warehouse, BackendKind.Log, BackendKind.Lake);
+        // Nothing was committed where no warehouse is: a mistyped --data, not a replay of nothing.
+        ExistingWarehouse.Require(dataDir, options);
         using var dirLock = DataDirLock.Acquire(dataDir);
         IWarehouse? warehouse = null;
         IEventLog? log = null;

@@ -64,7 +64,7 @@ public static class BatchCommandRunner
     private static async Task<LoadSummary> DirectAsync(LoadSpec spec, string? dataFlag, CancellationToken ct)
     {
         var resolved = spec.Resolve();
-        await using var local = await LocalDataDir.OpenAsync(dataFlag, [resolved.Request.Dataset], ct);
+        await using var local = await LocalDataDir.OpenAsync(dataFlag, [resolved.Request.Dataset], existing: false, ct);
         ScratchFolder.ClearLeftovers(BatchScratch.Folder(local.DataDir));
         using var parquet = new ParquetWriter(BatchScratch.Folder(local.DataDir));
         var loader = new BatchLoader(local.Warehouse, local.Lake, parquet, RecordNormalizer.Instance, TimeProvider.System, local.Options.Batch);

@@ -25,7 +25,7 @@ public static class CatalogCommandRunner
                 return (IReadOnlyList<CatalogTable>)(doc.RootElement.GetProperty("tables").Deserialize<List<CatalogTable>>(BatchJson.Options) ?? []);
             },
             (warehouse, lake) => new CatalogReport(warehouse, lake).ListAsync(ct),
-            ct);
+            existing: true, ct);
 
     public static Task<IReadOnlyList<CatalogTable>?> CrawlAsync(string path, string? name, string? dataFlag, string? url, string? apiKey, CancellationToken ct) =>
         RunAsync<IReadOnlyList<CatalogTable>?>("crawl", dataFlag, url, apiKey,
@@ -36,7 +36,7 @@ public static class CatalogCommandRunner
                 return doc.RootElement.GetProperty("tables").Deserialize<List<CatalogTable>>(BatchJson.Options) ?? [];
             },
             async (warehouse, _) => await new Crawler(warehouse, TimeProvider.System).CrawlAsync(path, name, ct),
-            ct);
+            existing: false, ct);
 
     /// <summary>Drops a crawled table; returns its name, or null (error printed) when it could not be dropped.</summary>
     public static Task<string?> DropAsync(string name, string? dataFlag, string? url, string? apiKey, CancellationToken ct) =>
@@ -52,10 +52,10 @@ public static class CatalogCommandRunner
                 var store = new CatalogStore(warehouse);
                 return await store.DropAsync(name, ct) ?? throw new CrawlException(await store.UnknownTableMessageAsync(name, ct));
             },
-            ct);
+            existing: true, ct);
 
     private static async Task<T?> RunAsync<T>(string verb, string? dataFlag, string? url, string? apiKey,
-        Func<EmporiumClient, Task<T>> remote, Func<IWarehouse, ILakeStore?, Task<T>> local, CancellationToken ct)
+        Func<EmporiumClient, Task<T>> remote, Func<IWarehouse, ILakeStore?, Task<T>> local, bool existing, CancellationToken ct)
     {
         try
         {
@@ -64,7 +64,7 @@ public static class CatalogCommandRunner
                 using var client = new EmporiumClient(server, ServerLocator.ApiKey(apiKey), TimeSpan.FromHours(1));
                 return await remote(client);
             }
-            await using var localDir = await LocalDataDir.OpenAsync(dataFlag, [], ct);
+            await using var localDir = await LocalDataDir.OpenAsync(dataFlag, [], existing, ct);
             return await local(localDir.Warehouse, localDir.Lake);
         }
         catch (Exception e) when (e is CrawlException or ApiException or StartupException or BackendUnavailableException or HttpRequestException)

@@ -31,11 +31,17 @@ public sealed class LocalDataDir : IAsyncDisposable
     /// <summary>The data dir's settings (emporium.json, then environment).</summary>
     public EmporiumOptions Options { get; }
 
-    public static async Task<LocalDataDir> OpenAsync(string? dataFlag, IEnumerable<DatasetSchema> extraDatasets, CancellationToken ct)
+    /// <param name="existing">Only a data dir whose warehouse exists (<see cref="ExistingWarehouse"/>): for commands that
+    /// read what it holds, where a new one would be a mistyped <c>--data</c>.</param>
+    public static async Task<LocalDataDir> OpenAsync(string? dataFlag, IEnumerable<DatasetSchema> extraDatasets, bool existing, CancellationToken ct)
     {
         var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
         var options = EmporiumConfiguration.Load(dataDir);
         BackendRegistry.EnsureServed(options, BackendKind.Warehouse, BackendKind.Lake);
+        if (existing)
+        {
+            ExistingWarehouse.Require(dataDir, options);
+        }
         var dirLock = DataDirLock.Acquire(dataDir);
         IWarehouse? warehouse = null;
         try

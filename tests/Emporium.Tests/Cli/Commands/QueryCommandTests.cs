@@ -21,6 +21,26 @@ public sealed class QueryCommandTests
         Assert.False(Directory.Exists(missing));
     }
 
+    /// <summary>The other commands that only read or rewind what a data dir holds say the same of a mistyped
+    /// <c>--data</c>: before, <c>catalog</c> listed four empty datasets and <c>replay</c> said "nothing to replay" (exit
+    /// 0), each leaving a new data dir with a log, a lake and a warehouse behind.</summary>
+    [Theory]
+    [InlineData("catalog", 2)]
+    [InlineData("catalog drop sales", 1)]
+    [InlineData("replay orders --from-offset 0", 2)]
+    public async Task Reading_or_rewinding_a_data_dir_without_a_warehouse_fails_and_creates_nothing(string command, int expectedCode)
+    {
+        using var dir = new Emporium.Tests.TestSupport.TempDir("no-warehouse");
+        var missing = dir.Combine("mistyped");
+
+        string[] args = [.. command.Split(' '), "--data", missing];
+        var (code, text) = await BatchCli.RunAsync(args);
+
+        Assert.True(code == expectedCode, text);
+        Assert.Contains($"emporium {string.Join(' ', command.Split(' ').TakeWhile(w => w is "catalog" or "drop" or "replay"))}: no warehouse in {missing} yet", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
     /// <summary>A server that cannot be reached is named, so the message says what the command was trying to do.</summary>
     [Fact]
     public async Task A_server_that_cannot_be_reached_is_named()
