@@ -42,7 +42,10 @@ internal static class SettingValues
         {
             if (section.Value is { } value && !Converts(target, value))
             {
-                throw new ConfigurationException($"{section.Path} is '{value}'{Origin(root, section.Path)}: expected {Expected(target)}.");
+                // A number's own range, when the setting declares one: the type's (-2147483648 to 2147483647) would
+                // suggest a value the range check then refuses. A duration keeps its format hint.
+                var expected = range is not null && target != typeof(TimeSpan) ? range.Describe(target) : Expected(target);
+                throw new ConfigurationException($"{section.Path} is '{value}'{Origin(root, section.Path)}: expected {expected}.");
             }
             if (range is not null && section.Value is { Length: > 0 } set && !range.Allows(target, TypeDescriptor.GetConverter(target).ConvertFromInvariantString(set)!))
             {

@@ -7,11 +7,11 @@ namespace Emporium.Tests.Cli.Hosting;
 public class EmporiumConfigurationTests
 {
     [Theory]
-    [InlineData("{\"Batch\": {\"ChunkRows\": \"abc\"}}", "Batch:ChunkRows is 'abc'", "expected a whole number from -2147483648 to 2147483647")]
-    [InlineData("{\"Ingest\": {\"MaxLag\": \"1.5\"}}", "Ingest:MaxLag is '1.5'", "expected a whole number from")]
+    [InlineData("{\"Batch\": {\"ChunkRows\": \"abc\"}}", "Batch:ChunkRows is 'abc'", "expected a whole number of at least 1.")]
+    [InlineData("{\"Ingest\": {\"MaxLag\": \"1.5\"}}", "Ingest:MaxLag is '1.5'", "expected a whole number of at least 0.")]
     [InlineData("{\"Ingest\": {\"IdempotencyTtl\": \"5 minutes\"}}", "Ingest:IdempotencyTtl is '5 minutes'", "expected a duration like 00:05:00")]
     [InlineData("{\"Batch\": {\"Bulk\": \"maybe\"}}", "Batch:Bulk is 'maybe'", "expected true or false")]
-    [InlineData("{\"Processor\": {\"Compaction\": {\"Fanout\": \"x\"}}}", "Processor:Compaction:Fanout is 'x'", "expected a whole number")]
+    [InlineData("{\"Processor\": {\"Compaction\": {\"Fanout\": \"x\"}}}", "Processor:Compaction:Fanout is 'x'", "expected a whole number of at least 2.")]
     public void A_value_of_the_wrong_kind_in_the_file_names_the_setting_the_value_and_what_is_expected(string json, string setting, string expected)
     {
         using var dir = new TempDir("settings-kind");
@@ -94,7 +94,8 @@ public class EmporiumConfigurationTests
 
         var e = Assert.Throws<ConfigurationException>(() => EmporiumConfiguration.Load(dir.Path, new Dictionary<string, string?> { ["Port"] = "abc" }));
 
-        Assert.StartsWith("Port is 'abc' (from the command line): expected a whole number", e.Message, StringComparison.Ordinal);
+        // The range the setting takes, not the range of the .NET type it binds to (-2147483648 to 2147483647).
+        Assert.StartsWith("Port is 'abc' (from the command line): expected a whole number from 0 to 65535.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
