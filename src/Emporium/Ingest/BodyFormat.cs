@@ -12,8 +12,19 @@ public enum BodyFormat
 /// <summary>Maps a Content-Type to a <see cref="BodyFormat"/>.</summary>
 public static class BodyFormats
 {
-    public static readonly IReadOnlyList<string> Accepted =
-        ["application/json", "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"];
+    /// <summary>The media types a client is told about (a 415 names them), with their framing. One table, so what is
+    /// accepted and what the error lists cannot drift apart.</summary>
+    private static readonly (string Media, BodyFormat Format)[] Named =
+    [
+        ("application/json", BodyFormat.Json),
+        ("application/x-ndjson", BodyFormat.NdJson),
+        ("application/ndjson", BodyFormat.NdJson),
+        ("application/jsonl", BodyFormat.NdJson),
+        ("application/x-jsonlines", BodyFormat.NdJson),
+        ("application/jsonlines", BodyFormat.NdJson),
+    ];
+
+    public static readonly IReadOnlyList<string> Accepted = [.. Named.Select(n => n.Media)];
 
     /// <summary>The format for a media type (parameters such as charset ignored), or null when unsupported.</summary>
     public static BodyFormat? FromContentType(string? contentType)
@@ -24,12 +35,14 @@ public static class BodyFormats
         }
         var semicolon = contentType.IndexOf(';');
         var media = (semicolon >= 0 ? contentType[..semicolon] : contentType).Trim().ToLowerInvariant();
-        return media switch
+        foreach (var (name, format) in Named)
         {
-            "application/json" or "text/json" => BodyFormat.Json,
-            "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/x-jsonlines" or "application/jsonlines" => BodyFormat.NdJson,
-            _ when media.EndsWith("+json", StringComparison.Ordinal) => BodyFormat.Json,
-            _ => null,
-        };
+            if (media == name)
+            {
+                return format;
+            }
+        }
+        // Other JSON media types a client may send for one document.
+        return media == "text/json" || media.EndsWith("+json", StringComparison.Ordinal) ? BodyFormat.Json : null;
     }
 }

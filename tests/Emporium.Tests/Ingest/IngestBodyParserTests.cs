@@ -102,4 +102,15 @@ public class IngestBodyParserTests
     [InlineData(null, null)]
     public void ContentTypesMapToFormats(string? contentType, BodyFormat? expected) =>
         Assert.Equal(expected, BodyFormats.FromContentType(contentType));
+
+    /// <summary>The list a 415 answer names is the list that is accepted: it left out <c>application/jsonlines</c>,
+    /// which the ingest route took, so a client reading the error could not know it.</summary>
+    [Fact]
+    public void The_accepted_list_names_every_documented_type_and_each_is_accepted()
+    {
+        string[] documented = ["application/json", "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines"];
+
+        Assert.Equal(documented.Order(), BodyFormats.Accepted.Order());
+        Assert.All(BodyFormats.Accepted, type => Assert.NotNull(BodyFormats.FromContentType(type)));
+    }
 }
