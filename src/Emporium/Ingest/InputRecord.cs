@@ -58,6 +58,10 @@ public sealed class InputRecord
     /// <summary>A JSON value the parser has already checked.</summary>
     public static InputRecord Parsed(int index, ReadOnlyMemory<byte> json) => new(index, json, 0, null, null);
 
+    /// <summary>A checked JSON value a route rewrote before normalizing (the seed route's date as an instant); a dead
+    /// letter of it keeps <paramref name="original"/>, the text the client sent.</summary>
+    public static InputRecord Rewritten(InputRecord original, ReadOnlyMemory<byte> json) => new(original.Index, json, 0, null, original.RawText);
+
     /// <summary>An NDJSON line, valid UTF-8 but not yet checked as JSON.</summary>
     public static InputRecord FromLine(int index, int line, ReadOnlyMemory<byte> json) => new(index, json, line, null, null);
 

@@ -74,7 +74,7 @@ public sealed class SeedEndpoints : IEndpointModule
             // this route's contract, not something to guess at elsewhere.
             node.Remove(dateField.Name);
             node["observed_at"] = parsed.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            input = InputRecord.Parsed(only.Index, JsonSerializer.SerializeToUtf8Bytes(node));
+            input = InputRecord.Rewritten(only, JsonSerializer.SerializeToUtf8Bytes(node));
         }
         var result = await pipeline.IngestAsync(schema, [input], $"http:{path}", tag, ct);
         if (result.Accepted == 0)

@@ -38,6 +38,25 @@ public class SeedEndpointsTests
         Assert.Equal(item, letter["raw"]);
     }
 
+    /// <summary>The route hands the normalizer its date as an instant under the canonical name; a record rejected after
+    /// that is still kept as the client sent it. Before, its dead letter's <c>raw</c> held the rewritten record
+    /// (<c>observed_at</c> instead of the seed's <c>date</c>), which the client never sent.</summary>
+    [Fact]
+    public async Task An_item_rejected_after_its_date_was_read_keeps_its_original_text_as_a_dead_letter()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, RecordNormalizer.Instance);
+        const string item = "{\"asin\":\"B1\",\"price\":\"abc\",\"Date\":\"31\\/12\\/2023 00:00\"}";
+
+        var response = await host.Client.PostAsync("/AmazonProduct", TestHost.Json(item));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(log.Messages("products"));
+        var letter = CanonicalJson.Deserialize(DatasetCatalog.DeadLetters, Assert.Single(log.Messages(DatasetCatalog.DeadLetters.Name)).Value.Span);
+        Assert.Equal(item, letter["raw"]);
+        Assert.Equal("price", letter["field"]);
+    }
+
     [Fact]
     public async Task BadDateIs400WithTheItemAndNothingAppended()
     {
