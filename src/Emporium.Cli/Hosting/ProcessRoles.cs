@@ -2,7 +2,7 @@ using Emporium.Configuration;
 
 namespace Emporium.Cli.Hosting;
 
-/// <summary>The parts of Emporium one process hosts (<c>emporium up --role …</c>, <c>Emporium:Role</c>,
+/// <summary>The parts of Emporium one process hosts (<c>emporium up --role …</c>, <c>Role</c>,
 /// <c>EMPORIUM__ROLE</c>). A deployment may run each part in its own processes against shared backends.</summary>
 [Flags]
 public enum ProcessRoles
@@ -40,7 +40,7 @@ public static class ProcessRoleSetting
                 "ingest" => ProcessRoles.Ingest,
                 "processor" => ProcessRoles.Processor,
                 "scheduler" => ProcessRoles.Scheduler,
-                _ => throw new StartupException($"--role (Emporium:Role): unknown role '{part}' (roles: {Names})"),
+                _ => throw new StartupException($"--role (setting Role): unknown role '{part}' (roles: {Names})"),
             };
         }
         return roles == ProcessRoles.None ? ProcessRoles.All : roles;

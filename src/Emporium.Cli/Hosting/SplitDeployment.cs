@@ -27,7 +27,7 @@ public static class SplitDeployment
         if (local.Count > 0)
         {
             throw new StartupException(
-                $"--role {ProcessRoleSetting.Describe(roles)} (Emporium:Role): the other roles run in other processes, which must share " +
+                $"--role {ProcessRoleSetting.Describe(roles)} (setting Role): the other roles run in other processes, which must share " +
                 $"this process's backends, but {string.Join(", ", local)} can only be used by one process. Configure shared backends " +
                 "(--log kafka://host:9092 --lake s3://bucket/prefix --warehouse postgres://user:pass@host:5432/db) or run --role all.");
         }

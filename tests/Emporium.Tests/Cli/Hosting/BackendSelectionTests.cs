@@ -104,7 +104,7 @@ public sealed class BackendSelectionTests(PostgresServer postgres, MotoServer mo
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             ServerProcess.StartAsync(dir.Path, StartTimeout, new Dictionary<string, string> { ["EMPORIUM__ROLE"] = "scheduler" }));
         Assert.StartsWith("server exited with 2:", e.Message, StringComparison.Ordinal);
-        Assert.Contains("emporium up: --role scheduler (Emporium:Role): the other roles run in other processes", e.Message, StringComparison.Ordinal);
+        Assert.Contains("emporium up: --role scheduler (setting Role): the other roles run in other processes", e.Message, StringComparison.Ordinal);
         Assert.Contains("can only be used by one process", e.Message, StringComparison.Ordinal);
     }
 

@@ -31,7 +31,7 @@ public class ProcessRolesTests
     public void AnUnknownRoleIsRefusedByName()
     {
         var e = Assert.Throws<StartupException>(() => ProcessRoleSetting.Parse("ingest,worker"));
-        Assert.Equal("--role (Emporium:Role): unknown role 'worker' (roles: all, ingest, processor, scheduler)", e.Message);
+        Assert.Equal("--role (setting Role): unknown role 'worker' (roles: all, ingest, processor, scheduler)", e.Message);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class ProcessRolesTests
         var configuration = EmporiumConfiguration.Build(dir.Path, new Dictionary<string, string?> { ["Role"] = "processor", ["Port"] = "0" });
         var e = await Assert.ThrowsAsync<StartupException>(() =>
             EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None));
-        Assert.StartsWith("--role processor (Emporium:Role): the other roles run in other processes", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--role processor (setting Role): the other roles run in other processes", e.Message, StringComparison.Ordinal);
         Assert.Contains($"--log embedded:{dir.Combine("log")}, --lake file:{dir.Combine("lake")}, --warehouse duckdb:{dir.Combine("warehouse.duckdb")} can only be used by one process", e.Message, StringComparison.Ordinal);
         // Refused before anything was opened or locked.
         Assert.False(File.Exists(dir.Combine("warehouse.duckdb")));
@@ -116,7 +116,7 @@ public class ProcessRolesTests
         });
         var e = await Assert.ThrowsAsync<StartupException>(() =>
             EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None));
-        Assert.Contains($"--role ingest,scheduler (Emporium:Role)", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"--role ingest,scheduler (setting Role)", e.Message, StringComparison.Ordinal);
         Assert.Contains($"but --log embedded:{dir.Combine("log")} can only be used by one process", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", e.Message, StringComparison.Ordinal);
     }
