@@ -75,8 +75,10 @@ public sealed class LogCommand : ICliCommand
             }
             catch (Exception e) when (e is ApiException or HttpRequestException)
             {
+                // As lake stats, query and replay: a server that cannot be reached or refuses is 2 (1 is a Kafka log
+                // that does not answer).
                 await Console.Error.WriteLineAsync($"emporium log stats: {server}: {e.Message}");
-                return 1;
+                return 2;
             }
         }
         var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);

@@ -121,6 +121,13 @@ public sealed partial class LogCommandTests
         Assert.Equal(1, code);
         Assert.Contains("kafka://", text, StringComparison.Ordinal);
 
+        // A server that cannot be reached is exit 2, as for lake stats, query, marts and replay (it was 1, the code of
+        // a Kafka log that does not answer).
+        var url = $"http://127.0.0.1:{Emporium.Testing.FreePort.Next()}";
+        (code, text) = await BatchCli.RunAsync("log", "stats", "--url", url);
+        Assert.True(code == 2, text);
+        Assert.Contains($"emporium log stats: {url}", text, StringComparison.Ordinal);
+
         using var empty = new TempDir("notalog");
         (code, text) = await BatchCli.RunAsync("log", "stats", "--dir", empty.Path);
         Assert.Equal(2, code);
