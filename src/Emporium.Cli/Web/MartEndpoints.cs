@@ -33,6 +33,14 @@ public sealed class MartEndpoints : IEndpointModule
                 // carries the mart's own spelling.
                 if (marts.FirstOrDefault(m => string.Equals(m, name, StringComparison.OrdinalIgnoreCase)) is not { } known)
                 {
+                    if (MartCatalog.Find(name) is { } pending)
+                    {
+                        // A mart of the catalog (emporium marts lists it) whose view or table is made once the tables it
+                        // reads exist: "not a mart" would send the user looking for a typo.
+                        return ApiErrors.Problem(404, "mart not available yet",
+                            $"'{pending.Name}' is not available yet: it reads {string.Join(", ", pending.DependsOn)}, which the warehouse does not hold yet (the DAG runs that write them create them)",
+                            [ApiErrors.Field("name", "not available yet")], new Dictionary<string, object?> { ["known"] = marts });
+                    }
                     return ApiErrors.Problem(404, "unknown mart", $"'{name}' is not a mart; marts: {string.Join(", ", marts)}", [ApiErrors.Field("name", "unknown")],
                         new Dictionary<string, object?> { ["known"] = marts });
                 }
