@@ -31,8 +31,8 @@ public sealed class MartsCommand : ICliCommand
                 TableOutput.Write(result, parse.GetValue(format)!, Console.Out, mart ?? "marts", Console.Error);
                 return 0;
             }
-            catch (Exception e) when (e is UnknownMartException or ArgumentOutOfRangeException or ApiException
-                                          or StartupException or BackendUnavailableException or HttpRequestException
+            catch (Exception e) when (e is UnknownMartException or MartNotAvailableException or ArgumentOutOfRangeException or QueryRejectedException
+                                          or ApiException or StartupException or BackendUnavailableException or HttpRequestException
                                           || Web.MartReadFailures.IsReadFailure(e))
             {
                 var message = e switch
@@ -43,7 +43,7 @@ public sealed class MartsCommand : ICliCommand
                     _ => e.Message,
                 };
                 await Console.Error.WriteLineAsync($"emporium marts: {message}");
-                return e is UnknownMartException or ArgumentOutOfRangeException or ApiException { Status: 400 or 404, NotServed: false } ? 1 : 2;
+                return e is UnknownMartException or MartNotAvailableException or ArgumentOutOfRangeException or ApiException { Status: 400 or 404, NotServed: false } ? 1 : 2;
             }
         });
         return command;
@@ -65,6 +65,15 @@ public sealed class MartsCommand : ICliCommand
             using var client = new EmporiumClient(server, ServerLocator.ApiKey(apiKey));
             return await client.MartAsync(name, limit, ct);
         }
-        return await QueryCommand.WithLocalWarehouseAsync(dataFlag, w => new MartService(w).QueryAsync(name, limit, ct), ct);
+        return await QueryCommand.WithLocalWarehouseAsync(dataFlag, async w =>
+        {
+            // As the server answers: the marts whose view or table exists; reading another one failed in DuckDB.
+            var available = await Web.MartEndpoints.ListAsync(w, ct);
+            if (!available.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new MartNotAvailableException(MartCatalog.Find(name)!);
+            }
+            return await new MartService(w).QueryAsync(name, limit, ct);
+        }, ct);
     }
 }

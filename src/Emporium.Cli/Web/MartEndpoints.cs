@@ -37,8 +37,7 @@ public sealed class MartEndpoints : IEndpointModule
                     {
                         // A mart of the catalog (emporium marts lists it) whose view or table is made once the tables it
                         // reads exist: "not a mart" would send the user looking for a typo.
-                        return ApiErrors.Problem(404, "mart not available yet",
-                            $"'{pending.Name}' is not available yet: it reads {string.Join(", ", pending.DependsOn)}, which the warehouse does not hold yet (the DAG runs that write them create them)",
+                        return ApiErrors.Problem(404, "mart not available yet", pending.NotAvailableYet,
                             [ApiErrors.Field("name", "not available yet")], new Dictionary<string, object?> { ["known"] = marts });
                     }
                     return ApiErrors.Problem(404, "unknown mart", $"'{name}' is not a mart; marts: {string.Join(", ", marts)}", [ApiErrors.Field("name", "unknown")],

@@ -22,6 +22,11 @@ public sealed record MartDefinition(
     int? DefaultLimit,
     bool BackedByTable = false)
 {
+    /// <summary>What a read of this mart says while the tables it reads do not exist yet (no DAG run has written them),
+    /// so it has no view or table.</summary>
+    public string NotAvailableYet =>
+        $"'{Name}' is not available yet: it reads {string.Join(", ", DependsOn)}, which the warehouse does not hold yet (the DAG runs that write them create them)";
+
     /// <summary>The view body in the given dialect.</summary>
     public string ViewSql(SqlDialect dialect) => Body(new MartSql(dialect));
 

@@ -6,3 +6,10 @@ public sealed class UnknownMartException(string name)
 {
     public string Name { get; } = name;
 }
+
+/// <summary>A mart of the catalog whose view or table does not exist yet: the tables it reads are written by DAG runs
+/// that have not run.</summary>
+public sealed class MartNotAvailableException(MartDefinition mart) : Exception(mart.NotAvailableYet)
+{
+    public MartDefinition Mart { get; } = mart;
+}
