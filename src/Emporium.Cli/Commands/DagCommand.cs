@@ -318,7 +318,12 @@ public sealed class DagCommand : ICliCommand
                 Console.Out.WriteLine($"{dag} {ds}: cleared {parse.GetValue(task) ?? "every task"}; the server runs it again");
                 return parse.GetValue(noWait) ? 0 : await api.WaitAsync(dag, ds, Console.Out, ct) == "success" ? 0 : 1;
             }
-            await using var local = await LocalOrchestrator.OpenAsync(EmporiumConfiguration.ResolveDataDir(parse.GetValue(data)), ct);
+            var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
+            if (!HasRun(dataDir, dag, store => store.GetRun(new RunKey(dag, logical)) is not null))
+            {
+                throw new KeyNotFoundException($"DAG '{dag}' has no run for {ds}");
+            }
+            await using var local = await LocalOrchestrator.OpenAsync(dataDir, ct);
             var run = local.Engine.Clear(dag, logical, parse.GetValue(task));
             Console.Out.WriteLine($"{dag} {ds}: cleared {parse.GetValue(task) ?? "every task"}; running it again in this process");
             var ended = await RunWatcher.WatchAsync(local.Engine, [run.Key], Console.Out, ct);
@@ -357,10 +362,22 @@ public sealed class DagCommand : ICliCommand
             }
             else
             {
-                await using var local = await LocalOrchestrator.OpenAsync(EmporiumConfiguration.ResolveDataDir(parse.GetValue(data)), ct);
-                cancelled = logical is { } one
-                    ? [local.Engine.Cancel(dag, one).Key.DateText]
-                    : [.. local.Engine.CancelActive(dag).Select(r => r.Key.DateText)];
+                var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
+                if (logical is { } asked && !HasRun(dataDir, dag, store => store.GetRun(new RunKey(dag, asked)) is not null))
+                {
+                    throw new KeyNotFoundException($"DAG '{dag}' has no run for {new RunKey(dag, asked).DateText}");
+                }
+                if (logical is null && !HasRun(dataDir, dag, store => store.Runs(dag).Any(r => !r.State.IsTerminal())))
+                {
+                    cancelled = [];
+                }
+                else
+                {
+                    await using var local = await LocalOrchestrator.OpenAsync(dataDir, ct);
+                    cancelled = logical is { } one
+                        ? [local.Engine.Cancel(dag, one).Key.DateText]
+                        : [.. local.Engine.CancelActive(dag).Select(r => r.Key.DateText)];
+                }
             }
             Console.Out.WriteLine(cancelled.Count == 0
                 ? $"{dag}: no active run to cancel"
@@ -472,6 +489,16 @@ public sealed class DagCommand : ICliCommand
 
     private static string Time(JsonElement run, string property) =>
         run.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Replace('T', ' ')[..Math.Min(19, v.GetString()!.Length)] : "";
+
+    /// <summary>Whether the data dir's orchestrator records a run <paramref name="wanted"/> looks for (an unknown DAG is
+    /// its error), read without opening the data dir: clear and cancel act on recorded runs only, and opening would first
+    /// create a data dir with a log, a lake and a warehouse (a mistyped <c>--data</c>) to then find none.</summary>
+    private static bool HasRun(string dataDir, string dag, Func<OrchestratorStore, bool> wanted)
+    {
+        DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags")).Get(dag);
+        using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
+        return wanted(store);
+    }
 
     /// <summary>Known failures become a message and exit code 2 instead of a stack trace.</summary>
     private static async Task<int> Guard(string what, Func<Task<int>> action)

@@ -214,6 +214,34 @@ public class DagCommandTests
         return process;
     }
 
+    /// <summary><c>dag clear</c> and <c>dag cancel</c> act on recorded runs only: on a data dir without any (a mistyped
+    /// <c>--data</c>) they say there is none and create nothing. Before, each opened the data dir first, creating it with
+    /// a log, a lake and a warehouse, and then failed (clear) or said "no active run" (cancel).</summary>
+    [Fact]
+    public async Task Clear_and_cancel_on_a_data_dir_without_runs_create_nothing()
+    {
+        using var dir = new TempDir("dag-no-runs");
+        var missing = dir.Combine("mistyped");
+
+        var (clearCode, clear) = await RunAsync(["dag", "clear", "retail_lake", "--date", "2024-01-01", "--data", missing]);
+        Assert.True(clearCode == 2, clear);
+        Assert.Contains("emporium dag clear: DAG 'retail_lake' has no run for 2024-01-01", clear, StringComparison.Ordinal);
+
+        var (cancelCode, cancel) = await RunAsync(["dag", "cancel", "retail_lake", "--all", "--data", missing]);
+        Assert.True(cancelCode == 0, cancel);
+        Assert.Contains("retail_lake: no active run to cancel", cancel, StringComparison.Ordinal);
+
+        var (oneCode, one) = await RunAsync(["dag", "cancel", "retail_lake", "--date", "2024-01-01", "--data", missing]);
+        Assert.True(oneCode == 2, one);
+        Assert.Contains("emporium dag cancel: DAG 'retail_lake' has no run for 2024-01-01", one, StringComparison.Ordinal);
+
+        var (unknownCode, unknown) = await RunAsync(["dag", "clear", "nope", "--date", "2024-01-01", "--data", missing]);
+        Assert.True(unknownCode == 2, unknown);
+        Assert.Contains("emporium dag clear: no DAG named 'nope'", unknown, StringComparison.Ordinal);
+
+        Assert.False(Directory.Exists(missing), $"{missing} was created");
+    }
+
     private static async Task<(int Code, string Output)> RunAsync(IEnumerable<string> args)
     {
         using var process = Start(args, out var output);
