@@ -26,9 +26,9 @@ public sealed class KeysCommand : ICliCommand
         var name = new Option<string?>("--name") { Description = "Label for the key (default key-N)" };
         var data = CommonOptions.Data();
         var add = new Command("add", "Create a key, print it once, store only its hash") { scope, name, data };
-        add.SetAction(parse =>
+        add.SetAction(parse => Guarded("add", () =>
         {
-            var file = ConfigFile(parse.GetValue(data));
+            var file = ConfigFile(parse.GetValue(data), create: true);
             var root = Load(file);
             var keys = Keys(root);
             var taken = keys.Select(k => k?["Name"]?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
@@ -57,7 +57,7 @@ public sealed class KeysCommand : ICliCommand
             Console.Error.WriteLine($"Key '{label}' ({string.Join(", ", scopes)}) stored as a hash in {file}. Copy it now: it is not shown again.");
             Console.Error.WriteLine(RunningServerNote);
             return 0;
-        });
+        }));
         return add;
     }
 
@@ -86,9 +86,9 @@ public sealed class KeysCommand : ICliCommand
         var name = new Argument<string>("name") { Description = "Name of the key" };
         var data = CommonOptions.Data();
         var remove = new Command("remove", "Remove a key by name") { name, data };
-        remove.SetAction(parse =>
+        remove.SetAction(parse => Guarded("remove", () =>
         {
-            var file = ConfigFile(parse.GetValue(data));
+            var file = ConfigFile(parse.GetValue(data), create: false);
             var root = Load(file);
             var keys = Keys(root);
             var victim = keys.FirstOrDefault(k => k?["Name"]?.GetValue<string>() == parse.GetValue(name));
@@ -101,17 +101,37 @@ public sealed class KeysCommand : ICliCommand
             Save(file, root);
             Console.Error.WriteLine($"Key '{parse.GetValue(name)}' removed. {RunningServerNote}");
             return 0;
-        });
+        }));
         return remove;
     }
 
     private const string RunningServerNote = "A running server on this data dir applies the change within a few seconds (Auth:ReloadInterval).";
 
-    private static string ConfigFile(string? dataFlag)
+    /// <summary>The data dir's emporium.json; <paramref name="create"/> makes the data dir (a key added before the first
+    /// start), else a missing one stays missing (removing from a mistyped --data).</summary>
+    private static string ConfigFile(string? dataFlag, bool create)
     {
         var dir = EmporiumConfiguration.ResolveDataDir(dataFlag);
-        Directory.CreateDirectory(dir);
+        DataDirLock.RefuseFile(dir);
+        if (create)
+        {
+            Directory.CreateDirectory(dir);
+        }
         return Path.Combine(dir, EmporiumConfiguration.FileName);
+    }
+
+    /// <summary>A data dir that cannot hold the file is said with the command's name, not as a stack trace.</summary>
+    private static int Guarded(string verb, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (StartupException e)
+        {
+            Console.Error.WriteLine($"emporium keys {verb}: {e.Message}");
+            return 2;
+        }
     }
 
     private static JsonObject Load(string file) =>

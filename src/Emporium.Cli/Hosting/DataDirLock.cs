@@ -23,15 +23,21 @@ public sealed class DataDirLock : IDisposable
         _before = before;
     }
 
-    /// <summary>Takes the lock or throws <see cref="StartupException"/> naming the current owner.</summary>
-    public static DataDirLock Acquire(string dataDir)
+    /// <summary>Throws <see cref="StartupException"/> when <paramref name="dataDir"/> names a file: creating the folder
+    /// would fail with .NET's "The file '…' already exists.", which reads as if the data dir's own files were in the
+    /// way.</summary>
+    public static void RefuseFile(string dataDir)
     {
         if (File.Exists(dataDir))
         {
-            // Creating the folder would fail with .NET's "The file '…' already exists.", which reads as if the data
-            // dir's own files were in the way.
             throw new StartupException($"data dir {dataDir} is a file, not a folder: give --data a folder (a missing one is created)");
         }
+    }
+
+    /// <summary>Takes the lock or throws <see cref="StartupException"/> naming the current owner.</summary>
+    public static DataDirLock Acquire(string dataDir)
+    {
+        RefuseFile(dataDir);
         var before = Directory.Exists(dataDir) ? Directory.GetFileSystemEntries(dataDir).ToHashSet(StringComparer.Ordinal) : null;
         Directory.CreateDirectory(dataDir);
         FileStream? handle = null;

@@ -60,4 +60,25 @@ public sealed class KeysCommandTests
         Assert.Contains("key-1", output, StringComparison.Ordinal);
         Assert.Contains("admin", output, StringComparison.Ordinal);
     }
+
+    /// <summary>A <c>--data</c> naming a file is said as such (it was an unhandled "The file '…' already exists."), and
+    /// removing from a data dir that does not exist creates none.</summary>
+    [Fact]
+    public async Task A_data_dir_that_is_a_file_is_refused_and_remove_creates_no_data_dir()
+    {
+        using var dir = new TempDir("keys-data");
+        var file = dir.Combine("file");
+        File.WriteAllText(file, "notes");
+
+        var (code, output) = await BatchCli.RunAsync("keys", "add", "--scope", "read", "--data", file);
+        Assert.True(code == 2, output);
+        Assert.Contains($"emporium keys add: data dir {file} is a file, not a folder", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+
+        var missing = dir.Combine("mistyped");
+        (code, output) = await BatchCli.RunAsync("keys", "remove", "key-1", "--data", missing);
+        Assert.True(code == 1, output);
+        Assert.Contains("emporium keys remove: no key named 'key-1'", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
 }
