@@ -8,11 +8,12 @@ public sealed class BackendConfigurationException(BackendKind kind, string messa
 {
     public BackendKind Kind { get; } = kind;
 
-    /// <summary>How the user sets this backend: the CLI option and the configuration key.</summary>
+    /// <summary>How the user sets this backend: the CLI option and the setting (top level of emporium.json,
+    /// <c>EMPORIUM__LOG</c>…; there is no <c>Emporium</c> section).</summary>
     public static string SettingName(BackendKind kind) => kind switch
     {
-        BackendKind.Log => "--log (Emporium:Log)",
-        BackendKind.Lake => "--lake (Emporium:Lake)",
-        _ => "--warehouse (Emporium:Warehouse)",
+        BackendKind.Log => "--log (setting Log)",
+        BackendKind.Lake => "--lake (setting Lake)",
+        _ => "--warehouse (setting Warehouse)",
     };
 }

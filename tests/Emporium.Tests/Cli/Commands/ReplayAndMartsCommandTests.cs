@@ -40,7 +40,7 @@ public sealed class ReplayAndMartsCommandTests
         // names the file and what to do, not DuckDB's stack trace.
         var (code, text) = await Emporium.Tests.Batch.BatchCli.RunAsync("replay", "orders", "--from-offset", "0", "--data", h.DataDir);
         Assert.Equal(2, code);
-        Assert.Contains("emporium replay: --warehouse (Emporium:Warehouse): '", text, StringComparison.Ordinal);
+        Assert.Contains("emporium replay: --warehouse (setting Warehouse): '", text, StringComparison.Ordinal);
         Assert.Contains("warehouse.duckdb' is open in another process (", text, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
     }

@@ -34,7 +34,7 @@ public class EmporiumHostTests
 
         var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => Emporium.Tests.Cli.TestHost.StartAsync(log, dataDir: dir.Path));
 
-        Assert.StartsWith($"--log (Emporium:Log): cannot create topic '{Emporium.Datasets.DatasetCatalog.Streamed[0].Name}' (4 partitions) on {cluster.Address}: ", e.Message);
+        Assert.StartsWith($"--log (setting Log): cannot create topic '{Emporium.Datasets.DatasetCatalog.Streamed[0].Name}' (4 partitions) on {cluster.Address}: ", e.Message);
         Assert.Null(DataDirLock.FindOwner(dir.Path));
     }
 

@@ -128,7 +128,7 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
         var address = BackendAddresses.Parse(BackendKind.Lake, $"s3://no-such-bucket-here/p?endpoint={Uri.EscapeDataString(moto.Endpoint)}&region=us-east-1", "file", "/unused");
         var e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
             await new S3LakeBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
-        Assert.StartsWith("--lake (Emporium:Lake): ", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--lake (setting Lake): ", e.Message, StringComparison.Ordinal);
         Assert.Contains("'no-such-bucket-here' does not exist", e.Message, StringComparison.Ordinal);
     }
 
@@ -148,7 +148,7 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
         var address = BackendAddresses.Parse(BackendKind.Lake, "s3://some-bucket/p", "file", "/unused");
         var e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
             await new S3LakeBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
-        Assert.Equal("--lake (Emporium:Lake): cannot use 's3://some-bucket/p': no AWS region: add ?region=REGION to the address or set AWS_REGION (for an S3-compatible store, ?endpoint=http://host:port)", e.Message);
+        Assert.Equal("--lake (setting Lake): cannot use 's3://some-bucket/p': no AWS region: add ?region=REGION to the address or set AWS_REGION (for an S3-compatible store, ?endpoint=http://host:port)", e.Message);
 
         var style = BackendAddresses.Parse(BackendKind.Lake, "s3://b/p?path_style=yes&region=us-east-1", "file", "/unused");
         e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
@@ -163,7 +163,7 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
     {
         var e = Assert.Throws<BackendConfigurationException>(() => S3LakeBackendFactory.Parse("s3://b/p?endpoint=http://h:9000&regoin=eu-west-1"));
 
-        Assert.Equal("--lake (Emporium:Lake): 's3://b/p?endpoint=http://h:9000&regoin=eu-west-1': unknown parameter 'regoin' (the parameters are endpoint, region and path_style)", e.Message);
+        Assert.Equal("--lake (setting Lake): 's3://b/p?endpoint=http://h:9000&regoin=eu-west-1': unknown parameter 'regoin' (the parameters are endpoint, region and path_style)", e.Message);
     }
 
     /// <summary>Uri lower-cases the host, so <c>s3://MyBucket/…</c> became bucket <c>mybucket</c> without a word and
@@ -175,7 +175,7 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
     {
         var e = Assert.Throws<BackendConfigurationException>(() => S3LakeBackendFactory.Parse(address));
 
-        Assert.Equal($"--lake (Emporium:Lake): '{address}': bucket '{bucket}' has upper-case letters; S3 bucket names are lower-case letters, digits, dots and hyphens", e.Message);
+        Assert.Equal($"--lake (setting Lake): '{address}': bucket '{bucket}' has upper-case letters; S3 bucket names are lower-case letters, digits, dots and hyphens", e.Message);
     }
 
     [Fact]
@@ -193,6 +193,6 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
         var address = BackendAddresses.Parse(BackendKind.Lake, $"s3://b/p?endpoint=http://127.0.0.1:{FreePort.Next()}&region=us-east-1", "file", "/unused");
         var e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
             await new S3LakeBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
-        Assert.StartsWith("--lake (Emporium:Lake): ", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--lake (setting Lake): ", e.Message, StringComparison.Ordinal);
     }
 }

@@ -127,7 +127,7 @@ public sealed class KafkaEventLogTests : IDisposable
 
         var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => BackendRegistry.CreateAsync<IEventLog>(address, options, CancellationToken.None).AsTask());
 
-        Assert.StartsWith($"--log (Emporium:Log): cannot use Kafka at '{options.Log}': no broker answered within 5 s", e.Message);
+        Assert.StartsWith($"--log (setting Log): cannot use Kafka at '{options.Log}': no broker answered within 5 s", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 
@@ -158,7 +158,7 @@ public sealed class KafkaEventLogTests : IDisposable
     public void ABadAddressIsRefusedWithTheReason(string address, string reason)
     {
         var e = Assert.Throws<BackendConfigurationException>(() => KafkaEventLogFactory.Parse(address));
-        Assert.StartsWith("--log (Emporium:Log): ", e.Message);
+        Assert.StartsWith("--log (setting Log): ", e.Message);
         Assert.Contains(reason, e.Message);
     }
 
@@ -183,7 +183,7 @@ public sealed class KafkaEventLogTests : IDisposable
     {
         var e = Assert.Throws<BackendConfigurationException>(() => KafkaEventLogFactory.Parse("kafka://127.0.0.1:9092?test.mock.num.brokers=3"));
 
-        Assert.Equal("--log (Emporium:Log): 'kafka://127.0.0.1:9092?test.mock.num.brokers=3' is not a kafka://host:port[,host:port][?partitions=N] address: "
+        Assert.Equal("--log (setting Log): 'kafka://127.0.0.1:9092?test.mock.num.brokers=3' is not a kafka://host:port[,host:port][?partitions=N] address: "
             + "test.mock.num.brokers would start a private mock cluster inside each of Emporium's Kafka clients, which share no data; "
             + "give the address of a running cluster", e.Message);
     }

@@ -45,7 +45,7 @@ public sealed class DuckDbWarehouseBackendFactoryTests
         var address = BackendAddresses.Parse(BackendKind.Warehouse, $"duckdb:{dir.Combine("c.duckdb")}{query}", "duckdb", "/unused");
         var e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
             await new DuckDbWarehouseBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
-        Assert.StartsWith("--warehouse (Emporium:Warehouse): ", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--warehouse (setting Warehouse): ", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 }

@@ -14,7 +14,7 @@ public sealed class PostgresWarehouseBackendFactoryTests(PostgresServer server)
         var address = BackendAddresses.Parse(BackendKind.Warehouse, uri, "duckdb", "/unused");
         var e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
             await new PostgresWarehouseBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
-        Assert.StartsWith("--warehouse (Emporium:Warehouse): ", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--warehouse (setting Warehouse): ", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", e.Message, StringComparison.Ordinal);
         return e;
@@ -60,7 +60,7 @@ public sealed class PostgresWarehouseBackendFactoryTests(PostgresServer server)
 
         var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => warehouse.InitializeAsync(Emporium.Datasets.DatasetCatalog.Streamed, CancellationToken.None));
 
-        Assert.Equal($"--warehouse (Emporium:Warehouse): cannot set up the warehouse in PostgreSQL at 'postgres://{user}@{server.Host}:{server.Port}/{database}': "
+        Assert.Equal($"--warehouse (setting Warehouse): cannot set up the warehouse in PostgreSQL at 'postgres://{user}@{server.Host}:{server.Port}/{database}': "
             + $"permission denied for schema public; user '{user}' needs CREATE on the schema (GRANT CREATE ON SCHEMA \"public\" TO \"{user}\"; "
             + "PostgreSQL 15 no longer grants it to every user) or to own the database", e.Message);
     }
