@@ -20,7 +20,7 @@ public sealed class BackendOutageReportTests
         var line = BackendOutageReport.Line("emporium load", e);
 
         Assert.NotNull(line);
-        Assert.StartsWith($"emporium load: --lake (Emporium:Lake): lake s3://shop-lake/prod at http://127.0.0.1:{port}: cannot reach the endpoint (Connection refused", line, StringComparison.Ordinal);
+        Assert.StartsWith($"emporium load: --lake (setting Lake): lake s3://shop-lake/prod at http://127.0.0.1:{port}: cannot reach the endpoint (Connection refused", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class BackendOutageReportTests
         await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={FreePort.Next()};Username=u;Database=d;Timeout=3;Pooling=false");
         var e = await Assert.ThrowsAnyAsync<Exception>(() => connection.OpenAsync());
 
-        Assert.Equal("emporium load: --warehouse (Emporium:Warehouse): PostgreSQL does not answer: cannot reach the server (Connection refused)",
+        Assert.Equal("emporium load: --warehouse (setting Warehouse): PostgreSQL does not answer: cannot reach the server (Connection refused)",
             BackendOutageReport.Line("emporium load", e));
     }
 
