@@ -150,6 +150,12 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         {
             await FlushLakeAsync(ct).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The host's shutdown time ran out (a loaded machine): the host must still finish disposing, and nothing
+            // is lost, as the next start re-reads these ranges from the log for the lake.
+            _logger.LogWarning("the stop's time ran out before the lake's last records were written; the next start writes them");
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Nothing is lost: the next start re-reads these ranges from the log for the lake.

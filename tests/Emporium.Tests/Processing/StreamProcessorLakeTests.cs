@@ -118,4 +118,31 @@ public sealed class StreamProcessorLakeTests
 
         Assert.Equal(Expected(orders), Texts(await h.LakeRowsAsync("orders", OrderColumns)));
     }
+
+    [Fact]
+    public async Task A_stop_whose_time_ran_out_before_the_lake_was_written_returns_and_the_next_start_writes_it_once()
+    {
+        await using var h = await ProcessingHarness.StartAsync(Orders(), lakeFlushInterval: Never);
+        var orders = Enumerable.Range(0, 60).Select(TestRecords.Order).ToList();
+        await h.Processor.StartAsync(CancellationToken.None);
+        await h.AppendAsync(orders);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await h.QueryAsync("SELECT * FROM orders")).Count < orders.Count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the processor did not land the orders");
+            await Task.Delay(20);
+        }
+
+        // The host's shutdown timeout has passed: a stop must not end the host's disposal with an exception.
+        await h.Processor.StopAsync(new CancellationToken(canceled: true));
+        Assert.Empty(await new LakeManifestStore(h.Lake).VisibleFilesAsync("orders", LakeLayout.Raw, CancellationToken.None));
+
+        await h.RestartAsync(); // nothing is left for the warehouse; the lake re-reads its orders from the log
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, await h.Processor.RunOnceAsync(CancellationToken.None));
+        }
+        await h.Processor.FlushLakeAsync(CancellationToken.None);
+        Assert.Equal(Expected(orders), Texts(await h.LakeRowsAsync("orders", OrderColumns)));
+    }
 }
