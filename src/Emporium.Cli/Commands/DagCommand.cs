@@ -49,7 +49,12 @@ public sealed class DagCommand : ICliCommand
             var registry = DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags"));
             using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
             var pausedByDefault = OrchestratorServiceModule.Settings(EmporiumConfiguration.Build(dataDir)).DagsArePausedAtCreation;
-            var local = JsonSerializer.SerializeToElement(new { dags = registry.Dags.Select(d => DagViews.Dag(d, store, pausedByDefault)), errors = registry.Errors }, ApiErrors.Json);
+            var local = JsonSerializer.SerializeToElement(new
+            {
+                dags = registry.Dags.Select(d => DagViews.Dag(d, store, pausedByDefault)),
+                errors = registry.Errors,
+                unloaded = UnloadedDag.Find(registry, store).Select(DagViews.Unloaded),
+            }, ApiErrors.Json);
             PrintDags(local, parse.GetValue(json));
             return 0;
         }));
@@ -181,8 +186,9 @@ public sealed class DagCommand : ICliCommand
             {
                 var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
                 var registry = DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags"));
-                var definition = registry.Get(dag);
                 using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
+                // A DAG without a loaded definition still lists the runs it has.
+                var definition = registry.TryGet(dag, out var loaded) ? loaded : store.Runs(dag).Count > 0 ? null : registry.Get(dag);
                 body = JsonSerializer.SerializeToElement(new
                 {
                     dag,
@@ -479,6 +485,13 @@ public sealed class DagCommand : ICliCommand
         foreach (var error in body.GetProperty("errors").EnumerateArray())
         {
             Console.Error.WriteLine($"skipped DAG definition: {error.GetString()}");
+        }
+        if (body.TryGetProperty("unloaded", out var unloaded))
+        {
+            foreach (var dag in unloaded.EnumerateArray())
+            {
+                Console.Error.WriteLine($"{dag.GetProperty("status").GetString()} DAG: {dag.GetProperty("reason").GetString()}");
+            }
         }
     }
 

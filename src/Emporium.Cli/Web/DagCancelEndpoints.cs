@@ -15,13 +15,13 @@ public sealed class DagCancelEndpoints : IEndpointModule
         var group = app.MapGroup("/api/v1/dags");
         group.MapPost("/{name}/runs/{date}/cancel", (string name, string date, DagEngine engine) =>
             {
-                if (DagEndpoints.Find(name, date, engine, out var dag, out var run) is { } missing)
+                if (DagEndpoints.Find(name, date, engine, out var dag, out var run, unloaded: true) is { } missing)
                 {
                     return missing;
                 }
                 try
                 {
-                    return Results.Json(DagViews.Run(engine.Cancel(name, run!.LogicalDate), dag!, engine.Store), ApiErrors.Json);
+                    return Results.Json(DagViews.Run(engine.Cancel(name, run!.LogicalDate), dag, engine.Store), ApiErrors.Json);
                 }
                 catch (RunConflictException e)
                 {
@@ -33,7 +33,7 @@ public sealed class DagCancelEndpoints : IEndpointModule
 
         group.MapPost("/{name}/cancel", (string name, DagEngine engine) =>
             {
-                if (!engine.Registry.TryGet(name, out _))
+                if (!engine.Registry.TryGet(name, out _) && engine.Store.Runs(name).Count == 0)
                 {
                     return DagEndpoints.UnknownDag(name, engine);
                 }

@@ -22,6 +22,7 @@ public sealed class DagEndpoints : IEndpointModule
             {
                 dags = engine.Registry.Dags.Select(d => DagViews.Dag(d, engine.Store, engine.Options.DagsArePausedAtCreation)),
                 errors = engine.Registry.Errors,
+                unloaded = engine.Unloaded().Select(DagViews.Unloaded),
             }, ApiErrors.Json))
             .RequireScope(Scopes.Read).WithName("Dags").WithSummary("DAGs, their schedules and tasks");
 
@@ -51,7 +52,8 @@ public sealed class DagEndpoints : IEndpointModule
 
         group.MapGet("/{name}/runs", (string name, int? limit, long? offset, DagEngine engine) =>
             {
-                if (!engine.Registry.TryGet(name, out var dag))
+                // A DAG without a loaded definition still lists its runs (they may wait for it, and can be cancelled).
+                if (!engine.Registry.TryGet(name, out var dag) && engine.Store.Runs(name).Count == 0)
                 {
                     return UnknownDag(name, engine);
                 }
@@ -66,7 +68,7 @@ public sealed class DagEndpoints : IEndpointModule
             .RequireScope(Scopes.Read).WithName("DagRuns").WithSummary("Runs of a DAG, newest first, with their task states, a page at a time (limit, offset)");
 
         group.MapGet("/{name}/runs/{date}", (string name, string date, DagEngine engine) =>
-                Find(name, date, engine, out var dag, out var run) ?? Results.Json(DagViews.Run(run!, dag, engine.Store, withTries: true), ApiErrors.Json))
+                Find(name, date, engine, out var dag, out var run, unloaded: true) ?? Results.Json(DagViews.Run(run!, dag, engine.Store, withTries: true), ApiErrors.Json))
             .RequireScope(Scopes.Read).WithName("DagRun").WithSummary("One run with every try of every task");
 
         group.MapPost("/{name}/runs", async (string name, HttpRequest request, DagEngine engine, CancellationToken ct) =>
@@ -203,11 +205,11 @@ public sealed class DagEndpoints : IEndpointModule
                 {
                     return ApiErrors.Problem(400, "invalid tail", $"tail must be between 1 and {MaxLogTail} (the number of last lines to return)", [ApiErrors.Field("tail", $"must be 1..{MaxLogTail}")]);
                 }
-                if (Find(name, date, engine, out var dag, out var run) is { } missing)
+                if (Find(name, date, engine, out var dag, out var run, unloaded: true) is { } missing)
                 {
                     return missing;
                 }
-                if (!dag!.HasTask(task))
+                if (dag is null ? engine.Store.GetTask(run!.Key, task) is null : !dag.HasTask(task))
                 {
                     return ApiErrors.Problem(404, "unknown task", $"DAG '{name}' has no task '{task}'", [ApiErrors.Field("task", "unknown")]);
                 }
@@ -247,13 +249,20 @@ public sealed class DagEndpoints : IEndpointModule
     internal static IResult UnknownDag(string name, DagEngine engine)
     {
         var known = engine.Registry.Dags.Select(d => d.Name).ToList();
+        if (engine.Unloaded().FirstOrDefault(u => u.Name == name) is { } unloaded)
+        {
+            return ApiErrors.Problem(404, $"DAG {unloaded.Status}", unloaded.Refusal(), [ApiErrors.Field("name", unloaded.Status == "broken" ? "definition invalid" : "no definition loaded")],
+                new Dictionary<string, object?> { ["known"] = known, ["error"] = unloaded.Error });
+        }
         return ApiErrors.Problem(404, "unknown DAG", $"no DAG named '{name}'", [ApiErrors.Field("name", "unknown")], new Dictionary<string, object?> { ["known"] = known });
     }
 
-    internal static IResult? Find(string name, string date, DagEngine engine, out Dag? dag, out DagRunInfo? run)
+    /// <param name="unloaded">Whether a run of a DAG without a loaded definition is found too (<c>dag</c> is then null):
+    /// reading and cancelling it need no definition, running it does.</param>
+    internal static IResult? Find(string name, string date, DagEngine engine, out Dag? dag, out DagRunInfo? run, bool unloaded = false)
     {
         run = null;
-        if (!engine.Registry.TryGet(name, out dag))
+        if (!engine.Registry.TryGet(name, out dag) && !(unloaded && engine.Store.Runs(name).Count > 0))
         {
             return UnknownDag(name, engine);
         }
@@ -266,7 +275,7 @@ public sealed class DagEndpoints : IEndpointModule
         {
             return ApiErrors.Problem(400, "invalid date", e.Message, [ApiErrors.Field("date", "expected YYYY-MM-DD")]);
         }
-        run = engine.Store.GetRun(engine.Store.RunKeyFor(dag, logicalDate));
+        run = engine.Store.GetRun(engine.KeyFor(name, logicalDate));
         return run is null
             ? ApiErrors.Problem(404, "no such run", $"DAG '{name}' has no run for {date}", [ApiErrors.Field("date", "no run")])
             : null;

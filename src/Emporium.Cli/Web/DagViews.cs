@@ -46,6 +46,16 @@ public static class DagViews
         };
     }
 
+    /// <summary>A DAG whose runs wait for a definition this process does not have (or whose definition is invalid).</summary>
+    public static object Unloaded(UnloadedDag dag) => new
+    {
+        name = dag.Name,
+        status = dag.Status,
+        error = dag.Error,
+        activeRuns = dag.ActiveRuns.Select(k => k.DateText),
+        reason = dag.Refusal(),
+    };
+
     public static object Run(DagRunInfo run, Dag? dag, OrchestratorStore store, bool withTries = false)
     {
         var instances = store.Tasks(run.Key).ToDictionary(t => t.Task, StringComparer.Ordinal);

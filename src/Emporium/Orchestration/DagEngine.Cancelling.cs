@@ -16,11 +16,11 @@ public sealed partial class DagEngine
     /// <summary>Ends an active run of <paramref name="dag"/> as failed (Airflow's "mark failed"): its running tries are
     /// cancelled through their token, every task that had not ended is failed with <see cref="CancelledByHand"/>, and
     /// tasks that ended keep their result. A run queued by a backfill typed wrong is undone this way before it starts.
-    /// Clearing or re-triggering the day runs it again.</summary>
+    /// Clearing or re-triggering the day runs it again. A run whose DAG has no loaded definition (<see cref="Unloaded"/>) is cancelled by the tasks it recorded.</summary>
     public DagRunInfo Cancel(string dag, DateTime logicalDate)
     {
-        var definition = Registry.Get(dag);
-        var key = Store.RunKeyFor(definition, logicalDate);
+        var definition = LoadedOrUnloaded(dag);
+        var key = KeyFor(dag, definition, logicalDate);
         List<CancellationTokenSource> tries;
         DagRunInfo ended;
         lock (gate)
@@ -40,7 +40,7 @@ public sealed partial class DagEngine
     /// <summary>Cancels every active run of <paramref name="dag"/> (queued and running), oldest first.</summary>
     public IReadOnlyList<DagRunInfo> CancelActive(string dag)
     {
-        var definition = Registry.Get(dag);
+        var definition = LoadedOrUnloaded(dag);
         var ended = new List<DagRunInfo>();
         var tries = new List<CancellationTokenSource>();
         lock (gate)
@@ -57,20 +57,28 @@ public sealed partial class DagEngine
         return ended;
     }
 
-    private (DagRunInfo Ended, List<CancellationTokenSource> Tries) CancelLocked(Dag dag, DagRunInfo run)
+    /// <summary>The definition, or null for a DAG that is unloaded but known to the store (its runs can be cancelled).</summary>
+    private Dag? LoadedOrUnloaded(string dag) =>
+        Registry.TryGet(dag, out var definition) ? definition
+        : Store.Runs(dag).Count > 0 ? null
+        : throw NotLoaded(dag);
+
+    private (DagRunInfo Ended, List<CancellationTokenSource> Tries) CancelLocked(Dag? dag, DagRunInfo run)
     {
         var now = Now;
         var tries = new List<CancellationTokenSource>();
+        // Without a definition, the tasks the run recorded: one never started has nothing to end.
+        var names = dag?.Tasks.Select(t => t.Name) ?? Store.Tasks(run.Key).Select(t => t.Task);
         lock (tryGate)
         {
-            foreach (var task in dag.Tasks)
+            foreach (var name in names.ToList())
             {
-                if (executing.TryGetValue((run.Key, task.Name), out var owner))
+                if (executing.TryGetValue((run.Key, name), out var owner))
                 {
                     withdrawn.Add(owner);
                     tries.Add(owner);
                 }
-                var instance = Store.GetTask(run.Key, task.Name) ?? TaskInstanceInfo.Fresh(run.Key, task.Name);
+                var instance = Store.GetTask(run.Key, name) ?? TaskInstanceInfo.Fresh(run.Key, name);
                 if (instance.State.IsTerminal())
                 {
                     continue;
@@ -78,8 +86,8 @@ public sealed partial class DagEngine
                 var failed = instance with { State = TaskState.Failed, EndedAt = now, NextTryAt = null, Error = CancelledByHand };
                 if (instance.State == TaskState.Running)
                 {
-                    var started = Store.Tries(run.Key, task.Name).LastOrDefault(t => t.Try == instance.TryNumber)?.StartedAt ?? now;
-                    Store.Save(failed, new TaskTryInfo(run.Dag, run.LogicalDate, task.Name, instance.TryNumber, TryStates.Failed, started, now, CancelledByHand));
+                    var started = Store.Tries(run.Key, name).LastOrDefault(t => t.Try == instance.TryNumber)?.StartedAt ?? now;
+                    Store.Save(failed, new TaskTryInfo(run.Dag, run.LogicalDate, name, instance.TryNumber, TryStates.Failed, started, now, CancelledByHand));
                 }
                 else
                 {
@@ -91,10 +99,10 @@ public sealed partial class DagEngine
         Store.Save(ended);
         active.Remove(run.Key);
         own.Remove(run.Key);
-        if (catchingUp.Contains(dag.Name))
+        if (catchingUp.Contains(run.Dag))
         {
             // The room it leaves goes to the next missed interval, as when a run ends: pausing the DAG stops a catch-up.
-            nextScheduleCheck.Remove(dag.Name);
+            nextScheduleCheck.Remove(run.Dag);
         }
         log.LogWarning("DAG run {Run} cancelled by hand ({Tries} tries stopped)", run.Key, tries.Count);
         return (ended, tries);

@@ -12,7 +12,7 @@ public sealed partial class DagEngine
     /// <see cref="UnknownDagParamException"/>.</summary>
     public DagRunInfo Trigger(string dag, DateTime? logicalDate = null, IReadOnlyDictionary<string, string?>? runParams = null, string runType = RunTypes.Manual)
     {
-        var definition = Registry.Get(dag);
+        var definition = Definition(dag);
         UnknownDagParamException.ThrowIfAny(definition, runParams);
         CheckParams(definition, runParams);
         DagRunInfo run;
@@ -34,7 +34,7 @@ public sealed partial class DagEngine
         {
             throw new ArgumentException($"backfill range is empty: {from:yyyy-MM-dd} is after {to:yyyy-MM-dd}");
         }
-        var definition = Registry.Get(dag);
+        var definition = Definition(dag);
         UnknownDagParamException.ThrowIfAny(definition, runParams);
         CheckParams(definition, runParams);
         var created = new List<DagRunInfo>();
@@ -101,7 +101,7 @@ public sealed partial class DagEngine
         var waiting = new List<CancellationTokenSource>();
         lock (gate)
         {
-            var definition = Registry.Get(dag);
+            var definition = Definition(dag);
             var key = Store.RunKeyFor(definition, logicalDate);
             var run = Store.GetRun(key) ?? throw new KeyNotFoundException($"DAG '{dag}' has no run for {key.DateText}");
             if (task is not null && !definition.HasTask(task))

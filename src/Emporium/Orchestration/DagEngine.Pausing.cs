@@ -12,7 +12,7 @@ public sealed partial class DagEngine
     /// interval becomes a run (every interval missed while paused, with catchup), and scheduled runs left queued start.</summary>
     public DagStateInfo SetPaused(string dag, bool paused)
     {
-        Registry.Get(dag);
+        Definition(dag);
         DagStateInfo state;
         lock (gate)
         {

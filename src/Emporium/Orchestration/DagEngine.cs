@@ -103,6 +103,7 @@ public sealed partial class DagEngine : IAsyncDisposable
                 throw new InvalidOperationException("the engine is already started");
             }
             Recover();
+            ReportUnloaded();
             if (Options.Scheduling)
             {
                 RecordFirstSeen();

@@ -10,6 +10,9 @@ public sealed class DagRegistry
 {
     private readonly Dictionary<string, Dag> dags = new(StringComparer.Ordinal);
     private readonly List<string> errors = [];
+    /// <summary>Errors of definitions whose DAG name is known (it failed validation), by that name: its runs in the
+    /// store are shown with it.</summary>
+    private readonly Dictionary<string, string> broken = new(StringComparer.Ordinal);
 
     public DagRegistry(IEnumerable<Dag> definitions)
     {
@@ -27,6 +30,12 @@ public sealed class DagRegistry
 
     /// <summary>Definitions that could not be loaded, with the reason.</summary>
     public IReadOnlyList<string> Errors => errors;
+
+    /// <summary>Names of DAGs whose definition was found but is invalid (not in <see cref="Dags"/>).</summary>
+    public IEnumerable<string> BrokenNames => broken.Keys.Where(name => !dags.ContainsKey(name));
+
+    /// <summary>Why the definition of <paramref name="name"/> was skipped, when it was found and its name is known.</summary>
+    public string? ErrorOf(string name) => dags.ContainsKey(name) ? null : broken.GetValueOrDefault(name);
 
     public static DagRegistry Discover(IServiceProvider? services = null, string? pluginDirectory = null)
     {
@@ -61,6 +70,10 @@ public sealed class DagRegistry
             }
             catch (Exception ex)
             {
+                if (ex is DagDefinitionException { Dag: var name } invalid)
+                {
+                    registry.broken.TryAdd(name, invalid.Reason);
+                }
                 registry.errors.Add($"{type.FullName}: {(ex is TargetInvocationException { InnerException: { } inner } ? inner.Message : ex.Message)}");
             }
         }
@@ -82,6 +95,7 @@ public sealed class DagRegistry
         }
         catch (DagDefinitionException ex)
         {
+            broken.TryAdd(dag.Name, ex.Reason);
             errors.Add($"{source}: {ex.Message}");
             return;
         }
