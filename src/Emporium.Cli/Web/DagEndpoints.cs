@@ -99,6 +99,10 @@ public sealed class DagEndpoints : IEndpointModule
                 {
                     return ApiErrors.Problem(409, "run already active", e.Message, [ApiErrors.Field("date", "a run of this day is active")]);
                 }
+                catch (FutureRunException e)
+                {
+                    return ApiErrors.Problem(400, "invalid date", e.Message, [ApiErrors.Field("date", "in the future")]);
+                }
                 catch (UnknownDagParamException e)
                 {
                     return UnknownParams(e);

@@ -9,7 +9,7 @@ public sealed partial class DagEngine
     /// has ended, <see cref="DagSchedule.DefaultLogicalDate"/>; today for a DAG without a cron schedule). A day
     /// that already ran is re-run in place (its tasks cleared, attempt + 1) — never a second run beside it; a day whose
     /// run is still active is a <see cref="RunConflictException"/>, a parameter the DAG does not declare an
-    /// <see cref="UnknownDagParamException"/>.</summary>
+    /// <see cref="UnknownDagParamException"/>, a logical date after now a <see cref="FutureRunException"/>.</summary>
     public DagRunInfo Trigger(string dag, DateTime? logicalDate = null, IReadOnlyDictionary<string, string?>? runParams = null, string runType = RunTypes.Manual)
     {
         var definition = Definition(dag);
@@ -19,6 +19,7 @@ public sealed partial class DagEngine
         lock (gate)
         {
             var date = logicalDate is { } given ? Store.RunKeyFor(definition, given).LogicalDate : definition.ScheduleInterval.DefaultLogicalDate(Now);
+            RefuseFuture(definition, date, Now);
             run = TriggerLocked(definition, date, runParams ?? new Dictionary<string, string?>(), runType);
         }
         Wake();
@@ -83,6 +84,21 @@ public sealed partial class DagEngine
         throw new ArgumentException(
             $"backfill range reaches {key.DateText}, whose interval has not ended (it ends {ends}); a backfill covers ended intervals only " +
             $"(the scheduler runs the others once they end, or `dag run --date` runs one now on purpose): {advice}");
+    }
+
+    /// <summary>A run of an interval that has not started would run at once against data that does not exist yet, and
+    /// the day would then count as run. One whose interval has started (today's, on purpose) is allowed: the scheduler
+    /// re-runs it once the interval ends.</summary>
+    private static void RefuseFuture(Dag dag, DateTime logicalDate, DateTime now)
+    {
+        if (logicalDate <= now)
+        {
+            return;
+        }
+        var key = new RunKey(dag.Name, logicalDate);
+        throw new FutureRunException(
+            $"logical date {key.DateText} of DAG '{dag.Name}' is in the future (now is {now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}): " +
+            "its interval has not started, so there is no data to run it on; the scheduler runs it once its interval ends");
     }
 
     private string? SkipReason(DagRunInfo existing, BackfillReprocess reprocess) => existing.State switch

@@ -147,6 +147,36 @@ public class DagEngineCommandsTests
         Assert.Equal([2, 3, 2], h.Store.Runs("r").OrderBy(r => r.Key.Ds).Select(r => r.Attempt));
     }
 
+    /// <summary>`dag run --date` of a day whose interval had not started ran at once, against data that does not exist
+    /// yet, and the day then counted as run. Refused, as Airflow does, until the clock reaches it; today's interval,
+    /// under way, can still be run on purpose.</summary>
+    [Fact]
+    public async Task A_run_of_a_logical_date_after_now_is_refused_until_the_clock_reaches_it()
+    {
+        var daily = Dag.Create("daily").Schedule("@daily").Task("t", _ => Task.CompletedTask);
+        var nightly = Dag.Create("nightly").Schedule("30 2 * * *").Task("t", _ => Task.CompletedTask);
+        await using var h = new EngineHarness([daily, nightly], now: new DateTimeOffset(2024, 1, 10, 1, 0, 0, TimeSpan.Zero)).Start();
+
+        var tomorrow = Assert.Throws<FutureRunException>(() => h.Engine.Trigger("daily", EngineHarness.Day(2024, 1, 11)));
+        Assert.Contains("2024-01-11", tomorrow.Message);
+        Assert.Contains("now is 2024-01-10T01:00:00Z", tomorrow.Message);
+        // Today's 02:30 run of a DAG run at 02:30 has not started at 01:00.
+        var nightlyToday = Assert.Throws<FutureRunException>(() => h.Engine.Trigger("nightly", EngineHarness.Day(2024, 1, 10)));
+        Assert.Contains("2024-01-10T02:30:00Z", nightlyToday.Message);
+        Assert.Empty(h.Store.Runs());
+
+        var today = h.Engine.Trigger("daily", EngineHarness.Day(2024, 1, 10));
+        Assert.Equal(RunState.Success, (await h.RunToEnd(today.Key)).State);
+        h.Clock.Advance(TimeSpan.FromDays(1));
+        var next = h.Engine.Trigger("daily", EngineHarness.Day(2024, 1, 11));
+        Assert.Equal(RunState.Success, (await h.RunToEnd(next.Key)).State);
+        var nightlyRun = h.Engine.Trigger("nightly", EngineHarness.Day(2024, 1, 10));
+        Assert.Equal(EngineHarness.Day(2024, 1, 10).AddHours(2).AddMinutes(30), nightlyRun.LogicalDate);
+    }
+
+    /// <summary>A clock past 2024-02-01, the day the clear and re-run tests trigger: a logical date after now is refused.</summary>
+    private static readonly DateTimeOffset AfterFeb1 = new(2024, 2, 2, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>A clear in the moment a try's failure is recorded but its thread has not yet let the task go (the run
     /// can already be seen ended then) is not refused as "running now", and the task runs again.</summary>
     [Fact]
@@ -159,7 +189,7 @@ public class DagEngineCommandsTests
             Interlocked.Increment(ref tries);
             return broken ? throw new FormatException("bad row") : Task.CompletedTask;
         });
-        await using var h = new EngineHarness([dag]).Start();
+        await using var h = new EngineHarness([dag], now: AfterFeb1).Start();
         Exception? refused = null;
         var cleared = false;
         h.Engine.AfterTerminalTrySaved = (run, task) =>
@@ -199,7 +229,7 @@ public class DagEngineCommandsTests
             Interlocked.Increment(ref tries);
             return Volatile.Read(ref broken) ? throw new IOException("source unavailable") : Task.CompletedTask;
         }, t => t.Retries(1, TimeSpan.FromMinutes(30)));
-        await using var h = new EngineHarness([dag]).Start();
+        await using var h = new EngineHarness([dag], now: AfterFeb1).Start();
         var key = h.Engine.Trigger("r", EngineHarness.Day(2024, 2, 1)).Key;
         await h.Until(() => h.Task(key, "t") is { State: TaskState.UpForRetry });
         await h.Clock.WaitForTimerAsync(h.Clock.GetUtcNow() + TimeSpan.FromMinutes(30), h.Guard);
@@ -236,7 +266,7 @@ public class DagEngineCommandsTests
                 Interlocked.Increment(ref loads);
                 return Task.CompletedTask;
             }).DependsOn("transform");
-        await using var h = new EngineHarness([dag]).Start();
+        await using var h = new EngineHarness([dag], now: AfterFeb1).Start();
         var key = h.Engine.Trigger("c", EngineHarness.Day(2024, 2, 1)).Key;
         Assert.Equal(RunState.Failed, (await h.RunToEnd(key)).State);
         Assert.Equal(TaskState.UpstreamFailed, h.Task(key, "load")!.State);
@@ -268,7 +298,7 @@ public class DagEngineCommandsTests
             await gate.Task.WaitAsync(ctx.CancellationToken);
             ctx.Push("attempt", ctx.TryNumber);
         });
-        await using var h = new EngineHarness([dag]).Start();
+        await using var h = new EngineHarness([dag], now: AfterFeb1).Start();
         var day = EngineHarness.Day(2024, 2, 1);
         var first = h.Engine.Trigger("r", day);
         Assert.Throws<RunConflictException>(() => h.Engine.Trigger("r", day));

@@ -4,6 +4,9 @@ namespace Emporium.Tests.Orchestration;
 
 public class DagEngineRecoveryTests
 {
+    /// <summary>A clock past 2024-05-01, the day these tests run: a logical date after now is refused.</summary>
+    private static readonly DateTimeOffset AfterMay1 = new(2024, 5, 2, 0, 0, 0, TimeSpan.Zero);
+
     private static Dag Pipeline(Counter first, Func<TaskContext, Task> second) =>
         Dag.Create("p")
             .Task("first", ctx =>
@@ -24,7 +27,7 @@ public class DagEngineRecoveryTests
             started.TrySetResult();
             await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
         });
-        await using var h = new EngineHarness([hanging]).Start();
+        await using var h = new EngineHarness([hanging], now: AfterMay1).Start();
         var key = h.Engine.Trigger("p", EngineHarness.Day(2024, 5, 1)).Key;
         await started.Task.WaitAsync(h.Guard);
 
@@ -54,7 +57,7 @@ public class DagEngineRecoveryTests
     public async Task A_task_waiting_for_its_retry_when_stopped_retries_after_the_rest_of_its_delay()
     {
         var attempts = new Counter();
-        await using var h = new EngineHarness([FailsOnce(attempts)]).Start();
+        await using var h = new EngineHarness([FailsOnce(attempts)], now: AfterMay1).Start();
         var key = h.Engine.Trigger("p", EngineHarness.Day(2024, 5, 1)).Key;
         await h.Until(() => h.Task(key, "flaky")?.State == TaskState.UpForRetry);
         var due = h.Task(key, "flaky")!.NextTryAt!.Value;
@@ -83,7 +86,7 @@ public class DagEngineRecoveryTests
     public async Task A_retry_whose_delay_passed_while_no_process_ran_starts_at_restart()
     {
         var attempts = new Counter();
-        await using var h = new EngineHarness([FailsOnce(attempts)]).Start();
+        await using var h = new EngineHarness([FailsOnce(attempts)], now: AfterMay1).Start();
         var key = h.Engine.Trigger("p", EngineHarness.Day(2024, 5, 1)).Key;
         await h.Until(() => h.Task(key, "flaky")?.State == TaskState.UpForRetry);
         var due = h.Task(key, "flaky")!.NextTryAt!.Value;
@@ -118,7 +121,7 @@ public class DagEngineRecoveryTests
                 downstream.Increment();
                 return Task.CompletedTask;
             }).DependsOn("huge");
-        await using var h = new EngineHarness([Crashing()], new OrchestratorOptions { Scheduling = false, MaxTaskInterruptions = 3 }).Start();
+        await using var h = new EngineHarness([Crashing()], new OrchestratorOptions { Scheduling = false, MaxTaskInterruptions = 3 }, AfterMay1).Start();
         var key = h.Engine.Trigger("p", EngineHarness.Day(2024, 5, 1)).Key;
 
         for (var start = 1; start <= 3; start++)

@@ -123,6 +123,11 @@ public class DagEndpointsTests
         var (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/runs", "{\"date\":\"01/02/2024\"}");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("\"field\":\"date\"", text);
+        (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/runs", "{\"date\":\"2999-01-01\"}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("\"field\":\"date\"", text);
+        Assert.Contains("2999-01-01", text);
+        Assert.Contains("now is", text);
         (status, text) = await Post($"/api/v1/dags/{ProbeDag.Name}/runs", "{\"params\":[1]}");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("\"field\":\"params\"", text);
