@@ -195,6 +195,50 @@ public class DagCommandTests
         File.Copy(assembly, Path.Combine(dags, Path.GetFileName(assembly)));
     }
 
+    /// <summary>A run a stopped process left running, of a DAG whose definition is gone: the CLI lists it as missing,
+    /// shows its runs and cancels it, and refuses to run the DAG with why.</summary>
+    [Fact]
+    public async Task A_run_of_a_removed_dag_is_listed_and_cancelled_from_the_cli()
+    {
+        using var data = new TempDir("dagcli-gone");
+        var day = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        using (var store = OrchestratorStore.Open(OrchestratorStore.DirectoryFor(data.Path)))
+        {
+            store.Save(new DagRunInfo("gone", day, "manual__2024-01-01", RunTypes.Manual, RunState.Running, new Dictionary<string, string?>(), day, day, null, 1));
+            store.Save(new TaskInstanceInfo("gone", day, "extract", TaskState.Running, 1, 0, day, null, null, null),
+                new TaskTryInfo("gone", day, "extract", 1, TryStates.Running, day, null, null));
+        }
+
+        var (code, text) = await RunAsync(["dag", "list", "--data", data.Path]);
+        Assert.True(code == 0, text);
+        Assert.Contains("missing DAG: DAG 'gone' has no loaded definition", text);
+        (code, text) = await RunAsync(["dag", "runs", "gone", "--data", data.Path]);
+        Assert.True(code == 0, text);
+        Assert.Contains("extract=running", text);
+        (code, text) = await RunAsync(["dag", "run", "gone", "--date", "2024-01-02", "--data", data.Path]);
+        Assert.Equal(2, code);
+        Assert.Contains("dag cancel gone --all", text);
+
+        (code, text) = await RunAsync(["dag", "cancel", "gone", "--all", "--data", data.Path]);
+        Assert.True(code == 0, text);
+        Assert.Contains("gone: cancelled 1 run (2024-01-01)", text);
+        using var after = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(data.Path));
+        Assert.Equal(RunState.Failed, after.GetRun(new RunKey("gone", day))!.State);
+        Assert.Equal(DagEngine.CancelledByHand, after.GetTask(new RunKey("gone", day), "extract")!.Error);
+    }
+
+    /// <summary>`dag run --date` of a day whose interval has not started is refused with the date and now.</summary>
+    [Fact]
+    public async Task A_run_of_a_future_date_is_refused_from_the_cli()
+    {
+        using var data = new TempDir("dagcli-future");
+        InstallProbe(data.Path);
+        var (code, text) = await RunAsync(["dag", "run", ProbeDag.Name, "--date", "2999-01-01", "--data", data.Path]);
+        Assert.Equal(2, code);
+        Assert.Contains("logical date 2999-01-01", text);
+        Assert.Contains("now is", text);
+    }
+
     private static Process Start(IEnumerable<string> args, out StringBuilder output)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
