@@ -504,13 +504,20 @@ public sealed class DagCommand : ICliCommand
         run.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Replace('T', ' ')[..Math.Min(19, v.GetString()!.Length)] : "";
 
     /// <summary>Whether the data dir's orchestrator records a run <paramref name="wanted"/> looks for (an unknown DAG is
-    /// its error), read without opening the data dir: clear and cancel act on recorded runs only, and opening would first
-    /// create a data dir with a log, a lake and a warehouse (a mistyped <c>--data</c>) to then find none.</summary>
+    /// its error when none is), read without opening the data dir: clear and cancel act on recorded runs only, and opening
+    /// would first create a data dir with a log, a lake and a warehouse (a mistyped <c>--data</c>) to then find none. A run
+    /// found needs no definition: the runs of a removed DAG can still be cancelled.</summary>
     private static bool HasRun(string dataDir, string dag, Func<OrchestratorStore, bool> wanted)
     {
+        using (var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir)))
+        {
+            if (wanted(store))
+            {
+                return true;
+            }
+        }
         DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags")).Get(dag);
-        using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
-        return wanted(store);
+        return false;
     }
 
     /// <summary>Known failures become a message and exit code 2 instead of a stack trace.</summary>
