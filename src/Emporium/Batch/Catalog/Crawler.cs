@@ -100,14 +100,16 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         }
     }
 
-    /// <summary>A file to crawl: its reader family, the path DuckDB reads (a workbook's scratch CSV) and, for delimited
-    /// text, the reader options that Emporium's own reading of the file found (files with the same ones share a read).</summary>
+    /// <summary>A file to crawl: its reader family, the path DuckDB reads (a workbook's or other text's scratch CSV) and,
+    /// for delimited text, the reader options that Emporium's own reading of the file found (files with the same ones
+    /// share a read).</summary>
     private sealed record CrawledFile(string Path, string Family, string ReadAs, string Options = "");
 
     private static async Task<CrawledFile> ProbeAsync(string file, string root, string scratch, CancellationToken ct)
     {
-        var probe = await FileProbe.RunAsync(file, ct).ConfigureAwait(false);
-        var gzip = Compression.IsGzip(probe.Head);
+        var raw = await FileProbe.RunAsync(file, ct).ConfigureAwait(false);
+        var probe = raw;
+        var gzip = Compression.IsGzip(raw.Head);
         if (gzip)
         {
             // DuckDB's CSV and JSON readers decompress gzip themselves; the probe only needs to see the content.
@@ -124,8 +126,9 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         return format switch
         {
             FileFormat.Parquet or FileFormat.Xlsx when gzip => throw new CrawlException($"{file}: a gzip-compressed workbook or Parquet file; decompress it first"),
-            FileFormat.Csv or FileFormat.Tsv => new CrawledFile(file, probe.IsValidUtf8 ? "csv" : "csv-latin1", file,
-                await DelimitedOptionsAsync(file, probe, format.Value, gzip, ct).ConfigureAwait(false)),
+            FileFormat.Csv or FileFormat.Tsv => new CrawledFile(file, "csv",
+                probe.IsValidUtf8 ? file : await Utf8CopyAsync(file, raw, root, scratch, ct).ConfigureAwait(false),
+                DelimitedOptions(file, probe, format.Value)),
             FileFormat.Json or FileFormat.Ndjson => new CrawledFile(file, "json", file),
             FileFormat.Parquet => new CrawledFile(file, "parquet", file),
             // Read as CSV through the shared workbook reader, a group of its own (it has no partitions of the
@@ -135,36 +138,42 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         };
     }
 
-    /// <summary>DuckDB's <c>read_csv</c> options for a delimited file, so the crawl reads it as <c>load</c> does.
-    /// DuckDB's own sniffer gives up on a file with one ragged row and reads every line as one column named after the
-    /// whole header; the dialect Emporium's sniffer finds is passed instead, and short or long rows are padded
-    /// (<c>null_padding</c>: a long row's extra fields land in <c>column&lt;N&gt;</c>, nothing is dropped). DuckDB's
-    /// latin-1 decoding keeps a UTF-8 BOM before Windows-1252 text as "ï»¿" in the first column's name, so such a
-    /// file's header names are the ones Emporium's reader reads (it skips that BOM).</summary>
-    private static async Task<string> DelimitedOptionsAsync(string file, FileProbe probe, FileFormat format, bool gzip, CancellationToken ct)
+    /// <summary>Text that is not UTF-8 (a Windows export, UTF-16) is read through a UTF-8 copy decoded as <c>load</c>
+    /// decodes it (Windows-1252, or the UTF-16 of its byte-order mark): DuckDB's <c>latin-1</c> turned € ’ “ ” – …
+    /// into control characters and kept a UTF-8 BOM before Windows-1252 bytes in the first column's name. A gzip
+    /// file is decompressed first.</summary>
+    private static async Task<string> Utf8CopyAsync(string file, FileProbe probe, string root, string scratch, CancellationToken ct)
     {
-        var input = new FormatInput(file, probe, ReadSettings.Default);
-        var dialect = CsvFormatReader.DialectOf(input, format, probe.TextEncoding(out _));
-        var quote = Literal(dialect.Quote.ToString());
-        var options = $"delim = {Literal(dialect.Delimiter.ToString())}, quote = {quote}, escape = {quote}, header = {(dialect.HasHeader ? "true" : "false")}, null_padding = true";
-        // A gzip file's content is read by DuckDB only; its probe sees the decompressed head, the reader would not.
-        if (probe.BomLength == 0 || probe.IsValidUtf8 || !dialect.HasHeader || gzip)
-        {
-            return options;
-        }
-        await using var rows = FormatDetector.ReaderFor(format).ReadAsync(input, ct).GetAsyncEnumerator(ct);
+        var target = ScratchCopy.PathFor(file, root, scratch);
+        var gunzip = Lake.ScratchFolder.NewPath(scratch, "gunzip");
         try
         {
-            if (await rows.MoveNextAsync().ConfigureAwait(false) && rows.Current.Fields is { } fields)
-            {
-                options += $", names = [{string.Join(", ", fields.Keys.Select(Literal))}]";
-            }
+            await Utf8TextCopy.WriteAsync(await FileContent.OfAsync(file, probe, gunzip, ct).ConfigureAwait(false), target, ct).ConfigureAwait(false);
         }
         catch (FileReadException e)
         {
             throw new CrawlException($"{file}: {e.Message}");
         }
-        return options;
+        finally
+        {
+            if (Directory.Exists(gunzip))
+            {
+                Directory.Delete(gunzip, recursive: true);
+            }
+        }
+        return target;
+    }
+
+    /// <summary>DuckDB's <c>read_csv</c> options for a delimited file, so the crawl reads it as <c>load</c> does.
+    /// DuckDB's own sniffer gives up on a file with one ragged row and reads every line as one column named after the
+    /// whole header; the dialect Emporium's sniffer finds is passed instead, and short or long rows are padded
+    /// (<c>null_padding</c>: a long row's extra fields land in <c>column&lt;N&gt;</c>, nothing is dropped).</summary>
+    private static string DelimitedOptions(string file, FileProbe probe, FileFormat format)
+    {
+        var input = new FormatInput(file, probe, ReadSettings.Default);
+        var dialect = CsvFormatReader.DialectOf(input, format, probe.TextEncoding(out _));
+        var quote = Literal(dialect.Quote.ToString());
+        return $"delim = {Literal(dialect.Delimiter.ToString())}, quote = {quote}, escape = {quote}, header = {(dialect.HasHeader ? "true" : "false")}, null_padding = true";
     }
 
     /// <summary>One file's own columns, without the partition columns its folders add (shared by every dataset laid
@@ -250,7 +259,6 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         return family switch
         {
             "csv" or "xlsx" => $"read_csv({list}, union_by_name = true, hive_partitioning = {partitions}{extra})",
-            "csv-latin1" => $"read_csv({list}, union_by_name = true, hive_partitioning = {partitions}, encoding = 'latin-1'{extra})",
             "json" => $"read_json({list}, union_by_name = true, hive_partitioning = {partitions}, format = 'auto')",
             _ => $"read_parquet({list}, union_by_name = true, hive_partitioning = {partitions})",
         };

@@ -5,15 +5,14 @@ namespace Emporium.Batch.Catalog;
 
 /// <summary>DuckDB reads no workbooks without an extension that would have to be downloaded, so the crawler turns
 /// each workbook's first sheet into a CSV with the shared <see cref="XlsxFormatReader"/> (the same cells a load
-/// sees) and lets DuckDB's sniffer type it like any CSV. The copy keeps the workbook's folders under a scratch root,
-/// so Hive partitions in the path still apply.</summary>
+/// sees) and lets DuckDB's sniffer type it like any CSV. The copy keeps the workbook's folders under a scratch root
+/// (<see cref="ScratchCopy"/>), so Hive partitions in the path still apply.</summary>
 internal static class WorkbookAsCsv
 {
     /// <returns>The CSV's path under <paramref name="scratch"/>.</returns>
     public static async Task<string> WriteAsync(string workbook, string root, string scratch, CancellationToken ct)
     {
-        var relative = Path.GetRelativePath(root, workbook);
-        var target = Path.Combine(scratch, relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFileName(workbook) : relative) + ".csv";
+        var target = ScratchCopy.PathFor(workbook, root, scratch);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var probe = await FileProbe.RunAsync(workbook, ct).ConfigureAwait(false);
         var input = new FormatInput(workbook, probe, new ReadSettings(FileFormat.Xlsx));

@@ -31,15 +31,7 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
         }
         var dialect = DialectOf(input, format, encoding);
 
-        var stream = input.OpenRead();
-        // Text that is not UTF-8 behind a UTF-8 BOM (some exporters write one before Windows-1252 bytes): honouring the
-        // BOM would decode as UTF-8 and turn each such byte into U+FFFD, so the BOM is skipped and Windows-1252 kept.
-        var legacy = ReferenceEquals(encoding, FileProbe.Windows1252);
-        if (legacy)
-        {
-            stream.Position = probe.BomLength;
-        }
-        using var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: !legacy, bufferSize: 1 << 16);
+        using var text = input.OpenText(encoding);
         var options = new CsvDataReaderOptions
         {
             Delimiter = dialect.Delimiter,

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Emporium.Batch.Formats;
 
 /// <summary>What a format reader gets: the file, what the probe learnt about it, the settings, a sink for warnings
@@ -35,6 +37,21 @@ public sealed class FormatInput(string path, FileProbe probe, ReadSettings setti
     /// <summary>Opens the file for a sequential read whose position feeds <see cref="BytesRead"/>.</summary>
     public Stream OpenRead() =>
         new CountingStream(new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), this);
+
+    /// <summary>Opens the file's text in <paramref name="encoding"/> (<see cref="FileProbe.TextEncoding"/>), its
+    /// byte-order mark skipped.</summary>
+    public StreamReader OpenText(Encoding encoding)
+    {
+        var stream = OpenRead();
+        // Text that is not UTF-8 behind a UTF-8 BOM (some exporters write one before Windows-1252 bytes): honouring the
+        // BOM would decode as UTF-8 and turn each such byte into U+FFFD, so the BOM is skipped and Windows-1252 kept.
+        var legacy = ReferenceEquals(encoding, FileProbe.Windows1252);
+        if (legacy)
+        {
+            stream.Position = Probe.BomLength;
+        }
+        return new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: !legacy, bufferSize: 1 << 16);
+    }
 
     private sealed class CountingStream(Stream inner, FormatInput owner) : Stream
     {

@@ -43,6 +43,52 @@ public sealed class CrawlerTests
         Assert.Equal(accented, await h.CountAsync("SELECT count(InvoiceNo) FROM latin WHERE Description LIKE 'WHITÉ HANGING%'"));
     }
 
+    /// <summary>A Windows export's € ’ “ ” – are bytes 0x80-0x9F, C1 controls in Latin-1: the crawl reads them as
+    /// <c>load</c> does (Windows-1252), beside a UTF-8 file of the same folder, in a gzip file and in a Hive folder.</summary>
+    [Fact]
+    public async Task A_windows1252_csv_is_crawled_with_its_euro_signs_and_curly_quotes()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("exports");
+        const string Header = "sku,title,price\r\n";
+        const string Rows = "A1,\u201cBest\u201d mug \u2013 blue,\u20ac5\r\nA2,Tom\u2019s \u2026 jar,\u20ac7\r\n";
+        var cp1252 = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
+        Directory.CreateDirectory(Path.Combine(root, "shop=eu"));
+        File.WriteAllBytes(Path.Combine(root, "shop=eu", "export.csv"), cp1252.GetBytes(Header + Rows));
+        var plain = Path.Combine(root, "shop=uk", "export.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(plain)!);
+        File.WriteAllBytes(plain, cp1252.GetBytes(Header + Rows.Replace("A", "G", StringComparison.Ordinal)));
+        Gzip(plain, Path.Combine(root, "shop=uk", "export.csv.gz"));
+        File.Delete(plain);
+        Write(root, "shop=us/export.csv", Header + "U1,Plain \u00e9 mug,$3\r\n");
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.Equal(["sku", "title", "price", "shop"], table.Columns.Select(c => c.Name));
+        Assert.Equal(5, table.Rows);
+        var rows = await h.RowsAsync("SELECT sku, title, price, shop FROM exports ORDER BY sku");
+        Assert.Equal(["A1", "\u201cBest\u201d mug \u2013 blue", "\u20ac5", "eu"], rows[0].Select(v => v?.ToString()));
+        Assert.Equal(["A2", "Tom\u2019s \u2026 jar", "\u20ac7", "eu"], rows[1].Select(v => v?.ToString()));
+        Assert.Equal(["G1", "\u201cBest\u201d mug \u2013 blue", "\u20ac5", "uk"], rows[2].Select(v => v?.ToString()));
+        Assert.Equal(["U1", "Plain \u00e9 mug", "$3", "us"], rows[4].Select(v => v?.ToString()));
+    }
+
+    /// <summary>A UTF-16 export (Excel's "Unicode text") is read as <c>load</c> reads it, not byte by byte.</summary>
+    [Fact]
+    public async Task A_utf16_tab_separated_export_is_crawled_into_its_columns()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var folder = Directory.CreateDirectory(h.Combine("unicode")).FullName;
+        File.WriteAllBytes(Path.Combine(folder, "export.tsv"),
+            [.. System.Text.Encoding.Unicode.GetPreamble(), .. System.Text.Encoding.Unicode.GetBytes("sku\ttitle\r\nA1\t\u201cBest\u201d \u20ac\r\nA2\tplain\r\n")]);
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(folder, null, default));
+
+        Assert.Equal(["sku", "title"], table.Columns.Select(c => c.Name));
+        Assert.Equal(2, table.Rows);
+        Assert.Equal("\u201cBest\u201d \u20ac", (await h.RowsAsync("SELECT title FROM unicode WHERE sku = 'A1'"))[0][0]);
+    }
+
     [Fact]
     public async Task HivePartitionsAreFoundAndANewColumnEvolvesTheSchema()
     {
