@@ -33,7 +33,21 @@ export function disposeCharts(): void {
 
 const palette = ['#1f5f8b', '#e07b39', '#3a9d5d', '#b8446a', '#7a5cc7', '#c9a227', '#4a9bb5', '#8a6e4b'];
 
-function option(spec: ChartSpec): echarts.EChartsCoreOption {
+/** ECharts' default axis label font. */
+const labelFont = '12px sans-serif';
+let measurer: CanvasRenderingContext2D | null = null;
+
+/** The width a horizontal bar chart gives its labels: the longest one's, so "14786 · Mar 31, 2011" keeps its year,
+ * up to 45 % of the chart (a longer one is cut there, and the tooltip names it in full). */
+function labelWidth(labels: string[], chartWidth: number): number {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (!measurer) return 120;
+  measurer.font = labelFont;
+  const longest = Math.max(0, ...labels.map(l => measurer!.measureText(l).width));
+  return Math.ceil(Math.min(longest + 2, Math.max(120, chartWidth * 0.45)));
+}
+
+function option(spec: ChartSpec, chartWidth: number): echarts.EChartsCoreOption {
   const valueFormatter = (v: unknown) => spec.currency ? fmt.money(v, spec.currency) : fmt.number(v);
   // Tooltips render on the canvas (richText): HTML tooltips would carry inline styles the page's CSP refuses.
   const tooltip = { trigger: spec.kind === 'pie' ? 'item' : 'axis', renderMode: 'richText', valueFormatter };
@@ -46,7 +60,7 @@ function option(spec: ChartSpec): echarts.EChartsCoreOption {
     };
   }
   const horizontal = spec.kind === 'hbar';
-  const category = { type: 'category', data: spec.labels, axisLabel: { hideOverlap: true, width: horizontal ? 120 : undefined, overflow: 'truncate' }, inverse: horizontal };
+  const category = { type: 'category', data: spec.labels, axisLabel: { hideOverlap: true, width: horizontal ? labelWidth(spec.labels, chartWidth) : undefined, overflow: 'truncate' }, inverse: horizontal };
   // Counts (every value whole) get whole ticks: a review score axis at 0.5 steps reads as half reviews.
   const whole = spec.series.every(s => s.values.every(v => v === null || Number.isInteger(v)));
   const value = { type: 'value', minInterval: whole ? 1 : undefined, axisLabel: { formatter: (v: number) => fmt.compact(v, spec.currency) } };
@@ -80,8 +94,11 @@ export function chart(spec: ChartSpec): HTMLElement {
       instance = echarts.init(el, null, { renderer: 'canvas' });
       live.add(instance);
       instance.on('finished', () => { el.dataset.rendered = 'true'; });
-      instance.setOption(option(spec));
-    } else instance.resize();
+      instance.setOption(option(spec, el.clientWidth));
+    } else {
+      if (spec.kind === 'hbar') instance.setOption({ yAxis: { axisLabel: { width: labelWidth(spec.labels, el.clientWidth) } } });
+      instance.resize();
+    }
   });
   observer.observe(el);
   return el;

@@ -128,8 +128,9 @@ export function loading(): HTMLElement {
   return h('p', { class: 'muted', 'aria-live': 'polite' }, 'Loading…');
 }
 
-/** percent: a number that is already a percentage (69.01 for 69.01 %), as the marts' *_pct columns are. */
-export type CellFormat = 'count' | 'number' | 'percent' | 'date' | 'interval' | 'text' | `money:${string}`;
+/** percent: a number that is already a percentage (69.01 for 69.01 %), as the marts' *_pct columns are. rating: an
+ * Amazon star rating, where 0 is no rating yet (ratings run from 1 to 5 stars) and reads "—". */
+export type CellFormat = 'count' | 'number' | 'percent' | 'rating' | 'date' | 'interval' | 'text' | `money:${string}`;
 
 /** How one cell reads: by explicit format, else by the warehouse column type. */
 export function formatCell(v: unknown, type: string, f?: CellFormat): string {
@@ -140,6 +141,7 @@ export function formatCell(v: unknown, type: string, f?: CellFormat): string {
     case 'count': return fmt.count(v);
     case 'number': return fmt.number(v);
     case 'percent': return `${fmt.number(v)} %`;
+    case 'rating': return fmt.num(v) === 0 ? '—' : fmt.number(v);
     case 'date': return fmt.date(v);
     case 'interval': return fmt.duration(v);
     default: return typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -173,13 +175,18 @@ function cellContent(text: string): Node | string {
   return text.length > 200 ? h('div', { class: 'long', tabindex: 0 }, text) : text;
 }
 
-/** A result grid. Each cell keeps its raw value in data-value so tests compare numbers, not formatting. */
-export function table(t: Table, opts: { formats?: Record<string, CellFormat>; caption?: string; testId?: string; maxRows?: number } = {}): HTMLElement {
+/** A result grid. Each cell keeps its raw value in data-value so tests compare numbers, not formatting. Headings read
+ * for people (fmt.heading: "Total sales (£)"), the column's own name in their data-col and tooltip, to write SQL
+ * with; rawHeadings keeps the names as headings (the SQL explorer, whose reader wrote them). */
+export function table(t: Table, opts: { formats?: Record<string, CellFormat>; caption?: string; testId?: string; maxRows?: number; rawHeadings?: boolean } = {}): HTMLElement {
   const numeric = t.columns.map(c => isNumericType(c.type));
   const shown = opts.maxRows ? t.rows.slice(0, opts.maxRows) : t.rows;
   const tbl = h('table', { 'data-testid': opts.testId },
     opts.caption ? h('caption', {}, opts.caption) : null,
-    h('thead', {}, h('tr', {}, ...t.columns.map((c, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined }, c.name)))),
+    h('thead', {}, h('tr', {}, ...t.columns.map((c, i) => {
+      const text = opts.rawHeadings ? c.name : fmt.heading(c.name, opts.formats?.[c.name]);
+      return h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined, 'data-col': c.name, title: opts.rawHeadings ? undefined : c.name }, text);
+    }))),
     h('tbody', {}, ...shown.map(r => h('tr', {}, ...t.columns.map((c, i) =>
       h('td', { class: numeric[i] ? 'num' : undefined, 'data-col': c.name, 'data-value': rawValue(r[i]) },
         cellContent(formatCell(r[i], c.type, opts.formats?.[c.name]))))))));

@@ -128,3 +128,31 @@ export function compact(v: unknown, currency?: string): string {
   if (!f) compactFormats.set(key, f = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1, ...(currency ? { style: 'currency', currency } : {}) }));
   return f.format(n);
 }
+
+/** Whole column names that read better than their words (the marts' seller columns repeat "product"). */
+const headings: Record<string, string> = {
+  product_star_rating: 'Star rating', product_num_ratings: 'Ratings', product_title: 'Title', product_price: 'Price',
+  sales_volume: 'Bought in past month', insert_date: 'Run date', ds: 'Run date',
+};
+const headingWords: Record<string, string> = { pct: '%', asin: 'ASIN', id: 'ID', avg: 'average', num: 'number of', qty: 'quantity' };
+
+/** The symbol a currency is written with here ("£", "$"), for a column heading's unit. */
+function currencySymbol(currency: string): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(0).find(p => p.type === 'currency')?.value ?? currency;
+}
+
+/** A column heading for people: "total_sales" with money in pounds reads "Total sales (£)", "match_pct" "Match %",
+ * "is_best_seller" "Best seller". The unit comes from the column's cell format when it names one. */
+export function heading(column: string, format?: string): string {
+  let text = headings[column];
+  if (!text) {
+    const words = column.split(/_+/).filter(w => w !== '');
+    if (words.length > 1 && words[0] === 'is') words.shift();
+    text = words.map(w => headingWords[w.toLowerCase()] ?? w).join(' ');
+    if (text === '') return column;
+    text = text[0].toUpperCase() + text.slice(1);
+  }
+  if (format?.startsWith('money:')) return `${text} (${currencySymbol(format.slice(6))})`;
+  if (format === 'percent' && !text.includes('%')) return `${text} (%)`;
+  return text;
+}

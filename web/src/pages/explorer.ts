@@ -104,7 +104,7 @@ function truncation(t: Table): string {
 function showResult(result: HTMLElement, t: Table): void {
   disposeCharts();
   const csv = h('button', { type: 'button', class: 'secondary', 'data-testid': 'download-csv', onclick: () => download('query-result.csv', toCsv(t)) }, 'Download CSV');
-  const grid = card('Result', { wide: true, id: 'result' }, h('div', { class: 'actions' }, csv), table(t, { caption: 'Query result', testId: 'result-table', maxRows: 1000 }));
+  const grid = card('Result', { wide: true, id: 'result' }, h('div', { class: 'actions' }, csv), table(t, { caption: 'Query result', testId: 'result-table', maxRows: 1000, rawHeadings: true }));
   if (!t.rows.length) grid.append(h('p', { class: 'empty', 'data-testid': 'no-rows' }, 'The query returned no rows.'));
   result.replaceChildren(grid);
   const numbers = t.columns.map((c, i) => ({ c, i })).filter(x => isNumericType(x.c.type));

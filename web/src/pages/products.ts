@@ -49,7 +49,7 @@ export const products: Page = {
   },
 };
 
-const productFormats = { price: 'money:USD', list_price: 'money:USD', category_id: 'text' } as const;
+const productFormats = { price: 'money:USD', list_price: 'money:USD', stars: 'rating', category_id: 'text' } as const;
 
 /** An ASIN as the query may use it: ten letters or digits, upper case. */
 function asinValue(v: string): string | Error {

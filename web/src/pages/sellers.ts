@@ -24,7 +24,7 @@ export const sellers: Page = {
       martCard(grid, { mart: 'best_sellers', title: 'Best sellers', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, wide: true,
         chart: t => ({ kind: 'hbar', title: 'Bought in the past month (lower bound), per ASIN', labels: labels(t.rows, colIndex(t, 'asin')),
           series: [{ name: 'Bought in the past month', values: values(t.rows, colIndex(t, 'sales_volume')) }] }),
-        formats: { product_price: 'money:USD', sales_volume: 'count', product_num_ratings: 'count' } }),
+        formats: { product_price: 'money:USD', sales_volume: 'count', product_star_rating: 'rating', product_num_ratings: 'count' } }),
       martCard(grid, { mart: 'asin_matches', title: 'ASIN matches', params: { limit: 100 }, howToFill: fill, signal: ctx.signal, wide: true, maxRows: 100,
         formats: { product_price: 'money:USD', cost: 'money:USD', margin: 'money:USD', stock: 'count', snapshot_date: 'date' } }),
     ]);

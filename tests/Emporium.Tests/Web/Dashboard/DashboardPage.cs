@@ -51,6 +51,7 @@ public sealed class DashboardPage : IAsyncDisposable
     public static async Task<DashboardPage> OpenAsync(DashboardFixture f, Uri server, string route, int width = 1280, int height = 900)
     {
         var context = await f.Browser.NewContextAsync(new() { BaseURL = server.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        await context.AddInitScriptAsync(RecordCanvasText);
         var page = await context.NewPageAsync();
         var d = new DashboardPage(context, page);
         await page.GotoAsync($"/#{route}");
@@ -76,6 +77,33 @@ public sealed class DashboardPage : IAsyncDisposable
             .Select(s => (s.GetProperty("name").GetString()!, s.GetProperty("values").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : (double?)null).ToList()))
             .ToList();
         return (labels, series);
+    }
+
+    /// <summary>Keeps every text a canvas draws on the canvas (<c>_drawnText</c>): a chart's labels are pixels, and
+    /// this is what a reader sees of them, cut or whole.</summary>
+    private const string RecordCanvasText = """
+        (() => {
+          const fill = CanvasRenderingContext2D.prototype.fillText;
+          CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+            (this.canvas._drawnText ??= []).push(String(text));
+            return fill.call(this, text, ...rest);
+          };
+        })();
+        """;
+
+    /// <summary>The texts drawn on a chart's canvas (axis labels, legend), as drawn.</summary>
+    public async Task<IReadOnlyList<string>> DrawnTextAsync(string testId) =>
+        await Page.GetByTestId(testId).EvaluateAsync<string[]>("el => el.querySelector('canvas')?._drawnText ?? []");
+
+    /// <summary>The headings of a rendered table: the text shown, the column each names (data-col) and its tooltip.</summary>
+    public async Task<IReadOnlyList<(string Text, string Column, string? Title)>> HeadingsAsync(string tableTestId)
+    {
+        var result = new List<(string, string, string?)>();
+        foreach (var th in await Page.Locator($"[data-testid='{tableTestId}'] thead th").AllAsync())
+        {
+            result.Add(((await th.InnerTextAsync()).Trim(), (await th.GetAttributeAsync("data-col"))!, await th.GetAttributeAsync("title")));
+        }
+        return result;
     }
 
     /// <summary>Visible text of one column of a rendered table.</summary>

@@ -46,6 +46,17 @@ public sealed class DemoDashboardTests(DashboardFixture f)
         Assert.Equal(expected, amounts.Labels);
         Assert.Equal(metric.Numbers("amount_spent"), amounts.Series[0].Values);
         Assert.Equal(amounts.Labels, (await customers.ChartAsync("chart-review-score")).Labels);
+        // And drawn whole: the axis cut "14786 · Mar 31, 2011" to "14786 · Mar 31, 2…", losing the year.
+        var drawn = await customers.DrawnTextAsync("chart-user_behavior_metric");
+        Assert.All(expected, label => Assert.Contains(label, drawn));
+
+        // The best sellers' star rating of an offer nobody rated yet (0: ratings run from 1 to 5 stars) reads "—".
+        var best = (await MartTable.GetAsync(http, "api/v1/marts/best_sellers?limit=10"))!;
+        var stars = best.Numbers("product_star_rating");
+        Assert.True(stars.Contains(0), "the demo's best sellers include an offer without a rating: " + string.Join(", ", stars));
+        await using var sellers = await DashboardPage.OpenAsync(f, server, "/sellers");
+        var shownStars = await sellers.ColumnTextAsync("table-best_sellers", "product_star_rating");
+        Assert.Equal(stars.Select(s => s == 0 ? "—" : s!.Value.ToString(CultureInfo.InvariantCulture)), shownStars);
 
         // A country outside ASCII, linked in capitals: the warehouse's LOWER may fold ASCII only (PostgreSQL under
         // the C locale), so the page folds the link's value as the records' own country was folded.

@@ -6,6 +6,26 @@ namespace Emporium.Tests.Web.Dashboard;
 [Collection(DashboardCollection.Name)]
 public sealed class TableTests(DashboardFixture f)
 {
+    /// <summary>Mart cards headed "total_sales", "bucket_low", "product_num_ratings": they read for people, with the
+    /// unit the cells are in, and keep the column's name to write SQL with (the explorer keeps the names as headings,
+    /// see DashboardTests).</summary>
+    [Fact]
+    public async Task Mart_tables_head_their_columns_in_words_with_their_units()
+    {
+        await using var sales = await DashboardPage.OpenAsync(f, "/sales");
+        Assert.Equal([("Country", "country", "country"), ("Total sales (£)", "total_sales", "total_sales")], await sales.HeadingsAsync("table-sales_by_country"));
+        await using var products = await DashboardPage.OpenAsync(f, "/products");
+        Assert.Equal([("Bucket low ($)", "bucket_low", "bucket_low"), ("Bucket high ($)", "bucket_high", "bucket_high"), ("Products", "products", "products")],
+            await products.HeadingsAsync("table-price_distribution"));
+        await using var sellers = await DashboardPage.OpenAsync(f, "/sellers");
+        Assert.Equal(["ASIN", "Title", "Seller ID", "Bought in past month", "Price ($)", "Star rating", "Ratings", "Best seller"],
+            (await sellers.HeadingsAsync("table-best_sellers")).Select(x => x.Text));
+        Assert.Contains(("Match %", "match_pct", "match_pct"), await sellers.HeadingsAsync("table-sellers_by_matches"));
+        sales.AssertNoErrors();
+        products.AssertNoErrors();
+        sellers.AssertNoErrors();
+    }
+
     [Fact]
     public async Task A_wide_result_keeps_words_whole_and_a_long_text_stays_a_few_lines_tall()
     {
