@@ -44,6 +44,11 @@ catch (Exception e) when (Emporium.Cli.Commands.DiskFullReport.Line(CommandName(
     await Console.Error.WriteLineAsync(line);
     return 1;
 }
+catch (Exception e) when (Emporium.Cli.Commands.OutOfMemoryReport.Line(CommandName(args), e) is { } line)
+{
+    await Console.Error.WriteLineAsync(line);
+    return 1;
+}
 catch (Exception e) when (Emporium.Cli.Commands.BackendOutageReport.Line(CommandName(args), e) is { } line)
 {
     await Console.Error.WriteLineAsync(line);

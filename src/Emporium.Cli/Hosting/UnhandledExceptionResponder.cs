@@ -16,6 +16,7 @@ public static class UnhandledExceptionResponder
             PieceUnavailableException e => ApiErrors.Problem(503, "not available", e.Message),
             BadHttpRequestException e => BadRequest(e),
             _ when DiskFull.Is(error) => ApiErrors.Problem(503, "disk full", "the server's disk is full; retry later"),
+            _ when OutOfMemory.Describe(error) is { } cause => OutOfMemoryProblem(cause),
             _ when outage is { } down => ApiErrors.Problem(503, down.Title, down.Detail + "; retry later"),
             OperationCanceledException => ApiErrors.Problem(499, "cancelled", "the request was cancelled"),
             _ => ApiErrors.Problem(500, "internal error", error?.Message),
@@ -26,6 +27,11 @@ public static class UnhandledExceptionResponder
         }
         await result.ExecuteAsync(context);
     }
+
+    /// <summary>A 507: the server lacks the memory to complete this request, which a retry of the same request is
+    /// unlikely to find, so no Retry-After.</summary>
+    public static IResult OutOfMemoryProblem(string cause) =>
+        ApiErrors.Problem(507, "out of memory", $"the warehouse ran out of memory ({cause}); {OutOfMemory.Advice}");
 
     private static IResult BadRequest(BadHttpRequestException error)
     {

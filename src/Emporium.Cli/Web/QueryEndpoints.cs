@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
+using Emporium.Diagnostics;
 using Emporium.Warehouse;
 
 namespace Emporium.Cli.Web;
@@ -52,6 +53,10 @@ public sealed class QueryEndpoints : IEndpointModule
                 {
                     var result = await backends.RequireWarehouse().QueryReadOnlyAsync(sql, maxRows, ct);
                     return ResultJson.Table(result);
+                }
+                catch (QueryRejectedException e) when (OutOfMemory.Describe(e) is { } cause)
+                {
+                    return Hosting.UnhandledExceptionResponder.OutOfMemoryProblem(cause);
                 }
                 catch (QueryRejectedException e)
                 {

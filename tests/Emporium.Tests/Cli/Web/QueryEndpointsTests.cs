@@ -93,4 +93,37 @@ public sealed class QueryEndpointsTests
         Assert.Equal(title, problem.RootElement.GetProperty("title").GetString());
         Assert.StartsWith(detail, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    /// <summary>A query or a load past the warehouse's memory_limit names what ran out and the setting that bounds it:
+    /// a query said DuckDB's "Out of Memory Error" as a 400 of a bad query, a load was a bare 500.</summary>
+    [Fact]
+    public async Task A_query_or_load_past_the_memory_limit_is_a_507_naming_the_setting()
+    {
+        using var dir = new TempDir("query-api");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Combine("data"),
+            new Dictionary<string, string?> { ["Warehouse"] = $"duckdb:{dir.Combine("w.duckdb")}?memory_limit=8MB" });
+        var csv = dir.Combine("products.csv");
+        await using (var writer = new StreamWriter(csv))
+        {
+            await writer.WriteAsync("asin,title,price,stars,observed_at\n");
+            for (var k = 0; k < 300_000; k++)
+            {
+                await writer.WriteAsync($"B{k:D9},title {k} {new string('x', 100)},{k % 90 + 1}.50,4.5,2024-01-01 10:00:00\n");
+            }
+        }
+
+        foreach (var (path, body) in new[]
+                 {
+                     ("/api/v1/query", """{"sql":"SELECT list(i) FROM range(20000000) t(i)"}"""),
+                     ("/api/v1/load", JsonSerializer.Serialize(new { paths = new[] { csv }, dataset = "products" })),
+                 })
+        {
+            var response = await host.Client.PostAsync(path, TestHost.Json(body));
+
+            Assert.Equal(507, (int)response.StatusCode);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("out of memory", problem.RootElement.GetProperty("title").GetString());
+            Assert.Contains("memory_limit", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
 }
