@@ -195,7 +195,17 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         {
             return null;
         }
-        var snapshot = await lag.GetAsync(ct);
+        LagSnapshot snapshot;
+        try
+        {
+            snapshot = await lag.GetAsync(ct);
+        }
+        catch (LogUnavailableException e)
+        {
+            // The log cannot say how far behind the processor is because it cannot be reached: nor could it take
+            // the records. It was a 500 ("Failed to query partition leaders").
+            return Refused(e);
+        }
         if (snapshot.TotalLag is { } behind && behind > options.Ingest.MaxLag)
         {
             stats.RecordRefused();

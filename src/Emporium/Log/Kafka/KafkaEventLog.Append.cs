@@ -22,6 +22,7 @@ public sealed partial class KafkaEventLog
         {
             return [];
         }
+        ThrowIfKnownDown();
         for (var i = 0; i < messages.Count; i++)
         {
             var bytes = (messages[i].Key is { } key ? System.Text.Encoding.UTF8.GetByteCount(key) : 0) + (long)messages[i].Value.Length;
@@ -48,7 +49,19 @@ public sealed partial class KafkaEventLog
             await ProduceAsync(new Confluent.Kafka.TopicPartition(topic, partition), kafkaMessage, report => delivery.Report(index, report), delivery, ct)
                 .ConfigureAwait(false);
         }
-        return await delivery.Task.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var positions = await delivery.Task.WaitAsync(ct).ConfigureAwait(false);
+            _reachability?.Answered();
+            return positions;
+        }
+        catch (Exception e) when (e is LogUnavailableException or PartialAppendException)
+        {
+            // Unacknowledged (30 s without a delivery report, every broker lost): the next appends need not wait
+            // as long if the cluster is indeed down.
+            _reachability?.Suspect();
+            throw;
+        }
     }
 
     private async Task ProduceAsync(

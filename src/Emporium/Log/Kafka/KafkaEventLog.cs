@@ -17,6 +17,7 @@ public sealed partial class KafkaEventLog : IEventLog
     private readonly IAdminClient _admin;
     private readonly ConcurrentDictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _topicCreation = new(1, 1);
+    private readonly KafkaReachability? _reachability;
     private int _roundRobin = -1;
     private int _disposed;
 
@@ -27,10 +28,18 @@ public sealed partial class KafkaEventLog : IEventLog
         Logger = logger;
         _producer = new ProducerBuilder<string?, byte[]>(ProducerConfig(options))
             .SetLogHandler((_, m) => LogClientMessage(logger, m))
-            .SetErrorHandler((_, e) => LogClientError(logger, e))
+            .SetErrorHandler((_, e) =>
+            {
+                LogClientError(logger, e);
+                if (e.Code == ErrorCode.Local_AllBrokersDown)
+                {
+                    _reachability?.Suspect();
+                }
+            })
             .Build();
         // Shares the producer's connections instead of opening its own.
         _admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+        _reachability = new KafkaReachability(ProbeAsync, options.DownProbeInterval, time, logger);
     }
 
     public KafkaLogOptions Options { get; }
@@ -40,6 +49,9 @@ public sealed partial class KafkaEventLog : IEventLog
     internal ILogger Logger { get; }
 
     public string Describe => $"kafka://{Options.BootstrapServers}";
+
+    /// <summary>Whether every broker is known to be down, which refuses appends at once.</summary>
+    internal KafkaReachability Reachability => _reachability!;
 
     /// <summary>Creates the log and checks that a broker answers a metadata request within
     /// <see cref="KafkaLogOptions.ConnectTimeout"/>; throws <see cref="KafkaException"/> (or
@@ -61,6 +73,17 @@ public sealed partial class KafkaEventLog : IEventLog
     public async Task<string?> PingAsync(CancellationToken ct)
     {
         ThrowIfDisposed();
+        var failure = await ProbeAsync(ct).ConfigureAwait(false);
+        // An answer ends a known outage at once; a failure (perhaps only slow) proves nothing on its own.
+        if (failure is null)
+        {
+            _reachability?.Answered();
+        }
+        return failure;
+    }
+
+    private async Task<string?> ProbeAsync(CancellationToken ct)
+    {
         try
         {
             await Task.Run(() => _admin.GetMetadata(PingTimeout), CancellationToken.None).WaitAsync(ct).ConfigureAwait(false);
@@ -125,9 +148,9 @@ public sealed partial class KafkaEventLog : IEventLog
     {
         ThrowIfDisposed();
         var partitions = await PartitionsOfAsync(topic, ct).ConfigureAwait(false);
-        var results = await _admin.ListConsumerGroupOffsetsAsync(
+        var results = await AdminAsync(() => _admin.ListConsumerGroupOffsetsAsync(
             [new ConsumerGroupTopicPartitions(group, partitions.Select(p => new Confluent.Kafka.TopicPartition(topic, p)).ToList())],
-            new ListConsumerGroupOffsetsOptions { RequestTimeout = Options.RequestTimeout }).ConfigureAwait(false);
+            new ListConsumerGroupOffsetsOptions { RequestTimeout = Options.RequestTimeout })).ConfigureAwait(false);
         return results.SelectMany(r => r.Partitions)
             .ToDictionary(p => new TopicPartition(p.Topic, p.Partition.Value), p => p.Offset.Value >= 0 ? p.Offset.Value : 0);
     }
@@ -148,6 +171,7 @@ public sealed partial class KafkaEventLog : IEventLog
         }
         // Every append waits for its delivery reports, so nothing acknowledged is still queued; flushing only
         // bounds how long unacknowledged (cancelled) sends may take.
+        _reachability?.Dispose();
         await Task.Run(() =>
         {
             _admin.Dispose();
@@ -159,15 +183,40 @@ public sealed partial class KafkaEventLog : IEventLog
 
     internal ClientConfig ClientConfig() => ClientConfig(Options);
 
+    /// <summary>Refuses at once while every broker is known to be down, rather than waiting for a request to time out.</summary>
+    private void ThrowIfKnownDown()
+    {
+        if (_reachability?.Down is { } down)
+        {
+            throw new LogUnavailableException($"{down}; requests are refused until a broker answers again");
+        }
+    }
+
+    /// <summary>An admin request the cluster did not answer (no partition leader, a timeout) is the log being
+    /// unavailable, as for an append; it also makes the log check whether every broker is gone.</summary>
+    private async Task<T> AdminAsync<T>(Func<Task<T>> request)
+    {
+        ThrowIfKnownDown();
+        try
+        {
+            return await request().ConfigureAwait(false);
+        }
+        catch (KafkaException e)
+        {
+            _reachability?.Suspect();
+            throw new LogUnavailableException($"{Describe} does not answer: {e.Error.Reason}", e);
+        }
+    }
+
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     private async Task<Dictionary<TopicPartition, long>> ListOffsetsAsync(string topic, OffsetSpec spec, CancellationToken ct)
     {
         ThrowIfDisposed();
         var partitions = await PartitionsOfAsync(topic, ct).ConfigureAwait(false);
-        var result = await _admin.ListOffsetsAsync(
+        var result = await AdminAsync(() => _admin.ListOffsetsAsync(
             partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new Confluent.Kafka.TopicPartition(topic, p), OffsetSpec = spec }),
-            new ListOffsetsOptions { RequestTimeout = Options.RequestTimeout }).ConfigureAwait(false);
+            new ListOffsetsOptions { RequestTimeout = Options.RequestTimeout })).ConfigureAwait(false);
         return result.ResultInfos.ToDictionary(
             r => new TopicPartition(r.TopicPartitionOffsetError.Topic, r.TopicPartitionOffsetError.Partition.Value),
             r => r.TopicPartitionOffsetError.Offset.Value);

@@ -29,6 +29,10 @@ public sealed record KafkaLogOptions
     /// The HTTP request waits this long at most, so it is far below librdkafka's 5 minute default. Default 30 s.</summary>
     public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>While every broker is known to be down (appends are then refused at once, not after
+    /// <see cref="DeliveryTimeout"/>), how often the cluster is asked whether it answers again. Default 500 ms.</summary>
+    public TimeSpan DownProbeInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long the producer waits to fill a batch (<c>linger.ms</c>); concurrent appends share requests.
     /// Default 2 ms.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(2);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Lake.Local;
+using Emporium.Testing;
 using Emporium.Tests.TestSupport;
 using Emporium.Warehouse.Postgres;
 
@@ -80,6 +81,24 @@ public sealed class HealthEndpointsTests
         }
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "unavailable"), (status, body.GetProperty("status").GetString()));
         Assert.StartsWith($"{log.Describe} does not answer: ", body.GetProperty("unavailable").GetProperty("log").GetString(), StringComparison.Ordinal);
+        // Ingest does not wait the delivery timeout for its 503 either once the log knows the brokers are gone.
+        waited.Restart();
+        while (log.Reachability.Down is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "the log did not notice that every broker is down");
+            await Task.Delay(100);
+        }
+        var category = File.ReadLines(SampleData.CategoriesJsonLines).First(l => l.Length > 0);
+        var refusal = Stopwatch.StartNew();
+        using (var refused = await ingest.Client.PostAsync("/api/v1/ingest/categories", TestHost.Json(category)))
+        {
+            Assert.True(refusal.Elapsed < TimeSpan.FromSeconds(2), $"the refusal took {refusal.Elapsed}");
+            Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, await refused.Content.ReadAsStringAsync());
+            Assert.NotNull(refused.Headers.RetryAfter);
+            using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal("log unavailable", problem.RootElement.GetProperty("title").GetString());
+            Assert.StartsWith($"{log.Describe} does not answer: ", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
 
         kafka.StartAllBrokers();
         waited.Restart();
@@ -87,6 +106,11 @@ public sealed class HealthEndpointsTests
         {
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "/health stayed unavailable after the brokers came back");
             await Task.Delay(200);
+        }
+        // The ping that found the log back ends the refusals with it.
+        using (var taken = await ingest.Client.PostAsync("/api/v1/ingest/categories", TestHost.Json(category)))
+        {
+            Assert.True(taken.IsSuccessStatusCode, $"ingest answered {(int)taken.StatusCode} once the brokers answered /health");
         }
     }
 

@@ -119,6 +119,68 @@ public sealed class KafkaEventLogTests : IDisposable
         Assert.Contains("did not acknowledge the append to 'orders'", e.Message);
     }
 
+    /// <summary>With every broker down each append waited the 30 s delivery timeout before it failed, so every ingest
+    /// request hung that long for its 503.</summary>
+    [Fact]
+    public async Task WhileEveryBrokerIsDownAppendsFailAtOnceAndAreTakenAgainAsSoonAsABrokerAnswers()
+    {
+        await using var log = await OpenAsync();
+        _cluster.CreateTopic("orders", 2);
+        await AppendAsync(log, "orders", 0, 10);
+        _cluster.StopAllBrokers();
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (log.Reachability.Down is null)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "the log did not notice that every broker is down");
+            await Task.Delay(100);
+        }
+        var refusal = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<LogUnavailableException>(() => AppendAsync(log, "orders", 10, 10));
+        Assert.True(refusal.Elapsed < TimeSpan.FromSeconds(1), $"the refusal took {refusal.Elapsed}");
+        Assert.StartsWith($"{log.Describe} does not answer: ", e.Message, StringComparison.Ordinal);
+
+        _cluster.StartAllBrokers();
+        waited.Restart();
+        while (true)
+        {
+            try
+            {
+                await AppendAsync(log, "orders", 10, 10);
+                break;
+            }
+            catch (LogUnavailableException)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "appends stayed refused after the brokers came back");
+                await Task.Delay(100);
+            }
+        }
+        // A refused append sent nothing: only the two that were taken are in the log.
+        Assert.Equal(20, (await log.GetEndOffsetsAsync("orders", CancellationToken.None)).Values.Sum());
+    }
+
+    /// <summary>A suspicion (librdkafka's word that it lost every broker, a ping cut short) refuses nothing while a
+    /// broker answers: only a probe that fails too does.</summary>
+    [Fact]
+    public async Task ASuspicionThatABrokerAnswersRefusesNoAppend()
+    {
+        await using var log = await OpenAsync();
+        _cluster.CreateTopic("orders", 1);
+        using var cut = new CancellationTokenSource();
+        await cut.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => log.PingAsync(cut.Token));
+
+        for (var i = 0; i < 20; i++)
+        {
+            log.Reachability.Suspect();
+            await AppendAsync(log, "orders", i * 5, 5);
+            Assert.Null(log.Reachability.Down);
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(100, (await log.GetEndOffsetsAsync("orders", CancellationToken.None)).Values.Sum());
+    }
+
     [Fact]
     public async Task AnUnreachableBrokerStopsStartUpWithOneLineNamingTheSetting()
     {
