@@ -267,7 +267,18 @@ public sealed class EmporiumHost : IAsyncDisposable
     {
         if (backends.Warehouse is { } warehouse)
         {
-            await warehouse.InitializeAsync(DatasetCatalog.Streamed, ct);
+            try
+            {
+                await warehouse.InitializeAsync(DatasetCatalog.Streamed, ct);
+            }
+            catch (Exception e) when (options.Runs(ProcessRoles.Processor) && warehouse.DescribeOutage(e) is { } down)
+            {
+                // It answered the start-up check and went away since (a PostgreSQL restart): the processor prepares
+                // the same tables when it starts, and retries that in the background until the warehouse is back,
+                // with /health saying why, as for any later outage. Taking the server down helped nobody.
+                services.GetRequiredService<ILogger<EmporiumHost>>().LogWarning(
+                    "warehouse not prepared at start-up ({Reason}); the processor prepares it once it answers", down);
+            }
         }
         if (backends.Log is { } log)
         {

@@ -105,9 +105,70 @@ public sealed partial class StreamProcessor : IAsyncDisposable
         {
             throw new InvalidOperationException("the processor is already running");
         }
-        await InitializeAsync(ct).ConfigureAwait(false);
+        Exception? notReady = null;
+        try
+        {
+            await InitializeAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // A backend checked at start-up that went away since (PostgreSQL restarting) took the whole server down
+            // with it: the loop retries the start as it retries a batch, and /health says why meanwhile.
+            notReady = e;
+        }
         _stopping = new CancellationTokenSource();
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        var stopping = _stopping.Token;
+        _loop = Task.Run(async () =>
+        {
+            if (notReady is null || await RetryStartAsync(notReady, stopping).ConfigureAwait(false))
+            {
+                await RunAsync(stopping).ConfigureAwait(false);
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Retries <see cref="InitializeAsync"/> with the batches' back-off until it succeeds (true) or the
+    /// processor stops (false).</summary>
+    private async Task<bool> RetryStartAsync(Exception first, CancellationToken ct)
+    {
+        var failing = new FailureStreak();
+        var startFailures = new Diagnostics.RecurringFailureLog(_logger, "processor start", _time);
+        for (var e = first; ; )
+        {
+            try
+            {
+                await Task.Delay(Failed(e, failing, "start", startFailures), _time, ct).ConfigureAwait(false);
+                await InitializeAsync(ct).ConfigureAwait(false);
+                _failure = null;
+                startFailures.Succeeded();
+                return true;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception again)
+            {
+                e = again;
+            }
+        }
+    }
+
+    /// <summary>Counts a failure where <c>/health</c> and the metrics see it, logs it (its stack trace once per kind
+    /// of failure: a warehouse down for an hour is one error, not thousands) and returns the pause before the next try.</summary>
+    private TimeSpan Failed(Exception e, FailureStreak failing, string what, Diagnostics.RecurringFailureLog log)
+    {
+        // The warehouse's own words name it ("postgres://… does not answer: …"); the lake's failures name it already.
+        var reason = _warehouse.DescribeOutage(e) ?? e.Message;
+        _stats.Failed(reason);
+        var delay = failing.Next(_options.RetryDelay, _options.MaxRetryDelay);
+        if (failing.Count == 1)
+        {
+            _failingSince = _time.GetUtcNow();
+        }
+        _failure = $"{what} failing since {_failingSince:O} ({failing.Count} in a row), retrying: {reason}";
+        log.Failed(e, $"retrying in {delay}", LogLevel.Error);
+        return delay;
     }
 
     /// <summary>Everything <see cref="StartAsync"/> does except starting the loop (tests drive batches themselves
@@ -202,17 +263,7 @@ public sealed partial class StreamProcessor : IAsyncDisposable
             }
             catch (Exception e)
             {
-                // The warehouse's own words name it ("postgres://… does not answer: …"); the lake's failures name it already.
-                var reason = _warehouse.DescribeOutage(e) ?? e.Message;
-                _stats.Failed(reason);
-                var delay = failing.Next(_options.RetryDelay, _options.MaxRetryDelay);
-                if (failing.Count == 1)
-                {
-                    _failingSince = _time.GetUtcNow();
-                }
-                _failure = $"batches failing since {_failingSince:O} ({failing.Count} in a row), retrying: {reason}";
-                // The stack trace once per kind of failure: a warehouse down for an hour is one error, not thousands.
-                _batchFailures.Failed(e, $"retrying in {delay}", LogLevel.Error);
+                var delay = Failed(e, failing, "batches", _batchFailures);
                 try
                 {
                     await Task.Delay(delay, _time, ct).ConfigureAwait(false);

@@ -137,6 +137,37 @@ public sealed class BackendOutageEndpointsTests(PostgresServer postgres, MotoSer
         Assert.Equal(1L, Convert.ToInt64((await stack.Warehouse.QueryAsync("SELECT count(*) FROM orders", CancellationToken.None)).Rows[0][0]));
     }
 
+    /// <summary>PostgreSQL answered the start-up check and was gone when the processor started (a restart between
+    /// the two): the processor's start threw and took the whole server down. It retries in the background instead, as
+    /// it does for a later outage, with /health naming the warehouse, and lands what waited once it is back.</summary>
+    [Fact]
+    public async Task A_warehouse_down_when_the_processor_starts_keeps_the_server_up_and_the_processor_retrying_until_it_is_back()
+    {
+        var log = new InMemoryEventLog();
+        var order = RecordNormalizer.Instance.Normalize(DatasetCatalog.Orders, JsonDocument.Parse("""
+            {"InvoiceNo": "536365", "StockCode": "85123A", "Description": "WHITE HANGING HEART T-LIGHT HOLDER", "Quantity": 6,
+             "InvoiceDate": "2010-12-01T08:26:00Z", "UnitPrice": 2.55, "CustomerID": "17850", "Country": "United Kingdom"}
+            """).RootElement).Record!;
+        await log.AppendAsync("orders", [new Emporium.Log.LogMessage("536365", CanonicalJson.Serialize(order))], CancellationToken.None);
+
+        await using var stack = await StackAsync("processor-start-pg-down", log, "processor", beforeStart: s => s.Postgres.Cut());
+
+        var (status, body) = await HealthUntilAsync(stack.Host, b => b.GetProperty("unavailable").TryGetProperty("processor", out _));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        var reason = body.GetProperty("unavailable").GetProperty("processor").GetString()!;
+        Assert.StartsWith("start failing since ", reason, StringComparison.Ordinal);
+        Assert.Contains(" does not answer: ", reason, StringComparison.Ordinal);
+
+        stack.Postgres.Restore();
+        (status, body) = await HealthUntilAsync(stack.Host, b => b.GetProperty("status").GetString() == "ok");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Convert.ToInt64((await stack.Warehouse.QueryAsync("SELECT count(*) FROM orders", CancellationToken.None)).Rows[0][0]) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the processor never landed the record that waited in the log");
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task<(HttpStatusCode Status, JsonElement Body)> HealthUntilAsync(TestHost host, Func<JsonElement, bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -161,7 +192,7 @@ public sealed class BackendOutageEndpointsTests(PostgresServer postgres, MotoSer
         return (body.GetProperty("title").GetString(), body.GetProperty("detail").GetString());
     }
 
-    private async Task<Stack> StackAsync(string name, Emporium.Log.IEventLog? log = null, string role = "all")
+    private async Task<Stack> StackAsync(string name, Emporium.Log.IEventLog? log = null, string role = "all", Action<Stack>? beforeStart = null)
     {
         var database = await postgres.CreateDatabaseAsync(name);
         var pgProxy = new OutageProxy(postgres.Host, postgres.Port);
@@ -176,6 +207,7 @@ public sealed class BackendOutageEndpointsTests(PostgresServer postgres, MotoSer
             Bucket = bucket, Prefix = "lake", ServiceUrl = $"http://127.0.0.1:{s3Proxy.Port}",
             Region = MotoServer.Region, AccessKey = MotoServer.AccessKey, SecretKey = MotoServer.SecretKey,
         });
+        beforeStart?.Invoke(new Stack(null!, pgProxy, s3Proxy, warehouse, bucket));
         var host = await TestHost.StartAsync(log, RecordNormalizer.Instance, warehouse, lake, configure: o => o with { Role = role });
         return new Stack(host, pgProxy, s3Proxy, warehouse, bucket);
     }
