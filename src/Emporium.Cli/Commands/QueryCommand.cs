@@ -40,7 +40,8 @@ public sealed class QueryCommand : ICliCommand
             }
             catch (Exception e) when (e is QueryRejectedException or ApiException or StartupException or BackendUnavailableException or HttpRequestException)
             {
-                await Console.Error.WriteLineAsync($"emporium query: {e.Message}");
+                // Out of memory is the warehouse's setting to raise, not a mistake in the query: say which setting.
+                await Console.Error.WriteLineAsync(OutOfMemoryReport.Line("emporium query", e) ?? $"emporium query: {e.Message}");
                 return e is QueryRejectedException or ApiException { Status: 400 } ? 1 : 2;
             }
         });

@@ -67,7 +67,7 @@ public sealed class QueryEndpoints : IEndpointModule
             .WithName("Query")
             .WithSummary("Run one read-only SQL query against the warehouse")
             .DescribesBody(typeof(QueryRequest), "application/json")
-            .Produces(200).ProducesProblem(400).ProducesProblem(503);
+            .Produces(200).ProducesProblem(400).ProducesProblem(503).ProducesProblem(507);
 
         app.MapGet("/api/v1/tables", async (Backends backends, CancellationToken ct) =>
                 Results.Json(new { tables = await WarehouseRelations.ListAsync(backends.RequireWarehouse(), ct) }, ApiErrors.Json))

@@ -57,4 +57,16 @@ public sealed class OutOfMemoryReportTests
         Assert.DoesNotContain('\n', cause);
         Assert.DoesNotContain("Out of Memory Error", cause);
     }
+
+    /// <summary>A standalone <c>emporium query</c> printed DuckDB's "Out of Memory Error" as a mistake in the query.</summary>
+    [Fact]
+    public async Task A_query_past_the_memory_limit_names_the_setting_as_a_load_does()
+    {
+        await using var h = await BatchHarness.StartAsync(memoryLimit: "8MB");
+
+        var e = await Assert.ThrowsAsync<Emporium.Warehouse.QueryRejectedException>(() =>
+            h.Warehouse.QueryReadOnlyAsync("SELECT list(i) FROM range(20000000) t(i)", 10, CancellationToken.None));
+
+        Assert.StartsWith("emporium query: the warehouse ran out of memory (", OutOfMemoryReport.Line("emporium query", e), StringComparison.Ordinal);
+    }
 }

@@ -178,7 +178,7 @@ public class EmporiumHostTests
         }
         Assert.Equal(["202", "400", "404", "413", "415", "422", "429", "503"], Statuses("/api/v1/ingest/{dataset}", "post").Order(StringComparer.Ordinal));
         Assert.Contains("application/x-ndjson", paths.GetProperty("/api/v1/ingest/{dataset}").GetProperty("post").GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name));
-        Assert.Equal(["200", "400", "503"], Statuses("/api/v1/query", "post"));
+        Assert.Equal(["200", "400", "503", "507"], Statuses("/api/v1/query", "post"));
         var query = paths.GetProperty("/api/v1/query").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
         if (query.TryGetProperty("$ref", out var reference))
         {
