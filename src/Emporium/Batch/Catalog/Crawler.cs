@@ -249,6 +249,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     /// the crawled file, losing its rows and failing every later write to it.</summary>
     public static bool IsReserved(string name) =>
         LoadSpec.Find(name) is not null || DatasetCatalog.FindStreamed(name) is not null
+        || Sources.SeedDatasets.All.Any(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
         || MartCatalog.All.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 
     private static string Reader(string family, IReadOnlyList<string> files, string options, bool hive = true)

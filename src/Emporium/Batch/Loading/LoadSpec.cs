@@ -14,8 +14,11 @@ public sealed record LoadSpec(
     string? JsonPath = null,
     IReadOnlyDictionary<string, string>? Set = null)
 {
-    /// <summary>Datasets a file can be loaded into: the canonical ones and the seed jobs' tables (seller_offers…).</summary>
-    public static IReadOnlyList<DatasetSchema> Loadable { get; } = [.. DatasetCatalog.All, .. Sources.SeedDatasets.All];
+    /// <summary>Datasets a file can be loaded into: the canonical ones and the seed jobs' tables (seller_offers…), not the
+    /// alert DAGs' own output: loaded rows of <c>alert_deliveries</c> would have their webhook URLs posted to, and
+    /// <c>alerts</c> holds what the detection found, not input.</summary>
+    public static IReadOnlyList<DatasetSchema> Loadable { get; } =
+        [.. DatasetCatalog.All, .. Sources.SeedDatasets.All.Where(d => d != Sources.SeedDatasets.Alerts && d != Sources.SeedDatasets.AlertDeliveries)];
 
     public static DatasetSchema? Find(string name) =>
         Loadable.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));

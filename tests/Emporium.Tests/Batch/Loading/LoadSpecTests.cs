@@ -32,4 +32,22 @@ public sealed class LoadSpecTests
 
         Assert.Equal("France", resolved.Request.Constants!["Country"]);
     }
+
+    [Theory]
+    [InlineData("alert_deliveries")]
+    [InlineData("alerts")]
+    public void The_alert_dags_own_tables_are_not_loaded_by_hand_and_stay_reserved_from_crawls(string table)
+    {
+        using var dir = new TempDir("batch");
+        var path = dir.Combine("rows.csv");
+        // An outbox row loaded by hand would have its webhook posted to by the next delivery.
+        File.WriteAllText(path, "alert_id,webhook,state,attempts,updated_at\n1,http://127.0.0.1:9/hook,pending,0,2024-01-01\n");
+
+        var e = Assert.Throws<LoadSpecException>(() => new LoadSpec([path], table).Resolve());
+
+        Assert.Equal("dataset", e.Field);
+        Assert.StartsWith($"unknown dataset '{table}'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("seller_offers", e.Message);
+        Assert.True(Emporium.Batch.Catalog.Crawler.IsReserved(table));
+    }
 }
