@@ -103,15 +103,7 @@ public sealed class StreamProcessorLakeTests
     public async Task Stopping_a_running_processor_writes_what_the_lake_has_not_got()
     {
         await using var h = await ProcessingHarness.StartAsync(Orders(), lakeFlushInterval: Never);
-        var orders = Enumerable.Range(0, 60).Select(TestRecords.Order).ToList();
-        await h.Processor.StartAsync(CancellationToken.None);
-        await h.AppendAsync(orders);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await h.QueryAsync("SELECT * FROM orders")).Count < orders.Count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the processor did not land the orders");
-            await Task.Delay(20);
-        }
+        var orders = await RunningProcessorLandsOrdersAsync(h);
         Assert.Empty(await new LakeManifestStore(h.Lake).VisibleFilesAsync("orders", LakeLayout.Raw, CancellationToken.None));
 
         await h.Processor.StopAsync(CancellationToken.None);
@@ -123,15 +115,7 @@ public sealed class StreamProcessorLakeTests
     public async Task A_stop_whose_time_ran_out_before_the_lake_was_written_returns_and_the_next_start_writes_it_once()
     {
         await using var h = await ProcessingHarness.StartAsync(Orders(), lakeFlushInterval: Never);
-        var orders = Enumerable.Range(0, 60).Select(TestRecords.Order).ToList();
-        await h.Processor.StartAsync(CancellationToken.None);
-        await h.AppendAsync(orders);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await h.QueryAsync("SELECT * FROM orders")).Count < orders.Count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the processor did not land the orders");
-            await Task.Delay(20);
-        }
+        var orders = await RunningProcessorLandsOrdersAsync(h);
 
         // The host's shutdown timeout has passed: a stop must not end the host's disposal with an exception.
         await h.Processor.StopAsync(new CancellationToken(canceled: true));
@@ -144,5 +128,21 @@ public sealed class StreamProcessorLakeTests
         }
         await h.Processor.FlushLakeAsync(CancellationToken.None);
         Assert.Equal(Expected(orders), Texts(await h.LakeRowsAsync("orders", OrderColumns)));
+    }
+
+    /// <summary>Starts the processor and appends 60 orders, back once the warehouse has them all (the lake, flushed
+    /// never, has none of them yet).</summary>
+    private static async Task<List<CanonicalRecord>> RunningProcessorLandsOrdersAsync(ProcessingHarness h)
+    {
+        var orders = Enumerable.Range(0, 60).Select(TestRecords.Order).ToList();
+        await h.Processor.StartAsync(CancellationToken.None);
+        await h.AppendAsync(orders);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await h.QueryAsync("SELECT * FROM orders")).Count < orders.Count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the processor did not land the orders");
+            await Task.Delay(20);
+        }
+        return orders;
     }
 }
