@@ -112,6 +112,27 @@ public sealed class RecordNormalizer : IRecordNormalizer
             .Select(x => x.c.MaxBytes is { } max ? (x.i, max, "a lake partition value") : (x.i, DatasetSchema.MaxKeyBytes, "a key"))
             .ToArray());
 
+    /// <summary>Whether a text value of the record is over its column's byte limit; allocates nothing, as it runs for
+    /// every record ingest takes and the processor decodes (<see cref="LimitErrors"/> says which and why).</summary>
+    internal static bool AnyOverLimit(DatasetSchema schema, IReadOnlyList<object?> values)
+    {
+        foreach (var (i, max, _) in LimitedColumns(schema))
+        {
+            if (BytesOverLimit(values[i], max) is not null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The UTF-8 length of <paramref name="value"/> when it is a text of more than <paramref name="max"/> bytes.</summary>
+    private static int? BytesOverLimit(object? value, int max) =>
+        // A UTF-16 unit takes at most three bytes of UTF-8, so a short value is not measured.
+        value is string text && text.Length > max / 3 && System.Text.Encoding.UTF8.GetByteCount(text) is var bytes && bytes > max
+            ? bytes
+            : null;
+
     /// <summary>The text values of a record over their column's byte limit (<see cref="LimitedColumns"/>), each with
     /// its column's index and the error the normalizer gives it. Also what the stream processor checks a record of the
     /// log against: one written before a limit existed is refused as ingest would refuse it now.</summary>
@@ -119,9 +140,7 @@ public sealed class RecordNormalizer : IRecordNormalizer
     {
         foreach (var (i, max, what) in LimitedColumns(schema))
         {
-            // A UTF-16 unit takes at most three bytes of UTF-8, so a short value is not measured.
-            if (values[i] is string text && text.Length > max / 3
-                && System.Text.Encoding.UTF8.GetByteCount(text) is var bytes && bytes > max)
+            if (BytesOverLimit(values[i], max) is { } bytes)
             {
                 yield return (i, new FieldError(schema.Columns[i].Name, $"{what} may have at most {max} bytes of UTF-8, this one has {bytes}"));
             }
@@ -192,7 +211,7 @@ public sealed class RecordNormalizer : IRecordNormalizer
                     (_errors ??= new FieldError?[columns.Count])[i] = new FieldError(columns[i].Name, "required field is missing");
                 }
             }
-            foreach (var (i, error) in LimitErrors(schema, _values))
+            foreach (var (i, error) in AnyOverLimit(schema, _values) ? LimitErrors(schema, _values) : [])
             {
                 (_errors ??= new FieldError?[columns.Count])[i] = error;
             }

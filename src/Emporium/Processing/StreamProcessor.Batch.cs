@@ -148,7 +148,9 @@ public sealed partial class StreamProcessor
                 {
                     // A log written before a limit existed may hold a value ingest refuses now; one order with a country
                     // too long for a lake folder name made every lake write fail.
-                    var refusal = RecordNormalizer.LimitErrors(kept.Schema, kept.Values).Select(e => e.Error).FirstOrDefault();
+                    var refusal = RecordNormalizer.AnyOverLimit(kept.Schema, kept.Values)
+                        ? RecordNormalizer.LimitErrors(kept.Schema, kept.Values).First().Error
+                        : null;
                     records.Add(new BatchRecord(entry.Offset, entry.Timestamp, kept, tag is null || _retried is null ? null : RetriedRecords.HashOf(tag), refusal));
                 }
             }
