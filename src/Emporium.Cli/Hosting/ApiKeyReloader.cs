@@ -9,6 +9,7 @@ namespace Emporium.Cli.Hosting;
 /// valid, leave the current keys in force and are logged; the next change is tried again.</summary>
 public sealed class ApiKeyReloader(string dataDir, TimeSpan interval, ApiKeyRing keys, TimeProvider time, ILogger<ApiKeyReloader> logger) : BackgroundService
 {
+    private const string Unread = "(not read yet)";
     private readonly string _file = Path.Combine(dataDir, EmporiumConfiguration.FileName);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,7 +18,10 @@ public sealed class ApiKeyReloader(string dataDir, TimeSpan interval, ApiKeyRing
         {
             return; // reloading turned off: the keys of the start stay
         }
-        var seen = Fingerprint();
+        // Not the file as it is now: ExecuteAsync runs on its own thread after the host started, so a change made between
+        // the keys' first read and this line would be taken as the baseline and never applied. The first tick reads the
+        // file whatever it holds; Reload does nothing when its keys are the ones in force.
+        string? seen = Unread;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -92,6 +92,27 @@ public class ApiKeyReloaderTests
         Assert.True(PublishedAuth(dir.Path));
     }
 
+    [Fact]
+    public async Task A_change_made_before_the_reloader_first_looks_is_still_taken()
+    {
+        // The host reads the keys, then starts the reloader on its own thread: an edit in between used to become the
+        // baseline the reloader compared with, and was never applied (a removed key kept working until the next edit).
+        using var dir = new TempDir("keys-reload");
+        WriteConfig(dir.Path, ("first", First, ["read"]));
+        var ring = new ApiKeyRing(EmporiumConfiguration.Load(dir.Path).Auth, loopbackOnly: true);
+        WriteConfig(dir.Path, ("second", "emp_second", ["read"]));
+        using var reloader = new ApiKeyReloader(dir.Path, TimeSpan.FromMilliseconds(50), ring, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ApiKeyReloader>.Instance);
+        await reloader.StartAsync(CancellationToken.None);
+        var until = DateTime.UtcNow + Patience;
+        while (ring.Current.Keys[0].Name != "second" && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+        await reloader.StopAsync(CancellationToken.None);
+        Assert.Equal(["second"], ring.Current.Keys.Select(k => k.Name));
+    }
+
     private static bool PublishedAuth(string dataDir) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(dataDir, "server.json")))!.AsObject()
             .Single(p => string.Equals(p.Key, "AuthEnabled", StringComparison.OrdinalIgnoreCase)).Value!.GetValue<bool>();
