@@ -18,6 +18,26 @@ public sealed class ProgramTests
         }
     }
 
+    /// <summary>A command list names a subcommand's arguments as required (<c>marts &lt;name&gt;</c>): an optional one
+    /// would read as needed, so it is left to the subcommand's own usage line (<c>emporium marts [&lt;name&gt;]</c>).</summary>
+    [Fact]
+    public async Task The_command_list_shows_no_optional_argument_as_if_it_were_required()
+    {
+        var (code, text) = await BatchCli.RunAsync("--help");
+
+        Assert.True(code == 0, text);
+        Assert.Matches(@"(?m)^\s+marts\s{2,}List the marts", text);
+        Assert.Matches(@"(?m)^\s+catalog\s{2,}Show datasets", text);
+        Assert.DoesNotContain("marts <name>", text, StringComparison.Ordinal);
+        Assert.Contains("load <paths>", text, StringComparison.Ordinal);
+        Assert.Contains("query <sql>", text, StringComparison.Ordinal);
+
+        (code, text) = await BatchCli.RunAsync("catalog", "--help");
+        Assert.True(code == 0, text);
+        Assert.Contains("drop <name>", text, StringComparison.Ordinal);
+        Assert.Contains("emporium catalog [<name>] [command] [options]", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Subcommand_help_names_the_launcher()
     {
