@@ -310,9 +310,22 @@ public sealed class EmporiumHost : IAsyncDisposable
         return $"http://{options.Bind}:{options.Port}";
     }
 
+    /// <summary>What the banner says the server listens on. <see cref="Url"/> turns a wildcard bind into loopback, the
+    /// address local clients (server.json) connect to; said alone it hid that the network reaches the server too.</summary>
+    private string Listening(EmporiumOptions options)
+    {
+        if (!IPAddress.TryParse(options.Bind, out var ip) || !(ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any)))
+        {
+            return Url;
+        }
+        var port = new Uri(Url).Port;
+        var bound = ip.Equals(IPAddress.IPv6Any) ? $"[{ip}]" : ip.ToString();
+        return $"{bound}:{port} (every interface): {Url} on this machine, http://{Dns.GetHostName()}:{port} from the network";
+    }
+
     private void PrintBanner(EmporiumOptions options, TextWriter output)
     {
-        output.WriteLine($"Emporium listening on {Url}  (data: {BackendAddresses.FullDataDir(options)})");
+        output.WriteLine($"Emporium listening on {Listening(options)}  (data: {BackendAddresses.FullDataDir(options)})");
         output.WriteLine($"  role:      {ProcessRoleSetting.Describe(options.RolesOf())}");
         output.WriteLine($"  log:       {Backends.Describe("log")}");
         output.WriteLine($"  lake:      {Backends.Describe("lake")}");

@@ -19,6 +19,31 @@ public class EmporiumHostTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "server.json")));
     }
 
+    /// <summary>A server bound to every interface said "listening on http://127.0.0.1:…", as if it served this
+    /// machine only; the banner names the address bound and the URLs that reach it, here and from the network.</summary>
+    [Fact]
+    public async Task The_banner_of_a_server_bound_to_every_interface_says_so_with_urls_that_reach_it()
+    {
+        using var dir = new TempDir("bindall");
+        var port = FreePort.Next();
+        var configuration = EmporiumConfiguration.Build(dir.Path, new Dictionary<string, string?> { ["Bind"] = "0.0.0.0", ["Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var options = EmporiumConfiguration.Bind(configuration) with
+        {
+            Auth = new AuthOptions { Keys = [new ApiKeyEntry { Name = "ops", Hash = Emporium.Cli.Web.Auth.ApiKeyHash.Of("emp_banner"), Scopes = ["admin"] }] },
+        };
+        var banner = new StringWriter();
+
+        await using (var host = await EmporiumHost.StartAsync(options, configuration, banner, CancellationToken.None, Emporium.Cli.Hosting.Backends.FromInstances(options, new Emporium.Tests.TestSupport.InMemoryEventLog(), null, null, new Emporium.Tests.TestSupport.StrictTestNormalizer())))
+        {
+            // Clients on this machine (server.json) still get a URL they can connect to.
+            Assert.Equal($"http://127.0.0.1:{port}", host.Url);
+        }
+
+        var first = banner.ToString().Split('\n')[0];
+        Assert.StartsWith($"Emporium listening on 0.0.0.0:{port} (every interface): http://127.0.0.1:{port} on this machine, http://{Dns.GetHostName()}:{port} from the network", first);
+        Assert.Contains("auth:      on (1 API key(s))", banner.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A Kafka cluster that does not create the dataset topics (no rights, no controller) ended start-up
     /// with librdkafka's exception and a stack trace; it is a setting the operator must fix, named as such.</summary>
     [Fact]
