@@ -286,6 +286,24 @@ public class DagCommandTests
         Assert.False(Directory.Exists(missing), $"{missing} was created");
     }
 
+    /// <summary>`dag run` and `dag backfill` without a server on a data dir that does not exist (a mistyped
+    /// <c>--data</c>, or the default one in another folder) say so and create nothing. Before, they made a new data dir
+    /// with a log, a lake and a warehouse and ran the DAG on nothing.</summary>
+    [Theory]
+    [InlineData("run", "--date", "2024-01-01")]
+    [InlineData("backfill", "--from", "2024-01-01", "--to", "2024-01-02")]
+    public async Task Run_and_backfill_on_a_data_dir_that_does_not_exist_create_nothing(params string[] command)
+    {
+        using var dir = new TempDir("dag-no-dir");
+        var missing = dir.Combine("mistyped");
+
+        var (code, text) = await RunAsync(["dag", command[0], "retail_lake", .. command[1..], "--data", missing]);
+
+        Assert.True(code == 2, text);
+        Assert.Contains($"emporium dag {command[0]}: no data dir {missing}: start one with emporium up", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing), $"{missing} was created");
+    }
+
     private static async Task<(int Code, string Output)> RunAsync(IEnumerable<string> args)
     {
         using var process = Start(args, out var output);

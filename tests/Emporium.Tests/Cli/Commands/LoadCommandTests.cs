@@ -189,9 +189,12 @@ public sealed class LoadCommandTests
         Assert.Contains("named as xlsx", text);
         Assert.Contains("248", text);
         Assert.Contains("categories", text);
+        // A load may start a data dir, but says so: a mistyped --data is seen at once, not in an empty dashboard.
+        Assert.Contains($"emporium load: no data dir {data} yet: creating a new one", text, StringComparison.Ordinal);
 
         var (lenient, lenientText) = await BatchCli.RunAsync("load", ragged, "--dataset", "categories", "--data", data);
         Assert.True(lenient == 0, lenientText);
+        Assert.DoesNotContain("creating a new one", lenientText, StringComparison.Ordinal);
         Assert.Contains("quarantine/categories/", lenientText);
 
         var (strict, strictText) = await BatchCli.RunAsync("load", ragged, "--dataset", "categories", "--data", data, "--strict", "--force");
