@@ -106,11 +106,26 @@ public class DagTests
         Assert.True(registry.TryGet("discovery_probe", out var dag));
         Assert.Equal(["hello"], dag.Tasks.Select(t => t.Name));
         Assert.Contains(registry.Errors, e => e.Contains(nameof(BrokenDefinition)) && e.Contains("cycle"));
+        Assert.Contains(registry.Errors, e => e.Contains(nameof(ThrowingDefinition)) && e.Contains(ThrowingDefinition.Reason));
+        Assert.False(registry.TryGet(ThrowingDefinition.Name, out _));
     }
 
     public sealed class DiscoveryProbe : IDagDefinition
     {
         public Dag Build() => Dag.Create("discovery_probe").Task("hello", Noop);
+    }
+
+    /// <summary>A definition whose constructor fails (a setting it needs is missing): unlike an invalid one, its DAG's
+    /// name is never known, so only the registry's errors say why its runs have no DAG.</summary>
+    public sealed class ThrowingDefinition : IDagDefinition
+    {
+        public const string Name = "throwing_probe";
+
+        public const string Reason = "throwing_probe needs the setting Dags:throwing_probe:api_url";
+
+        public ThrowingDefinition() => throw new InvalidOperationException(Reason);
+
+        public Dag Build() => Dag.Create(Name).Task("hello", Noop);
     }
 
     public sealed class BrokenDefinition : IDagDefinition

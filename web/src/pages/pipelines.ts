@@ -13,9 +13,13 @@ export const pipelines: Page = {
   title: 'Pipelines',
   async render(root, ctx) {
     root.append(h('p', { class: 'lead' }, 'DAGs of the orchestrator, their runs, task states and logs.'), keyForm(ctx));
-    const dags = listOf<Obj>(await optional<unknown>('/api/v1/dags', ctx.signal), 'dags');
-    if (!dags.length) {
+    const body = await optional<unknown>('/api/v1/dags', ctx.signal);
+    const dags = listOf<Obj>(body, 'dags');
+    const unloaded = listOf<Obj>(body, 'unloaded');
+    const errors = listOf<unknown>(body, 'errors').map(String);
+    if (!dags.length && !ctx.params.get('dag')) {
       root.append(card('DAGs', { wide: true, id: 'dags' }, emptyState('No DAGs are registered.', 'DAGs ship with `emporium up`; list them with `emporium dag list`.')));
+      if (unloaded.length || errors.length) root.append(notLoadedCard(unloaded, errors));
       return;
     }
     const selected = ctx.params.get('dag') ?? nameOf(mostRecentlyRun(dags));
@@ -26,11 +30,17 @@ export const pipelines: Page = {
     const dagTable = h('table', { 'data-testid': 'dags-table' },
       h('thead', {}, h('tr', {}, ...['DAG', 'Schedule', 'Description'].map(c => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, ...dags.map(dagRow)));
-    root.append(card('DAGs', { wide: true, id: 'dags' }, h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'DAGs' }, dagTable)));
+    root.append(card('DAGs', { wide: true, id: 'dags' }, dags.length
+      ? h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'DAGs' }, dagTable)
+      : emptyState('No DAGs are loaded.', 'DAGs ship with `emporium up`; list them with `emporium dag list`.')));
+    // The API and `emporium dag list` name the DAGs that did not load and why; without this the page showed their
+    // runs (a link from the overview) with nothing saying the DAG was gone.
+    if (unloaded.length || errors.length) root.append(notLoadedCard(unloaded, errors, selected));
     const grid = h('div', { class: 'grid' });
     root.append(grid);
     const runs = card(`Runs of ${selected}`, { wide: true, id: 'runs' }, loading());
-    grid.append(triggerForm(selected, ctx, () => refresh()), runs);
+    const loaded = dags.some(d => nameOf(d) === selected);
+    grid.append(loaded ? triggerForm(selected, ctx, () => refresh()) : notLoadedNotice(selected, unloaded, errors.length > 0), runs);
     const refresh = () => showRuns(runs, selected, ctx);
     let first = true;
     await new Promise<void>(resolve => poll(ctx, 3000, async () => {
@@ -39,6 +49,27 @@ export const pipelines: Page = {
     }, () => { if (first) { first = false; resolve(); } }));
   },
 };
+
+/** DAGs the orchestrator could not load: by name with the reason (an invalid definition, or active runs of a DAG whose
+ * definition is gone), then the loader's own errors (a definition whose constructor failed has no name to list). */
+function notLoadedCard(unloaded: Obj[], errors: string[], selected?: string): HTMLElement {
+  const rows = unloaded.map(u => h('li', { 'data-dag': nameOf(u) },
+    h('a', { href: `#/pipelines?dag=${encodeURIComponent(nameOf(u))}`, 'aria-current': nameOf(u) === selected ? 'true' : undefined }, nameOf(u)),
+    ` (${String(pick(u, 'status') ?? 'not loaded')}): ${String(pick(u, 'reason', 'error') ?? '')}`));
+  return card('DAGs not loaded', { wide: true, id: 'dags-not-loaded' },
+    h('p', { class: 'muted' }, 'These definitions did not load, so their DAGs cannot run; their runs are kept. `emporium dag list` shows the same.'),
+    ...(rows.length ? [h('ul', { class: 'feed', 'data-testid': 'unloaded-dags' }, ...rows)] : []),
+    ...(errors.length ? [h('h3', {}, 'Definition errors'), h('ul', { class: 'feed', 'data-testid': 'dag-errors' }, ...errors.map(e => h('li', { class: 'task-error' }, e)))] : []));
+}
+
+/** In place of the trigger form for a DAG this server has no definition of: why, from the API, or where to look. */
+function notLoadedNotice(dag: string, unloaded: Obj[], errorsShown: boolean): HTMLElement {
+  const known = unloaded.find(u => nameOf(u) === dag);
+  const why = known
+    ? String(pick(known, 'reason', 'error') ?? '')
+    : `DAG '${dag}' has no loaded definition: ${errorsShown ? 'it was removed, or its definition failed to load (see the definition errors above)' : 'no DAG of that name is defined here'}. Its runs are kept.`;
+  return card(`${dag} is not loaded`, { id: 'trigger' }, h('p', { class: 'error', 'data-testid': 'dag-not-loaded' }, why));
+}
 
 /** The DAG whose run started last (what someone opening the page most likely wants to see), else the first. */
 function mostRecentlyRun(dags: Obj[]): Obj {
