@@ -111,10 +111,13 @@ export const deleteJson = <T>(path: string, signal?: AbortSignal) => request<T>(
 
 let martList: { at: number; names: Promise<Set<string>> } | null = null;
 
-/** Names of the marts the warehouse has now (views appear as datasets load and DAGs run); cached for a few seconds. */
+/** Names of the marts the warehouse can answer now (the API lists every mart, with `available` false for those whose
+ * tables no DAG run has written yet); cached for a few seconds. */
 export function martNames(signal?: AbortSignal): Promise<Set<string>> {
   if (!martList || performance.now() - martList.at > 5000) {
-    const names = getJson<unknown>('/api/v1/marts', signal).then(b => new Set(listOf<unknown>(b, 'marts').map(m => typeof m === 'string' ? m : String((m as Record<string, unknown>).name))));
+    const names = getJson<unknown>('/api/v1/marts', signal).then(b => new Set(listOf<unknown>(b, 'marts')
+      .filter(m => typeof m === 'string' || (m as Record<string, unknown>).available !== false)
+      .map(m => typeof m === 'string' ? m : String((m as Record<string, unknown>).name))));
     names.catch(() => { martList = null; });
     martList = { at: performance.now(), names };
   }

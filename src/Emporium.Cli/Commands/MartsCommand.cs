@@ -26,7 +26,7 @@ public sealed class MartsCommand : ICliCommand
             {
                 var mart = parse.GetValue(name);
                 var result = mart is null
-                    ? Catalog()
+                    ? await CatalogAsync(parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct)
                     : await RowsAsync(mart, parse.GetValue(limit), parse.GetValue(data), parse.GetValue(url), parse.GetValue(apiKey), ct);
                 TableOutput.Write(result, parse.GetValue(format)!, Console.Out, mart ?? "marts", Console.Error);
                 return 0;
@@ -49,10 +49,48 @@ public sealed class MartsCommand : ICliCommand
         return command;
     }
 
-    /// <summary>The contract: every mart with its columns and description.</summary>
-    private static QueryResult Catalog() => new(
-        [new QueryColumn("name", "varchar"), new QueryColumn("columns", "varchar"), new QueryColumn("description", "varchar")],
-        MartCatalog.All.Select(m => new object?[] { m.Name, string.Join(", ", m.Columns.Select(c => $"{c.Name} {c.Type}")), m.Description }).ToList());
+    /// <summary>The contract, every mart with its columns and description, and whether it can be read now, as
+    /// <c>GET /api/v1/marts</c> lists them (the server's answer when one owns the data dir, else the data dir's
+    /// warehouse; none is available in a data dir without one).</summary>
+    private static async Task<QueryResult> CatalogAsync(string? dataFlag, string? url, string? apiKey, CancellationToken ct)
+    {
+        IReadOnlyList<string> available;
+        if (ServerLocator.Find(url, dataFlag) is { } server)
+        {
+            using var client = new EmporiumClient(server, ServerLocator.ApiKey(apiKey));
+            available = (await client.MartsAsync(ct)).Where(m => m.Available).Select(m => m.Name).ToList();
+        }
+        else if (NoWarehouse(dataFlag) is { } why)
+        {
+            await Console.Error.WriteLineAsync($"emporium marts: no mart is available: {why}");
+            available = [];
+        }
+        else
+        {
+            available = await QueryCommand.WithLocalWarehouseAsync(dataFlag, w => Web.MartEndpoints.ListAsync(w, ct), ct);
+        }
+        return new QueryResult(
+            [new QueryColumn("name", "varchar"), new QueryColumn("available", "boolean"), new QueryColumn("columns", "varchar"), new QueryColumn("description", "varchar")],
+            Web.MartEndpoints.Listing(available).Select(m => new object?[]
+            {
+                m.Name, m.Available, MartCatalog.Find(m.Name) is { } known ? string.Join(", ", known.Columns.Select(c => $"{c.Name} {c.Type}")) : null, m.Description,
+            }).ToList());
+    }
+
+    /// <summary>Why the data dir has no warehouse to ask (a new or mistyped <c>--data</c>), or null when it has one.</summary>
+    private static string? NoWarehouse(string? dataFlag)
+    {
+        var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
+        try
+        {
+            ExistingWarehouse.Require(dataDir, EmporiumConfiguration.Load(dataDir));
+            return null;
+        }
+        catch (BackendUnavailableException e)
+        {
+            return e.Message;
+        }
+    }
 
     public static async Task<QueryResult> RowsAsync(string name, int? limit, string? dataFlag, string? url, string? apiKey, CancellationToken ct)
     {

@@ -21,10 +21,10 @@ public sealed class MartEndpoints : IEndpointModule
     {
         var failures = new MartReadFailures(app.ServiceProvider.GetRequiredService<ILoggerFactory>());
         app.MapGet("/api/v1/marts", async (Backends backends, CancellationToken ct) =>
-                Results.Json(new { marts = await ListAsync(backends.RequireWarehouse(), ct) }, ApiErrors.Json))
+                Results.Json(new { marts = Listing(await ListAsync(backends.RequireWarehouse(), ct)) }, ApiErrors.Json))
             .RequireScope(Scopes.Read)
             .WithName("Marts")
-            .WithSummary("Names of the marts");
+            .WithSummary("Every mart with whether it can be read now");
         app.MapGet("/api/v1/marts/{name}", async (string name, int? limit, Backends backends, CancellationToken ct) =>
             {
                 var warehouse = backends.RequireWarehouse();
@@ -80,6 +80,19 @@ public sealed class MartEndpoints : IEndpointModule
         return (await warehouse.QueryAsync($"SELECT * FROM \"{name}\" LIMIT {n + 1}", ct)).Cut(n);
     }
 
+    /// <summary>Every mart of the catalog, in its order, with whether it can be read now and, when not, why; then the
+    /// warehouse's other views (served as marts too). The catalog's marts were listed only once their tables existed,
+    /// while <c>emporium marts</c> listed them all: the same mart was there or not depending on who asked.</summary>
+    public static IReadOnlyList<MartListing> Listing(IReadOnlyList<string> available)
+    {
+        var now = new HashSet<string>(available, StringComparer.OrdinalIgnoreCase);
+        return MartCatalog.All.Select(m => now.Contains(m.Name)
+                ? new MartListing(m.Name, true, m.Description, null)
+                : new MartListing(m.Name, false, m.Description, m.NotAvailableYet))
+            .Concat(available.Where(name => MartCatalog.Find(name) is null).Select(name => new MartListing(name, true, null, null)))
+            .ToList();
+    }
+
     /// <summary>Mart names: the views of the warehouse's current schema, plus the table-backed marts whose table exists.</summary>
     public static async Task<IReadOnlyList<string>> ListAsync(IWarehouse warehouse, CancellationToken ct)
     {
@@ -90,3 +103,6 @@ public sealed class MartEndpoints : IEndpointModule
         return result.Rows.Select(r => Convert.ToString(r[0], System.Globalization.CultureInfo.InvariantCulture)!).ToList();
     }
 }
+
+/// <summary>One mart of <c>GET /api/v1/marts</c>: <paramref name="Reason"/> says why a mart is not available yet.</summary>
+public sealed record MartListing(string Name, bool Available, string? Description, string? Reason);

@@ -26,11 +26,11 @@ public sealed class EmporiumClient : IDisposable
         return await ReadTableAsync(response, ct);
     }
 
-    public async Task<IReadOnlyList<string>> MartsAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<Web.MartListing>> MartsAsync(CancellationToken ct)
     {
         using var response = await Http.GetAsync("api/v1/marts", ct);
         var json = await ReadJsonAsync(response, ct);
-        return json.GetProperty("marts").EnumerateArray().Select(e => e.GetString()!).ToList();
+        return json.GetProperty("marts").Deserialize<List<Web.MartListing>>(JsonSerializerOptions.Web)!;
     }
 
     public async Task<QueryResult> MartAsync(string name, int? limit, CancellationToken ct)

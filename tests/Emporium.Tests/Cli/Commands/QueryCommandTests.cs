@@ -21,6 +21,27 @@ public sealed class QueryCommandTests
         Assert.False(Directory.Exists(missing));
     }
 
+    /// <summary>The list without a server says which marts the data dir's warehouse can answer, as the API does; in a
+    /// data dir without a warehouse none, said so, with the contract still listed.</summary>
+    [Fact]
+    public async Task The_mart_list_without_a_server_says_which_marts_are_available()
+    {
+        using var dir = new Emporium.Tests.TestSupport.TempDir("mart-list");
+        await (await Emporium.Tests.Cli.TestHost.StartEmbeddedAsync(dir.Path)).DisposeAsync();
+
+        var (code, text) = await BatchCli.RunAsync("marts", "--format", "csv", "--data", dir.Path);
+        Assert.True(code == 0, text);
+        Assert.Contains("\nbest_sellers,false,", text, StringComparison.Ordinal);
+        Assert.Contains("\ndaily_sales,true,", text, StringComparison.Ordinal);
+
+        var missing = dir.Combine("mistyped");
+        (code, text) = await BatchCli.RunAsync("marts", "--format", "csv", "--data", missing);
+        Assert.True(code == 0, text);
+        Assert.Contains($"emporium marts: no mart is available: no warehouse in {missing} yet", text, StringComparison.Ordinal);
+        Assert.Contains("\ndaily_sales,false,", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
     /// <summary>A mart of the catalog that no DAG run has made yet, read without a server, says so as the server does
     /// (<c>mart not available yet</c>, exit 1); it was an unhandled DuckDB "Catalog Error" with its stack trace.</summary>
     [Fact]

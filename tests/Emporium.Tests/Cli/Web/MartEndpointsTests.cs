@@ -50,6 +50,40 @@ public sealed class MartEndpointsTests
         Assert.Equal("not available yet", problem.GetProperty("errors")[0].GetProperty("error").GetString());
     }
 
+    /// <summary>The list names every mart of the catalog with whether it can be read now, as <c>emporium marts</c>
+    /// lists them all (through this server, the same answer); before, a DAG's mart appeared only once its tables existed.
+    /// A view outside the catalog is listed after them.</summary>
+    [Fact]
+    public async Task The_list_names_every_mart_with_whether_it_is_available_and_the_cli_lists_the_same()
+    {
+        using var dir = new TempDir("mart-endpoints-list");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Path);
+        await host.Host.Backends.Warehouse!.ExecuteAsync("CREATE VIEW twelve AS SELECT i FROM range(12) t(i)", CancellationToken.None);
+
+        var marts = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/marts")).RootElement.GetProperty("marts").EnumerateArray().ToList();
+
+        Assert.Equal([.. Emporium.Marts.MartCatalog.All.Select(m => m.Name), "twelve"], marts.Select(m => m.GetProperty("name").GetString()));
+        var bestSellers = marts.Single(m => m.GetProperty("name").GetString() == "best_sellers");
+        Assert.False(bestSellers.GetProperty("available").GetBoolean());
+        Assert.Equal(Emporium.Marts.MartCatalog.Find("best_sellers")!.NotAvailableYet, bestSellers.GetProperty("reason").GetString());
+        var daily = marts.Single(m => m.GetProperty("name").GetString() == "daily_sales");
+        Assert.True(daily.GetProperty("available").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, daily.GetProperty("reason").ValueKind);
+        Assert.True(marts[^1].GetProperty("available").GetBoolean());
+        // Each one listed available is readable; each one not is the 404 that says so.
+        foreach (var mart in marts)
+        {
+            using var read = await host.Client.GetAsync($"/api/v1/marts/{mart.GetProperty("name").GetString()}?limit=1");
+            Assert.Equal(mart.GetProperty("available").GetBoolean() ? HttpStatusCode.OK : HttpStatusCode.NotFound, read.StatusCode);
+        }
+
+        var (code, text) = await Emporium.Tests.Batch.BatchCli.RunAsync("marts", "--format", "json", "--data", host.DataDir);
+        Assert.True(code == 0, text);
+        var rows = JsonDocument.Parse(text).RootElement.GetProperty("rows").EnumerateArray()
+            .Select(r => (r[0].GetString(), r[1].GetBoolean())).ToList();
+        Assert.Equal(marts.Select(m => (m.GetProperty("name").GetString(), m.GetProperty("available").GetBoolean())), rows);
+    }
+
     /// <summary>A view of the warehouse outside the mart catalog is served as a mart too, cut at the limit like the
     /// others, and says so.</summary>
     [Fact]
