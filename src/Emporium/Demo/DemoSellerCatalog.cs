@@ -104,7 +104,7 @@ public static class DemoSellerCatalog
         {
             json.WriteNull("product_star_rating");
         }
-        json.WriteNumber("product_num_ratings", offer.Reviews ?? 0);
+        json.WriteNumber("product_num_ratings", Ratings(offer));
         json.WriteString("product_url", offer.Url ?? $"https://www.amazon.com/dp/{offer.Asin}");
         json.WriteString("product_photo", offer.Photo);
         json.WriteNumber("product_num_offers", 1 + (int)(Unit(offer.Asin, "offers") * 6));
@@ -118,6 +118,16 @@ public static class DemoSellerCatalog
         json.WriteBoolean("has_variations", Unit(offer.Asin, "variations") < 0.3);
         json.WriteEndObject();
     }
+
+    /// <summary>How many rated the offer. The demo products copy the source catalog, where most starred products count
+    /// 0 reviews (its review counts are mostly missing); the search API counts the ratings behind every star rating
+    /// (thousands in the captured response), so a rated offer with no count gets one of its own, from 3 to about 8 000.</summary>
+    private static long Ratings(Product offer) => offer switch
+    {
+        { Stars: not > 0 } => 0,
+        { Reviews: > 0 and var reviews } => reviews,
+        _ => (long)Math.Exp(1 + Unit(offer.Asin, "ratings") * 8),
+    };
 
     private static string? Dollars(double? price) => price is { } p ? "$" + p.ToString("#,##0.00", CultureInfo.InvariantCulture) : null;
 
