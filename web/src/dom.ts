@@ -130,7 +130,7 @@ export function loading(): HTMLElement {
 
 /** percent: a number that is already a percentage (69.01 for 69.01 %), as the marts' *_pct columns are. rating: an
  * Amazon star rating, where 0 is no rating yet (ratings run from 1 to 5 stars) and reads "—". */
-export type CellFormat = 'count' | 'number' | 'percent' | 'rating' | 'date' | 'interval' | 'text' | `money:${string}`;
+export type CellFormat = 'count' | 'number' | 'percent' | 'rating' | 'date' | 'interval' | 'text' | 'place' | `money:${string}`;
 
 /** How one cell reads: by explicit format, else by the warehouse column type. */
 export function formatCell(v: unknown, type: string, f?: CellFormat): string {
@@ -144,6 +144,7 @@ export function formatCell(v: unknown, type: string, f?: CellFormat): string {
     case 'rating': return fmt.num(v) === 0 ? '—' : fmt.number(v);
     case 'date': return fmt.date(v);
     case 'interval': return fmt.duration(v);
+    case 'place': return fmt.place(v);
     default: return typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
 }

@@ -81,8 +81,8 @@ export const sales: Page = {
     if (!filtered) {
       await Promise.all([
         daily,
-        martCard(grid, { mart: 'sales_by_country', title: 'Sales by country', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, formats: { total_sales: money },
-          chart: t => ({ kind: 'hbar', title: 'Sales by country', currency, labels: labels(t.rows, colIndex(t, 'country')), series: [{ name: 'Sales', values: values(t.rows, colIndex(t, 'total_sales')) }] }) }),
+        martCard(grid, { mart: 'sales_by_country', title: 'Sales by country', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, formats: { total_sales: money, country: 'place' },
+          chart: t => ({ kind: 'hbar', title: 'Sales by country', currency, labels: labels(t.rows, colIndex(t, 'country'), fmt.place), series: [{ name: 'Sales', values: values(t.rows, colIndex(t, 'total_sales')) }] }) }),
         martCard(grid, { mart: 'popular_products', title: 'Popular products', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, formats: { total_quantity: 'count' },
           chart: t => ({ kind: 'hbar', title: 'Quantity sold per stock code', labels: labels(t.rows, colIndex(t, 'stock_code')), series: [{ name: 'Quantity', values: values(t.rows, colIndex(t, 'total_quantity')) }] }) }),
         martCard(grid, { mart: 'top_customers', title: 'Top customers', params: { limit: 10 }, howToFill: fill, signal: ctx.signal, formats: { total_sales: money, customer_id: 'text' },
@@ -95,7 +95,7 @@ export const sales: Page = {
     await Promise.all([
       daily,
       queryCard(grid, 'Sales by country', 'sales-by-country', `SELECT country, ${salesSum} FROM ${cleanOrders} ${w} GROUP BY country ORDER BY total_sales DESC, ${byteOrder('country')} LIMIT 10`, ctx.signal,
-        t => ({ kind: 'hbar', title: 'Sales by country', currency, labels: labels(t.rows, 0), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money }),
+        t => ({ kind: 'hbar', title: 'Sales by country', currency, labels: labels(t.rows, 0, fmt.place), series: [{ name: 'Sales', values: values(t.rows, 1) }] }), { total_sales: money, country: 'place' }),
       queryCard(grid, 'Popular products', 'popular-products', `SELECT stock_code, SUM(quantity) AS total_quantity FROM ${cleanOrders} ${w} GROUP BY stock_code ORDER BY total_quantity DESC, ${byteOrder('stock_code')} LIMIT 10`, ctx.signal,
         t => ({ kind: 'hbar', title: 'Quantity sold per stock code', labels: labels(t.rows, 0), series: [{ name: 'Quantity', values: values(t.rows, 1) }] }), { total_quantity: 'count' }),
       queryCard(grid, 'Top customers', 'top-customers', `SELECT customer_id, ${salesSum} FROM ${cleanOrders} ${w} GROUP BY customer_id ORDER BY total_sales DESC, customer_id LIMIT 10`, ctx.signal,
@@ -109,7 +109,7 @@ export const sales: Page = {
 const isMissing = (e: unknown) => e instanceof Error && /(table with name \S+|relation "[^"]+") does not exist|not found/i.test(e.message);
 
 async function queryCard(grid: HTMLElement, title: string, id: string, sql: string, signal: AbortSignal,
-  spec: (t: Table) => Parameters<typeof chart>[0], formats: Record<string, `money:${string}` | 'count' | 'text'>): Promise<void> {
+  spec: (t: Table) => Parameters<typeof chart>[0], formats: Record<string, `money:${string}` | 'count' | 'text' | 'place'>): Promise<void> {
   const el = card(title, { id }, loading());
   grid.append(el);
   try {
@@ -133,7 +133,7 @@ function filters(f: Filters, setParams: (p: Record<string, string | undefined>) 
   const country = h('select', { name: 'country' }, h('option', { value: '' }, 'All countries'));
   martNames().then(names => names.has('daily_sales') ? query(`SELECT country FROM daily_sales WHERE country IS NOT NULL GROUP BY country ORDER BY ${byteOrder('country')}`) : null).then(t => {
     const wanted = f.country?.toLowerCase();
-    for (const [c] of t?.rows ?? []) country.append(h('option', { value: String(c), selected: String(c).toLowerCase() === wanted }, String(c)));
+    for (const [c] of t?.rows ?? []) country.append(h('option', { value: String(c), selected: String(c).toLowerCase() === wanted }, fmt.place(c)));
     // A country from the URL that no order names stays visible as the filter in force, not as "All countries".
     if (f.country && !country.value) country.append(h('option', { value: f.country, selected: true }, `${f.country} (no orders)`));
   }, () => { /* no orders yet: the empty states say so */ });
