@@ -179,7 +179,9 @@ function cellContent(text: string): Node | string {
 /** A result grid. Each cell keeps its raw value in data-value so tests compare numbers, not formatting. Headings read
  * for people (fmt.heading: "Total sales (£)"), the column's own name in their data-col and tooltip, to write SQL
  * with; rawHeadings keeps the names as headings (the SQL explorer, whose reader wrote them). */
-export function table(t: Table, opts: { formats?: Record<string, CellFormat>; caption?: string; testId?: string; maxRows?: number; rawHeadings?: boolean } = {}): HTMLElement {
+export function table(t: Table, opts: { formats?: Record<string, CellFormat>; caption?: string; testId?: string; maxRows?: number; rawHeadings?: boolean;
+  /** A format of one row's cell, where a column's unit differs per row (an alert's values: a price, or a count). */
+  cellFormat?: (row: number, column: string) => CellFormat | undefined; } = {}): HTMLElement {
   const numeric = t.columns.map(c => isNumericType(c.type));
   const shown = opts.maxRows ? t.rows.slice(0, opts.maxRows) : t.rows;
   const tbl = h('table', { 'data-testid': opts.testId },
@@ -188,9 +190,9 @@ export function table(t: Table, opts: { formats?: Record<string, CellFormat>; ca
       const text = opts.rawHeadings ? c.name : fmt.heading(c.name, opts.formats?.[c.name]);
       return h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined, 'data-col': c.name, title: opts.rawHeadings ? undefined : c.name }, text);
     }))),
-    h('tbody', {}, ...shown.map(r => h('tr', {}, ...t.columns.map((c, i) =>
+    h('tbody', {}, ...shown.map((r, n) => h('tr', {}, ...t.columns.map((c, i) =>
       h('td', { class: numeric[i] ? 'num' : undefined, 'data-col': c.name, 'data-value': rawValue(r[i]) },
-        cellContent(formatCell(r[i], c.type, opts.formats?.[c.name]))))))));
+        cellContent(formatCell(r[i], c.type, opts.cellFormat?.(n, c.name) ?? opts.formats?.[c.name]))))))));
   const wrap = h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': opts.caption ?? 'Result table' }, tbl);
   if (opts.maxRows && t.rows.length > opts.maxRows) append(wrap, h('p', { class: 'muted' }, `First ${fmt.count(opts.maxRows)} of ${fmt.count(t.rows.length)} rows.`));
   return wrap;

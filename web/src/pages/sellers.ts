@@ -1,6 +1,6 @@
 import { byteOrder, colIndex, listOf, optional, sqlString } from '../api';
 import { labels, values } from '../charts';
-import { card, emptyState, errorBox, h, loading, table } from '../dom';
+import { card, emptyState, errorBox, h, loading, table, type CellFormat } from '../dom';
 import type { Page } from '../page';
 import { lookupCard, martCard, objectsToTable } from '../views';
 
@@ -38,7 +38,8 @@ export const sellers: Page = {
       alerts.replaceChildren(alerts.firstElementChild!);
       alerts.append(list.length
         ? table(objectsToTable(list.map(alertRow), alertColumns), { caption: 'Latest alerts, newest first', testId: 'table-alerts',
-          formats: { detected_at: 'date', observed_for: 'date', old_value: 'number', new_value: 'number', change_pct: 'percent' } })
+          formats: { detected_at: 'date', observed_for: 'date', old_value: 'number', new_value: 'number', change_pct: 'percent' },
+          cellFormat: (row, column) => column === 'old_value' || column === 'new_value' ? valueFormat(list[row]) : undefined })
         : emptyState('No alerts yet.', 'Alerts are raised when a price, stock or demand changes between two snapshots: of a seller by the `seller_catalog` DAG, of the products dataset by `products_snapshot` (`emporium dag run products_snapshot --date D`, then the next day).'));
     } catch (e) {
       alerts.replaceChildren(alerts.firstElementChild!, errorBox(e));
@@ -50,6 +51,14 @@ export const sellers: Page = {
 interface AlertItem {
   kind: string; source: string; asin: string; title: string | null; oldValue: number | null; newValue: number | null; changePct: number | null;
   message: string; observedFor: string; detectedAt: string; deliveries?: { delivered: number; pending: number; failed: number };
+  /** Of a price alert's values; null for a demand jump (purchases a month). */
+  currency?: string | null;
+}
+
+/** An alert's old and new values: prices in their currency, a demand jump's purchases a month as a count. */
+function valueFormat(a: AlertItem): CellFormat | undefined {
+  if (a.kind === 'demand_jump') return 'count';
+  return a.currency && /^[A-Z]{3}$/.test(a.currency) ? `money:${a.currency}` : undefined;
 }
 
 const alertColumns = ['detected_at', 'observed_for', 'kind', 'source', 'asin', 'title', 'old_value', 'new_value', 'change_pct', 'message', 'webhooks'];

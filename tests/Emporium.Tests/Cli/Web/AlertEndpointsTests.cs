@@ -41,6 +41,33 @@ public sealed class AlertEndpointsTests
         Assert.Equal(400, (int)(await host.Client.GetAsync("/api/v1/alerts?limit=0")).StatusCode);
     }
 
+    /// <summary>A price alert's values were numbers with no currency: the feed names it, the seller offers' own for a
+    /// seller's alerts, US dollars for the products dataset's (which has none), and none for a demand jump (purchases).</summary>
+    [Fact]
+    public async Task Price_alerts_name_the_currency_of_their_values()
+    {
+        using var dir = new TempDir("alerts-currency");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        var day = new DateOnly(2024, 9, 16);
+        var before = new Dictionary<string, ProductObservation> { ["A"] = new("A", "Alpha", 10, true, 100), ["N"] = new("N", "No offer row", 10, true, 10) };
+        var after = new Dictionary<string, ProductObservation> { ["A"] = new("A", "Alpha", 15, true, 1000), ["N"] = new("N", "No offer row", 20, true, 10) };
+        var detected = AlertDetector.Detect("seller:S", before, after, true, day, DateTimeOffset.UtcNow, new AlertOptions())
+            .Concat(AlertDetector.Detect(ProductSnapshotAlerts.Source, before, after, false, day, DateTimeOffset.UtcNow, new AlertOptions()))
+            .ToList();
+        await new AlertStore(warehouse).SaveNewAsync(detected, [], CancellationToken.None);
+        await warehouse.ExecuteAsync("INSERT INTO seller_offers (seller_id, asin, currency, snapshot_date) VALUES ('S', 'A', 'EUR', DATE '2024-09-16')", CancellationToken.None);
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        using var all = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/alerts"));
+        var currencies = all.RootElement.GetProperty("alerts").EnumerateArray()
+            .ToDictionary(a => (a.GetProperty("source").GetString(), a.GetProperty("asin").GetString(), a.GetProperty("kind").GetString()), a => a.GetProperty("currency").GetString());
+
+        Assert.Equal("EUR", currencies[("seller:S", "A", AlertKind.PriceChange)]);
+        Assert.Null(currencies[("seller:S", "N", AlertKind.PriceChange)]);
+        Assert.Equal("USD", currencies[(ProductSnapshotAlerts.Source, "A", AlertKind.PriceChange)]);
+        Assert.Null(currencies[("seller:S", "A", AlertKind.DemandJump)]);
+    }
+
     [Fact]
     public async Task Alerts_are_read_page_by_page_with_offset_and_keep_their_delivery_counts()
     {

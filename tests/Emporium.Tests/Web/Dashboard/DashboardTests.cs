@@ -329,6 +329,10 @@ public sealed class DashboardTests(DashboardFixture f)
         var priceRow = p.Page.Locator("[data-testid='table-alerts'] tbody tr").Filter(new() { Has = p.Page.Locator($"td[data-col='asin'][data-value='{DashboardFixture.RaisedAsin}']") });
         await Assertions.Expect(priceRow.Locator("td[data-col='source']")).ToHaveTextAsync(price.GetProperty("source").GetString()!);
         Assert.Equal(price.GetProperty("newValue").GetDouble(), double.Parse((await priceRow.Locator("td[data-col='new_value']").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture));
+        // Prices read in the offers' currency (the captured response's USD), not as bare numbers.
+        Assert.Equal("USD", price.GetProperty("currency").GetString());
+        await Assertions.Expect(priceRow.Locator("td[data-col='new_value']")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$\d[\d,]*\.\d\d$"));
+        await Assertions.Expect(priceRow.Locator("td[data-col='old_value']")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$\d[\d,]*\.\d\d$"));
 
         foreach (var chart in new[] { "chart-sellers_by_matches", "chart-distributors_by_matches", "chart-best_sellers" })
         {
@@ -850,6 +854,7 @@ public sealed class DashboardTests(DashboardFixture f)
         await Assertions.Expect(row.Locator("td[data-col='source']")).ToHaveTextAsync("products");
         await Assertions.Expect(row.Locator("td[data-col='kind']")).ToHaveTextAsync("price_change");
         Assert.Equal(after, double.Parse((await row.Locator("td[data-col='new_value']").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture));
+        await Assertions.Expect(row.Locator("td[data-col='new_value']")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$\d[\d,]*\.\d\d$"));
         await p.AssertAccessibleAsync();
         // The overview's recent alerts, newest first, begin with it.
         await p.Page.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true }).ClickAsync();
