@@ -416,6 +416,7 @@ public sealed class DagCommand : ICliCommand
             {
                 var dataDir = EmporiumConfiguration.ResolveDataDir(parse.GetValue(data));
                 DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags")).Get(dag);
+                LocalOrchestrator.RequireDataDir(dataDir);
                 using var store = OrchestratorStore.Open(OrchestratorStore.DirectoryFor(dataDir));
                 store.SetPaused(dag, paused, DateTime.UtcNow);
             }

@@ -26,18 +26,13 @@ public sealed class LocalOrchestrator : IAsyncDisposable
 
     public DagEngine Engine { get; }
 
-    /// <summary>Refuses a data dir that does not exist: opening would create it with a log, a lake and a warehouse, so a
-    /// mistyped <c>--data</c> (or the default one, run from another folder) ran the DAG on nothing and left a new data
-    /// dir behind. A folder made on purpose is taken as it is.</summary>
+    /// <summary>Refuses a data dir that does not exist (<see cref="RequireDataDir"/>).</summary>
     public static async Task<LocalOrchestrator> OpenAsync(string dataDir, CancellationToken ct)
     {
         var configuration = EmporiumConfiguration.Build(dataDir);
         var options = EmporiumConfiguration.Bind(configuration);
         Backends.EnsureServed(options);
-        if (!Directory.Exists(dataDir))
-        {
-            throw new StartupException($"no data dir {dataDir}: start one with emporium up, give the --data of an existing one, or create the folder to run DAGs in a new one");
-        }
+        RequireDataDir(dataDir);
         var dirLock = DataDirLock.Acquire(dataDir);
         Backends? backends = null;
         ServiceProvider? provider = null;
@@ -74,6 +69,17 @@ public sealed class LocalOrchestrator : IAsyncDisposable
                 throw wrapped;
             }
             throw;
+        }
+    }
+
+    /// <summary>Throws when the data dir does not exist: a command that writes the orchestrator's state without a server
+    /// would create it, so a mistyped <c>--data</c> (or the default one, run from another folder) ran a DAG on nothing, or
+    /// paused one in a new data dir no server reads, and left it behind. A folder made on purpose is taken as it is.</summary>
+    public static void RequireDataDir(string dataDir)
+    {
+        if (!Directory.Exists(dataDir))
+        {
+            throw new StartupException($"no data dir {dataDir}: start one with emporium up, give the --data of an existing one, or create the folder to run DAGs in a new one");
         }
     }
 

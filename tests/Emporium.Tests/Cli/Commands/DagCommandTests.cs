@@ -286,12 +286,15 @@ public class DagCommandTests
         Assert.False(Directory.Exists(missing), $"{missing} was created");
     }
 
-    /// <summary>`dag run` and `dag backfill` without a server on a data dir that does not exist (a mistyped
-    /// <c>--data</c>, or the default one in another folder) say so and create nothing. Before, they made a new data dir
-    /// with a log, a lake and a warehouse and ran the DAG on nothing.</summary>
+    /// <summary>`dag run`, `dag backfill`, `dag pause` and `dag unpause` without a server on a data dir that does not
+    /// exist (a mistyped <c>--data</c>, or the default one in another folder) say so and create nothing. Before, run and
+    /// backfill made a new data dir with a log, a lake and a warehouse and ran the DAG on nothing; pause said "paused"
+    /// of a new data dir no server reads.</summary>
     [Theory]
     [InlineData("run", "--date", "2024-01-01")]
     [InlineData("backfill", "--from", "2024-01-01", "--to", "2024-01-02")]
+    [InlineData("pause")]
+    [InlineData("unpause")]
     public async Task Run_and_backfill_on_a_data_dir_that_does_not_exist_create_nothing(params string[] command)
     {
         using var dir = new TempDir("dag-no-dir");
