@@ -67,7 +67,7 @@ function notLoadedNotice(dag: string, unloaded: Obj[], errorsShown: boolean): HT
   const known = unloaded.find(u => nameOf(u) === dag);
   const why = known
     ? String(pick(known, 'reason', 'error') ?? '')
-    : `DAG '${dag}' has no loaded definition: ${errorsShown ? 'it was removed, or its definition failed to load (see the definition errors above)' : 'no DAG of that name is defined here'}. Its runs are kept.`;
+    : `DAG '${dag}' has no loaded definition: ${errorsShown ? 'it was removed, or its definition failed to load (see the definition errors above)' : 'no DAG of that name is defined here'}.`;
   return card(`${dag} is not loaded`, { id: 'trigger' }, h('p', { class: 'error', 'data-testid': 'dag-not-loaded' }, why));
 }
 
