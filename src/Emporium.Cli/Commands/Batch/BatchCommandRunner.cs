@@ -64,13 +64,7 @@ public static class BatchCommandRunner
     private static async Task<LoadSummary> DirectAsync(LoadSpec spec, string? dataFlag, CancellationToken ct)
     {
         var resolved = spec.Resolve();
-        // Loading into a new data dir is how one can start (the warehouse is made by the load), but a mistyped --data
-        // looks the same, so it is said rather than done silently.
-        if (EmporiumConfiguration.ResolveDataDir(dataFlag) is var dataDir && !Directory.Exists(dataDir))
-        {
-            await Console.Error.WriteLineAsync($"emporium load: no data dir {dataDir} yet: creating a new one");
-        }
-        await using var local = await LocalDataDir.OpenAsync(dataFlag, [resolved.Request.Dataset], existing: false, ct);
+        await using var local = await LocalDataDir.OpenAsync("emporium load", dataFlag, [resolved.Request.Dataset], existing: false, ct);
         ScratchFolder.ClearLeftovers(BatchScratch.Folder(local.DataDir));
         using var parquet = new ParquetWriter(BatchScratch.Folder(local.DataDir));
         var loader = new BatchLoader(local.Warehouse, local.Lake, parquet, RecordNormalizer.Instance, TimeProvider.System, local.Options.Batch);

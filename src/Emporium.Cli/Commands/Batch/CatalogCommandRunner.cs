@@ -64,7 +64,7 @@ public static class CatalogCommandRunner
                 using var client = new EmporiumClient(server, ServerLocator.ApiKey(apiKey), TimeSpan.FromHours(1));
                 return await remote(client);
             }
-            await using var localDir = await LocalDataDir.OpenAsync(dataFlag, [], existing, ct);
+            await using var localDir = await LocalDataDir.OpenAsync($"emporium {verb}", dataFlag, [], existing, ct);
             return await local(localDir.Warehouse, localDir.Lake);
         }
         catch (Exception e) when (e is CrawlException or ApiException or StartupException or BackendUnavailableException or HttpRequestException)

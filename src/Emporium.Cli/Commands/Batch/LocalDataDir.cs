@@ -31,9 +31,12 @@ public sealed class LocalDataDir : IAsyncDisposable
     /// <summary>The data dir's settings (emporium.json, then environment).</summary>
     public EmporiumOptions Options { get; }
 
+    /// <param name="command">The command, as its messages name it (<c>emporium load</c>).</param>
     /// <param name="existing">Only a data dir whose warehouse exists (<see cref="ExistingWarehouse"/>): for commands that
-    /// read what it holds, where a new one would be a mistyped <c>--data</c>.</param>
-    public static async Task<LocalDataDir> OpenAsync(string? dataFlag, IEnumerable<DatasetSchema> extraDatasets, bool existing, CancellationToken ct)
+    /// read what it holds, where a new one would be a mistyped <c>--data</c>. Otherwise a data dir that does not exist is
+    /// made, and said so on stderr: loading or crawling into a new one is how one can start, but a mistyped
+    /// <c>--data</c> looks the same.</param>
+    public static async Task<LocalDataDir> OpenAsync(string command, string? dataFlag, IEnumerable<DatasetSchema> extraDatasets, bool existing, CancellationToken ct)
     {
         var dataDir = EmporiumConfiguration.ResolveDataDir(dataFlag);
         var options = EmporiumConfiguration.Load(dataDir);
@@ -41,6 +44,10 @@ public sealed class LocalDataDir : IAsyncDisposable
         if (existing)
         {
             ExistingWarehouse.Require(dataDir, options);
+        }
+        else if (!Directory.Exists(dataDir))
+        {
+            await Console.Error.WriteLineAsync($"{command}: no data dir {dataDir} yet: creating a new one");
         }
         var dirLock = DataDirLock.Acquire(dataDir);
         IWarehouse? warehouse = null;

@@ -96,6 +96,8 @@ public sealed class CrawlCommandTests
         var data = dir.Combine("data");
         var (code, text) = await BatchCli.RunAsync("crawl", folder, "--data", data);
         Assert.True(code == 0, text);
+        // A crawl may start a data dir, as a load may, and says so: a mistyped --data is seen at once.
+        Assert.Contains($"emporium crawl: no data dir {data} yet: creating a new one", text, StringComparison.Ordinal);
 
         (code, text) = await BatchCli.RunAsync("catalog", "drop", "stock", "--data", data);
 
