@@ -194,8 +194,11 @@ function cancelForm(dag: string, ds: string, ctx: PageContext, refresh: () => vo
 
 function taskTable(dag: string, ds: string, tasks: Obj[], ctx: PageContext): HTMLElement {
   const logs = h('pre', { class: 'logs', tabindex: 0, 'aria-label': 'Task log', hidden: true });
+  // The log opens below the table: it takes the focus (and names its task) once loaded, so a keyboard or screen reader
+  // user who pressed a task's Log button is taken to it instead of staying on the button with nothing announced.
   const show = async (task: string) => {
     logs.hidden = false;
+    logs.setAttribute('aria-label', `Task log: ${task}`);
     logs.textContent = 'Loading…';
     try {
       const body = await getJson<unknown>(`/api/v1/dags/${encodeURIComponent(dag)}/runs/${ds}/tasks/${encodeURIComponent(task)}/logs`, ctx.signal);
@@ -208,6 +211,7 @@ function taskTable(dag: string, ds: string, tasks: Obj[], ctx: PageContext): HTM
     } catch (e) {
       logs.textContent = e instanceof ApiError && e.status === 404 ? 'No log for this task.' : String(e instanceof Error ? e.message : e);
     }
+    if (logs.isConnected) logs.focus();
   };
   return h('div', {},
     h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Tasks' }, h('table', { 'data-testid': 'tasks-table' },

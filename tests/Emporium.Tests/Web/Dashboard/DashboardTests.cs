@@ -777,8 +777,12 @@ public sealed class DashboardTests(DashboardFixture f)
             Assert.Equal(tasks.Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
             var log = await f.Http.GetFromJsonAsync<JsonElement>($"api/v1/dags/seller_catalog/runs/{day}/tasks/asin_matches/logs");
             var matchLine = log.GetProperty("lines").EnumerateArray().Select(l => l.GetString()!).First(l => l.Contains("ASIN match", StringComparison.Ordinal));
-            await p.Page.GetByRole(AriaRole.Button, new() { Name = "Log of asin_matches" }).ClickAsync();
-            await Assertions.Expect(p.Page.GetByLabel("Task log")).ToContainTextAsync(matchLine);
+            // From the keyboard: the button opens the log and the log takes the focus, named by its task.
+            await p.Page.GetByRole(AriaRole.Button, new() { Name = "Log of asin_matches" }).FocusAsync();
+            await p.Page.Keyboard.PressAsync("Enter");
+            var shownLog = p.Page.GetByLabel("Task log: asin_matches");
+            await Assertions.Expect(shownLog).ToContainTextAsync(matchLine);
+            await Assertions.Expect(shownLog).ToBeFocusedAsync();
             await p.AssertAccessibleAsync();
             p.AssertNoErrors();
         }
