@@ -52,7 +52,6 @@ export function number(v: unknown): string {
   return Number.isInteger(n) ? integer.format(n) : decimal.format(n);
 }
 
-/** Money in a given ISO currency: products are priced in US dollars, the Online Retail orders in pounds sterling. */
 /** Country names the warehouse keeps in lower case (the seed's rule: `united kingdom`) written as a reader expects them:
  * each word capitalized, the abbreviations of the order data (USA, RSA, EIRE) in capitals. Display only: filters and
  * links keep the stored value. */
@@ -61,6 +60,7 @@ export function place(v: unknown): string {
   return String(v ?? '').split(/(\s+|-)/).map(w => placeAbbreviations.has(w) ? w.toUpperCase() : w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
 
+/** Money in a given ISO currency: products are priced in US dollars, the Online Retail orders in pounds sterling. */
 export function money(v: unknown, currency: string): string {
   const n = num(v);
   if (n === null) return '—';

@@ -11,7 +11,7 @@ public sealed class UpCommand : ICliCommand
     {
         var data = CommonOptions.Data();
         var port = new Option<int?>("--port") { Description = "HTTP port (default 5080; 0 picks a free one)" };
-        var bind = new Option<string?>("--bind") { Description = "Address to bind (default 127.0.0.1; any other needs API keys)" };
+        var bind = new Option<string?>("--bind") { Description = "Address to bind (default 127.0.0.1; one other than loopback, such as 0.0.0.0, needs API keys)" };
         var demo = new Option<bool>("--demo") { Description = "Fill an empty data dir with generated demo data through the normal ingest path" };
         var log = new Option<string?>("--log") { Description = "Log backend URI (default embedded:<data>/log; kafka://host:port)" };
         var lake = new Option<string?>("--lake") { Description = "Lake backend URI (default <data>/lake; a folder or s3://bucket/prefix)" };
