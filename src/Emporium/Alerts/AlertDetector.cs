@@ -39,7 +39,7 @@ public static class AlertDetector
             }
             else if (!before.InStock && cur.InStock)
             {
-                Add(AlertKind.BackInStock, cur, before.Price, cur.Price, null, $"{Label(cur)} is back in stock at {Money(cur.Price)}");
+                Add(AlertKind.BackInStock, cur, before.Price, cur.Price, null, $"{Label(cur)} is back in stock at {Money(cur.Price, cur.Currency)}");
             }
             if (before.Price is > 0 and var oldPrice && cur.Price is { } newPrice && before.InStock && cur.InStock)
             {
@@ -47,7 +47,7 @@ public static class AlertDetector
                 if (Math.Abs(pct) >= options.PriceChangePercent)
                 {
                     Add(AlertKind.PriceChange, cur, oldPrice, newPrice, Math.Round(pct, 2),
-                        $"{Label(cur)} price {(pct > 0 ? "rose" : "fell")} {Math.Abs(pct):0.#}% from {Money(oldPrice)} to {Money(newPrice)}");
+                        $"{Label(cur)} price {(pct > 0 ? "rose" : "fell")} {Math.Abs(pct):0.#}% from {Money(oldPrice, before.Currency)} to {Money(newPrice, cur.Currency)}");
                 }
             }
             if (cur.Demand is { } newDemand && before.Demand is { } oldDemand
@@ -73,7 +73,10 @@ public static class AlertDetector
 
     private static string Label(ProductObservation p) => p.Title is { Length: > 0 } t ? $"{p.Asin} ({t})" : p.Asin;
 
-    private static string Money(double? value) => value is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "?";
+    /// <summary>A price with its currency's code when the source names one ("12.50 USD"): a message read in a webhook or
+    /// the feed had bare numbers.</summary>
+    private static string Money(double? value, string? currency) =>
+        (value is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "?") + (currency is { Length: > 0 } code ? $" {code}" : "");
 
     private static string Id(string source, string asin, string kind, DateOnly day, double? old, double? @new)
     {

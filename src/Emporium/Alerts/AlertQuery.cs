@@ -44,7 +44,7 @@ public sealed record AlertQuery(int Limit = 100, string? Kind = null, string? As
             FROM (
                 SELECT a.*,
                        CASE WHEN a.kind = {SqlLiteral.Text(AlertKind.DemandJump)} THEN NULL
-                            WHEN a.source = {SqlLiteral.Text(ProductSnapshotAlerts.Source)} THEN 'USD'
+                            WHEN a.source = {SqlLiteral.Text(ProductSnapshotAlerts.Source)} THEN {SqlLiteral.Text(ProductSnapshotAlerts.Currency)}
                             ELSE (SELECT MAX(o.currency) FROM seller_offers AS o WHERE 'seller:' || o.seller_id = a.source AND o.asin = a.asin) END AS currency
                 FROM alerts AS a
                 {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}

@@ -15,6 +15,10 @@ public static class ProductSnapshotAlerts
 {
     public const string Source = "products";
 
+    /// <summary>The currency of the products dataset's prices, which name none: its listings are the US store's
+    /// (the dashboard shows them in dollars too).</summary>
+    public const string Currency = "USD";
+
     private static readonly string Table = SeedDatasets.ProductObservations.Name;
 
     /// <summary>Adds to the day's observations the products whose price, availability or demand differ from their
@@ -67,7 +71,7 @@ public static class ProductSnapshotAlerts
 
     private static ProductObservation Observation(string asin, object?[] row, int at) =>
         new(asin, row[at] as string, WarehouseValues.Double(row[at + 1]), Convert.ToBoolean(row[at + 2], CultureInfo.InvariantCulture),
-            row[at + 3] is null ? null : WarehouseValues.Long(row[at + 3]));
+            row[at + 3] is null ? null : WarehouseValues.Long(row[at + 3]), Currency);
 
     /// <summary>The latest observation of each ASIN before <paramref name="day"/>.</summary>
     private static string Latest(string day) => $"""

@@ -29,14 +29,14 @@ public static class SellerOfferAlerts
     private static async Task<IReadOnlyDictionary<string, ProductObservation>> LoadAsync(IWarehouse warehouse, string seller, string day, CancellationToken ct)
     {
         var result = await warehouse.QueryAsync(
-            $"SELECT asin, product_title, product_price, sales_volume FROM seller_offers WHERE seller_id = {seller} AND snapshot_date = {day}", ct);
+            $"SELECT asin, product_title, product_price, sales_volume, currency FROM seller_offers WHERE seller_id = {seller} AND snapshot_date = {day}", ct);
         return result.Rows.ToDictionary(
             r => (string)r[0]!,
             r =>
             {
                 var price = WarehouseValues.Double(r[2]);
                 long? demand = r[3] is null ? null : Convert.ToInt64(r[3], CultureInfo.InvariantCulture);
-                return new ProductObservation((string)r[0]!, r[1] as string, price, price is not null, demand);
+                return new ProductObservation((string)r[0]!, r[1] as string, price, price is not null, demand, r[4] as string);
             },
             StringComparer.Ordinal);
     }

@@ -38,6 +38,21 @@ public sealed class AlertDetectorTests
         Assert.Equal(alerts.Count, alerts.Select(a => a.Id).Distinct().Count());
     }
 
+    /// <summary>A message named prices as bare numbers ("from 10.00 to 11.00"); it names their currency when the
+    /// snapshot does.</summary>
+    [Fact]
+    public void A_price_message_names_the_currency_of_the_snapshot()
+    {
+        var before = Snapshot(new("A", "up", 10, true, 50, "EUR"), new("E", "back", null, false, 50, "EUR"), new("N", "no currency", 10, true, 50));
+        var after = Snapshot(new("A", "up", 11, true, 50, "EUR"), new("E", "back", 12, true, 50, "EUR"), new("N", "no currency", 20, true, 50));
+
+        var alerts = AlertDetector.Detect("seller:S", before, after, completeSnapshot: true, Ds, Now, new AlertOptions()).ToDictionary(a => a.Asin);
+
+        Assert.Equal("A (up) price rose 10% from 10.00 EUR to 11.00 EUR", alerts["A"].Message);
+        Assert.Equal("E (back) is back in stock at 12.00 EUR", alerts["E"].Message);
+        Assert.Equal("N (no currency) price rose 100% from 10.00 to 20.00", alerts["N"].Message);
+    }
+
     [Fact]
     public void The_same_change_detected_again_has_the_same_id_and_a_partial_snapshot_reports_no_disappearance()
     {
