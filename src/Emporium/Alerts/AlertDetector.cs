@@ -43,7 +43,7 @@ public static class AlertDetector
             }
             if (before.Price is > 0 and var oldPrice && cur.Price is { } newPrice && before.InStock && cur.InStock)
             {
-                var pct = (newPrice - oldPrice) / oldPrice * 100;
+                var pct = ChangePercent(oldPrice, newPrice);
                 if (Math.Abs(pct) >= options.PriceChangePercent)
                 {
                     Add(AlertKind.PriceChange, cur, oldPrice, newPrice, Math.Round(pct, 2),
@@ -52,7 +52,7 @@ public static class AlertDetector
             }
             if (cur.Demand is { } newDemand && before.Demand is { } oldDemand
                 && newDemand - oldDemand >= options.MinDemandIncrease
-                && newDemand >= oldDemand * options.DemandJumpFactor)
+                && AtLeastTimes(newDemand, oldDemand, options.DemandJumpFactor))
             {
                 double? pct = oldDemand > 0 ? Math.Round((newDemand - oldDemand) * 100.0 / oldDemand, 2) : null;
                 Add(AlertKind.DemandJump, cur, oldDemand, newDemand, pct, $"{Label(cur)} demand jumped from {oldDemand}+ to {newDemand}+ bought per month");
@@ -70,6 +70,28 @@ public static class AlertDetector
         }
         return alerts;
     }
+
+    /// <summary>The change in percent, worked out on the prices as written (2.20, 2.42) rather than on their doubles:
+    /// in doubles (2.42 − 2.20) / 2.20 × 100 is 9.999999999999988, so a move of exactly the threshold raised an alert
+    /// for some prices and not for others. The exact percentage read as a double is the threshold's own double when
+    /// the two are equal. Prices outside what a decimal holds to 6 places fall back to doubles.</summary>
+    private static double ChangePercent(double oldPrice, double newPrice) =>
+        Exact(oldPrice) is { } before and not 0 && Exact(newPrice) is { } after
+            ? (double)((after - before) / before * 100)
+            : (newPrice - oldPrice) / oldPrice * 100;
+
+    /// <summary>Whether <paramref name="now"/> is at least <paramref name="factor"/> times <paramref name="before"/>,
+    /// on the factor as written: in doubles 400 × 1.1 is 440.00000000000006, so 440 was not a 1.1× jump.</summary>
+    private static bool AtLeastTimes(long now, long before, double factor) =>
+        before > 0 && Exact(factor) is { } exact ? (decimal)now / before >= exact : now >= before * factor;
+
+    /// <summary>A double as the decimal it is written as (its shortest round-trip form): 2.42, not
+    /// 2.41999999999999992894572642398998141288757324. Null when that needs more than a decimal's 28 digits to hold
+    /// to 6 places.</summary>
+    private static decimal? Exact(double value) =>
+        Math.Abs(value) is 0 or (>= 1e-6 and < 1e15)
+            ? decimal.Parse(value.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture)
+            : null;
 
     private static string Label(ProductObservation p) => p.Title is { Length: > 0 } t ? $"{p.Asin} ({t})" : p.Asin;
 

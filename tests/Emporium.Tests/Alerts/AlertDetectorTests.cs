@@ -75,4 +75,45 @@ public sealed class AlertDetectorTests
         Assert.Empty(AlertDetector.Detect("s", before, after, true, Ds, Now, new AlertOptions()));
         Assert.Single(AlertDetector.Detect("s", before, after, true, Ds, Now, new AlertOptions { PriceChangePercent = 2.5 }));
     }
+    /// <summary>A price that moves by exactly the threshold raises the alert, whatever its digits: in doubles
+    /// (2.42 − 2.20) / 2.20 × 100 is 9.999999999999988, so that +10 % (and about 200 of the 490 exact ±10 % moves
+    /// each way between $1 and $50) raised nothing while 10.00 → 11.00 did. Likewise demand of exactly the factor times the old.</summary>
+    [Theory]
+    [InlineData(2.20, 2.42)]
+    [InlineData(1.10, 1.21)]
+    [InlineData(1.00, 0.90)]
+    [InlineData(1.50, 1.35)]
+    [InlineData(10, 11)]
+    public void A_price_change_of_exactly_the_threshold_is_reported(double oldPrice, double newPrice)
+    {
+        var before = Snapshot(new ProductObservation("A", null, oldPrice, true, null));
+        var after = Snapshot(new ProductObservation("A", null, newPrice, true, null));
+
+        var alert = Assert.Single(AlertDetector.Detect("s", before, after, true, Ds, Now, new AlertOptions()));
+
+        Assert.Equal(AlertKind.PriceChange, alert.Kind);
+        Assert.Equal(newPrice > oldPrice ? 10 : -10, alert.ChangePct);
+        Assert.Contains(" 10% ", alert.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demand_of_exactly_the_factor_times_the_old_is_a_jump()
+    {
+        var before = Snapshot(new ProductObservation("A", null, 10, true, 400));
+        var after = Snapshot(new ProductObservation("A", null, 10, true, 440));
+
+        // In doubles 400 × 1.1 is 440.00000000000006, more than 440.
+        var alert = Assert.Single(AlertDetector.Detect("s", before, after, true, Ds, Now, new AlertOptions { DemandJumpFactor = 1.1, MinDemandIncrease = 40 }));
+
+        Assert.Equal((AlertKind.DemandJump, 10.0), (alert.Kind, alert.ChangePct));
+    }
+
+    [Fact]
+    public void An_unchanged_price_raises_nothing_even_at_a_tiny_threshold()
+    {
+        var before = Snapshot(new ProductObservation("A", null, 19.99, true, 100));
+        var after = Snapshot(new ProductObservation("A", null, 19.99, true, 100));
+
+        Assert.Empty(AlertDetector.Detect("s", before, after, true, Ds, Now, new AlertOptions { PriceChangePercent = 1e-9 }));
+    }
 }
