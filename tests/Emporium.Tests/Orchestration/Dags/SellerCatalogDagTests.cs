@@ -268,6 +268,53 @@ public sealed class SellerCatalogDagTests
         Assert.Equal([["delivered", 3L]], delivered);
     }
 
+    /// <summary>An offer that leaves the seller's catalog is out of stock; when it is listed again it is back in stock.
+    /// It was taken for a new listing (absent from the day before, so nothing to compare with) and raised nothing, and
+    /// after a day whose whole catalog came back empty (every offer out of stock) the next day was compared with the
+    /// last day that had offers, so nothing came back either.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_offer_that_leaves_the_catalog_and_returns_is_out_of_stock_then_back_in_stock(bool wholeCatalogEmpty)
+    {
+        var sample = SellerCatalogStub.SampleProducts();
+        string Asin(int i) => (string)sample[i]!["asin"]!;
+        var day = 1;
+        await using var api = await SellerCatalogStub.StartAsync((_, products) =>
+        {
+            if (Volatile.Read(ref day) != 2)
+            {
+                return products;
+            }
+            var listed = new JsonArray();
+            foreach (var p in products.Where(p => !wholeCatalogEmpty && (string)p!["asin"]! != Asin(3)))
+            {
+                listed.Add(p!.DeepClone());
+            }
+            return listed;
+        }, failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var day3 = Day2.AddDays(1);
+        var gone = wholeCatalogEmpty ? sample.Select(p => (string)p!["asin"]!).Order(StringComparer.Ordinal).ToList() : [Asin(3)];
+
+        await harness.RunAsync(Day1, Parameters(api.BaseUrl, null));
+        Volatile.Write(ref day, 2);
+        await harness.RunAsync(Day2, Parameters(api.BaseUrl, null));
+        Volatile.Write(ref day, 3);
+        await harness.RunAsync(day3, Parameters(api.BaseUrl, null));
+        await harness.RunAsync(day3, Parameters(api.BaseUrl, null)); // a re-run finds the same alerts: nothing new
+
+        async Task<List<string>> Alerts(DateOnly observed, string kind) =>
+            (await harness!.QueryAsync($"SELECT asin FROM alerts WHERE observed_for = DATE '{observed:yyyy-MM-dd}' AND kind = '{kind}' ORDER BY asin")).Select(r => (string)r[0]!).ToList();
+        Assert.Equal(gone, await Alerts(Day2, "out_of_stock"));
+        Assert.Equal(gone, await Alerts(day3, "back_in_stock"));
+        Assert.Equal([[(long)gone.Count + gone.Count]], await harness.QueryAsync("SELECT COUNT(*) FROM alerts"));
+        var back = await harness.QueryAsync($"SELECT old_value, new_value, message FROM alerts WHERE asin = '{Asin(3)}' AND kind = 'back_in_stock'");
+        Assert.Null(back[0][0]);
+        Assert.Equal(Money(sample[3]!["product_price"]), back[0][1]);
+        Assert.Contains("is back in stock at", (string)back[0][2]!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_failing_webhook_is_retried_and_never_fails_the_run()
     {
