@@ -30,7 +30,7 @@ public static class SellerMarts
             SELECT l.asin, l.product_title, s.distributor, l.seller_id, l.product_price, s.cost,
                    {sql.Round2($"{sql.Decimal("l.product_price")} - {sql.Decimal("s.cost")}")} AS margin, s.stock, {sql.Date("l.snapshot_date")} AS snapshot_date
             FROM {LatestOffers}
-            JOIN supplier_products AS s ON s.asin = l.asin
+            JOIN supplier_products AS s ON {SameAsin("s.asin", "l.asin")}
             """,
         "asin, distributor, seller_id",
         null);
@@ -41,10 +41,10 @@ public static class SellerMarts
         [new("seller_id", "varchar"), new("offers", "bigint"), new("matched_asins", "bigint"), new("match_pct", "double")],
         ["seller_offers", "seller_snapshots", "supplier_products"],
         sql => $"""
-            SELECT l.seller_id, {sql.BigInt("COUNT(DISTINCT l.asin)")} AS offers, {sql.BigInt("COUNT(DISTINCT s.asin)")} AS matched_asins,
-                   {sql.Round2("COUNT(DISTINCT s.asin) * 100.0 / COUNT(DISTINCT l.asin)")} AS match_pct
+            SELECT l.seller_id, {sql.BigInt("COUNT(DISTINCT l.asin)")} AS offers, {sql.BigInt("COUNT(DISTINCT UPPER(s.asin))")} AS matched_asins,
+                   {sql.Round2("COUNT(DISTINCT UPPER(s.asin)) * 100.0 / COUNT(DISTINCT l.asin)")} AS match_pct
             FROM {LatestOffers}
-            LEFT JOIN supplier_products AS s ON s.asin = l.asin
+            LEFT JOIN supplier_products AS s ON {SameAsin("s.asin", "l.asin")}
             GROUP BY l.seller_id
             """,
         "matched_asins DESC, seller_id",
@@ -63,12 +63,12 @@ public static class SellerMarts
                 SELECT s.distributor, {sql.BigInt("COUNT(DISTINCT s.asin)")} AS products, {sql.BigInt("COUNT(DISTINCT o.asin)")} AS matched_asins,
                        {sql.BigInt("SUM(CASE WHEN o.asin IS NOT NULL THEN s.stock ELSE 0 END)")} AS matched_stock
                 FROM supplier_products AS s
-                LEFT JOIN (SELECT DISTINCT asin FROM {LatestOffers}) AS o ON o.asin = s.asin
+                LEFT JOIN (SELECT DISTINCT asin FROM {LatestOffers}) AS o ON {SameAsin("o.asin", "s.asin")}
                 GROUP BY s.distributor) AS a
             LEFT JOIN (
                 SELECT s.distributor, COUNT(DISTINCT l.seller_id) AS sellers
                 FROM supplier_products AS s
-                JOIN (SELECT DISTINCT asin, seller_id FROM {LatestOffers}) AS l ON l.asin = s.asin
+                JOIN (SELECT DISTINCT asin, seller_id FROM {LatestOffers}) AS l ON {SameAsin("l.asin", "s.asin")}
                 GROUP BY s.distributor) AS b ON b.distributor = a.distributor
             """,
         "matched_asins DESC, distributor",
@@ -90,6 +90,10 @@ public static class SellerMarts
             """,
         "sales_volume DESC, product_num_ratings DESC NULLS LAST, asin, seller_id",
         10);
+
+    /// <summary>ASINs match whatever their case: an ASIN names one product however it is written, and a distributor's
+    /// sheet typed in lower case matched none of the seller's upper-case ASINs, so every count was silently 0.</summary>
+    private static string SameAsin(string a, string b) => $"UPPER({a}) = UPPER({b})";
 
     public static IReadOnlyList<MartDefinition> All { get; } = [AsinMatches, SellersByMatches, DistributorsByMatches, BestSellers];
 }

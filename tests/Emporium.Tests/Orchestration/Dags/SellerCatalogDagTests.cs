@@ -105,6 +105,29 @@ public sealed class SellerCatalogDagTests
         Assert.Equal(expected, distributors);
     }
 
+    /// <summary>A distributor's sheet that writes its ASINs in lower case (as typed into a spreadsheet) matches the
+    /// seller's upper-case ASINs: an ASIN names one product whatever its case, and the exact comparison matched none,
+    /// so every match count was silently 0.</summary>
+    [Fact]
+    public async Task A_supplier_asin_in_another_case_matches_the_offer()
+    {
+        await using var api = await SellerCatalogStub.StartAsync(failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var path = Path.Combine(harness.DataDir, "distributors-lower.csv");
+        File.WriteAllLines(path, ["asin,distributor,cost,stock", .. Suppliers.Select(s => $"{s.Asin.ToLowerInvariant()},{s.Distributor},{s.Cost.ToString(CultureInfo.InvariantCulture)},{s.Stock}")]);
+
+        await harness.RunAsync(Day1, Parameters(api.BaseUrl, path));
+
+        var offered = SellerCatalogStub.SampleProducts().Select(p => (string)p!["asin"]!).ToHashSet();
+        var expected = Suppliers.Where(s => offered.Contains(s.Asin)).Select(s => $"{s.Asin} {s.Distributor}").Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, (await harness.QueryAsync("SELECT asin, distributor FROM asin_matches ORDER BY asin, distributor")).Select(r => $"{r[0]} {r[1]}"));
+        Assert.Equal((long)expected.Select(e => e.Split(' ')[0]).Distinct().Count(), (await harness.QueryAsync("SELECT matched_asins FROM sellers_by_matches"))[0][0]);
+        Assert.Equal(
+            Suppliers.Where(s => offered.Contains(s.Asin)).Sum(s => s.Stock),
+            (await harness.QueryAsync("SELECT SUM(matched_stock) FROM distributors_by_matches"))[0][0] is { } stock ? Convert.ToInt64(stock, CultureInfo.InvariantCulture) : 0);
+    }
+
     /// <summary>A day whose catalog came back empty wrote no offers, so the seller marts (each seller's latest day of
     /// offers) kept showing the day before's while the alerts said every product was out of stock.</summary>
     [Fact]
