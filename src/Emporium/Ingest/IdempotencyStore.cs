@@ -83,18 +83,9 @@ public sealed class IdempotencyStore : IDisposable
     {
         while (true)
         {
-            if (_done.TryGetValue(key, out var seen) && seen.ExpiresAt > _time.GetUtcNow())
+            if (Remembered(key, requestHash) is { } remembered)
             {
-                return (seen, seen.RequestHash == requestHash ? IdempotencyOutcome.Replayed : IdempotencyOutcome.KeyReused);
-            }
-            var tag = IngestTag.For(key, requestHash);
-            if (_inDoubt.TryGetValue(tag.RequestId, out var doubt))
-            {
-                if (doubt.BodyHash != tag.BodyHash)
-                {
-                    return (new IdempotentResponse(422, "", doubt.BodyHash, doubt.ExpiresAt), IdempotencyOutcome.KeyReused);
-                }
-                tag = tag with { AlreadyDurable = doubt.Durable.ToHashSet() };
+                return remembered;
             }
             var mine = new TaskCompletionSource<IdempotentResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
             var running = _running.GetOrAdd(key, mine.Task);
@@ -112,6 +103,24 @@ public sealed class IdempotencyStore : IDisposable
             }
             try
             {
+                // Looked up again now that this call holds the key: an attempt that ended between the look above and
+                // taking the key remembered its answer (or the records it appended) before letting the key go.
+                if (Remembered(key, requestHash) is { } late)
+                {
+                    mine.SetResult(late.Response);
+                    return late;
+                }
+                var tag = IngestTag.For(key, requestHash);
+                if (_inDoubt.TryGetValue(tag.RequestId, out var doubt))
+                {
+                    if (doubt.BodyHash != tag.BodyHash)
+                    {
+                        var reused = new IdempotentResponse(422, "", doubt.BodyHash, doubt.ExpiresAt);
+                        mine.SetResult(reused);
+                        return (reused, IdempotencyOutcome.KeyReused);
+                    }
+                    tag = tag with { AlreadyDurable = doubt.Durable.ToHashSet() };
+                }
                 var response = await action(tag, ct).ConfigureAwait(false);
                 BeforeRemember?.Invoke();
                 if (response.IsFinal)
@@ -143,6 +152,13 @@ public sealed class IdempotencyStore : IDisposable
             }
         }
     }
+
+    /// <summary>The answer remembered for <paramref name="key"/> while it has not expired: replayed, or refused when the
+    /// key came with another request.</summary>
+    private (IdempotentResponse Response, IdempotencyOutcome Outcome)? Remembered(string key, string requestHash) =>
+        _done.TryGetValue(key, out var seen) && seen.ExpiresAt > _time.GetUtcNow()
+            ? (seen, seen.RequestHash == requestHash ? IdempotencyOutcome.Replayed : IdempotencyOutcome.KeyReused)
+            : null;
 
     /// <summary>Remembers, durably, that these records of <paramref name="tag"/>'s request are in the log although the
     /// request failed (a partial append), so its retry appends only the others.</summary>
