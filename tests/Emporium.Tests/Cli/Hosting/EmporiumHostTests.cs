@@ -214,30 +214,6 @@ public class EmporiumHostTests
     }
 
     [Fact]
-    public void ConfigurationLayersFileThenEnvironmentThenFlags()
-    {
-        using var dir = new TempDir("config");
-        File.WriteAllText(dir.Combine("emporium.json"), """{"Port": 6000, "Bind": "127.0.0.2", "Partitions": 8, "Ingest": {"MaxBodyBytes": 1000}, "Auth": {"Keys": [{"Name": "a", "Hash": "ab", "Scopes": ["read"]}]}}""");
-        Environment.SetEnvironmentVariable("EMPORIUM__PARTITIONS", "6");
-        Environment.SetEnvironmentVariable("EMPORIUM__BIND", "127.0.0.3");
-        try
-        {
-            var options = EmporiumConfiguration.Load(dir.Path, new Dictionary<string, string?> { ["Bind"] = "127.0.0.4" });
-            Assert.Equal(6000, options.Port);
-            Assert.Equal(6, options.Partitions);
-            Assert.Equal("127.0.0.4", options.Bind);
-            Assert.Equal(1000, options.Ingest.MaxBodyBytes);
-            Assert.Equal(["read"], Assert.Single(options.Auth.Keys).Scopes);
-            Assert.Equal(dir.Path, options.DataDir);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("EMPORIUM__PARTITIONS", null);
-            Environment.SetEnvironmentVariable("EMPORIUM__BIND", null);
-        }
-    }
-
-    [Fact]
     public void BackendAddressesPickSchemes()
     {
         var options = new EmporiumOptions { DataDir = "/data", Log = "kafka://broker:9092", Lake = "/mnt/lake", Warehouse = null };
