@@ -12,6 +12,7 @@ public sealed class DataDirLock : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly FileStream _handle;
     private readonly string _dataDir;
+    private readonly Lock _publishing = new();
 
     /// <summary>The data dir's entries before it was locked; null when locking created the data dir.</summary>
     private readonly HashSet<string>? _before;
@@ -101,13 +102,18 @@ public sealed class DataDirLock : IDisposable
         }
     }
 
-    /// <summary>Publishes the owner's URL (atomically: temp file + rename).</summary>
-    public void Publish(ServerInfo info)
+    /// <summary>Publishes the owner's URL and state as <paramref name="current"/> gives them now (atomically: temp file +
+    /// rename). The server publishes at start and from the key reloader's thread: one at a time, each reading the state
+    /// inside, so two at once neither write the same temp file nor leave the older state last.</summary>
+    public void Publish(Func<ServerInfo> current)
     {
-        var path = Path.Combine(_dataDir, InfoName);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(info, Json));
-        File.Move(temp, path, overwrite: true);
+        lock (_publishing)
+        {
+            var path = Path.Combine(_dataDir, InfoName);
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, JsonSerializer.Serialize(current(), Json));
+            File.Move(temp, path, overwrite: true);
+        }
     }
 
     /// <summary>Releases the lock after opening the data dir failed (a backend refused its address, a server was

@@ -58,9 +58,11 @@ public sealed class EmporiumHost : IAsyncDisposable
             var url = ListeningUrl(app, options);
             var startedAt = DateTimeOffset.UtcNow;
             var keys = app.Services.GetRequiredService<ApiKeyRing>();
-            void Publish() => dirLock.Publish(new ServerInfo(url, Environment.ProcessId, startedAt, keys.Required));
-            Publish();
+            void Publish() => dirLock.Publish(() => new ServerInfo(url, Environment.ProcessId, startedAt, keys.Required));
+            // Subscribed before the first publish: the reloader runs already, and a change it made between that publish
+            // reading the keys and the subscription would never reach server.json.
             keys.Changed += _ => Publish();
+            Publish();
             var host = new EmporiumHost(app, dirLock, url, backends);
             host.PrintBanner(options, output);
             return host;
