@@ -20,10 +20,19 @@ public sealed class ReadOnlyWarehouseFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = _dir.Combine("w.duckdb"), QueryTimeout = TimeSpan.FromMilliseconds(300) });
-        await _warehouse.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
-        await _warehouse.CommitAsync(ReadOnlyQueryScenarioTests.SeedCategories, CancellationToken.None);
+        _warehouse = await OpenAsync(_dir.Combine("w.duckdb"));
         File.WriteAllText(_dir.Combine("secret.csv"), "a,b\n1,2\n");
+    }
+
+    /// <summary>A warehouse of its own holding the seeded categories, whose user queries stop after <paramref name="limit"/>
+    /// (the default limit when null).</summary>
+    public static async Task<DuckDbWarehouse> OpenAsync(string path, TimeSpan? limit = null)
+    {
+        var options = new DuckDbWarehouseOptions { Path = path };
+        var warehouse = new DuckDbWarehouse(limit is { } l ? options with { QueryTimeout = l } : options);
+        await warehouse.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
+        await warehouse.CommitAsync(ReadOnlyQueryScenarioTests.SeedCategories, CancellationToken.None);
+        return warehouse;
     }
 
     public async Task DisposeAsync()
@@ -41,6 +50,9 @@ public sealed class DuckDbReadOnlyQueryTests(ReadOnlyWarehouseFixture fixture) :
     protected override IWarehouse Warehouse => _dir.Warehouse;
 
     protected override string RunawayQuery => "SELECT count(*) FROM range(100000000000) a";
+
+    protected override async Task<IWarehouse> OpenWithQueryLimitAsync(TimeSpan limit) =>
+        await ReadOnlyWarehouseFixture.OpenAsync(_dir.Combine($"limited-{Guid.NewGuid():N}.duckdb"), limit);
 
     [Theory]
     [InlineData("SELECT * FROM range(3)")]

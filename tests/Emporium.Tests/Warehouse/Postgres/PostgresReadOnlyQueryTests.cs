@@ -13,6 +13,7 @@ namespace Emporium.Tests.Warehouse.Postgres;
 public sealed class PostgresReadOnlyQueryTests(PostgresServer server) : ReadOnlyQueryScenarioTests, IAsyncLifetime
 {
     private PostgresWarehouse _warehouse = null!;
+    private string _database = null!;
 
     protected override IWarehouse Warehouse => _warehouse;
 
@@ -20,10 +21,18 @@ public sealed class PostgresReadOnlyQueryTests(PostgresServer server) : ReadOnly
 
     public async Task InitializeAsync()
     {
-        var cs = await server.CreateDatabaseAsync("ro");
-        _warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = cs, QueryTimeout = TimeSpan.FromMilliseconds(300) });
+        _database = await server.CreateDatabaseAsync("ro");
+        _warehouse = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = _database });
         await _warehouse.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
         await _warehouse.CommitAsync(SeedCategories, CancellationToken.None);
+    }
+
+    /// <summary>The same database, through a warehouse whose user queries stop after <paramref name="limit"/>.</summary>
+    protected override async Task<IWarehouse> OpenWithQueryLimitAsync(TimeSpan limit)
+    {
+        var limited = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = _database, QueryTimeout = limit });
+        await limited.InitializeAsync(DatasetCatalog.All, CancellationToken.None);
+        return limited;
     }
 
     public async Task DisposeAsync() => await _warehouse.DisposeAsync();
