@@ -102,6 +102,11 @@ public sealed class EmporiumProcess : IAsyncDisposable
             {
                 // not listening yet
             }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Listening but slower than the client's 5 s while it starts on a loaded machine: ask again until the
+                // deadline instead of failing the start on one slow answer.
+            }
             await Task.Delay(200, ct);
         }
         throw new TimeoutException($"emporium up did not answer /health within {timeout}:\n{Output}");
