@@ -13,19 +13,27 @@ public sealed class LagMonitor(IEventLog log, IWarehouse? warehouse, IngestOptio
     private readonly SemaphoreSlim _gate = new(1, 1);
     private LagSnapshot? _last;
 
-    public async ValueTask<LagSnapshot> GetAsync(CancellationToken ct)
+    /// <summary>The latest reading, taken within the last <see cref="CacheFor"/> (by this or another caller).</summary>
+    public ValueTask<LagSnapshot> GetAsync(CancellationToken ct) => GetAsync(DateTimeOffset.MinValue, ct);
+
+    /// <summary>A reading taken at or after <paramref name="notBefore"/>, never an older cached one: for a caller that
+    /// appended records itself and waits for the processor to land them. A reading cached just before its last append
+    /// (another request's, within <see cref="CacheFor"/>) could say "no lag" while those records were still waiting.</summary>
+    public async ValueTask<LagSnapshot> GetAsync(DateTimeOffset notBefore, CancellationToken ct)
     {
-        if (_last is { } cached && time.GetUtcNow() - cached.TakenAt < CacheFor)
+        if (Usable(_last, notBefore) is { } cached)
         {
             return cached;
         }
         await _gate.WaitAsync(ct);
         try
         {
-            if (_last is { } again && time.GetUtcNow() - again.TakenAt < CacheFor)
+            if (Usable(_last, notBefore) is { } again)
             {
                 return again;
             }
+            // Stamped with when the reading began: an append made while it reads may be missing from it.
+            var takenAt = time.GetUtcNow();
             IReadOnlyDictionary<TopicPartition, long> processed = new Dictionary<TopicPartition, long>();
             var processedKnown = false;
             if (warehouse is not null)
@@ -52,7 +60,7 @@ public sealed class LagMonitor(IEventLog log, IWarehouse? warehouse, IngestOptio
                     partitions.Add(new PartitionLag(tp, end, done));
                 }
             }
-            _last = new LagSnapshot(time.GetUtcNow(), partitions);
+            _last = new LagSnapshot(takenAt, partitions);
             return _last;
         }
         finally
@@ -60,6 +68,9 @@ public sealed class LagMonitor(IEventLog log, IWarehouse? warehouse, IngestOptio
             _gate.Release();
         }
     }
+
+    private LagSnapshot? Usable(LagSnapshot? cached, DateTimeOffset notBefore) =>
+        cached is not null && cached.TakenAt >= notBefore && time.GetUtcNow() - cached.TakenAt < CacheFor ? cached : null;
 
     /// <summary>What the processor reported to the log, when the warehouse has no offsets to offer.</summary>
     private async ValueTask<IReadOnlyDictionary<TopicPartition, long>?> GroupOffsetsAsync(string topic, CancellationToken ct)
