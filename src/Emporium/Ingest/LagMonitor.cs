@@ -9,7 +9,8 @@ namespace Emporium.Ingest;
 /// roughly current to apply back-pressure.</summary>
 public sealed class LagMonitor(IEventLog log, IWarehouse? warehouse, IngestOptions options, TimeProvider time)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long a reading is served to every caller before the next one is taken.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromMilliseconds(200);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private LagSnapshot? _last;
 
