@@ -65,10 +65,14 @@ public sealed class MotoServer : IAsyncLifetime
         }
     }
 
+    /// <summary>Whether the server answers before it exits (its port was taken: draw another) or two minutes pass. Not a
+    /// count of tries: moto imports for several seconds before it listens (7 s measured on a loaded two-core machine),
+    /// and a bound of 150 tries (about 15 s) would kill a server still starting and start the next one just as slowly.</summary>
     private async Task<bool> AnswersAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 150 && !_process!.HasExited; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!_process!.HasExited && DateTime.UtcNow < deadline)
         {
             try
             {
