@@ -73,6 +73,9 @@ public sealed partial class KafkaEventLog : IEventLog
     public async Task<string?> PingAsync(CancellationToken ct)
     {
         ThrowIfDisposed();
+        // Before the request, not only around its wait: a metadata answer that came back before the wait began was
+        // returned although the caller had given up, so a cancelled ping succeeded or not by the thread pool's timing.
+        ct.ThrowIfCancellationRequested();
         var failure = await ProbeAsync(ct).ConfigureAwait(false);
         // An answer ends a known outage at once; a failure (perhaps only slow) proves nothing on its own.
         if (failure is null)
