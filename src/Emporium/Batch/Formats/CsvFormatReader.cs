@@ -9,7 +9,8 @@ namespace Emporium.Batch.Formats;
 /// as Windows-1252 with a warning (decided up front by <see cref="FileProbe"/>, so a bad byte deep in a file never
 /// fails the load half way). Ragged rows and fields with text after their closing quote come back as failed rows; an
 /// unterminated quote stops the file at that record (everything after it would be mis-split) with a
-/// <see cref="FileReadException"/> naming the line.</summary>
+/// <see cref="FileReadException"/> naming the line, and so does a short last record without a line end (the file was
+/// cut there, <see cref="FileReadException.CutShort"/>).</summary>
 public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IFormatReader
 {
     /// <summary>A single record larger than this is treated as an unterminated quote rather than buffered forever.</summary>
@@ -112,6 +113,11 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
                 var column = quoting.Field < width ? header.Names[quoting.Field] : $"field {quoting.Field + 1}";
                 yield return SourceRow.Failed(position, "text after the closing quote of a quoted field (a quote inside a quoted value must be doubled)", column, raw.TrimEnd("\r\n").ToString());
                 continue;
+            }
+            if (count < width && !raw.EndsWith("\n") && !raw.EndsWith("\r"))
+            {
+                // Only the file's last record can lack a line end: a short one is where the file was cut.
+                throw FileReadException.CutShort($"record {record}", startLine, null);
             }
             if (count != width)
             {

@@ -155,6 +155,7 @@ public sealed class JsonFormatReader : IFormatReader
     {
         doc = null;
         line = 0;
+        long start = 0;
         var reader = window.Reader();
         try
         {
@@ -168,6 +169,7 @@ public sealed class JsonFormatReader : IFormatReader
                 return Step.Done; // whatever follows the records array is metadata, not records
             }
             line = window.LineAt(reader.TokenStartIndex);
+            start = reader.TokenStartIndex;
             if (!JsonDocument.TryParseValue(ref reader, out doc))
             {
                 return Step.NeedMore;
@@ -177,8 +179,13 @@ public sealed class JsonFormatReader : IFormatReader
         }
         catch (JsonException e)
         {
-            var what = window.Eof ? "the JSON document ends early or is malformed" : "invalid JSON";
-            throw new FileReadException($"{what} near line {window.Line}: {e.Message}", e);
+            if (window.Eof && window.EndsMidValue())
+            {
+                throw line > 0
+                    ? FileReadException.CutShort("a record", line, window.OffsetAt(start))
+                    : FileReadException.CutShort("the records array", window.Line, window.Offset);
+            }
+            throw new FileReadException($"invalid JSON at line {window.Line + (e.LineNumber ?? 0)}: {Diagnostics.JsonErrorText.FirstSentence(e.Message)}", e);
         }
     }
 }

@@ -20,6 +20,9 @@ internal sealed class JsonStreamWindow(Stream stream, int maxValueBytes) : IDisp
     /// <summary>Line (1-based) of the first byte not yet consumed.</summary>
     public long Line { get; private set; } = 1;
 
+    /// <summary>File offset (0-based) of the first byte not yet consumed.</summary>
+    public long Offset { get; private set; }
+
     public Utf8JsonReader Reader()
     {
         readerStart = start;
@@ -34,6 +37,7 @@ internal sealed class JsonStreamWindow(Stream stream, int maxValueBytes) : IDisp
     {
         var upTo = readerStart + (int)reader.BytesConsumed;
         Line += buffer.AsSpan(start, upTo - start).Count((byte)'\n');
+        Offset += upTo - start;
         start = upTo;
         state = reader.CurrentState;
     }
@@ -43,6 +47,28 @@ internal sealed class JsonStreamWindow(Stream stream, int maxValueBytes) : IDisp
         if (buffer.AsSpan(start, end - start).StartsWith("\uFEFF"u8))
         {
             start += 3;
+            Offset += 3;
+        }
+    }
+
+    /// <summary>File offset of a byte at <paramref name="index"/> relative to the current reader's start.</summary>
+    public long OffsetAt(long index) => Offset + readerStart + index - start;
+
+    /// <summary>Whether what is left of the stream, all of it in the window, is the start of a JSON value that the
+    /// end of the file cut off, rather than malformed JSON.</summary>
+    public bool EndsMidValue()
+    {
+        var reader = new Utf8JsonReader(buffer.AsSpan(start, end - start), isFinalBlock: false, state);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 
@@ -51,7 +77,7 @@ internal sealed class JsonStreamWindow(Stream stream, int maxValueBytes) : IDisp
     {
         if (Eof)
         {
-            throw new FileReadException($"the JSON document ends early (near line {Line})");
+            throw FileReadException.CutShort("the JSON document", Line, Offset);
         }
         if (start > 0)
         {

@@ -7,7 +7,8 @@ namespace Emporium.Batch.Formats;
 
 /// <summary>JSON lines: one object per line (blank lines skipped, leading spaces and CRLF allowed). A line that does
 /// not parse, is not an object, or is not valid UTF-8 becomes a failed row with its line number; the other lines
-/// still load.</summary>
+/// still load. A last line without a line end whose JSON goes on past the end of the file is where the file was cut:
+/// the file fails there (<see cref="FileReadException.CutShort"/>).</summary>
 public sealed class NdjsonFormatReader : IFormatReader
 {
     /// <summary>A line longer than this is rejected rather than buffered without bound.</summary>
@@ -27,6 +28,7 @@ public sealed class NdjsonFormatReader : IFormatReader
         {
             int start = 0, end = 0;
             long line = 0, record = 0;
+            long bufferOffset = 0; // the file offset of buffer[0]
             var eof = false;
             var skipBom = input.Probe.BomLength == 3;
             while (true)
@@ -39,6 +41,7 @@ public sealed class NdjsonFormatReader : IFormatReader
                     {
                         Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
                         end -= start;
+                        bufferOffset += start;
                         start = 0;
                     }
                     if (end == buffer.Length)
@@ -66,6 +69,7 @@ public sealed class NdjsonFormatReader : IFormatReader
                     break;
                 }
                 line++;
+                var lineOffset = bufferOffset + start;
                 var bytes = buffer.AsMemory(start, lineEnd - start);
                 start = newline < 0 ? end : newline + 1;
                 if (skipBom)
@@ -102,6 +106,10 @@ public sealed class NdjsonFormatReader : IFormatReader
                 {
                     error = $"invalid JSON at byte {(e.BytePositionInLine ?? 0) + 1}: {Diagnostics.JsonErrorText.FirstSentence(e.Message)}";
                 }
+                if (doc is null && newline < 0 && EndsMidValue(bytes.Span))
+                {
+                    throw FileReadException.CutShort($"the JSON object of record {record}", line, lineOffset);
+                }
                 if (error is not null)
                 {
                     doc?.Dispose();
@@ -121,6 +129,28 @@ public sealed class NdjsonFormatReader : IFormatReader
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Whether the bytes are the start of a JSON value that goes on past them (a line torn off by the end of
+    /// the file), rather than malformed JSON, which a line of its own may be.</summary>
+    internal static bool EndsMidValue(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: false, default);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                {
+                    return false; // the root value ended: whatever is wrong is in the line itself
+                }
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

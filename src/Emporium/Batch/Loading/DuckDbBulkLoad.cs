@@ -227,7 +227,15 @@ internal static class DuckDbBulkLoad
         {
             return null; // an unterminated quote ends the file at that record: the shared reader's rule
         }
-        var lines = plan.Dialect is null ? LineMap.Lineless() : await LineMap.BuildAsync(path, probe, plan, broken.Count > 0, ct).ConfigureAwait(false);
+        LineMap lines;
+        try
+        {
+            lines = plan.Dialect is null ? LineMap.Lineless() : await LineMap.BuildAsync(path, probe, plan, broken.Count > 0, ct).ConfigureAwait(false);
+        }
+        catch (FileReadException)
+        {
+            return null; // the file is cut short (a ragged last record without its line end): the streaming path fails it there
+        }
         if (lines.Failed.Count != broken.Count)
         {
             return null;

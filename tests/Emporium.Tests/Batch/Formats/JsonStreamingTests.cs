@@ -47,7 +47,7 @@ public sealed class JsonStreamingTests
             }
         });
         Assert.Equal(2, rows.Count);
-        Assert.Contains("ends early", e.Message);
+        Assert.Contains("cut short: it ends in the middle of a record at line 1 (byte 20 of the file)", e.Message);
 
         var missing = await Assert.ThrowsAsync<FileReadException>(() => ReadAllAsync(SampleData.SellerSearchResponse, new ReadSettings(JsonPath: "data.items")));
         Assert.Contains("data.items", missing.Message);

@@ -211,6 +211,61 @@ public sealed class BatchLoaderTests
         Assert.Equal(1, await h.CountAsync("SELECT count(*) FROM orders"));
     }
 
+    /// <summary>A download or copy that stopped mid-record leaves a file whose last record has no line end and is cut
+    /// short. It used to load as a good file with one bad row (CSV, NDJSON), so the complete file, loaded next under
+    /// the same name, was new content and its rows came on top of the cut file's: every order counted twice. The cut
+    /// is now a damaged file on every format, as a JSON array cut short and an unterminated quote were: the file fails
+    /// naming the line (and byte) where it breaks, it is recorded as failed, and the complete file replaces its rows.</summary>
+    [Theory]
+    [InlineData("csv", true)]
+    [InlineData("csv", false)]
+    [InlineData("ndjson", false)]
+    [InlineData("json", false)]
+    public async Task A_file_cut_off_mid_record_fails_and_the_complete_file_replaces_its_rows(string format, bool bulk)
+    {
+        await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { Bulk = bulk });
+        var csv = File.ReadAllLines(SampleData.OnlineRetail).Take(201).ToArray();
+        var header = csv[0].Split(',');
+        var records = ParseCsv(SampleData.OnlineRetail, out _).Take(200)
+            .Select(r => JsonSerializer.Serialize(header.Select((name, i) => (name, value: r[i])).ToDictionary(x => x.name, x => x.value)))
+            .ToList();
+        var complete = format switch
+        {
+            "csv" => string.Join('\n', csv) + "\n",
+            "ndjson" => string.Join('\n', records) + "\n",
+            _ => "[\n" + string.Join(",\n", records) + "\n]\n",
+        };
+        // Cut in the middle of the line of record 150 (CSV: line 151 after the header; JSON: after the '[' line).
+        var cutLine = format == "ndjson" ? 150 : 151;
+        var lineStart = 0;
+        for (var i = 1; i < cutLine; i++)
+        {
+            lineStart = complete.IndexOf('\n', lineStart) + 1;
+        }
+        var cut = complete[..(lineStart + 25)];
+        Directory.CreateDirectory(h.Combine("monday"));
+        Directory.CreateDirectory(h.Combine("tuesday"));
+        var broken = h.Combine("monday", $"orders.{format}");
+        var whole = h.Combine("tuesday", $"orders.{format}");
+        File.WriteAllText(broken, cut);
+        File.WriteAllText(whole, complete);
+
+        var first = (await h.LoadAsync(DatasetCatalog.Orders, broken)).Files[0];
+
+        Assert.Equal(FileLoadStatus.Failed, first.Status);
+        Assert.Contains("cut short", first.Error);
+        Assert.Contains($"line {cutLine}", first.Error);
+        if (format != "csv")
+        {
+            Assert.Contains($"byte {lineStart + 1} ", first.Error); // where the cut record starts, 1-based
+        }
+        Assert.Equal(149, first.RowsLoaded);
+        var second = (await h.LoadAsync(DatasetCatalog.Orders, whole)).Files[0];
+        Assert.Equal((FileLoadStatus.Loaded, 200L), (second.Status, second.RowsLoaded));
+        Assert.Contains(second.Warnings, w => w.Contains("replaces the rows of an earlier load", StringComparison.Ordinal));
+        Assert.Equal(200, await h.CountAsync("SELECT count(*) FROM orders"));
+    }
+
     [Fact]
     public async Task StrictLoadsNothingFromAFileWithBadRows()
     {
