@@ -25,6 +25,11 @@ public sealed class CrawlCommand : ICliCommand
                 return 1;
             }
             CatalogOutput.Write(tables, detailed: true);
+            // Each warning starts with its file's path, as load's lines start with the file's name.
+            foreach (var warning in tables.SelectMany(t => t.Warnings ?? []))
+            {
+                Console.WriteLine(warning);
+            }
             if (tables.Count > 1)
             {
                 Console.WriteLine($"The files hold {tables.Count} unrelated schemas, so they make {tables.Count} tables: {string.Join(", ", tables.Select(t => t.Name))}.");

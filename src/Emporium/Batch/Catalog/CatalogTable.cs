@@ -32,6 +32,12 @@ public sealed record CatalogTable(
     /// between crawls compares.</summary>
     public CatalogTable Shown() => this with { Columns = Columns.Select(c => c with { Type = c.Type.ToLowerInvariant() }).ToList() };
 
+    /// <summary>What the crawl that returned this table read otherwise than as written, per file (text that is not
+    /// UTF-8 decoded as Windows-1252, a workbook's other sheets left out), as <c>load</c> warns. Only a crawl's answer
+    /// carries them (null, and left out of the JSON, in the catalog, which does not keep them).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
+
     private readonly int? filesTotal;
 
     /// <summary>How many files the table has: more than <see cref="Files"/> lists when it was <see cref="Capped"/>.</summary>

@@ -37,6 +37,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         var table = TableName(name ?? Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar)));
 
         var scratch = Lake.ScratchFolder.NewPath(null, "crawl");
+        var warnings = new List<string>();
         try
         {
             var files = new List<CrawledFile>();
@@ -44,7 +45,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             {
                 try
                 {
-                    files.Add(await ProbeAsync(file, root, scratch, ct).ConfigureAwait(false));
+                    files.Add(await ProbeAsync(file, root, scratch, warning => warnings.Add($"{file}: {warning}"), ct).ConfigureAwait(false));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -76,7 +77,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             // The tables an earlier crawl of this path and name made that this one did not: the single table before
             // the files split, or a group that has since merged or gone.
             await store.DropTablesAsync(earlier.Where(t => t.Location == root && t.Crawl == table && !names.Contains(t.Name)).Select(t => t.Name).ToList(), ct).ConfigureAwait(false);
-            return tables.Select(t => t.Shown()).ToList();
+            return tables.Select(t => t.Shown() with { Warnings = warnings.Where(w => t.Files.Any(f => w.StartsWith(f + ": ", StringComparison.Ordinal))).ToList() }).ToList();
         }
         finally
         {
@@ -105,7 +106,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     /// share a read).</summary>
     private sealed record CrawledFile(string Path, string Family, string ReadAs, string Options = "");
 
-    private static async Task<CrawledFile> ProbeAsync(string file, string root, string scratch, CancellationToken ct)
+    private static async Task<CrawledFile> ProbeAsync(string file, string root, string scratch, Action<string> warn, CancellationToken ct)
     {
         var raw = await FileProbe.RunAsync(file, ct).ConfigureAwait(false);
         var probe = raw;
@@ -127,13 +128,13 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         {
             FileFormat.Parquet or FileFormat.Xlsx when gzip => throw new CrawlException($"{file}: a gzip-compressed workbook or Parquet file; decompress it first"),
             FileFormat.Csv or FileFormat.Tsv => new CrawledFile(file, "csv",
-                probe.IsValidUtf8 ? file : await Utf8CopyAsync(file, raw, root, scratch, ct).ConfigureAwait(false),
+                probe.IsValidUtf8 ? file : await Utf8CopyAsync(file, raw, root, scratch, warn, ct).ConfigureAwait(false),
                 DelimitedOptions(file, probe, format.Value)),
             FileFormat.Json or FileFormat.Ndjson => new CrawledFile(file, "json", file),
             FileFormat.Parquet => new CrawledFile(file, "parquet", file),
             // Read as CSV through the shared workbook reader, a group of its own (it has no partitions of the
             // scratch folder's own, only those copied from the workbook's path).
-            FileFormat.Xlsx => new CrawledFile(file, "xlsx", await WorkbookAsCsv.WriteAsync(file, root, scratch, ct).ConfigureAwait(false)),
+            FileFormat.Xlsx => new CrawledFile(file, "xlsx", await WorkbookAsCsv.WriteAsync(file, root, scratch, warn, ct).ConfigureAwait(false)),
             _ => throw new CrawlException($"{file}: not a CSV, JSON, Parquet or Excel file"),
         };
     }
@@ -141,14 +142,21 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     /// <summary>Text that is not UTF-8 (a Windows export, UTF-16) is read through a UTF-8 copy decoded as <c>load</c>
     /// decodes it (Windows-1252, or the UTF-16 of its byte-order mark): DuckDB's <c>latin-1</c> turned € ’ “ ” – …
     /// into control characters and kept a UTF-8 BOM before Windows-1252 bytes in the first column's name. A gzip
-    /// file is decompressed first.</summary>
-    private static async Task<string> Utf8CopyAsync(string file, FileProbe probe, string root, string scratch, CancellationToken ct)
+    /// file is decompressed first. Text decoded as Windows-1252 is warned about as <c>load</c> warns, since that is a
+    /// guess: the crawl used to say nothing.</summary>
+    private static async Task<string> Utf8CopyAsync(string file, FileProbe probe, string root, string scratch, Action<string> warn, CancellationToken ct)
     {
         var target = ScratchCopy.PathFor(file, root, scratch);
         var gunzip = Lake.ScratchFolder.NewPath(scratch, "gunzip");
         try
         {
-            await Utf8TextCopy.WriteAsync(await FileContent.OfAsync(file, probe, gunzip, ct).ConfigureAwait(false), target, ct).ConfigureAwait(false);
+            var content = await FileContent.OfAsync(file, probe, gunzip, ct).ConfigureAwait(false);
+            content.Probe.TextEncoding(out var warning);
+            if (warning is not null)
+            {
+                warn(warning);
+            }
+            await Utf8TextCopy.WriteAsync(content, target, ct).ConfigureAwait(false);
         }
         catch (FileReadException e)
         {

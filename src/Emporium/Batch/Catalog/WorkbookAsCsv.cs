@@ -10,7 +10,8 @@ namespace Emporium.Batch.Catalog;
 internal static class WorkbookAsCsv
 {
     /// <returns>The CSV's path under <paramref name="scratch"/>.</returns>
-    public static async Task<string> WriteAsync(string workbook, string root, string scratch, CancellationToken ct)
+    /// <param name="warn">Gets what the reader warns about (the sheets left out), as <c>load</c> reports it.</param>
+    public static async Task<string> WriteAsync(string workbook, string root, string scratch, Action<string> warn, CancellationToken ct)
     {
         var target = ScratchCopy.PathFor(workbook, root, scratch);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -37,6 +38,10 @@ internal static class WorkbookAsCsv
         catch (FileReadException e)
         {
             throw new CrawlException($"{workbook}: {e.Message}");
+        }
+        foreach (var warning in input.Warnings)
+        {
+            warn(warning);
         }
         if (first)
         {

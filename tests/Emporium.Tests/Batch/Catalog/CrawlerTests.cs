@@ -71,6 +71,10 @@ public sealed class CrawlerTests
         Assert.Equal(["A2", "Tom\u2019s \u2026 jar", "\u20ac7", "eu"], rows[1].Select(v => v?.ToString()));
         Assert.Equal(["G1", "\u201cBest\u201d mug \u2013 blue", "\u20ac5", "uk"], rows[2].Select(v => v?.ToString()));
         Assert.Equal(["U1", "Plain \u00e9 mug", "$3", "us"], rows[4].Select(v => v?.ToString()));
+        // load warns that such text was decoded as Windows-1252, and so does the crawl now, per file (not the UTF-8 one).
+        Assert.Equal([Path.Combine(root, "shop=eu", "export.csv"), Path.Combine(root, "shop=uk", "export.csv.gz")],
+            table.Warnings!.Select(w => w[..w.IndexOf(": ", StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+        Assert.All(table.Warnings!, w => Assert.Contains("not valid UTF-8 (first invalid byte at offset 20); read as Windows-1252", w));
     }
 
     /// <summary>A UTF-16 export (Excel's "Unicode text") is read as <c>load</c> reads it, not byte by byte.</summary>

@@ -51,6 +51,22 @@ public sealed class CrawlCommandTests
         Assert.Contains($"emporium crawl: nothing to crawl at {empty}", text, StringComparison.Ordinal);
     }
 
+    /// <summary><c>load</c> warns that a file which is not UTF-8 was read as Windows-1252; the crawl of that file said
+    /// nothing.</summary>
+    [Fact]
+    public async Task A_file_that_is_not_utf8_is_warned_about_as_load_warns()
+    {
+        using var dir = new TempDir("crawl-cli");
+        var folder = Directory.CreateDirectory(dir.Combine("exports")).FullName;
+        var file = Path.Combine(folder, "stock.csv");
+        await File.WriteAllBytesAsync(file, [.. "sku,title\nA,Caf"u8, 0xE9, .. "\n"u8]);
+
+        var (code, text) = await BatchCli.RunAsync("crawl", folder, "--data", dir.Combine("data"));
+
+        Assert.True(code == 0, text);
+        Assert.Contains($"{file}: not valid UTF-8 (first invalid byte at offset 15); read as Windows-1252", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_folder_holding_a_data_dir_a_server_owns_is_crawled_without_it()
     {
