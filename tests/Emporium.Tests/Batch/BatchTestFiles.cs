@@ -68,8 +68,8 @@ internal static class BatchTestFiles
     public sealed record Sheet(string Name, bool Hidden, string[][] Rows);
 
     /// <summary>Writes rows to a sheet of a new workbook, after <paramref name="sheetsBefore"/> (none: the data sheet is
-    /// the first). Numeric-looking cells become numbers and <paramref name="dateColumns"/> become real Excel dates, as a
-    /// spreadsheet saved by Excel would hold them.</summary>
+    /// the first). Numeric-looking cells become numbers, <paramref name="dateColumns"/> become real Excel dates and
+    /// <see cref="ExcelErrors"/> become formulas that failed, as a spreadsheet saved by Excel would hold them.</summary>
     public static void WriteXlsx(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows, ISet<string>? dateColumns = null, IReadOnlyList<Sheet>? sheetsBefore = null)
     {
         File.Delete(path);
@@ -122,6 +122,9 @@ internal static class BatchTestFiles
         workbook.Workbook.Save();
     }
 
+    /// <summary>The error values a cell of Excel can hold; <see cref="WriteXlsx"/> writes such a value as an error cell.</summary>
+    public static readonly HashSet<string> ExcelErrors = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"];
+
     private static void WriteRow(OpenXmlWriter writer, string?[] row, IReadOnlyList<string> header, ISet<string>? dateColumns, bool isHeader)
     {
         writer.WriteStartElement(new Row());
@@ -131,6 +134,12 @@ internal static class BatchTestFiles
             if (value is null)
             {
                 writer.WriteElement(new Cell());
+                continue;
+            }
+            if (!isHeader && ExcelErrors.Contains(value))
+            {
+                // As Excel saves a formula that failed: the formula and its cached error value.
+                writer.WriteElement(new Cell(new CellFormula("1/0"), new CellValue(value)) { DataType = CellValues.Error });
                 continue;
             }
             if (!isHeader && dateColumns?.Contains(header[i]) == true && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var when))

@@ -19,6 +19,8 @@ internal static class WorkbookAsCsv
         var input = new FormatInput(workbook, probe, new ReadSettings(FileFormat.Xlsx));
         await using var writer = new StreamWriter(target, false, new UTF8Encoding(false));
         var first = true;
+        long errorCells = 0;
+        string? firstError = null;
         try
         {
             await foreach (var row in new XlsxFormatReader().ReadAsync(input, ct).ConfigureAwait(false))
@@ -32,7 +34,14 @@ internal static class WorkbookAsCsv
                     await writer.WriteLineAsync(string.Join(',', fields.Keys.Select(Quote))).ConfigureAwait(false);
                     first = false;
                 }
-                await writer.WriteLineAsync(string.Join(',', fields.Values.Select(v => v is null ? "" : Quote(v)))).ConfigureAwait(false);
+                // An error cell (#DIV/0!) is no value of its column: as text it would make a number column VARCHAR.
+                var errors = row.CellErrors?.Select(e => e.Column).ToHashSet(StringComparer.Ordinal);
+                if (errors is not null)
+                {
+                    errorCells += errors.Count;
+                    firstError ??= row.CellErrors![0].Error;
+                }
+                await writer.WriteLineAsync(string.Join(',', fields.Select(f => f.Value is null || errors?.Contains(f.Key) == true ? "" : Quote(f.Value)))).ConfigureAwait(false);
             }
         }
         catch (FileReadException e)
@@ -42,6 +51,10 @@ internal static class WorkbookAsCsv
         foreach (var warning in input.Warnings)
         {
             warn(warning);
+        }
+        if (errorCells > 0)
+        {
+            warn($"{errorCells} cell(s) hold an Excel error, crawled as empty ({firstError})");
         }
         if (first)
         {

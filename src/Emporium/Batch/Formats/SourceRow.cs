@@ -36,8 +36,15 @@ public sealed class SourceRow
 
     public bool IsJson => Fields is null && Error is null;
 
+    /// <summary>Fields whose cell held a value that is an error, not data (a workbook's <c>#DIV/0!</c>): the column and
+    /// why. The row is refused when the dataset takes one of these columns; a column it does not take does not matter.</summary>
+    public IReadOnlyList<(string Column, string Error)>? CellErrors { get; private init; }
+
     public static SourceRow FromFields(RowPosition position, IReadOnlyDictionary<string, string?> fields) =>
         new(position, fields, default, null, null, null);
+
+    public static SourceRow FromFields(RowPosition position, IReadOnlyDictionary<string, string?> fields, IReadOnlyList<(string Column, string Error)>? cellErrors) =>
+        new(position, fields, default, null, null, null) { CellErrors = cellErrors };
 
     public static SourceRow FromJson(RowPosition position, JsonElement json) => new(position, null, json, null, null, null);
 

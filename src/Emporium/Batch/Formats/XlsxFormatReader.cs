@@ -8,7 +8,8 @@ namespace Emporium.Batch.Formats;
 /// <summary>Excel workbooks (.xlsx, and legacy .xls) through ExcelDataReader, which streams sheet rows from the zip
 /// instead of loading the workbook. Reads the first visible sheet; its first non-empty row is the header. Cells become invariant text the
 /// normalizer parses like CSV: whole numbers without ".0" (Excel stores every number as a double, so a customer id
-/// 17850 must not become "17850.0"), dates as ISO <c>yyyy-MM-dd HH:mm:ss</c>.</summary>
+/// 17850 must not become "17850.0"), dates as ISO <c>yyyy-MM-dd HH:mm:ss</c>. A cell holding an Excel error
+/// (<c>#DIV/0!</c>) keeps its text and is named in the row's <see cref="SourceRow.CellErrors"/>.</summary>
 public sealed class XlsxFormatReader : IFormatReader
 {
     static XlsxFormatReader()
@@ -37,6 +38,7 @@ public sealed class XlsxFormatReader : IFormatReader
         {
             input.Warn(warning);
         }
+        var errorCells = ErrorCells(input, excel.Name, ct);
         HeaderIndex? header = null;
         long record = 0;
         long sheetRow = 0;
@@ -59,7 +61,7 @@ public sealed class XlsxFormatReader : IFormatReader
                 break;
             }
             sheetRow++;
-            if (cells.All(c => c is null))
+            if (cells.All(c => c is null) && !errorCells.ContainsKey(sheetRow))
             {
                 continue;
             }
@@ -82,13 +84,42 @@ public sealed class XlsxFormatReader : IFormatReader
             {
                 Array.Resize(ref cells, width);
             }
-            yield return SourceRow.FromFields(position, new FieldRow(header, cells));
+            List<(string, string)>? cellErrors = null;
+            if (errorCells.TryGetValue(sheetRow, out var errors))
+            {
+                foreach (var error in errors.Where(e => e.Column < width))
+                {
+                    // The error as Excel shows it, so the quarantined row reads as the sheet did.
+                    cells[error.Column] = error.Error;
+                    (cellErrors ??= []).Add((header.Names[error.Column], $"the cell {error.Reference} of sheet '{excel.Name}' holds the Excel error {error.Error} (a formula that failed)"));
+                }
+            }
+            yield return SourceRow.FromFields(position, new FieldRow(header, cells), cellErrors);
         }
         if (header is null)
         {
             throw new FileReadException($"the workbook's sheet '{excel.Name}' is empty");
         }
         input.ReportBytes(input.Probe.Size);
+    }
+
+    /// <summary>The sheet's error cells by sheet row (<see cref="XlsxErrorCells"/>): ExcelDataReader reads them as empty
+    /// cells. None for a legacy .xls, whose cells are not in a zip package.</summary>
+    private static Dictionary<long, List<XlsxErrorCells.ErrorCell>> ErrorCells(FormatInput input, string sheet, CancellationToken ct)
+    {
+        if (input.Probe.Head is not [(byte)'P', (byte)'K', ..])
+        {
+            return [];
+        }
+        try
+        {
+            using var stream = input.OpenRead();
+            return XlsxErrorCells.Read(stream, sheet, ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Xml.XmlException)
+        {
+            throw new FileReadException($"corrupt workbook: {e.Message}", e);
+        }
     }
 
     /// <summary>Moves to the first visible sheet and says which one is read and which are not. A hidden sheet (a lookup

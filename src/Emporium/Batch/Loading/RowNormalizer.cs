@@ -5,13 +5,19 @@ using Emporium.Datasets;
 namespace Emporium.Batch.Loading;
 
 /// <summary>Feeds source rows to the shared <see cref="IRecordNormalizer"/> (the same cleaning as the stream path),
-/// adding the request's constant fields where a row lacks them.</summary>
+/// adding the request's constant fields where a row lacks them. A row whose cell for a dataset column held an error
+/// (<see cref="SourceRow.CellErrors"/>) is refused with it.</summary>
 internal sealed class RowNormalizer(IRecordNormalizer normalizer, DatasetSchema schema, IReadOnlyDictionary<string, string>? constants)
 {
     private readonly FieldNameMatcher matcher = FieldNameMatcher.For(schema);
 
     public NormalizeResult Normalize(SourceRow row)
     {
+        if (row.CellErrors is { Count: > 0 } cellErrors
+            && cellErrors.Where(e => matcher.TryMatch(e.Column, out _)).Select(e => new FieldError(e.Column, e.Error)).ToArray() is { Length: > 0 } refused)
+        {
+            return NormalizeResult.Fail(refused);
+        }
         if (constants is not { Count: > 0 })
         {
             return row.Fields is { } fields ? normalizer.Normalize(schema, fields) : normalizer.Normalize(schema, row.Json);

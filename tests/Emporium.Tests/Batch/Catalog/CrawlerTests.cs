@@ -189,6 +189,28 @@ public sealed class CrawlerTests
         Assert.Equal(quantity, Convert.ToInt64((await h.RowsAsync("SELECT sum(\"Quantity\") FROM retail WHERE year = 2010"))[0][0]));
     }
 
+    /// <summary>An Excel error cell is no value of its column: crawled as text it made the price column VARCHAR. It is
+    /// crawled as empty, and the crawl says so.</summary>
+    [Fact]
+    public async Task A_workbooks_error_cells_are_crawled_as_empty_with_a_warning()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("errors");
+        Directory.CreateDirectory(root);
+        var rows = ParseCsv(SampleData.OnlineRetail, out var header).Take(50).ToList();
+        var price = Array.IndexOf(header, "UnitPrice");
+        rows[4][price] = "#DIV/0!";
+        rows[6][price] = "#N/A";
+        var workbook = Path.Combine(root, "orders.xlsx");
+        WriteXlsx(workbook, header, rows, new HashSet<string> { "InvoiceDate" });
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.Equal("double", table.Columns.First(c => c.Name == "UnitPrice").Type);
+        Assert.Equal(2, await h.CountAsync("SELECT count(*) FROM errors WHERE \"UnitPrice\" IS NULL"));
+        Assert.Equal([$"{workbook}: 2 cell(s) hold an Excel error, crawled as empty (the cell F6 of sheet 'Online Retail' holds the Excel error #DIV/0! (a formula that failed))"], table.Warnings);
+    }
+
     [Fact]
     public async Task NestedJsonIsFlattenedToDottedColumns()
     {

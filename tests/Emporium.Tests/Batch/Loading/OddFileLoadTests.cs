@@ -29,6 +29,40 @@ public sealed class OddFileLoadTests
         Assert.Equal(rows.Sum(r => long.Parse(r[quantity]!, CultureInfo.InvariantCulture)), await h.CountAsync("SELECT sum(quantity) FROM orders"));
     }
 
+    /// <summary>A formula that failed (<c>=A2/B2</c> on an empty cell) shows <c>#DIV/0!</c>; the workbook reader read
+    /// such cells as empty, so a price of <c>#DIV/0!</c> loaded as a null price, silently. A row with an error in a
+    /// column the dataset takes is quarantined with its sheet row, column and the error; an error in a column the
+    /// dataset does not take (a helper column) leaves the row alone.</summary>
+    [Fact]
+    public async Task Excel_error_cells_quarantine_their_row_naming_sheet_row_column_and_error()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var rows = ParseCsv(SampleData.OnlineRetail, out var header).Take(20).Select(r => (string?[])[.. r, "1"]).ToList();
+        var price = Array.IndexOf(header, "UnitPrice");
+        var description = Array.IndexOf(header, "Description");
+        var helper = header.Length;
+        rows[3][price] = "#DIV/0!";
+        rows[7][description] = "#N/A";
+        rows[9][price] = "#VALUE!";
+        rows[9][description] = "#REF!";
+        rows[12][helper] = "#NAME?";
+        var path = h.Combine("orders.xlsx");
+        WriteXlsx(path, [.. header, "Check"], rows, new HashSet<string> { "InvoiceDate" });
+
+        var file = Assert.Single((await h.LoadAsync(DatasetCatalog.Orders, path)).Files);
+
+        Assert.Equal((FileLoadStatus.Loaded, 17L, 3L), (file.Status, file.RowsLoaded, file.RowsRejected));
+        var entries = File.ReadAllLines(h.LakeStore.Resolve(Assert.Single(file.Quarantine)))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        // The sheet row: the header is row 1, data row k is row k + 1.
+        Assert.Equal([5L, 9L, 11L], entries.Select(e => e.GetProperty("line").GetInt64()));
+        Assert.Equal(["UnitPrice", "Description", "Description, UnitPrice"], entries.Select(e => e.GetProperty("column").GetString()));
+        Assert.Equal("UnitPrice: the cell F5 of sheet 'Online Retail' holds the Excel error #DIV/0! (a formula that failed)", entries[0].GetProperty("reason").GetString());
+        Assert.Contains("C11 of sheet 'Online Retail' holds the Excel error #REF!", entries[2].GetProperty("reason").GetString());
+        Assert.Contains("F11 of sheet 'Online Retail' holds the Excel error #VALUE!", entries[2].GetProperty("reason").GetString());
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM orders WHERE unit_price IS NULL OR description IS NULL OR description LIKE '#%'"));
+    }
+
     [Fact]
     public async Task A_header_only_file_of_another_dataset_is_refused_not_recorded_as_loaded()
     {
