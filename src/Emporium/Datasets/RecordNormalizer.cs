@@ -199,6 +199,11 @@ public sealed class RecordNormalizer : IRecordNormalizer
             {
                 SetError(match.Column, converted, name);
             }
+            else if (Conflicts(match, converted))
+            {
+                // A header that repeats a column (CSV, a workbook): the rule of a JSON record's repeated key.
+                (_errors ??= new FieldError?[schema.Columns.Count])[match.Column] = new FieldError(name, DuplicateField);
+            }
         }
 
         public NormalizeResult Finish()

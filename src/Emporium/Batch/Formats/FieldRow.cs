@@ -33,6 +33,52 @@ internal sealed class FieldRow(HeaderIndex header, string?[] values) : IReadOnly
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The fields under the names the file gives them, a repeated column's repeats included (where the keys
+    /// above are made unique: <c>price</c>, <c>price_2</c>), so the normalizer sees a repeated column as it sees a JSON
+    /// record's repeated key. The row itself when the header repeats no name.</summary>
+    public IReadOnlyDictionary<string, string?> BySourceName() =>
+        header.HasRepeats ? new FieldPairs(header.SourceNames.Select((n, i) => new KeyValuePair<string, string?>(n, i < values.Length ? values[i] : null)).ToList()) : this;
+
+    /// <summary>The column names the file gives <paramref name="fields"/> (<see cref="BySourceName"/>), repeats
+    /// included.</summary>
+    public static IEnumerable<string> SourceNamesOf(IReadOnlyDictionary<string, string?> fields) =>
+        fields is FieldRow row ? row.Header.SourceNames : fields.Keys;
+
+    private HeaderIndex Header => header;
+}
+
+/// <summary>Fields as a list of name and value that may repeat a name, for readers that only enumerate (the normalizer);
+/// a lookup finds a name's first field.</summary>
+internal sealed class FieldPairs(IReadOnlyList<KeyValuePair<string, string?>> pairs) : IReadOnlyDictionary<string, string?>
+{
+    public string? this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
+
+    public IEnumerable<string> Keys => pairs.Select(p => p.Key);
+
+    public IEnumerable<string?> Values => pairs.Select(p => p.Value);
+
+    public int Count => pairs.Count;
+
+    public bool ContainsKey(string key) => pairs.Any(p => p.Key == key);
+
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out string? value)
+    {
+        foreach (var pair in pairs)
+        {
+            if (pair.Key == key)
+            {
+                value = pair.Value;
+                return true;
+            }
+        }
+        value = null;
+        return false;
+    }
+
+    public IEnumerator<KeyValuePair<string, string?>> GetEnumerator() => pairs.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>Column names of a tabular file made unique (a repeated or empty header gets a suffix or a positional
@@ -44,6 +90,7 @@ internal sealed class HeaderIndex
     public HeaderIndex(IEnumerable<string?> rawNames)
     {
         var names = new List<string>();
+        var sources = new List<string>();
         var position = 0;
         foreach (var raw in rawNames)
         {
@@ -53,14 +100,23 @@ internal sealed class HeaderIndex
             {
                 unique = $"{name}_{n}";
             }
+            HasRepeats |= unique != name;
             index[unique] = names.Count;
             names.Add(unique);
+            sources.Add(name);
             position++;
         }
         Names = names;
+        SourceNames = sources;
     }
 
+    /// <summary>The unique names, one per column.</summary>
     public IReadOnlyList<string> Names { get; }
+
+    /// <summary>The names as the file gives them (trimmed), repeats kept.</summary>
+    public IReadOnlyList<string> SourceNames { get; }
+
+    public bool HasRepeats { get; }
 
     public int IndexOf(string name) => index.TryGetValue(name, out var i) ? i : -1;
 }

@@ -492,7 +492,7 @@ public sealed partial class BatchLoader
         /// <summary>Null when the first row's columns fit the dataset, else why not. Warns about extra columns.</summary>
         private string? Conform(SourceRow row)
         {
-            IEnumerable<string> names = row.Fields?.Keys
+            IEnumerable<string> names = (row.Fields is { } fields ? FieldRow.SourceNamesOf(fields).Distinct(StringComparer.Ordinal) : null)
                 ?? (row.IsJson ? row.Json.EnumerateObject().Select(p => p.Name) : null)
                 ?? [];
             if (row.Error is not null)

@@ -71,7 +71,9 @@ internal static class DuckDbBulkLoad
         {
             return null;
         }
-        var header = first.Fields.Keys.ToList();
+        // As the file names them: a repeated column fills one dataset column twice, which leaves the file to the
+        // streaming path (ColumnsOf), where the normalizer resolves each row's two values.
+        var header = FieldRow.SourceNamesOf(first.Fields).ToList();
         return ColumnsOf(header, schema) is { } columnOf ? new Plan(dialect, header, columnOf) : null;
     }
 

@@ -18,22 +18,26 @@ internal sealed class RowNormalizer(IRecordNormalizer normalizer, DatasetSchema 
         {
             return NormalizeResult.Fail(refused);
         }
+        // A column the header repeats is given to the normalizer under its own name each time, as a JSON record's
+        // repeated key is: the same rule (a value beats an empty one, two different values refuse the row) on every format.
+        var sourceFields = row.Fields is FieldRow fieldRow ? fieldRow.BySourceName() : row.Fields;
         if (constants is not { Count: > 0 })
         {
-            return row.Fields is { } fields ? normalizer.Normalize(schema, fields) : normalizer.Normalize(schema, row.Json);
+            return sourceFields is { } fields ? normalizer.Normalize(schema, fields) : normalizer.Normalize(schema, row.Json);
         }
-        if (row.Fields is { } f)
+        if (sourceFields is { } f)
         {
-            var merged = new Dictionary<string, string?>(f, StringComparer.Ordinal);
+            var merged = new List<KeyValuePair<string, string?>>(f);
             var present = Present(f.Where(p => p.Value is not null).Select(p => p.Key));
             foreach (var (name, value) in constants)
             {
                 if (!present.Contains(Column(name)))
                 {
-                    merged[name] = value;
+                    merged.RemoveAll(p => p.Key == name);
+                    merged.Add(new(name, value));
                 }
             }
-            return normalizer.Normalize(schema, merged);
+            return normalizer.Normalize(schema, new FieldPairs(merged));
         }
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

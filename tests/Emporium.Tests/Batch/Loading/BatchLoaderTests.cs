@@ -266,6 +266,39 @@ public sealed class BatchLoaderTests
         Assert.Equal(200, await h.CountAsync("SELECT count(*) FROM orders"));
     }
 
+    /// <summary>A column given twice follows one rule whatever the format, the rule a JSON record with a repeated key
+    /// already had: a value beats an empty one, the same value twice is harmless, two different values refuse the row
+    /// naming the column. A CSV header with <c>price</c> twice used to keep the first column's value silently (an empty
+    /// first price beside a real second one loaded as null) and call the second "price_2, not in the dataset".</summary>
+    [Theory]
+    [InlineData("csv", true)]
+    [InlineData("csv", false)]
+    [InlineData("ndjson", false)]
+    public async Task A_column_given_twice_is_resolved_by_one_rule_on_every_format(string format, bool bulk)
+    {
+        await using var h = await BatchHarness.StartAsync(new BatchLoaderOptions { Bulk = bulk });
+        var path = h.Combine($"products.{format}");
+        File.WriteAllText(path, format == "csv"
+            ? "asin,title,price,price\nB1,Lamp,12.5,13.0\nB2,Mug,3,3.0\nB3,Cup,,4\nB4,Jar,5,\n"
+            : """
+              {"asin":"B1","title":"Lamp","price":12.5,"price":13.0}
+              {"asin":"B2","title":"Mug","price":3,"price":3.0}
+              {"asin":"B3","title":"Cup","price":null,"price":4}
+              {"asin":"B4","title":"Jar","price":5,"price":null}
+
+              """);
+
+        var file = (await h.LoadAsync(DatasetCatalog.Products, path)).Files[0];
+
+        Assert.Equal((FileLoadStatus.Loaded, 3L, 1L), (file.Status, file.RowsLoaded, file.RowsRejected));
+        Assert.DoesNotContain(file.Warnings, w => w.Contains("price", StringComparison.Ordinal));
+        Assert.Equal([["B2", 3.0], ["B3", 4.0], ["B4", 5.0]],
+            (await h.RowsAsync("SELECT asin, price FROM products ORDER BY asin")).Select(r => new object?[] { r[0], Convert.ToDouble(r[1], CultureInfo.InvariantCulture) }));
+        var entry = JsonDocument.Parse(File.ReadAllLines(h.LakeStore.Resolve(Assert.Single(file.Quarantine)))[0]).RootElement;
+        Assert.Equal((1L, "price", $"price: {RecordNormalizer.DuplicateField}"),
+            (entry.GetProperty("record").GetInt64(), entry.GetProperty("column").GetString(), entry.GetProperty("reason").GetString()));
+    }
+
     [Fact]
     public async Task StrictLoadsNothingFromAFileWithBadRows()
     {
