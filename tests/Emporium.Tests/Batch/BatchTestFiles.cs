@@ -70,7 +70,9 @@ internal static class BatchTestFiles
     /// <summary>Writes rows to a sheet of a new workbook, after <paramref name="sheetsBefore"/> (none: the data sheet is
     /// the first). Numeric-looking cells become numbers, <paramref name="dateColumns"/> become real Excel dates and
     /// <see cref="ExcelErrors"/> become formulas that failed, as a spreadsheet saved by Excel would hold them.</summary>
-    public static void WriteXlsx(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows, ISet<string>? dateColumns = null, IReadOnlyList<Sheet>? sheetsBefore = null)
+    /// <param name="merges">Merged ranges of the data sheet (<c>H2:H5</c>), written after its rows as Excel does.</param>
+    public static void WriteXlsx(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows, ISet<string>? dateColumns = null, IReadOnlyList<Sheet>? sheetsBefore = null,
+        IReadOnlyList<string>? merges = null)
     {
         File.Delete(path);
         using var document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
@@ -115,6 +117,15 @@ internal static class BatchTestFiles
                 WriteRow(writer, row, header, dateColumns, isHeader: false);
             }
             writer.WriteEndElement();
+            if (merges is { Count: > 0 })
+            {
+                writer.WriteStartElement(new MergeCells { Count = (uint)merges.Count });
+                foreach (var range in merges)
+                {
+                    writer.WriteElement(new MergeCell { Reference = range });
+                }
+                writer.WriteEndElement();
+            }
             writer.WriteEndElement();
         }
         sheets.AppendChild(new DocumentFormat.OpenXml.Spreadsheet.Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = (uint)sheets.ChildElements.Count + 1, Name = "Online Retail" });

@@ -39,6 +39,7 @@ public sealed class XlsxFormatReader : IFormatReader
             input.Warn(warning);
         }
         var errorCells = ErrorCells(input, excel.Name, ct);
+        var merged = new MergedCells(excel.MergeCells);
         HeaderIndex? header = null;
         long record = 0;
         long sheetRow = 0;
@@ -61,6 +62,10 @@ public sealed class XlsxFormatReader : IFormatReader
                 break;
             }
             sheetRow++;
+            if (header is not null)
+            {
+                merged.Fill(sheetRow - 1, cells);
+            }
             if (cells.All(c => c is null) && !errorCells.ContainsKey(sheetRow))
             {
                 continue;
@@ -99,6 +104,10 @@ public sealed class XlsxFormatReader : IFormatReader
         if (header is null)
         {
             throw new FileReadException($"the workbook's sheet '{excel.Name}' is empty");
+        }
+        if (merged.Filled > 0)
+        {
+            input.Warn($"{merged.Filled} merged cell range(s) in the data: every cell of a range took the range's value, as the sheet shows it (Excel stores it in the first cell only)");
         }
         input.ReportBytes(input.Probe.Size);
     }

@@ -63,6 +63,31 @@ public sealed class OddFileLoadTests
         Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM orders WHERE unit_price IS NULL OR description IS NULL OR description LIKE '#%'"));
     }
 
+    /// <summary>A report sheet merges a country over the rows of its orders: Excel shows the value in every cell of the
+    /// range, but stores it in the first cell only, so every other row loaded without a country. Each cell of a merged range now takes the range's value, as the sheet shows it, with a warning.</summary>
+    [Fact]
+    public async Task A_merged_cell_gives_its_value_to_every_row_and_column_it_spans()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var rows = ParseCsv(SampleData.OnlineRetail, out var header).Take(10).ToList();
+        var country = Array.IndexOf(header, "Country");
+        for (var r = 1; r < 6; r++)
+        {
+            rows[r][country] = null; // H3:H7 merged into H2's "United Kingdom"
+        }
+        rows[8][country] = "France";
+        var path = h.Combine("report.xlsx");
+        WriteXlsx(path, header, rows, new HashSet<string> { "InvoiceDate" }, merges: ["H2:H7"]);
+
+        var file = Assert.Single((await h.LoadAsync(DatasetCatalog.Orders, path)).Files);
+
+        Assert.Equal((FileLoadStatus.Loaded, 10L), (file.Status, file.RowsLoaded));
+        Assert.Equal(9, await h.CountAsync("SELECT count(*) FROM orders WHERE country = 'united kingdom'"));
+        Assert.Equal(1, await h.CountAsync("SELECT count(*) FROM orders WHERE country = 'france'"));
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM orders WHERE country IS NULL"));
+        Assert.Contains(file.Warnings, w => w.Contains("1 merged cell range(s)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_header_only_file_of_another_dataset_is_refused_not_recorded_as_loaded()
     {
