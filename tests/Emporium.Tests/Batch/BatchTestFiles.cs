@@ -69,7 +69,8 @@ internal static class BatchTestFiles
 
     /// <summary>Writes rows to a sheet of a new workbook, after <paramref name="sheetsBefore"/> (none: the data sheet is
     /// the first). Numeric-looking cells become numbers, <paramref name="dateColumns"/> become real Excel dates and
-    /// <see cref="ExcelErrors"/> become formulas that failed, as a spreadsheet saved by Excel would hold them.</summary>
+    /// <see cref="ExcelErrors"/> become formulas that failed, as a spreadsheet saved by Excel would hold them; a value
+    /// starting with <c>=</c> becomes a formula with no saved result, as a program that does not compute formulas writes it.</summary>
     /// <param name="merges">Merged ranges of the data sheet (<c>H2:H5</c>), written after its rows as Excel does.</param>
     public static void WriteXlsx(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows, ISet<string>? dateColumns = null, IReadOnlyList<Sheet>? sheetsBefore = null,
         IReadOnlyList<string>? merges = null)
@@ -151,6 +152,12 @@ internal static class BatchTestFiles
             {
                 // As Excel saves a formula that failed: the formula and its cached error value.
                 writer.WriteElement(new Cell(new CellFormula("1/0"), new CellValue(value)) { DataType = CellValues.Error });
+                continue;
+            }
+            if (!isHeader && value.StartsWith('='))
+            {
+                // A formula whose result was never computed, as a program that writes formulas without Excel saves it.
+                writer.WriteElement(new Cell(new CellFormula(value[1..])));
                 continue;
             }
             if (!isHeader && dateColumns?.Contains(header[i]) == true && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var when))

@@ -5,15 +5,20 @@ namespace Emporium.Batch.Formats;
 
 /// <summary>The cells of one sheet of an .xlsx workbook that hold an Excel error (<c>#DIV/0!</c>, <c>#N/A</c>,
 /// <c>#VALUE!</c>…: a formula that failed, stored as <c>&lt;c t="e"&gt;</c>). ExcelDataReader gives such a cell as
-/// empty, with no way to tell it from a blank one, so a price of <c>#DIV/0!</c> became a null price. One streaming
-/// pass over the sheet's XML finds them; only the error cells are kept.</summary>
+/// empty, with no way to tell it from a blank one, so a price of <c>#DIV/0!</c> became a null price. So does a formula
+/// whose result was never saved (a workbook written by a program that does not compute formulas). One streaming pass
+/// over the sheet's XML finds both; only those cells are kept.</summary>
 internal static class XlsxErrorCells
 {
     private const string SpreadsheetMl = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
     private const string PackageRelationships = "http://schemas.openxmlformats.org/package/2006/relationships";
 
-    /// <summary>One error cell: its 0-based column, its reference (<c>F5</c>) and the error as Excel shows it.</summary>
+    /// <summary>What a formula cell without a saved result is given as (<see cref="ErrorCell.Error"/>).</summary>
+    public const string NoResult = "a formula with no saved result";
+
+    /// <summary>One error cell: its 0-based column, its reference (<c>F5</c>) and the error as Excel shows it (or
+    /// <see cref="NoResult"/>).</summary>
     public readonly record struct ErrorCell(int Column, string Reference, string Error);
 
     /// <summary>The error cells of sheet <paramref name="sheet"/> by 1-based sheet row; empty when the workbook is not
@@ -30,51 +35,77 @@ internal static class XlsxErrorCells
         using var xml = XmlReader.Create(stream, new XmlReaderSettings { IgnoreWhitespace = true, IgnoreComments = true, DtdProcessing = DtdProcessing.Prohibit });
         long row = 0;
         var column = -1;
+        // The cell being read: its reference, whether it is an error cell, whether it has a formula and a cached value.
+        string? reference = null;
+        var isError = false;
+        var hasFormula = false;
+        string? value = null;
         while (xml.Read())
         {
-            if (xml.NodeType != XmlNodeType.Element || xml.NamespaceURI != SpreadsheetMl)
+            if (xml.NamespaceURI != SpreadsheetMl)
             {
                 continue;
             }
-            if (xml.LocalName == "row")
+            if (xml.NodeType == XmlNodeType.EndElement && xml.LocalName == "c")
             {
-                ct.ThrowIfCancellationRequested();
-                row = long.TryParse(xml.GetAttribute("r"), out var r) ? r : row + 1;
-                column = -1;
+                Finish();
+                continue;
             }
-            else if (xml.LocalName == "c")
+            if (xml.NodeType != XmlNodeType.Element)
             {
-                var reference = xml.GetAttribute("r");
-                column = reference is not null && ColumnOf(reference) is var c and >= 0 ? c : column + 1;
-                if (xml.GetAttribute("t") == "e" && ValueOf(xml) is { Length: > 0 } error)
-                {
-                    if (!cells.TryGetValue(row, out var list))
+                continue;
+            }
+            switch (xml.LocalName)
+            {
+                case "row":
+                    ct.ThrowIfCancellationRequested();
+                    row = long.TryParse(xml.GetAttribute("r"), out var r) ? r : row + 1;
+                    column = -1;
+                    break;
+                case "c":
+                    reference = xml.GetAttribute("r");
+                    column = reference is not null && ColumnOf(reference) is var c and >= 0 ? c : column + 1;
+                    isError = xml.GetAttribute("t") == "e";
+                    hasFormula = false;
+                    value = null;
+                    if (xml.IsEmptyElement)
                     {
-                        cells[row] = list = [];
+                        Finish();
                     }
-                    list.Add(new ErrorCell(column, reference ?? $"{ColumnName(column)}{row}", error));
-                }
+                    break;
+                case "f":
+                    hasFormula = true;
+                    break;
+                case "v":
+                    value = xml.ReadElementContentAsString().Trim();
+                    if (xml.NodeType == XmlNodeType.EndElement && xml.LocalName == "c")
+                    {
+                        Finish(); // ReadElementContentAsString moved onto the cell's end
+                    }
+                    break;
             }
         }
         return cells;
-    }
 
-    /// <summary>The cached value of the cell the reader is on (its <c>&lt;v&gt;</c>), leaving the reader inside it.</summary>
-    private static string? ValueOf(XmlReader xml)
-    {
-        if (xml.IsEmptyElement)
+        void Finish()
         {
-            return null;
-        }
-        var depth = xml.Depth;
-        while (xml.Read() && xml.Depth > depth)
-        {
-            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "v")
+            // An error cell holds its error; a formula with no saved result (written by a program that does not compute
+            // formulas) holds nothing that can be read as its value.
+            var error = isError && value is { Length: > 0 } ? value
+                : hasFormula && string.IsNullOrEmpty(value) ? NoResult
+                : null;
+            if (error is not null)
             {
-                return xml.ReadElementContentAsString().Trim();
+                if (!cells.TryGetValue(row, out var list))
+                {
+                    cells[row] = list = [];
+                }
+                list.Add(new ErrorCell(column, reference ?? $"{ColumnName(column)}{row}", error));
             }
+            reference = null;
+            isError = hasFormula = false;
+            value = null;
         }
-        return null;
     }
 
     /// <summary>The zip entry of the sheet named <paramref name="sheet"/>: workbook.xml names it with a relationship

@@ -94,6 +94,11 @@ public sealed class XlsxFormatReader : IFormatReader
             {
                 foreach (var error in errors.Where(e => e.Column < width))
                 {
+                    if (error.Error == XlsxErrorCells.NoResult)
+                    {
+                        (cellErrors ??= []).Add((header.Names[error.Column], $"the cell {error.Reference} of sheet '{excel.Name}' holds a formula with no saved result (the workbook was written by a program that does not compute formulas; open and save it in Excel)"));
+                        continue;
+                    }
                     // The error as Excel shows it, so the quarantined row reads as the sheet did.
                     cells[error.Column] = error.Error;
                     (cellErrors ??= []).Add((header.Names[error.Column], $"the cell {error.Reference} of sheet '{excel.Name}' holds the Excel error {error.Error} (a formula that failed)"));

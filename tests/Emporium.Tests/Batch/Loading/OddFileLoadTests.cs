@@ -63,6 +63,26 @@ public sealed class OddFileLoadTests
         Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM orders WHERE unit_price IS NULL OR description IS NULL OR description LIKE '#%'"));
     }
 
+    /// <summary>A workbook written by a program that writes formulas without computing them (a report generator, a
+    /// script) has no saved result in those cells, which the reader gave as empty: a price of <c>=D2*1.2</c> loaded as
+    /// null. The row is quarantined saying so.</summary>
+    [Fact]
+    public async Task A_formula_without_a_saved_result_quarantines_its_row()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var rows = ParseCsv(SampleData.OnlineRetail, out var header).Take(5).ToList();
+        rows[2][Array.IndexOf(header, "UnitPrice")] = "=D4*1.2";
+        var path = h.Combine("generated.xlsx");
+        WriteXlsx(path, header, rows, new HashSet<string> { "InvoiceDate" });
+
+        var file = Assert.Single((await h.LoadAsync(DatasetCatalog.Orders, path)).Files);
+
+        Assert.Equal((4L, 1L), (file.RowsLoaded, file.RowsRejected));
+        var entry = System.Text.Json.JsonDocument.Parse(File.ReadAllLines(h.LakeStore.Resolve(Assert.Single(file.Quarantine)))[0]).RootElement;
+        Assert.Equal((4L, "UnitPrice"), (entry.GetProperty("line").GetInt64(), entry.GetProperty("column").GetString()));
+        Assert.StartsWith("UnitPrice: the cell F4 of sheet 'Online Retail' holds a formula with no saved result", entry.GetProperty("reason").GetString());
+    }
+
     /// <summary>A report sheet merges a country over the rows of its orders: Excel shows the value in every cell of the
     /// range, but stores it in the first cell only, so every other row loaded without a country. Each cell of a merged range now takes the range's value, as the sheet shows it, with a warning.</summary>
     [Fact]
