@@ -1,4 +1,5 @@
 using Emporium.Batch.Formats;
+using Emporium.Datasets;
 using Emporium.Tests.TestSupport;
 using static Emporium.Tests.Batch.BatchTestFiles;
 
@@ -31,6 +32,42 @@ public sealed class ParquetReadTests
         }
         Assert.Equal("[Beading, Jewelry]", outcome.Rows[0].Text("category_name"));
         Assert.DoesNotContain(outcome.Rows.SelectMany(r => r.Fields!.Values), v => v is not null && v.Contains("System."));
+    }
+
+    /// <summary>Parquet types a warehouse export writes that CSV has no words for: each must reach the dataset as the
+    /// value it holds, not as .NET's culture-less text of it (a DATE printed as <c>01/02/2024</c> is read day first by
+    /// products' <c>observed_at</c>: the 1st of February).</summary>
+    [Fact]
+    public async Task Dates_decimals_instants_and_wide_integers_load_as_the_values_they_hold()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var products = h.Combine("products.parquet");
+        Execute($"""
+            COPY (SELECT * FROM (VALUES
+                ('B1', 'Lamp', 12.50::DECIMAL(10,2), DATE '2024-01-02', 4.5::FLOAT, 300::UBIGINT),
+                ('B2', 'Mug', 1234567.89::DECIMAL(12,2), DATE '2024-03-25', 3.0::FLOAT, 5000000000::UBIGINT))
+                t(asin, title, price, observed_at, stars, reviews)) TO {Sql(products)} (FORMAT parquet)
+            """);
+        var orders = h.Combine("orders.parquet");
+        Execute($"""
+            SET TimeZone = 'Europe/Berlin';
+            COPY (SELECT * FROM (VALUES
+                ('536365', '85123A', 6::HUGEINT, TIMESTAMPTZ '2010-12-01 08:26:00+02', 2.55::DECIMAL(8,3), 17850::UBIGINT, 'France'))
+                t(InvoiceNo, StockCode, Quantity, InvoiceDate, UnitPrice, CustomerID, Country)) TO {Sql(orders)} (FORMAT parquet)
+            """);
+
+        var loaded = (await h.LoadAsync(DatasetCatalog.Products, products)).Files[0];
+        var ordered = (await h.LoadAsync(DatasetCatalog.Orders, orders)).Files[0];
+
+        Assert.True(loaded.RowsRejected == 0, string.Join("\n", loaded.Quarantine.SelectMany(q => File.ReadAllLines(h.LakeStore.Resolve(q)))));
+        Assert.Equal(2L, loaded.RowsLoaded);
+        Assert.True(ordered.RowsRejected == 0, string.Join("\n", ordered.Quarantine.SelectMany(q => File.ReadAllLines(h.LakeStore.Resolve(q)))));
+        Assert.Equal(1L, ordered.RowsLoaded);
+        var rows = await h.RowsAsync("SELECT asin, price, CAST(observed_at AS VARCHAR), stars FROM products ORDER BY asin");
+        Assert.Equal(["B1", 12.5, "2024-01-02 00:00:00", 4.5], rows[0]);
+        Assert.Equal(["B2", 1234567.89, "2024-03-25 00:00:00", 3.0], rows[1]);
+        var order = (await h.RowsAsync("SELECT quantity, CAST(invoice_date AS VARCHAR), unit_price, customer_id, country FROM orders"))[0];
+        Assert.Equal([6L, "2010-12-01 06:26:00", 2.55, 17850L, "france"], order);
     }
 
     private static void Execute(string sql)
