@@ -127,6 +127,8 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         return format switch
         {
             FileFormat.Parquet or FileFormat.Xlsx when gzip => throw new CrawlException($"{file}: a gzip-compressed workbook or Parquet file; decompress it first"),
+            FileFormat.Csv or FileFormat.Tsv when !gzip && await CutShortAsync(file, probe, format.Value, ct).ConfigureAwait(false) is { } cut =>
+                throw new CrawlException($"{file}: {cut}"),
             FileFormat.Csv or FileFormat.Tsv => new CrawledFile(file, "csv",
                 probe.IsValidUtf8 ? file : await Utf8CopyAsync(file, raw, root, scratch, warn, ct).ConfigureAwait(false),
                 DelimitedOptions(file, probe, format.Value)),
@@ -137,6 +139,41 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             FileFormat.Xlsx => new CrawledFile(file, "xlsx", await WorkbookAsCsv.WriteAsync(file, root, scratch, warn, ct).ConfigureAwait(false)),
             _ => throw new CrawlException($"{file}: not a CSV, JSON, Parquet or Excel file"),
         };
+    }
+
+    /// <summary>Why a delimited file is cut short (its last row has no line end and too few fields: a download that
+    /// stopped), or null. DuckDB's <c>null_padding</c> would pad the torn row and the table would look whole, while
+    /// <c>load</c> fails the file. Only a file that does not end with a line end can be cut so, and only such a file is
+    /// read through once more, by the shared reader.</summary>
+    private static async Task<string?> CutShortAsync(string file, FileProbe probe, FileFormat format, CancellationToken ct)
+    {
+        await using (var stream = File.OpenRead(file))
+        {
+            if (stream.Length == 0)
+            {
+                return null;
+            }
+            stream.Seek(-1, SeekOrigin.End);
+            if (stream.ReadByte() is '\n' or '\r')
+            {
+                return null;
+            }
+        }
+        try
+        {
+            await foreach (var _ in new CsvFormatReader(format).ReadAsync(new FormatInput(file, probe, new ReadSettings(format)), ct).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (FileReadException e) when (e.IsCutShort)
+        {
+            return e.Message;
+        }
+        catch (FileReadException)
+        {
+            // Any other damage (an unterminated quote) is crawled as DuckDB reads it, as before.
+        }
+        return null;
     }
 
     /// <summary>Text that is not UTF-8 (a Windows export, UTF-16) is read through a UTF-8 copy decoded as <c>load</c>

@@ -9,5 +9,8 @@ public sealed class FileReadException(string message, Exception? inner = null) :
     /// recorded as failed and the complete file replaces them). Every reader says it the same way.</summary>
     public static FileReadException CutShort(string what, long line, long? byteOffset) =>
         new($"the file is cut short: it ends in the middle of {what} at line {line}{(byteOffset is { } b ? $" (byte {b + 1} of the file)" : "")}, " +
-            "most likely a download or copy that stopped; load the complete file");
+            "most likely a download or copy that stopped; load the complete file") { IsCutShort = true };
+
+    /// <summary>Whether the file ends inside a record (<see cref="CutShort"/>).</summary>
+    public bool IsCutShort { get; private init; }
 }

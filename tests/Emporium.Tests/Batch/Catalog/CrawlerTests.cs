@@ -77,6 +77,26 @@ public sealed class CrawlerTests
         Assert.All(table.Warnings!, w => Assert.Contains("not valid UTF-8 (first invalid byte at offset 20); read as Windows-1252", w));
     }
 
+    /// <summary>A CSV cut off mid-row (a download that stopped) is a damaged file: <c>load</c> fails it, and a crawl of
+    /// a cut JSON file fails in DuckDB, but the crawl padded the CSV's torn row with nulls and built a table that
+    /// looked whole. It is refused, naming the file and the line, as an unreadable file is.</summary>
+    [Fact]
+    public async Task A_csv_cut_off_mid_row_is_refused_naming_the_file_and_line()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var text = File.ReadAllText(SampleData.OnlineRetail);
+        var cut = text[..(text.IndexOf('\n', text.Length / 2) + 20)];
+        var root = h.Combine("cut");
+        Write(root, "complete.csv", text);
+        Write(root, "orders.csv", cut);
+
+        var error = await Assert.ThrowsAsync<CrawlException>(() => new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.StartsWith(Path.Combine(root, "orders.csv") + ": the file is cut short", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"at line {cut.Count(c => c == '\n') + 1}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM information_schema.tables WHERE table_name = 'cut'"));
+    }
+
     /// <summary>A UTF-16 export (Excel's "Unicode text") is read as <c>load</c> reads it, not byte by byte.</summary>
     [Fact]
     public async Task A_utf16_tab_separated_export_is_crawled_into_its_columns()
