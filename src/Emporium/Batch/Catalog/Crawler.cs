@@ -218,7 +218,8 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         var input = new FormatInput(file, probe, ReadSettings.Default);
         var dialect = CsvFormatReader.DialectOf(input, format, probe.TextEncoding(out _));
         var quote = Literal(dialect.Quote.ToString());
-        return $"delim = {Literal(dialect.Delimiter.ToString())}, quote = {quote}, escape = {quote}, header = {(dialect.HasHeader ? "true" : "false")}, null_padding = true";
+        return $"delim = {Literal(dialect.Delimiter.ToString())}, quote = {quote}, escape = {quote}, header = {(dialect.HasHeader ? "true" : "false")}, null_padding = true"
+            + (dialect.SepLine ? ", skip = 1" : "");
     }
 
     /// <summary>One file's own columns, without the partition columns its folders add (shared by every dataset laid

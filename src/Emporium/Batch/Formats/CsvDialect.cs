@@ -1,8 +1,9 @@
 namespace Emporium.Batch.Formats;
 
 /// <summary>How a delimited text file is written: field delimiter, quote character and whether the first record is
-/// a header. Found by <see cref="CsvDialectSniffer"/>.</summary>
-public sealed record CsvDialect(char Delimiter, char Quote, bool HasHeader)
+/// a header. Found by <see cref="CsvDialectSniffer"/>. <paramref name="SepLine"/>: the file starts with Excel's
+/// <c>sep=;</c> line, which names the delimiter and is no record.</summary>
+public sealed record CsvDialect(char Delimiter, char Quote, bool HasHeader, bool SepLine = false)
 {
     public static CsvDialect Default { get; } = new(',', '"', true);
 

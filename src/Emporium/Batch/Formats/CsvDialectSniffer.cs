@@ -10,11 +10,16 @@ public static class CsvDialectSniffer
 
     public static CsvDialect Sniff(string sample)
     {
-        var lines = SplitLogicalLines(sample, '"').Take(30).Where(l => l.Length > 0).ToList();
-        if (lines.Count > 1 && !sample.EndsWith('\n') && !sample.EndsWith('\r'))
+        // Excel's "sep=;" first line names the delimiter (some exports write it so Excel splits the file the same way
+        // in every locale); it is no record. It made the file's header "sep=" and refused the file.
+        var firstEnd = sample.IndexOfAny(['\r', '\n']);
+        var first = firstEnd < 0 ? sample : sample[..firstEnd];
+        if (first.Length == 5 && first.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) && firstEnd >= 0)
         {
-            lines.RemoveAt(lines.Count - 1); // the sample may cut the last line short
+            var rest = Sniff(sample[(firstEnd + (sample.AsSpan(firstEnd).StartsWith("\r\n") ? 2 : 1))..]);
+            return rest with { Delimiter = first[4], HasHeader = LooksLikeHeader(Lines(sample[(firstEnd + 1)..]), first[4], rest.Quote), SepLine = true };
         }
+        var lines = Lines(sample);
         if (lines.Count == 0)
         {
             return CsvDialect.Default;
@@ -23,6 +28,16 @@ public static class CsvDialectSniffer
         var delimiter = PickDelimiter(lines, quote);
         var header = LooksLikeHeader(lines, delimiter, quote);
         return new CsvDialect(delimiter, quote, header);
+    }
+
+    private static List<string> Lines(string sample)
+    {
+        var lines = SplitLogicalLines(sample, '"').Take(30).Where(l => l.Length > 0).ToList();
+        if (lines.Count > 1 && !sample.EndsWith('\n') && !sample.EndsWith('\r'))
+        {
+            lines.RemoveAt(lines.Count - 1); // the sample may cut the last line short
+        }
+        return lines;
     }
 
     private static char PickQuote(List<string> lines)

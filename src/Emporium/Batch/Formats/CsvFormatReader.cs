@@ -33,6 +33,10 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
         var dialect = DialectOf(input, format, encoding);
 
         using var text = input.OpenText(encoding);
+        if (dialect.SepLine)
+        {
+            await text.ReadLineAsync(ct); // Excel's "sep=;" line: the delimiter, not a record
+        }
         var options = new CsvDataReaderOptions
         {
             Delimiter = dialect.Delimiter,
@@ -71,7 +75,7 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
             input.Columns = header.Names;
         }
         var width = header.Names.Count;
-        long line = dialect.HasHeader ? 2 : 1;
+        long line = (dialect.HasHeader ? 2 : 1) + (dialect.SepLine ? 1 : 0);
         long record = 0;
         while (true)
         {

@@ -67,9 +67,9 @@ internal static class DuckDbBulkLoad
             return ParquetPlan(input.Path, schema);
         }
         var dialect = CsvFormatReader.DialectOf(input, format, input.Probe.TextEncoding(out _));
-        if (!dialect.HasHeader || first.Fields is null)
+        if (!dialect.HasHeader || dialect.SepLine || first.Fields is null)
         {
-            return null;
+            return null; // an Excel "sep=;" line: the streaming reader skips it and counts the lines after it
         }
         // As the file names them: a repeated column fills one dataset column twice, which leaves the file to the
         // streaming path (ColumnsOf), where the normalizer resolves each row's two values.

@@ -108,6 +108,27 @@ public sealed class OddFileLoadTests
         Assert.Contains(file.Warnings, w => w.Contains("1 merged cell range(s)", StringComparison.Ordinal));
     }
 
+    /// <summary>Excel's <c>sep=;</c> first line names the delimiter; it became the file's header ("sep=") and the file
+    /// was refused as sharing no column with the dataset. The load and the crawl read it as Excel does.</summary>
+    [Fact]
+    public async Task An_excel_sep_line_names_the_delimiter_and_is_no_record()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = Directory.CreateDirectory(h.Combine("export")).FullName;
+        var path = Path.Combine(root, "categories.csv");
+        File.WriteAllText(path, "sep=;\r\nid;category_name\r\n1;Beads, large\r\n2;Fabric\r\nabc;Yarn\r\n");
+
+        var file = Assert.Single((await h.LoadAsync(DatasetCatalog.Categories, path)).Files);
+        var table = Assert.Single(await new Emporium.Batch.Catalog.Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.Equal((FileLoadStatus.Loaded, 2L, 1L), (file.Status, file.RowsLoaded, file.RowsRejected));
+        Assert.Equal(["Beads, large", "Fabric"], (await h.RowsAsync("SELECT category_name FROM categories ORDER BY id")).Select(r => (string)r[0]!));
+        var entry = System.Text.Json.JsonDocument.Parse(File.ReadAllLines(h.LakeStore.Resolve(Assert.Single(file.Quarantine)))[0]).RootElement;
+        Assert.Equal(5L, entry.GetProperty("line").GetInt64());
+        Assert.Equal(["id", "category_name"], table.Columns.Select(c => c.Name));
+        Assert.Equal(3, table.Rows);
+    }
+
     [Fact]
     public async Task A_header_only_file_of_another_dataset_is_refused_not_recorded_as_loaded()
     {
