@@ -86,10 +86,50 @@ public sealed partial class PostgresWarehouse
                 tables.TryAdd(schema.Name, []);
             }
             await EnsureViewsAsync(connection, tables.Keys.ToHashSet(StringComparer.Ordinal), ct).ConfigureAwait(false);
+            await EnsurePrivilegesAsync(connection, [OffsetsTable, IngestClaim.Table, .. datasets.Select(d => d.Name)], ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
         _readerRole = await EnsureReaderRoleAsync(connection, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Refuses a user that may not write the warehouse's tables. Tables another user created are found in place
+    /// and left alone, so the set-up alone passed and every commit, load and catalog read failed afterwards.</summary>
+    private async Task EnsurePrivilegesAsync(NpgsqlConnection connection, string[] tables, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT c.relname, string_agg(p.privilege, ', ' ORDER BY p.ord), pg_get_userbyid(c.relowner), n.nspname
+            FROM unnest($1::text[]) WITH ORDINALITY AS t(name, ord)
+            JOIN pg_class c ON c.relname = t.name
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+            CROSS JOIN (VALUES {string.Join(", ", TablePrivileges.Select((p, i) => $"({i}, '{p}')"))}) AS p(ord, privilege)
+            WHERE NOT has_table_privilege(c.oid, p.privilege)
+            GROUP BY c.relname, c.relowner, n.nspname, t.ord
+            ORDER BY t.ord
+            """, connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tables });
+        var refused = new List<(string Table, string Missing, string Owner, string Schema)>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                refused.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            }
+        }
+        if (refused.Count == 0)
+        {
+            return;
+        }
+        var user = new NpgsqlConnectionStringBuilder(_options.ConnectionString).Username ?? "";
+        var (table, missing, owner, schema) = refused[0];
+        var all = string.Join(", ", TablePrivileges);
+        throw new Configuration.BackendConfigurationException(Configuration.BackendKind.Warehouse,
+            $"cannot set up the warehouse in PostgreSQL at '{Describe}': user '{user}' may not {missing} table {table} (owned by {owner})"
+            + (refused.Count > 1 ? $" nor {refused.Count - 1} other tables of the warehouse; it needs {all} on them" : $"; it needs {all} on it")
+            + $" (GRANT {all} ON ALL TABLES IN SCHEMA {Quote(schema)} TO {Quote(user)}) or to own them, which start-up needs to add a column a new version brings");
+    }
+
+    /// <summary>What the processor, loads, replays and the catalog do to the warehouse's tables.</summary>
+    private static readonly string[] TablePrivileges = ["SELECT", "INSERT", "UPDATE", "DELETE"];
 
     /// <summary>Creates the dataset's table when <paramref name="existing"/> (its columns) is null, else adds the
     /// contract's columns it lacks (nullable): a column is never dropped.</summary>

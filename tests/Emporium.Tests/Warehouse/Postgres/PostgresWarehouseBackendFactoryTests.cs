@@ -65,6 +65,36 @@ public sealed class PostgresWarehouseBackendFactoryTests(PostgresServer server)
             + "PostgreSQL 15 no longer grants it to every user) or to own the database", e.Message);
     }
 
+    /// <summary>A second service user given CREATE on the schema but nothing on the tables the first one created: the
+    /// set-up found every table and view in place and changed nothing, so start-up passed; then the processor failed
+    /// every second with a stack trace, and <c>emporium load</c> and <c>catalog</c> ended with "Unhandled exception".</summary>
+    [Fact]
+    public async Task A_user_without_rights_on_tables_another_user_created_is_told_which_grant_it_lacks()
+    {
+        var cs = await server.CreateDatabaseAsync("norights");
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(cs).Database;
+        await using (var owner = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = cs }))
+        {
+            await owner.InitializeAsync(Emporium.Datasets.DatasetCatalog.Streamed, CancellationToken.None);
+        }
+        var user = $"other_{Guid.NewGuid():N}"[..20];
+        await using (var admin = new Npgsql.NpgsqlConnection(cs))
+        {
+            await admin.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE ROLE {user} LOGIN; GRANT CREATE ON SCHEMA public TO {user}; GRANT SELECT ON ALL TABLES IN SCHEMA public TO {user}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var address = BackendAddresses.Parse(BackendKind.Warehouse, $"postgres://{user}:secret@{server.Host}:{server.Port}/{database}", "duckdb", "/unused");
+        await using var warehouse = await new PostgresWarehouseBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => warehouse.InitializeAsync(Emporium.Datasets.DatasetCatalog.Streamed, CancellationToken.None));
+
+        Assert.Equal($"--warehouse (setting Warehouse): cannot set up the warehouse in PostgreSQL at 'postgres://{user}@{server.Host}:{server.Port}/{database}': "
+            + $"user '{user}' may not INSERT, UPDATE, DELETE table _emporium_offsets (owned by emporium) nor 6 other tables of the warehouse; "
+            + $"it needs SELECT, INSERT, UPDATE, DELETE on them (GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"public\" TO \"{user}\") "
+            + "or to own them, which start-up needs to add a column a new version brings", e.Message);
+    }
+
     [Fact]
     public async Task A_good_address_yields_a_postgres_warehouse()
     {
