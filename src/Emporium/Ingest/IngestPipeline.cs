@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using Emporium.Datasets;
 using Emporium.Log;
@@ -46,17 +47,23 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
         {
             var input = records[i];
             var skip = tag is not null && tag.AlreadyDurable.Contains(input.Index);
+            IReadOnlyList<FieldError>? problems = null;
             if (results[i] is { Record: { } record })
             {
-                if (!skip)
+                if (!skip && accepted.Add(record, record.Key, tag?.Of(input.Index), input.Index, log.MaxRecordBytes) is { } tooLong)
                 {
-                    accepted.Add(record, record.Key, tag?.Of(input.Index), input.Index);
+                    // Valid by the rules but more than the log takes: refused like an invalid record, not the request.
+                    problems = [new FieldError("$",
+                        $"the record takes {tooLong} bytes in the log, more than the {log.MaxRecordBytes} it takes per record ({log.Describe}); shorten its longest text")];
                 }
-                accepted.Counted++;
-                continue;
+                else
+                {
+                    accepted.Counted++;
+                    continue;
+                }
             }
             // "$" names the whole record, as the normalizer's own whole-record errors do.
-            IReadOnlyList<FieldError> problems = unreadable[i] is { } why
+            problems ??= unreadable[i] is { } why
                 ? [new FieldError("$", why)]
                 : results[i]!.Errors.Count > 0 ? results[i]!.Errors : [new FieldError("$", "rejected by the normalizer")];
             foreach (var p in problems)
@@ -134,15 +141,24 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
             _ => [],
         };
 
-        public void Add(CanonicalRecord record, string? key, string? tag, int recordIndex)
+        /// <summary>Adds the record's message, or returns its size in bytes (key and value) when that is more than
+        /// <paramref name="maxBytes"/>, adding nothing.</summary>
+        public long? Add(CanonicalRecord record, string? key, string? tag, int recordIndex, int maxBytes = int.MaxValue)
         {
-            _records.Add(recordIndex);
             var writer = _writer ??= new Utf8JsonWriter(_scratch);
             _scratch.ResetWrittenCount();
             CanonicalJson.Write(writer, record, tag);
             writer.Flush();
             writer.Reset();
+            // A UTF-16 unit takes at most three bytes of UTF-8, so a short key is not measured.
+            if (_scratch.WrittenCount + (long)(key?.Length ?? 0) * 3 > maxBytes
+                && _scratch.WrittenCount + (long)(key is null ? 0 : Encoding.UTF8.GetByteCount(key)) is var bytes && bytes > maxBytes)
+            {
+                return bytes;
+            }
+            _records.Add(recordIndex);
             _messages.Add(new LogMessage(key, Keep(_scratch.WrittenSpan)));
+            return null;
         }
 
         public async Task AppendAsync(IEventLog log, string topic, CancellationToken ct)

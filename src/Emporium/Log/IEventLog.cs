@@ -6,6 +6,11 @@ public interface IEventLog : IAsyncDisposable
     /// <summary>Short description for logs and /health, e.g. "embedded:/data/log" or "kafka://host:9092".</summary>
     string Describe { get; }
 
+    /// <summary>Most bytes of key and value one message may have; an append holding a longer one is refused with an
+    /// <see cref="ArgumentException"/> before anything is written. Ingest rejects such a record as it rejects an invalid
+    /// one. Default no limit.</summary>
+    int MaxRecordBytes => int.MaxValue;
+
     /// <summary>Creates the topic when missing; an existing topic keeps its partition count.</summary>
     ValueTask EnsureTopicAsync(string topic, int partitions, CancellationToken ct);
 

@@ -21,6 +21,9 @@ public sealed class InMemoryEventLog : IEventLog
     /// <see cref="PartialAppendException"/> naming them (a partition that failed after others committed).</summary>
     public int? KeepThenFail { get; set; }
 
+    /// <summary>Most bytes of key and value a message may have; a longer one fails the append as the real logs fail it.</summary>
+    public int MaxRecordBytes { get; set; } = int.MaxValue;
+
     /// <summary>When true the log reports group offsets as "nothing processed" (so lag = end offsets).</summary>
     public bool NothingProcessed { get; set; }
 
@@ -47,6 +50,13 @@ public sealed class InMemoryEventLog : IEventLog
         if (FailAppends is { } fail)
         {
             throw fail();
+        }
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if ((messages[i].Key?.Length ?? 0) + messages[i].Value.Length > MaxRecordBytes)
+            {
+                throw new ArgumentException($"Message {i} for topic '{topic}' is over the limit of {MaxRecordBytes} bytes.", nameof(messages));
+            }
         }
         var list = _topics.GetOrAdd(topic, _ => []);
         Interlocked.Increment(ref Appends);

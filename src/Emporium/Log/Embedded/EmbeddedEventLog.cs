@@ -29,6 +29,8 @@ public sealed partial class EmbeddedEventLog : IEventLog
 
     public string Describe => $"embedded:{_options.Directory}";
 
+    public int MaxRecordBytes => _options.MaxRecordBytes;
+
     /// <summary>False: one process holds the log (the data dir's lock), an append that fails names the messages that
     /// are durable (<see cref="PartialAppendException"/>), and that process's Idempotency-Key store, which finds its
     /// requests in the log after a crash, appends a retry's missing records only.</summary>

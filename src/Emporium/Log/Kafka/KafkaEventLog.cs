@@ -50,6 +50,8 @@ public sealed partial class KafkaEventLog : IEventLog
 
     public string Describe => $"kafka://{Options.BootstrapServers}";
 
+    public int MaxRecordBytes => Options.MaxRecordBytes;
+
     /// <summary>Whether every broker is known to be down, which refuses appends at once.</summary>
     internal KafkaReachability Reachability => _reachability!;
 
@@ -266,16 +268,30 @@ public sealed partial class KafkaEventLog : IEventLog
         return config;
     }
 
-    private static ProducerConfig ProducerConfig(KafkaLogOptions options) => new(ClientConfig(options))
+    private static ProducerConfig ProducerConfig(KafkaLogOptions options)
     {
-        // Idempotence: retries never duplicate or reorder a message within a partition; it requires acks=all.
-        EnableIdempotence = true,
-        Acks = Acks.All,
-        MessageTimeoutMs = (int)options.DeliveryTimeout.TotalMilliseconds,
-        LingerMs = options.Linger.TotalMilliseconds,
-        // Partitions are chosen by Emporium (KeyPartitioner); the delivery report is the acknowledgement.
-        EnableDeliveryReports = true,
-    };
+        var config = new ProducerConfig(ClientConfig(options))
+        {
+            // Idempotence: retries never duplicate or reorder a message within a partition; it requires acks=all.
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            MessageTimeoutMs = (int)options.DeliveryTimeout.TotalMilliseconds,
+            LingerMs = options.Linger.TotalMilliseconds,
+            // Partitions are chosen by Emporium (KeyPartitioner); the delivery report is the acknowledgement.
+            EnableDeliveryReports = true,
+        };
+        // librdkafka counts a record's framing against its message.max.bytes too: room for a record of
+        // MaxRecordBytes, unless the address sets it.
+        if (!options.Settings.ContainsKey("message.max.bytes"))
+        {
+            config.MessageMaxBytes = options.MaxRecordBytes + RecordFramingBytes;
+        }
+        return config;
+    }
+
+    /// <summary>More than a record batch's header and one record's framing take (about 100 bytes), less than the
+    /// broker's default <c>message.max.bytes</c> (1 048 588) leaves above the default <see cref="KafkaLogOptions.MaxRecordBytes"/>.</summary>
+    private const int RecordFramingBytes = 16 * 1024;
 
     internal static void LogClientMessage(ILogger logger, Confluent.Kafka.LogMessage message)
     {

@@ -106,6 +106,29 @@ public sealed class KafkaEventLogTests : IDisposable
         Assert.Equal(0, committed[new TopicPartition("t", 1)]);
     }
 
+    /// <summary>The log takes records of up to <see cref="KafkaLogOptions.MaxRecordBytes"/> bytes of key and value, but
+    /// librdkafka's own <c>message.max.bytes</c> (1 000 000 by default too) counts the record's framing as well: a record
+    /// just under the limit passed the log's check and the producer refused it, an append failed as "log unavailable"
+    /// (ingest 503, retried by clients for good).</summary>
+    [Fact]
+    public async Task A_record_of_the_largest_size_the_log_takes_is_appended_and_read_back()
+    {
+        await using var log = await OpenAsync();
+        _cluster.CreateTopic("reviews", 1);
+        var key = "R-1";
+        var value = new byte[log.MaxRecordBytes - key.Length];
+        Array.Fill(value, (byte)'x');
+
+        var positions = await log.AppendAsync("reviews", [new LogMessage(key, value)], CancellationToken.None);
+
+        Assert.Equal(0, positions.Single().Offset);
+        await using var consumer = log.OpenConsumer("reader", ["reviews"]);
+        var seen = new Dictionary<ILogConsumer, List<LogEntry>> { [consumer] = [] };
+        await DrainAsync([consumer], new Dictionary<TopicPartition, long>(), seen, 1);
+        Assert.Equal(value, seen[consumer].Single().Value.ToArray());
+        await Assert.ThrowsAsync<ArgumentException>(() => log.AppendAsync("reviews", [new LogMessage(key, new byte[value.Length + 1])], CancellationToken.None).AsTask());
+    }
+
     [Fact]
     public async Task AnAppendTheBrokersDoNotAcknowledgeFailsInsteadOfReturningPositions()
     {
