@@ -6,9 +6,13 @@ namespace Emporium.Warehouse.Postgres;
 /// <summary>The scheduler lease as a PostgreSQL session-level advisory lock, held by a connection of its own (not a
 /// pooled one: returning it to the pool would keep the lock without an owner). The server releases it when that
 /// connection ends, also when the process dies, so a standby takes over within one <see cref="PollInterval"/>.
+/// A holder that stops answering without its connection ending (its process frozen, its machine gone) loses the lock
+/// after <see cref="LeaseTime"/>: the session's <c>idle_session_timeout</c>, which the holder's checks every
+/// <see cref="PollInterval"/> keep from running out while it works.
 /// A graceful release unlocks explicitly before closing: closing alone only asks the server to end the session, which
 /// it does a moment later, so a standby trying at once could still find the lock held.</summary>
-public sealed class PostgresSchedulerLease(string connectionString, TimeProvider time, TimeSpan? pollInterval = null) : ISchedulerLease
+public sealed class PostgresSchedulerLease(string connectionString, TimeProvider time, TimeSpan? pollInterval = null, TimeSpan? leaseTime = null)
+    : ISchedulerLease
 {
     private const string LockName = "emporium:scheduler";
 
@@ -23,6 +27,11 @@ public sealed class PostgresSchedulerLease(string connectionString, TimeProvider
 
     /// <summary>How often a standby tries the lock, and the holder checks its connection. Default 2 s.</summary>
     public TimeSpan PollInterval { get; } = pollInterval ?? TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the server keeps the lock of a holder that stopped answering. Without it a frozen holder kept
+    /// it for good (its kernel still answers TCP) and a vanished machine's for the hours TCP takes to notice, while the
+    /// standby waited. Default 15 s.</summary>
+    public TimeSpan LeaseTime { get; } = leaseTime ?? TimeSpan.FromSeconds(15);
 
     public Task Lost => _lost.Task;
 
@@ -46,6 +55,7 @@ public sealed class PostgresSchedulerLease(string connectionString, TimeProvider
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
+            await LimitIdleAsync(connection, ct).ConfigureAwait(false);
             await using var cmd = LockCommand("pg_try_advisory_lock", connection);
             if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
             {
@@ -60,6 +70,21 @@ public sealed class PostgresSchedulerLease(string connectionString, TimeProvider
         }
         await connection.DisposeAsync().ConfigureAwait(false);
         return false;
+    }
+
+    /// <summary>Has the server end the session once it has been idle for <see cref="LeaseTime"/>. A server before
+    /// PostgreSQL 14 has no such setting: there the lease lasts as long as the connection, as before.</summary>
+    private async Task LimitIdleAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"SET idle_session_timeout = {(long)Math.Ceiling(LeaseTime.TotalMilliseconds)}", connection);
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedObject)
+        {
+        }
     }
 
     private static NpgsqlCommand LockCommand(string function, NpgsqlConnection connection)

@@ -36,4 +36,54 @@ public sealed class SchedulerLeaseLossTests(PostgresServer postgres)
         Assert.Equal(1, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("emporium up: stopped: the scheduler lease was lost", server.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>Two processes with the scheduler role started at once on one PostgreSQL warehouse: exactly one runs its
+    /// DAG engine and the other says it stands by. The leader frozen (SIGSTOP: its connections stay open) kept the lease
+    /// for good and no DAG ran anywhere; now the standby takes over once the lease time (15 s) has run out, and the old
+    /// leader, resumed, finds its lease gone and stops with a failure exit code instead of running DAGs beside it.</summary>
+    [Fact]
+    public async Task Of_two_schedulers_one_runs_DAGs_and_the_other_takes_over_when_the_first_freezes()
+    {
+        var db = await postgres.CreateDatabaseAsync("twoschedulers");
+        using var dirA = new TempDir("scheduler-a");
+        using var dirB = new TempDir("scheduler-b");
+        var starting = new[] { dirA, dirB }.Select(d => ServerProcess.StartAsync(d.Path, TimeSpan.FromSeconds(120), "--warehouse", postgres.AddressFor(db))).ToList();
+        await Task.WhenAll(starting.Select(s => s.ContinueWith(_ => { }, TaskScheduler.Default)));
+        await using var a = await starting[0];
+        await using var b = await starting[1];
+        const string Leading = "orchestrator started:";
+        const string Standing = "this one stands by until it can take it";
+
+        await WaitForAsync(() => (a.Output.Contains(Leading, StringComparison.Ordinal) || b.Output.Contains(Leading, StringComparison.Ordinal))
+                                 && (a.Output.Contains(Standing, StringComparison.Ordinal) || b.Output.Contains(Standing, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60), () => $"A: {a.Output}\nB: {b.Output}");
+        var (leader, standby) = a.Output.Contains(Leading, StringComparison.Ordinal) ? (a, b) : (b, a);
+        Assert.DoesNotContain(Standing, leader.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Leading, standby.Output, StringComparison.Ordinal);
+
+        ProcessSignals.Stop(leader.Pid);
+        try
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await WaitForAsync(() => standby.Output.Contains(Leading, StringComparison.Ordinal), TimeSpan.FromSeconds(90), () => standby.Output);
+            Assert.True(watch.Elapsed > TimeSpan.FromSeconds(10), $"the standby took over after {watch.Elapsed}, within the leader's lease time");
+        }
+        finally
+        {
+            ProcessSignals.Continue(leader.Pid);
+        }
+
+        Assert.Equal(1, await leader.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("emporium up: stopped: the scheduler lease was lost", leader.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> why)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out: " + why());
+            await Task.Delay(100);
+        }
+    }
 }

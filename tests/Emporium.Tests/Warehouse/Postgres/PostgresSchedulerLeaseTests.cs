@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Emporium.Tests.TestSupport;
 using Emporium.Warehouse.Postgres;
 using Npgsql;
@@ -8,7 +7,7 @@ namespace Emporium.Tests.Warehouse.Postgres;
 /// <summary>One scheduler among processes sharing a PostgreSQL warehouse holds the lease; a second stands by until the
 /// first releases it or its connection dies.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed partial class PostgresSchedulerLeaseTests(PostgresServer server)
+public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
@@ -49,6 +48,45 @@ public sealed partial class PostgresSchedulerLeaseTests(PostgresServer server)
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>A holder that stops answering while its connection stays open — its process frozen (SIGSTOP, a paused
+    /// VM) or its machine gone without closing its connections — kept the lock as long as the server kept the session:
+    /// for good for a frozen process, whose kernel still answers TCP, and the hours TCP keepalives take for a machine
+    /// gone; the standby waited all that time and no DAG ran.</summary>
+    [Fact]
+    public async Task A_holder_that_stops_answering_loses_the_lease_after_the_lease_time_and_a_standby_takes_over()
+    {
+        var db = await server.CreateDatabaseAsync("lease");
+        // A holder checking its lease once an hour: to the server, one that stopped answering.
+        await using var frozen = new PostgresSchedulerLease(db, TimeProvider.System, TimeSpan.FromHours(1), leaseTime: TimeSpan.FromSeconds(2));
+        Assert.True(await frozen.TryAcquireAsync(CancellationToken.None));
+        await using var standby = new PostgresSchedulerLease(db, TimeProvider.System, Poll);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await standby.AcquireAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(watch.Elapsed > TimeSpan.FromSeconds(1.5), $"the standby got the lease after {watch.Elapsed} while the holder's lease time had not run out");
+        Assert.False(standby.Lost.IsCompleted);
+    }
+
+    /// <summary>A holder that works keeps its lease past the lease time: its checks keep the session from idling out.</summary>
+    [Fact]
+    public async Task A_holder_that_answers_keeps_the_lease_past_the_lease_time()
+    {
+        var db = await server.CreateDatabaseAsync("lease");
+        await using var holder = new PostgresSchedulerLease(db, TimeProvider.System, TimeSpan.FromMilliseconds(200), leaseTime: TimeSpan.FromSeconds(2));
+        Assert.True(await holder.TryAcquireAsync(CancellationToken.None));
+        await using var standby = new PostgresSchedulerLease(db, TimeProvider.System, Poll);
+
+        using var stop = new CancellationTokenSource();
+        var waiting = standby.AcquireAsync(stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        Assert.False(waiting.IsCompleted, "the standby took the lease of a holder that answered");
+        Assert.False(holder.Lost.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
     [Fact]
     public async Task One_attempt_says_whether_this_process_now_holds_the_lease()
     {
@@ -75,7 +113,7 @@ public sealed partial class PostgresSchedulerLeaseTests(PostgresServer server)
 
         // The server process of the holder's session is suspended, as one starved of CPU would be: a close it has not
         // yet acted on leaves the lock held, while an unlock is only confirmed once it is done.
-        Signal(holder, Sigstop);
+        ProcessSignals.Stop(holder);
         var stopped = true;
         try
         {
@@ -86,7 +124,7 @@ public sealed partial class PostgresSchedulerLeaseTests(PostgresServer server)
                 return;
             }
             // Once continued, the server process ends the closed session and exits: it cannot be signalled again.
-            Signal(holder, Sigcont);
+            ProcessSignals.Continue(holder);
             stopped = false;
             await disposing.WaitAsync(TimeSpan.FromSeconds(30));
         }
@@ -94,14 +132,11 @@ public sealed partial class PostgresSchedulerLeaseTests(PostgresServer server)
         {
             if (stopped)
             {
-                Signal(holder, Sigcont);
+                ProcessSignals.Continue(holder);
             }
         }
         Assert.True(await second.TryAcquireAsync(CancellationToken.None), "disposal returned while the server still held the lock");
     }
-
-    private const int Sigcont = 18;
-    private const int Sigstop = 19;
 
     private static async Task<int> LeaseBackendPidAsync(string db)
     {
@@ -110,11 +145,4 @@ public sealed partial class PostgresSchedulerLeaseTests(PostgresServer server)
         await using var cmd = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE application_name = 'emporium scheduler lease' AND datname = current_database()", admin);
         return (int)(await cmd.ExecuteScalarAsync())!;
     }
-
-    private static void Signal(int pid, int signal) =>
-        Assert.True(Kill(pid, signal) == 0, $"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-
-    // DllImport rather than LibraryImport: the latter needs unsafe code enabled for the whole project.
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int sig);
 }
