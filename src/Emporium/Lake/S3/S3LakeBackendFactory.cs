@@ -26,7 +26,7 @@ public sealed class S3LakeBackendFactory : IBackendFactory<ILakeStore>
         catch (Exception e) when (S3Errors.IsStoreFailure(e))
         {
             store?.Dispose();
-            var reason = S3Errors.Explain(e, s3.Bucket);
+            var reason = S3Errors.Explain(e, s3.Bucket, s3.ServiceUrl);
             throw new BackendConfigurationException(BackendKind.Lake, $"cannot use '{address.Value}'" +
                 (s3.ServiceUrl is { } url ? $" at {url}" : "") + $": {reason}", e);
         }

@@ -52,13 +52,21 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
     public string Describe { get; }
 
     /// <summary>Lists one key so a missing bucket, wrong endpoint or bad credentials fail at start-up.</summary>
-    public async Task CheckBucketAsync(CancellationToken ct) =>
-        await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _root, MaxKeys = 1 }, ct).ConfigureAwait(false);
+    public async Task CheckBucketAsync(CancellationToken ct)
+    {
+        var listing = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _root, MaxKeys = 1 }, ct).ConfigureAwait(false);
+        // S3 names the bucket in every listing; a web page that answers 200 to any path does not, and the SDK reads it
+        // as an empty listing.
+        if (listing.Name != _options.Bucket)
+        {
+            throw new NotS3Exception(listing.HttpStatusCode);
+        }
+    }
 
     /// <summary>A failure of the store itself, named: the SDK's own exceptions say neither which store nor which
     /// bucket ("Connection refused (10.0.0.5:9000)"), and reached the user as such.</summary>
     private LakeUnavailableException Unavailable(Exception e) =>
-        new($"lake {Describe}{(_options.ServiceUrl is { } url ? $" at {url}" : "")}: {S3Errors.Explain(e, _options.Bucket)}", e);
+        new($"lake {Describe}{(_options.ServiceUrl is { } url ? $" at {url}" : "")}: {S3Errors.Explain(e, _options.Bucket, _options.ServiceUrl)}", e);
 
     private async Task<T> CallAsync<T>(Func<Task<T>> call)
     {

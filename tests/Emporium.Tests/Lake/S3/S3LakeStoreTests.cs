@@ -195,4 +195,50 @@ public sealed class S3LakeStoreTests(MotoServer moto) : LakeStoreContractTests, 
             await new S3LakeBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
         Assert.StartsWith("--lake (setting Lake): ", e.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>An endpoint that answers HTTP but is no S3 store (a mistyped port reaching another web server, a
+    /// console's address instead of its API's): start-up said "Error making request with Error Code NotFound and Http
+    /// Status Code NotFound. No further error information was returned by the service.", or only that the response
+    /// could not be unmarshalled, and named neither the bucket nor the likely mistake.</summary>
+    [Theory]
+    [InlineData(404, "Not Found")]
+    [InlineData(200, "OK")]
+    public async Task An_endpoint_that_is_not_S3_stops_start_up_saying_so(int status, string reason)
+    {
+        using var web = new System.Net.HttpListener();
+        var port = FreePort.Next();
+        web.Prefixes.Add($"http://127.0.0.1:{port}/");
+        web.Start();
+        var serving = Task.Run(async () =>
+        {
+            while (web.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try
+                {
+                    context = await web.GetContextAsync();
+                }
+                catch (Exception e) when (e is System.Net.HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "text/html";
+                var page = System.Text.Encoding.UTF8.GetBytes("<html><body>Welcome to the admin console</body></html>");
+                await context.Response.OutputStream.WriteAsync(page);
+                context.Response.Close();
+            }
+        });
+        var endpoint = $"http://127.0.0.1:{port}";
+        var uri = $"s3://lake/p?endpoint={Uri.EscapeDataString(endpoint)}&region=us-east-1";
+        var address = BackendAddresses.Parse(BackendKind.Lake, uri, "file", "/unused");
+
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(async () =>
+            await new S3LakeBackendFactory().CreateAsync(address, new EmporiumOptions(), CancellationToken.None));
+
+        Assert.Equal($"--lake (setting Lake): cannot use '{uri}' at {endpoint}: the endpoint answered {status} {reason} but not as S3 does, "
+            + $"so bucket 'lake' could not be listed; is {endpoint} an S3 endpoint (its API port, not a console's)?", e.Message);
+        web.Stop();
+        await serving;
+    }
 }
