@@ -83,6 +83,11 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
         }
     }
 
+    /// <summary>Makes the cluster answer the next requests of one kind (<paramref name="apiKey"/>: 0 Produce, 22
+    /// InitProducerId, …) with these errors, one request each, whichever client sends them.</summary>
+    public void PushRequestErrors(short apiKey, params ErrorCode[] errors) =>
+        Native.Value.PushRequestErrors(MockCluster(), apiKey, (nuint)errors.Length, errors.Select(e => (int)e).ToArray());
+
     public void CreateTopics(IEnumerable<string> topics, int partitions)
     {
         foreach (var topic in topics)
@@ -113,12 +118,15 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
 
     private delegate void InitialRebalanceDelayFn(IntPtr cluster, int delayMs);
 
+    private delegate void PushRequestErrorsFn(IntPtr cluster, short apiKey, nuint count, int[] errors);
+
     private delegate int MockTopicCreateFn(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitions, int replicationFactor);
 
     /// <summary>The mock functions of the librdkafka copy Confluent.Kafka loaded. It picks one of several builds
     /// shipped in its package (by which system libraries exist), so the library is found in this process's
     /// mappings rather than by name — a second copy would not know the first one's clusters.</summary>
-    private sealed record MockApi(HandleMockClusterFn HandleMockCluster, MockTopicCreateFn TopicCreate, InitialRebalanceDelayFn InitialRebalanceDelay, BrokerSetDownFn BrokerSetDown, BrokerSetUpFn BrokerSetUp)
+    private sealed record MockApi(HandleMockClusterFn HandleMockCluster, MockTopicCreateFn TopicCreate, InitialRebalanceDelayFn InitialRebalanceDelay, BrokerSetDownFn BrokerSetDown, BrokerSetUpFn BrokerSetUp,
+        PushRequestErrorsFn PushRequestErrors)
     {
         public static MockApi Load()
         {
@@ -134,7 +142,8 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
                 Marshal.GetDelegateForFunctionPointer<MockTopicCreateFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_topic_create")),
                 Marshal.GetDelegateForFunctionPointer<InitialRebalanceDelayFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_group_initial_rebalance_delay_ms")),
                 Marshal.GetDelegateForFunctionPointer<BrokerSetDownFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_broker_set_down")),
-                Marshal.GetDelegateForFunctionPointer<BrokerSetUpFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_broker_set_up")));
+                Marshal.GetDelegateForFunctionPointer<BrokerSetUpFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_broker_set_up")),
+                Marshal.GetDelegateForFunctionPointer<PushRequestErrorsFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_push_request_errors_array")));
         }
     }
 

@@ -5,7 +5,9 @@ namespace Emporium.Log.Kafka;
 /// <summary>Collects the delivery reports of one append: completes with every position once all arrived; otherwise
 /// fails with the first error, as a <see cref="PartialAppendException"/> naming the messages the brokers persisted
 /// when there are any.</summary>
-internal sealed class KafkaDelivery(string topic, int count)
+/// <param name="cause">The error to report for a failed delivery (a message purged because its producer failed for
+/// good says only "Purged in queue"; the producer's own error says why).</param>
+internal sealed class KafkaDelivery(string topic, int count, Func<Error, Error>? cause = null)
 {
     private readonly LogPosition[] _positions = new LogPosition[count];
     private readonly bool[] _persisted = new bool[count];
@@ -28,9 +30,10 @@ internal sealed class KafkaDelivery(string topic, int count)
         }
         if (Interlocked.Decrement(ref _pending) == 0)
         {
-            if (_error is { } error)
+            if (_error is { } reported)
             {
-                var failure = new LogUnavailableException($"Kafka did not acknowledge the append to '{topic}': {error.Reason} ({error.Code})");
+                var error = cause?.Invoke(reported) ?? reported;
+                var failure = new LogUnavailableException($"Kafka did not acknowledge the append to '{topic}': {KafkaEventLog.Reason(error)} ({error.Code})");
                 var durable = Enumerable.Range(0, _persisted.Length).Where(i => _persisted[i]).ToList();
                 _done.TrySetException(durable.Count == 0
                     ? failure

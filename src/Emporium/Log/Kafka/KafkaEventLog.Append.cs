@@ -37,7 +37,7 @@ public sealed partial class KafkaEventLog
                          ?? await CreateOnAppendAsync(topic, ct).ConfigureAwait(false);
         var sticky = -1;
         var timestamp = new Timestamp(Time.GetUtcNow());
-        var delivery = new KafkaDelivery(topic, messages.Count);
+        var delivery = new KafkaDelivery(topic, messages.Count, FatalCause);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -67,12 +67,22 @@ public sealed partial class KafkaEventLog
     private async Task ProduceAsync(
         Confluent.Kafka.TopicPartition partition, Message<string?, byte[]> message, Action<DeliveryReport<string?, byte[]>> onDelivery, KafkaDelivery delivery, CancellationToken ct)
     {
+        var sender = CurrentSender();
+        var replaced = false;
         while (true)
         {
             try
             {
-                _producer.Produce(partition, message, onDelivery);
+                sender.Producer.Produce(partition, message, onDelivery);
                 return;
+            }
+            catch (ProduceException<string?, byte[]> e) when (e.Error.IsFatal && !replaced)
+            {
+                // The producer has failed for good (the error event that says so may not have arrived yet): one more
+                // try, with the producer that replaces it.
+                sender.Fatal ??= e.Error;
+                sender = CurrentSender();
+                replaced = true;
             }
             catch (ProduceException<string?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
@@ -83,7 +93,7 @@ public sealed partial class KafkaEventLog
             {
                 // Earlier messages of this call may still be delivered; the call as a whole is not acknowledged.
                 delivery.Abandon();
-                throw new LogUnavailableException($"Kafka refused a message for {partition.Topic}/{partition.Partition.Value}: {e.Error.Reason}", e);
+                throw new LogUnavailableException($"Kafka refused a message for {partition.Topic}/{partition.Partition.Value}: {Reason(e.Error)}", e);
             }
         }
     }

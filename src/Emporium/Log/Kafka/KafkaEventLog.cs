@@ -26,17 +26,8 @@ public sealed partial class KafkaEventLog : IEventLog
         Options = options;
         Time = time;
         Logger = logger;
-        _producer = new ProducerBuilder<string?, byte[]>(ProducerConfig(options))
-            .SetLogHandler((_, m) => LogClientMessage(logger, m))
-            .SetErrorHandler((_, e) =>
-            {
-                LogClientError(logger, e);
-                if (e.Code == ErrorCode.Local_AllBrokersDown)
-                {
-                    _reachability?.Suspect();
-                }
-            })
-            .Build();
+        _sender = NewSender();
+        _producer = _sender.Producer;
         // Shares the producer's connections instead of opening its own.
         _admin = new DependentAdminClientBuilder(_producer.Handle).Build();
         _reachability = new KafkaReachability(ProbeAsync, options.DownProbeInterval, time, logger);
@@ -183,6 +174,11 @@ public sealed partial class KafkaEventLog : IEventLog
         await Task.Run(() =>
         {
             _admin.Dispose();
+            if (_sender.Producer != _producer)
+            {
+                _sender.Producer.Flush(Options.RequestTimeout);
+                _sender.Producer.Dispose();
+            }
             _producer.Flush(Options.RequestTimeout);
             _producer.Dispose();
         }).ConfigureAwait(false);

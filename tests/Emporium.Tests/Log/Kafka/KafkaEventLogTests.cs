@@ -129,6 +129,49 @@ public sealed class KafkaEventLogTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => log.AppendAsync("reviews", [new LogMessage(key, new byte[value.Length + 1])], CancellationToken.None).AsTask());
     }
 
+    /// <summary>A broker answering a produce request with an out-of-order sequence makes librdkafka's idempotent
+    /// producer fail for good: every later message was refused at once, so ingest answered 503 to every request until
+    /// the process was restarted. The append that met it fails (nothing acknowledged); the next ones go through a new
+    /// producer, and what was acknowledged is in the log once.</summary>
+    [Fact]
+    public async Task After_the_producer_fails_for_good_the_next_appends_go_through_a_new_one()
+    {
+        _cluster.CreateTopic("orders", 1);
+        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = _cluster.BootstrapServers, DeliveryTimeout = TimeSpan.FromSeconds(5) });
+        var acknowledged = await AppendAsync(log, "orders", 0, 3);
+        _cluster.PushRequestErrors(0, Confluent.Kafka.ErrorCode.OutOfOrderSequenceNumber);
+
+        await Assert.ThrowsAsync<LogUnavailableException>(() => AppendAsync(log, "orders", 3, 1));
+        for (var i = 0; i < 3; i++)
+        {
+            acknowledged.AddRange(await AppendAsync(log, "orders", 10 + (i * 2), 2));
+        }
+
+        await using var consumer = log.OpenConsumer("reader", ["orders"]);
+        var seen = new Dictionary<ILogConsumer, List<LogEntry>> { [consumer] = [] };
+        var end = (await log.GetEndOffsetsAsync("orders", CancellationToken.None)).Values.Sum();
+        await DrainAsync([consumer], new Dictionary<TopicPartition, long>(), seen, (int)end);
+        var inLog = seen[consumer].Select(Text).ToList();
+        Assert.All(acknowledged, a => Assert.Single(inLog, a));
+    }
+
+    /// <summary>A cluster whose ACLs do not let this client write idempotently (IdempotentWrite, needed before Kafka
+    /// 2.8) refuses the producer's first request; the refusal says which grant is missing.</summary>
+    [Fact]
+    public async Task A_cluster_refusing_idempotent_writes_is_named_with_the_grant_it_needs()
+    {
+        _cluster.CreateTopic("orders", 1);
+        // Refused to the first producer and to the one that replaces it within the same append.
+        _cluster.PushRequestErrors(22, Confluent.Kafka.ErrorCode.ClusterAuthorizationFailed, Confluent.Kafka.ErrorCode.ClusterAuthorizationFailed);
+        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = _cluster.BootstrapServers, DeliveryTimeout = TimeSpan.FromSeconds(5) });
+
+        var e = await Assert.ThrowsAsync<LogUnavailableException>(() => AppendAsync(log, "orders", 0, 1));
+
+        Assert.True(e.Message.Contains("grant its principal IdempotentWrite on the cluster", StringComparison.Ordinal), e.Message);
+        // The refusals were the cluster's answers to two requests: the next producer is let in.
+        await AppendAsync(log, "orders", 1, 1);
+    }
+
     [Fact]
     public async Task AnAppendTheBrokersDoNotAcknowledgeFailsInsteadOfReturningPositions()
     {
