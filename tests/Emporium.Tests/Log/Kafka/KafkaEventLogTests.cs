@@ -155,6 +155,41 @@ public sealed class KafkaEventLogTests : IDisposable
         Assert.All(acknowledged, a => Assert.Single(inLog, a));
     }
 
+    /// <summary>Broker errors a produce request can meet: one the client retries (a leader change) costs the append
+    /// nothing; one it does not (a record batch too large for the topic, an old producer epoch) fails that append only,
+    /// with the broker's reason, and the next append goes through. Either way each acknowledged record is in the log
+    /// once and a failed one is not acknowledged.</summary>
+    [Theory]
+    [InlineData(Confluent.Kafka.ErrorCode.NotLeaderForPartition, false)]
+    [InlineData(Confluent.Kafka.ErrorCode.MsgSizeTooLarge, true)]
+    [InlineData(Confluent.Kafka.ErrorCode.InvalidProducerEpoch, true)]
+    public async Task A_broker_error_on_a_produce_request_fails_at_most_that_append(Confluent.Kafka.ErrorCode error, bool fails)
+    {
+        _cluster.CreateTopic("orders", 1);
+        await using var log = await KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = _cluster.BootstrapServers, DeliveryTimeout = TimeSpan.FromSeconds(5) });
+        var acknowledged = await AppendAsync(log, "orders", 0, 3);
+        _cluster.PushRequestErrors(0, error);
+
+        var failure = await Record.ExceptionAsync(() => AppendAsync(log, "orders", 3, 1));
+        acknowledged.AddRange(await AppendAsync(log, "orders", 4, 2));
+
+        if (fails)
+        {
+            Assert.True(failure is LogUnavailableException, failure?.ToString());
+        }
+        else
+        {
+            Assert.Null(failure);
+            acknowledged.Add("3");
+        }
+        await using var consumer = log.OpenConsumer("reader", ["orders"]);
+        var seen = new Dictionary<ILogConsumer, List<LogEntry>> { [consumer] = [] };
+        var end = (await log.GetEndOffsetsAsync("orders", CancellationToken.None)).Values.Sum();
+        await DrainAsync([consumer], new Dictionary<TopicPartition, long>(), seen, (int)end);
+        var inLog = seen[consumer].Select(Text).ToList();
+        Assert.All(acknowledged, a => Assert.Single(inLog, a));
+    }
+
     /// <summary>A cluster whose ACLs do not let this client write idempotently (IdempotentWrite, needed before Kafka
     /// 2.8) refuses the producer's first request; the refusal says which grant is missing.</summary>
     [Fact]
