@@ -80,9 +80,6 @@ public sealed partial class KafkaEventLog : IEventLog
 
     private async Task<string?> ProbeAsync(CancellationToken ct)
     {
-        // WaitAsync does not look at the token when the request has already finished (a fast answer on a busy
-        // machine), so a ping cut short before it began would sometimes answer.
-        ct.ThrowIfCancellationRequested();
         try
         {
             await Task.Run(() => _admin.GetMetadata(PingTimeout), CancellationToken.None).WaitAsync(ct).ConfigureAwait(false);
