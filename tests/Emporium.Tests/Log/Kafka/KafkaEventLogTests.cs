@@ -147,12 +147,7 @@ public sealed class KafkaEventLogTests : IDisposable
             acknowledged.AddRange(await AppendAsync(log, "orders", 10 + (i * 2), 2));
         }
 
-        await using var consumer = log.OpenConsumer("reader", ["orders"]);
-        var seen = new Dictionary<ILogConsumer, List<LogEntry>> { [consumer] = [] };
-        var end = (await log.GetEndOffsetsAsync("orders", CancellationToken.None)).Values.Sum();
-        await DrainAsync([consumer], new Dictionary<TopicPartition, long>(), seen, (int)end);
-        var inLog = seen[consumer].Select(Text).ToList();
-        Assert.All(acknowledged, a => Assert.Single(inLog, a));
+        await AssertEachInTheLogOnceAsync(log, acknowledged);
     }
 
     /// <summary>Broker errors a produce request can meet: one the client retries (a leader change) costs the append
@@ -182,12 +177,7 @@ public sealed class KafkaEventLogTests : IDisposable
             Assert.Null(failure);
             acknowledged.Add("3");
         }
-        await using var consumer = log.OpenConsumer("reader", ["orders"]);
-        var seen = new Dictionary<ILogConsumer, List<LogEntry>> { [consumer] = [] };
-        var end = (await log.GetEndOffsetsAsync("orders", CancellationToken.None)).Values.Sum();
-        await DrainAsync([consumer], new Dictionary<TopicPartition, long>(), seen, (int)end);
-        var inLog = seen[consumer].Select(Text).ToList();
-        Assert.All(acknowledged, a => Assert.Single(inLog, a));
+        await AssertEachInTheLogOnceAsync(log, acknowledged);
     }
 
     /// <summary>A cluster whose ACLs do not let this client write idempotently (IdempotentWrite, needed before Kafka
@@ -416,6 +406,17 @@ public sealed class KafkaEventLogTests : IDisposable
 
     /// <summary>Fetches round-robin from the members as a processor would (advancing the shared positions by what
     /// each returns) until <paramref name="expected"/> new records were seen.</summary>
+    /// <summary>Reads the whole <c>orders</c> topic and checks each acknowledged record is in it exactly once.</summary>
+    private static async Task AssertEachInTheLogOnceAsync(KafkaEventLog log, List<string> acknowledged)
+    {
+        await using var consumer = log.OpenConsumer("reader", ["orders"]);
+        var seen = new Dictionary<ILogConsumer, List<LogEntry>> { [consumer] = [] };
+        var end = (await log.GetEndOffsetsAsync("orders", CancellationToken.None)).Values.Sum();
+        await DrainAsync([consumer], new Dictionary<TopicPartition, long>(), seen, (int)end);
+        var inLog = seen[consumer].Select(Text).ToList();
+        Assert.All(acknowledged, a => Assert.Single(inLog, a));
+    }
+
     private static async Task DrainAsync(IReadOnlyList<ILogConsumer> members, Dictionary<TopicPartition, long> positions,
         Dictionary<ILogConsumer, List<LogEntry>> seen, int expected)
     {
