@@ -11,7 +11,9 @@ public interface IEventLog : IAsyncDisposable
     /// one. Default no limit.</summary>
     int MaxRecordBytes => int.MaxValue;
 
-    /// <summary>Creates the topic when missing; an existing topic keeps its partition count.</summary>
+    /// <summary>Creates the topic when missing; an existing topic keeps its partition count. A backend whose topics can
+    /// change count outside Emporium (Kafka) refuses an existing topic whose count is not the configured one with
+    /// <see cref="LogUnavailableException"/>: keys are placed by the count.</summary>
     ValueTask EnsureTopicAsync(string topic, int partitions, CancellationToken ct);
 
     /// <summary>Appends messages and returns only once they are durable (fsync'd, or acknowledged by all

@@ -65,6 +65,19 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
         }
     }
 
+    /// <summary>Deletes a topic and creates it again with <paramref name="partitions"/>, so its partition count changes
+    /// under running clients (the mock has no CreatePartitions request, which adding partitions would use; what the
+    /// topic held is gone, which tests of the count do not need).</summary>
+    public void RecreateTopic(string topic, int partitions)
+    {
+        var error = (ErrorCode)Native.Value.TopicDelete(MockCluster(), topic);
+        if (error is not ErrorCode.NoError)
+        {
+            throw new InvalidOperationException($"the mock cluster did not delete topic '{topic}': {error}");
+        }
+        CreateTopic(topic, partitions);
+    }
+
     /// <summary>Takes every broker down (connections closed, new ones refused), as when the cluster is lost.</summary>
     public void StopAllBrokers()
     {
@@ -120,13 +133,15 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
 
     private delegate void PushRequestErrorsFn(IntPtr cluster, short apiKey, nuint count, int[] errors);
 
+    private delegate int MockTopicDeleteFn(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic);
+
     private delegate int MockTopicCreateFn(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitions, int replicationFactor);
 
     /// <summary>The mock functions of the librdkafka copy Confluent.Kafka loaded. It picks one of several builds
     /// shipped in its package (by which system libraries exist), so the library is found in this process's
     /// mappings rather than by name — a second copy would not know the first one's clusters.</summary>
     private sealed record MockApi(HandleMockClusterFn HandleMockCluster, MockTopicCreateFn TopicCreate, InitialRebalanceDelayFn InitialRebalanceDelay, BrokerSetDownFn BrokerSetDown, BrokerSetUpFn BrokerSetUp,
-        PushRequestErrorsFn PushRequestErrors)
+        PushRequestErrorsFn PushRequestErrors, MockTopicDeleteFn TopicDelete)
     {
         public static MockApi Load()
         {
@@ -143,7 +158,8 @@ public sealed class KafkaMockCluster : IAsyncLifetime, IDisposable
                 Marshal.GetDelegateForFunctionPointer<InitialRebalanceDelayFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_group_initial_rebalance_delay_ms")),
                 Marshal.GetDelegateForFunctionPointer<BrokerSetDownFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_broker_set_down")),
                 Marshal.GetDelegateForFunctionPointer<BrokerSetUpFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_broker_set_up")),
-                Marshal.GetDelegateForFunctionPointer<PushRequestErrorsFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_push_request_errors_array")));
+                Marshal.GetDelegateForFunctionPointer<PushRequestErrorsFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_push_request_errors_array")),
+                Marshal.GetDelegateForFunctionPointer<MockTopicDeleteFn>(NativeLibrary.GetExport(library, "rd_kafka_mock_topic_delete")));
         }
     }
 

@@ -9,7 +9,9 @@ public sealed partial class KafkaEventLog
     /// <summary>Sends every message to its partition and returns once the broker acknowledged all of them
     /// (<c>acks=all</c>: every in-sync replica has it), with one position per message in order. A keyed message goes
     /// to <see cref="KeyPartitioner.PartitionFor"/>; messages without a key go to one partition per call, rotating
-    /// between calls, as on the embedded log. Any failed delivery fails the whole call: the caller must not acknowledge
+    /// between calls, as on the embedded log. Both use the topic's partition count as this process first saw it, so
+    /// partitions added while it runs move no key (<see cref="EnsureTopicAsync"/> refuses the changed count at the next
+    /// start). Any failed delivery fails the whole call: the caller must not acknowledge
     /// any of it. When some messages were persisted, it is a <see cref="PartialAppendException"/> naming them; a message
     /// whose fate the client does not know (possibly persisted) is not among them. Cancelling stops the wait only.</summary>
     public async ValueTask<IReadOnlyList<LogPosition>> AppendAsync(string topic, IReadOnlyList<LogMessage> messages, CancellationToken ct)
@@ -33,8 +35,7 @@ public sealed partial class KafkaEventLog
             }
         }
 
-        var partitions = await FindPartitionCountAsync(topic, refresh: false, ct).ConfigureAwait(false)
-                         ?? await CreateOnAppendAsync(topic, ct).ConfigureAwait(false);
+        var partitions = await PlacementCountAsync(topic, ct).ConfigureAwait(false);
         var sticky = -1;
         var timestamp = new Timestamp(Time.GetUtcNow());
         var delivery = new KafkaDelivery(topic, messages.Count, FatalCause);

@@ -16,6 +16,9 @@ public sealed partial class KafkaEventLog : IEventLog
     private readonly IProducer<string?, byte[]> _producer;
     private readonly IAdminClient _admin;
     private readonly ConcurrentDictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+    // The count each topic's keys are placed by, fixed at the first look for the life of the process: placing a key by
+    // a count that grew while running would put its next versions in another partition than its earlier ones.
+    private readonly ConcurrentDictionary<string, int> _placementCounts = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _topicCreation = new(1, 1);
     private readonly KafkaReachability? _reachability;
     private int _roundRobin = -1;
@@ -91,13 +94,18 @@ public sealed partial class KafkaEventLog : IEventLog
         }
     }
 
+    /// <summary>Creates the topic with <see cref="KafkaLogOptions.Partitions"/> (else <paramref name="partitions"/>) when
+    /// missing; an existing topic must have that count, or this throws <see cref="LogUnavailableException"/> naming
+    /// both (keys are placed by the count, so another count than the one they were placed by moves them).</summary>
     public async ValueTask EnsureTopicAsync(string topic, int partitions, CancellationToken ct)
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
-        if (await FindPartitionCountAsync(topic, refresh: false, ct).ConfigureAwait(false) is not null)
+        var wanted = Options.Partitions ?? partitions;
+        if (await FindPartitionCountAsync(topic, refresh: false, ct).ConfigureAwait(false) is { } existing)
         {
+            PinPlacement(topic, existing, wanted);
             return;
         }
         await _topicCreation.WaitAsync(ct).ConfigureAwait(false);
@@ -106,12 +114,12 @@ public sealed partial class KafkaEventLog : IEventLog
             try
             {
                 await _admin.CreateTopicsAsync(
-                    [new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = Options.ReplicationFactor }],
+                    [new TopicSpecification { Name = topic, NumPartitions = wanted, ReplicationFactor = Options.ReplicationFactor }],
                     new CreateTopicsOptions { RequestTimeout = Options.RequestTimeout, OperationTimeout = Options.RequestTimeout }).ConfigureAwait(false);
             }
             catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
             {
-                // Another process created it first; an existing topic keeps its partition count.
+                // Another process created it first; its count is checked below.
             }
             catch (KafkaException e)
             {
@@ -121,15 +129,43 @@ public sealed partial class KafkaEventLog : IEventLog
                     ? string.Join("; ", c.Results.Where(r => r.Error.IsError).Select(r => r.Error.Reason))
                     : e.Error.Reason;
                 throw new LogUnavailableException(
-                    $"cannot create topic '{topic}' ({partitions} partitions) on {Describe}: {reason}; create it on the cluster yourself, or let this client create topics", e);
+                    $"cannot create topic '{topic}' ({wanted} partitions) on {Describe}: {reason}; create it on the cluster yourself, or let this client create topics", e);
             }
         }
         finally
         {
             _topicCreation.Release();
         }
-        _ = await FindPartitionCountAsync(topic, refresh: true, ct).ConfigureAwait(false)
+        var created = await FindPartitionCountAsync(topic, refresh: true, ct).ConfigureAwait(false)
             ?? throw new LogUnavailableException($"Topic '{topic}' was created but is not in the metadata of {Describe}.");
+        PinPlacement(topic, created, wanted);
+    }
+
+    /// <summary>Fixes the count the topic's keys are placed by, once it is the configured one.</summary>
+    private void PinPlacement(string topic, int existing, int wanted)
+    {
+        if (existing != wanted)
+        {
+            throw new LogUnavailableException(
+                $"topic '{topic}' on {Describe} has {existing} partitions, but {wanted} are configured (partitions=N in the log address, " +
+                $"else the Partitions setting). Keys are placed by the partition count, so a product, review or category would get its " +
+                $"next versions in another partition than its earlier ones, and an older version could land last. If partitions were " +
+                $"added, stop every ingest process, let the processors catch up (lag 0), then configure partitions={existing}; " +
+                $"if the topic was created with {existing}, configure partitions={existing}");
+        }
+        _placementCounts.TryAdd(topic, existing);
+    }
+
+    /// <summary>The count the topic's keys are placed by: the one it had when this process first looked.</summary>
+    private async Task<int> PlacementCountAsync(string topic, CancellationToken ct)
+    {
+        if (_placementCounts.TryGetValue(topic, out var pinned))
+        {
+            return pinned;
+        }
+        var count = await FindPartitionCountAsync(topic, refresh: false, ct).ConfigureAwait(false)
+                    ?? await CreateOnAppendAsync(topic, ct).ConfigureAwait(false);
+        return _placementCounts.GetOrAdd(topic, count);
     }
 
     public async ValueTask<IReadOnlyDictionary<TopicPartition, long>> GetEndOffsetsAsync(string topic, CancellationToken ct) =>
@@ -243,7 +279,15 @@ public sealed partial class KafkaEventLog : IEventLog
         {
             if (t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0)
             {
+                var previous = _partitionCounts.GetValueOrDefault(t.Topic);
                 _partitionCounts[t.Topic] = t.Partitions.Count;
+                if (previous != t.Partitions.Count && _placementCounts.TryGetValue(t.Topic, out var pinned) && pinned != t.Partitions.Count)
+                {
+                    Logger.LogWarning(
+                        "topic '{Topic}' now has {Partitions} partitions; this process keeps placing keys by the {Pinned} it started with, " +
+                        "and its next start refuses the changed count until it is configured (partitions={Partitions})",
+                        t.Topic, t.Partitions.Count, pinned, t.Partitions.Count);
+                }
             }
         }
         return _partitionCounts.TryGetValue(topic, out var count) ? count : null;

@@ -60,7 +60,7 @@ public sealed class KafkaEventLogFactory : IBackendFactory<IEventLog>
         }
 
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        var partitions = defaultPartitions;
+        int? partitions = null;
         short replication = -1;
         foreach (var pair in (question < 0 ? "" : rest[(question + 1)..]).Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -89,7 +89,8 @@ public sealed class KafkaEventLogFactory : IBackendFactory<IEventLog>
         return new KafkaLogOptions
         {
             BootstrapServers = string.Join(',', servers),
-            DefaultPartitions = partitions,
+            DefaultPartitions = partitions ?? defaultPartitions,
+            Partitions = partitions,
             ReplicationFactor = replication,
             Settings = settings,
         };

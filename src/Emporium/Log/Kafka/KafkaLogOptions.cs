@@ -10,6 +10,11 @@ public sealed record KafkaLogOptions
     /// <summary>Partitions a topic is created with when Emporium creates it. Default 4.</summary>
     public int DefaultPartitions { get; init; } = 4;
 
+    /// <summary>The partition count of every topic (the address's <c>partitions=N</c>): topics are created with it and
+    /// an existing topic must have it, whatever count a caller asks for. Null (default): the count the caller of
+    /// <see cref="KafkaEventLog.EnsureTopicAsync"/> asks for (the host's <c>Partitions</c> setting).</summary>
+    public int? Partitions { get; init; }
+
     /// <summary>Replication factor of topics Emporium creates; -1 uses the broker's <c>default.replication.factor</c>.
     /// Default -1.</summary>
     public short ReplicationFactor { get; init; } = -1;

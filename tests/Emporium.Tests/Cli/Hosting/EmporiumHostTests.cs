@@ -63,6 +63,23 @@ public class EmporiumHostTests
         Assert.Null(DataDirLock.FindOwner(dir.Path));
     }
 
+    /// <summary>Dataset topics whose partition count is not the configured one (partitions added with kafka-topics, or
+    /// created by hand with another count) would move keys to other partitions: start-up stops naming the setting, the
+    /// topic and both counts, before anything is opened or locked.</summary>
+    [Fact]
+    public async Task Topics_with_another_partition_count_than_configured_stop_start_up_naming_both()
+    {
+        using var cluster = await KafkaMockCluster.StartAsync(1);
+        cluster.CreateTopics(Emporium.Datasets.DatasetCatalog.Streamed.Select(d => d.Name), 2);
+        var log = await Emporium.Log.Kafka.KafkaEventLog.ConnectAsync(new Emporium.Log.Kafka.KafkaLogOptions { BootstrapServers = cluster.BootstrapServers });
+        using var dir = new TempDir("repartitioned");
+
+        var e = await Assert.ThrowsAsync<BackendConfigurationException>(() => Emporium.Tests.Cli.TestHost.StartAsync(log, dataDir: dir.Path));
+
+        Assert.StartsWith($"--log (setting Log): topic '{Emporium.Datasets.DatasetCatalog.Streamed[0].Name}' on {cluster.Address} has 2 partitions, but 4 are configured", e.Message);
+        Assert.Null(DataDirLock.FindOwner(dir.Path));
+    }
+
     [Theory]
     [InlineData("99999")]
     [InlineData("-1")]

@@ -60,7 +60,7 @@ public sealed class HealthEndpointsTests
     {
         using var kafka = await KafkaMockCluster.StartAsync();
         kafka.CreateTopics(DatasetCatalog.Streamed.Select(d => d.Name), 1);
-        var log = await Emporium.Log.Kafka.KafkaEventLog.ConnectAsync(new Emporium.Log.Kafka.KafkaLogOptions { BootstrapServers = kafka.BootstrapServers });
+        var log = await Emporium.Log.Kafka.KafkaEventLog.ConnectAsync(new Emporium.Log.Kafka.KafkaLogOptions { BootstrapServers = kafka.BootstrapServers, Partitions = 1 });
         await using var ingest = await TestHost.StartAsync(log, RecordNormalizer.Instance, configure: o => o with { Role = "ingest" });
         // (No warehouse or lake was given: "degraded", which keeps an ingest process in rotation.)
         var (status, body) = await HealthAsync(ingest);

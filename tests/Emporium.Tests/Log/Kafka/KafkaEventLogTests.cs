@@ -19,16 +19,65 @@ public sealed class KafkaEventLogTests : IDisposable
     private Task<KafkaEventLog> OpenAsync() =>
         KafkaEventLog.ConnectAsync(new KafkaLogOptions { BootstrapServers = _cluster.BootstrapServers, SessionTimeout = TimeSpan.FromSeconds(6) });
 
+    /// <summary>Kafka places a key by the topic's partition count, so with a count other than the one keys were placed
+    /// by, a product's next versions go to another partition than its earlier ones, and the processor (which orders a
+    /// key's versions by offset within a partition) can land an older version last. An existing topic whose count
+    /// differs from the configured one was taken silently; it stops start-up naming the topic and both counts.</summary>
     [Fact]
-    public async Task AnExistingTopicKeepsItsPartitionCount()
+    public async Task An_existing_topic_with_another_partition_count_than_configured_is_refused_by_name()
     {
         await using var log = await OpenAsync();
         _cluster.CreateTopic("products", 3);
 
+        var refused = await Assert.ThrowsAsync<LogUnavailableException>(() => log.EnsureTopicAsync("products", 8, CancellationToken.None).AsTask());
+
+        Assert.StartsWith($"topic 'products' on {log.Describe} has 3 partitions, but 8 are configured", refused.Message);
+        Assert.Contains("partitions=3", refused.Message);
+        Assert.Equal(3, (await log.GetEndOffsetsAsync("products", CancellationToken.None)).Count);
+        await log.EnsureTopicAsync("products", 3, CancellationToken.None);
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => log.GetEndOffsetsAsync("missing", CancellationToken.None).AsTask());
+    }
+
+    /// <summary>The address's <c>partitions=N</c> is the count topics are created with and must have, whatever count
+    /// the caller (the host, with the <c>Partitions</c> setting) asks for; before, the host's count was used and the
+    /// address's only when an append created a topic.</summary>
+    [Fact]
+    public async Task The_addresss_partition_count_is_the_one_topics_must_have()
+    {
+        _cluster.CreateTopic("products", 3);
+        var options = KafkaEventLogFactory.Parse(_cluster.Address + "?partitions=3", defaultPartitions: 8);
+        await using var log = await KafkaEventLog.ConnectAsync(options);
+
         await log.EnsureTopicAsync("products", 8, CancellationToken.None);
 
-        Assert.Equal(3, (await log.GetEndOffsetsAsync("products", CancellationToken.None)).Count);
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => log.GetEndOffsetsAsync("missing", CancellationToken.None).AsTask());
+        var refused = await Assert.ThrowsAsync<LogUnavailableException>(() =>
+            KafkaEventLog.ConnectAsync(KafkaEventLogFactory.Parse(_cluster.Address + "?partitions=4", 3))
+                .ContinueWith(t => t.Result.EnsureTopicAsync("products", 3, CancellationToken.None).AsTask()).Unwrap());
+        Assert.Contains("has 3 partitions, but 4 are configured", refused.Message);
+    }
+
+    /// <summary>A topic's partitions changing under a running process (an operator adding some with kafka-topics; here
+    /// the mock topic is re-created larger) made the producer place a key by the new count as soon as any metadata
+    /// refresh saw it, so one key's versions sat in two partitions. The process keeps placing keys by the count it
+    /// started with.</summary>
+    [Fact]
+    public async Task Keys_keep_the_partition_of_the_count_the_process_started_with_when_partitions_are_added()
+    {
+        _cluster.CreateTopic("products", 2);
+        await using var log = await OpenAsync();
+        await log.EnsureTopicAsync("products", 2, CancellationToken.None);
+        var key = Enumerable.Range(0, 100).Select(i => $"P-{i}")
+            .First(k => Emporium.Log.Embedded.KeyPartitioner.PartitionFor(k, 2) != Emporium.Log.Embedded.KeyPartitioner.PartitionFor(k, 4));
+
+        _cluster.RecreateTopic("products", 4);
+        _cluster.CreateTopic("other", 1);
+        // Any metadata request refreshes the counts of every topic.
+        Assert.Single(await log.GetEndOffsetsAsync("other", CancellationToken.None));
+        Assert.Equal(4, (await log.GetEndOffsetsAsync("products", CancellationToken.None)).Count);
+
+        var placed = await log.AppendAsync("products", [new LogMessage(key, "{}"u8.ToArray())], CancellationToken.None);
+
+        Assert.Equal(Emporium.Log.Embedded.KeyPartitioner.PartitionFor(key, 2), placed.Single().Partition.Partition);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class KafkaMockClusterTests(KafkaMockCluster kafka) : IClassFixtur
         kafka.CreateTopics(DatasetCatalog.Streamed.Select(d => d.Name), 2);
         using var dir = new TempDir("kafka-child");
         var lines = File.ReadLines(SampleData.CategoriesJsonLines).Where(l => l.Length > 0).Take(20).ToList();
-        await using (var server = await ServerProcess.StartAsync(dir.Path, TimeSpan.FromSeconds(90), "--log", kafka.Address))
+        await using (var server = await ServerProcess.StartAsync(dir.Path, TimeSpan.FromSeconds(90), "--log", kafka.Address + "?partitions=2"))
         {
             using var http = new HttpClient { BaseAddress = new Uri(server.Url + "/") };
             foreach (var line in lines)

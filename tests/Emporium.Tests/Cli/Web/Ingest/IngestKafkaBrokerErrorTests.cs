@@ -21,7 +21,7 @@ public sealed class IngestKafkaBrokerErrorTests : IDisposable
     public async Task A_request_a_broker_refuses_is_503_and_its_retry_lands_once()
     {
         _cluster.CreateTopics(DatasetCatalog.Streamed.Select(d => d.Name), 2);
-        await using var host = await TestHost.StartEmbeddedAsync(flags: new Dictionary<string, string?> { ["Log"] = _cluster.Address });
+        await using var host = await TestHost.StartEmbeddedAsync(flags: new Dictionary<string, string?> { ["Log"] = _cluster.Address + "?partitions=2" });
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(host, "first", 0)).StatusCode);
 
         foreach (var (error, reason, batch) in new[] { (ErrorCode.MsgSizeTooLarge, "Message size too large", 1), (ErrorCode.OutOfOrderSequenceNumber, "out of order sequence", 2) })
