@@ -16,7 +16,7 @@ public sealed class ReviewModelCache(ILakeStore lake, ILogger? log = null)
     public const string Folder = "models/review_sentiment";
 
     /// <summary>Bump when <see cref="MlReviewClassifier.Train"/>'s pipeline changes: older models no longer match.</summary>
-    private const int RecipeVersion = 2;
+    private const int RecipeVersion = 3;
 
     public async Task<CachedModel> GetOrTrainAsync(IReadOnlyList<RatedReview> training, int seed, CancellationToken ct)
     {

@@ -89,16 +89,44 @@ public sealed class ReviewClassifierTests(ITestOutputHelper output)
         output.WriteLine($"held out: {heldOut.Count} ({heldOut.Count(v => !v.Actual)} negative), recall positive {heldPositive:P1}, negative {heldNegative:P1}; "
             + $"Datafiniti: {elsewhere.Count} ({elsewhere.Count(v => !v.Actual)} negative), recall positive {otherPositive:P1}, negative {otherNegative:P1}");
 
+        // Measured: held out 62.1 % negative (18 of 29), 94.6 % positive; Datafiniti 4 of 4 negative, 91.6 % positive.
+        // Before the lexicon the model found 41.4 % of the held-out negatives. The floors leave about two reviews of
+        // slack on the negatives (each is 3.4 points) and a few points on the positives, and sit well above the old
+        // model's negative recall, so losing the lexicon fails here.
         Assert.True(heldOut.Count(v => !v.Actual) >= 25, "enough negative reviews held out to measure");
-        Assert.True((heldPositive + heldNegative) / 2 >= 0.62, $"balanced accuracy held out {(heldPositive + heldNegative) / 2:P1}");
-        Assert.True(heldNegative >= 0.35, $"negative recall held out {heldNegative:P1}");
-        Assert.True(heldPositive >= 0.85, $"positive recall held out {heldPositive:P1}");
-        Assert.True(otherNegative >= 0.5, $"negative recall on Datafiniti {otherNegative:P1}");
-        Assert.True(otherPositive >= 0.85, $"positive recall on Datafiniti {otherPositive:P1}");
+        Assert.True((heldPositive + heldNegative) / 2 >= 0.75, $"balanced accuracy held out {(heldPositive + heldNegative) / 2:P1}");
+        Assert.True(heldNegative >= 0.55, $"negative recall held out {heldNegative:P1}");
+        Assert.True(heldPositive >= 0.90, $"positive recall held out {heldPositive:P1}");
+        Assert.True(otherNegative >= 0.75, $"negative recall on Datafiniti {otherNegative:P1}");
+        Assert.True(otherPositive >= 0.88, $"positive recall on Datafiniti {otherPositive:P1}");
     }
 
+    /// <summary>Plainly worded English reviews, written for this test and in no training file: the McAuley sample has
+    /// 32 negative reviews, none saying "terrible", "waste" or "broke", so a model that only knows their words called
+    /// the first of these positive (0.72). Trained on the whole sample, the model must get every one right.</summary>
+    [Theory]
+    [InlineData("Terrible quality, it broke after one day. Waste of money.", false)]
+    [InlineData("Awful. The zipper fell apart the first time I used it. Do not buy.", false)]
+    [InlineData("Very disappointed, cheap material and it smells bad. Returning it.", false)]
+    [InlineData("Worst purchase ever, completely useless and poorly made.", false)]
+    [InlineData("It is not good at all, I hate it.", false)]
+    [InlineData("Horrible fit and the colour faded after one wash.", false)]
+    [InlineData("Excellent quality, fits perfectly and looks great. Highly recommend!", true)]
+    [InlineData("I love these shoes, very comfortable and well made.", true)]
+    [InlineData("Great value for the price, my son loves it.", true)]
+    [InlineData("Beautiful dress, exactly as pictured. Very happy with it.", true)]
+    [InlineData("Works perfectly, arrived fast, would buy again.", true)]
+    public void Ml_classifier_gets_plain_english_reviews_right(string text, bool positive)
+    {
+        var ml = FullModel.Value;
+        Assert.True(ml.IsPositive(text) == positive, $"'{text}': probability positive {ml.Probability(text):F2}, expected {(positive ? "positive" : "negative")}");
+    }
+
+    private static readonly Lazy<MlReviewClassifier> FullModel =
+        new(() => MlReviewClassifier.Train(RatedReviewReader.ReadJsonLines(SampleData.McAuleyReviews), seed: 42));
+
     /// <summary>A review the model has nothing to go on for (no word or character run it met in training) is not
-    /// positive, as the seed's rule finds no "good" in it: its score was the model's intercept alone, 72 % positive on
+    /// positive, as the seed's rule finds no "good" in it: its score was the model's intercept alone, 59 % positive on
     /// the McAuley model, so an empty review counted as a positive one in review_score. Reviews it has learned words of
     /// keep the model's verdict, however long.</summary>
     [Fact]
@@ -107,6 +135,7 @@ public sealed class ReviewClassifierTests(ITestOutputHelper output)
         var reviews = RatedReviewReader.ReadJsonLines(SampleData.McAuleyReviews);
         var ml = MlReviewClassifier.Train(reviews, seed: 42);
 
+        output.WriteLine($"no features: probability positive {ml.Probability(""):P0}");
         foreach (var text in new[] { "", " ", "\n\t", "これはひどい映画でした" })
         {
             Assert.False(ml.IsPositive(text), $"'{text}'");
