@@ -15,8 +15,10 @@ public sealed class ReviewModelCache(ILakeStore lake, ILogger? log = null)
 {
     public const string Folder = "models/review_sentiment";
 
-    /// <summary>Bump when <see cref="MlReviewClassifier.Train"/>'s pipeline changes: older models no longer match.</summary>
-    private const int RecipeVersion = 3;
+    /// <summary>Bump when <see cref="MlReviewClassifier.Train"/>'s pipeline or <see cref="SentimentLexicon"/> (its words
+    /// or rules: a saved model's weights belong to the markers it was trained with) changes: older models no longer
+    /// match.</summary>
+    private const int RecipeVersion = 4;
 
     public async Task<CachedModel> GetOrTrainAsync(IReadOnlyList<RatedReview> training, int seed, CancellationToken ct)
     {

@@ -89,7 +89,7 @@ public sealed class ReviewClassifierTests(ITestOutputHelper output)
         output.WriteLine($"held out: {heldOut.Count} ({heldOut.Count(v => !v.Actual)} negative), recall positive {heldPositive:P1}, negative {heldNegative:P1}; "
             + $"Datafiniti: {elsewhere.Count} ({elsewhere.Count(v => !v.Actual)} negative), recall positive {otherPositive:P1}, negative {otherNegative:P1}");
 
-        // Measured: held out 62.1 % negative (18 of 29), 94.6 % positive; Datafiniti 4 of 4 negative, 91.6 % positive.
+        // Measured: held out 65.5 % negative (19 of 29), 95.8 % positive; Datafiniti 3 of 4 negative, 93.9 % positive.
         // Before the lexicon the model found 41.4 % of the held-out negatives. The floors leave about two reviews of
         // slack on the negatives (each is 3.4 points) and a few points on the positives, and sit well above the old
         // model's negative recall, so losing the lexicon fails here.
@@ -111,6 +111,8 @@ public sealed class ReviewClassifierTests(ITestOutputHelper output)
     [InlineData("Worst purchase ever, completely useless and poorly made.", false)]
     [InlineData("It is not good at all, I hate it.", false)]
     [InlineData("Horrible fit and the colour faded after one wash.", false)]
+    [InlineData("Runs way too small for a medium, I had to send them back.", false)]
+    [InlineData("The heels are too high and the straps too tight to walk in.", false)]
     [InlineData("Excellent quality, fits perfectly and looks great. Highly recommend!", true)]
     [InlineData("I love these shoes, very comfortable and well made.", true)]
     [InlineData("Great value for the price, my son loves it.", true)]
@@ -126,7 +128,7 @@ public sealed class ReviewClassifierTests(ITestOutputHelper output)
         new(() => MlReviewClassifier.Train(RatedReviewReader.ReadJsonLines(SampleData.McAuleyReviews), seed: 42));
 
     /// <summary>A review the model has nothing to go on for (no word or character run it met in training) is not
-    /// positive, as the seed's rule finds no "good" in it: its score was the model's intercept alone, 59 % positive on
+    /// positive, as the seed's rule finds no "good" in it: its score was the model's intercept alone, 64 % positive on
     /// the McAuley model, so an empty review counted as a positive one in review_score. Reviews it has learned words of
     /// keep the model's verdict, however long.</summary>
     [Fact]

@@ -16,6 +16,9 @@ public sealed class SentimentLexiconTests
     [InlineData("I wouldn\u2019t recommend them", new[] { Neg })] // curly apostrophe reads as straight
     [InlineData("didnt disappoint", new[] { Pos })]
     [InlineData("Bought these for my son.", new string[0])]
+    [InlineData("Way too small, and too expensive", new[] { Neg, Neg })] // a measure after "too" is a complaint
+    [InlineData("small and light", new string[0])] // but not on its own
+    [InlineData("not too big", new[] { Pos })]
     public void Markers_follow_the_opinion_words_in_order_with_negation(string text, string[] markers)
     {
         var annotated = SentimentLexicon.Annotate(text);
