@@ -161,9 +161,12 @@ public sealed class UserBehaviourDag : IDagDefinition
         var rated = RatedReviewReader.ReadJsonLines(DagServices.ResolvePath(ctx, training));
         var (train, test) = HoldoutSplit.Split(rated);
         var cached = await new ReviewModelCache(DagServices.Lake(ctx), ctx.Log).GetOrTrainAsync(train, seed: 42, ctx.CancellationToken);
-        ctx.Log.LogInformation("ML classifier {How} {Path} ({Train} training review(s)); held-out accuracy {Ml:P1} (seed rule {Rule:P1}, {Test} reviews)",
+        var (positiveRecall, negativeRecall) = HoldoutSplit.Recall(cached.Model, test);
+        ctx.Log.LogInformation("ML classifier {How} {Path} ({Train} training review(s)); held-out accuracy {Ml:P1} (seed rule {Rule:P1}, {Test} reviews), "
+            + "recall on the {Negatives} negative review(s) {NegativeRecall:P1}, on the positive ones {PositiveRecall:P1}",
             cached.Loaded ? "loaded from" : "trained and saved to", cached.Path, train.Count,
-            HoldoutSplit.Accuracy(cached.Model, test), HoldoutSplit.Accuracy(new SeedRuleClassifier(), test), test.Count);
+            HoldoutSplit.Accuracy(cached.Model, test), HoldoutSplit.Accuracy(new SeedRuleClassifier(), test), test.Count,
+            test.Count(r => !r.Positive), negativeRecall, positiveRecall);
         ctx.Push("model", cached.Path);
         ctx.Push("model_loaded", cached.Loaded);
         return cached.Model;
