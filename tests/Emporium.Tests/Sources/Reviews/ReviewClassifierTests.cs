@@ -121,6 +121,7 @@ public sealed class ReviewClassifierTests(ITestOutputHelper output)
     public void Ml_classifier_gets_plain_english_reviews_right(string text, bool positive)
     {
         var ml = FullModel.Value;
+        output.WriteLine($"'{text}': probability positive {ml.Probability(text):F2}");
         Assert.True(ml.IsPositive(text) == positive, $"'{text}': probability positive {ml.Probability(text):F2}, expected {(positive ? "positive" : "negative")}");
     }
 
