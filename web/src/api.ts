@@ -33,6 +33,13 @@ function headers(extra?: HeadersInit): Headers {
   return h;
 }
 
+/** The problem title of a 404 from a process of a split deployment that does not run the role serving the path
+ * (OtherRolesEndpoints.NotServedTitle): the route exists, in another process. */
+export const notServedTitle = 'not served by this process';
+
+/** A 404 saying another process of a split deployment serves the path: unlike a plain 404, "nothing there" is false. */
+export const isNotServed = (e: unknown): e is ApiError => e instanceof ApiError && e.status === 404 && e.message.startsWith(`${notServedTitle}:`);
+
 /** Pulls a human message out of an error body: problem+json, {"error"}, {"message"} or plain text. */
 async function errorMessage(res: Response): Promise<string> {
   const text = await res.text();

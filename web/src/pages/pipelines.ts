@@ -1,4 +1,4 @@
-import { ApiError, apiKey, getJson, listOf, optional, pick, postJson, setApiKey } from '../api';
+import { ApiError, apiKey, getJson, isNotServed, listOf, notServedTitle, pick, postJson, setApiKey } from '../api';
 import { actionError, card, emptyState, errorBox, field, h, loading, table } from '../dom';
 import * as fmt from '../format';
 import { poll, type Page, type PageContext } from '../page';
@@ -13,7 +13,20 @@ export const pipelines: Page = {
   title: 'Pipelines',
   async render(root, ctx) {
     root.append(h('p', { class: 'lead' }, 'DAGs of the orchestrator, their runs, task states and logs.'), keyForm(ctx));
-    const body = await optional<unknown>('/api/v1/dags', ctx.signal);
+    let body: unknown = null;
+    try {
+      body = await getJson<unknown>('/api/v1/dags', ctx.signal);
+    } catch (e) {
+      // A process without the scheduler role has no DAGs to list: saying none are registered sent readers looking
+      // for a missing DAG instead of at the process that runs them, which the server's answer names.
+      if (isNotServed(e)) {
+        root.append(card('DAGs', { wide: true, id: 'dags' }, h('p', { class: 'empty', 'data-testid': 'not-served' },
+          `This process does not run the scheduler, so it has no DAGs to show: ${e.message.slice(notServedTitle.length + 2)} `,
+          'Open the Pipelines page of the process running the scheduler role.')));
+        return;
+      }
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+    }
     const dags = listOf<Obj>(body, 'dags');
     const unloaded = listOf<Obj>(body, 'unloaded');
     const errors = listOf<unknown>(body, 'errors').map(String);
