@@ -180,12 +180,65 @@ async function showRuns(el: HTMLElement, dag: string, ctx: PageContext): Promise
     const open = list.find(r => dsOf(r) === openDs);
     const tasks = listOf<Obj>(open ? pick(open, 'tasks', 'taskInstances', 'task_instances') : null);
     const active = ['queued', 'running'].includes(String(pick(open ?? {}, 'state', 'status') ?? '').toLowerCase());
-    el.replaceChildren(title, runsTable, h('h3', {}, `Tasks on ${fmt.date(openDs)}`),
+    // An active run changes on every poll: only the tables are drawn again, in place. The task log stays in the page
+    // (open, scrolled where the reader left it) and the focus stays on the control that had it; redrawing the whole
+    // card closed the log and threw the focus back to the page every 3 seconds.
+    const log = logPane(el, dag, openDs, ctx);
+    let live = el.querySelector<HTMLElement>(':scope > .runs-live');
+    if (!live || log.pre.parentElement !== el) {
+      live = h('div', { class: 'runs-live' });
+      el.replaceChildren(title, live, log.pre);
+    }
+    redrawKeepingFocus(live, runsTable, h('h3', {}, `Tasks on ${fmt.date(openDs)}`),
       ...(active ? [cancelForm(dag, openDs, ctx, () => { lastShown.delete(el); void showRuns(el, dag, ctx); })] : []),
-      tasks.length ? taskTable(dag, openDs, tasks, ctx) : h('p', { class: 'muted' }, 'No task instances recorded for this run.'));
+      tasks.length ? taskTable(tasks, log.show) : h('p', { class: 'muted' }, 'No task instances recorded for this run.'));
   } catch (e) {
+    logPanes.delete(el);
     el.replaceChildren(title, errorBox(e));
   }
+}
+
+/** Replaces a polled part's children, then puts the focus back on the same control in the new ones (a task's Log
+ * button, a run's link), found by what names it. */
+function redrawKeepingFocus(part: HTMLElement, ...children: HTMLElement[]): void {
+  const active = document.activeElement;
+  const key = active instanceof HTMLElement && part.contains(active) ? focusKey(active) : null;
+  part.replaceChildren(...children);
+  if (key) [...part.querySelectorAll<HTMLElement>('*')].find(e => focusKey(e) === key)?.focus({ preventScroll: true });
+}
+
+const focusKey = (e: HTMLElement) => `${e.tagName}|${e.getAttribute('aria-label') ?? e.getAttribute('href') ?? e.textContent ?? ''}`;
+
+type LogPane = { ds: string; pre: HTMLElement; show: (task: string) => Promise<void> };
+const logPanes = new WeakMap<HTMLElement, LogPane>();
+
+/** The task log of the run shown in a runs card: one per run day, kept across polls. */
+function logPane(el: HTMLElement, dag: string, ds: string, ctx: PageContext): LogPane {
+  const known = logPanes.get(el);
+  if (known?.ds === ds) return known;
+  const pre = h('pre', { class: 'logs', tabindex: 0, 'aria-label': 'Task log', hidden: true });
+  // The log opens below the table: it takes the focus (and names its task) once loaded, so a keyboard or screen reader
+  // user who pressed a task's Log button is taken to it instead of staying on the button with nothing announced.
+  const show = async (task: string) => {
+    pre.hidden = false;
+    pre.setAttribute('aria-label', `Task log: ${task}`);
+    pre.textContent = 'Loading…';
+    try {
+      const body = await getJson<unknown>(`/api/v1/dags/${encodeURIComponent(dag)}/runs/${ds}/tasks/${encodeURIComponent(task)}/logs`, ctx.signal);
+      const text = typeof body === 'string' ? body : listOf<unknown>(body, 'logs', 'lines').map(l => typeof l === 'string' ? l : JSON.stringify(l)).join('\n') || 'The log is empty.';
+      // The server answers the last lines of a long log (a line per alert makes hundreds of thousands); say so first.
+      const cut = typeof body === 'object' && body !== null && (body as Obj).truncated === true;
+      pre.textContent = cut
+        ? `The last ${fmt.count((body as Obj).lines instanceof Array ? ((body as Obj).lines as unknown[]).length : 0)} of ${fmt.count((body as Obj).totalLines)} lines (emporium dag logs ${dag} --date ${ds} --task ${task} prints them all).\n${text}`
+        : text;
+    } catch (e) {
+      pre.textContent = e instanceof ApiError && e.status === 404 ? 'No log for this task.' : String(e instanceof Error ? e.message : e);
+    }
+    if (pre.isConnected) pre.focus();
+  };
+  const pane = { ds, pre, show };
+  logPanes.set(el, pane);
+  return pane;
 }
 
 /** Ends the shown run as failed (POST …/cancel): its running tries stop and its tasks not ended fail as cancelled. */
@@ -205,27 +258,7 @@ function cancelForm(dag: string, ds: string, ctx: PageContext, refresh: () => vo
   return h('div', { class: 'filters' }, button, status);
 }
 
-function taskTable(dag: string, ds: string, tasks: Obj[], ctx: PageContext): HTMLElement {
-  const logs = h('pre', { class: 'logs', tabindex: 0, 'aria-label': 'Task log', hidden: true });
-  // The log opens below the table: it takes the focus (and names its task) once loaded, so a keyboard or screen reader
-  // user who pressed a task's Log button is taken to it instead of staying on the button with nothing announced.
-  const show = async (task: string) => {
-    logs.hidden = false;
-    logs.setAttribute('aria-label', `Task log: ${task}`);
-    logs.textContent = 'Loading…';
-    try {
-      const body = await getJson<unknown>(`/api/v1/dags/${encodeURIComponent(dag)}/runs/${ds}/tasks/${encodeURIComponent(task)}/logs`, ctx.signal);
-      const text = typeof body === 'string' ? body : listOf<unknown>(body, 'logs', 'lines').map(l => typeof l === 'string' ? l : JSON.stringify(l)).join('\n') || 'The log is empty.';
-      // The server answers the last lines of a long log (a line per alert makes hundreds of thousands); say so first.
-      const cut = typeof body === 'object' && body !== null && (body as Obj).truncated === true;
-      logs.textContent = cut
-        ? `The last ${fmt.count((body as Obj).lines instanceof Array ? ((body as Obj).lines as unknown[]).length : 0)} of ${fmt.count((body as Obj).totalLines)} lines (emporium dag logs ${dag} --date ${ds} --task ${task} prints them all).\n${text}`
-        : text;
-    } catch (e) {
-      logs.textContent = e instanceof ApiError && e.status === 404 ? 'No log for this task.' : String(e instanceof Error ? e.message : e);
-    }
-    if (logs.isConnected) logs.focus();
-  };
+function taskTable(tasks: Obj[], show: (task: string) => Promise<void>): HTMLElement {
   return h('div', {},
     h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Tasks' }, h('table', { 'data-testid': 'tasks-table' },
       h('thead', {}, h('tr', {}, ...['Task', 'State', 'Tries', 'Started', 'Ended', 'Error', 'Log'].map(c => h('th', { scope: 'col' }, c)))),
@@ -237,5 +270,5 @@ function taskTable(dag: string, ds: string, tasks: Obj[], ctx: PageContext): HTM
           h('td', {}, fmt.date(pick(t, 'startedAt', 'started_at', 'start'))), h('td', {}, fmt.date(pick(t, 'endedAt', 'ended_at', 'finishedAt', 'end'))),
           h('td', { class: 'task-error' }, String(pick(t, 'error') ?? '')),
           h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': `Log of ${name}`, onclick: () => void show(name) }, 'Log')));
-      })))), logs);
+      })))));
 }
