@@ -6,19 +6,28 @@ namespace Emporium.Lake;
 
 /// <summary>Local scratch for files on their way into the lake or a warehouse (Parquet before its move, a load's staging,
 /// a gzip file's decompressed copy, an extract, an upload). Each writer removes its own entries when it ends, but a
-/// killed process cannot, and such leftovers can be gigabytes. Every entry is named <c>emporium-KIND-PID-ID</c> so that
-/// what a dead process left can be told from what a running one is using.</summary>
+/// killed process cannot, and such leftovers can be gigabytes. Every entry is named <c>emporium-KIND-OWNER-ID</c>, OWNER
+/// being <see cref="OwnerToken"/>, so that what a dead process left can be told from what a running one is using.</summary>
 public static partial class ScratchFolder
 {
     /// <summary>Every scratch entry Emporium makes starts with this.</summary>
     public const string Prefix = "emporium-";
+
+    /// <summary>This process as scratch names record it: <c>PID.START</c>, START its start time in Unix seconds. An id
+    /// alone names another process once it is reused (and on Linux <c>/proc/ID</c> exists for thread ids too), which
+    /// kept a killed writer's leftovers for good.</summary>
+    public static string OwnerToken { get; } = string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}.{StartedAt(Process.GetCurrentProcess())}");
+
+    /// <summary>The owner recorded in a name: a process id and, in names made since the start time was recorded, its
+    /// start time in Unix seconds.</summary>
+    public readonly record struct Owner(int Pid, long? Started);
 
     /// <summary>A new, unique scratch path in <paramref name="folder"/> (the OS temp folder when null) for this process.</summary>
     /// <param name="kind">What it holds (a word: "send", "gunzip", "pg-extract", …).</param>
     /// <param name="extension">Appended as is (".parquet"), for readers that go by the name.</param>
     public static string NewPath(string? folder, string kind, string extension = "") =>
         Path.Combine(folder ?? Path.GetTempPath(),
-            string.Create(CultureInfo.InvariantCulture, $"{Prefix}{kind}-{Environment.ProcessId}-{Guid.NewGuid():N}{extension}"));
+            string.Create(CultureInfo.InvariantCulture, $"{Prefix}{kind}-{OwnerToken}-{Guid.NewGuid():N}{extension}"));
 
     /// <summary>Deletes the scratch entries in <paramref name="folder"/>; returns how many went. Only for a folder of
     /// the data dir this process holds, before its first writer starts: nothing else writes there then.</summary>
@@ -28,7 +37,7 @@ public static partial class ScratchFolder
     /// has ended; returns how many went. Entries of running processes, of other users (not deletable) and any name
     /// not made by <see cref="NewPath"/> stay.</summary>
     public static int ClearOrphans(string folder) => Clear(folder, entry =>
-        OwnerOf(Path.GetFileName(entry)) is { } pid && pid != Environment.ProcessId && !IsRunning(pid));
+        OwnerOf(Path.GetFileName(entry)) is { } owner && owner.Pid != Environment.ProcessId && !IsRunning(owner));
 
     private static int Clear(string folder, Func<string, bool> orphaned)
     {
@@ -63,29 +72,84 @@ public static partial class ScratchFolder
         return removed;
     }
 
-    /// <summary>The process id in a name made by <see cref="NewPath"/>, or null.</summary>
-    internal static int? OwnerOf(string name) =>
-        OwnedName().Match(name) is { Success: true } m && int.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            ? pid
-            : null;
+    /// <summary>The owner in a name made by <see cref="NewPath"/>, or null.</summary>
+    internal static Owner? OwnerOf(string name) =>
+        OwnedName().Match(name) is { Success: true } m ? ParseOwner(m.Groups[1].ValueSpan) : null;
 
-    internal static bool IsRunning(int pid)
+    /// <summary>An <see cref="OwnerToken"/> (or a bare process id, as earlier versions wrote), or null.</summary>
+    public static Owner? ParseOwner(ReadOnlySpan<char> token)
     {
-        if (OperatingSystem.IsLinux())
+        var dot = token.IndexOf('.');
+        if (!int.TryParse(dot < 0 ? token : token[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
         {
-            return Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}");
+            return null;
         }
+        if (dot < 0)
+        {
+            return new Owner(pid, null);
+        }
+        return long.TryParse(token[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var started) ? new Owner(pid, started) : null;
+    }
+
+    /// <summary>Start times are read back through the boot time, which the kernel derives from the wall clock
+    /// (it moves when the clock is set), and recorded to the second.</summary>
+    private const long StartSlackSeconds = 2;
+
+    /// <summary>Whether the process that made a name still runs: a process (not a thread) of that id exists and, when
+    /// the name recorded it, started when the owner did. When that cannot be read (another user's process), it is
+    /// taken as running: keeping a leftover is the safe mistake.</summary>
+    public static bool IsRunning(Owner owner)
+    {
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            if (OperatingSystem.IsLinux() && !IsThreadGroupLeader(owner.Pid))
+            {
+                return false;
+            }
+            using var process = Process.GetProcessById(owner.Pid);
+            if (process.HasExited)
+            {
+                return false;
+            }
+            return owner.Started is not { } started || Math.Abs(StartedAt(process) - started) <= StartSlackSeconds;
         }
         catch (ArgumentException)
         {
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // Exited between the look-up and the question.
+            return false;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return true;
+        }
     }
 
-    [GeneratedRegex("^emporium-[a-z0-9-]+?-([0-9]+)-[0-9a-f]{32}(\\.[A-Za-z0-9]+)?$")]
+    /// <summary>On Linux <c>/proc/ID</c> answers for a thread id as well: only a thread group leader is a process.</summary>
+    private static bool IsThreadGroupLeader(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
+            {
+                if (line.StartsWith("Tgid:", StringComparison.Ordinal))
+                {
+                    return int.TryParse(line.AsSpan(5).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var tgid) && tgid == pid;
+                }
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static long StartedAt(Process process) => new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
+
+    [GeneratedRegex("^emporium-[a-z0-9-]+?-([0-9]+(?:\\.[0-9]+)?)-[0-9a-f]{32}(\\.[A-Za-z0-9]+)?$")]
     private static partial Regex OwnedName();
 }

@@ -78,7 +78,42 @@ public sealed class ScratchFolderTests
             Assert.Equal(
                 new[] { Path.GetFileName(other), Path.GetFileName(mine), "emporium-data.txt", "emporium-gunzip-0123" }.Order(StringComparer.Ordinal),
                 Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-            Assert.Equal(Environment.ProcessId, Emporium.Lake.ScratchFolder.OwnerOf(Path.GetFileName(mine)));
+            Assert.Equal(Environment.ProcessId, Emporium.Lake.ScratchFolder.OwnerOf(Path.GetFileName(mine))?.Pid);
+        }
+        finally
+        {
+            running.Kill();
+        }
+    }
+
+    /// <summary>A process id alone does not name a process for long: ids are reused, and on Linux <c>/proc/ID</c>
+    /// exists for every thread id too. A killed writer's leftover whose id now belongs to another process or to a
+    /// thread was kept for good.</summary>
+    [Fact]
+    public void An_entry_whose_id_now_names_another_process_or_a_thread_is_an_orphan()
+    {
+        using var dir = new TempDir("orphans-reused");
+        using var running = System.Diagnostics.Process.Start("sleep", "60")!;
+        try
+        {
+            var started = new DateTimeOffset(running.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
+            var its = Path.Combine(dir.Path, $"emporium-crawl-{running.Id}.{started}-{Guid.NewGuid():N}");
+            // The same id, recorded by a process that started an hour before the one holding the id now.
+            var reused = Path.Combine(dir.Path, $"emporium-crawl-{running.Id}.{started - 3600}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(its);
+            Directory.CreateDirectory(reused);
+            var expected = 1;
+            if (OperatingSystem.IsLinux())
+            {
+                var thread = System.Diagnostics.Process.GetCurrentProcess().Threads.Cast<System.Diagnostics.ProcessThread>()
+                    .Select(t => t.Id).First(id => id != Environment.ProcessId);
+                // A name of the earlier format (no start time) whose id is now a thread of a running process.
+                File.WriteAllText(Path.Combine(dir.Path, $"emporium-send-{thread}-{Guid.NewGuid():N}"), "upload");
+                expected++;
+            }
+
+            Assert.Equal(expected, Emporium.Lake.ScratchFolder.ClearOrphans(dir.Path));
+            Assert.Equal([Path.GetFileName(its)], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName));
         }
         finally
         {

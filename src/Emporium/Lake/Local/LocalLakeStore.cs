@@ -29,7 +29,7 @@ public sealed class LocalLakeStore : ILakeStore
         Directory.CreateDirectory(directory);
         // The writer's process id in the name tells a killed writer's leftover from a running one's (DeleteAbandonedTempFiles).
         var temp = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture,
-            $".{Path.GetFileName(target)}{TempMarker}{Environment.ProcessId}-{Guid.NewGuid():N}"));
+            $".{Path.GetFileName(target)}{TempMarker}{ScratchFolder.OwnerToken}-{Guid.NewGuid():N}"));
         try
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
@@ -138,8 +138,8 @@ public sealed class LocalLakeStore : ILakeStore
         {
             var name = Path.GetFileName(file);
             var owner = TempOwner(name.AsSpan(name.LastIndexOf(TempMarker, StringComparison.Ordinal) + TempMarker.Length));
-            var abandoned = owner is { } pid && pid != Environment.ProcessId
-                ? !ScratchFolder.IsRunning(pid)
+            var abandoned = owner is { } o && o.Pid != Environment.ProcessId
+                ? !ScratchFolder.IsRunning(o)
                 : File.GetLastWriteTimeUtc(file) < before;
             if (abandoned && TryDelete(file))
             {
@@ -149,11 +149,10 @@ public sealed class LocalLakeStore : ILakeStore
         return removed;
     }
 
-    /// <summary>The process id in the part of a temp name after <see cref="TempMarker"/> (<c>PID-GUID</c>), or null.</summary>
-    private static int? TempOwner(ReadOnlySpan<char> suffix) =>
-        suffix.IndexOf('-') is > 0 and var dash && int.TryParse(suffix[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            ? pid
-            : null;
+    /// <summary>The owner in the part of a temp name after <see cref="TempMarker"/> (<c>OWNER-GUID</c>, OWNER a
+    /// <see cref="ScratchFolder.OwnerToken"/>), or null.</summary>
+    private static ScratchFolder.Owner? TempOwner(ReadOnlySpan<char> suffix) =>
+        suffix.IndexOf('-') is > 0 and var dash ? ScratchFolder.ParseOwner(suffix[..dash]) : null;
 
     private static bool TryDelete(string file)
     {
