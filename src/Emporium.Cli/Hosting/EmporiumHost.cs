@@ -210,7 +210,7 @@ public sealed class EmporiumHost : IAsyncDisposable
         builder.Services.AddSingleton(backends);
         if (backends.Lake is Emporium.Lake.Local.LocalLakeStore localLake)
         {
-            builder.Services.AddHostedService(sp => new LakeTempSweeper(localLake, sp.GetRequiredService<ILogger<LakeTempSweeper>>()));
+            builder.Services.AddHostedService(sp => new LakeTempSweeper(localLake, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LakeTempSweeper>>()));
         }
         builder.Services.AddSingleton<BackendHealth>();
         if (backends.Log is { } log)

@@ -5,9 +5,9 @@ namespace Emporium.Cli.Hosting;
 /// <summary>Deletes, once at start and off the start-up path, the temp files that writers killed mid-write left in a
 /// local lake (<see cref="LocalLakeStore.DeleteAbandonedTempFiles"/>). Made when the host is built, before any of its
 /// lake writers runs, so a temp file of this process written before then is a leftover too.</summary>
-public sealed class LakeTempSweeper(LocalLakeStore lake, ILogger<LakeTempSweeper> logger) : BackgroundService
+public sealed class LakeTempSweeper(LocalLakeStore lake, TimeProvider time, ILogger<LakeTempSweeper> logger) : BackgroundService
 {
-    private readonly DateTime _before = DateTime.UtcNow;
+    private readonly DateTime _before = time.GetUtcNow().UtcDateTime;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
     {

@@ -11,6 +11,10 @@ public sealed class LocalLakeStore : ILakeStore
 {
     private const string TempMarker = ".tmp-";
 
+    /// <summary>How far a file's time may lag the clock it is compared with: a kernel tick, or a whole second (two on
+    /// FAT) on file systems that store coarser times.</summary>
+    private static readonly TimeSpan FileTimeSlack = TimeSpan.FromSeconds(2);
+
     public LocalLakeStore(string root)
     {
         Root = Path.GetFullPath(root);
@@ -127,10 +131,11 @@ public sealed class LocalLakeStore : ILakeStore
 
     /// <summary>Deletes the temp files that writers killed mid-write left: a process killed between creating one and
     /// renaming it into place cannot delete it, and listings skip it, so it used to stay for good (up to a whole
-    /// merged or loaded Parquet file per kill). A temp file is abandoned when the process named in it has ended, or,
-    /// when it names this process or none (written by an earlier version), when it was last written before
-    /// <paramref name="before"/>, the moment this process began to use the lake. A running process's stays. Returns
-    /// how many went.</summary>
+    /// merged or loaded Parquet file per kill). A temp file is abandoned when the process named in it (id and start
+    /// time) has ended, or, when it names only this process's id or nothing (written by an earlier version), when it
+    /// was last written more than <see cref="FileTimeSlack"/> before <paramref name="before"/>, the moment this process
+    /// began to use the lake. A running process's stays, this process's own whatever its time. Returns how many
+    /// went.</summary>
     public int DeleteAbandonedTempFiles(DateTime before)
     {
         var removed = 0;
@@ -138,9 +143,13 @@ public sealed class LocalLakeStore : ILakeStore
         {
             var name = Path.GetFileName(file);
             var owner = TempOwner(name.AsSpan(name.LastIndexOf(TempMarker, StringComparison.Ordinal) + TempMarker.Length));
-            var abandoned = owner is { } o && o.Pid != Environment.ProcessId
+            // An owner with its start time is known exactly: this process's own files (in flight, whatever their
+            // time) are kept, an earlier process of the same id (a restarted container) left its. Only a bare id of
+            // this process or none falls back to the time, with slack: the kernel stamps files from a clock coarser
+            // than the one `before` came from.
+            var abandoned = owner is { } o && (o.Started is not null || o.Pid != Environment.ProcessId)
                 ? !ScratchFolder.IsRunning(o)
-                : File.GetLastWriteTimeUtc(file) < before;
+                : File.GetLastWriteTimeUtc(file) < before - FileTimeSlack;
             if (abandoned && TryDelete(file))
             {
                 removed++;
