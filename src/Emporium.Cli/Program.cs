@@ -3,7 +3,7 @@ using Emporium.Cli.Commands;
 
 // A plain command named after the ./emporium launcher: a RootCommand takes its name from the entry assembly, so help
 // would print "Emporium.Cli" as the usage.
-var root = new Command("emporium", "Emporium: stream and batch e-commerce data into a Parquet lake and a SQL warehouse, with marts, alerts and a dashboard.")
+var root = new Command("emporium", "Emporium: stream and batch e-commerce data into a Parquet lake and a SQL warehouse, with marts, alerts and a dashboard")
 {
     CliHelp.Option(),
     new VersionOption(),

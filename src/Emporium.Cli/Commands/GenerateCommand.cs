@@ -20,7 +20,7 @@ public sealed class GenerateCommand : ICliCommand
         var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives the same data.", DefaultValueFactory = _ => 42 };
         var days = new Option<int>("--days") { Description = "Days the generated activity spreads over, from 2023-01-01.", DefaultValueFactory = _ => 90 };
 
-        var command = new Command("generate", "Write realistic demo data for a dataset to a CSV or NDJSON file.");
+        var command = new Command("generate", "Write realistic demo data for a dataset to a CSV or NDJSON file");
         command.Arguments.Add(dataset);
         command.Options.Add(rows);
         command.Options.Add(output);

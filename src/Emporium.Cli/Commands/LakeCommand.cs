@@ -15,13 +15,13 @@ public sealed class LakeCommand : ICliCommand
 {
     public Command Build()
     {
-        var command = new Command("lake", "Inspect the lake: manifests, compaction levels, files, rows and bytes per dataset and zone.");
+        var command = new Command("lake", "Inspect the lake: manifests, compaction levels, files, rows and bytes per dataset and zone");
         var data = CommonOptions.Data();
         var url = CommonOptions.Url();
         var apiKey = CommonOptions.ApiKey();
         var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var stats = new Command("stats", "Per dataset: published manifests by compaction level, pending ones, and the visible files, rows and bytes of each zone.")
+        var stats = new Command("stats", "Per dataset: published manifests by compaction level, pending ones, and the visible files, rows and bytes of each zone")
         {
             format, data, url, apiKey,
         };

@@ -17,7 +17,7 @@ public sealed class LogCommand : ICliCommand
 {
     public Command Build()
     {
-        var command = new Command("log", "Inspect a durable log (embedded or Kafka), or append to an embedded one.");
+        var command = new Command("log", "Inspect a durable log (embedded or Kafka), or append to an embedded one");
         command.Subcommands.Add(BuildStats());
         command.Subcommands.Add(BuildAppend());
         return command;
@@ -37,7 +37,7 @@ public sealed class LogCommand : ICliCommand
         var data = CommonOptions.Data();
         var url = CommonOptions.Url();
         var apiKey = CommonOptions.ApiKey();
-        var command = new Command("stats", "Topics, partitions (start/end offsets; bytes and segments on the embedded log) and consumer group lag: of the data dir's log (through its server when one runs), or of --dir or --log.")
+        var command = new Command("stats", "Topics, partitions (start/end offsets; bytes and segments on the embedded log) and consumer group lag: of the data dir's log (through its server when one runs), or of --dir or --log")
         {
             dir, kafka, groups, data, url, apiKey,
         };
@@ -186,7 +186,7 @@ public sealed class LogCommand : ICliCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent appenders for --generate.", DefaultValueFactory = _ => 8 };
         var batch = new Option<int>("--batch") { Description = "Lines per append when reading stdin.", DefaultValueFactory = _ => 500 };
         var acks = new Option<bool>("--print-acks") { Description = "Print 'value<TAB>partition<TAB>offset' for every acknowledged record." };
-        var command = new Command("append", "Append records durably; each is acknowledged only once fsync'd.");
+        var command = new Command("append", "Append records durably; each is acknowledged only once fsync'd");
         foreach (var option in new Option[] { dir, topic, partitions, generate, concurrency, batch, acks })
         {
             command.Options.Add(option);
