@@ -13,10 +13,10 @@ public static partial class ScratchFolder
     /// <summary>Every scratch entry Emporium makes starts with this.</summary>
     public const string Prefix = "emporium-";
 
-    /// <summary>This process as scratch names record it: <c>PID.START</c>, START its start time in Unix seconds. An id
-    /// alone names another process once it is reused (and on Linux <c>/proc/ID</c> exists for thread ids too), which
+    /// <summary>This process as scratch names record it: <c>PID.START</c>, START its <see cref="StartOf">start</see>. An
+    /// id alone names another process once it is reused (and on Linux <c>/proc/ID</c> exists for thread ids too), which
     /// kept a killed writer's leftovers for good.</summary>
-    public static string OwnerToken { get; } = string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}.{StartedAt(Process.GetCurrentProcess())}");
+    public static string OwnerToken { get; } = string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}.{StartOf(Environment.ProcessId)}");
 
     /// <summary>The owner recorded in a name: a process id and, in names made since the start time was recorded, its
     /// start time in Unix seconds.</summary>
@@ -91,8 +91,7 @@ public static partial class ScratchFolder
         return long.TryParse(token[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var started) ? new Owner(pid, started) : null;
     }
 
-    /// <summary>Start times are read back through the boot time, which the kernel derives from the wall clock
-    /// (it moves when the clock is set), and recorded to the second.</summary>
+    /// <summary>Off Linux a start is <see cref="Process.StartTime"/> to the second, which moves with the wall clock.</summary>
     private const long StartSlackSeconds = 2;
 
     /// <summary>Whether the process that made a name still runs: a process (not a thread) of that id exists and, when
@@ -111,7 +110,9 @@ public static partial class ScratchFolder
             {
                 return false;
             }
-            return owner.Started is not { } started || Math.Abs(StartedAt(process) - started) <= StartSlackSeconds;
+            // A start that cannot be read now is taken as the owner's: deleting a running writer's file is the mistake to avoid.
+            return owner.Started is not { } started || StartOf(owner.Pid) is not { } now
+                || (OperatingSystem.IsLinux() ? now == started : Math.Abs(now - started) <= StartSlackSeconds);
         }
         catch (ArgumentException)
         {
@@ -148,7 +149,30 @@ public static partial class ScratchFolder
         }
     }
 
-    private static long StartedAt(Process process) => new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
+    /// <summary>When a process started, as names record it, or null when that cannot be read. On Linux the kernel's own
+    /// count of clock ticks from boot to the start (<c>/proc/ID/stat</c>, field 22): exact for the process's life, where
+    /// <see cref="Process.StartTime"/> is derived through the wall clock and moves when the clock is set (an NTP step, a
+    /// resumed VM), which would make a running writer's files look abandoned. Elsewhere Unix seconds.</summary>
+    public static long? StartOf(int pid)
+    {
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+                // The command name (field 2) is in parentheses and may hold spaces: count from after its closing one.
+                var fields = stat.AsSpan(stat.LastIndexOf(')') + 1).Trim().ToString().Split(' ');
+                return fields.Length > 19 && long.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ? ticks : null;
+            }
+            using var process = Process.GetProcessById(pid);
+            return new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
+            or System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
 
     [GeneratedRegex("^emporium-[a-z0-9-]+?-([0-9]+(?:\\.[0-9]+)?)-[0-9a-f]{32}(\\.[A-Za-z0-9]+)?$")]
     private static partial Regex OwnedName();

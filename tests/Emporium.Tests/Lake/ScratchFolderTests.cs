@@ -96,9 +96,9 @@ public sealed class ScratchFolderTests
         using var running = System.Diagnostics.Process.Start("sleep", "60")!;
         try
         {
-            var started = new DateTimeOffset(running.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
+            var started = Emporium.Lake.ScratchFolder.StartOf(running.Id)!.Value;
             var its = Path.Combine(dir.Path, $"emporium-crawl-{running.Id}.{started}-{Guid.NewGuid():N}");
-            // The same id, recorded by a process that started an hour before the one holding the id now.
+            // The same id, recorded by a process that started before the one holding the id now.
             var reused = Path.Combine(dir.Path, $"emporium-crawl-{running.Id}.{started - 3600}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(its);
             Directory.CreateDirectory(reused);
