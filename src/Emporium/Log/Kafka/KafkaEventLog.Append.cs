@@ -74,8 +74,15 @@ public sealed partial class KafkaEventLog
         {
             try
             {
-                sender.Producer.Produce(partition, message, onDelivery);
-                return;
+                var producer = sender.Producer;
+                if (sender.Use.TryRun(() => producer.Produce(partition, message, onDelivery)))
+                {
+                    return;
+                }
+                // Replaced by another thread's send and being destroyed, or the log is being disposed.
+                ThrowIfDisposed();
+                sender = CurrentSender();
+                continue;
             }
             catch (ProduceException<string?, byte[]> e) when (e.Error.IsFatal && !replaced)
             {

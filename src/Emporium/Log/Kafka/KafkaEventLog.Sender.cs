@@ -8,6 +8,8 @@ public sealed partial class KafkaEventLog
     private readonly Lock _senderGate = new();
     private Sender _sender;
     private volatile Error? _lastFatal;
+    // Hosts the admin client's connections, so it lives as long as the log, replaced or not.
+    private readonly Sender _firstSender;
 
     /// <summary>What failed a delivery: librdkafka fails the messages queued on a producer that failed for good with
     /// "Purged in queue" or "Fatal error"; the producer's own error says why.</summary>
@@ -20,6 +22,9 @@ public sealed partial class KafkaEventLog
     private sealed class Sender
     {
         public IProducer<string?, byte[]> Producer { get; set; } = null!;
+
+        /// <summary>Sends in progress: a replaced producer is destroyed only once they have returned.</summary>
+        public KafkaClientUse Use { get; } = new();
 
         public volatile Error? Fatal;
     }
@@ -58,6 +63,7 @@ public sealed partial class KafkaEventLog
         }
         lock (_senderGate)
         {
+            ThrowIfDisposed();
             if (_sender.Fatal is not { } fatal)
             {
                 return _sender;
@@ -65,11 +71,27 @@ public sealed partial class KafkaEventLog
             var failed = _sender;
             _sender = NewSender();
             Logger.LogWarning("kafka producer failed for good ({Reason}); a new producer takes its place", Reason(fatal));
-            if (failed.Producer != _producer)
+            if (failed != _firstSender)
             {
-                _ = Task.Run(failed.Producer.Dispose);
+                _ = RetireAsync(failed);
             }
             return _sender;
+        }
+    }
+
+    /// <summary>Destroys a replaced producer once the sends that had taken it before it was replaced have returned.</summary>
+    private static async Task RetireAsync(Sender failed)
+    {
+        await failed.Use.CloseAsync().ConfigureAwait(false);
+        await Task.Run(failed.Producer.Dispose).ConfigureAwait(false);
+    }
+
+    /// <summary>For disposal (already marked): no producer replaces the current one after this.</summary>
+    private (Sender First, Sender Current) CloseSenders()
+    {
+        lock (_senderGate)
+        {
+            return (_firstSender, _sender);
         }
     }
 

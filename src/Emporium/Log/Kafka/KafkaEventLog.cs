@@ -20,6 +20,8 @@ public sealed partial class KafkaEventLog : IEventLog
     // a count that grew while running would put its next versions in another partition than its earlier ones.
     private readonly ConcurrentDictionary<string, int> _placementCounts = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _topicCreation = new(1, 1);
+    // Requests on the admin client, which shares the first producer's librdkafka client: it is destroyed after them.
+    private readonly KafkaClientUse _adminUse = new();
     private readonly KafkaReachability? _reachability;
     private int _roundRobin = -1;
     private int _disposed;
@@ -29,7 +31,7 @@ public sealed partial class KafkaEventLog : IEventLog
         Options = options;
         Time = time;
         Logger = logger;
-        _sender = NewSender();
+        _sender = _firstSender = NewSender();
         _producer = _sender.Producer;
         // Shares the producer's connections instead of opening its own.
         _admin = new DependentAdminClientBuilder(_producer.Handle).Build();
@@ -46,6 +48,9 @@ public sealed partial class KafkaEventLog : IEventLog
 
     public int MaxRecordBytes => Options.MaxRecordBytes;
 
+    /// <summary>Requests on the admin client not yet ended (a ping its caller gave up on runs to its own timeout).</summary>
+    internal int AdminRequestsInProgress => _adminUse.InProgress;
+
     /// <summary>Whether every broker is known to be down, which refuses appends at once.</summary>
     internal KafkaReachability Reachability => _reachability!;
 
@@ -57,7 +62,7 @@ public sealed partial class KafkaEventLog : IEventLog
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultPartitions, 1);
         var log = new KafkaEventLog(options, time ?? TimeProvider.System, logger ?? NullLogger.Instance);
-        return await EventLogOpening.CheckOrDisposeAsync(log, l => l._admin.GetMetadata(options.ConnectTimeout), ct).ConfigureAwait(false);
+        return await EventLogOpening.CheckOrDisposeAsync(log, l => l._adminUse.Run(() => l._admin.GetMetadata(options.ConnectTimeout)), ct).ConfigureAwait(false);
     }
 
     /// <summary>How long a health ping waits for the cluster's metadata: below the health check's own limit, so the
@@ -85,7 +90,8 @@ public sealed partial class KafkaEventLog : IEventLog
     {
         try
         {
-            await Task.Run(() => _admin.GetMetadata(PingTimeout), CancellationToken.None).WaitAsync(ct).ConfigureAwait(false);
+            // A caller that gives up leaves the request running to its own timeout; disposal waits for it (_adminUse).
+            await Task.Run(() => _adminUse.Run(() => _admin.GetMetadata(PingTimeout)), CancellationToken.None).WaitAsync(ct).ConfigureAwait(false);
             return null;
         }
         catch (KafkaException e)
@@ -113,9 +119,9 @@ public sealed partial class KafkaEventLog : IEventLog
         {
             try
             {
-                await _admin.CreateTopicsAsync(
+                await _adminUse.RunAsync(() => _admin.CreateTopicsAsync(
                     [new TopicSpecification { Name = topic, NumPartitions = wanted, ReplicationFactor = Options.ReplicationFactor }],
-                    new CreateTopicsOptions { RequestTimeout = Options.RequestTimeout, OperationTimeout = Options.RequestTimeout }).ConfigureAwait(false);
+                    new CreateTopicsOptions { RequestTimeout = Options.RequestTimeout, OperationTimeout = Options.RequestTimeout })).ConfigureAwait(false);
             }
             catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
             {
@@ -204,13 +210,17 @@ public sealed partial class KafkaEventLog : IEventLog
         // Every append waits for its delivery reports, so nothing acknowledged is still queued; flushing only
         // bounds how long unacknowledged (cancelled) sends may take.
         _reachability?.Dispose();
+        var (first, current) = CloseSenders();
+        await _adminUse.CloseAsync().ConfigureAwait(false);
+        await first.Use.CloseAsync().ConfigureAwait(false);
+        await current.Use.CloseAsync().ConfigureAwait(false);
         await Task.Run(() =>
         {
             _admin.Dispose();
-            if (_sender.Producer != _producer)
+            if (current != first)
             {
-                _sender.Producer.Flush(Options.RequestTimeout);
-                _sender.Producer.Dispose();
+                current.Producer.Flush(Options.RequestTimeout);
+                current.Producer.Dispose();
             }
             _producer.Flush(Options.RequestTimeout);
             _producer.Dispose();
@@ -236,7 +246,7 @@ public sealed partial class KafkaEventLog : IEventLog
         ThrowIfKnownDown();
         try
         {
-            return await request().ConfigureAwait(false);
+            return await _adminUse.RunAsync(request).ConfigureAwait(false);
         }
         catch (KafkaException e)
         {
@@ -274,7 +284,7 @@ public sealed partial class KafkaEventLog : IEventLog
         {
             return cached;
         }
-        var metadata = await Task.Run(() => _admin.GetMetadata(Options.RequestTimeout), ct).ConfigureAwait(false);
+        var metadata = await Task.Run(() => _adminUse.Run(() => _admin.GetMetadata(Options.RequestTimeout)), ct).ConfigureAwait(false);
         foreach (var t in metadata.Topics)
         {
             if (t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0)

@@ -259,6 +259,28 @@ public sealed class KafkaEventLogTests : IDisposable
         Assert.Contains("did not acknowledge the append to 'orders'", e.Message);
     }
 
+    /// <summary>A ping or probe given up by its caller leaves librdkafka's metadata request running on a pool thread
+    /// (up to its 1.5 s timeout); disposing the log then destroyed the client under it and the whole process died of a
+    /// segmentation fault in librdkafka (a test run was lost to it). Disposal now waits for the request to end.</summary>
+    [Fact]
+    public async Task Disposing_the_log_while_an_abandoned_ping_still_waits_for_the_brokers_does_not_crash_the_process()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            var log = await OpenAsync();
+            _cluster.StopAllBrokers();
+            using var cut = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => log.PingAsync(cut.Token));
+            log.Reachability.Suspect();
+
+            await log.DisposeAsync();
+
+            Assert.Equal(0, log.AdminRequestsInProgress);
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => log.PingAsync(CancellationToken.None));
+            _cluster.StartAllBrokers();
+        }
+    }
+
     /// <summary>With every broker down each append waited the 30 s delivery timeout before it failed, so every ingest
     /// request hung that long for its 503.</summary>
     [Fact]
