@@ -42,7 +42,10 @@ public sealed partial class KafkaEventLog
                     sender.Fatal ??= e;
                     _lastFatal = e;
                 }
-                if (e.Code == ErrorCode.Local_AllBrokersDown)
+                // librdkafka says "all brokers down" only once every broker it knows of has tried to connect and
+                // failed, which took over 20 s on a busy machine; a lost connection starts the probe too (a probe that
+                // gets an answer refuses nothing).
+                if (e.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Transport)
                 {
                     _reachability?.Suspect();
                 }

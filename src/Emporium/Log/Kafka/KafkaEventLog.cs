@@ -78,10 +78,16 @@ public sealed partial class KafkaEventLog : IEventLog
         // returned although the caller had given up, so a cancelled ping succeeded or not by the thread pool's timing.
         ct.ThrowIfCancellationRequested();
         var failure = await ProbeAsync(ct).ConfigureAwait(false);
-        // An answer ends a known outage at once; a failure (perhaps only slow) proves nothing on its own.
+        // An answer ends a known outage at once. A failure (perhaps only slow) proves nothing on its own, but starts the
+        // probe that does: librdkafka's own "all brokers down" comes only once every broker it knows has tried to
+        // connect, which took over 20 s on a busy machine while /health already said the log did not answer.
         if (failure is null)
         {
             _reachability?.Answered();
+        }
+        else
+        {
+            _reachability?.Suspect();
         }
         return failure;
     }

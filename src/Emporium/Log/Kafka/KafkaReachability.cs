@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace Emporium.Log.Kafka;
 
 /// <summary>Whether the cluster is known to be down, so that appends fail at once instead of each waiting
-/// <see cref="KafkaLogOptions.DeliveryTimeout"/> (30 s) for a delivery report that cannot come. Only librdkafka's own
-/// word that it lost every broker, or an append the brokers did not acknowledge, makes it suspect the cluster; a
-/// metadata request that then fails too confirms it. While down it asks again every <c>probeEvery</c> and is up again
+/// <see cref="KafkaLogOptions.DeliveryTimeout"/> (30 s) for a delivery report that cannot come. librdkafka's word that it
+/// lost a connection or every broker, a failed health ping, or an append the brokers did not acknowledge makes it
+/// suspect the cluster; only a metadata request that then fails too confirms it. While down it asks again every <c>probeEvery</c> and is up again
 /// at the first answer (a probe's, a health ping's or a delivery's), so no append is refused for one slow answer or
 /// for longer than one probe after the brokers are back.</summary>
 internal sealed class KafkaReachability(Func<CancellationToken, Task<string?>> probe, TimeSpan probeEvery, TimeProvider time, ILogger logger) : IDisposable
