@@ -217,9 +217,16 @@ public sealed partial class KafkaEventLog : IEventLog
         // bounds how long unacknowledged (cancelled) sends may take.
         _reachability?.Dispose();
         var (first, current) = CloseSenders();
-        await _adminUse.CloseAsync().ConfigureAwait(false);
-        await first.Use.CloseAsync().ConfigureAwait(false);
-        await current.Use.CloseAsync().ConfigureAwait(false);
+        var ended = Task.WhenAll(_adminUse.CloseAsync(), first.Use.CloseAsync(), current.Use.CloseAsync());
+        // Each request ends by its own timeout; one that does not (a client defect) leaves the clients to the process's
+        // exit rather than destroying them under it.
+        var limit = Options.RequestTimeout + Options.CloseTimeout;
+        if (await Task.WhenAny(ended, Task.Delay(limit, Time)).ConfigureAwait(false) != ended)
+        {
+            Logger.LogWarning("kafka requests still running {Limit} after the log was closed; its clients are abandoned undestroyed", limit);
+            _topicCreation.Dispose();
+            return;
+        }
         await Task.Run(() =>
         {
             _admin.Dispose();
