@@ -6,12 +6,14 @@ namespace Emporium.Lake;
 
 /// <summary>Writes rows to Parquet (zstd) with DuckDB: rows go through the Appender into a table of a private
 /// in-memory database, <c>COPY … TO</c> a local temp file, and the file is uploaded to the lake atomically. One
-/// instance keeps one in-memory database open; calls are serialized.</summary>
+/// instance keeps one in-memory database open; calls are serialized, and disposal waits for the call in progress: the
+/// connection is native, and closing it under a running write frees memory the write still uses.</summary>
 public sealed class ParquetWriter : IDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly string _tempDirectory;
+    private bool _disposed;
 
     /// <param name="tempDirectory">Where Parquet files are written before the upload; default the OS temp folder.</param>
     /// <param name="threads">DuckDB threads for the encoding; default one per core.</param>
@@ -34,6 +36,7 @@ public sealed class ParquetWriter : IDisposable
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var definition = string.Join(", ", columns.Select(c => $"{DuckDbSql.Quote(c.Name)} {DuckDbSql.TypeOf(c.Type)}"));
             Execute($"CREATE OR REPLACE TABLE parquet_rows ({definition})");
             long count = 0;
@@ -75,6 +78,7 @@ public sealed class ParquetWriter : IDisposable
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var definition = string.Join(", ", columns.Select(c => $"{DuckDbSql.Quote(c.Name)} {DuckDbSql.TypeOf(c.Type)}").Append("\"__group\" BIGINT"));
             Execute($"CREATE OR REPLACE TABLE parquet_rows ({definition})");
             var counts = new Dictionary<int, long>();
@@ -142,6 +146,7 @@ public sealed class ParquetWriter : IDisposable
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var list = "[" + string.Join(", ", inputs.Select(DuckDbSql.Literal)) + "]";
             Execute($"COPY (SELECT * FROM read_parquet({list}, union_by_name = true)) TO {DuckDbSql.Literal(localPath)} (FORMAT parquet, COMPRESSION zstd)");
             using var cmd = _connection.CreateCommand();
@@ -161,9 +166,24 @@ public sealed class ParquetWriter : IDisposable
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Waits for the call in progress (each is bounded by its own rows and token), then closes the
+    /// database; later calls throw <see cref="ObjectDisposedException"/>. The lock itself is not disposed, so a call
+    /// waiting for it gets that refusal rather than a lock that vanished under it.</summary>
     public void Dispose()
     {
-        _connection.Dispose();
-        _lock.Dispose();
+        _lock.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            _connection.Dispose();
+        }
+        finally
+        {
+            _lock.Release();
+        }
     }
 }
