@@ -44,7 +44,7 @@ internal sealed class DuckDbThreads : IDisposable
         lock (_lock)
         {
             _active++;
-            if (!_raised && _commit != _full)
+            if (!_raised && _commit != _full && !_disposed)
             {
                 Set(_full);
                 _raised = true;
@@ -57,7 +57,9 @@ internal sealed class DuckDbThreads : IDisposable
     {
         lock (_lock)
         {
-            if (--_active > 0 || !_raised)
+            // Disposed (the warehouse closed under a query still reading on its own connection): there is no count
+            // left to lower, and an error here would replace the query's own outcome.
+            if (--_active > 0 || !_raised || _disposed)
             {
                 return;
             }
@@ -103,6 +105,10 @@ internal sealed class DuckDbThreads : IDisposable
     {
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
             _disposed = true;
             _timer?.Dispose();
             _control.Dispose();
