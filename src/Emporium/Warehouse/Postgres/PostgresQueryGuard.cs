@@ -87,6 +87,11 @@ internal static class PostgresQueryGuard
     private static int Tokenize(string sql, List<string> tokens)
     {
         var lastContent = 0;
+        // Past the first semicolon, tokens only tell whether a second statement follows. Read on in this loop, not
+        // by recursing on a copy of the rest: a body of semicolons took stack per semicolon and memory by the square
+        // of their count, which ended the process.
+        var statementEnd = -1;
+        var into = tokens;
         var i = 0;
         while (i < sql.Length)
         {
@@ -123,15 +128,13 @@ internal static class PostgresQueryGuard
             if (c == ';')
             {
                 // Trailing semicolons are tolerated; one followed by anything else is a second statement.
-                var rest = i + 1;
-                var tail = sql[rest..];
-                var nested = new List<string>();
-                Tokenize(tail, nested);
-                if (nested.Count > 0)
+                if (statementEnd < 0)
                 {
-                    tokens.Add(";");
+                    statementEnd = lastContent;
+                    into = [];
                 }
-                return lastContent;
+                i++;
+                continue;
             }
             if (c == '\'' || ((c is 'e' or 'E' or 'b' or 'B' or 'x' or 'X' or 'n' or 'N') && At(sql, i + 1, '\'')))
             {
@@ -206,18 +209,26 @@ internal static class PostgresQueryGuard
                     }
                     break;
                 }
-                tokens.Add(name.ToString());
+                into.Add(name.ToString());
                 lastContent = i;
                 continue;
             }
             if (c == '(')
             {
-                tokens.Add("(");
+                into.Add("(");
             }
             i++;
             lastContent = i;
         }
-        return lastContent;
+        if (statementEnd < 0)
+        {
+            return lastContent;
+        }
+        if (into.Count > 0)
+        {
+            tokens.Add(";");
+        }
+        return statementEnd;
     }
 
     private static bool At(string s, int i, char c) => i < s.Length && s[i] == c;
