@@ -16,10 +16,18 @@ public static class CsvDialectSniffer
         var first = firstEnd < 0 ? sample : sample[..firstEnd];
         if (first.Length == 5 && first.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) && firstEnd >= 0)
         {
-            var rest = Sniff(sample[(firstEnd + (sample.AsSpan(firstEnd).StartsWith("\r\n") ? 2 : 1))..]);
-            return rest with { Delimiter = first[4], HasHeader = LooksLikeHeader(Lines(sample[(firstEnd + 1)..]), first[4], rest.Quote), SepLine = true };
+            // Only the first line names the delimiter (as in Excel): the rest is sniffed as records, not by recursing
+            // here, which copied the rest at every further "sep=" line and held every copy on the stack. A file of
+            // nothing but the sep line (an empty sheet) keeps the default header setting.
+            var records = Lines(sample[(firstEnd + 1)..]);
+            var rest = Sniff(records);
+            return rest with { Delimiter = first[4], HasHeader = records.Count > 0 ? LooksLikeHeader(records, first[4], rest.Quote) : rest.HasHeader, SepLine = true };
         }
-        var lines = Lines(sample);
+        return Sniff(Lines(sample));
+    }
+
+    private static CsvDialect Sniff(List<string> lines)
+    {
         if (lines.Count == 0)
         {
             return CsvDialect.Default;
