@@ -142,7 +142,11 @@ internal sealed class KafkaLogConsumer : ILogConsumer
                 {
                     _log.Logger.LogWarning("kafka consumer of group {Group} did not leave cleanly: {Reason}", Group, e.Error.Reason);
                 }
-                _consumer.Dispose();
+                finally
+                {
+                    // Whatever Close threw, it has returned: the handle is no longer in use.
+                    _consumer.Dispose();
+                }
             });
             var timeout = _log.Options.CloseTimeout;
             if (await Task.WhenAny(closing, Task.Delay(timeout, _log.Time)).ConfigureAwait(false) != closing)

@@ -294,6 +294,11 @@ public sealed partial class DuckDbWarehouse : IWarehouse
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            // Looked at again under the lock: a second disposal racing the first would checkpoint a closed writer.
+            if (_disposed)
+            {
+                return;
+            }
             _disposed = true;
             // A checkpoint folds the WAL into the file so the next start does not replay it.
             try
