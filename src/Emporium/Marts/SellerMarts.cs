@@ -41,8 +41,8 @@ public static class SellerMarts
         [new("seller_id", "varchar"), new("offers", "bigint"), new("matched_asins", "bigint"), new("match_pct", "double")],
         ["seller_offers", "seller_snapshots", "supplier_products"],
         sql => $"""
-            SELECT l.seller_id, {sql.BigInt("COUNT(DISTINCT l.asin)")} AS offers, {sql.BigInt("COUNT(DISTINCT UPPER(s.asin))")} AS matched_asins,
-                   {sql.Round2("COUNT(DISTINCT UPPER(s.asin)) * 100.0 / COUNT(DISTINCT l.asin)")} AS match_pct
+            SELECT l.seller_id, {sql.BigInt("COUNT(DISTINCT UPPER(l.asin))")} AS offers, {sql.BigInt("COUNT(DISTINCT UPPER(s.asin))")} AS matched_asins,
+                   {sql.Round2("COUNT(DISTINCT UPPER(s.asin)) * 100.0 / COUNT(DISTINCT UPPER(l.asin))")} AS match_pct
             FROM {LatestOffers}
             LEFT JOIN supplier_products AS s ON {SameAsin("s.asin", "l.asin")}
             GROUP BY l.seller_id
@@ -56,14 +56,15 @@ public static class SellerMarts
         [new("distributor", "varchar"), new("products", "bigint"), new("matched_asins", "bigint"), new("sellers", "bigint"), new("matched_stock", "bigint")],
         ["seller_offers", "seller_snapshots", "supplier_products"],
         // The stock is summed over the distributor's rows joined to the offered ASINs once each; joined to every
-        // (asin, seller) pair, an ASIN two sellers offer counted its stock twice. The sellers come from that join.
+        // (asin, seller) pair, an ASIN two sellers offer counted its stock twice, and the offered ASINs kept distinct
+        // as written joined an ASIN offered in two cases twice. The sellers come from that join.
         sql => $"""
             SELECT a.distributor, a.products, a.matched_asins, {sql.BigInt("COALESCE(b.sellers, 0)")} AS sellers, a.matched_stock
             FROM (
-                SELECT s.distributor, {sql.BigInt("COUNT(DISTINCT s.asin)")} AS products, {sql.BigInt("COUNT(DISTINCT o.asin)")} AS matched_asins,
+                SELECT s.distributor, {sql.BigInt("COUNT(DISTINCT UPPER(s.asin))")} AS products, {sql.BigInt("COUNT(DISTINCT o.asin)")} AS matched_asins,
                        {sql.BigInt("SUM(CASE WHEN o.asin IS NOT NULL THEN s.stock ELSE 0 END)")} AS matched_stock
                 FROM supplier_products AS s
-                LEFT JOIN (SELECT DISTINCT asin FROM {LatestOffers}) AS o ON {SameAsin("o.asin", "s.asin")}
+                LEFT JOIN (SELECT DISTINCT UPPER(asin) AS asin FROM {LatestOffers}) AS o ON {SameAsin("o.asin", "s.asin")}
                 GROUP BY s.distributor) AS a
             LEFT JOIN (
                 SELECT s.distributor, COUNT(DISTINCT l.seller_id) AS sellers
@@ -92,7 +93,8 @@ public static class SellerMarts
         10);
 
     /// <summary>ASINs match whatever their case: an ASIN names one product however it is written, and a distributor's
-    /// sheet typed in lower case matched none of the seller's upper-case ASINs, so every count was silently 0.</summary>
+    /// sheet typed in lower case matched none of the seller's upper-case ASINs, so every count was silently 0. The
+    /// counts of ASINs count them ignoring case too, or one written in two cases counted twice.</summary>
     private static string SameAsin(string a, string b) => $"UPPER({a}) = UPPER({b})";
 
     public static IReadOnlyList<MartDefinition> All { get; } = [AsinMatches, SellersByMatches, DistributorsByMatches, BestSellers];

@@ -128,6 +128,46 @@ public sealed class SellerCatalogDagTests
             (await harness.QueryAsync("SELECT SUM(matched_stock) FROM distributors_by_matches"))[0][0] is { } stock ? Convert.ToInt64(stock, CultureInfo.InvariantCulture) : 0);
     }
 
+    /// <summary>ASINs match ignoring case, but the counts were of the ASINs as written: a second seller listing the same
+    /// products in lower case, and a distributor listing one ASIN in both cases, counted each such ASIN twice
+    /// (distributors' products and matched ASINs, and the matched stock of every row twice over).</summary>
+    [Fact]
+    public async Task An_asin_written_in_two_cases_counts_once_in_the_match_marts()
+    {
+        var lower = false;
+        await using var api = await SellerCatalogStub.StartAsync((_, products) =>
+        {
+            if (Volatile.Read(ref lower))
+                foreach (var p in products)
+                    p!["asin"] = ((string)p["asin"]!).ToLowerInvariant();
+            return products;
+        }, failures: false);
+        await using var harness = new SeedDagHarness(new SellerCatalogDag());
+        var path = Path.Combine(harness.DataDir, "distributors-two-cases.csv");
+        (string Asin, string Distributor, double Cost, long Stock)[] suppliers = [.. Suppliers, ("b00dosj1s2", "Acme Wholesale", 18.40, 7)];
+        File.WriteAllLines(path, ["asin,distributor,cost,stock", .. suppliers.Select(s => $"{s.Asin},{s.Distributor},{s.Cost.ToString(CultureInfo.InvariantCulture)},{s.Stock}")]);
+        await harness.RunAsync(Day1, Parameters(api.BaseUrl, path));
+        Volatile.Write(ref lower, true);
+        await harness.RunAsync(Day2, new Dictionary<string, string?>(Parameters(api.BaseUrl, path)) { ["seller_id"] = "A2SECONDSELLER" });
+
+        var offered = SellerCatalogStub.SampleProducts().Select(p => ((string)p!["asin"]!).ToUpperInvariant()).ToHashSet();
+        var expected = suppliers.GroupBy(s => s.Distributor).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var matched = g.Where(s => offered.Contains(s.Asin.ToUpperInvariant())).ToList();
+            return new object?[]
+            {
+                g.Key, (long)g.Select(s => s.Asin.ToUpperInvariant()).Distinct().Count(),
+                (long)matched.Select(s => s.Asin.ToUpperInvariant()).Distinct().Count(), matched.Count > 0 ? 2L : 0L, matched.Sum(s => s.Stock),
+            };
+        }).ToList();
+        Assert.Equal(expected, await harness.QueryAsync("SELECT distributor, products, matched_asins, sellers, matched_stock FROM distributors_by_matches ORDER BY distributor"));
+
+        var matchedAsins = (long)offered.Count(a => suppliers.Any(s => s.Asin.ToUpperInvariant() == a));
+        Assert.Equal(
+            [[Seller, (long)offered.Count, matchedAsins], ["A2SECONDSELLER", (long)offered.Count, matchedAsins]],
+            await harness.QueryAsync("SELECT seller_id, offers, matched_asins FROM sellers_by_matches ORDER BY seller_id"));
+    }
+
     /// <summary>A day whose catalog came back empty wrote no offers, so the seller marts (each seller's latest day of
     /// offers) kept showing the day before's while the alerts said every product was out of stock.</summary>
     [Fact]
