@@ -107,15 +107,16 @@ public sealed class KeysCommand : ICliCommand
 
     private const string RunningServerNote = "A running server on this data dir applies the change within a few seconds (Auth:ReloadInterval).";
 
-    /// <summary>The data dir's emporium.json; <paramref name="create"/> makes the data dir (a key added before the first
-    /// start), else a missing one stays missing (removing from a mistyped --data).</summary>
+    /// <summary>The data dir's emporium.json. A missing data dir stays missing: <paramref name="create"/> (adding a
+    /// key) refuses it, since a mistyped --data made a new data dir holding only the key while the real server kept
+    /// refusing it; removing from one finds no key.</summary>
     private static string ConfigFile(string? dataFlag, bool create)
     {
         var dir = EmporiumConfiguration.ResolveDataDir(dataFlag);
         DataDirLock.RefuseFile(dir);
         if (create)
         {
-            Directory.CreateDirectory(dir);
+            ExistingDataDir.Require(dir, "add a key before its first start");
         }
         return Path.Combine(dir, EmporiumConfiguration.FileName);
     }

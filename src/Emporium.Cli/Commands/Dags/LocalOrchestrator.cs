@@ -75,13 +75,7 @@ public sealed class LocalOrchestrator : IAsyncDisposable
     /// <summary>Throws when the data dir does not exist: a command that writes the orchestrator's state without a server
     /// would create it, so a mistyped <c>--data</c> (or the default one, run from another folder) ran a DAG on nothing, or
     /// paused one in a new data dir no server reads, and left it behind. A folder made on purpose is taken as it is.</summary>
-    public static void RequireDataDir(string dataDir)
-    {
-        if (!Directory.Exists(dataDir))
-        {
-            throw new StartupException($"no data dir {dataDir}: start one with emporium up, give the --data of an existing one, or create the folder to run DAGs in a new one");
-        }
-    }
+    public static void RequireDataDir(string dataDir) => ExistingDataDir.Require(dataDir, "run DAGs in a new one");
 
     public async ValueTask DisposeAsync()
     {

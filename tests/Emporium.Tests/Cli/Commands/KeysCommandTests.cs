@@ -61,6 +61,28 @@ public sealed class KeysCommandTests
         Assert.Contains("admin", output, StringComparison.Ordinal);
     }
 
+    /// <summary>A mistyped <c>--data</c> made a new data dir holding only the key: the command said the key was stored
+    /// and the server of the real data dir kept refusing it. Refused as <c>dag run</c> refuses a missing data dir; a
+    /// folder made on purpose (a key before the first start) is taken as it is.</summary>
+    [Fact]
+    public async Task Add_to_a_data_dir_that_does_not_exist_is_refused_and_creates_nothing()
+    {
+        using var dir = new TempDir("keys-no-dir");
+        var missing = dir.Combine("mistyped");
+
+        var (code, output) = await BatchCli.RunAsync("keys", "add", "--scope", "read", "--data", missing);
+
+        Assert.True(code == 2, output);
+        Assert.Contains($"emporium keys add: no data dir {missing}: start one with emporium up", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKeyHash.Prefix, output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing), $"{missing} was created");
+
+        Directory.CreateDirectory(missing);
+        (code, output) = await BatchCli.RunAsync("keys", "add", "--scope", "read", "--data", missing);
+        Assert.True(code == 0, output);
+        Assert.Equal(ApiKeyHash.Of(KeyOf(output)), Assert.Single(Stored(missing)).Hash);
+    }
+
     /// <summary>A <c>--data</c> naming a file is said as such (it was an unhandled "The file '…' already exists."), and
     /// removing from a data dir that does not exist creates none.</summary>
     [Fact]
