@@ -73,6 +73,7 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
         if (dialect.HasHeader)
         {
             input.Columns = header.Names;
+            input.UnnamedColumns = header.Unnamed;
         }
         var width = header.Names.Count;
         long line = (dialect.HasHeader ? 2 : 1) + (dialect.SepLine ? 1 : 0);

@@ -45,6 +45,10 @@ internal sealed class FieldRow(HeaderIndex header, string?[] values) : IReadOnly
     public static IEnumerable<string> SourceNamesOf(IReadOnlyDictionary<string, string?> fields) =>
         fields is FieldRow row ? row.Header.SourceNames : fields.Keys;
 
+    /// <summary>The columns of <paramref name="fields"/> whose header field is blank (<see cref="HeaderIndex.Unnamed"/>).</summary>
+    public static IReadOnlyList<UnnamedColumn> UnnamedOf(IReadOnlyDictionary<string, string?> fields) =>
+        fields is FieldRow row ? row.Header.Unnamed : [];
+
     private HeaderIndex Header => header;
 }
 
@@ -91,10 +95,12 @@ internal sealed class HeaderIndex
     {
         var names = new List<string>();
         var sources = new List<string>();
+        var unnamed = new List<UnnamedColumn>();
         var position = 0;
         foreach (var raw in rawNames)
         {
-            var name = string.IsNullOrWhiteSpace(raw) ? $"column{position}" : raw.Trim().Trim('\uFEFF');
+            var blank = string.IsNullOrWhiteSpace(raw);
+            var name = blank ? $"column{position}" : raw!.Trim().Trim('\uFEFF');
             var unique = name;
             for (var n = 2; index.ContainsKey(unique); n++)
             {
@@ -104,11 +110,20 @@ internal sealed class HeaderIndex
             index[unique] = names.Count;
             names.Add(unique);
             sources.Add(name);
+            if (blank)
+            {
+                unnamed.Add(new(name, position));
+            }
             position++;
         }
         Names = names;
         SourceNames = sources;
+        Unnamed = unnamed.Select(u => u with { Last = u.Position == position - 1 }).ToList();
     }
+
+    /// <summary>The columns whose header field is blank, under the positional name they were given: most often the
+    /// empty field after a delimiter that ends every line of an export (<c>a,b,c,</c>).</summary>
+    public IReadOnlyList<UnnamedColumn> Unnamed { get; }
 
     /// <summary>The unique names, one per column.</summary>
     public IReadOnlyList<string> Names { get; }
@@ -119,4 +134,16 @@ internal sealed class HeaderIndex
     public bool HasRepeats { get; }
 
     public int IndexOf(string name) => index.TryGetValue(name, out var i) ? i : -1;
+}
+
+/// <summary>A column whose header field is blank: <paramref name="Name"/> is the positional name it was given,
+/// <paramref name="Position"/> its 0-based field, <paramref name="Last"/> whether it is the header's last field.</summary>
+internal sealed record UnnamedColumn(string Name, int Position, bool Last = false)
+{
+    /// <summary>The warning of a loader that does not load such columns, saying why they exist rather than naming a
+    /// column the file does not have.</summary>
+    public static string Warning(IReadOnlyCollection<UnnamedColumn> columns) =>
+        $"header field{(columns.Count > 1 ? "s" : "")} {string.Join(", ", columns.Select(c => c.Position + 1))} " +
+        $"{(columns.Count > 1 ? "have" : "has")} no name{(columns.Any(c => c.Last) ? " (a delimiter ending every line gives an empty last field)" : "")}: " +
+        $"not loaded; any values under {(columns.Count > 1 ? "them" : "it")} are kept in the raw zone only";
 }

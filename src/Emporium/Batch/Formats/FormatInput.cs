@@ -21,6 +21,9 @@ public sealed class FormatInput(string path, FileProbe probe, ReadSettings setti
     /// with a header and no rows is still checked against its dataset by them.</summary>
     public IReadOnlyList<string>? Columns { get; set; }
 
+    /// <summary>The header's columns without a name (<see cref="HeaderIndex.Unnamed"/>), set with <see cref="Columns"/>.</summary>
+    internal IReadOnlyList<UnnamedColumn> UnnamedColumns { get; set; } = [];
+
     /// <summary>Bytes of the file consumed so far (approximate for parquet).</summary>
     public long BytesRead => Interlocked.Read(ref bytesRead);
 

@@ -74,6 +74,7 @@ public sealed class XlsxFormatReader : IFormatReader
             {
                 header = new HeaderIndex(cells);
                 input.Columns = header.Names;
+                input.UnnamedColumns = header.Unnamed;
                 continue;
             }
             record++;

@@ -462,7 +462,7 @@ public sealed partial class BatchLoader
                 }
                 // A header with no row under it is judged by its names alone: a sheet or file of another table is a
                 // mistake to report, not an empty load to record as done.
-                return read == 0 && input.Columns is { } columns ? new RowsEnd(Conform(columns, tabular: true), null) : default;
+                return read == 0 && input.Columns is { } columns ? new RowsEnd(Conform(columns, tabular: true, input.UnnamedColumns), null) : default;
             }
             catch (FileReadException e)
             {
@@ -499,17 +499,28 @@ public sealed partial class BatchLoader
             {
                 return null; // judged by the rows that can be read
             }
-            return Conform(names, tabular: row.Fields is not null);
+            return Conform(names, tabular: row.Fields is not null, row.Fields is { } f ? FieldRow.UnnamedOf(f) : []);
         }
 
         /// <summary>Null when <paramref name="names"/> fit the dataset, else why not. Warns about the extra columns of a
-        /// tabular file (a JSON record's other fields are its own business).</summary>
-        private string? Conform(IEnumerable<string> names, bool tabular)
+        /// tabular file (a JSON record's other fields are its own business). A column without a name in the header is
+        /// said as such: the warning named it by its positional name (<c>column9</c>), a column the file does not have,
+        /// for the empty last field of an export that ends every line with a delimiter.</summary>
+        private string? Conform(IEnumerable<string> names, bool tabular, IReadOnlyList<UnnamedColumn> unnamed)
         {
             var outcome = SchemaConformance.Check(schema, names, request.Constants?.Keys);
-            if (outcome.Unmapped.Count > 0 && tabular)
+            if (tabular)
             {
-                warnings.Add($"columns not in dataset '{schema.Name}', kept in the raw zone only: {string.Join(", ", outcome.Unmapped)}");
+                var blank = unnamed.Where(u => outcome.Unmapped.Contains(u.Name)).ToList();
+                var named = outcome.Unmapped.Where(n => !blank.Any(u => u.Name == n)).ToList();
+                if (named.Count > 0)
+                {
+                    warnings.Add($"columns not in dataset '{schema.Name}', kept in the raw zone only: {string.Join(", ", named)}");
+                }
+                if (blank.Count > 0)
+                {
+                    warnings.Add(UnnamedColumn.Warning(blank));
+                }
             }
             return outcome.Conflict;
         }

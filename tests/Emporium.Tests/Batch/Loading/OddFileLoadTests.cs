@@ -251,4 +251,21 @@ public sealed class OddFileLoadTests
         Assert.Equal("InvoiceDate", reject.GetProperty("column").GetString());
         Assert.Contains("40148", reject.GetProperty("reason").GetString());
     }
+
+    /// <summary>An export that ends every line with a delimiter (<c>id,category_name,</c>) has an empty, unnamed last
+    /// field; the warning named it <c>column2</c>, a column the file does not have, as if the user had to find it.</summary>
+    [Fact]
+    public async Task A_trailing_delimiter_on_every_line_is_warned_about_as_an_unnamed_last_field()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("categories.csv");
+        File.WriteAllText(path, "id,category_name,\n1,Toys,\n2,Books,\n");
+
+        var file = Assert.Single((await h.LoadAsync(DatasetCatalog.Categories, path)).Files);
+
+        Assert.Equal((FileLoadStatus.Loaded, 2L, 0L), (file.Status, file.RowsLoaded, file.RowsRejected));
+        Assert.Equal(["1 Toys", "2 Books"], (await h.RowsAsync("SELECT id, category_name FROM categories ORDER BY id")).Select(r => $"{r[0]} {r[1]}"));
+        Assert.DoesNotContain(file.Warnings, w => w.Contains("column2", StringComparison.Ordinal));
+        Assert.Contains(file.Warnings, w => w.Contains("header field 3 has no name (a delimiter ending every line gives an empty last field): not loaded", StringComparison.Ordinal));
+    }
 }
