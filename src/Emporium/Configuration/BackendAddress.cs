@@ -5,7 +5,9 @@ namespace Emporium.Configuration;
 /// <paramref name="Path"/> is the local path for file-based backends (absolute, under the data dir by default).</summary>
 public sealed record BackendAddress(BackendKind Kind, string Scheme, string Value, string? Path)
 {
-    public override string ToString() => Value;
+    /// <summary>The address as messages show it, its credentials masked (<see cref="SecretMask.Text"/>): messages put
+    /// the address in as it is, and one with a password printed it. Code that connects reads <see cref="Value"/>.</summary>
+    public override string ToString() => SecretMask.Text(Value);
 }
 
 /// <summary>Which backend an address is for; used in messages ("log backend 'kafka' not available").</summary>

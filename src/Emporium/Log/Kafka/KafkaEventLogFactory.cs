@@ -54,6 +54,12 @@ public sealed class KafkaEventLogFactory : IBackendFactory<IEventLog>
         var question = rest.IndexOf('?', StringComparison.Ordinal);
         var hosts = (question < 0 ? rest : rest[..question]).TrimEnd('/');
         var servers = new List<string>();
+        // librdkafka takes no user:pass@ before a broker: it was kept as part of the broker's name, so the password
+        // went into every connection error librdkafka logs.
+        if (hosts.Contains('@', StringComparison.Ordinal))
+        {
+            throw Invalid(value, "a broker address takes no user:password@; give SASL credentials as ?security.protocol=SASL_SSL&sasl.mechanism=PLAIN&sasl.username=…&sasl.password=…");
+        }
         foreach (var host in hosts.Split(',', StringSplitOptions.TrimEntries))
         {
             servers.Add(Server(value, host));
@@ -117,7 +123,7 @@ public sealed class KafkaEventLogFactory : IBackendFactory<IEventLog>
         new(BackendKind.Log, $"'{Redact(value)}' is not a kafka://host:port[,host:port][?partitions=N] address: {reason}");
 
     /// <summary>The address with the values of client properties that carry credentials (<c>sasl.password</c>,
-    /// <c>sasl.jaas.config</c>, <c>*.secret</c>, <c>ssl.key.*</c>, OAuth settings…) replaced by <c>***</c>, for
-    /// messages.</summary>
-    public static string Redact(string address) => SecretMask.QueryParameters(address);
+    /// <c>sasl.jaas.config</c>, <c>*.secret</c>, <c>ssl.key.*</c>, OAuth settings…) and any <c>user:pass@</c> password
+    /// replaced by <c>***</c>, for messages (<see cref="SecretMask.Text"/>).</summary>
+    public static string Redact(string address) => SecretMask.Text(address);
 }

@@ -74,5 +74,5 @@ public static class PostgresAddress
             : throw new FormatException($"{LoadMethodParameter}='{value}' is not one of binary_copy, multi_row_insert, single_row_insert");
 
     /// <summary>The address with its password masked, for messages and <c>Describe</c>.</summary>
-    public static string Redact(string uri) => SecretMask.UriPassword(uri);
+    public static string Redact(string uri) => SecretMask.Text(uri);
 }
