@@ -1,5 +1,5 @@
 // Building blocks shared by the pages: a mart shown as chart + table, with its empty state.
-import { mart, query, type Table } from './api';
+import { mart, notServedTitle, query, type ApiError, type Table } from './api';
 import { chart, type ChartSpec } from './charts';
 import { actionError, append, card, emptyState, errorBox, field, h, loading, table, type CellFormat } from './dom';
 import * as fmt from './format';
@@ -119,4 +119,13 @@ export function objectsToTable(list: Record<string, unknown>[], columns?: string
     columns: cols.map(name => ({ name, type: list.every(o => o[name] == null || typeof o[name] === 'number') ? 'double' : /(_at|At|date|time|Time|ds)$/.test(name) ? 'timestamp' : 'varchar' })),
     rows: list.map(o => cols.map(c => (o[c] !== null && typeof o[c] === 'object' ? JSON.stringify(o[c]) : o[c] ?? null))),
   };
+}
+
+/** What a process without the scheduler role shows where DAGs would be (its /api/v1/dags answers "not served", see
+ * isNotServed): "no DAGs" would be false, and sent readers looking for a missing DAG instead of at the process that
+ * runs them, which the server's answer names. */
+export function notServedDags(e: ApiError, what: string, where: string): HTMLElement {
+  return h('p', { class: 'empty', 'data-testid': 'not-served' },
+    `This process does not run the scheduler, so it has no ${what} to show: ${e.message.slice(notServedTitle.length + 2)} `,
+    `Open the ${where} of the process running the scheduler role.`);
 }

@@ -1,8 +1,8 @@
-import { ApiError, getJson, isKeyRefusal, listOf, optional, pick } from '../api';
+import { ApiError, getJson, isKeyRefusal, isNotServed, listOf, optional, pick } from '../api';
 import { card, dl, emptyState, errorBox, h, keyRefusalNotice, patchChildren, table } from '../dom';
 import * as fmt from '../format';
 import { poll, type Page } from '../page';
-import { deadLettersLink, objectsToTable } from '../views';
+import { deadLettersLink, notServedDags, objectsToTable } from '../views';
 
 /** One dataset as the overview shows it, read from GET /api/v1/datasets whatever its exact spelling. */
 interface DatasetStatus { name: string; deadLetters: boolean; rows: number | null; endOffset: number | null; lag: number | null; freshness: unknown; freshnessSeconds: number | null; rate: number | null }
@@ -114,7 +114,18 @@ function datasetTable(list: DatasetStatus[], rateOf: (d: DatasetStatus) => numbe
 
 async function recentRuns(el: HTMLElement, signal: AbortSignal): Promise<void> {
   try {
-    const dags = listOf<Record<string, unknown>>(await optional<unknown>('/api/v1/dags', signal), 'dags');
+    let body: unknown = null;
+    try {
+      body = await getJson<unknown>('/api/v1/dags', signal);
+    } catch (e) {
+      // "No DAGs yet" was false on a process of another role: the DAGs exist, the scheduler process runs them.
+      if (isNotServed(e)) {
+        patchChildren(el, [el.firstElementChild!, notServedDags(e, 'DAG runs', 'dashboard')]);
+        return;
+      }
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+    }
+    const dags = listOf<Record<string, unknown>>(body, 'dags');
     const runs: Record<string, unknown>[] = [];
     await Promise.all(dags.slice(0, 10).map(async d => {
       const name = String(pick(d, 'name', 'id'));

@@ -1,8 +1,8 @@
-import { ApiError, apiKey, getJson, isNotServed, listOf, notServedTitle, pick, postJson, setApiKey } from '../api';
+import { ApiError, apiKey, getJson, isNotServed, listOf, pick, postJson, setApiKey } from '../api';
 import { actionError, card, emptyState, errorBox, field, h, loading, table } from '../dom';
 import * as fmt from '../format';
 import { poll, type Page, type PageContext } from '../page';
-import { objectsToTable } from '../views';
+import { notServedDags, objectsToTable } from '../views';
 
 type Obj = Record<string, unknown>;
 const nameOf = (d: Obj) => String(pick(d, 'name', 'id') ?? '');
@@ -20,9 +20,7 @@ export const pipelines: Page = {
       // A process without the scheduler role has no DAGs to list: saying none are registered sent readers looking
       // for a missing DAG instead of at the process that runs them, which the server's answer names.
       if (isNotServed(e)) {
-        root.append(card('DAGs', { wide: true, id: 'dags' }, h('p', { class: 'empty', 'data-testid': 'not-served' },
-          `This process does not run the scheduler, so it has no DAGs to show: ${e.message.slice(notServedTitle.length + 2)} `,
-          'Open the Pipelines page of the process running the scheduler role.')));
+        root.append(card('DAGs', { wide: true, id: 'dags' }, notServedDags(e, 'DAGs', 'Pipelines page')));
         return;
       }
       if (!(e instanceof ApiError && e.status === 404)) throw e;
