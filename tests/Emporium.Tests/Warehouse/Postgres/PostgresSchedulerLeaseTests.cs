@@ -11,6 +11,10 @@ public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long a test waits for what must happen (a lease released or lost, a standby's next try): a poll or
+    /// two, but seconds more on a loaded machine whose pool threads and PostgreSQL backends starve.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task A_second_scheduler_waits_until_the_first_releases_the_lease()
     {
@@ -24,7 +28,7 @@ public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
         Assert.False(waiting.IsCompleted, "the second scheduler got the lease while the first held it");
 
         await first.DisposeAsync();
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        await waiting.WaitAsync(Patience);
         Assert.False(second.Lost.IsCompleted);
     }
 
@@ -44,8 +48,8 @@ public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
             await kill.ExecuteNonQueryAsync();
         }
 
-        await first.Lost.WaitAsync(TimeSpan.FromSeconds(10));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        await first.Lost.WaitAsync(Patience);
+        await waiting.WaitAsync(Patience);
     }
 
     /// <summary>A holder that stops answering while its connection stays open — its process frozen (SIGSTOP, a paused
@@ -58,13 +62,17 @@ public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
         var db = await server.CreateDatabaseAsync("lease");
         // A holder checking its lease once an hour: to the server, one that stopped answering.
         await using var frozen = new PostgresSchedulerLease(db, TimeProvider.System, TimeSpan.FromHours(1), leaseTime: TimeSpan.FromSeconds(2));
+        // Timed from before the holder takes the lease: its session cannot idle out before then, so the lease time is a
+        // lower bound however long the test thread is paused after the acquisition (timed from after it, a pause of
+        // half a second on a loaded machine made a correct takeover look early).
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         Assert.True(await frozen.TryAcquireAsync(CancellationToken.None));
         await using var standby = new PostgresSchedulerLease(db, TimeProvider.System, Poll);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        await standby.AcquireAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        await standby.AcquireAsync(CancellationToken.None).WaitAsync(Patience);
 
-        Assert.True(watch.Elapsed > TimeSpan.FromSeconds(1.5), $"the standby got the lease after {watch.Elapsed} while the holder's lease time had not run out");
+        // (A little under 2 s: the server's timer and this stopwatch are different clocks.)
+        Assert.True(watch.Elapsed > TimeSpan.FromSeconds(1.9), $"the standby got the lease after {watch.Elapsed} while the holder's lease time had not run out");
         Assert.False(standby.Lost.IsCompleted);
     }
 
@@ -73,13 +81,16 @@ public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
     public async Task A_holder_that_answers_keeps_the_lease_past_the_lease_time()
     {
         var db = await server.CreateDatabaseAsync("lease");
-        await using var holder = new PostgresSchedulerLease(db, TimeProvider.System, TimeSpan.FromMilliseconds(200), leaseTime: TimeSpan.FromSeconds(2));
+        // The lease time is well above any pause a loaded machine gives the holder's checks (every 100 ms): a holder
+        // whose checks stall that long has stopped answering, and losing its lease would be right, not a failure here.
+        var leaseTime = TimeSpan.FromSeconds(5);
+        await using var holder = new PostgresSchedulerLease(db, TimeProvider.System, Poll, leaseTime);
         Assert.True(await holder.TryAcquireAsync(CancellationToken.None));
         await using var standby = new PostgresSchedulerLease(db, TimeProvider.System, Poll);
 
         using var stop = new CancellationTokenSource();
         var waiting = standby.AcquireAsync(stop.Token);
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(leaseTime * 2.5);
 
         Assert.False(waiting.IsCompleted, "the standby took the lease of a holder that answered");
         Assert.False(holder.Lost.IsCompleted);
@@ -126,7 +137,7 @@ public sealed class PostgresSchedulerLeaseTests(PostgresServer server)
             // Once continued, the server process ends the closed session and exits: it cannot be signalled again.
             ProcessSignals.Continue(holder);
             stopped = false;
-            await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+            await disposing.WaitAsync(Patience);
         }
         finally
         {
