@@ -45,7 +45,7 @@ public sealed class FailureStreakTests
             }
         };
         await h.Processor.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while ((long)(await h.QueryAsync("SELECT count(*) FROM orders"))[0][0]! < 10 || !logger.Collector.GetSnapshot().Any(r => r.Message.StartsWith("processor batch recovered", StringComparison.Ordinal)))
         {
             Assert.True(DateTime.UtcNow < deadline, "the rows did not land after the warehouse recovered");

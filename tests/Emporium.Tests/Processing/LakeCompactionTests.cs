@@ -90,7 +90,7 @@ public sealed class LakeCompactionTests
         await h.DrainAsync();
 
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (h.Processor.Stats.LakeCompactions == 0 && waited.Elapsed < TimeSpan.FromSeconds(30))
+        while (h.Processor.Stats.LakeCompactions == 0 && waited.Elapsed < TimeSpan.FromSeconds(90))
         {
             await h.Processor.RunOnceAsync(CancellationToken.None);
         }

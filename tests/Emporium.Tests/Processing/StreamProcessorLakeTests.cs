@@ -137,7 +137,7 @@ public sealed class StreamProcessorLakeTests
         var orders = Enumerable.Range(0, 60).Select(TestRecords.Order).ToList();
         await h.Processor.StartAsync(CancellationToken.None);
         await h.AppendAsync(orders);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while ((await h.QueryAsync("SELECT * FROM orders")).Count < orders.Count)
         {
             Assert.True(DateTime.UtcNow < deadline, "the processor did not land the orders");
