@@ -19,7 +19,7 @@ public sealed class DatasetEndpointsTests
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
 
         JsonElement one = default;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             one = JsonDocument.Parse(await host.Client.GetStringAsync("/api/v1/datasets/orders")).RootElement;
@@ -76,7 +76,7 @@ public sealed class DatasetEndpointsTests
 
         // The log's offsets and lag are cached for 200 ms (the post itself may have read them just before appending),
         // so a lag of 0 counts only with the end offsets that include the three.
-        var (list, dead) = await PollDeadLettersAsync(host, TimeSpan.FromSeconds(30), d => d.GetProperty("rows").GetInt64() == 3
+        var (list, dead) = await PollDeadLettersAsync(host, TimeSpan.FromSeconds(90), d => d.GetProperty("rows").GetInt64() == 3
             && d.GetProperty("log").GetProperty("endOffsets").EnumerateObject().Sum(p => p.Value.GetInt64()) == 3
             && d.GetProperty("log").GetProperty("lag").ValueKind == JsonValueKind.Number && d.GetProperty("log").GetProperty("lag").GetInt64() == 0);
         Assert.Equal("dead_letters", dead.GetProperty("kind").GetString());

@@ -100,7 +100,7 @@ public class DeadLetterEndpointsTests
     private static async Task<JsonElement> PollAsync(TestHost host, string url, int expected)
     {
         // The letters land through the stream processor of a host just started: as long as the other waits on it.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
         {
             var json = JsonDocument.Parse(await host.Client.GetStringAsync(url)).RootElement;
