@@ -144,11 +144,11 @@ public abstract class EventLogContract
         Assert.Equal(20 - 3, ends.Sum(e => e.Value - processed[e.Key]));
     }
 
-    /// <summary>Fetches until the consumer owns partitions and returns data, or 30 s pass (a Kafka member first has
+    /// <summary>Fetches until the consumer owns partitions and returns data, or 90 s pass (a Kafka member first has
     /// to join its group).</summary>
     protected static async Task<IReadOnlyList<LogEntry>> FetchAsync(ILogConsumer consumer, Dictionary<TopicPartition, long> positions, int maxRecords)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
         {
             var batch = await consumer.FetchAsync(positions, maxRecords, TimeSpan.FromMilliseconds(200), CancellationToken.None);
@@ -161,10 +161,10 @@ public abstract class EventLogContract
 
     protected static async Task WaitForAssignmentAsync(ILogConsumer consumer, int partitions)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (consumer.Assignment.Count < partitions)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the consumer owns {consumer.Assignment.Count} of {partitions} partitions after 30 s");
+            Assert.True(DateTime.UtcNow < deadline, $"the consumer owns {consumer.Assignment.Count} of {partitions} partitions after 90 s");
             await consumer.FetchAsync(new Dictionary<TopicPartition, long>(), 1, TimeSpan.FromMilliseconds(100), CancellationToken.None);
         }
     }
@@ -176,10 +176,10 @@ public abstract class EventLogContract
         await using var consumer = log.OpenConsumer(group, [topic]);
         var positions = new Dictionary<TopicPartition, long>();
         var all = new List<LogEntry>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (ends.Any(e => positions.GetValueOrDefault(e.Key) < e.Value))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"read {all.Count} entries of {ends.Values.Sum()} in 30 s");
+            Assert.True(DateTime.UtcNow < deadline, $"read {all.Count} entries of {ends.Values.Sum()} in 90 s");
             foreach (var entry in await consumer.FetchAsync(positions, 1000, TimeSpan.FromMilliseconds(200), CancellationToken.None))
             {
                 positions[entry.Position] = entry.Offset + 1;

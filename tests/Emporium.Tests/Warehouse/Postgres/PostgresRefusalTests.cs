@@ -64,7 +64,7 @@ public sealed class PostgresRefusalTests(PostgresServer server)
 
     private static async Task WaitAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the stream processor");

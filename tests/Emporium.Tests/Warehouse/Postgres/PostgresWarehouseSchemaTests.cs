@@ -27,7 +27,7 @@ public sealed class PostgresWarehouseSchemaTests(PostgresServer server)
             await read.ExecuteScalarAsync();
         }
         await using var other = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = db });
-        await other.InitializeAsync(DatasetCatalog.All, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        await other.InitializeAsync(DatasetCatalog.All, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(before, await RelationsAsync(db));
     }
