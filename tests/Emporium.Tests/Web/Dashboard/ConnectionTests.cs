@@ -27,7 +27,7 @@ public sealed class ConnectionTests(DashboardFixture f)
         await Assertions.Expect(offline).ToHaveCountAsync(1);
 
         await p.Page.UnrouteAllAsync();
-        await Assertions.Expect(offline).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Assertions.Expect(offline).ToHaveCountAsync(0, new() { Timeout = 60_000 });
         await Assertions.Expect(p.Page.Locator("main [data-network]")).ToHaveCountAsync(0);
         await p.WaitReadyAsync("/sales");
         var daily = await p.ChartAsync("chart-daily-sales");

@@ -931,7 +931,7 @@ public sealed class DashboardTests(DashboardFixture f)
         var asked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         p.Page.Dialog += DismissOnce;
         await p.Page.GetByRole(AriaRole.Button, new() { Name = $"Drop table {table}" }).ClickAsync();
-        Assert.Contains($"Drop the crawled table {table}", await asked.Task.WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
+        Assert.Contains($"Drop the crawled table {table}", await asked.Task.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
         Assert.Equal($"Crawled into {table}.", await status.TextContentAsync());
         await Assertions.Expect(card).ToBeVisibleAsync();
         p.Page.Dialog += (_, dialog) => dialog.AcceptAsync();

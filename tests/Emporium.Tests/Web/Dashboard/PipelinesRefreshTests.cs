@@ -53,7 +53,7 @@ public sealed class PipelinesRefreshTests(DashboardFixture f)
 
         // Two more polls, each with a changed run.
         var seen = Volatile.Read(ref polls);
-        await Assertions.Expect(p.Page.GetByTestId("tasks-table")).ToContainTextAsync((seen + 2).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 15_000 });
+        await Assertions.Expect(p.Page.GetByTestId("tasks-table")).ToContainTextAsync((seen + 2).ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 60_000 });
 
         await Assertions.Expect(p.Page.Locator("pre.logs")).ToBeVisibleAsync();
         await Assertions.Expect(p.Page.Locator("pre.logs")).ToBeFocusedAsync();

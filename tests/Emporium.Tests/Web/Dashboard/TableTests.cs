@@ -50,7 +50,7 @@ public sealed class TableTests(DashboardFixture f)
         await p.Page.Keyboard.PressAsync("PageDown");
         // The browser may scroll smoothly: the box moves over a few frames after the key, so the test waits for it.
         var box = await notes.Locator("[tabindex='0']").ElementHandleAsync();
-        await p.Page.WaitForFunctionAsync("el => el.scrollTop > 0", box, new() { Timeout = 5000 });
+        await p.Page.WaitForFunctionAsync("el => el.scrollTop > 0", box, new() { Timeout = 30_000 });
         await p.AssertAccessibleAsync();
         p.AssertNoErrors();
     }
