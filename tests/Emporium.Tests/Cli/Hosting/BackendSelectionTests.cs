@@ -55,7 +55,7 @@ public sealed class BackendSelectionTests(PostgresServer postgres, MotoServer mo
         var published = Stopwatch.StartNew();
         List<S3Object> manifests;
         while ((manifests = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "lake/_manifests/orders/" })).S3Objects ?? []).Count == 0
-            && published.Elapsed < TimeSpan.FromSeconds(30))
+            && published.Elapsed < TimeSpan.FromSeconds(90))
         {
             await Task.Delay(100);
         }

@@ -44,7 +44,7 @@ public sealed class DagEndpointsStandbyTests(PostgresServer server)
         Assert.Empty(engine.Store.Runs(ProbeDag.Name));
 
         await holder.DisposeAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!engine.IsStarted && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
