@@ -27,7 +27,7 @@ public sealed class AppendQueueTests
         }
 
         Assert.True(queue.TryEnqueue(Request(10)));
-        Assert.True(woke.Wait(TimeSpan.FromSeconds(10)));
+        Assert.True(woke.Wait(TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
@@ -78,6 +78,6 @@ public sealed class AppendQueueTests
         var waiting = Task.Factory.StartNew(queue.WaitForAny, TaskCreationOptions.LongRunning);
         await Task.Delay(20);
         queue.Complete();
-        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(60)));
     }
 }
