@@ -54,10 +54,10 @@ public sealed class OrchestratorHostedServiceTests(PostgresServer server)
     /// turns a hang into a failure.</summary>
     private static async Task Until(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 90 s");
             await Task.Delay(20);
         }
     }

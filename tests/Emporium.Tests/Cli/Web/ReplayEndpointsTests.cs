@@ -72,7 +72,7 @@ public sealed class ReplayEndpointsTests
     /// record per letter: its log end), then checks the rows landed are as many.</summary>
     private static async Task DeadLettersLandedAsync(TestHost host, long expected)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             var position = await CountAsync(host, "SELECT coalesce(sum(next_offset), 0) AS n FROM _emporium_offsets WHERE group_name = 'stream' AND topic = 'dead_letters'");
