@@ -9,6 +9,9 @@ namespace Emporium.Tests.Cli.Hosting;
 [Collection(PostgresCollection.Name)]
 public sealed class SchedulerLeaseLossTests(PostgresServer postgres)
 {
+    /// <summary>The session holding the scheduler lease.</summary>
+    private const string Holders = "FROM pg_stat_activity WHERE application_name = 'emporium scheduler lease' AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)";
+
     [Fact]
     public async Task Losing_the_scheduler_lease_ends_emporium_up_with_a_failure_exit_code()
     {
@@ -17,7 +20,6 @@ public sealed class SchedulerLeaseLossTests(PostgresServer postgres)
         await using var server = await ServerProcess.StartAsync(dir.Path, TimeSpan.FromSeconds(90), "--warehouse", postgres.AddressFor(db));
         await using var admin = new NpgsqlConnection(db);
         await admin.OpenAsync();
-        const string Holders = "FROM pg_stat_activity WHERE application_name = 'emporium scheduler lease' AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)";
         await using (var held = new NpgsqlCommand($"SELECT count(*) {Holders}", admin))
         {
             var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -64,9 +66,16 @@ public sealed class SchedulerLeaseLossTests(PostgresServer postgres)
         ProcessSignals.Stop(leader.Pid);
         try
         {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
+            // The lease time runs from the frozen leader's last check, as the server counts it (its session's idle
+            // time), not from the stop: on a loaded machine that check can come seconds before the stop, and a takeover
+            // timed from the stop looked early while the lease time was kept.
+            await using var admin = new NpgsqlConnection(db);
+            await admin.OpenAsync();
+            var idleSince = await LeaderIdleSinceAsync(admin);
             await WaitForAsync(() => standby.Output.Contains(Leading, StringComparison.Ordinal), TimeSpan.FromSeconds(90), () => standby.Output);
-            Assert.True(watch.Elapsed > TimeSpan.FromSeconds(10), $"the standby took over after {watch.Elapsed}, within the leader's lease time");
+            await using var now = new NpgsqlCommand("SELECT now()", admin);
+            var held = (DateTime)(await now.ExecuteScalarAsync())! - idleSince;
+            Assert.True(held > TimeSpan.FromSeconds(14), $"the standby took over {held} after the leader's last check, within its 15 s lease time");
         }
         finally
         {
@@ -75,6 +84,27 @@ public sealed class SchedulerLeaseLossTests(PostgresServer postgres)
 
         Assert.Equal(1, await leader.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("emporium up: stopped: the scheduler lease was lost", leader.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>When the (frozen) leader's lease session went idle, on the server's clock; a check it had sent before
+    /// the stop may still be ending.</summary>
+    private static async Task<DateTime> LeaderIdleSinceAsync(NpgsqlConnection admin)
+    {
+        await using var command = new NpgsqlCommand($"SELECT state, state_change {Holders}", admin);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                Assert.True(await reader.ReadAsync(), "no session holds the scheduler lease");
+                if (reader.GetString(0) == "idle")
+                {
+                    return reader.GetDateTime(1);
+                }
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the frozen leader's lease session never went idle");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> why)
