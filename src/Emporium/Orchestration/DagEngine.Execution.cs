@@ -19,6 +19,7 @@ public sealed partial class DagEngine
         var ct = cancel.Token;
         var current = instance;
         var acquired = false;
+        Task? abandoned = null;
         try
         {
             if (current is { State: TaskState.UpForRetry, NextTryAt: { } due } && due - Now is var remaining && remaining > TimeSpan.Zero)
@@ -45,8 +46,7 @@ public sealed partial class DagEngine
                     }
                     else
                     {
-                        // WaitAsync: a task that ignores its token still releases the try when the timeout fires.
-                        await task.Action(context).WaitAsync(token).ConfigureAwait(false);
+                        await RunActionAsync(run, task, context, action => abandoned = action, token, ct).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (!ct.IsCancellationRequested)
@@ -59,7 +59,7 @@ public sealed partial class DagEngine
                     // A failure no retry can mend (a parameter to set, a sensor that waited out) is fully said by its
                     // message; its stack trace would only bury that message in the task log and on the console.
                     taskLog.LogError(TaskPipelines.IsFinal(ex) ? null : ex, "try {Try} failed: {Reason}", current.TryNumber, reason);
-                    current = await EndTryAsync(current, task, reason, TaskPipelines.IsFinal(ex), cancel, ct).ConfigureAwait(false);
+                    current = await EndTryAsync(current, task, reason, TaskPipelines.IsFinal(ex), cancel, ct, stillHeld: ex is TryAbandonedException).ConfigureAwait(false);
                     throw;
                 }
                 // The success is recorded (and the downstream dispatched) before the log line: a log write can block
@@ -96,6 +96,10 @@ public sealed partial class DagEngine
             if (acquired)
             {
                 slots.Release();
+            }
+            if (abandoned is not null)
+            {
+                await OutliveAsync(abandoned, run.Key, task.Name).ConfigureAwait(false);
             }
             Release(run.Key, task.Name, cancel);
             Forget(cancel);
@@ -152,8 +156,10 @@ public sealed partial class DagEngine
         }
     }
 
+    /// <param name="stillHeld">The try's code has not returned (abandoned): the task stays executing, so a clear does not
+    /// start another try beside it, until <see cref="OutliveAsync"/> sees it return.</param>
     private async Task<TaskInstanceInfo> EndTryAsync(TaskInstanceInfo instance, DagTask task, string? error, bool final, CancellationTokenSource owner,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool stillHeld = false)
     {
         var now = Now;
         var openTry = Store.Tries(instance.Run, instance.Task).LastOrDefault(t => t.Try == instance.TryNumber);
@@ -199,7 +205,10 @@ public sealed partial class DagEngine
             AfterTerminalTrySaved?.Invoke(instance.Run, instance.Task);
             // Before the run can end on this thread: whoever sees it ended (a waiting `dag clear`) must not find the
             // task still executing.
-            Release(instance.Run, instance.Task, owner);
+            if (!stillHeld)
+            {
+                Release(instance.Run, instance.Task, owner);
+            }
             EvaluateHere();
         }
         else
@@ -233,6 +242,67 @@ public sealed partial class DagEngine
             evaluationFailures.Failed(ex, "the loop retries it", LogLevel.Error);
         }
         NotifyChanged();
+    }
+
+    /// <summary>Runs a try's action. Once <paramref name="token"/> is cancelled (the timeout fired, or a cancel by hand),
+    /// the try is not over until the action has returned: its retry, its downstream and its state leaving running all
+    /// wait, at most <see cref="OrchestratorOptions.TimeoutGracePeriod"/>, or two tries of the task would write at once.
+    /// An action still running after that is handed to <paramref name="abandon"/> and the try fails with
+    /// <see cref="TryAbandonedException"/>. A stopping engine does not wait: the process ends the action with it, and
+    /// the next start records the try as interrupted.</summary>
+    private async Task RunActionAsync(DagRunInfo run, DagTask task, TaskContext context, Action<Task> abandon, CancellationToken token,
+        CancellationToken runToken)
+    {
+        Task? action = null;
+        try
+        {
+            action = task.Action(context);
+            await action.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested && action is { IsCompleted: false } && !stopping.IsCancellationRequested)
+        {
+            if (await ReturnsWithinGraceAsync(action).ConfigureAwait(false))
+            {
+                throw;
+            }
+            var timeout = runToken.IsCancellationRequested ? null : task.Timeout;
+            var abandoned = new TryAbandonedException(task.Name, timeout, Options.TimeoutGracePeriod);
+            log.LogError("task {Task} of {Run} try {Try} ignored its cancellation for {Grace}; it may still be running and is not retried",
+                task.Name, run.Key, context.TryNumber, Options.TimeoutGracePeriod);
+            abandon(action);
+            throw abandoned;
+        }
+    }
+
+    /// <summary>Whether <paramref name="action"/> returns within the grace period (on the engine's clock); throws once the
+    /// engine is stopping.</summary>
+    private async Task<bool> ReturnsWithinGraceAsync(Task action)
+    {
+        using var graceOver = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        var grace = Task.Delay(Options.TimeoutGracePeriod, Time, graceOver.Token);
+        var first = await Task.WhenAny(action, grace).ConfigureAwait(false);
+        await graceOver.CancelAsync().ConfigureAwait(false);
+        stopping.Token.ThrowIfCancellationRequested();
+        return first == action;
+    }
+
+    /// <summary>Holds an abandoned try's task as executing until its action returns (or the engine stops), so a clear
+    /// starts the next try only then. Its slot is already given back: holding it could starve every other DAG for good.</summary>
+    private async Task OutliveAsync(Task action, RunKey run, string task)
+    {
+        try
+        {
+            await action.WaitAsync(stopping.Token).ConfigureAwait(false);
+            log.LogWarning("the abandoned try of task {Task} of {Run} has returned; the task can run again", task, run);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the process ends the action with it.
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning("the abandoned try of task {Task} of {Run} has returned: {Error}", task, run, ex.Message);
+        }
     }
 
     private static async Task SenseAsync(DagTask task, TaskContext context, ILogger taskLog, CancellationToken cancellationToken)

@@ -36,8 +36,8 @@ internal static class TaskPipelines
     }
 
     /// <summary>Failures a retry cannot mend: a sensor's timeout (waiting was its retry), a missing or malformed
-    /// parameter, and a run cancelled by hand.</summary>
-    public static bool IsFinal(Exception ex) => ex is SensorTimeoutException or DagParameterException or RunCancelledException;
+    /// parameter, a run cancelled by hand, and a try abandoned still running (a retry would run beside it).</summary>
+    public static bool IsFinal(Exception ex) => ex is SensorTimeoutException or DagParameterException or RunCancelledException or TryAbandonedException;
 
     /// <summary>Pokes until the condition holds; a <see cref="TimeoutRejectedException"/> after the sensor timeout.</summary>
     public static ResiliencePipeline<bool> ForSensor(DagTask task, TimeProvider time) =>

@@ -1,0 +1,160 @@
+using Emporium.Orchestration;
+
+namespace Emporium.Tests.Orchestration;
+
+/// <summary>A timed-out try whose code is slow to honour (or ignores) its cancellation: the engine used to stop waiting
+/// for it and start its retry (and let its state leave running) while its code was still writing, so two tries of the
+/// same task ran at once.</summary>
+public class DagEngineTimeoutTests
+{
+    private static readonly RunKey Day1 = new("d", EngineHarness.Day(2024, 1, 1));
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Grace = new OrchestratorOptions().TimeoutGracePeriod;
+
+    /// <summary>A task whose first try keeps running after its token is cancelled until <see cref="Release"/>.</summary>
+    private sealed class Stubborn
+    {
+        private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int attempts;
+        private int running;
+
+        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource SecondStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Attempts => Volatile.Read(ref attempts);
+
+        public bool Overlapped { get; private set; }
+
+        public void Release() => release.TrySetResult();
+
+        public async Task Run(TaskContext ctx)
+        {
+            if (Interlocked.Increment(ref running) > 1)
+            {
+                Overlapped = true;
+            }
+            try
+            {
+                if (Interlocked.Increment(ref attempts) == 1)
+                {
+                    using var _ = ctx.CancellationToken.Register(() => Cancelled.TrySetResult());
+                    // Finishes its write whatever the token says.
+                    await release.Task;
+                }
+                else
+                {
+                    SecondStarted.TrySetResult();
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref running);
+            }
+        }
+    }
+
+    private static async Task<DateTimeOffset> TimeOutFirstTry(EngineHarness h, Stubborn task)
+    {
+        await h.Until(() => h.Task(Day1, "slow")?.State == TaskState.Running);
+        var started = h.Clock.GetUtcNow();
+        await h.Clock.WaitForTimerAsync(started + Limit, h.Guard);
+        h.Clock.Advance(Limit);
+        await task.Cancelled.Task.WaitAsync(h.Guard);
+        return h.Clock.GetUtcNow();
+    }
+
+    [Fact]
+    public async Task The_retry_of_a_timed_out_try_waits_until_that_try_returned()
+    {
+        var task = new Stubborn();
+        var dag = Dag.Create("d")
+            .Task("slow", task.Run, t => t.Timeout(Limit).Retries(1, TimeSpan.Zero))
+            .Task("after", _ => Task.CompletedTask).DependsOn("slow");
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+
+        var timedOutAt = await TimeOutFirstTry(h, task);
+        // Either the engine waits out the try's grace period, or (the defect) the retry runs beside the first try.
+        await Task.WhenAny(task.SecondStarted.Task, h.Clock.WaitForTimerAsync(timedOutAt + Grace, h.Guard)).Unwrap();
+        Assert.False(task.SecondStarted.Task.IsCompleted, "the retry started while the timed-out try was still running");
+        Assert.Equal(TaskState.Running, h.Task(Day1, "slow")!.State);
+        Assert.Equal(TaskState.None, h.Task(Day1, "after")?.State ?? TaskState.None);
+
+        task.Release();
+        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
+        Assert.False(task.Overlapped);
+        Assert.Equal(2, task.Attempts);
+        var tries = h.Tries(Day1, "slow");
+        Assert.Equal([TryStates.Failed, TryStates.Success], tries.Select(t => t.State));
+        Assert.Equal($"timed out after {Limit}", tries[0].Error);
+        Assert.Equal(TaskState.Success, h.Task(Day1, "after")!.State);
+    }
+
+    [Fact]
+    public async Task A_try_that_ignores_its_cancellation_past_the_grace_period_fails_without_retry_and_blocks_its_clear()
+    {
+        var task = new Stubborn();
+        var dag = Dag.Create("d")
+            .Task("slow", task.Run, t => t.Timeout(Limit).Retries(2, TimeSpan.Zero))
+            .Task("after", _ => Task.CompletedTask).DependsOn("slow");
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+
+        var timedOutAt = await TimeOutFirstTry(h, task);
+        await h.Clock.WaitForTimerAsync(timedOutAt + Grace, h.Guard);
+        h.Clock.Advance(Grace);
+
+        Assert.Equal(RunState.Failed, (await h.RunToEnd(Day1)).State);
+        var failed = Assert.Single(h.Tries(Day1, "slow"));
+        Assert.Equal(TryStates.Failed, failed.State);
+        Assert.Contains("slow", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("ignored its cancellation", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(TaskState.Failed, h.Task(Day1, "slow")!.State);
+        Assert.Equal(TaskState.UpstreamFailed, h.Task(Day1, "after")!.State);
+        Assert.Contains("ignored its cancellation", h.Store.ReadLog(Day1, "slow"), StringComparison.Ordinal);
+
+        // A clear is taken, but the new try starts only once the abandoned one has returned.
+        h.Engine.Clear("d", Day1.LogicalDate, "slow");
+        Assert.True(h.Engine.IsExecuting(Day1, "slow"));
+        Assert.Equal(1, task.Attempts);
+        task.Release();
+        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
+        Assert.False(task.Overlapped);
+        Assert.Equal(2, task.Attempts);
+    }
+
+    [Fact]
+    public async Task Shutdown_completes_while_a_timed_out_try_ignores_its_cancellation()
+    {
+        var task = new Stubborn();
+        var dag = Dag.Create("d").Task("slow", task.Run, t => t.Timeout(Limit).Retries(1, TimeSpan.Zero));
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+        var timedOutAt = await TimeOutFirstTry(h, task);
+        await h.Clock.WaitForTimerAsync(timedOutAt + Grace, h.Guard);
+
+        await h.Engine.DisposeAsync().AsTask().WaitAsync(h.Guard);
+
+        Assert.Equal(1, task.Attempts);
+        task.Release();
+    }
+
+    [Fact]
+    public async Task Shutdown_completes_while_an_abandoned_try_still_runs()
+    {
+        var task = new Stubborn();
+        var dag = Dag.Create("d").Task("slow", task.Run, t => t.Timeout(Limit));
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+        var timedOutAt = await TimeOutFirstTry(h, task);
+        await h.Clock.WaitForTimerAsync(timedOutAt + Grace, h.Guard);
+        h.Clock.Advance(Grace);
+        Assert.Equal(RunState.Failed, (await h.RunToEnd(Day1)).State);
+
+        await h.Engine.DisposeAsync().AsTask().WaitAsync(h.Guard);
+
+        Assert.Equal(1, task.Attempts);
+        task.Release();
+    }
+}
