@@ -124,6 +124,34 @@ public class DagEngineTimeoutTests
         Assert.Equal(2, task.Attempts);
     }
 
+    /// <summary>A run cancelled by hand ended at once, but its try's code kept running: a clear right after started the
+    /// task again beside it.</summary>
+    [Fact]
+    public async Task A_clear_after_a_cancel_by_hand_starts_the_task_only_once_its_cancelled_try_returned()
+    {
+        var task = new Stubborn();
+        var dag = Dag.Create("d").Task("slow", task.Run);
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+        await h.Until(() => h.Task(Day1, "slow")?.State == TaskState.Running);
+        var cancelledAt = h.Clock.GetUtcNow();
+
+        Assert.Equal(RunState.Failed, h.Engine.Cancel("d", Day1.LogicalDate).State);
+        await task.Cancelled.Task.WaitAsync(h.Guard);
+        // Either the engine waits out the try's grace period, or (the defect) it lets the task go while its code runs.
+        await Task.WhenAny(h.Until(() => !h.Engine.IsExecuting(Day1, "slow")), h.Clock.WaitForTimerAsync(cancelledAt + Grace, h.Guard)).Unwrap();
+        Assert.True(h.Engine.IsExecuting(Day1, "slow"), "the cancelled try was let go while its code was still running");
+        h.Engine.Clear("d", Day1.LogicalDate, "slow");
+        Assert.True(h.Engine.IsExecuting(Day1, "slow"));
+        Assert.False(task.SecondStarted.Task.IsCompleted, "the cleared task started while its cancelled try was still running");
+
+        task.Release();
+        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
+        Assert.False(task.Overlapped);
+        Assert.Equal(2, task.Attempts);
+        Assert.Equal(DagEngine.CancelledByHand, h.Tries(Day1, "slow")[0].Error);
+    }
+
     [Fact]
     public async Task Shutdown_completes_while_a_timed_out_try_ignores_its_cancellation()
     {
