@@ -95,6 +95,13 @@ public static class CsvDialectSniffer
     private static bool LooksLikeHeader(List<string> lines, char delimiter, char quote)
     {
         var first = SplitFields(lines[0], delimiter, quote);
+        if (first.Count > 1 && first[^1].Length == 0)
+        {
+            // A delimiter ending every line (an export's "id,category_name,") gives an empty last field, in the header
+            // as in each row: no evidence either way. It read a lone such header as a data row, and the file was
+            // refused as sharing no column with its dataset instead of warned about as having no rows.
+            first.RemoveAt(first.Count - 1);
+        }
         var blanks = first.Count(f => f.Length == 0);
         if (blanks == first.Count || first.Any(IsNumeric))
         {

@@ -27,4 +27,21 @@ public sealed class CsvDialectSnifferTests
         Assert.True(dialect.HasHeader);
         Assert.Equal(',', dialect.Delimiter);
     }
+
+    /// <summary>A header that ends with a delimiter (<c>id,category_name,</c>) and has no rows under it is still a
+    /// header: without the trailing comma it was, with it the file was read as a data row and refused.</summary>
+    [Theory]
+    [InlineData("id,category_name,\n")]
+    [InlineData("id,category_name,")]
+    [InlineData("id,category_name\n")]
+    public void A_lone_header_ending_with_a_delimiter_is_a_header(string sample)
+    {
+        Assert.True(CsvDialectSniffer.Sniff(sample).HasHeader);
+    }
+
+    [Fact]
+    public void A_text_header_ending_with_a_delimiter_above_text_rows_is_a_header()
+    {
+        Assert.True(CsvDialectSniffer.Sniff("id,category_name,\nA1,Toys,\nB2,Books,\n").HasHeader);
+    }
 }

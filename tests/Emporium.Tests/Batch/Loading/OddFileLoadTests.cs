@@ -268,4 +268,20 @@ public sealed class OddFileLoadTests
         Assert.DoesNotContain(file.Warnings, w => w.Contains("column2", StringComparison.Ordinal));
         Assert.Contains(file.Warnings, w => w.Contains("header field 3 has no name (a delimiter ending every line gives an empty last field): not loaded", StringComparison.Ordinal));
     }
+
+    /// <summary>A header-only export whose line ends with a delimiter is an empty export like the same header without
+    /// it: the header was read as a data row and the file refused as sharing no column with the dataset.</summary>
+    [Fact]
+    public async Task A_header_only_file_with_a_trailing_delimiter_loads_no_rows_with_a_warning_as_without_it()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var path = h.Combine("categories.csv");
+        File.WriteAllText(path, "id,category_name,\n");
+
+        var file = Assert.Single((await h.LoadAsync(DatasetCatalog.Categories, path)).Files);
+
+        Assert.Null(file.Error);
+        Assert.Equal(FileLoadStatus.Loaded, file.Status);
+        Assert.Contains(file.Warnings, w => w.Contains("no data rows", StringComparison.Ordinal));
+    }
 }
