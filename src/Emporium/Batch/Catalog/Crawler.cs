@@ -62,7 +62,12 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             {
                 // One DuckDB instance for every file's DESCRIBE: opening one costs more than sniffing a small file.
                 using var connection = OpenMemory();
-                groups = SchemaGroups.Split(files.Select(f => (f.Path, Columns(connection, f))).ToList());
+                var described = new List<(string, IReadOnlyCollection<string>)>();
+                foreach (var file in files)
+                {
+                    described.Add((file.Path, await ColumnsAsync(connection, file, ct).ConfigureAwait(false)));
+                }
+                groups = SchemaGroups.Split(described);
             }
             var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
             List<string> names = groups.Count == 1 ? [table] : SchemaGroups.Labels(root, groups).Select(l => TableName($"{table}_{l}")).ToList();
@@ -72,7 +77,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             for (var i = 0; i < groups.Count; i++)
             {
                 tables.Add(await CrawlFilesAsync(root, names[i], table, groups[i].Select(f => byPath[f]).ToList(),
-                    earlier.FirstOrDefault(t => t.Name == names[i]), ct).ConfigureAwait(false));
+                    earlier.FirstOrDefault(t => t.Name == names[i]), warnings.Add, ct).ConfigureAwait(false));
             }
             // The tables an earlier crawl of this path and name made that this one did not: the single table before
             // the files split, or a group that has since merged or gone.
@@ -103,8 +108,11 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
 
     /// <summary>A file to crawl: its reader family, the path DuckDB reads (a workbook's or other text's scratch CSV) and,
     /// for delimited text, the reader options that Emporium's own reading of the file found (files with the same ones
-    /// share a read).</summary>
-    private sealed record CrawledFile(string Path, string Family, string ReadAs, string Options = "");
+    /// share a read). <paramref name="Text"/>: the file's text format and probe when the reader <c>load</c> uses can read
+    /// it where it lies (not a gzip file, workbook or Parquet file), to say what is wrong with it as <c>load</c> says it;
+    /// <paramref name="Unnamed"/>: the header fields without a name.</summary>
+    private sealed record CrawledFile(string Path, string Family, string ReadAs, string Options = "",
+        (FileFormat Format, FileProbe Probe)? Text = null, IReadOnlyList<UnnamedColumn>? Unnamed = null);
 
     private static async Task<CrawledFile> ProbeAsync(string file, string root, string scratch, Action<string> warn, CancellationToken ct)
     {
@@ -131,8 +139,9 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
                 throw new CrawlException($"{file}: {cut}"),
             FileFormat.Csv or FileFormat.Tsv => new CrawledFile(file, "csv",
                 probe.IsValidUtf8 ? file : await Utf8CopyAsync(file, raw, root, scratch, warn, ct).ConfigureAwait(false),
-                DelimitedOptions(file, probe, format.Value)),
-            FileFormat.Json or FileFormat.Ndjson => new CrawledFile(file, "json", file),
+                DelimitedOptions(file, probe, format.Value), gzip ? null : (format.Value, probe),
+                gzip ? [] : await UnnamedAsync(file, probe, format.Value, ct).ConfigureAwait(false)),
+            FileFormat.Json or FileFormat.Ndjson => new CrawledFile(file, "json", file, Text: gzip ? null : (format.Value, probe)),
             FileFormat.Parquet => new CrawledFile(file, "parquet", file),
             // Read as CSV through the shared workbook reader, a group of its own (it has no partitions of the
             // scratch folder's own, only those copied from the workbook's path).
@@ -159,21 +168,64 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
                 return null;
             }
         }
+        // Any other damage (an unterminated quote) is crawled as DuckDB reads it, and explained if DuckDB fails.
+        return await DamageAsync(file, format, probe, ct).ConfigureAwait(false) is { IsCutShort: true } cut ? cut.Message : null;
+    }
+
+    /// <summary>What the reader <c>load</c> uses finds wrong with the whole file (cut short, an unbalanced quote), in
+    /// <c>load</c>'s words, or null. Read through only when needed: a file that may be cut, or one DuckDB failed on.</summary>
+    private static async Task<FileReadException?> DamageAsync(string file, FileFormat format, FileProbe probe, CancellationToken ct)
+    {
+        IFormatReader reader = format switch
+        {
+            FileFormat.Ndjson => new NdjsonFormatReader(),
+            FileFormat.Json => new JsonFormatReader(),
+            _ => new CsvFormatReader(format),
+        };
         try
         {
-            await foreach (var _ in new CsvFormatReader(format).ReadAsync(new FormatInput(file, probe, new ReadSettings(format)), ct).ConfigureAwait(false))
+            await foreach (var _ in reader.ReadAsync(new FormatInput(file, probe, new ReadSettings(format)), ct).ConfigureAwait(false))
             {
             }
         }
-        catch (FileReadException e) when (e.IsCutShort)
+        catch (FileReadException e)
         {
-            return e.Message;
+            return e;
+        }
+        return null;
+    }
+
+    /// <summary>DuckDB's failure to read <paramref name="files"/> as an error naming the file and what is wrong with it
+    /// as <c>load</c> says it (DuckDB's sniffer named no file, <c>Error when sniffing file ""</c>, and its JSON reader
+    /// counted a cut file's lines one too far); DuckDB's own first line when the shared reader finds nothing.</summary>
+    private static async Task<CrawlException> ExplainAsync(IReadOnlyList<CrawledFile> files, string what, DuckDBException error, CancellationToken ct)
+    {
+        foreach (var file in files)
+        {
+            if (file.Text is { } text && await DamageAsync(file.Path, text.Format, text.Probe, ct).ConfigureAwait(false) is { } damage)
+            {
+                return new CrawlException($"{file.Path}: {damage.Message}");
+            }
+        }
+        var reason = $"{what}: {error.Message.Split('\n')[0]}";
+        return new CrawlException(files.Count == 1 ? $"{files[0].Path}: {reason}" : reason);
+    }
+
+    /// <summary>The header fields of a delimited file that have no name, as <c>load</c> finds them (read up to the
+    /// first row); none when the header cannot be read (the read that follows says why).</summary>
+    private static async Task<IReadOnlyList<UnnamedColumn>> UnnamedAsync(string file, FileProbe probe, FileFormat format, CancellationToken ct)
+    {
+        var input = new FormatInput(file, probe, new ReadSettings(format));
+        try
+        {
+            await using var rows = new CsvFormatReader(format).ReadAsync(input, ct).GetAsyncEnumerator(ct);
+            await rows.MoveNextAsync().ConfigureAwait(false);
         }
         catch (FileReadException)
         {
-            // Any other damage (an unterminated quote) is crawled as DuckDB reads it, as before.
+            return [];
         }
-        return null;
+        return input.UnnamedColumns;
     }
 
     /// <summary>Text that is not UTF-8 (a Windows export, UTF-16) is read through a UTF-8 copy decoded as <c>load</c>
@@ -224,18 +276,39 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
 
     /// <summary>One file's own columns, without the partition columns its folders add (shared by every dataset laid
     /// out the same way, they say nothing about whether two schemas are related).</summary>
-    private static IReadOnlyCollection<string> Columns(DuckDBConnection connection, CrawledFile file) =>
-        DescribeTopLevel(connection, $"SELECT * FROM {Reader(file.Family, [file.ReadAs], file.Options, hive: false)}", file.Path).Select(c => c.Name).ToList();
+    private static async Task<IReadOnlyCollection<string>> ColumnsAsync(DuckDBConnection connection, CrawledFile file, CancellationToken ct)
+    {
+        try
+        {
+            return DescribeTopLevel(connection, OwnSource(file)).Select(c => c.Name).ToList();
+        }
+        catch (DuckDBException e)
+        {
+            throw await ExplainAsync([file], "cannot infer a schema", e, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static string OwnSource(CrawledFile file) => $"SELECT * FROM {Reader(file.Family, [file.ReadAs], file.Options, hive: false)}";
 
     private async Task<CatalogTable> CrawlFilesAsync(string root, string table, string crawl, IReadOnlyList<CrawledFile> crawled,
-        CatalogTable? previous, CancellationToken ct)
+        CatalogTable? previous, Action<string> warn, CancellationToken ct)
     {
         var files = crawled.Select(f => f.Path).ToList();
         var reads = crawled.GroupBy(f => (f.Family, f.Options)).OrderBy(g => g.Key.Family, StringComparer.Ordinal).ThenBy(g => g.Key.Options, StringComparer.Ordinal).ToList();
         var source = string.Join("\nUNION ALL BY NAME\n", reads.Select(g => $"SELECT * FROM {Reader(g.Key.Family, g.Select(f => f.ReadAs).ToList(), g.Key.Options)}"));
         var families = reads.Select(g => g.Key.Family).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
-        var inferred = Describe(source);
+        List<Inferred> inferred;
+        try
+        {
+            inferred = Describe(source);
+            var unnamed = UnnamedColumns(source, crawled, warn);
+            inferred.RemoveAll(i => unnamed.Contains(i.Name));
+        }
+        catch (DuckDBException e)
+        {
+            throw await ExplainAsync(crawled, "cannot infer a schema", e, ct).ConfigureAwait(false);
+        }
         var (columns, version) = Evolve(previous, inferred);
         var select = string.Join(",\n    ", columns.Select(c =>
             c.Present ? $"CAST({inferred.First(i => i.Name == c.Name).Expression} AS {c.Type}) AS {Quote(c.Name)}" : $"CAST(NULL AS {c.Type}) AS {Quote(c.Name)}"));
@@ -257,7 +330,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         catch (DuckDBException e)
         {
             await RollbackQuietlyAsync().ConfigureAwait(false);
-            throw new CrawlException($"cannot build table {table}: {e.Message.Split('\n')[0]}");
+            throw await ExplainAsync(crawled, $"cannot build table {table}", e, ct).ConfigureAwait(false);
         }
         return (await store.ListAsync(ct).ConfigureAwait(false)).First(t => t.Name == table);
     }
@@ -318,11 +391,53 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     {
         var result = new List<Inferred>();
         using var connection = OpenMemory();
-        foreach (var (name, type) in DescribeTopLevel(connection, source, file: null))
+        foreach (var (name, type) in DescribeTopLevel(connection, source))
         {
             Flatten(name, type, Quote(name), result);
         }
         return result;
+    }
+
+    /// <summary>The columns DuckDB made of header fields without a name (a delimiter ending every line) that are empty in
+    /// every row of the table, left out as <c>load</c> leaves them out: cataloged, they were an all-null <c>column2</c>
+    /// the file does not have. One that holds a value is kept under DuckDB's positional name. Each is warned about.</summary>
+    private static HashSet<string> UnnamedColumns(string source, IReadOnlyList<CrawledFile> crawled, Action<string> warn)
+    {
+        var empty = new HashSet<string>(StringComparer.Ordinal);
+        var withUnnamed = crawled.Where(f => f.Unnamed is { Count: > 0 }).ToList();
+        if (withUnnamed.Count == 0)
+        {
+            return empty;
+        }
+        using var connection = OpenMemory();
+        var named = withUnnamed.Select(f =>
+        {
+            var columns = DescribeTopLevel(connection, OwnSource(f));
+            return (File: f, Columns: f.Unnamed!.Where(u => u.Position < columns.Count).Select(u => (Unnamed: u, Name: columns[u.Position].Name)).ToList());
+        }).ToList();
+        var names = named.SelectMany(n => n.Columns.Select(c => c.Name)).Distinct(StringComparer.Ordinal).ToList();
+        using (var cmd = connection.CreateCommand())
+        {
+            // Over the whole table: a column of that name in another file (rare) may hold values, and is then kept.
+            cmd.CommandText = $"SELECT {string.Join(", ", names.Select(n => $"count({Quote(n)})"))} FROM ({source})";
+            using var reader = cmd.ExecuteReader();
+            reader.Read();
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (reader.GetInt64(i) == 0)
+                {
+                    empty.Add(names[i]);
+                }
+            }
+        }
+        foreach (var (file, columns) in named)
+        {
+            foreach (var (unnamed, name) in columns)
+            {
+                warn($"{file.Path}: {UnnamedColumn.Describe([unnamed])}: " + (empty.Contains(name) ? "not cataloged (empty in every row)" : $"cataloged as {name}"));
+            }
+        }
+        return empty;
     }
 
     private static DuckDBConnection OpenMemory()
@@ -332,22 +447,17 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         return connection;
     }
 
-    private static List<(string Name, string Type)> DescribeTopLevel(DuckDBConnection connection, string source, string? file)
+    /// <summary>The top-level columns of <paramref name="source"/>; a <see cref="DuckDBException"/> when DuckDB cannot
+    /// read it (<see cref="ExplainAsync"/> says why).</summary>
+    private static List<(string Name, string Type)> DescribeTopLevel(DuckDBConnection connection, string source)
     {
         using var cmd = connection.CreateCommand();
         cmd.CommandText = $"DESCRIBE SELECT * FROM ({source})";
         var result = new List<(string, string)>();
-        try
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
         {
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                result.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
-        catch (DuckDBException e)
-        {
-            throw new CrawlException($"{(file is null ? "" : file + ": ")}cannot infer a schema: {e.Message.Split('\n')[0]}");
+            result.Add((reader.GetString(0), reader.GetString(1)));
         }
         return result;
     }

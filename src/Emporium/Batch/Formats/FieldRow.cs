@@ -143,7 +143,10 @@ internal sealed record UnnamedColumn(string Name, int Position, bool Last = fals
     /// <summary>The warning of a loader that does not load such columns, saying why they exist rather than naming a
     /// column the file does not have.</summary>
     public static string Warning(IReadOnlyCollection<UnnamedColumn> columns) =>
+        $"{Describe(columns)}: not loaded; any values under {(columns.Count > 1 ? "them" : "it")} are kept in the raw zone only";
+
+    /// <summary>Which header fields have no name and, for a last one, why: the start of every reader's warning about them.</summary>
+    public static string Describe(IReadOnlyCollection<UnnamedColumn> columns) =>
         $"header field{(columns.Count > 1 ? "s" : "")} {string.Join(", ", columns.Select(c => c.Position + 1))} " +
-        $"{(columns.Count > 1 ? "have" : "has")} no name{(columns.Any(c => c.Last) ? " (a delimiter ending every line gives an empty last field)" : "")}: " +
-        $"not loaded; any values under {(columns.Count > 1 ? "them" : "it")} are kept in the raw zone only";
+        $"{(columns.Count > 1 ? "have" : "has")} no name{(columns.Any(c => c.Last) ? " (a delimiter ending every line gives an empty last field)" : "")}";
 }

@@ -97,6 +97,64 @@ public sealed class CrawlerTests
         Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM information_schema.tables WHERE table_name = 'cut'"));
     }
 
+    /// <summary>An unbalanced quote failed the crawl with DuckDB's sniffer text, naming no file (<c>Error when sniffing
+    /// file ""</c>) and no line; <c>load</c> names both and the reason. The crawl now says what <c>load</c> says.</summary>
+    [Fact]
+    public async Task A_csv_with_an_unbalanced_quote_is_refused_naming_the_file_line_and_reason()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("quoted");
+        Write(root, "categories.csv", "id,category_name\n1,Toys\n2,\"Books\n3,Games\n4,Tools\n");
+
+        var error = await Assert.ThrowsAsync<CrawlException>(() => new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.StartsWith(Path.Combine(root, "categories.csv") + ": malformed CSV at line 3 (record 2): unbalanced quote in field 2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM information_schema.tables WHERE table_name = 'quoted'"));
+    }
+
+    /// <summary>A JSON-lines file cut in its second line failed the crawl with DuckDB's "Malformed JSON … line 3";
+    /// <c>load</c> says the file is cut short at line 2, and so does the crawl now.</summary>
+    [Fact]
+    public async Task A_json_lines_file_cut_short_is_refused_as_load_refuses_it()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("cutjson");
+        Write(root, "a.jsonl", "{\"id\":1,\"name\":\"Toys\"}\n");
+        Write(root, "b.jsonl", "{\"id\":2,\"name\":\"Books\"}\n{\"id\":3,\"name\":\"Gam");
+
+        var error = await Assert.ThrowsAsync<CrawlException>(() => new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.StartsWith(Path.Combine(root, "b.jsonl") + ": the file is cut short: it ends in the middle of the JSON object of record 2 at line 2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM information_schema.tables WHERE table_name = 'cutjson'"));
+    }
+
+    /// <summary>A delimiter ending every line (<c>a,b,c,</c>) gives an empty, unnamed last field: the crawl cataloged
+    /// it as an all-null <c>column2</c> the file does not have. Empty in every row it is left out, with the warning
+    /// <c>load</c> gives; one that holds values is kept under its positional name, with a warning.</summary>
+    [Fact]
+    public async Task An_unnamed_last_field_from_a_trailing_delimiter_is_left_out_when_empty_with_loads_warning()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("padded");
+        Write(root, "categories.csv", "id,category_name,\n1,Toys,\n2,Books,\n");
+        var kept = h.Combine("kept");
+        Write(kept, "notes.csv", "id,category_name,\n1,Toys,x\n2,Books,\n");
+        var crawler = new Crawler(h.Warehouse, TimeProvider.System);
+
+        var table = Assert.Single(await crawler.CrawlAsync(root, null, default));
+
+        Assert.Equal(["id", "category_name"], table.Columns.Select(c => c.Name));
+        Assert.Equal(["1 Toys", "2 Books"], (await h.RowsAsync("SELECT * FROM padded ORDER BY id")).Select(r => string.Join(' ', r)));
+        var warning = Assert.Single(table.Warnings!);
+        Assert.StartsWith(Path.Combine(root, "categories.csv") + ": header field 3 has no name (a delimiter ending every line gives an empty last field): not cataloged", warning, StringComparison.Ordinal);
+
+        var withValues = Assert.Single(await crawler.CrawlAsync(kept, null, default));
+
+        Assert.Equal(3, withValues.Columns.Count);
+        Assert.Equal(1, await h.CountAsync($"SELECT count(\"{withValues.Columns[2].Name}\") FROM kept"));
+        Assert.Contains("header field 3 has no name", Assert.Single(withValues.Warnings!), StringComparison.Ordinal);
+    }
+
     /// <summary>A UTF-16 export (Excel's "Unicode text") is read as <c>load</c> reads it, not byte by byte.</summary>
     [Fact]
     public async Task A_utf16_tab_separated_export_is_crawled_into_its_columns()
