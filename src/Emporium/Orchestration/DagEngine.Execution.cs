@@ -42,7 +42,7 @@ public sealed partial class DagEngine
                 {
                     if (task.Kind == TaskKind.Sensor)
                     {
-                        await SenseAsync(task, context, taskLog, token).ConfigureAwait(false);
+                        await SenseAsync(run, task, context, taskLog, action => abandoned = action, token, ct).ConfigureAwait(false);
                     }
                     else
                     {
@@ -244,20 +244,21 @@ public sealed partial class DagEngine
         NotifyChanged();
     }
 
-    /// <summary>Runs a try's action. Once <paramref name="token"/> is cancelled (the timeout fired, or a cancel by hand),
-    /// the try is not over until the action has returned: its retry, its downstream and its state leaving running all
-    /// wait, at most <see cref="OrchestratorOptions.TimeoutGracePeriod"/>, or two tries of the task would write at once.
-    /// An action still running after that is handed to <paramref name="abandon"/> and the try fails with
+    /// <summary>Runs a try's action (a task's work, or one check of a sensor). Once <paramref name="token"/> is cancelled
+    /// (the task's or the sensor's timeout fired, or a cancel by hand), the try is not over until the action has
+    /// returned: its retry, its downstream and its state leaving running all wait, at most
+    /// <see cref="OrchestratorOptions.TimeoutGracePeriod"/>, or two tries of the task would write at once. An action
+    /// still running after that is handed to <paramref name="abandon"/> and the try fails with
     /// <see cref="TryAbandonedException"/>. A stopping engine does not wait: the process ends the action with it, and
     /// the next start records the try as interrupted.</summary>
-    private async Task RunActionAsync(DagRunInfo run, DagTask task, TaskContext context, Action<Task> abandon, CancellationToken token,
+    private async Task<bool> RunActionAsync(DagRunInfo run, DagTask task, TaskContext context, Action<Task> abandon, CancellationToken token,
         CancellationToken runToken)
     {
-        Task? action = null;
+        Task<bool>? action = null;
         try
         {
             action = task.Action(context);
-            await action.WaitAsync(token).ConfigureAwait(false);
+            return await action.WaitAsync(token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested && action is { IsCompleted: false } && !stopping.IsCancellationRequested)
         {
@@ -265,7 +266,7 @@ public sealed partial class DagEngine
             {
                 throw;
             }
-            var timeout = runToken.IsCancellationRequested ? null : task.Timeout;
+            var timeout = runToken.IsCancellationRequested ? null : task.Kind == TaskKind.Sensor ? task.SensorTimeout : task.Timeout;
             var abandoned = new TryAbandonedException(task.Name, timeout, Options.TimeoutGracePeriod);
             log.LogError("task {Task} of {Run} try {Try} ignored its cancellation for {Grace}; it may still be running and is not retried",
                 task.Name, run.Key, context.TryNumber, Options.TimeoutGracePeriod);
@@ -305,7 +306,10 @@ public sealed partial class DagEngine
         }
     }
 
-    private static async Task SenseAsync(DagTask task, TaskContext context, ILogger taskLog, CancellationToken cancellationToken)
+    /// <summary>Pokes a sensor's check until it holds. Each check runs as a try's action (<see cref="RunActionAsync"/>),
+    /// with a token that sees the sensor's timeout, so a timed-out sensor is over only once its check has returned.</summary>
+    private async Task SenseAsync(DagRunInfo run, DagTask task, TaskContext context, ILogger taskLog, Action<Task> abandon,
+        CancellationToken cancellationToken, CancellationToken runToken)
     {
         var pokes = 0;
         try
@@ -313,7 +317,7 @@ public sealed partial class DagEngine
             await TaskPipelines.ForSensor(task, context.Time).ExecuteAsync(async token =>
             {
                 pokes++;
-                var met = await task.Action(context).WaitAsync(token).ConfigureAwait(false);
+                var met = await RunActionAsync(run, task, context.WithCancellation(token), abandon, token, runToken).ConfigureAwait(false);
                 taskLog.LogInformation("poke {Poke}: condition {Result}", pokes, met ? "met" : "not met");
                 return met;
             }, cancellationToken).ConfigureAwait(false);

@@ -35,9 +35,9 @@ public sealed record OrchestratorOptions
     [SettingRange("1")]
     public int MaxTaskInterruptions { get; init; } = 3;
 
-    /// <summary>How long a try that timed out (or was cancelled by hand) is given to return once its token is cancelled.
-    /// Its retry, its downstream and its leaving <c>running</c> wait for it to return, so two tries of one task never run
-    /// at once. A try still running after this is abandoned: it fails without retry, its error saying it ignored its
+    /// <summary>How long a try that timed out (a task's or a sensor's timeout) or was cancelled by hand is given to return
+    /// once its token is cancelled. Its retry, its downstream and its leaving <c>running</c> wait for it to return, so
+    /// two tries of one task never run at once. A try still running after this is abandoned: it fails without retry, its error saying it ignored its
     /// cancellation, and a clear of the task starts the next try only once the abandoned one has returned. Measured on
     /// the engine's clock. Default 60 s (Airflow's <c>killed_task_cleanup_time</c>).</summary>
     [SettingRange("00:00:00", Maximum = "1.00:00:00")]

@@ -67,8 +67,13 @@ public sealed class TaskContext
 
     public TimeProvider Time { get; }
 
-    /// <summary>Cancelled on timeout or shutdown; pass it to every awaited call.</summary>
+    /// <summary>Cancelled on timeout (a sensor's timeout too), a cancel by hand or shutdown; pass it to every awaited call.</summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>The same context with another token: a sensor's check sees the sensor's timeout, which the try's token
+    /// does not.</summary>
+    internal TaskContext WithCancellation(CancellationToken cancellationToken) =>
+        new(Run, RunId, TaskName, TryNumber, Params, Log, xcoms, Services, Time, cancellationToken);
 
     /// <summary>A parameter's value; throws <see cref="DagParameterException"/> (no retry) with the parameter's name when
     /// it is missing or empty.</summary>

@@ -152,6 +152,77 @@ public class DagEngineTimeoutTests
         Assert.Equal(DagEngine.CancelledByHand, h.Tries(Day1, "slow")[0].Error);
     }
 
+    /// <summary>A sensor's check was waited for with <c>WaitAsync</c> on the sensor's timeout (and its context's token
+    /// did not even see that timeout): the sensor failed while its check still ran, and a clear started a new check
+    /// beside it.</summary>
+    [Fact]
+    public async Task A_sensor_check_that_ignores_its_cancellation_past_the_grace_period_fails_the_sensor_and_blocks_its_clear()
+    {
+        var check = new Stubborn();
+        var dag = Dag.Create("d")
+            .Sensor("wait", async ctx =>
+            {
+                await check.Run(ctx);
+                return true;
+            }, poke: TimeSpan.FromSeconds(5), timeout: Limit)
+            .Task("after", _ => Task.CompletedTask).DependsOn("wait");
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+        await h.Until(() => h.Task(Day1, "wait")?.State == TaskState.Running);
+        var started = h.Clock.GetUtcNow();
+        await h.Clock.WaitForTimerAsync(started + Limit, h.Guard);
+        h.Clock.Advance(Limit);
+        var timedOutAt = h.Clock.GetUtcNow();
+
+        // Either the engine waits out the check's grace period, or (the defect) the sensor's try ends beside its check.
+        await Task.WhenAny(h.Until(() => h.Task(Day1, "wait")!.State != TaskState.Running), h.Clock.WaitForTimerAsync(timedOutAt + Grace, h.Guard)).Unwrap();
+        Assert.Equal(TaskState.Running, h.Task(Day1, "wait")!.State);
+        Assert.True(check.Cancelled.Task.IsCompleted, "the check's token did not see the sensor's timeout");
+        h.Clock.Advance(Grace);
+
+        Assert.Equal(RunState.Failed, (await h.RunToEnd(Day1)).State);
+        var failed = Assert.Single(h.Tries(Day1, "wait"));
+        Assert.Equal(TryStates.Failed, failed.State);
+        Assert.Contains($"task wait timed out after {Limit} and ignored its cancellation", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(TaskState.UpstreamFailed, h.Task(Day1, "after")!.State);
+
+        h.Engine.Clear("d", Day1.LogicalDate, "wait");
+        Assert.True(h.Engine.IsExecuting(Day1, "wait"));
+        Assert.Equal(1, check.Attempts);
+        check.Release();
+        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
+        Assert.False(check.Overlapped);
+        Assert.Equal(2, check.Attempts);
+    }
+
+    [Fact]
+    public async Task A_sensor_check_sees_the_sensor_timeout_on_its_token_and_the_sensor_fails_once_it_returned()
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dag = Dag.Create("d").Sensor("wait", async ctx =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+                return true;
+            }
+            finally
+            {
+                stopped.TrySetResult();
+            }
+        }, poke: TimeSpan.FromSeconds(5), timeout: Limit);
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+        await h.Until(() => h.Task(Day1, "wait")?.State == TaskState.Running);
+        var started = h.Clock.GetUtcNow();
+        await h.Clock.WaitForTimerAsync(started + Limit, h.Guard);
+        h.Clock.Advance(Limit);
+
+        Assert.Equal(RunState.Failed, (await h.RunToEnd(Day1)).State);
+        Assert.True(stopped.Task.IsCompleted, "the sensor failed while its check was still running");
+        Assert.StartsWith($"sensor 'wait' timed out after {Limit}", Assert.Single(h.Tries(Day1, "wait")).Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Shutdown_completes_while_a_timed_out_try_ignores_its_cancellation()
     {
