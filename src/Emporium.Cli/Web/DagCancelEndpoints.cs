@@ -21,7 +21,7 @@ public sealed class DagCancelEndpoints : IEndpointModule
                 }
                 try
                 {
-                    return Results.Json(DagViews.Run(engine.Cancel(name, run!.LogicalDate), dag, engine.Store), ApiErrors.Json);
+                    return Results.Json(DagViews.Run(engine.Cancel(name, run!.LogicalDate), dag, engine.Store, engine: engine), ApiErrors.Json);
                 }
                 catch (RunConflictException e)
                 {

@@ -62,13 +62,13 @@ public sealed class DagEndpoints : IEndpointModule
                     return badPage;
                 }
                 var runs = engine.Store.Runs(name).Reverse().Skip((int)Math.Min(offset ?? 0, int.MaxValue)).Take(limit ?? DefaultRunsLimit)
-                    .Select(r => DagViews.Run(r, dag, engine.Store));
+                    .Select(r => DagViews.Run(r, dag, engine.Store, engine: engine));
                 return Results.Json(new { dag = name, runs }, ApiErrors.Json);
             })
             .RequireScope(Scopes.Read).WithName("DagRuns").WithSummary("Runs of a DAG, newest first, with their task states, a page at a time (limit, offset)");
 
         group.MapGet("/{name}/runs/{date}", (string name, string date, DagEngine engine) =>
-                Find(name, date, engine, out var dag, out var run, unloaded: true) ?? Results.Json(DagViews.Run(run!, dag, engine.Store, withTries: true), ApiErrors.Json))
+                Find(name, date, engine, out var dag, out var run, unloaded: true) ?? Results.Json(DagViews.Run(run!, dag, engine.Store, withTries: true, engine: engine), ApiErrors.Json))
             .RequireScope(Scopes.Read).WithName("DagRun").WithSummary("One run with every try of every task");
 
         group.MapPost("/{name}/runs", async (string name, HttpRequest request, DagEngine engine, CancellationToken ct) =>
@@ -93,7 +93,7 @@ public sealed class DagEndpoints : IEndpointModule
                 try
                 {
                     var run = engine.Trigger(name, date, runParams);
-                    return Results.Json(DagViews.Run(run, dag, engine.Store), ApiErrors.Json, statusCode: 201);
+                    return Results.Json(DagViews.Run(run, dag, engine.Store, engine: engine), ApiErrors.Json, statusCode: 201);
                 }
                 catch (RunConflictException e)
                 {
@@ -161,7 +161,7 @@ public sealed class DagEndpoints : IEndpointModule
                 return Results.Json(new
                 {
                     dag = name,
-                    created = result.Created.Select(r => DagViews.Run(r, dag, engine.Store)),
+                    created = result.Created.Select(r => DagViews.Run(r, dag, engine.Store, engine: engine)),
                     skipped = result.Skipped.Select(s => new { ds = s.Run.Key.DateText, state = DagViews.State(s.Run.State), reason = s.Reason }),
                 }, ApiErrors.Json, statusCode: 202);
             })
@@ -194,7 +194,7 @@ public sealed class DagEndpoints : IEndpointModule
                 try
                 {
                     var cleared = engine.Clear(name, run!.LogicalDate, task);
-                    return Results.Json(DagViews.Run(cleared, dag, engine.Store), ApiErrors.Json);
+                    return Results.Json(DagViews.Run(cleared, dag, engine.Store, engine: engine), ApiErrors.Json);
                 }
                 catch (RunConflictException e)
                 {

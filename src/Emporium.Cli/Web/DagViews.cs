@@ -56,7 +56,10 @@ public static class DagViews
         reason = dag.Refusal(),
     };
 
-    public static object Run(DagRunInfo run, Dag? dag, OrchestratorStore store, bool withTries = false)
+    /// <param name="engine">The engine running the DAG, to tell an ended task whose try's code still runs
+    /// (<c>stillRunning</c>); null where only the store is read. An engine standing by (not started) or none cannot tell
+    /// what the leader's tries do: <c>stillRunning</c> is null then, unknown.</param>
+    public static object Run(DagRunInfo run, Dag? dag, OrchestratorStore store, bool withTries = false, DagEngine? engine = null)
     {
         var instances = store.Tasks(run.Key).ToDictionary(t => t.Task, StringComparer.Ordinal);
         var names = dag?.Tasks.Select(t => t.Name).ToList() ?? instances.Keys.Order(StringComparer.Ordinal).ToList();
@@ -87,6 +90,7 @@ public static class DagViews
                     endedAt = ti.EndedAt,
                     nextTryAt = ti.NextTryAt,
                     error = ti.Error,
+                    stillRunning = engine is { IsStarted: true } ? engine.IsStillRunning(ti) : (bool?)null,
                     history = withTries
                         ? store.Tries(run.Key, name).Select(t => new { @try = t.Try, state = t.State, startedAt = t.StartedAt, endedAt = t.EndedAt, error = t.Error })
                         : null,

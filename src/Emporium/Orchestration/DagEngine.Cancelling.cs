@@ -126,6 +126,11 @@ public sealed partial class DagEngine
     }
 
     /// <summary>Whether a try of <paramref name="task"/> in <paramref name="run"/> is still held by its thread.</summary>
+    /// <summary>Whether the task's end is recorded while a try's code still runs: a try abandoned past
+    /// <see cref="OrchestratorOptions.TimeoutGracePeriod"/>, or one cancelled by hand not yet returned. A clear of the
+    /// task starts its next try only once that code has returned.</summary>
+    public bool IsStillRunning(TaskInstanceInfo task) => task.State.IsTerminal() && IsExecuting(task.Run, task.Task);
+
     internal bool IsExecuting(RunKey run, string task)
     {
         lock (gate)

@@ -263,7 +263,11 @@ function taskTable(tasks: Obj[], show: (task: string) => Promise<void>): HTMLEle
       h('tbody', {}, ...tasks.map(t => {
         const name = String(pick(t, 'task', 'taskId', 'task_id', 'name') ?? '');
         const state = String(pick(t, 'state', 'status') ?? '');
-        return h('tr', {}, h('th', { scope: 'row' }, name), h('td', { class: `state-${state.toLowerCase()}` }, state),
+        // An ended task whose abandoned (or cancelled) try's code has not returned: a clear waits for it.
+        const stillRunning = pick(t, 'stillRunning') === true
+          ? h('span', { class: 'still-running', title: 'Its try ignored its cancellation and its code may still be running; a clear starts the next try only once it has returned' }, ' (code still running)')
+          : '';
+        return h('tr', {}, h('th', { scope: 'row' }, name), h('td', { class: `state-${state.toLowerCase()}` }, state, stillRunning),
           h('td', { class: 'num' }, fmt.count(pick(t, 'tries', 'try', 'attempts'))),
           h('td', {}, fmt.date(pick(t, 'startedAt', 'started_at', 'start'))), h('td', {}, fmt.date(pick(t, 'endedAt', 'ended_at', 'finishedAt', 'end'))),
           h('td', { class: 'task-error' }, String(pick(t, 'error') ?? '')),
