@@ -20,6 +20,8 @@ public class DagEngineTimeoutTests
 
         public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public TaskCompletionSource SecondStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int Attempts => Volatile.Read(ref attempts);
@@ -39,6 +41,7 @@ public class DagEngineTimeoutTests
                 if (Interlocked.Increment(ref attempts) == 1)
                 {
                     using var _ = ctx.CancellationToken.Register(() => Cancelled.TrySetResult());
+                    FirstStarted.TrySetResult();
                     // Finishes its write whatever the token says.
                     await release.Task;
                 }
@@ -189,6 +192,34 @@ public class DagEngineTimeoutTests
         h.Engine.Clear("d", Day1.LogicalDate, "wait");
         Assert.True(h.Engine.IsExecuting(Day1, "wait"));
         Assert.Equal(1, check.Attempts);
+        check.Release();
+        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
+        Assert.False(check.Overlapped);
+        Assert.Equal(2, check.Attempts);
+    }
+
+    [Fact]
+    public async Task A_clear_after_a_cancel_by_hand_starts_a_sensor_only_once_its_cancelled_check_returned()
+    {
+        var check = new Stubborn();
+        var dag = Dag.Create("d").Sensor("wait", async ctx =>
+        {
+            await check.Run(ctx);
+            return true;
+        }, poke: TimeSpan.FromSeconds(5), timeout: Limit);
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+        // The check itself must be running: a sensor cancelled before its first check never starts it.
+        await check.FirstStarted.Task.WaitAsync(h.Guard);
+        var cancelledAt = h.Clock.GetUtcNow();
+
+        Assert.Equal(RunState.Failed, h.Engine.Cancel("d", Day1.LogicalDate).State);
+        await check.Cancelled.Task.WaitAsync(h.Guard);
+        await Task.WhenAny(h.Until(() => !h.Engine.IsExecuting(Day1, "wait")), h.Clock.WaitForTimerAsync(cancelledAt + Grace, h.Guard)).Unwrap();
+        Assert.True(h.Engine.IsExecuting(Day1, "wait"), "the cancelled sensor was let go while its check was still running");
+        h.Engine.Clear("d", Day1.LogicalDate, "wait");
+        Assert.Equal(1, check.Attempts);
+
         check.Release();
         Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
         Assert.False(check.Overlapped);
