@@ -57,6 +57,15 @@ public class DagEngineTimeoutTests
         }
     }
 
+    /// <summary>Lets the first try return, then the run ends with the second try run alone after it.</summary>
+    private static async Task ReleaseAndExpectOneMoreTryAlone(EngineHarness h, Stubborn stub)
+    {
+        stub.Release();
+        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
+        Assert.False(stub.Overlapped);
+        Assert.Equal(2, stub.Attempts);
+    }
+
     private static async Task<DateTimeOffset> TimeOutFirstTry(EngineHarness h, Stubborn task)
     {
         await h.Until(() => h.Task(Day1, "slow")?.State == TaskState.Running);
@@ -84,10 +93,7 @@ public class DagEngineTimeoutTests
         Assert.Equal(TaskState.Running, h.Task(Day1, "slow")!.State);
         Assert.Equal(TaskState.None, h.Task(Day1, "after")?.State ?? TaskState.None);
 
-        task.Release();
-        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
-        Assert.False(task.Overlapped);
-        Assert.Equal(2, task.Attempts);
+        await ReleaseAndExpectOneMoreTryAlone(h, task);
         var tries = h.Tries(Day1, "slow");
         Assert.Equal([TryStates.Failed, TryStates.Success], tries.Select(t => t.State));
         Assert.Equal($"timed out after {Limit}", tries[0].Error);
@@ -121,10 +127,7 @@ public class DagEngineTimeoutTests
         h.Engine.Clear("d", Day1.LogicalDate, "slow");
         Assert.True(h.Engine.IsExecuting(Day1, "slow"));
         Assert.Equal(1, task.Attempts);
-        task.Release();
-        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
-        Assert.False(task.Overlapped);
-        Assert.Equal(2, task.Attempts);
+        await ReleaseAndExpectOneMoreTryAlone(h, task);
     }
 
     /// <summary>A run cancelled by hand ended at once, but its try's code kept running: a clear right after started the
@@ -148,10 +151,7 @@ public class DagEngineTimeoutTests
         Assert.True(h.Engine.IsExecuting(Day1, "slow"));
         Assert.False(task.SecondStarted.Task.IsCompleted, "the cleared task started while its cancelled try was still running");
 
-        task.Release();
-        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
-        Assert.False(task.Overlapped);
-        Assert.Equal(2, task.Attempts);
+        await ReleaseAndExpectOneMoreTryAlone(h, task);
         Assert.Equal(DagEngine.CancelledByHand, h.Tries(Day1, "slow")[0].Error);
     }
 
@@ -192,10 +192,7 @@ public class DagEngineTimeoutTests
         h.Engine.Clear("d", Day1.LogicalDate, "wait");
         Assert.True(h.Engine.IsExecuting(Day1, "wait"));
         Assert.Equal(1, check.Attempts);
-        check.Release();
-        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
-        Assert.False(check.Overlapped);
-        Assert.Equal(2, check.Attempts);
+        await ReleaseAndExpectOneMoreTryAlone(h, check);
     }
 
     [Fact]
@@ -220,10 +217,7 @@ public class DagEngineTimeoutTests
         h.Engine.Clear("d", Day1.LogicalDate, "wait");
         Assert.Equal(1, check.Attempts);
 
-        check.Release();
-        Assert.Equal(RunState.Success, (await h.RunToEnd(Day1)).State);
-        Assert.False(check.Overlapped);
-        Assert.Equal(2, check.Attempts);
+        await ReleaseAndExpectOneMoreTryAlone(h, check);
     }
 
     [Fact]
