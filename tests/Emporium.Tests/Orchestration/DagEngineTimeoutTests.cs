@@ -57,6 +57,26 @@ public class DagEngineTimeoutTests
         }
     }
 
+    /// <summary>Cancels the run by hand while the first try ignores it: the engine must hold the task as executing
+    /// through the grace period, or (the defect) it lets the task go while its code runs.</summary>
+    private static async Task CancelByHandAndExpectTheTryHeld(EngineHarness h, Stubborn stub, string taskId)
+    {
+        var cancelledAt = h.Clock.GetUtcNow();
+        Assert.Equal(RunState.Failed, h.Engine.Cancel("d", Day1.LogicalDate).State);
+        await stub.Cancelled.Task.WaitAsync(h.Guard);
+        await Task.WhenAny(h.Until(() => !h.Engine.IsExecuting(Day1, taskId)), h.Clock.WaitForTimerAsync(cancelledAt + Grace, h.Guard)).Unwrap();
+        Assert.True(h.Engine.IsExecuting(Day1, taskId), "the cancelled try was let go while its code was still running");
+    }
+
+    /// <summary>A clear is taken while the first try still runs, but the new try starts only once it has returned.</summary>
+    private static async Task ClearAndExpectOneMoreTryAlone(EngineHarness h, Stubborn stub, string taskId)
+    {
+        h.Engine.Clear("d", Day1.LogicalDate, taskId);
+        Assert.True(h.Engine.IsExecuting(Day1, taskId));
+        Assert.Equal(1, stub.Attempts);
+        await ReleaseAndExpectOneMoreTryAlone(h, stub);
+    }
+
     /// <summary>Lets the first try return, then the run ends with the second try run alone after it.</summary>
     private static async Task ReleaseAndExpectOneMoreTryAlone(EngineHarness h, Stubborn stub)
     {
@@ -123,11 +143,7 @@ public class DagEngineTimeoutTests
         Assert.Equal(TaskState.UpstreamFailed, h.Task(Day1, "after")!.State);
         Assert.Contains("ignored its cancellation", h.Store.ReadLog(Day1, "slow"), StringComparison.Ordinal);
 
-        // A clear is taken, but the new try starts only once the abandoned one has returned.
-        h.Engine.Clear("d", Day1.LogicalDate, "slow");
-        Assert.True(h.Engine.IsExecuting(Day1, "slow"));
-        Assert.Equal(1, task.Attempts);
-        await ReleaseAndExpectOneMoreTryAlone(h, task);
+        await ClearAndExpectOneMoreTryAlone(h, task, "slow");
     }
 
     /// <summary>A run cancelled by hand ended at once, but its try's code kept running: a clear right after started the
@@ -140,18 +156,10 @@ public class DagEngineTimeoutTests
         await using var h = new EngineHarness([dag]).Start();
         h.Engine.Trigger("d", Day1.LogicalDate);
         await h.Until(() => h.Task(Day1, "slow")?.State == TaskState.Running);
-        var cancelledAt = h.Clock.GetUtcNow();
 
-        Assert.Equal(RunState.Failed, h.Engine.Cancel("d", Day1.LogicalDate).State);
-        await task.Cancelled.Task.WaitAsync(h.Guard);
-        // Either the engine waits out the try's grace period, or (the defect) it lets the task go while its code runs.
-        await Task.WhenAny(h.Until(() => !h.Engine.IsExecuting(Day1, "slow")), h.Clock.WaitForTimerAsync(cancelledAt + Grace, h.Guard)).Unwrap();
-        Assert.True(h.Engine.IsExecuting(Day1, "slow"), "the cancelled try was let go while its code was still running");
-        h.Engine.Clear("d", Day1.LogicalDate, "slow");
-        Assert.True(h.Engine.IsExecuting(Day1, "slow"));
-        Assert.False(task.SecondStarted.Task.IsCompleted, "the cleared task started while its cancelled try was still running");
+        await CancelByHandAndExpectTheTryHeld(h, task, "slow");
 
-        await ReleaseAndExpectOneMoreTryAlone(h, task);
+        await ClearAndExpectOneMoreTryAlone(h, task, "slow");
         Assert.Equal(DagEngine.CancelledByHand, h.Tries(Day1, "slow")[0].Error);
     }
 
@@ -189,10 +197,7 @@ public class DagEngineTimeoutTests
         Assert.Contains($"task wait timed out after {Limit} and ignored its cancellation", failed.Error, StringComparison.Ordinal);
         Assert.Equal(TaskState.UpstreamFailed, h.Task(Day1, "after")!.State);
 
-        h.Engine.Clear("d", Day1.LogicalDate, "wait");
-        Assert.True(h.Engine.IsExecuting(Day1, "wait"));
-        Assert.Equal(1, check.Attempts);
-        await ReleaseAndExpectOneMoreTryAlone(h, check);
+        await ClearAndExpectOneMoreTryAlone(h, check, "wait");
     }
 
     [Fact]
@@ -208,16 +213,10 @@ public class DagEngineTimeoutTests
         h.Engine.Trigger("d", Day1.LogicalDate);
         // The check itself must be running: a sensor cancelled before its first check never starts it.
         await check.FirstStarted.Task.WaitAsync(h.Guard);
-        var cancelledAt = h.Clock.GetUtcNow();
 
-        Assert.Equal(RunState.Failed, h.Engine.Cancel("d", Day1.LogicalDate).State);
-        await check.Cancelled.Task.WaitAsync(h.Guard);
-        await Task.WhenAny(h.Until(() => !h.Engine.IsExecuting(Day1, "wait")), h.Clock.WaitForTimerAsync(cancelledAt + Grace, h.Guard)).Unwrap();
-        Assert.True(h.Engine.IsExecuting(Day1, "wait"), "the cancelled sensor was let go while its check was still running");
-        h.Engine.Clear("d", Day1.LogicalDate, "wait");
-        Assert.Equal(1, check.Attempts);
+        await CancelByHandAndExpectTheTryHeld(h, check, "wait");
 
-        await ReleaseAndExpectOneMoreTryAlone(h, check);
+        await ClearAndExpectOneMoreTryAlone(h, check, "wait");
     }
 
     [Fact]
