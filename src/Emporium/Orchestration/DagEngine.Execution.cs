@@ -264,6 +264,13 @@ public sealed partial class DagEngine
         {
             if (await ReturnsWithinGraceAsync(action).ConfigureAwait(false))
             {
+                // A sensor's check that then finds its condition met decides the sensor: the condition holds, which is
+                // all it waits for (Airflow looks at a poke's result before its timeout). A task's return says nothing
+                // of the kind: code that sees its token often returns early, its work cut short, so it stays timed out.
+                if (task.Kind == TaskKind.Sensor && !runToken.IsCancellationRequested && action.IsCompletedSuccessfully && action.Result)
+                {
+                    return true;
+                }
                 throw;
             }
             var timeout = runToken.IsCancellationRequested ? null : task.Kind == TaskKind.Sensor ? task.SensorTimeout : task.Timeout;

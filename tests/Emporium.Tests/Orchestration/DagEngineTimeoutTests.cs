@@ -219,6 +219,50 @@ public class DagEngineTimeoutTests
         await ClearAndExpectOneMoreTryAlone(h, check, "wait");
     }
 
+    /// <summary>A check already running when the sensor's timeout fired that then finds the condition met (within the
+    /// grace period): the condition holds, which is all the sensor waits for (as in Airflow, where a poke's result is
+    /// looked at before the timeout). The sensor was failed "timed out" and its downstream marked upstream_failed.
+    /// A check that then finds it not met still times the sensor out.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_sensor_check_that_returns_during_the_grace_period_decides_the_sensor_by_its_answer(bool met)
+    {
+        var check = new Stubborn();
+        var dag = Dag.Create("d")
+            .Sensor("wait", async ctx =>
+            {
+                await check.Run(ctx);
+                return check.Attempts > 1 || met;
+            }, poke: TimeSpan.FromSeconds(5), timeout: Limit)
+            .Task("after", _ => Task.CompletedTask).DependsOn("wait");
+        await using var h = new EngineHarness([dag]).Start();
+        h.Engine.Trigger("d", Day1.LogicalDate);
+        await check.FirstStarted.Task.WaitAsync(h.Guard);
+        var started = h.Clock.GetUtcNow();
+        await h.Clock.WaitForTimerAsync(started + Limit, h.Guard);
+        h.Clock.Advance(Limit);
+        await check.Cancelled.Task.WaitAsync(h.Guard);
+
+        check.Release();
+        var run = await h.RunToEnd(Day1);
+
+        var only = Assert.Single(h.Tries(Day1, "wait"));
+        Assert.Equal(1, check.Attempts);
+        if (met)
+        {
+            Assert.Equal(RunState.Success, run.State);
+            Assert.Equal(TryStates.Success, only.State);
+            Assert.Equal(TaskState.Success, h.Task(Day1, "after")!.State);
+        }
+        else
+        {
+            Assert.Equal(RunState.Failed, run.State);
+            Assert.StartsWith($"sensor 'wait' timed out after {Limit}", only.Error, StringComparison.Ordinal);
+            Assert.Equal(TaskState.UpstreamFailed, h.Task(Day1, "after")!.State);
+        }
+    }
+
     [Fact]
     public async Task A_sensor_check_sees_the_sensor_timeout_on_its_token_and_the_sensor_fails_once_it_returned()
     {
