@@ -13,6 +13,10 @@ public sealed partial class DagEngine
     private readonly HashSet<CancellationTokenSource> withdrawn = new(ReferenceEqualityComparer.Instance);
     private readonly object tryGate = new();
 
+    /// <summary>Runs cancelled by hand whose lines the journal has not all taken yet (a full disk), with when they were
+    /// cancelled. Guarded by <see cref="gate"/>.</summary>
+    private readonly Dictionary<RunKey, DateTime> unsavedCancels = [];
+
     /// <summary>Ends an active run of <paramref name="dag"/> as failed (Airflow's "mark failed"): its running tries are
     /// cancelled through their token, every task that had not ended is failed with <see cref="CancelledByHand"/>, and
     /// tasks that ended keep their result. A run queued by a backfill typed wrong is undone this way before it starts.
@@ -26,6 +30,10 @@ public sealed partial class DagEngine
         lock (gate)
         {
             var run = Store.GetRun(key) ?? throw new KeyNotFoundException($"DAG '{dag}' has no run for {key.DateText}");
+            if (unsavedCancels.ContainsKey(key))
+            {
+                throw new RunConflictException($"{key} is cancelled already; the journal has not taken it yet (see the server's log) and is written again every {JournalRetryDelay}");
+            }
             if (run.State.IsTerminal())
             {
                 throw new RunConflictException($"{key} is not active (it {(run.State == RunState.Success ? "succeeded" : "failed")}); there is nothing to cancel");
@@ -45,7 +53,7 @@ public sealed partial class DagEngine
         var tries = new List<CancellationTokenSource>();
         lock (gate)
         {
-            foreach (var run in Store.Runs(dag).Where(r => !r.State.IsTerminal()).OrderBy(r => r.LogicalDate).ToList())
+            foreach (var run in Store.Runs(dag).Where(r => !r.State.IsTerminal() && !unsavedCancels.ContainsKey(r.Key)).OrderBy(r => r.LogicalDate).ToList())
             {
                 var (one, its) = CancelLocked(definition, run);
                 ended.Add(one);
@@ -67,36 +75,20 @@ public sealed partial class DagEngine
     {
         var now = Now;
         var tries = new List<CancellationTokenSource>();
-        // Without a definition, the tasks the run recorded: one never started has nothing to end.
-        var names = dag?.Tasks.Select(t => t.Name) ?? Store.Tasks(run.Key).Select(t => t.Task);
         lock (tryGate)
         {
-            foreach (var name in names.ToList())
+            foreach (var name in TaskNames(dag, run.Key))
             {
                 if (executing.TryGetValue((run.Key, name), out var owner))
                 {
                     withdrawn.Add(owner);
                     tries.Add(owner);
                 }
-                var instance = Store.GetTask(run.Key, name) ?? TaskInstanceInfo.Fresh(run.Key, name);
-                if (instance.State.IsTerminal())
-                {
-                    continue;
-                }
-                var failed = instance with { State = TaskState.Failed, EndedAt = now, NextTryAt = null, Error = CancelledByHand };
-                if (instance.State == TaskState.Running)
-                {
-                    var started = Store.Tries(run.Key, name).LastOrDefault(t => t.Try == instance.TryNumber)?.StartedAt ?? now;
-                    Store.Save(failed, new TaskTryInfo(run.Dag, run.LogicalDate, name, instance.TryNumber, TryStates.Failed, started, now, CancelledByHand));
-                }
-                else
-                {
-                    Store.Save(failed);
-                }
             }
         }
-        var ended = run with { State = RunState.Failed, EndedAt = now };
-        Store.Save(ended);
+        // Taken at once, whatever the disk says: its tries are withdrawn (they record no end of their own), so the
+        // cancel's lines must reach the journal or the task stays 'running' until a restart.
+        unsavedCancels[run.Key] = now;
         active.Remove(run.Key);
         own.Remove(run.Key);
         if (catchingUp.Contains(run.Dag))
@@ -104,8 +96,59 @@ public sealed partial class DagEngine
             // The room it leaves goes to the next missed interval, as when a run ends: pausing the DAG stops a catch-up.
             nextScheduleCheck.Remove(run.Dag);
         }
+        try
+        {
+            SaveCancels();
+        }
+        catch (JournalWriteException e)
+        {
+            journalFailures.Failed(e, $"the cancel of {run.Key} is written again every {JournalRetryDelay} until the journal takes it");
+        }
         log.LogWarning("DAG run {Run} cancelled by hand ({Tries} tries stopped)", run.Key, tries.Count);
-        return (ended, tries);
+        return (run with { State = RunState.Failed, EndedAt = now }, tries);
+    }
+
+    /// <summary>Without a definition, the tasks the run recorded: one never started has nothing to end.</summary>
+    private IReadOnlyList<string> TaskNames(Dag? dag, RunKey run) =>
+        (dag?.Tasks.Select(t => t.Name) ?? Store.Tasks(run).Select(t => t.Task)).ToList();
+
+    /// <summary>Writes the cancels taken but not yet in the journal (under <see cref="gate"/>); throws
+    /// <see cref="JournalWriteException"/> while the journal cannot take them. Called by each evaluation (the loop
+    /// tries again every <see cref="JournalRetryDelay"/>) and before each command, which must see the run as
+    /// cancelled. Each line is written at most once: a retry skips what an earlier attempt saved.</summary>
+    private void SaveCancels()
+    {
+        foreach (var (key, at) in unsavedCancels.ToList())
+        {
+            var definition = Registry.TryGet(key.Dag, out var loaded) ? loaded : null;
+            lock (tryGate)
+            {
+                foreach (var name in TaskNames(definition, key))
+                {
+                    var instance = Store.GetTask(key, name) ?? TaskInstanceInfo.Fresh(key, name);
+                    if (instance.State.IsTerminal())
+                    {
+                        continue;
+                    }
+                    var failed = instance with { State = TaskState.Failed, EndedAt = at, NextTryAt = null, Error = CancelledByHand };
+                    if (instance.State == TaskState.Running)
+                    {
+                        var started = Store.Tries(key, name).LastOrDefault(t => t.Try == instance.TryNumber)?.StartedAt ?? at;
+                        Store.Save(failed, new TaskTryInfo(key.Dag, key.LogicalDate, name, instance.TryNumber, TryStates.Failed, started, at, CancelledByHand));
+                    }
+                    else
+                    {
+                        Store.Save(failed);
+                    }
+                }
+            }
+            if (Store.GetRun(key) is { } run && !run.State.IsTerminal())
+            {
+                Store.Save(run with { State = RunState.Failed, EndedAt = at });
+            }
+            unsavedCancels.Remove(key);
+            journalFailures.Succeeded();
+        }
     }
 
     /// <summary>Outside the gates: cancelling runs the token's callbacks on this thread, and a try that then ends takes

@@ -18,6 +18,7 @@ public sealed partial class DagEngine
         DagRunInfo run;
         lock (gate)
         {
+            SaveCancels();
             var date = logicalDate is { } given ? Store.RunKeyFor(definition, given).LogicalDate : definition.ScheduleInterval.DefaultLogicalDate(Now);
             RefuseFuture(definition, date, Now);
             run = TriggerLocked(definition, date, runParams ?? new Dictionary<string, string?>(), runType);
@@ -42,6 +43,7 @@ public sealed partial class DagEngine
         var skipped = new List<BackfillSkip>();
         lock (gate)
         {
+            SaveCancels();
             var dates = definition.ScheduleInterval.LogicalDatesBetween(
                 from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)).ToList();
             RefuseUnendedIntervals(definition, dates, Now);
@@ -117,6 +119,9 @@ public sealed partial class DagEngine
         var waiting = new List<CancellationTokenSource>();
         lock (gate)
         {
+            // A run cancelled on a full disk must be seen ended before it is cleared, or the cancel's lines, written
+            // later, would fail the cleared tasks.
+            SaveCancels();
             var definition = Definition(dag);
             var key = Store.RunKeyFor(definition, logicalDate);
             var run = Store.GetRun(key) ?? throw new KeyNotFoundException($"DAG '{dag}' has no run for {key.DateText}");

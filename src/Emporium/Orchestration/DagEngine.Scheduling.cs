@@ -8,6 +8,8 @@ public sealed partial class DagEngine
     /// max_active_runs, start ready tasks, mark upstream failures, finish runs. Returns the next schedule boundary.</summary>
     private DateTime? Evaluate()
     {
+        // Before anything is decided on the store's word: a run cancelled on a full disk still reads active there.
+        SaveCancels();
         var now = Now;
         DateTime? wakeAt;
         // A run that finishes frees a max_active_runs slot, a finished day may unblock depends_on_past, and a run

@@ -91,4 +91,48 @@ public class DagEngineCancellingTests
         }
         Assert.Empty(h.Engine.CancelActive("b"));
     }
+
+    /// <summary>A cancel by hand on a full disk: the cancel's journal lines failed and escaped the command, while its
+    /// try was already withdrawn, so the try's own end was never written either and the task stayed 'running' (and the
+    /// run active for nothing) until a restart. The cancel is taken at once and its lines are written once the disk
+    /// has room again.</summary>
+    [Fact]
+    public async Task A_cancel_by_hand_the_journal_cannot_take_is_written_once_the_disk_has_room_again()
+    {
+        var loads = 0;
+        var dag = Dag.Create("c")
+            .Task("wait", ctx => Task.Delay(Timeout.Infinite, ctx.CancellationToken))
+            .Task("load", _ =>
+            {
+                Interlocked.Increment(ref loads);
+                return Task.CompletedTask;
+            }).DependsOn("wait");
+        await using var h = new EngineHarness([dag]).Start();
+        var day = EngineHarness.Day(2024, 1, 1);
+        var run = h.Engine.Trigger("c", day);
+        await h.Until(() => h.Task(run.Key, "wait") is { State: TaskState.Running });
+        var full = 1;
+        h.Store.WriteFault = () => Volatile.Read(ref full) == 1 ? new IOException("No space left on device", 28) : null;
+
+        var cancelled = h.Engine.Cancel("c", day);
+
+        Assert.Equal(RunState.Failed, cancelled.State);
+        await h.Until(() => !h.Engine.IsExecuting(run.Key, "wait"));
+        // Nothing is recorded yet: the journal takes nothing.
+        Assert.Equal(TaskState.Running, h.Task(run.Key, "wait")!.State);
+        Assert.Equal(RunState.Running, h.Store.GetRun(run.Key)!.State);
+        Assert.Throws<JournalWriteException>(() => h.Engine.Clear("c", day));
+
+        Volatile.Write(ref full, 0);
+        await h.Clock.WaitForTimerAsync(h.Clock.GetUtcNow() + DagEngine.JournalRetryDelay, h.Guard);
+        h.Clock.Advance(DagEngine.JournalRetryDelay);
+        await h.Until(() => h.Store.GetRun(run.Key)!.State == RunState.Failed);
+
+        Assert.Equal((TaskState.Failed, DagEngine.CancelledByHand), (h.Task(run.Key, "wait")!.State, h.Task(run.Key, "wait")!.Error));
+        Assert.Equal((TaskState.Failed, DagEngine.CancelledByHand), (h.Task(run.Key, "load")!.State, h.Task(run.Key, "load")!.Error));
+        var tryOfWait = Assert.Single(h.Tries(run.Key, "wait"));
+        Assert.Equal((TryStates.Failed, DagEngine.CancelledByHand), (tryOfWait.State, tryOfWait.Error));
+        Assert.Equal(0, loads);
+        Assert.Throws<RunConflictException>(() => h.Engine.Cancel("c", day));
+    }
 }
