@@ -188,11 +188,11 @@ public sealed class DagCommand : ICliCommand
                 var registry = DagRegistry.Discover(pluginDirectory: Path.Combine(dataDir, "dags"));
                 using var store = OrchestratorStore.OpenReadOnly(OrchestratorStore.DirectoryFor(dataDir));
                 // A DAG without a loaded definition still lists the runs it has.
-                var definition = registry.TryGet(dag, out var loaded) ? loaded : store.Runs(dag).Count > 0 ? null : registry.Get(dag);
+                var definition = registry.TryGet(dag, out var loaded) ? loaded : store.HasRuns(dag) ? null : registry.Get(dag);
                 body = JsonSerializer.SerializeToElement(new
                 {
                     dag,
-                    runs = store.Runs(dag).Reverse().Skip(parse.GetValue(offset)).Take(parse.GetValue(limit)).Select(r => DagViews.Run(r, definition, store)),
+                    runs = store.RunsNewestFirst(dag, parse.GetValue(offset), parse.GetValue(limit)).Select(r => DagViews.Run(r, definition, store)),
                 }, ApiErrors.Json);
             }
             if (parse.GetValue(json))
@@ -373,7 +373,7 @@ public sealed class DagCommand : ICliCommand
                 {
                     throw new KeyNotFoundException($"DAG '{dag}' has no run for {new RunKey(dag, asked).DateText}");
                 }
-                if (logical is null && !HasRun(dataDir, dag, store => store.Runs(dag).Any(r => !r.State.IsTerminal())))
+                if (logical is null && !HasRun(dataDir, dag, store => store.ActiveRuns(dag).Count > 0))
                 {
                     cancelled = [];
                 }

@@ -33,7 +33,7 @@ public sealed class DagCancelEndpoints : IEndpointModule
 
         group.MapPost("/{name}/cancel", (string name, DagEngine engine) =>
             {
-                if (!engine.Registry.TryGet(name, out _) && engine.Store.Runs(name).Count == 0)
+                if (!engine.Registry.TryGet(name, out _) && !engine.Store.HasRuns(name))
                 {
                     return DagEndpoints.UnknownDag(name, engine);
                 }

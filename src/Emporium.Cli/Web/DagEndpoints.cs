@@ -53,7 +53,7 @@ public sealed class DagEndpoints : IEndpointModule
         group.MapGet("/{name}/runs", (string name, int? limit, long? offset, DagEngine engine) =>
             {
                 // A DAG without a loaded definition still lists its runs (they may wait for it, and can be cancelled).
-                if (!engine.Registry.TryGet(name, out var dag) && engine.Store.Runs(name).Count == 0)
+                if (!engine.Registry.TryGet(name, out var dag) && !engine.Store.HasRuns(name))
                 {
                     return UnknownDag(name, engine);
                 }
@@ -61,7 +61,7 @@ public sealed class DagEndpoints : IEndpointModule
                 {
                     return badPage;
                 }
-                var runs = engine.Store.Runs(name).Reverse().Skip((int)Math.Min(offset ?? 0, int.MaxValue)).Take(limit ?? DefaultRunsLimit)
+                var runs = engine.Store.RunsNewestFirst(name, offset ?? 0, limit ?? DefaultRunsLimit)
                     .Select(r => DagViews.Run(r, dag, engine.Store, engine: engine));
                 return Results.Json(new { dag = name, runs }, ApiErrors.Json);
             })
@@ -266,7 +266,7 @@ public sealed class DagEndpoints : IEndpointModule
     internal static IResult? Find(string name, string date, DagEngine engine, out Dag? dag, out DagRunInfo? run, bool unloaded = false)
     {
         run = null;
-        if (!engine.Registry.TryGet(name, out dag) && !(unloaded && engine.Store.Runs(name).Count > 0))
+        if (!engine.Registry.TryGet(name, out dag) && !(unloaded && engine.Store.HasRuns(name)))
         {
             return UnknownDag(name, engine);
         }

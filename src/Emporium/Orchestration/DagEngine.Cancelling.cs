@@ -53,7 +53,7 @@ public sealed partial class DagEngine
         var tries = new List<CancellationTokenSource>();
         lock (gate)
         {
-            foreach (var run in Store.Runs(dag).Where(r => !r.State.IsTerminal() && !unsavedCancels.ContainsKey(r.Key)).OrderBy(r => r.LogicalDate).ToList())
+            foreach (var run in Store.ActiveRuns(dag).Where(r => !unsavedCancels.ContainsKey(r.Key)).ToList())
             {
                 var (one, its) = CancelLocked(definition, run);
                 ended.Add(one);
@@ -68,7 +68,7 @@ public sealed partial class DagEngine
     /// <summary>The definition, or null for a DAG that is unloaded but known to the store (its runs can be cancelled).</summary>
     private Dag? LoadedOrUnloaded(string dag) =>
         Registry.TryGet(dag, out var definition) ? definition
-        : Store.Runs(dag).Count > 0 ? null
+        : Store.HasRuns(dag) ? null
         : throw NotLoaded(dag);
 
     private (DagRunInfo Ended, List<CancellationTokenSource> Tries) CancelLocked(Dag? dag, DagRunInfo run)

@@ -30,7 +30,7 @@ public sealed partial class DagEngine
     {
         foreach (var dag in Registry.Dags.Where(d => Store.GetDagState(d.Name) is null))
         {
-            var paused = Options.DagsArePausedAtCreation && !Store.Runs(dag.Name).Any(r => r.RunType == RunTypes.Scheduled);
+            var paused = Options.DagsArePausedAtCreation && Store.LatestScheduledRun(dag.Name) is null;
             Store.Save(new DagStateInfo(dag.Name, paused, Now));
             if (paused)
             {

@@ -124,7 +124,7 @@ public sealed partial class DagEngine
         {
             return true;
         }
-        var previous = Store.Runs(dag.Name).LastOrDefault(r => r.LogicalDate < run.LogicalDate);
+        var previous = Store.RunBefore(dag.Name, run.LogicalDate);
         if (previous is null)
         {
             return true;
@@ -151,12 +151,12 @@ public sealed partial class DagEngine
         }
         var schedule = dag.ScheduleInterval;
         var start = dag.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        var scheduled = Store.Runs(dag.Name).Where(r => r.RunType == RunTypes.Scheduled).ToList();
+        var lastScheduled = Store.LatestScheduledRun(dag.Name);
         DateTime? wakeAt = null;
         var due = new List<DateTime>();
         if (schedule.IsOnce)
         {
-            if (scheduled.Count == 0)
+            if (lastScheduled is null)
             {
                 if (now >= start)
                 {
@@ -175,7 +175,7 @@ public sealed partial class DagEngine
             // date queued one run per missed interval in one pass, each fsynced with the scheduler's lock held.
             var room = dag.CatchupEnabled ? dag.MaxActive - active.Count(k => k.Dag == dag.Name) : int.MaxValue;
             catchingUp.Remove(dag.Name);
-            var cursor = scheduled.Count == 0 ? schedule.FirstAtOrAfter(start) : schedule.NextAfter(scheduled[^1].LogicalDate);
+            var cursor = lastScheduled is null ? schedule.FirstAtOrAfter(start) : schedule.NextAfter(lastScheduled.LogicalDate);
             while (cursor is { } intervalStart)
             {
                 var intervalEnd = schedule.NextAfter(intervalStart);
@@ -246,7 +246,7 @@ public sealed partial class DagEngine
     private void Recover()
     {
         var now = Now;
-        foreach (var run in Store.Runs().Where(r => !r.State.IsTerminal()))
+        foreach (var run in Store.ActiveRuns())
         {
             active.Add(run.Key);
             foreach (var task in Store.Tasks(run.Key).Where(t => t.State is TaskState.Running || t is { State: TaskState.UpForRetry, NextTryAt: null }))

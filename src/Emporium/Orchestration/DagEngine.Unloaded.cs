@@ -35,7 +35,7 @@ public sealed partial class DagEngine
         {
             return exact;
         }
-        var sameDay = Store.Runs(dag).Where(r => r.LogicalDate.Date == date.Date).ToList();
+        var sameDay = Store.RunsBetween(dag, date.Date, date.Date.AddDays(1));
         return sameDay.Count == 1 ? sameDay[0].Key : exact;
     }
 

@@ -192,15 +192,6 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         }
     }
 
-    /// <summary>Runs of a DAG by logical date (oldest first); all runs when <paramref name="dag"/> is null.</summary>
-    public IReadOnlyList<DagRunInfo> Runs(string? dag = null)
-    {
-        lock (sync)
-        {
-            return runs.Values.Where(r => dag is null || r.Dag == dag).OrderBy(r => r.Dag, StringComparer.Ordinal).ThenBy(r => r.LogicalDate).ToList();
-        }
-    }
-
     public TaskInstanceInfo? GetTask(RunKey run, string task)
     {
         lock (sync)

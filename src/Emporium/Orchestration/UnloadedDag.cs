@@ -12,7 +12,7 @@ public sealed record UnloadedDag(string Name, string? Error, IReadOnlyList<RunKe
     /// <summary>DAGs with active runs and no loaded definition, and DAGs whose definition is invalid, by name.</summary>
     public static IReadOnlyList<UnloadedDag> Find(DagRegistry registry, OrchestratorStore store)
     {
-        var active = store.Runs().Where(r => !r.State.IsTerminal() && !registry.TryGet(r.Dag, out _))
+        var active = store.ActiveRuns().Where(r => !registry.TryGet(r.Dag, out _))
             .GroupBy(r => r.Dag, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<RunKey>)g.Select(r => r.Key).ToList(), StringComparer.Ordinal);
         return active.Keys.Union(registry.BrokenNames, StringComparer.Ordinal)

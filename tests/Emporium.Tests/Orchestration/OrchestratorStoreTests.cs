@@ -237,4 +237,51 @@ public class OrchestratorStoreTests
         AssertMatchesRuns(reopened, "a");
         AssertMatchesRuns(reopened, "b");
     }
+
+    /// <summary>The queries that read a bounded number of runs (pages, the run before a date, a day's runs, the latest
+    /// scheduled run, the active runs) answer as a scan of every run would, through backfills of older days, runs
+    /// re-triggered by hand (a scheduled day becomes manual) and reopening.</summary>
+    [Fact]
+    public void The_bounded_run_queries_answer_as_a_scan_of_every_run_would()
+    {
+        using var dir = new TempDir("store");
+        var random = new Random(7);
+        var t0 = new DateTime(2024, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        string[] types = [RunTypes.Scheduled, RunTypes.Manual, RunTypes.Backfill];
+        void AssertMatchesScan(OrchestratorStore store)
+        {
+            foreach (var dag in new[] { "a", "b", "none" })
+            {
+                var all = store.Runs(dag);
+                Assert.Equal(all.Count > 0, store.HasRuns(dag));
+                foreach (var (offset, limit) in new[] { (0, 3), (2, 5), (all.Count - 1, 10), (all.Count + 4, 1) })
+                {
+                    Assert.Equal(all.Reverse().Skip(Math.Max(0, offset)).Take(limit), store.RunsNewestFirst(dag, Math.Max(0, offset), limit));
+                }
+                Assert.Equal(all.LastOrDefault(r => r.RunType == RunTypes.Scheduled), store.LatestScheduledRun(dag));
+                Assert.Equal(all.Where(r => !r.State.IsTerminal()), store.ActiveRuns(dag));
+                foreach (var probe in all.Select(r => r.LogicalDate).Concat([t0.AddDays(-100), t0.AddDays(100), t0.AddHours(7)]))
+                {
+                    Assert.Equal(all.LastOrDefault(r => r.LogicalDate < probe), store.RunBefore(dag, probe));
+                    Assert.Equal(all.Where(r => r.LogicalDate >= probe.Date && r.LogicalDate < probe.Date.AddDays(1)), store.RunsBetween(dag, probe.Date, probe.Date.AddDays(1)));
+                }
+            }
+            Assert.Equal(store.Runs().Where(r => !r.State.IsTerminal()), store.ActiveRuns());
+        }
+
+        using (var store = OrchestratorStore.Open(dir.Path))
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                // Mostly new days, some older ones (a backfill) and some saved again with another type or state.
+                var date = t0.AddHours(random.Next(-24 * 20, 24 * 20) * (random.Next(4) == 0 ? 1 : 6) / 6);
+                var state = Enum.GetValues<RunState>()[random.Next(Enum.GetValues<RunState>().Length)];
+                store.Save(new DagRunInfo(random.Next(3) == 0 ? "b" : "a", date, $"r{i}", types[random.Next(types.Length)], state,
+                    new Dictionary<string, string?>(), t0, t0, null, 1));
+            }
+            AssertMatchesScan(store);
+        }
+        using var reopened = OrchestratorStore.OpenReadOnly(dir.Path);
+        AssertMatchesScan(reopened);
+    }
 }
