@@ -176,6 +176,12 @@ public sealed partial class DagEngine
             var room = dag.CatchupEnabled ? dag.MaxActive - active.Count(k => k.Dag == dag.Name) : int.MaxValue;
             catchingUp.Remove(dag.Name);
             var cursor = lastScheduled is null ? schedule.FirstAtOrAfter(start) : schedule.NextAfter(lastScheduled.LogicalDate);
+            if (!dag.CatchupEnabled && cursor is { } from && schedule.LatestEndedIntervalStart(now) is { } latest && latest > from)
+            {
+                // Only the latest ended interval runs: walking every interval up to it held the scheduler's lock for a
+                // minute for a `* * * * *` DAG left with the default start date (13 million intervals since 2000).
+                cursor = latest;
+            }
             while (cursor is { } intervalStart)
             {
                 var intervalEnd = schedule.NextAfter(intervalStart);

@@ -93,16 +93,22 @@ public sealed class DagSchedule
     /// <summary>The logical date a run asked for without one covers: for a cron schedule the latest interval that has
     /// ended at <paramref name="utc"/> (yesterday for <c>@daily</c>, as Airflow infers a manual run's interval), so it
     /// reads whole data and the scheduler's run of the interval under way is not pre-empted; without one, today.</summary>
-    public DateTime DefaultLogicalDate(DateTime utc)
+    public DateTime DefaultLogicalDate(DateTime utc) =>
+        LatestEndedIntervalStart(utc) ?? DateTime.SpecifyKind(Utc(utc).Date, DateTimeKind.Utc);
+
+    /// <summary>The start of the latest cron interval that has ended at <paramref name="utc"/> (within eight years); null
+    /// without a cron or when none has.</summary>
+    public DateTime? LatestEndedIntervalStart(DateTime utc)
     {
-        var now = Utc(utc);
         if (cron is null)
         {
-            return DateTime.SpecifyKind(now.Date, DateTimeKind.Utc);
+            return null;
         }
+        var now = Utc(utc);
         // Cronos walks forwards only: widen a window back from now until it holds the two boundaries that close the
-        // latest ended interval (its start, then its end at or before now).
-        for (var back = TimeSpan.FromHours(1); back <= TimeSpan.FromDays(366 * 8); back *= 2)
+        // latest ended interval (its start, then its end at or before now). The window starts small: a schedule that
+        // fires every second has 86,400 boundaries a day.
+        for (var back = TimeSpan.FromSeconds(2); back <= TimeSpan.FromDays(366 * 8); back *= 2)
         {
             var boundaries = cron.GetOccurrences(now - back, now, zone, fromInclusive: true, toInclusive: true).TakeLast(2).ToList();
             if (boundaries.Count == 2)
@@ -110,7 +116,7 @@ public sealed class DagSchedule
                 return boundaries[0];
             }
         }
-        return DateTime.SpecifyKind(now.Date, DateTimeKind.Utc);
+        return null;
     }
 
     /// <summary>The run a date names: a day (midnight) on which a cron schedule fires once, not at midnight, names that

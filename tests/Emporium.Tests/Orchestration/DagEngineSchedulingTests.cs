@@ -169,6 +169,28 @@ public class DagEngineSchedulingTests
         Assert.Equal(["2024-01-05"], seen);
     }
 
+    /// <summary>Without catchup the scheduler still walked every interval from the start date (or the last scheduled run)
+    /// up to now to keep the latest: a fine-grained schedule left with the default start date (2000-01-01) held the
+    /// scheduler's lock for minutes at its first look (13 million intervals for `* * * * *`, 757 million for every second).</summary>
+    [Fact]
+    public async Task Without_catchup_a_fine_schedule_with_the_default_start_date_runs_only_its_latest_interval_at_once()
+    {
+        var dag = Dag.Create("fine").Schedule("* * * * * *").Task("t", _ => Task.CompletedTask);
+        await using var h = new EngineHarness([dag], new OrchestratorOptions { DagsArePausedAtCreation = false }).Start();
+
+        var latest = new RunKey("fine", EngineHarness.Epoch.UtcDateTime.AddSeconds(-1));
+        Assert.Equal(RunState.Success, (await h.RunToEnd(latest)).State);
+        Assert.Equal([latest], h.Store.Runs("fine").Select(r => r.Key));
+
+        // Paused for an hour, it runs the latest second again, not the 3,600 it missed.
+        h.Engine.SetPaused("fine", true);
+        h.Clock.Advance(TimeSpan.FromHours(1));
+        h.Engine.SetPaused("fine", false);
+        var after = new RunKey("fine", h.Clock.GetUtcNow().UtcDateTime.AddSeconds(-1));
+        Assert.Equal(RunState.Success, (await h.RunToEnd(after)).State);
+        Assert.Equal([latest, after], h.Store.Runs("fine").Select(r => r.Key));
+    }
+
     [Fact]
     public async Task Hourly_cron_runs_after_each_hour_ends()
     {
