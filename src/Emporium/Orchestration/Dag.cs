@@ -272,6 +272,12 @@ public sealed partial class Dag
             // Said as the other definition errors are, naming the DAG and the task (discovery lists it and goes on).
             throw new DagDefinitionException(Name, $"task '{task.Name}': {ex.Message}");
         }
+        if (task is { Kind: TaskKind.Sensor, Timeout: { } ignored })
+        {
+            // The engine times a sensor by its own timeout only: this one was kept, listed by the API, and never applied.
+            throw new DagDefinitionException(Name,
+                $"sensor '{task.Name}': Timeout({ignored}) does not apply to a sensor; its time limit is the timeout given to Sensor ({task.SensorTimeout})");
+        }
         tasks.Add(task);
         return this;
     }

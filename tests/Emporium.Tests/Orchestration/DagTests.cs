@@ -56,6 +56,10 @@ public class DagTests
         Assert.Equal("DAG 'd': task 'load': the retry delay must not be negative, got -00:05:00", delay.Message);
         var timeout = Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Task("load", Noop, t => t.Timeout(TimeSpan.Zero)));
         Assert.Equal("DAG 'd': task 'load': the timeout must be positive, got 00:00:00", timeout.Message);
+        // A sensor's Timeout(…) was kept and shown by the API as its limit, and never applied.
+        var sensorTimeout = Assert.Throws<DagDefinitionException>(() =>
+            Dag.Create("d").Sensor("wait", _ => true, poke: TimeSpan.FromSeconds(5), timeout: TimeSpan.FromMinutes(1), t => t.Timeout(TimeSpan.FromSeconds(10))));
+        Assert.Equal("DAG 'd': sensor 'wait': Timeout(00:00:10) does not apply to a sensor; its time limit is the timeout given to Sensor (00:01:00)", sensorTimeout.Message);
         var cap = Assert.Throws<DagDefinitionException>(() => Dag.Create("d").Task("load", Noop, t => t.Retries(2).ExponentialBackoff(TimeSpan.FromSeconds(-1))));
         Assert.Equal("DAG 'd': task 'load': the maximum retry delay must not be negative, got -00:00:01", cap.Message);
     }
