@@ -7,14 +7,21 @@ public sealed record WarehouseRelation(string Name, string Kind, IReadOnlyList<Q
 /// both DuckDB and PostgreSQL answer the same way, for the SQL explorer's table list (without <see cref="Private"/>).</summary>
 public static class WarehouseRelations
 {
-    /// <summary>Tables of the warehouse no user query may read, and the tables list leaves out: the alerts outbox
-    /// holds each webhook's URL, which is a credential (a chat webhook's URL is all it takes to post there).
-    /// <c>GET /api/v1/alerts</c> gives each alert's delivery counts.</summary>
-    public static readonly IReadOnlySet<string> Private = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "alert_deliveries" };
+    /// <summary>Tables of the warehouse no user query may read, the tables list leaves out and PostgreSQL's reader role
+    /// is given no SELECT on, each with why: the alerts outbox holds each webhook's URL, which is a credential (a chat
+    /// webhook's URL is all it takes to post there); the offsets and the ingest claims are the processor's and loads'
+    /// own bookkeeping, which the API shows in its own words.</summary>
+    private static readonly IReadOnlyDictionary<string, string> PrivateReasons = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["alert_deliveries"] = "it holds the alert webhooks' URLs, which are credentials (GET /api/v1/alerts gives each alert's deliveries)",
+        ["_emporium_offsets"] = "it is the processor's and the loads' own bookkeeping (GET /api/v1/datasets gives each dataset's log position and lag)",
+        [IngestClaim.Table] = "it is the processor's own bookkeeping of ingest's Idempotency-Key tags",
+    };
+
+    public static readonly IReadOnlySet<string> Private = PrivateReasons.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Why a query may not read <paramref name="name"/>, one of <see cref="Private"/>.</summary>
-    public static string PrivateReason(string name) =>
-        $"'{name}' is not open to queries: it holds the alert webhooks' URLs, which are credentials (GET /api/v1/alerts gives each alert's deliveries)";
+    public static string PrivateReason(string name) => $"'{name}' is not open to queries: {PrivateReasons[name]}";
 
     public static async Task<IReadOnlyList<WarehouseRelation>> ListAsync(IWarehouse warehouse, CancellationToken ct)
     {

@@ -161,6 +161,20 @@ public abstract class ReadOnlyQueryScenarioTests
         Assert.DoesNotContain("alert_deliveries", (await WarehouseRelations.ListAsync(Warehouse, CancellationToken.None)).Select(r => r.Name));
     }
 
+    /// <summary>The processor's offsets and ingest's claims are bookkeeping the API gives in its own words; the
+    /// explorer neither lists nor reads them (PostgreSQL's reader role has no grant on them either).</summary>
+    [Theory]
+    [InlineData("_emporium_offsets")]
+    [InlineData("_EMPORIUM_INGEST_CLAIMS")]
+    public async Task The_warehouses_bookkeeping_tables_are_neither_listed_nor_read(string table)
+    {
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query($"SELECT * FROM \"{table.ToLowerInvariant()}\""));
+        Assert.True(e.Refused, e.Message);
+        Assert.Contains("bookkeeping", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain((await WarehouseRelations.ListAsync(Warehouse, CancellationToken.None)).Select(r => r.Name),
+            name => string.Equals(name, table, StringComparison.OrdinalIgnoreCase));
+    }
+
     [Fact]
     public async Task Errors_carry_the_engines_message()
     {

@@ -89,29 +89,65 @@ public sealed partial class PostgresWarehouse
         }
     }
 
-    /// <summary>Grants the role what it lacks, under the schema lock: two sessions granting on the same table at once
-    /// fail with "tuple concurrently updated", and a grant rewrites the table's catalog row even when nothing changes.</summary>
+    /// <summary>Grants the role SELECT on the schema's tables and views but <see cref="WarehouseRelations.Private"/>,
+    /// and takes it back on those (earlier versions granted the whole schema, so the outbox's webhook URLs were kept
+    /// from queries by the statement checks alone). Under the schema lock: two sessions granting on the same table at
+    /// once fail with "tuple concurrently updated", and a grant rewrites the table's catalog row even when nothing
+    /// changes, so nothing is granted when nothing is missing.</summary>
     private async Task GrantReadsAsync(NpgsqlConnection connection, string role, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await ExecuteAsync(connection, SchemaLock, ct).ConfigureAwait(false);
+        var hidden = WarehouseRelations.Private.Select(n => n.ToLowerInvariant()).ToArray();
+        var wrong = new List<(string Name, bool Private)>();
         await using (var granted = new NpgsqlCommand("""
-            SELECT has_schema_privilege($1, current_schema(), 'USAGE') AND NOT EXISTS (
-                SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
-                  AND NOT has_table_privilege($1, c.oid, 'SELECT'))
+            SELECT NULL, false WHERE NOT has_schema_privilege($1, current_schema(), 'USAGE')
+            UNION ALL
+            SELECT c.relname, c.relname = ANY($2) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+              AND has_table_privilege($1, c.oid, 'SELECT') = (c.relname = ANY($2))
             """, connection))
         {
             granted.Parameters.Add(new NpgsqlParameter { Value = _options.ReaderRole });
-            if (await granted.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
+            granted.Parameters.Add(new NpgsqlParameter { Value = hidden });
+            await using var reader = await granted.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                await tx.RollbackAsync(ct).ConfigureAwait(false);
-                return;
+                wrong.Add((reader.IsDBNull(0) ? "" : reader.GetString(0), reader.GetBoolean(1)));
             }
+        }
+        if (wrong.Count == 0)
+        {
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return;
         }
         var schema = Quote(await CurrentSchemaAsync(connection, ct).ConfigureAwait(false));
         await ExecuteAsync(connection, $"GRANT USAGE ON SCHEMA {schema} TO {role}", ct).ConfigureAwait(false);
-        await ExecuteAsync(connection, $"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}", ct).ConfigureAwait(false);
+        if (wrong.Any(w => !w.Private))
+        {
+            await ExecuteAsync(connection, $"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}", ct).ConfigureAwait(false);
+        }
+        // Every private table that exists, not only those found granted: the grant above just gave them all.
+        await using (var existing = new NpgsqlCommand("""
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relname = ANY($1) AND has_table_privilege($2, c.oid, 'SELECT')
+            """, connection))
+        {
+            existing.Parameters.Add(new NpgsqlParameter { Value = hidden });
+            existing.Parameters.Add(new NpgsqlParameter { Value = _options.ReaderRole });
+            var names = new List<string>();
+            await using (var reader = await existing.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    names.Add(reader.GetString(0));
+                }
+            }
+            foreach (var name in names)
+            {
+                await ExecuteAsync(connection, $"REVOKE ALL ON {schema}.{Quote(name)} FROM {role}", ct).ConfigureAwait(false);
+            }
+        }
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 

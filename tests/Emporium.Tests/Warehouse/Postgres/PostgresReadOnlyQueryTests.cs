@@ -124,4 +124,52 @@ public sealed class PostgresReadOnlyQueryTests(PostgresServer server) : ReadOnly
             "BEGIN READ ONLY; SET LOCAL ROLE emporium_reader; SELECT pg_read_file('/etc/hostname'); COMMIT", CancellationToken.None));
         Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
     }
+    /// <summary>The reader role had SELECT on every table of the schema, so only the statement checks kept a query from
+    /// the outbox's webhook URLs and the processor's bookkeeping. PostgreSQL itself refuses them to the role now, while
+    /// the datasets, DAG tables and marts stay readable.</summary>
+    [Theory]
+    [InlineData("alert_deliveries")]
+    [InlineData("_emporium_offsets")]
+    [InlineData("_emporium_ingest_claims")]
+    public async Task The_reader_role_itself_cannot_read_internal_tables(string table)
+    {
+        await _warehouse.InitializeAsync([.. DatasetCatalog.All, .. Emporium.Sources.SeedDatasets.All], CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => AsReader($"SELECT count(*) FROM \"{table}\""));
+        Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
+        Assert.NotNull(await AsReader("SELECT count(*) FROM categories"));
+        Assert.NotNull(await AsReader("SELECT count(*) FROM alerts"));
+        Assert.NotNull(await AsReader("SELECT count(*) FROM category_distribution"));
+    }
+
+    /// <summary>A database whose reader role an earlier version granted the whole schema loses the internal tables at
+    /// the next start-up.</summary>
+    [Fact]
+    public async Task Start_up_takes_back_a_grant_on_internal_tables_made_before()
+    {
+        await _warehouse.InitializeAsync([.. DatasetCatalog.All, .. Emporium.Sources.SeedDatasets.All], CancellationToken.None);
+        await _warehouse.ExecuteAsync("GRANT SELECT ON ALL TABLES IN SCHEMA public TO emporium_reader", CancellationToken.None);
+        Assert.Equal(0L, await AsReader("SELECT count(*) FROM alert_deliveries"));
+
+        await using var restarted = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = _database });
+        await restarted.InitializeAsync([.. DatasetCatalog.All, .. Emporium.Sources.SeedDatasets.All], CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => AsReader("SELECT count(*) FROM alert_deliveries"));
+        Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
+        Assert.Equal(0L, await AsReader("SELECT count(*) FROM products"));
+    }
+
+    /// <summary>Straight to the server as the reader role, past the statement checks.</summary>
+    private async Task<object?> AsReader(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var role = new Npgsql.NpgsqlCommand("SET LOCAL ROLE emporium_reader", connection, tx))
+        {
+            await role.ExecuteNonQueryAsync();
+        }
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, connection, tx);
+        return await cmd.ExecuteScalarAsync();
+    }
 }
