@@ -45,11 +45,14 @@ internal static class AlertsTask
     {
         var hooks = (ctx.Param<string?>("webhooks", null) ?? "")
             .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var hook in hooks)
+        for (var i = 0; i < hooks.Length; i++)
         {
-            if (!Uri.TryCreate(hook, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            if (!Uri.TryCreate(hooks[i], UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                throw new DagParameterException($"DAG '{ctx.DagName}' task '{ctx.TaskName}': parameter 'webhooks': '{hook}' is not an http:// or https:// URL (separate several with commas)");
+                // By position and origin only: a webhook's URL is its credential, and the task's error is shown to
+                // every read key (the run's params mask it likewise).
+                throw new DagParameterException($"DAG '{ctx.DagName}' task '{ctx.TaskName}': parameter 'webhooks': webhook {i + 1} of {hooks.Length} "
+                    + $"('{SecretMask.Origin(hooks[i])}') is not an http:// or https:// URL (separate several with commas)");
             }
         }
         return hooks;

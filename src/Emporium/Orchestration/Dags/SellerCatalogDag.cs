@@ -53,7 +53,7 @@ public sealed class SellerCatalogDag : IDagDefinition
         var url = ctx.Param("api_url");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
         {
-            throw Invalid(ctx, $"parameter 'api_url': '{url}' is not an http:// or https:// URL");
+            throw Invalid(ctx, $"parameter 'api_url': '{SecretMask.Text(url)}' is not an http:// or https:// URL");
         }
         // max_pages, requests_per_second and max_retry_after declare their ranges, checked when the run was triggered.
         var maxPages = ctx.Param("max_pages", 50);

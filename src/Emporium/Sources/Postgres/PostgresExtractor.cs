@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Emporium.Configuration;
 using Emporium.Lake;
+using Emporium.Warehouse.Postgres;
 using Npgsql;
 
 namespace Emporium.Sources.Postgres;
@@ -17,13 +19,14 @@ public sealed partial class PostgresExtractor(ILakeStore lake)
         {
             throw new ArgumentException("PostgreSQL source: ConnectionString is required (EMPORIUM__SOURCES__POSTGRES__CONNECTIONSTRING)", nameof(options));
         }
+        var connectionString = ConnectionStringOf(options.ConnectionString);
         var select = BuildSelect(options, ds);
         var temp = Lake.ScratchFolder.NewPath(null, "pg-extract", ".csv");
         try
         {
             long records = 0;
             var inQuotes = false;
-            await using (var conn = new NpgsqlConnection(options.ConnectionString))
+            await using (var conn = new NpgsqlConnection(connectionString))
             {
                 await conn.OpenAsync(ct);
                 // Days are UTC days in Emporium (timestamps are stored in UTC; the orders source cuts them so). A
@@ -63,6 +66,59 @@ public sealed partial class PostgresExtractor(ILakeStore lake)
             File.Delete(temp);
         }
     }
+
+    /// <summary>The Npgsql connection string of <paramref name="connection"/>: one already, or a
+    /// <c>postgres://user:pass@host:port/database</c> address as the warehouse takes it. One that is neither is refused
+    /// without its text: Npgsql names an unknown keyword by all that comes before its '=', which for an address given
+    /// as a connection string is the user and the password.</summary>
+    internal static string ConnectionStringOf(string connection)
+    {
+        if (connection.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || connection.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return PostgresAddress.ToConnectionString(connection);
+            }
+            catch (FormatException e)
+            {
+                // Its message names the address with the password masked.
+                throw new ArgumentException($"PostgreSQL source: {e.Message}");
+            }
+        }
+        const string Shape = "Host=…;Port=…;Username=…;Password=…;Database=… or postgres://user:pass@host:port/database";
+        var parsed = new System.Data.Common.DbConnectionStringBuilder();
+        try
+        {
+            parsed.ConnectionString = connection;
+        }
+        catch (ArgumentException)
+        {
+            throw new ArgumentException($"PostgreSQL source: the connection string is not an Npgsql connection string ({Shape})");
+        }
+        var npgsql = new NpgsqlConnectionStringBuilder();
+        foreach (string key in parsed.Keys)
+        {
+            if (!npgsql.ContainsKey(key))
+            {
+                throw new ArgumentException(PlainKeyword().IsMatch(key)
+                    ? $"PostgreSQL source: unknown keyword '{key}' in the connection string ({Shape})"
+                    : $"PostgreSQL source: the connection string is not an Npgsql connection string ({Shape})");
+            }
+            try
+            {
+                npgsql[key] = parsed[key];
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+            {
+                throw new ArgumentException($"PostgreSQL source: keyword '{key}' of the connection string has a value Npgsql does not accept"
+                    + (SecretMask.IsSecretKey(key) ? "" : $" ('{parsed[key]}')"));
+            }
+        }
+        return npgsql.ConnectionString;
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9 _]*$")]
+    private static partial Regex PlainKeyword();
 
     /// <summary>The SELECT whose rows belong to <paramref name="ds"/>.</summary>
     public static string BuildSelect(PostgresSourceOptions options, DateOnly ds)

@@ -229,6 +229,8 @@ public sealed class SellerCatalogDagTests
     [Theory]
     [InlineData("api_url", "api.example.com", "parameter 'api_url': 'api.example.com' is not an http:// or https:// URL")]
     [InlineData("requests_per_second", "Infinity", "parameter 'requests_per_second' must be a finite number (0 for no pacing)")]
+    // Its credentials stay out of the task's log and error, as they do out of the run's params.
+    [InlineData("api_url", "htps://seller:s3cr3t@api.example.com/v1?key=k3y", "parameter 'api_url': 'htps://seller:***@api.example.com/v1?key=***' is not an http:// or https:// URL")]
     public async Task A_bad_client_setting_fails_the_extract_at_once_naming_the_parameter(string name, string value, string message)
     {
         await using var api = await SellerCatalogStub.StartAsync(failures: false);
@@ -434,7 +436,7 @@ public sealed class SellerCatalogDagTests
     {
         await using var api = await SellerCatalogStub.StartAsync((_, products) => products, failures: false);
         await using var harness = new SeedDagHarness(new SellerCatalogDag());
-        var parameters = new Dictionary<string, string?>(Parameters(api.BaseUrl, null)) { ["webhooks"] = "https://hooks.example/ok, hooks.example/typo" };
+        var parameters = new Dictionary<string, string?>(Parameters(api.BaseUrl, null)) { ["webhooks"] = "https://hooks.example/ok, hooks.example/services/T0/s3cr3t, ftp://hooks.example/s3cr3t" };
 
         var failed = await Assert.ThrowsAnyAsync<Exception>(() => harness.RunAsync(Day1, parameters));
 
@@ -442,7 +444,9 @@ public sealed class SellerCatalogDagTests
         var run = harness.Store.Runs(harness.Dag.Name).Single();
         var alerts = harness.Store.GetTask(run.Key, "alerts")!;
         Assert.Equal((Emporium.Orchestration.TaskState.Failed, 1), (alerts.State, alerts.TryNumber));
-        Assert.Contains("parameter 'webhooks': 'hooks.example/typo' is not an http:// or https:// URL", alerts.Error, StringComparison.Ordinal);
+        // A webhook's URL is its credential: the error says which one, not what it is (the run's params mask it too).
+        Assert.Contains("parameter 'webhooks': webhook 2 of 3 ('***') is not an http:// or https:// URL", alerts.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", alerts.Error, StringComparison.Ordinal);
         Assert.Equal(0L, (await harness.QueryAsync("SELECT COUNT(*) FROM alert_deliveries"))[0][0]);
     }
 
