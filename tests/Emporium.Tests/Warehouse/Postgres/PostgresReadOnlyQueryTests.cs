@@ -159,6 +159,31 @@ public sealed class PostgresReadOnlyQueryTests(PostgresServer server) : ReadOnly
         Assert.Equal(0L, await AsReader("SELECT count(*) FROM products"));
     }
 
+    /// <summary>The statement checks refuse the outbox by name, but <c>pg_stats</c> names it in a string: its sampled
+    /// values (the webhook URLs) were a query away while the reader role could read the table, since PostgreSQL shows a
+    /// column's statistics to whoever may read the column. Without the grant they are not shown.</summary>
+    [Fact]
+    public async Task The_outboxs_webhook_urls_are_not_readable_through_the_statistics_either()
+    {
+        await _warehouse.InitializeAsync([.. DatasetCatalog.All, .. Emporium.Sources.SeedDatasets.All], CancellationToken.None);
+        await _warehouse.ExecuteAsync("""
+            INSERT INTO alert_deliveries (alert_id, webhook, state, attempts, updated_at)
+            SELECT 'a' || i, 'https://hooks.example.com/services/T0/B0/s3cr3t' || (i % 2), 'pending', 0, now() FROM generate_series(1, 50) i;
+            ANALYZE alert_deliveries
+            """, CancellationToken.None);
+        const string Stats = "SELECT count(*) AS n, coalesce(string_agg(concat(most_common_vals::text, histogram_bounds::text), ''), '') AS v FROM pg_stats WHERE tablename = 'alert_deliveries'";
+        // As an earlier version granted it, the statistics gave the URLs away past the statement checks.
+        await _warehouse.ExecuteAsync("GRANT SELECT ON alert_deliveries TO emporium_reader", CancellationToken.None);
+        Assert.Contains("s3cr3t", (string)(await Query(Stats)).Rows[0][1]!, StringComparison.Ordinal);
+
+        await using var restarted = new PostgresWarehouse(new PostgresWarehouseOptions { ConnectionString = _database });
+        await restarted.InitializeAsync([.. DatasetCatalog.All, .. Emporium.Sources.SeedDatasets.All], CancellationToken.None);
+
+        var rows = (await restarted.QueryReadOnlyAsync(Stats, 10, CancellationToken.None)).Rows;
+        Assert.DoesNotContain("s3cr3t", (string)rows[0][1]!, StringComparison.Ordinal);
+        Assert.Equal(0L, WarehouseValues.Long(rows[0][0]));
+    }
+
     /// <summary>Straight to the server as the reader role, past the statement checks.</summary>
     private async Task<object?> AsReader(string sql)
     {
