@@ -18,8 +18,9 @@ public sealed class MartReadFailures(ILoggerFactory loggers, TimeProvider? time 
     private readonly ConcurrentDictionary<string, RecurringFailureLog> logs = new(StringComparer.Ordinal);
 
     /// <summary>True for a failure of the read itself in the engine; not for a warehouse that cannot be reached or is
-    /// shutting down (the backends' own handling answers those).</summary>
-    public static bool IsReadFailure(Exception e) => e switch
+    /// shutting down, out of memory or out of disk (the server's own handling answers those, as it does for a query:
+    /// 503, 507, 503).</summary>
+    public static bool IsReadFailure(Exception e) => !OutOfMemory.Is(e) && !DiskFull.Is(e) && e switch
     {
         QueryRejectedException => true,
         PostgresException p => !(p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57", StringComparison.Ordinal) || p.SqlState.StartsWith("53", StringComparison.Ordinal)),

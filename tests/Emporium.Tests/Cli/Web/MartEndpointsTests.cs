@@ -144,4 +144,22 @@ public sealed class MartEndpointsTests
         using var fine = await host.Client.GetAsync("/api/v1/marts/price_distribution");
         Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
     }
+    /// <summary>A mart read past the warehouse's memory_limit is what a query past it is, a 507 naming the setting
+    /// that bounds it: the mart endpoint took DuckDB's out-of-memory error for a broken mart, a 500 "mart unreadable"
+    /// that sent the operator looking at the view.</summary>
+    [Fact]
+    public async Task A_mart_read_past_the_memory_limit_is_a_507_naming_the_setting()
+    {
+        using var dir = new TempDir("mart-endpoints-oom");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Combine("data"),
+            new Dictionary<string, string?> { ["Warehouse"] = $"duckdb:{dir.Combine("w.duckdb")}?memory_limit=8MB" });
+        await host.Host.Backends.Warehouse!.ExecuteAsync("CREATE VIEW hungry AS SELECT list(i) AS l FROM range(20000000) t(i)", CancellationToken.None);
+
+        using var response = await host.Client.GetAsync("/api/v1/marts/hungry");
+
+        Assert.Equal(507, (int)response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("out of memory", problem.RootElement.GetProperty("title").GetString());
+        Assert.Contains("memory_limit", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }
