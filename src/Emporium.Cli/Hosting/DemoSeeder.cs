@@ -32,14 +32,10 @@ public static class DemoSeeder
             output.WriteLine("  demo:      ingest is unavailable; starting without demo data");
             return;
         }
-        foreach (var dataset in DatasetCatalog.All)
+        if (await HoldsRecordsAsync(log, host.Backends.Warehouse, ct))
         {
-            var ends = await log.GetEndOffsetsAsync(dataset.Name, ct);
-            if (ends.Values.Any(offset => offset > 0))
-            {
-                output.WriteLine("  demo:      the data dir already holds records; no demo data added");
-                return;
-            }
+            output.WriteLine("  demo:      the data dir already holds records; no demo data added");
+            return;
         }
         var options = new DemoOptions(CatalogSize: sizes.Products);
         var plan = new (string Dataset, long Rows)[]
@@ -62,6 +58,28 @@ public static class DemoSeeder
         }
         output.WriteLine($"  demo:      sent {string.Join(", ", summary)} through ingest");
         await QueueDagsAsync(host, output, ct);
+    }
+
+    /// <summary>Whether any dataset has records in the log or rows in the warehouse. Files loaded with <c>emporium
+    /// load</c> go straight to the warehouse, never through the log, so the log alone said such a data dir was empty,
+    /// and the demo's rows (whose product and category keys are those of <c>emporium generate</c>) replaced the loaded
+    /// ones.</summary>
+    private static async Task<bool> HoldsRecordsAsync(Emporium.Log.IEventLog log, IWarehouse? warehouse, CancellationToken ct)
+    {
+        foreach (var dataset in DatasetCatalog.All)
+        {
+            var ends = await log.GetEndOffsetsAsync(dataset.Name, ct);
+            if (ends.Values.Any(offset => offset > 0))
+            {
+                return true;
+            }
+        }
+        if (warehouse is null)
+        {
+            return false;
+        }
+        var any = string.Join(" UNION ALL ", DatasetCatalog.All.Select(d => $"SELECT 1 FROM (SELECT 1 FROM \"{d.Name}\" LIMIT 1) AS t"));
+        return (await warehouse.QueryAsync(any, ct)).Rows.Count > 0;
     }
 
     /// <summary>Days of user behaviour the demo computes: the last week of its orders.</summary>

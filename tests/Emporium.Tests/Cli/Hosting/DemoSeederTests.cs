@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using Emporium.Cli.Hosting;
 using Emporium.Cli.Web;
 using Emporium.Datasets;
@@ -31,6 +32,33 @@ public sealed class DemoSeederTests
         Assert.Equal(((string)order["country"]!).ToLowerInvariant(), order["country"]);
         Assert.Contains($"sent {CategoryNames.All.Count} categories", output.ToString().Replace(",", ""));
         Assert.Contains("already holds records", output.ToString());
+    }
+
+    /// <summary>Rows loaded from files (<c>emporium load</c>) go straight to the warehouse, never through the log: a
+    /// data dir holding only those holds records too, and <c>up --demo</c> must not mix generated rows into them (the
+    /// demo's products and categories share their keys with <c>emporium generate</c>'s and replaced the loaded ones).</summary>
+    [Fact]
+    public async Task A_data_dir_holding_only_loaded_rows_is_left_alone()
+    {
+        using var dir = new TempDir("demo-loaded");
+        var file = dir.Combine("orders.ndjson");
+        await File.WriteAllTextAsync(file, """{"invoice_no":"536365","quantity":6,"unit_price":2.55,"invoice_date":"2010-12-01T08:26:00Z"}""" + "\n");
+        await using var host = await TestHost.StartEmbeddedAsync(dir.Combine("data"));
+        using (var load = await host.Client.PostAsJsonAsync("/api/v1/load", new { paths = new[] { file }, dataset = "orders" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, load.StatusCode);
+        }
+        var output = new StringWriter();
+
+        await DemoSeeder.SeedIfEmptyAsync(host.Host, output, CancellationToken.None, new DemoSeeder.Sizes(Products: 50, Reviews: 50, Orders: 50));
+
+        Assert.Contains("already holds records", output.ToString(), StringComparison.Ordinal);
+        foreach (var dataset in DatasetCatalog.All)
+        {
+            Assert.All((await host.Host.Backends.Log!.GetEndOffsetsAsync(dataset.Name, CancellationToken.None)).Values, end => Assert.Equal(0, end));
+        }
+        var orders = await host.Host.Backends.Warehouse!.QueryAsync("SELECT count(*) FROM orders", CancellationToken.None);
+        Assert.Equal(1L, Convert.ToInt64(orders.Rows[0][0], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The demo computes a week of user behaviour from its own orders (it has no PostgreSQL): every customer's
