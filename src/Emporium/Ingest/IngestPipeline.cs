@@ -100,19 +100,36 @@ public sealed class IngestPipeline(IEventLog log, IRecordNormalizer normalizer, 
     }
 
     /// <summary>Rejects a record the caller already found invalid (e.g. a route-specific check), keeping it as a dead letter.</summary>
-    public async Task<IngestResult> RejectAsync(DatasetSchema schema, InputRecord input, FieldError error, string source, IngestTag? tag, CancellationToken ct)
+    public Task<IngestResult> RejectAsync(DatasetSchema schema, InputRecord input, FieldError error, string source, IngestTag? tag, CancellationToken ct) =>
+        RejectAsync(schema, input, [error], source, tag, ct);
+
+    /// <summary>Rejects a record the caller already found invalid for <paramref name="errors"/> (at least one), keeping
+    /// it as one dead letter that names them all.</summary>
+    public async Task<IngestResult> RejectAsync(DatasetSchema schema, InputRecord input, IReadOnlyList<FieldError> errors, string source, IngestTag? tag, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfZero(errors.Count);
         if (tag is null || !tag.AlreadyDurable.Contains(input.Index))
         {
-            var letter = new DeadLetter(tag?.RequestId ?? Guid.NewGuid().ToString("N"), schema.Name, input.Index, source, time.GetUtcNow(), [error], input.RawText);
+            var letter = new DeadLetter(tag?.RequestId ?? Guid.NewGuid().ToString("N"), schema.Name, input.Index, source, time.GetUtcNow(), errors, input.RawText);
             var buffer = new MessageBuffer(1);
             buffer.Add(letter.ToRecord(), null, tag?.Of(input.Index), input.Index);
             await buffer.AppendAsync(log, DatasetCatalog.DeadLetters.Name, ct).ConfigureAwait(false);
         }
-        var outcome = new IngestResult(schema.Name, 0, 1, [new IngestError(input.Index, error.Field, error.Error)]);
+        var outcome = new IngestResult(schema.Name, 0, 1, [.. errors.Select(e => new IngestError(input.Index, e.Field, e.Error))]);
         stats.Record(outcome);
         return outcome;
     }
+
+    /// <summary>What the normalizer finds wrong with a record (none when it is valid), appending nothing: a route that
+    /// refuses a record for a reason of its own still names the record's other problems.</summary>
+    public IReadOnlyList<FieldError> Check(DatasetSchema schema, InputRecord input) =>
+        IngestBodyParser.Normalize(input, schema, normalizer, out var unreadable) switch
+        {
+            _ when unreadable is not null => [new FieldError("$", unreadable)],
+            { Record: not null } => [],
+            { Errors: { Count: > 0 } errors } => errors,
+            _ => [new FieldError("$", "rejected by the normalizer")],
+        };
 
     /// <summary>Records serialized into chunks; the log messages are slices of them. Chunks stay below the
     /// large-object threshold (a 1000-record request is ~200 KB of JSON): one large buffer per request made every

@@ -66,8 +66,13 @@ public sealed class SeedEndpoints : IEndpointModule
                 !DateTime.TryParseExact(date.GetString(), SeedDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
             {
                 var reason = $"invalid date {date.GetRawText()}: expected DD/MM/YYYY HH:MM";
-                await pipeline.RejectAsync(schema, only, new FieldError("date", reason), $"http:{path}", tag, ct);
-                return ItemError([new FieldError("date", reason)], item);
+                // The other fields are checked too, so one answer names every problem (as for any invalid item):
+                // the client does not fix the date only to meet the price on the next try.
+                var rest = JsonNode.Parse(item.GetRawText())!.AsObject();
+                rest.Remove(dateField.Name);
+                List<FieldError> errors = [new FieldError("date", reason), .. pipeline.Check(schema, InputRecord.Rewritten(only, JsonSerializer.SerializeToUtf8Bytes(rest)))];
+                await pipeline.RejectAsync(schema, only, errors, $"http:{path}", tag, ct);
+                return ItemError(errors, item);
             }
             var node = JsonNode.Parse(item.GetRawText())!.AsObject();
             // Hand the normalizer an unambiguous instant under the canonical name: the seed's day-first format is

@@ -127,6 +127,29 @@ public class SeedEndpointsTests
         Assert.Empty(log.Messages("products"));
     }
 
+    /// <summary>A bad date does not hide the item's other problems: the answer and the dead letter name every bad field,
+    /// as for any invalid item, so the client does not fix the date only to meet the price on the next try.</summary>
+    [Fact]
+    public async Task A_bad_date_is_listed_with_the_other_bad_fields()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, RecordNormalizer.Instance);
+        const string item = "{\"asin\":\"B1\",\"price\":\"abc\",\"date\":\"31/13/2023 00:00\"}";
+
+        var response = await host.Client.PostAsync("/AmazonProduct", TestHost.Json(item));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var errors = json.GetProperty("errors").EnumerateArray()
+            .Select(e => (e.GetProperty("field").GetString(), e.GetProperty("error").GetString())).ToList();
+        Assert.Equal([("date", "invalid date \"31/13/2023 00:00\": expected DD/MM/YYYY HH:MM"), ("price", "expected a number, got \"abc\"")], errors);
+        Assert.Equal("date: invalid date \"31/13/2023 00:00\": expected DD/MM/YYYY HH:MM; price: expected a number, got \"abc\"", json.GetProperty("detail").GetString());
+        Assert.Empty(log.Messages("products"));
+        var letter = CanonicalJson.Deserialize(DatasetCatalog.DeadLetters, Assert.Single(log.Messages(DatasetCatalog.DeadLetters.Name)).Value.Span);
+        Assert.Equal(item, letter["raw"]);
+        Assert.Contains("\"price\"", (string)letter["errors"]!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CategoryAnswers201()
     {
