@@ -107,7 +107,7 @@ public sealed class SendCommand : ICliCommand
 
     public static async Task<Summary> SendAsync(HttpClient http, SendFileReader file, string dataset, int batchSize, TextWriter status, CancellationToken ct)
     {
-        var sender = new BatchSender(http, dataset, $"send-{dataset}-{file.Sha256[..32]}-{batchSize}");
+        var sender = new BatchSender(http, dataset, $"send-{dataset}-{file.Identity[..32]}-{batchSize}");
         long accepted = 0, rejected = 0, unreadable = 0;
         int batches = 0, replayed = 0;
         var errors = new List<(long, string, string)>();

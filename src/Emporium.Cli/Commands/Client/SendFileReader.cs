@@ -43,7 +43,10 @@ public sealed class SendFileReader : IDisposable
             var content = await FileContent.OfAsync(path, probe, scratch, ct).ConfigureAwait(false);
             var warnings = new List<string>();
             var format = FormatDetector.Resolve(content.Path, content.Probe, settings.Format, warnings.Add);
-            return new SendFileReader(path, new FormatInput(content.Path, content.Probe, settings), FormatDetector.ReaderFor(format), warnings, probe.Sha256, scratch);
+            return new SendFileReader(path, new FormatInput(content.Path, content.Probe, settings), FormatDetector.ReaderFor(format), warnings, probe.Sha256, scratch)
+            {
+                Identity = IdentityOf(probe.Sha256, format, content.Probe, settings.JsonPath),
+            };
         }
         catch
         {
@@ -60,6 +63,22 @@ public sealed class SendFileReader : IDisposable
 
     /// <summary>SHA-256 of the file as given (hex): the identity the idempotency keys derive from.</summary>
     public string Sha256 => _sha256;
+
+    /// <summary>What the idempotency keys derive from (hex): the file's SHA-256, unless <c>--json-path</c> picks other
+    /// records of a JSON document than the path the reader finds by itself; then the SHA-256 of the file's and the
+    /// path's, since the same keys for other records were refused as reused with a different body.</summary>
+    public string Identity { get; private init; } = "";
+
+    private static string IdentityOf(string sha256, FileFormat format, FileProbe content, string? jsonPath)
+    {
+        if (format != FileFormat.Json || jsonPath is null)
+        {
+            return sha256;
+        }
+        var given = JsonRecordPath.Parse(jsonPath).ToString();
+        var found = JsonRecordPath.Detect(content.Head.AsSpan(content.BomLength), content.Head.Length == content.Size)?.ToString();
+        return given == found ? sha256 : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{sha256}\n{given}")));
+    }
 
     /// <summary>Bytes of the content read (decompressed, for a gzip file), the scale of <see cref="BytesRead"/>.</summary>
     public long Size => _input.Probe.Size;

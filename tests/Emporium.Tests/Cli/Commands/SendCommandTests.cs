@@ -31,6 +31,36 @@ public class SendCommandTests
         Assert.Equal(expectedIds, appended);
     }
 
+    /// <summary>Two arrays of one file sent with two --json-path values are two sends: the second was refused whole
+    /// (422, "this key was already used for a request with a different body") since the keys named the file alone. The
+    /// same records picked again, by another spelling of the path or by the detection, are still sent once.</summary>
+    [Fact]
+    public async Task Another_json_path_of_the_same_file_sends_its_own_records_and_the_same_one_sends_them_once()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        using var dir = new TempDir("send-json-path");
+        var path = dir.Combine("two.json");
+        File.WriteAllText(path, """{"a":[{"id":1,"category_name":"A"}],"b":[{"id":2,"category_name":"B"},{"id":3,"category_name":"C"}]}""");
+        async Task<SendCommand.Summary> Send(string? jsonPath)
+        {
+            using var reader = await SendFileReader.OpenAsync(path, ReadSettings.Default with { JsonPath = jsonPath }, CancellationToken.None);
+            return await SendCommand.SendAsync(host.Client, reader, "categories", 50, TextWriter.Null, CancellationToken.None);
+        }
+
+        var a = await Send("a");
+        var b = await Send("b");
+        var bAgain = await Send("$.b[*]");
+        var detected = await Send(null);
+
+        Assert.Equal((1L, 0), (a.Accepted, a.Replayed));
+        Assert.Equal((2L, 0L, 0), (b.Accepted, b.Rejected, b.Replayed));
+        Assert.Equal((2L, 1), (bAgain.Accepted, bAgain.Replayed));
+        Assert.Equal((1L, 1), (detected.Accepted, detected.Replayed));
+        var appended = log.Messages("categories").Select(m => (long)CanonicalJson.Deserialize(DatasetCatalog.Categories, m.Value.Span)["id"]!).ToList();
+        Assert.Equal([1L, 2L, 3L], appended);
+    }
+
     [Fact]
     public async Task A_second_send_of_the_same_file_through_the_cli_says_nothing_was_appended_again()
     {
