@@ -69,16 +69,10 @@ public sealed class SendFileReader : IDisposable
     /// path's, since the same keys for other records were refused as reused with a different body.</summary>
     public string Identity { get; private init; } = "";
 
-    private static string IdentityOf(string sha256, FileFormat format, FileProbe content, string? jsonPath)
-    {
-        if (format != FileFormat.Json || jsonPath is null)
-        {
-            return sha256;
-        }
-        var given = JsonRecordPath.Parse(jsonPath).ToString();
-        var found = JsonRecordPath.Detect(content.Head.AsSpan(content.BomLength), content.Head.Length == content.Size)?.ToString();
-        return given == found ? sha256 : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{sha256}\n{given}")));
-    }
+    private static string IdentityOf(string sha256, FileFormat format, FileProbe content, string? jsonPath) =>
+        format == FileFormat.Json && JsonRecordPath.Chosen(jsonPath, content) is { } chosen
+            ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{sha256}\n{chosen}")))
+            : sha256;
 
     /// <summary>Bytes of the content read (decompressed, for a gzip file), the scale of <see cref="BytesRead"/>.</summary>
     public long Size => _input.Probe.Size;

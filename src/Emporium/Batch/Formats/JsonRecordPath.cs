@@ -26,6 +26,21 @@ public sealed record JsonRecordPath(IReadOnlyList<string> Segments)
         return new JsonRecordPath(segments);
     }
 
+    /// <summary>The records <paramref name="given"/> (a <c>--json-path</c>) picks in the JSON document probed by
+    /// <paramref name="content"/>, as text (<c>$.a.b[*]</c>), when they are not the ones <see cref="Detect"/> finds there
+    /// by itself; null when no path is given or it names those. What a load or a send takes from the document depends
+    /// on it, so it is part of their identity: the same bytes read at two paths are two sets of records.</summary>
+    public static string? Chosen(string? given, FileProbe content)
+    {
+        if (given is null)
+        {
+            return null;
+        }
+        var chosen = Parse(given).ToString();
+        var found = Detect(content.Head.AsSpan(content.BomLength), content.Head.Length == content.Size)?.ToString();
+        return chosen == found ? null : chosen;
+    }
+
     /// <summary>Finds the first array of objects in the head of a document that is reachable through property
     /// names only (a top-level array, or e.g. RapidAPI's <c>data.products</c>). When the head is the whole document
     /// and has none, its first empty array so reachable: an empty result page (<c>[]</c>,

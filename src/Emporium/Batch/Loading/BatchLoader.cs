@@ -96,15 +96,17 @@ public sealed partial class BatchLoader
         var schema = request.Dataset;
         var probe = await FileProbe.RunAsync(path, ct).ConfigureAwait(false);
         var offsets = await warehouse.GetOffsetsAsync(options.Group, ct).ConfigureAwait(false);
-        var variant = FileLoadMarker.VariantOf(schema, request.Constants);
+        var recordPath = request.ReadSettings.JsonPath is null ? null : await ChosenRecordPathAsync(path, probe, request.ReadSettings, ct).ConfigureAwait(false);
+        var variant = FileLoadMarker.VariantOf(schema, request.Constants, recordPath);
         var marker = await FileLoadMarker.FindAsync(schema.Name, probe.Sha256, variant, offsets, manifests, ct).ConfigureAwait(false);
         var (done, nextRow, failed) = marker.Read(offsets);
         if (done && !request.Force)
         {
+            var with = string.Join(", ", new[] { recordPath is null ? null : $"records at {recordPath}", request.Constants is { Count: > 0 } c ? Values(c) : null }.OfType<string>());
             return new FileLoadResult(path, FileLoadStatus.Skipped, probe.Sha256, null, 0, 0, 0, [], null,
-                [$"already loaded into '{schema.Name}' (same content{(variant is null ? "" : $" with {Values(request.Constants!)}")}); use --force to reload it"], null);
+                [$"already loaded into '{schema.Name}' (same content{(with.Length == 0 ? "" : $" with {with}")}); use --force to reload it"], null);
         }
-        if (variant is not null && !request.Force && nextRow == 0 && !failed
+        if (request.Constants is { Count: > 0 } && !request.Force && nextRow == 0 && !failed
             && (await FileLoadMarker.FindAsync(schema.Name, probe.Sha256, null, offsets, manifests, ct).ConfigureAwait(false)).Read(offsets).Done)
         {
             // Recorded by content only: loaded as a file on its own, or by a version that left the folder and --set
@@ -147,6 +149,23 @@ public sealed partial class BatchLoader
             {
                 Directory.Delete(gunzipped, recursive: true);
             }
+        }
+    }
+
+    /// <summary><see cref="JsonRecordPath.Chosen"/> for a JSON document (a gzip one probed decompressed); null for
+    /// another format, which takes no record path, and for content that cannot be read (the load says why).</summary>
+    private static async Task<string?> ChosenRecordPathAsync(string path, FileProbe probe, ReadSettings settings, CancellationToken ct)
+    {
+        try
+        {
+            var gzip = Compression.IsGzip(probe.Head);
+            var content = gzip ? await Compression.ProbeGzipAsync(path, ct).ConfigureAwait(false) : probe;
+            var format = FormatDetector.Resolve(gzip ? Compression.InnerName(path) : path, content, settings.Format, _ => { });
+            return format == FileFormat.Json ? JsonRecordPath.Chosen(settings.JsonPath, content) : null;
+        }
+        catch (FileReadException)
+        {
+            return null;
         }
     }
 

@@ -40,15 +40,18 @@ public readonly record struct FileLoadMarker(string Sha256, string Topic, string
     /// <summary>A hash of the values a load adds to the rows, by column (however the folder or <c>--set</c> spelled the
     /// name) in name order, each as the column's cleaning makes it (<c>Country=France</c> and <c>--set
     /// country=FRANCE</c> give the same rows, so the same identity); null when it adds none, so a plain load keeps the
-    /// content-only identity it always had.</summary>
-    public static string? VariantOf(DatasetSchema schema, IReadOnlyDictionary<string, string>? constants)
+    /// content-only identity it always had.
+    /// <para>A <paramref name="recordPath"/> (<see cref="Formats.JsonRecordPath.Chosen"/>: a <c>--json-path</c> picking other
+    /// records than the detected ones) enters the hash too: another array of the same document is another load, which
+    /// was skipped as "already loaded", and with <c>--force</c> replaced the first array's rows.</para></summary>
+    public static string? VariantOf(DatasetSchema schema, IReadOnlyDictionary<string, string>? constants, string? recordPath = null)
     {
-        if (constants is not { Count: > 0 })
+        if (constants is not { Count: > 0 } && recordPath is null)
         {
             return null;
         }
         var matcher = FieldNameMatcher.For(schema);
-        var text = string.Concat(constants
+        var text = (recordPath is null ? "" : $"\u001d{recordPath}\u001d") + string.Concat((constants ?? new Dictionary<string, string>())
             .Select(c => matcher.TryMatch(c.Key, out var match)
                 ? (Column: schema.Columns[match.Column].Name, Value: Cleaned(schema.Columns[match.Column], c.Value))
                 : (Column: c.Key, c.Value))

@@ -50,6 +50,34 @@ public sealed class BatchLoaderTests
         Assert.Equal([(LakeLayout.Clean, (long)rows.Count), (LakeLayout.Raw, (long)rows.Count)], lake.Zones.Select(z => (z.Zone, z.Rows)));
     }
 
+    /// <summary>Two arrays of one JSON document, loaded with two <c>--json-path</c> values, are two loads: the second was
+    /// skipped as "already loaded (same content)", and with <c>--force</c> it replaced the first array's rows. The
+    /// records the detection finds, named by their path or not, are still one load (orders are appended: a second load
+    /// of them would double them).</summary>
+    [Fact]
+    public async Task Another_json_path_of_the_same_document_is_another_load()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var file = h.Combine("two.json");
+        await File.WriteAllTextAsync(file, """
+            {"a": [{"invoice_no": "1", "quantity": 1, "unit_price": 1.5}],
+             "b": [{"invoice_no": "2", "quantity": 2, "unit_price": 2.5}, {"invoice_no": "3", "quantity": 3, "unit_price": 3.5}]}
+            """);
+        Task<LoadSummary> Load(string? path, bool force = false) =>
+            h.LoadAsync(new BatchLoadRequest(DatasetCatalog.Orders, Force: force, Read: ReadSettings.Default with { JsonPath = path }), file);
+
+        Assert.Equal(FileLoadStatus.Loaded, (await Load(null)).Files[0].Status);
+        Assert.Equal(FileLoadStatus.Skipped, (await Load("$.a[*]")).Files[0].Status);
+        var b = (await Load("b")).Files[0];
+        Assert.Equal((FileLoadStatus.Loaded, 2L), (b.Status, b.RowsLoaded));
+        var again = (await Load("b")).Files[0];
+        Assert.Equal(FileLoadStatus.Skipped, again.Status);
+        Assert.Contains("records at $.b[*]", again.Warnings[0], StringComparison.Ordinal);
+        Assert.Equal(FileLoadStatus.Loaded, (await Load("b", force: true)).Files[0].Status);
+
+        Assert.Equal(["1", "2", "3"], (await h.RowsAsync("SELECT invoice_no FROM orders ORDER BY invoice_no")).Select(r => (string)r[0]!));
+    }
+
     [Fact]
     public async Task OrdersInBothDateStylesAndAsXlsxGiveTheSameWarehouseRows()
     {
