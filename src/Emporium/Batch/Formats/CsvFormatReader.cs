@@ -108,7 +108,13 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
             }
             record++;
             var position = new RowPosition(record, startLine);
-            var quoting = raw.Contains(dialect.Quote) ? CheckQuotes(raw, dialect) : (Field: -1, Unterminated: false);
+            var quoting = raw.Contains(dialect.Quote) ? CheckQuotes(raw, dialect) : (Field: -1, Unterminated: false, Start: -1);
+            var lineEnded = raw.EndsWith("\n") || raw.EndsWith("\r");
+            if (quoting.Unterminated && !lineEnded && !raw[quoting.Start..].ContainsAny('\r', '\n'))
+            {
+                // Opened on the file's last line, with no line end after it: no complete line ends inside a quote.
+                throw FileReadException.CutShort($"field {quoting.Field + 1} (a quoted value) of record {record}", startLine, null, inside: true);
+            }
             if (quoting.Unterminated)
             {
                 throw new FileReadException($"malformed CSV at line {startLine} (record {record}): unbalanced quote in field {quoting.Field + 1}; the rest of the file cannot be split reliably");
@@ -119,15 +125,16 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
                 yield return SourceRow.Failed(position, "text after the closing quote of a quoted field (a quote inside a quoted value must be doubled)", column, raw.TrimEnd("\r\n").ToString());
                 continue;
             }
-            if (count < width && !raw.EndsWith("\n") && !raw.EndsWith("\r"))
+            if (count < width && !lineEnded)
             {
-                // Only the file's last record can lack a line end: a short one is where the file was cut.
-                throw FileReadException.CutShort($"record {record}", startLine, null);
+                // Only the file's last record can lack a line end: a short one is where the file was cut, or a footer
+                // written without one (Total,1349), and the two cannot be told apart.
+                throw FileReadException.ShortLastLine(record, startLine, count, width);
             }
             if (count != width)
             {
                 var column = count > width ? $"field {width + 1}" : header.Names[count];
-                yield return SourceRow.Failed(position, $"row has {count} fields, the header has {width}", column, raw.TrimEnd("\r\n").ToString());
+                yield return SourceRow.Failed(position, FieldCountError(count, width), column, raw.TrimEnd("\r\n").ToString());
                 continue;
             }
             var values = new string?[width];
@@ -141,10 +148,18 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
         input.ReportBytes(probe.Size);
     }
 
+    /// <summary>Why a row with more or fewer fields than the header is refused.</summary>
+    internal static string FieldCountError(int count, int width) => $"row has {count} fields, the header has {width}";
+
+    /// <summary>Whether <paramref name="error"/> is a <see cref="FieldCountError"/>: a row whose fields are all there to
+    /// read, only too many or too few.</summary>
+    internal static bool IsFieldCountError(string error) =>
+        error.StartsWith("row has ", StringComparison.Ordinal) && error.Contains(" fields, the header has ", StringComparison.Ordinal);
+
     /// <summary>Where a record breaks the quoting rules that lax parsing lets through: the first field whose closing quote
     /// is followed by something other than a delimiter or the line end (unterminated when the quote spans lines), or a
-    /// quote still open at the record's end (the file ended inside it).</summary>
-    internal static (int Field, bool Unterminated) CheckQuotes(ReadOnlySpan<char> raw, CsvDialect dialect)
+    /// quote still open at the record's end (the file ended inside it); <c>Start</c> is where that field's quote opens.</summary>
+    internal static (int Field, bool Unterminated, int Start) CheckQuotes(ReadOnlySpan<char> raw, CsvDialect dialect)
     {
         var field = 0;
         var fieldStart = true;
@@ -158,7 +173,7 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
                 {
                     if (i >= raw.Length)
                     {
-                        return (field, true);
+                        return (field, true, opened);
                     }
                     if (raw[i] == dialect.Quote)
                     {
@@ -174,7 +189,7 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
                 {
                     // Closed on a later line, the quote was most likely never meant to close there: it is an unterminated
                     // quote that swallowed the lines up to the next quote of the file, whose rows are not this record's.
-                    return (field, raw[opened..i].ContainsAny('\r', '\n'));
+                    return (field, raw[opened..i].ContainsAny('\r', '\n'), opened);
                 }
                 fieldStart = false;
             }
@@ -188,7 +203,7 @@ public sealed class CsvFormatReader(FileFormat format = FileFormat.Csv) : IForma
                 fieldStart = false;
             }
         }
-        return (-1, false);
+        return (-1, false, -1);
     }
 
     /// <summary>The dialect a file is read with: the one given, else sniffed from its head (TSV forces a tab).</summary>

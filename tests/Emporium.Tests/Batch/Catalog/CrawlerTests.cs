@@ -246,6 +246,38 @@ public sealed class CrawlerTests
         Assert.Contains("gzip", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A footer line with fewer fields and no line end (<c>Total,1349</c>) cannot be told from a record cut
+    /// mid-value, and the message said only "cut short"; it says both. A file that ends inside a quoted field is cut
+    /// (a complete line cannot end so), and says that. <c>load</c> and the crawl say the same.</summary>
+    [Fact]
+    public async Task A_short_last_line_without_a_line_end_is_named_as_a_cut_or_a_footer_and_a_cut_quoted_field_as_a_cut()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var text = File.ReadAllText(SampleData.OnlineRetail);
+        var records = File.ReadLines(SampleData.OnlineRetail).Count() - 1;
+        var footer = h.Combine("footer");
+        Write(footer, "orders.csv", text + $"Total,{records}");
+        var quoted = h.Combine("quotedcut");
+        var cutAt = text.IndexOf("\"RECORD FRAME", StringComparison.Ordinal) + 8;
+        Write(quoted, "orders.csv", text[..cutAt]);
+        var crawler = new Crawler(h.Warehouse, TimeProvider.System);
+
+        var footerError = (await Assert.ThrowsAsync<CrawlException>(() => crawler.CrawlAsync(footer, null, default))).Message;
+        var quotedError = (await Assert.ThrowsAsync<CrawlException>(() => crawler.CrawlAsync(quoted, null, default))).Message;
+        var footerLoad = (await h.LoadAsync(DatasetCatalog.Orders, Path.Combine(footer, "orders.csv"))).Files[0].Error;
+        var quotedLoad = (await h.LoadAsync(DatasetCatalog.Orders, Path.Combine(quoted, "orders.csv"))).Files[0].Error;
+
+        var footerLine = records + 2;
+        Assert.Equal(Path.Combine(footer, "orders.csv") + ": " + footerLoad, footerError);
+        Assert.Contains($"at line {footerLine} (record {records + 1}), which has 2 fields where the header has 8", footerError, StringComparison.Ordinal);
+        Assert.Contains("cut short", footerError, StringComparison.Ordinal);
+        Assert.Contains("footer", footerError, StringComparison.Ordinal);
+        var quotedLine = text[..cutAt].Count(c => c == '\n') + 1;
+        Assert.Equal(Path.Combine(quoted, "orders.csv") + ": " + quotedLoad, quotedError);
+        Assert.StartsWith($"the file is cut short: it ends inside field 3 (a quoted value) of record {quotedLine - 1} at line {quotedLine}", quotedLoad, StringComparison.Ordinal);
+        Assert.DoesNotContain("footer", quotedError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task WorkbooksAreCrawledWithTheirPartitionsAlongsideCsv()
     {
