@@ -188,9 +188,13 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             {
             }
         }
-        catch (FileReadException e)
+        catch (FileReadException e) when (!e.IsNoRecordArray)
         {
             return e;
+        }
+        catch (FileReadException)
+        {
+            // A document without an array of records is not damage to the crawl: DuckDB reads the document itself.
         }
         return null;
     }

@@ -21,6 +21,13 @@ public sealed class FileReadException(string message, Exception? inner = null) :
             $"field{(fields == 1 ? "" : "s")} where the header has {headerFields}. A download or copy that stopped mid-record leaves such a line (load the complete file); " +
             "so does a footer or note written without a line end (remove it, or end it with a line end to have it taken as one bad row)") { IsCutShort = true };
 
+    /// <summary>A JSON document that is valid as far as it was read but shows no array of records where the reader
+    /// looks for one: not damage, the reader needs to be told where the records are (<c>load</c>'s option).</summary>
+    public static FileReadException NoRecordArray(string message) => new(message) { IsNoRecordArray = true };
+
+    /// <summary>Whether the reader found no array of records (<see cref="NoRecordArray"/>).</summary>
+    public bool IsNoRecordArray { get; private init; }
+
     /// <summary>Whether the file ends inside a record (<see cref="CutShort"/>).</summary>
     public bool IsCutShort { get; private init; }
 }

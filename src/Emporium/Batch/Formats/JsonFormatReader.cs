@@ -24,10 +24,7 @@ public sealed class JsonFormatReader : IFormatReader
         {
             throw new FileReadException($"JSON must be UTF-8; invalid byte at offset {probe.FirstInvalidUtf8Offset}");
         }
-        var path = input.Settings.JsonPath is { } given
-            ? JsonRecordPath.Parse(given)
-            : JsonRecordPath.Detect(probe.Head.AsSpan(probe.BomLength), probe.Head.Length == probe.Size)
-              ?? throw new FileReadException("no array of objects found in the first 64 KiB; pass the records' path (e.g. --json-path data.products)");
+        var path = input.Settings.JsonPath is { } given ? JsonRecordPath.Parse(given) : DetectPath(probe);
         if (input.Settings.JsonPath is null && path.Segments.Count > 0)
         {
             input.Warn($"records read from {path}");
@@ -76,6 +73,22 @@ public sealed class JsonFormatReader : IFormatReader
             }
         }
         input.ReportBytes(probe.Size);
+    }
+
+    /// <summary>The records' path found in the file's head. A head that breaks the JSON syntax fails naming its line: it
+    /// used to be taken for a document without an array and explained with "pass --json-path".</summary>
+    private static JsonRecordPath DetectPath(FileProbe probe)
+    {
+        JsonRecordPath? path;
+        try
+        {
+            path = JsonRecordPath.Detect(probe.Head.AsSpan(probe.BomLength), probe.Head.Length == probe.Size);
+        }
+        catch (JsonException e)
+        {
+            throw new FileReadException($"invalid JSON at line {(e.LineNumber ?? 0) + 1}: {Diagnostics.JsonErrorText.FirstSentence(e.Message)}", e);
+        }
+        return path ?? throw FileReadException.NoRecordArray("no array of objects found in the first 64 KiB; pass the records' path (e.g. --json-path data.products)");
     }
 
     private enum Step { NeedMore, Found, Missing, Element, Done }

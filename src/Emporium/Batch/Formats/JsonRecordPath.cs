@@ -45,7 +45,8 @@ public sealed record JsonRecordPath(IReadOnlyList<string> Segments)
     /// names only (a top-level array, or e.g. RapidAPI's <c>data.products</c>). When the head is the whole document
     /// and has none, its first empty array so reachable: an empty result page (<c>[]</c>,
     /// <c>{"data":{"products":[]}}</c>) holds no records, it is not a document without a place for them. Null when
-    /// there is neither.</summary>
+    /// there is neither. Throws <see cref="JsonException"/> where the head breaks the JSON syntax: such a document is
+    /// malformed, not one whose records need a path.</summary>
     public static JsonRecordPath? Detect(ReadOnlySpan<byte> head, bool complete)
     {
         var reader = new Utf8JsonReader(head, complete, default);
@@ -56,48 +57,41 @@ public sealed record JsonRecordPath(IReadOnlyList<string> Segments)
         var afterArrayStart = false;
         List<string>? openedArray = null; // the path of the array opened by the previous token, when reachable
         JsonRecordPath? firstEmpty = null;
-        try
+        while (reader.Read())
         {
-            while (reader.Read())
+            var token = reader.TokenType;
+            if (token == JsonTokenType.StartObject && afterArrayStart)
             {
-                var token = reader.TokenType;
-                if (token == JsonTokenType.StartObject && afterArrayStart)
+                var names = stack.Skip(1).ToList();
+                if (names.All(n => n is not null))
                 {
-                    var names = stack.Skip(1).ToList();
-                    if (names.All(n => n is not null))
-                    {
-                        return new JsonRecordPath(names.Select(n => n!).ToList());
-                    }
-                }
-                if (token == JsonTokenType.EndArray && afterArrayStart && openedArray is not null)
-                {
-                    firstEmpty ??= new JsonRecordPath(openedArray);
-                }
-                afterArrayStart = token == JsonTokenType.StartArray;
-                openedArray = afterArrayStart ? PathOfNewContainer(stack, pendingName) : null;
-                switch (token)
-                {
-                    case JsonTokenType.StartObject:
-                    case JsonTokenType.StartArray:
-                        stack.Add(pendingName);
-                        pendingName = null;
-                        break;
-                    case JsonTokenType.EndObject:
-                    case JsonTokenType.EndArray:
-                        stack.RemoveAt(stack.Count - 1);
-                        break;
-                    case JsonTokenType.PropertyName:
-                        pendingName = reader.GetString();
-                        break;
-                    default:
-                        pendingName = null;
-                        break;
+                    return new JsonRecordPath(names.Select(n => n!).ToList());
                 }
             }
-        }
-        catch (JsonException)
-        {
-            return null;
+            if (token == JsonTokenType.EndArray && afterArrayStart && openedArray is not null)
+            {
+                firstEmpty ??= new JsonRecordPath(openedArray);
+            }
+            afterArrayStart = token == JsonTokenType.StartArray;
+            openedArray = afterArrayStart ? PathOfNewContainer(stack, pendingName) : null;
+            switch (token)
+            {
+                case JsonTokenType.StartObject:
+                case JsonTokenType.StartArray:
+                    stack.Add(pendingName);
+                    pendingName = null;
+                    break;
+                case JsonTokenType.EndObject:
+                case JsonTokenType.EndArray:
+                    stack.RemoveAt(stack.Count - 1);
+                    break;
+                case JsonTokenType.PropertyName:
+                    pendingName = reader.GetString();
+                    break;
+                default:
+                    pendingName = null;
+                    break;
+            }
         }
         return complete ? firstEmpty : null;
     }

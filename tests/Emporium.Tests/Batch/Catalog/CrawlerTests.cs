@@ -246,6 +246,25 @@ public sealed class CrawlerTests
         Assert.Contains("gzip", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A JSON document DuckDB cannot parse was explained with <c>load</c>'s "pass the records' path (e.g.
+    /// --json-path data.products)", an option the crawl does not have, for a document that was merely malformed. It
+    /// names the line where the JSON breaks.</summary>
+    [Fact]
+    public async Task A_malformed_json_document_is_explained_by_where_it_breaks_without_loads_options()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("searches");
+        var lines = File.ReadAllLines(SampleData.SellerSearchResponse);
+        var broken = Array.FindIndex(lines, l => l.Contains("\"total_products\"", StringComparison.Ordinal));
+        lines[broken] += ",";
+        Write(root, "page1.json", string.Join('\n', lines) + "\n");
+
+        var error = await Assert.ThrowsAsync<CrawlException>(() => new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.StartsWith(Path.Combine(root, "page1.json") + ": invalid JSON at line " + (broken + 1), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("--", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A footer line with fewer fields and no line end (<c>Total,1349</c>) cannot be told from a record cut
     /// mid-value, and the message said only "cut short"; it says both. A file that ends inside a quoted field is cut
     /// (a complete line cannot end so), and says that. <c>load</c> and the crawl say the same.</summary>

@@ -52,4 +52,26 @@ public sealed class JsonStreamingTests
         var missing = await Assert.ThrowsAsync<FileReadException>(() => ReadAllAsync(SampleData.SellerSearchResponse, new ReadSettings(JsonPath: "data.items")));
         Assert.Contains("data.items", missing.Message);
     }
+
+    /// <summary>A result page whose head breaks the JSON syntax before its records array was answered with "no array of
+    /// objects found …; pass the records' path (e.g. --json-path data.products)": the document is malformed, and giving
+    /// the path only moved the error. It names the line where the JSON breaks.</summary>
+    [Fact]
+    public async Task A_document_malformed_before_its_records_names_the_line_not_the_json_path_option()
+    {
+        using var dir = new TempDir("batch");
+        var lines = File.ReadAllLines(SampleData.SellerSearchResponse);
+        var broken = Array.FindIndex(lines, l => l.Contains("\"total_products\"", StringComparison.Ordinal));
+        lines[broken] += ",";
+        var path = dir.Combine("page.json");
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+
+        var e = await Assert.ThrowsAsync<FileReadException>(() => ReadAllAsync(path));
+
+        Assert.StartsWith($"invalid JSON at line {broken + 1}: ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("json-path", e.Message, StringComparison.Ordinal);
+        // The intact page still reads its products through the path found in its head.
+        Assert.Equal(File.ReadLines(SampleData.SellerSearchResponse).Count(l => l.TrimStart().StartsWith("\"asin\"", StringComparison.Ordinal)),
+            (await ReadAllAsync(SampleData.SellerSearchResponse)).Rows.Count);
+    }
 }
