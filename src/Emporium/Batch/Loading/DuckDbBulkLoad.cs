@@ -232,8 +232,7 @@ internal static class DuckDbBulkLoad
 
         // A short row gets one reject entry per missing column: the first names the row's error.
         var broken = plan.Dialect is null ? [] : Query(db, $"""
-            SELECT line, line_byte_position, arg_min(column_name, column_idx), arg_min(error_type, column_idx),
-                   any_value(csv_line), arg_min(error_message, column_idx)
+            SELECT line, line_byte_position, arg_min(column_name, column_idx), arg_min(error_type, column_idx)
             FROM temp.{RejectsTable} GROUP BY line, line_byte_position ORDER BY line_byte_position
             """);
         if (broken.Any(r => (string)r[3]! is not ("TOO MANY COLUMNS" or "MISSING COLUMNS")))
@@ -256,11 +255,12 @@ internal static class DuckDbBulkLoad
         var rejects = new List<QuarantineEntry>();
         for (var i = 0; i < broken.Count; i++)
         {
-            var (position, rawLine, sharedColumn) = lines.Failed[i];
+            var (position, rawLine, sharedColumn, reason) = lines.Failed[i];
             var column = broken[i][2] as string is { } c && int.TryParse(c.AsSpan(1), CultureInfo.InvariantCulture, out var at) && at < plan.Header.Count
                 ? plan.Header[at] : sharedColumn;
-            rejects.Add(new QuarantineEntry(fileName, fileSha256, schema.Name, position.Record, position.Line, column,
-                $"{ErrorKind((string)broken[i][3]!)}: {broken[i][5]}", rawLine));
+            // The shared reader's reason, so a ragged row is quarantined in the same words on either path (DuckDB's
+            // "too many fields: Expected Number of Columns: 8 Found: 9" was the bulk path's own).
+            rejects.Add(new QuarantineEntry(fileName, fileSha256, schema.Name, position.Record, position.Line, column, reason, rawLine));
         }
 
         // The ordinal of a good row is its place in the table: a statement with insertion order preserved (DuckDB's
@@ -396,8 +396,6 @@ internal static class DuckDbBulkLoad
         Execute(db, $"DROP VIEW IF EXISTS temp.{Staged}; DROP TABLE IF EXISTS {Rows}; DROP TABLE IF EXISTS {Skips}; " +
                     $"DROP TABLE IF EXISTS temp.{RejectsTable}; DROP TABLE IF EXISTS temp.{ScansTable}");
 
-    private static string ErrorKind(string type) => type == "TOO MANY COLUMNS" ? "too many fields" : "too few fields";
-
     internal static string Timestamp(DateTime t) => $"TIMESTAMP '{t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'";
 
     private static bool HasBareCarriageReturn(byte[] head)
@@ -428,7 +426,7 @@ internal static class DuckDbBulkLoad
     {
         private readonly List<(long Record, long Shift)> shifts = [(0, 1)];
 
-        public List<(RowPosition Position, string? Raw, string? Column)> Failed { get; } = [];
+        public List<(RowPosition Position, string? Raw, string? Column, string Reason)> Failed { get; } = [];
 
         public bool HasAllLines { get; private init; }
 
@@ -462,9 +460,9 @@ internal static class DuckDbBulkLoad
                 {
                     map.shifts.Add((row.Position.Record, shift));
                 }
-                if (row.Error is not null)
+                if (row.Error is { } error)
                 {
-                    map.Failed.Add((row.Position, row.Raw, row.ErrorColumn));
+                    map.Failed.Add((row.Position, row.Raw, row.ErrorColumn, error));
                 }
             }
             return map;

@@ -106,11 +106,10 @@ public sealed class DuckDbBulkLoadTests
 
             var bulkRejects = Rejects(bulk);
             var streamedRejects = Rejects(streamed);
-            Assert.Equal(streamedRejects.Select(r => (r.Record, r.Line, r.Column)), bulkRejects.Select(r => (r.Record, r.Line, r.Column)));
-            // Rows the rules reject have the normalizer's own reasons; the ragged row has DuckDB's reject reason.
-            Assert.Equal(streamedRejects.Where(r => r.Raw?.StartsWith('{') == true).Select(r => r.Reason),
-                bulkRejects.Where(r => r.Raw?.StartsWith('{') == true).Select(r => r.Reason));
-            Assert.Contains(bulkRejects, r => r.Line == 7 && r.Reason.Contains("too few fields", StringComparison.Ordinal));
+            // Rows the rules reject have the normalizer's own reasons, and the ragged row the shared reader's on both paths
+            // (the bulk path gave DuckDB's "too few fields: Expected Number of Columns: …").
+            Assert.Equal(streamedRejects.Select(r => (r.Record, r.Line, r.Column, r.Reason)), bulkRejects.Select(r => (r.Record, r.Line, r.Column, r.Reason)));
+            Assert.Contains(bulkRejects, r => r.Line == 7 && r.Reason.StartsWith("row has ", StringComparison.Ordinal) && r.Reason.EndsWith(" fields, the header has 12", StringComparison.Ordinal));
         }
     }
 
