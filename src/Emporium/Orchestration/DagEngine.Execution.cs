@@ -18,7 +18,6 @@ public sealed partial class DagEngine
     {
         var ct = cancel.Token;
         var current = instance;
-        var acquired = false;
         Task? abandoned = null;
         try
         {
@@ -28,11 +27,25 @@ public sealed partial class DagEngine
                 log.LogInformation("task {Task} of {Run} retries at {Due:O}", task.Name, run.Key, due);
                 await Task.Delay(TaskPipelines.ClampDelay(remaining), Time, ct).ConfigureAwait(false);
             }
-            await slots.WaitAsync(ct).ConfigureAwait(false);
-            acquired = true;
             var runParams = parameters.Resolve(dag, run.Params);
-            var pipeline = TaskPipelines.ForTask(task, Math.Max(0, task.Retry.Retries - current.Failures), () => current.Failures, Time);
-            await pipeline.ExecuteAsync(async token =>
+            var retries = TaskPipelines.ForRetries(task, Math.Max(0, task.Retry.Retries - current.Failures), () => current.Failures, Time);
+            var tryLimit = TaskPipelines.ForTry(task, Time);
+            // The slot is taken for each try and given back before its retry delay: a task waiting for its retry is not
+            // executing, and held through long delays its slot stopped every other DAG.
+            await retries.ExecuteAsync(async retryToken =>
+            {
+                await slots.WaitAsync(retryToken).ConfigureAwait(false);
+                try
+                {
+                    await tryLimit.ExecuteAsync(token => TryAsync(token), retryToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, ct).ConfigureAwait(false);
+
+            async ValueTask TryAsync(CancellationToken token)
             {
                 current = await BeginTryAsync(current, cancel, ct).ConfigureAwait(false);
                 var taskLog = new TaskLog(Store, run.Key, task.Name, current.TryNumber, Time, loggers.CreateLogger($"Emporium.Orchestration.{dag.Name}.{task.Name}"));
@@ -69,7 +82,7 @@ public sealed partial class DagEngine
                 {
                     taskLog.LogInformation("try {Try} succeeded", current.TryNumber);
                 }
-            }, ct).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested || IsWithdrawn(cancel))
         {
@@ -93,10 +106,6 @@ public sealed partial class DagEngine
         }
         finally
         {
-            if (acquired)
-            {
-                slots.Release();
-            }
             if (abandoned is not null)
             {
                 await OutliveAsync(abandoned, run.Key, task.Name).ConfigureAwait(false);

@@ -13,8 +13,10 @@ internal static class TaskPipelines
     /// limit is cut short here in silence.</summary>
     internal static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
 
+    /// <summary>A task's retries, around its tries: a try takes its Parallelism slot inside (see the engine), so a task
+    /// waiting out a retry delay holds none.</summary>
     /// <param name="failuresSoFar">Read when a retry is scheduled: failures counted since the last clear.</param>
-    public static ResiliencePipeline ForTask(DagTask task, int remainingRetries, Func<int> failuresSoFar, TimeProvider time)
+    public static ResiliencePipeline ForRetries(DagTask task, int remainingRetries, Func<int> failuresSoFar, TimeProvider time)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time, Name = task.Name };
         if (remainingRetries > 0)
@@ -28,6 +30,14 @@ internal static class TaskPipelines
                 DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(Clamp(task.Retry.DelayBefore(failuresSoFar()), TimeSpan.Zero)),
             });
         }
+        return builder.Build();
+    }
+
+    /// <summary>One try of a task: its <see cref="DagTask.Timeout"/>, counted from the try's start (not from when it
+    /// waited for a slot).</summary>
+    public static ResiliencePipeline ForTry(DagTask task, TimeProvider time)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time, Name = task.Name };
         if (task.Kind == TaskKind.Task && task.Timeout is { } timeout)
         {
             builder.AddTimeout(Clamp(timeout, MinTimeout));

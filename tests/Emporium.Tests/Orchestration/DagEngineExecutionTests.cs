@@ -37,6 +37,31 @@ public class DagEngineExecutionTests
         Assert.Equal(2, attempts);
     }
 
+    /// <summary>A task waiting for its retry held its Parallelism slot through the delay: with an upstream API down, a
+    /// few failing tasks with long (exponential) delays stopped every other DAG for hours. A task up for retry is not
+    /// executing: its slot goes to others meanwhile, and it takes one again for its next try.</summary>
+    [Fact]
+    public async Task A_task_waiting_for_its_retry_gives_its_parallelism_slot_to_others_meanwhile()
+    {
+        var attempts = 0;
+        var flaky = Dag.Create("flaky").Task("call_api", _ =>
+            Interlocked.Increment(ref attempts) == 1 ? throw new IOException("connection reset") : Task.CompletedTask,
+            t => t.Retries(1, TimeSpan.FromHours(1)));
+        var other = Dag.Create("other").Task("load", _ => Task.CompletedTask);
+        await using var h = new EngineHarness([flaky, other], new OrchestratorOptions { Scheduling = false, Parallelism = 1 }).Start();
+        var waiting = h.Engine.Trigger("flaky", Day1.LogicalDate);
+        await h.Until(() => h.Task(waiting.Key, "call_api")?.State == TaskState.UpForRetry);
+
+        var run = h.Engine.Trigger("other", Day1.LogicalDate);
+        Assert.Equal(RunState.Success, (await h.RunToEnd(run.Key)).State);
+        Assert.Equal(TaskState.UpForRetry, h.Task(waiting.Key, "call_api")!.State);
+
+        await h.Clock.WaitForTimerAsync(h.Clock.GetUtcNow() + TimeSpan.FromHours(1), h.Guard);
+        h.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(RunState.Success, (await h.RunToEnd(waiting.Key)).State);
+        Assert.Equal(2, attempts);
+    }
+
     [Fact]
     public async Task A_try_end_the_journal_cannot_take_is_written_again_and_the_task_is_not_run_again()
     {
