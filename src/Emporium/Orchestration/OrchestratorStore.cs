@@ -15,7 +15,10 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
     private readonly Dictionary<RunKey, DagRunInfo> runs = [];
     private readonly Dictionary<RunKey, Dictionary<string, TaskInstanceInfo>> tasks = [];
     private readonly Dictionary<(RunKey Run, string Task), SortedList<int, TaskTryInfo>> tries = [];
-    private readonly Dictionary<(RunKey Run, string Task, string Key), string> xcoms = [];
+    /// <summary>Outputs by run and task, then key: a task's outputs are read and dropped (each clear, each re-run in
+    /// place) without going through every output of every run.</summary>
+    private readonly Dictionary<(RunKey Run, string Task), Dictionary<string, string>> xcoms = [];
+    private long xcomsRead;
     private readonly Dictionary<string, DagStateInfo> dagStates = new(StringComparer.Ordinal);
     private readonly FileStream? lockFile;
     private FileStream? journal;
@@ -147,7 +150,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         lock (sync)
         {
             Append(new JournalLine { XCom = new XComLine(run.Dag, run.LogicalDate, task, key, json) });
-            xcoms[(run, task, key)] = json;
+            SetXCom(run, task, key, json);
         }
     }
 
@@ -155,7 +158,8 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
     {
         lock (sync)
         {
-            return xcoms.TryGetValue((run, task, key), out json!);
+            json = null!;
+            return xcoms.TryGetValue((run, task), out var byKey) && byKey.TryGetValue(key, out json!);
         }
     }
 
@@ -163,7 +167,12 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
     {
         lock (sync)
         {
-            return xcoms.Where(kv => kv.Key.Run == run && kv.Key.Task == task).ToDictionary(kv => kv.Key.Key, kv => kv.Value);
+            if (!xcoms.TryGetValue((run, task), out var byKey))
+            {
+                return new Dictionary<string, string>();
+            }
+            Interlocked.Add(ref xcomsRead, byKey.Count);
+            return new Dictionary<string, string>(byKey);
         }
     }
 
@@ -323,7 +332,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         }
         if (line.XCom is { Key: not null, Value: not null } x)
         {
-            xcoms[(new RunKey(x.Dag, x.LogicalDate), x.Task, x.Key)] = x.Value;
+            SetXCom(new RunKey(x.Dag, x.LogicalDate), x.Task, x.Key, x.Value);
         }
         if (line.XComClear is { } c)
         {
@@ -353,11 +362,23 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
         list[taskTry.Try] = taskTry;
     }
 
+    /// <summary>Test seam: how many outputs the store has read to answer or drop a task's outputs.</summary>
+    internal long XComsRead => Interlocked.Read(ref xcomsRead);
+
+    private void SetXCom(RunKey run, string task, string key, string json)
+    {
+        if (!xcoms.TryGetValue((run, task), out var byKey))
+        {
+            xcoms[(run, task)] = byKey = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+        byKey[key] = json;
+    }
+
     private void RemoveXComs(RunKey run, string task)
     {
-        foreach (var key in xcoms.Keys.Where(k => k.Run == run && k.Task == task).ToList())
+        if (xcoms.Remove((run, task), out var byKey))
         {
-            xcoms.Remove(key);
+            Interlocked.Add(ref xcomsRead, byKey.Count);
         }
     }
 
@@ -413,7 +434,7 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
     /// <summary>Rewrites the journal as one line per live entity when most lines are superseded history.</summary>
     private void CompactIfWorthIt()
     {
-        var live = dagStates.Count + runs.Count + tasks.Values.Sum(t => t.Count) + tries.Values.Sum(t => t.Count) + xcoms.Count;
+        var live = dagStates.Count + runs.Count + tasks.Values.Sum(t => t.Count) + tries.Values.Sum(t => t.Count) + xcoms.Values.Sum(x => x.Count);
         if (lines < 1000 || lines < 4 * live)
         {
             return;
@@ -442,9 +463,12 @@ public sealed partial class OrchestratorStore : IXComStore, IDisposable
             {
                 Write(new JournalLine { Try = t });
             }
-            foreach (var ((run, task, key), value) in xcoms)
+            foreach (var ((run, task), byKey) in xcoms)
             {
-                Write(new JournalLine { XCom = new XComLine(run.Dag, run.LogicalDate, task, key, value) });
+                foreach (var (key, value) in byKey)
+                {
+                    Write(new JournalLine { XCom = new XComLine(run.Dag, run.LogicalDate, task, key, value) });
+                }
             }
             output.Flush(flushToDisk: true);
         }

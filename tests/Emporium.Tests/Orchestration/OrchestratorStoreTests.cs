@@ -284,4 +284,33 @@ public class OrchestratorStoreTests
         using var reopened = OrchestratorStore.OpenReadOnly(dir.Path);
         AssertMatchesScan(reopened);
     }
+
+    /// <summary>Each clear and each re-run in place reads and drops the outputs of the tasks it resets: both went through
+    /// every output of every run (a backfill re-running 5,000 days of a DAG with a year of outputs, under the
+    /// scheduler's lock), and so did replaying each clear at start.</summary>
+    [Fact]
+    public void A_task_s_outputs_are_read_and_dropped_without_reading_the_outputs_of_other_runs()
+    {
+        using var dir = new TempDir("store");
+        var day = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.WriteAllLines(Path.Combine(dir.Path, "journal.jsonl"), Enumerable.Range(0, 20_000).Select(i =>
+            System.Text.Json.JsonSerializer.Serialize(new JournalLine { XCom = new XComLine("d", day.AddMinutes(i), "t", "rows", $"{i}") }, JournalLine.Json)));
+        var key = new RunKey("d", day.AddMinutes(7));
+        using (var store = OrchestratorStore.Open(dir.Path))
+        {
+            store.Push(key, "t", "pages", "3");
+            var before = store.XComsRead;
+
+            Assert.Equal(new Dictionary<string, string> { ["rows"] = "7", ["pages"] = "3" }, store.XComs(key, "t"));
+            store.ClearXComs(key, "t");
+            Assert.Empty(store.XComs(key, "t"));
+
+            Assert.InRange(store.XComsRead - before, 2, 4);
+            Assert.True(store.TryPull(new RunKey("d", day.AddMinutes(8)), "t", "rows", out var other));
+            Assert.Equal("8", other);
+        }
+        using var reopened = OrchestratorStore.OpenReadOnly(dir.Path);
+        Assert.False(reopened.TryPull(key, "t", "rows", out _));
+        Assert.Equal(new Dictionary<string, string> { ["rows"] = "9" }, reopened.XComs(new RunKey("d", day.AddMinutes(9)), "t"));
+    }
 }
