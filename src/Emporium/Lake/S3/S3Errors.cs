@@ -30,7 +30,7 @@ internal static class S3Errors
 
     private static string NotS3Answer(System.Net.HttpStatusCode status, string bucket, string? endpoint) =>
         $"the endpoint answered {(int)status} {Words(status)} but not as S3 does, so bucket '{bucket}' could not be listed; "
-        + $"is {endpoint ?? "the endpoint"} an S3 endpoint (its API port, not a console's)?";
+        + $"is {(endpoint is null ? "the endpoint" : Configuration.SecretMask.Text(endpoint))} an S3 endpoint (its API port, not a console's)?";
 
     private static bool NotS3(AmazonServiceException x) =>
         x.StatusCode != 0 && string.IsNullOrEmpty(x.RequestId)

@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
+using Emporium.Configuration;
 
 namespace Emporium.Lake.S3;
 
@@ -66,7 +67,7 @@ public sealed class S3LakeStore : ILakeStore, IDisposable
     /// <summary>A failure of the store itself, named: the SDK's own exceptions say neither which store nor which
     /// bucket ("Connection refused (10.0.0.5:9000)"), and reached the user as such.</summary>
     private LakeUnavailableException Unavailable(Exception e) =>
-        new($"lake {Describe}{(_options.ServiceUrl is { } url ? $" at {url}" : "")}: {S3Errors.Explain(e, _options.Bucket, _options.ServiceUrl)}", e);
+        new($"lake {Describe}{(_options.ServiceUrl is { } url ? $" at {SecretMask.Text(url)}" : "")}: {S3Errors.Explain(e, _options.Bucket, _options.ServiceUrl)}", e);
 
     private async Task<T> CallAsync<T>(Func<Task<T>> call)
     {
