@@ -19,7 +19,9 @@ public static class UnhandledExceptionResponder
             _ when OutOfMemory.Describe(error) is { } cause => OutOfMemoryProblem(cause),
             _ when outage is { } down => ApiErrors.Problem(503, down.Title, down.Detail + "; retry later"),
             OperationCanceledException => ApiErrors.Problem(499, "cancelled", "the request was cancelled"),
-            _ => ApiErrors.Problem(500, "internal error", error?.Message),
+            // Not the exception's words: a driver's or library's message may carry a connection string, a server path
+            // or SQL. The exception handler logs it whole (the diagnostics callback is on for it).
+            _ => ApiErrors.Problem(500, "internal error", "the server failed to answer this request; its log has the error"),
         };
         if (DiskFull.Is(error) || error is PieceUnavailableException || outage is not null)
         {

@@ -1,5 +1,7 @@
+using System.Reflection;
 using System.Text.Json;
 using Emporium.Tests.TestSupport;
+using Emporium.Warehouse;
 using Emporium.Warehouse.DuckDb;
 
 namespace Emporium.Tests.Cli.Hosting;
@@ -49,5 +51,59 @@ public sealed class UnhandledExceptionResponderTests
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("body too large", problem.RootElement.GetProperty("title").GetString());
         Assert.Equal(413, problem.RootElement.GetProperty("status").GetInt32());
+    }
+    /// <summary>An exception no endpoint expected is the server's fault, and its message is the server's business: a
+    /// driver's or a library's words can carry a connection string, a server path or SQL. The 500 says where the
+    /// details are (the server's log, which has the exception) and nothing of them.</summary>
+    [Fact]
+    public async Task An_unexpected_failure_is_a_500_that_keeps_the_exceptions_words_in_the_log()
+    {
+        using var dir = new TempDir("unexpected");
+        await using var inner = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        var warehouse = FailingWarehouse.Over(inner, "information_schema.columns",
+            new InvalidOperationException("lost the connection 'Host=db.internal;Username=app;Password=s3cr3t' reading /var/lib/emporium/w.duckdb"));
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        var response = await host.Client.GetAsync("/api/v1/tables");
+
+        Assert.Equal(500, (int)response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("s3cr3t", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("db.internal", body, StringComparison.Ordinal);
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal("internal error", problem.RootElement.GetProperty("title").GetString());
+        Assert.Contains("log", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A warehouse whose trusted reads of SQL containing a text fail with a given exception.</summary>
+    public class FailingWarehouse : DispatchProxy
+    {
+        private IWarehouse _inner = null!;
+        private string _when = "";
+        private Exception _error = null!;
+
+        public static IWarehouse Over(IWarehouse inner, string when, Exception error)
+        {
+            var proxy = Create<IWarehouse, FailingWarehouse>();
+            var self = (FailingWarehouse)(object)proxy;
+            (self._inner, self._when, self._error) = (inner, when, error);
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(IWarehouse.QueryAsync) && args![0] is string sql && sql.Contains(_when, StringComparison.Ordinal))
+            {
+                return Task.FromException<QueryResult>(_error);
+            }
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                throw e.InnerException;
+            }
+        }
     }
 }
