@@ -8,7 +8,7 @@ namespace Emporium.Configuration;
 /// keyword that names a credential (<c>password</c>, <c>pwd</c>, <c>*secret*</c>, <c>*token*</c>, <c>ssl.key*</c>,
 /// <c>key</c>, <c>*_key</c>, <c>*-key</c>, <c>*apikey</c>, <c>*credential*</c>, <c>*webhook*</c>, JAAS and OAuth
 /// settings), and the whole value of a setting whose own name does.</summary>
-public static class SecretMask
+public static partial class SecretMask
 {
     public const string Masked = "***";
 
@@ -108,15 +108,24 @@ public static class SecretMask
         {
             return value.Split(';', '=').Any(IsSecretKey) ? Masked : value;
         }
-        if (!builder.Keys.Cast<string>().Any(IsSecretKey))
-        {
-            return value;
-        }
         var text = new StringBuilder();
+        var masked = false;
         foreach (string key in builder.Keys)
         {
-            DbConnectionStringBuilder.AppendKeyValuePair(text, key, IsSecretKey(key) ? Masked : Convert.ToString(builder[key], System.Globalization.CultureInfo.InvariantCulture) ?? "");
+            var shown = Convert.ToString(builder[key], System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            var masking = IsSecretKey(key) ? Masked : EmbeddedPairs(shown);
+            masked |= masking != shown;
+            DbConnectionStringBuilder.AppendKeyValuePair(text, key, masking);
         }
-        return text.ToString();
+        return masked ? text.ToString() : value;
     }
+
+    /// <summary>A value that holds <c>key=value</c> pairs of its own, with those of credential keys masked: libpq's
+    /// <c>host=db user=app password=…</c> (or a missing ';') reads as one keyword whose value is all the rest.</summary>
+    private static string EmbeddedPairs(string value) =>
+        !value.Contains('=', StringComparison.Ordinal) ? value
+        : EmbeddedPair().Replace(value, m => IsSecretKey(m.Groups["key"].Value) ? m.Groups["key"].Value + m.Groups["eq"].Value + Masked : m.Value);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<key>[A-Za-z_][\w.\-]*)(?<eq>\s*=\s*)(?:'[^']*'?|""[^""]*""?|[^\s,&]+)")]
+    private static partial System.Text.RegularExpressions.Regex EmbeddedPair();
 }

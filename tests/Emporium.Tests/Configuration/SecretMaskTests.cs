@@ -14,6 +14,11 @@ public class SecretMaskTests
     [InlineData("Host=db;Password='hunter2", "***")]
     [InlineData("https://api.example.com/v1/search?api_key=hunter2&country=US", "?api_key=***&country=US")]
     [InlineData("https://api.example.com/v1/search?key=hunter2", "?key=***")]
+    // libpq's keyword=value form (psql's, also what a pg_connection is often given as) reads as one keyword whose
+    // value holds the others: the password in it was shown as it is.
+    [InlineData("host=db user=app password=hunter2 dbname=shop", "***")]
+    [InlineData("host=db port=5432 password='hun ter2' dbname=shop", "***")]
+    [InlineData("Host=db;Username=app Password=hunter2;Database=shop", "***")]
     public void Credentials_in_addresses_and_connection_strings_are_masked(string value, string shown)
     {
         var masked = SecretMask.Text(value);
