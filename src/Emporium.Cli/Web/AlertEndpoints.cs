@@ -24,6 +24,15 @@ public sealed class AlertEndpoints : IEndpointModule
                 {
                     return badPage;
                 }
+                // A NUL ends the statement's text for both engines (a C string): the literal broke the query, a 500.
+                foreach (var (field, value) in new[] { ("asin", asin), ("source", source) })
+                {
+                    if (value is not null && value.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return ApiErrors.Problem(400, $"invalid {field}", $"{field} must not contain a NUL character (U+0000); no stored {field} holds one",
+                            [ApiErrors.Field(field, "contains a NUL character")]);
+                    }
+                }
                 if (kind is not null && !Kinds.Contains(kind))
                 {
                     return ApiErrors.Problem(400, "invalid kind", $"kind must be one of {string.Join(", ", Kinds)}", [ApiErrors.Field("kind", "unknown alert kind")]);

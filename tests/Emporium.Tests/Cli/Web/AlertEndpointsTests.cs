@@ -41,6 +41,25 @@ public sealed class AlertEndpointsTests
         Assert.Equal(400, (int)(await host.Client.GetAsync("/api/v1/alerts?limit=0")).StatusCode);
     }
 
+    /// <summary>A filter is put in the SQL as a literal, and a NUL character ends the statement's text for both
+    /// engines (a C string): the query broke mid-literal, a 500 for what is the caller's value.</summary>
+    [Theory]
+    [InlineData("asin=B0%00X", "asin")]
+    [InlineData("source=seller:%00", "source")]
+    public async Task A_filter_with_a_NUL_character_is_a_400_naming_it(string query, string field)
+    {
+        using var dir = new TempDir("alerts-api-nul");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await new AlertStore(warehouse).SaveNewAsync([], [], CancellationToken.None);
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        var response = await host.Client.GetAsync($"/api/v1/alerts?{query}");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(field, problem.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
     /// <summary>A price alert's values were numbers with no currency: the feed names it, the seller offers' own for a
     /// seller's alerts, US dollars for the products dataset's (which has none), and none for a demand jump (purchases).</summary>
     [Fact]
