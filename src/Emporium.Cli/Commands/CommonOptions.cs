@@ -8,12 +8,12 @@ public static class CommonOptions
     public static Option<string?> Data() => new("--data") { Description = "Data directory (default ./emporium-data, or EMPORIUM__DATADIR)" };
 
     /// <param name="fallbackUrl">Where the command goes when no server owns the data dir (send, which has nothing to do
-    /// without one); the other commands then work on the data dir in their own process.</param>
+    /// without one) when no --data was given; the other commands then work on the data dir in their own process.</param>
     public static Option<string?> Url(string? fallbackUrl = null) => new("--url")
     {
         Description = fallbackUrl is null
             ? "Server URL (default: the server that owns the data dir; without one, the command works on the data dir itself)"
-            : $"Server URL (default: the server that owns the data dir, else {fallbackUrl})",
+            : $"Server URL (default: the server that owns the data dir, else, without --data, {fallbackUrl})",
     };
 
     public static Option<string?> ApiKey() => new("--api-key") { Description = "API key (default: EMPORIUM_API_KEY)" };

@@ -44,7 +44,16 @@ public sealed class SendCommand : ICliCommand
                 await Console.Error.WriteLineAsync($"emporium send: unknown dataset '{parse.GetValue(dataset)}'; known: {string.Join(", ", DatasetCatalog.All.Select(d => d.Name))}");
                 return 2;
             }
-            var server = ServerLocator.Find(parse.GetValue(url), parse.GetValue(data)) ?? ServerLocator.DefaultUrl;
+            var dataDir = parse.GetValue(data);
+            var server = ServerLocator.Find(parse.GetValue(url), dataDir);
+            if (server is null && dataDir is not null)
+            {
+                // The default URL may be the server of another data dir: the records would land there.
+                var full = Path.GetFullPath(dataDir);
+                await Console.Error.WriteLineAsync($"emporium send: no Emporium server owns the data dir {full}: start one with emporium up --data {full}, or name a server with --url");
+                return 2;
+            }
+            server ??= ServerLocator.DefaultUrl;
             using var client = new EmporiumClient(server, ServerLocator.ApiKey(parse.GetValue(apiKey)));
             try
             {

@@ -62,7 +62,7 @@ public sealed class ProgramTests
         var flat = string.Join(' ', text.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries));
         if (command == "send")
         {
-            Assert.Contains("the server that owns the data dir, else http://127.0.0.1:5080", flat, StringComparison.Ordinal);
+            Assert.Contains("the server that owns the data dir, else, without --data, http://127.0.0.1:5080", flat, StringComparison.Ordinal);
         }
         else
         {

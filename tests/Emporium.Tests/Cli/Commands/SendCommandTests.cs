@@ -61,6 +61,21 @@ public class SendCommandTests
         Assert.Equal([1L, 2L, 3L], appended);
     }
 
+    /// <summary>A <c>--data</c> that no server owns is an error naming it: the send went to whatever answered on
+    /// 127.0.0.1:5080, the server of another data dir when one ran there, and its records landed in that one.</summary>
+    [Fact]
+    public async Task A_data_dir_no_server_owns_is_refused_not_sent_to_the_default_url()
+    {
+        using var dir = new TempDir("send-unowned");
+
+        var (code, output) = await Emporium.Tests.Batch.BatchCli.RunAsync("send", SampleData.CategoriesJsonLines, "--dataset", "categories", "--data", dir.Path);
+
+        Assert.True(code == 2, output);
+        Assert.Contains($"emporium send: no Emporium server owns the data dir {dir.Path}: start one with emporium up --data {dir.Path}, or name a server with --url", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("5080", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+    }
+
     [Fact]
     public async Task A_second_send_of_the_same_file_through_the_cli_says_nothing_was_appended_again()
     {
