@@ -82,8 +82,14 @@ public sealed class EmporiumClient : IDisposable
             if (json.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
             {
                 // In a split deployment the command reached a process of another role: say what to change.
-                return IsNotServed(json)
-                    ? $"{d.GetString()} Aim --url at a process with that role."
+                if (IsNotServed(json))
+                {
+                    return $"{d.GetString()} Aim --url at a process with that role.";
+                }
+                // A 401's detail says what to do ("send the key as …"); its title says what is wrong ("API key
+                // required", "unknown API key"), which the detail alone left to guess.
+                return response.StatusCode == System.Net.HttpStatusCode.Unauthorized && json.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String
+                    ? $"{title.GetString()}: {d.GetString()}"
                     : d.GetString()!;
             }
             if (json.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String)

@@ -21,6 +21,12 @@ public sealed class EmporiumClientTests
         var (code, text) = await BatchCli.RunAsync("query", "SELECT 42", "--data", server.Data.Path);
         Assert.NotEqual(0, code);
         Assert.Contains("(the emporium CLI: --api-key KEY or EMPORIUM_API_KEY)", text, StringComparison.Ordinal);
+        // The answer's title says what is wrong before its detail says what to do: "emporium query: send the key as …"
+        // alone did not say that the server wants a key, nor "the key is not configured" which key was meant.
+        Assert.Contains("emporium query: API key required: send the key as", text, StringComparison.Ordinal);
+        (code, text) = await BatchCli.RunAsync("query", "SELECT 42", "--data", server.Data.Path, "--api-key", "emp_wrong");
+        Assert.Equal(2, code);
+        Assert.Contains("emporium query: unknown API key: the key is not configured on this server", text, StringComparison.Ordinal);
 
         (code, text) = await BatchCli.RunAsync("query", "SELECT 42", "--data", server.Data.Path, "--api-key", readKey);
         Assert.True(code == 0, text);
