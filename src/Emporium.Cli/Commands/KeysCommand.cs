@@ -65,9 +65,9 @@ public sealed class KeysCommand : ICliCommand
     {
         var data = CommonOptions.Data();
         var list = new Command("list", "List key names and scopes") { data };
-        list.SetAction(parse =>
+        list.SetAction(parse => Guarded("list", () =>
         {
-            var options = EmporiumConfiguration.Load(EmporiumConfiguration.ResolveDataDir(parse.GetValue(data)));
+            var options = EmporiumConfiguration.Load(Path.GetDirectoryName(ConfigFile(parse.GetValue(data), create: false))!);
             foreach (var key in options.Auth.Keys)
             {
                 Console.WriteLine($"{key.Name}\t{string.Join(",", key.Scopes)}\tsha256:{key.Hash[..Math.Min(12, key.Hash.Length)]}…");
@@ -77,7 +77,7 @@ public sealed class KeysCommand : ICliCommand
                 Console.Error.WriteLine("no API keys: the server serves loopback only");
             }
             return 0;
-        });
+        }));
         return list;
     }
 
@@ -107,9 +107,10 @@ public sealed class KeysCommand : ICliCommand
 
     private const string RunningServerNote = "A running server on this data dir applies the change within a few seconds (Auth:ReloadInterval).";
 
-    /// <summary>The data dir's emporium.json. A missing data dir stays missing: <paramref name="create"/> (adding a
-    /// key) refuses it, since a mistyped --data made a new data dir holding only the key while the real server kept
-    /// refusing it; removing from one finds no key.</summary>
+    /// <summary>The data dir's emporium.json. A missing data dir stays missing and is refused: <paramref name="create"/>
+    /// (adding a key) says how to make one, since a mistyped --data made a new data dir holding only the key while the
+    /// real server kept refusing it; listing or removing says there is none, where they said "no API keys" or "no key
+    /// named …" of a data dir they had not read.</summary>
     private static string ConfigFile(string? dataFlag, bool create)
     {
         var dir = EmporiumConfiguration.ResolveDataDir(dataFlag);
@@ -117,6 +118,10 @@ public sealed class KeysCommand : ICliCommand
         if (create)
         {
             ExistingDataDir.Require(dir, "add a key before its first start");
+        }
+        else if (!Directory.Exists(dir))
+        {
+            throw new StartupException($"no data dir {dir}: give the --data of an existing one (its keys are in its {EmporiumConfiguration.FileName})");
         }
         return Path.Combine(dir, EmporiumConfiguration.FileName);
     }

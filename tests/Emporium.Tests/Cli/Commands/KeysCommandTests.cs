@@ -99,8 +99,24 @@ public sealed class KeysCommandTests
 
         var missing = dir.Combine("mistyped");
         (code, output) = await BatchCli.RunAsync("keys", "remove", "key-1", "--data", missing);
-        Assert.True(code == 1, output);
-        Assert.Contains("emporium keys remove: no key named 'key-1'", output, StringComparison.Ordinal);
+        Assert.True(code == 2, output);
+        Assert.Contains($"emporium keys remove: no data dir {missing}: give the --data of an existing one", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    /// <summary>Listing the keys of a data dir that does not exist (a mistyped <c>--data</c>) said "no API keys: the
+    /// server serves loopback only", exit 0: a claim about a server whose data dir was not read at all.</summary>
+    [Fact]
+    public async Task List_of_a_data_dir_that_does_not_exist_says_so_and_creates_nothing()
+    {
+        using var dir = new TempDir("keys-data");
+        var missing = dir.Combine("mistyped");
+
+        var (code, output) = await BatchCli.RunAsync("keys", "list", "--data", missing);
+
+        Assert.True(code == 2, output);
+        Assert.Contains($"emporium keys list: no data dir {missing}: give the --data of an existing one", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("loopback", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(missing));
     }
 }
