@@ -2,6 +2,7 @@ using System.CommandLine;
 using Emporium.Batch.Formats;
 using Emporium.Batch.Loading;
 using Emporium.Cli.Commands.Client;
+using Emporium.Cli.Hosting;
 using Emporium.Datasets;
 using Spectre.Console;
 
@@ -46,10 +47,11 @@ public sealed class SendCommand : ICliCommand
             }
             var dataDir = parse.GetValue(data);
             var server = ServerLocator.Find(parse.GetValue(url), dataDir);
-            if (server is null && dataDir is not null)
+            if (server is null && (!string.IsNullOrWhiteSpace(dataDir) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EmporiumConfiguration.EnvironmentPrefix + "DATADIR"))))
             {
-                // The default URL may be the server of another data dir: the records would land there.
-                var full = Path.GetFullPath(dataDir);
+                // A data dir was named (--data or EMPORIUM__DATADIR); the default URL may be the server of another
+                // data dir, and the records would land there.
+                var full = Path.GetFullPath(EmporiumConfiguration.ResolveDataDir(dataDir));
                 await Console.Error.WriteLineAsync($"emporium send: no Emporium server owns the data dir {full}: start one with emporium up --data {full}, or name a server with --url");
                 return 2;
             }

@@ -74,6 +74,12 @@ public class SendCommandTests
         Assert.Contains($"emporium send: no Emporium server owns the data dir {dir.Path}: start one with emporium up --data {dir.Path}, or name a server with --url", output, StringComparison.Ordinal);
         Assert.DoesNotContain("5080", output, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+
+        // Named by the environment instead of --data: the same.
+        (code, output) = await Emporium.Tests.Batch.BatchCli.RunAsync(new Dictionary<string, string> { ["EMPORIUM__DATADIR"] = dir.Path },
+            "send", SampleData.CategoriesJsonLines, "--dataset", "categories");
+        Assert.True(code == 2, output);
+        Assert.Contains($"emporium send: no Emporium server owns the data dir {dir.Path}", output, StringComparison.Ordinal);
     }
 
     [Fact]
