@@ -106,42 +106,38 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         }
     }
 
-    /// <summary>A file to crawl: its reader family, the path DuckDB reads (a workbook's or other text's scratch CSV) and,
-    /// for delimited text, the reader options that Emporium's own reading of the file found (files with the same ones
-    /// share a read). <paramref name="Text"/>: the file's text format and probe when the reader <c>load</c> uses can read
-    /// it where it lies (not a gzip file, workbook or Parquet file), to say what is wrong with it as <c>load</c> says it;
-    /// <paramref name="Unnamed"/>: the header fields without a name.</summary>
+    /// <summary>A file to crawl: its reader family, the path DuckDB reads (a gzip file's decompressed copy, a workbook's
+    /// or other text's scratch CSV) and, for delimited text, the reader options that Emporium's own reading of the file
+    /// found (files with the same ones share a read). <paramref name="Text"/>: the file's text format and readable
+    /// content (the file, or a gzip file's decompressed copy) when the reader <c>load</c> uses can read it (not a
+    /// workbook or Parquet file), to say what is wrong with it as <c>load</c> says it; <paramref name="Inspection"/>: what
+    /// that reader found reading a delimited file through.</summary>
     private sealed record CrawledFile(string Path, string Family, string ReadAs, string Options = "",
-        (FileFormat Format, FileProbe Probe)? Text = null, IReadOnlyList<UnnamedColumn>? Unnamed = null);
+        (FileFormat Format, FileContent Content)? Text = null, FileInspection? Inspection = null);
 
     private static async Task<CrawledFile> ProbeAsync(string file, string root, string scratch, Action<string> warn, CancellationToken ct)
     {
         var raw = await FileProbe.RunAsync(file, ct).ConfigureAwait(false);
-        var probe = raw;
-        var gzip = Compression.IsGzip(raw.Head);
-        if (gzip)
+        FileContent content;
+        try
         {
-            // DuckDB's CSV and JSON readers decompress gzip themselves; the probe only needs to see the content.
-            try
-            {
-                probe = await Compression.ProbeGzipAsync(file, ct).ConfigureAwait(false);
-            }
-            catch (FileReadException e)
-            {
-                throw new CrawlException($"{file}: {e.Message}");
-            }
+            // Decompressed as load decompresses it (the trailer checked: DuckDB read a gzip file cut in transit to where
+            // it stopped, without a word), into the scratch folder under the file's own folders so Hive partitions
+            // still apply; every check below then reads the content as it reads a plain file.
+            content = await FileContent.OfAsync(file, raw,
+                Lake.ScratchFolder.NewPath(System.IO.Path.GetDirectoryName(ScratchCopy.PathFor(file, root, scratch)), "gunzip"), ct).ConfigureAwait(false);
         }
-        var format = FormatDetector.FromContent(probe);
+        catch (FileReadException e)
+        {
+            throw new CrawlException($"{file}: {e.Message}");
+        }
+        var gzip = !ReferenceEquals(content.Probe, raw);
+        var format = FormatDetector.FromContent(content.Probe);
         return format switch
         {
             FileFormat.Parquet or FileFormat.Xlsx when gzip => throw new CrawlException($"{file}: a gzip-compressed workbook or Parquet file; decompress it first"),
-            FileFormat.Csv or FileFormat.Tsv when !gzip && await CutShortAsync(file, probe, format.Value, ct).ConfigureAwait(false) is { } cut =>
-                throw new CrawlException($"{file}: {cut}"),
-            FileFormat.Csv or FileFormat.Tsv => new CrawledFile(file, "csv",
-                probe.IsValidUtf8 ? file : await Utf8CopyAsync(file, raw, root, scratch, warn, ct).ConfigureAwait(false),
-                DelimitedOptions(file, probe, format.Value), gzip ? null : (format.Value, probe),
-                gzip ? [] : await UnnamedAsync(file, probe, format.Value, ct).ConfigureAwait(false)),
-            FileFormat.Json or FileFormat.Ndjson => new CrawledFile(file, "json", file, Text: gzip ? null : (format.Value, probe)),
+            FileFormat.Csv or FileFormat.Tsv => await DelimitedAsync(file, content, format.Value, root, scratch, warn, ct).ConfigureAwait(false),
+            FileFormat.Json or FileFormat.Ndjson => new CrawledFile(file, "json", content.Path, Text: (format.Value, content)),
             FileFormat.Parquet => new CrawledFile(file, "parquet", file),
             // Read as CSV through the shared workbook reader, a group of its own (it has no partitions of the
             // scratch folder's own, only those copied from the workbook's path).
@@ -150,118 +146,67 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         };
     }
 
-    /// <summary>Why a delimited file is cut short (its last row has no line end and too few fields: a download that
-    /// stopped), or null. DuckDB's <c>null_padding</c> would pad the torn row and the table would look whole, while
-    /// <c>load</c> fails the file. Only a file that does not end with a line end can be cut so, and only such a file is
-    /// read through once more, by the shared reader.</summary>
-    private static async Task<string?> CutShortAsync(string file, FileProbe probe, FileFormat format, CancellationToken ct)
+    /// <summary>A delimited file, read through once by the reader <c>load</c> uses before DuckDB reads it. Damage that
+    /// fails <c>load</c> (cut short, an unbalanced quote) fails the crawl naming the file and line: DuckDB's
+    /// <c>null_padding</c> padded a torn last row and the table looked whole. Rows <c>load</c> quarantines for their
+    /// shape (too many or too few fields) are cataloged as DuckDB reads them, with a warning naming their lines: they
+    /// used to be padded in silence.</summary>
+    private static async Task<CrawledFile> DelimitedAsync(string file, FileContent content, FileFormat format, string root, string scratch,
+        Action<string> warn, CancellationToken ct)
     {
-        await using (var stream = File.OpenRead(file))
+        var inspection = await FileInspection.RunAsync(content, format, ct).ConfigureAwait(false);
+        if (inspection.Damage is { } damage)
         {
-            if (stream.Length == 0)
-            {
-                return null;
-            }
-            stream.Seek(-1, SeekOrigin.End);
-            if (stream.ReadByte() is '\n' or '\r')
-            {
-                return null;
-            }
+            throw new CrawlException($"{file}: {damage.Message}");
         }
-        // Any other damage (an unterminated quote) is crawled as DuckDB reads it, and explained if DuckDB fails.
-        return await DamageAsync(file, format, probe, ct).ConfigureAwait(false) is { IsCutShort: true } cut ? cut.Message : null;
-    }
-
-    /// <summary>What the reader <c>load</c> uses finds wrong with the whole file (cut short, an unbalanced quote), in
-    /// <c>load</c>'s words, or null. Read through only when needed: a file that may be cut, or one DuckDB failed on.</summary>
-    private static async Task<FileReadException?> DamageAsync(string file, FileFormat format, FileProbe probe, CancellationToken ct)
-    {
-        IFormatReader reader = format switch
+        if (inspection.IssuesWarning() is { } issues)
         {
-            FileFormat.Ndjson => new NdjsonFormatReader(),
-            FileFormat.Json => new JsonFormatReader(),
-            _ => new CsvFormatReader(format),
-        };
-        try
-        {
-            await foreach (var _ in reader.ReadAsync(new FormatInput(file, probe, new ReadSettings(format)), ct).ConfigureAwait(false))
-            {
-            }
+            warn(issues);
         }
-        catch (FileReadException e) when (!e.IsNoRecordArray)
-        {
-            return e;
-        }
-        catch (FileReadException)
-        {
-            // A document without an array of records is not damage to the crawl: DuckDB reads the document itself.
-        }
-        return null;
+        var readAs = content.Probe.IsValidUtf8 ? content.Path : await Utf8CopyAsync(file, content, root, scratch, warn, ct).ConfigureAwait(false);
+        return new CrawledFile(file, "csv", readAs, DelimitedOptions(content, format), (format, content), inspection);
     }
 
     /// <summary>DuckDB's failure to read <paramref name="files"/> as an error naming the file and what is wrong with it
     /// as <c>load</c> says it (DuckDB's sniffer named no file, <c>Error when sniffing file ""</c>, and its JSON reader
-    /// counted a cut file's lines one too far); DuckDB's own first line when the shared reader finds nothing.</summary>
+    /// counted a cut file's lines one too far): the damage that stops the reader <c>load</c> uses, else the first row it
+    /// would quarantine that DuckDB cannot read past (text after a closing quote, a torn JSON line; DuckDB pads a row
+    /// of too few or too many fields); DuckDB's own first line when that reader finds nothing.</summary>
     private static async Task<CrawlException> ExplainAsync(IReadOnlyList<CrawledFile> files, string what, DuckDBException error, CancellationToken ct)
     {
         foreach (var file in files)
         {
-            if (file.Text is { } text && await DamageAsync(file.Path, text.Format, text.Probe, ct).ConfigureAwait(false) is { } damage)
+            if (file.Text is not { } text)
+            {
+                continue;
+            }
+            var inspection = file.Inspection ?? await FileInspection.RunAsync(text.Content, text.Format, ct).ConfigureAwait(false);
+            if (inspection.Damage is { } damage)
             {
                 return new CrawlException($"{file.Path}: {damage.Message}");
+            }
+            if (inspection.Issues.FirstOrDefault(i => !CsvFormatReader.IsFieldCountError(i.Error)) is { } row)
+            {
+                return new CrawlException($"{file.Path}: {row.Describe()}; load quarantines such a row, but DuckDB cannot read the file with it: mend the row to crawl the file");
             }
         }
         var reason = $"{what}: {error.Message.Split('\n')[0]}";
         return new CrawlException(files.Count == 1 ? $"{files[0].Path}: {reason}" : reason);
     }
 
-    /// <summary>The header fields of a delimited file that have no name, as <c>load</c> finds them (read up to the
-    /// first row); none when the header cannot be read (the read that follows says why).</summary>
-    private static async Task<IReadOnlyList<UnnamedColumn>> UnnamedAsync(string file, FileProbe probe, FileFormat format, CancellationToken ct)
-    {
-        var input = new FormatInput(file, probe, new ReadSettings(format));
-        try
-        {
-            await using var rows = new CsvFormatReader(format).ReadAsync(input, ct).GetAsyncEnumerator(ct);
-            await rows.MoveNextAsync().ConfigureAwait(false);
-        }
-        catch (FileReadException)
-        {
-            return [];
-        }
-        return input.UnnamedColumns;
-    }
-
     /// <summary>Text that is not UTF-8 (a Windows export, UTF-16) is read through a UTF-8 copy decoded as <c>load</c>
     /// decodes it (Windows-1252, or the UTF-16 of its byte-order mark): DuckDB's <c>latin-1</c> turned € ’ “ ” – …
-    /// into control characters and kept a UTF-8 BOM before Windows-1252 bytes in the first column's name. A gzip
-    /// file is decompressed first. Text decoded as Windows-1252 is warned about as <c>load</c> warns, since that is a
-    /// guess: the crawl used to say nothing.</summary>
-    private static async Task<string> Utf8CopyAsync(string file, FileProbe probe, string root, string scratch, Action<string> warn, CancellationToken ct)
+    /// into control characters and kept a UTF-8 BOM before Windows-1252 bytes in the first column's name. Text decoded
+    /// as Windows-1252 is warned about as <c>load</c> warns, since that is a guess: the crawl used to say nothing.</summary>
+    private static async Task<string> Utf8CopyAsync(string file, FileContent content, string root, string scratch, Action<string> warn, CancellationToken ct)
     {
         var target = ScratchCopy.PathFor(file, root, scratch);
-        var gunzip = Lake.ScratchFolder.NewPath(scratch, "gunzip");
-        try
+        content.Probe.TextEncoding(out var warning);
+        if (warning is not null)
         {
-            var content = await FileContent.OfAsync(file, probe, gunzip, ct).ConfigureAwait(false);
-            content.Probe.TextEncoding(out var warning);
-            if (warning is not null)
-            {
-                warn(warning);
-            }
-            await Utf8TextCopy.WriteAsync(content, target, ct).ConfigureAwait(false);
+            warn(warning);
         }
-        catch (FileReadException e)
-        {
-            throw new CrawlException($"{file}: {e.Message}");
-        }
-        finally
-        {
-            if (Directory.Exists(gunzip))
-            {
-                Directory.Delete(gunzip, recursive: true);
-            }
-        }
+        await Utf8TextCopy.WriteAsync(content, target, ct).ConfigureAwait(false);
         return target;
     }
 
@@ -269,10 +214,10 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     /// DuckDB's own sniffer gives up on a file with one ragged row and reads every line as one column named after the
     /// whole header; the dialect Emporium's sniffer finds is passed instead, and short or long rows are padded
     /// (<c>null_padding</c>: a long row's extra fields land in <c>column&lt;N&gt;</c>, nothing is dropped).</summary>
-    private static string DelimitedOptions(string file, FileProbe probe, FileFormat format)
+    private static string DelimitedOptions(FileContent content, FileFormat format)
     {
-        var input = new FormatInput(file, probe, ReadSettings.Default);
-        var dialect = CsvFormatReader.DialectOf(input, format, probe.TextEncoding(out _));
+        var input = new FormatInput(content.Path, content.Probe, ReadSettings.Default);
+        var dialect = CsvFormatReader.DialectOf(input, format, content.Probe.TextEncoding(out _));
         var quote = Literal(dialect.Quote.ToString());
         return $"delim = {Literal(dialect.Delimiter.ToString())}, quote = {quote}, escape = {quote}, header = {(dialect.HasHeader ? "true" : "false")}, null_padding = true"
             + (dialect.SepLine ? ", skip = 1" : "");
@@ -408,7 +353,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     private static HashSet<string> UnnamedColumns(string source, IReadOnlyList<CrawledFile> crawled, Action<string> warn)
     {
         var empty = new HashSet<string>(StringComparer.Ordinal);
-        var withUnnamed = crawled.Where(f => f.Unnamed is { Count: > 0 }).ToList();
+        var withUnnamed = crawled.Where(f => f.Inspection?.Unnamed is { Count: > 0 }).ToList();
         if (withUnnamed.Count == 0)
         {
             return empty;
@@ -417,7 +362,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         var named = withUnnamed.Select(f =>
         {
             var columns = DescribeTopLevel(connection, OwnSource(f));
-            return (File: f, Columns: f.Unnamed!.Where(u => u.Position < columns.Count).Select(u => (Unnamed: u, Name: columns[u.Position].Name)).ToList());
+            return (File: f, Columns: f.Inspection!.Unnamed.Where(u => u.Position < columns.Count).Select(u => (Unnamed: u, Name: columns[u.Position].Name)).ToList());
         }).ToList();
         var names = named.SelectMany(n => n.Columns.Select(c => c.Name)).Distinct(StringComparer.Ordinal).ToList();
         using (var cmd = connection.CreateCommand())

@@ -246,6 +246,57 @@ public sealed class CrawlerTests
         Assert.Contains("gzip", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>DuckDB reads a gzip file cut off in transit to where it stops, without a word: the crawl cataloged the
+    /// orders before the cut (and the torn one) as the whole file. It is decompressed as <c>load</c> decompresses it,
+    /// trailer checked, and refused naming the file.</summary>
+    [Fact]
+    public async Task A_gzip_file_cut_off_in_transit_is_refused_naming_the_file()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("transit");
+        var whole = Gzip(SampleData.OnlineRetail, Path.Combine(root, "day=2010-12-01", "orders.csv.gz"));
+        var cut = Path.Combine(root, "day=2010-12-02", "orders.csv.gz");
+        Directory.CreateDirectory(Path.GetDirectoryName(cut)!);
+        var bytes = File.ReadAllBytes(whole);
+        File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
+
+        var error = await Assert.ThrowsAsync<CrawlException>(() => new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.StartsWith(cut + ": truncated or corrupt gzip file", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM information_schema.tables WHERE table_name = 'transit'"));
+    }
+
+    /// <summary>A gzip file's content is checked as a plain file's is: its unnamed empty last field is left out with the
+    /// warning (it was cataloged as an all-null <c>column2</c>), and a CSV cut mid-row, then compressed, is refused
+    /// naming the <c>.gz</c> file and the line (DuckDB padded the torn row).</summary>
+    [Fact]
+    public async Task A_gzip_files_content_is_checked_as_a_plain_files_is()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var padded = h.Combine("gzpadded");
+        var plain = h.Combine("plain", "categories.csv");
+        Write(h.Combine("plain"), "categories.csv", string.Join("", File.ReadLines(SampleData.CategoriesCsv).Select(l => l + ",\n")));
+        var gz = Gzip(plain, Path.Combine(padded, "shop=uk", "categories.csv.gz"));
+        var crawler = new Crawler(h.Warehouse, TimeProvider.System);
+
+        var table = Assert.Single(await crawler.CrawlAsync(padded, null, default));
+
+        Assert.Equal(["id", "category_name", "shop"], table.Columns.Select(c => c.Name));
+        Assert.Equal(File.ReadLines(SampleData.CategoriesCsv).Count() - 1, table.Rows);
+        Assert.StartsWith(gz + ": header field 3 has no name (a delimiter ending every line gives an empty last field): not cataloged", Assert.Single(table.Warnings!), StringComparison.Ordinal);
+
+        var text = File.ReadAllText(SampleData.OnlineRetail);
+        var cutText = text[..(text.IndexOf('\n', text.Length / 2) + 20)];
+        Write(h.Combine("plain"), "orders.csv", cutText);
+        var cutRoot = h.Combine("gzcut");
+        var cut = Gzip(h.Combine("plain", "orders.csv"), Path.Combine(cutRoot, "orders.csv.gz"));
+
+        var error = await Assert.ThrowsAsync<CrawlException>(() => crawler.CrawlAsync(cutRoot, null, default));
+
+        Assert.StartsWith(cut + ": the file is cut short", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"at line {cutText.Count(c => c == '\n') + 1}", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A JSON document DuckDB cannot parse was explained with <c>load</c>'s "pass the records' path (e.g.
     /// --json-path data.products)", an option the crawl does not have, for a document that was merely malformed. It
     /// names the line where the JSON breaks.</summary>
@@ -263,6 +314,50 @@ public sealed class CrawlerTests
 
         Assert.StartsWith(Path.Combine(root, "page1.json") + ": invalid JSON at line " + (broken + 1), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("--", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>DuckDB pads a short row with nulls and puts a long row's extra field in <c>column8</c>, silently, where
+    /// <c>load</c> quarantines both naming the line. The crawl keeps them as DuckDB reads them and warns, naming the
+    /// file, the lines and <c>load</c>'s reasons.</summary>
+    [Fact]
+    public async Task Ragged_rows_are_cataloged_with_a_warning_naming_their_lines_as_load_reports_them()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var lines = File.ReadAllLines(SampleData.OnlineRetail);
+        lines[3] += ",EXTRA";
+        lines[8] = string.Join(',', lines[8].Split(',')[..5]);
+        var root = h.Combine("uneven");
+        Write(root, "orders.csv", string.Join('\n', lines) + "\n");
+        var path = Path.Combine(root, "orders.csv");
+        var loaded = (await h.LoadAsync(DatasetCatalog.Orders, path)).Files[0];
+        var quarantined = loaded.Quarantine.SelectMany(q => File.ReadAllLines(h.LakeStore.Resolve(q)))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).Select(e => $"line {e.GetProperty("line").GetInt64()}: {e.GetProperty("reason").GetString()}")
+            .Where(q => q.Contains("fields, the header has", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, quarantined.Count);
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.Equal(lines.Length - 1, table.Rows);
+        var warning = Assert.Single(table.Warnings!);
+        Assert.StartsWith(path + ": 2 malformed row(s) that load quarantines, cataloged as DuckDB reads them", warning, StringComparison.Ordinal);
+        Assert.All(quarantined, q => Assert.Contains(q, warning, StringComparison.Ordinal));
+    }
+
+    /// <summary>A row with text after a closing quote (<c>5,"Beading" Supplies</c>): <c>load</c> quarantines it, DuckDB
+    /// refuses the file with its sniffer's text naming no file or line. The crawl names both and the reason.</summary>
+    [Fact]
+    public async Task A_row_with_text_after_its_closing_quote_is_named_with_its_line_when_duckdb_refuses_the_file()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var lines = File.ReadAllLines(SampleData.CategoriesCsv);
+        lines[5] = "5,\"Beading\" Supplies";
+        var root = h.Combine("quotes");
+        Write(root, "categories.csv", string.Join('\n', lines) + "\n");
+
+        var error = await Assert.ThrowsAsync<CrawlException>(() => new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.StartsWith(Path.Combine(root, "categories.csv") + ": line 6 (record 5): text after the closing quote of a quoted field", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sniffing", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A footer line with fewer fields and no line end (<c>Total,1349</c>) cannot be told from a record cut
