@@ -260,7 +260,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         }
         var (columns, version) = Evolve(previous, inferred);
         var select = string.Join(",\n    ", columns.Select(c =>
-            c.Present ? $"CAST({inferred.First(i => i.Name == c.Name).Expression} AS {c.Type}) AS {Quote(c.Name)}" : $"CAST(NULL AS {c.Type}) AS {Quote(c.Name)}"));
+            c.Present ? $"CAST({inferred.First(i => SameColumn(i.Name, c.Name)).Expression} AS {c.Type}) AS {Quote(c.Name)}" : $"CAST(NULL AS {c.Type}) AS {Quote(c.Name)}"));
         var entry = new CatalogTable(table, "crawled", root, string.Join("+", families), columns,
             Partitions(root, files), files, 0, time.GetUtcNow(), version, crawl);
 
@@ -435,7 +435,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         var columns = new List<CatalogColumn>();
         foreach (var old in previous.Columns)
         {
-            var now = inferred.FirstOrDefault(i => i.Name == old.Name);
+            var now = inferred.FirstOrDefault(i => SameColumn(i.Name, old.Name));
             if (now is null)
             {
                 changed |= old.Present;
@@ -446,7 +446,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             changed |= widened != old.Type || !old.Present;
             columns.Add(old with { Type = widened, Present = true });
         }
-        foreach (var added in inferred.Where(i => previous.Columns.All(c => c.Name != i.Name)))
+        foreach (var added in inferred.Where(i => !previous.Columns.Any(c => SameColumn(c.Name, i.Name))))
         {
             changed = true;
             columns.Add(new CatalogColumn(added.Name, added.Type, next));
@@ -457,6 +457,11 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         }
         return (columns, next);
     }
+
+    /// <summary>Whether two column names are one column: DuckDB's names ignore case, so a later export's
+    /// <c>country</c> is the earlier <c>Country</c> (added beside it, DuckDB renamed it <c>country_1</c> and a query of
+    /// <c>country</c> read the old, empty column). The earlier spelling is kept.</summary>
+    private static bool SameColumn(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
     private static IReadOnlyList<CatalogPartition> Partitions(string root, IReadOnlyList<string> files)
     {

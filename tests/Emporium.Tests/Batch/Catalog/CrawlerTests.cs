@@ -215,6 +215,29 @@ public sealed class CrawlerTests
         Assert.Contains("note", (await h.Warehouse.QueryAsync("SELECT * FROM events LIMIT 0", default)).Columns.Select(c => c.Name));
     }
 
+    /// <summary>A later export that spells a column in another case (<c>Country</c>, then <c>country</c>) is the same
+    /// column to DuckDB, whose names ignore case: the re-crawl added <c>country</c> beside the old one, DuckDB renamed it
+    /// <c>country_1</c>, and <c>SELECT country</c> read the old, all-null column while the catalog listed both.</summary>
+    [Fact]
+    public async Task A_column_whose_name_changes_case_stays_one_column_on_a_recrawl()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("retail");
+        var lines = File.ReadAllLines(SampleData.OnlineRetail);
+        Write(root, "orders.csv", string.Join('\n', lines) + "\n");
+        var crawler = new Crawler(h.Warehouse, TimeProvider.System);
+        Assert.Single(await crawler.CrawlAsync(root, null, default));
+        lines[0] = lines[0].Replace("Country", "country", StringComparison.Ordinal);
+        Write(root, "orders.csv", string.Join('\n', lines) + "\n");
+
+        var table = Assert.Single(await crawler.CrawlAsync(root, null, default));
+
+        Assert.Equal(OrderColumns, table.Columns.Select(c => c.Name));
+        Assert.All(table.Columns, c => Assert.True(c.Present));
+        Assert.Equal(OrderColumns, (await h.Warehouse.QueryAsync("SELECT * FROM retail LIMIT 0", default)).Columns.Select(c => c.Name));
+        Assert.Equal(lines.Length - 1, await h.CountAsync("SELECT count(country) FROM retail"));
+    }
+
     [Fact]
     public async Task GzippedCsvAndJsonLinesAreCrawledWhereTheyLieAndACorruptOneIsNamed()
     {
