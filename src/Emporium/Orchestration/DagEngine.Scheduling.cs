@@ -48,7 +48,7 @@ public sealed partial class DagEngine
             var running = group.Count(r => r.State == RunState.Running);
             foreach (var queued in group.Where(r => r.State == RunState.Queued).OrderBy(r => r.LogicalDate))
             {
-                if (running >= dag.MaxActive)
+                if (running >= dag.MaxActive && running - group.Count(r => r.LogicalDate > queued.LogicalDate && WaitsIdleOnPast(r, dag)) >= dag.MaxActive)
                 {
                     break;
                 }
@@ -115,6 +115,16 @@ public sealed partial class DagEngine
         }
         return finished;
     }
+
+    /// <summary>A running run with nothing executing that waits for a task of an earlier run (depends_on_past). It holds
+    /// its max_active_runs slot for nothing: an earlier day queued again (cleared after it failed) is let start beside
+    /// it, or with max_active_runs 1 each would wait for the other for ever.</summary>
+    private bool WaitsIdleOnPast(DagRunInfo run, Dag dag) =>
+        run.State == RunState.Running
+        && dag.Tasks.All(t => !executing.ContainsKey((run.Key, t.Name)))
+        && dag.Tasks.Any(t => Store.GetTask(run.Key, t.Name)?.State is null or TaskState.None
+            && t.Upstream.All(u => Store.GetTask(run.Key, u)?.State == TaskState.Success)
+            && !PastSucceeded(run, dag, t));
 
     /// <summary>depends_on_past: the same task must have succeeded in the previous run (by logical date) of the DAG,
     /// when there is one. A finished previous run without that task (the task was added since) does not block.</summary>
