@@ -9,4 +9,12 @@ public sealed class QueryRejectedException(string message, Exception? inner = nu
 
     /// <summary>A query refused before it ran, for <paramref name="reason"/>.</summary>
     public static QueryRejectedException Refusal(string reason) => new($"query refused: {reason}", refused: true);
+
+    /// <summary>The refusal every warehouse gives before its own checks, or null: an empty query, or one holding a NUL
+    /// character, which ends a statement's text for both engines (a C string), so what ran was not what was checked,
+    /// and a failure of the driver's own was a 500.</summary>
+    public static QueryRejectedException? Precheck(string? sql) =>
+        string.IsNullOrWhiteSpace(sql) ? Refusal("the query is empty")
+        : sql.Contains('\0', StringComparison.Ordinal) ? Refusal("the query holds a NUL character (U+0000), which SQL text cannot")
+        : null;
 }

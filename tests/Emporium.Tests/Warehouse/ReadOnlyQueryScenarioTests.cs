@@ -175,6 +175,19 @@ public abstract class ReadOnlyQueryScenarioTests
             name => string.Equals(name, table, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>Both engines take a statement's text as a C string, which a NUL character ends: the text checked and
+    /// the text run must not differ, and the caller hears why, as for any query the warehouse cannot take.</summary>
+    [Theory]
+    [InlineData("SELECT 1 AS a\0, 2 AS b")]
+    [InlineData("SELECT 'x\0' AS a")]
+    [InlineData("SELECT 1 AS a -- \0\nFROM categories")]
+    public async Task A_query_holding_a_NUL_character_is_refused_with_a_reason(string sql)
+    {
+        var e = await Assert.ThrowsAsync<QueryRejectedException>(() => Query(sql));
+        Assert.Contains("NUL", e.Message, StringComparison.Ordinal);
+        await AssertIntact();
+    }
+
     [Fact]
     public async Task Errors_carry_the_engines_message()
     {

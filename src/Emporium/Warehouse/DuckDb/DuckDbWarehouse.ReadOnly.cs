@@ -6,9 +6,9 @@ public sealed partial class DuckDbWarehouse
 {
     public async Task<QueryResult> QueryReadOnlyAsync(string sql, int maxRows, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(sql))
+        if (QueryRejectedException.Precheck(sql) is { } refused)
         {
-            throw QueryRejectedException.Refusal("the query is empty");
+            throw refused;
         }
         var limit = maxRows > 0 ? maxRows : _options.DefaultMaxRows;
         using var parallel = _threads.Enter();

@@ -8,9 +8,9 @@ public sealed partial class PostgresWarehouse
 {
     public async Task<QueryResult> QueryReadOnlyAsync(string sql, int maxRows, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(sql))
+        if (QueryRejectedException.Precheck(sql) is { } refused)
         {
-            throw QueryRejectedException.Refusal("the query is empty");
+            throw refused;
         }
         if (PostgresQueryGuard.Check(sql, out var statement) is { } reason)
         {
