@@ -21,7 +21,7 @@ public sealed class IngestEndpoints : IEndpointModule
                 }
                 var format = BodyFormats.FromContentType(context.Request.ContentType) ?? BodyFormat.Json;
                 var source = $"http:{context.Request.Path}";
-                return handler.HandleAsync(context, async (body, pipeline, tag, ct) =>
+                return handler.HandleAsync(context, $"/api/v1/ingest/{schema.Name}", async (body, pipeline, tag, ct) =>
                 {
                     var records = IngestBodyParser.Parse(body, format);
                     return handler.RefuseTooMany(records.Count) ?? IngestHandler.Outcome(await pipeline.IngestAsync(schema, records, source, tag, ct));

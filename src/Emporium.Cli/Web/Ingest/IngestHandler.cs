@@ -19,8 +19,10 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
     private const int MaxIdempotencyKeyLength = 200;
 
     /// <summary>Answers one ingest request. <paramref name="process"/> turns the body into a response; it runs at
-    /// most once per Idempotency-Key.</summary>
-    public async Task<IResult> HandleAsync(HttpContext context, Func<ReadOnlyMemory<byte>, IngestPipeline, IngestTag?, CancellationToken, Task<IngestResponse>> process)
+    /// most once per Idempotency-Key of <paramref name="route"/>: the route as mapped, its dataset by its canonical
+    /// name, since paths match in any case and a retry spelled otherwise (<c>/api/v1/ingest/Orders</c>) appended
+    /// again what the key had appended.</summary>
+    public async Task<IResult> HandleAsync(HttpContext context, string route, Func<ReadOnlyMemory<byte>, IngestPipeline, IngestTag?, CancellationToken, Task<IngestResponse>> process)
     {
         var request = context.Request;
         var ct = context.RequestAborted;
@@ -59,7 +61,7 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
             return (await RunAsync(body.Memory, process, null, ct)).ToResult();
         }
         var hash = Convert.ToHexStringLower(SHA256.HashData(body.Memory.Span));
-        var scopedKey = $"{request.Path}\u001f{key}";
+        var scopedKey = $"{route}\u001f{key}";
         var (response, outcome) = await idempotency.RunAsync(scopedKey, hash, async (tag, c) =>
         {
             var r = await RunAsync(body.Memory, process, tag, c);

@@ -16,21 +16,25 @@ public sealed class SeedEndpoints : IEndpointModule
     /// <summary>The seed's date format (day first, 24-hour clock).</summary>
     public const string SeedDateFormat = "dd/MM/yyyy HH:mm";
 
+    private const string AmazonProductRoute = "/AmazonProduct";
+
+    private const string CategoryRoute = "/Category";
+
     public ProcessRoles Roles => ProcessRoles.Ingest;
 
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/AmazonProduct", (HttpContext context, IngestHandler handler) =>
-                handler.HandleAsync(context, (body, pipeline, tag, ct) => IngestOneAsync(DatasetCatalog.Products, body, pipeline, context.Request.Path, withDate: true, tag, ct)))
+        app.MapPost(AmazonProductRoute, (HttpContext context, IngestHandler handler) =>
+                handler.HandleAsync(context, AmazonProductRoute, (body, pipeline, tag, ct) => IngestOneAsync(DatasetCatalog.Products, body, pipeline, context.Request.Path, withDate: true, tag, ct)))
             .RequireScope(Scopes.Ingest)
             .WithName("SeedAmazonProduct")
             .WithSummary("Seed-compatible: one product, date as DD/MM/YYYY HH:MM; 201 with the item")
             .DescribesBody(null, "application/json")
             .Produces<JsonElement>(201)
             .ProducesIngestProblems();
-        app.MapPost("/Category", (HttpContext context, IngestHandler handler) =>
-                handler.HandleAsync(context, (body, pipeline, tag, ct) => IngestOneAsync(DatasetCatalog.Categories, body, pipeline, context.Request.Path, withDate: false, tag, ct)))
+        app.MapPost(CategoryRoute, (HttpContext context, IngestHandler handler) =>
+                handler.HandleAsync(context, CategoryRoute, (body, pipeline, tag, ct) => IngestOneAsync(DatasetCatalog.Categories, body, pipeline, context.Request.Path, withDate: false, tag, ct)))
             .RequireScope(Scopes.Ingest)
             .WithName("SeedCategory")
             .WithSummary("Seed-compatible: one category; 201 with the item")

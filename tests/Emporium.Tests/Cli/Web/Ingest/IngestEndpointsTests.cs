@@ -298,6 +298,29 @@ public class IngestEndpointsTests
         Assert.Equal(2, log.Messages("orders").Count);
     }
 
+    /// <summary>The dataset in the path is matched in any case, so a retry that spells it otherwise is the same route:
+    /// it was scoped by the path as written, and <c>/api/v1/ingest/Orders</c> appended again what
+    /// <c>/api/v1/ingest/orders</c> had under the same key.</summary>
+    [Fact]
+    public async Task A_retry_that_spells_the_dataset_in_another_case_is_replayed()
+    {
+        var log = new InMemoryEventLog();
+        await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
+        async Task<HttpResponseMessage> Send(string path)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = TestHost.Json(OrderJson("C1")) };
+            request.Headers.Add("Idempotency-Key", "case-1");
+            return await host.Client.SendAsync(request);
+        }
+
+        var first = await Send("/api/v1/ingest/orders");
+        var second = await Send("/api/v1/ingest/ORDERS");
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, second.StatusCode));
+        Assert.True(second.Headers.Contains("Idempotent-Replayed"));
+        Assert.Single(log.Messages("orders"));
+    }
+
     [Fact]
     public async Task IdempotencyKeysSurviveARestart()
     {
