@@ -68,6 +68,13 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
                     described.Add((file.Path, await ColumnsAsync(connection, file, ct).ConfigureAwait(false)));
                 }
                 groups = SchemaGroups.Split(described);
+                var own = described.ToDictionary(d => d.Item1, d => d.Item2, StringComparer.Ordinal);
+                files = files.Select(f => WithShadowedColumns(root, f, own[f.Path])).ToList();
+            }
+            if (files.Count == 1 && HivePartitions.Of(root, files[0].Path).Count > 0)
+            {
+                using var connection = OpenMemory();
+                files = [WithShadowedColumns(root, files[0], await ColumnsAsync(connection, files[0], ct).ConfigureAwait(false))];
             }
             var byPath = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
             List<string> names = groups.Count == 1 ? [table] : SchemaGroups.Labels(root, groups).Select(l => TableName($"{table}_{l}")).ToList();
@@ -112,8 +119,34 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     /// content (the file, or a gzip file's decompressed copy) when the reader <c>load</c> uses can read it (not a
     /// workbook or Parquet file), to say what is wrong with it as <c>load</c> says it; <paramref name="Inspection"/>: what
     /// that reader found reading a delimited file through.</summary>
+    /// <paramref name="Partitions"/>: the <c>key=value</c> folders of its path when one of the keys names a column of the
+    /// file itself (<see cref="WithShadowedColumns"/>), null otherwise.</summary>
     private sealed record CrawledFile(string Path, string Family, string ReadAs, string Options = "",
-        (FileFormat Format, FileContent Content)? Text = null, FileInspection? Inspection = null);
+        (FileFormat Format, FileContent Content)? Text = null, FileInspection? Inspection = null,
+        IReadOnlyList<(string Key, string Value, bool Own)>? Partitions = null);
+
+    /// <summary><paramref name="file"/>, marked when a partition folder of its path names one of its own columns
+    /// (<c>country=uk/a.csv</c> holding a <c>country</c> column): DuckDB's <c>hive_partitioning</c> replaced the file's
+    /// values with the folder's, losing them, where <c>load</c> keeps a value the row carries and fills only the
+    /// missing ones. Such a file is read on its own, its folders added by hand (<see cref="PartitionedSource"/>).</summary>
+    private static CrawledFile WithShadowedColumns(string root, CrawledFile file, IReadOnlyCollection<string> own)
+    {
+        var partitions = HivePartitions.Of(root, file.Path);
+        return partitions.Keys.Any(k => own.Contains(k, StringComparer.OrdinalIgnoreCase))
+            ? file with { Partitions = partitions.Select(p => (p.Key, p.Value, own.Contains(p.Key, StringComparer.OrdinalIgnoreCase))).ToList() }
+            : file;
+    }
+
+    /// <summary>A file whose own column a partition folder names, read without <c>hive_partitioning</c>: its own value
+    /// is kept and a missing one takes the folder's (as text: the folder's value need not fit the column's type), and
+    /// the other folders become text columns (a <c>__HIVE_DEFAULT_PARTITION__</c> folder none, so null).</summary>
+    private static string PartitionedSource(CrawledFile file)
+    {
+        var parts = file.Partitions!;
+        var replaced = parts.Where(p => p.Own).Select(p => $"coalesce(CAST({Quote(p.Key)} AS VARCHAR), {Literal(p.Value)}) AS {Quote(p.Key)}");
+        var added = parts.Where(p => !p.Own).Select(p => $", {Literal(p.Value)} AS {Quote(p.Key)}");
+        return $"SELECT * REPLACE ({string.Join(", ", replaced)}){string.Concat(added)} FROM {Reader(file.Family, [file.ReadAs], file.Options, hive: false)}";
+    }
 
     private static async Task<CrawledFile> ProbeAsync(string file, string root, string scratch, Action<string> warn, CancellationToken ct)
     {
@@ -243,8 +276,15 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         CatalogTable? previous, Action<string> warn, CancellationToken ct)
     {
         var files = crawled.Select(f => f.Path).ToList();
-        var reads = crawled.GroupBy(f => (f.Family, f.Options)).OrderBy(g => g.Key.Family, StringComparer.Ordinal).ThenBy(g => g.Key.Options, StringComparer.Ordinal).ToList();
-        var source = string.Join("\nUNION ALL BY NAME\n", reads.Select(g => $"SELECT * FROM {Reader(g.Key.Family, g.Select(f => f.ReadAs).ToList(), g.Key.Options)}"));
+        // Files are read together when DuckDB can: the same reader and options, and the same partition keys (files in
+        // and outside key=value folders in one read failed with DuckDB's "Hive partition mismatch"). A file whose own
+        // column a partition folder names is read alone.
+        var reads = crawled.GroupBy(f => (f.Family, f.Options, Keys: string.Join('/', HivePartitions.Of(root, f.Path).Keys), Alone: f.Partitions is null ? "" : f.Path))
+            .OrderBy(g => g.Key.Family, StringComparer.Ordinal).ThenBy(g => g.Key.Options, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Keys, StringComparer.Ordinal).ThenBy(g => g.Key.Alone, StringComparer.Ordinal).ToList();
+        var source = string.Join("\nUNION ALL BY NAME\n", reads.Select(g => g.Key.Alone.Length > 0
+            ? PartitionedSource(g.Single())
+            : $"SELECT * FROM {Reader(g.Key.Family, g.Select(f => f.ReadAs).ToList(), g.Key.Options)}"));
         var families = reads.Select(g => g.Key.Family).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
         List<Inferred> inferred;

@@ -238,6 +238,55 @@ public sealed class CrawlerTests
         Assert.Equal(lines.Length - 1, await h.CountAsync("SELECT count(country) FROM retail"));
     }
 
+    /// <summary>A folder of <c>key=value</c> partitions with a file lying beside them (a stray export at the top) failed
+    /// the crawl with DuckDB's "Hive partition mismatch between file …": the files are read by their partition keys
+    /// and unioned, the file outside the partitions having none.</summary>
+    [Fact]
+    public async Task Files_inside_and_outside_hive_partitions_are_crawled_together()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("mixed");
+        var lines = File.ReadAllLines(SampleData.OnlineRetail);
+        Write(root, "year=2010/orders.csv", string.Join('\n', lines) + "\n");
+        Write(root, "late-orders.csv", string.Join('\n', lines.Take(11)) + "\n");
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.Equal([.. OrderColumns, "year"], table.Columns.Select(c => c.Name));
+        Assert.Equal(lines.Length - 1 + 10, table.Rows);
+        Assert.Equal(10, await h.CountAsync("SELECT count(*) FROM mixed WHERE year IS NULL"));
+        Assert.Equal(lines.Length - 1, await h.CountAsync("SELECT count(*) FROM mixed WHERE year = 2010"));
+    }
+
+    /// <summary>A partition folder naming a column the file has itself (<c>Country=United Kingdom/orders.csv</c> whose
+    /// rows carry their own Country): DuckDB's <c>hive_partitioning</c> put the folder's value in every row, and the
+    /// orders of France, EIRE… became British. A row's own value is kept and only a missing one takes the folder's,
+    /// as <c>load</c> does.</summary>
+    [Fact]
+    public async Task A_partition_folder_fills_a_files_own_column_only_where_a_row_has_no_value()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("bycountry");
+        var lines = File.ReadAllLines(SampleData.OnlineRetail);
+        for (var i = 1; i <= 5; i++)
+        {
+            lines[i] = lines[i][..(lines[i].LastIndexOf(',') + 1)];
+        }
+        Write(root, "Country=United%20Kingdom/orders.csv", string.Join('\n', lines) + "\n");
+        Write(root, "Country=France/more.csv", string.Join('\n', lines.Take(3)) + "\n");
+        var rows = ParseCsv(Path.Combine(root, "Country=United%20Kingdom", "orders.csv"), out var header);
+        var country = Array.IndexOf(header, "Country");
+        var expected = rows.Select(r => r[country] ?? "United Kingdom").Concat(["France", "France"])
+            .GroupBy(c => c).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}").ToList();
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        Assert.Equal(OrderColumns, table.Columns.Select(c => c.Name));
+        Assert.Contains(expected, e => e.StartsWith("EIRE=", StringComparison.Ordinal));
+        Assert.Equal(expected, (await h.RowsAsync("SELECT Country, count(*) FROM bycountry GROUP BY Country ORDER BY Country COLLATE C"))
+            .Select(r => $"{r[0]}={r[1]}"));
+    }
+
     [Fact]
     public async Task GzippedCsvAndJsonLinesAreCrawledWhereTheyLieAndACorruptOneIsNamed()
     {
