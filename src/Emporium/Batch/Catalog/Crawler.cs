@@ -45,7 +45,10 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             {
                 try
                 {
-                    files.Add(await ProbeAsync(file, root, scratch, warning => warnings.Add($"{file}: {warning}"), ct).ConfigureAwait(false));
+                    if (await ProbeAsync(file, root, scratch, warning => warnings.Add($"{file}: {warning}"), ct).ConfigureAwait(false) is { } crawled)
+                    {
+                        files.Add(crawled);
+                    }
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -53,10 +56,14 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
                     throw new CrawlException($"{file} cannot be read ({e.Message})");
                 }
             }
+            if (files.Count == 0)
+            {
+                throw new CrawlException($"nothing to crawl at {path}: {string.Join("; ", warnings)}");
+            }
             IReadOnlyList<IReadOnlyList<string>> groups;
             if (files.Count == 1)
             {
-                groups = [expansion.Files];
+                groups = [[files[0].Path]];
             }
             else
             {
@@ -89,7 +96,9 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             // The tables an earlier crawl of this path and name made that this one did not: the single table before
             // the files split, or a group that has since merged or gone.
             await store.DropTablesAsync(earlier.Where(t => t.Location == root && t.Crawl == table && !names.Contains(t.Name)).Select(t => t.Name).ToList(), ct).ConfigureAwait(false);
-            return tables.Select(t => t.Shown() with { Warnings = warnings.Where(w => t.Files.Any(f => w.StartsWith(f + ": ", StringComparison.Ordinal))).ToList() }).ToList();
+            // A warning about a file no table holds (an empty file left out) is every table's.
+            bool About(string warning, IEnumerable<string> paths) => paths.Any(f => warning.StartsWith(f + ": ", StringComparison.Ordinal));
+            return tables.Select(t => t.Shown() with { Warnings = warnings.Where(w => About(w, t.Files) || !About(w, byPath.Keys)).ToList() }).ToList();
         }
         finally
         {
@@ -148,7 +157,9 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         return $"SELECT * REPLACE ({string.Join(", ", replaced)}){string.Concat(added)} FROM {Reader(file.Family, [file.ReadAs], file.Options, hive: false)}";
     }
 
-    private static async Task<CrawledFile> ProbeAsync(string file, string root, string scratch, Action<string> warn, CancellationToken ct)
+    /// <summary>How the crawl reads <paramref name="file"/>; null for an empty file, left out with a warning: it holds
+    /// no data, and DuckDB gave the table an all-null <c>column0</c> for it.</summary>
+    private static async Task<CrawledFile?> ProbeAsync(string file, string root, string scratch, Action<string> warn, CancellationToken ct)
     {
         var raw = await FileProbe.RunAsync(file, ct).ConfigureAwait(false);
         FileContent content;
@@ -163,6 +174,11 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         catch (FileReadException e)
         {
             throw new CrawlException($"{file}: {e.Message}");
+        }
+        if (content.Probe.Size == content.Probe.BomLength)
+        {
+            warn("the file is empty: not cataloged");
+            return null;
         }
         var gzip = !ReferenceEquals(content.Probe, raw);
         var format = FormatDetector.FromContent(content.Probe);

@@ -287,6 +287,31 @@ public sealed class CrawlerTests
             .Select(r => $"{r[0]}={r[1]}"));
     }
 
+    /// <summary>An empty file beside the data (an export run that wrote nothing, a part file of an empty partition) gave
+    /// the table an all-null <c>column0</c> it has nowhere; alone, it failed the crawl. It is left out with a warning,
+    /// and a folder of empty files only is nothing to crawl.</summary>
+    [Fact]
+    public async Task An_empty_file_beside_the_data_is_left_out_with_a_warning()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("exports");
+        Write(root, "orders.csv", File.ReadAllText(SampleData.OnlineRetail));
+        Write(root, "orders-2.csv", "");
+        var crawler = new Crawler(h.Warehouse, TimeProvider.System);
+
+        var table = Assert.Single(await crawler.CrawlAsync(root, null, default));
+
+        Assert.Equal(OrderColumns, table.Columns.Select(c => c.Name));
+        Assert.Equal(File.ReadLines(SampleData.OnlineRetail).Count() - 1, table.Rows);
+        Assert.Equal([Path.Combine(root, "orders.csv")], table.Files);
+        Assert.Equal(Path.Combine(root, "orders-2.csv") + ": the file is empty: not cataloged", Assert.Single(table.Warnings!));
+
+        var empty = h.Combine("nothing");
+        Write(empty, "orders.csv", "");
+        var error = await Assert.ThrowsAsync<CrawlException>(() => crawler.CrawlAsync(empty, null, default));
+        Assert.StartsWith($"nothing to crawl at {empty}: ", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task GzippedCsvAndJsonLinesAreCrawledWhereTheyLieAndACorruptOneIsNamed()
     {
