@@ -8,16 +8,26 @@ public sealed class MartSql(SqlDialect dialect)
 {
     public SqlDialect Dialect { get; } = dialect;
 
-    /// <summary>Rounds to 2 decimals, half away from zero, and returns a double. The value is taken as an exact
-    /// decimal of 6 places first (<see cref="Decimal"/>): a double amount such as 1.005 is really 1.00499999…, which
-    /// DuckDB's <c>ROUND(DOUBLE, 2)</c> took down to 1.00 while PostgreSQL, rounding through <c>numeric</c>, gave 1.01.
-    /// Rounding the same decimal on both gives the source's half-way rule on both.</summary>
-    public string Round2(string expression) => Double($"ROUND({Decimal(expression)}, 2)");
+    /// <summary>Rounds a decimal (an exact sum or difference of <see cref="Decimal"/> amounts, or a ratio of counts) to
+    /// 2 decimals, half away from zero, and returns a double. Rounding a double instead missed the half-way rule: the
+    /// double nearest 1.005 is 1.00499999…, which DuckDB's <c>ROUND(DOUBLE, 2)</c> took down to 1.00 while PostgreSQL,
+    /// rounding through <c>numeric</c>, gave 1.01.</summary>
+    public string Round2(string expression) => Double($"ROUND(CAST({expression} AS DECIMAL(38, 6)), 2)");
 
-    /// <summary>A money amount as an exact decimal of 6 places (up to 10^32). Sums of these are exact and the same
-    /// on every warehouse, where a sum of doubles depends on the order the engine adds them in; each engine turns the
-    /// double into the nearest 6-place decimal (the amounts' own digits, for amounts written with up to 6 decimals).</summary>
-    public string Decimal(string expression) => $"CAST({expression} AS DECIMAL(38, 6))";
+    /// <summary>A money amount (a double) as an exact decimal of 6 places (up to 10^32). Sums of these are exact and
+    /// the same on every warehouse, where a sum of doubles depends on the order the engine adds them in. The decimal is
+    /// read from the double's shortest text, the digits the amount was written with, rounded half away from zero at the
+    /// 6th decimal, alike on both engines. Cast straight to a decimal, PostgreSQL kept 15 significant digits
+    /// (1234567890.123456 became 1234567890.123460) and DuckDB scaled the double by 10^6 as a double, exact only below
+    /// 2^53 (99587666899.465 became …464992, a cent less). DuckDB reads text into a <c>DECIMAL(18, 6)</c> fast and
+    /// into a <c>DECIMAL(38, 6)</c> a hundred times slower, so amounts below 10^12 (every amount a record may carry
+    /// but ±10^12 itself, <see cref="Datasets.DatasetSchema.MaxAmount"/>) take the first.</summary>
+    public string Decimal(string expression) => Dialect switch
+    {
+        SqlDialect.DuckDb => $"CASE WHEN ABS({expression}) < 1e12 THEN CAST(CAST(CAST({expression} AS VARCHAR) AS DECIMAL(18, 6)) AS DECIMAL(38, 6)) " +
+                             $"ELSE CAST(CAST({expression} AS VARCHAR) AS DECIMAL(38, 6)) END",
+        _ => $"CAST(CAST({expression} AS VARCHAR) AS DECIMAL(38, 6))",
+    };
 
     /// <summary>The mean of a double column (nulls ignored, as AVG): the exact decimal sum (<see cref="Decimal"/>) as a
     /// double, divided by the count. <c>AVG(DOUBLE)</c> adds in the engine's own order and way, so the same prices
