@@ -44,14 +44,17 @@ public sealed partial class DagEngine
         lock (gate)
         {
             SaveCancels();
+            // No more dates than the cap and one: a range typed wrong of a fine schedule (`--from 1900-01-01` of a DAG
+            // firing every minute, 65 million intervals) was listed whole, with the lock held, before being refused.
             var dates = definition.ScheduleInterval.LogicalDatesBetween(
-                from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)).ToList();
-            RefuseUnendedIntervals(definition, dates, Now);
+                    from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc))
+                .Take((int)Math.Min(Options.MaxBackfillRuns + 1L, int.MaxValue)).ToList();
             if (dates.Count > Options.MaxBackfillRuns)
             {
                 throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"backfill of {dates.Count:N0} runs ({from:yyyy-MM-dd} to {to:yyyy-MM-dd}) is over Orchestrator:MaxBackfillRuns ({Options.MaxBackfillRuns:N0}): split the range, or raise the setting"));
+                    string.Create(CultureInfo.InvariantCulture, $"backfill of more than {Options.MaxBackfillRuns:N0} runs ({from:yyyy-MM-dd} to {to:yyyy-MM-dd}) is over Orchestrator:MaxBackfillRuns: split the range, or raise the setting"));
             }
+            RefuseUnendedIntervals(definition, dates, Now);
             foreach (var date in dates)
             {
                 var existing = Store.GetRun(new RunKey(dag, date));

@@ -38,11 +38,24 @@ public class DagEngineCommandsTests
         await using var h = new EngineHarness([dag], new OrchestratorOptions { Scheduling = false, MaxBackfillRuns = 10 }, now: new DateTimeOffset(2024, 4, 2, 0, 0, 0, TimeSpan.Zero)).Start();
 
         var over = Assert.Throws<ArgumentException>(() => h.Engine.Backfill("b", new DateOnly(2024, 3, 1), new DateOnly(2024, 3, 11)));
-        Assert.Equal("backfill of 11 runs (2024-03-01 to 2024-03-11) is over Orchestrator:MaxBackfillRuns (10): split the range, or raise the setting", over.Message);
+        Assert.Equal("backfill of more than 10 runs (2024-03-01 to 2024-03-11) is over Orchestrator:MaxBackfillRuns: split the range, or raise the setting", over.Message);
         Assert.Empty(h.Store.Runs("b"));
 
         Assert.Equal(10, h.Engine.Backfill("b", new DateOnly(2024, 3, 1), new DateOnly(2024, 3, 10)).Created.Count);
         await h.Until(() => h.Store.Runs("b").Count(r => r.State == RunState.Success) == 10);
+    }
+
+    /// <summary>The range was listed whole before the cap was looked at: a range typed wrong of a schedule firing every
+    /// second (`--from 1900-01-01`, four billion intervals) held the scheduler's lock until memory ran out.</summary>
+    [Fact]
+    public async Task A_backfill_of_a_fine_schedule_over_the_run_cap_is_refused_without_listing_the_whole_range()
+    {
+        var dag = Dag.Create("fine").Schedule("* * * * * *").Task("t", _ => Task.CompletedTask);
+        await using var h = new EngineHarness([dag], now: new DateTimeOffset(2024, 4, 2, 0, 0, 0, TimeSpan.Zero)).Start();
+
+        var over = Assert.Throws<ArgumentException>(() => h.Engine.Backfill("fine", new DateOnly(1900, 1, 1), new DateOnly(2024, 3, 31)));
+        Assert.Equal("backfill of more than 5,000 runs (1900-01-01 to 2024-03-31) is over Orchestrator:MaxBackfillRuns: split the range, or raise the setting", over.Message);
+        Assert.Empty(h.Store.Runs("fine"));
     }
 
     /// <summary>Parameters are checked against the DAG's declared ones, whatever their case, before any run exists.</summary>
