@@ -33,6 +33,13 @@ internal static class PostgresQueryGuard
         "pg_advisory_unlock_shared",
     };
 
+    /// <summary>Catalog views that show sampled values of every column a user may read: on a configured user without
+    /// the reader role, the private tables' too (named in a string, which the name checks do not see).</summary>
+    public static readonly IReadOnlySet<string> DeniedRelations = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "pg_stats", "pg_stats_ext", "pg_stats_ext_exprs", "pg_statistic", "pg_statistic_ext_data",
+    };
+
     private static readonly IReadOnlySet<string> Starts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "select", "with", "values", "(" };
 
     /// <summary>Returns null when the query may run, otherwise the reason; <paramref name="statement"/> is the query
@@ -74,6 +81,10 @@ internal static class PostgresQueryGuard
             }
             // By name, quoted or not, in any case: the reader role has SELECT on the whole schema, and a configured
             // user without one reads what it may.
+            if (DeniedRelations.Contains(bare))
+            {
+                return $"'{bare}' is not open to queries: it shows sampled values of the tables' columns, private ones included";
+            }
             if (WarehouseRelations.Private.Contains(bare))
             {
                 return WarehouseRelations.PrivateReason(bare);
