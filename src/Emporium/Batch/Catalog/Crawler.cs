@@ -181,13 +181,14 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
             return null;
         }
         var gzip = !ReferenceEquals(content.Probe, raw);
+        var readAs = gzip ? content.Path : ScratchCopy.InPlace(file, root, scratch);
         var format = FormatDetector.FromContent(content.Probe);
         return format switch
         {
             FileFormat.Parquet or FileFormat.Xlsx when gzip => throw new CrawlException($"{file}: a gzip-compressed workbook or Parquet file; decompress it first"),
-            FileFormat.Csv or FileFormat.Tsv => await DelimitedAsync(file, content, format.Value, root, scratch, warn, ct).ConfigureAwait(false),
-            FileFormat.Json or FileFormat.Ndjson => new CrawledFile(file, "json", content.Path, Text: (format.Value, content)),
-            FileFormat.Parquet => new CrawledFile(file, "parquet", file),
+            FileFormat.Csv or FileFormat.Tsv => await DelimitedAsync(file, content, readAs, format.Value, root, scratch, warn, ct).ConfigureAwait(false),
+            FileFormat.Json or FileFormat.Ndjson => new CrawledFile(file, "json", readAs, Text: (format.Value, content)),
+            FileFormat.Parquet => new CrawledFile(file, "parquet", readAs),
             // Read as CSV through the shared workbook reader, a group of its own (it has no partitions of the
             // scratch folder's own, only those copied from the workbook's path).
             FileFormat.Xlsx => new CrawledFile(file, "xlsx", await WorkbookAsCsv.WriteAsync(file, root, scratch, warn, ct).ConfigureAwait(false)),
@@ -200,7 +201,7 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     /// <c>null_padding</c> padded a torn last row and the table looked whole. Rows <c>load</c> quarantines for their
     /// shape (too many or too few fields) are cataloged as DuckDB reads them, with a warning naming their lines: they
     /// used to be padded in silence.</summary>
-    private static async Task<CrawledFile> DelimitedAsync(string file, FileContent content, FileFormat format, string root, string scratch,
+    private static async Task<CrawledFile> DelimitedAsync(string file, FileContent content, string readAs, FileFormat format, string root, string scratch,
         Action<string> warn, CancellationToken ct)
     {
         var inspection = await FileInspection.RunAsync(content, format, ct).ConfigureAwait(false);
@@ -212,7 +213,10 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         {
             warn(issues);
         }
-        var readAs = content.Probe.IsValidUtf8 ? content.Path : await Utf8CopyAsync(file, content, root, scratch, warn, ct).ConfigureAwait(false);
+        if (!content.Probe.IsValidUtf8)
+        {
+            readAs = await Utf8CopyAsync(file, content, root, scratch, warn, ct).ConfigureAwait(false);
+        }
         return new CrawledFile(file, "csv", readAs, DelimitedOptions(content, format), (format, content), inspection);
     }
 

@@ -312,6 +312,26 @@ public sealed class CrawlerTests
         Assert.StartsWith($"nothing to crawl at {empty}: ", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Crawling one partition's folder (<c>…/year=2010/</c>): DuckDB took the <c>year=2010</c> above the crawled
+    /// path from each plain file's path and made it a column the catalog does not list as a partition, while a gzip file's
+    /// decompressed copy has no such folder, and the read of both failed with "Hive partition mismatch". Only the folders
+    /// below the crawled path are partitions, as for <c>load</c>.</summary>
+    [Fact]
+    public async Task Folders_above_the_crawled_path_are_not_partitions()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("history", "year=2010");
+        Write(root, "orders.csv", File.ReadAllText(SampleData.OnlineRetail));
+        Write(h.Combine("plain"), "late.csv", string.Join('\n', File.ReadLines(SampleData.OnlineRetail).Take(11)) + "\n");
+        Gzip(h.Combine("plain", "late.csv"), Path.Combine(root, "late.csv.gz"));
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, "retail", default));
+
+        Assert.Equal(OrderColumns, table.Columns.Select(c => c.Name));
+        Assert.Empty(table.Partitions);
+        Assert.Equal(File.ReadLines(SampleData.OnlineRetail).Count() - 1 + 10, table.Rows);
+    }
+
     [Fact]
     public async Task GzippedCsvAndJsonLinesAreCrawledWhereTheyLieAndACorruptOneIsNamed()
     {
