@@ -3,6 +3,7 @@ using Emporium.Cli.Hosting;
 using Emporium.Cli.Web.Auth;
 using Emporium.Configuration;
 using Emporium.Demo;
+using Emporium.Marts;
 using Emporium.Warehouse;
 
 namespace Emporium.Cli.Web;
@@ -40,11 +41,12 @@ public sealed class DemoEndpoints : IEndpointModule
             .ExcludeFromDescription();
     }
 
-    /// <summary>The demo seller's products: the first ones of the catalog by ASIN.</summary>
+    /// <summary>The demo seller's products: the first ones of the catalog by ASIN, compared by code point so that a
+    /// PostgreSQL warehouse with a linguistic collation offers the same ones as DuckDB.</summary>
     public static async Task<IReadOnlyList<DemoSellerCatalog.Product>> ProductsAsync(IWarehouse warehouse, CancellationToken ct)
     {
         var result = await warehouse.QueryAsync(
-            $"SELECT asin, title, price, stars, reviews, product_url, img_url, bought_in_last_month, is_best_seller FROM products ORDER BY asin LIMIT {SellerProducts}", ct);
+            $"SELECT asin, title, price, stars, reviews, product_url, img_url, bought_in_last_month, is_best_seller FROM products ORDER BY {new MartSql(warehouse.Dialect).ByteOrder("asin")} LIMIT {SellerProducts}", ct);
         return result.Rows.Select(r => new DemoSellerCatalog.Product(
             (string)r[0]!, r[1] as string ?? "", Number(r[2]), Number(r[3]), Whole(r[4]), r[5] as string, r[6] as string, Whole(r[7]), r[8] as bool?)).ToList();
     }
