@@ -2,6 +2,7 @@ using System.Data;
 using System.Globalization;
 using System.Text;
 using Emporium.Lake;
+using Emporium.Marts;
 using Emporium.Sources.Postgres;
 using Emporium.Warehouse;
 using Sylvan.Data.Csv;
@@ -17,12 +18,14 @@ public sealed class OrdersPurchaseExtractor(IWarehouse warehouse, ILakeStore lak
     public async Task<PostgresExtract> ExtractAsync(DateOnly ds, CancellationToken ct)
     {
         var day = ds.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        // Line order is the order's own (invoice, then stock code) so the stage file is the same on every run.
+        // Line order is the order's own (invoice, then stock code) so the stage file is the same on every run, and by
+        // code point so it is the same on every warehouse (a linguistic collation puts 85049a before 85049A).
+        var sql = new MartSql(warehouse.Dialect);
         var result = await warehouse.QueryAsync($"""
             SELECT invoice_no AS invoice_number, stock_code, description AS detail, quantity, invoice_date, unit_price, customer_id, country
             FROM orders
             WHERE CAST(invoice_date AS DATE) = DATE '{day}'
-            ORDER BY invoice_no, stock_code, invoice_date, quantity, unit_price, customer_id
+            ORDER BY {sql.ByteOrder("invoice_no")}, {sql.ByteOrder("stock_code")}, invoice_date, quantity, unit_price, customer_id
             """, ct).ConfigureAwait(false);
         var temp = ScratchFolder.NewPath(null, "orders-extract", ".csv");
         try
