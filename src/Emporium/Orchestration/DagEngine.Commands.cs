@@ -46,15 +46,20 @@ public sealed partial class DagEngine
             SaveCancels();
             // No more dates than the cap and one: a range typed wrong of a fine schedule (`--from 1900-01-01` of a DAG
             // firing every minute, 65 million intervals) was listed whole, with the lock held, before being refused.
-            var dates = definition.ScheduleInterval.LogicalDatesBetween(
-                    from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc))
-                .Take((int)Math.Min(Options.MaxBackfillRuns + 1L, int.MaxValue)).ToList();
+            var schedule = definition.ScheduleInterval;
+            var (fromUtc, toUtc, now) = (from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Now);
+            var dates = schedule.LogicalDatesBetween(fromUtc, toUtc).Take((int)Math.Min(Options.MaxBackfillRuns + 1L, int.MaxValue)).ToList();
+            // A range reaching an interval that has not ended is said so first, over the cap or not. Past the cap, that
+            // interval is looked for from the latest ended one on: the dates listed stop short of it.
+            var nearNow = schedule.LatestEndedIntervalStart(now) ?? now.Date.AddDays(-1);
+            RefuseUnendedIntervals(definition, dates.Count > Options.MaxBackfillRuns && nearNow > fromUtc && nearNow < toUtc
+                ? schedule.LogicalDatesBetween(nearNow, toUtc).Take(3).ToList()
+                : dates, now);
             if (dates.Count > Options.MaxBackfillRuns)
             {
                 throw new ArgumentException(
                     string.Create(CultureInfo.InvariantCulture, $"backfill of more than {Options.MaxBackfillRuns:N0} runs ({from:yyyy-MM-dd} to {to:yyyy-MM-dd}) is over Orchestrator:MaxBackfillRuns: split the range, or raise the setting"));
             }
-            RefuseUnendedIntervals(definition, dates, Now);
             foreach (var date in dates)
             {
                 var existing = Store.GetRun(new RunKey(dag, date));

@@ -55,6 +55,10 @@ public class DagEngineCommandsTests
 
         var over = Assert.Throws<ArgumentException>(() => h.Engine.Backfill("fine", new DateOnly(1900, 1, 1), new DateOnly(2024, 3, 31)));
         Assert.Equal("backfill of more than 5,000 runs (1900-01-01 to 2024-03-31) is over Orchestrator:MaxBackfillRuns: split the range, or raise the setting", over.Message);
+        // Reaching an interval that has not ended is said first, as for a range under the cap.
+        var open = Assert.Throws<ArgumentException>(() => h.Engine.Backfill("fine", new DateOnly(1900, 1, 1), new DateOnly(2099, 1, 1)));
+        Assert.StartsWith("backfill range reaches 2024-04-02, whose interval has not ended (it ends 2024-04-02T00:00:01Z)", open.Message, StringComparison.Ordinal);
+        Assert.EndsWith("end the range at 2024-04-01 or earlier", open.Message, StringComparison.Ordinal);
         Assert.Empty(h.Store.Runs("fine"));
     }
 
