@@ -400,9 +400,11 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
     {
         var result = new List<Inferred>();
         using var connection = OpenMemory();
-        foreach (var (name, type) in DescribeTopLevel(connection, source))
+        var columns = DescribeTopLevel(connection, source);
+        var taken = columns.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, type) in columns)
         {
-            Flatten(name, type, Quote(name), result);
+            Flatten(name, type, Quote(name), result, taken);
         }
         return result;
     }
@@ -471,17 +473,26 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
         return result;
     }
 
-    private static void Flatten(string name, string type, string expression, List<Inferred> into)
+    /// <summary>A column, or a STRUCT's fields as dotted columns. A dotted name a column already has (a record's own
+    /// <c>"style.Size:"</c> key beside <c>style</c>'s <c>Size:</c> field) gets <c>_2</c>, <c>_3</c>…: two columns of one
+    /// name were cataloged twice and built from the first one's values. <paramref name="taken"/>: the names in use,
+    /// the top-level ones first (they keep theirs).</summary>
+    private static void Flatten(string name, string type, string expression, List<Inferred> into, HashSet<string> taken, bool nested = false)
     {
         if (ColumnTypes.StructFields(type) is { Count: > 0 } fields)
         {
             foreach (var (field, fieldType) in fields)
             {
-                Flatten($"{name}.{field}", fieldType, $"struct_extract({expression}, {Literal(field)})", into);
+                Flatten($"{name}.{field}", fieldType, $"struct_extract({expression}, {Literal(field)})", into, taken, nested: true);
             }
             return;
         }
-        into.Add(new Inferred(name, type, expression));
+        var unique = name;
+        for (var n = 2; nested && !taken.Add(unique); n++)
+        {
+            unique = $"{name}_{n}";
+        }
+        into.Add(new Inferred(unique, type, expression));
     }
 
     private static (IReadOnlyList<CatalogColumn> Columns, int Version) Evolve(CatalogTable? previous, List<Inferred> inferred)

@@ -573,6 +573,28 @@ public sealed class CrawlerTests
         Assert.Contains(listed, t => t.Name == "orders" && t.Kind == "dataset");
     }
 
+    /// <summary>A record whose own key is dotted like a flattened field (<c>"style.Size:"</c> beside <c>style</c>'s
+    /// <c>Size:</c>) made two columns of one name: the catalog listed <c>style.Size:</c> twice, and the table's second
+    /// one (DuckDB renamed it <c>style.Size:_1</c>) repeated the first one's values, losing every nested size. The
+    /// flattened field gets a name of its own.</summary>
+    [Fact]
+    public async Task A_flattened_field_whose_name_a_dotted_key_already_has_keeps_its_values_under_a_name_of_its_own()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("styles");
+        var lines = File.ReadAllLines(SampleData.McAuleyReviews).Where(l => l.Trim().Length > 0).ToList();
+        lines[0] = "{\"style.Size:\": \"as listed\", " + lines[0].TrimStart()[1..];
+        Write(root, "reviews.json", string.Join('\n', lines) + "\n");
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        var names = table.Columns.Select(c => c.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal((await h.Warehouse.QueryAsync("SELECT * FROM styles LIMIT 0", default)).Columns.Select(c => c.Name), names);
+        Assert.Equal(1, await h.CountAsync("SELECT count(\"style.Size:\") FROM styles"));
+        Assert.Equal(lines.Count(l => l.Contains("\"Size:\"", StringComparison.Ordinal)), await h.CountAsync("SELECT count(\"style.Size:_2\") FROM styles"));
+    }
+
     /// <summary>A real dataset folder holds its data and a SOURCE.md; the crawl once read the markdown as CSV rows and
     /// a column named after its title.</summary>
     [Fact]
