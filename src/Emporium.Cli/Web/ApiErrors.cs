@@ -49,9 +49,14 @@ public static class ApiErrors
     public static IResult InvalidJson(JsonException error, string expected)
     {
         var (field, reason) = Diagnostics.JsonErrorText.Describe(error);
-        // The parser's sentences end in a period, which would stand before the semicolon.
-        return Problem(400, "invalid JSON", $"{(field == "body" ? "" : field + ": ")}{reason.TrimEnd('.')}; the body must be {expected}", [Field(field, reason)]);
+        return InvalidMember(field, reason, expected);
     }
+
+    /// <summary>The 400 for a body member a route checks itself, worded as <see cref="InvalidJson"/> words a member
+    /// the binder could not read: <c>maxRows: expected an integer; the body must be {…}</c>.</summary>
+    public static IResult InvalidMember(string field, string reason, string expected) =>
+        // The parser's sentences end in a period, which would stand before the semicolon.
+        Problem(400, "invalid JSON", $"{(field == "body" ? "" : field + ": ")}{reason.TrimEnd('.')}; the body must be {expected}", [Field(field, reason)]);
 
     /// <summary>One field error.</summary>
     public static object Field(string field, string error) => new { field, error };

@@ -12,6 +12,11 @@ public sealed class QueryEndpoints : IEndpointModule
 {
     public const int DefaultMaxRows = 10_000;
 
+    /// <summary>The most rows a query answers; a larger <c>maxRows</c> is taken as this.</summary>
+    public const int MaxMaxRows = 1_000_000;
+
+    private const string BodyShape = "{\"sql\": \"SELECT …\", \"maxRows\"?: N}";
+
     public ProcessRoles Roles => ProcessRoles.Ingest;
 
 
@@ -28,22 +33,27 @@ public sealed class QueryEndpoints : IEndpointModule
                     {
                         if (doc.RootElement.TryGetProperty("sql", out var s) && s.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
                         {
-                            return ApiErrors.Problem(400, "invalid sql", $"sql must be a string, got {s.ValueKind.ToString().ToLowerInvariant()}", [ApiErrors.Field("sql", "must be a string")]);
+                            return ApiErrors.InvalidMember("sql", "expected a string", BodyShape);
                         }
                         sql = s.ValueKind == JsonValueKind.String ? s.GetString() : null;
                         if (doc.RootElement.TryGetProperty("maxRows", out var m) && m.ValueKind != JsonValueKind.Null)
                         {
-                            if (m.ValueKind != JsonValueKind.Number || !m.TryGetInt32(out var mr) || mr < 1)
+                            // Any integer is one (1e7, or one past Int32): past the cap it is the cap, as documented.
+                            if (m.ValueKind != JsonValueKind.Number || !m.TryGetDouble(out var mr) || mr != Math.Floor(mr))
                             {
-                                return ApiErrors.Problem(400, "invalid maxRows", $"maxRows must be a positive integer, got {m.GetRawText()}", [ApiErrors.Field("maxRows", "must be a positive integer")]);
+                                return ApiErrors.InvalidMember("maxRows", "expected an integer", BodyShape);
                             }
-                            maxRows = Math.Min(mr, 1_000_000);
+                            if (mr < 1)
+                            {
+                                return ApiErrors.InvalidMember("maxRows", "must be at least 1", BodyShape);
+                            }
+                            maxRows = (int)Math.Min(mr, MaxMaxRows);
                         }
                     }
                 }
                 catch (JsonException e)
                 {
-                    return ApiErrors.InvalidJson(e, "{\"sql\": \"SELECT …\", \"maxRows\"?: N}");
+                    return ApiErrors.InvalidJson(e, BodyShape);
                 }
                 if (string.IsNullOrWhiteSpace(sql))
                 {

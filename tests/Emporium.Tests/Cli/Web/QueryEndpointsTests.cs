@@ -8,13 +8,14 @@ namespace Emporium.Tests.Cli.Web;
 public sealed class QueryEndpointsTests
 {
     [Theory]
-    [InlineData("""{"sql":1}""", "sql")]
-    [InlineData("""{"sql":["select 1"]}""", "sql")]
-    [InlineData("""{"sql":"select 1","maxRows":"x"}""", "maxRows")]
-    [InlineData("""{"sql":"select 1","maxRows":1.5}""", "maxRows")]
-    [InlineData("""{"sql":"select 1","maxRows":0}""", "maxRows")]
-    [InlineData("""{"sql":"select 1","maxRows":99999999999}""", "maxRows")]
-    public async Task A_member_of_the_wrong_type_is_a_400_naming_it(string body, string field)
+    [InlineData("""{"sql":1}""", "sql", "expected a string")]
+    [InlineData("""{"sql":["select 1"]}""", "sql", "expected a string")]
+    [InlineData("""{"sql":"select 1","maxRows":"x"}""", "maxRows", "expected an integer")]
+    [InlineData("""{"sql":"select 1","maxRows":1.5}""", "maxRows", "expected an integer")]
+    [InlineData("""{"sql":"select 1","maxRows":true}""", "maxRows", "expected an integer")]
+    [InlineData("""{"sql":"select 1","maxRows":0}""", "maxRows", "must be at least 1")]
+    [InlineData("""{"sql":"select 1","maxRows":-5}""", "maxRows", "must be at least 1")]
+    public async Task A_member_of_the_wrong_type_is_a_400_naming_it(string body, string field, string error)
     {
         using var dir = new TempDir("query-api");
         await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
@@ -25,6 +26,25 @@ public sealed class QueryEndpointsTests
         Assert.Equal(400, (int)response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(field, problem.RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal(error, problem.RootElement.GetProperty("errors")[0].GetProperty("error").GetString());
+        // Worded as every body member is (docs/http-api.md): the member, the reason, the body's shape.
+        Assert.StartsWith($"{field}: {error}; the body must be {{", problem.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("1e7")]
+    public async Task A_maxRows_past_the_cap_is_taken_as_the_cap(string maxRows)
+    {
+        using var dir = new TempDir("query-api");
+        await using var warehouse = new DuckDbWarehouse(new DuckDbWarehouseOptions { Path = dir.Combine("w.duckdb") });
+        await using var host = await TestHost.StartAsync(warehouse: warehouse);
+
+        var response = await host.Client.PostAsync("/api/v1/query", TestHost.Json($$"""{"sql":"SELECT * FROM range(10)","maxRows":{{maxRows}}}"""));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var table = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(10, table.RootElement.GetProperty("rows").GetArrayLength());
     }
 
     [Fact]
