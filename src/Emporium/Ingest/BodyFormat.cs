@@ -26,7 +26,7 @@ public static class BodyFormats
 
     public static readonly IReadOnlyList<string> Accepted = [.. Named.Select(n => n.Media)];
 
-    /// <summary>The format for a media type (parameters such as charset ignored), or null when unsupported.</summary>
+    /// <summary>The format for a media type (its parameters are not looked at here: the HTTP side reads the charset), or null when unsupported.</summary>
     public static BodyFormat? FromContentType(string? contentType)
     {
         if (string.IsNullOrWhiteSpace(contentType))

@@ -32,6 +32,20 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
                 $"got '{(string.IsNullOrEmpty(request.ContentType) ? "(none)" : request.ContentType)}'; send one of: {string.Join(", ", BodyFormats.Accepted)}",
                 [ApiErrors.Field("Content-Type", "unsupported")]);
         }
+        var charset = BodyDecoding.CharsetOf(request.ContentType, out var unsupportedCharset);
+        if (unsupportedCharset is not null)
+        {
+            return ApiErrors.Problem(415, "unsupported charset",
+                $"charset '{unsupportedCharset}' is not read; send one of: {string.Join(", ", BodyDecoding.Charsets)}",
+                [ApiErrors.Field("Content-Type", $"charset '{unsupportedCharset}' unsupported")]);
+        }
+        var contentEncoding = request.Headers.ContentEncoding.ToString();
+        if (BodyDecoding.Decoded(Stream.Null, contentEncoding) is null)
+        {
+            return ApiErrors.Problem(415, "unsupported content encoding",
+                $"Content-Encoding '{contentEncoding}' is not read; send one of: {string.Join(", ", BodyDecoding.Encodings)}",
+                [ApiErrors.Field("Content-Encoding", "unsupported")]);
+        }
         var limit = options.Ingest.MaxBodyBytes;
         if (request.ContentLength > limit)
         {
@@ -51,20 +65,49 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         {
             return refused.ToResult();
         }
-        using var body = await BoundedBody.ReadAsync(request.Body, limit, request.ContentLength, ct);
+        var decoded = BodyDecoding.Decoded(request.Body, contentEncoding)!;
+        var compressed = !ReferenceEquals(decoded, request.Body);
+        BoundedBody? body;
+        try
+        {
+            // The limit bounds the body decompressed, so a small compressed bomb is refused once it passes it.
+            body = await BoundedBody.ReadAsync(decoded, limit, compressed ? null : request.ContentLength, ct);
+        }
+        catch (InvalidDataException e) when (compressed)
+        {
+            return Unreadable($"body is not valid {contentEncoding} ({e.Message.TrimEnd('.')})").ToResult();
+        }
+        finally
+        {
+            if (compressed)
+            {
+                await decoded.DisposeAsync();
+            }
+        }
         if (body is null)
         {
-            return TooLarge(limit, null);
+            return TooLarge(limit, null, compressed);
+        }
+        using var owned = body;
+        ReadOnlyMemory<byte> text;
+        try
+        {
+            text = BodyDecoding.ToUtf8(body.Memory, charset);
+        }
+        catch (BodyParseException e)
+        {
+            return Unreadable(e.Message).ToResult();
         }
         if (string.IsNullOrEmpty(key))
         {
-            return (await RunAsync(body.Memory, process, null, ct)).ToResult();
+            return (await RunAsync(text, process, null, ct)).ToResult();
         }
-        var hash = Convert.ToHexStringLower(SHA256.HashData(body.Memory.Span));
+        // Over the text as read, so a retry compressed or encoded otherwise is the same body.
+        var hash = Convert.ToHexStringLower(SHA256.HashData(text.Span));
         var scopedKey = $"{route}\u001f{key}";
         var (response, outcome) = await idempotency.RunAsync(scopedKey, hash, async (tag, c) =>
         {
-            var r = await RunAsync(body.Memory, process, tag, c);
+            var r = await RunAsync(text, process, tag, c);
             return new IdempotentResponse(r.Status, r.Body, hash, idempotency.NewExpiry());
         }, ct);
         return outcome switch
@@ -164,7 +207,7 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         }
         catch (BodyParseException e)
         {
-            return new IngestResponse(400, ApiErrors.ProblemJson(400, "unreadable body", e.Message, [ApiErrors.Field("body", e.Message)]));
+            return Unreadable(e.Message);
         }
         catch (PartialIngestException e)
         {
@@ -218,7 +261,10 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         return null;
     }
 
-    private static IResult TooLarge(long limit, long? length) => ApiErrors.Problem(413, "body too large",
-        $"the body {(length is { } l ? $"({l} bytes) " : "")}exceeds the limit of {limit} bytes; split it into smaller batches",
+    private static IngestResponse Unreadable(string reason) =>
+        new(400, ApiErrors.ProblemJson(400, "unreadable body", reason, [ApiErrors.Field("body", reason)]));
+
+    private static IResult TooLarge(long limit, long? length, bool decompressed = false) => ApiErrors.Problem(413, "body too large",
+        $"the body {(length is { } l ? $"({l} bytes) " : "")}{(decompressed ? "once decompressed " : "")}exceeds the limit of {limit} bytes (Ingest:MaxBodyBytes); split it into smaller batches",
         [ApiErrors.Field("body", $"over {limit} bytes")]);
 }
