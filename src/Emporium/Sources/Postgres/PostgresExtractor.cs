@@ -98,6 +98,12 @@ public sealed partial class PostgresExtractor(ILakeStore lake)
         var npgsql = new NpgsqlConnectionStringBuilder();
         foreach (string key in parsed.Keys)
         {
+            // libpq's "host=db user=app password=…" reads as one keyword whose value holds the others: Npgsql took
+            // the rest for a host name and named it, password and all, in the connection error.
+            if (Convert.ToString(parsed[key], CultureInfo.InvariantCulture) is { } text && EmbeddedPair().IsMatch(text))
+            {
+                throw new ArgumentException($"PostgreSQL source: the connection string is not an Npgsql connection string ({Shape}): libpq's space-separated keyword=value form is not taken");
+            }
             if (!npgsql.ContainsKey(key))
             {
                 throw new ArgumentException(PlainKeyword().IsMatch(key)
@@ -116,6 +122,9 @@ public sealed partial class PostgresExtractor(ILakeStore lake)
         }
         return npgsql.ConnectionString;
     }
+
+    [GeneratedRegex(@"\s[A-Za-z_][\w.]*\s*=")]
+    private static partial Regex EmbeddedPair();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9 _]*$")]
     private static partial Regex PlainKeyword();

@@ -67,6 +67,7 @@ public sealed class PostgresExtractorTests(PostgresServer server)
     [InlineData("Host=127.0.0.1;Username=app;Password=s3cr3t;Bogus=1", "unknown keyword 'bogus'")]
     [InlineData("app:s3cr3t@127.0.0.1/shop?sslmode=disable", "not an Npgsql connection string")]
     [InlineData("Host=127.0.0.1;Password='s3cr3t", "not an Npgsql connection string")]
+    [InlineData("host=127.0.0.1 port=1 user=app password=s3cr3t dbname=shop", "not an Npgsql connection string")]
     public async Task A_connection_string_the_extractor_cannot_use_is_refused_without_its_password(string connection, string reason)
     {
         using var dir = new TempDir("pg-extract-bad");
