@@ -57,16 +57,26 @@ public static class BodyDecoding
         return null;
     }
 
+    /// <summary>Whether <paramref name="contentEncoding"/> is a coding read (none and <c>identity</c> are).</summary>
+    public static bool Reads(string? contentEncoding) => Decompressor(contentEncoding, out _);
+
     /// <summary>A stream that decompresses <paramref name="body"/> as <paramref name="contentEncoding"/> says (the body
-    /// itself for none or <c>identity</c>), or null for a coding not supported.</summary>
-    public static Stream? Decoded(Stream body, string? contentEncoding) => contentEncoding?.Trim().ToLowerInvariant() switch
+    /// itself for none or <c>identity</c>); the coding must be one <see cref="Reads"/>.</summary>
+    public static Stream Decoded(Stream body, string? contentEncoding) =>
+        Decompressor(contentEncoding, out var decompress) ? decompress?.Invoke(body) ?? body
+            : throw new ArgumentException($"Content-Encoding '{contentEncoding}' is not read", nameof(contentEncoding));
+
+    private static bool Decompressor(string? contentEncoding, out Func<Stream, Stream>? decompress)
     {
-        null or "" or "identity" => body,
-        "gzip" or "x-gzip" => new GZipStream(body, CompressionMode.Decompress, leaveOpen: true),
-        "deflate" => new ZLibStream(body, CompressionMode.Decompress, leaveOpen: true),
-        "br" => new BrotliStream(body, CompressionMode.Decompress, leaveOpen: true),
-        _ => null,
-    };
+        decompress = contentEncoding?.Trim().ToLowerInvariant() switch
+        {
+            "gzip" or "x-gzip" => s => new GZipStream(s, CompressionMode.Decompress, leaveOpen: true),
+            "deflate" => s => new ZLibStream(s, CompressionMode.Decompress, leaveOpen: true),
+            "br" => s => new BrotliStream(s, CompressionMode.Decompress, leaveOpen: true),
+            _ => null,
+        };
+        return decompress is not null || contentEncoding?.Trim().ToLowerInvariant() is null or "" or "identity";
+    }
 
     /// <summary>The body as UTF-8 without a byte-order mark, transcoded from <paramref name="charset"/>. A byte-order
     /// mark outranks the charset (as in browsers): a UTF-8 one is dropped, a UTF-16 one says the byte order, also with

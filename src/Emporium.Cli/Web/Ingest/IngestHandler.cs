@@ -40,7 +40,7 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
                 [ApiErrors.Field("Content-Type", $"charset '{unsupportedCharset}' unsupported")]);
         }
         var contentEncoding = request.Headers.ContentEncoding.ToString();
-        if (BodyDecoding.Decoded(Stream.Null, contentEncoding) is null)
+        if (!BodyDecoding.Reads(contentEncoding))
         {
             return ApiErrors.Problem(415, "unsupported content encoding",
                 $"Content-Encoding '{contentEncoding}' is not read; send one of: {string.Join(", ", BodyDecoding.Encodings)}",
@@ -65,7 +65,7 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
         {
             return refused.ToResult();
         }
-        var decoded = BodyDecoding.Decoded(request.Body, contentEncoding)!;
+        var decoded = BodyDecoding.Decoded(request.Body, contentEncoding);
         var compressed = !ReferenceEquals(decoded, request.Body);
         BoundedBody? body;
         try
@@ -73,7 +73,8 @@ public sealed class IngestHandler(EmporiumOptions options, Backends backends, In
             // The limit bounds the body decompressed, so a small compressed bomb is refused once it passes it.
             body = await BoundedBody.ReadAsync(decoded, limit, compressed ? null : request.ContentLength, ct);
         }
-        catch (InvalidDataException e) when (compressed)
+        // Brotli says so with an InvalidOperationException, gzip and deflate with an InvalidDataException.
+        catch (Exception e) when (compressed && e is InvalidDataException or InvalidOperationException)
         {
             return Unreadable($"body is not valid {contentEncoding} ({e.Message.TrimEnd('.')})").ToResult();
         }

@@ -116,23 +116,33 @@ public sealed class BodyDecodingTests
         Assert.Empty(log.Messages("orders"));
     }
 
-    private static byte[] Gzip(byte[] data, CompressionLevel level = CompressionLevel.Fastest)
+    private static byte[] Gzip(byte[] data, CompressionLevel level = CompressionLevel.Fastest, string coding = "gzip")
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, level))
+        using (Stream compressor = coding switch
+               {
+                   "deflate" => new ZLibStream(output, level),
+                   "br" => new BrotliStream(output, level),
+                   _ => new GZipStream(output, level),
+               })
         {
-            gzip.Write(data);
+            compressor.Write(data);
         }
         return output.ToArray();
     }
 
-    [Fact]
-    public async Task A_gzip_body_is_decompressed()
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("x-gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
+    public async Task A_compressed_body_is_decompressed(string coding)
     {
         var log = new InMemoryEventLog();
         await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
         var body = string.Join('\n', Enumerable.Range(1, 20).Select(i => Order($"G{i}", Country)));
-        var response = await host.Client.PostAsync("/api/v1/ingest/orders", Content(Gzip(Encoding.UTF8.GetBytes(body)), "application/x-ndjson", "gzip"));
+        var response = await host.Client.PostAsync("/api/v1/ingest/orders",
+            Content(Gzip(Encoding.UTF8.GetBytes(body), coding: coding == "x-gzip" ? "gzip" : coding), "application/x-ndjson", coding));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(20, (await JsonOf(response)).GetProperty("accepted").GetInt32());
         Assert.Equal(Enumerable.Repeat(Country, 20), Countries(log));
@@ -155,14 +165,17 @@ public sealed class BodyDecodingTests
         Assert.Empty(log.Messages("orders"));
     }
 
-    [Fact]
-    public async Task A_body_that_is_not_the_gzip_it_claims_is_400_saying_so()
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
+    public async Task A_body_that_is_not_the_coding_it_claims_is_400_saying_so(string coding)
     {
         var log = new InMemoryEventLog();
         await using var host = await TestHost.StartAsync(log, new StrictTestNormalizer());
-        var response = await host.Client.PostAsync("/api/v1/ingest/orders", Content(Encoding.UTF8.GetBytes(Order("N1", "x")), "application/json", "gzip"));
+        var response = await host.Client.PostAsync("/api/v1/ingest/orders", Content(Encoding.UTF8.GetBytes(Order("N1", "x")), "application/json", coding));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("gzip", (await JsonOf(response)).GetProperty("detail").GetString());
+        Assert.Contains($"not valid {coding}", (await JsonOf(response)).GetProperty("detail").GetString());
         Assert.Empty(log.Messages("orders"));
     }
 
