@@ -36,7 +36,7 @@ public sealed class TestHost : IAsyncDisposable
         dataDir ??= owned!.Path;
         var configuration = EmporiumConfiguration.Build(dataDir, new Dictionary<string, string?> { ["Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var options = EmporiumConfiguration.Bind(configuration);
-        options = configure?.Invoke(options) ?? options;
+        options = KeysStayInForce(configure?.Invoke(options) ?? options, dataDir);
         var backends = Backends.FromInstances(options, log, lake, warehouse, normalizer);
         var host = await EmporiumHost.StartAsync(options, configuration, TextWriter.Null, CancellationToken.None, backends);
         return new TestHost(host, owned, dataDir);
@@ -50,9 +50,17 @@ public sealed class TestHost : IAsyncDisposable
         dataDir ??= owned!.Path;
         var all = new Dictionary<string, string?>(flags ?? new Dictionary<string, string?>()) { ["Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var configuration = EmporiumConfiguration.Build(dataDir, all);
-        var host = await EmporiumHost.StartAsync(EmporiumConfiguration.Bind(configuration), configuration, TextWriter.Null, CancellationToken.None);
+        var host = await EmporiumHost.StartAsync(KeysStayInForce(EmporiumConfiguration.Bind(configuration), dataDir), configuration, TextWriter.Null, CancellationToken.None);
         return new TestHost(host, owned, dataDir);
     }
+
+    /// <summary>A running server takes its keys again from the data dir's file and the environment (where a real one
+    /// gets them) at the reloader's first look, 2 s in; keys a test hands over in memory (flags, <c>configure</c>)
+    /// would be dropped then, and a slow test would find its server open to any caller. Such hosts do not reload.</summary>
+    private static EmporiumOptions KeysStayInForce(EmporiumOptions options, string dataDir) =>
+        options.Auth.Keys.Count > 0 && EmporiumConfiguration.Load(dataDir).Auth.Keys.Count == 0
+            ? options with { Auth = options.Auth with { ReloadInterval = TimeSpan.Zero } }
+            : options;
 
     public static HttpContent Json(string body, string contentType = "application/json") =>
         new StringContent(body, new MediaTypeHeaderValue(contentType));
