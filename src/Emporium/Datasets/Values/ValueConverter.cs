@@ -85,9 +85,14 @@ public static class ValueConverter
                 {
                     return Integer(column, l);
                 }
-                return reader.TryGetDouble(out var whole) && NumberParser.FromDouble(whole, out l) == ParseStatus.Ok
-                    ? Integer(column, l)
-                    : ConvertedValue.Fail($"expected an integer, got {RawText(ref reader)}");
+                if (reader.TryGetDouble(out var whole) && NumberParser.FromDouble(whole, out l) == ParseStatus.Ok)
+                {
+                    return Integer(column, l);
+                }
+                // 1e20 is an integer, only not one a column holds: "expected an integer" would puzzle.
+                return ConvertedValue.Fail(double.IsFinite(whole) && Math.Floor(whole) == whole
+                    ? $"out of range for an integer, got {RawText(ref reader)}"
+                    : $"expected an integer, got {RawText(ref reader)}");
             case ColumnType.Double:
                 return reader.TryGetDouble(out var d) && double.IsFinite(d)
                     ? Double(column, d)
