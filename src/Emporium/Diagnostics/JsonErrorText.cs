@@ -29,9 +29,12 @@ public static class JsonErrorText
     public static string InvalidTextReason(Exception error) =>
         $"not valid text: a \\u escape is half of a UTF-16 surrogate pair ({FirstSentence(error.Message)})";
 
-    /// <summary>The message up to the reader's position tail.</summary>
+    /// <summary>The message up to the reader's position tail, without advice to the reader's programmer.</summary>
     public static string FirstSentence(string message)
     {
+        // Advice to the reader's programmer ("Change the reader options."), which a sender of the JSON cannot follow.
+        message = message.Replace(" which is not supported in this mode", "", StringComparison.Ordinal)
+            .Replace(" Change the reader options.", "", StringComparison.Ordinal);
         var cut = new[] { message.IndexOf(" LineNumber:", StringComparison.Ordinal), message.IndexOf(" Path:", StringComparison.Ordinal) }.Where(i => i > 0).DefaultIfEmpty(message.Length).Min();
         return message[..cut].Trim();
     }

@@ -35,6 +35,23 @@ public class IngestBodyParserTests
         Assert.Contains("byte", e.Message);
     }
 
+    [Theory]
+    [InlineData("[{\"a\":1},]", "trailing comma")]
+    [InlineData("{\"a\":1,}", "trailing comma")]
+    public void MalformedJsonIsWordedForTheSenderNotForTheServersCode(string body, string named)
+    {
+        // The reader's advice to its programmer ("Change the reader options.") told a client to change what it cannot.
+        var json = Assert.Throws<BodyParseException>(() => IngestBodyParser.Parse(Encoding.UTF8.GetBytes(body), BodyFormat.Json)).Message;
+        var line = Assert.Single(IngestBodyParser.Parse(Encoding.UTF8.GetBytes("{\"a\":1,}\n"), BodyFormat.NdJson));
+        IngestBodyParser.Normalize(line, DatasetCatalog.Categories, new RecordNormalizer(), out var unreadable);
+        foreach (var message in new[] { json, unreadable! })
+        {
+            Assert.Contains(named, message, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("reader options", message, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("this mode", message, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [Fact]
     public void InvalidUtf8InJsonIsReportedWithItsOffset()
     {
