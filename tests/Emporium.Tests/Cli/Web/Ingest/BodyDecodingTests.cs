@@ -79,6 +79,24 @@ public sealed class BodyDecodingTests
         Assert.Equal([Country, Country, Country], Countries(log));
     }
 
+    [Theory]
+    [InlineData("latin1", "windows-1252")]
+    [InlineData("utf-16", "utf-16le-bom")]
+    public async Task A_title_sent_in_another_charset_is_stored_in_the_warehouse_as_sent(string charset, string how)
+    {
+        const string title = "Café crème – “Édition” à 9 €";
+        await using var h = await Emporium.Tests.Processing.ProcessingHarness.StartAsync(
+            new Emporium.Processing.StreamProcessorOptions { Datasets = [DatasetCatalog.Products] });
+        // The host takes the harness's log (and closes it when disposed), so the processor drains while it runs.
+        await using var host = await TestHost.StartAsync(h.Log, RecordNormalizer.Instance);
+        var body = $"{{\"asin\":\"B0LATIN\",\"title\":\"{title}\",\"price\":9.5}}";
+        var response = await host.Client.PostAsync("/api/v1/ingest/products", Content(Encode(body, how), $"application/json; charset={charset}"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await h.DrainAsync();
+        var row = Assert.Single(await h.QueryAsync("SELECT title FROM products WHERE asin = 'B0LATIN'"));
+        Assert.Equal(title, row[0]);
+    }
+
     [Fact]
     public async Task A_utf8_bom_without_a_charset_is_accepted()
     {
