@@ -172,14 +172,14 @@ public sealed class MartDialectParityTests(PostgresServer server) : IAsyncLifeti
     /// Products and Sellers pages' lookups), spelt as the pages spell them over the samples' days, countries and keys.</summary>
     public static TheoryData<string> DashboardQueries()
     {
-        const string Exact = "CAST(ROUND(SUM(quantity * CASE WHEN ABS(unit_price) < 1e12 THEN CAST(CAST(CAST(unit_price AS VARCHAR) AS DECIMAL(18, 6)) AS DECIMAL(38, 6)) ELSE CAST(CAST(unit_price AS VARCHAR) AS DECIMAL(38, 6)) END), 2) AS DOUBLE PRECISION) AS total_sales";
+        const string Exact = "CAST(ROUND(SUM(quantity * CASE WHEN ABS(unit_price) < 1e9 AND unit_price * 1e6 = ROUND(unit_price * 1e6) THEN CAST(unit_price AS DECIMAL(38, 6)) WHEN ABS(unit_price) < 1e12 THEN CAST(CAST(CAST(unit_price AS VARCHAR) AS DECIMAL(18, 6)) AS DECIMAL(38, 6)) ELSE CAST(CAST(unit_price AS VARCHAR) AS DECIMAL(38, 6)) END), 2) AS DOUBLE PRECISION) AS total_sales";
         const string Days = "WHERE CAST(sales_date AS DATE) >= DATE '2010-12-01' AND CAST(sales_date AS DATE) <= DATE '2010-12-02'";
         const string Country = Days + " AND country = 'united kingdom'";
         const string Behaviour = "user_behavior_metric";
         return new TheoryData<string>
         {
-            "SELECT sales_date, CAST(ROUND(SUM(CASE WHEN ABS(total_sales) < 1e12 THEN CAST(CAST(CAST(total_sales AS VARCHAR) AS DECIMAL(18, 6)) AS DECIMAL(38, 6)) ELSE CAST(CAST(total_sales AS VARCHAR) AS DECIMAL(38, 6)) END), 2) AS DOUBLE PRECISION) AS total_sales FROM daily_sales GROUP BY sales_date ORDER BY sales_date",
-            $"SELECT sales_date, CAST(ROUND(SUM(CASE WHEN ABS(total_sales) < 1e12 THEN CAST(CAST(CAST(total_sales AS VARCHAR) AS DECIMAL(18, 6)) AS DECIMAL(38, 6)) ELSE CAST(CAST(total_sales AS VARCHAR) AS DECIMAL(38, 6)) END), 2) AS DOUBLE PRECISION) AS total_sales FROM daily_sales {Days} GROUP BY sales_date ORDER BY sales_date",
+            "SELECT sales_date, CAST(ROUND(SUM(CASE WHEN ABS(total_sales) < 1e9 AND total_sales * 1e6 = ROUND(total_sales * 1e6) THEN CAST(total_sales AS DECIMAL(38, 6)) WHEN ABS(total_sales) < 1e12 THEN CAST(CAST(CAST(total_sales AS VARCHAR) AS DECIMAL(18, 6)) AS DECIMAL(38, 6)) ELSE CAST(CAST(total_sales AS VARCHAR) AS DECIMAL(38, 6)) END), 2) AS DOUBLE PRECISION) AS total_sales FROM daily_sales GROUP BY sales_date ORDER BY sales_date",
+            $"SELECT sales_date, CAST(ROUND(SUM(CASE WHEN ABS(total_sales) < 1e9 AND total_sales * 1e6 = ROUND(total_sales * 1e6) THEN CAST(total_sales AS DECIMAL(38, 6)) WHEN ABS(total_sales) < 1e12 THEN CAST(CAST(CAST(total_sales AS VARCHAR) AS DECIMAL(18, 6)) AS DECIMAL(38, 6)) ELSE CAST(CAST(total_sales AS VARCHAR) AS DECIMAL(38, 6)) END), 2) AS DOUBLE PRECISION) AS total_sales FROM daily_sales {Days} GROUP BY sales_date ORDER BY sales_date",
             $"SELECT country, {Exact} FROM clean_orders {Days} GROUP BY country ORDER BY total_sales DESC, country COLLATE \"C\" LIMIT 10",
             $"SELECT stock_code, SUM(quantity) AS total_quantity FROM clean_orders {Days} GROUP BY stock_code ORDER BY total_quantity DESC, stock_code COLLATE \"C\" LIMIT 10",
             $"SELECT customer_id, {Exact} FROM clean_orders {Country} GROUP BY customer_id ORDER BY total_sales DESC, customer_id LIMIT 10",

@@ -21,10 +21,11 @@ const cleanOrders = 'clean_orders';
  * half away from zero and read back as a double: how the sales marts take and round amounts (MartSql.Decimal as
  * DuckDB spells it, MartSql.Round2), spelt so that DuckDB and PostgreSQL both take it. A straight cast kept 15
  * significant digits on PostgreSQL and scaled the double as a double on DuckDB; DuckDB reads text into a
- * DECIMAL(38, 6) slowly, so amounts below 10^12 go through a DECIMAL(18, 6). PostgreSQL has no ROUND(double, int), so
+ * DECIMAL(38, 6) slowly, so amounts below 10^12 go through a DECIMAL(18, 6), and an amount of at most 6 decimals below
+ * 10^9 (nearly every price) is cast straight, which is exact there and gives the same decimal. PostgreSQL has no ROUND(double, int), so
  * a plain ROUND(SUM(...), 2) failed there. */
 const exact = (x: string) =>
-  `CASE WHEN ABS(${x}) < 1e12 THEN CAST(CAST(CAST(${x} AS VARCHAR) AS DECIMAL(18, 6)) AS DECIMAL(38, 6)) ELSE CAST(CAST(${x} AS VARCHAR) AS DECIMAL(38, 6)) END`;
+  `CASE WHEN ABS(${x}) < 1e9 AND ${x} * 1e6 = ROUND(${x} * 1e6) THEN CAST(${x} AS DECIMAL(38, 6)) WHEN ABS(${x}) < 1e12 THEN CAST(CAST(CAST(${x} AS VARCHAR) AS DECIMAL(18, 6)) AS DECIMAL(38, 6)) ELSE CAST(CAST(${x} AS VARCHAR) AS DECIMAL(38, 6)) END`;
 const cents = (x: string) => `CAST(ROUND(${x}, 2) AS DOUBLE PRECISION)`;
 const salesSum = `${cents(`SUM(quantity * ${exact('unit_price')})`)} AS total_sales`;
 
