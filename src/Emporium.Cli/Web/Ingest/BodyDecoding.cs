@@ -10,10 +10,10 @@ namespace Emporium.Cli.Web.Ingest;
 /// parsed as its compressed bytes.</summary>
 public static class BodyDecoding
 {
-    /// <summary>The content codings read (named by a 415 for another).</summary>
-    public static readonly IReadOnlyList<string> Encodings = ["gzip", "deflate", "br", "identity"];
+    /// <summary>The content codings read (named by a 415 for another, and in the OpenAPI document).</summary>
+    public static readonly IReadOnlyList<string> Encodings = ["gzip", "x-gzip", "deflate", "br", "identity"];
 
-    /// <summary>The charsets read (named by a 415 for another).</summary>
+    /// <summary>The charsets read (named by a 415 for another, and in the OpenAPI document).</summary>
     public static readonly IReadOnlyList<string> Charsets =
         ["utf-8", "us-ascii", "windows-1252 (also iso-8859-1, latin1, cp1252)", "utf-16 (also utf-16le, utf-16be)"];
 

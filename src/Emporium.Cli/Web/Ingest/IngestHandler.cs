@@ -16,7 +16,7 @@ namespace Emporium.Cli.Web.Ingest;
 /// <see cref="IngestPipeline"/>.</summary>
 public sealed class IngestHandler(EmporiumOptions options, Backends backends, IngestPipeline? pipeline, IdempotencyStore idempotency, LagMonitor? lag, IngestStats stats)
 {
-    private const int MaxIdempotencyKeyLength = 200;
+    internal const int MaxIdempotencyKeyLength = 200;
 
     /// <summary>Answers one ingest request. <paramref name="process"/> turns the body into a response; it runs at
     /// most once per Idempotency-Key of <paramref name="route"/>: the route as mapped, its dataset by its canonical
