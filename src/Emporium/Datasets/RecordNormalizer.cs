@@ -259,7 +259,9 @@ public sealed class RecordNormalizer : IRecordNormalizer
         private void SetError(int column, ConvertedValue converted, string? field)
         {
             var schemaColumn = schema.Columns[column];
-            string? error = converted.Error ?? (converted.IsEmpty && schemaColumn.Required ? "required, but the value is empty" : null);
+            string? error = converted.Error ?? (converted.IsEmpty && schemaColumn.Required
+                ? converted.SentAsNoValue is { } sent ? $"required, but {sent} means no value" : "required, but the value is empty"
+                : null);
             if (error is not null)
             {
                 (_errors ??= new FieldError?[schema.Columns.Count])[column] = new FieldError(field ?? schemaColumn.Name, error);

@@ -177,6 +177,23 @@ public sealed class RecordNormalizerTests
         Assert.Equal(new FieldError("invoice_number", "required, but the value is empty"), row);
     }
 
+    /// <summary>A required field sent as a "no value" marker was reported as empty, which the sender, who sent text,
+    /// could not make sense of; the error names what was sent, whichever way the record is read.</summary>
+    [Fact]
+    public void RequiredFieldSentAsANoValueMarkerNamesTheMarker()
+    {
+        var json = SingleError(Json(DatasetCatalog.Reviews, """{"asin":"B1","overall":" N/A "}"""));
+        var reader = new Utf8JsonReader("""{"id":"NaN","category_name":"Toys"}"""u8);
+        reader.Read();
+        var streamed = SingleError(Normalizer.Normalize(DatasetCatalog.Categories, ref reader));
+        var row = SingleError(Row(DatasetCatalog.Orders, ("invoice_no", "I1"), ("quantity", "1"), ("UnitPrice", "null")));
+
+        Assert.Equal(new FieldError("overall", "required, but \" N/A \" means no value"), json);
+        Assert.Equal(new FieldError("id", "required, but \"NaN\" means no value"), streamed);
+        Assert.Equal(new FieldError("UnitPrice", "required, but \"null\" means no value"), row);
+        Assert.Equal(new FieldError("overall", "required, but the value is empty"), SingleError(Json(DatasetCatalog.Reviews, """{"asin":"B1","overall":null}""")));
+    }
+
     [Fact]
     public void CanonicalNameBeatsAliasAndNonEmptyBeatsEmpty()
     {

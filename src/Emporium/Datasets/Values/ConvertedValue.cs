@@ -7,6 +7,10 @@ public readonly record struct ConvertedValue(object? Value, string? Error)
 
     public bool IsEmpty => Value is null && Error is null;
 
+    /// <summary>For an empty value of a required column: the text sent that means no value (<c>"N/A"</c>, quoted as
+    /// errors show values), so its error says what was sent, not that nothing was.</summary>
+    public string? SentAsNoValue { get; init; }
+
     public static ConvertedValue Of(object value) => new(value, null);
 
     public static ConvertedValue Fail(string error) => new(null, error);

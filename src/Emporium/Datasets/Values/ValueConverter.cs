@@ -138,34 +138,39 @@ public static class ValueConverter
                 return NumberParser.TryParseInteger(text, column.Format, out var l) switch
                 {
                     ParseStatus.Ok => Integer(column, l),
-                    ParseStatus.Empty => ConvertedValue.Empty,
+                    ParseStatus.Empty => NoValue(column, text),
                     _ => ConvertedValue.Fail($"expected an integer, got {Show(text)}"),
                 };
             case ColumnType.Double:
                 return NumberParser.TryParseDouble(text, out var d) switch
                 {
                     ParseStatus.Ok => Double(column, d),
-                    ParseStatus.Empty => ConvertedValue.Empty,
+                    ParseStatus.Empty => NoValue(column, text),
                     _ => ConvertedValue.Fail($"expected a number, got {Show(text)}"),
                 };
             case ColumnType.Boolean:
                 return BooleanParser.TryParse(text, out var b) switch
                 {
                     ParseStatus.Ok => ConvertedValue.Of(Box(b)),
-                    ParseStatus.Empty => ConvertedValue.Empty,
+                    ParseStatus.Empty => NoValue(column, text),
                     _ => ConvertedValue.Fail($"expected {Expected(column)}, got {Show(text)}"),
                 };
             case ColumnType.Timestamp:
                 return TimestampParser.TryParse(text, column.SlashDates, out var t) switch
                 {
                     ParseStatus.Ok => ConvertedValue.Of(t),
-                    ParseStatus.Empty => ConvertedValue.Empty,
+                    ParseStatus.Empty => NoValue(column, text),
                     _ => ConvertedValue.Fail($"expected {Expected(column)}, got {Show(text)}"),
                 };
             default:
                 return CleanText(column, text.ToString());
         }
     }
+
+    /// <summary>Text a typed column reads as no value (blank or a <see cref="NullTokens">null token</see>). A required
+    /// column keeps what was sent for its error; other columns take no value silently, so nothing is allocated.</summary>
+    private static ConvertedValue NoValue(ColumnSchema column, ReadOnlySpan<char> text) =>
+        column.Required && !text.Trim().IsEmpty ? ConvertedValue.Empty with { SentAsNoValue = Show(text) } : ConvertedValue.Empty;
 
     private static ConvertedValue CleanText(ColumnSchema column, string text)
     {
