@@ -140,15 +140,19 @@ public static class IngestBodyParser
         var offset = 0;
         // One vectorized check of the whole body; lines are checked one by one only when it fails.
         var allValid = Utf8.IsValid(body);
+        // Lines end at LF (a CRLF's CR is dropped); a body with no LF at all ends them at CR, as classic Mac files
+        // do. Deciding once for the body keeps a lone CR inside an LF line (in a string, which JSON forbids
+        // unescaped) an error of that record, rather than a split into two broken ones.
+        var lineEnd = body.Contains((byte)'\n') ? (byte)'\n' : (byte)'\r';
         while (offset < body.Length)
         {
             var rest = body[offset..];
-            var newline = rest.IndexOf((byte)'\n');
+            var newline = rest.IndexOf(lineEnd);
             var length = newline >= 0 ? newline : rest.Length;
             var lineStart = offset;
             offset += newline >= 0 ? newline + 1 : rest.Length;
             lineNumber++;
-            if (length > 0 && rest[length - 1] == (byte)'\r')
+            if (lineEnd == (byte)'\n' && length > 0 && rest[length - 1] == (byte)'\r')
             {
                 length--;
             }

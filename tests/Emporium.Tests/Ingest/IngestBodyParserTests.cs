@@ -87,6 +87,34 @@ public class IngestBodyParserTests
         Assert.Equal(4L, Read(records[6], out _)!.Record!["id"]);
     }
 
+    /// <summary>NDJSON written with bare carriage returns (classic Mac line ends) was read as one line and refused
+    /// with "'{' is invalid after a single JSON value"; a body with no line feed at all ends its lines at CR.</summary>
+    [Fact]
+    public void NdjsonWithBareCarriageReturnLineEndsIsReadLineByLine()
+    {
+        var records = IngestBodyParser.Parse("{\"id\":1,\"name\":\"a\"}\r{\"id\":2,\"name\":\"b\"}\r\r{bad}\r{\"id\":4,\"name\":\"d\"}\r"u8.ToArray(), BodyFormat.NdJson);
+
+        Assert.Equal([1, 2, 4, 5], records.Select(r => r.Line));
+        Assert.Equal(1L, Read(records[0], out _)!.Record!["id"]);
+        Assert.Equal(2L, Read(records[1], out _)!.Record!["id"]);
+        Assert.Null(Read(records[2], out var bad));
+        Assert.StartsWith("line 4, byte 2: not valid JSON", bad);
+        Assert.Equal(4L, Read(records[3], out _)!.Record!["id"]);
+    }
+
+    /// <summary>Where lines end at LF (or CRLF), a lone CR is no line end: one inside a string (which JSON forbids
+    /// unescaped) refuses only its own record, and does not split it into two broken ones.</summary>
+    [Fact]
+    public void ALoneCarriageReturnInALineFeedBodyStaysInItsLine()
+    {
+        var records = IngestBodyParser.Parse("{\"id\":1,\"name\":\"a\rb\"}\r\n{\"id\":2,\"name\":\"b\"}\n"u8.ToArray(), BodyFormat.NdJson);
+
+        Assert.Equal([1, 2], records.Select(r => r.Line));
+        Assert.Null(Read(records[0], out var bad));
+        Assert.StartsWith("line 1, byte ", bad);
+        Assert.Equal(2L, Read(records[1], out _)!.Record!["id"]);
+    }
+
     [Fact]
     public void ReadingALineNormalizesItAndReportsItsFieldErrors()
     {
