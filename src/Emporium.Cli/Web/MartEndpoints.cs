@@ -55,6 +55,12 @@ public sealed class MartEndpoints : IEndpointModule
                 {
                     result = await ReadAsync(warehouse, name, limit, ct);
                 }
+                catch (QueryRejectedException e) when (e.TimedOut && !ct.IsCancellationRequested)
+                {
+                    // Answered as a user query stopped at the same limit is (the read is the caller's to narrow).
+                    return ApiErrors.Problem(400, "query failed", $"mart '{name}': {e.Message}", [ApiErrors.Field("name", e.Message)],
+                        new Dictionary<string, object?> { ["mart"] = name });
+                }
                 catch (Exception e) when (MartReadFailures.IsReadFailure(e) && !ct.IsCancellationRequested)
                 {
                     return failures.Failed(name, e);
@@ -77,7 +83,7 @@ public sealed class MartEndpoints : IEndpointModule
         }
         var n = limit ?? (TopTen.Contains(name) ? 10 : MaxLimit);
         // The name was matched against the catalog above, so quoting it is safe.
-        return (await warehouse.QueryAsync($"SELECT * FROM \"{name}\" LIMIT {n + 1}", ct)).Cut(n);
+        return (await warehouse.QueryTimedAsync($"SELECT * FROM \"{name}\" LIMIT {n + 1}", ct)).Cut(n);
     }
 
     /// <summary>Every mart of the catalog, in its order, with whether it can be read now and, when not, why; then the

@@ -23,7 +23,7 @@ public sealed class MartService(IWarehouse warehouse)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be between 1 and {MaxLimit}");
         }
         var max = limit ?? mart.DefaultLimit;
-        var result = (await warehouse.QueryAsync(mart.ReadSql(warehouse.Dialect, max + 1), ct).ConfigureAwait(false)).Cut(max);
+        var result = (await warehouse.QueryTimedAsync(mart.ReadSql(warehouse.Dialect, max + 1), ct).ConfigureAwait(false)).Cut(max);
         // The declared column types are the contract; the warehouse's own type names differ between backends.
         return result with { Columns = mart.Columns.Select(c => new QueryColumn(c.Name, c.Type)).ToList() };
     }

@@ -40,6 +40,11 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>Runs trusted SQL that returns rows.</summary>
     Task<QueryResult> QueryAsync(string sql, CancellationToken ct);
 
+    /// <summary>Runs trusted SQL that returns rows, stopped at the time limit user queries have (<c>QueryTimeout</c>),
+    /// then a <see cref="QueryRejectedException"/> with <see cref="QueryRejectedException.TimedOut"/> set: for reads a
+    /// caller asks for (a mart), whose view may be slow and would hold a connection for as long as it ran.</summary>
+    Task<QueryResult> QueryTimedAsync(string sql, CancellationToken ct);
+
     /// <summary>Null when the warehouse answers now, else a one-line reason (for <c>/health</c>). An embedded warehouse
     /// lives in this process, so it is up while the process is; a server warehouse must answer a trivial query.</summary>
     Task<string?> PingAsync(CancellationToken ct) => Task.FromResult<string?>(null);

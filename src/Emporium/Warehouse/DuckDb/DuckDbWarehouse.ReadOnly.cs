@@ -26,8 +26,6 @@ public sealed partial class DuckDbWarehouse
             throw QueryRejectedException.Refusal(reason);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.QueryTimeout);
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         try
@@ -39,15 +37,36 @@ public sealed partial class DuckDbWarehouse
                 begin.CommandText = "BEGIN TRANSACTION READ ONLY";
                 begin.ExecuteNonQuery();
             }
-            return DuckDbResults.Read(cmd, limit, timeout.Token, _options.MaxResultBytes);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new QueryRejectedException($"query cancelled after the {_options.QueryTimeout.TotalSeconds:0.#} s time limit");
+            return WithinTimeLimit(cmd, limit, _options.MaxResultBytes, ct);
         }
         catch (DuckDBException e)
         {
             throw new QueryRejectedException(FirstLine(e.Message), e);
+        }
+    }
+
+    public async Task<QueryResult> QueryTimedAsync(string sql, CancellationToken ct)
+    {
+        using var parallel = _threads.Enter();
+        await using var connection = await OpenReaderAsync(ct).ConfigureAwait(false);
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return WithinTimeLimit(cmd, int.MaxValue, long.MaxValue, ct);
+    }
+
+    /// <summary>Reads <paramref name="cmd"/>, interrupted at <see cref="DuckDbWarehouseOptions.QueryTimeout"/>, which is
+    /// then a <see cref="QueryRejectedException"/> saying so.</summary>
+    private QueryResult WithinTimeLimit(DuckDBCommand cmd, int maxRows, long maxBytes, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.QueryTimeout);
+        try
+        {
+            return DuckDbResults.Read(cmd, maxRows, timeout.Token, maxBytes);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw QueryRejectedException.TimeLimit(_options.QueryTimeout);
         }
     }
 

@@ -18,30 +18,48 @@ public sealed partial class PostgresWarehouse
         }
         var limit = maxRows > 0 ? maxRows : _options.DefaultMaxRows;
         await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         try
         {
-            var setup = "SET TRANSACTION READ ONLY; " +
-                        $"SET LOCAL statement_timeout = {((long)_options.QueryTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}" +
-                        (_readerRole is { } role ? $"; SET LOCAL ROLE {Quote(role)}" : "");
-            await ExecuteAsync(connection, setup, ct).ConfigureAwait(false);
+            var setup = "SET TRANSACTION READ ONLY" + (_readerRole is { } role ? $"; SET LOCAL ROLE {Quote(role)}" : "");
             // The row cap is applied by the server, so a huge result is never streamed just to be dropped.
-            await using var cmd = new NpgsqlCommand($"SELECT * FROM ({statement}\n) AS _q LIMIT {limit + 1}", connection)
-            {
-                CommandTimeout = ClientTimeoutSeconds(_options.QueryTimeout),
-            };
-            var result = await PostgresResults.ReadAsync(cmd, limit, ct, _options.MaxResultBytes).ConfigureAwait(false);
-            await tx.RollbackAsync(ct).ConfigureAwait(false);
-            return result;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
-        {
-            throw new QueryRejectedException($"query cancelled after the {_options.QueryTimeout.TotalSeconds:0.#} s time limit", e);
+            return await ReadWithinTimeLimitAsync(connection, setup, $"SELECT * FROM ({statement}\n) AS _q LIMIT {limit + 1}", limit, _options.MaxResultBytes, ct)
+                .ConfigureAwait(false);
         }
         catch (PostgresException e) when (PostgresOutage.Explain(e) is null)
         {
             // The query's own error (a typo, a missing table); a server going down is not the query's fault.
             throw new QueryRejectedException(e.MessageText + (e.Hint is { Length: > 0 } hint ? $" ({hint})" : ""), e);
+        }
+    }
+
+    public async Task<QueryResult> QueryTimedAsync(string sql, CancellationToken ct)
+    {
+        await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await ReadWithinTimeLimitAsync(connection, null, sql, int.MaxValue, long.MaxValue, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads <paramref name="sql"/> in a transaction of its own that runs <paramref name="setup"/> first and
+    /// stops at <see cref="PostgresWarehouseOptions.QueryTimeout"/>, which is then a <see cref="QueryRejectedException"/>
+    /// saying so. The transaction is rolled back: a read has nothing to keep.</summary>
+    private async Task<QueryResult> ReadWithinTimeLimitAsync(NpgsqlConnection connection, string? setup, string sql, int maxRows, long maxBytes, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            // SET TRANSACTION must come before anything else the transaction runs.
+            var limit = $"SET LOCAL statement_timeout = {((long)_options.QueryTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}";
+            await ExecuteAsync(connection, setup is null ? limit : $"{setup}; {limit}", ct).ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand(sql, connection)
+            {
+                CommandTimeout = ClientTimeoutSeconds(_options.QueryTimeout),
+            };
+            var result = await PostgresResults.ReadAsync(cmd, maxRows, ct, maxBytes).ConfigureAwait(false);
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return result;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
+        {
+            throw QueryRejectedException.TimeLimit(_options.QueryTimeout, e);
         }
     }
 
