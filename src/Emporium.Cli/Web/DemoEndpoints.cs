@@ -10,7 +10,8 @@ namespace Emporium.Cli.Web;
 
 /// <summary><c>GET /demo/seller-api/{day}/search?page=N&amp;country=C</c>, only in demo mode: the demo's stand-in for
 /// seed 002's paged seller search API (see <see cref="DemoSellerCatalog"/>), over the first products of the demo catalog,
-/// one snapshot per <c>day</c>. The demo's <c>seller_catalog</c> runs read it through the DAG's real client.</summary>
+/// one snapshot per <c>day</c>. The demo's <c>seller_catalog</c> runs read it through the DAG's real client. When the
+/// server requires keys, a caller from another machine needs a <c>read</c> key.</summary>
 public sealed class DemoEndpoints : IEndpointModule
 {
     /// <summary>Products of the demo catalog the demo seller offers.</summary>
@@ -37,7 +38,10 @@ public sealed class DemoEndpoints : IEndpointModule
                 var products = await ProductsAsync(backends.RequireWarehouse(), ct);
                 return Results.Bytes(DemoSellerCatalog.Page(products, date, page ?? 1, country ?? "US"), "application/json");
             })
-            .AllowWithoutKey()
+            // The pages are warehouse data, so another machine needs a read key; the demo's own seller_catalog runs
+            // call this server from this machine and hold no key.
+            .RequireScope(Scopes.Read)
+            .AllowWithoutKeyFromThisMachine()
             .ExcludeFromDescription();
     }
 

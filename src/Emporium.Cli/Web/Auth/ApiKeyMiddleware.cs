@@ -11,7 +11,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyRing keys)
     {
         var endpoint = context.GetEndpoint();
         var options = keys.Current;
-        if (!keys.RequiredWith(options) || endpoint is null || endpoint.Metadata.GetMetadata<AnonymousEndpoint>() is not null)
+        if (!keys.RequiredWith(options) || endpoint is null || endpoint.Metadata.GetMetadata<AnonymousEndpoint>() is not null
+            || (endpoint.Metadata.GetMetadata<AnonymousFromThisMachine>() is not null && AnonymousFromThisMachine.Holds(context.Connection)))
         {
             await next(context);
             return;
