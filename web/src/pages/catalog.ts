@@ -11,7 +11,7 @@ interface CatalogTable {
   location: string;
   format: string;
   columns: { name: string; type: string; since: number; present: boolean }[];
-  partitions: { key: string; values: string[] }[];
+  partitions: { key: string; values: (string | null)[] }[];
   /** The first 200 files (the API lists no more unless asked for `files=all`). */
   files: string[];
   filesTotal?: number;
@@ -120,7 +120,7 @@ function entry(e: CatalogTable, lake: LakeDataset | undefined, drop: () => void)
       : null,
     partitions.length
       ? h('details', { 'data-testid': `partitions-${e.name}` }, h('summary', {}, `Partitions (${partitions.map(p => p.key).join(', ')})`),
-        h('ul', { class: 'files' }, ...partitions.flatMap(p => p.values.slice(0, 200).map(v => h('li', { 'data-key': p.key, 'data-value': v }, `${p.key}=${v}`)))))
+        h('ul', { class: 'files' }, ...partitions.flatMap(p => p.values.slice(0, 200).map(v => h('li', { 'data-key': p.key, 'data-value': v ?? '' }, `${p.key}=${v ?? 'NULL'}`)))))
       : null,
     files.length
       ? h('details', { 'data-testid': `files-${e.name}` }, h('summary', {}, `Files (${fmt.count(e.filesTotal ?? files.length)})`),

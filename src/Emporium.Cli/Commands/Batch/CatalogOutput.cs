@@ -47,7 +47,7 @@ public static class CatalogOutput
             console.Write(schema);
             foreach (var p in t.Partitions)
             {
-                console.MarkupLine(Markup.Escape($"  partition {p.Key}: {string.Join(", ", p.Values.Take(20))}{(p.Values.Count > 20 ? $", … ({p.Values.Count})" : "")}"));
+                console.MarkupLine(Markup.Escape($"  partition {p.Key}: {string.Join(", ", p.Values.Take(20).Select(v => v ?? "NULL"))}{(p.Values.Count > 20 ? $", … ({p.Values.Count})" : "")}"));
             }
             foreach (var f in t.Files.Take(ShownFiles))
             {

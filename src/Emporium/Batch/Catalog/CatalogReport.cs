@@ -43,7 +43,7 @@ public sealed class CatalogReport(IWarehouse warehouse, ILakeStore? lake)
         {
             // Partitions are the clean zone's folders as the published manifests name them (a dataset without a date
             // column is filed by arrival day), files are the source files loaded.
-            var values = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+            var values = new PartitionValues();
             await foreach (var manifest in new LakeManifestStore(lake).ListPublishedAsync(schema.Name, ct).ConfigureAwait(false))
             {
                 if (manifest.Id.StartsWith("file-", StringComparison.Ordinal))
@@ -54,15 +54,11 @@ public sealed class CatalogReport(IWarehouse warehouse, ILakeStore? lake)
                 {
                     foreach (var (key, value) in LakeLayout.PartitionsOf(file.Path))
                     {
-                        if (!values.TryGetValue(key, out var set))
-                        {
-                            values[key] = set = new SortedSet<string>(StringComparer.Ordinal);
-                        }
-                        set.Add(value);
+                        values.Add(key, value);
                     }
                 }
             }
-            partitions.AddRange(values.Select(kv => new CatalogPartition(kv.Key, kv.Value.Take(MaxPartitionValues).ToList())));
+            partitions.AddRange(values.ToList(MaxPartitionValues));
         }
         var columns = schema.Columns.Select(c => new CatalogColumn(c.Name, TypeOf(c.Type), 1)).ToList();
         return new CatalogTable(schema.Name, schema == DatasetCatalog.DeadLetters ? DeadLettersKind : "dataset", $"{LakeLayout.Clean}/{schema.Name}", "parquet", columns, partitions, files, rows, last, 1);

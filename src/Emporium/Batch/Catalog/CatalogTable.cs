@@ -60,5 +60,6 @@ public sealed record CatalogTable(
 /// rather than silently dropped).</summary>
 public sealed record CatalogColumn(string Name, string Type, int Since, bool Present = true);
 
-/// <summary>A Hive partition key (<c>year=2024</c>) and the values seen.</summary>
-public sealed record CatalogPartition(string Key, IReadOnlyList<string> Values);
+/// <summary>A Hive partition key (<c>year=2024</c>) and the values seen (null for Hive's null folder,
+/// <c>__HIVE_DEFAULT_PARTITION__</c>, as the table holds it).</summary>
+public sealed record CatalogPartition(string Key, IReadOnlyList<string?> Values);

@@ -536,28 +536,20 @@ public sealed class Crawler(IWarehouse warehouse, TimeProvider time)
 
     private static IReadOnlyList<CatalogPartition> Partitions(string root, IReadOnlyList<string> files)
     {
-        var values = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        var order = new List<string>();
+        var values = new PartitionValues();
         foreach (var file in files)
         {
             var relative = Path.GetRelativePath(root, Path.GetDirectoryName(file)!);
             foreach (var segment in relative.Split(Path.DirectorySeparatorChar))
             {
                 var eq = segment.IndexOf('=');
-                if (eq <= 0)
+                if (eq > 0)
                 {
-                    continue;
+                    values.Add(segment[..eq], Uri.UnescapeDataString(segment[(eq + 1)..]));
                 }
-                var key = segment[..eq];
-                if (!values.TryGetValue(key, out var set))
-                {
-                    values[key] = set = new SortedSet<string>(StringComparer.Ordinal);
-                    order.Add(key);
-                }
-                set.Add(Uri.UnescapeDataString(segment[(eq + 1)..]));
             }
         }
-        return order.Select(k => new CatalogPartition(k, values[k].ToList())).ToList();
+        return values.ToList();
     }
 }
 

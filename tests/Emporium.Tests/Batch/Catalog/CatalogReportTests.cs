@@ -28,8 +28,8 @@ public sealed class CatalogReportTests
 
         var expectedOrders = new[]
         {
-            ("date", orders.Select(o => ((DateTime)o["invoice_date"]!).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal).ToList()),
-            ("country", orders.Select(o => (string)o["country"]!).Distinct().Order(StringComparer.Ordinal).ToList()),
+            ("date", orders.Select(o => ((DateTime)o["invoice_date"]!).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal).ToList<string?>()),
+            ("country", orders.Select(o => (string)o["country"]!).Distinct().Order(StringComparer.Ordinal).ToList<string?>()),
         };
         var arrival = new[] { before, after }.Distinct().Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList();
         await AssertAsync(h, expectedOrders, arrival, orders.Count, categories.Count);
@@ -57,7 +57,7 @@ public sealed class CatalogReportTests
         Assert.Equal(1, tables.Single(t => t.Name == "orders").Rows);
     }
 
-    private static async Task AssertAsync(ProcessingHarness h, (string, List<string>)[] orders, List<string> arrival, long orderRows, long categoryRows)
+    private static async Task AssertAsync(ProcessingHarness h, (string, List<string?>)[] orders, List<string> arrival, long orderRows, long categoryRows)
     {
         var tables = await new CatalogReport(h.Warehouse, h.Lake).ListAsync(CancellationToken.None);
         var ordersTable = tables.Single(t => t.Name == "orders");

@@ -171,6 +171,25 @@ public sealed class CrawlerTests
         Assert.Equal("\u201cBest\u201d \u20ac", (await h.RowsAsync("SELECT title FROM unicode WHERE sku = 'A1'"))[0][0]);
     }
 
+    /// <summary>Hive writes a null partition value as the folder <c>__HIVE_DEFAULT_PARTITION__</c>, and the table holds
+    /// NULL there; the catalog listed the folder's name as a value, one no query of the table finds.</summary>
+    [Fact]
+    public async Task A_hive_null_partition_is_listed_as_null_as_the_table_holds_it()
+    {
+        await using var h = await BatchHarness.StartAsync();
+        var root = h.Combine("visits");
+        Write(root, "region=eu/a.csv", "id,amount\n1,10\n");
+        Write(root, "region=__HIVE_DEFAULT_PARTITION__/b.csv", "id,amount\n2,20\n");
+
+        var table = Assert.Single(await new Crawler(h.Warehouse, TimeProvider.System).CrawlAsync(root, null, default));
+
+        var region = Assert.Single(table.Partitions);
+        Assert.Equal("region", region.Key);
+        var held = (await h.RowsAsync("SELECT DISTINCT region FROM visits ORDER BY region NULLS LAST")).Select(r => r[0] as string).ToList();
+        Assert.Equal(["eu", null], held);
+        Assert.Equal<string?>(held, region.Values);
+    }
+
     [Fact]
     public async Task HivePartitionsAreFoundAndANewColumnEvolvesTheSchema()
     {
