@@ -57,8 +57,9 @@ public sealed class MartEndpoints : IEndpointModule
                 }
                 catch (QueryRejectedException e) when (e.TimedOut && !ct.IsCancellationRequested)
                 {
-                    // Answered as a user query stopped at the same limit is (the read is the caller's to narrow).
-                    return ApiErrors.Problem(400, "query failed", $"mart '{name}': {e.Message}", [ApiErrors.Field("name", e.Message)],
+                    // Not the caller's fault, as a user query stopped there is (a 400): the view is the server's, and
+                    // no limit the caller can pass makes an aggregate faster. A gateway-style timeout says so.
+                    return ApiErrors.Problem(504, "mart timed out", $"mart '{name}': {e.Message} (the warehouse's QueryTimeout)", [ApiErrors.Field("name", e.Message)],
                         new Dictionary<string, object?> { ["mart"] = name });
                 }
                 catch (Exception e) when (MartReadFailures.IsReadFailure(e) && !ct.IsCancellationRequested)
@@ -71,7 +72,7 @@ public sealed class MartEndpoints : IEndpointModule
             .RequireScope(Scopes.Read)
             .WithName("Mart")
             .WithSummary("Rows of one mart")
-            .Produces(200).ProducesProblem(400).ProducesProblem(404).ProducesProblem(500).ProducesProblem(503);
+            .Produces(200).ProducesProblem(400).ProducesProblem(404).ProducesProblem(500).ProducesProblem(503).ProducesProblem(504).ProducesProblem(507);
     }
 
     private static async Task<QueryResult> ReadAsync(IWarehouse warehouse, string name, int? limit, CancellationToken ct)

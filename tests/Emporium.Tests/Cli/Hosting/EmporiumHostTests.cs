@@ -227,7 +227,7 @@ public class EmporiumHostTests
             query = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
         }
         Assert.Equal(["sql", "maxRows"], query.GetProperty("properties").EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["200", "400", "404", "500", "503"], Statuses("/api/v1/marts/{name}", "get"));
+        Assert.Equal(["200", "400", "404", "500", "503", "504", "507"], Statuses("/api/v1/marts/{name}", "get"));
     }
 
     [Fact]

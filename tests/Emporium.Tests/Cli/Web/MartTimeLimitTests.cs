@@ -46,10 +46,10 @@ public sealed class MartTimeLimitTests(PostgresServer server)
         // Bounded far below the sleep's or the count's end, so a read that ran to completion fails the test.
         Assert.InRange(started.Elapsed, Limit * 0.9, TimeSpan.FromSeconds(60));
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, body);
+        Assert.True(response.StatusCode == HttpStatusCode.GatewayTimeout, body);
         var problem = JsonDocument.Parse(body).RootElement;
-        Assert.Equal("query failed", problem.GetProperty("title").GetString());
-        Assert.Equal("mart 'slow_mart': query cancelled after the 1 s time limit", problem.GetProperty("detail").GetString());
+        Assert.Equal("mart timed out", problem.GetProperty("title").GetString());
+        Assert.Equal("mart 'slow_mart': query cancelled after the 1 s time limit (the warehouse's QueryTimeout)", problem.GetProperty("detail").GetString());
         Assert.Equal("slow_mart", problem.GetProperty("mart").GetString());
 
         // A catalog mart is read through the same limit (by the service every reader of marts uses).
@@ -59,7 +59,7 @@ public sealed class MartTimeLimitTests(PostgresServer server)
         var e = await Assert.ThrowsAsync<QueryRejectedException>(() => new MartService(warehouse).QueryAsync("daily_sales", null, CancellationToken.None));
         Assert.True(e.TimedOut);
         using var catalogMart = await host.Client.GetAsync("/api/v1/marts/daily_sales");
-        Assert.Equal(HttpStatusCode.BadRequest, catalogMart.StatusCode);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, catalogMart.StatusCode);
 
         // A fast read after the stopped ones still answers: the connections went back usable.
         using var fast = await host.Client.GetAsync("/api/v1/marts/popular_products");
