@@ -55,13 +55,16 @@ public static class LakeLayout
         }
     }
 
+    /// <summary>Hive's folder name for a null partition value.</summary>
+    public const string NullPartition = "__HIVE_DEFAULT_PARTITION__";
+
     /// <summary>A partition value safe in any object store path: characters outside [A-Za-z0-9 ._-] are
     /// percent-encoded (as Hive does), null and empty become Hive's default partition name.</summary>
     public static string PartitionValue(string? value)
     {
         if (string.IsNullOrEmpty(value))
         {
-            return "__HIVE_DEFAULT_PARTITION__";
+            return NullPartition;
         }
         var builder = new StringBuilder(value.Length);
         foreach (var b in Encoding.UTF8.GetBytes(value))

@@ -9,7 +9,7 @@ namespace Emporium.Batch.Loading;
 public static class HivePartitions
 {
     /// <summary>Hive's folder for a null partition value: no value to add.</summary>
-    public const string NullPartition = "__HIVE_DEFAULT_PARTITION__";
+    public const string NullPartition = Lake.LakeLayout.NullPartition;
 
     /// <summary>Partition values of <paramref name="file"/> under <paramref name="root"/>, outermost first, unescaped
     /// (Hive writes <c>/</c> as <c>%2F</c>); a key given twice keeps the innermost value.</summary>
